@@ -1,0 +1,47 @@
+"""The `Article`: what extraction returns for one page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+EXTRACTOR_VERSION = "0.1.0"
+
+PAYWALL_STATES = ("none", "metered", "truncated", "hard")
+
+
+@dataclass
+class Article:
+    """One page as the extractor sees it.
+
+    `text` holds paragraphs, headings and list items, each on its own, separated by a
+    blank line; it is empty when `is_article` is false. `removed` lists the ids of the
+    chrome patterns and site-rule selectors that removed something, so an over-broad
+    pattern shows up in the data.
+    """
+
+    url: str
+    is_article: bool = False
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    language: str | None = None
+    text: str = ""
+    paywall: str | None = None
+    rule: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    text_source: str | None = None
+    removed: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every field plus `word_count`."""
+        data = asdict(self)
+        data["word_count"] = self.word_count
+        return data

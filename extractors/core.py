@@ -1,0 +1,150 @@
+"""`extract`: bytes + URL in, an `Article` out.
+
+The order: decode, parse, read metadata from the untouched page, apply the site rule (if one
+covers the URL), strip generic chrome from the tree, let trafilatura find the body, strip
+chrome blocks from what it kept, then decide article / paywall state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement, fromstring
+from trafilatura.utils import load_html
+
+from . import jsonld
+from .article import Article
+from .chrome import remove, strip_blocks, strip_dom
+from .classify import classify
+from .decode import decode_html
+from .metadata import Metadata, iso_datetime, page_metadata, split_authors
+from .paywall import paywall_state
+from .rules import Layout, layouts_for, rules_for
+from .text import block_text, body_blocks, join_blocks, norm_space
+
+# JSON-LD articleBody replaces the visible body when it is this much longer (a teaser).
+JSONLD_RATIO = 1.3
+
+
+def extract(html: bytes | str, url: str, *, content_type: str | None = None,
+            rules: tuple[Path, ...] = (), fetched: datetime | None = None) -> Article:
+    """Extract the article of one page.
+
+    `content_type` is the HTTP Content-Type header (its charset is honoured), `rules` are
+    extra folders of site rules (tried before the built-in ones), `fetched` is when the page
+    was served (it picks the site-rule layout valid then; default: now).
+    """
+    root = load_html(decode_html(html, content_type)) if html else None
+    if root is None:
+        return Article(url=url, reasons=["unparseable"])
+    ld = jsonld.objects(root)
+    ld_article = jsonld.article_object(ld)
+    meta = page_metadata(root, url, ld_article)
+    day = (fetched or datetime.now(UTC)).date()
+    layout, root, removed = _apply_site_rule(root, url, rules, day, meta)
+    removed += strip_dom(root)
+    blocks, dropped = strip_blocks(_drop_title(_trafilatura_blocks(root, url), meta.title))
+    blocks, source = _prefer_jsonld_body(blocks, ld_article)
+    return _article(url, root, ld, meta, blocks, [*removed, *dropped], layout, source)
+
+
+def _article(url, root, ld, meta: Metadata, blocks, removed, layout, source) -> Article:
+    words = sum(len(b.split()) for b in blocks)
+    is_article, reasons = classify(root, url, ld, meta, words)
+    paywall = paywall_state(ld, removed, words)
+    if not is_article and paywall == "hard" and "jsonld:article" in reasons:
+        is_article, reasons = True, [*reasons, "paywall:hard"]
+    return Article(
+        url=url, is_article=is_article, title=meta.title, authors=meta.authors,
+        published=meta.published, language=meta.language,
+        text=join_blocks(blocks) if is_article else "",
+        paywall=paywall if is_article else None, rule=layout.id if layout else None,
+        canonical_url=meta.canonical_url, description=meta.description,
+        site_name=meta.site_name, text_source=source if is_article else None,
+        removed=sorted(set(removed)), reasons=reasons,
+    )
+
+
+def _trafilatura_blocks(root: HtmlElement, url: str) -> list[str]:
+    document = trafilatura.bare_extraction(
+        root, url=url, include_comments=False, include_tables=True, with_metadata=False)
+    if document is None or document.body is None:
+        return []
+    return body_blocks(document.body)
+
+
+def _drop_title(blocks: list[str], title: str | None) -> list[str]:
+    """The headline is metadata, not body: drop it where it opens the text."""
+    if blocks and title and norm_space(blocks[0]).casefold() == norm_space(title).casefold():
+        return blocks[1:]
+    return blocks
+
+
+def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[list[str], str]:
+    """Use JSON-LD `articleBody` when the visible body is only a teaser of it."""
+    body = ld_article.get("articleBody") if ld_article else None
+    if not isinstance(body, str):
+        return blocks, "dom"
+    paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
+    visible = sum(len(b.split()) for b in blocks)
+    full = sum(len(p.split()) for p in paragraphs)
+    opening = " ".join(" ".join(blocks).split()[:8])
+    if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
+        kept, _ = strip_blocks(paragraphs)
+        return kept, "jsonld"
+    return blocks, "dom"
+
+
+# ---------------------------------------------------------------------------------------
+# Site rules
+
+def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...], day: date,
+                     meta: Metadata) -> tuple[Layout | None, HtmlElement, list[str]]:
+    """The first layout whose body selector matches, the tree to extract from, removals."""
+    for layout in layouts_for(rules_for(url, tuple(folders)), day):
+        bodies = [el for selector in layout.body for el in selector(root)]
+        if layout.body and not bodies:
+            continue
+        _override_metadata(meta, root, layout.meta)
+        removed = [f"{layout.id}:drop"] if _drop(root, layout) else []
+        return layout, _body_document(bodies) if bodies else root, removed
+    return None, root, []
+
+
+def _drop(root: HtmlElement, layout: Layout) -> int:
+    hits = [element for selector in layout.drop for element in selector(root)]
+    for element in hits:
+        remove(element)
+    return len(hits)
+
+
+def _body_document(bodies: list[etree._Element]) -> HtmlElement:
+    """A bare document holding only the rule's body elements, for trafilatura."""
+    document = fromstring("<html><body><article></article></body></html>")
+    article = document.find(".//article")
+    for body in bodies:
+        copied = fromstring(etree.tostring(body, encoding="unicode", with_tail=False))
+        article.append(copied)
+    return document
+
+
+def _override_metadata(meta: Metadata, root: HtmlElement, selectors: dict) -> None:
+    """Metadata from the layout's own selectors wins over the generic guess."""
+    found = {key: [v for sel in compiled for v in map(_value, sel(root)) if v]
+             for key, compiled in selectors.items()}
+    if found.get("title"):
+        meta.title = found["title"][0]
+    if found.get("authors"):
+        meta.authors = list(dict.fromkeys(
+            name for value in found["authors"] for name in split_authors(value)))
+    if found.get("published"):
+        meta.published = iso_datetime(found["published"][0]) or meta.published
+
+
+def _value(hit: object) -> str:
+    if isinstance(hit, str):
+        return norm_space(hit)
+    return norm_space(hit.get("content") or hit.get("datetime") or block_text(hit))

@@ -1,0 +1,53 @@
+"""schema.org JSON-LD objects of a page, flattened (`@graph`, lists, nested `mainEntity`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from lxml import etree
+
+ARTICLE_TYPES = {
+    "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
+    "ScholarlyArticle", "TechArticle", "Report", "SatiricalArticle", "AdvertiserContentArticle",
+}
+LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage",
+                 "AboutPage", "ContactPage", "CheckoutPage", "Product", "QAPage", "FAQPage"}
+
+
+def _walk(node: object) -> Iterator[dict]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(node.get(key), list | dict):
+                yield from _walk(node[key])
+
+
+def objects(root: etree._Element) -> list[dict]:
+    """Every JSON-LD object on the page; scripts that do not parse are skipped."""
+    found = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        found.extend(_walk(data))
+    return found
+
+
+def types(obj: dict) -> set[str]:
+    """The `@type` of an object as a set of names (`schema:NewsArticle` -> `NewsArticle`)."""
+    kind = obj.get("@type", [])
+    names = kind if isinstance(kind, list) else [kind]
+    return {str(n).rsplit(":", 1)[-1].rsplit("/", 1)[-1] for n in names}
+
+
+def article_object(found: list[dict]) -> dict | None:
+    """The first of the page's JSON-LD objects typed as an article, if any."""
+    return next((o for o in found if types(o) & ARTICLE_TYPES), None)

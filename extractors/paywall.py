@@ -1,0 +1,38 @@
+"""Paywall state: "none", "metered", "truncated" or "hard".
+
+Evidence comes from schema.org (`isAccessibleForFree: false`, `hasPart`), from the chrome
+catalogue's paywall patterns that fired on the page (prompts, meters, paywall markup), and
+from how much body text is left.
+"""
+
+from __future__ import annotations
+
+HARD_MAX_WORDS = 40
+
+
+def _is_false(value: object) -> bool:
+    return value is False or str(value).strip().lower() == "false"
+
+
+def locked_by_schema(found: list[dict]) -> bool:
+    """True when a JSON-LD object (or one of its `hasPart`s) is not accessible for free."""
+    for obj in found:
+        parts = obj.get("hasPart")
+        parts = parts if isinstance(parts, list) else [parts]
+        candidates = [obj, *(p for p in parts if isinstance(p, dict))]
+        if any(_is_false(c.get("isAccessibleForFree")) for c in candidates):
+            return True
+    return False
+
+
+def paywall_state(ld: list[dict], removed: list[str], words: int) -> str:
+    """Decide the paywall state of an article page."""
+    prompt = bool({"paywall.cue", "paywall.tokens"} & set(removed))
+    locked = locked_by_schema(ld) or prompt
+    if "paywall.meter" in removed and not locked_by_schema(ld):
+        return "metered"
+    if locked and words < HARD_MAX_WORDS:
+        return "hard"
+    if locked:
+        return "truncated"
+    return "none"

@@ -1,0 +1,156 @@
+"""Site rules: one TOML file per site, validated on load.
+
+A rule file names the domains it covers and one or more layouts; each layout says where the
+body is, what to drop, and where metadata lives, and may be limited in time
+(`valid_from` / `valid_until`) for when a site changes its layout: a new layout is added
+beside the old one instead of editing it. A selector is XPath when it starts with `/`, `(`
+or `.`, CSS otherwise.
+
+    domains = ["themoscowtimes.com"]
+    description = "The Moscow Times"
+
+    [[layout]]
+    name = "2014"
+    body = ["div.article__content"]
+    drop = ["div.article__newsletter"]
+    title = "h1.article__title"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.cssselect import CSSSelector, SelectorError
+
+BUILTIN = Path(__file__).with_name("sites")
+FILE_KEYS = {"domains", "description", "layout"}
+LAYOUT_KEYS = {"name", "valid_from", "valid_until", "body", "drop", "title", "authors",
+               "published"}
+META_KEYS = ("title", "authors", "published")
+
+
+class RuleError(ValueError):
+    """A rule file that does not load; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One version of a site's layout, with compiled selectors."""
+
+    id: str
+    valid_from: date | None
+    valid_until: date | None
+    body: tuple = ()
+    drop: tuple = ()
+    meta: dict = field(default_factory=dict)
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day < self.valid_until)
+
+
+@dataclass(frozen=True)
+class SiteRule:
+    path: Path
+    domains: tuple[str, ...]
+    layouts: tuple[Layout, ...]
+
+    def covers(self, host: str) -> bool:
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+
+def compile_selector(selector: str) -> etree.XPath:
+    """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
+    if selector.lstrip().startswith(("/", "(", ".")):
+        try:
+            return etree.XPath(selector)
+        except etree.XPathSyntaxError as error:
+            raise ValueError(f"invalid XPath {selector!r}: {error}") from None
+    try:
+        return CSSSelector(selector)
+    except SelectorError as error:
+        raise ValueError(f"invalid CSS selector {selector!r}: {error}") from None
+
+
+def _selectors(path: Path, key: str, value: object) -> tuple:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RuleError(f"{path}: {key}: expected a selector string or a list of them")
+    compiled = []
+    for i, selector in enumerate(values):
+        try:
+            compiled.append(compile_selector(selector))
+        except ValueError as error:
+            raise RuleError(f"{path}: {key}[{i}]: {error}") from None
+    return tuple(compiled)
+
+
+def _date(path: Path, key: str, value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    raise RuleError(f"{path}: {key}: expected a TOML date such as 2024-05-01")
+
+
+def _layout(path: Path, index: int, data: dict) -> Layout:
+    where = f"layout[{index}]"
+    unknown = sorted(set(data) - LAYOUT_KEYS)
+    if unknown:
+        raise RuleError(f"{path}: {where}.{unknown[0]}: unknown key")
+    name = str(data.get("name", index))
+    return Layout(
+        id=f"{path.stem}:{name}",
+        valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),
+        valid_until=_date(path, f"{where}.valid_until", data.get("valid_until")),
+        body=_selectors(path, f"{where}.body", data.get("body", [])),
+        drop=_selectors(path, f"{where}.drop", data.get("drop", [])),
+        meta={k: _selectors(path, f"{where}.{k}", data[k]) for k in META_KEYS if k in data},
+    )
+
+
+def load_file(path: Path) -> SiteRule:
+    """Load and validate one rule file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise RuleError(f"{path}: {error}") from None
+    unknown = sorted(set(data) - FILE_KEYS)
+    if unknown:
+        raise RuleError(f"{path}: {unknown[0]}: unknown key")
+    domains = data.get("domains")
+    if not domains or not isinstance(domains, list) or not all(
+            isinstance(d, str) and d for d in domains):
+        raise RuleError(f"{path}: domains: expected a non-empty list of host names")
+    layouts = data.get("layout")
+    if not isinstance(layouts, list) or not layouts:
+        raise RuleError(f"{path}: layout: expected at least one [[layout]] table")
+    return SiteRule(path, tuple(d.lower() for d in domains),
+                    tuple(_layout(path, i, item) for i, item in enumerate(layouts)))
+
+
+@cache
+def load_dir(folder: Path) -> tuple[SiteRule, ...]:
+    """Every `*.toml` rule in a folder, sorted by file name."""
+    if not folder.is_dir():
+        raise RuleError(f"{folder}: not a folder of site rules")
+    return tuple(load_file(path) for path in sorted(folder.glob("*.toml")))
+
+
+def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:
+    """Rules covering the URL's host; rules from user folders come before the built-in ones."""
+    host = (urlsplit(url).hostname or "").lower()
+    found = []
+    for folder in (*folders, BUILTIN):
+        found.extend(rule for rule in load_dir(Path(folder)) if rule.covers(host))
+    return found
+
+
+def layouts_for(rules: list[SiteRule], day: date) -> list[Layout]:
+    """Layouts to try, those valid on `day` first, newest file order kept."""
+    every = [layout for rule in rules for layout in reversed(rule.layouts)]
+    return [x for x in every if x.valid_on(day)] + [x for x in every if not x.valid_on(day)]
