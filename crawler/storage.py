@@ -1,0 +1,391 @@
+"""Storage: one SQLite file (WAL) of pages, articles and runs, as plain functions.
+
+Every function takes a `sqlite_utils.Database`. The schema is built by recorded
+migrations (table `migrations`), never by adding columns on the fly. See docs/schema.md.
+
+    db = open_db("news.db")
+    run_id = start_run(db, {"start_urls": ["https://news.example.com/"]})
+    write_batch(db, [page_row(item, run_id)], [article_row(article, item, run_id)])
+    finish_run(db, run_id, "ok", {"pages_fetched": 1, "articles_stored": 1})
+
+Transactions use `db.atomic()`: with sqlite-utils 4, `db.execute()` commits a statement
+that opened an implicit transaction, so `with db.conn:` would not make a batch atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
+RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+# The tables as migration 0001 creates them; write_batch binds these columns. A later
+# migration that adds a column must give 0001 its own frozen copy before extending these.
+PAGE_COLUMNS: dict[str, type] = {
+    "url": str, "requested_url": str, "site": str, "status": int, "content_type": str,
+    "headers": str, "fetched_at": str, "body": bytes, "body_size": int, "body_sha256": str,
+    "depth": int, "source": str, "is_article": int, "extract_error": str, "run_id": int,
+}  # fmt: skip
+ARTICLE_COLUMNS: dict[str, type] = {
+    "url": str, "page_url": str, "site": str, "title": str, "authors": str,
+    "published": str, "language": str, "description": str, "text": str, "word_count": int,
+    "paywall": str, "text_source": str, "rule": str, "removed": str, "content_hash": str,
+    "extractor_version": str, "first_seen": str, "last_seen": str, "run_id": int,
+    "updated_at": str,
+}  # fmt: skip
+PAGE_NOT_NULL = ("url", "site", "status", "fetched_at", "body", "body_size", "body_sha256")
+ARTICLE_NOT_NULL = ("url", "page_url", "site", "text", "content_hash", "first_seen",
+                    "last_seen", "updated_at")  # fmt: skip
+
+RUNS_SQL = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reuse an id that pages/articles point to
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted')),
+    options TEXT,
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_stored INTEGER NOT NULL DEFAULT 0,
+    pages_skipped INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    counts TEXT
+)"""
+
+
+class StorageError(Exception):
+    """A database we refuse to open or a write we could not make; the message is one line."""
+
+
+def _now() -> str:
+    """The current time as ISO 8601 UTC with seconds, e.g. `2026-11-28T02:30:00Z`."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- opening ---------------------------------------------------------------------------
+
+
+def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (or create) a newscrawl database, configure it and apply pending migrations.
+
+    Refuses with StorageError, leaving the file untouched, when the parent folder is
+    missing, the file is not SQLite or is corrupt, or it is someone else's database.
+    `open_db(":memory:")` gives a configured in-memory database.
+    """
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        path = Path(path)
+        _check_path(path, create)
+        db = sqlite_utils.Database(path)
+    try:
+        _configure(db)
+        migrate(db)
+    except (sqlite3.Error, StorageError) as exc:
+        db.close()
+        raise StorageError(f"{path}: {_one_line(exc)}") from exc
+    return db
+
+
+def _check_path(path: Path, create: bool) -> None:
+    """Raise StorageError unless `path` is a new file we may create or one of our databases."""
+    if not path.parent.is_dir():
+        raise StorageError(f"{path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise StorageError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        if not create:
+            raise StorageError(f"{path}: no such database (and create=False)")
+        return
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise StorageError(f"{path}: not a SQLite database")
+    if header:
+        _check_ours(path)
+
+
+def _check_ours(path: Path) -> None:
+    """Read the schema read-only; refuse a corrupt file or a database without our table."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'")}  # fmt: skip
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(migrations)")}
+            ours = {"name", "applied_at"} <= columns
+            applied = [r[0] for r in conn.execute("SELECT name FROM migrations")] if ours else []
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path}: unreadable or corrupt SQLite file ({exc})") from exc
+    if tables and not ours:
+        listed = ", ".join(sorted(tables)[:5])
+        raise StorageError(
+            f"{path}: not a newscrawl database (tables {listed}; no 'migrations' table)"
+        )
+    if _unknown_migrations(applied):
+        raise StorageError(f"{path}: {_newer_message(applied)}")
+
+
+def _unknown_migrations(applied: list[str] | set[str]) -> list[str]:
+    """Recorded migrations this code does not know: the database is from a newer version."""
+    return sorted(set(applied) - {name for name, _ in MIGRATIONS})
+
+
+def _newer_message(applied: list[str] | set[str]) -> str:
+    """The refusal for a database made by a newer newscrawl."""
+    return f"made by a newer newscrawl (unknown migrations {_unknown_migrations(applied)})"
+
+
+def _configure(db: sqlite_utils.Database) -> None:
+    """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys."""
+    db.execute("PRAGMA busy_timeout=30000")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception message squeezed onto one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# -- migrations ------------------------------------------------------------------------
+
+
+def _create_pages(db: sqlite_utils.Database) -> None:
+    """Create `pages`: every fetched URL with its zlib-compressed raw body."""
+    db["pages"].create(PAGE_COLUMNS, pk="url", not_null=PAGE_NOT_NULL)
+    db["pages"].create_index(["site"])
+    db["pages"].create_index(["fetched_at"])
+
+
+def _create_articles(db: sqlite_utils.Database) -> None:
+    """Create `articles` keyed by canonical URL, its indexes and the FTS5 index with triggers.
+
+    An INTEGER PRIMARY KEY `id` gives the FTS index stable rowids (VACUUM may renumber the
+    implicit rowids of a table keyed by text); the canonical `url` is UNIQUE.
+    """
+    articles = db["articles"]
+    articles.create({"id": int, **ARTICLE_COLUMNS}, pk="id", not_null=ARTICLE_NOT_NULL)
+    articles.create_index(["url"], unique=True)
+    articles.create_index(["site", "published"])
+    articles.create_index(["last_seen"])
+    articles.enable_fts(
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE
+    )
+
+
+def _0001_initial(db: sqlite_utils.Database) -> None:
+    """Migration 0001: pages, articles (+ articles_fts) and runs."""
+    _create_pages(db)
+    _create_articles(db)
+    db.execute(RUNS_SQL)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_initial", _0001_initial),
+]
+
+
+@contextmanager
+def _write_lock(db: sqlite_utils.Database) -> Iterator[None]:
+    """A BEGIN IMMEDIATE transaction: take the write lock before reading what to do."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+def _pending(db: sqlite_utils.Database) -> list[tuple[str, Callable]]:
+    """Migrations not yet recorded; StorageError if the database is from a newer version."""
+    applied: set[str] = set()
+    if db["migrations"].exists():
+        applied = {row["name"] for row in db.query("SELECT name FROM migrations")}
+    if _unknown_migrations(applied):
+        raise StorageError(_newer_message(applied))
+    return [(name, fn) for name, fn in MIGRATIONS if name not in applied]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations in order in one transaction; return the names applied.
+
+    Idempotent: names already in `migrations` are skipped, and an up-to-date database
+    is only read, so opening one never waits for a writer. Refuses (StorageError) a
+    database with migrations this code does not know, i.e. one made by a newer version.
+    """
+    if not _pending(db):
+        return []
+    with _write_lock(db):  # re-read under the lock: another process may have migrated
+        db["migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+        pending = _pending(db)
+        for name, fn in pending:
+            fn(db)
+            db["migrations"].insert({"name": name, "applied_at": _now()})
+    return [name for name, _ in pending]
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+def start_run(db: sqlite_utils.Database, options: dict) -> int:
+    """Record a new run with status `running`; return its id."""
+    row = {"started_at": _now(), "status": "running",
+           "options": json.dumps(options, sort_keys=True, default=str)}  # fmt: skip
+    return int(db["runs"].insert(row).last_pk)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict) -> None:
+    """Close a run: its final status, the named counters and the full stats dict as JSON."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"run status {status!r} is not one of {', '.join(RUN_STATUSES)}")
+    updates: dict[str, Any] = {name: int(counts.get(name) or 0) for name in RUN_COUNTS}
+    updates |= {"finished_at": _now(), "status": status,
+                "counts": json.dumps(counts, sort_keys=True, default=str)}  # fmt: skip
+    db["runs"].update(run_id, updates)
+
+
+# -- rows ------------------------------------------------------------------------------
+
+
+def page_row(item: dict, run_id: int) -> dict:
+    """Build a `pages` row from a PageItem: body zlib-compressed, size and sha256 of the raw.
+
+    `is_article` and `extract_error` are taken from the item when the extraction
+    pipeline has set them, else NULL (not extracted).
+    """
+    body = bytes(item["body"])
+    is_article = item.get("is_article")
+    return {
+        "url": item["url"],
+        "requested_url": item.get("requested_url") or item["url"],
+        "site": item["site"],
+        "status": int(item["status"]),
+        "content_type": item.get("content_type") or "",
+        "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, sort_keys=True),
+        "fetched_at": item["fetched_at"],
+        "body": zlib.compress(body),
+        "body_size": len(body),
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "depth": item.get("depth"),
+        "source": item.get("source"),
+        "is_article": None if is_article is None else int(bool(is_article)),
+        "extract_error": item.get("extract_error"),
+        "run_id": run_id,
+    }
+
+
+def _canonical_key(article: dict, page: dict) -> str:
+    """The article's key: its canonical URL when that is on the page's site, else the page URL."""
+    canonical = article.get("canonical_url") or ""
+    parts = urlsplit(canonical)
+    host = (parts.hostname or "").lower()
+    site = page["site"].lower()
+    page_host = (urlsplit(page["url"]).hostname or "").lower()
+    same_site = host in (site, page_host) or host.endswith("." + site)
+    if parts.scheme in ("http", "https") and same_site:
+        return canonical
+    return page["url"]
+
+
+def article_row(article: dict, page: dict, run_id: int) -> dict:
+    """Build an `articles` row from `Article.to_dict()` and its PageItem.
+
+    first_seen, last_seen and updated_at are the page's fetched_at; the upsert in
+    write_batch keeps first_seen and moves updated_at only when the text changed.
+    """
+    text = article.get("text") or ""
+    seen = page["fetched_at"]
+    return {
+        "url": _canonical_key(article, page),
+        "page_url": page["url"],
+        "site": page["site"],
+        "title": article.get("title"),
+        "authors": json.dumps(article.get("authors") or [], ensure_ascii=False),
+        "published": article.get("published"),
+        "language": article.get("language"),
+        "description": article.get("description"),
+        "text": text,
+        "word_count": len(text.split()),
+        "paywall": article.get("paywall"),
+        "text_source": article.get("text_source"),
+        "rule": article.get("rule"),
+        "removed": json.dumps(article.get("removed") or [], ensure_ascii=False),
+        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "extractor_version": article.get("extractor_version"),
+        "first_seen": seen,
+        "last_seen": seen,
+        "run_id": run_id,
+        "updated_at": seen,
+    }
+
+
+# -- writing and reading ---------------------------------------------------------------
+
+
+def _article_upsert_sql() -> str:
+    """INSERT ... ON CONFLICT(url) DO UPDATE of every column but first_seen.
+
+    updated_at moves only when content_hash differs. sqlite-utils' upsert would
+    overwrite first_seen, hence plain SQL here.
+    """
+    columns = list(ARTICLE_COLUMNS)
+    sets = [f"{c} = excluded.{c}" for c in columns if c not in ("url", "first_seen", "updated_at")]
+    sets.append("updated_at = CASE WHEN articles.content_hash IS excluded.content_hash "
+                "THEN articles.updated_at ELSE excluded.updated_at END")  # fmt: skip
+    return (f"INSERT INTO articles ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) "
+            f"ON CONFLICT(url) DO UPDATE SET {', '.join(sets)}")  # fmt: skip
+
+
+ARTICLE_UPSERT = _article_upsert_sql()
+
+
+def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict]) -> None:
+    """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
+
+    Rows come from page_row / article_row; a missing key is stored as NULL. Any failure
+    rolls the whole batch back and raises StorageError.
+    """
+    page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
+    article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} for row in articles]
+    try:
+        with db.atomic():
+            if page_params:
+                db["pages"].upsert_all(page_params, pk="url")
+            db.conn.executemany(ARTICLE_UPSERT, article_params)
+    except sqlite3.Error as exc:
+        raise StorageError(
+            f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {_one_line(exc)}"
+        ) from exc
+
+
+def stored_body(db: sqlite_utils.Database, url: str) -> bytes | None:
+    """The decompressed raw body of the stored page at `url`, or None if there is none."""
+    rows = list(db.query("SELECT body FROM pages WHERE url = ?", [url]))
+    if not rows or rows[0]["body"] is None:
+        return None
+    return zlib.decompress(rows[0]["body"])
+
+
+def counts(db: sqlite_utils.Database) -> dict:
+    """Row counts: {"pages": n, "articles": n, "runs": n}."""
+    return {name: db[name].count for name in ("pages", "articles", "runs")}

@@ -1,0 +1,401 @@
+"""Tests for crawler.storage, on in-memory databases and temporary files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from crawler import storage
+from crawler.storage import StorageError
+
+BODY = "<html><body><h1>Tallinn ferry</h1><p>The ferry sailed at dawn.</p></body></html>"
+
+
+def page_item(url: str = "https://news.example.com/a/1", **changes) -> dict:
+    """A PageItem as the spider yields it."""
+    item = {
+        "url": url,
+        "requested_url": url + "?utm=x",
+        "status": 200,
+        "content_type": "text/html; charset=utf-8",
+        "headers": {"Content-Type": "text/html; charset=utf-8", "Server": "nginx"},
+        "body": BODY.encode("utf-8"),
+        "fetched_at": "2026-11-28T02:30:00Z",
+        "site": "news.example.com",
+        "depth": 1,
+        "source": "link",
+    }
+    return item | changes
+
+
+def article_dict(text: str = "The ferry sailed at dawn.", **changes) -> dict:
+    """An Article.to_dict() as the extractor returns it."""
+    article = {
+        "url": "https://news.example.com/a/1",
+        "canonical_url": "https://news.example.com/a/1",
+        "is_article": True,
+        "title": "Tallinn ferry",
+        "authors": ["Kadri Tamm"],
+        "published": "2026-11-27T18:00:00Z",
+        "language": "en",
+        "text": text,
+        "paywall": "none",
+        "rule": "news.example.com",
+        "description": "A ferry.",
+        "site_name": "Example News",
+        "text_source": "dom",
+        "removed": ["newsletter-box"],
+        "reasons": [],
+        "extractor_version": "0.1.0",
+    }
+    article["word_count"] = len(article["text"].split())
+    return article | changes
+
+
+def store(db: sqlite_utils.Database, item: dict, article: dict | None, run_id: int = 1) -> None:
+    """Write one page (and its article, if any) the way the pipeline does."""
+    articles = [storage.article_row(article, item, run_id)] if article else []
+    storage.write_batch(db, [storage.page_row(item, run_id)], articles)
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fts_urls(db: sqlite_utils.Database, query: str) -> list[str]:
+    """URLs of articles whose title or text matches an FTS5 query."""
+    sql = (
+        "SELECT articles.url FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid"
+        " WHERE articles_fts MATCH ? ORDER BY articles.url"
+    )
+    return [row["url"] for row in db.query(sql, [query])]
+
+
+@pytest.fixture
+def db() -> sqlite_utils.Database:
+    """A migrated in-memory database."""
+    database = sqlite_utils.Database(memory=True)
+    storage.migrate(database)
+    return database
+
+
+# -- rows and round trip ---------------------------------------------------------------
+
+
+def test_page_round_trip(db):
+    item = page_item()
+    store(db, item, None)
+    row = db["pages"].get(item["url"])
+    assert row["requested_url"] == item["requested_url"]
+    assert row["status"] == 200
+    assert json.loads(row["headers"])["Server"] == "nginx"
+    assert row["body_size"] == len(item["body"])
+    assert row["body_sha256"] == hashlib.sha256(item["body"]).hexdigest()
+    assert row["body"] != item["body"]  # compressed
+    assert row["is_article"] is None and row["extract_error"] is None
+    assert storage.stored_body(db, item["url"]) == item["body"]
+    assert storage.stored_body(db, "https://news.example.com/missing") is None
+
+
+def test_page_refetch_replaces(db):
+    store(db, page_item(), None)
+    store(db, page_item(status=404, body=b"gone", is_article=False, extract_error="timeout"), None)
+    row = db["pages"].get("https://news.example.com/a/1")
+    assert (row["status"], row["is_article"], row["extract_error"]) == (404, 0, "timeout")
+    assert storage.stored_body(db, row["url"]) == b"gone"
+    assert storage.counts(db)["pages"] == 1
+
+
+def test_article_round_trip(db):
+    item, article = page_item(), article_dict()
+    store(db, item, article, run_id=7)
+    row = _article(db, "https://news.example.com/a/1")
+    assert row["page_url"] == item["url"]
+    assert row["site"] == "news.example.com"
+    assert json.loads(row["authors"]) == ["Kadri Tamm"]
+    assert json.loads(row["removed"]) == ["newsletter-box"]
+    assert row["word_count"] == 5
+    assert row["content_hash"] == hashlib.sha256(article["text"].encode()).hexdigest()
+    assert row["first_seen"] == row["last_seen"] == row["updated_at"] == item["fetched_at"]
+    assert row["run_id"] == 7
+    assert storage.counts(db) == {"pages": 1, "articles": 1, "runs": 0}
+
+
+@pytest.mark.parametrize(
+    ("canonical", "expected"),
+    [
+        ("https://news.example.com/a/1-slug", "https://news.example.com/a/1-slug"),
+        ("https://www.news.example.com/a/1", "https://www.news.example.com/a/1"),
+        ("https://aggregator.example.org/a/1", "https://news.example.com/a/1?x=1"),
+        ("/a/1", "https://news.example.com/a/1?x=1"),
+        (None, "https://news.example.com/a/1?x=1"),
+    ],
+)
+def test_article_key_is_canonical_url_on_same_site(canonical, expected):
+    item = page_item("https://news.example.com/a/1?x=1")
+    row = storage.article_row(article_dict(canonical_url=canonical), item, 1)
+    assert row["url"] == expected
+    assert row["page_url"] == item["url"]
+
+
+# -- upsert and full-text search -------------------------------------------------------
+
+
+def test_article_upsert_keeps_first_seen_and_moves_last_seen(db):
+    store(db, page_item(), article_dict(), run_id=1)
+    later = page_item(fetched_at="2026-11-29T09:00:00Z")
+    store(db, later, article_dict(), run_id=2)
+    rows = list(db["articles"].rows)
+    assert len(rows) == 1
+    assert rows[0]["first_seen"] == "2026-11-28T02:30:00Z"
+    assert rows[0]["last_seen"] == "2026-11-29T09:00:00Z"
+    assert rows[0]["run_id"] == 2
+    assert rows[0]["updated_at"] == "2026-11-28T02:30:00Z"  # same text: not updated
+
+
+def test_article_update_moves_updated_at_when_text_changes(db):
+    store(db, page_item(), article_dict())
+    store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), article_dict("A new text."))
+    row = _article(db, "https://news.example.com/a/1")
+    assert row["first_seen"] == "2026-11-28T02:30:00Z"
+    assert row["updated_at"] == "2026-11-29T09:00:00Z"
+    assert row["text"] == "A new text."
+
+
+def test_fts_follows_upserts(db):
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    store(db, page_item("https://news.example.com/a/2"), article_dict(
+        "Harbour news.", canonical_url=None, title="Other"))  # fmt: skip
+    assert fts_urls(db, "dawn") == ["https://news.example.com/a/1"]
+    assert fts_urls(db, "tallinn") == ["https://news.example.com/a/1"]  # title is indexed
+    store(db, page_item(), article_dict("The icebreaker sailed at noon.", title="Icebreaker"))
+    assert fts_urls(db, "icebreaker") == ["https://news.example.com/a/1"]
+    assert fts_urls(db, "dawn") == []
+    assert fts_urls(db, "tallinn") == []
+    assert fts_urls(db, "sailed") == ["https://news.example.com/a/1"]
+    assert fts_urls(db, "harbour") == ["https://news.example.com/a/2"]
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+def test_fts_ignores_diacritics(db):
+    store(db, page_item(), article_dict("Tõnis Mägi sang in Pärnu."))
+    assert fts_urls(db, "parnu") == ["https://news.example.com/a/1"]
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+def test_runs(db):
+    run_id = storage.start_run(db, {"start_urls": ["https://news.example.com/"], "max_depth": 2})
+    row = db["runs"].get(run_id)
+    assert row["status"] == "running" and row["finished_at"] is None
+    assert json.loads(row["options"])["max_depth"] == 2
+    stats = {"pages_fetched": 10, "articles_stored": 4, "pages_skipped": 1, "errors": 2,
+             "downloader/response_count": 11}  # fmt: skip
+    storage.finish_run(db, run_id, "partial", stats)
+    row = db["runs"].get(run_id)
+    assert row["status"] == "partial" and row["finished_at"].endswith("Z")
+    assert (row["pages_fetched"], row["articles_stored"], row["pages_skipped"]) == (10, 4, 1)
+    assert row["errors"] == 2
+    assert json.loads(row["counts"])["downloader/response_count"] == 11
+    assert storage.start_run(db, {}) == run_id + 1
+    with pytest.raises(ValueError, match="not one of"):
+        storage.finish_run(db, run_id, "done", {})
+
+
+# -- migrations and opening ------------------------------------------------------------
+
+
+def test_migrations_recorded_and_idempotent(tmp_path):
+    path = tmp_path / "news.db"
+    db = storage.open_db(path)
+    assert [row["name"] for row in db["migrations"].rows] == ["0001_initial"]
+    assert storage.migrate(db) == []
+    db.close()
+    db = storage.open_db(path)
+    assert db["migrations"].count == 1
+    assert len(storage.MIGRATIONS) == storage.SCHEMA_VERSION
+    db.close()
+
+
+def test_concurrent_first_opens_migrate_once(tmp_path):
+    path = tmp_path / "news.db"
+
+    def open_and_count(_: int) -> int:
+        db = storage.open_db(path)
+        try:
+            return db["migrations"].count
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(open_and_count, range(8))) == [1] * 8
+
+
+def test_migrate_returns_applied_names():
+    db = sqlite_utils.Database(memory=True)
+    assert storage.migrate(db) == ["0001_initial"]
+    assert storage.migrate(db) == []
+
+
+def test_schema(db):
+    assert {"pages", "articles", "articles_fts", "runs", "migrations"} <= set(db.table_names())
+    indexes = {tuple(ix.columns) for name in ("pages", "articles") for ix in db[name].indexes}
+    assert {("site", "published"), ("last_seen",), ("site",), ("fetched_at",)} <= indexes
+    triggers = {t.name for t in db["articles"].triggers}
+    assert {"articles_ai", "articles_ad", "articles_au"} <= triggers
+
+
+def test_open_db_settings_on_a_file(tmp_path):
+    db = storage.open_db(tmp_path / "news.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.close()
+
+
+def test_open_db_in_memory():
+    db = storage.open_db(":memory:")
+    assert storage.counts(db) == {"pages": 0, "articles": 0, "runs": 0}
+
+
+def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path):
+    path = tmp_path / "news.db"
+    writer = storage.open_db(path)
+    store(writer, page_item(), article_dict())
+    with writer.atomic():
+        writer.execute("DELETE FROM articles")
+        writer.execute("DELETE FROM pages")
+        assert storage.counts(writer)["articles"] == 0
+        # WAL: opening and reading see the last committed state without waiting
+        started = time.monotonic()
+        reader = storage.open_db(path)
+        reader.execute("PRAGMA busy_timeout=0")
+        assert storage.counts(reader) == {"pages": 1, "articles": 1, "runs": 0}
+        assert fts_urls(reader, "dawn") == ["https://news.example.com/a/1"]
+        assert time.monotonic() - started < 5
+    assert storage.counts(reader)["articles"] == 0
+    writer.close()
+    reader.close()
+
+
+def test_open_db_create_false(tmp_path):
+    path = tmp_path / "news.db"
+    with pytest.raises(StorageError, match="no such database"):
+        storage.open_db(path, create=False)
+    assert not path.exists()
+    storage.open_db(path).close()
+    storage.open_db(path, create=False).close()
+
+
+def _assert_refused(path: Path, match: str, wal: bool = False) -> None:
+    """open_db raises a one-line StorageError naming the file and leaves its bytes alone.
+
+    No file appears beside it either, except, for a WAL-mode database, the -wal and -shm
+    files that any SQLite reader (ours opens it read-only) may leave.
+    """
+    before = sha256_file(path) if path.exists() else None
+    siblings = sorted(os.listdir(path.parent)) if path.parent.exists() else None
+    with pytest.raises(StorageError, match=match) as info:
+        storage.open_db(path)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(str(path))
+    if before is not None:
+        assert sha256_file(path) == before
+    if siblings is not None:
+        after = sorted(os.listdir(path.parent))
+        if wal:
+            after = [name for name in after if not name.endswith(("-wal", "-shm"))]
+        assert after == siblings
+
+
+def test_refuses_missing_parent_folder(tmp_path):
+    path = tmp_path / "nope" / "news.db"
+    _assert_refused(path, "does not exist")
+    assert not path.parent.exists()
+
+
+def test_refuses_text_file(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("These are my notes.\nNot a database.\n")
+    _assert_refused(path, "not a SQLite database")
+
+
+def test_refuses_random_bytes(tmp_path):
+    path = tmp_path / "news.db"
+    path.write_bytes(os.urandom(8192))
+    _assert_refused(path, "not a SQLite database")
+
+
+def test_refuses_corrupt_sqlite_file(tmp_path):
+    path = tmp_path / "news.db"
+    storage.open_db(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:] = os.urandom(len(data) - 100)  # keep the header, garble the pages
+    path.write_bytes(bytes(data))
+    _assert_refused(path, "corrupt|not a newscrawl", wal=True)
+
+
+def test_refuses_foreign_database(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE foo (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO foo (name) VALUES ('bar')")
+    conn.commit()
+    conn.close()
+    _assert_refused(path, "not a newscrawl database .*foo")
+
+
+def test_refuses_database_from_a_newer_version(tmp_path):
+    path = tmp_path / "news.db"
+    db = storage.open_db(path)
+    db["migrations"].insert({"name": "0999_future", "applied_at": "2030-01-01T00:00:00Z"})
+    db.close()
+    _assert_refused(path, "newer newscrawl", wal=True)
+
+
+def test_accepts_empty_file(tmp_path):
+    path = tmp_path / "news.db"
+    path.touch()
+    db = storage.open_db(path)
+    assert db["migrations"].count == 1
+    db.close()
+
+
+# -- atomic batches --------------------------------------------------------------------
+
+
+def test_write_batch_is_atomic(db):
+    good = [storage.page_row(page_item(f"https://news.example.com/a/{i}"), 1) for i in range(3)]
+    bad = storage.page_row(page_item("https://news.example.com/a/bad"), 1)
+    del bad["site"]  # NOT NULL
+    rows = [storage.article_row(article_dict(), page_item(), 1)]
+    with pytest.raises(StorageError, match=r"rolled back: NOT NULL constraint failed: pages\.site"):
+        storage.write_batch(db, [*good, bad], rows)
+    assert storage.counts(db) == {"pages": 0, "articles": 0, "runs": 0}
+    assert fts_urls(db, "ferry") == []
+
+
+def test_write_batch_bad_article_rolls_back_pages(db):
+    article = storage.article_row(article_dict(), page_item(), 1)
+    article["first_seen"] = None
+    with pytest.raises(StorageError, match=r"articles\.first_seen"):
+        storage.write_batch(db, [storage.page_row(page_item(), 1)], [article])
+    assert storage.counts(db)["pages"] == 0
+    store(db, page_item(), article_dict())  # the connection is usable afterwards
+    assert storage.counts(db) == {"pages": 1, "articles": 1, "runs": 0}
+
+
+def _article(db, url: str) -> dict:
+    """The articles row with this canonical URL."""
+    return next(db["articles"].rows_where("url = ?", [url]))
