@@ -1,0 +1,207 @@
+"""Helpers for NewsSpider: argument checks, what a response is, feed links, error kinds.
+
+Plain functions over Scrapy responses and failures, so they can be tested without a crawl.
+Parsing reuses Scrapy and parsel: ``Sitemap`` (safe iterparse) for sitemaps, parsel's
+``Selector(type="xml")`` (a parser that does not resolve entities) for feeds, ``gunzip``
+for ``.xml.gz`` bodies, ``sitemap_urls_from_robots`` for ``Sitemap:`` lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet import error as neterror
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
+
+# Root element (local name) of an XML document -> what it is.
+XML_ROOTS = {
+    "urlset": "sitemap",
+    "sitemapindex": "sitemap",
+    "rss": "feed",
+    "feed": "feed",  # Atom
+    "RDF": "feed",  # RSS 1.0
+}
+
+# Failure types -> the ``<kind>`` in the ``newscrawl/errors/<kind>`` stats key; first match wins.
+ERROR_KINDS: tuple[tuple[str, tuple[type[BaseException], ...]], ...] = (
+    ("dns", (CannotResolveHostError, neterror.DNSLookupError)),
+    ("timeout", (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)),
+    ("cancelled", (DownloadCancelledError,)),
+    (
+        "connection",
+        (
+            DownloadConnectionRefusedError,
+            DownloadFailedError,
+            ResponseDataLossError,
+            neterror.ConnectError,
+            neterror.ConnectionLost,
+            neterror.ConnectionDone,
+        ),
+    ),
+)
+
+FEED_LINKS_XPATH = (
+    "//item/link/text()"  # RSS 2.0 and RSS 1.0
+    " | //entry/link[not(@rel) or @rel='alternate']/@href"  # Atom
+)
+FEED_AUTODISCOVERY_XPATH = (
+    "//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href"
+)
+
+
+def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """Start URLs from a list or a comma-separated string; ValueError unless http(s) with host."""
+    urls = value.split(",") if isinstance(value, str) else list(value or [])
+    urls = [url.strip() for url in urls if url and url.strip()]
+    if not urls:
+        raise ValueError("no start URLs given")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"invalid start URL {url!r}: expected an http(s) URL with a host")
+    return urls
+
+
+def parse_limit(value: int | str | None, name: str) -> int | None:
+    """A non-negative int from a spider argument (``-a max_depth=2`` gives a str); None if unset."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, got {number}")
+    return number
+
+
+def bare_host(host: str) -> str:
+    """The host without a leading ``www.``: ``www.example.com`` and ``example.com`` are one site."""
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def site_of(url: str, start_hosts: list[str]) -> str:
+    """The start URL host that ``url`` belongs to (same host, www variant or a subdomain)."""
+    host = bare_host(urlsplit(url).hostname or "")
+    matches = [
+        start
+        for start in start_hosts
+        if host == bare_host(start) or host.endswith("." + bare_host(start))
+    ]
+    return max(matches, key=len) if matches else host
+
+
+def xml_root_name(body: bytes) -> str | None:
+    """Local name of the document's root element, reading no further than its start tag."""
+    events = etree.iterparse(
+        BytesIO(body),
+        events=("start",),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+    )
+    try:
+        _, root = next(events)
+    except (etree.XMLSyntaxError, StopIteration):
+        return None
+    return etree.QName(root).localname if isinstance(root.tag, str) else None
+
+
+def response_body(response: Response, max_size: int) -> bytes:
+    """The body, gunzipped if it is a gzip file (a ``.xml.gz`` sitemap); b"" if too large."""
+    if not gzip_magic_number(response):
+        return response.body
+    try:
+        return gunzip(response.body, max_size=max_size)
+    except ValueError as exc:  # too large after decompression, or corrupt
+        logger.warning("%s: cannot gunzip body: %s", response.url, exc)
+        return b""
+
+
+def classify(response: Response, body: bytes) -> str:
+    """What a response is: "sitemap", "feed", "robots", "html" or "other"; by content first."""
+    kind = XML_ROOTS.get(xml_root_name(body) or "")
+    if kind:
+        return kind
+    if not isinstance(response, TextResponse):
+        return "other"
+    # robots.txt is defined by where it lives (RFC 9309), even when served as HTML
+    if urlparse_cached(response).path == "/robots.txt":
+        return "robots"
+    if isinstance(response, HtmlResponse):
+        return "html"
+    has_sitemaps = next(iter(sitemap_urls_from_robots(body, base_url=response.url)), None)
+    return "robots" if has_sitemaps else "other"
+
+
+def feed_links(body: bytes, base_url: str) -> list[str]:
+    """Entry links of an RSS 2.0, RSS 1.0 or Atom feed, absolute."""
+    selector = Selector(body=body, type="xml")
+    selector.remove_namespaces()
+    links = (link.strip() for link in selector.xpath(FEED_LINKS_XPATH).getall())
+    return [urljoin(base_url, link) for link in links if link]
+
+
+def error_kind(failure: Failure) -> str | None:
+    """``dns``, ``connection``, ``timeout``, ``http_<status>``...; None for an ignored request."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):  # robots.txt, offsite: policy, not an error
+        return None
+    for kind, exception_types in ERROR_KINDS:
+        if failure.check(*exception_types):
+            return kind
+    return "other"
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC to the second: ``2025-01-31T12:00:00Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_item(response: Response, site: str, source: str) -> dict[str, Any]:
+    """The PageItem of docs/architecture.md for a fetched HTML page."""
+    redirects = response.meta.get("redirect_urls") or [response.request.url]
+    headers = {
+        key.decode("latin-1"): values[0].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+    return {
+        "url": response.url,
+        "requested_url": redirects[0],
+        "status": response.status,
+        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+        "headers": headers,
+        "body": response.body,
+        "fetched_at": utc_now(),
+        "site": site,
+        "depth": response.meta.get("depth", 0),
+        "source": source,
+    }

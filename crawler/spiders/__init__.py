@@ -1,0 +1,1 @@
+"""Scrapy spiders of newscrawl (``SPIDER_MODULES``)."""

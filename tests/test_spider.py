@@ -1,0 +1,392 @@
+"""NewsSpider: argument checks and discovery helpers in-process, crawls in a subprocess.
+
+Crawls run against 127.0.0.1 only: ``spider_site`` (conftest.SPIDER_SITE, made for the edge
+cases) and ``demo_site`` (fixtures/demo-site, the realistic one; skipped until it exists).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import CP1251_PAGE, DEMO_SITE
+from parsel import Selector
+from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+from twisted.python.failure import Failure
+
+from crawler.discovery import (
+    classify,
+    error_kind,
+    feed_links,
+    parse_limit,
+    response_body,
+    site_of,
+)
+from crawler.spiders.news import NewsSpider
+
+PAGE_KEYS = {
+    "url",
+    "requested_url",
+    "status",
+    "content_type",
+    "headers",
+    "body",
+    "fetched_at",
+    "site",
+    "depth",
+    "source",
+}
+SITEMAP = b"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://example.com/a.html</loc></url></urlset>"""
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel>
+<item><link> https://example.com/a.html </link></item><item><link>/b.html</link></item>
+</channel></rss>"""
+ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+<link rel="self" href="https://example.com/atom.xml"/>
+<entry><link rel="alternate" href="https://example.com/a.html"/>
+<link rel="enclosure" href="https://example.com/a.mp3"/></entry>
+<entry><link href="https://example.com/b.html"/></entry></feed>"""
+ENTITY_FEED = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>
+<rss version="2.0"><channel><item><link>https://example.com/&xxe;</link></item></channel></rss>"""
+
+
+# --- arguments ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start_urls",
+    ["ftp://x", "not a url", "", "http://", "https:///path", ["https://ok.example", "mailto:a@b"]],
+)
+def test_bad_start_url_raises_a_clear_value_error(start_urls):
+    with pytest.raises(ValueError, match=r"start URL") as info:
+        NewsSpider(start_urls=start_urls)
+    assert "\n" not in str(info.value)
+
+
+def test_arguments_from_the_command_line_are_strings():
+    spider = NewsSpider(
+        start_urls="https://www.example.com/, https://news.example.org/feed.xml",
+        max_depth="2",
+        max_pages="100",
+    )
+    assert spider.start_urls == ["https://www.example.com/", "https://news.example.org/feed.xml"]
+    assert (spider.max_depth, spider.max_pages) == (2, 100)
+    assert spider.allowed_domains == ["example.com", "news.example.org"]
+    assert spider.start_hosts == ["www.example.com", "news.example.org"]
+
+
+def test_arguments_from_python_are_lists_and_ints():
+    spider = NewsSpider(start_urls=["https://example.com/"], max_depth=0, max_pages=0)
+    assert (spider.max_depth, spider.max_pages) == (0, None)  # max_pages=0: no budget
+
+
+@pytest.mark.parametrize("value", ["-1", "two", 1.5j])
+def test_bad_limits_raise(value):
+    with pytest.raises(ValueError, match="max_depth"):
+        parse_limit(value, "max_depth")
+
+
+def test_from_crawler_takes_the_page_budget_from_settings():
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_MAX_PAGES": 7})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    assert spider.max_pages == 7
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/", max_pages=2)
+    assert spider.max_pages == 2
+
+
+def test_site_is_the_start_host_a_url_belongs_to():
+    hosts = ["www.example.com", "news.example.org"]
+    assert site_of("https://example.com/a", hosts) == "www.example.com"
+    assert site_of("https://www.example.com/a", hosts) == "www.example.com"
+    assert site_of("https://m.news.example.org/a", hosts) == "news.example.org"
+
+
+# --- what a response is --------------------------------------------------------------------
+
+
+def make_response(cls, body: bytes, url="https://example.com/x", content_type=None):
+    headers = {"Content-Type": content_type} if content_type else {}
+    return cls(url=url, body=body, headers=headers, request=Request(url))
+
+
+@pytest.mark.parametrize(
+    ("cls", "body", "url", "kind"),
+    [
+        (HtmlResponse, b"<!DOCTYPE html><html><body>hi</body></html>", "https://e.com/", "html"),
+        (
+            HtmlResponse,
+            b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>',
+            "https://e.com/x.xhtml",
+            "html",
+        ),
+        (XmlResponse, SITEMAP, "https://e.com/no-extension", "sitemap"),
+        (TextResponse, SITEMAP, "https://e.com/sitemap", "sitemap"),
+        (HtmlResponse, RSS, "https://e.com/rss", "feed"),
+        (XmlResponse, ATOM, "https://e.com/atom", "feed"),
+        (TextResponse, b"User-agent: *\nDisallow: /\n", "https://e.com/robots.txt", "robots"),
+        (TextResponse, b"Sitemap: https://e.com/s.xml\n", "https://e.com/list.txt", "robots"),
+        (TextResponse, b'{"a": 1}', "https://e.com/api.json", "other"),
+        (Response, b"%PDF-1.4", "https://e.com/file.pdf", "other"),
+    ],
+)
+def test_classify_by_content(cls, body, url, kind):
+    response = make_response(cls, body, url)
+    assert classify(response, response_body(response, 1 << 20)) == kind
+
+
+def test_gzipped_sitemap_is_unpacked():
+    response = make_response(Response, gzip.compress(SITEMAP), "https://e.com/s.xml.gz")
+    body = response_body(response, 1 << 20)
+    assert body == SITEMAP
+    assert classify(response, body) == "sitemap"
+
+
+def test_feed_links_rss_and_atom():
+    assert feed_links(RSS, "https://example.com/feed") == [
+        "https://example.com/a.html",
+        "https://example.com/b.html",
+    ]
+    assert feed_links(ATOM, "https://example.com/atom.xml") == [
+        "https://example.com/a.html",
+        "https://example.com/b.html",
+    ]
+
+
+def test_feed_entities_are_not_expanded():
+    # a parser that resolved entities would put the machine's hostname into the link
+    assert feed_links(ENTITY_FEED, "https://example.com/feed") == ["https://example.com/"]
+
+
+def test_error_kinds():
+    response = make_response(Response, b"", "https://e.com/gone")
+    response.status = 404
+    assert error_kind(Failure(HttpError(response))) == "http_404"
+    assert error_kind(Failure(DNSLookupError())) == "dns"
+    assert error_kind(Failure(ConnectionRefusedError())) == "connection"
+    assert error_kind(Failure(RuntimeError())) == "other"
+
+
+# --- crawls of the spider's test site ------------------------------------------------------
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+@pytest.fixture(scope="session")
+def home_crawl(spider_site, crawl):
+    return crawl(start_urls=[spider_site.base_url + "/"])
+
+
+def test_home_crawl_reaches_links_sitemap_and_feeds(home_crawl):
+    assert {path_of(url) for url in home_crawl.urls()} == {
+        "/",
+        "/news/a1.html",
+        "/news/a2.html",
+        "/news/a3.html",
+        "/section/world/",
+        "/news/cp1251.html",
+        "/news/sitemap-only.html",  # via robots.txt -> sitemap index -> .xml.gz sitemap
+        "/news/feed-only.html",  # via <link rel="alternate"> RSS
+        "/news/atom-only.html",  # via <link rel="alternate"> Atom
+    }
+    assert home_crawl.stats["newscrawl/pages"] == len(home_crawl.items) == 9
+    assert home_crawl.stats["newscrawl/sitemaps"] == 2
+    assert home_crawl.stats["newscrawl/feeds"] == 2
+
+
+def test_page_items_follow_the_contract(home_crawl, spider_site):
+    for item in home_crawl.items:
+        assert set(item) == PAGE_KEYS
+        assert item["status"] == 200
+        assert item["site"] == "127.0.0.1"
+        assert item["source"] in {"start", "sitemap", "feed", "link"}
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["fetched_at"])
+        assert item["content_type"].startswith("text/html")
+        assert item["headers"]["Content-Type"] == item["content_type"]
+        assert all(isinstance(v, str) for v in item["headers"].values())
+    home = home_crawl.by_url(spider_site.base_url + "/")
+    assert (home["source"], home["depth"]) == ("start", 0)
+
+
+def test_redirect_keeps_the_requested_url(home_crawl, spider_site):
+    item = home_crawl.by_url(spider_site.base_url + "/section/world/")
+    assert item["requested_url"] == spider_site.base_url + "/section/world"
+    assert (item["source"], item["depth"]) == ("link", 1)
+    assert home_crawl.by_url(spider_site.base_url + "/news/a3.html")["depth"] == 2
+
+
+def test_sitemap_entries_are_depth_one(home_crawl, spider_site):
+    item = home_crawl.by_url(spider_site.base_url + "/news/sitemap-only.html")
+    assert (item["source"], item["depth"]) == ("sitemap", 1)
+
+
+def test_body_bytes_are_kept_as_served(home_crawl, spider_site):
+    item = home_crawl.by_url(spider_site.base_url + "/news/cp1251.html")
+    assert item["body"] == CP1251_PAGE
+    assert item["content_type"] == "text/html"
+
+
+def test_robots_disallowed_urls_are_never_fetched(home_crawl, spider_site):
+    assert home_crawl.stats["robotstxt/forbidden"] == 2  # one linked, one in the sitemap
+    assert not [p for p in spider_site.requested_paths if p.startswith("/private/")]
+
+
+def test_crawl_stays_on_the_start_domain(home_crawl):
+    assert {urlsplit(url).hostname for url in home_crawl.urls()} == {"127.0.0.1"}
+    assert not re.search(r"GET https?://example\.org", home_crawl.log.read_text("utf-8"))
+
+
+def test_non_html_is_skipped_and_counted(home_crawl):
+    assert home_crawl.stats["newscrawl/skipped/non_html"] == 1  # the JSON; the PDF is never
+    assert not [url for url in home_crawl.urls() if url.endswith((".json", ".pdf"))]
+
+
+def test_a_broken_link_is_counted_as_an_error(home_crawl):
+    assert home_crawl.stats["newscrawl/errors/http_404"] == 1
+    assert "newscrawl/start_failed" not in home_crawl.stats
+
+
+@pytest.mark.parametrize("start", ["/sitemap_index.xml", "/robots.txt"])
+def test_start_from_sitemap_or_robots(spider_site, crawl, start):
+    # max_depth=1: the entries only, not the pages they link to
+    result = crawl(start_urls=[spider_site.base_url + start], max_depth=1)
+    assert {path_of(url) for url in result.urls()} == {"/news/a1.html", "/news/sitemap-only.html"}
+    assert {(item["source"], item["depth"]) for item in result.items} == {("sitemap", 1)}
+
+
+def test_pages_from_a_sitemap_are_crawled_on(spider_site, crawl):
+    result = crawl(start_urls=[spider_site.base_url + "/sitemap_index.xml"])
+    home = result.by_url(spider_site.base_url + "/")  # linked from /news/a1.html
+    assert (home["source"], home["depth"]) == ("link", 2)
+
+
+@pytest.mark.parametrize(
+    ("start", "paths"),
+    [
+        ("/feed.xml", {"/news/a2.html", "/news/feed-only.html"}),
+        ("/atom.xml", {"/news/atom-only.html"}),
+    ],
+)
+def test_start_from_a_feed(spider_site, crawl, start, paths):
+    result = crawl(start_urls=[spider_site.base_url + start], max_depth=1)
+    assert {path_of(url) for url in result.urls()} == paths
+    assert {(item["source"], item["depth"]) for item in result.items} == {("feed", 1)}
+
+
+def test_max_pages_yields_exactly_that_many(spider_site, crawl):
+    result = crawl(start_urls=[spider_site.base_url + "/"], max_pages=3)
+    assert len(result.items) == 3
+    assert result.stats["newscrawl/pages"] == 3
+    assert result.stats["finish_reason"] == "max_pages"
+
+
+def test_max_depth_zero_yields_only_the_start_page(spider_site, crawl):
+    result = crawl(start_urls=[spider_site.base_url + "/"], max_depth=0)
+    assert [path_of(url) for url in result.urls()] == ["/"]
+
+
+def test_max_depth_one_stops_before_depth_two(spider_site, crawl):
+    result = crawl(start_urls=[spider_site.base_url + "/"], max_depth="1")
+    paths = {path_of(url) for url in result.urls()}
+    assert "/news/a3.html" not in paths
+    assert "/news/feed-only.html" not in paths  # feed at depth 1, its entries at 2
+    assert {"/", "/news/a1.html", "/news/sitemap-only.html", "/section/world/"} <= paths
+    assert max(item["depth"] for item in result.items) == 1
+
+
+def test_failed_start_url_is_counted(spider_site, crawl):
+    result = crawl(start_urls=[spider_site.base_url + "/nowhere.html"])
+    assert result.items == []
+    assert result.stats["newscrawl/start_failed"] == 1
+    assert result.stats["newscrawl/errors/http_404"] == 1
+
+
+def test_unreachable_start_url_is_counted(crawl):
+    with socket.socket() as sock:  # a port nobody listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = crawl(start_urls=[f"http://127.0.0.1:{port}/"])
+    assert result.items == []
+    assert result.stats["newscrawl/start_failed"] == 1
+    assert result.stats["newscrawl/errors/connection"] == 1
+
+
+# --- crawls of the demo site -----------------------------------------------------------------
+# expected.json: "articles" {path: {"discovery": ["feed", "link", "sitemap"], ...}},
+# "non_articles" [path], "robots_disallowed" [path].
+
+
+def demo_paths(demo_expected, found_by: str | None = None) -> set[str]:
+    """Article paths of the demo site, or those a given discovery route finds."""
+    return {
+        path
+        for path, article in demo_expected["articles"].items()
+        if found_by is None or found_by in article["discovery"]
+    }
+
+
+def demo_feeds(demo_site) -> list[str]:
+    home = (DEMO_SITE / "index.html").read_text("utf-8", errors="replace")
+    hrefs = Selector(text=home).xpath(
+        "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
+    )
+    return [demo_site.base_url + href for href in hrefs.getall()]
+
+
+@pytest.fixture(scope="session")
+def demo_home_crawl(demo_site, crawl):
+    return crawl(start_urls=[demo_site.base_url + "/"])
+
+
+def test_demo_home_crawl_reaches_every_article(demo_home_crawl, demo_expected):
+    paths = {path_of(url) for url in demo_home_crawl.urls()}
+    assert demo_paths(demo_expected) <= paths
+    assert set(demo_expected["non_articles"]) <= paths
+    assert {urlsplit(url).hostname for url in demo_home_crawl.urls()} == {"127.0.0.1"}
+
+
+def test_demo_sitemap_only_articles_come_from_the_sitemap(demo_home_crawl, demo_expected):
+    only_in_sitemap = {
+        path
+        for path, article in demo_expected["articles"].items()
+        if article["discovery"] == ["sitemap"]
+    }
+    assert only_in_sitemap
+    for item in demo_home_crawl.items:
+        if path_of(item["url"]) in only_in_sitemap:
+            assert (item["source"], item["depth"]) == ("sitemap", 1)
+
+
+def test_demo_robots_disallowed_never_fetched(demo_home_crawl, demo_site, demo_expected):
+    disallowed = set(demo_expected["robots_disallowed"])
+    assert disallowed
+    assert not disallowed & {path_of(url) for url in demo_home_crawl.urls()}
+    assert not disallowed & {path.split("?")[0] for path in demo_site.requested_paths}
+    assert demo_home_crawl.stats["robotstxt/forbidden"] >= 1
+
+
+def test_demo_sitemap_alone_yields_its_entries(demo_site, demo_expected, crawl):
+    result = crawl(start_urls=[demo_site.base_url + "/sitemap.xml"], max_depth=1)
+    found = {path_of(url) for url in result.urls()}
+    assert found & demo_paths(demo_expected) == demo_paths(demo_expected, "sitemap")
+    assert {item["source"] for item in result.items} == {"sitemap"}
+
+
+def test_demo_feeds_alone_yield_their_entries(demo_site, demo_expected, crawl):
+    feeds = demo_feeds(demo_site)
+    assert feeds
+    found: set[str] = set()
+    for feed in feeds:
+        result = crawl(start_urls=[feed], max_depth=1)
+        assert {item["source"] for item in result.items} == {"feed"}
+        found |= {path_of(url) for url in result.urls()}
+    assert found & demo_paths(demo_expected) == demo_paths(demo_expected, "feed")
