@@ -23,6 +23,8 @@ KINDS = ("tokens", "roles", "xpath", "buttons", "cue")
 MAX_SHARE = 0.5
 # Tokens that mark the article body container: a box never widens into one of them.
 BODY_TOKENS = {"article", "content", "body", "story", "entry", "post", "text", "main"}
+# Attributes whose words name what an element is.
+NAMING_ATTRIBUTES = ("class", "id", "data-testid", "data-component", "data-module")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Pattern:
     max_words: int = 0
     minimum: int = 0
     box_chars: int = 0
+    box_slack: int = 40
     boundary: bool = False
 
 
@@ -43,7 +46,7 @@ def _token_test(token: str) -> str:
     spaced = f"' {norm_space(token.replace('-', ' ').replace('_', ' ')).lower()} '"
     attr = "concat(' ', normalize-space(translate({0}, '-_ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
     attr += "'  abcdefghijklmnopqrstuvwxyz')), ' ')"
-    return " or ".join(f"contains({attr.format(a)}, {spaced})" for a in ("@class", "@id"))
+    return " or ".join(f"contains({attr.format('@' + a)}, {spaced})" for a in NAMING_ATTRIBUTES)
 
 
 def _compile(entry: dict) -> Pattern:
@@ -57,12 +60,13 @@ def _compile(entry: dict) -> Pattern:
         tests = [f"@role='{r}'" for r in entry.get("roles", [])]
         tests += [f"self::{t}" for t in entry.get("tags", [])]
         return Pattern(pid, kind, xpath=etree.XPath(f"//*[{' or '.join(tests)}]"))
+    box = {"box_chars": entry.get("box_chars", 0), "box_slack": entry.get("box_slack", 40)}
     if kind == "xpath":
         return Pattern(pid, kind, xpath=etree.XPath(entry["xpath"]),
-                       box_chars=entry.get("box_chars", 0) if entry.get("box") else 0)
+                       **(box if entry.get("box") else {}))
     if kind == "buttons":
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
-                       box_chars=entry.get("box_chars", 0))
+                       **box)
     regex = re.compile("|".join(f"(?:{c})" for c in entry["cues"]))
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"],
                    boundary=entry.get("boundary", False), box_chars=1500)
@@ -80,29 +84,45 @@ def catalogue() -> tuple[Pattern, ...]:
 # Before trafilatura: remove chrome elements from the page tree.
 
 def _tokens(element: etree._Element) -> set[str]:
-    words = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    """The words of an element's class, id and naming data-/aria- attributes."""
+    words = " ".join(element.get(a, "") for a in NAMING_ATTRIBUTES).lower()
     return set(re.split(r"[\s\-_]+", words)) - {""}
 
 
-def _is_body(element: etree._Element, chrome_tokens: set[str]) -> bool:
+def _is_body(element: etree._Element, tokens: set[str]) -> bool:
+    """The article body (or the page), which no chrome box may widen into."""
     if element.tag in ("html", "body", "main", "article"):
         return True
-    tokens = _tokens(element)
-    return bool(tokens & BODY_TOKENS) and not tokens & chrome_tokens
+    return bool(tokens & BODY_TOKENS) and not tokens & CHROME_WORDS
 
 
-def _widen(element: etree._Element, limit: int) -> etree._Element:
-    """The largest ancestor of `element` that is still a small box, not the body."""
-    box = element
+def _widen(element: etree._Element, pattern: Pattern) -> etree._Element:
+    """The box that holds a chrome element: its small wrappers and chrome-named ancestors.
+
+    An ancestor is taken when it adds at most `box_slack` characters of its own text (a
+    wrapper, or a title and a blurb around a form) or when its class/id names chrome
+    (`newsletter`, `donate`, `promo`...); never the body, never one with more than
+    `box_chars` characters. A cue inside an unnamed body container therefore removes the
+    cue's own block, not the body.
+    """
+    box, size = element, text_length(element)
     for parent in element.iterancestors():
-        if _is_body(parent, _CHROME_WORDS) or text_length(parent) > limit:
+        parent_size = text_length(parent)
+        tokens = _tokens(parent)
+        if _is_body(parent, tokens) or parent_size > pattern.box_chars:
             break
-        box = parent
+        if parent_size <= size + pattern.box_slack or tokens & CHROME_WORDS:
+            box, size = parent, parent_size
     return box
 
 
-_CHROME_WORDS = {"newsletter", "signup", "subscribe", "donate", "donation", "support",
-                 "paywall", "related", "promo", "ad", "ads", "share", "cookie", "banner"}
+# class/id words that name a chrome box, and how much text a mere wrapper may add.
+CHROME_WORDS = {"newsletter", "newsletters", "signup", "subscribe", "subscription", "donate",
+                "donation", "donations", "support", "contribute", "contribution", "paywall",
+                "related", "promo", "ad", "ads", "advert", "advertisement", "share", "social",
+                "cookie", "cookies", "consent", "banner", "cta", "widget", "appeal",
+                "membership", "popup", "modal", "overlay", "recommended", "readmore", "optin"}
+WRAPPER_SLACK = 40
 
 
 def _button_blocks(root: etree._Element, pattern: Pattern) -> list[etree._Element]:
@@ -134,12 +154,12 @@ def _matches_cue(text: str, pattern: Pattern) -> bool:
 
 def _candidates(root: etree._Element, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "buttons":
-        return [_widen(b, pattern.box_chars) for b in _button_blocks(root, pattern)]
+        return [_widen(b, pattern) for b in _button_blocks(root, pattern)]
     if pattern.kind == "cue":
-        return [_widen(c, pattern.box_chars) for c in _cue_blocks(root, pattern)]
+        return [_widen(c, pattern) for c in _cue_blocks(root, pattern)]
     matches = pattern.xpath(root)
     if pattern.box_chars:
-        return [_widen(m, pattern.box_chars) for m in matches]
+        return [_widen(m, pattern) for m in matches]
     return matches
 
 
@@ -153,7 +173,7 @@ def strip_dom(root: etree._Element) -> list[str]:
             parent = element.getparent()
             if parent is None or text_length(element) > MAX_SHARE * total:
                 continue
-            if _is_body(element, _CHROME_WORDS) and pattern.kind == "tokens":
+            if pattern.kind == "tokens" and _is_body(element, _tokens(element)):
                 continue
             remove(element)
             removed += 1

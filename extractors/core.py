@@ -27,6 +27,8 @@ from .text import block_text, body_blocks, join_blocks, norm_space
 
 # JSON-LD articleBody replaces the visible body when it is this much longer (a teaser).
 JSONLD_RATIO = 1.3
+# A byline block may hold this many words besides the author's name ("By", a role, a date).
+BYLINE_SLACK = 6
 
 
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
@@ -46,20 +48,22 @@ def extract(html: bytes | str, url: str, *, content_type: str | None = None,
     day = (fetched or datetime.now(UTC)).date()
     layout, root, removed = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(root)
-    blocks, dropped = strip_blocks(_drop_title(_trafilatura_blocks(root, url), meta.title))
+    blocks = _drop_byline(_drop_title(_trafilatura_blocks(root, url), meta.title), meta.authors)
+    blocks, dropped = strip_blocks(blocks)
     blocks, source = _prefer_jsonld_body(blocks, ld_article)
     return _article(url, root, ld, meta, blocks, [*removed, *dropped], layout, source)
 
 
 def _article(url, root, ld, meta: Metadata, blocks, removed, layout, source) -> Article:
     words = sum(len(b.split()) for b in blocks)
-    is_article, reasons = classify(root, url, ld, meta, words)
+    is_article, reasons = classify(root, url, ld, meta, blocks)
     paywall = paywall_state(ld, removed, words)
     if not is_article and paywall == "hard" and "jsonld:article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
     return Article(
-        url=url, is_article=is_article, title=meta.title, authors=meta.authors,
-        published=meta.published, language=meta.language,
+        url=url, is_article=is_article, title=meta.title,
+        authors=meta.authors if is_article else [],
+        published=meta.published if is_article else None, language=meta.language,
         text=join_blocks(blocks) if is_article else "",
         paywall=paywall if is_article else None, rule=layout.id if layout else None,
         canonical_url=meta.canonical_url, description=meta.description,
@@ -81,6 +85,16 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
     if blocks and title and norm_space(blocks[0]).casefold() == norm_space(title).casefold():
         return blocks[1:]
     return blocks
+
+
+def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
+    """A short block near the top that names the author ("By Jane Doe") is a byline."""
+    def is_byline(block: str) -> bool:
+        words = len(block.split())
+        return any(name in block and words <= len(name.split()) + BYLINE_SLACK
+                   for name in authors)
+    head = [b for b in blocks[:3] if not is_byline(b)]
+    return head + blocks[3:]
 
 
 def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[list[str], str]:

@@ -75,9 +75,14 @@ def language(root: etree._Element, content_language: str | None = None) -> str |
     return None
 
 
+_BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto|reporting by)[:\s]+(?=\w)",
+                     re.IGNORECASE)
+
+
 def split_authors(value: str | None) -> list[str]:
-    """trafilatura joins authors with '; '."""
+    """Author names from a byline; trafilatura joins several with '; '."""
     names = [norm_space(n) for n in re.split(r";|\band\b|\s&\s", value or "")]
+    names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     return list(dict.fromkeys(n for n in names if n))
 
 

@@ -29,7 +29,8 @@ def paywall_state(ld: list[dict], removed: list[str], words: int) -> str:
     """Decide the paywall state of an article page."""
     prompt = bool({"paywall.cue", "paywall.tokens"} & set(removed))
     locked = locked_by_schema(ld) or prompt
-    if "paywall.meter" in removed and not locked_by_schema(ld):
+    metered = bool({"paywall.meter", "paywall.meter-tokens"} & set(removed))
+    if metered and not locked_by_schema(ld):
         return "metered"
     if locked and words < HARD_MAX_WORDS:
         return "hard"

@@ -1,0 +1,101 @@
+"""Extraction fixtures: a saved page and the Article expected from it.
+
+    fixtures/<site>/<case>/response.html   the raw body as served (uncompressed)
+    fixtures/<site>/<case>/response.json   {"url", "status", "headers", "encoding"}
+    fixtures/<site>/<case>/expected.json   exact fields, plus `must_contain` / `must_not_contain`
+
+The test suite discovers every case; `newscrawl fixture save` records one and
+`newscrawl fixture rerun` compares the current output with what is expected.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .article import Article
+from .core import extract
+from .text import norm_space
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures"
+SNIPPET_FIELDS = ("must_contain", "must_not_contain")
+EXACT_FIELDS = ("is_article", "title", "authors", "published", "language", "paywall", "rule",
+                "text", "text_source")
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def response(self) -> dict:
+        return json.loads((self.path / "response.json").read_text(encoding="utf-8"))
+
+    @property
+    def expected(self) -> dict:
+        return json.loads((self.path / "expected.json").read_text(encoding="utf-8"))
+
+
+def cases(root: Path = ROOT, site: str | None = None) -> list[Case]:
+    """Every fixture case under `root` (one site's when `site` is given), sorted."""
+    found = sorted(p.parent for p in root.glob("*/*/expected.json"))
+    return [Case(p) for p in found if site is None or p.parent.name == site]
+
+
+@cache
+def run(path: Path) -> Article:
+    """The current extraction of a case (cached: every field test shares one run)."""
+    case = Case(path)
+    response = case.response
+    headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+    html = (path / "response.html").read_bytes()
+    return extract(html, response["url"], content_type=headers.get("content-type"))
+
+
+def check_field(case: Case, field: str) -> str | None:
+    """None when the field matches, else a one-line description of the mismatch."""
+    expected = case.expected[field]
+    article = run(case.path)
+    if field in SNIPPET_FIELDS:
+        text = norm_space(article.text)
+        wanted = field == "must_contain"
+        bad = [s for s in expected if (norm_space(s) in text) != wanted]
+        verb = "missing" if wanted else "leaked"
+        return f"{verb}: {bad}" if bad else None
+    actual = getattr(article, field)
+    return None if actual == expected else f"expected {expected!r}, got {actual!r}"
+
+
+def fields(case: Case) -> list[str]:
+    """The fields a case checks, in a stable order."""
+    return [f for f in (*EXACT_FIELDS, *SNIPPET_FIELDS) if f in case.expected]
+
+
+def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT) -> Path:
+    """Record a new case from a saved page; its expected.json starts as the current output."""
+    folder = root / site / name
+    if folder.exists():
+        raise FileExistsError(f"{folder}: a fixture with this name exists")
+    folder.mkdir(parents=True)
+    body = html_file.read_bytes()
+    (folder / "response.html").write_bytes(body)
+    _write_json(folder / "response.json", {"url": url, "status": 200,
+                                           "headers": {"Content-Type": "text/html"}})
+    article = extract(body, url)
+    expected = {f: getattr(article, f) for f in EXACT_FIELDS if f != "text"}
+    blocks = article.text.split("\n\n")
+    expected["must_contain"] = [blocks[0], blocks[-1]] if article.text else []
+    expected["must_not_contain"] = []
+    _write_json(folder / "expected.json", expected)
+    return folder
+
+
+def _write_json(path: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
