@@ -1,0 +1,28 @@
+# The two set-up commands of the README: `make demo` (the main job) and `make test`.
+# Both create .venv with Python 3.11+ and install newscrawl into it on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/newscrawl: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("newscrawl needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(BIN)/newscrawl  ## crawl the bundled demo site (served on 127.0.0.1) into demo.db
+	$(BIN)/newscrawl demo --db demo.db --log-level WARNING
+
+test: $(BIN)/newscrawl  ## the test suite and the linter
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+bench: $(BIN)/newscrawl  ## extraction quality and speed against plain trafilatura
+	$(BIN)/python -m bench.extraction
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache

@@ -1,0 +1,192 @@
+"""`newscrawl`: the command line. Each command is a thin call into the library.
+
+Exit codes: 0 success; 1 the crawl failed (nothing could be fetched) or a check failed;
+2 bad input (a bad URL, option, rule file or database), reported as one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.runner import CrawlError, CrawlOptions, run_crawl, summary
+from extractors import extract, fixtures
+from extractors.rules import BUILTIN, RuleError, load_dir
+
+DEMO_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
+DEMO_PORT = 8765
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print one clean error line and exit."""
+    click.echo(f"newscrawl: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newscrawl")
+def cli() -> None:
+    """A news crawler that keeps the article and throws away the chrome."""
+
+
+def crawl_options(function):
+    """The options shared by `crawl` and `demo`."""
+    options = [
+        click.option("--max-pages", type=click.IntRange(min=0),
+                     help="Stop after this many HTML pages (0: no limit)."),
+        click.option("--max-depth", type=click.IntRange(min=0),
+                     help="Follow links at most this deep from a start URL."),
+        click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+                     help="A folder of extra site rules (repeatable)."),
+        click.option("--workers", type=click.IntRange(min=1),
+                     help="Extraction worker processes (default: one per core)."),
+        click.option("--log-level", default="INFO", show_default=True,
+                     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"])),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The SQLite file to write (created if missing).")
+@crawl_options
+def crawl(urls, db, max_pages, max_depth, rules, workers, log_level):
+    """Crawl news sites into a SQLite file.
+
+    URLS may be homepages, section pages, sitemaps, robots.txt files or RSS/Atom feeds.
+
+    Example: newscrawl crawl https://news.example.com --db news.db --max-pages 200
+    """
+    options = CrawlOptions(list(urls), db, max_pages, max_depth, tuple(rules), workers,
+                           log_level)
+    _run(options)
+
+
+@cli.command()
+@click.option("--db", default="demo.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--site-dir", default=DEMO_SITE, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The static site to serve.")
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to serve on (0: any free port). A fixed port keeps the demo's "
+                   "URLs, so a second run updates the same rows.")
+@crawl_options
+def demo(db, site_dir, port, max_pages, max_depth, rules, workers, log_level):
+    """Serve the bundled demo news site on 127.0.0.1 and crawl it into a SQLite file.
+
+    Example: newscrawl demo --db demo.db
+    """
+    from crawler.demo import serve_site
+
+    if not (site_dir / "index.html").is_file():
+        fail(f"no demo site at {site_dir} (run from a source checkout or pass --site-dir)")
+    try:
+        server = serve_site(site_dir, port=port)
+    except OSError as error:
+        fail(f"cannot serve the demo on 127.0.0.1:{port}: {error.strerror} (try --port 0)")
+    with server:
+        click.echo(f"serving {site_dir} at {server.base_url}/", err=True)
+        options = CrawlOptions([f"{server.base_url}/"], db, max_pages, max_depth,
+                               tuple(rules), workers, log_level)
+        _run(options)
+
+
+def _run(options: CrawlOptions) -> None:
+    try:
+        result = run_crawl(options)
+    except CrawlError as error:
+        code = EXIT_FAILED if "nothing could be fetched" in str(error) else EXIT_USAGE
+        fail(str(error), code)
+    click.echo(summary(result))
+
+
+@cli.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was served at.")
+@click.option("--content-type", help="The HTTP Content-Type header, if known.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="A folder of extra site rules (repeatable).")
+def extract_command(file, url, content_type, rules):
+    """Extract the article from a saved HTML file and print it as JSON.
+
+    Example: newscrawl extract page.html --url https://news.example.com/2024/05/01/story
+    """
+    try:
+        article = extract(file.read_bytes(), url, content_type=content_type, rules=rules)
+    except RuleError as error:
+        fail(str(error))
+    click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def rules() -> None:
+    """Site rules: one TOML file per site."""
+
+
+@rules.command("check")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+def rules_check(folders):
+    """Load and validate site rules: the built-in ones and any FOLDERS given.
+
+    Example: newscrawl rules check ./my-rules
+    """
+    total = 0
+    for folder in (BUILTIN, *folders):
+        try:
+            found = load_dir(Path(folder))
+        except RuleError as error:
+            fail(str(error), EXIT_FAILED)
+        total += len(found)
+        click.echo(f"{folder}: {len(found)} rule files, "
+                   f"{sum(len(r.layouts) for r in found)} layouts, ok")
+    click.echo(f"{total} rule files ok")
+
+
+@cli.group()
+def fixture() -> None:
+    """Extraction fixtures: saved pages with the Article expected from them."""
+
+
+@fixture.command("save")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was served at.")
+@click.option("--site", required=True, help="The site folder, e.g. themoscowtimes.com.")
+@click.option("--case", "name", required=True, help="The case name, e.g. newsletter-inline.")
+def fixture_save(file, url, site, name):
+    """Record a fixture from a saved page; edit its expected.json afterwards.
+
+    Example: newscrawl fixture save page.html --url https://site/x --site site --case x
+    """
+    try:
+        folder = fixtures.save(file, url, site, name)
+    except FileExistsError as error:
+        fail(str(error))
+    click.echo(f"saved {folder}: check expected.json, then add must_not_contain snippets")
+
+
+@fixture.command("rerun")
+@click.argument("site", required=False)
+def fixture_rerun(site):
+    """Extract every fixture again (or one site's) and show what differs from expected.
+
+    Example: newscrawl fixture rerun themoscowtimes.com
+    """
+    failures = 0
+    for case in fixtures.cases(site=site):
+        problems = [(f, fixtures.check_field(case, f)) for f in fixtures.fields(case)]
+        problems = [(f, p) for f, p in problems if p]
+        failures += bool(problems)
+        click.echo(f"{'FAIL' if problems else 'ok  '} {case.id}")
+        for field, problem in problems:
+            click.echo(f"     {field}: {problem}")
+    if failures:
+        fail(f"{failures} fixture(s) differ from expected", EXIT_FAILED)

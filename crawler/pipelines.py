@@ -1,0 +1,179 @@
+"""Item pipelines: thin adapters from the spider to extraction, and from extraction to storage.
+
+`ExtractionPipeline` runs `extractors.extract` in a pool of worker processes, so the CPU-heavy
+part never stalls Scrapy's reactor; a page that hangs or crashes a worker is recorded as
+failed with its reason, the worker is replaced and the crawl goes on.
+`StoragePipeline` writes pages and articles into SQLite in batched transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler import storage
+from extractors import extract
+
+logger = logging.getLogger(__name__)
+
+
+def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
+                 fetched_at: str) -> dict:
+    """The job a worker runs: one page in, a JSON-ready Article dict out."""
+    fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")) if fetched_at else None
+    article = extract(body, url, content_type=content_type or None,
+                      rules=tuple(Path(r) for r in rules), fetched=fetched)
+    return article.to_dict()
+
+
+class ExtractionPipeline:
+    """Adds `article` (an Article dict) or `extract_error` (a reason) to every page item."""
+
+    def __init__(self, stats, workers: int, timeout: float, max_bytes: int, rules: tuple):
+        self.stats = stats
+        self.workers = workers
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.rules = rules
+        self.pool: ProcessPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_EXTRACTION_ENABLED", True):
+            raise NotConfigured
+        return cls(
+            crawler.stats,
+            workers=settings.getint("NEWSCRAWL_EXTRACT_WORKERS") or os.cpu_count() or 1,
+            timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
+            max_bytes=settings.getint("NEWSCRAWL_EXTRACT_MAX_BYTES", 5 * 1024 * 1024),
+            rules=tuple(str(r) for r in settings.getlist("NEWSCRAWL_RULES")),
+        )
+
+    def open_spider(self, spider=None):
+        context = multiprocessing.get_context("forkserver")
+        self.pool = ProcessPool(max_workers=self.workers, context=context)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join(timeout=self.timeout)
+            self.pool.stop()
+
+    async def process_item(self, item, spider=None):
+        if len(item["body"]) > self.max_bytes:
+            return self._failed(item, f"too large: {len(item['body'])} bytes")
+        future = self.pool.schedule(
+            extract_page, timeout=self.timeout,
+            args=(item["body"], item["url"], item.get("content_type", ""), self.rules,
+                  item.get("fetched_at", "")))
+        try:
+            item["article"] = await asyncio.wrap_future(future)
+        except FutureTimeout:
+            return self._failed(item, f"timeout after {self.timeout:g}s")
+        except ProcessExpired as error:
+            return self._failed(item, f"worker died (exit code {error.exitcode})")
+        except Exception as error:  # a bad page must never stop the crawl
+            return self._failed(item, f"{type(error).__name__}: {error}")
+        kind = "articles" if item["article"]["is_article"] else "non_articles"
+        self.stats.inc_value(f"newscrawl/extract/{kind}")
+        return item
+
+    def _failed(self, item, reason: str):
+        logger.warning("extraction failed: %s: %s", item["url"], reason)
+        self.stats.inc_value("newscrawl/extract/failed")
+        item["extract_error"] = reason
+        return item
+
+
+class StoragePipeline:
+    """Writes every page (and its article, if any) to SQLite, a batch per transaction."""
+
+    def __init__(self, stats, db_path: str, batch_size: int, batch_seconds: float,
+                 options: dict):
+        self.stats = stats
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.options = options
+        self.db = None
+        self.run_id: int | None = None
+        self.pages: list[dict] = []
+        self.articles: list[dict] = []
+        self.flushed_at = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_STORAGE_ENABLED", True):
+            raise NotConfigured
+        pipeline = cls(
+            crawler.stats,
+            db_path=settings.get("NEWSCRAWL_DB") or "news.db",
+            batch_size=settings.getint("NEWSCRAWL_BATCH_SIZE", 200),
+            batch_seconds=settings.getfloat("NEWSCRAWL_BATCH_SECONDS", 2.0),
+            options=dict(settings.getdict("NEWSCRAWL_RUN_OPTIONS")),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None):
+        self.db = storage.open_db(getattr(spider, "db", None) or self.db_path)
+        self.run_id = storage.start_run(self.db, self.options)
+        self.stats.set_value("newscrawl/run_id", self.run_id)
+
+    def process_item(self, item, spider=None):
+        page = storage.page_row(item, self.run_id)
+        article = item.get("article")
+        page["is_article"] = int(article["is_article"]) if article else None
+        page["extract_error"] = item.get("extract_error")
+        self.pages.append(page)
+        if article and article["is_article"]:
+            self.articles.append(storage.article_row(article, item, self.run_id))
+        if (len(self.pages) >= self.batch_size
+                or time.monotonic() - self.flushed_at >= self.batch_seconds):
+            self.flush()
+        return {"url": item["url"], "is_article": page["is_article"]}
+
+    def flush(self) -> None:
+        if self.pages:
+            storage.write_batch(self.db, self.pages, self.articles)
+            self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
+            self.stats.inc_value("newscrawl/stored/articles", len(self.articles))
+        self.pages, self.articles = [], []
+        self.flushed_at = time.monotonic()
+
+    def close_spider(self, spider=None):
+        if self.db is not None:
+            self.flush()
+
+    def spider_closed(self, spider, reason: str):
+        """Record the run's outcome once the engine has stopped, then let go of the file."""
+        if self.db is None:
+            return
+        status = self._status(reason)
+        storage.finish_run(self.db, self.run_id, status, _json_ready(self.stats.get_stats()))
+        self.db.close()
+        self.db = None
+
+
+    def _status(self, reason: str) -> str:
+        """ok, failed (no start URL could be fetched, nothing stored) or interrupted."""
+        if reason not in ("finished", "max_pages"):
+            return "interrupted" if reason == "shutdown" else "failed"
+        nothing = not self.stats.get_value("newscrawl/pages")
+        return "failed" if nothing and self.stats.get_value("newscrawl/start_failed") else "ok"
+
+
+def _json_ready(stats: dict) -> dict:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in stats.items()}

@@ -1,0 +1,142 @@
+"""End to end: `newscrawl demo` and `newscrawl crawl` into SQLite, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.demo import serve_site
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo-site"
+EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))
+FAST = ["--log-level", "WARNING", "--workers", "2"]
+
+
+def newscrawl(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "crawler", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def free_port() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return str(sock.getsockname()[1])
+
+
+def rows(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> tuple[Path, list[subprocess.CompletedProcess]]:
+    """The demo crawled twice into one file (the second run must change no counts)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    port = free_port()
+    runs = [newscrawl("demo", "--db", str(db), "--port", port, *FAST) for _ in range(2)]
+    return db, runs
+
+
+def test_demo_runs_and_prints_a_summary(demo_db):
+    _, runs = demo_db
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert f"{len(EXPECTED['articles'])} articles stored" in runs[0].stdout
+    assert "Russia Refuses Asylum" in runs[0].stdout or "  - " in runs[0].stdout
+
+
+def test_every_demo_article_stored_exactly_once(demo_db):
+    db, _ = demo_db
+    stored = sorted(path_of(u) for (u,) in rows(db, "SELECT page_url FROM articles"))
+    assert stored == sorted(EXPECTED["articles"])
+
+
+def test_non_articles_are_recorded_as_pages_only(demo_db):
+    db, _ = demo_db
+    pages = {path_of(u): a for u, a in rows(db, "SELECT url, is_article FROM pages")}
+    for path in EXPECTED["non_articles"]:
+        assert pages[path] == 0, path
+    for path in EXPECTED["robots_disallowed"]:
+        assert path not in pages
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED["articles"]))
+def test_demo_article_fields(demo_db, path):
+    db, _ = demo_db
+    want = EXPECTED["articles"][path]
+    title, text, paywall, language = rows(
+        db, "SELECT title, text, paywall, language FROM articles WHERE page_url LIKE ?",
+        f"%{path}")[0]
+    flat = " ".join(text.split())
+    assert title == want["title"]
+    assert paywall == want["paywall"]
+    assert language == want["language"]
+    assert [s for s in want["must_contain"] if " ".join(s.split()) not in flat] == []
+    assert [s for s in want["must_not_contain"] if " ".join(s.split()) in flat] == []
+
+
+def test_moscow_times_article_is_exactly_its_six_paragraphs(demo_db):
+    db, _ = demo_db
+    want = EXPECTED["articles"]["/articles/russia-refuses-asylum-north-korean.html"]
+    (text,) = rows(db, "SELECT text FROM articles WHERE page_url LIKE ?",
+                   "%russia-refuses-asylum-north-korean.html")[0]
+    assert text.split("\n\n") == want["paragraphs"]
+    assert len(want["paragraphs"]) == 6
+
+
+def test_full_text_search_finds_the_refugee_story(demo_db):
+    db, _ = demo_db
+    hits = rows(db, "SELECT title FROM articles_fts WHERE articles_fts MATCH 'refugee'")
+    assert hits == [("Russia Refuses Asylum to North Korean Refugee",)]
+
+
+def test_second_crawl_changes_no_counts(demo_db):
+    db, _ = demo_db
+    runs = rows(db, "SELECT id, status, pages_fetched, articles_stored FROM runs ORDER BY id")
+    assert [r[1] for r in runs] == ["ok", "ok"]
+    assert runs[0][2:] == runs[1][2:]
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == len(EXPECTED["articles"])
+    assert rows(db, "SELECT count(*) FROM articles WHERE first_seen = last_seen")[0][0] == 0
+
+
+def test_crawl_command_against_a_live_local_site(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        run = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
+                        "--max-depth", "1", *FAST)
+    assert run.returncode == 0, run.stderr[-2000:]
+    count = rows(db, "SELECT count(*) FROM articles")[0][0]
+    assert count == len(EXPECTED["articles"]) - 1  # one article is only linked, not listed
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["crawl", "ftp://example.com/", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
+    (["crawl", "not a url", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/missing/x.db"], 2, "does not exist"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/text.db"], 2, "not a SQLite database"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/dead.db"], 1, "nothing could be fetched"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/r.db", "--rules", "{tmp}/nope"], 2,
+     "not a folder of site rules"),
+    (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),
+    (["crawl", "http://x.example/", "--db", "{tmp}/x.db", "--bogus"], 2, "No such option"),
+])
+def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path, args, code, message):
+    (tmp_path / "text.db").write_text("not a database")
+    before = (tmp_path / "text.db").read_bytes()
+    run = newscrawl(*[a.format(tmp=tmp_path) for a in args], "--log-level", "ERROR")
+    assert run.returncode == code, run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert message in last and "Traceback" not in run.stderr
+    assert (tmp_path / "text.db").read_bytes() == before
+    assert not (tmp_path / "x.db").exists()

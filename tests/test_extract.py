@@ -1,0 +1,167 @@
+"""The extraction API: decoding, chrome removal, paywall and article detection."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from extractors import Article, extract
+from extractors.chrome import catalogue, strip_blocks
+
+URL = "https://news.example.com/2024/05/01/council-approves-budget"
+PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
+             "ending months of debate among members about fares, routes and the future of the "
+             "tram network that carries most of the commuters in the old town. ")
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head><meta charset="utf-8"><title>Council approves budget'
+            f'</title><meta property="og:type" content="article">{head}</head><body>'
+            f'<nav><a href="/">Home</a><a href="/world/">World</a></nav><main><article>'
+            f"<h1>Council approves budget</h1>{body}</article></main>"
+            f"<footer><a href='/about/'>About us</a></footer></body></html>")
+
+
+def paragraphs(n: int, text: str = PARAGRAPH) -> str:
+    return "".join(f"<p>{text}Paragraph {i} ends here.</p>" for i in range(n))
+
+
+def test_article_fields_and_text_format():
+    article = extract(page(paragraphs(4) + "<h2>What comes next</h2><ul><li>Fares rise"
+                           " in May</li><li>New routes open</li></ul>"), URL)
+    assert isinstance(article, Article)
+    assert article.is_article and article.title == "Council approves budget"
+    blocks = article.text.split("\n\n")
+    assert blocks[0].endswith("Paragraph 0 ends here.")
+    assert blocks[-3:] == ["What comes next", "Fares rise in May", "New routes open"]
+    assert article.language == "en" and article.paywall == "none" and article.rule is None
+
+
+def test_windows_1251_page_decodes_to_cyrillic():
+    body = paragraphs(4, "Городской совет во вторник утвердил новый бюджет общественного "
+                         "транспорта после долгих споров о тарифах и маршрутах трамваев. ")
+    html = page(body, lang="ru").replace('charset="utf-8"', 'charset="windows-1251"')
+    article = extract(html.encode("cp1251"), URL)
+    assert "Городской совет во вторник утвердил" in article.text
+    assert article.language == "ru"
+
+
+def test_bom_wins_over_a_wrong_header_charset():
+    html = "\ufeff" + page(paragraphs(4, "Zürich läuft über; Straße und Köln. " * 4))
+    article = extract(html.encode("utf-8"), URL, content_type="text/html; charset=latin-1")
+    assert "Zürich läuft über; Straße und Köln." in article.text
+
+
+def test_header_charset_used_when_page_declares_none():
+    html = page(paragraphs(4, "Le conseil a approuvé le budget des transports publics. " * 3))
+    html = html.replace('<meta charset="utf-8">', "")
+    article = extract(html.encode("latin-1"), URL, content_type="text/html; charset=iso-8859-1")
+    assert "Le conseil a approuvé le budget" in article.text
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="newsletter-box"><h3>Sign up for our free weekly newsletter</h3><p>Our weekly'
+    ' newsletter contains a hand-picked selection of news.</p><form><input type="email">'
+    "<button>Subscribe</button></form><p>Subscribers agree to the Privacy Policy</p></div>",
+    '<section class="x1"><h4>Inscrivez-vous à notre newsletter</h4><form action="/nl"><input '
+    'name="email"><button>OK</button></form></section>',
+    '<div class="appeal"><p>Support independent journalism!</p><button>$5</button>'
+    "<button>$10</button><button>$25</button><button>Donate</button></div>",
+    '<div class="zz"><p>Advertisement</p><div class="slot-3"></div></div>',
+])
+def test_chrome_inside_the_body_is_removed(box):
+    body = paragraphs(2) + box + paragraphs(3)
+    article = extract(page(body), URL)
+    assert article.is_article
+    assert article.text.count("Paragraph") == 5
+    for word in ("newsletter", "Subscribe", "Donate", "Advertisement", "Support"):
+        assert word not in article.text
+    assert article.removed
+
+
+def test_a_paragraph_that_mentions_a_newsletter_stays():
+    mention = ("The publisher said subscriptions to its newsletter rose 40 percent last year, "
+               "and that readers who sign up for our newsletter, as its editor put it, "
+               "tend to stay for years.")
+    support = "Support for the plan came from both parties, the mayor said on Tuesday evening."
+    article = extract(page(paragraphs(3) + f"<p>{mention}</p><p>{support}</p>"
+                           + paragraphs(2)), URL)
+    assert mention in article.text
+    assert support in article.text
+
+
+def test_closing_donation_appeal_is_cut_after_trafilatura():
+    blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
+                                "We need your help to keep reporting. " * 5, "Once", "Monthly"]
+    kept, used = strip_blocks(blocks)
+    assert kept == [PARAGRAPH] * 4
+    assert "donation.cue" in used
+
+
+def test_read_more_heading_early_in_text_does_not_cut_the_body():
+    blocks = [PARAGRAPH, "Read more", PARAGRAPH, PARAGRAPH, PARAGRAPH]
+    kept, _ = strip_blocks(blocks)
+    assert kept == [PARAGRAPH] * 4
+
+
+def test_catalogue_ids_are_unique_and_cover_six_languages():
+    ids = [p.id for p in catalogue()]
+    assert len(ids) == len(set(ids))
+    cues = " ".join(p.regex.pattern for p in catalogue() if p.kind == "cue")
+    for word in ("newsletter", "рассылку", "abonnieren", "inscrivez", "suscríbete", "assine"):
+        assert word in cues
+
+
+def test_section_front_is_not_an_article():
+    teasers = "".join(f'<article><h2><a href="/a/{i}">Story number {i} about the budget</a>'
+                      f"</h2><p>A short teaser for story {i}.</p></article>" for i in range(12))
+    html = (f'<html lang="en"><head><title>World news</title></head><body><h1>World</h1>'
+            f"{teasers}</body></html>")
+    article = extract(html, "https://news.example.com/world/")
+    assert not article.is_article
+    assert article.text == "" and article.paywall is None
+
+
+def test_paywall_truncated_from_schema_and_prompt():
+    schema = {"@context": "https://schema.org", "@type": "NewsArticle",
+              "isAccessibleForFree": False,
+              "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
+                          "cssSelector": ".paywalled"}}
+    head = f'<script type="application/ld+json">{json.dumps(schema)}</script>'
+    body = paragraphs(2) + ('<div class="paywalled"><p>Subscribe to continue reading.</p>'
+                            "<a href='/subscribe'>Subscribe now</a></div>")
+    article = extract(page(body, head), URL)
+    assert article.is_article and article.paywall == "truncated"
+    assert "Subscribe" not in article.text
+
+
+def test_metered_prompt_with_full_text():
+    body = '<div class="x"><p>You have 3 free articles remaining this month.</p></div>'
+    article = extract(page(paragraphs(5) + body), URL)
+    assert article.paywall == "metered"
+    assert "free articles" not in article.text
+
+
+def test_jsonld_article_body_replaces_a_teaser():
+    full = "\n".join(f"{PARAGRAPH}Paragraph {i} ends here." for i in range(6))
+    schema = {"@type": "NewsArticle", "articleBody": full}
+    head = f'<script type="application/ld+json">{json.dumps(schema)}</script>'
+    article = extract(page(paragraphs(1), head), URL)
+    assert article.text_source == "jsonld"
+    assert article.text.count("ends here") == 6
+
+
+@pytest.mark.parametrize("html", [b"", b"\x00\x00\x00", "<html></html>", b"<p>Hi</p>"])
+def test_empty_and_broken_pages_are_not_articles(html):
+    article = extract(html, URL)
+    assert not article.is_article and article.text == ""
+
+
+def test_extractors_import_neither_scrapy_nor_storage():
+    code = ("import sys, extractors, extractors.fixtures; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('scrapy', 'sqlite_utils', 'crawler')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
