@@ -182,7 +182,10 @@ def fixture_rerun(site):
     """
     failures = 0
     for case in fixtures.cases(site=site):
-        problems = [(f, fixtures.check_field(case, f)) for f in fixtures.fields(case)]
+        try:
+            problems = [(f, fixtures.check_field(case, f)) for f in fixtures.fields(case)]
+        except RuleError as error:
+            fail(str(error), EXIT_FAILED)
         problems = [(f, p) for f, p in problems if p]
         failures += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '} {case.id}")

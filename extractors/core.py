@@ -32,12 +32,13 @@ BYLINE_SLACK = 6
 
 
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
-            rules: tuple[Path, ...] = (), fetched: datetime | None = None) -> Article:
+            rules: tuple[Path, ...] | None = (), fetched: datetime | None = None) -> Article:
     """Extract the article of one page.
 
     `content_type` is the HTTP Content-Type header (its charset is honoured), `rules` are
-    extra folders of site rules (tried before the built-in ones), `fetched` is when the page
-    was served (it picks the site-rule layout valid then; default: now).
+    extra folders of site rules (tried before the built-in ones; None: no site rules at all,
+    the generic path only), `fetched` is when the page was served (it picks the site-rule
+    layout valid then; default: now).
     """
     root = load_html(decode_html(html, content_type)) if html else None
     if root is None:
@@ -115,9 +116,11 @@ def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[lis
 # ---------------------------------------------------------------------------------------
 # Site rules
 
-def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...], day: date,
+def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | None, day: date,
                      meta: Metadata) -> tuple[Layout | None, HtmlElement, list[str]]:
     """The first layout whose body selector matches, the tree to extract from, removals."""
+    if folders is None:
+        return None, root, []
     for layout in layouts_for(rules_for(url, tuple(folders)), day):
         bodies = [el for selector in layout.body for el in selector(root)]
         if layout.body and not bodies:

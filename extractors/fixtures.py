@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -49,13 +50,19 @@ def cases(root: Path = ROOT, site: str | None = None) -> list[Case]:
 
 
 @cache
-def run(path: Path) -> Article:
-    """The current extraction of a case (cached: every field test shares one run)."""
-    case = Case(path)
-    response = case.response
+def run(path: Path, site_rules: bool = True) -> Article:
+    """The current extraction of a case (cached: every field test shares one run).
+
+    `response.json` may give `fetched_at`, the day the page was served, which picks the
+    site-rule layout; `site_rules=False` runs the generic path alone.
+    """
+    response = Case(path).response
     headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
-    html = (path / "response.html").read_bytes()
-    return extract(html, response["url"], content_type=headers.get("content-type"))
+    fetched = response.get("fetched_at")
+    return extract((path / "response.html").read_bytes(), response["url"],
+                   content_type=headers.get("content-type"),
+                   rules=() if site_rules else None,
+                   fetched=datetime.fromisoformat(fetched) if fetched else None)
 
 
 def check_field(case: Case, field: str) -> str | None:

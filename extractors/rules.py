@@ -3,8 +3,8 @@
 A rule file names the domains it covers and one or more layouts; each layout says where the
 body is, what to drop, and where metadata lives, and may be limited in time
 (`valid_from` / `valid_until`) for when a site changes its layout: a new layout is added
-beside the old one instead of editing it. A selector is XPath when it starts with `/`, `(`
-or `.`, CSS otherwise.
+beside the old one instead of editing it. A selector is XPath when it starts with `/`, `(`,
+`./` or `../`, CSS otherwise.
 
     domains = ["themoscowtimes.com"]
     description = "The Moscow Times"
@@ -67,7 +67,7 @@ class SiteRule:
 
 def compile_selector(selector: str) -> etree.XPath:
     """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
-    if selector.lstrip().startswith(("/", "(", ".")):
+    if selector.lstrip().startswith(("/", "(", "./", "../")):
         try:
             return etree.XPath(selector)
         except etree.XPathSyntaxError as error:

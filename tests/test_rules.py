@@ -1,0 +1,77 @@
+"""Site rules: validation errors that name the file and the key, layouts by date, overrides."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from extractors import extract, fixtures
+from extractors.rules import BUILTIN, RuleError, load_dir, load_file
+
+MT = sorted(p.path for p in fixtures.cases(site="themoscowtimes.com"))
+GOOD = """domains = ["news.example.com"]
+[[layout]]
+name = "v1"
+body = ["div.story-body"]
+drop = ["//div[@class='promo']"]
+title = "h1.headline"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    (GOOD + "colour = 'red'\n", "layout[0].colour: unknown key"),
+    ("colr = 1\n" + GOOD, "colr: unknown key"),
+    (GOOD.replace("div.story-body", "div[[["), "layout[0].body[0]: invalid CSS selector"),
+    (GOOD.replace("//div[@class='promo']", "//div[@class="), "layout[0].drop[0]: invalid XPath"),
+    (GOOD.replace('name = "v1"', 'valid_from = "yesterday"'), "layout[0].valid_from"),
+    (GOOD.replace('["news.example.com"]', "[]"), "domains: expected a non-empty list"),
+    ('domains = ["a.example"]\n', "layout: expected at least one"),
+    ("domains = [", "Invalid value"),
+    (GOOD.replace('title = "h1.headline"', "title = 3"), "layout[0].title: expected a selector"),
+])
+def test_bad_rule_names_file_and_key(tmp_path, text, where):
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as error:
+        load_file(path)
+    message = str(error.value)
+    assert message.startswith(str(path)) and where in message and "\n" not in message
+
+
+def test_builtin_rules_load():
+    assert load_dir(BUILTIN)
+
+
+@pytest.mark.parametrize("path", MT, ids=lambda p: p.name)
+def test_generic_path_alone_gives_the_same_text_as_the_site_rule(path):
+    with_rule, generic = fixtures.run(path), fixtures.run(path, site_rules=False)
+    assert with_rule.rule and generic.rule is None
+    assert generic.text == with_rule.text == fixtures.Case(path).expected["text"]
+
+
+def test_layout_is_chosen_by_the_day_the_page_was_served():
+    path = MT[0]
+    html, url = (path / "response.html").read_bytes(), fixtures.Case(path).response["url"]
+    old = extract(html, url, fetched=datetime(2014, 6, 1))
+    new = extract(html, url, fetched=datetime(2026, 6, 1))
+    assert (old.rule, new.rule) == ("themoscowtimes.com:2014", "themoscowtimes.com:2025")
+
+
+def test_user_rule_folder_comes_first_and_its_selectors_apply(tmp_path):
+    write(tmp_path, GOOD)
+    body = " ".join(["The harbour reopened on Monday after a week of storms."] * 12)
+    html = (f"<html><body><h1 class='headline'>Harbour reopens</h1><div class='story-body'>"
+            f"<p>{body}</p><div class='promo'><p>Buy our mugs today, limited offer!</p></div>"
+            f"<p>{body}</p></div><div class='other'><p>{body} Sidebar.</p></div></body></html>")
+    url = "https://news.example.com/2025/harbour"
+    article = extract(html, url, rules=(tmp_path,))
+    assert article.rule == "news.example.com:v1"
+    assert article.title == "Harbour reopens"
+    assert "mugs" not in article.text and "Sidebar" not in article.text
+    assert "news.example.com:v1:drop" in article.removed
+    assert extract(html, url).rule is None
