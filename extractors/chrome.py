@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from lxml import etree
 
-from .text import block_text, norm_space, text_length
+from .text import norm_space
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
 KINDS = ("tokens", "roles", "xpath", "buttons", "cue")
@@ -33,6 +33,7 @@ class Pattern:
 
     id: str
     kind: str
+    tokens: frozenset[str] = frozenset()
     xpath: etree.XPath | None = None
     regex: re.Pattern | None = None
     max_words: int = 0
@@ -42,11 +43,11 @@ class Pattern:
     boundary: bool = False
 
 
-def _token_test(token: str) -> str:
-    spaced = f"' {norm_space(token.replace('-', ' ').replace('_', ' ')).lower()} '"
-    attr = "concat(' ', normalize-space(translate({0}, '-_ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    attr += "'  abcdefghijklmnopqrstuvwxyz')), ' ')"
-    return " or ".join(f"contains({attr.format('@' + a)}, {spaced})" for a in NAMING_ATTRIBUTES)
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in _SEPARATORS.split(value.lower()) if w]
 
 
 def _compile(entry: dict) -> Pattern:
@@ -54,8 +55,7 @@ def _compile(entry: dict) -> Pattern:
     if kind not in KINDS:
         raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
     if kind == "tokens":
-        test = " or ".join(f"({_token_test(t)})" for t in entry["tokens"])
-        return Pattern(pid, kind, xpath=etree.XPath(f"//*[{test}]"))
+        return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]))
     if kind == "roles":
         tests = [f"@role='{r}'" for r in entry.get("roles", [])]
         tests += [f"self::{t}" for t in entry.get("tags", [])]
@@ -83,10 +83,66 @@ def catalogue() -> tuple[Pattern, ...]:
 # ---------------------------------------------------------------------------------------
 # Before trafilatura: remove chrome elements from the page tree.
 
-def _tokens(element: etree._Element) -> set[str]:
-    """The words of an element's class, id and naming data-/aria- attributes."""
-    words = " ".join(element.get(a, "") for a in NAMING_ATTRIBUTES).lower()
-    return set(re.split(r"[\s\-_]+", words)) - {""}
+CUE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "a",
+            "button", "label", "li", "section")
+# A cue is looked for only in elements with at most this much text (cues match short blocks).
+CUE_MAX_CHARS = 600
+_INVISIBLE = ("script", "style", "template")
+
+
+class PageIndex:
+    """What the DOM patterns ask of a page, computed in one pass: text sizes and names."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.size: dict[etree._Element, int] = {}
+        self.names: dict[etree._Element, set[str]] = {}
+        self._text: dict[etree._Element, str] = {}
+        self.removed: set[etree._Element] = set()
+        etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+        size = self.size
+        for element in reversed(list(root.iter(etree.Element))):
+            total = len((element.text or "").strip())
+            for child in element:
+                total += size.get(child, 0) + len((child.tail or "").strip())
+            size[element] = total
+            attrib = element.attrib
+            if attrib:
+                names = _words(" ".join(attrib.get(a, "") for a in NAMING_ATTRIBUTES))
+                if names:
+                    self.names[element] = _grams(names)
+
+    def tokens(self, element: etree._Element) -> set[str]:
+        return self.names.get(element, set())
+
+    def text(self, element: etree._Element) -> str:
+        """Lower-cased, white-space-collapsed text (cached)."""
+        if element not in self._text:
+            self._text[element] = norm_space(" ".join(element.itertext())).lower()
+        return self._text[element]
+
+    @cached_property
+    def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
+        """(element, text, words) of the elements small enough to hold a cue, in page order."""
+        blocks = []
+        for element in self.root.iter(*CUE_TAGS):
+            if 0 < self.size.get(element, 0) <= CUE_MAX_CHARS:
+                text = self.text(element)
+                blocks.append((element, text, text.count(" ") + 1))
+        return blocks
+
+    def attached(self, element: etree._Element) -> bool:
+        """False once the element or an ancestor has been removed."""
+        return element not in self.removed and not any(
+            a in self.removed for a in element.iterancestors())
+
+
+def _grams(words: list[str]) -> set[str]:
+    """Single words and runs of two and three: "related stories" matches `related-stories`."""
+    grams = set(words)
+    grams.update(" ".join(words[i:i + 2]) for i in range(len(words) - 1))
+    grams.update(" ".join(words[i:i + 3]) for i in range(len(words) - 2))
+    return grams
 
 
 def _is_body(element: etree._Element, tokens: set[str]) -> bool:
@@ -96,7 +152,7 @@ def _is_body(element: etree._Element, tokens: set[str]) -> bool:
     return bool(tokens & BODY_TOKENS) and not tokens & CHROME_WORDS
 
 
-def _widen(element: etree._Element, pattern: Pattern) -> etree._Element:
+def _widen(index: PageIndex, element: etree._Element, pattern: Pattern) -> etree._Element:
     """The box that holds a chrome element: its small wrappers and chrome-named ancestors.
 
     An ancestor is taken when it adds at most `box_slack` characters of its own text (a
@@ -105,10 +161,9 @@ def _widen(element: etree._Element, pattern: Pattern) -> etree._Element:
     `box_chars` characters. A cue inside an unnamed body container therefore removes the
     cue's own block, not the body.
     """
-    box, size = element, text_length(element)
+    box, size = element, index.size.get(element, 0)
     for parent in element.iterancestors():
-        parent_size = text_length(parent)
-        tokens = _tokens(parent)
+        parent_size, tokens = index.size.get(parent, 0), index.tokens(parent)
         if _is_body(parent, tokens) or parent_size > pattern.box_chars:
             break
         if parent_size <= size + pattern.box_slack or tokens & CHROME_WORDS:
@@ -122,60 +177,55 @@ CHROME_WORDS = {"newsletter", "newsletters", "signup", "subscribe", "subscriptio
                 "related", "promo", "ad", "ads", "advert", "advertisement", "share", "social",
                 "cookie", "cookies", "consent", "banner", "cta", "widget", "appeal",
                 "membership", "popup", "modal", "overlay", "recommended", "readmore", "optin"}
-WRAPPER_SLACK = 40
 
 
-def _button_blocks(root: etree._Element, pattern: Pattern) -> list[etree._Element]:
+def _button_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     """Parents of at least `minimum` buttons or links whose labels match the pattern."""
     counts: dict[etree._Element, int] = {}
-    for button in root.iter("button", "a", "label", "input"):
-        label = norm_space(button.get("value") or block_text(button)).lower()
-        if label and pattern.regex.match(label):
-            parent = button.getparent()
-            if parent is not None:
-                counts[parent] = counts.get(parent, 0) + 1
+    for button in index.root.iter("button", "a", "label", "input"):
+        if index.size.get(button, 0) > 40:
+            continue
+        label = norm_space(button.get("value") or index.text(button)).lower()
+        parent = button.getparent()
+        if label and parent is not None and pattern.regex.match(label):
+            counts[parent] = counts.get(parent, 0) + 1
     return [parent for parent, n in counts.items() if n >= pattern.minimum]
 
 
-def _cue_blocks(root: etree._Element, pattern: Pattern) -> list[etree._Element]:
-    found = []
-    for element in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span",
-                             "strong", "b", "a", "button", "label", "li", "section"):
-        if _matches_cue(block_text(element), pattern):
-            found.append(element)
-    return found
+def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
+    return [element for element, text, words in index.short_blocks
+            if words <= pattern.max_words and pattern.regex.search(text)]
 
 
-def _matches_cue(text: str, pattern: Pattern) -> bool:
-    text = norm_space(text).lower()
-    return bool(text) and len(text.split()) <= pattern.max_words and bool(
-        pattern.regex.search(text))
-
-
-def _candidates(root: etree._Element, pattern: Pattern) -> list[etree._Element]:
+def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
+    if pattern.kind == "tokens":
+        return [el for el, names in index.names.items() if names & pattern.tokens]
     if pattern.kind == "buttons":
-        return [_widen(b, pattern) for b in _button_blocks(root, pattern)]
+        return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
-        return [_widen(c, pattern) for c in _cue_blocks(root, pattern)]
-    matches = pattern.xpath(root)
+        return [_widen(index, c, pattern) for c in _cue_blocks(index, pattern)]
+    matches = pattern.xpath(index.root)
     if pattern.box_chars:
-        return [_widen(m, pattern) for m in matches]
+        return [_widen(index, m, pattern) for m in matches]
     return matches
 
 
 def strip_dom(root: etree._Element) -> list[str]:
     """Remove catalogue chrome from a parsed page in place; return the pattern ids used."""
-    total = max(text_length(root), 1)
+    index = PageIndex(root)
+    limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
     for pattern in catalogue():
         removed = 0
-        for element in _candidates(root, pattern):
-            parent = element.getparent()
-            if parent is None or text_length(element) > MAX_SHARE * total:
+        for element in _candidates(index, pattern):
+            if element.getparent() is None or not index.attached(element):
                 continue
-            if pattern.kind == "tokens" and _is_body(element, _tokens(element)):
+            if index.size.get(element, 0) > limit:
+                continue
+            if pattern.kind == "tokens" and _is_body(element, index.tokens(element)):
                 continue
             remove(element)
+            index.removed.add(element)
             removed += 1
         if removed:
             used.append(pattern.id)
@@ -207,7 +257,9 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     total = sum(len(b) for b in blocks)
     seen = 0
     for block in blocks:
-        hit = next((p for p in cues if _matches_cue(block, p)), None)
+        low = norm_space(block).lower()
+        words = low.count(" ") + 1
+        hit = next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
         if hit is None:
             kept.append(block)
             seen += len(block)

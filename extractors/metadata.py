@@ -94,7 +94,7 @@ def canonical(root: etree._Element, url: str) -> str | None:
 
 def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Metadata:
     """Everything but the body, read from the untouched page tree."""
-    found = extract_metadata(root, default_url=url)
+    found = extract_metadata(root, default_url=url, extensive=False)
     og_type = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
     return Metadata(
         title=norm_space(found.title) or None,
