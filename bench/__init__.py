@@ -1,0 +1,1 @@
+"""Extraction-quality evaluation of newscrawl: scoring, corpus runner, baseline gate."""

@@ -1,0 +1,160 @@
+"""The benchmark's scoring, on tiny cases whose scores were worked out by hand."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench import scoring
+from bench.corpus import Page
+from bench.gate import regression, regressions
+from bench.metrics import METRICS, Metric, score_tool
+from bench.tools import Output
+
+approx = pytest.approx
+
+
+def test_tokens_are_unicode_words_with_case_kept():
+    assert scoring.tokens("Hello, wörld! 42 l'été") == ["Hello", "wörld", "42", "l", "été"]
+    assert scoring.tokens(None) == []
+
+
+def test_short_text_is_one_shingle_and_empty_text_none():
+    assert scoring.shingles("a b c") == Counter({("a", "b", "c"): 1})
+    assert scoring.shingles("... !") == Counter()
+    assert scoring.shingles("a b c d e") == Counter(
+        {("a", "b", "c", "d"): 1, ("b", "c", "d", "e"): 1}
+    )
+
+
+def test_overlap_counts_shared_shingles_once_per_copy():
+    # pred shingles: abcd, bcda, cdab, dabc, abcd (5); gold: abcd (1); tp = min(2, 1) = 1
+    o = scoring.overlap("a b c d a b c d", "a b c d")
+    assert (o.tp, o.predicted, o.gold) == (1, 5, 1)
+    assert o.precision == approx(0.2)
+    assert o.recall == approx(1.0)
+
+
+def test_overlap_is_case_sensitive():
+    o = scoring.overlap("The cat sat down", "the cat sat down")
+    assert o.tp == 0
+
+
+def test_empty_output_has_no_precision_and_zero_recall():
+    o = scoring.overlap("", "w x y z")
+    assert o.precision is None
+    assert o.recall == 0.0
+    assert o.f1 == 0.0
+
+
+def test_body_precision_skips_empty_outputs_but_recall_counts_them():
+    pages = [
+        scoring.overlap("a b c d x", "a b c d e"),  # P 1/2, R 1/2
+        scoring.overlap("", "w x y z"),  # P none, R 0
+        scoring.overlap("a b c d", "a b c d"),  # P 1, R 1
+    ]
+    scores = scoring.body_scores(pages)
+    assert scores["body_p"] == approx(0.75)  # (0.5 + 1) / 2
+    assert scores["body_r"] == approx(0.5)  # (0.5 + 0 + 1) / 3
+    assert scores["body_f1"] == approx(0.6)  # 2 * 0.75 * 0.5 / 1.25
+
+
+def test_word_f1_is_lower_cased_bag_f1():
+    # pred {the, cat, sat}, gold {the: 2, cat, dog}: tp 2, P 2/3, R 1/2, F1 4/7
+    assert scoring.word_f1_page("The cat sat", "the cat the dog") == approx(4 / 7)
+    assert scoring.word_f1_page("", "the cat") == 0.0
+    assert scoring.word_f1_page("", "") == 1.0
+
+
+def test_snippets_are_case_sensitive_after_collapsing_space():
+    text = "Hello   world\n\nfoo"
+    snippets = ["Hello world", "hello world", "world foo", "bar", "  "]
+    assert scoring.snippets_found(text, snippets) == (2, 4)
+
+
+def test_snippet_share_is_pooled_over_snippets_not_pages():
+    assert scoring.pooled_share([(1, 1), (0, 3)]) == approx(0.25)
+    assert scoring.pooled_share([(0, 0)]) is None
+
+
+def test_title_match_strict_and_contains():
+    assert scoring.title_match(" Breaking  News ", "breaking news")
+    assert not scoring.title_match("Breaking News | Site", "Breaking News")
+    assert scoring.title_match("Breaking News | Site", "Breaking News", lenient=True)
+    assert not scoring.title_match(None, "Breaking News", lenient=True)
+
+
+def test_author_names_split_on_separators_but_not_inside_words():
+    assert scoring.author_names("Manoj Jain and Jagpreet Chhatwal") == {
+        "manoj jain",
+        "jagpreet chhatwal",
+    }
+    assert scoring.author_names(["Sandra Anderson"]) == {"sandra anderson"}
+
+
+def test_authors_match_same_set_or_overlap():
+    gold = "Manoj Jain and Jagpreet Chhatwal"
+    assert scoring.authors_match(["Jagpreet Chhatwal", "Manoj  JAIN"], gold)
+    assert not scoring.authors_match(["Manoj Jain"], gold)
+    assert scoring.authors_match(["Manoj Jain"], gold, lenient=True)
+    assert not scoring.authors_match([], gold, lenient=True)
+
+
+def test_date_match_compares_calendar_date():
+    assert scoring.date_match("2025-09-04T10:00:00+02:00", "2025-09-04")
+    assert not scoring.date_match("2025-09-05", "2025-09-04")
+    assert not scoring.date_match(None, "2025-09-04")
+    assert scoring.date_match("2025-09-30", "2025-09")
+
+
+def test_language_match_on_primary_subtag():
+    assert scoring.language_match("en-GB", "en")
+    assert not scoring.language_match("de", "en")
+    assert not scoring.language_match(None, "en")
+
+
+def page(pid: str, page_type: str, text: str, **gold) -> Page:
+    return Page(pid, f"https://x.test/{pid}", page_type, Path(), {"main_content": text, **gold})
+
+
+def test_score_tool_on_a_tiny_corpus():
+    pages = [
+        page("1", "article", "a b c d e", title="T", **{"with": ["a b"], "without": ["zz"]}),
+        page("2", "article", "w x y z", title="Other", **{"with": ["w x"], "without": []}),
+        page("3", "listing", "m n"),
+        page("4", "service", "o p"),
+    ]
+    outputs = {
+        "1": Output(text="a b c d x zz", is_article=True, title="t"),
+        "2": Output(text="", is_article=False, title="T"),
+        "3": Output(text="m n", is_article=True),
+        "4": Output(text="o p", is_article=False),
+    }
+    result = score_tool(pages, outputs, timed=False)
+    # page 1: pred abcd bcdx cdxz (3), gold abcd bcde (2): P 1/3, R 1/2; page 2: R 0
+    assert result["body_p"] == approx(1 / 3)
+    assert result["body_r"] == approx(0.25)
+    assert result["snippet_recall"] == approx(0.5)
+    assert result["leak_rate"] == approx(1.0)
+    assert result["nonarticle_fp"] == approx(0.5)  # page 3 only: page 4 said "not an article"
+    assert result["title_acc"] == approx(0.5)
+    assert result["date_acc"] is None
+    assert result["pages_per_s"] is None
+
+
+def test_gate_direction_and_tolerance():
+    higher, lower = Metric("body_f1", "body F1"), Metric("leak_rate", "leak", False)
+    assert regression(higher, 0.900, 0.910) is not None
+    assert regression(higher, 0.906, 0.910) is None
+    assert regression(lower, 0.060, 0.050) is not None
+    assert regression(lower, 0.040, 0.050) is None
+    assert regression(Metric("pages_per_s", "pages/s", gated=False), 1.0, 50.0) is None
+
+
+def test_regressions_name_each_failing_metric():
+    keys = {m.key for m in METRICS}
+    base = dict.fromkeys(keys, 0.5)
+    now = {**base, "body_f1": 0.4, "leak_rate": 0.6, "pages_per_s": 0.0}
+    messages = regressions(now, base)
+    assert len(messages) == 2
+    assert messages[0].startswith("body F1") and messages[1].startswith("leak rate")
