@@ -41,6 +41,7 @@ class Pattern:
     box_chars: int = 0
     box_slack: int = 40
     boundary: bool = False
+    cues: tuple[str, ...] = ()
 
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
@@ -68,7 +69,7 @@ def _compile(entry: dict) -> Pattern:
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
                        **box)
     regex = re.compile("|".join(f"(?:{c})" for c in entry["cues"]))
-    return Pattern(pid, kind, regex=regex, max_words=entry["max_words"],
+    return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500)
 
 
@@ -120,6 +121,13 @@ class PageIndex:
         if element not in self._text:
             self._text[element] = norm_space(" ".join(element.itertext())).lower()
         return self._text[element]
+
+    @cached_property
+    def cue_blocks(self) -> list[tuple[etree._Element, str, int]]:
+        """The short blocks that match any cue of the catalogue (one regex pass)."""
+        anchored, anywhere = any_cue()
+        return [b for b in self.short_blocks
+                if anchored.match(b[1]) or (anywhere and anywhere.search(b[1]))]
 
     @cached_property
     def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
@@ -192,8 +200,19 @@ def _button_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     return [parent for parent, n in counts.items() if n >= pattern.minimum]
 
 
+@cache
+def any_cue() -> tuple[re.Pattern, re.Pattern | None]:
+    """Every cue of the catalogue in two regexes, the anchored ones (`^...`, matched at the
+    start) and the others: most blocks match none, and are tested once instead of per cue."""
+    cues = [c for p in catalogue() if p.kind == "cue" for c in p.cues]
+    anchored = [c[1:] for c in cues if c.startswith("^")]
+    anywhere = [c for c in cues if not c.startswith("^")]
+    return (re.compile("|".join(f"(?:{c})" for c in anchored)),
+            re.compile("|".join(f"(?:{c})" for c in anywhere)) if anywhere else None)
+
+
 def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
-    return [element for element, text, words in index.short_blocks
+    return [element for element, text, words in index.cue_blocks
             if words <= pattern.max_words and pattern.regex.search(text)]
 
 

@@ -59,7 +59,7 @@ def _article(url, root, ld, meta: Metadata, blocks, removed, layout, source) -> 
     words = sum(len(b.split()) for b in blocks)
     is_article, reasons = classify(root, url, ld, meta, blocks)
     paywall = paywall_state(ld, removed, words)
-    if not is_article and paywall == "hard" and "jsonld:article" in reasons:
+    if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
     return Article(
         url=url, is_article=is_article, title=meta.title,

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urljoin
 
+from htmldate import find_date
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 from .text import norm_space
 
+_META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+_BYLINE_ELEMENTS = etree.XPath(
+    "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') "
+    "or contains(@class, 'byline')][not(self::meta or self::link or self::img)]")
+# A byline element with more words is an author box (a bio), not a byline.
+MAX_BYLINE_WORDS = 8
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
+# A longer `<h1>` is a block of text, not a headline.
+MAX_TITLE_WORDS = 40
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
 _DATE_XPATHS = (
     "//meta[@property='article:published_time' or @name='article:published_time' "
@@ -92,17 +102,86 @@ def canonical(root: etree._Element, url: str) -> str | None:
     return urljoin(url, href) if href else None
 
 
+def _meta(root: etree._Element, *names: str) -> str:
+    """The first non-empty `<meta>` content among `names` (property or name)."""
+    for name in names:
+        for value in _META(root, name=name):
+            if norm_space(value):
+                return norm_space(value)
+    return ""
+
+
+def headline(root: etree._Element, references: list[str]) -> str | None:
+    """The page's `<h1>` that the title tags repeat, else its first `<h1>`.
+
+    The headline as shown is what readers (and the corpus) call the title; `og:title` and
+    `<title>` often add the site name or a tagline around it.
+    """
+    heads = [norm_space(h.text_content()) for h in root.iter("h1")]
+    heads = [h for h in heads if h and len(h.split()) <= MAX_TITLE_WORDS]
+    folded = [r.casefold() for r in references if r]
+    for head in heads:
+        if any(head.casefold() in ref for ref in folded):
+            return head
+    return heads[0] if heads else None
+
+
+def byline_authors(root: etree._Element) -> list[str]:
+    """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
+    class); none when they name more than two people: bylines of a list of teasers."""
+    names: list[str] = []
+    for element in _BYLINE_ELEMENTS(root):
+        text = norm_space(element.text_content())
+        if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text):
+            names.extend(n for n in split_authors(text) if n not in names)
+    return names if len(names) <= 2 else []
+
+
+def _clean_title(titles: list[str]) -> str | None:
+    """Without a headline: the JSON-LD headline, else the longest part of `og:title` or
+    `<title>` split at " - " or " | " (the rest is the site's name)."""
+    og_title, title, ld_title = titles
+    if ld_title:
+        return ld_title
+    found = og_title or title
+    return max(_TITLE_SEPARATOR.split(found), key=len) if found else None
+
+
+def _ld_authors(ld_article: dict | None) -> list[str]:
+    found = ld_article.get("author") if ld_article else None
+    found = found if isinstance(found, list) else [found]
+    names = [a.get("name") if isinstance(a, dict) else a for a in found]
+    return [n for n in (norm_space(x) for x in names if isinstance(x, str)) if n]
+
+
 def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Metadata:
-    """Everything but the body, read from the untouched page tree."""
-    found = extract_metadata(root, default_url=url, extensive=False)
-    og_type = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
-    return Metadata(
-        title=norm_space(found.title) or None,
-        authors=split_authors(found.author),
-        published=published_date(root, ld_article, found.date),
-        language=language(root),
-        description=norm_space(found.description) or None,
-        site_name=norm_space(found.sitename) or None,
-        canonical_url=canonical(root, url),
-        og_type=og_type or None,
-    )
+    """Everything but the body, read from the untouched page tree.
+
+    Schema.org and `<meta>` tags first; trafilatura's slower metadata extractor (with
+    htmldate) only when they give no publication date or no title.
+    """
+    ld_title = ld_article.get("headline") if ld_article else None
+    titles = [_meta(root, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
+              ld_title if isinstance(ld_title, str) else ""]
+    meta = Metadata(
+        title=headline(root, titles) or _clean_title(titles),
+        authors=_ld_authors(ld_article) or split_authors(_meta(root, "author",
+                                                                "article:author"))
+        or byline_authors(root),
+        published=published_date(root, ld_article, None), language=language(root),
+        description=_meta(root, "og:description", "description") or None,
+        site_name=_meta(root, "og:site_name") or None, canonical_url=canonical(root, url),
+        og_type=_meta(root, "og:type").lower() or None)
+    meta.authors = [a for a in meta.authors if "://" not in a]
+    if not meta.published or not meta.title:
+        _fill_from_trafilatura(meta, root, url)
+    return meta
+
+
+def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> None:
+    """The day from htmldate (URL, text and markup heuristics), the title from trafilatura."""
+    if not meta.published:
+        meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
+                                   max_date=date.today().isoformat())
+    if not meta.title:
+        meta.title = norm_space(extract_metadata(root, default_url=url).title) or None

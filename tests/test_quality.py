@@ -1,0 +1,69 @@
+"""Extraction quality behaviour: the article classifier, headline titles, byline authors."""
+
+from extractors import extract
+from extractors.classify import features, model
+from extractors.metadata import Metadata
+
+ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
+PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
+             "ending months of debate among members about fares, routes and the future of the "
+             "tram network that carries most of the commuters in the old town. ")
+
+
+def article_page(head: str = "", byline: str = "") -> str:
+    body = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(5))
+    return (f'<html lang="en"><head><title>Council approves budget | The Daily Example</title>'
+            f'<meta property="og:title" content="Council approves budget - Daily Example">'
+            f"{head}</head><body><article><h1>Council approves budget</h1>{byline}{body}"
+            f"</article></body></html>")
+
+
+def product_page() -> str:
+    items = "".join(
+        f'<div class="card"><h3><a href="/products/kettle-{i}">Steel kettle model {i} with '
+        f'whistle</a></h3><p>${19 + i}.99</p><button>Add to cart</button>'
+        f'<select><option>1</option></select></div>' for i in range(12))
+    return (f'<html lang="en"><head><title>Kettles</title></head><body><h1>Kettles</h1>'
+            f"<form><input name='q'><button>Search</button></form>{items}</body></html>")
+
+
+def test_model_weights_every_feature():
+    root_features = features(_tree("<html><body><p>x</p></body></html>"), ARTICLE_URL, [],
+                             Metadata(), ["x"])
+    assert set(model()["weights"]) == set(root_features)
+    assert 0 < model()["threshold"] < 1
+
+
+def _tree(html: str):
+    from lxml.html import fromstring
+    return fromstring(html)
+
+
+def test_a_product_listing_is_not_an_article():
+    article = extract(product_page(), "https://shop.example.com/products/kettles")
+    assert not article.is_article and article.text == ""
+    assert "url_listing" in article.reasons
+
+
+def test_a_plain_article_without_schema_is_an_article():
+    article = extract(article_page(), ARTICLE_URL)
+    assert article.is_article
+    assert article.text.count("Paragraph") == 5
+
+
+def test_title_is_the_headline_the_title_tags_repeat():
+    article = extract(article_page(), ARTICLE_URL)
+    assert article.title == "Council approves budget"
+
+
+def test_authors_from_a_byline_element_when_no_tag_names_them():
+    byline = '<div class="article-byline">By <a href="/staff/jane">Jane Doe</a></div>'
+    article = extract(article_page(byline=byline), ARTICLE_URL)
+    assert article.authors == ["Jane Doe"]
+    assert "Jane Doe" not in article.text
+
+
+def test_published_date_from_meta_tag_is_iso_8601():
+    head = '<meta property="article:published_time" content="2024-05-01T09:30:00+02:00">'
+    article = extract(article_page(head=head), ARTICLE_URL)
+    assert article.published == "2024-05-01T09:30:00+02:00"
