@@ -6,14 +6,23 @@ own base URL, so fixture sites can hold absolute links without knowing the port:
 
     with serve_site(Path("fixtures/demo-site")) as server:
         print(server.base_url)  # http://127.0.0.1:43123
+
+Files are served with an ``ETag`` (a hash of the body as served) and a ``Last-Modified``
+(the file's mtime), and a conditional GET that matches gets ``304 Not Modified``, as news
+sites' CDNs do. ``delay`` (seconds) slows every response down, for tests that need a crawl
+to still be running.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -58,6 +67,8 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         self.server.requested_paths.append(self.path)
+        if self.server.delay:
+            time.sleep(self.server.delay)
         path = Path(self.translate_path(self.path))
         if path.is_dir() and not urlsplit(self.path).path.endswith("/"):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -73,7 +84,15 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
         body = path.read_bytes()
         if path.suffix in TEMPLATED:
             body = body.replace(PLACEHOLDER, self.server.base_url.encode("ascii"))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
         self.send_response(HTTPStatus.OK)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", formatdate(path.stat().st_mtime, usegmt=True))
         self.send_header("Content-Type", content_type(path, body))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -93,6 +112,12 @@ class DemoHTTPServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self.requested_paths: list[str] = []
+        self.delay = 0.0  # seconds to wait before each response
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (a crawl killed mid-request) is no error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -123,12 +148,15 @@ class DemoServer:
         self.close()
 
 
-def serve_site(root: Path, host: str = "127.0.0.1", port: int = 0) -> DemoServer:
-    """Serve ``root`` on ``host:port`` (0 picks a free port) from a daemon thread."""
+def serve_site(root: Path, host: str = "127.0.0.1", port: int = 0,
+               delay: float = 0.0) -> DemoServer:
+    """Serve ``root`` on ``host:port`` (0 picks a free port) from a daemon thread; ``delay``
+    seconds before each response."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ValueError(f"not a directory: {root}")
     httpd = DemoHTTPServer((host, port), partial(DemoRequestHandler, directory=str(root)))
+    httpd.delay = delay
     thread = threading.Thread(target=httpd.serve_forever, name="demo-site", daemon=True)
     thread.start()
     return DemoServer(httpd, thread)

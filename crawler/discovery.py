@@ -32,6 +32,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet import error as neterror
 
+from crawler.middlewares import DestinationRefused
+
 if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
@@ -81,7 +83,10 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
     if not urls:
         raise ValueError("no start URLs given")
     for url in urls:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as error:  # "Invalid IPv6 URL"
+            raise ValueError(f"invalid start URL {url!r}: {error}") from None
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise ValueError(f"invalid start URL {url!r}: expected an http(s) URL with a host")
     return urls
@@ -172,6 +177,8 @@ def error_kind(failure: Failure) -> str | None:
     """``dns``, ``connection``, ``timeout``, ``http_<status>``...; None for an ignored request."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(DestinationRefused):  # a private address or a non-http(s) scheme
+        return "refused"
     if failure.check(IgnoreRequest):  # robots.txt, offsite: policy, not an error
         return None
     for kind, exception_types in ERROR_KINDS:

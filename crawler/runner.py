@@ -1,7 +1,9 @@
 """Run one crawl in this process and report what it did: the library behind `newscrawl crawl`.
 
-Everything that can be checked before a request is sent is checked first (start URLs, rule
-folders, the database file), so bad input fails fast with one line and an untouched DB.
+Everything that can be checked before a request is sent is checked first (the sites config,
+start URLs, ``--since``, rule folders, the database file), so bad input fails fast with one
+line and an untouched DB. Then the database's lock is taken (crawler/lock.py): a second run
+on the same file stops at once. ``CrawlError.code`` is the exit code the CLI uses.
 """
 
 from __future__ import annotations
@@ -15,13 +17,27 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import storage
+from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import parse_start_urls
+from crawler.frontier import frontier_counts
+from crawler.lock import LockedError, crawl_lock
 from crawler.spiders.news import NewsSpider
+from crawler.status import run_status
 from extractors.rules import RuleError, load_dir
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # nothing could be fetched (every site failed)
+EXIT_USAGE = 2  # bad input: an option, a URL, the database file, a rule file, the sites config
+EXIT_PARTIAL = 3  # some sites failed, the others were crawled
+EXIT_LOCKED = 4  # another crawl holds the database
 
 
 class CrawlError(Exception):
     """A crawl that cannot start or that fetched nothing; the message is one line."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -34,6 +50,9 @@ class CrawlOptions:
     workers: int | None = None
     log_level: str = "INFO"
     settings: dict = field(default_factory=dict)
+    config: Path | None = None
+    since: str | None = None
+    allow_private: bool = False  # fetch private/loopback addresses too (crawler/middlewares.py)
 
 
 @dataclass
@@ -42,6 +61,9 @@ class CrawlResult:
     stats: dict
     seconds: float
     titles: list[str]
+    status: str = "ok"
+    queued: int = 0  # frontier rows of the run's sites still queued (budget, or stopped)
+    failed_sites: list[str] = field(default_factory=list)
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
@@ -66,23 +88,37 @@ class CrawlResult:
                    if k.startswith("newscrawl/errors/"))
 
 
-def check(options: CrawlOptions) -> None:
-    """Validate everything before the first request; raise CrawlError with one line."""
+def check(options: CrawlOptions) -> list[SiteSpec]:
+    """Validate everything before the first request; return the sites; CrawlError (one line)."""
     try:
-        parse_start_urls(options.start_urls)
-        for folder in options.rules:
+        configured = load_config(options.config) if options.config else []
+        if options.start_urls or not configured:
+            parse_start_urls(options.start_urls)
+        sites = merge_sites(configured, options.start_urls)
+        options.since = parse_since(options.since)
+        for folder in rule_folders(options, sites):
             load_dir(Path(folder))
         storage.open_db(options.db).close()
-    except (ValueError, RuleError, storage.StorageError) as error:
+    except (ConfigError, ValueError, RuleError, storage.StorageError) as error:
         raise CrawlError(str(error)) from None
+    return sites
 
 
-def settings_for(options: CrawlOptions) -> Settings:
+def rule_folders(options: CrawlOptions, sites: list[SiteSpec]) -> list[Path]:
+    """``--rules`` folders, then the sites' ``rules`` folders, each once."""
+    folders = [Path(r) for r in options.rules] + [s.rules for s in sites if s.rules]
+    return list(dict.fromkeys(folders))
+
+
+def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NEWSCRAWL_DB", str(options.db), priority="cmdline")
-    settings.set("NEWSCRAWL_RULES", [str(r) for r in options.rules], priority="cmdline")
+    rules = [str(r) for r in rule_folders(options, list(sites))]
+    settings.set("NEWSCRAWL_RULES", rules, priority="cmdline")
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
+    if options.allow_private:
+        settings.set("NEWSCRAWL_ALLOW_PRIVATE", True, priority="cmdline")
     if options.workers:
         settings.set("NEWSCRAWL_EXTRACT_WORKERS", options.workers, priority="cmdline")
     settings.set("NEWSCRAWL_RUN_OPTIONS", _run_options(options), priority="cmdline")
@@ -93,25 +129,57 @@ def settings_for(options: CrawlOptions) -> Settings:
 
 def _run_options(options: CrawlOptions) -> dict:
     return {"start_urls": options.start_urls, "max_pages": options.max_pages,
-            "max_depth": options.max_depth, "rules": [str(r) for r in options.rules]}
+            "max_depth": options.max_depth, "rules": [str(r) for r in options.rules],
+            "config": str(options.config) if options.config else None, "since": options.since}
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:
-    """Check the options, crawl, and return the stats; CrawlError when nothing was fetched."""
-    check(options)
-    process = CrawlerProcess(settings_for(options))
+    """Check the options, take the lock, crawl, and return what happened.
+
+    CrawlError: bad input (code 2), the database locked by another run (4), every site
+    failed (1). Some sites failing is a result with status ``partial``.
+    """
+    sites = check(options)
+    try:
+        with crawl_lock(options.db):
+            result = _crawl(options, sites)
+    except LockedError as error:
+        raise CrawlError(str(error), EXIT_LOCKED) from None
+    if result.status == "failed":
+        raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
+                         f"({error_summary(result.stats)})", EXIT_FAILED)
+    return result
+
+
+def _seeds(sites: list[SiteSpec]) -> list[str]:
+    return [url for site in sites for url in site.seeds]
+
+
+def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
+    process = CrawlerProcess(settings_for(options, sites))
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
-    process.crawl(crawler, start_urls=options.start_urls, max_pages=options.max_pages,
-                  max_depth=options.max_depth)
+    process.crawl(crawler, sites=sites, max_pages=options.max_pages,
+                  max_depth=options.max_depth, since=options.since)
     process.start()
     stats = json.loads(json.dumps(crawler.stats.get_stats(), default=str))
-    result = CrawlResult(stats.get("newscrawl/run_id"), stats, time.monotonic() - started,
-                         latest_titles(options.db, stats.get("newscrawl/run_id")))
-    if result.pages == 0 and result.errors:
-        raise CrawlError(f"nothing could be fetched from {', '.join(options.start_urls)} "
-                         f"({error_summary(stats)})")
+    run_id = stats.get("newscrawl/run_id")
+    index = SiteIndex(sites)
+    result = CrawlResult(run_id, stats, time.monotonic() - started,
+                         latest_titles(options.db, run_id),
+                         run_status(stats, stats.get("finish_reason", ""), index))
+    result.failed_sites = [s.name for s in sites if stats.get(
+        f"newscrawl/sites/{s.name}/start_failed", 0) >= len(s.seeds)]  # fmt: skip
+    result.queued = queued_left(options.db, index.names)
     return result
+
+
+def queued_left(db_path: Path, sites: list[str]) -> int:
+    db = storage.open_db(db_path)
+    try:
+        return sum(frontier_counts(db, site).get("queued", 0) for site in sites)
+    finally:
+        db.close()
 
 
 def error_summary(stats: dict) -> str:
@@ -141,6 +209,12 @@ def summary(result: CrawlResult) -> str:
         f"{result.count('newscrawl/skipped/non_html')} not HTML, "
         f"{result.count('newscrawl/extract/failed')} extraction failures), "
         f"{result.errors} fetch errors",
+        f"  frontier: {result.count('newscrawl/frontier/discovered')} new URLs, "
+        f"{result.count('newscrawl/frontier/changed')} changed, "
+        f"{result.count('newscrawl/not_modified')} unchanged (304), "
+        f"{result.count('newscrawl/frontier/known')} known skipped, {result.queued} left queued",
     ]
+    if result.failed_sites:
+        lines.append(f"  failed sites: {', '.join(result.failed_sites)}")
     lines += [f"  - {title}" for title in result.titles]
     return "\n".join(lines)

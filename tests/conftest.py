@@ -36,6 +36,7 @@ TEST_SETTINGS = {
     "RETRY_TIMES": 1,
     "LOG_LEVEL": "DEBUG",
     "TELNETCONSOLE_ENABLED": False,
+    "NEWSCRAWL_ALLOW_PRIVATE": True,  # the test sites are on 127.0.0.1
 }
 
 
@@ -84,6 +85,8 @@ def _crawl_in_this_process(job: dict[str, Any]) -> None:
     items: list[dict[str, Any]] = []
 
     def collect(item, **_):
+        if "body" not in item:  # a visit record (crawler/visits.py), not a page
+            return
         items.append({**item, "body": base64.b64encode(item["body"]).decode("ascii")})
 
     crawler.signals.connect(collect, signal=signals.item_scraped)

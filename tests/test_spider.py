@@ -41,6 +41,7 @@ PAGE_KEYS = {
     "site",
     "depth",
     "source",
+    "visit",  # what the frontier records about the fetch (crawler/visits.py)
 }
 SITEMAP = b"""<?xml version="1.0"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -350,7 +351,11 @@ def demo_home_crawl(demo_site, crawl):
 def test_demo_home_crawl_reaches_every_article(demo_home_crawl, demo_expected):
     paths = {path_of(url) for url in demo_home_crawl.urls()}
     assert demo_paths(demo_expected) <= paths
-    assert set(demo_expected["non_articles"]) <= paths
+    # tag and author listings are not worth a fetch (crawler/urlpolicy.py): every article
+    # is reached without them
+    wasted = {"/tag/energy/", "/author/jane-doe/"}
+    assert set(demo_expected["non_articles"]) - wasted <= paths
+    assert not wasted & paths
     assert {urlsplit(url).hostname for url in demo_home_crawl.urls()} == {"127.0.0.1"}
 
 

@@ -19,9 +19,26 @@ and the pages they list are depth 1. A feed is a document like a page: found on 
 depth d it is d + 1, and its entries d + 2; given as a start URL its entries are depth 1.
 ``max_depth=0`` therefore yields the start pages only, sitemap entries included.
 
-State lives in request meta (``newscrawl_source``, ``depth``) and in the stats (the page budget
-is the ``newscrawl/pages`` counter), never in the spider, so that a shared scheduler such as
-scrapy-redis can be plugged in.
+Sites. The spider crawls a list of sites (crawler/config.py ``SiteSpec``): from a sites config
+(``config=sites.toml``, or ``sites=`` from Python) and/or ``start_urls`` (one site per host).
+A URL belongs to the site whose host it is on; links are followed only when the site's
+allow/deny patterns and, unless switched off, the article-URL heuristics
+(crawler/urlpolicy.py) let them; ``since`` drops sitemap and feed entries dated before it.
+
+Budgets. ``max_pages`` is the run's total; a site's ``max_pages`` is its own budget. A page
+over budget is not yielded (its frontier row stays queued for the next run).
+
+Frontier. Every callback also reports what it fetched as a visit (crawler/visits.py): on the
+page item (key ``visit``) or as an item of its own, so the storage pipeline can flip the
+URL's frontier row with the page write. The spider never reads the frontier: the
+scheduling middleware (crawler/scheduling.py) decides which requests go out, and resumes
+what a previous run left queued through ``request_for(row)``. 304 responses (conditional
+GETs the middleware makes) are handled here, as unchanged.
+
+State lives in request meta (``newscrawl_source``, ``newscrawl_site``, ``depth``) and in the
+stats (the page budgets are the ``newscrawl/pages`` and ``newscrawl/sites/<site>/pages``
+counters), never in the spider, so that a shared scheduler such as scrapy-redis can be
+plugged in.
 """
 
 from __future__ import annotations
@@ -29,26 +46,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spiders.sitemap import iterloc
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import (
     FEED_AUTODISCOVERY_XPATH,
     bare_host,
     classify,
     error_kind,
-    feed_links,
     page_item,
     parse_limit,
-    parse_start_urls,
     response_body,
-    site_of,
+    xml_root_name,
 )
+from crawler.listings import (
+    LISTING_PRIORITY,
+    Entry,
+    feed_entries,
+    is_older,
+    priority_of,
+    sitemap_entries,
+)
+from crawler.urlpolicy import link_rejection
+from crawler.visits import ENTRY, SITE, SOURCE, failure_visit, response_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -57,13 +83,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "newscrawl_source"  # request meta key: start, robots, sitemap, feed or link
+
+def site_specs(start_urls: Any, config: str | None, sites: list[SiteSpec] | None) -> list[SiteSpec]:
+    """The sites to crawl from the spider arguments; ValueError when there are none."""
+    configured = list(sites or []) or (load_config(config) if config else [])
+    urls = start_urls.split(",") if isinstance(start_urls, str) else list(start_urls or [])
+    urls = [url.strip() for url in urls if url and url.strip()]
+    if not configured and not urls:
+        raise ValueError("no start URLs given")
+    return merge_sites(configured, urls)
 
 
 class NewsSpider(Spider):
     """Crawl news sites from homepages, sections, sitemaps, robots.txt or feeds."""
 
     name = "news"
+    handle_httpstatus_list = [304]  # noqa: RUF012 - Scrapy's documented class attribute
 
     def __init__(
         self,
@@ -73,8 +108,11 @@ class NewsSpider(Spider):
         *args: Any,
         **kwargs: Any,
     ):
+        specs = site_specs(start_urls, kwargs.pop("config", None), kwargs.pop("sites", None))
+        self.since = parse_since(kwargs.pop("since", None))
         super().__init__(*args, **kwargs)
-        self.start_urls = parse_start_urls(start_urls)
+        self.sites = SiteIndex(specs)
+        self.start_urls = [url for spec in specs for url in spec.seeds]
         self.max_depth = parse_limit(max_depth, "max_depth")
         self.max_pages = parse_limit(max_pages, "max_pages") or None  # 0 = no budget
         hosts = [urlsplit(url).hostname or "" for url in self.start_urls]
@@ -97,12 +135,30 @@ class NewsSpider(Spider):
         spider.max_body = settings.getint("DOWNLOAD_MAXSIZE")
         return spider
 
+    @property
+    def site_names(self) -> list[str]:
+        return self.sites.names
+
     async def start(self):
-        for url in self.start_urls:
-            yield self._request(url, "start")
+        for spec in self.sites.specs:
+            for url in spec.seeds:
+                yield self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
+
+    def request_for(self, row: dict) -> Request:
+        """The request for a frontier row (used by the middleware to resume a queue)."""
+        entry = {key: row[key] for key in ("lastmod", "published", "title", "language")
+                 if row.get(key)}  # fmt: skip
+        meta = {SOURCE: row["source"], SITE: row["site"], "depth": row["depth"], ENTRY: entry}
+        return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
+                       priority=row["priority"])
+
+    # -- responses ----------------------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         """Dispatch on what the response turns out to be."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("newscrawl/not_modified")
+            return [{"visit": response_visit(response, self._site_name(response.url), None)}]
         body = response_body(response, self.max_body)
         kind = classify(response, body)
         handlers = {
@@ -114,84 +170,159 @@ class NewsSpider(Spider):
         return handlers.get(kind, self.parse_other)(response, body)
 
     def parse_html(self, response: Response, body: bytes) -> Iterator[Any]:
-        """Yield the page as a PageItem, then follow its links while depth and budget allow."""
+        """Follow the page's links while depth allows, then yield it as a PageItem."""
+        site = self._site_name(response.url)
         if response.status != 200:
             logger.debug("%s: skipped, status %s", response.url, response.status)
+            yield {"visit": response_visit(response, site, "html", state="skipped",
+                                           reason=f"http_{response.status}")}
             return
         stats = self.crawler.stats
-        if not self._budget_left():
-            stats.inc_value("newscrawl/skipped/max_pages")
+        if not self.budget_left(site):
+            stats.inc_value("newscrawl/skipped/max_pages")  # stays queued for the next run
             return
         stats.inc_value("newscrawl/pages")
-        site = site_of(response.url, self.start_hosts)
-        yield page_item(response, site, response.meta.get(SOURCE, "link"))
-        if not self._budget_left():
-            raise CloseSpider("max_pages")
+        stats.inc_value(f"newscrawl/sites/{site}/pages")
         if self._may_follow(response):
             yield from self._follow_links(response)
+        item = page_item(response, site, response.meta.get(SOURCE, "link"))
+        item["visit"] = response_visit(response, site, "html")
+        yield item
+        if self.max_pages is not None and self._pages() >= self.max_pages:
+            raise CloseSpider("max_pages")
+        if not any(self.budget_left(name) for name in self.site_names):
+            raise CloseSpider("max_pages")
 
     def _follow_links(self, response: Response) -> Iterator[Request]:
+        stats = self.crawler.stats
         for link in self.link_extractor.extract_links(response):
-            yield self._request(link.url, "link")
+            spec = self.sites.site_of(link.url)
+            if spec is None:
+                continue
+            rejected = link_rejection(link.url) if spec.link_heuristics else None
+            if rejected or not spec.allows(link.url):
+                stats.inc_value(f"newscrawl/skipped/link/{rejected or 'denied'}")
+                continue
+            yield self._request(link.url, "link", spec)
+        site = self.sites.site_of(response.url)
         for href in response.xpath(FEED_AUTODISCOVERY_XPATH).getall():
-            yield self._request(response.urljoin(href.strip()), "feed")
+            yield self._request(response.urljoin(href.strip()), "feed", site,
+                                priority=LISTING_PRIORITY)
         if response.meta.get(SOURCE) == "start":
             robots_url = urljoin(response.url, "/robots.txt")
-            yield self._request(robots_url, "robots", depth_reset=True)
+            yield self._request(robots_url, "robots", site, depth_reset=True,
+                                priority=LISTING_PRIORITY)
 
-    def parse_sitemap(self, response: Response, body: bytes) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request a sitemap index's sitemaps (depth 0) or a urlset's pages (depth + 1)."""
         self.crawler.stats.inc_value("newscrawl/sitemaps")
-        sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
-            for url in iterloc(sitemap):
-                yield self._request(url, "sitemap", depth_reset=True)
-        elif self._may_follow(response) and self._budget_left():
-            for url in iterloc(sitemap):
-                yield self._request(url, "sitemap")
+        entries = sitemap_entries(body)
+        if xml_root_name(body) == "sitemapindex":
+            for entry in self._listed(entries):
+                yield self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
+                                    depth_reset=True, priority=LISTING_PRIORITY)
+        elif self._may_follow(response) and self._budget_left_total():
+            yield from self._entry_requests(entries, "sitemap")
+        yield {"visit": response_visit(response, self._site_name(response.url), "sitemap")}
 
-    def parse_feed(self, response: Response, body: bytes) -> Iterator[Request]:
+    def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
         self.crawler.stats.inc_value("newscrawl/feeds")
-        if self._may_follow(response) and self._budget_left():
-            for url in feed_links(body, response.url):
-                yield self._request(url, "feed")
+        if self._may_follow(response) and self._budget_left_total():
+            yield from self._entry_requests(feed_entries(body, response.url), "feed")
+        yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
 
-    def parse_robots(self, response: Response, body: bytes) -> Iterator[Request]:
+    def parse_robots(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the sitemaps named by robots.txt ``Sitemap:`` lines."""
         for url in sitemap_urls_from_robots(body, base_url=response.url):
-            yield self._request(url, "sitemap", depth_reset=True)
+            spec = self.sites.site_of(url)
+            if spec is not None:
+                yield self._request(url, "sitemap", spec, depth_reset=True,
+                                    priority=LISTING_PRIORITY)
+        yield {"visit": response_visit(response, self._site_name(response.url), "robots")}
 
     def parse_other(self, response: Response, body: bytes) -> Iterable[Any]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         logger.debug("%s: skipped, not HTML (%s)", response.url, content_type or "no type")
         self.crawler.stats.inc_value("newscrawl/skipped/non_html")
-        return ()
+        site = self._site_name(response.url)
+        return [{"visit": response_visit(response, site, "other", state="skipped",
+                                         reason="not_html")}]
 
-    def on_error(self, failure: Failure) -> None:
-        """Log one line and count ``newscrawl/errors/<kind>``; a failed start URL is counted."""
+    def on_error(self, failure: Failure) -> Iterable[Any]:
+        """Log one line, count ``newscrawl/errors/<kind>`` and report the failed visit."""
         request = failure.request
         source = request.meta.get(SOURCE)
         kind = error_kind(failure)
         if source == "start":
             self.crawler.stats.inc_value("newscrawl/start_failed")
+            site = self._site_name(request.url)
+            self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
         counted = kind is not None and source != "robots"  # a missing robots.txt is normal
         if counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         logger.log(level, "%s: %s (%s)", request.url, kind or "ignored", failure.getErrorMessage())
+        return [{"visit": self._failure_visit(failure, kind)}]
 
-    def _request(self, url: str, source: str, *, depth_reset: bool = False) -> Request:
-        meta: dict[str, Any] = {SOURCE: source}
+    def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
+        request, site = failure.request, self._site_name(failure.request.url)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            reason = "robots" if "robots" in failure.getErrorMessage() else "ignored"
+            return failure_visit(request, site, "skipped", reason)
+        status = failure.value.response.status if failure.check(HttpError) else None
+        return failure_visit(request, site, "failed", kind or "other", status)
+
+    # -- requests -----------------------------------------------------------------------
+
+    def _listed(self, entries: list[Entry]) -> Iterator[Entry]:
+        """Entries on one of our sites, allowed by it, and not older than ``since``."""
+        for entry in entries:
+            spec = self.sites.site_of(entry.url)
+            if spec is None or not spec.allows(entry.url):
+                continue
+            if is_older(entry, self.since):
+                self.crawler.stats.inc_value("newscrawl/skipped/since")
+                continue
+            yield entry
+
+    def _entry_requests(self, entries: list[Entry], source: str) -> Iterator[Request]:
+        for entry in self._listed(entries):
+            yield self._request(entry.url, source, self.sites.site_of(entry.url), entry=entry,
+                                priority=priority_of(entry.newest))
+
+    def _request(self, url: str, source: str, site: SiteSpec | None, *, depth_reset: bool = False,
+                 entry: Entry | None = None, priority: int = 0) -> Request:
+        url = urldefrag(url)[0]  # one frontier row per document, whatever the #fragment
+        meta: dict[str, Any] = {SOURCE: source, SITE: site.name if site else bare_host(
+            urlsplit(url).hostname or "")}
         if depth_reset:
             meta["depth_reset"] = True
-        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+        if entry is not None:
+            meta[ENTRY] = entry.meta()
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta,
+                       priority=priority)
+
+    def _site_name(self, url: str) -> str:
+        spec = self.sites.site_of(url)
+        return spec.name if spec else bare_host(urlsplit(url).hostname or "")
 
     def _may_follow(self, response: Response) -> bool:
-        """Whether requests one level deeper than ``response`` are within ``max_depth``."""
-        return self.max_depth is None or response.meta.get("depth", 0) < self.max_depth
+        """Whether requests one level deeper than ``response`` are within the depth limits."""
+        depth = response.meta.get("depth", 0)
+        spec = self.sites.site_of(response.url)
+        limits = [self.max_depth, spec.max_depth if spec else None]
+        return all(limit is None or depth < limit for limit in limits)
 
-    def _budget_left(self) -> bool:
-        """Whether fewer than ``max_pages`` pages have been yielded (the stats are the state)."""
-        pages = self.crawler.stats.get_value("newscrawl/pages", 0)
-        return self.max_pages is None or pages < self.max_pages
+    def _pages(self, site: str | None = None) -> int:
+        key = f"newscrawl/sites/{site}/pages" if site else "newscrawl/pages"
+        return self.crawler.stats.get_value(key, 0)
+
+    def _budget_left_total(self) -> bool:
+        return self.max_pages is None or self._pages() < self.max_pages
+
+    def budget_left(self, site: str) -> bool:
+        """Whether the run's and the site's page budgets allow another page of ``site``."""
+        spec = self.sites.by_name.get(site)
+        own = spec.max_pages if spec else None
+        return self._budget_left_total() and (own is None or self._pages(site) < own)

@@ -1,0 +1,285 @@
+"""The crawl frontier in the same SQLite file: every URL we know, and what became of it.
+
+States and transitions (one row per URL, ``frontier.url``, the URL as requested)::
+
+    (new) --discovered--> queued --fetched (2xx, 304)-----------> fetched
+                             |  --failed (404, timeout, 5xx...)--> failed
+                             |  --skipped (robots.txt, not HTML)-> skipped
+    fetched --listed with a lastmod newer than fetched_at--> queued
+    failed  --a later run, retryable and attempts < MAX_ATTEMPTS--> re-visited
+
+A row stays ``queued`` until the outcome of its fetch is committed, and the outcome is
+committed in the same transaction as the page and article rows it produced *and* the rows
+of the URLs that page listed (``FrontierBatch.write`` runs inside ``storage.write_batch``).
+So a crawl killed at any moment (SIGKILL) loses nothing: whatever was not committed is
+still ``queued`` and the next run fetches it; whatever was committed is never fetched again
+(unless it changed), so no article is written twice.
+
+Listings are re-visited every run: start URLs, robots.txt, sitemaps, feeds and HTML pages
+that are not articles (sections, the homepage) - ``REVISIT_KINDS`` - with a conditional GET
+(``If-None-Match`` / ``If-Modified-Since`` from the stored validators) so an unchanged one
+costs a 304. Articles are fetched once, and again only when a sitemap says they changed.
+
+Two halves, so another queue (scrapy-redis) can stand in for the read half later:
+``SQLiteFrontier`` reads (``get``, ``pending``) on its own connection, and ``FrontierBatch``
+collects outcomes and discoveries for the single writer (the storage pipeline).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import sqlite_utils
+
+STATES = ("queued", "fetched", "failed", "skipped")
+REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
+RETRYABLE_PREFIXES = ("timeout", "connection", "dns", "http_5", "http_429", "http_403",
+                      "http_408", "cancelled", "other")  # fmt: skip
+MAX_ATTEMPTS = 3
+SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles", "non_articles",
+               "paywalled", "failed", "skipped", "http_403", "http_429", "http_5xx")  # fmt: skip
+PAYWALLED = ("metered", "truncated", "hard")
+
+FRONTIER_SQL = """
+CREATE TABLE frontier (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    source TEXT NOT NULL,
+    depth INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'fetched', 'failed', 'skipped')),
+    kind TEXT,
+    priority INTEGER NOT NULL DEFAULT 0,
+    discovered_at TEXT NOT NULL,
+    lastmod TEXT,
+    published TEXT,
+    title TEXT,
+    language TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT,
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    reason TEXT,
+    run_id INTEGER
+)"""
+RUN_SITES_SQL = f"""
+CREATE TABLE run_sites (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    site TEXT NOT NULL,
+    {", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in SITE_COUNTS)},
+    PRIMARY KEY (run_id, site)
+)"""
+RUN_SITE_FAILURES_SQL = """
+CREATE TABLE run_site_failures (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    site TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, site, reason)
+)"""
+
+
+def migrate_0002(db: sqlite_utils.Database) -> None:
+    """Migration 0002_frontier: frontier, run_sites and run_site_failures."""
+    db.execute(FRONTIER_SQL)
+    db.execute("CREATE INDEX idx_frontier_site_state ON frontier(site, state, priority)")
+    db.execute(RUN_SITES_SQL)
+    db.execute(RUN_SITE_FAILURES_SQL)
+
+
+# -- the read half --------------------------------------------------------------------
+
+
+class Frontier(Protocol):
+    """What the scheduling middleware needs from a frontier."""
+
+    def get(self, url: str) -> dict | None: ...
+
+    def pending(self, sites: list[str]) -> Iterator[dict]: ...
+
+    def close(self) -> None: ...
+
+
+def is_retryable(row: dict) -> bool:
+    """A failed row worth another try: a transient reason and attempts left."""
+    reason = row.get("reason") or ""
+    return row["attempts"] < MAX_ATTEMPTS and reason.startswith(RETRYABLE_PREFIXES)
+
+
+class SQLiteFrontier:
+    """The frontier's read side on its own connection (WAL: never blocks the writer)."""
+
+    def __init__(self, path: str | Path):
+        self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+
+    def get(self, url: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM frontier WHERE url = ?", [url]).fetchone()
+        return dict(row) if row else None
+
+    def pending(self, sites: list[str]) -> Iterator[dict]:
+        """What a run starts with beyond its seeds, highest priority (newest) first: queued
+        rows, listings to re-visit, and failures worth another try."""
+        marks = ", ".join("?" for _ in sites)
+        kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
+        rows = self.conn.execute(
+            f"SELECT * FROM frontier WHERE site IN ({marks}) AND (state = 'queued'"
+            f" OR (state = 'fetched' AND kind IN ({kinds})) OR state = 'failed')"
+            " ORDER BY priority DESC, discovered_at", list(sites))  # fmt: skip
+        for row in rows:
+            row = dict(row)
+            if row["state"] != "failed" or is_retryable(row):
+                yield row
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# -- the write half -------------------------------------------------------------------
+
+ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
+                 "published", "title", "language", "run_id")  # fmt: skip
+VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
+                 "http_status", "etag", "last_modified", "reason", "run_id")  # fmt: skip
+
+# A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
+# after we fetched it. Listing fields fill in, never blank out.
+DISCOVER_SQL = f"""
+INSERT INTO frontier ({", ".join(ENTRY_COLUMNS)}, state)
+VALUES ({", ".join(":" + c for c in ENTRY_COLUMNS)}, 'queued')
+ON CONFLICT(url) DO UPDATE SET
+    state = CASE WHEN frontier.state = 'fetched' AND excluded.lastmod > frontier.fetched_at
+                 THEN 'queued' ELSE frontier.state END,
+    lastmod = coalesce(excluded.lastmod, frontier.lastmod),
+    published = coalesce(excluded.published, frontier.published),
+    title = coalesce(excluded.title, frontier.title),
+    language = coalesce(excluded.language, frontier.language),
+    priority = max(frontier.priority, excluded.priority)"""
+
+# The outcome of a fetch; inserts the row when the URL was never recorded as listed (a
+# start URL, a redirect target, or a page whose listing's batch is not committed yet).
+VISIT_SQL = f"""
+INSERT INTO frontier ({", ".join(VISIT_COLUMNS)}, attempts)
+VALUES ({", ".join(":" + c for c in VISIT_COLUMNS)}, 1)
+ON CONFLICT(url) DO UPDATE SET
+    state = excluded.state,
+    kind = coalesce(excluded.kind, frontier.kind),
+    attempts = frontier.attempts + 1,
+    fetched_at = coalesce(excluded.fetched_at, frontier.fetched_at),
+    http_status = excluded.http_status,
+    etag = CASE WHEN excluded.state = 'fetched' THEN excluded.etag ELSE frontier.etag END,
+    last_modified = CASE WHEN excluded.state = 'fetched' THEN excluded.last_modified
+                         ELSE frontier.last_modified END,
+    reason = excluded.reason,
+    run_id = excluded.run_id"""
+
+COUNTS_SQL = f"""
+INSERT INTO run_sites (run_id, site, {", ".join(SITE_COUNTS)})
+VALUES (:run_id, :site, {", ".join(":" + c for c in SITE_COUNTS)})
+ON CONFLICT(run_id, site) DO UPDATE SET
+    {", ".join(f"{c} = run_sites.{c} + excluded.{c}" for c in SITE_COUNTS)}"""
+
+FAILURES_SQL = """
+INSERT INTO run_site_failures (run_id, site, reason, count) VALUES (?, ?, ?, ?)
+ON CONFLICT(run_id, site, reason) DO UPDATE SET count = count + excluded.count"""
+
+
+@dataclass
+class FrontierBatch:
+    """Fetch outcomes, listed URLs and per-site counts waiting for the next transaction.
+
+    ``add(item)`` takes a page item or a visit item (the ``visit`` and ``outlinks`` keys the
+    spider and the scheduling middleware put on it); ``write(db)`` runs inside the caller's
+    transaction, so the flip to fetched commits with the page and article rows.
+    """
+
+    run_id: int | None = None
+    visits: list[dict] = field(default_factory=list)
+    entries: list[dict] = field(default_factory=list)
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    failures: Counter = field(default_factory=Counter)
+
+    def __len__(self) -> int:
+        return len(self.visits) + len(self.entries)
+
+    def add(self, item: dict) -> None:
+        for entry in item.get("outlinks") or ():
+            row = {c: entry.get(c) for c in ENTRY_COLUMNS}
+            self.entries.append(row | {"run_id": self.run_id})
+            if entry.get("new"):
+                self.counts[entry["site"]]["discovered"] += 1
+        visit = item.get("visit")
+        if visit:
+            self._add_visit(dict(visit), item)
+
+    def _add_visit(self, visit: dict, item: dict) -> None:
+        article = item.get("article")
+        if visit.get("kind") == "html" and "body" in item:
+            visit["kind"] = _page_kind(article)
+        row = {c: visit.get(c) for c in VISIT_COLUMNS} | {"run_id": self.run_id}
+        self.visits.append(row)
+        final = visit.get("final_url")
+        if final and final != visit["url"]:
+            self.visits.append(row | {"url": final})
+        self._count(visit, item, article)
+
+    def _count(self, visit: dict, item: dict, article: dict | None) -> None:
+        counts, site = self.counts[visit["site"]], visit["site"]
+        state, status = visit["state"], visit.get("http_status") or 0
+        counts[state if state in ("fetched", "failed", "skipped") else "other"] += 1
+        counts["not_modified"] += status == 304
+        counts["http_403"] += status == 403
+        counts["http_429"] += status == 429
+        counts["http_5xx"] += 500 <= status < 600
+        if state == "failed":
+            self.failures[site, visit.get("reason") or "other"] += 1
+        if "body" in item:
+            counts["pages"] += 1
+            if item.get("extract_error"):
+                self.failures[site, "extraction"] += 1
+        if article:
+            counts["articles" if article.get("is_article") else "non_articles"] += 1
+            counts["paywalled"] += bool(article.get("is_article")
+                                        and article.get("paywall") in PAYWALLED)
+
+    def write(self, db: sqlite_utils.Database) -> None:
+        """Execute the batch on ``db``; the caller holds the transaction."""
+        conn = db.conn
+        conn.executemany(DISCOVER_SQL, self.entries)
+        conn.executemany(VISIT_SQL, self.visits)
+        if self.run_id is not None:
+            conn.executemany(COUNTS_SQL, list(self._count_rows()))
+            failures = [(self.run_id, site, reason, n)
+                        for (site, reason), n in self.failures.items()]
+            conn.executemany(FAILURES_SQL, failures)
+
+    def _count_rows(self) -> Iterable[dict]:
+        for site, counts in self.counts.items():
+            row = {c: int(counts[c]) for c in SITE_COUNTS}
+            yield {"run_id": self.run_id, "site": site} | row
+
+    def clear(self) -> None:
+        self.visits, self.entries = [], []
+        self.counts, self.failures = defaultdict(Counter), Counter()
+
+
+def _page_kind(article: dict | None) -> str:
+    """An HTML page is an ``article``, a ``hub`` (a page but not an article: re-visited) or a
+    ``page`` whose extraction failed."""
+    if not article:
+        return "page"
+    return "article" if article.get("is_article") else "hub"
+
+
+def frontier_counts(db: sqlite_utils.Database, site: str | None = None) -> dict[str, int]:
+    """Rows per state, e.g. ``{"queued": 3, "fetched": 40}``, for one site or all."""
+    where, params = ("WHERE site = ?", [site]) if site else ("", [])
+    rows = db.execute(f"SELECT state, count(*) FROM frontier {where} GROUP BY state", params)
+    return {state: n for state, n in rows.fetchall()}
+

@@ -1,0 +1,182 @@
+"""Entries of sitemaps and feeds with their dates, and what the dates mean for a crawl.
+
+A sitemap ``<url>`` gives ``loc`` and ``lastmod``, and a Google News sitemap adds
+``news:publication_date``, ``news:title`` and ``news:publication/news:language``; an RSS item
+gives ``link``, ``pubDate`` and ``title``; an Atom entry ``link``, ``updated``, ``published``
+and ``title``. Dates are normalised to ISO 8601 UTC to the second (``2025-03-05T08:02:00Z``),
+so they compare as text with ``fetched_at``.
+
+Parsing never resolves entities or touches the network (the same lxml options as Scrapy's
+``Sitemap``; parsel's XML selector for feeds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.safexml import without_doctype
+
+# Requests for listings (robots.txt, sitemaps, feeds) and start URLs go first, then articles
+# newest first: an entry's priority is its date in hours since 2000, so a listing outranks
+# any dated entry until the year 3000.
+LISTING_PRIORITY = 10_000_000
+EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A URL listed by a sitemap or a feed, with what the listing says about it."""
+
+    url: str
+    lastmod: str | None = None  # sitemap lastmod, Atom updated
+    published: str | None = None  # news:publication_date, RSS pubDate, Atom published
+    title: str | None = None  # news:title, feed item title
+    language: str | None = None  # news:language, feed language
+
+    @property
+    def newest(self) -> str | None:
+        """The later of lastmod and published, or None when the listing gives no date."""
+        dates = [d for d in (self.lastmod, self.published) if d]
+        return max(dates) if dates else None
+
+    def meta(self) -> dict[str, str]:
+        """The non-empty fields but the URL, for request meta and the frontier row."""
+        fields = {"lastmod": self.lastmod, "published": self.published,
+                  "title": self.title, "language": self.language}  # fmt: skip
+        return {key: value for key, value in fields.items() if value}
+
+
+def parse_date(text: str | None) -> str | None:
+    """ISO 8601 / W3C datetime / RFC 822 date as ISO 8601 UTC to the second; None if unreadable.
+
+    A date without a time is midnight UTC; a time without an offset is taken as UTC.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    moment = _iso(text) or _rfc822(text)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _rfc822(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def priority_of(date: str | None) -> int:
+    """Request priority from a normalised date: hours since 2000 (0 when there is no date)."""
+    if not date:
+        return 0
+    moment = datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return max(0, int((moment - EPOCH_2000).total_seconds() // 3600))
+
+
+def is_older(entry: Entry, since: str | None) -> bool:
+    """Whether ``--since`` excludes the entry: it has a date and that date is before ``since``."""
+    newest = entry.newest
+    return bool(since and newest and newest < since)
+
+
+# -- sitemaps -------------------------------------------------------------------------
+
+
+def _xml_root(body: bytes) -> etree._Element | None:
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False,
+                             no_network=True, huge_tree=True)  # fmt: skip
+    try:
+        return etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _fields(element: etree._Element) -> dict[str, str]:
+    """Text of the descendants by local name (the first of each), e.g. loc, lastmod, title."""
+    found: dict[str, str] = {}
+    for child in element.iter():
+        name = _local(child)
+        if name and name not in found and child.text and child.text.strip():
+            found[name] = child.text.strip()
+    return found
+
+
+def sitemap_entries(body: bytes) -> list[Entry]:
+    """The ``<url>`` (or ``<sitemap>``) entries of a sitemap, with dates and news fields."""
+    root = _xml_root(body)
+    if root is None:
+        return []
+    entries = []
+    for element in root:
+        fields = _fields(element)
+        if not fields.get("loc"):
+            continue
+        entries.append(Entry(
+            url=fields["loc"],
+            lastmod=parse_date(fields.get("lastmod")),
+            published=parse_date(fields.get("publication_date")),
+            title=fields.get("title"),
+            language=fields.get("language"),
+        ))
+    return entries
+
+
+# -- feeds ----------------------------------------------------------------------------
+
+RSS_ITEMS = "//item"
+ATOM_ENTRIES = "//entry"
+
+
+def feed_entries(body: bytes, base_url: str) -> list[Entry]:
+    """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language."""
+    selector = Selector(body=without_doctype(body), type="xml")  # no entity is expanded
+    selector.remove_namespaces()
+    language = selector.xpath("string((//channel/language | /*/@lang)[1])").get() or None
+    entries = [_rss_entry(item, base_url, language) for item in selector.xpath(RSS_ITEMS)]
+    entries += [_atom_entry(entry, base_url, language)
+                for entry in selector.xpath(ATOM_ENTRIES)]  # fmt: skip
+    return [entry for entry in entries if entry is not None]
+
+
+def _text(selector: Selector, xpath: str) -> str | None:
+    value = (selector.xpath(f"string({xpath})").get() or "").strip()
+    return value or None
+
+
+def _rss_entry(item: Selector, base_url: str, language: str | None) -> Entry | None:
+    link = _text(item, "link")
+    if not link:
+        return None
+    published = _text(item, "pubDate") or _text(item, "date")  # RSS 2.0, or dc:date
+    return Entry(urljoin(base_url, link), None, parse_date(published), _text(item, "title"),
+                 language)
+
+
+def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry | None:
+    href = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
+    if not href or not href.strip():
+        return None
+    return Entry(urljoin(base_url, href.strip()), parse_date(_text(entry, "updated")),
+                 parse_date(_text(entry, "published")), _text(entry, "title"),
+                 entry.xpath("string(@lang)").get() or language)

@@ -1,0 +1,46 @@
+"""One crawl per database at a time: an exclusive ``flock`` on ``<db>.lock``.
+
+The lock belongs to the open file, so it dies with the process: a crawl killed with
+SIGKILL (or a reboot) never leaves a stale lock behind, and the next run needs no clean-up.
+The file holds the pid and start time of the holder, for the message a second run prints.
+
+    with crawl_lock(Path("news.db")):
+        ...  # the crawl
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crawler.discovery import utc_now
+
+
+class LockedError(Exception):
+    """Another crawl holds the database; the message is one line."""
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextmanager
+def crawl_lock(db: Path) -> Iterator[Path]:
+    """Hold the database's lock for the block; LockedError at once if another run has it."""
+    path = lock_path(Path(db))
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+            raise LockedError(f"another crawl is running on {db} ({holder}); "
+                              f"lock file {path}") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {utc_now()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # releases the lock

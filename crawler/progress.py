@@ -1,0 +1,73 @@
+"""Progress of a crawl: a live line on a terminal, periodic log lines otherwise (cron).
+
+On a TTY (stderr), one line rewritten every second: pages, articles, pages per minute,
+304s and errors. Without one, a log line every ``NEWSCRAWL_PROGRESS_INTERVAL`` seconds
+(default 60), beside Scrapy's own LogStats line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+
+def progress_line(stats: dict, seconds: float) -> str:
+    """``412 pages, 380 articles, 96/min, 12 unchanged (304), 3 errors, 25 queued from before``."""
+    pages = int(stats.get("newscrawl/pages", 0))
+    articles = int(stats.get("newscrawl/extract/articles", 0))
+    errors = sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/"))
+    rate = pages / seconds * 60 if seconds > 0 else 0.0
+    line = (f"{pages} pages, {articles} articles, {rate:.0f}/min, "
+            f"{int(stats.get('newscrawl/not_modified', 0))} unchanged (304), {errors} errors")
+    resumed = int(stats.get("newscrawl/frontier/resumed", 0))
+    return line + (f", {resumed} pending from earlier runs" if resumed else "")
+
+
+class ProgressExtension:
+    """Report progress while the spider runs; ``NEWSCRAWL_PROGRESS_ENABLED`` switches it."""
+
+    def __init__(self, stats, interval: float, tty: bool):
+        self.stats = stats
+        self.interval = interval
+        self.tty = tty
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_PROGRESS_ENABLED", True):
+            raise NotConfigured
+        tty = sys.stderr.isatty()
+        interval = 1.0 if tty else settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0)
+        extension = cls(crawler.stats, interval, tty)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider=None):
+        self.started = time.monotonic()
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def report(self) -> None:
+        line = progress_line(self.stats.get_stats(), time.monotonic() - self.started)
+        if self.tty:
+            sys.stderr.write(f"\r\x1b[K{line}")
+            sys.stderr.flush()
+        else:
+            logger.info("progress: %s", line)
+
+    def spider_closed(self, spider=None, reason: str = ""):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.tty:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

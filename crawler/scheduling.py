@@ -1,0 +1,210 @@
+"""FrontierMiddleware: the frontier's policy between NewsSpider and Scrapy's scheduler.
+
+A spider middleware, so the spider stays a pure discoverer and Scrapy's scheduler (or a
+shared one such as scrapy-redis) stays the runtime queue; the SQLite frontier is the durable
+record (crawler/frontier.py). It
+
+* starts a run with the spider's seeds, then what the frontier has pending for the run's
+  sites (``Frontier.pending``: queued rows left by a killed or budget-limited run, listings
+  to re-visit, failures worth a retry), highest priority first;
+* admits each request the spider yields: a new URL, a queued one, a listing, one listed
+  with a ``lastmod`` newer than our fetch, or a retryable failure; drops a known article;
+* adds ``If-None-Match`` / ``If-Modified-Since`` to a request for a URL fetched before;
+* attaches the admitted URLs (``outlinks``) to the callback's visit record, so the storage
+  pipeline commits them with the page that listed them. A site over its page budget has its
+  new URLs recorded but not scheduled: the next run starts with them.
+
+It sits below DepthMiddleware (900) and UrlLengthMiddleware (800) (order 750), so it only
+sees requests they let through.
+Switched off (``NotConfigured``) without the storage pipeline or with
+``NEWSCRAWL_FRONTIER_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, signals
+from scrapy.exceptions import CloseSpider, NotConfigured
+
+from crawler import storage
+from crawler.discovery import utc_now
+from crawler.frontier import REVISIT_KINDS, Frontier, SQLiteFrontier, is_retryable
+from crawler.visits import ENTRY, SITE, SOURCE
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+STORAGE_PIPELINE = "crawler.pipelines.StoragePipeline"
+
+
+def entry_row(request: Request) -> dict[str, Any]:
+    """The frontier row for a request the spider made (columns of frontier.ENTRY_COLUMNS)."""
+    meta = request.meta
+    return {"url": request.url, "site": meta.get(SITE), "source": meta.get(SOURCE, "link"),
+            "depth": meta.get("depth", 0), "priority": request.priority,
+            "discovered_at": utc_now(), **meta.get(ENTRY, {})}  # fmt: skip
+
+
+def add_validators(request: Request, row: dict) -> None:
+    """Make the request conditional on what we stored for the URL."""
+    if row.get("etag"):
+        request.headers["If-None-Match"] = row["etag"]
+    if row.get("last_modified"):
+        request.headers["If-Modified-Since"] = row["last_modified"]
+
+
+def changed_since_fetch(entry: dict, row: dict) -> bool:
+    """Whether the listing's lastmod is newer than our last fetch of the URL."""
+    return bool(entry.get("lastmod") and row.get("fetched_at")
+                and entry["lastmod"] > row["fetched_at"])  # fmt: skip
+
+
+class FrontierMiddleware:
+    """Spider middleware: resume the frontier, admit requests, record what pages list."""
+
+    def __init__(self, crawler: Crawler, db_path: str):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self._frontier: Frontier | None = None
+        self.recorded: set[str] = set()  # URLs recorded as listed in this run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_FRONTIER_ENABLED", True):
+            raise NotConfigured
+        if STORAGE_PIPELINE not in settings.getdict("ITEM_PIPELINES"):
+            raise NotConfigured  # nobody would write the frontier
+        middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    @property
+    def frontier(self) -> Frontier:
+        if self._frontier is None:
+            path = getattr(self.crawler.spider, "db", None) or self.db_path  # as StoragePipeline
+            storage.open_db(path).close()  # create and migrate it if need be
+            self._frontier = SQLiteFrontier(path)
+        return self._frontier
+
+    def spider_closed(self, spider=None, reason: str = "") -> None:
+        if self._frontier is not None:
+            self._frontier.close()
+            self._frontier = None
+
+    # -- start ------------------------------------------------------------------------
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """The spider's seeds (conditional when known), then the frontier's pending rows."""
+        seeds: set[str] = set()
+        async for request in start:
+            if isinstance(request, Request):
+                seeds.add(request.url)
+                row = self.frontier.get(request.url)
+                if row:
+                    add_validators(request, row)
+            yield request
+        spider = self.crawler.spider
+        resumed = 0
+        for row in self.frontier.pending(spider.site_names):
+            if row["url"] in seeds:
+                continue
+            request = spider.request_for(row)
+            add_validators(request, row)
+            resumed += 1
+            yield request
+        self.stats.set_value("newscrawl/frontier/resumed", resumed)
+        logger.info("frontier: %d seeds, %d URLs pending from earlier runs", len(seeds), resumed)
+
+    # -- callback output --------------------------------------------------------------
+
+    def process_spider_output(self, response: Response, result: Iterable[Any],
+                              spider=None) -> Iterator[Any]:
+        """Buffer a callback's output, admit its requests, attach them to its visit record."""
+        requests: list[Request] = []
+        items: list[Any] = []
+        try:
+            for element in result:
+                (requests if isinstance(element, Request) else items).append(element)
+        except CloseSpider:
+            yield from self._emit(items, requests)
+            raise
+        yield from self._emit(items, requests)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
+                                          spider=None) -> AsyncIterator[Any]:
+        requests: list[Request] = []
+        items: list[Any] = []
+        try:
+            async for element in result:
+                (requests if isinstance(element, Request) else items).append(element)
+        except CloseSpider:
+            for element in self._emit(items, requests):
+                yield element
+            raise
+        for element in self._emit(items, requests):
+            yield element
+
+    def _emit(self, items: list[Any], requests: list[Request]) -> Iterator[Any]:
+        outlinks, scheduled = [], []
+        for request in requests:
+            admitted, entry = self.admit(request)
+            if entry is not None:
+                outlinks.append(entry)
+            if admitted and self._budget_left(request):
+                scheduled.append(request)
+        record = next((item for item in items if isinstance(item, dict) and "visit" in item),
+                      None)  # fmt: skip
+        if record is None and outlinks:
+            record = {"visit": None}
+            items.append(record)
+        if record is not None:
+            record["outlinks"] = outlinks
+        yield from items
+        yield from sorted(scheduled, key=lambda request: -request.priority)  # newest first
+
+    def _budget_left(self, request: Request) -> bool:
+        budget_left = getattr(self.crawler.spider, "budget_left", None)
+        site = request.meta.get(SITE)
+        if budget_left is None or site is None or budget_left(site):
+            return True
+        self.stats.inc_value("newscrawl/frontier/deferred")  # recorded, left for the next run
+        return False
+
+    def admit(self, request: Request) -> tuple[bool, dict | None]:
+        """Whether to fetch the request now, and the frontier row to record for it (or None)."""
+        url = request.url
+        if request.meta.get(SITE) is None:
+            return True, None
+        if url in self.recorded:
+            return True, None  # Scrapy's duplicate filter has it
+        row = self.frontier.get(url)
+        entry = entry_row(request)
+        if row is None:
+            self.recorded.add(url)
+            self.stats.inc_value("newscrawl/frontier/discovered")
+            return True, entry | {"new": True}
+        add_validators(request, row)
+        return self._admit_known(request, row, entry)
+
+    def _admit_known(self, request: Request, row: dict, entry: dict) -> tuple[bool, dict | None]:
+        state = row["state"]
+        if state == "queued":
+            self.recorded.add(request.url)
+            return True, entry
+        if state == "fetched" and changed_since_fetch(entry, row):
+            self.recorded.add(request.url)
+            self.stats.inc_value("newscrawl/frontier/changed")
+            return True, entry
+        if state == "fetched" and row.get("kind") in REVISIT_KINDS:
+            return True, None
+        if state == "failed" and is_retryable(row):
+            return True, None
+        self.stats.inc_value("newscrawl/frontier/known")
+        return False, None

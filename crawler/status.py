@@ -1,0 +1,134 @@
+"""Run outcomes and site health: what `newscrawl status` shows.
+
+Every run records counts per site in `run_sites` (and failure reasons in
+`run_site_failures`), committed with the pages they count. Health compares a site's latest
+run with its earlier ones and flags what operators of news crawlers say goes unnoticed:
+
+* ``yield dropped``: the share of fetched pages that are articles fell below half of the
+  site's usual share (the median of its earlier runs) - typically a layout change that makes
+  extraction see teasers instead of articles;
+* ``blocked``: most requests answered 403 or 429;
+* ``failing``: nothing fetched, only failures.
+
+A run that fetched too few pages (an incremental run with little new) is not judged.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+if TYPE_CHECKING:
+    from crawler.config import SiteIndex
+
+MIN_PAGES = 5  # fewer fresh pages than this in a run: its yield says nothing
+DROP_RATIO = 0.5  # latest yield below half the usual one: flagged
+BLOCK_SHARE = 0.5  # more than half the requests answered 403/429: flagged
+
+
+def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
+    """``ok``, ``partial`` (some sites failed), ``failed`` or ``interrupted``.
+
+    A site failed when none of its start URLs could be fetched; without the site list, the
+    run failed when nothing was fetched and a start URL failed.
+    """
+    if reason not in ("finished", "max_pages"):
+        return "interrupted" if reason == "shutdown" else "failed"
+    if sites is None:
+        nothing = not stats.get("newscrawl/pages")
+        return "failed" if nothing and stats.get("newscrawl/start_failed") else "ok"
+    failed = [spec.name for spec in sites.specs
+              if stats.get(f"newscrawl/sites/{spec.name}/start_failed", 0) >= len(spec.seeds)]
+    if not failed:
+        return "ok"
+    return "failed" if len(failed) == len(sites.specs) else "partial"
+
+
+@dataclass
+class SiteHealth:
+    """One site over its recent runs; ``latest`` and ``history`` are `run_sites` rows."""
+
+    site: str
+    latest: dict
+    history: list[dict]
+    failures: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def yield_of(row: dict) -> float | None:
+        return row["articles"] / row["pages"] if row["pages"] >= MIN_PAGES else None
+
+    @property
+    def baseline(self) -> float | None:
+        """The median article yield of the earlier runs that fetched enough pages."""
+        yields = [y for y in map(self.yield_of, self.history) if y is not None]
+        return statistics.median(yields) if yields else None
+
+    @property
+    def flags(self) -> list[str]:
+        latest, flags = self.latest, []
+        now, usual = self.yield_of(latest), self.baseline
+        if now is not None and usual and now < DROP_RATIO * usual:
+            flags.append(f"yield dropped ({now:.0%} vs usual {usual:.0%})")
+        refused = latest["http_403"] + latest["http_429"]
+        if refused and refused > BLOCK_SHARE * (latest["fetched"] + latest["failed"]):
+            flags.append(f"blocked ({latest['http_403']}x403, {latest['http_429']}x429)")
+        elif latest["failed"] and not latest["fetched"]:
+            flags.append("failing (nothing fetched)")
+        return flags
+
+
+def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
+    """Health of every site seen in the last ``runs`` runs, by site name."""
+    run_ids = [row["id"] for row in db.query(
+        "SELECT id FROM runs ORDER BY id DESC LIMIT ?", [runs])]  # fmt: skip
+    if not run_ids:
+        return []
+    marks = ", ".join("?" for _ in run_ids)
+    rows = list(db.query(
+        f"SELECT rs.*, r.started_at, r.status FROM run_sites rs JOIN runs r ON r.id = rs.run_id"
+        f" WHERE rs.run_id IN ({marks}) ORDER BY rs.site, rs.run_id DESC", run_ids))  # fmt: skip
+    by_site: dict[str, list[dict]] = {}
+    for row in rows:
+        by_site.setdefault(row["site"], []).append(row)
+    return [SiteHealth(site, history[0], history[1:], _failures(db, history[0]))
+            for site, history in sorted(by_site.items())]  # fmt: skip
+
+
+def _failures(db: sqlite_utils.Database, row: dict) -> dict[str, int]:
+    query = ("SELECT reason, count FROM run_site_failures WHERE run_id = ? AND site = ?"
+             " ORDER BY count DESC, reason")  # fmt: skip
+    return {r["reason"]: r["count"] for r in db.query(query, [row["run_id"], row["site"]])}
+
+
+COLUMNS = ("site", "last run", "fetched", "304", "pages", "articles", "yield", "usual",
+           "paywalled", "403", "429", "5xx", "failed")  # fmt: skip
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _cells(health: SiteHealth) -> list[str]:
+    latest = health.latest
+    failed = str(latest["failed"])
+    if health.failures:
+        failed += " (" + ", ".join(f"{k}: {v}" for k, v in list(health.failures.items())[:3]) + ")"
+    return [health.site, f"#{latest['run_id']} {latest['started_at']}", str(latest["fetched"]),
+            str(latest["not_modified"]), str(latest["pages"]), str(latest["articles"]),
+            _percent(SiteHealth.yield_of(latest)), _percent(health.baseline),
+            str(latest["paywalled"]), str(latest["http_403"]), str(latest["http_429"]),
+            str(latest["http_5xx"]), failed]  # fmt: skip
+
+
+def health_table(healths: list[SiteHealth]) -> str:
+    """A plain-text table, one line per site, then one line per flag."""
+    rows = [list(COLUMNS)] + [_cells(health) for health in healths]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]  # fmt: skip
+    for health in healths:
+        lines += [f"ALERT {health.site}: {flag}" for flag in health.flags]
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""Which links are worth following from a news page: the article-URL heuristics.
+
+Link-following from a homepage reaches articles through sections; it wastes fetches on tag,
+author, search, login/account and share/print pages, and on pagination that goes on forever.
+``link_rejection(url)`` names the first rule a link breaks (``tag``, ``author``...) or None.
+The rules apply to links found in pages only: a URL listed by a sitemap or a feed is taken
+as listed. Per-site ``allow`` / ``deny`` patterns (crawler/config.py) come on top.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+MAX_LISTING_PAGE = 3  # /page/4/, ?page=4 and beyond are not followed
+
+# name -> pattern searched in the URL's path (and query, for the ones that say so)
+DENY_RULES: dict[str, re.Pattern[str]] = {
+    "tag": re.compile(r"/(tags?|tagged|keywords?|hashtags?)/", re.IGNORECASE),
+    "author": re.compile(r"/(authors?|contributors?|profiles?|people|byline)/", re.IGNORECASE),
+    "search": re.compile(r"/search(/|$)|[?&](q|s|query|search|keywords?)=", re.IGNORECASE),
+    "login": re.compile(
+        r"/(log-?in|sign-?in|sign-?up|sign-?out|log-?out|register|account|my-account|profile"
+        r"|subscribe|subscription|cart|checkout|password|wp-login\.php|wp-admin)(/|$|\?)",
+        re.IGNORECASE,
+    ),
+    "share": re.compile(
+        r"/(print|share|email|sharer?)(/|$)|[?&](share|print|replytocom)=", re.IGNORECASE
+    ),
+    "comments": re.compile(r"/comments?/(feed/)?$|#comments?$", re.IGNORECASE),
+}
+PAGINATION = re.compile(r"(?:/page/|[?&](?:page|p|pg|paged)=)(\d+)", re.IGNORECASE)
+
+
+def link_rejection(url: str) -> str | None:
+    """The name of the heuristic that rejects following ``url`` as a link, or None."""
+    parts = urlsplit(url)
+    target = parts.path + ("?" + parts.query if parts.query else "")
+    for name, pattern in DENY_RULES.items():
+        if pattern.search(target):
+            return name
+    match = PAGINATION.search(target)
+    if match and int(match.group(1)) > MAX_LISTING_PAGE:
+        return "pagination"
+    return None

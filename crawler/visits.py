@@ -1,0 +1,70 @@
+"""Visit records: what became of one request, as the frontier stores it.
+
+The spider puts one on every page item (key ``visit``) and yields ``{"visit": ...}`` for
+everything else it fetched or failed to fetch (a sitemap, a feed, a 404, a robots.txt
+refusal), so that the single writer can flip the URL's frontier row in the same transaction
+as the page (crawler/frontier.py). Keys: ``url`` (the URL as requested: the frontier key),
+``final_url`` (after redirects), ``site``, ``source``, ``depth``, ``state`` (fetched, failed,
+skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says nothing new),
+``discovered_at``, ``fetched_at``, ``http_status``, ``etag``, ``last_modified``, ``reason``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.discovery import utc_now
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+SOURCE = "newscrawl_source"  # request meta: start, robots, sitemap, feed or link
+SITE = "newscrawl_site"  # request meta: the name of the site the URL belongs to
+ENTRY = "newscrawl_entry"  # request meta: what a sitemap or feed said (lastmod, title...)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def base_visit(url: str, meta: dict, site: str, state: str) -> dict[str, Any]:
+    """The fields every visit has, from the URL the spider requested and its meta."""
+    now = utc_now()
+    return {
+        "url": url, "site": site, "source": meta.get(SOURCE, "link"),
+        "depth": meta.get("depth", 0), "state": state, "discovered_at": now,
+        "fetched_at": now if state == "fetched" else None,
+    }  # fmt: skip
+
+
+def response_visit(response: Response, site: str, kind: str | None, **extra: Any) -> dict:
+    """A visit for a response: state ``fetched`` unless ``extra`` says otherwise.
+
+    The validators are the response's; a 304 that repeats none keeps the ones we sent.
+    """
+    redirects = response.meta.get("redirect_urls") or [response.request.url]
+    visit = base_visit(redirects[0], response.meta, site, extra.pop("state", "fetched"))
+    sent = response.request.headers
+    visit |= {
+        "final_url": response.url, "kind": kind, "http_status": response.status,
+        "etag": _header(response.headers, "ETag"),
+        "last_modified": _header(response.headers, "Last-Modified"), "reason": None,
+    }  # fmt: skip
+    if response.status == 304:
+        visit["etag"] = visit["etag"] or _header(sent, "If-None-Match")
+        visit["last_modified"] = visit["last_modified"] or _header(sent, "If-Modified-Since")
+    visit.update(extra)
+    if visit["state"] != "fetched":
+        visit["fetched_at"] = None
+    return visit
+
+
+def failure_visit(request: Request, site: str, state: str, reason: str,
+                  status: int | None = None) -> dict:
+    """A visit for a request that failed (``failed``) or was refused (``skipped``)."""
+    return base_visit(request.url, request.meta, site, state) | {
+        "kind": None, "http_status": status, "etag": None, "last_modified": None,
+        "reason": reason,
+    }  # fmt: skip

@@ -1,0 +1,362 @@
+"""The frontier's parts in-process: listings, URL heuristics, the sites config, the frontier
+SQL (the atomic flip, requeue on lastmod, retries), the middleware's admission, the lock and
+site health. The crawls themselves are in test_scheduled.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler import storage
+from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
+from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts
+from crawler.listings import Entry, feed_entries, is_older, parse_date, sitemap_entries
+from crawler.lock import LockedError, crawl_lock
+from crawler.progress import progress_line
+from crawler.scheduling import FrontierMiddleware
+from crawler.spiders.news import NewsSpider
+from crawler.status import SiteHealth, health_table, run_status, site_health
+from crawler.urlpolicy import link_rejection
+from crawler.visits import SITE, SOURCE
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://n.example/a</loc><lastmod>2025-03-05T08:02:00+02:00</lastmod>
+  <news:news><news:publication><news:name>N</news:name><news:language>et</news:language>
+  </news:publication><news:publication_date>2025-03-05</news:publication_date>
+  <news:title>Ferry cut</news:title></news:news></url>
+<url><loc>https://n.example/b</loc></url>
+</urlset>"""
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><language>en</language>
+<item><title>A</title><link>/a</link><pubDate>Tue, 04 Mar 2025 10:15:00 +0000</pubDate></item>
+</channel></rss>"""
+
+
+# -- listings -------------------------------------------------------------------------
+
+
+def test_dates_are_normalised_to_utc():
+    assert parse_date("2025-03-05T08:02:00+02:00") == "2025-03-05T06:02:00Z"
+    assert parse_date("2025-03-05") == "2025-03-05T00:00:00Z"
+    assert parse_date("Tue, 04 Mar 2025 10:15:00 +0000") == "2025-03-04T10:15:00Z"
+    assert parse_date("yesterday") is None
+    assert parse_since("2025-01-31") == "2025-01-31T00:00:00Z"
+    with pytest.raises(ValueError, match="--since"):
+        parse_since("soon")
+
+
+def test_google_news_sitemap_fields():
+    first, second = sitemap_entries(NEWS_SITEMAP)
+    assert first == Entry("https://n.example/a", "2025-03-05T06:02:00Z",
+                          "2025-03-05T00:00:00Z", "Ferry cut", "et")
+    assert second == Entry("https://n.example/b")
+
+
+def test_feed_entries_carry_dates_and_language():
+    (entry,) = feed_entries(RSS, "https://n.example/feed")
+    assert entry == Entry("https://n.example/a", None, "2025-03-04T10:15:00Z", "A", "en")
+    assert is_older(entry, "2025-03-05T00:00:00Z")
+    assert not is_older(entry, "2025-03-01T00:00:00Z")
+    assert not is_older(Entry("https://n.example/undated"), "2025-03-05T00:00:00Z")
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("https://n.example/tag/energy/", "tag"),
+    ("https://n.example/author/jane-doe/", "author"),
+    ("https://n.example/search?q=ferry", "search"),
+    ("https://n.example/login", "login"),
+    ("https://n.example/world/page/4/", "pagination"),
+    ("https://n.example/world/?page=12", "pagination"),
+    ("https://n.example/world/page/2/", None),
+    ("https://n.example/2025/03/05/ferry-timetable-cut", None),
+    ("https://n.example/world/", None),
+])
+def test_article_url_heuristics(url, reason):
+    assert link_rejection(url) == reason
+
+
+# -- the sites config -----------------------------------------------------------------
+
+GOOD = """
+[defaults]
+max_pages = 50
+
+[sites."news.example.com"]
+start_urls = ["https://news.example.com/"]
+feeds = "https://news.example.com/feed.xml"
+deny = ['/live/']
+max_depth = 2
+
+[sites.other]
+sitemaps = ["https://www.other.example.org/sitemap.xml"]
+max_pages = 0
+link_heuristics = false
+"""
+
+
+def write(tmp_path, text, name="sites.toml"):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_good_config(tmp_path):
+    news, other = load_config(write(tmp_path, GOOD))
+    assert news.seeds == ("https://news.example.com/", "https://news.example.com/feed.xml")
+    assert (news.max_pages, news.max_depth, news.link_heuristics) == (50, 2, True)
+    assert not news.allows("https://news.example.com/live/123")
+    assert (other.max_pages, other.hosts, other.link_heuristics) == (None, ("other.example.org",),
+                                                                     False)
+    index = SiteIndex([news, other])
+    assert index.site_of("https://m.other.example.org/x").name == "other"
+    assert index.site_of("https://elsewhere.example/") is None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[sites.a]\nstart_urls = ['ftp://x']", "sites.a.start_urls[0]: invalid URL"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\ndeny = ['(']",
+     "sites.a.deny[0]: invalid regex"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nmax_pages = -1", "sites.a.max_pages"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nmaxpages = 1",
+     "sites.a.maxpages: unknown key"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nrules = 'nope'",
+     "sites.a.rules: no such folder"),
+    ("[sites.a]\nfeeds = []", "sites.a: no start_urls, feeds or sitemaps"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\n[sites.b]\nfeeds = ['https://a.example/f']",
+     "sites.b: host a.example also belongs to site a"),
+    ("[defaults]\nmax_pages = 1", "sites: no sites defined"),
+    ("[sites.a\n", "not valid TOML"),
+])
+def test_config_errors_name_file_site_and_key(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_command_line_urls_join_a_configured_site(tmp_path):
+    sites = merge_sites(load_config(write(tmp_path, GOOD)),
+                        ["https://news.example.com/world/", "https://third.example/"])
+    assert [s.name for s in sites] == ["news.example.com", "other", "third.example"]
+    assert sites[0].start_urls[-1] == "https://news.example.com/world/"
+
+
+# -- the frontier SQL -----------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = storage.open_db(tmp_path / "news.db")
+    yield database
+    database.close()
+
+
+def visit(url, state="fetched", **extra):
+    return {"url": url, "site": "n.example", "source": "link", "depth": 1, "state": state,
+            "kind": "html", "discovered_at": "2025-03-06T00:00:00Z",
+            "fetched_at": "2025-03-06T00:00:00Z" if state == "fetched" else None,
+            "http_status": 200, "etag": '"e1"', "last_modified": None, "reason": None} | extra
+
+
+def outlink(url, **extra):
+    return {"url": url, "site": "n.example", "source": "sitemap", "depth": 1, "priority": 5,
+            "discovered_at": "2025-03-06T00:00:00Z", "new": True} | extra
+
+
+def page(url, is_article=True, **visit_extra):
+    return {"url": url, "site": "n.example", "status": 200, "body": b"<html></html>",
+            "fetched_at": "2025-03-06T00:00:00Z", "visit": visit(url, **visit_extra),
+            "article": {"is_article": is_article, "paywall": "metered" if is_article else None,
+                        "text": "t", "canonical_url": url}}  # fmt: skip
+
+
+def commit(db, items, run_id):
+    batch = FrontierBatch(run_id)
+    pages, articles = [], []
+    for item in items:
+        batch.add(item)
+        if "body" in item:
+            pages.append(storage.page_row(item, run_id))
+            if item["article"]["is_article"]:
+                articles.append(storage.article_row(item["article"], item, run_id))
+    storage.write_batch(db, pages, articles, also=[batch.write])
+
+
+def state(db, url):
+    return db.execute("SELECT state FROM frontier WHERE url = ?", [url]).fetchone()[0]
+
+
+def test_the_flip_commits_with_the_page_and_its_outlinks(db):
+    run = storage.start_run(db, {})
+    commit(db, [{"visit": visit("https://n.example/sitemap.xml", kind="sitemap"),
+                 "outlinks": [outlink("https://n.example/a"), outlink("https://n.example/b")]}],
+           run)  # fmt: skip
+    assert state(db, "https://n.example/a") == "queued"
+    commit(db, [page("https://n.example/a")], run)
+    assert state(db, "https://n.example/a") == "fetched"
+    assert frontier_counts(db) == {"fetched": 2, "queued": 1}
+    (row,) = db.query("SELECT * FROM run_sites")
+    assert (row["discovered"], row["fetched"], row["articles"], row["paywalled"]) == (2, 2, 1, 1)
+
+
+def test_a_failed_batch_leaves_the_url_queued(db):
+    run = storage.start_run(db, {})
+    commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/a")]}], run)
+    item = page("https://n.example/a")
+    batch = FrontierBatch(run)
+    batch.add(item)
+    bad = storage.page_row(item, run) | {"body": None}  # NOT NULL: the batch rolls back
+    with pytest.raises(storage.StorageError):
+        storage.write_batch(db, [bad], [], also=[batch.write])
+    assert state(db, "https://n.example/a") == "queued"
+    assert db["pages"].count == 0
+
+
+def test_a_newer_lastmod_requeues_and_validators_are_kept(db, tmp_path):
+    run = storage.start_run(db, {})
+    commit(db, [page("https://n.example/a")], run)
+    commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/a",
+                                                     lastmod="2025-03-01T00:00:00Z")]}], run)
+    assert state(db, "https://n.example/a") == "fetched"  # older than our fetch
+    commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/a",
+                                                     lastmod="2025-03-07T00:00:00Z")]}], run)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    row = frontier.get("https://n.example/a")
+    assert (row["state"], row["etag"], row["lastmod"]) == ("queued", '"e1"', "2025-03-07T00:00:00Z")
+    assert [r["url"] for r in frontier.pending(["n.example"])] == ["https://n.example/a"]
+    frontier.close()
+
+
+def test_pending_has_listings_and_retryable_failures_newest_first(db, tmp_path):
+    run = storage.start_run(db, {})
+    commit(db, [
+        page("https://n.example/", is_article=False),  # a hub: re-visited every run
+        page("https://n.example/old"),  # an article: not again
+        {"visit": visit("https://n.example/slow", "failed", reason="timeout", http_status=None)},
+        {"visit": visit("https://n.example/gone", "failed", reason="http_404", http_status=404)},
+        {"visit": None, "outlinks": [outlink("https://n.example/new1", priority=1),
+                                     outlink("https://n.example/new2", priority=9)]},
+    ], run)  # fmt: skip
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    pending = [row["url"].rsplit("/", 1)[1] for row in frontier.pending(["n.example"])]
+    assert pending[:2] == ["new2", "new1"]
+    assert sorted(pending[2:]) == ["", "slow"]
+    frontier.close()
+    failures = dict(db.execute("SELECT reason, count FROM run_site_failures").fetchall())
+    assert failures == {"timeout": 1, "http_404": 1}
+
+
+# -- the middleware's admission -------------------------------------------------------
+
+
+@pytest.fixture
+def middleware(tmp_path, db):
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/")
+    run = storage.start_run(db, {})
+    commit(db, [page("https://n.example/known"), page("https://n.example/", is_article=False)],
+           run)
+    middleware = FrontierMiddleware.from_crawler(crawler)
+    yield middleware
+    middleware.spider_closed()
+
+
+def request(url, **entry):
+    return Request(url, meta={SOURCE: "sitemap", SITE: "n.example", "newscrawl_entry": entry})
+
+
+def test_admission(middleware):
+    admitted, entry = middleware.admit(request("https://n.example/new"))
+    assert admitted and entry["new"]
+    assert middleware.admit(request("https://n.example/known")) == (False, None)
+    hub = request("https://n.example/")
+    assert middleware.admit(hub) == (True, None)
+    assert hub.headers["If-None-Match"] == b'"e1"'
+    changed = request("https://n.example/known", lastmod="2025-03-08T00:00:00Z")
+    admitted, entry = middleware.admit(changed)
+    assert admitted and entry["lastmod"] == "2025-03-08T00:00:00Z"
+
+
+def test_outlinks_ride_on_the_visit_record(middleware):
+    record = {"visit": visit("https://n.example/feed.xml", kind="feed")}
+    out = list(middleware.process_spider_output(
+        None, [request("https://n.example/new"), request("https://n.example/known"), record]))
+    assert out[0] is record
+    assert [e["url"] for e in record["outlinks"]] == ["https://n.example/new"]
+    assert [r.url for r in out[1:]] == ["https://n.example/new"]
+
+
+# -- lock, run status, health ---------------------------------------------------------
+
+
+def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):
+    db = tmp_path / "news.db"
+    refused = pytest.raises(LockedError, match=r"another crawl is running on .*pid")
+    with crawl_lock(db), refused, crawl_lock(db):
+        pass
+    with crawl_lock(db):
+        pass
+
+
+def test_run_status_partial_when_some_sites_failed():
+    sites = SiteIndex(merge_sites([], ["https://a.example/", "https://b.example/"]))
+    failed_b = {"newscrawl/sites/b.example/start_failed": 1}
+    assert run_status({}, "finished", sites) == "ok"
+    assert run_status(failed_b, "finished", sites) == "partial"
+    assert run_status(failed_b | {"newscrawl/sites/a.example/start_failed": 1}, "finished",
+                      sites) == "failed"
+    assert run_status({}, "shutdown", sites) == "interrupted"
+
+
+def site_row(run_id, pages, articles, **extra):
+    counts = dict.fromkeys(("discovered", "not_modified", "non_articles", "paywalled", "failed",
+                            "skipped", "http_403", "http_429", "http_5xx"), 0)
+    return {"run_id": run_id, "site": "n.example", "fetched": pages, "pages": pages,
+            "articles": articles, **counts, **extra}
+
+
+def test_health_flags_a_yield_drop_and_a_block(db):
+    for run_id in range(1, 6):
+        storage.start_run(db, {})
+        db["run_sites"].insert(site_row(run_id, 40, 30 if run_id < 5 else 4))
+    (health,) = site_health(db, runs=10)
+    assert health.baseline == 0.75
+    assert health.flags == ["yield dropped (10% vs usual 75%)"]
+    assert "ALERT n.example: yield dropped" in health_table([health])
+    blocked = SiteHealth("n.example", site_row(9, 2, 2, http_403=20, failed=20), [])
+    assert blocked.flags == ["blocked (20x403, 0x429)"]
+    quiet = SiteHealth("n.example", site_row(9, 1, 0), [site_row(8, 40, 30)])
+    assert quiet.flags == []  # an incremental run with little new is not judged
+
+
+
+def test_the_example_config_is_valid():
+    names = [site.name for site in load_config(ROOT / "examples" / "sites.toml")]
+    assert names == ["news.example.com", "regional", "blog.example.net"]
+
+
+def test_progress_line():
+    stats = {"newscrawl/pages": 120, "newscrawl/extract/articles": 100,
+             "newscrawl/errors/http_404": 2, "newscrawl/not_modified": 7,
+             "newscrawl/frontier/resumed": 5}
+    assert progress_line(stats, 60.0) == ("120 pages, 100 articles, 120/min, 7 unchanged (304),"
+                                          " 2 errors, 5 pending from earlier runs")
+
+
+def test_crawl_and_status_have_examples_and_are_in_the_readme():
+    from crawler.cli import cli
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name in ("crawl", "status"):
+        assert "Example: newscrawl " + name in cli.commands[name].help
+        assert f"newscrawl {name} " in readme
+    for code in ("`3`", "`4`"):
+        assert f"| {code} |" in readme

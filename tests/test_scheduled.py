@@ -1,0 +1,270 @@
+"""Scheduled crawls end to end, through the real CLI in subprocesses, against 127.0.0.1.
+
+* SIGKILL at random points of a crawl, then the same command again: exactly the expected
+  articles, each written once (a trigger counts every write);
+* a rerun against an unchanged site fetches no article page (the server counts requests);
+* one new entry in the feed and the sitemap: the rerun fetches only that article;
+* ``--since`` skips older sitemap entries; a per-site budget leaves the rest queued;
+* overlapping runs are refused (exit 4); a config error comes before any request (exit 2);
+  a dead site among good ones makes the run partial (exit 3); ``status`` shows the sites.
+
+Set NEWSCRAWL_KILL_SEED to replay a particular sequence of kill points.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler import storage
+from crawler.demo import serve_site
+from crawler.lock import crawl_lock, lock_path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo-site"
+EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))
+ARTICLES = sorted(EXPECTED["articles"])
+FAST = ["--log-level", "WARNING", "--workers", "1", "-s", "AUTOTHROTTLE_ENABLED=false",
+        "-s", "RETRY_TIMES=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s", "NEWSCRAWL_ALLOW_PRIVATE=true"]  # the test sites are on 127.0.0.1
+DELAY = 0.12  # seconds per response: slow enough for a kill to land mid-crawl
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "crawler", *args]
+
+
+def newscrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(command(*args), cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def rows(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def article_paths(paths: list[str]) -> list[str]:
+    return [p for p in paths if p.startswith("/articles/")]
+
+
+def stored_paths(db: Path) -> list[str]:
+    return sorted("/" + u.split("/", 3)[3] for (u,) in rows(db, "SELECT page_url FROM articles"))
+
+
+def count_article_writes(db: Path) -> None:
+    """A fresh database whose every article insert or update is logged in article_writes."""
+    storage.open_db(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.executescript("""
+            CREATE TABLE article_writes (url TEXT);
+            CREATE TRIGGER count_insert AFTER INSERT ON articles
+                BEGIN INSERT INTO article_writes VALUES (new.url); END;
+            CREATE TRIGGER count_update AFTER UPDATE ON articles
+                BEGIN INSERT INTO article_writes VALUES (new.url); END;""")
+
+
+def kill_after(args: list[str], server, db: Path, point: tuple[str, int]) -> int:
+    """Start a crawl and SIGKILL its whole process group once the server has answered
+    ``n`` more requests (``("requests", n)``) or ``n`` more articles were committed
+    (``("articles", n)``); the crawl's exit code if it ends first."""
+    kind, n = point
+    requests, articles = len(server.requested_paths), len(stored_paths(db))
+    process = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        done = (len(server.requested_paths) - requests if kind == "requests"
+                else len(stored_paths(db)) - articles)
+        if done >= n:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return -9
+        time.sleep(0.01)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    return process.wait()
+
+
+@pytest.fixture(scope="module")
+def slow_demo():
+    with serve_site(DEMO, delay=DELAY) as server:
+        yield server
+
+
+def test_sigkill_at_random_points_then_rerun(tmp_path, slow_demo):
+    seed = int(os.environ.get("NEWSCRAWL_KILL_SEED", time.time_ns() % 1_000_000))
+    rng = random.Random(seed)
+    kill_points = [("requests", rng.randint(3, 14)) if i % 2 else ("articles", rng.randint(1, 2))
+                   for i in range(5)]  # fmt: skip
+    db = tmp_path / "news.db"
+    count_article_writes(db)
+    args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",  # one page at a time: a longer crawl
+            "-s", "NEWSCRAWL_BATCH_SECONDS=0.2"]  # commit often, so kills land between commits
+    outcomes, progress = [], []
+    for point in kill_points:
+        outcomes.append(kill_after(args, slow_demo, db, point))
+        progress.append(len(stored_paths(db)))
+    context = f"seed {seed}, kill points {kill_points}, outcomes {outcomes}, stored {progress}"
+    assert outcomes.count(-9) >= 3, context  # most runs really were killed mid-crawl
+    assert any(0 < n < len(ARTICLES) for n in progress), context  # after some commits
+    final = newscrawl(*args)
+    assert final.returncode == 0, context + final.stderr[-2000:]
+    assert stored_paths(db) == ARTICLES, context
+    writes = rows(db, "SELECT url, count(*) FROM article_writes GROUP BY url")
+    assert len(writes) == len(ARTICLES) and {n for _, n in writes} == {1}, context
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)], context
+    # and a run against the unchanged site fetches no article page
+    before = len(slow_demo.requested_paths)
+    again = newscrawl(*args)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert article_paths(slow_demo.requested_paths[before:]) == []
+    assert "0 new URLs" in again.stdout
+
+
+def test_one_new_entry_in_feed_and_sitemap_is_the_only_article_fetched(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST]
+        assert newscrawl(*args).returncode == 0
+        add_article(site, "harbour-wind-farm-approved", "harbour-wind-farm-expanded")
+        before = len(server.requested_paths)
+        rerun = newscrawl(*args)
+        fetched = server.requested_paths[before:]
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert article_paths(fetched) == ["/articles/harbour-wind-farm-expanded.html"]
+    assert "/articles/harbour-wind-farm-expanded.html" in stored_paths(db)
+    assert len(stored_paths(db)) == len(ARTICLES) + 1
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+
+
+def add_article(site: Path, old: str, new: str) -> None:
+    """A new article (a copy of ``old`` under a new URL and title), listed first in the RSS
+    feed and in the sitemap with today's lastmod."""
+    page = (site / "articles" / f"{old}.html").read_text("utf-8")
+    page = page.replace(old, new).replace("Regulators approve", "Regulators expand")
+    (site / "articles" / f"{new}.html").write_text(page, "utf-8")
+    url = f"__BASE_URL__/articles/{new}.html"
+    feed = (site / "feed.xml").read_text("utf-8")
+    item = (f"<item><title>Wind farm expanded</title><link>{url}</link>"
+            "<pubDate>Wed, 12 Mar 2025 10:00:00 +0000</pubDate></item>")
+    (site / "feed.xml").write_text(feed.replace("<item>", item + "<item>", 1), "utf-8")
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    entry = f"<url><loc>{url}</loc><lastmod>{time.strftime('%Y-%m-%d')}</lastmod></url>"
+    (site / "sitemap.xml").write_text(sitemap.replace("<url>", entry + "<url>", 1), "utf-8")
+
+
+def test_since_skips_older_sitemap_entries(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        run = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
+                        "--max-depth", "1", "--since", "2025-03-06", *FAST)
+        fetched = article_paths(server.requested_paths)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert sorted(fetched) == ["/articles/mackerel-quota-dispute.html",
+                               "/articles/rail-strike-talks-collapse.html",
+                               "/articles/wendstadt-fahrradstrassen.html"]
+
+
+def write_config(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_config_budget_leaves_the_rest_queued_for_the_next_run(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_pages = 6
+max_depth = 1
+""")
+        first = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+        second = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+        third = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+    for run in (first, second, third):
+        assert run.returncode == 0, run.stderr[-2000:]
+    per_run = rows(db, "SELECT run_id, pages FROM run_sites WHERE site = 'northbridge'"
+                   " ORDER BY run_id")
+    assert per_run == [(1, 6), (2, 6), (3, 3)]  # 15 sitemap entries, 6 a run, newest first
+    assert len(stored_paths(db)) == 15
+    assert {site for (site,) in rows(db, "SELECT DISTINCT site FROM pages")} == {"northbridge"}
+    first_run = {u.rsplit("/", 1)[1] for (u,) in rows(
+        db, "SELECT page_url FROM articles WHERE run_id = 1")}  # fmt: skip
+    newest = {"mackerel-quota-dispute.html", "rail-strike-talks-collapse.html",
+              "wendstadt-fahrradstrassen.html", "harbour-wind-farm-approved.html"}
+    assert newest <= first_run  # newest lastmod first
+    status = newscrawl("status", "--db", str(db))
+    assert status.returncode == 0 and "northbridge" in status.stdout
+
+
+def test_config_error_is_reported_before_any_request(tmp_path):
+    with serve_site(DEMO) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+start_urls = ["{server.base_url}/"]
+deny = ["/live/", "(unclosed"]
+""")
+        run = newscrawl("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"))
+        assert server.requested_paths == []
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1] == (
+        f"newscrawl: error: {config}: sites.northbridge.deny[1]: invalid regex '(unclosed': "
+        "missing ), unterminated subpattern at position 0")
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_a_dead_site_among_good_ones_is_a_partial_run(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    with serve_site(DEMO) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+feeds = ["{server.base_url}/feed.xml"]
+max_depth = 1
+[sites.gone]
+start_urls = ["{dead.replace("127.0.0.1", "localhost")}"]
+""")
+        run = newscrawl("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert run.stderr.strip().splitlines()[-1] == "newscrawl: error: some sites failed: gone"
+    assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)]
+
+
+def test_overlapping_runs_are_refused(tmp_path, slow_demo):
+    db = tmp_path / "news.db"
+    args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST]
+    first = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not lock_path(db).exists() or not lock_path(db).read_text():
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        started = time.monotonic()
+        second = newscrawl(*args)
+        assert time.monotonic() - started < 10
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    assert second.returncode == 4
+    last = second.stderr.strip().splitlines()[-1]
+    assert f"another crawl is running on {db} (pid {first.pid}," in last
+    with crawl_lock(db):  # the killed run left no stale lock
+        pass
