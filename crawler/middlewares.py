@@ -1,0 +1,389 @@
+"""Downloader middlewares of newscrawl: what may be fetched, and what a response must be.
+
+* ``SafeDestinationMiddleware``: only http(s), and only public addresses unless allowed. The
+  host is resolved (through the reactor's resolver, without blocking it) before every
+  request, so every redirect hop and every retry is checked, robots.txt requests included.
+* ``RetryAfterMiddleware``: a 429 or 503 pauses that host's downloader slot for as long as
+  ``Retry-After`` asks (capped), or an exponential back-off without one, then spaces its
+  requests out; the retry (up to ``NEWSCRAWL_THROTTLE_RETRIES``: being throttled is not a
+  failure) waits in the paused slot with the host's other requests.
+* ``CompleteBodyMiddleware``: a gzip, deflate or brotli body that ends before its
+  compressed stream does is a data loss, not a page (Scrapy would keep what decompressed).
+* ``ContentSniffMiddleware``: a PDF or an image served as ``text/html`` is not HTML.
+
+Each has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for the values.
+
+DNS rebinding. The address check and the connection resolve the host through the same
+reactor resolver; Scrapy's default resolver caches names for the whole crawl (no TTL), so
+the connection goes to the address that was checked. With ``DNSCACHE_ENABLED = False`` (or a
+full cache) a host could resolve differently a moment later: then the request is sent, but a
+response from a refused address is dropped (``Response.ip_address``), so nothing from it is
+stored or followed. A ``proxy`` resolves names itself; requests through one are not checked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+import zlib
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+import brotli
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest, NotConfigured, ResponseDataLossError
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IResolutionReceiver
+from zope.interface import implementer
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+class DestinationRefused(IgnoreRequest):
+    """A request or response refused by policy: a scheme or an address we do not fetch."""
+
+
+# -- addresses --------------------------------------------------------------------------
+
+
+def embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address inside an IPv4-mapped, IPv4-compatible, 6to4 or NAT64 IPv6 address."""
+    if ip.version != 6:
+        return None
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def address_problem(address: str) -> str | None:
+    """Why ``address`` is not a public unicast address ("loopback", "private"...), or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    inner = embedded_ipv4(ip)
+    if inner is not None:
+        problem = address_problem(str(inner))
+        return f"{problem} (IPv4 {inner} inside IPv6)" if problem else None
+    checks = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
+              ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
+              ("private", ip.is_private), ("reserved", ip.is_reserved))  # fmt: skip
+    for name, flagged in checks:
+        if flagged:
+            return name
+    return None if ip.is_global else "non-public"
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+@implementer(IResolutionReceiver)
+class _Addresses:
+    """Collects what the reactor's name resolver finds for one host."""
+
+    def __init__(self):
+        self.found: list[str] = []
+        self.done: Deferred[list[str]] = Deferred()
+
+    def resolutionBegan(self, resolution) -> None:
+        pass
+
+    def addressResolved(self, address) -> None:
+        self.found.append(address.host)
+
+    def resolutionComplete(self) -> None:
+        self.done.callback(self.found)
+
+
+async def resolve(host: str) -> list[str]:
+    """Every address the reactor's resolver gives for ``host`` ([] if none), without blocking.
+
+    The same resolver (and DNS cache) the download handler connects through.
+    """
+    from twisted.internet import reactor
+
+    receiver = _Addresses()
+    reactor.nameResolver.resolveHostName(receiver, host, 0)
+    return await maybe_deferred_to_future(receiver.done)
+
+
+class SafeDestinationMiddleware:
+    """Refuse non-http(s) URLs and hosts that resolve to private or loopback addresses."""
+
+    def __init__(self, stats, allow_private: bool, allowed_networks: list[str]):
+        self.stats = stats
+        self.allow_private = allow_private
+        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+        self.warned: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SafeDestinationMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_SAFE_DESTINATION_ENABLED", True):
+            raise NotConfigured
+        return cls(crawler.stats, settings.getbool("NEWSCRAWL_ALLOW_PRIVATE"),
+                   settings.getlist("NEWSCRAWL_ALLOWED_NETWORKS"))
+
+    def refusal(self, address: str) -> str | None:
+        """Why a connection to ``address`` is refused, or None when it is allowed."""
+        if self.allow_private:
+            return None
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(ip in network for network in self.allowed if network.version == ip.version):
+            return None
+        problem = address_problem(address)
+        return f"{address} is a {problem} address" if problem else None
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        parts = urlparse_cached(request)
+        if parts.scheme not in ALLOWED_SCHEMES:
+            self._refuse(request, "scheme", f"scheme {parts.scheme!r} is not http(s)")
+        host = parts.hostname or ""
+        if self.allow_private or request.meta.get("proxy") or not host:
+            return None
+        addresses = [host] if is_ip_literal(host) else await resolve(host)
+        for address in addresses:  # none: the download fails with Scrapy's own DNS error
+            reason = self.refusal(address)
+            if reason:
+                self._refuse(request, "private", f"{host} resolves to {address}: {reason}"
+                             if address != host else reason)
+        return None
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        address = getattr(response, "ip_address", None)
+        reason = self.refusal(str(address)) if address is not None else None
+        if reason and not request.meta.get("proxy"):
+            self._refuse(request, "private", f"connected to {address}: {reason}")
+        return response
+
+    def _refuse(self, request: Request, kind: str, reason: str) -> None:
+        self.stats.inc_value(f"newscrawl/refused/{kind}")
+        host = urlparse_cached(request).hostname or request.url
+        hint = " (pass --allow-private to crawl it)" if kind == "private" else ""
+        level = logging.DEBUG if host in self.warned else logging.WARNING
+        self.warned.add(host)
+        logger.log(level, "refused %s: %s%s", request.url, reason, hint)
+        raise DestinationRefused(f"refused: {reason}{hint}")
+
+
+# -- Retry-After ------------------------------------------------------------------------
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, moment.timestamp() - now)
+
+
+class RetryAfterMiddleware:
+    """Pause a host's downloader slot after a 429 or 503, as long as it asks within a cap."""
+
+    def __init__(self, crawler: Crawler, max_wait: float, backoff: float, codes: set[int],
+                 retries: int):
+        self.crawler = crawler
+        self.max_wait = max_wait
+        self.backoff = backoff
+        self.codes = codes
+        self.retries = retries  # a throttled URL is retried this often, not RETRY_TIMES
+        self.strikes: dict[str, int] = {}  # slot key -> throttling answers in a row
+        self.delays: dict[str, float] = {}  # slot key -> its delay before we raised it
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_RETRY_AFTER_ENABLED", True):
+            raise NotConfigured
+        codes = {int(code) for code in settings.getlist("NEWSCRAWL_RETRY_AFTER_CODES",
+                                                         [429, 503])}  # fmt: skip
+        return cls(crawler, settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 60.0),
+                   settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 1.0), codes,
+                   settings.getint("NEWSCRAWL_THROTTLE_RETRIES", 5))
+
+    def wait_for(self, response: Response, strikes: int) -> float:
+        """Seconds to pause: Retry-After when given, else ``backoff * 2**(strikes - 1)``."""
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        wait = asked if asked is not None else self.backoff * 2 ** (strikes - 1)
+        if wait > self.max_wait:
+            logger.info("%s asks to wait %.0fs; waiting the cap, %.0fs", response.url, wait,
+                        self.max_wait)
+        return min(wait, self.max_wait)
+
+    def process_response(self, request: Request, response: Response,
+                         spider=None) -> Request | Response:
+        if request.meta.get("dont_retry"):
+            return response
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return response
+        if response.status not in self.codes:
+            self._relax(key, slot)
+            return response
+        self.strikes[key] = self.strikes.get(key, 0) + 1
+        wait = self.wait_for(response, self.strikes[key])
+        self.delays.setdefault(key, slot.delay)
+        slot.delay = max(slot.delay, min(wait, self.backoff))  # spacing after the pause
+        slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
+        self.crawler.stats.inc_value(f"newscrawl/throttled/{response.status}")
+        self.crawler.stats.max_value("newscrawl/throttled/max_wait", wait)
+        logger.info("%s: %s, pausing %s for %.1fs", request.url, response.status, key, wait)
+        retry = get_retry_request(request, spider=self.crawler.spider, max_retry_times=self.retries,
+                                  reason=f"throttled ({response.status})")
+        if retry is None:  # given up: RetryMiddleware must not try again
+            request.meta["dont_retry"] = True
+            return response
+        return retry
+
+    def _relax(self, key: str, slot) -> None:
+        """After a good answer, shrink the extra spacing until the slot's own delay is back."""
+        self.strikes.pop(key, None)
+        if key in self.delays:
+            slot.delay = max(self.delays[key], slot.delay * 0.8)
+            if slot.delay <= self.delays[key]:
+                del self.delays[key]
+
+
+# -- bodies -----------------------------------------------------------------------------
+
+
+def _zlib_complete(body: bytes, wbits: int, max_size: int) -> bool:
+    """Whether a zlib/gzip stream (members in a row) ends; output is discarded as it goes."""
+    data, produced = body, 0
+    while data:
+        decompressor = zlib.decompressobj(wbits)
+        chunk = decompressor.decompress(data, 65536)
+        produced += len(chunk)
+        while decompressor.unconsumed_tail and not decompressor.eof:
+            if max_size and produced > max_size:
+                return True  # too large: HttpCompressionMiddleware refuses it
+            produced += len(decompressor.decompress(decompressor.unconsumed_tail, 65536))
+        if not decompressor.eof:
+            return False
+        data = decompressor.unused_data.lstrip(b"\0")
+    return True
+
+
+def _brotli_complete(body: bytes, max_size: int) -> bool:
+    decompressor, produced = brotli.Decompressor(), 0
+    chunk = decompressor.process(body, output_buffer_limit=65536)
+    while chunk and not decompressor.is_finished():
+        produced += len(chunk)
+        if max_size and produced > max_size:
+            return True
+        chunk = decompressor.process(b"", output_buffer_limit=65536)
+    return decompressor.is_finished()
+
+
+def stream_complete(body: bytes, encoding: bytes, max_size: int = 0) -> bool:
+    """Whether ``body`` holds a whole gzip/deflate/br stream; other encodings are not checked."""
+    try:
+        if encoding in (b"gzip", b"x-gzip"):
+            return _zlib_complete(body, 16 + zlib.MAX_WBITS, max_size)
+        if encoding == b"deflate":
+            wrapped = len(body) > 1 and body[0] & 0x0F == 8 and (body[0] << 8 | body[1]) % 31 == 0
+            wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS  # no zlib header: raw deflate
+            return _zlib_complete(body, wbits, max_size)
+        if encoding == b"br":
+            return _brotli_complete(body, max_size)
+    except (zlib.error, brotli.error):
+        return False
+    return True
+
+
+class CompleteBodyMiddleware:
+    """Refuse a compressed body whose stream is cut short, before it is decompressed."""
+
+    def __init__(self, stats, max_size: int):
+        self.stats = stats
+        self.max_size = max_size
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CompleteBodyMiddleware:
+        if not crawler.settings.getbool("NEWSCRAWL_COMPLETE_BODY_ENABLED", True):
+            raise NotConfigured
+        return cls(crawler.stats, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        encodings = response.headers.getlist("Content-Encoding")
+        if request.method == "HEAD" or len(encodings) != 1 or not response.body:
+            return response
+        encoding = encodings[0].strip().lower()
+        if stream_complete(response.body, encoding, self.max_size):
+            return response
+        self.stats.inc_value("newscrawl/refused/truncated_encoding")
+        logger.warning("%s: %s body cut short (%d bytes received)", response.url,
+                       encoding.decode("latin-1"), len(response.body))
+        raise ResponseDataLossError(f"truncated {encoding.decode('latin-1')} body")
+
+
+# Magic numbers of what news sites serve that is not HTML (prefix -> what it is).
+BINARY_SIGNATURES: dict[bytes, str] = {
+    b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF87a": "gif",
+    b"GIF89a": "gif", b"PK\x03\x04": "zip", b"\x00\x00\x01\x00": "ico", b"OggS": "ogg",
+    b"ID3": "mp3", b"\x1a\x45\xdf\xa3": "webm", b"wOFF": "woff", b"wOF2": "woff2",
+}  # fmt: skip
+
+
+def binary_kind(body: bytes) -> str | None:
+    """The binary format ``body`` starts with (``pdf``, ``png``...), or None."""
+    head = body[:16]
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return head[8:12].decode("ascii").strip().lower()
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    return next((kind for magic, kind in BINARY_SIGNATURES.items() if head.startswith(magic)),
+                None)
+
+
+class ContentSniffMiddleware:
+    """Turn an "HTML" response whose body is a PDF, an image or an archive into a binary one."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContentSniffMiddleware:
+        if not crawler.settings.getbool("NEWSCRAWL_CONTENT_SNIFF_ENABLED", True):
+            raise NotConfigured
+        return cls(crawler.stats)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        if not isinstance(response, HtmlResponse):
+            return response
+        kind = binary_kind(response.body)
+        if kind is None:
+            return response
+        self.stats.inc_value(f"newscrawl/sniffed/{kind}")
+        logger.info("%s: served as HTML but is %s", response.url, kind)
+        return Response(response.url, status=response.status, headers=response.headers,
+                        body=response.body, flags=response.flags, request=response.request,
+                        certificate=response.certificate, ip_address=response.ip_address,
+                        protocol=response.protocol)
