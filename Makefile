@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-crawl clean
 
 $(BIN)/newscrawl: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("newscrawl needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,6 +23,9 @@ test: $(BIN)/newscrawl  ## the test suite and the linter
 
 bench: $(BIN)/newscrawl  ## extraction quality and speed against plain trafilatura
 	$(BIN)/python -m bench.extraction
+
+bench-crawl: $(BIN)/newscrawl  ## crawl throughput: scrapy, scrapy + trafilatura, newscrawl
+	$(BIN)/python -m bench.crawl
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache

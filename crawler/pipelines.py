@@ -2,7 +2,9 @@
 
 `ExtractionPipeline` runs `extractors.extract` in a pool of worker processes, so the CPU-heavy
 part never stalls Scrapy's reactor; a page that hangs or crashes a worker is recorded as
-failed with its reason, the worker is replaced and the crawl goes on.
+failed with its reason, the worker is replaced and the crawl goes on. The workers also
+compress and hash the body and digest the article text (`body_digest`, `text_digest` on the
+item), so the reactor thread is left with the SQLite writes alone.
 `StoragePipeline` writes pages and articles into SQLite in batched transactions.
 """
 
@@ -20,8 +22,11 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
 
 from crawler import storage
+from crawler.frontier import FrontierBatch
+from crawler.status import run_status
 from extractors import extract
 
 logger = logging.getLogger(__name__)
@@ -36,15 +41,30 @@ def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...
     return article.to_dict()
 
 
+def extract_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
+                fetched_at: str) -> dict:
+    """`extract_page` plus the storage digests, all in the worker: the reactor only writes.
+
+    Returns {"article", "body_digest", "text_digest"} (see storage.body_digest/text_digest).
+    """
+    article = extract_page(body, url, content_type, rules, fetched_at)
+    text = article.get("text") or ""
+    return {"article": article, "body_digest": storage.body_digest(body),
+            "text_digest": storage.text_digest(text) if article.get("is_article") else None}
+
+
 class ExtractionPipeline:
     """Adds `article` (an Article dict) or `extract_error` (a reason) to every page item."""
 
-    def __init__(self, stats, workers: int, timeout: float, max_bytes: int, rules: tuple):
+    def __init__(self, stats, workers: int, timeout: float, max_bytes: int, rules: tuple,
+                 job=extract_job, max_tasks: int = 0):
         self.stats = stats
         self.workers = workers
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.rules = rules
+        self.job = job  # module-level function: (body, url, content_type, rules, fetched_at)
+        self.max_tasks = max_tasks  # pages per worker before it is replaced (0: never)
         self.pool: ProcessPool | None = None
 
     @classmethod
@@ -58,11 +78,17 @@ class ExtractionPipeline:
             timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
             max_bytes=settings.getint("NEWSCRAWL_EXTRACT_MAX_BYTES", 5 * 1024 * 1024),
             rules=tuple(str(r) for r in settings.getlist("NEWSCRAWL_RULES")),
+            job=load_object(settings.get("NEWSCRAWL_EXTRACT_FUNCTION") or extract_job),
+            max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0),
         )
 
     def open_spider(self, spider=None):
         context = multiprocessing.get_context("forkserver")
-        self.pool = ProcessPool(max_workers=self.workers, context=context)
+        # Workers fork from a server that has already imported the extractor: a new or
+        # replaced worker starts warm, so the per-page time limit measures extraction only.
+        context.set_forkserver_preload(["crawler.pipelines"])
+        self.pool = ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
+                                context=context)
 
     def close_spider(self, spider=None):
         if self.pool is not None:
@@ -71,14 +97,16 @@ class ExtractionPipeline:
             self.pool.stop()
 
     async def process_item(self, item, spider=None):
+        if "body" not in item:  # a visit record without a page (crawler/visits.py)
+            return item
         if len(item["body"]) > self.max_bytes:
             return self._failed(item, f"too large: {len(item['body'])} bytes")
         future = self.pool.schedule(
-            extract_page, timeout=self.timeout,
+            self.job, timeout=self.timeout,
             args=(item["body"], item["url"], item.get("content_type", ""), self.rules,
                   item.get("fetched_at", "")))
         try:
-            item["article"] = await asyncio.wrap_future(future)
+            item.update(await asyncio.wrap_future(future))
         except FutureTimeout:
             return self._failed(item, f"timeout after {self.timeout:g}s")
         except ProcessExpired as error:
@@ -110,6 +138,7 @@ class StoragePipeline:
         self.run_id: int | None = None
         self.pages: list[dict] = []
         self.articles: list[dict] = []
+        self.frontier = FrontierBatch()  # frontier rows and run counts, same transaction
         self.flushed_at = time.monotonic()
 
     @classmethod
@@ -130,9 +159,16 @@ class StoragePipeline:
     def open_spider(self, spider=None):
         self.db = storage.open_db(getattr(spider, "db", None) or self.db_path)
         self.run_id = storage.start_run(self.db, self.options)
+        self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
 
     def process_item(self, item, spider=None):
+        self.frontier.add(item)
+        if "body" not in item:  # a visit record without a page (a feed, a 404): frontier only
+            if (len(self.frontier) >= self.batch_size
+                    or time.monotonic() - self.flushed_at >= self.batch_seconds):
+                self.flush()
+            return item
         page = storage.page_row(item, self.run_id)
         article = item.get("article")
         page["is_article"] = int(article["is_article"]) if article else None
@@ -146,11 +182,12 @@ class StoragePipeline:
         return {"url": item["url"], "is_article": page["is_article"]}
 
     def flush(self) -> None:
-        if self.pages:
-            storage.write_batch(self.db, self.pages, self.articles)
+        if self.pages or len(self.frontier):
+            storage.write_batch(self.db, self.pages, self.articles, also=[self.frontier.write])
             self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
             self.stats.inc_value("newscrawl/stored/articles", len(self.articles))
         self.pages, self.articles = [], []
+        self.frontier.clear()
         self.flushed_at = time.monotonic()
 
     def close_spider(self, spider=None):
@@ -161,18 +198,10 @@ class StoragePipeline:
         """Record the run's outcome once the engine has stopped, then let go of the file."""
         if self.db is None:
             return
-        status = self._status(reason)
+        status = run_status(self.stats.get_stats(), reason, getattr(spider, "sites", None))
         storage.finish_run(self.db, self.run_id, status, _json_ready(self.stats.get_stats()))
         self.db.close()
         self.db = None
-
-
-    def _status(self, reason: str) -> str:
-        """ok, failed (no start URL could be fetched, nothing stored) or interrupted."""
-        if reason not in ("finished", "max_pages"):
-            return "interrupted" if reason == "shutdown" else "failed"
-        nothing = not self.stats.get_value("newscrawl/pages")
-        return "failed" if nothing and self.stats.get_value("newscrawl/start_failed") else "ok"
 
 
 def _json_ready(stats: dict) -> dict:

@@ -1,0 +1,138 @@
+"""The pipelines on their own: a page that hangs or kills its worker, digests, WAL readers.
+
+Components are built with `get_crawler()`; the extraction job is swapped through the
+`NEWSCRAWL_EXTRACT_FUNCTION` setting for the functions below (imported by name in the
+worker processes). No timing is asserted beyond "the next page is processed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import time
+import zlib
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler import storage
+from crawler.pipelines import ExtractionPipeline, StoragePipeline, extract_job
+
+PAGE = (b"<html><head><title>Harbour wind farm approved</title></head><body><article>"
+        b"<h1>Harbour wind farm approved</h1>"
+        + b"<p>The council approved the harbour wind farm after a long debate. " * 30
+        + b"</p></article></body></html>")
+
+
+def quick_job(body, url, content_type, rules, fetched_at):
+    """A stand-in extraction: instant, or hangs / kills its worker when the URL says so."""
+    if url.endswith("/hang"):
+        time.sleep(60)
+    if url.endswith("/die"):
+        os._exit(3)
+    article = {"is_article": True, "text": body.decode("utf-8", "replace"), "url": url}
+    return {"article": article, "body_digest": storage.body_digest(body),
+            "text_digest": storage.text_digest(article["text"])}
+
+
+def item(url: str, body: bytes = b"<html><body><p>hello</p></body></html>") -> dict:
+    return {"url": url, "requested_url": url, "status": 200, "content_type": "text/html",
+            "headers": {}, "body": body, "fetched_at": "2026-01-01T00:00:00Z",
+            "site": "example.com", "depth": 1, "source": "sitemap"}
+
+
+@pytest.fixture
+def pipeline():
+    crawler = get_crawler(settings_dict={
+        "NEWSCRAWL_EXTRACT_FUNCTION": f"{__name__}.quick_job",
+        "NEWSCRAWL_EXTRACT_WORKERS": 1,
+        "NEWSCRAWL_EXTRACT_TIMEOUT": 2.0,
+    })
+    crawler.stats.open_spider()
+    pipeline = ExtractionPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.close_spider()
+
+
+def process(pipeline: ExtractionPipeline, *items: dict) -> list[dict]:
+    async def run():
+        return [await pipeline.process_item(i) for i in items]
+    return asyncio.run(run())
+
+
+def test_a_page_that_hangs_is_failed_and_the_next_is_processed(pipeline):
+    hung, after = process(pipeline, item("https://example.com/hang"),
+                          item("https://example.com/next"))
+    assert hung["extract_error"] == "timeout after 2s"
+    assert "article" not in hung
+    assert after["article"]["is_article"] is True
+    assert "extract_error" not in after
+
+
+def test_a_page_that_kills_its_worker_is_failed_and_the_worker_replaced(pipeline):
+    died, after = process(pipeline, item("https://example.com/die"),
+                          item("https://example.com/next"))
+    assert died["extract_error"] == "worker died (exit code 3)"
+    assert after["article"]["is_article"] is True
+    assert pipeline.stats.get_value("newscrawl/extract/failed") == 1
+
+
+def test_a_page_over_the_size_cap_is_failed_without_a_worker(pipeline):
+    pipeline.max_bytes = 10
+    (big,) = process(pipeline, item("https://example.com/big"))
+    assert big["extract_error"].startswith("too large:")
+
+
+def test_the_worker_job_returns_the_article_and_the_storage_digests():
+    result = extract_job(PAGE, "https://example.com/2026/01/01/wind", "text/html", (), "")
+    assert result["body_digest"] == storage.body_digest(PAGE)
+    assert zlib.decompress(result["body_digest"]["body"]) == PAGE
+    if result["article"]["is_article"]:
+        assert result["text_digest"] == storage.text_digest(result["article"]["text"])
+    else:
+        assert result["text_digest"] is None
+
+
+def test_rows_built_from_worker_digests_equal_rows_built_in_place():
+    page = item("https://example.com/a", PAGE)
+    article = {"is_article": True, "text": "Some text.", "title": "T"}
+    in_place = (storage.page_row(page, 1), storage.article_row(article, page, 1))
+    page |= {"body_digest": storage.body_digest(PAGE),
+             "text_digest": storage.text_digest("Some text.")}
+    assert (storage.page_row(page, 1), storage.article_row(article, page, 1)) == in_place
+
+
+def storage_pipeline(db_path, batch_size: int = 2) -> StoragePipeline:
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_DB": str(db_path),
+                                         "NEWSCRAWL_BATCH_SIZE": batch_size})
+    crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    return pipeline
+
+
+def stored_item(n: int) -> dict:
+    page = item(f"https://example.com/{n}", PAGE)
+    page["article"] = {"is_article": True, "text": f"Article {n} text.", "title": f"A{n}"}
+    return page
+
+
+def test_a_reader_holding_a_read_transaction_does_not_break_the_writer(tmp_path):
+    db_path = tmp_path / "news.db"
+    pipeline = storage_pipeline(db_path)
+    for n in range(2):
+        pipeline.process_item(stored_item(n))
+    reader = sqlite3.connect(db_path, timeout=1)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    for n in range(2, 6):  # two more batches committed while the reader holds its snapshot
+        pipeline.process_item(stored_item(n))
+    assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2  # its snapshot
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+    reader.close()
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "finished")
+    assert storage.counts(storage.open_db(db_path))["pages"] == 6
