@@ -1,7 +1,9 @@
 """`newscrawl`: the command line. Each command is a thin call into the library.
 
 Exit codes: 0 success; 1 the crawl failed (nothing could be fetched) or a check failed;
-2 bad input (a bad URL, option, rule file or database), reported as one line.
+2 bad input (a bad URL, option, rule file, database or sites config), reported as one line
+before any request; 3 partial (`crawl`: some sites failed, the others were crawled);
+4 locked (`crawl`: another crawl is running on the same database; nothing was done).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from pathlib import Path
 
 import click
 
-from crawler.runner import CrawlError, CrawlOptions, run_crawl, summary
+from crawler.runner import (
+    EXIT_PARTIAL,
+    CrawlError,
+    CrawlOptions,
+    run_crawl,
+    summary,
+)
 from extractors import extract, fixtures
 from extractors.rules import BUILTIN, RuleError, load_dir
 
@@ -53,20 +61,47 @@ def crawl_options(function):
     return function
 
 
+def parse_settings(pairs: tuple[str, ...]) -> dict:
+    """``NAME=VALUE`` pairs as Scrapy settings; a VALUE that is JSON (1, false) is decoded."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            fail(f"--set {pair!r}: expected NAME=VALUE, e.g. DOWNLOAD_DELAY=2")
+        try:
+            settings[name.strip()] = json.loads(value)
+        except ValueError:
+            settings[name.strip()] = value
+    return settings
+
+
 @cli.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The SQLite file to write (created if missing).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="A sites config (TOML): start URLs, feeds, sitemaps, patterns, limits.")
+@click.option("--since", help="Skip sitemap and feed entries dated before this (2025-01-31).")
+@click.option("-s", "--set", "set_", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch private, loopback and link-local addresses (an intranet).")
 @crawl_options
-def crawl(urls, db, max_pages, max_depth, rules, workers, log_level):
-    """Crawl news sites into a SQLite file.
+def crawl(urls, db, config, since, set_, allow_private, max_pages, max_depth, rules, workers,
+          log_level):
+    """Crawl news sites into a SQLite file; a rerun fetches only what is new or changed.
 
-    URLS may be homepages, section pages, sitemaps, robots.txt files or RSS/Atom feeds.
+    URLS may be homepages, section pages, sitemaps, robots.txt files or RSS/Atom feeds;
+    with --config they are optional. A killed run resumes where it stopped.
 
     Example: newscrawl crawl https://news.example.com --db news.db --max-pages 200
+
+    Example: newscrawl crawl --config sites.toml --db news.db --since 2025-01-01
     """
+    if not urls and config is None:
+        fail("Missing argument 'URLS...' (or give --config sites.toml)")
     options = CrawlOptions(list(urls), db, max_pages, max_depth, tuple(rules), workers,
-                           log_level)
+                           log_level, parse_settings(set_), config, since, allow_private)
     _run(options)
 
 
@@ -83,6 +118,8 @@ def crawl(urls, db, max_pages, max_depth, rules, workers, log_level):
 def demo(db, site_dir, port, max_pages, max_depth, rules, workers, log_level):
     """Serve the bundled demo news site on 127.0.0.1 and crawl it into a SQLite file.
 
+    Loopback is a private address, so the demo allows private addresses (--allow-private).
+
     Example: newscrawl demo --db demo.db
     """
     from crawler.demo import serve_site
@@ -96,7 +133,7 @@ def demo(db, site_dir, port, max_pages, max_depth, rules, workers, log_level):
     with server:
         click.echo(f"serving {site_dir} at {server.base_url}/", err=True)
         options = CrawlOptions([f"{server.base_url}/"], db, max_pages, max_depth,
-                               tuple(rules), workers, log_level)
+                               tuple(rules), workers, log_level, allow_private=True)
         _run(options)
 
 
@@ -104,9 +141,47 @@ def _run(options: CrawlOptions) -> None:
     try:
         result = run_crawl(options)
     except CrawlError as error:
-        code = EXIT_FAILED if "nothing could be fetched" in str(error) else EXIT_USAGE
-        fail(str(error), code)
+        fail(str(error), error.code)
     click.echo(summary(result))
+    if result.status == "partial":
+        fail(f"some sites failed: {', '.join(result.failed_sites)}", EXIT_PARTIAL)
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The SQLite file a crawl writes.")
+@click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many recent runs to look at.")
+@click.option("--check", is_flag=True, help="Exit with 1 when a site is flagged.")
+def status(db, runs, check):
+    """Show per-site health over recent runs and flag a site whose article yield dropped.
+
+    Example: newscrawl status --db news.db --runs 20
+    """
+    from crawler import storage
+    from crawler.lock import lock_path
+    from crawler.status import health_table, site_health
+
+    if not db.is_file():
+        fail(f"{db}: no such database")
+    try:
+        database = storage.open_db(db, create=False)
+    except storage.StorageError as error:
+        fail(str(error))
+    try:
+        healths = site_health(database, runs)
+        last = list(database.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+    finally:
+        database.close()
+    if not healths:
+        click.echo(f"{db}: no runs with per-site counts yet")
+        return
+    run = last[0]
+    click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
+               f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
+    click.echo(health_table(healths))
+    if check and any(health.flags for health in healths):
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command("extract")
@@ -193,3 +268,6 @@ def fixture_rerun(site):
             click.echo(f"     {field}: {problem}")
     if failures:
         fail(f"{failures} fixture(s) differ from expected", EXIT_FAILED)
+
+
+from crawler import cli_data  # noqa: E402,F401  (search, reextract, export)

@@ -25,6 +25,14 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# Throughput (see bench/README.md, "Crawl throughput"). Scrapy starts CONCURRENT_ITEMS
+# asyncio tasks for every response's output; a page yields one item, so the default 100
+# mostly spends reactor time. Extraction runs in NEWSCRAWL_EXTRACT_WORKERS processes (default
+# one per core), each replaced after NEWSCRAWL_EXTRACT_MAX_TASKS pages to bound its heap.
+CONCURRENT_ITEMS = 16
+NEWSCRAWL_EXTRACT_TIMEOUT = 30.0
+NEWSCRAWL_EXTRACT_MAX_TASKS = 1000
+
 # 0 means unlimited; NewsSpider sets it from its ``max_depth`` argument.
 DEPTH_LIMIT = 0
 
@@ -43,5 +51,40 @@ ITEM_PIPELINES = {
 NEWSCRAWL_DB = "news.db"
 NEWSCRAWL_MAX_PAGES = 0
 
-EXTENSIONS = {"crawler.extensions.OneLineNetworkErrorsExtension": 100}
+EXTENSIONS = {
+    "crawler.extensions.OneLineNetworkErrorsExtension": 100,
+    "crawler.progress.ProgressExtension": 500,
+}
+NEWSCRAWL_PROGRESS_ENABLED = True
+NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not on a terminal
+
+# The frontier (crawler/frontier.py) in the SQLite file: resumes killed runs, fetches known
+# articles only when they changed. Below DepthMiddleware (900) and UrlLengthMiddleware (800),
+# so it only records requests they let through.
+SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 750}
+NEWSCRAWL_FRONTIER_ENABLED = True
 NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
+
+# Safety (crawler/middlewares.py; README "What newscrawl refuses by default"). Only http(s):
+# the file, data, ftp and s3 handlers are switched off. A host is resolved before every
+# request (each redirect hop and retry too) and refused when it is not a public address,
+# unless NEWSCRAWL_ALLOW_PRIVATE (`--allow-private`) or NEWSCRAWL_ALLOWED_NETWORKS (CIDRs)
+# allow it. Offsite redirects are dropped by Scrapy's OffsiteMiddleware (the redirected
+# request is scheduled again); Cookie and Authorization stay with the host that set them.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SafeDestinationMiddleware": 60,  # after OffsiteMiddleware (50)
+    "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
+    "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)
+    "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)
+}
+NEWSCRAWL_SAFE_DESTINATION_ENABLED = True
+NEWSCRAWL_ALLOW_PRIVATE = False
+NEWSCRAWL_ALLOWED_NETWORKS: list[str] = []
+NEWSCRAWL_RETRY_AFTER_ENABLED = True
+NEWSCRAWL_RETRY_AFTER_CODES = [429, 503]
+NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # seconds: a longer Retry-After is cut to this
+NEWSCRAWL_BACKOFF_BASE = 1.0  # seconds: a 429/503 without Retry-After waits 1, 2, 4...
+NEWSCRAWL_THROTTLE_RETRIES = 5  # retries of a throttled (429/503) URL, instead of RETRY_TIMES
+NEWSCRAWL_COMPLETE_BODY_ENABLED = True
+NEWSCRAWL_CONTENT_SNIFF_ENABLED = True

@@ -18,7 +18,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,10 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from crawler import data_views, frontier
+from crawler.near_duplicates import simhash
+
+SCHEMA_VERSION = 3  # len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
@@ -47,6 +50,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "extractor_version": str, "first_seen": str, "last_seen": str, "run_id": int,
     "updated_at": str,
 }  # fmt: skip
+ARTICLE_COLUMNS_0001 = dict(ARTICLE_COLUMNS)  # frozen: what 0001 creates
+ARTICLE_COLUMNS["simhash"] = int  # added by 0003_data_views
 PAGE_NOT_NULL = ("url", "site", "status", "fetched_at", "body", "body_size", "body_sha256")
 ARTICLE_NOT_NULL = ("url", "page_url", "site", "text", "content_hash", "first_seen",
                     "last_seen", "updated_at")  # fmt: skip
@@ -182,7 +187,7 @@ def _create_articles(db: sqlite_utils.Database) -> None:
     implicit rowids of a table keyed by text); the canonical `url` is UNIQUE.
     """
     articles = db["articles"]
-    articles.create({"id": int, **ARTICLE_COLUMNS}, pk="id", not_null=ARTICLE_NOT_NULL)
+    articles.create({"id": int, **ARTICLE_COLUMNS_0001}, pk="id", not_null=ARTICLE_NOT_NULL)
     articles.create_index(["url"], unique=True)
     articles.create_index(["site", "published"])
     articles.create_index(["last_seen"])
@@ -200,6 +205,8 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
+    ("0002_frontier", frontier.migrate_0002),
+    ("0003_data_views", data_views.migrate),
 ]
 
 
@@ -266,6 +273,22 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict
 # -- rows ------------------------------------------------------------------------------
 
 
+def body_digest(body: bytes) -> dict:
+    """The CPU-heavy columns of a page row: zlib-compressed body, size, sha256 of the raw.
+
+    The extraction pipeline computes them in its worker processes and hands them over as
+    the item's `body_digest`, so the reactor thread never compresses or hashes a body.
+    """
+    return {"body": zlib.compress(body), "body_size": len(body),
+            "body_sha256": hashlib.sha256(body).hexdigest()}
+
+
+def text_digest(text: str) -> dict:
+    """The CPU-heavy columns of an article row (the item's `text_digest`, as body_digest)."""
+    return {"content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "simhash": simhash(text)}
+
+
 def page_row(item: dict, run_id: int) -> dict:
     """Build a `pages` row from a PageItem: body zlib-compressed, size and sha256 of the raw.
 
@@ -282,9 +305,7 @@ def page_row(item: dict, run_id: int) -> dict:
         "content_type": item.get("content_type") or "",
         "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, sort_keys=True),
         "fetched_at": item["fetched_at"],
-        "body": zlib.compress(body),
-        "body_size": len(body),
-        "body_sha256": hashlib.sha256(body).hexdigest(),
+        **(item.get("body_digest") or body_digest(body)),
         "depth": item.get("depth"),
         "source": item.get("source"),
         "is_article": None if is_article is None else int(bool(is_article)),
@@ -329,7 +350,7 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
         "text_source": article.get("text_source"),
         "rule": article.get("rule"),
         "removed": json.dumps(article.get("removed") or [], ensure_ascii=False),
-        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        **(page.get("text_digest") or text_digest(text)),
         "extractor_version": article.get("extractor_version"),
         "first_seen": seen,
         "last_seen": seen,
@@ -359,11 +380,14 @@ def _article_upsert_sql() -> str:
 ARTICLE_UPSERT = _article_upsert_sql()
 
 
-def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict]) -> None:
+def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
+                also: Iterable[Callable[[sqlite_utils.Database], None]] = ()) -> None:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
 
-    Rows come from page_row / article_row; a missing key is stored as NULL. Any failure
-    rolls the whole batch back and raises StorageError.
+    Rows come from page_row / article_row; a missing key is stored as NULL. Each of `also`
+    (e.g. `frontier.FrontierBatch.write`) runs inside the same transaction, so the frontier
+    flips with the pages it fetched. Any failure rolls the whole batch back and raises
+    StorageError.
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} for row in articles]
@@ -372,6 +396,8 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             if page_params:
                 db["pages"].upsert_all(page_params, pk="url")
             db.conn.executemany(ARTICLE_UPSERT, article_params)
+            for write in also:
+                write(db)
     except sqlite3.Error as exc:
         raise StorageError(
             f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {_one_line(exc)}"

@@ -16,6 +16,8 @@ import sqlite_utils
 from crawler import storage
 from crawler.storage import StorageError
 
+MIGRATION_NAMES = [name for name, _ in storage.MIGRATIONS]
+
 BODY = "<html><body><h1>Tallinn ferry</h1><p>The ferry sailed at dawn.</p></body></html>"
 
 
@@ -218,11 +220,11 @@ def test_runs(db):
 def test_migrations_recorded_and_idempotent(tmp_path):
     path = tmp_path / "news.db"
     db = storage.open_db(path)
-    assert [row["name"] for row in db["migrations"].rows] == ["0001_initial"]
+    assert [row["name"] for row in db["migrations"].rows] == MIGRATION_NAMES
     assert storage.migrate(db) == []
     db.close()
     db = storage.open_db(path)
-    assert db["migrations"].count == 1
+    assert db["migrations"].count == len(MIGRATION_NAMES)
     assert len(storage.MIGRATIONS) == storage.SCHEMA_VERSION
     db.close()
 
@@ -238,12 +240,12 @@ def test_concurrent_first_opens_migrate_once(tmp_path):
             db.close()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        assert list(pool.map(open_and_count, range(8))) == [1] * 8
+        assert list(pool.map(open_and_count, range(8))) == [len(MIGRATION_NAMES)] * 8
 
 
 def test_migrate_returns_applied_names():
     db = sqlite_utils.Database(memory=True)
-    assert storage.migrate(db) == ["0001_initial"]
+    assert storage.migrate(db) == MIGRATION_NAMES
     assert storage.migrate(db) == []
 
 
@@ -368,7 +370,7 @@ def test_accepts_empty_file(tmp_path):
     path = tmp_path / "news.db"
     path.touch()
     db = storage.open_db(path)
-    assert db["migrations"].count == 1
+    assert db["migrations"].count == len(MIGRATION_NAMES)
     db.close()
 
 

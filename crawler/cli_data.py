@@ -1,0 +1,155 @@
+"""`newscrawl search / reextract / export`: the data team's commands, on the `cli` group.
+
+Registered by the import at the bottom of crawler/cli.py. Thin calls into crawler.search,
+crawler.reextract and crawler.export; errors are one line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler import storage
+from crawler.cli import EXIT_USAGE, cli, fail
+from crawler.export import FORMATS, ExportError, ExportOptions, export
+from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
+from crawler.search import SearchError, SearchOptions, format_hits, parse_since, search
+
+EXISTING_DB = click.Path(dir_okay=False, path_type=Path)
+
+
+def db_option(function):
+    return click.option("--db", required=True, type=EXISTING_DB,
+                        help="The newscrawl SQLite file.")(function)
+
+
+def site_option(function):
+    return click.option("--site", help="Only this site, e.g. news.example.com.")(function)
+
+
+def since_option(function):
+    return click.option("--since", callback=_since,
+                        help="Only articles published (or first seen) on or after this "
+                             "date or time, e.g. 2026-11-01.")(function)
+
+
+def _since(ctx, param, value):
+    try:
+        return parse_since(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def open_existing(path: Path):
+    """Open a newscrawl database that must already exist; fail with one line otherwise."""
+    try:
+        return storage.open_db(path, create=False)
+    except storage.StorageError as error:
+        fail(str(error), EXIT_USAGE)
+
+
+@cli.command("search")
+@click.argument("query")
+@db_option
+@site_option
+@since_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Show at most this many hits.")
+@click.option("--literal", is_flag=True,
+              help="Search the words as typed (no FTS5 syntax: AND, OR, NOT, \"...\", *).")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
+def search_command(query, db, site, since, limit, literal, as_json):
+    """Full-text search of the stored articles, best match first, hits in [brackets].
+
+    QUERY uses FTS5 syntax: words (all must match), "a phrase", OR, NOT, prefix*.
+
+    Example: newscrawl search "ferry AND tallinn" --db news.db --since 2026-11-01
+    """
+    database = open_existing(db)
+    try:
+        hits = search(database, query, SearchOptions(site, since, limit, literal))
+    except SearchError as error:
+        fail(str(error))
+    finally:
+        database.close()
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for line in format_hits(hits):
+        click.echo(line)
+    click.echo(f"{len(hits)} result(s)", err=True)
+
+
+@cli.command("reextract")
+@db_option
+@site_option
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="A folder of extra site rules (repeatable).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Extraction worker processes (default: one per core).")
+def reextract_command(db, site, rules, workers):
+    """Extract the stored raw pages again with the current extractor and rules (no network).
+
+    Updates articles and pages.is_article, then reports per site the articles gained,
+    lost and changed.
+
+    Example: newscrawl reextract --db news.db --site news.example.com --rules ./my-rules
+    """
+    database = open_existing(db)
+    options = ReextractOptions(site=site, rules=tuple(rules), workers=workers)
+    total = _page_count(database, site)
+    try:
+        with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
+                               hidden=not sys.stderr.isatty()) as bar:
+            report = reextract(database, options, progress=bar.update)
+    except ReextractError as error:
+        fail(str(error))
+    finally:
+        database.close()
+    if not report:
+        fail(f"no stored pages{f' for site {site}' if site else ''} in {db}", 1)
+    for line in format_report(report):
+        click.echo(line)
+
+
+def _page_count(database, site: str | None) -> int:
+    sql, params = "SELECT count(*) FROM pages", []
+    if site:
+        sql, params = sql + " WHERE site = ?", [site]
+    return database.execute(sql, params).fetchone()[0]
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the "
+              "file name's suffix (.jsonl, .csv, .parquet).")
+@site_option
+@since_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write; - for stdout (jsonl and csv).")
+def export_command(db, fmt, site, since, output):
+    """Export articles to JSON Lines, CSV or Parquet, streaming (memory stays flat).
+
+    Example: newscrawl export --db news.db --format parquet --since 2026-11-01 -o articles.parquet
+    """
+    target = None if output == "-" else Path(output)
+    fmt = fmt or _format_from_suffix(target)
+    database = open_existing(db)
+    try:
+        count = export(database, target, ExportOptions(fmt, site, since))
+    except ExportError as error:
+        fail(str(error))
+    finally:
+        database.close()
+    click.echo(f"{count} articles written to {output}", err=True)
+
+
+def _format_from_suffix(target: Path | None) -> str:
+    suffix = target.suffix.lstrip(".").lower() if target else ""
+    suffix = {"ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
+    if suffix not in FORMATS:
+        fail(f"give --format ({', '.join(FORMATS)}): cannot tell it from {target or 'stdout'}")
+    return suffix

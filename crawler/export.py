@@ -1,0 +1,167 @@
+"""Exports of `articles` to JSON Lines, CSV or Parquet: the library behind `newscrawl export`.
+
+Rows stream from one `db.query` (sqlite-utils' generator over a cursor) straight to the
+file, so memory stays flat however large the table: JSON Lines and CSV write a row at a
+time, Parquet a record batch (row group) at a time (`pq.ParquetWriter`): at most
+BATCH_ROWS rows and about BATCH_TEXT_BYTES of text. The file
+appears under its name only when complete (written as `FILE.part`, then renamed).
+
+    db = storage.open_db("news.db")
+    count = export(db, Path("articles.parquet"), ExportOptions("parquet", site="example.com"))
+
+JSON columns (`authors`, `removed`) become real lists in JSON Lines and Parquet; CSV keeps
+them as JSON text. pyarrow is needed for Parquet only (`pip install 'newscrawl[parquet]'`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import sqlite_utils
+
+from crawler.search import filters
+
+FORMATS = ("jsonl", "csv", "parquet")
+JSON_COLUMNS = ("authors", "removed")
+BATCH_ROWS = 5000  # rows per Parquet row group, at most
+BATCH_TEXT_BYTES = 8 * 1024 * 1024  # ... and about this much article text
+
+
+class ExportError(Exception):
+    """An export that cannot run (a missing extra, a bad target); the message is one line."""
+
+
+@dataclass
+class ExportOptions:
+    format: str
+    site: str | None = None
+    since: str | None = None  # compared with published (or first_seen), as in `search`
+
+
+def columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(name, declared type) of every `articles` column, in table order."""
+    return [(c.name, c.type.upper()) for c in db["articles"].columns]
+
+
+def rows(db: sqlite_utils.Database, options: ExportOptions) -> Iterator[dict]:
+    """The selected articles in id order, streamed."""
+    clauses, params = filters(options.site, options.since)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    names = ", ".join(f"articles.{name}" for name, _ in columns(db))
+    return db.query(f"SELECT {names} FROM articles{where} ORDER BY articles.id", params)
+
+
+def decode_json(row: dict) -> dict:
+    """The row with its JSON columns parsed (lists), for JSON Lines and Parquet."""
+    for name in JSON_COLUMNS:
+        if isinstance(row.get(name), str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+def write_jsonl(stream: Iterable[dict], out: IO[str], _columns: list) -> int:
+    count = 0
+    for count, row in enumerate(stream, 1):  # noqa: B007
+        out.write(json.dumps(decode_json(row), ensure_ascii=False) + "\n")
+    return count
+
+
+def write_csv(stream: Iterable[dict], out: IO[str], names: list[tuple[str, str]]) -> int:
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in names])
+    count = 0
+    for count, row in enumerate(stream, 1):  # noqa: B007
+        writer.writerow(row.values())
+    return count
+
+
+def arrow_schema(names: list[tuple[str, str]]):
+    """A pyarrow schema for the articles columns: INTEGER int64, JSON lists, else string."""
+    import pyarrow as pa
+
+    def arrow_type(name: str, declared: str):
+        if name in JSON_COLUMNS:
+            return pa.list_(pa.string())
+        return pa.int64() if declared.startswith("INT") else pa.string()
+
+    return pa.schema([(name, arrow_type(name, declared)) for name, declared in names])
+
+
+def row_batches(stream: Iterable[dict]) -> Iterator[list[dict]]:
+    """Lists of at most BATCH_ROWS rows and about BATCH_TEXT_BYTES of text each."""
+    batch, size = [], 0
+    for row in stream:
+        batch.append(decode_json(row))
+        size += len(row.get("text") or "")
+        if len(batch) >= BATCH_ROWS or size >= BATCH_TEXT_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def write_parquet(stream: Iterable[dict], path: Path, names: list[tuple[str, str]]) -> int:
+    """Write one record batch (row group) per row batch: only one is ever held in memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(names)
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in row_batches(stream):
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count
+
+
+TEXT_WRITERS: dict[str, Callable[[Iterable[dict], IO[str], list], int]] = {
+    "jsonl": write_jsonl, "csv": write_csv,
+}
+
+
+@contextmanager
+def _part_file(target: Path) -> Iterator[Path]:
+    """Yield `target.part`; rename it to `target` on success, remove it on failure."""
+    part = target.with_name(target.name + ".part")
+    try:
+        yield part
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    part.replace(target)
+
+
+def check(options: ExportOptions, target: Path | None) -> None:
+    """Raise ExportError for a format we cannot write or a target we cannot write to."""
+    if options.format not in FORMATS:
+        raise ExportError(f"unknown format {options.format!r} (one of {', '.join(FORMATS)})")
+    if options.format == "parquet":
+        if target is None:
+            raise ExportError("parquet cannot be written to stdout; give -o FILE")
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise ExportError("parquet needs pyarrow: pip install 'newscrawl[parquet]'") from None
+    if target is not None and not target.parent.is_dir():
+        raise ExportError(f"{target}: folder {target.parent} does not exist")
+
+
+def export(db: sqlite_utils.Database, target: Path | None, options: ExportOptions) -> int:
+    """Write the selected articles to `target` (None: stdout, text formats); return the count."""
+    check(options, target)
+    names = columns(db)
+    stream = rows(db, options)
+    if target is None:
+        return TEXT_WRITERS[options.format](stream, sys.stdout, names)
+    with _part_file(target) as part:
+        if options.format == "parquet":
+            return write_parquet(stream, part, names)
+        with part.open("w", encoding="utf-8", newline="") as out:
+            return TEXT_WRITERS[options.format](stream, out, names)

@@ -1,0 +1,79 @@
+"""Near-duplicates: a 64-bit SimHash of an article's text, so wire copies group together.
+
+Syndicated copies of one story (the same agency text on several sites, a headline or a
+closing line changed) give SimHashes a few bits apart, while different stories land about
+32 bits apart. `articles.simhash` stores the hash as a signed 64-bit INTEGER; the views
+`near_duplicates` (pairs within MAX_DISTANCE bits) and `stories` (one story id per article)
+are built on it by migration 0003 (see `crawler/data_views.py` and docs/schema.md).
+
+    >>> a = simhash("The ferry to Tallinn sailed at dawn with 300 passengers on board.")
+    >>> distance(a, simhash("The ferry to Tallinn sailed at dawn with 300 passengers aboard."))
+    5
+
+No storage import: `crawler.storage` calls `simhash` when it builds an article row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+BITS = 64
+SHINGLE = 3  # words per feature
+MAX_DISTANCE = 4  # bits; at most this far apart counts as the same story
+# Five bands (13, 13, 13, 13 and 12 bits): two hashes at most 4 bits apart agree exactly on
+# at least one band, so an index per band finds every candidate pair (pigeonhole).
+BANDS = ((0, 8191), (13, 8191), (26, 8191), (39, 8191), (52, 4095))  # (shift, mask)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def features(text: str) -> list[str]:
+    """Overlapping word 3-grams of the lower-cased text (the words themselves if fewer)."""
+    words = WORD.findall(text.lower())
+    if len(words) < SHINGLE:
+        return words
+    return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+
+
+def _hash(feature: str) -> int:
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest())
+
+
+def simhash(text: str | None) -> int | None:
+    """The SimHash of `text` as a signed 64-bit integer (SQLite's INTEGER), None if no words.
+
+    Bit i is set when more than half the features have bit i set. Counting runs in C:
+    the hashes become one string of '0'/'1' and each bit column is a slice of it.
+    """
+    found = features(text or "")
+    if not found:
+        return None
+    bits = "".join(format(_hash(f), "064b") for f in found)
+    half = len(found) / 2
+    value = 0
+    for i in range(BITS):
+        value = (value << 1) | (bits[i::BITS].count("1") > half)
+    return value - (1 << BITS) if value >= 1 << (BITS - 1) else value
+
+
+def distance(a: int, b: int) -> int:
+    """Hamming distance between two SimHashes (signed or unsigned)."""
+    return ((a ^ b) & ((1 << BITS) - 1)).bit_count()
+
+
+def band_sql(shift: int, mask: int, table: str = "") -> str:
+    """The SQL expression of one band, e.g. `((a.simhash >> 13) & 8191)`.
+
+    Indexes and the view must spell it identically for SQLite to use the index.
+    """
+    column = f"{table}.simhash" if table else "simhash"
+    return f"(({column} >> {shift}) & {mask})"
+
+
+def distance_sql(a: str, b: str) -> str:
+    """SQL for the Hamming distance of `a.simhash` and `b.simhash`, over a CTE `bits(n)`.
+
+    XOR is spelled `(x | y) & ~(x & y)`: bitwise only, so no 64-bit overflow to REAL.
+    """
+    xor = f"(({a}.simhash | {b}.simhash) & ~({a}.simhash & {b}.simhash))"
+    return f"(SELECT sum(({xor} >> n) & 1) FROM bits)"

@@ -1,0 +1,244 @@
+"""Re-extraction: run the current extractor and rules again over the stored raw pages.
+
+No network: bodies come from `pages.body`. Pages are replayed in the order they were
+fetched (so, as in the crawl, the latest fetch of an article wins), through the same job
+the crawl's ExtractionPipeline runs (`crawler.pipelines.extract_page`) in a pool of worker
+processes, one per core by default, with the same per-page time limit. Results are written
+in batched transactions: `pages.is_article` / `extract_error` updated, articles upserted
+with `storage.article_row` + `storage.write_batch` (first_seen kept), and the article a page
+gave before removed when that page is no longer an article (or now names another canonical
+URL). A page whose extraction fails keeps its article: a timeout is not a verdict.
+
+    db = storage.open_db("news.db")
+    report = reextract(db, ReextractOptions(site="news.example.com"))
+    report["news.example.com"].gained, .lost, .changed
+
+The per-site report compares the articles before and after (a TEMP snapshot table), so a
+crawl writing to the same site meanwhile shows up in the numbers too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+import sqlite_utils
+from pebble import ProcessExpired, ProcessPool
+
+from crawler import storage
+from crawler.pipelines import extract_page
+from extractors.rules import RuleError, load_dir
+
+READ_CHUNK = 500  # pages read per query
+WINDOW_PER_WORKER = 32  # pages in flight per worker: a slow page does not idle the others
+MAX_BYTES = 5 * 1024 * 1024  # as NEWSCRAWL_EXTRACT_MAX_BYTES
+COMPARED = ("content_hash", "title", "published", "authors", "paywall", "language")
+
+
+class ReextractError(Exception):
+    """Re-extraction that cannot start (a broken rule folder); the message is one line."""
+
+
+@dataclass
+class ReextractOptions:
+    site: str | None = None
+    rules: tuple[Path, ...] = ()
+    workers: int | None = None  # default: one per core
+    timeout: float = 30.0  # seconds per page, as NEWSCRAWL_EXTRACT_TIMEOUT
+    batch_size: int = 200  # pages per write transaction
+
+
+@dataclass
+class SiteReport:
+    """What re-extraction did to one site's pages and articles."""
+
+    pages: int = 0
+    failed: int = 0
+    articles_before: int = 0
+    articles_after: int = 0
+    gained: int = 0
+    lost: int = 0
+    changed: int = 0
+
+
+@dataclass
+class Outcome:
+    page: dict
+    article: dict | None = None
+    error: str | None = None
+
+
+def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
+               fetched_at: str) -> dict:
+    """The worker's job: decompress a stored body, then run the crawl's extraction job."""
+    return extract_page(zlib.decompress(body), url, content_type, rules, fetched_at)
+
+
+def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
+    """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query."""
+    where = "(fetched_at, url) > (?, ?)" + (" AND site = ?" if site else "")
+    sql = ("SELECT url, site, content_type, fetched_at, run_id, body, body_size FROM pages "
+           f"WHERE {where} ORDER BY fetched_at, url LIMIT {READ_CHUNK}")
+    last = ("", "")
+    while True:
+        chunk = list(db.query(sql, [*last, *([site] if site else [])]))
+        yield from chunk
+        if len(chunk) < READ_CHUNK:
+            return
+        last = (chunk[-1]["fetched_at"], chunk[-1]["url"])
+
+
+def _outcome(page: dict, future) -> Outcome:
+    """Wait for one page's extraction; a timeout or a crash becomes its error."""
+    if future is None:
+        return Outcome(page, error=f"too large: {page['body_size']} bytes")
+    try:
+        return Outcome(page, article=future.result())
+    except FutureTimeout:
+        return Outcome(page, error="timeout")
+    except ProcessExpired as error:
+        return Outcome(page, error=f"worker died (exit code {error.exitcode})")
+    except Exception as error:  # a bad page must not stop the run
+        return Outcome(page, error=f"{type(error).__name__}: {error}")
+
+
+def extracted(pool: ProcessPool, pages: Iterable[dict], options: ReextractOptions,
+              window: int) -> Iterator[Outcome]:
+    """Outcomes in page order, with at most `window` pages in flight (memory stays flat)."""
+    rules = tuple(str(r) for r in options.rules)
+    pending: deque = deque()
+    for page in pages:
+        body = page.pop("body")
+        future = None
+        if page["body_size"] <= MAX_BYTES:
+            future = pool.schedule(stored_job, timeout=options.timeout, args=(
+                body, page["url"], page["content_type"] or "", rules, page["fetched_at"]))
+        pending.append((page, future))
+        if len(pending) >= window:
+            yield _outcome(*pending.popleft())
+    while pending:
+        yield _outcome(*pending.popleft())
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items (the last may be shorter); itertools.batched is 3.12+."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> None:
+    """One transaction: page verdicts, stale articles removed, new articles upserted."""
+    verdicts, stale, articles = [], [], []
+    for outcome in outcomes:
+        url = outcome.page["url"]
+        if outcome.error:
+            verdicts.append((None, outcome.error, url))
+            continue
+        is_article = bool(outcome.article["is_article"])
+        verdicts.append((int(is_article), None, url))
+        row = None
+        if is_article:
+            row = storage.article_row(outcome.article, outcome.page, outcome.page["run_id"])
+            articles.append(row)
+        stale.append((url, row["url"] if row else None))
+    with db.atomic():
+        db.conn.executemany(
+            "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
+        db.conn.executemany(
+            "DELETE FROM articles WHERE page_url = ? AND url IS NOT ?", stale)
+        storage.write_batch(db, [], articles)
+
+
+def _site_clause(site: str | None, alias: str) -> tuple[str, list]:
+    return (f" AND {alias}.site = ?", [site]) if site else ("", [])
+
+
+def snapshot(db: sqlite_utils.Database, site: str | None) -> None:
+    """Copy the compared columns of the articles in scope into TEMP `reextract_before`."""
+    clause, params = _site_clause(site, "articles")
+    db.execute("DROP TABLE IF EXISTS temp.reextract_before")
+    db.execute(f"CREATE TEMP TABLE reextract_before (url TEXT PRIMARY KEY, site TEXT, "
+               f"{', '.join(COMPARED)})")
+    db.execute(f"INSERT INTO temp.reextract_before SELECT url, site, {', '.join(COMPARED)} "
+               f"FROM articles WHERE 1{clause}", params)
+
+
+def _compare_queries(site: str | None) -> dict[str, tuple[str, list]]:
+    """Per-site counting queries, by SiteReport field, against the snapshot."""
+    a_clause, params = _site_clause(site, "a")
+    b_clause, _ = _site_clause(site, "b")
+    differs = " OR ".join(f"a.{c} IS NOT b.{c}" for c in COMPARED)
+    before = "temp.reextract_before b"
+    queries = {
+        "articles_before": f"SELECT b.site, count(*) FROM {before} WHERE 1{b_clause}",
+        "articles_after": f"SELECT a.site, count(*) FROM articles a WHERE 1{a_clause}",
+        "gained": f"SELECT a.site, count(*) FROM articles a WHERE NOT EXISTS "
+                  f"(SELECT 1 FROM {before} WHERE b.url = a.url){a_clause}",
+        "lost": f"SELECT b.site, count(*) FROM {before} WHERE NOT EXISTS "
+                f"(SELECT 1 FROM articles a WHERE a.url = b.url){b_clause}",
+        "changed": f"SELECT a.site, count(*) FROM articles a JOIN {before} ON b.url = a.url "
+                   f"WHERE ({differs}){a_clause}",
+    }
+    return {name: (sql + " GROUP BY 1", params) for name, sql in queries.items()}
+
+
+def compare(db: sqlite_utils.Database, site: str | None,
+            report: dict[str, SiteReport]) -> None:
+    """Fill the article counts of `report` from the snapshot and the articles now."""
+    for name, (sql, params) in _compare_queries(site).items():
+        for row_site, count in db.execute(sql, params).fetchall():
+            setattr(report.setdefault(row_site, SiteReport()), name, count)
+    db.execute("DROP TABLE IF EXISTS temp.reextract_before")
+
+
+def check(options: ReextractOptions) -> None:
+    """Load the rule folders once here, so a broken one fails before any work."""
+    try:
+        for folder in options.rules:
+            load_dir(Path(folder))
+    except RuleError as error:
+        raise ReextractError(str(error)) from None
+
+
+def reextract(db: sqlite_utils.Database, options: ReextractOptions,
+              progress: Callable[[int], None] | None = None) -> dict[str, SiteReport]:
+    """Re-extract the stored pages (all, or one site's); return a SiteReport per site."""
+    check(options)
+    workers = options.workers or os.cpu_count() or 1
+    report: dict[str, SiteReport] = {}
+    snapshot(db, options.site)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPool(max_workers=workers, context=context) as pool:
+        window = workers * WINDOW_PER_WORKER
+        outcomes = extracted(pool, stored_pages(db, options.site), options, window)
+        for batch in batched(outcomes, options.batch_size):
+            write_outcomes(db, batch)
+            for outcome in batch:
+                site = report.setdefault(outcome.page["site"], SiteReport())
+                site.pages += 1
+                site.failed += outcome.error is not None
+            if progress:
+                progress(len(batch))
+    compare(db, options.site, report)
+    return dict(sorted(report.items()))
+
+
+def format_report(report: dict[str, SiteReport]) -> Iterator[str]:
+    """A table for a person: one line per site, then the totals."""
+    names = ("pages", "failed", "articles_before", "articles_after", "gained", "lost", "changed")
+    width = max([len("site"), len("total"), *map(len, report)])
+    yield f"{'site':<{width}}  " + "  ".join(f"{n.replace('articles_', ''):>7}" for n in names)
+    total = SiteReport()
+    for site, counts in report.items():
+        yield f"{site:<{width}}  " + "  ".join(f"{getattr(counts, n):>7}" for n in names)
+        for n in names:
+            setattr(total, n, getattr(total, n) + getattr(counts, n))
+    yield f"{'total':<{width}}  " + "  ".join(f"{getattr(total, n):>7}" for n in names)

@@ -1,0 +1,437 @@
+"""The data team's side: documented schema and views, search, re-extraction, exports,
+near-duplicates and the Datasette metadata, on temporary databases and a real demo crawl."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from crawler import export as export_module
+from crawler import reextract as reextract_module
+from crawler import storage
+from crawler.cli import cli
+from crawler.export import ExportOptions, export
+from crawler.near_duplicates import MAX_DISTANCE, distance, simhash
+from crawler.reextract import ReextractOptions, reextract
+from crawler.search import SearchError, SearchOptions, search
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DOC = ROOT / "docs" / "schema.md"
+README = ROOT / "README.md"
+METADATA = ROOT / "datasette" / "metadata.yml"
+DEMO_ARTICLES = ROOT / "fixtures" / "demo-site" / "articles"
+
+WIRE = ("The harbour authority approved the wind farm on Tuesday after a two-year review, "
+        "clearing the way for forty turbines off the northern coast. Fishermen said the "
+        "decision ignored their concerns about the spawning grounds, and the council "
+        "promised a compensation fund before construction starts next spring.")
+OTHER = ("Tallinn's ferry operator cut the winter timetable to two sailings a day, blaming "
+         "fuel costs and falling passenger numbers since the new bridge opened last year.")
+
+
+# -- building databases ----------------------------------------------------------------
+
+
+def page_item(url: str, site: str, body: bytes = b"<html></html>", **changes) -> dict:
+    item = {"url": url, "status": 200, "content_type": "text/html; charset=utf-8",
+            "headers": {}, "body": body, "fetched_at": "2026-11-20T08:00:00Z", "site": site,
+            "depth": 1, "source": "link"}
+    return item | changes
+
+
+def article(text: str, title: str, **changes) -> dict:
+    data = {"canonical_url": None, "is_article": True, "title": title, "authors": ["A. Writer"],
+            "published": "2026-11-20T07:00:00Z", "language": "en", "text": text,
+            "paywall": "none", "rule": None, "description": None, "text_source": "dom",
+            "removed": [], "extractor_version": "0.1.0"}
+    return data | changes
+
+
+def add(db, url: str, site: str, text: str, title: str, page: dict | None = None, **changes):
+    item = page_item(url, site, **(page or {}))
+    storage.write_batch(db, [storage.page_row(item, 1)],
+                        [storage.article_row(article(text, title, **changes), item, 1)])
+
+
+@pytest.fixture
+def news_db(tmp_path):
+    """Two sites, a wire story on both, a paywalled article, a German one, two days."""
+    db = storage.open_db(tmp_path / "news.db")
+    add(db, "https://a.example/wind", "a.example", WIRE, "Wind farm approved")
+    add(db, "https://b.example/wire/wind", "b.example", WIRE + " (Reporting by Wire)",
+        "Wind farm gets green light")
+    add(db, "https://a.example/ferry", "a.example", OTHER, "Ferry timetable cut",
+        paywall="metered", published="2026-11-21T09:00:00+02:00")
+    add(db, "https://b.example/rad", "b.example", "Die Stadt baut sechs neue Fahrradstraßen "
+        "in Pärnu und Tallinn.", "Fahrradstraßen", language="de", published=None,
+        page={"fetched_at": "2026-11-22T10:00:00Z"})
+    yield db
+    db.close()
+
+
+def names(rows) -> list:
+    return [row[0] for row in rows]
+
+
+# -- schema as a contract --------------------------------------------------------------
+
+
+def doc_sections() -> dict[str, str]:
+    """`name` -> text of its `## name` / `### name` section of docs/schema.md."""
+    text = SCHEMA_DOC.read_text("utf-8")
+    parts = re.split(r"^#{2,3} `([^`]+)`\s*$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_every_table_view_column_index_and_trigger_is_documented(tmp_path):
+    db = storage.open_db(tmp_path / "fresh.db")
+    doc, sections = SCHEMA_DOC.read_text("utf-8"), doc_sections()
+    objects = db.execute("SELECT type, name, tbl_name FROM sqlite_master "
+                         "WHERE name NOT LIKE 'sqlite_autoindex_%'").fetchall()
+    missing = [f"{kind} {name}" for kind, name, _ in objects if f"`{name}`" not in doc]
+    for kind, name, _ in objects:
+        if kind not in ("table", "view") or name.startswith("articles_fts_") or (
+                name == "sqlite_sequence"):
+            continue
+        section = sections.get(name, "")
+        missing += [f"column {name}.{column}" for column in names(
+            db.execute(f"SELECT name FROM pragma_table_info('{name}')"))
+            if not re.search(rf"`[^`\n]*\b{column}\b[^`\n]*`", section)]
+    assert not missing, f"not documented in docs/schema.md: {missing}"
+
+
+def test_schema_doc_has_the_example_queries():
+    doc = SCHEMA_DOC.read_text("utf-8")
+    for needle in ("date(published) AS day", "snippet(articles_fts", "paywall IN",
+                   "latest_articles", "count(DISTINCT story_id)"):
+        assert needle in doc
+
+
+def test_migration_0001_creates_the_original_article_columns():
+    db = sqlite_utils.Database(memory=True)
+    storage._0001_initial(db)
+    assert "simhash" not in db["articles"].columns_dict
+    assert set(db["articles"].columns_dict) == {"id", *storage.ARTICLE_COLUMNS_0001}
+
+
+def test_migration_0003_backfills_simhash(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+    storage._0001_initial(db)
+    db["migrations"].insert({"name": "0001_initial", "applied_at": "2026-01-01T00:00:00Z"})
+    row = storage.article_row(article(WIRE, "Wind"), page_item("https://a.example/w", "a.example"),
+                              1)
+    db["articles"].insert({k: v for k, v in row.items() if k != "simhash"})
+    db.close()
+    db = storage.open_db(path)
+    assert names(db.execute("SELECT simhash FROM articles")) == [simhash(WIRE)]
+    assert names(db.execute("SELECT name FROM migrations"))[-1] == "0003_data_views"
+
+
+# -- views -----------------------------------------------------------------------------
+
+
+def test_views(news_db):
+    daily = list(news_db.query("SELECT * FROM site_daily_counts ORDER BY site, day"))
+    assert [(r["site"], r["day"], r["articles"]) for r in daily] == [
+        ("a.example", "2026-11-20", 1), ("a.example", "2026-11-21", 1),
+        ("b.example", "2026-11-20", 1), ("b.example", "2026-11-22", 1)]  # no date: first_seen
+    summary = {r["site"]: r for r in news_db.query("SELECT * FROM site_summary")}
+    assert summary["a.example"]["paywalled_share"] == 0.5
+    assert summary["b.example"]["paywalled"] == 0
+    latest = list(news_db.query("SELECT title FROM latest_articles"))
+    assert latest[0]["title"] == "Fahrradstraßen"
+    versions = list(news_db.query("SELECT * FROM extraction_versions"))
+    assert sum(r["articles"] for r in versions) == 4
+
+
+def test_near_duplicates_group_wire_copy(news_db):
+    pairs = list(news_db.query("SELECT * FROM near_duplicates"))
+    assert [(p["site"], p["duplicate_site"]) for p in pairs] == [("a.example", "b.example")]
+    assert pairs[0]["distance"] == distance(simhash(WIRE), simhash(WIRE + " (Reporting by Wire)"))
+    stories = news_db.execute("SELECT count(*), count(DISTINCT story_id) FROM stories")
+    assert stories.fetchone() == (4, 3)
+
+
+def test_simhash():
+    assert simhash("") is None and simhash("  ...  ") is None
+    assert simhash(WIRE) == simhash(WIRE.upper().replace(",", ""))  # words, not punctuation
+    words = (WIRE + " " + OTHER).split()
+    story = " ".join(words[(n * 7) % len(words)] for n in range(400))  # a 400-word article
+    edited = story.replace(words[7], "Monday", 1) + " (Reporting by Wire; editing by Desk)"
+    assert distance(simhash(story), simhash(edited)) <= MAX_DISTANCE
+    assert distance(simhash(WIRE), simhash(OTHER)) > 3 * MAX_DISTANCE
+    assert -(2**63) <= simhash(WIRE) < 2**63
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def test_search_ranked_with_highlights(news_db):
+    hits = search(news_db, "wind farm", SearchOptions())
+    assert {h["site"] for h in hits} == {"a.example", "b.example"}
+    assert "[Wind]" in hits[0]["title"] and "[farm]" in hits[0]["snippet"]
+    assert hits[0]["rank"] <= hits[-1]["rank"]
+    assert [h["url"] for h in search(news_db, "parnu", SearchOptions())] == [
+        "https://b.example/rad"]  # diacritics folded
+
+
+def test_search_filters(news_db):
+    assert [h["site"] for h in search(news_db, "wind", SearchOptions(site="b.example"))] == [
+        "b.example"]
+    assert search(news_db, "ferry", SearchOptions(since="2026-11-21"))
+    assert not search(news_db, "ferry", SearchOptions(since="2026-11-21T08:00:00Z"))  # 07:00Z
+    assert len(search(news_db, "wind OR ferry", SearchOptions(limit=2))) == 2
+
+
+def test_search_syntax_errors_and_literal(news_db):
+    with pytest.raises(SearchError, match="--literal"):
+        search(news_db, "covid-19", SearchOptions())
+    assert search(news_db, "covid-19", SearchOptions(literal=True)) == []
+    assert search(news_db, "wind farm\"", SearchOptions(literal=True))
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_search_command(news_db, tmp_path):
+    db = tmp_path / "news.db"
+    result = run_cli("search", "wind", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 2
+    result = run_cli("search", "ferry", "--db", db)
+    assert "1. [Ferry] timetable cut" in result.stdout and "a.example/ferry" in result.stdout
+    assert run_cli("search", "covid-19", "--db", db).exit_code == 2
+    assert run_cli("search", "x", "--db", db, "--since", "yesterday").exit_code == 2
+    result = run_cli("search", "x", "--db", tmp_path / "missing.db")
+    assert result.exit_code == 2 and "no such database" in result.stderr
+    assert not (tmp_path / "missing.db").exists()
+
+
+# -- exports ---------------------------------------------------------------------------
+
+
+def test_export_jsonl_csv(news_db, tmp_path):
+    out = tmp_path / "a.jsonl"
+    assert export(news_db, out, ExportOptions("jsonl", site="a.example")) == 2
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {r["site"] for r in rows} == {"a.example"}
+    assert rows[0]["authors"] == ["A. Writer"] and isinstance(rows[0]["simhash"], int)
+    result = run_cli("export", "--db", tmp_path / "news.db", "--format", "csv", "-o", "-",
+                     "--since", "2026-11-21")
+    assert result.exit_code == 0, result.output
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["title"] for r in table] == ["Ferry timetable cut", "Fahrradstraßen"]
+    assert json.loads(table[0]["authors"]) == ["A. Writer"]
+    assert set(table[0]) == set(news_db["articles"].columns_dict)
+
+
+def test_export_parquet(news_db, tmp_path, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    monkeypatch.setattr(export_module, "BATCH_ROWS", 3)
+    result = run_cli("export", "--db", tmp_path / "news.db", "-o", tmp_path / "a.parquet")
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.num_rows == 4
+    assert table.column("authors").to_pylist()[0] == ["A. Writer"]
+    assert str(table.schema.field("word_count").type) == "int64"
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_export_errors(news_db, tmp_path):
+    db = tmp_path / "news.db"
+    assert run_cli("export", "--db", db, "-o", tmp_path / "a.txt").exit_code == 2
+    assert run_cli("export", "--db", db, "--format", "parquet", "-o", "-").exit_code == 2
+    result = run_cli("export", "--db", db, "-o", tmp_path / "no" / "a.csv")
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def export_peak(db, path: Path, fmt: str) -> int:
+    tracemalloc.start()
+    export(db, path, ExportOptions(fmt))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_export_memory_is_flat(tmp_path, monkeypatch):
+    """Ten times the rows, about the same peak memory: rows stream, batches are bounded."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(export_module, "BATCH_ROWS", 100)
+    db = storage.open_db(tmp_path / "big.db")
+    peaks = {}
+    for total in (300, 3000):
+        rows = [storage.article_row(article(f"{WIRE} {n} " * 4, f"t{n}"), page_item(
+            f"https://a.example/{n}", "a.example"), 1) for n in range(db["articles"].count, total)]
+        storage.write_batch(db, [], rows)
+        peaks[total] = {fmt: export_peak(db, tmp_path / f"x.{fmt}", fmt)
+                        for fmt in ("jsonl", "csv", "parquet")}
+    table_bytes = sum(len(r["text"]) for r in db.query("SELECT text FROM articles"))
+    for fmt in ("jsonl", "csv", "parquet"):
+        assert peaks[3000][fmt] < 2 * peaks[300][fmt] + 200_000, (fmt, peaks)
+        assert peaks[3000][fmt] < table_bytes / 4, (fmt, peaks, table_bytes)
+
+
+# -- re-extraction ---------------------------------------------------------------------
+
+DEMO_PAGES = ("island-ferry-timetable-cut.html", "russia-refuses-asylum-north-korean.html",
+              "harbour-wind-farm-approved.html", "wendstadt-fahrradstrassen.html")
+
+
+@pytest.fixture
+def stored_pages_db(tmp_path):
+    """Raw demo-site pages stored as a crawl would, never extracted; plus one other site."""
+    db = storage.open_db(tmp_path / "pages.db")
+    items = [page_item(f"http://demo.test/articles/{name}", "demo.test",
+                       (DEMO_ARTICLES / name).read_bytes()) for name in DEMO_PAGES]
+    items.append(page_item("http://demo.test/about/", "demo.test",
+                           (DEMO_ARTICLES.parent / "about" / "index.html").read_bytes()))
+    items.append(page_item("http://other.test/a", "other.test", b"<html><p>x</p></html>"))
+    storage.write_batch(db, [storage.page_row(item, 1) for item in items], [])
+    yield db
+    db.close()
+
+
+def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
+    db = stored_pages_db
+    stale = storage.article_row(article(OTHER, "Not an article any more"),
+                                page_item("http://demo.test/about/", "demo.test",
+                                          fetched_at="2026-01-01T00:00:00Z"), 1)
+    storage.write_batch(db, [], [stale])
+    report = reextract(db, ReextractOptions(site="demo.test", workers=2))
+    assert list(report) == ["demo.test"]
+    site = report["demo.test"]
+    assert (site.pages, site.failed, site.gained, site.lost) == (5, 0, 4, 1)
+    assert db["articles"].count == 4
+    verdicts = dict(db.execute("SELECT url, is_article FROM pages WHERE site = 'demo.test'"))
+    assert sorted(verdicts.values()) == [0, 1, 1, 1, 1]
+    assert db.execute("SELECT is_article FROM pages WHERE site = 'other.test'").fetchone() == (
+        None,)  # other site untouched
+    again = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
+    assert (again.gained, again.lost, again.changed, again.articles_after) == (0, 0, 0, 4)
+    assert set(names(db.execute("SELECT extractor_version FROM articles"))) == {"0.1.0"}
+
+
+def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    before = dict(db.execute("SELECT url, first_seen FROM articles"))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
+                                     'body = ["article", "main", "div.article-body"]\n'
+                                     'drop = ["p:first-of-type"]\n', "utf-8")
+    result = run_cli("reextract", "--db", tmp_path / "pages.db", "--rules", rules)
+    assert result.exit_code == 0, result.output
+    total = result.stdout.splitlines()[-1].split()
+    assert total[0] == "total" and int(total[-1]) >= 1  # changed
+    assert set(names(db.execute("SELECT rule FROM articles"))) >= {"demo:v2"}
+    assert dict(db.execute("SELECT url, first_seen FROM articles")) == before
+
+
+def test_reextract_keeps_articles_when_extraction_fails(stored_pages_db, monkeypatch):
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    monkeypatch.setattr(reextract_module, "MAX_BYTES", 10)
+    report = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
+    assert (report.failed, report.lost, report.articles_after) == (5, 0, 4)
+    errors = set(names(db.execute("SELECT extract_error FROM pages WHERE site = 'demo.test'")))
+    assert len(errors) == 5 and all(e.startswith("too large") for e in errors)
+
+
+def test_reextract_command_errors(stored_pages_db, tmp_path):
+    db = tmp_path / "pages.db"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.toml").write_text('domains = ["x"]\nnonsense = 1\n', "utf-8")
+    result = run_cli("reextract", "--db", db, "--rules", bad)
+    assert result.exit_code == 2 and "nonsense" in result.stderr
+    result = run_cli("reextract", "--db", db, "--site", "nowhere.test")
+    assert result.exit_code == 1 and "no stored pages" in result.stderr
+
+
+# -- Datasette ---------------------------------------------------------------------------
+
+
+def datasette_get(db_path: Path, *paths: str) -> list:
+    app = pytest.importorskip("datasette.app")
+    yaml = pytest.importorskip("yaml")
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+
+    async def fetch():
+        ds = app.Datasette([str(db_path)], metadata=metadata)
+        await ds.invoke_startup()
+        return [await ds.client.get(path) for path in paths]
+
+    return asyncio.run(fetch())
+
+
+def test_datasette_metadata_loads(news_db, tmp_path):
+    facets, search_hits, per_site, view = datasette_get(
+        tmp_path / "news.db", "/news/articles.json", "/news/search.json?q=wind&_shape=objects",
+        "/news/articles_per_site.json?_shape=objects", "/news/stories.json")
+    assert all(r.status_code == 200 for r in (facets, search_hits, per_site, view))
+    assert set(facets.json()["facet_results"]) == {"site", "language", "paywall"}
+    assert "[Wind]" in search_hits.json()["rows"][0]["title"]
+    assert {r["site"]: r["articles"] for r in per_site.json()["rows"]} == {
+        "a.example": 2, "b.example": 2}
+
+
+def test_datasette_metadata_describes_every_article_column(news_db):
+    yaml = pytest.importorskip("yaml")
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    for name in ("news", "demo"):
+        tables = metadata["databases"][name]["tables"]
+        assert set(tables["articles"]["columns"]) == set(news_db["articles"].columns_dict)
+        assert set(tables["pages"]["columns"]) == set(news_db["pages"].columns_dict)
+        assert set(tables) >= set(news_db.view_names())
+
+
+# -- docs and the demo DB --------------------------------------------------------------
+
+
+def test_data_commands_have_examples_and_are_in_the_readme():
+    readme = README.read_text("utf-8")
+    for name in ("search", "reextract", "export"):
+        assert "Example: newscrawl " + name in cli.commands[name].help
+        assert f"newscrawl {name} " in readme
+    assert "datasette demo.db --metadata datasette/metadata.yml" in readme
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """The DB that `newscrawl demo` writes (one real crawl of the demo site)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    command = [sys.executable, "-m", "crawler", "demo", "--db", str(path), "--port", "0",
+               "--log-level", "WARNING"]
+    subprocess.run(command, cwd=ROOT, check=True, timeout=120, capture_output=True)
+    return path
+
+
+def test_commands_on_the_demo_db(demo_db, tmp_path):
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db, db)
+    result = run_cli("search", "refugee", "--db", db)
+    assert result.exit_code == 0 and "[Refugee]" in result.stdout
+    result = run_cli("reextract", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split()[5:8] == ["0", "0", "0"]  # gained lost changed
+    result = run_cli("export", "--db", db, "-o", tmp_path / "demo.jsonl")
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "demo.jsonl").read_text("utf-8").splitlines()) == 16
+    (page,) = datasette_get(db, "/demo/site_summary.json?_shape=objects")
+    assert page.json()["rows"][0]["articles"] == 16
