@@ -26,7 +26,7 @@ from scrapy.utils.misc import load_object
 
 from crawler import storage
 from crawler.frontier import FrontierBatch
-from crawler.status import run_status
+from crawler.status import run_counts, run_status
 from extractors import extract
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,8 @@ class StoragePipeline:
         if self.db is None:
             return
         status = run_status(self.stats.get_stats(), reason, getattr(spider, "sites", None))
-        storage.finish_run(self.db, self.run_id, status, _json_ready(self.stats.get_stats()))
+        stats = _json_ready(self.stats.get_stats())
+        storage.finish_run(self.db, self.run_id, status, {**stats, **run_counts(stats)})
         self.db.close()
         self.db = None
 

@@ -22,7 +22,7 @@ from crawler.discovery import parse_start_urls
 from crawler.frontier import frontier_counts
 from crawler.lock import LockedError, crawl_lock
 from crawler.spiders.news import NewsSpider
-from crawler.status import run_status
+from crawler.status import run_counts, run_status
 from extractors.rules import RuleError, load_dir
 
 EXIT_OK = 0
@@ -70,22 +70,19 @@ class CrawlResult:
 
     @property
     def pages(self) -> int:
-        return self.count("newscrawl/pages")
+        return run_counts(self.stats)["pages_fetched"]
 
     @property
     def articles(self) -> int:
-        return self.count("newscrawl/extract/articles")
+        return run_counts(self.stats)["articles_stored"]
 
     @property
     def skipped(self) -> int:
-        return sum(self.count(k) for k in ("newscrawl/extract/non_articles",
-                                           "newscrawl/extract/failed",
-                                           "newscrawl/skipped/non_html"))
+        return run_counts(self.stats)["pages_skipped"]
 
     @property
     def errors(self) -> int:
-        return sum(int(v or 0) for k, v in self.stats.items()
-                   if k.startswith("newscrawl/errors/"))
+        return run_counts(self.stats)["errors"]
 
 
 def check(options: CrawlOptions) -> list[SiteSpec]:

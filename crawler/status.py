@@ -29,6 +29,23 @@ DROP_RATIO = 0.5  # latest yield below half the usual one: flagged
 BLOCK_SHARE = 0.5  # more than half the requests answered 403/429: flagged
 
 
+SKIPPED_KEYS = ("newscrawl/extract/non_articles", "newscrawl/extract/failed",
+                "newscrawl/skipped/non_html")
+
+
+def run_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The headline counts of a run (the `runs` columns) from its Scrapy stats."""
+    def count(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    return {
+        "pages_fetched": count("newscrawl/pages"),
+        "articles_stored": count("newscrawl/extract/articles"),
+        "pages_skipped": sum(count(k) for k in SKIPPED_KEYS),
+        "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/")),
+    }
+
+
 def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
     """``ok``, ``partial`` (some sites failed), ``failed`` or ``interrupted``.
 

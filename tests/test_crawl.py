@@ -107,6 +107,8 @@ def test_second_crawl_of_an_unchanged_site_fetches_no_page(demo_db):
     db, runs = demo_db
     stored = rows(db, "SELECT id, status, pages_fetched, articles_stored FROM runs ORDER BY id")
     assert [r[1] for r in stored] == ["ok", "ok"]
+    assert stored[0][3] == len(EXPECTED["articles"])  # the runs table counts what was done
+    assert stored[0][2] >= len(EXPECTED["articles"]) + len(EXPECTED["non_articles"]) - 2
     assert stored[1][2:] == (0, 0)
     assert "unchanged (304)" in runs[1].stdout
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == len(EXPECTED["articles"])
