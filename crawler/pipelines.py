@@ -14,6 +14,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
@@ -22,6 +23,7 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
 from crawler import storage
@@ -140,6 +142,8 @@ class StoragePipeline:
         self.articles: list[dict] = []
         self.frontier = FrontierBatch()  # frontier rows and run counts, same transaction
         self.flushed_at = time.monotonic()
+        self.crawler = None
+        self.failed = False  # a write failed: the crawl is stopping, write nothing more
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -154,6 +158,7 @@ class StoragePipeline:
             options=dict(settings.getdict("NEWSCRAWL_RUN_OPTIONS")),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self, spider=None):
@@ -182,13 +187,33 @@ class StoragePipeline:
         return {"url": item["url"], "is_article": page["is_article"]}
 
     def flush(self) -> None:
-        if self.pages or len(self.frontier):
-            storage.write_batch(self.db, self.pages, self.articles, also=[self.frontier.write])
-            self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
-            self.stats.inc_value("newscrawl/stored/articles", len(self.articles))
+        if (self.pages or len(self.frontier)) and not self.failed:
+            try:
+                storage.write_batch(self.db, self.pages, self.articles,
+                                    also=[self.frontier.write])
+            except storage.StorageError as error:
+                self._storage_failed(str(error))
+            else:
+                self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
+                self.stats.inc_value("newscrawl/stored/articles", len(self.articles))
         self.pages, self.articles = [], []
         self.frontier.clear()
         self.flushed_at = time.monotonic()
+
+    def _storage_failed(self, message: str) -> None:
+        """A write failed (disk full, I/O error): stop the crawl, keep what was committed.
+
+        The failed batch rolled back whole, frontier flips included, so its URLs are still
+        `queued` and the next run fetches them again: nothing is lost, nothing half-written.
+        """
+        logger.error("storage failed, stopping the crawl: %s", message)
+        self.failed = True
+        self.stats.set_value("newscrawl/storage_error", message)
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):  # built outside a running crawl (tests)
+            return
+        deferred_from_coro(engine.close_spider_async(reason="storage_error"))
 
     def close_spider(self, spider=None):
         if self.db is not None:
@@ -200,7 +225,10 @@ class StoragePipeline:
             return
         status = run_status(self.stats.get_stats(), reason, getattr(spider, "sites", None))
         stats = _json_ready(self.stats.get_stats())
-        storage.finish_run(self.db, self.run_id, status, {**stats, **run_counts(stats)})
+        try:
+            storage.finish_run(self.db, self.run_id, status, {**stats, **run_counts(stats)})
+        except (storage.StorageError, sqlite3.Error) as error:  # the run stays 'running'
+            logger.error("could not record the end of run %s: %s", self.run_id, error)
         self.db.close()
         self.db = None
 

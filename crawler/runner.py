@@ -142,6 +142,9 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             result = _crawl(options, sites)
     except LockedError as error:
         raise CrawlError(str(error), EXIT_LOCKED) from None
+    if result.stats.get("newscrawl/storage_error"):
+        raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
+                         "committed is intact; rerun to resume the queue)", EXIT_FAILED)
     if result.status == "failed":
         raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
                          f"({error_summary(result.stats)})", EXIT_FAILED)

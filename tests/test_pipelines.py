@@ -136,3 +136,26 @@ def test_a_reader_holding_a_read_transaction_does_not_break_the_writer(tmp_path)
     pipeline.close_spider()
     pipeline.spider_closed(None, "finished")
     assert storage.counts(storage.open_db(db_path))["pages"] == 6
+
+
+def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path):
+    db_path = tmp_path / "news.db"
+    pipeline = storage_pipeline(db_path)
+    for n in range(2):  # one committed batch
+        pipeline.process_item(stored_item(n))
+    used = pipeline.db.execute("PRAGMA page_count").fetchone()[0]
+    pipeline.db.execute(f"PRAGMA max_page_count = {used}")  # the disk is now full
+    big = [stored_item(n) for n in range(2, 4)]
+    for page in big:
+        page["body"] = os.urandom(200_000)  # incompressible: needs new pages
+    for page in big:
+        pipeline.process_item(page)
+    assert pipeline.failed
+    assert "full" in pipeline.stats.get_value("newscrawl/storage_error")
+    pipeline.process_item(stored_item(9))  # arrives while stopping: not written
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "storage_error")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
