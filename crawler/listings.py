@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from crawler.safexml import without_doctype
+from crawler import safexml
 
 # Requests for listings (robots.txt, sitemaps, feeds) and start URLs go first, then articles
 # newest first: an entry's priority is its date in hours since 2000, so a listing outranks
@@ -100,12 +100,7 @@ def is_older(entry: Entry, since: str | None) -> bool:
 
 
 def _xml_root(body: bytes) -> etree._Element | None:
-    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False,
-                             no_network=True, huge_tree=True)  # fmt: skip
-    try:
-        return etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError:
-        return None
+    return safexml.parse(body)
 
 
 def _local(element: etree._Element) -> str:
@@ -150,7 +145,10 @@ ATOM_ENTRIES = "//entry"
 
 def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language."""
-    selector = Selector(body=without_doctype(body), type="xml")  # no entity is expanded
+    root = safexml.parse(body)  # no entity is expanded
+    if root is None:
+        return []
+    selector = Selector(root=root, type="xml")
     selector.remove_namespaces()
     language = selector.xpath("string((//channel/language | /*/@lang)[1])").get() or None
     entries = [_rss_entry(item, base_url, language) for item in selector.xpath(RSS_ITEMS)]

@@ -93,10 +93,11 @@ class ExtractionPipeline:
                                 context=context)
 
     def close_spider(self, spider=None):
+        # Scrapy closes pipelines once every item is through, so no task is left: stop the
+        # idle workers at once rather than wait (pebble's join would block the reactor).
         if self.pool is not None:
-            self.pool.close()
-            self.pool.join(timeout=self.timeout)
             self.pool.stop()
+            self.pool.join()
 
     async def process_item(self, item, spider=None):
         if "body" not in item:  # a visit record without a page (crawler/visits.py)

@@ -395,13 +395,18 @@ def test_binary_kind(body, kind):
     assert binary_kind(body) == kind
 
 
-def test_without_doctype():
-    from crawler.safexml import without_doctype
+def test_safe_xml_drops_entities_even_behind_a_comment():
+    from crawler.listings import feed_entries, sitemap_entries
 
-    body = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e "x">]>\n<rss>&e;</rss>'
-    assert without_doctype(body) == b'<?xml version="1.0"?>\n<rss>&e;</rss>'
-    plain = b"<rss><![CDATA[<!DOCTYPE x>]]></rss>"
-    assert without_doctype(plain) == plain
+    feed = (b'<?xml version="1.0"?><!-- <a> --><!DOCTYPE rss [<!ENTITY e '
+            b'"http://169.254.169.254/latest/">]><rss><channel><item><link>&e;</link></item>'
+            b"<item><link>http://127.0.0.1/ok</link></item></channel></rss>")
+    assert [e.url for e in feed_entries(feed, "http://127.0.0.1/")] == ["http://127.0.0.1/ok"]
+    sitemap = feed.replace(b"<rss><channel><item><link>&e;</link></item>", b"<urlset><url>"
+                           b"<loc>&e;</loc></url>").replace(
+        b"<item><link>http://127.0.0.1/ok</link></item></channel></rss>",
+        b"<url><loc>http://127.0.0.1/ok</loc></url></urlset>")
+    assert [e.url for e in sitemap_entries(sitemap)] == ["http://127.0.0.1/ok"]
 
 
 # -- extraction time limit ------------------------------------------------------------------
