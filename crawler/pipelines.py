@@ -25,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
+from twisted.internet import task
 
 from crawler import storage
 from crawler.frontier import FrontierBatch
@@ -144,6 +145,7 @@ class StoragePipeline:
         self.frontier = FrontierBatch()  # frontier rows and run counts, same transaction
         self.flushed_at = time.monotonic()
         self.crawler = None
+        self.ticker: task.LoopingCall | None = None
         self.failed = False  # a write failed: the crawl is stopping, write nothing more
 
     @classmethod
@@ -167,6 +169,14 @@ class StoragePipeline:
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
+        # commit on time too, not only when an item arrives: during a long back-off the last
+        # pages still become visible to readers and survive a kill
+        self.ticker = task.LoopingCall(self._flush_if_due)
+        self.ticker.start(self.batch_seconds, now=False)
+
+    def _flush_if_due(self) -> None:
+        if self.db is not None and time.monotonic() - self.flushed_at >= self.batch_seconds:
+            self.flush()
 
     def process_item(self, item, spider=None):
         self.frontier.add(item)
@@ -217,6 +227,8 @@ class StoragePipeline:
         deferred_from_coro(engine.close_spider_async(reason="storage_error"))
 
     def close_spider(self, spider=None):
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
         if self.db is not None:
             self.flush()
 
