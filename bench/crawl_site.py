@@ -111,7 +111,7 @@ def _classify(job: tuple[str, str]) -> tuple[bool, bool, float, str | None]:
     """
     import time
 
-    from crawler.pipelines import extract_page
+    from crawler.jobs import extract_page
 
     path, url = job
     started = time.process_time()

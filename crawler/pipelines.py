@@ -17,8 +17,6 @@ import os
 import sqlite3
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime
-from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
@@ -29,31 +27,10 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.frontier import FrontierBatch
+from crawler.jobs import extract_job
 from crawler.status import run_counts, run_status
-from extractors import extract
 
 logger = logging.getLogger(__name__)
-
-
-def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
-                 fetched_at: str) -> dict:
-    """The job a worker runs: one page in, a JSON-ready Article dict out."""
-    fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")) if fetched_at else None
-    article = extract(body, url, content_type=content_type or None,
-                      rules=tuple(Path(r) for r in rules), fetched=fetched)
-    return article.to_dict()
-
-
-def extract_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
-                fetched_at: str) -> dict:
-    """`extract_page` plus the storage digests, all in the worker: the reactor only writes.
-
-    Returns {"article", "body_digest", "text_digest"} (see storage.body_digest/text_digest).
-    """
-    article = extract_page(body, url, content_type, rules, fetched_at)
-    text = article.get("text") or ""
-    return {"article": article, "body_digest": storage.body_digest(body),
-            "text_digest": storage.text_digest(text) if article.get("is_article") else None}
 
 
 class ExtractionPipeline:
@@ -89,7 +66,7 @@ class ExtractionPipeline:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the extractor: a new or
         # replaced worker starts warm, so the per-page time limit measures extraction only.
-        context.set_forkserver_preload(["crawler.pipelines"])
+        context.set_forkserver_preload(["crawler.jobs"])
         self.pool = ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
                                 context=context)
 
@@ -142,6 +119,7 @@ class StoragePipeline:
         self.run_id: int | None = None
         self.pages: list[dict] = []
         self.articles: list[dict] = []
+        self.stored_articles: set[str] = set()  # article keys written in this run
         self.frontier = FrontierBatch()  # frontier rows and run counts, same transaction
         self.flushed_at = time.monotonic()
         self.crawler = None
@@ -206,7 +184,10 @@ class StoragePipeline:
                 self._storage_failed(str(error))
             else:
                 self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
-                self.stats.inc_value("newscrawl/stored/articles", len(self.articles))
+                # articles written: distinct canonical URLs (pages may share one)
+                written = {row["url"] for row in self.articles} - self.stored_articles
+                self.stored_articles |= written
+                self.stats.inc_value("newscrawl/stored/articles", len(written))
         self.pages, self.articles = [], []
         self.frontier.clear()
         self.flushed_at = time.monotonic()

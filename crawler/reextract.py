@@ -2,12 +2,14 @@
 
 No network: bodies come from `pages.body`. Pages are replayed in the order they were
 fetched (so, as in the crawl, the latest fetch of an article wins), through the same job
-the crawl's ExtractionPipeline runs (`crawler.pipelines.extract_page`) in a pool of worker
+the crawl's ExtractionPipeline runs (`crawler.jobs.extract_page`) in a pool of worker
 processes, one per core by default, with the same per-page time limit. Results are written
 in batched transactions: `pages.is_article` / `extract_error` updated, articles upserted
 with `storage.article_row` + `storage.write_batch` (first_seen kept), and the article a page
 gave before removed when that page is no longer an article (or now names another canonical
-URL). A page whose extraction fails keeps its article: a timeout is not a verdict.
+URL). A page whose extraction fails keeps its article: a timeout is not a verdict. A page
+a crawl refetched meanwhile (its `fetched_at` moved) is skipped: the crawl's verdict is newer.
+`newscrawl reextract` holds the crawl lock (crawler/lock.py), so no crawl runs meanwhile.
 
     db = storage.open_db("news.db")
     report = reextract(db, ReextractOptions(site="news.example.com"))
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +36,7 @@ import sqlite_utils
 from pebble import ProcessExpired, ProcessPool
 
 from crawler import storage
-from crawler.pipelines import extract_page
+from crawler.jobs import extract_page
 from extractors.rules import RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -134,27 +137,55 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> None:
-    """One transaction: page verdicts, stale articles removed, new articles upserted."""
-    verdicts, stale, articles = [], [], []
-    for outcome in outcomes:
-        url = outcome.page["url"]
-        if outcome.error:
-            verdicts.append((None, outcome.error, url))
-            continue
-        is_article = bool(outcome.article["is_article"])
-        verdicts.append((int(is_article), None, url))
-        row = None
-        if is_article:
-            row = storage.article_row(outcome.article, outcome.page, outcome.page["run_id"])
-            articles.append(row)
-        stale.append((url, row["url"] if row else None))
-    with db.atomic():
-        db.conn.executemany(
-            "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
-        db.conn.executemany(
-            "DELETE FROM articles WHERE page_url = ? AND url IS NOT ?", stale)
-        storage.write_batch(db, [], articles)
+def current(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes whose page is still the fetch they were extracted from.
+
+    A crawl that refetched a page meanwhile (a newer `fetched_at`, or the page gone) has
+    stored a newer verdict and article; the older extraction must not overwrite them.
+    """
+    urls = [outcome.page["url"] for outcome in outcomes]
+    fetched = dict(db.execute(
+        f"SELECT url, fetched_at FROM pages WHERE url IN ({', '.join('?' * len(urls))})",
+        urls).fetchall()) if urls else {}
+    return [o for o in outcomes if fetched.get(o.page["url"]) == o.page["fetched_at"]]
+
+
+def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
+    """One transaction: page verdicts, new articles upserted, stale articles removed.
+
+    Only pages whose `fetched_at` is unchanged are written (checked under the write lock,
+    BEGIN IMMEDIATE); the outcomes written are returned. Upserts go before deletes: a page
+    that is no longer an article removes only the articles still pointing at it, so an
+    article another page of the batch now gives keeps its id and first_seen.
+    StorageError (one line) if the database cannot be written.
+    """
+    try:
+        with storage.write_lock(db):
+            outcomes = current(db, outcomes)
+            verdicts, stale, articles = [], [], []
+            for outcome in outcomes:
+                url = outcome.page["url"]
+                if outcome.error:
+                    verdicts.append((None, outcome.error, url))
+                    continue
+                is_article = bool(outcome.article["is_article"])
+                verdicts.append((int(is_article), None, url))
+                row = None
+                if is_article:
+                    row = storage.article_row(outcome.article, outcome.page,
+                                              outcome.page["run_id"])
+                    articles.append(row)
+                stale.append((url, row["url"] if row else None))
+            db.conn.executemany(
+                "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
+            storage.write_batch(db, [], articles)
+            db.conn.executemany(
+                "DELETE FROM articles WHERE page_url = ? AND url IS NOT ?", stale)
+    except sqlite3.Error as error:
+        raise storage.StorageError(
+            f"re-extraction batch of {len(outcomes)} pages rolled back: "
+            f"{' '.join(str(error).split())}") from error
+    return outcomes
 
 
 def _site_clause(site: str | None, alias: str) -> tuple[str, list]:
@@ -220,8 +251,7 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
         window = workers * WINDOW_PER_WORKER
         outcomes = extracted(pool, stored_pages(db, options.site), options, window)
         for batch in batched(outcomes, options.batch_size):
-            write_outcomes(db, batch)
-            for outcome in batch:
+            for outcome in write_outcomes(db, batch):  # pages refetched meanwhile skipped
                 site = report.setdefault(outcome.page["site"], SiteReport())
                 site.pages += 1
                 site.failed += outcome.error is not None

@@ -17,7 +17,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
-from crawler.pipelines import ExtractionPipeline, StoragePipeline, extract_job
+from crawler.jobs import extract_job
+from crawler.pipelines import ExtractionPipeline, StoragePipeline
 
 PAGE = (b"<html><head><title>Harbour wind farm approved</title></head><body><article>"
         b"<h1>Harbour wind farm approved</h1>"
