@@ -7,16 +7,21 @@ crawler.reextract and crawler.export; errors are one line and a non-zero exit.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from crawler import storage
-from crawler.cli import EXIT_USAGE, cli, fail
+from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail
+from crawler.config import parse_since
 from crawler.export import FORMATS, ExportError, ExportOptions, export
+from crawler.lock import LockedError, crawl_lock
 from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
-from crawler.search import SearchError, SearchOptions, format_hits, parse_since, search
+from crawler.runner import EXIT_LOCKED
+from crawler.search import SearchError, SearchOptions, format_hits, search
 
 EXISTING_DB = click.Path(dir_okay=False, path_type=Path)
 
@@ -94,19 +99,24 @@ def reextract_command(db, site, rules, workers):
     """Extract the stored raw pages again with the current extractor and rules (no network).
 
     Updates articles and pages.is_article, then reports per site the articles gained,
-    lost and changed.
+    lost and changed. Holds the crawl lock: exits 4 if a crawl is running on the database.
 
     Example: newscrawl reextract --db news.db --site news.example.com --rules ./my-rules
     """
     database = open_existing(db)
     options = ReextractOptions(site=site, rules=tuple(rules), workers=workers)
-    total = _page_count(database, site)
     try:
-        with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
-                               hidden=not sys.stderr.isatty()) as bar:
-            report = reextract(database, options, progress=bar.update)
+        with crawl_lock(db):  # no crawl writes the pages meanwhile (and no other reextract)
+            total = _page_count(database, site)
+            with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
+                                   hidden=not sys.stderr.isatty()) as bar:
+                report = reextract(database, options, progress=bar.update)
+    except LockedError as error:
+        fail(str(error), EXIT_LOCKED)
     except ReextractError as error:
         fail(str(error))
+    except (storage.StorageError, sqlite3.Error) as error:  # e.g. "database is locked"
+        fail(" ".join(str(error).split()) or type(error).__name__, EXIT_FAILED)
     finally:
         database.close()
     if not report:
@@ -140,11 +150,23 @@ def export_command(db, fmt, site, since, output):
     database = open_existing(db)
     try:
         count = export(database, target, ExportOptions(fmt, site, since))
+        if target is None:
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:  # `-o - | head`: the reader has all it wants
+        _quiet_stdout()
+        sys.exit(0)
     except ExportError as error:
         fail(str(error))
     finally:
         database.close()
     click.echo(f"{count} articles written to {output}", err=True)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _format_from_suffix(target: Path | None) -> str:

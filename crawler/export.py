@@ -42,7 +42,7 @@ class ExportError(Exception):
 class ExportOptions:
     format: str
     site: str | None = None
-    since: str | None = None  # compared with published (or first_seen), as in `search`
+    since: str | None = None  # config.parse_since form, vs published or first_seen (`search`)
 
 
 def columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -52,7 +52,10 @@ def columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
 
 def rows(db: sqlite_utils.Database, options: ExportOptions) -> Iterator[dict]:
     """The selected articles in id order, streamed."""
-    clauses, params = filters(options.site, options.since)
+    try:
+        clauses, params = filters(options.site, options.since)
+    except ValueError as error:
+        raise ExportError(str(error)) from None
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     names = ", ".join(f"articles.{name}" for name, _ in columns(db))
     return db.query(f"SELECT {names} FROM articles{where} ORDER BY articles.id", params)

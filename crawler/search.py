@@ -13,9 +13,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import sqlite_utils
+
+from crawler.config import parse_since
 
 HIGHLIGHT = ("[", "]")
 SNIPPET_TOKENS = 16
@@ -30,37 +31,24 @@ class SearchError(Exception):
 @dataclass
 class SearchOptions:
     site: str | None = None
-    since: str | None = None  # a date or ISO 8601 time, compared with published (or first_seen)
+    since: str | None = None  # a date or time (config.parse_since), vs published or first_seen
     limit: int = 20
     literal: bool = False  # search the words as typed, not FTS5 query syntax
 
 
-def parse_since(value: str | None) -> str | None:
-    """Check a --since value: a date (`2026-11-01`) or an ISO 8601 time with or without an
-    offset (`2026-11-01T06:00:00Z`). Raises ValueError with a one-line message otherwise.
-    """
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-        else:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"--since {value!r} is not a date like 2026-11-01 "
-                         "or a time like 2026-11-01T06:00:00Z") from None
-    return value
-
-
 def filters(site: str | None, since: str | None) -> tuple[list[str], list]:
-    """WHERE clauses and parameters for --site and --since on `articles`."""
+    """WHERE clauses and parameters for --site and --since on `articles`.
+
+    `since` goes through config.parse_since (ISO 8601 UTC, as the crawl's --since), so any
+    form it reads compares right; ValueError (one line) if it reads none.
+    """
     clauses, params = [], []
     if site:
         clauses.append("articles.site = ?")
         params.append(site)
     if since:
         clauses.append(f"{SINCE_COLUMN} >= datetime(?)")
-        params.append(since)
+        params.append(parse_since(since))
     return clauses, params
 
 
@@ -83,7 +71,10 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     if not query.strip():
         raise SearchError("empty search query")
     match = db.quote_fts(query) if options.literal else query
-    clauses, params = filters(options.site, options.since)
+    try:
+        clauses, params = filters(options.site, options.since)
+    except ValueError as error:
+        raise SearchError(str(error)) from None
     try:
         return list(db.query(search_sql(clauses), [match, *params, options.limit]))
     except sqlite3.OperationalError as error:

@@ -211,7 +211,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 
 
 @contextmanager
-def _write_lock(db: sqlite_utils.Database) -> Iterator[None]:
+def write_lock(db: sqlite_utils.Database) -> Iterator[None]:
     """A BEGIN IMMEDIATE transaction: take the write lock before reading what to do."""
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -241,7 +241,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     """
     if not _pending(db):
         return []
-    with _write_lock(db):  # re-read under the lock: another process may have migrated
+    with write_lock(db):  # re-read under the lock: another process may have migrated
         db["migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
         pending = _pending(db)
         for name, fn in pending:

@@ -435,3 +435,136 @@ def test_commands_on_the_demo_db(demo_db, tmp_path):
     assert len((tmp_path / "demo.jsonl").read_text("utf-8").splitlines()) == 16
     (page,) = datasette_get(db, "/demo/site_summary.json?_shape=objects")
     assert page.json()["rows"][0]["articles"] == 16
+
+
+# -- review fixes: lock, stale writes, batch order, broken pipe, --since -----------------
+
+
+def test_reextract_refuses_while_a_crawl_holds_the_lock(stored_pages_db, tmp_path):
+    from crawler.lock import crawl_lock
+
+    db = tmp_path / "pages.db"
+    with crawl_lock(db):
+        result = run_cli("reextract", "--db", db)
+    assert result.exit_code == 4, result.output
+    assert result.stderr.count("\n") == 1 and "another crawl is running" in result.stderr
+    assert stored_pages_db.execute("SELECT count(*) FROM pages WHERE is_article IS NOT NULL"
+                                   ).fetchone() == (0,)  # nothing was done
+
+
+def test_reextract_storage_errors_are_one_line(stored_pages_db, tmp_path, monkeypatch):
+    import sqlite3
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(reextract_module, "snapshot", locked)
+    result = run_cli("reextract", "--db", tmp_path / "pages.db")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == "newscrawl: error: database is locked\n"
+    monkeypatch.setattr(reextract_module, "snapshot",
+                        lambda *a: (_ for _ in ()).throw(storage.StorageError("batch failed")))
+    result = run_cli("reextract", "--db", tmp_path / "pages.db")
+    assert result.exit_code == 1 and result.stderr == "newscrawl: error: batch failed\n"
+
+
+def test_reextract_does_not_overwrite_a_page_refetched_meanwhile(stored_pages_db):
+    """A crawl refetching a page while re-extraction runs: the older extraction is dropped."""
+    db = stored_pages_db
+    url = "http://demo.test/articles/wendstadt-fahrradstrassen.html"  # last in fetch order
+    fresh = page_item(url, "demo.test", b"<html>new</html>", fetched_at="2026-11-25T08:00:00Z",
+                      is_article=True)
+
+    def crawl_meanwhile(_count):
+        if not db["articles"].count_where("url = ?", [url]):
+            storage.write_batch(db, [storage.page_row(fresh, 2)], [storage.article_row(
+                article(OTHER, "Fresh copy", canonical_url=url), fresh, 2)])
+
+    report = reextract(db, ReextractOptions(site="demo.test", workers=1, batch_size=1),
+                       progress=crawl_meanwhile)
+    rows = db.execute("SELECT url, title, last_seen FROM articles WHERE page_url = ?",
+                      [url]).fetchall()
+    assert rows == [(url, "Fresh copy", "2026-11-25T08:00:00Z")]  # the older text not written
+    assert db.execute("SELECT is_article FROM pages WHERE url = ?", [url]).fetchone() == (1,)
+    assert report["demo.test"].pages == 4  # the stale page is not counted as re-extracted
+
+
+def test_reextract_batch_never_deletes_an_article_it_upserts(tmp_path):
+    """P1 now gives article C; P2, C's page until now, is no longer an article: C keeps its
+    id (and FTS rowid) and first_seen instead of being deleted and inserted again."""
+    db = storage.open_db(tmp_path / "order.db")
+    c_url = "https://a.example/c"
+    p1 = page_item("https://a.example/p1", "a.example", fetched_at="2026-11-20T08:00:00Z")
+    p2 = page_item("https://a.example/p2", "a.example", fetched_at="2026-11-21T08:00:00Z")
+    old = page_item("https://a.example/p2", "a.example", fetched_at="2026-11-01T00:00:00Z")
+    storage.write_batch(db, [storage.page_row(p1, 1), storage.page_row(p2, 1)], [
+        storage.article_row(article(WIRE, "C", canonical_url=c_url), old, 1),
+        storage.article_row(article(OTHER, "D"), page_item("https://a.example/d", "a.example"),
+                            1)])  # C is not the highest id: a re-insert would get a new one
+    before = db.execute("SELECT id, first_seen FROM articles WHERE url = ?", [c_url]).fetchone()
+    pages = {row["url"]: row for row in db.query(
+        "SELECT url, site, content_type, fetched_at, run_id, body_size FROM pages")}
+    reextract_module.write_outcomes(db, [
+        reextract_module.Outcome(pages[p1["url"]], article(WIRE, "C", canonical_url=c_url)),
+        reextract_module.Outcome(pages[p2["url"]], {"is_article": False})])
+    after = db.execute("SELECT id, first_seen, page_url FROM articles WHERE url = ?",
+                       [c_url]).fetchone()
+    assert after == (*before, p1["url"])
+    assert before == (before[0], "2026-11-01T00:00:00Z")
+    assert before[0] in [r["rowid"] for r in db.query("SELECT rowid FROM articles_fts")]
+    assert db["articles"].count == 2
+    db.close()
+
+
+def test_export_to_a_closed_pipe_exits_quietly(tmp_path):
+    db = storage.open_db(tmp_path / "many.db")
+    storage.write_batch(db, [], [storage.article_row(
+        article(f"{WIRE} {n}", f"t{n}"), page_item(f"https://a.example/{n}", "a.example"), 1)
+        for n in range(2000)])  # far more than a pipe buffer
+    db.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "export", "--db", str(tmp_path / "many.db"),
+         "--format", "csv", "-o", "-"], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+
+
+def test_since_is_parsed_once_and_normalised_to_utc(news_db, tmp_path):
+    from crawler import cli_data, config
+    from crawler import search as search_module
+
+    assert cli_data.parse_since is config.parse_since
+    assert search_module.parse_since is config.parse_since  # one function, not two
+    db = tmp_path / "news.db"
+    for since, found in (("20261121", True),  # SQLite's datetime() cannot read it raw
+                         ("Sat, 21 Nov 2026 08:00:00 +0000", False),  # ferry is 07:00Z
+                         ("2026-11-21T08:00:00+01:00", True)):
+        result = run_cli("search", "ferry", "--db", db, "--since", since, "--json")
+        assert result.exit_code == 0, (since, result.output)
+        assert bool(json.loads(result.stdout)) is found, since
+        result = run_cli("export", "--db", db, "--format", "jsonl", "-o", "-", "--since", since)
+        assert ("Ferry timetable cut" in result.stdout) is found, since
+    assert search(news_db, "ferry", SearchOptions(since="20261121"))  # the library too
+
+
+def test_readme_reextract_example_prints_what_the_readme_shows(demo_db, tmp_path):
+    """Section "first five minutes", step 3: the rule, the searches and the table, for real."""
+    readme = README.read_text("utf-8")
+    rule = readme.split("cat > my-rules/demo.toml <<'TOML'\n", 1)[1].split("\nTOML\n", 1)[0]
+    table = readme.split("```\nsite ", 1)[1].split("\n```", 1)[0]
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "demo.toml").write_text(rule + "\n", "utf-8")
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db, db)
+    before = run_cli("search", "contributed", "--db", db)
+    assert "Sarah Lin [contributed] to this report." in before.stdout
+    result = run_cli("reextract", "--db", db, "--rules", tmp_path / "my-rules")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ("site " + table).splitlines()
+    assert run_cli("search", "contributed", "--db", db).stderr == "0 result(s)\n"
+    assert set(names(sqlite_utils.Database(db).execute("SELECT rule FROM articles"))) == {
+        "demo:2025"}
