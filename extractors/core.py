@@ -20,7 +20,13 @@ from .article import Article
 from .chrome import remove, strip_blocks, strip_dom
 from .classify import classify
 from .decode import decode_html
-from .metadata import Metadata, iso_datetime, page_metadata, split_authors
+from .metadata import (
+    Metadata,
+    fill_article_metadata,
+    iso_datetime,
+    page_metadata,
+    split_authors,
+)
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
 from .text import block_text, body_blocks, join_blocks, norm_space
@@ -61,6 +67,8 @@ def _article(url, root, ld, meta: Metadata, blocks, removed, layout, source) -> 
     paywall = paywall_state(ld, removed, words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
+    if is_article:
+        fill_article_metadata(meta, root, url)
     return Article(
         url=url, is_article=is_article, title=meta.title,
         authors=meta.authors if is_article else [],

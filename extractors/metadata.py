@@ -14,7 +14,9 @@ from urllib.parse import urljoin
 
 from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import extract_metadata
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .text import norm_space
 
@@ -46,6 +48,8 @@ class Metadata:
     site_name: str | None = None
     canonical_url: str | None = None
     og_type: str | None = None
+    # htmldate's extensive-search day: not evidence for the classifier, used for articles.
+    date_guess: str | None = None
 
 
 def iso_datetime(value: object) -> str | None:
@@ -158,7 +162,8 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
     """Everything but the body, read from the untouched page tree.
 
     Schema.org and `<meta>` tags first; trafilatura's slower metadata extractor (with
-    htmldate) only when they give no publication date or no title.
+    htmldate) only when they give no publication date or no title. The classifier weighs
+    what this finds; `fill_article_metadata` adds the author and date guesses for articles.
     """
     ld_title = ld_article.get("headline") if ld_article else None
     titles = [_meta(root, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
@@ -179,9 +184,26 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
 
 
 def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> None:
-    """The day from htmldate (URL, text and markup heuristics), the title from trafilatura."""
+    """The day from htmldate (URL, text and markup heuristics; its extensive search kept
+    apart, for articles only), the title from trafilatura."""
     if not meta.published:
+        today = date.today().isoformat()
         meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
-                                   max_date=date.today().isoformat())
+                                   max_date=today)
+        meta.date_guess = None if meta.published else find_date(
+            root, url=url, original_date=True, extensive_search=True, max_date=today)
     if not meta.title:
         meta.title = norm_space(extract_metadata(root, default_url=url).title) or None
+
+
+def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> None:
+    """For a page classified as an article: trafilatura's author rules when no schema, meta
+    tag or byline element names an author (after classification, so that the classifier's
+    `author` evidence stays what the page's own markup says), and htmldate's extensive-search
+    day when no date was found otherwise. Prunes `root` in place: call it last."""
+    if not meta.authors:
+        tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
+        found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
+        found = normalize_authors(None, found) if found else None
+        meta.authors = [a for a in split_authors(found) if "://" not in a]
+    meta.published = meta.published or meta.date_guess
