@@ -6,9 +6,12 @@ record (crawler/frontier.py). It
 
 * starts a run with the spider's seeds, then what the frontier has pending for the run's
   sites (``Frontier.pending``: queued rows left by a killed or budget-limited run, listings
-  to re-visit, failures worth a retry), highest priority first;
+  to re-visit, failures worth a retry, skips whose cause may have passed), highest
+  priority first;
 * admits each request the spider yields: a new URL, a queued one, a listing, one listed
-  with a ``lastmod`` newer than our fetch, or a retryable failure; drops a known article;
+  with a ``lastmod`` newer than our fetch, a retryable failure, robots.txt, or a skip older
+  than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
+  callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query);
 * adds ``If-None-Match`` / ``If-Modified-Since`` to a request for a URL fetched before;
 * attaches the admitted URLs (``outlinks``) to the callback's visit record, so the storage
   pipeline commits them with the page that listed them. A site over its page budget has its
@@ -31,7 +34,16 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 from crawler import storage
 from crawler.discovery import utc_now
-from crawler.frontier import REVISIT_KINDS, Frontier, SQLiteFrontier, is_retryable
+from crawler.frontier import (
+    REVISIT_KINDS,
+    SKIPPED_RETRY_DAYS,
+    Frontier,
+    SQLiteFrontier,
+    is_readmitted_skip,
+    is_retryable,
+    skip_cutoff,
+)
+from crawler.listings import LISTING_PRIORITY
 from crawler.visits import ENTRY, SITE, SOURCE
 
 if TYPE_CHECKING:
@@ -73,6 +85,10 @@ class FrontierMiddleware:
         self.db_path = db_path
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
+        self.scheduled: dict[str, int] = {}  # page requests scheduled per site in this run
+        self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
+                                                            SKIPPED_RETRY_DAYS)
+        self.skip_cutoff = skip_cutoff(self.skipped_retry_days)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
@@ -90,7 +106,7 @@ class FrontierMiddleware:
         if self._frontier is None:
             path = getattr(self.crawler.spider, "db", None) or self.db_path  # as StoragePipeline
             storage.open_db(path).close()  # create and migrate it if need be
-            self._frontier = SQLiteFrontier(path)
+            self._frontier = SQLiteFrontier(path, self.skipped_retry_days)
         return self._frontier
 
     def spider_closed(self, spider=None, reason: str = "") -> None:
@@ -116,6 +132,8 @@ class FrontierMiddleware:
             if row["url"] in seeds:
                 continue
             request = spider.request_for(row)
+            if not self._budget_left(request):
+                continue  # stays queued for the next run
             add_validators(request, row)
             resumed += 1
             yield request
@@ -126,35 +144,41 @@ class FrontierMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any],
                               spider=None) -> Iterator[Any]:
-        """Buffer a callback's output, admit its requests, attach them to its visit record."""
-        requests: list[Request] = []
-        items: list[Any] = []
+        """Buffer a callback's output, admit its requests, attach them to its visit record.
+
+        A ``CloseSpider`` from the callback is re-raised after what it yielded before."""
+        buffered: list[Any] = []
         try:
-            for element in result:
-                (requests if isinstance(element, Request) else items).append(element)
+            buffered.extend(result)  # keeps what came before an exception
         except CloseSpider:
-            yield from self._emit(items, requests)
+            yield from self._emit(buffered)
             raise
-        yield from self._emit(items, requests)
+        yield from self._emit(buffered)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
                                           spider=None) -> AsyncIterator[Any]:
-        requests: list[Request] = []
-        items: list[Any] = []
+        """``process_spider_output`` for an asynchronous callback."""
+        buffered: list[Any] = []
+        stop: CloseSpider | None = None
         try:
             async for element in result:
-                (requests if isinstance(element, Request) else items).append(element)
-        except CloseSpider:
-            for element in self._emit(items, requests):
-                yield element
-            raise
-        for element in self._emit(items, requests):
+                buffered.append(element)
+        except CloseSpider as error:
+            stop = error
+        for element in self._emit(buffered):
             yield element
+        if stop is not None:
+            raise stop
 
-    def _emit(self, items: list[Any], requests: list[Request]) -> Iterator[Any]:
+    def _emit(self, buffered: list[Any]) -> Iterator[Any]:
+        items = [element for element in buffered if not isinstance(element, Request)]
+        requests = sorted((element for element in buffered if isinstance(element, Request)),
+                          key=lambda request: -request.priority)  # newest first, then budget
         outlinks, scheduled = [], []
+        known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
+                                        and r.url not in self.recorded])  # fmt: skip
         for request in requests:
-            admitted, entry = self.admit(request)
+            admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
             if admitted and self._budget_left(request):
@@ -167,24 +191,38 @@ class FrontierMiddleware:
         if record is not None:
             record["outlinks"] = outlinks
         yield from items
-        yield from sorted(scheduled, key=lambda request: -request.priority)  # newest first
+        yield from scheduled
 
     def _budget_left(self, request: Request) -> bool:
-        budget_left = getattr(self.crawler.spider, "budget_left", None)
+        """Whether a page request fits its site's (and the run's) page budget.
+
+        Budgets are spent when a page request is scheduled, not when its answer arrives, so
+        a budget saves fetches: what does not fit stays queued in the frontier. Listings
+        (robots.txt, sitemaps, feeds, seeds) do not count against it.
+        """
         site = request.meta.get(SITE)
-        if budget_left is None or site is None or budget_left(site):
+        if site is None or request.priority >= LISTING_PRIORITY:
+            return True
+        spider = self.crawler.spider
+        fits = getattr(spider, "schedule_fits", None)
+        if fits is None or fits(site, self.scheduled.get(site, 0), sum(self.scheduled.values())):
+            self.scheduled[site] = self.scheduled.get(site, 0) + 1
             return True
         self.stats.inc_value("newscrawl/frontier/deferred")  # recorded, left for the next run
         return False
 
-    def admit(self, request: Request) -> tuple[bool, dict | None]:
-        """Whether to fetch the request now, and the frontier row to record for it (or None)."""
+    def admit(self, request: Request, known: dict[str, dict] | None = None
+              ) -> tuple[bool, dict | None]:
+        """Whether to fetch the request now, and the frontier row to record for it (or None).
+
+        ``known``: the frontier rows of a callback's requests, looked up together
+        (``Frontier.get_many``); without it the row is read here."""
         url = request.url
         if request.meta.get(SITE) is None:
             return True, None
         if url in self.recorded:
             return True, None  # Scrapy's duplicate filter has it
-        row = self.frontier.get(url)
+        row = known.get(url) if known is not None else self.frontier.get(url)
         entry = entry_row(request)
         if row is None:
             self.recorded.add(url)
@@ -204,7 +242,9 @@ class FrontierMiddleware:
             return True, entry
         if state == "fetched" and row.get("kind") in REVISIT_KINDS:
             return True, None
-        if state == "failed" and is_retryable(row):
+        if state == "failed" and (is_retryable(row) or row.get("source") == "robots"):
+            return True, None
+        if state == "skipped" and is_readmitted_skip(row, self.skip_cutoff):
             return True, None
         self.stats.inc_value("newscrawl/frontier/known")
         return False, None

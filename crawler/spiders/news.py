@@ -63,6 +63,7 @@ from crawler.discovery import (
     page_item,
     parse_limit,
     response_body,
+    skip_reason,
     xml_root_name,
 )
 from crawler.listings import (
@@ -268,9 +269,11 @@ class NewsSpider(Spider):
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
         request, site = failure.request, self._site_name(failure.request.url)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            reason = "robots" if "robots" in failure.getErrorMessage() else "ignored"
-            return failure_visit(request, site, "skipped", reason)
+            return failure_visit(request, site, "skipped", skip_reason(failure))
         status = failure.value.response.status if failure.check(HttpError) else None
+        if request.meta.get(SOURCE) == "robots" and status and 400 <= status < 500:
+            # no robots.txt (RFC 9309: allow all) is normal, not a failure; retried every run
+            return failure_visit(request, site, "skipped", "no_robots", status)
         return failure_visit(request, site, "failed", kind or "other", status)
 
     # -- requests -----------------------------------------------------------------------
@@ -320,6 +323,14 @@ class NewsSpider(Spider):
 
     def _budget_left_total(self) -> bool:
         return self.max_pages is None or self._pages() < self.max_pages
+
+    def schedule_fits(self, site: str, site_scheduled: int, total_scheduled: int) -> bool:
+        """Whether one more page request of ``site`` fits the run's and the site's budgets,
+        given the page requests already scheduled (the frontier middleware counts them)."""
+        spec = self.sites.by_name.get(site)
+        own = spec.max_pages if spec else None
+        total_ok = self.max_pages is None or total_scheduled < self.max_pages
+        return total_ok and (own is None or site_scheduled < own)
 
     def budget_left(self, site: str) -> bool:
         """Whether the run's and the site's page budgets allow another page of ``site``."""
