@@ -3,7 +3,9 @@
 Exit codes: 0 success; 1 the crawl failed (nothing could be fetched) or a check failed;
 2 bad input (a bad URL, option, rule file, database or sites config), reported as one line
 before any request; 3 partial (`crawl`: some sites failed, the others were crawled);
-4 locked (`crawl`: another crawl is running on the same database; nothing was done).
+4 locked (`crawl`, `reextract`: a crawl is running on the same database; nothing was done);
+5 interrupted (`crawl`: stopped by SIGINT/SIGTERM; what was committed is kept, rerun the
+same command to resume). The codes are defined in crawler/runner.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 import click
 
 from crawler.runner import (
+    EXIT_FAILED,
     EXIT_PARTIAL,
+    EXIT_USAGE,
     CrawlError,
     CrawlOptions,
     run_crawl,
@@ -26,8 +30,6 @@ from extractors.rules import BUILTIN, RuleError, load_dir
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
 DEMO_PORT = 8765
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

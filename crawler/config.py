@@ -76,11 +76,13 @@ def _hosts(urls: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def sites_from_urls(urls: list[str]) -> list[SiteSpec]:
-    """One site per host of the given start URLs, named by the host as given."""
+    """One site per host of the given start URLs (``www.example.com`` and ``example.com``
+    are one host), named by the host as its first URL gives it."""
     grouped: dict[str, list[str]] = {}
     for url in parse_start_urls(urls):
-        grouped.setdefault(urlsplit(url).hostname or "", []).append(url)
-    return [SiteSpec(name=host, start_urls=tuple(group), hosts=_hosts(tuple(group)))
+        grouped.setdefault(bare_host(urlsplit(url).hostname or ""), []).append(url)
+    return [SiteSpec(name=urlsplit(group[0]).hostname or host, start_urls=tuple(group),
+                     hosts=_hosts(tuple(group)))
             for host, group in grouped.items()]  # fmt: skip
 
 

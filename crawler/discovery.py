@@ -1,4 +1,4 @@
-"""Helpers for NewsSpider: argument checks, what a response is, feed links, error kinds.
+"""Helpers for NewsSpider: argument checks, what a response is, error and skip kinds.
 
 Plain functions over Scrapy responses and failures, so they can be tested without a crawl.
 Parsing reuses Scrapy and parsel: ``Sitemap`` (safe iterparse) for sitemaps, parsel's
@@ -12,10 +12,9 @@ import logging
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
-from parsel import Selector
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -32,7 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet import error as neterror
 
-from crawler.middlewares import DestinationRefused
+from crawler.middlewares import DestinationRefused, OffsiteRefused, RobotsRefused
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -67,10 +66,6 @@ ERROR_KINDS: tuple[tuple[str, tuple[type[BaseException], ...]], ...] = (
     ),
 )
 
-FEED_LINKS_XPATH = (
-    "//item/link/text()"  # RSS 2.0 and RSS 1.0
-    " | //entry/link[not(@rel) or @rel='alternate']/@href"  # Atom
-)
 FEED_AUTODISCOVERY_XPATH = (
     "//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href"
 )
@@ -109,17 +104,6 @@ def bare_host(host: str) -> str:
     """The host without a leading ``www.``: ``www.example.com`` and ``example.com`` are one site."""
     host = host.lower().rstrip(".")
     return host.removeprefix("www.")
-
-
-def site_of(url: str, start_hosts: list[str]) -> str:
-    """The start URL host that ``url`` belongs to (same host, www variant or a subdomain)."""
-    host = bare_host(urlsplit(url).hostname or "")
-    matches = [
-        start
-        for start in start_hosts
-        if host == bare_host(start) or host.endswith("." + bare_host(start))
-    ]
-    return max(matches, key=len) if matches else host
 
 
 def xml_root_name(body: bytes) -> str | None:
@@ -165,14 +149,6 @@ def classify(response: Response, body: bytes) -> str:
     return "robots" if has_sitemaps else "other"
 
 
-def feed_links(body: bytes, base_url: str) -> list[str]:
-    """Entry links of an RSS 2.0, RSS 1.0 or Atom feed, absolute."""
-    selector = Selector(body=body, type="xml")
-    selector.remove_namespaces()
-    links = (link.strip() for link in selector.xpath(FEED_LINKS_XPATH).getall())
-    return [urljoin(base_url, link) for link in links if link]
-
-
 def error_kind(failure: Failure) -> str | None:
     """``dns``, ``connection``, ``timeout``, ``http_<status>``...; None for an ignored request."""
     if failure.check(HttpError):
@@ -185,6 +161,22 @@ def error_kind(failure: Failure) -> str | None:
         if failure.check(*exception_types):
             return kind
     return "other"
+
+
+# IgnoreRequest subclasses -> why the URL was skipped (frontier ``reason``); first match wins.
+SKIP_REASONS: tuple[tuple[str, type[BaseException]], ...] = (
+    ("robots", RobotsRefused),  # robots.txt forbids it
+    ("refused", DestinationRefused),  # a private address or a non-http(s) scheme
+    ("offsite", OffsiteRefused),  # e.g. a redirect to another site
+)
+
+
+def skip_reason(failure: Failure) -> str:
+    """Why an ignored request was skipped, by the exception's type; ``ignored`` otherwise."""
+    for reason, exception_type in SKIP_REASONS:
+        if failure.check(exception_type):
+            return reason
+    return "ignored"
 
 
 def utc_now() -> str:

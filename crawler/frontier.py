@@ -7,6 +7,10 @@ States and transitions (one row per URL, ``frontier.url``, the URL as requested)
                              |  --skipped (robots.txt, not HTML)-> skipped
     fetched --listed with a lastmod newer than fetched_at--> queued
     failed  --a later run, retryable and attempts < MAX_ATTEMPTS--> re-visited
+    skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt: always)--> re-visited
+
+``attempts`` counts *consecutive* failed fetches: a successful (or skipped) visit resets it,
+so a listing fetched every run is not one timeout away from being dropped.
 
 A row stays ``queued`` until the outcome of its fetch is committed, and the outcome is
 committed in the same transaction as the page and article rows it produced *and* the rows
@@ -31,6 +35,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -40,7 +45,10 @@ STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
 RETRYABLE_PREFIXES = ("timeout", "connection", "dns", "http_5", "http_429", "http_403",
                       "http_408", "cancelled", "other")  # fmt: skip
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # consecutive failures before a transient failure is given up
+SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried
+FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
+PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles", "non_articles",
                "paywalled", "failed", "skipped", "http_403", "http_429", "http_5xx")  # fmt: skip
 PAYWALLED = ("metered", "truncated", "hard")
@@ -66,6 +74,7 @@ CREATE TABLE frontier (
     etag TEXT,
     last_modified TEXT,
     reason TEXT,
+    visited_at TEXT,
     run_id INTEGER
 )"""
 RUN_SITES_SQL = f"""
@@ -101,41 +110,86 @@ class Frontier(Protocol):
 
     def get(self, url: str) -> dict | None: ...
 
+    def get_many(self, urls: list[str]) -> dict[str, dict]: ...
+
     def pending(self, sites: list[str]) -> Iterator[dict]: ...
 
     def close(self) -> None: ...
 
 
 def is_retryable(row: dict) -> bool:
-    """A failed row worth another try: a transient reason and attempts left."""
+    """A failed row worth another try: a transient reason and consecutive failures left."""
     reason = row.get("reason") or ""
     return row["attempts"] < MAX_ATTEMPTS and reason.startswith(RETRYABLE_PREFIXES)
 
 
-class SQLiteFrontier:
-    """The frontier's read side on its own connection (WAL: never blocks the writer)."""
+def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:
+    """The ``visited_at`` before which a skip for a passing cause is retried."""
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def __init__(self, path: str | Path):
+
+def is_readmitted_skip(row: dict, cutoff: str) -> bool:
+    """A skipped row worth another fetch: robots.txt always (one may appear), any other skip
+    for a passing cause (robots rule, refused address, offsite redirect) once it is older
+    than ``cutoff``; ``not_html`` never."""
+    if row.get("source") == "robots":
+        return True
+    return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
+
+
+class SQLiteFrontier:
+    """The frontier's read side on its own connection (WAL: never blocks the writer).
+
+    Every read runs to completion (``fetchall`` of at most ``PAGE_SIZE`` rows), so no
+    statement stays open between reads: no read snapshot outlives a call, ``get`` sees what
+    the writer committed since, and WAL checkpoints are never held back.
+    """
+
+    def __init__(self, path: str | Path, skipped_retry_days: float = SKIPPED_RETRY_DAYS):
         self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
+        self.skipped_retry_days = skipped_retry_days
 
     def get(self, url: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM frontier WHERE url = ?", [url]).fetchone()
         return dict(row) if row else None
 
+    def get_many(self, urls: list[str]) -> dict[str, dict]:
+        """The rows of those of ``urls`` the frontier knows, by URL (``PAGE_SIZE`` a query)."""
+        found: dict[str, dict] = {}
+        urls = list(dict.fromkeys(urls))
+        for start in range(0, len(urls), PAGE_SIZE):
+            chunk = urls[start:start + PAGE_SIZE]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(f"SELECT * FROM frontier WHERE url IN ({marks})", chunk)
+            found.update((row["url"], dict(row)) for row in rows.fetchall())
+        return found
+
     def pending(self, sites: list[str]) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
-        rows, listings to re-visit, and failures worth another try."""
+        rows, listings to re-visit, failures worth another try, robots.txt and skips whose
+        cause may have passed. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url)."""
         marks = ", ".join("?" for _ in sites)
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
-        rows = self.conn.execute(
-            f"SELECT * FROM frontier WHERE site IN ({marks}) AND (state = 'queued'"
-            f" OR (state = 'fetched' AND kind IN ({kinds})) OR state = 'failed')"
-            " ORDER BY priority DESC, discovered_at", list(sites))  # fmt: skip
-        for row in rows:
-            row = dict(row)
-            if row["state"] != "failed" or is_retryable(row):
-                yield row
+        finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
+        cutoff = skip_cutoff(self.skipped_retry_days)
+        query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND (state = 'queued'"
+                 f" OR (state = 'fetched' AND kind IN ({kinds})) OR state = 'failed'"
+                 " OR source = 'robots' OR (state = 'skipped'"
+                 f" AND coalesce(reason, '') NOT IN ({finals})"
+                 " AND coalesce(visited_at, '') < ?)) {after}"
+                 " ORDER BY priority DESC, url LIMIT ?")  # fmt: skip
+        after, last = "", []
+        while True:
+            rows = self.conn.execute(query.format(after=after),
+                                     [*sites, cutoff, *last, PAGE_SIZE]).fetchall()
+            for row in map(dict, rows):
+                if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
+                    yield row
+            if len(rows) < PAGE_SIZE:
+                return
+            after = "AND (priority < ? OR (priority = ? AND url > ?))"
+            last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
 
     def close(self) -> None:
         self.conn.close()
@@ -146,7 +200,8 @@ class SQLiteFrontier:
 ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
                  "published", "title", "language", "run_id")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
-                 "http_status", "etag", "last_modified", "reason", "run_id")  # fmt: skip
+                 "http_status", "etag", "last_modified", "reason", "visited_at",
+                 "run_id")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
 # after we fetched it. Listing fields fill in, never blank out.
@@ -166,17 +221,18 @@ ON CONFLICT(url) DO UPDATE SET
 # start URL, a redirect target, or a page whose listing's batch is not committed yet).
 VISIT_SQL = f"""
 INSERT INTO frontier ({", ".join(VISIT_COLUMNS)}, attempts)
-VALUES ({", ".join(":" + c for c in VISIT_COLUMNS)}, 1)
+VALUES ({", ".join(":" + c for c in VISIT_COLUMNS)}, CASE WHEN :state = 'failed' THEN 1 ELSE 0 END)
 ON CONFLICT(url) DO UPDATE SET
     state = excluded.state,
     kind = coalesce(excluded.kind, frontier.kind),
-    attempts = frontier.attempts + 1,
+    attempts = CASE WHEN excluded.state = 'failed' THEN frontier.attempts + 1 ELSE 0 END,
     fetched_at = coalesce(excluded.fetched_at, frontier.fetched_at),
     http_status = excluded.http_status,
     etag = CASE WHEN excluded.state = 'fetched' THEN excluded.etag ELSE frontier.etag END,
     last_modified = CASE WHEN excluded.state = 'fetched' THEN excluded.last_modified
                          ELSE frontier.last_modified END,
     reason = excluded.reason,
+    visited_at = coalesce(excluded.visited_at, frontier.visited_at),
     run_id = excluded.run_id"""
 
 COUNTS_SQL = f"""
@@ -204,6 +260,7 @@ class FrontierBatch:
     entries: list[dict] = field(default_factory=list)
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     failures: Counter = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)  # article keys counted in this run
 
     def __len__(self) -> int:
         return len(self.visits) + len(self.entries)
@@ -232,7 +289,8 @@ class FrontierBatch:
     def _count(self, visit: dict, item: dict, article: dict | None) -> None:
         counts, site = self.counts[visit["site"]], visit["site"]
         state, status = visit["state"], visit.get("http_status") or 0
-        counts[state if state in ("fetched", "failed", "skipped") else "other"] += 1
+        if state in ("fetched", "failed", "skipped"):
+            counts[state] += 1
         counts["not_modified"] += status == 304
         counts["http_403"] += status == 403
         counts["http_429"] += status == 429
@@ -243,10 +301,16 @@ class FrontierBatch:
             counts["pages"] += 1
             if item.get("extract_error"):
                 self.failures[site, "extraction"] += 1
-        if article:
-            counts["articles" if article.get("is_article") else "non_articles"] += 1
-            counts["paywalled"] += bool(article.get("is_article")
-                                        and article.get("paywall") in PAYWALLED)
+        if article and not article.get("is_article"):
+            counts["non_articles"] += 1
+        elif article and "body" in item:
+            from crawler.storage import _canonical_key  # here: storage imports this module
+
+            key = _canonical_key(article, item)
+            if key not in self.articles:  # pages sharing a canonical URL are one article
+                self.articles.add(key)
+                counts["articles"] += 1
+                counts["paywalled"] += article.get("paywall") in PAYWALLED
 
     def write(self, db: sqlite_utils.Database) -> None:
         """Execute the batch on ``db``; the caller holds the transaction."""

@@ -10,6 +10,8 @@
 * ``CompleteBodyMiddleware``: a gzip, deflate or brotli body that ends before its
   compressed stream does is a data loss, not a page (Scrapy would keep what decompressed).
 * ``ContentSniffMiddleware``: a PDF or an image served as ``text/html`` is not HTML.
+* ``RobotsTxtMiddleware`` / ``OffsiteMiddleware``: Scrapy's, raising ``RobotsRefused`` /
+  ``OffsiteRefused`` so the frontier stores why a URL was skipped by exception type.
 
 Each has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for the values.
 
@@ -31,6 +33,8 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import brotli
+from scrapy.downloadermiddlewares import offsite as scrapy_offsite
+from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured, ResponseDataLossError
 from scrapy.http import HtmlResponse, Response
@@ -54,6 +58,38 @@ IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 class DestinationRefused(IgnoreRequest):
     """A request or response refused by policy: a scheme or an address we do not fetch."""
+
+
+class RobotsRefused(IgnoreRequest):
+    """A request robots.txt forbids (raised by ``RobotsTxtMiddleware``)."""
+
+
+class OffsiteRefused(IgnoreRequest):
+    """A request (typically a redirect target) off the crawl's sites (``OffsiteMiddleware``)."""
+
+
+class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type."""
+
+    def process_request_2(self, rp, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except RobotsRefused:
+            raise
+        except IgnoreRequest as error:
+            raise RobotsRefused(*error.args) from None
+
+
+class OffsiteMiddleware(scrapy_offsite.OffsiteMiddleware):
+    """Scrapy's, raising ``OffsiteRefused`` so an offsite drop is told apart by its type."""
+
+    def process_request(self, request: Request, spider=None) -> None:
+        try:
+            super().process_request(request)
+        except OffsiteRefused:
+            raise
+        except IgnoreRequest as error:
+            raise OffsiteRefused(*error.args) from None
 
 
 # -- addresses --------------------------------------------------------------------------

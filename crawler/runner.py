@@ -30,6 +30,7 @@ EXIT_FAILED = 1  # nothing could be fetched (every site failed)
 EXIT_USAGE = 2  # bad input: an option, a URL, the database file, a rule file, the sites config
 EXIT_PARTIAL = 3  # some sites failed, the others were crawled
 EXIT_LOCKED = 4  # another crawl holds the database
+EXIT_INTERRUPTED = 5  # stopped by a signal (SIGINT, SIGTERM): rerun to resume
 
 
 class CrawlError(Exception):
@@ -134,7 +135,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Check the options, take the lock, crawl, and return what happened.
 
     CrawlError: bad input (code 2), the database locked by another run (4), every site
-    failed (1). Some sites failing is a result with status ``partial``.
+    failed or storage failed (1), stopped by a signal (5). Some sites failing is a result
+    with status ``partial``.
     """
     sites = check(options)
     try:
@@ -145,6 +147,9 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     if result.stats.get("newscrawl/storage_error"):
         raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
                          "committed is intact; rerun to resume the queue)", EXIT_FAILED)
+    if result.status == "interrupted":
+        raise CrawlError(f"interrupted after {result.pages} pages (what was committed is "
+                         "intact; rerun to resume the queue)", EXIT_INTERRUPTED)
     if result.status == "failed":
         raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
                          f"({error_summary(result.stats)})", EXIT_FAILED)

@@ -63,6 +63,7 @@ NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not 
 # so it only records requests they let through.
 SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 750}
 NEWSCRAWL_FRONTIER_ENABLED = True
+NEWSCRAWL_SKIPPED_RETRY_DAYS = 7  # a URL skipped for a passing cause is retried after
 NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
 
 # Safety (crawler/middlewares.py; README "What newscrawl refuses by default"). Only http(s):
@@ -73,6 +74,11 @@ NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
 # request is scheduled again); Cookie and Authorization stay with the host that set them.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt and offsite filters, raising their own IgnoreRequest subclasses
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.OffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.SafeDestinationMiddleware": 60,  # after OffsiteMiddleware (50)
     "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
     "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)

@@ -40,20 +40,29 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
 
     return {
         "pages_fetched": count("newscrawl/pages"),
-        "articles_stored": count("newscrawl/extract/articles"),
+        "articles_stored": count("newscrawl/stored/articles"),  # distinct canonical URLs
         "pages_skipped": sum(count(k) for k in SKIPPED_KEYS),
         "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/")),
     }
+
+
+INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
+FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 
 
 def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
     """``ok``, ``partial`` (some sites failed), ``failed`` or ``interrupted``.
 
     A site failed when none of its start URLs could be fetched; without the site list, the
-    run failed when nothing was fetched and a start URL failed.
+    run failed when nothing was fetched and a start URL failed. Any other finish reason
+    (``finished``, ``max_pages``, ``closespider_pagecount``, ``closespider_timeout``...) is
+    judged by those checks alone; a stop by signal is ``interrupted``, a storage error
+    ``failed``.
     """
-    if reason not in ("finished", "max_pages"):
-        return "interrupted" if reason == "shutdown" else "failed"
+    if reason in INTERRUPTED_REASONS:
+        return "interrupted"
+    if reason in FAILED_REASONS:
+        return "failed"
     if sites is None:
         nothing = not stats.get("newscrawl/pages")
         return "failed" if nothing and stats.get("newscrawl/start_failed") else "ok"

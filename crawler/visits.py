@@ -6,7 +6,9 @@ refusal), so that the single writer can flip the URL's frontier row in the same 
 as the page (crawler/frontier.py). Keys: ``url`` (the URL as requested: the frontier key),
 ``final_url`` (after redirects), ``site``, ``source``, ``depth``, ``state`` (fetched, failed,
 skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says nothing new),
-``discovered_at``, ``fetched_at``, ``http_status``, ``etag``, ``last_modified``, ``reason``.
+``discovered_at``, ``fetched_at``, ``visited_at`` (when this outcome was recorded),
+``http_status``, ``etag``, ``last_modified``, ``reason`` (for a skip: ``robots``,
+``no_robots``, ``refused``, ``offsite``, ``ignored``, ``not_html``, ``http_<status>``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def base_visit(url: str, meta: dict, site: str, state: str) -> dict[str, Any]:
     return {
         "url": url, "site": site, "source": meta.get(SOURCE, "link"),
         "depth": meta.get("depth", 0), "state": state, "discovered_at": now,
-        "fetched_at": now if state == "fetched" else None,
+        "fetched_at": now if state == "fetched" else None, "visited_at": now,
     }  # fmt: skip
 
 

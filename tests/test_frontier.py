@@ -360,3 +360,194 @@ def test_crawl_and_status_have_examples_and_are_in_the_readme():
         assert f"newscrawl {name} " in readme
     for code in ("`3`", "`4`"):
         assert f"| {code} |" in readme
+
+
+# -- review fixes ---------------------------------------------------------------------
+
+
+def frontier_row(db, url):
+    return next(db.query("SELECT * FROM frontier WHERE url = ?", [url]))
+
+
+def test_attempts_count_consecutive_failures_so_a_listing_survives_one_timeout(db, tmp_path):
+    run = storage.start_run(db, {})
+    feed = "https://n.example/feed.xml"
+    for _ in range(3):  # three good runs
+        commit(db, [{"visit": visit(feed, kind="feed")}], run)
+    commit(db, [{"visit": visit(feed, "failed", kind=None, reason="timeout")}], run)
+    assert frontier_row(db, feed)["attempts"] == 1
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    assert [r["url"] for r in frontier.pending(["n.example"])] == [feed]
+    for _ in range(2):  # three consecutive failures: given up
+        commit(db, [{"visit": visit(feed, "failed", kind=None, reason="timeout")}], run)
+    assert list(frontier.pending(["n.example"])) == []
+    frontier.close()
+
+
+def test_run_status_judges_closespider_reasons_by_start_failures(tmp_path, monkeypatch):
+    sites = SiteIndex(merge_sites([], ["https://a.example/"]))
+    stored = {"newscrawl/pages": 5}
+    for reason in ("closespider_pagecount", "closespider_timeout", "max_pages", "finished"):
+        assert run_status(stored, reason, sites) == "ok"
+    assert run_status({"newscrawl/sites/a.example/start_failed": 1}, "closespider_timeout",
+                      sites) == "failed"
+    assert run_status(stored, "storage_error", sites) == "failed"
+    assert run_status(stored, "shutdown", sites) == "interrupted"
+
+    from crawler import runner
+
+    result = runner.CrawlResult(1, stored, 1.0, [], status="interrupted")
+    monkeypatch.setattr(runner, "_crawl", lambda options, sites: result)
+    options = runner.CrawlOptions(["https://a.example/"], tmp_path / "n.db")
+    with pytest.raises(runner.CrawlError) as error:
+        runner.run_crawl(options)
+    assert error.value.code == runner.EXIT_INTERRUPTED == 5
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "| `5` | interrupted" in readme
+
+
+def test_pending_holds_no_statement_open_between_rows(db, tmp_path, monkeypatch):
+    from crawler import frontier as frontier_module
+
+    monkeypatch.setattr(frontier_module, "PAGE_SIZE", 2, raising=False)
+    run = storage.start_run(db, {})
+    urls = [f"https://n.example/{n}" for n in range(5)]
+    commit(db, [{"visit": None, "outlinks": [outlink(u, priority=n) for n, u in
+                                             enumerate(urls)]}], run)  # fmt: skip
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    pending = frontier.pending(["n.example"])
+    first = next(pending)
+    assert first["url"] == urls[4]
+    commit(db, [page(urls[0])], run)  # the writer commits while the resume is under way
+    assert frontier.get(urls[0])["state"] == "fetched"  # not a stale snapshot
+    assert frontier.conn.in_transaction is False
+    rest = [row["url"] for row in pending]
+    assert rest == [urls[3], urls[2], urls[1]]
+    frontier.close()
+
+
+def test_a_www_variant_is_the_same_site():
+    from crawler.config import sites_from_urls
+
+    (site,) = sites_from_urls(["https://example.com/", "https://www.example.com/feed.xml"])
+    assert site.name == "example.com"
+    assert site.seeds == ("https://example.com/", "https://www.example.com/feed.xml")
+
+
+def test_skip_reasons_come_from_exception_types():
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.python.failure import Failure
+
+    from crawler.discovery import skip_reason
+    from crawler.middlewares import DestinationRefused, OffsiteRefused, RobotsRefused
+
+    assert skip_reason(Failure(RobotsRefused("Forbidden by robots.txt"))) == "robots"
+    assert skip_reason(Failure(DestinationRefused("private address"))) == "refused"
+    assert skip_reason(Failure(OffsiteRefused("offsite"))) == "offsite"
+    # a host named *robots* is not a robots.txt refusal
+    assert skip_reason(Failure(IgnoreRequest("refused robots.example.com"))) == "ignored"
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://robots.example/")
+    failure = Failure(IgnoreRequest("Filtered offsite request to 'robots.example'"))
+    failure.request = Request("https://robots.example/a", meta={SOURCE: "link"})
+    (record,) = spider.on_error(failure)
+    assert (record["visit"]["state"], record["visit"]["reason"]) == ("skipped", "ignored")
+
+
+def test_scrapys_robots_and_offsite_filters_raise_their_own_types():
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as Base
+
+    from crawler import settings
+    from crawler.middlewares import RobotsRefused, RobotsTxtMiddleware
+
+    downloader = settings.DOWNLOADER_MIDDLEWARES
+    assert downloader["crawler.middlewares.RobotsTxtMiddleware"] == 100
+    assert downloader["crawler.middlewares.OffsiteMiddleware"] == 50
+
+    class Parser:
+        def allowed(self, url, agent):
+            return False
+
+    middleware = RobotsTxtMiddleware(get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": True}))
+    assert isinstance(middleware, Base)
+    with pytest.raises(RobotsRefused):
+        middleware.process_request_2(Parser(), Request("https://n.example/private"))
+
+
+def test_skips_for_passing_causes_are_retried_after_the_ttl(db, tmp_path):
+    run = storage.start_run(db, {})
+    old, new = "2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
+    commit(db, [
+        {"visit": visit("https://n.example/robots-old", "skipped", reason="robots",
+                        visited_at=old)},
+        {"visit": visit("https://n.example/robots-new", "skipped", reason="robots",
+                        visited_at=new)},
+        {"visit": visit("https://n.example/pdf", "skipped", reason="not_html", visited_at=old)},
+        {"visit": visit("https://n.example/refused", "skipped", reason="refused",
+                        visited_at=old)},
+    ], run)  # fmt: skip
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    pending = sorted(row["url"].rsplit("/", 1)[1] for row in frontier.pending(["n.example"]))
+    assert pending == ["refused", "robots-old"]
+    assert frontier_row(db, "https://n.example/robots-old")["visited_at"] == old
+    frontier.close()
+
+
+def test_skipped_rows_are_admitted_after_the_ttl(middleware, db):
+    run = storage.start_run(db, {})
+    commit(db, [{"visit": visit("https://n.example/r", "skipped", reason="robots",
+                                visited_at="2020-01-01T00:00:00Z")}], run)
+    assert middleware.admit(request("https://n.example/r")) == (True, None)
+    commit(db, [{"visit": visit("https://n.example/r", "skipped", reason="robots",
+                                visited_at="2999-01-01T00:00:00Z")}], run)
+    assert middleware.admit(request("https://n.example/r")) == (False, None)
+
+
+def test_a_missing_robots_txt_is_skipped_not_failed_and_always_refetched(middleware, db):
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = middleware.crawler.spider
+    robots = Request("https://n.example/robots.txt", meta={SOURCE: "robots", SITE: "n.example"})
+    failure = Failure(HttpError(Response(robots.url, status=404, request=robots)))
+    failure.request = robots
+    (record,) = spider.on_error(failure)
+    assert (record["visit"]["state"], record["visit"]["reason"]) == ("skipped", "no_robots")
+    run = storage.start_run(db, {})
+    commit(db, [record], run)
+    (row,) = db.query("SELECT failed, skipped FROM run_sites WHERE run_id = ?", [run])
+    assert (row["failed"], row["skipped"]) == (0, 1)
+    again = Request(robots.url, meta={SOURCE: "robots", SITE: "n.example"})
+    assert middleware.admit(again) == (True, None)  # a robots.txt may appear later
+
+
+def test_pages_sharing_a_canonical_url_are_one_stored_article(db, tmp_path):
+    run = storage.start_run(db, {})
+    first, second = page("https://n.example/a"), page("https://n.example/a?utm=x")
+    second["article"]["canonical_url"] = "https://n.example/a"
+    commit(db, [first, second], run)
+    (row,) = db.query("SELECT articles, pages FROM run_sites")
+    assert (row["articles"], row["pages"]) == (1, 2)
+
+    from crawler.status import run_counts
+    from tests.test_pipelines import storage_pipeline
+
+    pipeline = storage_pipeline(tmp_path / "p.db", batch_size=10)
+    for item in (first, second):
+        pipeline.process_item(dict(item, body=b"<html></html>", content_type="text/html",
+                                   headers={}, depth=0, source="link", requested_url=item["url"]))
+    pipeline.flush()
+    assert run_counts(pipeline.stats.get_stats())["articles_stored"] == 1
+    pipeline.db.close()
+
+
+def test_outlink_lookups_are_batched(middleware):
+    statements: list[str] = []
+    middleware.frontier.conn.set_trace_callback(statements.append)
+    record = {"visit": visit("https://n.example/sitemap.xml", kind="sitemap")}
+    requests = [request(f"https://n.example/new{n}") for n in range(1200)]
+    out = list(middleware.process_spider_output(None, [*requests, record]))
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3  # 500 URLs a query
+    assert len(record["outlinks"]) == 1200 and len(out) == 1201

@@ -20,14 +20,14 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.python.failure import Failure
 
+from crawler.config import SiteIndex, sites_from_urls
 from crawler.discovery import (
     classify,
     error_kind,
-    feed_links,
     parse_limit,
     response_body,
-    site_of,
 )
+from crawler.listings import feed_entries
 from crawler.spiders.news import NewsSpider
 
 PAGE_KEYS = {
@@ -104,10 +104,10 @@ def test_from_crawler_takes_the_page_budget_from_settings():
 
 
 def test_site_is_the_start_host_a_url_belongs_to():
-    hosts = ["www.example.com", "news.example.org"]
-    assert site_of("https://example.com/a", hosts) == "www.example.com"
-    assert site_of("https://www.example.com/a", hosts) == "www.example.com"
-    assert site_of("https://m.news.example.org/a", hosts) == "news.example.org"
+    index = SiteIndex(sites_from_urls(["https://www.example.com/", "https://news.example.org/"]))
+    assert index.site_of("https://example.com/a").name == "www.example.com"
+    assert index.site_of("https://www.example.com/a").name == "www.example.com"
+    assert index.site_of("https://m.news.example.org/a").name == "news.example.org"
 
 
 # --- what a response is --------------------------------------------------------------------
@@ -148,6 +148,10 @@ def test_gzipped_sitemap_is_unpacked():
     body = response_body(response, 1 << 20)
     assert body == SITEMAP
     assert classify(response, body) == "sitemap"
+
+
+def feed_links(body: bytes, base_url: str) -> list[str]:
+    return [entry.url for entry in feed_entries(body, base_url)]
 
 
 def test_feed_links_rss_and_atom():
