@@ -13,8 +13,10 @@ GATED_TOOL = "ours"
 
 def regression(metric: Metric, new: float | None, old: float | None) -> str | None:
     """A message if `new` is worse than `old` by more than the metric's tolerance."""
-    if not metric.gated or new is None or old is None:
+    if not metric.gated or old is None:
         return None
+    if new is None:  # the baseline had a figure and this run has none: that is a loss too
+        return f"{metric.label}: no value in this run (baseline {old:.4f})"
     tol = metric.tolerance
     if metric.higher_is_better and new < old - tol:
         return f"{metric.label}: {new:.4f} < baseline {old:.4f} - {tol} (higher is better)"

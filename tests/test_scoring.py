@@ -158,3 +158,12 @@ def test_regressions_name_each_failing_metric():
     messages = regressions(now, base)
     assert len(messages) == 2
     assert messages[0].startswith("body F1") and messages[1].startswith("leak rate")
+
+
+def test_gate_fails_when_a_gated_metric_disappears():
+    from bench.gate import regressions
+    from bench.metrics import METRICS
+
+    gated = next(m for m in METRICS if m.gated)
+    assert regressions({gated.key: None}, {gated.key: 0.9})
+    assert not regressions({gated.key: 0.9}, {gated.key: 0.9})
