@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
@@ -101,17 +102,29 @@ class PageIndex:
         self._text: dict[etree._Element, str] = {}
         self.removed: set[etree._Element] = set()
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
-        size = self.size
+        self._index(root)
+
+    def _index(self, root: etree._Element) -> None:
+        """Sizes bottom-up; names only where they meet a catalogue gram (the rest never match)."""
+        size, names = self.size, self.names
+        get = size.get
+        known, vocabulary = _name_vocabulary()
+        blanks = ("",) * len(NAMING_ATTRIBUTES)
         for element in reversed(list(root.iter(etree.Element))):
             total = len((element.text or "").strip())
             for child in element:
-                total += size.get(child, 0) + len((child.tail or "").strip())
+                total += get(child, 0) + len((child.tail or "").strip())
             size[element] = total
             attrib = element.attrib
-            if attrib:
-                names = _words(" ".join(attrib.get(a, "") for a in NAMING_ATTRIBUTES))
-                if names:
-                    self.names[element] = _grams(names)
+            if not attrib:
+                continue
+            raw = " ".join(map(attrib.get, NAMING_ATTRIBUTES, blanks))
+            if raw.strip():
+                words = _words(raw)
+                if words and not vocabulary.isdisjoint(words):
+                    grams = _known_grams(words, known, vocabulary)
+                    if grams:
+                        names[element] = grams
 
     def tokens(self, element: etree._Element) -> set[str]:
         return self.names.get(element, set())
@@ -126,16 +139,23 @@ class PageIndex:
     def cue_blocks(self) -> list[tuple[etree._Element, str, int]]:
         """The short blocks that match any cue of the catalogue (one regex pass)."""
         anchored, anywhere = any_cue()
-        return [b for b in self.short_blocks
-                if anchored.match(b[1]) or (anywhere and anywhere.search(b[1]))]
+        most = max_cue_words()
+        hits: dict[str, bool] = {}  # nested wrappers often share one text: test it once
+        for _, text, words in self.short_blocks:
+            if words <= most and text not in hits:
+                hits[text] = bool(anchored.match(text) or (anywhere and anywhere.search(text)))
+        return [b for b in self.short_blocks if b[2] <= most and hits[b[1]]]
 
     @cached_property
     def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
         """(element, text, words) of the elements small enough to hold a cue, in page order."""
         blocks = []
+        size, cached = self.size, self._text
         for element in self.root.iter(*CUE_TAGS):
-            if 0 < self.size.get(element, 0) <= CUE_MAX_CHARS:
-                text = self.text(element)
+            if 0 < size.get(element, 0) <= CUE_MAX_CHARS:
+                text = cached.get(element)  # `self.text`, inlined: it runs for most elements
+                if text is None:
+                    text = cached[element] = norm_space(" ".join(element.itertext())).lower()
                 blocks.append((element, text, text.count(" ") + 1))
         return blocks
 
@@ -151,6 +171,15 @@ def _grams(words: list[str]) -> set[str]:
     grams.update(" ".join(words[i:i + 2]) for i in range(len(words) - 1))
     grams.update(" ".join(words[i:i + 3]) for i in range(len(words) - 2))
     return grams
+
+
+def _known_grams(words: list[str], known: frozenset[str],
+                 vocabulary: frozenset[str]) -> set[str] | frozenset[str]:
+    """`_grams(words) & known`, without building runs when no two neighbours are known words
+    (every word of a known run is in `vocabulary`)."""
+    if any(a in vocabulary and b in vocabulary for a, b in pairwise(words)):
+        return _grams(words) & known
+    return known.intersection(words)
 
 
 def _is_body(element: etree._Element, tokens: set[str]) -> bool:
@@ -209,6 +238,24 @@ def any_cue() -> tuple[re.Pattern, re.Pattern | None]:
     anywhere = [c for c in cues if not c.startswith("^")]
     return (re.compile("|".join(f"(?:{c})" for c in anchored)),
             re.compile("|".join(f"(?:{c})" for c in anywhere)) if anywhere else None)
+
+
+@cache
+def max_cue_words() -> int:
+    """The most words any cue pattern accepts: longer blocks need no regex test."""
+    return max((p.max_words for p in catalogue() if p.kind == "cue"), default=0)
+
+
+@cache
+def _name_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """The class/id grams any pattern or box test asks about, and the words they use.
+
+    An element's names are kept only where they meet these: the rest never match.
+    """
+    known = set(BODY_TOKENS) | CHROME_WORDS
+    for pattern in catalogue():
+        known |= pattern.tokens
+    return frozenset(known), frozenset(w for gram in known for w in gram.split())
 
 
 def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:

@@ -8,6 +8,7 @@ since htmldate returns the day only.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urljoin
@@ -50,6 +51,8 @@ class Metadata:
     og_type: str | None = None
     # htmldate's extensive-search day: not evidence for the classifier, used for articles.
     date_guess: str | None = None
+    # (untouched tree copy, url, max date) for that search, run only once a page is an article.
+    date_search: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def iso_datetime(value: object) -> str | None:
@@ -190,8 +193,8 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
         today = date.today().isoformat()
         meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
                                    max_date=today)
-        meta.date_guess = None if meta.published else find_date(
-            root, url=url, original_date=True, extensive_search=True, max_date=today)
+        if not meta.published:  # the tree is pruned later: search a copy, if ever needed
+            meta.date_search = (deepcopy(root), url, today)
     if not meta.title:
         meta.title = norm_space(extract_metadata(root, default_url=url).title) or None
 
@@ -201,6 +204,10 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     tag or byline element names an author (after classification, so that the classifier's
     `author` evidence stays what the page's own markup says), and htmldate's extensive-search
     day when no date was found otherwise. Prunes `root` in place: call it last."""
+    if not meta.published and meta.date_search:
+        tree, page_url, today = meta.date_search
+        meta.date_guess = find_date(tree, url=page_url, original_date=True,
+                                    extensive_search=True, max_date=today)
     if not meta.authors:
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

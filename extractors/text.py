@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
-
-_SPACE = re.compile(r"\s+")
 
 
 def norm_space(text: str | None) -> str:
-    """Collapse runs of white space to one space and strip the ends."""
-    return _SPACE.sub(" ", text or "").strip()
+    """Collapse runs of white space to one space and strip the ends.
+
+    `str.split()` splits at exactly the characters `re`'s `\\s` matches, and is faster.
+    """
+    return " ".join((text or "").split())
 
 
 def block_text(element: etree._Element) -> str:
