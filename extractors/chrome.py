@@ -87,6 +87,8 @@ def catalogue() -> tuple[Pattern, ...]:
 
 CUE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "a",
             "button", "label", "li", "section")
+# A closing-chrome cue cuts the rest of the text only when this share of it came before.
+BOUNDARY_SEEN = 0.6
 # A cue is looked for only in elements with at most this much text (cues match short blocks).
 CUE_MAX_CHARS = 600
 _INVISIBLE = ("script", "style", "template")
@@ -288,7 +290,8 @@ def strip_dom(root: etree._Element) -> list[str]:
                 continue
             if index.size.get(element, 0) > limit:
                 continue
-            if pattern.kind == "tokens" and _is_body(element, index.tokens(element)):
+            if pattern.kind == "tokens" and (_is_body(element, index.tokens(element))
+                                             or _holds_article(element)):
                 continue
             remove(element)
             index.removed.add(element)
@@ -296,6 +299,11 @@ def strip_dom(root: etree._Element) -> list[str]:
         if removed:
             used.append(pattern.id)
     return used
+
+
+def _holds_article(element: etree._Element) -> bool:
+    """An element wrapping <article>, <main> or [itemprop=articleBody] is no chrome box."""
+    return bool(element.xpath(".//article | .//main | .//*[@itemprop='articleBody']"))
 
 
 def remove(element: etree._Element) -> None:
@@ -331,6 +339,6 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
             seen += len(block)
             continue
         used.append(hit.id)
-        if hit.boundary and seen >= 0.5 * total and len(kept) >= 2:
+        if hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2:
             break
     return kept, sorted(set(used))

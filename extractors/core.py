@@ -7,6 +7,7 @@ chrome blocks from what it kept, then decide article / paywall state.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     """A short block near the top that names the author ("By Jane Doe") is a byline."""
     def is_byline(block: str) -> bool:
         words = len(block.split())
-        return any(name in block and words <= len(name.split()) + BYLINE_SLACK
+        return any(len(name) >= 3 and words <= len(name.split()) + BYLINE_SLACK
+                   and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", block)
                    for name in authors)
     head = [b for b in blocks[:3] if not is_byline(b)]
     return head + blocks[3:]

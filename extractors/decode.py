@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+
 import charset_normalizer
 from w3lib.encoding import html_to_unicode
+
+BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+        codecs.BOM_UTF32_BE)
 
 
 def _detect(body: bytes) -> str | None:
@@ -24,6 +29,9 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     """
     if isinstance(html, str):
         return html
-    _, text = html_to_unicode(content_type, html, auto_detect_fun=_detect)
+    encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_detect)
+    if encoding.replace("_", "-").startswith(("utf-16", "utf-32")) and not html.startswith(
+            BOMS):  # HTML: only a BOM selects UTF-16/32; a declared one means UTF-8
+        return html.decode(_detect(html) or "utf-8", errors="replace")
     return text
 

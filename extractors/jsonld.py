@@ -33,11 +33,10 @@ def objects(root: etree._Element) -> list[dict]:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
+        try:  # a deeply nested script is skipped, not a crash
+            found.extend(_walk(json.loads(script.text or "", strict=False)))
+        except (ValueError, RecursionError):
             continue
-        found.extend(_walk(data))
     return found
 
 

@@ -1,0 +1,62 @@
+"""Body text that looks like chrome stays; malformed input does not crash extraction."""
+
+import pytest
+
+from extractors import extract
+from extractors.chrome import strip_blocks
+from extractors.decode import decode_html
+
+URL = "https://news.example.com/2025/03/04/count"
+PARA = ("Election officials in the northern district spent the night recounting ballots after "
+        "the margin between the two leading candidates narrowed to fewer than forty votes. ")
+
+
+@pytest.mark.parametrize("line", [
+    "More on the vote count",
+    "Support the troops.",
+    "Help us understand why, she said.",
+    "A message from the mayor was read aloud at the start of the session, to applause.",
+])
+def test_a_late_subheading_that_looks_like_chrome_does_not_cut_the_body(line):
+    blocks = [PARA] * 6 + [line] + [PARA + "Late paragraph."] * 3
+    kept, _ = strip_blocks(blocks)
+    assert kept[-1].endswith("Late paragraph.")
+
+
+@pytest.mark.parametrize("line", ["Published in 1998, the book sold well.",
+                                  "We share different views", "Recibió muchas visitas"])
+def test_short_body_sentences_are_not_metadata_lines(line):
+    kept, _ = strip_blocks([PARA, line, PARA])
+    assert line in kept
+
+
+def test_real_view_counters_and_stamps_are_dropped():
+    kept, _ = strip_blocks([PARA, "1,482 views", "Published: March 4, 2025", PARA])
+    assert kept == [PARA, PARA]
+
+
+def test_an_article_inside_noscript_is_kept():
+    body = "".join(f"<p>{PARA}Paragraph {i}.</p>" for i in range(5))
+    html = (f'<html lang="en"><head><title>Count</title><meta property="og:type" '
+            f'content="article"></head><body><noscript><article>{body}</article></noscript>'
+            f"</body></html>")
+    assert extract(html, URL).text.count("Paragraph") == 5
+
+
+def test_an_author_name_inside_a_word_is_no_byline():
+    lead = "Lithium prices surge again as new mines stall in the north of the region."
+    body = f"<p>{lead}</p>" + "".join(f"<p>{PARA}Paragraph {i}.</p>" for i in range(5))
+    html = (f'<html lang="en"><head><title>Lithium</title><meta name="author" content="Li">'
+            f'<meta property="og:type" content="article"></head><body><article>{body}'
+            f"</article></body></html>")
+    assert lead in extract(html, URL).text
+
+
+def test_a_declared_utf16_without_bom_is_read_as_utf8():
+    assert "hello" in decode_html(b'<meta charset="utf-16"><p>hello</p>')
+
+
+def test_deeply_nested_json_ld_is_skipped_not_a_crash():
+    html = (b'<html><head><script type="application/ld+json">' + b"[" * 100_000
+            + b"</script></head><body><p>x</p></body></html>")
+    assert extract(html, URL).url == URL  # extracted, not raised
