@@ -132,7 +132,8 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
     if folders is None:
         return None, root, []
     for layout in layouts_for(rules_for(url, tuple(folders)), day):
-        bodies = [el for selector in layout.body for el in selector(root)]
+        bodies = [el for selector in layout.body for el in selector(root)
+                  if isinstance(el, etree._Element)]  # an attribute selects no body
         if layout.body and not bodies:
             continue
         _override_metadata(meta, root, layout.meta)
@@ -142,7 +143,8 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
 
 
 def _drop(root: HtmlElement, layout: Layout) -> int:
-    hits = [element for selector in layout.drop for element in selector(root)]
+    hits = [element for selector in layout.drop for element in selector(root)
+            if isinstance(element, etree._Element)]
     for element in hits:
         remove(element)
     return len(hits)

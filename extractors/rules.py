@@ -69,9 +69,13 @@ def compile_selector(selector: str) -> etree.XPath:
     """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
     if selector.lstrip().startswith(("/", "(", "./", "../")):
         try:
-            return etree.XPath(selector)
-        except etree.XPathSyntaxError as error:
+            xpath = etree.XPath(selector)
+            probe = xpath(etree.fromstring("<html><body/></html>"))
+        except (etree.XPathSyntaxError, etree.XPathEvalError) as error:
             raise ValueError(f"invalid XPath {selector!r}: {error}") from None
+        if not isinstance(probe, list):  # count(), string(), a comparison: not a selection
+            raise ValueError(f"XPath {selector!r} must select elements or attributes")
+        return xpath
     try:
         return CSSSelector(selector)
     except SelectorError as error:
@@ -133,12 +137,21 @@ def load_file(path: Path) -> SiteRule:
                     tuple(_layout(path, i, item) for i, item in enumerate(layouts)))
 
 
-@cache
 def load_dir(folder: Path) -> tuple[SiteRule, ...]:
-    """Every `*.toml` rule in a folder, sorted by file name."""
+    """Every `*.toml` rule in a folder, sorted by file name.
+
+    Loaded once per process and folder, and again when a file is added, removed or edited
+    (the cache key holds each file's name and modification time).
+    """
     if not folder.is_dir():
         raise RuleError(f"{folder}: not a folder of site rules")
-    return tuple(load_file(path) for path in sorted(folder.glob("*.toml")))
+    files = tuple((p, p.stat().st_mtime_ns) for p in sorted(folder.resolve().glob("*.toml")))
+    return _load_files(files)
+
+
+@cache
+def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
+    return tuple(load_file(path) for path, _ in files)
 
 
 def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:

@@ -1,5 +1,6 @@
 """Site rules: validation errors that name the file and the key, layouts by date, overrides."""
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -75,3 +76,27 @@ def test_user_rule_folder_comes_first_and_its_selectors_apply(tmp_path):
     assert "mugs" not in article.text and "Sidebar" not in article.text
     assert "news.example.com:v1:drop" in article.removed
     assert extract(html, url).rule is None
+
+
+@pytest.mark.parametrize("xpath", ["(count(//p))", "(string(//h1))", "//p = 'x'"])
+def test_an_xpath_that_selects_nothing_is_refused_on_load(tmp_path, xpath):
+    path = write(tmp_path, GOOD.replace("//div[@class='promo']", xpath))
+    with pytest.raises(RuleError, match=r"layout\[0\]\.drop\[0\]: XPath .* must select"):
+        load_file(path)
+
+
+def test_an_attribute_selector_as_body_or_drop_is_ignored_not_a_crash(tmp_path):
+    write(tmp_path, GOOD.replace('"div.story-body"', '"//div/@class", "div.story-body"')
+          .replace("//div[@class='promo']", "//div/text()"))
+    html = ("<html><body><div class='story-body'><p>" + "Harbour news. " * 40
+            + "</p></div></body></html>")
+    article = extract(html, "https://news.example.com/a", rules=(tmp_path,))
+    assert article.rule == "news.example.com:v1" and "Harbour news." in article.text
+
+
+def test_an_edited_rule_folder_is_reloaded(tmp_path):
+    path = write(tmp_path, GOOD)
+    assert load_dir(tmp_path)[0].layouts[0].id == "news.example.com:v1"
+    path.write_text(GOOD.replace('name = "v1"', 'name = "v2"'), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert load_dir(tmp_path)[0].layouts[0].id == "news.example.com:v2"
