@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -69,21 +70,10 @@ class CrawlResult:
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
 
-    @property
-    def pages(self) -> int:
-        return run_counts(self.stats)["pages_fetched"]
-
-    @property
-    def articles(self) -> int:
-        return run_counts(self.stats)["articles_stored"]
-
-    @property
-    def skipped(self) -> int:
-        return run_counts(self.stats)["pages_skipped"]
-
-    @property
-    def errors(self) -> int:
-        return run_counts(self.stats)["errors"]
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """pages_fetched, articles_stored, pages_skipped, errors (as the runs table has them)."""
+        return run_counts(self.stats)
 
 
 def check(options: CrawlOptions) -> list[SiteSpec]:
@@ -148,8 +138,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
                          "committed is intact; rerun to resume the queue)", EXIT_FAILED)
     if result.status == "interrupted":
-        raise CrawlError(f"interrupted after {result.pages} pages (what was committed is "
-                         "intact; rerun to resume the queue)", EXIT_INTERRUPTED)
+        raise CrawlError(f"interrupted after {result.counts['pages_fetched']} pages (what was "
+                         "committed is intact; rerun to resume the queue)", EXIT_INTERRUPTED)
     if result.status == "failed":
         raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
                          f"({error_summary(result.stats)})", EXIT_FAILED)
@@ -207,13 +197,15 @@ def latest_titles(db_path: Path, run_id: int | None, limit: int = 5) -> list[str
 
 def summary(result: CrawlResult) -> str:
     """The closing lines a person reads after a crawl."""
+    counts = result.counts
     lines = [
-        f"run {result.run_id}: {result.pages} pages fetched in {result.seconds:.1f}s, "
-        f"{result.articles} articles stored, {result.skipped} pages skipped "
+        f"run {result.run_id}: {counts['pages_fetched']} pages fetched in "
+        f"{result.seconds:.1f}s, {counts['articles_stored']} articles stored, "
+        f"{counts['pages_skipped']} pages skipped "
         f"({result.count('newscrawl/extract/non_articles')} not articles, "
         f"{result.count('newscrawl/skipped/non_html')} not HTML, "
         f"{result.count('newscrawl/extract/failed')} extraction failures), "
-        f"{result.errors} fetch errors",
+        f"{counts['errors']} fetch errors",
         f"  frontier: {result.count('newscrawl/frontier/discovered')} new URLs, "
         f"{result.count('newscrawl/frontier/changed')} changed, "
         f"{result.count('newscrawl/not_modified')} unchanged (304), "

@@ -19,11 +19,6 @@ def block_text(element: etree._Element) -> str:
     return norm_space(" ".join(parts))
 
 
-def text_length(element: etree._Element) -> int:
-    """Characters of visible text under `element` (white space not collapsed: it is cheap)."""
-    return sum(len(t.strip()) for t in element.itertext())
-
-
 def body_blocks(body: etree._Element) -> list[str]:
     """Paragraphs, headings, list items and table rows of a trafilatura body, in order."""
     blocks: list[str] = []
