@@ -64,9 +64,10 @@ class ExtractionPipeline:
 
     def open_spider(self, spider=None):
         context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the extractor: a new or
-        # replaced worker starts warm, so the per-page time limit measures extraction only.
-        context.set_forkserver_preload(["crawler.jobs"])
+        # Workers fork from a server that has already imported and warmed the extractor
+        # (crawler/preload.py): a new or replaced worker starts warm, so the per-page time
+        # limit measures extraction only, and the workers share the warmed data.
+        context.set_forkserver_preload(["crawler.preload"])
         self.pool = ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
                                 context=context)
 

@@ -247,6 +247,7 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
     report: dict[str, SiteReport] = {}
     snapshot(db, options.site)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.preload"])
     with ProcessPool(max_workers=workers, context=context) as pool:
         window = workers * WINDOW_PER_WORKER
         outcomes = extracted(pool, stored_pages(db, options.site), options, window)
