@@ -8,6 +8,7 @@ chrome blocks from what it kept, then decide article / paywall state.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -38,6 +39,23 @@ JSONLD_RATIO = 1.3
 BYLINE_SLACK = 6
 
 
+@dataclass
+class Analysis:
+    """What `extract` found on a page before deciding whether it is an article.
+
+    `page` is the page tree (site-rule drops and generic chrome removed); `blocks` are the
+    body's text blocks, read from the site rule's body elements when a rule matched.
+    """
+
+    page: HtmlElement
+    ld: list[dict]
+    meta: Metadata
+    blocks: list[str]
+    removed: list[str]
+    layout: Layout | None
+    source: str
+
+
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
             rules: tuple[Path, ...] | None = (), fetched: datetime | None = None) -> Article:
     """Extract the article of one page.
@@ -47,29 +65,47 @@ def extract(html: bytes | str, url: str, *, content_type: str | None = None,
     the generic path only), `fetched` is when the page was served (it picks the site-rule
     layout valid then; default: now).
     """
+    found = analyse(html, url, content_type=content_type, rules=rules, fetched=fetched)
+    if found is None:
+        return Article(url=url, reasons=["unparseable"])
+    return _article(url, found)
+
+
+def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
+            rules: tuple[Path, ...] | None = (),
+            fetched: datetime | None = None) -> Analysis | None:
+    """Every step of `extract` up to classification (None: nothing to parse).
+
+    Also what the classifier's training script reads, so that it learns from exactly the
+    evidence `extract` weighs.
+    """
     root = load_html(decode_html(html, content_type)) if html else None
     if root is None:
-        return Article(url=url, reasons=["unparseable"])
+        return None
     ld = jsonld.objects(root)
     ld_article = jsonld.article_object(ld)
     meta = page_metadata(root, url, ld_article)
     day = (fetched or datetime.now(UTC)).date()
-    layout, root, removed = _apply_site_rule(root, url, rules, day, meta)
-    removed += strip_dom(root)
-    blocks = _drop_byline(_drop_title(_trafilatura_blocks(root, url), meta.title), meta.authors)
+    layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
+    removed += strip_dom(body)
+    if body is not root:  # the rule's body document: the page keeps its own chrome check
+        removed += strip_dom(root)
+    blocks = _drop_byline(_drop_title(_trafilatura_blocks(body, url), meta.title), meta.authors)
     blocks, dropped = strip_blocks(blocks)
     blocks, source = _prefer_jsonld_body(blocks, ld_article)
-    return _article(url, root, ld, meta, blocks, [*removed, *dropped], layout, source)
+    return Analysis(root, ld, meta, blocks, [*removed, *dropped], layout, source)
 
 
-def _article(url, root, ld, meta: Metadata, blocks, removed, layout, source) -> Article:
+def _article(url: str, found: Analysis) -> Article:
+    meta, blocks, removed, layout, source = (found.meta, found.blocks, found.removed,
+                                             found.layout, found.source)
     words = sum(len(b.split()) for b in blocks)
-    is_article, reasons = classify(root, url, ld, meta, blocks)
-    paywall = paywall_state(ld, removed, words)
+    is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
+    paywall = paywall_state(found.ld, removed, words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
     if is_article:
-        fill_article_metadata(meta, root, url)
+        fill_article_metadata(meta, found.page, url)
     return Article(
         url=url, is_article=is_article, title=meta.title,
         authors=meta.authors if is_article else [],
@@ -128,7 +164,8 @@ def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[lis
 
 def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | None, day: date,
                      meta: Metadata) -> tuple[Layout | None, HtmlElement, list[str]]:
-    """The first layout whose body selector matches, the tree to extract from, removals."""
+    """The first layout whose body selector matches, the tree to extract the body from
+    (a document of the rule's body elements, or the page), and the removals."""
     if folders is None:
         return None, root, []
     for layout in layouts_for(rules_for(url, tuple(folders)), day):
