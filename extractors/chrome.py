@@ -43,6 +43,7 @@ class Pattern:
     box_slack: int = 40
     boundary: bool = False
     cues: tuple[str, ...] = ()
+    prose: bool = False  # the chrome itself is written in paragraphs (comments)
 
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
@@ -57,7 +58,8 @@ def _compile(entry: dict) -> Pattern:
     if kind not in KINDS:
         raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
     if kind == "tokens":
-        return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]))
+        return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]),
+                       prose=entry.get("prose", False))
     if kind == "roles":
         tests = [f"@role='{r}'" for r in entry.get("roles", [])]
         tests += [f"self::{t}" for t in entry.get("tags", [])]
@@ -290,8 +292,7 @@ def strip_dom(root: etree._Element) -> list[str]:
                 continue
             if index.size.get(element, 0) > limit:
                 continue
-            if pattern.kind == "tokens" and (_is_body(element, index.tokens(element))
-                                             or _holds_article(element)):
+            if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
             remove(element)
             index.removed.add(element)
@@ -299,6 +300,30 @@ def strip_dom(root: etree._Element) -> list[str]:
         if removed:
             used.append(pattern.id)
     return used
+
+
+def _kept_despite_name(index: PageIndex, element: etree._Element, pattern: Pattern) -> bool:
+    """A chrome-named element that is the body, wraps it, or holds prose stays."""
+    return (_is_body(element, index.tokens(element)) or _holds_article(element)
+            or (not pattern.prose and _holds_prose(index, element)))
+
+
+# Prose: this many paragraphs of at least PROSE_WORDS words (no newsletter box, share bar or
+# cookie banner is written like that; a body in a wrapper named for its paywall is).
+PROSE_PARAGRAPHS = 3
+PROSE_WORDS = 30
+
+
+def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
+    if index.size.get(element, 0) < PROSE_PARAGRAPHS * PROSE_WORDS * 4:  # ~4 chars a word
+        return False
+    long = 0
+    for paragraph in element.iter("p"):
+        if len(" ".join(paragraph.itertext()).split()) >= PROSE_WORDS:
+            long += 1
+            if long >= PROSE_PARAGRAPHS:
+                return True
+    return False
 
 
 def _holds_article(element: etree._Element) -> bool:

@@ -20,7 +20,11 @@ def block_text(element: etree._Element) -> str:
 
 
 def body_blocks(body: etree._Element) -> list[str]:
-    """Paragraphs, headings, list items and table rows of a trafilatura body, in order."""
+    """Paragraphs, headings, list items and table rows of a trafilatura body, in order.
+
+    A line break inside a block (trafilatura's `<lb/>`) stays a line break, so that
+    "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5".
+    """
     blocks: list[str] = []
     for child in body:
         if child.tag == "list":
@@ -28,18 +32,38 @@ def body_blocks(body: etree._Element) -> list[str]:
         elif child.tag == "table":
             blocks.extend(_table_rows(child))
         else:
-            blocks.append(norm_space("".join(child.itertext())))
+            blocks.append(_text(child))
     return [b for b in blocks if b]
 
 
+def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
+    """The element's text with `<lb/>` as a line break, each line white-space collapsed;
+    descendants tagged `skip` (a nested list) are left out, their tails kept."""
+    parts: list[str] = []
+    _collect(element, skip, parts)
+    lines = (norm_space(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:
+    parts.append(element.text or "")
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in skip and isinstance(child.tag, str):
+            _collect(child, skip, parts)
+        parts.append(child.tail or "")
+
+
 def _list_items(element: etree._Element) -> list[str]:
-    return [norm_space("".join(item.itertext())) for item in element.iter("item")]
+    """Every item of a list, nested lists' items as items of their own (not twice)."""
+    return [_text(item, skip=("list",)) for item in element.iter("item")]
 
 
 def _table_rows(element: etree._Element) -> list[str]:
     rows = []
     for row in element.iter("row"):
-        cells = [norm_space("".join(cell.itertext())) for cell in row.iter("cell")]
+        cells = [norm_space(_text(cell)) for cell in row.iter("cell")]
         rows.append(" | ".join(c for c in cells if c))
     return rows
 

@@ -60,3 +60,36 @@ def test_deeply_nested_json_ld_is_skipped_not_a_crash():
     html = (b'<html><head><script type="application/ld+json">' + b"[" * 100_000
             + b"</script></head><body><p>x</p></body></html>")
     assert extract(html, URL).url == URL  # extracted, not raised
+
+
+def _page(body: str, title: str = "Count") -> str:
+    return (f'<html lang="en"><head><title>{title}</title><meta property="og:type" '
+            f'content="article"></head><body><main>{body}</main></body></html>')
+
+
+def test_a_body_in_a_wrapper_named_for_its_paywall_or_newsletter_is_kept():
+    paragraphs = "".join(f"<p>{PARA}{PARA}Paragraph {i}.</p>" for i in range(5))
+    box = '<div class="newsletter-box"><p>Sign up for our newsletter</p></div>'
+    # a long site index, so that the wrapper holds less than half the page's text
+    index = "".join(f'<li><a href="/s/{i}">Section index entry number {i}</a></li>'
+                    for i in range(120))
+    html = _page(f'<div class="paywall-content newsletter-wrapper">{paragraphs}</div>{box}'
+                 f'<div class="site-index"><ul>{index}</ul></div>')
+    article = extract(html, URL)
+    assert "Paragraph 4." in article.text
+    assert "Sign up" not in article.text  # the box itself, short, still goes
+
+
+def test_a_comment_thread_goes_though_it_is_written_in_paragraphs():
+    paragraphs = "".join(f"<p>{PARA}Paragraph {i}.</p>" for i in range(5))
+    comments = "".join(f"<p>{PARA}Reader comment {i}.</p>" for i in range(4))
+    article = extract(_page(f'<article>{paragraphs}</article>'
+                            f'<div class="comments">{comments}</div>'), URL)
+    assert "Paragraph 4." in article.text and "Reader comment" not in article.text
+
+
+def test_line_breaks_inside_a_block_do_not_glue_words():
+    rows = "<br>".join(f"Section {i} - Click Here" for i in range(8))
+    html = _page(f"<p>{PARA}</p><p>{rows}</p><p>{PARA}</p>")
+    text = extract(html, URL).text
+    assert "Click HereSection" not in text and "Section 7 - Click Here" in text
