@@ -25,10 +25,15 @@ from .text import norm_space
 # Most text blocks hold the text of a link to another page, and no schema says "article":
 # a list of teasers (fitted on the even pages: no article lost there, 8 listings caught).
 TEASER_SHARE = 0.6
+# ... unless the model is this sure the page is an article (a dated post whose paragraphs
+# quote the titles of the books or stories it discusses).
+TEASER_OVERRULED = 0.9
 # Features named in `Article.reasons` when present.
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
 MIN_WORDS = 80
+# A listing word followed by this many more words in the path files a page under a section.
+LISTING_TAIL_WORDS = 3
 _NON_ARTICLE_PATH = re.compile(
     r"/(tags?|topics?|category|categories|section|sections|authors?|people|search|archive|"
     r"newsletters?|subscribe|login|signin|register|account|about|contact|page/\d+|"
@@ -53,8 +58,13 @@ def _url(url: str) -> dict[str, float]:
     path = urlsplit(url).path
     segments = [s for s in path.split("/") if s]
     slug = segments[-1] if segments else ""
+    listing = list(_NON_ARTICLE_PATH.finditer(path))
+    # words after the last listing segment: /tag/climate is a tag page, /topics/x/how-to-
+    # grow-basil-indoors is a page filed under a topic
+    after = len(re.findall(r"[a-zA-Z]+", path[listing[-1].end():])) if listing else 0
     return {"url_root": float(not segments),
-            "url_listing": float(bool(_NON_ARTICLE_PATH.search(path))),
+            "url_listing": float(bool(listing) and after < LISTING_TAIL_WORDS),
+            "url_filed": float(bool(listing) and after >= LISTING_TAIL_WORDS),
             "url_date": float(bool(_DATE_PATH.search(path))),
             "url_slug": min(len(re.findall(r"[a-zA-Z]+", slug)), 10) / 10,
             "url_depth": min(len(segments), 6) / 6}
@@ -122,6 +132,6 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
     reasons = [f"p:{probability:.2f}"] + [k for k in REASONS if found[k]]
     if not blocks:
         return False, [*reasons, "empty"]
-    if _teasers_only(root, blocks, found):
+    if probability < TEASER_OVERRULED and _teasers_only(root, blocks, found):
         return False, [*reasons, "linked-blocks"]
     return probability >= model()["threshold"], reasons
