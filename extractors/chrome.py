@@ -44,6 +44,7 @@ class Pattern:
     boundary: bool = False
     cues: tuple[str, ...] = ()
     prose: bool = False  # the chrome itself is written in paragraphs (comments)
+    keep_runs: int = 0  # this many consecutive matching blocks are data, kept (0: never)
 
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
@@ -73,7 +74,8 @@ def _compile(entry: dict) -> Pattern:
                        **box)
     regex = re.compile("|".join(f"(?:{c})" for c in entry["cues"]))
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
-                   boundary=entry.get("boundary", False), box_chars=1500)
+                   boundary=entry.get("boundary", False), box_chars=1500,
+                   keep_runs=entry.get("keep_runs", 0))
 
 
 @cache
@@ -351,14 +353,12 @@ def remove(element: etree._Element) -> None:
 def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary."""
     cues = [p for p in catalogue() if p.kind == "cue"]
+    hits = _runs_kept([_block_cue(block, cues) for block in blocks])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
     seen = 0
-    for block in blocks:
-        low = norm_space(block).lower()
-        words = low.count(" ") + 1
-        hit = next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
+    for block, hit in zip(blocks, hits, strict=True):
         if hit is None:
             kept.append(block)
             seen += len(block)
@@ -367,3 +367,25 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
         if hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2:
             break
     return kept, sorted(set(used))
+
+
+def _block_cue(block: str, cues: list[Pattern]) -> Pattern | None:
+    low = norm_space(block).lower()
+    words = low.count(" ") + 1
+    return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
+
+
+def _runs_kept(hits: list[Pattern | None]) -> list[Pattern | None]:
+    """A run of `keep_runs` or more consecutive blocks matching one such pattern is data (a
+    table with a date in every row), not a stamp: those blocks are kept."""
+    hits = list(hits)
+    start = 0
+    while start < len(hits):
+        end = start
+        while end < len(hits) and hits[end] is not None and hits[end] is hits[start]:
+            end += 1
+        pattern = hits[start]
+        if pattern is not None and pattern.keep_runs and end - start >= pattern.keep_runs:
+            hits[start:end] = [None] * (end - start)
+        start = max(end, start + 1)
+    return hits

@@ -93,3 +93,9 @@ def test_line_breaks_inside_a_block_do_not_glue_words():
     html = _page(f"<p>{PARA}</p><p>{rows}</p><p>{PARA}</p>")
     text = extract(html, URL).text
     assert "Click HereSection" not in text and "Section 7 - Click Here" in text
+
+
+def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
+    rows = [f"{month}/1/2018 | +{month}.2%" for month in range(1, 7)]
+    kept, _ = strip_blocks([PARA, "March 4, 2025", PARA, *rows, PARA])
+    assert kept == [PARA, PARA, *rows, PARA]
