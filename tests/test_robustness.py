@@ -99,3 +99,29 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     rows = [f"{month}/1/2018 | +{month}.2%" for month in range(1, 7)]
     kept, _ = strip_blocks([PARA, "March 4, 2025", PARA, *rows, PARA])
     assert kept == [PARA, PARA, *rows, PARA]
+
+
+@pytest.mark.parametrize("line", [
+    "As an Amazon Associate we earn from qualifying purchases.",
+    "This post may contain affiliate links. Read my full disclosure.",
+    "Advertiser Disclosure",
+    "Join our mailing list",
+    "Get the best of Design Weekly delivered to your inbox every Friday.",
+    "This story is funded by readers like you.",
+    "Next article: How the council counted the ballots",
+    "Pin for later!",
+])
+def test_disclosures_promos_and_post_navigation_are_dropped(line):
+    kept, removed = strip_blocks([PARA, line, PARA, PARA])
+    assert kept == [PARA, PARA, PARA] and removed
+
+
+@pytest.mark.parametrize("line", [
+    "Retailers said affiliate links now drive a third of their online sales, and the "
+    "regulator plans to require clearer labels on them next year.",
+    "Readers who join the mailing list of the county clerk get the results first.",
+    "The next article of the constitution covers how a recount is ordered.",
+])
+def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
+    kept, _ = strip_blocks([PARA, line, PARA])
+    assert line in kept
