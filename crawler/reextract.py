@@ -36,7 +36,7 @@ import sqlite_utils
 from pebble import ProcessExpired, ProcessPool
 
 from crawler import storage
-from crawler.jobs import extract_page
+from crawler.jobs import extract_page, release_memory
 from extractors.rules import RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -81,7 +81,9 @@ class Outcome:
 def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
                fetched_at: str) -> dict:
     """The worker's job: decompress a stored body, then run the crawl's extraction job."""
-    return extract_page(zlib.decompress(body), url, content_type, rules, fetched_at)
+    article = extract_page(zlib.decompress(body), url, content_type, rules, fetched_at)
+    release_memory()
+    return article
 
 
 def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:

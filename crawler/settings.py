@@ -31,7 +31,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # one per core), each replaced after NEWSCRAWL_EXTRACT_MAX_TASKS pages to bound its heap.
 CONCURRENT_ITEMS = 16
 NEWSCRAWL_EXTRACT_TIMEOUT = 30.0
-NEWSCRAWL_EXTRACT_MAX_TASKS = 1000
+NEWSCRAWL_EXTRACT_MAX_TASKS = 500
 
 # 0 means unlimited; NewsSpider sets it from its ``max_depth`` argument.
 DEPTH_LIMIT = 0
