@@ -31,6 +31,8 @@ METRICS = (
     Metric("snippet_recall", "snippet recall"),
     Metric("leak_rate", "leak rate", higher_is_better=False),
     Metric("nonarticle_fp", "non-article FP rate", higher_is_better=False),
+    Metric("heldout_body_f1", "body F1, odd ids"),
+    Metric("heldout_nonarticle_fp", "non-article FP, odd ids", higher_is_better=False),
     Metric("title_acc", "title acc"),
     Metric("title_contains", "title acc (contains)"),
     Metric("author_acc", "author acc (same set)"),
@@ -91,9 +93,27 @@ def score_tool(pages: Sequence[Page], outputs: Mapping[str, Output], timed: bool
     result = text_scores(articles, outputs) if articles else {}
     result.update(metadata_scores(articles, outputs))
     result["nonarticle_fp"] = scoring.share(outputs[p.pid].has_body for p in others)
+    result.update(held_out_scores(articles, others, outputs))
     result["errors"] = sum(1 for o in outputs.values() if o.error)
     result["pages_per_s"] = pages_per_second(outputs) if timed else None
     return result
+
+
+def held_out(page: Page) -> bool:
+    """The odd-numbered corpus pages, which the article classifier was not fitted on."""
+    return page.pid.isdigit() and int(page.pid) % 2 == 1
+
+
+def held_out_scores(articles: Sequence[Page], others: Sequence[Page],
+                    outputs: Mapping[str, Output]) -> dict:
+    """Body F1 and non-article FP over the held-out half only: what to expect on new pages."""
+    held_articles = [p for p in articles if held_out(p)]
+    held_others = [p for p in others if held_out(p)]
+    return {
+        "heldout_body_f1": text_scores(held_articles, outputs)["body_f1"]
+        if held_articles else None,
+        "heldout_nonarticle_fp": scoring.share(outputs[p.pid].has_body for p in held_others),
+    }
 
 
 def score_fixtures(fixtures: Sequence[Fixture], outputs: Mapping[str, Output]) -> dict:
