@@ -116,6 +116,7 @@ class PageIndex:
         get = size.get
         known, vocabulary = _name_vocabulary()
         blanks = ("",) * len(NAMING_ATTRIBUTES)
+        seen: dict[str, set[str] | frozenset[str]] = {}
         for element in reversed(list(root.iter(etree.Element))):
             total = len((element.text or "").strip())
             for child in element:
@@ -125,15 +126,25 @@ class PageIndex:
             if not attrib:
                 continue
             raw = " ".join(map(attrib.get, NAMING_ATTRIBUTES, blanks))
-            if raw.strip():
+            grams = seen.get(raw)
+            if grams is None:  # a page repeats its class strings: split each one once
                 words = _words(raw)
-                if words and not vocabulary.isdisjoint(words):
-                    grams = _known_grams(words, known, vocabulary)
-                    if grams:
-                        names[element] = grams
+                grams = seen[raw] = (_known_grams(words, known, vocabulary)
+                                     if words and not vocabulary.isdisjoint(words) else set())
+            if grams:
+                names[element] = grams
 
     def tokens(self, element: etree._Element) -> set[str]:
         return self.names.get(element, set())
+
+    @cached_property
+    def named(self) -> dict[str, set[etree._Element]]:
+        """Elements by the catalogue gram their names hold (what a tokens pattern asks)."""
+        found: dict[str, set[etree._Element]] = {}
+        for element, grams in self.names.items():
+            for gram in grams:
+                found.setdefault(gram, set()).add(element)
+        return found
 
     def text(self, element: etree._Element) -> str:
         """Lower-cased, white-space-collapsed text (cached)."""
@@ -271,7 +282,8 @@ def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
 
 def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "tokens":
-        return [el for el, names in index.names.items() if names & pattern.tokens]
+        hits = set().union(*(index.named.get(t, ()) for t in pattern.tokens))
+        return [el for el in index.names if el in hits] if hits else []  # in index order
     if pattern.kind == "buttons":
         return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
@@ -372,6 +384,10 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
 def _block_cue(block: str, cues: list[Pattern]) -> Pattern | None:
     low = norm_space(block).lower()
     words = low.count(" ") + 1
+    anchored, anywhere = any_cue()
+    if words > max_cue_words() or not (anchored.match(low)
+                                       or (anywhere and anywhere.search(low))):
+        return None  # most blocks: one test against every cue at once
     return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
 
 
