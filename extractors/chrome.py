@@ -138,6 +138,11 @@ class PageIndex:
         return self.names.get(element, set())
 
     @cached_property
+    def position(self) -> dict[etree._Element, int]:
+        """Each named element's place in `names` (candidates are taken in that order)."""
+        return {element: i for i, element in enumerate(self.names)}
+
+    @cached_property
     def named(self) -> dict[str, set[etree._Element]]:
         """Elements by the catalogue gram their names hold (what a tokens pattern asks)."""
         found: dict[str, set[etree._Element]] = {}
@@ -283,7 +288,7 @@ def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
 def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "tokens":
         hits = set().union(*(index.named.get(t, ()) for t in pattern.tokens))
-        return [el for el in index.names if el in hits] if hits else []  # in index order
+        return sorted(hits, key=index.position.__getitem__)  # in index order
     if pattern.kind == "buttons":
         return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
