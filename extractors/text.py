@@ -45,13 +45,22 @@ def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# trafilatura's block elements: nested in another block (a heading and paragraphs inside a
+# list item) each still starts a line of its own.
+_BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row",
+                         "div", "section"})
+
+
 def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:
     parts.append(element.text or "")
     for child in element:
         if child.tag == "lb":
             parts.append("\n")
         elif child.tag not in skip and isinstance(child.tag, str):
+            block = child.tag in _BLOCK_TAGS
+            parts.append("\n" if block else "")
             _collect(child, skip, parts)
+            parts.append("\n" if block else "")
         parts.append(child.tail or "")
 
 

@@ -125,3 +125,11 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
 def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
     assert line in kept
+
+
+def test_a_heading_and_paragraphs_inside_one_list_item_do_not_glue():
+    items = "".join(f"<li><h3>Summit {i}</h3><p>Atlanta, United States</p><p>{PARA}</p></li>"
+                    for i in range(6))
+    text = extract(_page(f"<p>{PARA}</p><ul>{items}</ul><p>{PARA}</p>"), URL).text
+    assert "Summit 5\nAtlanta, United States\n" in text
+    assert "Summit 5Atlanta" not in text and "StatesElection" not in text
