@@ -32,6 +32,8 @@ TEASER_OVERRULED = 0.9
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
 MIN_WORDS = 80
+# A block of this many words is a paragraph of prose (listings hold teasers and captions).
+PROSE_WORDS = 40
 # A listing word followed by this many more words in the path files a page under a section.
 LISTING_TAIL_WORDS = 3
 _NON_ARTICLE_PATH = re.compile(
@@ -95,7 +97,8 @@ def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
             "controls": math.log1p(_CONTROLS(root)) / 4,
             "prices": math.log1p(len(_PRICE.findall(text))) / 3,
             "block_words": min(words / max(len(blocks), 1), 60) / 60,
-            "short_blocks": sum(len(b.split()) < 8 for b in blocks) / max(len(blocks), 1)}
+            "short_blocks": sum(len(b.split()) < 8 for b in blocks) / max(len(blocks), 1),
+            "prose_blocks": min(sum(len(b.split()) >= PROSE_WORDS for b in blocks), 10) / 10}
 
 
 def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
