@@ -1,7 +1,8 @@
 """The jobs extraction workers run: importable without Scrapy.
 
-Workers fork from a server that has imported only this module (and through it `extractors`
-and `crawler.storage`), so each worker carries the extractor, not the crawler.
+Workers fork from a server that has imported `crawler.preload`, which imports this module
+(and through it `extractors` and `crawler.storage`) and warms it, so each worker carries the
+extractor, not the crawler.
 """
 
 from __future__ import annotations

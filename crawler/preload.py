@@ -10,6 +10,7 @@ its own copy, which is what keeps the pool's memory flat as workers are added or
 from __future__ import annotations
 
 import gc
+import logging
 
 from justext.core import define_stoplist
 from trafilatura.external import jt_stoplist_init
@@ -23,10 +24,18 @@ WARM_PAGE = b"""<html lang="en"><head><title>Warm-up</title>
 <p>Published on 2 January 2024 by Staff.</p><p>A short paragraph of plain text.</p>
 </main></body></html>"""
 
+
 def warm_up() -> None:
-    """Load the extractor's lazily built data now, in the process that will fork workers."""
-    define_stoplist(jt_stoplist_init())  # the list, and justext's cached frozenset of it
-    extract_page(WARM_PAGE, "https://warm-up.invalid/2024/01/02/warm-up", "", (), "")
+    """Load the extractor's lazily built data now, in the process that will fork workers.
+
+    A failure here only means cold workers (they load the same data on their first pages):
+    it is logged, never raised, since an exception would take the forkserver down with it.
+    """
+    try:
+        define_stoplist(jt_stoplist_init())  # the list, and justext's cached frozenset of it
+        extract_page(WARM_PAGE, "https://warm-up.invalid/2024/01/02/warm-up", "", (), "")
+    except Exception:  # any failure: log it, and let the workers start cold
+        logging.getLogger(__name__).exception("extractor warm-up failed; workers start cold")
     gc.collect()
     gc.freeze()  # what is loaded now is never collected: keep gc from touching its pages
 

@@ -43,8 +43,9 @@ class Pattern:
     box_slack: int = 40
     boundary: bool = False
     cues: tuple[str, ...] = ()
-    prose: bool = False  # the chrome itself is written in paragraphs (comments)
-    keep_runs: int = 0  # this many consecutive matching blocks are data, kept (0: never)
+    spare_prose: bool = False  # an element holding prose is not this chrome (a wrapper)
+    keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
+    cue_regexes: tuple[re.Pattern, ...] = ()
 
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
@@ -60,7 +61,7 @@ def _compile(entry: dict) -> Pattern:
         raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
     if kind == "tokens":
         return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]),
-                       prose=entry.get("prose", False))
+                       spare_prose=entry.get("spare_prose", False))
     if kind == "roles":
         tests = [f"@role='{r}'" for r in entry.get("roles", [])]
         tests += [f"self::{t}" for t in entry.get("tags", [])]
@@ -75,7 +76,8 @@ def _compile(entry: dict) -> Pattern:
     regex = re.compile("|".join(f"(?:{c})" for c in entry["cues"]))
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
-                   keep_runs=entry.get("keep_runs", 0))
+                   keep_runs=entry.get("keep_runs", 0),
+                   cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
 
 
 @cache
@@ -322,9 +324,10 @@ def strip_dom(root: etree._Element) -> list[str]:
 
 
 def _kept_despite_name(index: PageIndex, element: etree._Element, pattern: Pattern) -> bool:
-    """A chrome-named element that is the body, wraps it, or holds prose stays."""
+    """A chrome-named element that is the body or wraps it stays; so does one that holds
+    prose, for the patterns that spare it (a body in a wrapper named for its paywall)."""
     return (_is_body(element, index.tokens(element)) or _holds_article(element)
-            or (not pattern.prose and _holds_prose(index, element)))
+            or (pattern.spare_prose and _holds_prose(index, element)))
 
 
 # Prose: this many paragraphs of at least PROSE_WORDS words (no newsletter box, share bar or
@@ -370,7 +373,8 @@ def remove(element: etree._Element) -> None:
 def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary."""
     cues = [p for p in catalogue() if p.kind == "cue"]
-    hits = _runs_kept([_block_cue(block, cues) for block in blocks])
+    lows = [norm_space(block).lower() for block in blocks]
+    hits = _runs_kept(lows, [_block_cue(low, cues) for low in lows])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
@@ -386,8 +390,8 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     return kept, sorted(set(used))
 
 
-def _block_cue(block: str, cues: list[Pattern]) -> Pattern | None:
-    low = norm_space(block).lower()
+def _block_cue(low: str, cues: list[Pattern]) -> Pattern | None:
+    """The first cue pattern a (lower-cased, collapsed) block matches, or None."""
     words = low.count(" ") + 1
     anchored, anywhere = any_cue()
     if words > max_cue_words() or not (anchored.match(low)
@@ -396,17 +400,23 @@ def _block_cue(block: str, cues: list[Pattern]) -> Pattern | None:
     return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
 
 
-def _runs_kept(hits: list[Pattern | None]) -> list[Pattern | None]:
-    """A run of `keep_runs` or more consecutive blocks matching one such pattern is data (a
-    table with a date in every row), not a stamp: those blocks are kept."""
+def _which_cue(pattern: Pattern, low: str) -> int:
+    return next((i for i, cue in enumerate(pattern.cue_regexes) if cue.search(low)), -1)
+
+
+def _runs_kept(lows: list[str], hits: list[Pattern | None]) -> list[Pattern | None]:
+    """A run of `keep_runs` or more consecutive blocks matching the same cue of such a
+    pattern is data (a table with a date in every row), not a stamp: those blocks are kept.
+    A byline, a date and a reading time in a row match different cues, and still go."""
     hits = list(hits)
+    keys = [(hit, _which_cue(hit, low)) if hit is not None and hit.keep_runs else None
+            for hit, low in zip(hits, lows, strict=True)]
     start = 0
-    while start < len(hits):
-        end = start
-        while end < len(hits) and hits[end] is not None and hits[end] is hits[start]:
+    while start < len(keys):
+        end = start + 1
+        while keys[start] is not None and end < len(keys) and keys[end] == keys[start]:
             end += 1
-        pattern = hits[start]
-        if pattern is not None and pattern.keep_runs and end - start >= pattern.keep_runs:
+        if keys[start] is not None and end - start >= keys[start][0].keep_runs:
             hits[start:end] = [None] * (end - start)
-        start = max(end, start + 1)
+        start = end
     return hits

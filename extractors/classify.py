@@ -29,7 +29,7 @@ TEASER_SHARE = 0.6
 # quote the titles of the books or stories it discusses).
 TEASER_OVERRULED = 0.9
 # Features named in `Article.reasons` when present.
-REASONS = ("ld_article", "ld_listing", "url_listing", "url_date", "short")
+REASONS = ("ld_article", "ld_listing", "url_listing", "url_filed", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
 MIN_WORDS = 80
 # A block of this many words is a paragraph of prose (listings hold teasers and captions).
@@ -61,8 +61,8 @@ def _url(url: str) -> dict[str, float]:
     segments = [s for s in path.split("/") if s]
     slug = segments[-1] if segments else ""
     listing = list(_NON_ARTICLE_PATH.finditer(path))
-    # words after the last listing segment: /tag/climate is a tag page, /topics/x/how-to-
-    # grow-basil-indoors is a page filed under a topic
+    # words after the last listing segment: /tag/climate (a tag page) and /topics/x/how-to-
+    # grow-basil-indoors (filed under a topic) are separate evidence; the model weighs each
     after = len(re.findall(r"[a-zA-Z]+", path[listing[-1].end():])) if listing else 0
     return {"url_root": float(not segments),
             "url_listing": float(bool(listing) and after < LISTING_TAIL_WORDS),

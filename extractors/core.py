@@ -88,8 +88,8 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     day = (fetched or datetime.now(UTC)).date()
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body)
-    if body is not root:  # the rule's body document: the page keeps its own chrome check
-        removed += strip_dom(root)
+    if body is not root:  # the page, stripped like any other for the classifier's evidence;
+        strip_dom(root)   # what it removes outside the rule's body is not this Article's
     blocks = _drop_byline(_drop_title(_trafilatura_blocks(body, url), meta.title), meta.authors)
     blocks, dropped = strip_blocks(blocks)
     blocks, source = _prefer_jsonld_body(blocks, ld_article)

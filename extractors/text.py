@@ -27,6 +27,8 @@ def body_blocks(body: etree._Element) -> list[str]:
     """
     blocks: list[str] = []
     for child in body:
+        if not isinstance(child.tag, str):  # a comment or processing instruction
+            continue
         if child.tag == "list":
             blocks.extend(_list_items(child))
         elif child.tag == "table":
@@ -52,7 +54,8 @@ _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "table", 
 
 
 def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:
-    parts.append(element.text or "")
+    """Text into `parts`; a source line break is a space, `<lb/>` or a block edge is "\n"."""
+    parts.append(_flat(element.text))
     for child in element:
         if child.tag == "lb":
             parts.append("\n")
@@ -61,7 +64,11 @@ def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -
             parts.append("\n" if block else "")
             _collect(child, skip, parts)
             parts.append("\n" if block else "")
-        parts.append(child.tail or "")
+        parts.append(_flat(child.tail))
+
+
+def _flat(text: str | None) -> str:
+    return text.replace("\n", " ") if text else ""
 
 
 def _list_items(element: etree._Element) -> list[str]:

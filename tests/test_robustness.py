@@ -133,3 +133,60 @@ def test_a_heading_and_paragraphs_inside_one_list_item_do_not_glue():
     text = extract(_page(f"<p>{PARA}</p><ul>{items}</ul><p>{PARA}</p>"), URL).text
     assert "Summit 5\nAtlanta, United States\n" in text
     assert "Summit 5Atlanta" not in text and "StatesElection" not in text
+
+
+TEASER = ("In other news this week the regional transport authority announced a new timetable for "
+          "buses and trams that will add late services on weekends and extend several routes. ")
+
+
+@pytest.mark.parametrize("name", ["more-from", "trending", "recommendations", "sponsored"])
+def test_a_box_of_long_teasers_inside_the_article_still_goes(name):
+    body = "".join(f"<p>{PARA}{PARA}Paragraph {i}.</p>" for i in range(6))
+    box = (f'<div class="{name}">' + "".join(
+        f"<div><h3><a href='/r{i}'>Headline {i}</a></h3><p>{TEASER}Teaser {i}.</p></div>"
+        for i in range(3)) + "</div>")
+    html = _page(f"<article>{body[:len(body) // 2]}{box}{body[len(body) // 2:]}</article>")
+    article = extract(html, URL)
+    assert "Paragraph 5." in article.text and "Teaser 0" not in article.text
+
+
+def test_a_byline_a_date_and_a_reading_time_in_a_row_are_still_stamps():
+    kept, _ = strip_blocks(["Written by Jane Doe", "Published on March 4, 2025",
+                            "5 min read", PARA, PARA])
+    assert kept == [PARA, PARA]
+
+
+@pytest.mark.parametrize("line", [
+    "Previous post-election surveys found turnout fell sharply in the north.",
+    "\u201cWe earn a commission on every sale, so we push the warranties,\u201d he said.",
+    "The site is supported by affiliate fees, the lawsuit alleges.",
+    "Get alerts for your flights sent to your inbox by enabling notifications.",
+    "Written by hand in 1887",
+    "Posted by a relative on Facebook",
+])
+def test_sentences_close_to_the_new_cues_stay(line):
+    kept, _ = strip_blocks([PARA, line, PARA])
+    assert line in kept
+
+
+def test_a_line_break_in_the_source_html_is_a_space_not_a_new_line():
+    html = _page(f"<p>{PARA}</p><blockquote>Bare quote wrapped\nat eighty columns "
+                 f"by the author.</blockquote><p>{PARA}</p>")
+    assert "Bare quote wrapped at eighty columns" in extract(html, URL).text
+
+
+def test_page_chrome_outside_a_site_rule_body_does_not_set_the_paywall():
+    from pathlib import Path
+
+    para = ("The council met on Tuesday to discuss the harbour wind farm plan, which would "
+            "place forty turbines off the coast and supply power to ninety thousand homes. ")
+    blocks = "".join(f'<div class="article__block--html"><p>{para} Paragraph {i}.</p></div>'
+                     for i in range(6))
+    side = ('<aside><div class="paywall-offer">Already a subscriber? Log in. Subscribe to '
+            'continue reading.</div></aside>')
+    html = (f'<html lang="en"><head><title>T</title><meta property="og:type" '
+            f'content="article"></head><body><h1>T</h1><div class="article__content">'
+            f'{blocks}</div>{side}</body></html>')
+    article = extract(html, "https://www.themoscowtimes.com/2026/01/05/harbour-wind-farm-a1",
+                      rules=(Path("extractors/sites"),))
+    assert article.rule and article.paywall == "none" and article.removed == []
