@@ -110,6 +110,9 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "This story is funded by readers like you.",
     "Next article: How the council counted the ballots",
     "Pin for later!",
+    "Follow us",
+    "Table of Contents",
+    "Jump to the list",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
@@ -121,6 +124,7 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "regulator plans to require clearer labels on them next year.",
     "Readers who join the mailing list of the county clerk get the results first.",
     "The next article of the constitution covers how a recount is ordered.",
+    "Follow us to the river, the guide told the group, and keep to the path.",
 ])
 def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
