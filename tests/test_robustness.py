@@ -113,6 +113,11 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "Follow us",
     "Table of Contents",
     "Jump to the list",
+    "Want more from Daily Select? Sign up for our newsletter, The Selection, and shop smarter.",
+    "Catch up on our coverage of tools and follow us on Facebook, Instagram and TikTok.",
+    "This article is exclusive to STAT+ subscribers",
+    "Subscribe to get access",
+    "Advertisement: New AI Book!",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
@@ -125,6 +130,7 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "Readers who join the mailing list of the county clerk get the results first.",
     "The next article of the constitution covers how a recount is ordered.",
     "Follow us to the river, the guide told the group, and keep to the path.",
+    "Fans who follow him on Instagram saw the photos before the club confirmed the deal.",
 ])
 def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
