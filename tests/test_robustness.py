@@ -118,6 +118,8 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "This article is exclusive to STAT+ subscribers",
     "Subscribe to get access",
     "Advertisement: New AI Book!",
+    "Get a free quote today.",
+    "View on Amazon",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
@@ -131,6 +133,8 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "The next article of the constitution covers how a recount is ordered.",
     "Follow us to the river, the guide told the group, and keep to the path.",
     "Fans who follow him on Instagram saw the photos before the club confirmed the deal.",
+    "Get started early.",
+    "Shop now, pay later schemes are drawing the regulator's attention.",
 ])
 def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
