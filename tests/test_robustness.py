@@ -120,6 +120,10 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "Advertisement: New AI Book!",
     "Get a free quote today.",
     "View on Amazon",
+    "Already have an account? Log in",
+    "Back to Blogs",
+    "You may be interested in the following topics as well:",
+    "© 2025 Example Media, Inc. All Rights Reserved.",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
@@ -135,6 +139,8 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "Fans who follow him on Instagram saw the photos before the club confirmed the deal.",
     "Get started early.",
     "Shop now, pay later schemes are drawing the regulator's attention.",
+    "Copyright law changed in 2019, and the court applied the new rules.",
+    "Back to the council chamber went the members after the break.",
 ])
 def test_body_sentences_about_affiliates_lists_or_articles_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
