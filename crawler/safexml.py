@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from extractors.chrome import remove
+
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False,
@@ -26,17 +28,5 @@ def parse(body: bytes) -> etree._Element | None:
     if root is None:
         return None
     for entity in list(root.iter(etree.Entity)):
-        _drop(entity)
+        remove(entity)  # its text after it stays
     return root
-
-
-def _drop(node: etree._Entity) -> None:
-    """Remove an entity reference, keeping the text that follows it."""
-    parent = node.getparent()
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
