@@ -35,6 +35,7 @@ class Pattern:
     id: str
     kind: str
     tokens: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()  # a roles pattern: the ARIA roles it matches
     xpath: etree.XPath | None = None
     regex: re.Pattern | None = None
     max_words: int = 0
@@ -63,9 +64,13 @@ def _compile(entry: dict) -> Pattern:
         return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]),
                        spare_prose=entry.get("spare_prose", False))
     if kind == "roles":
-        tests = [f"@role='{r}'" for r in entry.get("roles", [])]
-        tests += [f"self::{t}" for t in entry.get("tags", [])]
-        return Pattern(pid, kind, xpath=etree.XPath(f"//*[{' or '.join(tests)}]"))
+        # `//*[@role]` and plain name steps, the role compared in Python: a long predicate
+        # of `@role='x' or self::y` is several times slower in libxml2 on every element
+        steps = [f"//{t}" for t in entry.get("tags", [])]
+        steps += ["//*[@role]"] if entry.get("roles") else []
+        return Pattern(pid, kind, roles=frozenset(entry.get("roles", ())),
+                       tokens=frozenset(entry.get("tags", ())),
+                       xpath=etree.XPath(" | ".join(steps)))
     box = {"box_chars": entry.get("box_chars", 0), "box_slack": entry.get("box_slack", 40)}
     if kind == "xpath":
         return Pattern(pid, kind, xpath=etree.XPath(entry["xpath"]),
@@ -73,11 +78,29 @@ def _compile(entry: dict) -> Pattern:
     if kind == "buttons":
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
                        **box)
-    regex = re.compile("|".join(f"(?:{c})" for c in entry["cues"]))
+    regex = _any_of(entry["cues"])
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0),
                    cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
+
+
+def _any_of(cues: list[str]) -> re.Pattern:
+    """One regex matching where any of `cues` matches (what the cue tests ask: whether, not
+    which group). Capturing groups become non-capturing, so that the engine can reject most
+    alternatives on their first character instead of entering each group."""
+    return re.compile("|".join(f"(?:{_uncaptured(c)})" for c in cues))
+
+
+_OPENING = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\((?!\?)")
+
+
+def _uncaptured(cue: str) -> str:
+    """`cue` with its capturing groups made non-capturing (escapes and classes untouched);
+    a cue that refers back to a group keeps them."""
+    if re.search(r"\\[1-9]|\(\?P=", cue):
+        return cue
+    return _OPENING.sub(lambda m: "(?:" if m.group() == "(" else m.group(), cue)
 
 
 @cache
@@ -108,31 +131,42 @@ class PageIndex:
         self.size: dict[etree._Element, int] = {}
         self.names: dict[etree._Element, set[str]] = {}
         self._text: dict[etree._Element, str] = {}
+        self._raw: dict[etree._Element, str] = {}  # unnormalized text of small elements
         self.removed: set[etree._Element] = set()
+        self.changed: set[etree._Element] = set()  # ancestors of removed elements
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
         self._index(root)
 
     def _index(self, root: etree._Element) -> None:
-        """Sizes bottom-up; names only where they meet a catalogue gram (the rest never match)."""
-        size, names = self.size, self.names
-        get = size.get
+        """Sizes bottom-up; names only where they meet a catalogue gram (the rest never
+        match); the raw text of the elements small enough to hold a cue, from their
+        children's (what `itertext` joins, without walking each subtree again)."""
+        size, names, raw = self.size, self.names, self._raw
+        get, raw_get = size.get, raw.get
         known, vocabulary = _name_vocabulary()
         blanks = ("",) * len(NAMING_ATTRIBUTES)
         seen: dict[str, set[str] | frozenset[str]] = {}
         for element in reversed(list(root.iter(etree.Element))):
-            total = len((element.text or "").strip())
+            text = element.text or ""
+            total = len(text.strip())
+            parts = [text]
             for child in element:
-                total += get(child, 0) + len((child.tail or "").strip())
+                tail = child.tail or ""
+                total += get(child, 0) + len(tail.strip())
+                parts += (raw_get(child, ""), tail)  # a comment: its tail only, as itertext
             size[element] = total
+            if total <= CUE_MAX_CHARS:
+                raw[element] = " ".join(parts)
             attrib = element.attrib
             if not attrib:
                 continue
-            raw = " ".join(map(attrib.get, NAMING_ATTRIBUTES, blanks))
-            grams = seen.get(raw)
+            joined = " ".join(map(attrib.get, NAMING_ATTRIBUTES, blanks))
+            grams = seen.get(joined)
             if grams is None:  # a page repeats its class strings: split each one once
-                words = _words(raw)
-                grams = seen[raw] = (_known_grams(words, known, vocabulary)
-                                     if words and not vocabulary.isdisjoint(words) else set())
+                words = _words(joined)
+                grams = seen[joined] = (_known_grams(words, known, vocabulary)
+                                        if words and not vocabulary.isdisjoint(words)
+                                        else set())
             if grams:
                 names[element] = grams
 
@@ -172,16 +206,26 @@ class PageIndex:
 
     @cached_property
     def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
-        """(element, text, words) of the elements small enough to hold a cue, in page order."""
+        """(element, text, words) of the elements small enough to hold a cue, in page order
+        (as the tree is now: an element that lost a descendant is read again)."""
         blocks = []
-        size, cached = self.size, self._text
+        size, cached, raw = self.size, self._text, self._raw
+        changed = self.changed
         for element in self.root.iter(*CUE_TAGS):
             if 0 < size.get(element, 0) <= CUE_MAX_CHARS:
                 text = cached.get(element)  # `self.text`, inlined: it runs for most elements
                 if text is None:
-                    text = cached[element] = norm_space(" ".join(element.itertext())).lower()
+                    found = (raw[element] if element not in changed
+                             else " ".join(element.itertext()))
+                    text = cached[element] = norm_space(found).lower()
                 blocks.append((element, text, text.count(" ") + 1))
         return blocks
+
+    def remove(self, element: etree._Element) -> None:
+        """Remove `element` from the page (its tail stays), noting what that changes."""
+        self.changed.update(element.iterancestors())
+        remove(element)
+        self.removed.add(element)
 
     def attached(self, element: etree._Element) -> bool:
         """False once the element or an ancestor has been removed."""
@@ -260,8 +304,7 @@ def any_cue() -> tuple[re.Pattern, re.Pattern | None]:
     cues = [c for p in catalogue() if p.kind == "cue" for c in p.cues]
     anchored = [c[1:] for c in cues if c.startswith("^")]
     anywhere = [c for c in cues if not c.startswith("^")]
-    return (re.compile("|".join(f"(?:{c})" for c in anchored)),
-            re.compile("|".join(f"(?:{c})" for c in anywhere)) if anywhere else None)
+    return _any_of(anchored), _any_of(anywhere) if anywhere else None
 
 
 @cache
@@ -296,6 +339,8 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "cue":
         return [_widen(index, c, pattern) for c in _cue_blocks(index, pattern)]
     matches = pattern.xpath(index.root)
+    if pattern.kind == "roles":
+        return [m for m in matches if m.tag in pattern.tokens or m.get("role") in pattern.roles]
     if pattern.box_chars:
         return [_widen(index, m, pattern) for m in matches]
     return matches
@@ -315,8 +360,7 @@ def strip_dom(root: etree._Element) -> list[str]:
                 continue
             if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
-            remove(element)
-            index.removed.add(element)
+            index.remove(element)
             removed += 1
         if removed:
             used.append(pattern.id)

@@ -28,6 +28,8 @@ TEASER_SHARE = 0.6
 # ... unless the model is this sure the page is an article (a dated post whose paragraphs
 # quote the titles of the books or stories it discusses).
 TEASER_OVERRULED = 0.9
+# The `linked` feature is measured on bodies of at least this many blocks.
+LINKED_MIN_BLOCKS = 3
 # Features named in `Article.reasons` when present.
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_filed", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
@@ -77,7 +79,8 @@ def _linked_share(root: etree._Element, blocks: list[str]) -> float:
     teasers of a listing (in-page links, a table of contents, do not count)."""
     anchors = {norm_space(a.text_content()) for a in root.iter("a")
                if not (a.get("href") or "#").startswith("#")}
-    anchors = {a for a in anchors if len(a.split()) >= 4}
+    page = "\n".join(blocks)  # an anchor (white space collapsed) never spans two blocks
+    anchors = [a for a in anchors if len(a.split()) >= 4 and a in page]
     if not blocks or not anchors:
         return 0.0
     return sum(any(a in block for a in anchors) for block in blocks) / len(blocks)
@@ -90,7 +93,7 @@ def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
     link_chars = sum(len(t) for a in root.iter("a") for t in a.itertext())
     text = norm_space(" ".join(blocks))
     return {"words": math.log1p(words) / 8, "short": float(words < MIN_WORDS),
-            "linked": _linked_share(root, blocks) if len(blocks) >= 3 else 0.0,
+            "linked": _linked_share(root, blocks) if len(blocks) >= LINKED_MIN_BLOCKS else 0.0,
             "teasers": math.log1p(len(_TEASER_LINKS(root))) / 4,
             "link_density": min(link_chars / page_chars, 1.0),
             "body_share": min(chars / page_chars, 1.0),
@@ -124,7 +127,8 @@ def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, floa
     """Most blocks hold a link to another page's text, and no schema says "article"."""
     if found["ld_article"] or found["og_article"] or len(blocks) < 2:
         return False
-    return _linked_share(root, blocks) >= TEASER_SHARE
+    linked = found["linked"] if len(blocks) >= LINKED_MIN_BLOCKS else _linked_share(root, blocks)
+    return linked >= TEASER_SHARE
 
 
 def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,

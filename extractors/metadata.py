@@ -21,7 +21,6 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .text import norm_space
 
-_META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
 _BYLINE_ELEMENTS = etree.XPath(
     "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') "
     "or contains(@class, 'byline')][not(self::meta or self::link or self::img)]")
@@ -109,10 +108,22 @@ def canonical(root: etree._Element, url: str) -> str | None:
     return urljoin(url, href) if href else None
 
 
-def _meta(root: etree._Element, *names: str) -> str:
+def meta_tags(root: etree._Element) -> dict[str, list[str]]:
+    """The page's `<meta>` contents by property and by name, in page order (read once)."""
+    tags: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for key in {element.get("property"), element.get("name")} - {None}:
+            tags.setdefault(key, []).append(content)
+    return tags
+
+
+def _meta(tags: dict[str, list[str]], *names: str) -> str:
     """The first non-empty `<meta>` content among `names` (property or name)."""
     for name in names:
-        for value in _META(root, name=name):
+        for value in tags.get(name, ()):
             if norm_space(value):
                 return norm_space(value)
     return ""
@@ -169,17 +180,18 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
     what this finds; `fill_article_metadata` adds the author and date guesses for articles.
     """
     ld_title = ld_article.get("headline") if ld_article else None
-    titles = [_meta(root, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
+    tags = meta_tags(root)
+    titles = [_meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
               ld_title if isinstance(ld_title, str) else ""]
     meta = Metadata(
         title=headline(root, titles) or _clean_title(titles),
-        authors=_ld_authors(ld_article) or split_authors(_meta(root, "author",
+        authors=_ld_authors(ld_article) or split_authors(_meta(tags, "author",
                                                                 "article:author"))
         or byline_authors(root),
         published=published_date(root, ld_article, None), language=language(root),
-        description=_meta(root, "og:description", "description") or None,
-        site_name=_meta(root, "og:site_name") or None, canonical_url=canonical(root, url),
-        og_type=_meta(root, "og:type").lower() or None)
+        description=_meta(tags, "og:description", "description") or None,
+        site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(root, url),
+        og_type=_meta(tags, "og:type").lower() or None)
     meta.authors = [a for a in meta.authors if "://" not in a]
     if not meta.published or not meta.title:
         _fill_from_trafilatura(meta, root, url)

@@ -1,13 +1,16 @@
 """The extraction API: decoding, chrome removal, paywall and article detection."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
+from lxml.html import fromstring
 
 from extractors import Article, extract
-from extractors.chrome import catalogue, strip_blocks
+from extractors.chrome import PageIndex, _uncaptured, catalogue, strip_blocks, strip_dom
+from extractors.text import norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -150,6 +153,39 @@ def test_jsonld_article_body_replaces_a_teaser():
     article = extract(page(paragraphs(1), head), URL)
     assert article.text_source == "jsonld"
     assert article.text.count("ends here") == 6
+
+
+@pytest.mark.parametrize(("cue", "text"), [
+    (r"^(sign up|join) (for|to) our\b", "sign up to our"),
+    (r"[(]x(y|z)", "(xz"),  # a parenthesis in a class is a character, not a group
+    (r"[]a(]b(c)", "(bc"),
+    (r"\(lit(x)", "(litx"),  # an escaped parenthesis too
+    (r"(a|b)\1", "aa"),  # a back-reference keeps its groups
+])
+def test_cues_match_the_same_without_capturing_groups(cue, text):
+    converted = _uncaptured(cue)
+    assert re.compile(converted).match(text) and re.compile(cue).match(text)
+    assert re.compile(converted).groups == (1 if "\\1" in cue else 0)
+
+
+def test_a_cue_is_read_in_the_tree_as_it_is_after_earlier_removals():
+    """The text of an element that lost a descendant is what is left, not what was."""
+    root = fromstring("<html><body><div><p>Read more</p><span class='x'>Sign up now</span>"
+                      "</div><p>Body text here.</p></body></html>")
+    index = PageIndex(root)
+    index.remove(root.find(".//span"))
+    texts = {element.tag: text for element, text, _ in index.short_blocks}
+    assert texts["div"] == "read more"
+    for element, text, _ in index.short_blocks:
+        assert text == norm_space(" ".join(element.itertext())).lower()
+
+
+def test_landmark_roles_and_tags_are_removed_but_not_other_roles():
+    root = fromstring("<html><body><nav>Home News</nav><div role='navigation'>Menu</div>"
+                      "<div role='main'><p>" + PARAGRAPH + "</p></div>"
+                      "<aside>Popular</aside></body></html>")
+    assert "landmark.roles" in strip_dom(root)
+    assert norm_space(root.text_content()) == PARAGRAPH.strip()
 
 
 @pytest.mark.parametrize("html", [b"", b"\x00\x00\x00", "<html></html>", b"<p>Hi</p>"])
