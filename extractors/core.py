@@ -15,13 +15,12 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
-from trafilatura.utils import load_html
 
 from . import jsonld
 from .article import Article
 from .chrome import remove, strip_blocks, strip_dom
 from .classify import classify
-from .decode import decode_html
+from .decode import decode_html, parse_html
 from .metadata import (
     Metadata,
     fill_article_metadata,
@@ -79,7 +78,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     Also what the classifier's training script reads, so that it learns from exactly the
     evidence `extract` weighs.
     """
-    root = load_html(decode_html(html, content_type)) if html else None
+    root = parse_html(decode_html(html, content_type)) if html else None
     if root is None:
         return None
     ld = jsonld.objects(root)

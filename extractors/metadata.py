@@ -206,9 +206,20 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
         meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
                                    max_date=today)
         if not meta.published:  # the tree is pruned later: search a copy, if ever needed
-            meta.date_search = (deepcopy(root), url, today)
+            meta.date_search = (_date_search_copy(root), url, today)
     if not meta.title:
         meta.title = norm_space(extract_metadata(root, default_url=url).title) or None
+
+
+# Never a publication date in them, and most of a page's markup: the extensive date search
+# (a pass of date patterns over the whole page) reads the page without them, in half the time.
+NO_DATES = ("style", "svg")
+
+
+def _date_search_copy(root: etree._Element) -> etree._Element:
+    tree = deepcopy(root)
+    etree.strip_elements(tree, *NO_DATES, with_tail=False)  # an icon's tail may be the date
+    return tree
 
 
 def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> None:

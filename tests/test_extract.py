@@ -10,6 +10,7 @@ from lxml.html import fromstring
 
 from extractors import Article, extract
 from extractors.chrome import PageIndex, _uncaptured, catalogue, strip_blocks, strip_dom
+from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
@@ -201,3 +202,14 @@ def test_extractors_import_neither_scrapy_nor_storage():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+
+def test_the_date_search_copy_drops_stylesheets_and_icons_but_keeps_their_tails():
+    root = fromstring("<html><head><style>.a{background:url(/2019-03-04.png)}</style></head>"
+                      '<body><div class="meta"><svg><path d="M2019 3 4"/></svg> Dec 12, 2023'
+                      "</div><p>Text.</p></body></html>")
+    copy = _date_search_copy(root)
+    assert copy.find(".//style") is None and copy.find(".//svg") is None
+    assert norm_space(copy.text_content()) == "Dec 12, 2023Text."
+    assert root.find(".//svg") is not None  # the page itself is untouched

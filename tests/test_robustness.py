@@ -1,10 +1,13 @@
 """Body text that looks like chrome stays; malformed input does not crash extraction."""
 
 import pytest
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from extractors import extract
 from extractors.chrome import strip_blocks
-from extractors.decode import decode_html
+from extractors.decode import decode_html, parse_html
 
 URL = "https://news.example.com/2025/03/04/count"
 PARA = ("Election officials in the northern district spent the night recounting ballots after "
@@ -206,3 +209,19 @@ def test_page_chrome_outside_a_site_rule_body_does_not_set_the_paywall():
     article = extract(html, "https://www.themoscowtimes.com/2026/01/05/harbour-wind-farm-a1",
                       rules=(Path("extractors/sites"),))
     assert article.rule and article.paywall == "none" and article.removed == []
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "x", "<p>x</p>", "<html/>", "<html lang='en'/>\n<body><p>x</p></body>",
+    "<!DOCTYPE html/ >\n<html><body><p>a\x01b\ufffec</p></body></html>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>',
+    "<html><body><form><input name=q value=1><label>L</label></form></body></html>",
+])
+def test_pages_parse_as_trafilatura_parses_them(text):
+    """`parse_html` builds trafilatura's tree (same repairs, same not-HTML test), with
+    plain `HtmlElement`s throughout (lxml's class lookup in C)."""
+    ours, theirs = parse_html(text), load_html(text)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours) == etree.tostring(theirs)
+        assert {type(e) for e in ours.iter(etree.Element)} == {HtmlElement}
