@@ -1,10 +1,10 @@
-"""Is this page an article? A small logistic model over schema, URL and DOM evidence.
+"""Is this page an article? Small gradient-boosted trees over schema, URL and DOM evidence.
 
 Listings, section fronts, tag and author pages, product, service, forum and documentation
 pages are not articles: they get `is_article = False` and no text. The evidence is
-computed by `features` (each value roughly in 0..1); the weights live in
-`classifier.json`, fitted by `extractors/classifier_train.py` on the even-numbered pages
-of the WCXB dev split (the odd ones are held out).
+computed by `features` (each value roughly in 0..1); the trees live in `classifier.json`
+(plain JSON, walked here without scikit-learn), fitted by `extractors/classifier_train.py`
+on the even-numbered pages of the WCXB dev split (the odd ones are held out).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,9 @@ TEASER_SHARE = 0.6
 TEASER_OVERRULED = 0.9
 # The `linked` feature is measured on bodies of at least this many blocks.
 LINKED_MIN_BLOCKS = 3
+# A short body is an article only with one of these: a schema calling it one, or a URL
+# filed under a date (fronts and listings are neither).
+ITEM_EVIDENCE = ("ld_article", "og_article", "url_date")
 # Features named in `Article.reasons` when present.
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_filed", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
@@ -116,11 +120,26 @@ def model() -> dict:
         return json.load(handle)
 
 
-def score(found: dict[str, float]) -> float:
-    """Probability that the page is an article."""
-    weights = model()
-    z = weights["bias"] + sum(weights["weights"].get(k, 0.0) * v for k, v in found.items())
+def score(found: dict[str, float], fitted: dict | None = None) -> float:
+    """Probability that the page is an article, from the trees of `fitted` (default: the
+    shipped model)."""
+    fitted = fitted or model()
+    x = [_float32(found.get(name, 0.0)) for name in fitted["features"]]
+    z = fitted["bias"] + fitted["rate"] * sum(_leaf(tree, x) for tree in fitted["trees"])
     return 1 / (1 + math.exp(-z))
+
+
+def _leaf(tree: dict, x: list[float]) -> float:
+    node, left = 0, tree["left"]
+    while left[node] != -1:
+        go_left = x[tree["feature"][node]] <= tree["threshold"][node]
+        node = left[node] if go_left else tree["right"][node]
+    return tree["value"][node]
+
+
+def _float32(value: float) -> float:
+    """`value` rounded as scikit-learn's trees compare it (single precision)."""
+    return array("f", (value,))[0]
 
 
 def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, float]) -> bool:
@@ -139,6 +158,8 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
     reasons = [f"p:{probability:.2f}"] + [k for k in REASONS if found[k]]
     if not blocks:
         return False, [*reasons, "empty"]
+    if found["short"] and not any(found[k] for k in ITEM_EVIDENCE):
+        return False, reasons  # a few lines, and nothing says they are one story: a front
     if probability < TEASER_OVERRULED and _teasers_only(root, blocks, found):
         return False, [*reasons, "linked-blocks"]
     return probability >= model()["threshold"], reasons

@@ -1,7 +1,11 @@
 """Extraction quality behaviour: the article classifier, headline titles, byline authors."""
 
+import math
+
+import pytest
+
 from extractors import extract
-from extractors.classify import features, model
+from extractors.classify import features, model, score
 from extractors.metadata import Metadata
 
 ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
@@ -27,11 +31,33 @@ def product_page() -> str:
             f"<form><input name='q'><button>Search</button></form>{items}</body></html>")
 
 
-def test_model_weights_every_feature():
+def test_the_model_reads_every_feature_and_only_those():
     root_features = features(_tree("<html><body><p>x</p></body></html>"), ARTICLE_URL, [],
                              Metadata(), ["x"])
-    assert set(model()["weights"]) == set(root_features)
+    assert model()["features"] == sorted(root_features)
     assert 0 < model()["threshold"] < 1
+    assert all(len(t["feature"]) == len(t["left"]) == len(t["value"])
+               for t in model()["trees"])
+
+
+# One stump on feature "b" (at 0.5) and one tree on "a" then "b": worked out by hand.
+TINY = {"features": ["a", "b"], "bias": -1.0, "rate": 0.5, "trees": [
+    {"feature": [1, -2, -2], "threshold": [0.5, -2, -2], "left": [1, -1, -1],
+     "right": [2, -1, -1], "value": [0, -1.0, 3.0]},
+    {"feature": [0, 1, -2, -2, -2], "threshold": [0.25, 0.1, -2, -2, -2],
+     "left": [1, 2, -1, -1, -1], "right": [4, 3, -1, -1, -1], "value": [0, 0, 2.0, -2.0, 1.0]},
+]}
+
+
+@pytest.mark.parametrize(("found", "z"), [
+    ({"a": 0.0, "b": 0.0}, -1.0 + 0.5 * (-1.0 + 2.0)),
+    ({"a": 0.0, "b": 0.3}, -1.0 + 0.5 * (-1.0 - 2.0)),
+    ({"a": 0.9, "b": 0.9}, -1.0 + 0.5 * (3.0 + 1.0)),
+    ({"a": 0.25, "b": 0.5}, -1.0 + 0.5 * (-1.0 - 2.0)),  # at a threshold: the left branch
+    ({"b": 0.9}, -1.0 + 0.5 * (3.0 + -2.0)),  # a missing feature reads 0
+])
+def test_the_trees_are_walked_as_fitted(found, z):
+    assert score(found, TINY) == pytest.approx(1 / (1 + math.exp(-z)))
 
 
 def _tree(html: str):
