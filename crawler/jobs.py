@@ -25,15 +25,34 @@ def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...
     return article.to_dict()
 
 
-def _malloc_trim():
-    """glibc's `malloc_trim`, or None where the C library has none (musl, macOS)."""
+def _libc():
+    """glibc, or None where the C library is another (musl, macOS): no tuning there."""
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
         return None
 
 
-_MALLOC_TRIM = _malloc_trim()
+_LIBC = _libc()
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt parameters
+MMAP_THRESHOLD = 128 * 1024  # glibc's starting value, kept fixed
+ARENA_MAX = 2
+
+
+def tune_malloc() -> None:
+    """Keep glibc's heap from holding on to freed page bodies.
+
+    glibc raises its mmap threshold to the largest block freed (up to 32 MB): after the first
+    large body, every body is carved from the heap, which then stays as large as the most
+    bodies ever in flight (in the Scrapy process: 93 MB of heap, 71 MB of it free, after
+    2,000 pages). A fixed threshold gives each block of 128 KB or more a mapping of its own,
+    returned on free. Also caps the malloc arenas of threads at two. Call it in each
+    process, before it allocates much (a forked worker inherits it).
+    """
+    if _LIBC is not None:
+        _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        _LIBC.mallopt(M_ARENA_MAX, ARENA_MAX)
 
 
 def release_memory() -> None:
@@ -43,8 +62,8 @@ def release_memory() -> None:
     worker's heap. Trimming after each page costs about 0.4 ms and keeps a worker's RSS
     about a fifth lower after a few hundred pages (176 -> 139 MB at 600 corpus pages).
     """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def extract_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],

@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.frontier import FrontierBatch
-from crawler.jobs import extract_job
+from crawler.jobs import extract_job, tune_malloc
 from crawler.status import run_counts, run_status
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class ExtractionPipeline:
         )
 
     def open_spider(self, spider=None):
+        tune_malloc()  # the Scrapy process: page bodies in flight go back to the system
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported and warmed the extractor
         # (crawler/preload.py): a new or replaced worker starts warm, so the per-page time
