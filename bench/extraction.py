@@ -38,7 +38,7 @@ from bench.corpus import (
 )
 from bench.gate import GATED_TOOL, check_baseline, write_baseline
 from bench.metrics import METRICS, score_fixtures, score_tool
-from bench.tools import OURS, TRAFILATURA, TRAFILATURA_TOOLS, ours_available, run_tools
+from bench.tools import OURS, TRAFILATURA, TRAFILATURA_TOOLS, ours_available, run_tools, warm_up
 
 # (key, html path, url, content type, tool names, stand-in?)
 Task = tuple[str, Path, str, str | None, tuple[str, ...], bool]
@@ -189,6 +189,8 @@ def versions() -> dict[str, str]:
 
 def score_all(args, pages, fixtures, tools) -> tuple[dict, dict[str, dict]]:
     """Run every tool on every page and fixture; metrics per tool and the raw outputs."""
+    if args.jobs == 1:  # timed: measure warm extraction, not first-use loading
+        warm_up(tools, args.standin)
     outputs = run_tasks(page_tasks(pages, tools, args.standin), tools, args.jobs)
     fx_outputs = run_tasks(fixture_tasks(fixtures, tools, args.standin), tools, args.jobs)
     results = {t: score_tool(pages, outputs[t], timed=args.jobs == 1) for t in tools}

@@ -3,6 +3,8 @@
 Only the extraction call itself is timed. For plain trafilatura that is
 `trafilatura.extract(html, url=url)`; its metadata comes from a separate, untimed
 `trafilatura.extract_metadata` call. For ours it is the whole `extractors.extract` call.
+`warm_up` runs first, untimed: the figures are a warm worker's, as in a crawl, where the
+workers fork from a warmed server (crawler/preload.py), not first-use loading.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ OURS = "ours"
 TRAFILATURA = "trafilatura"
 TRAFILATURA_NOCOMMENTS = "trafilatura-nocomments"
 TRAFILATURA_TOOLS = (TRAFILATURA, TRAFILATURA_NOCOMMENTS)
+SHORT_PAGE = "<html><body><main><p>A short paragraph of plain text.</p></main></body></html>"
 
 
 @dataclass
@@ -61,6 +64,16 @@ def trafilatura_metadata(html: bytes, url: str) -> dict:
         "published": meta.date,
         "language": getattr(meta, "language", None),
     }
+
+
+def warm_up(tools: tuple[str, ...], standin: bool = False) -> None:
+    """Load what each tool loads on its first pages: ours through `extractors.warm` (what
+    the crawler's extraction workers start with), trafilatura by extracting one page that
+    runs its fallbacks (justext's stop words, readability)."""
+    if OURS in tools and not standin:
+        importlib.import_module("extractors.warm").warm_up()
+    if (OURS in tools and standin) or any(t in TRAFILATURA_TOOLS for t in tools):
+        trafilatura.extract(SHORT_PAGE)  # too short: its fallbacks run too
 
 
 def ours_extract(standin: bool) -> Callable:

@@ -163,17 +163,18 @@ def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path
 
 
 def test_the_forkserver_preload_warms_what_workers_would_each_load():
-    """crawler.preload (imported once by the forkserver) loads justext's stop words and
-    freezes them, so forked workers share them instead of each building ~27 MB."""
+    """crawler.preload (imported once by the forkserver) loads justext's stop words and the
+    date parser's locales, and freezes them, so forked workers share them instead of each
+    building their own (~27 and ~40 MB)."""
     import subprocess
     import sys
 
-    probe = ("import gc, crawler.preload, trafilatura.external as e, justext.core as j;"
+    probe = ("import gc, sys, crawler.preload, trafilatura.external as e, justext.core as j;"
              "print(len(e.JT_STOPLIST) > 1000, j.define_stoplist.cache_info().currsize,"
-             " gc.get_freeze_count() > 0)")
+             " 'dateparser' in sys.modules, gc.get_freeze_count() > 0)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["True", "1", "True"]
+    assert out == ["True", "1", "True", "True"]
 
 
 def test_malloc_tuning_and_trimming_are_safe_between_pages():
