@@ -63,7 +63,8 @@ class ExtractionPipeline:
         )
 
     def open_spider(self, spider=None):
-        tune_malloc()  # the Scrapy process: page bodies in flight go back to the system
+        if not tune_malloc():  # again for `scrapy crawl`, which newscrawl's runner does not start
+            logger.debug("malloc not tuned: not glibc")
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported and warmed the extractor
         # (crawler/preload.py): a new or replaced worker starts warm, so the per-page time

@@ -21,6 +21,7 @@ from crawler import storage
 from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import parse_start_urls
 from crawler.frontier import frontier_counts
+from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.spiders.news import NewsSpider
 from crawler.status import run_counts, run_status
@@ -151,6 +152,7 @@ def _seeds(sites: list[SiteSpec]) -> list[str]:
 
 
 def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
+    tune_malloc()  # before Scrapy starts its threads and buffers its first bodies
     process = CrawlerProcess(settings_for(options, sites))
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()

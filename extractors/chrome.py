@@ -35,7 +35,8 @@ class Pattern:
     id: str
     kind: str
     tokens: frozenset[str] = frozenset()
-    roles: frozenset[str] = frozenset()  # a roles pattern: the ARIA roles it matches
+    roles: frozenset[str] = frozenset()  # a roles pattern: the ARIA roles it matches...
+    tags: frozenset[str] = frozenset()  # ...and the elements it matches by name
     xpath: etree.XPath | None = None
     regex: re.Pattern | None = None
     max_words: int = 0
@@ -69,7 +70,7 @@ def _compile(entry: dict) -> Pattern:
         steps = [f"//{t}" for t in entry.get("tags", [])]
         steps += ["//*[@role]"] if entry.get("roles") else []
         return Pattern(pid, kind, roles=frozenset(entry.get("roles", ())),
-                       tokens=frozenset(entry.get("tags", ())),
+                       tags=frozenset(entry.get("tags", ())),
                        xpath=etree.XPath(" | ".join(steps)))
     box = {"box_chars": entry.get("box_chars", 0), "box_slack": entry.get("box_slack", 40)}
     if kind == "xpath":
@@ -98,7 +99,7 @@ _OPENING = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\((?!\?)")
 def _uncaptured(cue: str) -> str:
     """`cue` with its capturing groups made non-capturing (escapes and classes untouched);
     a cue that refers back to a group keeps them."""
-    if re.search(r"\\[1-9]|\(\?P=", cue):
+    if re.search(r"\\[1-9]|\(\?P=|\(\?\(", cue):  # back-references, conditional groups
         return cue
     return _OPENING.sub(lambda m: "(?:" if m.group() == "(" else m.group(), cue)
 
@@ -223,7 +224,9 @@ class PageIndex:
 
     def remove(self, element: etree._Element) -> None:
         """Remove `element` from the page (its tail stays), noting what that changes."""
-        self.changed.update(element.iterancestors())
+        for ancestor in element.iterancestors():
+            self.changed.add(ancestor)
+            self._text.pop(ancestor, None)  # its text is no longer what was read
         remove(element)
         self.removed.add(element)
 
@@ -340,7 +343,7 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
         return [_widen(index, c, pattern) for c in _cue_blocks(index, pattern)]
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":
-        return [m for m in matches if m.tag in pattern.tokens or m.get("role") in pattern.roles]
+        return [m for m in matches if m.tag in pattern.tags or m.get("role") in pattern.roles]
     if pattern.box_chars:
         return [_widen(index, m, pattern) for m in matches]
     return matches

@@ -47,7 +47,6 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     return text
 
 
-
 # trafilatura's parser settings, with lxml's element class lookup done in C: every element
 # is an `HtmlElement`. lxml.html's default lookup (a form, an input, a label get classes of
 # their own, which nothing here uses) is a Python call for every element proxy created,

@@ -17,12 +17,13 @@ from trafilatura.external import jt_stoplist_init
 
 from .core import extract
 
-# A short page without a date in its markup: trafilatura finds too little in it and runs
-# its fallbacks (readability, justext), and the extractor its extensive date search.
+# A short page without a date in its markup, at a dated URL: trafilatura finds too little in
+# it and runs its fallbacks (readability, justext), and the extractor takes it for an
+# article and runs its article metadata rules (authors, the extensive date search).
 WARM_PAGE = b"""<html lang="en"><head><title>Warm-up</title></head><body><main>
 <p>Published on 2 January 2024 by Staff.</p><p>A short paragraph of plain text.</p>
 </main></body></html>"""
-WARM_URL = "https://warm-up.invalid/warm-up"
+WARM_URL = "https://warm-up.invalid/2024/01/02/warm-up"  # dated: an article, metadata too
 # A date in words in each language the chrome catalogue knows.
 DATES = ("Published on 12 March 2024", "Опубликовано 12 марта 2024 года",
          "Veröffentlicht am 12. März 2024", "Publié le 12 mars 2024",
@@ -32,7 +33,8 @@ DATES = ("Published on 12 March 2024", "Опубликовано 12 марта 2
 def warm_up() -> None:
     """Load the extractor's lazily built data now (about 1.5 s). Safe to call again."""
     define_stoplist(jt_stoplist_init())  # the list, and justext's cached frozenset of it
-    extract(WARM_PAGE, WARM_URL)
     for text in DATES:
         page = fromstring(f"<html><body><p>{text}</p></body></html>")
         find_date(page, extensive_search=True, original_date=True)
+    if not extract(WARM_PAGE, WARM_URL).is_article:
+        raise RuntimeError("the warm-up page is not an article: the article path stays cold")

@@ -162,11 +162,14 @@ def test_jsonld_article_body_replaces_a_teaser():
     (r"[]a(]b(c)", "(bc"),
     (r"\(lit(x)", "(litx"),  # an escaped parenthesis too
     (r"(a|b)\1", "aa"),  # a back-reference keeps its groups
+    (r"(<)?x(?(1)>)", "<x>"),  # so does a conditional group
 ])
 def test_cues_match_the_same_without_capturing_groups(cue, text):
     converted = _uncaptured(cue)
     assert re.compile(converted).match(text) and re.compile(cue).match(text)
-    assert re.compile(converted).groups == (1 if "\\1" in cue else 0)
+    for other in ("", text[1:], text + "\n", "zz" + text):  # and fail alike
+        assert bool(re.compile(converted).match(other)) == bool(re.compile(cue).match(other))
+    assert re.compile(converted).groups == (1 if "\\1" in cue or "(?(" in cue else 0)
 
 
 def test_a_cue_is_read_in_the_tree_as_it_is_after_earlier_removals():
@@ -174,6 +177,7 @@ def test_a_cue_is_read_in_the_tree_as_it_is_after_earlier_removals():
     root = fromstring("<html><body><div><p>Read more</p><span class='x'>Sign up now</span>"
                       "</div><p>Body text here.</p></body></html>")
     index = PageIndex(root)
+    assert index.text(root.find(".//div")) == "read more sign up now"  # read, then changed
     index.remove(root.find(".//span"))
     texts = {element.tag: text for element, text, _ in index.short_blocks}
     assert texts["div"] == "read more"
@@ -204,7 +208,6 @@ def test_extractors_import_neither_scrapy_nor_storage():
     assert out.stdout.strip() == "[]"
 
 
-
 def test_the_date_search_copy_drops_stylesheets_and_icons_but_keeps_their_tails():
     root = fromstring("<html><head><style>.a{background:url(/2019-03-04.png)}</style></head>"
                       '<body><div class="meta"><svg><path d="M2019 3 4"/></svg> Dec 12, 2023'
@@ -213,3 +216,11 @@ def test_the_date_search_copy_drops_stylesheets_and_icons_but_keeps_their_tails(
     assert copy.find(".//style") is None and copy.find(".//svg") is None
     assert norm_space(copy.text_content()) == "Dec 12, 2023Text."
     assert root.find(".//svg") is not None  # the page itself is untouched
+
+
+def test_the_warm_up_page_takes_the_article_path():
+    """`warm_up` raises unless its page is an article (so authors and dates are warmed)."""
+    from extractors.warm import WARM_PAGE, WARM_URL, warm_up
+
+    warm_up()
+    assert extract(WARM_PAGE, WARM_URL).is_article

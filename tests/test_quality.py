@@ -55,6 +55,8 @@ TINY = {"features": ["a", "b"], "bias": -1.0, "rate": 0.5, "trees": [
     ({"a": 0.9, "b": 0.9}, -1.0 + 0.5 * (3.0 + 1.0)),
     ({"a": 0.25, "b": 0.5}, -1.0 + 0.5 * (-1.0 - 2.0)),  # at a threshold: the left branch
     ({"b": 0.9}, -1.0 + 0.5 * (3.0 + -2.0)),  # a missing feature reads 0
+    # 0.50000001 is 0.5 in single precision, as scikit-learn compares it: the left branch
+    ({"a": 0.9, "b": 0.50000001}, -1.0 + 0.5 * (-1.0 + 1.0)),
 ])
 def test_the_trees_are_walked_as_fitted(found, z):
     assert score(found, TINY) == pytest.approx(1 / (1 + math.exp(-z)))
@@ -63,6 +65,16 @@ def test_the_trees_are_walked_as_fitted(found, z):
 def _tree(html: str):
     from lxml.html import fromstring
     return fromstring(html)
+
+
+def test_a_short_page_with_nothing_marking_it_a_story_is_a_front():
+    teasers = "".join(f'<h2><a href="/x/{i}">Story {i} of the week</a></h2>' for i in range(6))
+    html = f"<html><body><h1>Culture</h1>{teasers}</body></html>"
+    front = extract(html, "https://news.example.com/culture/")
+    assert not front.is_article and "short-unmarked" in front.reasons
+    brief = extract(html.replace("<h1>Culture</h1>", "<h1>Culture</h1><p>A brief.</p>"),
+                    "https://news.example.com/2024/05/01/culture-brief")
+    assert "short-unmarked" not in brief.reasons  # a dated URL: the model decides
 
 
 def test_a_product_listing_is_not_an_article():
