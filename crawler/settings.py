@@ -30,6 +30,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # mostly spends reactor time. Extraction runs in NEWSCRAWL_EXTRACT_WORKERS processes (default
 # one per core), each replaced after NEWSCRAWL_EXTRACT_MAX_TASKS pages to bound its heap.
 CONCURRENT_ITEMS = 16
+# Response bytes waiting for the item pipelines before Scrapy stops scheduling downloads
+# (Scrapy's default: 5 MB). The extraction workers are the bottleneck: a megabyte of pages
+# waiting keeps them busy, and more only holds bodies in memory.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 NEWSCRAWL_EXTRACT_TIMEOUT = 30.0
 NEWSCRAWL_EXTRACT_MAX_TASKS = 500
 
