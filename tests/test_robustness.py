@@ -129,6 +129,14 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "Get the latest news about our live events and online courses.",
     "You may be interested in the following topics as well:",
     "© 2025 Example Media, Inc. All Rights Reserved.",
+    "Home",
+    "Tags:",
+    "Sign up",
+    "Subscribe",
+    "Главная",
+    "January 22nd, 2019",
+    "How was this issue?",
+    "Help us spread the word about this podcast!",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
@@ -153,6 +161,11 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "Get alerts for your flights sent to your inbox by enabling notifications.",
     "Written by hand in 1887",
     "Posted by a relative on Facebook",
+    "Home prices rose five percent in May.",
+    "Subscribe to the idea that less is more, she said, and the rest will follow.",
+    "Register your bike with the police before the race, the organisers said.",
+    "On January 22nd, 2019 the council met again.",
+    "How was this issue resolved? The court sent it back to the county.",
 ])
 def test_body_sentences_close_to_a_cue_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
