@@ -137,6 +137,9 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "January 22nd, 2019",
     "How was this issue?",
     "Help us spread the word about this podcast!",
+    "Disclosure: As an affiliate, I earn from qualifying purchases. If you click a product "
+    "link on this site and buy something, I may receive a small commission at no extra cost "
+    "to you. This helps keep the site running, and I only recommend products I use myself.",
 ])
 def test_disclosures_promos_and_post_navigation_are_dropped(line):
     kept, removed = strip_blocks([PARA, line, PARA, PARA])
