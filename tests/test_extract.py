@@ -208,13 +208,15 @@ def test_extractors_import_neither_scrapy_nor_storage():
     assert out.stdout.strip() == "[]"
 
 
-def test_the_date_search_copy_drops_stylesheets_and_icons_but_keeps_their_tails():
+def test_the_date_search_copy_drops_what_holds_no_date_of_this_page():
     root = fromstring("<html><head><style>.a{background:url(/2019-03-04.png)}</style></head>"
-                      '<body><div class="meta"><svg><path d="M2019 3 4"/></svg> Dec 12, 2023'
-                      "</div><p>Text.</p></body></html>")
+                      "<body><nav>Archive: May 2021</nav><article>"
+                      '<div class="meta"><svg><path d="M2019 3 4"/></svg> Dec 12, 2023</div>'
+                      "<p>Text.</p><footer>Posted on Dec 12, 2023</footer></article>"
+                      "<aside>Popular: Jan 2, 2022</aside><footer>© 2024</footer></body></html>")
     copy = _date_search_copy(root)
     assert copy.find(".//style") is None and copy.find(".//svg") is None
-    assert norm_space(copy.text_content()) == "Dec 12, 2023Text."
+    assert norm_space(copy.text_content()) == "Dec 12, 2023Text.Posted on Dec 12, 2023"
     assert root.find(".//svg") is not None  # the page itself is untouched
 
 
