@@ -1,7 +1,7 @@
 """Fit `classifier.json`, the model behind `classify.py`, on the WCXB dev split.
 
     pip install -e '.[train]'
-    .venv/bin/python -m extractors.classifier_train [--corpus DIR] [--max-fp 0.42]
+    .venv/bin/python -m extractors.classifier_train [--corpus DIR] [--max-fp 0.38]
 
 Gradient-boosted trees (scikit-learn), fitted on the even-numbered pages only. The
 threshold is chosen on the training half too, from five-fold cross-validated scores (a
