@@ -16,7 +16,7 @@ import click
 
 from crawler import storage
 from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail
-from crawler.config import parse_since
+from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, crawl_lock
 from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
@@ -93,18 +93,27 @@ def search_command(query, db, site, since, limit, literal, as_json):
 @site_option
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
               help="A folder of extra site rules (repeatable).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="The crawl's sites config: each site's `rules` folder applies to its pages.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Extraction worker processes (default: one per core).")
-def reextract_command(db, site, rules, workers):
+def reextract_command(db, site, rules, config, workers):
     """Extract the stored raw pages again with the current extractor and rules (no network).
 
     Updates articles and pages.is_article, then reports per site the articles gained,
     lost and changed. Holds the crawl lock: exits 4 if a crawl is running on the database.
 
     Example: newscrawl reextract --db news.db --site news.example.com --rules ./my-rules
+
+    Example: newscrawl reextract --db news.db --config sites.toml
     """
+    try:
+        site_rules = site_rule_folders(load_config(config)) if config else {}
+    except ConfigError as error:
+        fail(str(error))
     database = open_existing(db)
-    options = ReextractOptions(site=site, rules=tuple(rules), workers=workers)
+    options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rules,
+                               workers=workers)
     try:
         with crawl_lock(db):  # no crawl writes the pages meanwhile (and no other reextract)
             total = _page_count(database, site)

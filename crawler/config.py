@@ -223,6 +223,11 @@ class _Checker:
                                     f"host {host} also belongs to site {owner[host]}")
 
 
+def site_rule_folders(specs: list[SiteSpec]) -> dict[str, tuple[str, ...]]:
+    """Each site's own rule folder, by site name: a site's ``rules`` apply to its pages only."""
+    return {spec.name: (str(spec.rules),) for spec in specs if spec.rules}
+
+
 class SiteIndex:
     """Which site a URL belongs to: its host, a ``www.`` variant or a subdomain of a site's."""
 

@@ -26,6 +26,7 @@ from scrapy.utils.misc import load_object
 from twisted.internet import task
 
 from crawler import storage
+from crawler.config import site_rule_folders
 from crawler.frontier import FrontierBatch
 from crawler.jobs import extract_job, tune_malloc
 from crawler.status import run_counts, run_status
@@ -46,13 +47,15 @@ class ExtractionPipeline:
         self.job = job  # module-level function: (body, url, content_type, rules, fetched_at)
         self.max_tasks = max_tasks  # pages per worker before it is replaced (0: never)
         self.pool: ProcessPool | None = None
+        self.crawler = None
+        self.site_rules: dict[str, tuple[str, ...]] = {}  # a site's own folder, its pages only
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         if not settings.getbool("NEWSCRAWL_EXTRACTION_ENABLED", True):
             raise NotConfigured
-        return cls(
+        pipeline = cls(
             crawler.stats,
             workers=settings.getint("NEWSCRAWL_EXTRACT_WORKERS") or os.cpu_count() or 1,
             timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
@@ -61,8 +64,13 @@ class ExtractionPipeline:
             job=load_object(settings.get("NEWSCRAWL_EXTRACT_FUNCTION") or extract_job),
             max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0),
         )
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider=None):
+        spider = spider or getattr(self.crawler, "spider", None)
+        sites = getattr(spider, "sites", None)
+        self.site_rules = site_rule_folders(sites.specs) if sites is not None else {}
         if not tune_malloc():  # again for `scrapy crawl`, which newscrawl's runner does not start
             logger.debug("malloc not tuned: not glibc")
         context = multiprocessing.get_context("forkserver")
@@ -87,7 +95,8 @@ class ExtractionPipeline:
             return self._failed(item, f"too large: {len(item['body'])} bytes")
         future = self.pool.schedule(
             self.job, timeout=self.timeout,
-            args=(item["body"], item["url"], item.get("content_type", ""), self.rules,
+            args=(item["body"], item["url"], item.get("content_type", ""),
+                  self.rules + self.site_rules.get(item.get("site"), ()),
                   item.get("fetched_at", "")))
         try:
             item.update(await asyncio.wrap_future(future))

@@ -28,7 +28,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -52,7 +52,8 @@ class ReextractError(Exception):
 @dataclass
 class ReextractOptions:
     site: str | None = None
-    rules: tuple[Path, ...] = ()
+    rules: tuple[Path, ...] = ()  # for every page
+    site_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a site's pages only
     workers: int | None = None  # default: one per core
     timeout: float = 30.0  # seconds per page, as NEWSCRAWL_EXTRACT_TIMEOUT
     batch_size: int = 200  # pages per write transaction
@@ -123,8 +124,9 @@ def extracted(pool: ProcessPool, pages: Iterable[dict], options: ReextractOption
         body = page.pop("body")
         future = None
         if page["body_size"] <= MAX_BYTES:
+            folders = rules + options.site_rules.get(page["site"], ())
             future = pool.schedule(stored_job, timeout=options.timeout, args=(
-                body, page["url"], page["content_type"] or "", rules, page["fetched_at"]))
+                body, page["url"], page["content_type"] or "", folders, page["fetched_at"]))
         pending.append((page, future))
         if len(pending) >= window:
             yield _outcome(*pending.popleft())
@@ -235,7 +237,7 @@ def compare(db: sqlite_utils.Database, site: str | None,
 def check(options: ReextractOptions) -> None:
     """Load the rule folders once here, so a broken one fails before any work."""
     try:
-        for folder in options.rules:
+        for folder in [*options.rules, *(f for fs in options.site_rules.values() for f in fs)]:
             load_dir(Path(folder))
     except RuleError as error:
         raise ReextractError(str(error)) from None

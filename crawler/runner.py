@@ -103,8 +103,9 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NEWSCRAWL_DB", str(options.db), priority="cmdline")
-    rules = [str(r) for r in rule_folders(options, list(sites))]
-    settings.set("NEWSCRAWL_RULES", rules, priority="cmdline")
+    # --rules folders apply to every page; a site's own folder only to its pages, which the
+    # extraction pipeline reads from the spider's sites
+    settings.set("NEWSCRAWL_RULES", [str(r) for r in options.rules], priority="cmdline")
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     if options.allow_private:
         settings.set("NEWSCRAWL_ALLOW_PRIVATE", True, priority="cmdline")

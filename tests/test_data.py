@@ -343,6 +343,31 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     assert dict(db.execute("SELECT url, first_seen FROM articles")) == before
 
 
+def test_reextract_with_a_config_applies_each_sites_rules_to_its_pages_only(
+        stored_pages_db, tmp_path):
+    db = stored_pages_db
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
+                                     'body = ["article", "main", "div.article-body"]\n', "utf-8")
+    config = tmp_path / "sites.toml"
+
+    def rules_used(owner: str) -> set:
+        config.write_text("".join(f'[sites."{name}"]\nstart_urls = ["http://{name}/"]\n'
+                                  + ('rules = "rules"\n' if name == owner else "")
+                                  for name in ("demo.test", "other.test")), "utf-8")
+        result = run_cli("reextract", "--db", tmp_path / "pages.db", "--config", config)
+        assert result.exit_code == 0, result.output
+        return set(names(db.execute("SELECT rule FROM articles")))
+
+    assert rules_used("other.test") == {None}  # the rule names demo.test, but is other's
+    assert rules_used("demo.test") == {"demo:v2"}
+    config.write_text('[sites."demo.test"]\nstart_urls = ["http://demo.test/"]\n'
+                      'rules = "missing"\n', "utf-8")
+    result = run_cli("reextract", "--db", tmp_path / "pages.db", "--config", config)
+    assert result.exit_code == 2 and "sites.demo.test.rules" in result.stderr
+
+
 def test_reextract_keeps_articles_when_extraction_fails(stored_pages_db, monkeypatch):
     db = stored_pages_db
     reextract(db, ReextractOptions(site="demo.test"))

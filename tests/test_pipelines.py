@@ -64,6 +64,31 @@ def process(pipeline: ExtractionPipeline, *items: dict) -> list[dict]:
     return asyncio.run(run())
 
 
+def rules_job(body, url, content_type, rules, fetched_at):
+    """A stand-in extraction that reports the rule folders it was given."""
+    return {"article": {"is_article": False, "text": "", "url": url, "rules": list(rules)}}
+
+
+def test_a_sites_rule_folder_applies_to_its_pages_only(tmp_path):
+    from crawler.config import SiteIndex, SiteSpec
+    crawler = get_crawler(settings_dict={
+        "NEWSCRAWL_EXTRACT_FUNCTION": f"{__name__}.rules_job",
+        "NEWSCRAWL_EXTRACT_WORKERS": 1, "NEWSCRAWL_RULES": ["/everywhere"]})
+    crawler.stats.open_spider()
+    crawler.spider = type("Spider", (), {"sites": SiteIndex([
+        SiteSpec(name="example.com", start_urls=("https://example.com/",), rules=tmp_path),
+        SiteSpec(name="other.test", start_urls=("https://other.test/",))])})()
+    pipeline = ExtractionPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        own, other = process(pipeline, item("https://example.com/a"),
+                             {**item("https://other.test/a"), "site": "other.test"})
+    finally:
+        pipeline.close_spider()
+    assert own["article"]["rules"] == ["/everywhere", str(tmp_path)]
+    assert other["article"]["rules"] == ["/everywhere"]
+
+
 def test_a_page_that_hangs_is_failed_and_the_next_is_processed(pipeline):
     hung, after = process(pipeline, item("https://example.com/hang"),
                           item("https://example.com/next"))
