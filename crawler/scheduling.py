@@ -122,6 +122,7 @@ class FrontierMiddleware:
         async for request in start:
             if isinstance(request, Request):
                 seeds.add(request.url)
+                self.recorded.add(request.url)  # a link back to it is a duplicate
                 row = self.frontier.get(request.url)
                 if row:
                     add_validators(request, row)
@@ -135,6 +136,7 @@ class FrontierMiddleware:
             if not self._budget_left(request):
                 continue  # stays queued for the next run
             add_validators(request, row)
+            self.recorded.add(request.url)
             resumed += 1
             yield request
         self.stats.set_value("newscrawl/frontier/resumed", resumed)
@@ -178,10 +180,13 @@ class FrontierMiddleware:
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip
         for request in requests:
+            # requested before in this run: Scrapy's duplicate filter drops it, so it must
+            # not spend a page of the budget (a link back to the homepage would)
+            repeat = request.url in self.recorded
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
-            if admitted and self._budget_left(request):
+            if admitted and (repeat or self._budget_left(request)):
                 scheduled.append(request)
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
                       None)  # fmt: skip

@@ -4,6 +4,7 @@ site health. The crawls themselves are in test_scheduled.py."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -292,6 +293,27 @@ def test_outlinks_ride_on_the_visit_record(middleware):
     assert out[0] is record
     assert [e["url"] for e in record["outlinks"]] == ["https://n.example/new"]
     assert [r.url for r in out[1:]] == ["https://n.example/new"]
+
+
+def test_a_url_already_requested_in_this_run_spends_no_budget(tmp_path, db):
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/",
+                                             max_pages=2)
+    middleware = FrontierMiddleware.from_crawler(crawler)
+
+    async def seeds():
+        return [r async for r in middleware.process_start(crawler.spider.start())]
+    try:
+        assert [r.url for r in asyncio.run(seeds())] == ["https://n.example/"]
+        links = [request(f"https://n.example/{path}") for path in ("", "a", "a", "b", "c")]
+        out = list(middleware.process_spider_output(None, links))
+    finally:
+        middleware.spider_closed()
+    # the homepage and the second "a" are duplicates (dropped by Scrapy's filter, free);
+    # "a" and "b" spend the budget of 2; "c" waits in the frontier for the next run
+    assert [r.url for r in out if isinstance(r, Request)] == [
+        "https://n.example/", "https://n.example/a", "https://n.example/a", "https://n.example/b"]
 
 
 # -- lock, run status, health ---------------------------------------------------------
