@@ -17,6 +17,8 @@ import os
 import sqlite3
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import ExitStack
+from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
@@ -29,6 +31,7 @@ from crawler import storage
 from crawler.config import site_rule_folders
 from crawler.frontier import FrontierBatch
 from crawler.jobs import extract_job, tune_malloc
+from crawler.lock import LockedError, crawl_lock
 from crawler.status import run_counts, run_status
 
 logger = logging.getLogger(__name__)
@@ -137,6 +140,8 @@ class StoragePipeline:
         self.crawler = None
         self.ticker: task.LoopingCall | None = None
         self.failed = False  # a write failed: the crawl is stopping, write nothing more
+        self.take_lock = False
+        self.locks = ExitStack()  # the database's lock, when this pipeline took it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -150,12 +155,24 @@ class StoragePipeline:
             batch_seconds=settings.getfloat("NEWSCRAWL_BATCH_SECONDS", 2.0),
             options=dict(settings.getdict("NEWSCRAWL_RUN_OPTIONS")),
         )
+        # `newscrawl crawl` holds the database's lock already (crawler/runner.py); under
+        # `scrapy crawl` the pipeline takes it, so that two crawls never share a frontier
+        pipeline.take_lock = not settings.getbool("NEWSCRAWL_LOCK_HELD")
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self, spider=None):
-        self.db = storage.open_db(getattr(spider, "db", None) or self.db_path)
+        # Scrapy >= 2.13 calls this without the spider; `scrapy crawl news -a db=...` sets it
+        spider = spider or getattr(self.crawler, "spider", None)
+        path = getattr(spider, "db", None) or self.db_path
+        if self.take_lock:
+            try:
+                self.locks.enter_context(crawl_lock(Path(path)))
+            except LockedError as error:
+                logger.error("%s", error)
+                raise
+        self.db = storage.open_db(path)
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
@@ -237,6 +254,7 @@ class StoragePipeline:
             logger.error("could not record the end of run %s: %s", self.run_id, error)
         self.db.close()
         self.db = None
+        self.locks.close()
 
 
 def _json_ready(stats: dict) -> dict:

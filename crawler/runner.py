@@ -103,6 +103,7 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NEWSCRAWL_DB", str(options.db), priority="cmdline")
+    settings.set("NEWSCRAWL_LOCK_HELD", True, priority="cmdline")  # run_crawl takes it
     # --rules folders apply to every page; a site's own folder only to its pages, which the
     # extraction pipeline reads from the spider's sites
     settings.set("NEWSCRAWL_RULES", [str(r) for r in options.rules], priority="cmdline")

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from crawler.demo import serve_site
+from crawler.lock import crawl_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo-site"
@@ -145,3 +147,21 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path, args, code, message)
     assert message in last and "Traceback" not in run.stderr
     assert (tmp_path / "text.db").read_bytes() == before
     assert not (tmp_path / "x.db").exists()
+
+
+def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tmp_path):
+    """`scrapy crawl news -a db=X` (README): pages, frontier and run all in X, under X's lock."""
+    db = tmp_path / "scrapy.db"
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a",
+               f"start_urls={demo_site.base_url}/", "-a", f"db={db}", "-a", "max_pages=3",
+               "-s", "NEWSCRAWL_ALLOW_PRIVATE=1", "-s", "LOG_LEVEL=WARNING",
+               "-s", "NEWSCRAWL_EXTRACT_WORKERS=1"]
+    with crawl_lock(db):
+        held = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "another crawl is running on" in held.stderr
+    assert not db.exists() or sqlite_utils.Database(db)["pages"].count == 0
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    database = sqlite_utils.Database(db)
+    assert database["pages"].count == 3
+    assert database.execute("SELECT count(*) FROM runs").fetchone() == (1,)
