@@ -31,7 +31,6 @@ from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
 SCHEMA_VERSION = 3  # len(MIGRATIONS)
-SQLITE_HEADER = b"SQLite format 3\x00"
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -115,16 +114,18 @@ def _check_path(path: Path, create: bool) -> None:
         if not create:
             raise StorageError(f"{path}: no such database (and create=False)")
         return
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise StorageError(f"{path}: not a SQLite database")
-    if header:
+    if path.stat().st_size:
         _check_ours(path)
 
 
 def _check_ours(path: Path) -> None:
-    """Read the schema read-only; refuse a corrupt file or a database without our table."""
+    """Read the schema read-only; refuse a corrupt file or a database without our table.
+
+    Only through SQLite: a plain open() and close() of the file, while this process has a
+    connection to it, drops that connection's POSIX locks (they belong to the process), and
+    a reader elsewhere then takes itself for the last user and checkpoints and deletes the
+    write-ahead log under the crawl (https://www.sqlite.org/howtocorrupt.html, 2.2).
+    """
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -136,6 +137,10 @@ def _check_ours(path: Path) -> None:
             applied = [r[0] for r in conn.execute("SELECT name FROM migrations")] if ours else []
         finally:
             conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc):
+            raise StorageError(f"{path}: not a SQLite database") from exc
+        raise StorageError(f"{path}: unreadable or corrupt SQLite file ({exc})") from exc
     except sqlite3.Error as exc:
         raise StorageError(f"{path}: unreadable or corrupt SQLite file ({exc})") from exc
     if tables and not ours:

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -372,6 +374,23 @@ def test_accepts_empty_file(tmp_path):
     db = storage.open_db(path)
     assert db["migrations"].count == len(MIGRATION_NAMES)
     db.close()
+
+
+def test_opening_the_file_again_keeps_the_open_connections_locks(tmp_path):
+    """A second open_db in the crawl's process (the frontier's, a status query) must not
+    drop the first connection's locks: a reader elsewhere would then delete the WAL under
+    the crawl, whose later commits go to a deleted file and are lost."""
+    path = tmp_path / "news.db"
+    writer = storage.open_db(path)
+    writer["t"].insert({"x": 1})
+    storage.open_db(path).close()
+    reader = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "c.execute('SELECT count(*) FROM t').fetchall(); c.close()", str(path)]
+    subprocess.run(reader, check=True, timeout=60)
+    assert Path(f"{path}-wal").exists()
+    writer["t"].insert({"x": 2})
+    writer.close()
+    assert sqlite_utils.Database(path)["t"].count == 2
 
 
 # -- atomic batches --------------------------------------------------------------------
