@@ -400,6 +400,35 @@ def _holds_article(element: etree._Element) -> bool:
     return bool(element.xpath(".//article | .//main | .//*[@itemprop='articleBody']"))
 
 
+# A landmark holding most of the page's prose is no header, sidebar or footer but a tag left
+# open (an unclosed <header>, a pop-up <aside> the parser let swallow the rest of the page).
+# trafilatura drops these landmarks whole, story and all; as a <div>, it reads the story.
+SWALLOWING_TAGS = ("aside", "header", "footer", "nav")
+SWALLOWED_SHARE = 0.5
+
+
+def unwrap_swallowing_landmarks(root: etree._Element) -> int:
+    """Make <div>s of the landmarks that hold most of the page's prose; return how many.
+
+    Prose: paragraphs of at least PROSE_WORDS words, PROSE_PARAGRAPHS of them on the page.
+    """
+    prose = {}
+    for paragraph in root.iter("p"):
+        words = len(" ".join(paragraph.itertext()).split())
+        if words >= PROSE_WORDS:
+            prose[paragraph] = words
+    if len(prose) < PROSE_PARAGRAPHS:
+        return 0
+    least = SWALLOWED_SHARE * sum(prose.values())
+    unwrapped = 0
+    for element in root.iter(*SWALLOWING_TAGS):
+        if sum(prose.get(p, 0) for p in element.iter("p")) >= least:
+            element.tag = "div"
+            element.attrib.pop("role", None)
+            unwrapped += 1
+    return unwrapped
+
+
 def remove(element: etree._Element) -> None:
     """Drop an element but keep its tail text in the tree."""
     parent = element.getparent()

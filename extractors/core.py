@@ -1,8 +1,9 @@
 """`extract`: bytes + URL in, an `Article` out.
 
 The order: decode, parse, read metadata from the untouched page, apply the site rule (if one
-covers the URL), strip generic chrome from the tree, let trafilatura find the body, strip
-chrome blocks from what it kept, then decide article / paywall state.
+covers the URL), strip generic chrome from the tree (and make <div>s of landmarks that
+swallowed the story), let trafilatura find the body, strip chrome blocks from what it kept,
+then decide article / paywall state.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from lxml.html import HtmlElement, fromstring
 
 from . import jsonld
 from .article import Article
-from .chrome import remove, strip_blocks, strip_dom
+from .chrome import remove, strip_blocks, strip_dom, unwrap_swallowing_landmarks
 from .classify import classify
 from .decode import decode_html, parse_html
 from .metadata import (
@@ -87,6 +88,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     day = (fetched or datetime.now(UTC)).date()
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body)
+    unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
     blocks = _drop_byline(_drop_title(_trafilatura_blocks(body, url), meta.title), meta.authors)

@@ -6,10 +6,17 @@ import subprocess
 import sys
 
 import pytest
-from lxml.html import fromstring
+from lxml.html import fromstring, tostring
 
 from extractors import Article, extract
-from extractors.chrome import PageIndex, _uncaptured, catalogue, strip_blocks, strip_dom
+from extractors.chrome import (
+    PageIndex,
+    _uncaptured,
+    catalogue,
+    strip_blocks,
+    strip_dom,
+    unwrap_swallowing_landmarks,
+)
 from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
 
@@ -191,6 +198,29 @@ def test_landmark_roles_and_tags_are_removed_but_not_other_roles():
                       "<aside>Popular</aside></body></html>")
     assert "landmark.roles" in strip_dom(root)
     assert norm_space(root.text_content()) == PARAGRAPH.strip()
+
+
+@pytest.mark.parametrize(("tag", "opener"), [
+    ("header", "<header class='site-header'><nav><a href='/'>Home</a></nav>"),
+    ("aside", "<aside id='popup-newsletter'><div>")])
+def test_a_landmark_left_open_around_the_story_does_not_take_it_away(tag, opener):
+    # the landmark is never closed: the parser makes the whole story its content
+    html = ('<html><head><title>Council approves budget</title><meta property="og:type" '
+            f'content="article"></head><body>{opener}<article><h1>Council approves budget'
+            f"</h1>{paragraphs(6)}</article></body></html>")
+    assert "<article>" in tostring(fromstring(html).find(f".//{tag}"), encoding=str)
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("ends here.") == 6
+
+
+def test_a_sidebar_with_some_prose_is_still_a_sidebar():
+    sidebar = f"<aside><h2>From the archive</h2>{paragraphs(3, PARAGRAPH.upper())}</aside>"
+    root = fromstring(f"<html><body><article>{paragraphs(5)}</article>{sidebar}</body></html>")
+    assert unwrap_swallowing_landmarks(root) == 0
+    assert root.find(".//aside") is not None
+    article = extract(page(paragraphs(5)).replace("</main>", f"</main>{sidebar}"), URL)
+    assert article.is_article and article.text.count("ends here.") == 5
+    assert PARAGRAPH.upper().strip()[:40] not in article.text
 
 
 @pytest.mark.parametrize("html", [b"", b"\x00\x00\x00", "<html></html>", b"<p>Hi</p>"])
