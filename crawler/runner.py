@@ -9,6 +9,8 @@ on the same file stops at once. ``CrawlError.code`` is the exit code the CLI use
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +28,8 @@ from crawler.lock import LockedError, crawl_lock
 from crawler.spiders.news import NewsSpider
 from crawler.status import run_counts, run_status
 from extractors.rules import RuleError, load_dir
+
+logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # nothing could be fetched (every site failed)
@@ -87,6 +91,7 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         options.since = parse_since(options.since)
         for folder in rule_folders(options, sites):
             load_dir(Path(folder))
+        storage.check_writable(options.db)
         storage.open_db(options.db).close()
     except (ConfigError, ValueError, RuleError, storage.StorageError) as error:
         raise CrawlError(str(error)) from None
@@ -158,11 +163,20 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     process = CrawlerProcess(settings_for(options, sites))
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
+    failures: list = []  # a crawl that could not start (a bad -s value, an unwritable file)
     process.crawl(crawler, sites=sites, max_pages=options.max_pages,
-                  max_depth=options.max_depth, since=options.since)
+                  max_depth=options.max_depth, since=options.since).addErrback(failures.append)
     process.start()
     stats = json.loads(json.dumps(crawler.stats.get_stats(), default=str))
     run_id = stats.get("newscrawl/run_id")
+    if failures:
+        _close_unfinished(options.db, run_id, "failed", stats)
+        error = failures[0].value
+        raise CrawlError(f"the crawl could not start: {type(error).__name__}: "
+                         f"{' '.join(str(error).split())}", EXIT_FAILED)
+    if "finish_reason" not in stats:  # forced shutdown (a second Ctrl-C): no spider_closed
+        _close_unfinished(options.db, run_id, "interrupted", stats)
+        stats["finish_reason"] = "shutdown"
     index = SiteIndex(sites)
     result = CrawlResult(run_id, stats, time.monotonic() - started,
                          latest_titles(options.db, run_id),
@@ -171,6 +185,23 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
         f"newscrawl/sites/{s.name}/start_failed", 0) >= len(s.seeds)]  # fmt: skip
     result.queued = queued_left(options.db, index.names)
     return result
+
+
+def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:
+    """Record the end of a run whose spider never closed (its pipeline could not), if the
+    database takes it: an unwritable file may be why the crawl could not start."""
+    if run_id is None:
+        return
+    try:
+        db = storage.open_db(db_path)
+        try:
+            rows = list(db.query("SELECT status FROM runs WHERE id = ?", [run_id]))
+            if rows and rows[0]["status"] == "running":
+                storage.finish_run(db, run_id, status, {**stats, **run_counts(stats)})
+        finally:
+            db.close()
+    except (storage.StorageError, sqlite3.Error) as error:
+        logger.warning("could not record the end of run %s: %s", run_id, error)
 
 
 def queued_left(db_path: Path, sites: list[str]) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -102,6 +103,18 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db.close()
         raise StorageError(f"{path}: {_one_line(exc)}") from exc
     return db
+
+
+def check_writable(path: Path) -> None:
+    """StorageError unless a run can write `path`: the file, and its folder (where SQLite
+    keeps the -wal and -shm files and newscrawl its lock file)."""
+    path = Path(path)
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise StorageError(f"{path}: folder {folder} is not writable (SQLite keeps its -wal "
+                           "and -shm files beside the database)")
+    if path.is_file() and not os.access(path, os.W_OK):
+        raise StorageError(f"{path}: the file is not writable")
 
 
 def _check_path(path: Path, create: bool) -> None:

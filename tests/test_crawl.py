@@ -135,6 +135,8 @@ def test_crawl_command_against_a_live_local_site(tmp_path):
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/dead.db"], 1, "nothing could be fetched"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/r.db", "--rules", "{tmp}/nope"], 2,
      "not a folder of site rules"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/bad-set.db", "-s", "DOWNLOAD_DELAY=abc"],
+     1, "the crawl could not start: ValueError: could not convert string to float: 'abc'"),
     (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),
     (["crawl", "http://x.example/", "--db", "{tmp}/x.db", "--bogus"], 2, "No such option"),
 ])
@@ -165,3 +167,18 @@ def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tm
     database = sqlite_utils.Database(db)
     assert database["pages"].count == 3
     assert database.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+
+
+def test_a_database_the_run_cannot_write_is_refused_before_any_request(tmp_path, monkeypatch):
+    from crawler import storage
+    db = tmp_path / "news.db"
+    storage.open_db(db).close()
+    unwritable = {db, tmp_path}
+    monkeypatch.setattr(storage.os, "access", lambda path, mode: Path(path) not in unwritable)
+    with pytest.raises(storage.StorageError, match=r"folder .* is not writable"):
+        storage.check_writable(db)
+    unwritable = {db}
+    with pytest.raises(storage.StorageError, match="the file is not writable"):
+        storage.check_writable(db)
+    unwritable = set()
+    storage.check_writable(db)

@@ -287,7 +287,10 @@ def test_closespider_pagecount_is_a_successful_run(tmp_path):
     assert rows(db, "SELECT count(*) > 0 FROM pages") == [(1,)]
 
 
-def test_sigterm_exits_interrupted(tmp_path, slow_demo):
+@pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGINT)])
+def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
+    """One SIGTERM or SIGINT stops the crawl cleanly; a second forces Scrapy's unclean
+    shutdown (no spider_closed), which must still exit 5 and close the run's row."""
     db = tmp_path / "news.db"
     args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
@@ -298,7 +301,9 @@ def test_sigterm_exits_interrupted(tmp_path, slow_demo):
     while len(slow_demo.requested_paths) - before < 4 and process.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    process.send_signal(signal.SIGTERM)
+    for number in signals:
+        process.send_signal(number)
+        time.sleep(0.3)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 5, stderr[-2000:]
     assert "interrupted" in stderr.strip().splitlines()[-1]
