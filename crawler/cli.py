@@ -245,7 +245,7 @@ def fixture_save(file, url, site, name):
     """
     try:
         folder = fixtures.save(file, url, site, name)
-    except FileExistsError as error:
+    except (FileExistsError, ValueError) as error:
         fail(str(error))
     click.echo(f"saved {folder}: check expected.json, then add must_not_contain snippets")
 
@@ -258,12 +258,17 @@ def fixture_rerun(site):
     Example: newscrawl fixture rerun themoscowtimes.com
     """
     failures = 0
-    for case in fixtures.cases(site=site):
+    found = fixtures.cases(site=site)
+    if not found:
+        fail(f"no fixtures{f' for site {site}' if site else ''} in {fixtures.ROOT}", EXIT_FAILED)
+    for case in found:
         try:
             problems = [(f, fixtures.check_field(case, f)) for f in fixtures.fields(case)]
         except RuleError as error:
             fail(str(error), EXIT_FAILED)
         problems = [(f, p) for f, p in problems if p]
+        if not fixtures.fields(case):
+            problems = [("expected.json", "names no field to check")]
         failures += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '} {case.id}")
         for field, problem in problems:

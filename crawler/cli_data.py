@@ -155,6 +155,9 @@ def export_command(db, fmt, site, since, output):
     Example: newscrawl export --db news.db --format parquet --since 2026-11-01 -o articles.parquet
     """
     target = None if output == "-" else Path(output)
+    if target is not None and target.resolve() in {
+            Path(f"{Path(db).resolve()}{suffix}") for suffix in ("", "-wal", "-shm", ".lock")}:
+        fail(f"refusing to write the export over the database {db} (or its companion files)")
     fmt = fmt or _format_from_suffix(target)
     database = open_existing(db)
     try:

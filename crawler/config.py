@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.discovery import bare_host, parse_start_urls
+from crawler.discovery import bare_host, parse_start_urls, url_problem
 from crawler.listings import parse_date
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
@@ -129,6 +129,10 @@ def load_config(path: Path) -> list[SiteSpec]:
     checker.table(sites, "sites")
     if not sites:
         raise ConfigError(f"{path}: sites: no sites defined (add a [sites.\"name\"] table)")
+    for name, table in sites.items():
+        if not name.strip():
+            raise ConfigError(f"{path}: sites: a site's name is empty")
+        checker.table(table, f"sites.{name}")  # before merging it with the defaults
     specs = [checker.site(name, {**defaults, **(table or {})}, table) for name, table in
              sites.items()]  # fmt: skip
     checker.distinct_hosts(specs)
@@ -182,10 +186,9 @@ class _Checker:
     def urls(self, value: Any, where: str) -> tuple[str, ...]:
         urls = self.strings(value, where)
         for i, url in enumerate(urls):
-            parts = urlsplit(url)
-            if parts.scheme not in {"http", "https"} or not parts.hostname:
-                raise self.fail(f"{where}[{i}]",
-                                f"invalid URL {url!r}: expected http(s) with a host")
+            problem = url_problem(url)
+            if problem:
+                raise self.fail(f"{where}[{i}]", f"invalid URL {url!r}: {problem}")
         return tuple(urls)
 
     def limit(self, value: Any, where: str) -> int | None:

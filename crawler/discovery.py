@@ -9,6 +9,7 @@ for ``.xml.gz`` bodies, ``sitemap_urls_from_robots`` for ``Sitemap:`` lines.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -78,13 +79,27 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
     if not urls:
         raise ValueError("no start URLs given")
     for url in urls:
-        try:
-            parts = urlsplit(url)
-        except ValueError as error:  # "Invalid IPv6 URL"
-            raise ValueError(f"invalid start URL {url!r}: {error}") from None
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ValueError(f"invalid start URL {url!r}: expected an http(s) URL with a host")
+        problem = url_problem(url)
+        if problem:
+            raise ValueError(f"invalid start URL {url!r}: {problem}")
     return urls
+
+
+_NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot start a crawl (not http(s), no host, a host no DNS name has), or None."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:  # "Invalid IPv6 URL"
+        return str(error)
+    if parts.scheme not in {"http", "https"} or not host:
+        return "expected an http(s) URL with a host"
+    if _NOT_IN_HOSTS.search(host) or host.startswith(".") or ".." in host:
+        return f"{host!r} is not a host name"
+    return None
 
 
 def parse_limit(value: int | str | None, name: str) -> int | None:

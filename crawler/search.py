@@ -71,6 +71,8 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     if not query.strip():
         raise SearchError("empty search query")
     match = db.quote_fts(query) if options.literal else query
+    if not match.strip():  # only punctuation: the index holds no such token
+        raise SearchError(f"no words to search for in {query!r}")
     try:
         clauses, params = filters(options.site, options.since)
     except ValueError as error:
@@ -78,8 +80,8 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     try:
         return list(db.query(search_sql(clauses), [match, *params, options.limit]))
     except sqlite3.OperationalError as error:
-        raise SearchError(f"cannot search for {query!r}: {error} "
-                          "(use --literal to search the words as typed)") from None
+        hint = "" if options.literal else " (use --literal to search the words as typed)"
+        raise SearchError(f"cannot search for {query!r}: {error}{hint}") from None
 
 
 def format_hits(hits: list[dict]) -> Iterator[str]:

@@ -11,16 +11,19 @@ The test suite discovers every case; `newscrawl fixture save` records one and
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .article import Article
 from .core import extract
 from .text import norm_space
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
+FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SNIPPET_FIELDS = ("must_contain", "must_not_contain")
 EXACT_FIELDS = ("is_article", "title", "authors", "published", "language", "paywall", "rule",
                 "text", "text_source")
@@ -85,7 +88,17 @@ def fields(case: Case) -> list[str]:
 
 
 def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT) -> Path:
-    """Record a new case from a saved page; its expected.json starts as the current output."""
+    """Record a new case from a saved page; its expected.json starts as the current output.
+
+    ValueError for a site or case that is not one plain folder name, or a URL that is not
+    http(s) with a host; FileExistsError if the case exists."""
+    for what, value in (("site", site), ("case", name)):
+        if not FOLDER_NAME.fullmatch(value) or value in (".", ".."):
+            raise ValueError(f"--{what} {value!r}: expected a plain folder name "
+                             "(letters, digits, '.', '_', '-')")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"--url {url!r}: expected an http(s) URL with a host")
     folder = root / site / name
     if folder.exists():
         raise FileExistsError(f"{folder}: a fixture with this name exists")

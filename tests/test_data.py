@@ -202,6 +202,9 @@ def test_search_syntax_errors_and_literal(news_db):
         search(news_db, "covid-19", SearchOptions())
     assert search(news_db, "covid-19", SearchOptions(literal=True)) == []
     assert search(news_db, "wind farm\"", SearchOptions(literal=True))
+    with pytest.raises(SearchError, match="no words to search for") as raised:
+        search(news_db, '"', SearchOptions(literal=True))
+    assert "--literal" not in str(raised.value)
 
 
 def run_cli(*args: str):
@@ -250,6 +253,15 @@ def test_export_parquet(news_db, tmp_path, monkeypatch):
     assert table.column("authors").to_pylist()[0] == ["A. Writer"]
     assert str(table.schema.field("word_count").type) == "int64"
     assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_export_never_overwrites_its_database(news_db, tmp_path, suffix):
+    db = tmp_path / "news.db"
+    before = news_db["articles"].count
+    result = run_cli("export", "--db", db, "--format", "jsonl", "-o", f"{db}{suffix}")
+    assert result.exit_code == 2 and "refusing to write the export over" in result.stderr
+    assert sqlite_utils.Database(db)["articles"].count == before
 
 
 def test_export_errors(news_db, tmp_path):

@@ -120,6 +120,8 @@ def test_a_good_config(tmp_path):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("[sites.a]\nstart_urls = ['ftp://x']", "sites.a.start_urls[0]: invalid URL"),
+    ("[sites]\na = 'https://a.example/'", "sites.a: expected a table"),
+    ("[sites.\"\"]\nstart_urls = ['https://a.example/']", "sites: a site's name is empty"),
     ("[sites.a]\nstart_urls = ['https://a.example/']\ndeny = ['(']",
      "sites.a.deny[0]: invalid regex"),
     ("[sites.a]\nstart_urls = ['https://a.example/']\nmax_pages = -1", "sites.a.max_pages"),
