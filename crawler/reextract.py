@@ -159,8 +159,9 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
 
     Only pages whose `fetched_at` is unchanged are written (checked under the write lock,
     BEGIN IMMEDIATE); the outcomes written are returned. Upserts go before deletes: a page
-    that is no longer an article removes only the articles still pointing at it, so an
-    article another page of the batch now gives keeps its id and first_seen.
+    that is no longer an article removes only the articles still pointing at it and read
+    from the body stored (`last_seen` at its fetch), so an article another page of the
+    batch now gives keeps its id and first_seen, and one from an earlier body stays.
     StorageError (one line) if the database cannot be written.
     """
     try:
@@ -179,12 +180,15 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
                     row = storage.article_row(outcome.article, outcome.page,
                                               outcome.page["run_id"])
                     articles.append(row)
-                stale.append((url, row["url"] if row else None))
+                stale.append((url, row["url"] if row else None, outcome.page["fetched_at"]))
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
             storage.write_batch(db, [], articles)
-            db.conn.executemany(
-                "DELETE FROM articles WHERE page_url = ? AND url IS NOT ?", stale)
+            # only articles read from this very body (last seen at this fetch): one from an
+            # earlier fetch (the page now serves a block or error page, which the crawl
+            # did not let replace the article) is not this body's to judge
+            db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url IS NOT ? "
+                                "AND last_seen >= ?", stale)
     except sqlite3.Error as error:
         raise storage.StorageError(
             f"re-extraction batch of {len(outcomes)} pages rolled back: "

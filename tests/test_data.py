@@ -321,8 +321,7 @@ def stored_pages_db(tmp_path):
 def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
     db = stored_pages_db
     stale = storage.article_row(article(OTHER, "Not an article any more"),
-                                page_item("http://demo.test/about/", "demo.test",
-                                          fetched_at="2026-01-01T00:00:00Z"), 1)
+                                page_item("http://demo.test/about/", "demo.test"), 1)
     storage.write_batch(db, [], [stale])
     report = reextract(db, ReextractOptions(site="demo.test", workers=2))
     assert list(report) == ["demo.test"]
@@ -336,6 +335,19 @@ def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
     again = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
     assert (again.gained, again.lost, again.changed, again.articles_after) == (0, 0, 0, 4)
     assert set(names(db.execute("SELECT extractor_version FROM articles"))) == {"0.1.0"}
+
+
+def test_reextract_keeps_an_article_read_from_an_earlier_body(stored_pages_db):
+    """The page now holds a block page (the crawl kept the article): not the body's to judge."""
+    db = stored_pages_db
+    older = storage.article_row(article(OTHER, "Read before the block page"),
+                                page_item("http://demo.test/about/", "demo.test",
+                                          fetched_at="2026-01-01T00:00:00Z"), 1)
+    storage.write_batch(db, [], [older])
+    report = reextract(db, ReextractOptions(site="demo.test", workers=2))["demo.test"]
+    assert (report.lost, report.articles_after) == (0, 5)
+    assert db.execute("SELECT title FROM articles WHERE page_url = ?",
+                      ["http://demo.test/about/"]).fetchone() == ("Read before the block page",)
 
 
 def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
