@@ -55,6 +55,12 @@ ITEM_PIPELINES = {
 NEWSCRAWL_DB = "news.db"
 NEWSCRAWL_MAX_PAGES = 0
 
+# No listening ports: a cron job or a timer unit needs neither Scrapy's telnet console nor
+# its remote-control HTTP server (Scrapy 2.19), and every open port is one more to secure.
+# `-s TELNETCONSOLE_ENABLED=1` or `-s REMOTE_CONTROL_ENABLED=1` turns one back on.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 EXTENSIONS = {
     "crawler.extensions.OneLineNetworkErrorsExtension": 100,
     "crawler.progress.ProgressExtension": 500,

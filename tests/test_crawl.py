@@ -183,3 +183,10 @@ def test_a_database_the_run_cannot_write_is_refused_before_any_request(tmp_path,
         storage.check_writable(db)
     unwritable = set()
     storage.check_writable(db)
+
+
+def test_a_crawl_opens_no_listening_port(tmp_path):
+    from crawler.runner import CrawlOptions, settings_for
+    settings = settings_for(CrawlOptions(["http://127.0.0.1:9/"], tmp_path / "x.db"))
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED")
