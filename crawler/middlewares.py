@@ -81,9 +81,16 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
 
 
 class OffsiteMiddleware(scrapy_offsite.OffsiteMiddleware):
-    """Scrapy's, raising ``OffsiteRefused`` so an offsite drop is told apart by its type."""
+    """Scrapy's, raising ``OffsiteRefused`` so an offsite drop is told apart by its type.
+
+    Only the ``allow_offsite`` meta key lets a request off the sites, not ``dont_filter``
+    as in Scrapy: its RetryMiddleware sets ``dont_filter`` on every retry and a redirect
+    copies it, so a page that timed out once and then redirected off site was followed.
+    """
 
     def process_request(self, request: Request, spider=None) -> None:
+        if request.dont_filter and not request.meta.get("allow_offsite"):
+            request = request.replace(dont_filter=False)  # judged like any other request
         try:
             super().process_request(request)
         except OffsiteRefused:

@@ -285,13 +285,13 @@ def test_503_retry_after_waits_as_asked_then_retries(throttled):
     server, db, run, _ = throttled
     assert run.returncode == 0, run.stderr[-2000:]
     assert server.count("/retry-after/asked") == 2
-    assert 0.9 <= gap(server, "/retry-after/asked") < 5
+    assert 0.9 <= gap(server, "/retry-after/asked") < 10  # about 1 s asked; slack for load
     assert page(db, server.url("/retry-after/asked"))[:2] == (200, 1)
 
 
 def test_retry_after_beyond_the_cap_waits_the_cap(throttled):
     server, db, _, _ = throttled
-    assert 1.4 <= gap(server, "/retry-after/long") < 6  # not 3600 s
+    assert 1.4 <= gap(server, "/retry-after/long") < 15  # the 1.5 s cap, not 3600 s
     assert page(db, server.url("/retry-after/long", 1))[:2] == (200, 1)
 
 

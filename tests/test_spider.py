@@ -399,3 +399,20 @@ def test_demo_feeds_alone_yield_their_entries(demo_site, demo_expected, crawl):
         assert {item["source"] for item in result.items} == {"feed"}
         found |= {path_of(url) for url in result.urls()}
     assert found & demo_paths(demo_expected) == demo_paths(demo_expected, "feed")
+
+
+def test_a_retried_request_that_redirects_off_site_is_still_offsite():
+    """Scrapy's RetryMiddleware sets dont_filter, which a redirect copies; it must not
+    let the redirect leave the sites."""
+    from crawler.middlewares import OffsiteMiddleware, OffsiteRefused
+    crawler = get_crawler(NewsSpider)
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://news.example/")
+    middleware = OffsiteMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+    redirected = Request("https://elsewhere.example/landed", dont_filter=True,
+                         meta={"redirect_urls": ["https://news.example/a"]})
+    with pytest.raises(OffsiteRefused):
+        middleware.process_request(redirected)
+    assert middleware.process_request(Request("https://news.example/b", dont_filter=True)) is None
+    allowed = Request("https://elsewhere.example/x", meta={"allow_offsite": True})
+    assert middleware.process_request(allowed) is None
