@@ -411,17 +411,21 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
                 also: Iterable[Callable[[sqlite_utils.Database], None]] = ()) -> None:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
 
-    Rows come from page_row / article_row; a missing key is stored as NULL. Each of `also`
+    Rows come from page_row / article_row; a missing key is stored as NULL. A page's new
+    article replaces the one it gave under another canonical URL (the site changed the
+    page's canonical link): one article per page. Each of `also`
     (e.g. `frontier.FrontierBatch.write`) runs inside the same transaction, so the frontier
     flips with the pages it fetched. Any failure rolls the whole batch back and raises
     StorageError.
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} for row in articles]
+    moved = [(row["page_url"], row["url"]) for row in articles]
     try:
         with db.atomic():
             db.conn.executemany(PAGE_UPSERT, page_params)
             db.conn.executemany(ARTICLE_UPSERT, article_params)
+            db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url != ?", moved)
             for write in also:
                 write(db)
     except sqlite3.Error as exc:

@@ -175,6 +175,16 @@ def test_article_update_moves_updated_at_when_text_changes(db):
     assert row["text"] == "A new text."
 
 
+def test_a_page_whose_canonical_url_changed_keeps_one_article(db):
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    moved = article_dict("The ferry sailed at noon.",
+                         canonical_url="https://news.example.com/a/1-ferry-noon")
+    store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), moved, run_id=2)
+    assert [r["url"] for r in db.query("SELECT url FROM articles")] == [
+        "https://news.example.com/a/1-ferry-noon"]
+    assert fts_urls(db, "dawn") == []
+
+
 def test_fts_follows_upserts(db):
     store(db, page_item(), article_dict("The ferry sailed at dawn."))
     store(db, page_item("https://news.example.com/a/2"), article_dict(
