@@ -240,7 +240,7 @@ def summary(result: CrawlResult) -> str:
         f"({result.count('newscrawl/extract/non_articles')} not articles, "
         f"{result.count('newscrawl/skipped/non_html')} not HTML, "
         f"{result.count('newscrawl/extract/failed')} extraction failures), "
-        f"{counts['errors']} fetch errors",
+        f"{counts['errors'] - result.count('spider_exceptions/count')} fetch errors",
         f"  frontier: {result.count('newscrawl/frontier/discovered')} new URLs, "
         f"{result.count('newscrawl/frontier/changed')} changed, "
         f"{result.count('newscrawl/not_modified')} unchanged (304), "
@@ -248,5 +248,8 @@ def summary(result: CrawlResult) -> str:
     ]
     if result.failed_sites:
         lines.append(f"  failed sites: {', '.join(result.failed_sites)}")
+    if result.count("spider_exceptions/count"):
+        lines.append(f"  {result.count('spider_exceptions/count')} pages dropped by errors in "
+                     "the spider (a bug: see the log)")
     lines += [f"  - {title}" for title in result.titles]
     return "\n".join(lines)

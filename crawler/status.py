@@ -42,7 +42,9 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "pages_fetched": count("newscrawl/pages"),
         "articles_stored": count("newscrawl/stored/articles"),  # distinct canonical URLs
         "pages_skipped": sum(count(k) for k in SKIPPED_KEYS),
-        "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/")),
+        # fetch errors, and exceptions in a callback (a page it dropped, which is a bug)
+        "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/"))
+        + count("spider_exceptions/count"),
     }
 
 

@@ -375,6 +375,17 @@ def test_progress_line():
                                           " 2 errors, 5 pending from earlier runs")
 
 
+def test_errors_count_pages_a_spider_exception_dropped():
+    from crawler.runner import CrawlResult, summary
+    from crawler.status import run_counts
+    stats = {"newscrawl/pages": 30, "newscrawl/errors/http_404": 2,
+             "spider_exceptions/count": 3, "spider_exceptions/OperationalError": 3}
+    assert run_counts(stats)["errors"] == 5
+    lines = summary(CrawlResult(2, stats, 1.0, [], "ok")).splitlines()
+    assert lines[0].endswith(", 2 fetch errors")
+    assert "3 pages dropped by errors in the spider" in lines[-1]
+
+
 def test_crawl_and_status_have_examples_and_are_in_the_readme():
     from crawler.cli import cli
 
