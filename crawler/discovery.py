@@ -32,7 +32,12 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet import error as neterror
 
-from crawler.middlewares import DestinationRefused, OffsiteRefused, RobotsRefused
+from crawler.middlewares import (
+    DestinationRefused,
+    OffsiteRefused,
+    RedirectLoop,
+    RobotsRefused,
+)
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -183,6 +188,7 @@ SKIP_REASONS: tuple[tuple[str, type[BaseException]], ...] = (
     ("robots", RobotsRefused),  # robots.txt forbids it
     ("refused", DestinationRefused),  # a private address or a non-http(s) scheme
     ("offsite", OffsiteRefused),  # e.g. a redirect to another site
+    ("redirect_loop", RedirectLoop),  # a redirect back into its own chain
 )
 
 

@@ -31,6 +31,7 @@ import time
 import zlib
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urldefrag, urljoin
 
 import brotli
 from scrapy.downloadermiddlewares import offsite as scrapy_offsite
@@ -42,6 +43,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IResolutionReceiver
+from w3lib.url import safe_url_string
 from zope.interface import implementer
 
 if TYPE_CHECKING:
@@ -68,6 +70,10 @@ class OffsiteRefused(IgnoreRequest):
     """A request (typically a redirect target) off the crawl's sites (``OffsiteMiddleware``)."""
 
 
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL of its own chain (raised by ``RedirectLoopMiddleware``)."""
+
+
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type."""
 
@@ -87,6 +93,11 @@ class OffsiteMiddleware(scrapy_offsite.OffsiteMiddleware):
     as in Scrapy: its RetryMiddleware sets ``dont_filter`` on every retry and a redirect
     copies it, so a page that timed out once and then redirected off site was followed.
     """
+
+    def request_scheduled(self, request: Request, spider=None) -> None:
+        """Not at scheduling, where Scrapy drops the request without a word (no errback, so
+        the frontier row of a page that redirected off site stayed queued, fetched again
+        every run): ``process_request`` refuses it before any DNS lookup or connection."""
 
     def process_request(self, request: Request, spider=None) -> None:
         if request.dont_filter and not request.meta.get("allow_offsite"):
@@ -430,3 +441,31 @@ class ContentSniffMiddleware:
                         body=response.body, flags=response.flags, request=response.request,
                         certificate=response.certificate, ip_address=response.ip_address,
                         protocol=response.protocol)
+
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class RedirectLoopMiddleware:
+    """Refuse a redirect back to a URL already in its chain, so that the loop is recorded.
+
+    Scrapy's RedirectMiddleware would schedule the hop, and the scheduler's duplicate filter
+    drop it without a word: the URL stayed queued in the frontier and was fetched again on
+    every run. Raised here, the failure reaches the spider's errback as ``RedirectLoop``.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        if not crawler.settings.getbool("REDIRECT_ENABLED", True):
+            raise NotConfigured
+        return cls()
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in REDIRECT_STATUSES or not location:
+            return response
+        target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
+            raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response

@@ -90,6 +90,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.SafeDestinationMiddleware": 60,  # after OffsiteMiddleware (50)
+    "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware
     "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
     "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)
     "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)

@@ -65,8 +65,12 @@ def response_visit(response: Response, site: str, kind: str | None, **extra: Any
 
 def failure_visit(request: Request, site: str, state: str, reason: str,
                   status: int | None = None) -> dict:
-    """A visit for a request that failed (``failed``) or was refused (``skipped``)."""
-    return base_visit(request.url, request.meta, site, state) | {
+    """A visit for a request that failed (``failed``) or was refused (``skipped``).
+
+    It is the visit of the URL first requested: a redirect hop that fails (off site, in a
+    loop, refused) fails the frontier row that led to it."""
+    redirects = request.meta.get("redirect_urls") or [request.url]
+    return base_visit(redirects[0], request.meta, site, state) | {
         "kind": None, "http_status": status, "etag": None, "last_modified": None,
         "reason": reason,
     }  # fmt: skip

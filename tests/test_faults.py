@@ -168,10 +168,19 @@ def test_binary_counted_as_not_html(faults):
     assert faults.stats["newscrawl/skipped/non_html"] >= 2
 
 
-def test_redirect_loop_ends(faults):
+def test_redirect_loop_ends_and_is_recorded(faults):
     hops = faults.server.count("/loop/a") + faults.server.count("/loop/b")
-    assert 2 <= hops <= 21
+    assert hops == 2  # a -> b -> a is seen at b's answer, before a is asked again
     assert page(faults.db, faults.url("/loop/a")) is None
+    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?",
+                 faults.url("/loop/a"))
+    assert state == [("skipped", "redirect_loop")]
+
+
+def test_a_redirect_off_site_skips_the_url_that_redirected(faults):
+    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?",
+                 faults.url("/redirect/offsite"))
+    assert state == [("skipped", "offsite")]
 
 
 def test_redirect_to_another_domain_is_not_followed(faults):
