@@ -125,10 +125,12 @@ def _check_path(path: Path, create: bool) -> None:
         raise StorageError(f"{path}: is a folder, not a database file")
     if not path.exists():
         if not create:
-            raise StorageError(f"{path}: no such database (and create=False)")
+            raise StorageError(f"{path}: no such database")
         return
     if path.stat().st_size:
         _check_ours(path)
+    elif not create:  # an empty file is a database only once a crawl has made it one
+        raise StorageError(f"{path}: an empty file, not a newscrawl database yet")
 
 
 def _check_ours(path: Path) -> None:

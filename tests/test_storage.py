@@ -308,6 +308,10 @@ def test_open_db_create_false(tmp_path):
     with pytest.raises(StorageError, match="no such database"):
         storage.open_db(path, create=False)
     assert not path.exists()
+    path.touch()  # a reader leaves an empty file empty; a crawl makes it a database
+    with pytest.raises(StorageError, match="an empty file, not a newscrawl database yet"):
+        storage.open_db(path, create=False)
+    assert path.stat().st_size == 0
     storage.open_db(path).close()
     storage.open_db(path, create=False).close()
 
