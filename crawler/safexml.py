@@ -21,12 +21,22 @@ def _parser() -> etree.XMLParser:
 
 def parse(body: bytes) -> etree._Element | None:
     """The root of an XML document with every entity reference dropped; None if not XML."""
+    return parse_reporting(body)[0]
+
+
+def parse_reporting(body: bytes) -> tuple[etree._Element | None, str | None]:
+    """`parse`, and the first error the parser recovered from ("line 9: Premature end of
+    data..."), or None for a well-formed document: a sitemap cut short still gives the
+    entries before the cut, and the crawl says so."""
+    parser = _parser()
     try:
-        root = etree.fromstring(body, parser=_parser())
-    except (etree.XMLSyntaxError, ValueError):
-        return None
+        root = etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError) as error:
+        return None, " ".join(str(error).split()) or "not XML"
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    first = f"line {errors[0].line}: {errors[0].message}" if errors else None
     if root is None:
-        return None
+        return None, first or "not XML"
     for entity in list(root.iter(etree.Entity)):
         remove(entity)  # its text after it stays
-    return root
+    return root, first

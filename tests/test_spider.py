@@ -416,3 +416,36 @@ def test_a_retried_request_that_redirects_off_site_is_still_offsite():
     assert middleware.process_request(Request("https://news.example/b", dont_filter=True)) is None
     allowed = Request("https://elsewhere.example/x", meta={"allow_offsite": True})
     assert middleware.process_request(allowed) is None
+
+
+def parsed(spider: NewsSpider, body: bytes, url: str, source: str, cls=XmlResponse) -> list:
+    request = Request(url, meta={"newscrawl_source": source, "newscrawl_site": "example.com"})
+    return list(spider.parse(cls(url=url, body=body, request=request)))
+
+
+def test_a_sitemap_cut_short_is_read_as_far_as_it_goes_and_said_so(caplog):
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    cut = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           b"<url><loc>https://example.com/a.html</loc></url>"
+           b"<url><loc>https://example.com/b.html</loc></url><url><loc>https://exa")
+    out = parsed(spider, cut, "https://example.com/sitemap.xml", "sitemap")
+    urls = [r.url for r in out if isinstance(r, Request)]
+    assert urls == ["https://example.com/a.html", "https://example.com/b.html"]
+    assert crawler.stats.get_value("newscrawl/listings/xml_errors") == 1
+    assert "sitemap with XML errors (line 1" in caplog.text
+    assert "read 3 entries" in caplog.text  # the cut one too, off every site
+    parsed(spider, SITEMAP, "https://example.com/ok.xml", "sitemap")
+    assert crawler.stats.get_value("newscrawl/listings/xml_errors") == 1
+
+
+def test_a_start_url_that_is_no_page_sitemap_or_feed_fails_its_site(caplog):
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/sitemap.xml")
+    crawler.stats.open_spider()
+    [record] = parsed(spider, b"this is <<< not xml", "https://example.com/sitemap.xml", "start",
+                      cls=TextResponse)
+    assert record["visit"]["reason"] == "not_html"
+    assert crawler.stats.get_value("newscrawl/sites/example.com/start_failed") == 1
+    assert "not a page, sitemap or feed" in caplog.text

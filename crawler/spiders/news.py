@@ -54,6 +54,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler import safexml
 from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import (
     FEED_AUTODISCOVERY_XPATH,
@@ -218,6 +219,7 @@ class NewsSpider(Spider):
         """Request a sitemap index's sitemaps (depth 0) or a urlset's pages (depth + 1)."""
         self.crawler.stats.inc_value("newscrawl/sitemaps")
         entries = sitemap_entries(body)
+        self._warn_if_broken(response, body, "sitemap", len(entries))
         if xml_root_name(body) == "sitemapindex":
             for entry in self._listed(entries):
                 yield self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
@@ -229,8 +231,10 @@ class NewsSpider(Spider):
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
         self.crawler.stats.inc_value("newscrawl/feeds")
+        entries = feed_entries(body, response.url)
+        self._warn_if_broken(response, body, "feed", len(entries))
         if self._may_follow(response) and self._budget_left_total():
-            yield from self._entry_requests(feed_entries(body, response.url), "feed")
+            yield from self._entry_requests(entries, "feed")
         yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
 
     def parse_robots(self, response: Response, body: bytes) -> Iterator[Any]:
@@ -242,11 +246,29 @@ class NewsSpider(Spider):
                                     priority=LISTING_PRIORITY)
         yield {"visit": response_visit(response, self._site_name(response.url), "robots")}
 
+    def _warn_if_broken(self, response: Response, body: bytes, kind: str, entries: int) -> None:
+        """A listing the XML parser had to repair (cut short, malformed) is read as far as
+        it goes, and said so: its missing entries are not found this run."""
+        error = safexml.parse_reporting(body)[1]
+        if error:
+            self.crawler.stats.inc_value("newscrawl/listings/xml_errors")
+            logger.warning("%s: %s with XML errors (%s); read %d entries", response.url, kind,
+                           error, entries)
+
     def parse_other(self, response: Response, body: bytes) -> Iterable[Any]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        logger.debug("%s: skipped, not HTML (%s)", response.url, content_type or "no type")
-        self.crawler.stats.inc_value("newscrawl/skipped/non_html")
         site = self._site_name(response.url)
+        source = response.meta.get(SOURCE)
+        if source in ("start", "sitemap"):  # asked for as a page or a listing: it is neither
+            logger.warning("%s: not a page, sitemap or feed (%s%s)", response.url,
+                           content_type or "no content type",
+                           f"; {safexml.parse_reporting(body)[1]}" if b"<" in body[:512] else "")
+            if source == "start":  # a start URL that gives nothing to crawl fails its site
+                self.crawler.stats.inc_value("newscrawl/start_failed")
+                self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
+        else:
+            logger.debug("%s: skipped, not HTML (%s)", response.url, content_type or "no type")
+        self.crawler.stats.inc_value("newscrawl/skipped/non_html")
         return [{"visit": response_visit(response, site, "other", state="skipped",
                                          reason="not_html")}]
 
