@@ -85,6 +85,7 @@ class FrontierMiddleware:
         self.db_path = db_path
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
+        self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.scheduled: dict[str, int] = {}  # page requests scheduled per site in this run
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
@@ -251,5 +252,7 @@ class FrontierMiddleware:
             return True, None
         if state == "skipped" and is_readmitted_skip(row, self.skip_cutoff):
             return True, None
-        self.stats.inc_value("newscrawl/frontier/known")
+        if request.url not in self.known_skipped:  # counted once, however many pages link it
+            self.known_skipped.add(request.url)
+            self.stats.inc_value("newscrawl/frontier/known")
         return False, None

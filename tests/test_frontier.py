@@ -288,6 +288,12 @@ def test_admission(middleware):
     assert admitted and entry["lastmod"] == "2025-03-08T00:00:00Z"
 
 
+def test_a_known_url_linked_from_many_pages_is_counted_once(middleware):
+    for _ in range(3):
+        list(middleware.process_spider_output(None, [request("https://n.example/known")]))
+    assert middleware.stats.get_value("newscrawl/frontier/known") == 1
+
+
 def test_outlinks_ride_on_the_visit_record(middleware):
     record = {"visit": visit("https://n.example/feed.xml", kind="feed")}
     out = list(middleware.process_spider_output(
