@@ -213,8 +213,8 @@ def queued_left(db_path: Path, sites: list[str]) -> int:
 
 
 def error_summary(stats: dict) -> str:
-    kinds = {k.removeprefix("newscrawl/errors/"): v for k, v in stats.items()
-             if k.startswith("newscrawl/errors/")}
+    kinds = {k.split("/", 2)[2]: v for k, v in stats.items()
+             if k.startswith(("newscrawl/errors/", "newscrawl/start_skipped/"))}
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items())) or "no response"
 
 

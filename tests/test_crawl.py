@@ -190,3 +190,11 @@ def test_a_crawl_opens_no_listening_port(tmp_path):
     settings = settings_for(CrawlOptions(["http://127.0.0.1:9/"], tmp_path / "x.db"))
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
+
+
+def test_a_start_url_robots_txt_forbids_says_so(spider_site, tmp_path):
+    run = newscrawl("crawl", f"{spider_site.base_url}/private/secret.html", "--db",
+                    str(tmp_path / "r.db"), "--allow-private", "--log-level", "ERROR")
+    assert run.returncode == 1, run.stderr[-2000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert "nothing could be fetched" in last and "(robots: 1)" in last

@@ -281,6 +281,8 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newscrawl/start_failed")
             site = self._site_name(request.url)
             self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
+            if kind is None:  # refused by policy (robots.txt, off site...): say which
+                self.crawler.stats.inc_value(f"newscrawl/start_skipped/{skip_reason(failure)}")
         counted = kind is not None and source != "robots"  # a missing robots.txt is normal
         if counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
