@@ -413,8 +413,23 @@ def binary_kind(body: bytes) -> str | None:
         return head[8:12].decode("ascii").strip().lower()
     if head[4:8] == b"ftyp":
         return "mp4"
-    return next((kind for magic, kind in BINARY_SIGNATURES.items() if head.startswith(magic)),
-                None)
+    known = next((kind for magic, kind in BINARY_SIGNATURES.items() if head.startswith(magic)),
+                 None)
+    return known or ("binary" if _mostly_control_bytes(body) else None)
+
+
+# Bytes no text holds (C0 controls but tab, newline, form feed and carriage return): in a
+# body's first KB, more than this share of them is binary data, whatever its format. A page
+# with a few stray NULs is text; UTF-16 (NUL every other byte) says so with its BOM.
+CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
+BINARY_SHARE = 0.1
+
+
+def _mostly_control_bytes(body: bytes) -> bool:
+    head = body[:1024]
+    if len(head) < 64 or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return len(head) - len(head.translate(None, CONTROL_BYTES)) > BINARY_SHARE * len(head)
 
 
 class ContentSniffMiddleware:

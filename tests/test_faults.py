@@ -400,6 +400,9 @@ def gzip_bytes(data: bytes) -> bytes:
     (b"%PDF-1.7 ...", "pdf"), (b"\x89PNG\r\n\x1a\n....", "png"), (b"\xff\xd8\xff\xe0..", "jpeg"),
     (b"GIF89a...", "gif"), (b"RIFF\0\0\0\0WEBPVP8 ", "webp"), (b"\0\0\0\x18ftypmp42", "mp4"),
     (b"<html><body>\0broken</body></html>", None), (b"", None),
+    (bytes(range(256)) * 8, "binary"),  # no known format, but no text either
+    (b"<html><p>\0x</p>" * 100, None),  # stray NULs in a page
+    ("\ufeff<html><p>Hallo</p></html>".encode("utf-16") * 8, None),  # UTF-16 with its BOM
 ])  # fmt: skip
 def test_binary_kind(body, kind):
     assert binary_kind(body) == kind
