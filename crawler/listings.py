@@ -99,8 +99,12 @@ def is_older(entry: Entry, since: str | None) -> bool:
 # -- sitemaps -------------------------------------------------------------------------
 
 
-def _xml_root(body: bytes) -> etree._Element | None:
-    return safexml.parse(body)
+def _xml_root(body: bytes, errors: list[str] | None) -> etree._Element | None:
+    """The document's root; the parser's first error, if any, is added to `errors`."""
+    root, error = safexml.parse(body)
+    if error and errors is not None:
+        errors.append(error)
+    return root
 
 
 def _local(element: etree._Element) -> str:
@@ -117,9 +121,10 @@ def _fields(element: etree._Element) -> dict[str, str]:
     return found
 
 
-def sitemap_entries(body: bytes) -> list[Entry]:
-    """The ``<url>`` (or ``<sitemap>``) entries of a sitemap, with dates and news fields."""
-    root = _xml_root(body)
+def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]:
+    """The ``<url>`` (or ``<sitemap>``) entries of a sitemap, with dates and news fields
+    (as far as a broken one goes: its first XML error is added to `errors`)."""
+    root = _xml_root(body, errors)
     if root is None:
         return []
     entries = []
@@ -143,9 +148,10 @@ RSS_ITEMS = "//item"
 ATOM_ENTRIES = "//entry"
 
 
-def feed_entries(body: bytes, base_url: str) -> list[Entry]:
-    """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language."""
-    root = safexml.parse(body)  # no entity is expanded
+def feed_entries(body: bytes, base_url: str, errors: list[str] | None = None) -> list[Entry]:
+    """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language
+    (as far as a broken one goes: its first XML error is added to `errors`)."""
+    root = _xml_root(body, errors)  # no entity is expanded
     if root is None:
         return []
     selector = Selector(root=root, type="xml")

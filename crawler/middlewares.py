@@ -9,11 +9,17 @@
   failure) waits in the paused slot with the host's other requests.
 * ``CompleteBodyMiddleware``: a gzip, deflate or brotli body that ends before its
   compressed stream does is a data loss, not a page (Scrapy would keep what decompressed).
-* ``ContentSniffMiddleware``: a PDF or an image served as ``text/html`` is not HTML.
+* ``ContentSniffMiddleware``: a PDF, an image or other binary data served as ``text/html``
+  is not HTML.
 * ``RobotsTxtMiddleware`` / ``OffsiteMiddleware``: Scrapy's, raising ``RobotsRefused`` /
-  ``OffsiteRefused`` so the frontier stores why a URL was skipped by exception type.
+  ``OffsiteRefused`` so the frontier stores why a URL was skipped by exception type; the
+  offsite check also holds for a retried request's redirect (``dont_filter`` does not waive
+  it) and runs in the downloader, where the request's errback sees the refusal.
+* ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
+  ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen).
 
-Each has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for the values.
+Each of newscrawl's own has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for
+the values.
 
 DNS rebinding. The address check and the connection resolve the host through the same
 reactor resolver; Scrapy's default resolver caches names for the whole crawl (no TTL), so
@@ -469,18 +475,34 @@ class RedirectLoopMiddleware:
     every run. Raised here, the failure reaches the spider's errback as ``RedirectLoop``.
     """
 
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
-        if not crawler.settings.getbool("REDIRECT_ENABLED", True):
+        if not (crawler.settings.getbool("REDIRECT_ENABLED", True)
+                and crawler.settings.getbool("NEWSCRAWL_REDIRECT_LOOP_ENABLED", True)):
             raise NotConfigured
-        return cls()
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")
-        if response.status not in REDIRECT_STATUSES or not location:
+        if response.status not in REDIRECT_STATUSES or not location or self._not_redirected(
+                request, response):
             return response
-        target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
+        target = safe_url_string(location)  # the URL Scrapy's RedirectMiddleware would build
+        if location.startswith(b"//"):
+            target = f"{urlparse_cached(request).scheme}://{target.lstrip('/')}"
+        target = urljoin(request.url, target)
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
+
+    def _not_redirected(self, request: Request, response: Response) -> bool:
+        """The cases where Scrapy's RedirectMiddleware hands the 3xx to the spider instead."""
+        meta = request.meta
+        return bool(meta.get("dont_redirect") or meta.get("handle_httpstatus_all")
+                    or response.status in meta.get("handle_httpstatus_list", ())
+                    or response.status in getattr(self.crawler.spider,
+                                                  "handle_httpstatus_list", ()))

@@ -33,6 +33,7 @@ from crawler.frontier import FrontierBatch
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import run_counts, run_status
+from crawler.visits import SITE, failure_visit
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +160,21 @@ class StoragePipeline:
         # `scrapy crawl` the pipeline takes it, so that two crawls never share a frontier
         pipeline.take_lock = not settings.getbool("NEWSCRAWL_LOCK_HELD")
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         pipeline.crawler = crawler
         return pipeline
+
+    def request_dropped(self, request, spider=None) -> None:
+        """A redirect hop the scheduler's duplicate filter dropped (its target was requested
+        already in this run, e.g. /old -> /): no errback sees it, so its frontier row is
+        written here, on the URL that redirected, as skipped (retried after the skip TTL)."""
+        site = request.meta.get(SITE)
+        if not request.meta.get("redirect_urls") or site is None or self.failed:
+            return
+        sites = getattr(self.crawler.spider, "sites", None)
+        offsite = sites is not None and sites.site_of(request.url) is None
+        reason = "offsite" if offsite else "redirect_duplicate"
+        self.frontier.add({"visit": failure_visit(request, site, "skipped", reason)})
 
     def open_spider(self, spider=None):
         # Scrapy >= 2.13 calls this without the spider; `scrapy crawl news -a db=...` sets it

@@ -19,15 +19,11 @@ def _parser() -> etree.XMLParser:
                            load_dtd=False, no_network=True, huge_tree=True)
 
 
-def parse(body: bytes) -> etree._Element | None:
-    """The root of an XML document with every entity reference dropped; None if not XML."""
-    return parse_reporting(body)[0]
-
-
-def parse_reporting(body: bytes) -> tuple[etree._Element | None, str | None]:
-    """`parse`, and the first error the parser recovered from ("line 9: Premature end of
-    data..."), or None for a well-formed document: a sitemap cut short still gives the
-    entries before the cut, and the crawl says so."""
+def parse(body: bytes) -> tuple[etree._Element | None, str | None]:
+    """The root of an XML document with every entity reference dropped (None if not XML),
+    and the first error the parser recovered from ("line 9: Premature end of data..."), or
+    None for a well-formed document: a sitemap cut short still gives the entries before the
+    cut, and the crawl says so."""
     parser = _parser()
     try:
         root = etree.fromstring(body, parser=parser)

@@ -86,6 +86,7 @@ class FrontierMiddleware:
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
+        self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.scheduled: dict[str, int] = {}  # page requests scheduled per site in this run
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
@@ -123,7 +124,8 @@ class FrontierMiddleware:
         async for request in start:
             if isinstance(request, Request):
                 seeds.add(request.url)
-                self.recorded.add(request.url)  # a link back to it is a duplicate
+                self.recorded.add(request.url)
+                self.requested.add(request.url)  # a link back to it is a duplicate
                 row = self.frontier.get(request.url)
                 if row:
                     add_validators(request, row)
@@ -138,6 +140,7 @@ class FrontierMiddleware:
                 continue  # stays queued for the next run
             add_validators(request, row)
             self.recorded.add(request.url)
+            self.requested.add(request.url)
             resumed += 1
             yield request
         self.stats.set_value("newscrawl/frontier/resumed", resumed)
@@ -183,12 +186,13 @@ class FrontierMiddleware:
         for request in requests:
             # requested before in this run: Scrapy's duplicate filter drops it, so it must
             # not spend a page of the budget (a link back to the homepage would)
-            repeat = request.url in self.recorded
+            repeat = request.url in self.requested
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
             if admitted and (repeat or self._budget_left(request)):
                 scheduled.append(request)
+                self.requested.add(request.url)
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
                       None)  # fmt: skip
         if record is None and outlinks:

@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 # Our own settings. NEWSCRAWL_MAX_PAGES is the default page budget when the spider gets no
 # ``max_pages`` argument (0 = unlimited).
 NEWSCRAWL_DB = "news.db"
+NEWSCRAWL_LOCK_HELD = False  # True: the caller holds the database's lock (newscrawl crawl)
 NEWSCRAWL_MAX_PAGES = 0
 
 # No listening ports: a cron job or a timer unit needs neither Scrapy's telnet console nor
@@ -80,8 +81,12 @@ NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
 # the file, data, ftp and s3 handlers are switched off. A host is resolved before every
 # request (each redirect hop and retry too) and refused when it is not a public address,
 # unless NEWSCRAWL_ALLOW_PRIVATE (`--allow-private`) or NEWSCRAWL_ALLOWED_NETWORKS (CIDRs)
-# allow it. Offsite redirects are dropped by Scrapy's OffsiteMiddleware (the redirected
-# request is scheduled again); Cookie and Authorization stay with the host that set them.
+# allow it. An offsite redirect is refused in the downloader (crawler.middlewares.
+# OffsiteMiddleware: not at scheduling, where Scrapy drops it without an errback; not
+# waived by the dont_filter a retry sets), a redirect loop at the hop that closes it
+# (RedirectLoopMiddleware), and a hop to a URL requested already is recorded when the
+# duplicate filter drops it (StoragePipeline.request_dropped), so each is recorded on the
+# URL that redirected; Cookie and Authorization stay with the host that set them.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt and offsite filters, raising their own IgnoreRequest subclasses
@@ -96,6 +101,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)
 }
 NEWSCRAWL_SAFE_DESTINATION_ENABLED = True
+NEWSCRAWL_REDIRECT_LOOP_ENABLED = True
 NEWSCRAWL_ALLOW_PRIVATE = False
 NEWSCRAWL_ALLOWED_NETWORKS: list[str] = []
 NEWSCRAWL_RETRY_AFTER_ENABLED = True

@@ -409,6 +409,12 @@ PAGE_UPSERT = _upsert_sql("pages", PAGE_COLUMNS, [f"{c} = excluded.{c}" for c in
                                                   if c != "url"])
 
 
+# The article a page gave under its old canonical URL, unless that URL is another stored
+# page (an AMP copy that wrote /story last must not take /story's own article with it).
+MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = ? AND url != ? "
+                        "AND url NOT IN (SELECT url FROM pages WHERE url != ?)")
+
+
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
                 also: Iterable[Callable[[sqlite_utils.Database], None]] = ()) -> None:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
@@ -422,12 +428,12 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} for row in articles]
-    moved = [(row["page_url"], row["url"]) for row in articles]
+    moved = [(row["page_url"], row["url"], row["page_url"]) for row in articles]
     try:
         with db.atomic():
             db.conn.executemany(PAGE_UPSERT, page_params)
             db.conn.executemany(ARTICLE_UPSERT, article_params)
-            db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url != ?", moved)
+            db.conn.executemany(MOVED_ARTICLE_DELETE, moved)
             for write in also:
                 write(db)
     except sqlite3.Error as exc:

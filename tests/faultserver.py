@@ -309,6 +309,8 @@ ROUTES = {
     "/loop/a": redirect_to("/loop/b", 0),
     "/loop/b": redirect_to("/loop/a", 0),
     "/redirect/offsite": redirect_to("/offsite/landed", 2),
+    "/redirect/offsite2": redirect_to("/offsite/landed", 2),  # the same target again
+    "/redirect/to-ok1": redirect_to("/ok/1.html", 0),  # a page requested already
     "/redirect/file": redirect_to("file:///etc/hostname"),
     "/redirect/data": redirect_to("data:text/html,<p>injected</p>"),
     "/redirect/host2": redirect_to("/ok/host2.html", 1),

@@ -68,6 +68,7 @@ FAULT_PATHS = [
     "/ok/1.html", "/status/500", "/silent", "/headers-then-stall", "/reset-mid-body",
     "/short-body", "/truncated-gzip", "/bomb/gzip", "/bomb/br", "/huge/declared",
     "/huge/streamed", "/pdf-as-html", "/png-as-html", "/loop/a", "/redirect/offsite",
+    "/redirect/offsite2", "/redirect/to-ok1",
     "/redirect/file", "/redirect/data", "/refresh/file", "/content/broken", "/content/cp1251",
     "/content/bom", "/content/empty", "/content/nested", "/content/paywall",
     "/content/newsletter", "/cookie/set",
@@ -177,10 +178,21 @@ def test_redirect_loop_ends_and_is_recorded(faults):
     assert state == [("skipped", "redirect_loop")]
 
 
-def test_a_redirect_off_site_skips_the_url_that_redirected(faults):
-    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?",
-                 faults.url("/redirect/offsite"))
-    assert state == [("skipped", "offsite")]
+@pytest.mark.parametrize(("path", "reason"), [
+    ("/redirect/offsite", "offsite"),
+    ("/redirect/offsite2", "offsite"),  # its hop is a duplicate of the first one's
+    ("/redirect/to-ok1", "redirect_duplicate"),  # its hop is a duplicate of a start URL
+])
+def test_a_redirect_hop_that_goes_nowhere_is_recorded_on_the_url_that_redirected(
+        faults, path, reason):
+    state = rows(faults.db, "SELECT site, state, reason FROM frontier WHERE url = ?",
+                 faults.url(path))
+    assert state == [("127.0.0.1", "skipped", reason)]
+
+
+def test_an_off_site_redirect_makes_no_site_of_its_host(faults):
+    sites = {site for (site,) in rows(faults.db, "SELECT site FROM run_sites")}
+    assert "127.0.0.3" not in sites  # the off-site host is nobody's site
 
 
 def test_redirect_to_another_domain_is_not_followed(faults):
@@ -336,7 +348,8 @@ def test_every_redirect_hop_is_checked(tmp_path):
                         "-s", 'NEWSCRAWL_ALLOWED_NETWORKS=["127.0.0.1/32"]')
         assert server.count("/redirect/host2") == 1
         assert [h for h in server.hits if h.host != "127.0.0.1"] == []
-    assert run.returncode == 3  # 127.0.0.2 failed, 127.0.0.1 answered
+    # 127.0.0.2 was refused, and 127.0.0.1's only start URL led there: both sites failed
+    assert run.returncode == 1
     assert "127.0.0.2 is a loopback address" in run.stderr
 
 

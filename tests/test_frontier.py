@@ -316,12 +316,15 @@ def test_a_url_already_requested_in_this_run_spends_no_budget(tmp_path, db):
         assert [r.url for r in asyncio.run(seeds())] == ["https://n.example/"]
         links = [request(f"https://n.example/{path}") for path in ("", "a", "a", "b", "c")]
         out = list(middleware.process_spider_output(None, links))
+        again = list(middleware.process_spider_output(None, [request("https://n.example/c")]))
     finally:
         middleware.spider_closed()
     # the homepage and the second "a" are duplicates (dropped by Scrapy's filter, free);
-    # "a" and "b" spend the budget of 2; "c" waits in the frontier for the next run
+    # "a" and "b" spend the budget of 2; "c" waits in the frontier for the next run, also
+    # when another page links it again
     assert [r.url for r in out if isinstance(r, Request)] == [
         "https://n.example/", "https://n.example/a", "https://n.example/a", "https://n.example/b"]
+    assert not [r for r in again if isinstance(r, Request)]
 
 
 # -- lock, run status, health ---------------------------------------------------------

@@ -185,6 +185,17 @@ def test_a_page_whose_canonical_url_changed_keeps_one_article(db):
     assert fts_urls(db, "dawn") == []
 
 
+def test_an_amp_copy_changing_its_canonical_url_leaves_the_storys_article(db):
+    story, amp = "https://news.example.com/a/1", "https://news.example.com/amp/a/1"
+    store(db, page_item(story), article_dict())
+    store(db, page_item(amp, fetched_at="2026-11-28T03:00:00Z"), article_dict())  # wrote last
+    assert [r["page_url"] for r in db.query("SELECT page_url FROM articles")] == [amp]
+    store(db, page_item(amp, fetched_at="2026-11-29T09:00:00Z"),
+          article_dict(canonical_url="https://news.example.com/amp-only/a/1"), run_id=2)
+    assert sorted(r["url"] for r in db.query("SELECT url FROM articles")) == [
+        "https://news.example.com/a/1", "https://news.example.com/amp-only/a/1"]
+
+
 def test_fts_follows_upserts(db):
     store(db, page_item(), article_dict("The ferry sailed at dawn."))
     store(db, page_item("https://news.example.com/a/2"), article_dict(

@@ -218,8 +218,9 @@ class NewsSpider(Spider):
     def parse_sitemap(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request a sitemap index's sitemaps (depth 0) or a urlset's pages (depth + 1)."""
         self.crawler.stats.inc_value("newscrawl/sitemaps")
-        entries = sitemap_entries(body)
-        self._warn_if_broken(response, body, "sitemap", len(entries))
+        errors: list[str] = []
+        entries = sitemap_entries(body, errors)
+        self._warn_if_broken(response, "sitemap", len(entries), errors)
         if xml_root_name(body) == "sitemapindex":
             for entry in self._listed(entries):
                 yield self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
@@ -231,8 +232,9 @@ class NewsSpider(Spider):
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
         self.crawler.stats.inc_value("newscrawl/feeds")
-        entries = feed_entries(body, response.url)
-        self._warn_if_broken(response, body, "feed", len(entries))
+        errors: list[str] = []
+        entries = feed_entries(body, response.url, errors)
+        self._warn_if_broken(response, "feed", len(entries), errors)
         if self._may_follow(response) and self._budget_left_total():
             yield from self._entry_requests(entries, "feed")
         yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
@@ -246,23 +248,23 @@ class NewsSpider(Spider):
                                     priority=LISTING_PRIORITY)
         yield {"visit": response_visit(response, self._site_name(response.url), "robots")}
 
-    def _warn_if_broken(self, response: Response, body: bytes, kind: str, entries: int) -> None:
+    def _warn_if_broken(self, response: Response, kind: str, entries: int,
+                        errors: list[str]) -> None:
         """A listing the XML parser had to repair (cut short, malformed) is read as far as
         it goes, and said so: its missing entries are not found this run."""
-        error = safexml.parse_reporting(body)[1]
-        if error:
+        if errors:
             self.crawler.stats.inc_value("newscrawl/listings/xml_errors")
             logger.warning("%s: %s with XML errors (%s); read %d entries", response.url, kind,
-                           error, entries)
+                           errors[0], entries)
 
     def parse_other(self, response: Response, body: bytes) -> Iterable[Any]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         site = self._site_name(response.url)
         source = response.meta.get(SOURCE)
         if source in ("start", "sitemap"):  # asked for as a page or a listing: it is neither
+            error = safexml.parse(body)[1] if b"<" in body[:512] else None
             logger.warning("%s: not a page, sitemap or feed (%s%s)", response.url,
-                           content_type or "no content type",
-                           f"; {safexml.parse_reporting(body)[1]}" if b"<" in body[:512] else "")
+                           content_type or "no content type", f"; {error}" if error else "")
             if source == "start":  # a start URL that gives nothing to crawl fails its site
                 self.crawler.stats.inc_value("newscrawl/start_failed")
                 self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
@@ -279,7 +281,7 @@ class NewsSpider(Spider):
         kind = error_kind(failure)
         if source == "start":
             self.crawler.stats.inc_value("newscrawl/start_failed")
-            site = self._site_name(request.url)
+            site = self._requested_site(request)
             self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
             if kind is None:  # refused by policy (robots.txt, off site...): say which
                 self.crawler.stats.inc_value(f"newscrawl/start_skipped/{skip_reason(failure)}")
@@ -291,7 +293,7 @@ class NewsSpider(Spider):
         return [{"visit": self._failure_visit(failure, kind)}]
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
-        request, site = failure.request, self._site_name(failure.request.url)
+        request, site = failure.request, self._requested_site(failure.request)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return failure_visit(request, site, "skipped", skip_reason(failure))
         status = failure.value.response.status if failure.check(HttpError) else None
@@ -329,6 +331,11 @@ class NewsSpider(Spider):
             meta[ENTRY] = entry.meta()
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta,
                        priority=priority)
+
+    def _requested_site(self, request: Request) -> str:
+        """The site of the URL first requested (a redirect hop may be on another host)."""
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        return request.meta.get(SITE) or self._site_name(first)
 
     def _site_name(self, url: str) -> str:
         spec = self.sites.site_of(url)
