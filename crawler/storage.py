@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 3  # len(MIGRATIONS)
+SCHEMA_VERSION = 4  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -52,6 +52,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
 }  # fmt: skip
 ARTICLE_COLUMNS_0001 = dict(ARTICLE_COLUMNS)  # frozen: what 0001 creates
 ARTICLE_COLUMNS["simhash"] = int  # added by 0003_data_views
+ARTICLE_COLUMNS["extracted_at"] = str  # added by 0004_extracted_at
 PAGE_NOT_NULL = ("url", "site", "status", "fetched_at", "body", "body_size", "body_sha256")
 ARTICLE_NOT_NULL = ("url", "page_url", "site", "text", "content_hash", "first_seen",
                     "last_seen", "updated_at")  # fmt: skip
@@ -223,10 +224,19 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
     db.execute(RUNS_SQL)
 
 
+def _0004_extracted_at(db: sqlite_utils.Database) -> None:
+    """Migration 0004: `articles.extracted_at`, when the row was last written by an
+    extraction (re-extraction changes rows without a fetch, so `updated_at` stays)."""
+    db.execute("ALTER TABLE articles ADD COLUMN extracted_at TEXT")
+    db.execute("UPDATE articles SET extracted_at = last_seen")
+    db.execute("CREATE INDEX idx_articles_extracted_at ON articles(extracted_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
     ("0003_data_views", data_views.migrate),
+    ("0004_extracted_at", _0004_extracted_at),
 ]
 
 
@@ -352,6 +362,7 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
 
     first_seen, last_seen and updated_at are the page's fetched_at; the upsert in
     write_batch keeps first_seen and moves updated_at only when the text changed.
+    extracted_at is now: when a crawl or `newscrawl reextract` last wrote the row.
     """
     text = article.get("text") or ""
     seen = page["fetched_at"]
@@ -376,6 +387,7 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
         "last_seen": seen,
         "run_id": run_id,
         "updated_at": seen,
+        "extracted_at": _now(),
     }
 
 

@@ -134,11 +134,13 @@ def test_migration_0003_backfills_simhash(tmp_path):
     db["migrations"].insert({"name": "0001_initial", "applied_at": "2026-01-01T00:00:00Z"})
     row = storage.article_row(article(WIRE, "Wind"), page_item("https://a.example/w", "a.example"),
                               1)
-    db["articles"].insert({k: v for k, v in row.items() if k != "simhash"})
+    db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001})
     db.close()
     db = storage.open_db(path)
     assert names(db.execute("SELECT simhash FROM articles")) == [simhash(WIRE)]
-    assert names(db.execute("SELECT name FROM migrations"))[-1] == "0003_data_views"
+    assert names(db.execute("SELECT extracted_at = last_seen FROM articles")) == [1]  # 0004
+    assert names(db.execute("SELECT name FROM migrations"))[-2:] == [
+        "0003_data_views", "0004_extracted_at"]
 
 
 # -- views -----------------------------------------------------------------------------
@@ -354,6 +356,9 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     db = stored_pages_db
     reextract(db, ReextractOptions(site="demo.test"))
     before = dict(db.execute("SELECT url, first_seen FROM articles"))
+    db.execute("UPDATE articles SET extracted_at = '2026-01-01T00:00:00Z'")
+    db.conn.commit()
+    stamps = dict(db.execute("SELECT url, updated_at FROM articles"))
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
@@ -365,6 +370,9 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     assert total[0] == "total" and int(total[-1]) >= 1  # changed
     assert set(names(db.execute("SELECT rule FROM articles"))) >= {"demo:v2"}
     assert dict(db.execute("SELECT url, first_seen FROM articles")) == before
+    # no fetch happened: updated_at stays; extracted_at says the rows were written again
+    assert dict(db.execute("SELECT url, updated_at FROM articles")) == stamps
+    assert min(names(db.execute("SELECT extracted_at FROM articles"))) > "2026-01-01T00:00:00Z"
 
 
 def test_reextract_with_a_config_applies_each_sites_rules_to_its_pages_only(
