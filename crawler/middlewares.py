@@ -16,7 +16,9 @@
   offsite check also holds for a retried request's redirect (``dont_filter`` does not waive
   it) and runs in the downloader, where the request's errback sees the refusal.
 * ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
-  ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen).
+  ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen),
+  and one to another scheme (``file:``, ``data:``...) as ``DestinationRefused`` (Scrapy
+  would pass the 3xx on as an HTTP error).
 
 Each of newscrawl's own has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for
 the values.
@@ -37,7 +39,7 @@ import time
 import zlib
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import brotli
 from scrapy.downloadermiddlewares import offsite as scrapy_offsite
@@ -494,6 +496,9 @@ class RedirectLoopMiddleware:
         if location.startswith(b"//"):
             target = f"{urlparse_cached(request).scheme}://{target.lstrip('/')}"
         target = urljoin(request.url, target)
+        scheme = urlsplit(target).scheme
+        if scheme not in ("http", "https"):  # Scrapy would hand the 3xx on as an HTTP error
+            raise DestinationRefused(f"redirect to a {scheme}: URL refused: {target[:200]}")
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")

@@ -200,6 +200,12 @@ def test_redirect_to_another_domain_is_not_followed(faults):
     assert faults.stats["offsite/filtered"] >= 1
 
 
+@pytest.mark.parametrize("path", ["/redirect/file", "/redirect/data"])
+def test_a_redirect_to_another_scheme_is_recorded_as_refused(faults, path):
+    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?", faults.url(path))
+    assert state == [("skipped", "refused")]
+
+
 @pytest.mark.parametrize("path", ["/redirect/file", "/redirect/data", "/refresh/file"])
 def test_redirects_to_other_schemes_are_not_followed(faults, path):
     assert faults.server.count(path) >= 1
