@@ -210,29 +210,13 @@ class StoragePipeline:
         article = item.get("article")
         page["is_article"] = int(article["is_article"]) if article else None
         page["extract_error"] = item.get("extract_error")
+        self.pages.append(page)
         if article and article["is_article"]:
-            self.pages.append(page)
             self.articles.append(storage.article_row(article, item, self.run_id))
-        elif self._gave_an_article(item["url"]):
-            # A page that gave an article now gives none (a block or error page, a failed
-            # extraction): the crawl keeps the article, and so the body it was read from,
-            # for re-extraction. The frontier still records this fetch.
-            self.stats.inc_value("newscrawl/stored/kept_article_bodies")
-            logger.info("%s: no article this time; the stored page and article are kept",
-                        item["url"])
-        else:
-            self.pages.append(page)
         if (len(self.pages) >= self.batch_size
                 or time.monotonic() - self.flushed_at >= self.batch_seconds):
             self.flush()
         return {"url": item["url"], "is_article": page["is_article"]}
-
-    def _gave_an_article(self, url: str) -> bool:
-        """Whether the stored page at `url` (or one waiting in this batch) is an article."""
-        if any(page["url"] == url and page["is_article"] for page in self.pages):
-            return True
-        return self.db.execute("SELECT 1 FROM pages WHERE url = ? AND is_article = 1",
-                               [url]).fetchone() is not None
 
     def flush(self) -> None:
         if (self.pages or len(self.frontier)) and not self.failed:

@@ -146,27 +146,6 @@ def stored_item(n: int) -> dict:
     return page
 
 
-def test_a_page_that_stops_giving_its_article_keeps_the_body_it_was_read_from(tmp_path):
-    pipeline = storage_pipeline(tmp_path / "news.db", batch_size=1)
-    pipeline.process_item(stored_item(1))
-    blocked = item("https://example.com/1", b"<html><body>Access denied</body></html>")
-    blocked["article"] = {"is_article": False, "text": "", "title": "Access denied"}
-    failed = item("https://example.com/1", b"<html><body>Just a moment...</body></html>")
-    failed["extract_error"] = "timeout after 30s"
-    for later in (blocked, failed):
-        pipeline.process_item(later)
-    pipeline.flush()
-    db = pipeline.db
-    assert storage.stored_body(db, "https://example.com/1") == PAGE
-    assert db.execute("SELECT is_article FROM pages").fetchall() == [(1,)]
-    assert db["articles"].count == 1
-    assert pipeline.stats.get_value("newscrawl/stored/kept_article_bodies") == 2
-    pipeline.process_item(item("https://example.com/2", b"<html><body>A hub</body></html>"))
-    pipeline.flush()  # a page that never gave an article is written as always
-    assert db.execute("SELECT count(*) FROM pages").fetchone() == (2,)
-    pipeline.db.close()
-
-
 def test_a_reader_holding_a_read_transaction_does_not_break_the_writer(tmp_path):
     db_path = tmp_path / "news.db"
     pipeline = storage_pipeline(db_path)
