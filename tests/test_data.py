@@ -139,6 +139,11 @@ def test_migration_0003_backfills_simhash(tmp_path):
     db = storage.open_db(path)
     assert names(db.execute("SELECT simhash FROM articles")) == [simhash(WIRE)]
     assert names(db.execute("SELECT extracted_at = last_seen FROM articles")) == [1]  # 0004
+    assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'wind'")
+                 ) == ["Wind"]  # the index and its update trigger are whole after 0004
+    db["articles"].update(1, {"title": "Gale"})
+    assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'gale'")
+                 ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[-2:] == [
         "0003_data_views", "0004_extracted_at"]
 
