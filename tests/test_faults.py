@@ -140,6 +140,11 @@ def test_partial_bodies_are_never_stored(faults, path):
     assert article(faults.db, faults.url(path)) is None
 
 
+def test_every_fetch_error_line_gives_a_reason(faults):
+    lines = [line for line in faults.run.stderr.splitlines() if ": connection (" in line]
+    assert lines and not [line for line in lines if line.endswith("()")]
+
+
 def test_partial_bodies_count_as_connection_errors(faults):
     assert faults.stats["newscrawl/errors/connection"] >= 3
     assert faults.stats["newscrawl/refused/truncated_encoding"] >= 1

@@ -289,7 +289,8 @@ class NewsSpider(Spider):
         if counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
-        logger.log(level, "%s: %s (%s)", request.url, kind or "ignored", failure.getErrorMessage())
+        logger.log(level, "%s: %s (%s)", request.url, kind or "ignored",
+                   failure.getErrorMessage() or failure.type.__name__)  # some carry no text
         return [{"visit": self._failure_visit(failure, kind)}]
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
