@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 4  # len(MIGRATIONS)
+SCHEMA_VERSION = 5  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -240,11 +240,30 @@ def _0004_extracted_at(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_articles_extracted_at ON articles(extracted_at)")
 
 
+# The full-text index's update trigger, re-indexing a row only when its title or text
+# changed (sqlite-utils' fires on any update: a refetch moving last_seen, or a reextract
+# rewriting every row, re-indexed every article).
+FTS_UPDATE_TRIGGER = """
+CREATE TRIGGER articles_au AFTER UPDATE ON articles
+WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+  INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END"""
+
+
+def _0005_fts_update_trigger(db: sqlite_utils.Database) -> None:
+    """Migration 0005: the index's update trigger fires only when title or text changed."""
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(FTS_UPDATE_TRIGGER.strip())
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
     ("0003_data_views", data_views.migrate),
     ("0004_extracted_at", _0004_extracted_at),
+    ("0005_fts_update_trigger", _0005_fts_update_trigger),
 ]
 
 

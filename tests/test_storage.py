@@ -196,6 +196,18 @@ def test_an_amp_copy_changing_its_canonical_url_leaves_the_storys_article(db):
         "https://news.example.com/a/1", "https://news.example.com/amp-only/a/1"]
 
 
+def test_the_index_is_rewritten_only_when_title_or_text_change(db):
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    before = db.conn.total_changes
+    store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), article_dict(
+        "The ferry sailed at dawn."), run_id=2)  # a refetch, same text
+    assert db.conn.total_changes - before == 2  # the page and the article row, no index rows
+    store(db, page_item(fetched_at="2026-11-30T09:00:00Z"), article_dict(
+        "The ferry sailed at noon."), run_id=3)
+    assert fts_urls(db, "noon") == ["https://news.example.com/a/1"] and fts_urls(db, "dawn") == []
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
 def test_fts_follows_upserts(db):
     store(db, page_item(), article_dict("The ferry sailed at dawn."))
     store(db, page_item("https://news.example.com/a/2"), article_dict(
