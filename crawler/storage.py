@@ -449,8 +449,9 @@ PAGE_UPSERT = _upsert_sql("pages", PAGE_COLUMNS, [f"{c} = excluded.{c}" for c in
 
 # The article a page gave under its old canonical URL, unless that URL is another stored
 # page (an AMP copy that wrote /story last must not take /story's own article with it).
-MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = ? AND url != ? "
-                        "AND url NOT IN (SELECT url FROM pages WHERE url != ?)")
+MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = :page_url AND url != :url "
+                        "AND NOT EXISTS (SELECT 1 FROM pages WHERE pages.url = articles.url "
+                        "AND pages.url != :page_url)")
 
 
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
@@ -468,7 +469,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     written = _now()  # extracted_at: when the rows are written (a crawl's or a reextract's)
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]
-    moved = [(row["page_url"], row["url"], row["page_url"]) for row in articles]
+    moved = [{"page_url": row["page_url"], "url": row["url"]} for row in articles]
     try:
         with db.atomic():
             db.conn.executemany(PAGE_UPSERT, page_params)
