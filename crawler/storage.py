@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 5  # len(MIGRATIONS)
+SCHEMA_VERSION = 4  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -224,22 +224,6 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
     db.execute(RUNS_SQL)
 
 
-def _0004_extracted_at(db: sqlite_utils.Database) -> None:
-    """Migration 0004: `articles.extracted_at`, when the row was last written by an
-    extraction (re-extraction changes rows without a fetch, so `updated_at` stays)."""
-    db.execute("ALTER TABLE articles ADD COLUMN extracted_at TEXT")
-    # the full-text index's update trigger fires on any column: without it for the fill,
-    # the migration does not re-index every article (3 s for 20,000, minutes for millions)
-    trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                         "AND name = 'articles_au'").fetchone()
-    if trigger:
-        db.execute("DROP TRIGGER articles_au")
-    db.execute("UPDATE articles SET extracted_at = last_seen")
-    if trigger:
-        db.execute(trigger[0])
-    db.execute("CREATE INDEX idx_articles_extracted_at ON articles(extracted_at)")
-
-
 # The full-text index's update trigger, re-indexing a row only when its title or text
 # changed (sqlite-utils' fires on any update: a refetch moving last_seen, or a reextract
 # rewriting every row, re-indexed every article).
@@ -252,10 +236,15 @@ WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
 END"""
 
 
-def _0005_fts_update_trigger(db: sqlite_utils.Database) -> None:
-    """Migration 0005: the index's update trigger fires only when title or text changed."""
+def _0004_extracted_at(db: sqlite_utils.Database) -> None:
+    """Migration 0004: the index's update trigger fires only when title or text changed, and
+    `articles.extracted_at`, when the row was last written by an extraction (re-extraction
+    changes rows without a fetch, so `updated_at` stays), filled in without re-indexing."""
     db.execute("DROP TRIGGER IF EXISTS articles_au")
     db.execute(FTS_UPDATE_TRIGGER.strip())
+    db.execute("ALTER TABLE articles ADD COLUMN extracted_at TEXT")
+    db.execute("UPDATE articles SET extracted_at = last_seen")
+    db.execute("CREATE INDEX idx_articles_extracted_at ON articles(extracted_at)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -263,7 +252,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0002_frontier", frontier.migrate_0002),
     ("0003_data_views", data_views.migrate),
     ("0004_extracted_at", _0004_extracted_at),
-    ("0005_fts_update_trigger", _0005_fts_update_trigger),
 ]
 
 
