@@ -124,7 +124,6 @@ class FrontierMiddleware:
         async for request in start:
             if isinstance(request, Request):
                 seeds.add(request.url)
-                self.recorded.add(request.url)
                 self.requested.add(request.url)  # a link back to it is a duplicate
                 row = self.frontier.get(request.url)
                 if row:
@@ -139,7 +138,6 @@ class FrontierMiddleware:
             if not self._budget_left(request):
                 continue  # stays queued for the next run
             add_validators(request, row)
-            self.recorded.add(request.url)
             self.requested.add(request.url)
             resumed += 1
             yield request
