@@ -262,12 +262,13 @@ def fixture_rerun(site):
     if not found:
         fail(f"no fixtures{f' for site {site}' if site else ''} in {fixtures.ROOT}", EXIT_FAILED)
     for case in found:
+        fields = fixtures.fields(case)
         try:
-            problems = [(f, fixtures.check_field(case, f)) for f in fixtures.fields(case)]
+            problems = [(f, fixtures.check_field(case, f)) for f in fields]
         except RuleError as error:
             fail(str(error), EXIT_FAILED)
         problems = [(f, p) for f, p in problems if p]
-        if not fixtures.fields(case):
+        if not fields:
             problems = [("expected.json", "names no field to check")]
         failures += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '} {case.id}")
