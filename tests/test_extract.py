@@ -16,6 +16,7 @@ from extractors.chrome import (
     strip_blocks,
     strip_dom,
     unwrap_swallowing_landmarks,
+    without_dropped_landmarks,
 )
 from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
@@ -211,6 +212,32 @@ def test_a_landmark_left_open_around_the_story_does_not_take_it_away(tag, opener
     assert "<article>" in tostring(fromstring(html).find(f".//{tag}"), encoding=str)
     article = extract(html, URL)
     assert article.is_article and article.text.count("ends here.") == 6
+
+
+def test_a_landmark_left_open_around_a_story_of_two_long_paragraphs_does_not_take_it():
+    long = PARAGRAPH * 3  # two paragraphs of about 130 words: fewer than PROSE_PARAGRAPHS
+    html = ('<html><head><title>Council approves budget</title><meta property="og:type" '
+            'content="article"></head><body><header><nav class="navbar"><a href="/">Home</a>'
+            f"<h1>Council approves budget</h1>{paragraphs(2, long)}</body></html>")
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("ends here.") == 2
+
+
+def test_a_footer_blurb_is_no_story_even_where_the_story_is_short():
+    blurb = ("<footer><p>Founded in 1888, the Daily Example is an independent newspaper "
+             "owned by its readers, covering the city, the region and the world with a "
+             "newsroom of forty reporters, photographers and editors based downtown.</p>"
+             "</footer>")
+    root = fromstring(f"<html><body><article><p>{PARAGRAPH}</p></article>{blurb}</body></html>")
+    assert unwrap_swallowing_landmarks(root) == 0
+
+
+def test_trafilatura_reads_a_copy_without_the_landmarks_it_drops():
+    root = fromstring("<html><body><nav>Menu</nav>Before <aside>Popular</aside> After"
+                      "<article><p>Story</p><footer>Tags</footer></article></body></html>")
+    copy = without_dropped_landmarks(root)
+    assert norm_space(" ".join(copy.itertext())) == "Before After Story"
+    assert [e.tag for e in root.iter("nav", "aside", "footer")] == ["nav", "aside", "footer"]
 
 
 def test_a_sidebar_with_some_prose_is_still_a_sidebar():
