@@ -92,6 +92,44 @@ def test_chrome_inside_the_body_is_removed(box):
     assert article.removed
 
 
+@pytest.mark.parametrize("pointer", [
+    '<p><strong>Related:</strong> <a href="/2024/02/20/x/">Residents demand answers after'
+    " second flood in a year</a></p>",
+    '<p>Read more: <a href="/2024/02/20/x/">Residents demand answers after a flood</a></p>',
+    '<p>MORE: <a href="/2024/02/20/x/">Residents demand answers after a flood</a></p>',
+    '<p><b>À lire aussi :</b> <a href="/x/">Les habitants demandent des réponses</a></p>',
+    '<p>Lesen Sie auch: <a href="/x/">Anwohner fordern Antworten nach dem Hochwasser</a></p>',
+    '<p><strong>Читайте также:</strong> <a href="/x/">Жители требуют ответов</a></p>',
+    '<p>Leia também: <a href="/x/">Moradores pedem respostas após a enchente</a></p>',
+    '<div class="w-ra"><h3>Más información</h3><h2><a href="/x/">El precio del alquiler marca'
+    " un nuevo récord</a></h2></div>",
+])
+def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
+    article = extract(page(paragraphs(2) + pointer + paragraphs(3)), URL)
+    assert article.is_article and article.text.count("Paragraph") == 5
+    assert len(article.text.split("\n\n")) == 5, article.text
+
+
+def test_a_sentence_that_opens_like_a_pointer_stays():
+    sentences = ["More than 300 residents attended the meeting: most of them came to object.",
+                 "Related costs, the mayor said, would be covered by the state this year."]
+    article = extract(page(paragraphs(2) + "".join(f"<p>{s}</p>" for s in sentences)
+                           + paragraphs(2)), URL)
+    assert all(s in article.text for s in sentences)
+
+
+@pytest.mark.parametrize("notice", [
+    "Avec votre accord, nous et nos 842 partenaires utilisons des cookies ou technologies"
+    " similaires pour stocker et accéder à des informations personnelles.",
+    "With your agreement, we and our 842 partners use cookies or similar technologies to store,"
+    " access, and process personal data like your visit on this website.",
+])
+def test_a_consent_notice_naming_its_partners_is_removed(notice):
+    article = extract(page(f'<div class="notice"><p>{notice}</p><button>OK</button></div>'
+                           + paragraphs(4)), URL)
+    assert article.text.count("Paragraph") == 4 and "cookies" not in article.text
+
+
 def test_a_paragraph_that_mentions_a_newsletter_stays():
     mention = ("The publisher said subscriptions to its newsletter rose 40 percent last year, "
                "and that readers who sign up for our newsletter, as its editor put it, "
