@@ -33,26 +33,47 @@ def _detect(body: bytes) -> str | None:
 
 
 def decode_html(html: bytes | str, content_type: str | None = None) -> str:
-    """Decode a page the way a browser would.
+    """Decode a page the way a browser would, but for one case.
 
     The order is w3lib's (the HTML5 one): a byte-order mark wins, then the charset of
-    the Content-Type header, then `<meta charset>` / `http-equiv`, then detection.
+    the Content-Type header, then `<meta charset>` / `http-equiv`, then detection. The
+    exception: a page declared UTF-8 whose bytes are mostly not (a windows-1251 page behind
+    a server that says utf-8) is decoded as detected, instead of as a page of U+FFFD.
     """
     if isinstance(html, str):
         return html
     encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_detect)
-    if encoding.replace("_", "-").startswith(("utf-16", "utf-32")) and not html.startswith(
-            BOMS):  # HTML: only a BOM selects UTF-16/32; a declared one means UTF-8
+    encoding = encoding.replace("_", "-").lower()
+    if html.startswith(BOMS):
+        return text
+    if encoding.startswith(("utf-16", "utf-32")):  # HTML: only a BOM selects UTF-16/32
         return html.decode(_detect(html) or "utf-8", errors="replace")
+    if encoding in ("utf-8", "utf8") and _not_utf8(text):
+        detected = _detect(html)
+        if detected and codecs.lookup(detected).name != "utf-8":
+            return html.decode(detected, errors="replace")
     return text
+
+
+def _not_utf8(text: str) -> bool:
+    """More invalid byte sequences (U+FFFD once decoded) than valid non-ASCII characters:
+    the bytes are in another encoding. (A UTF-8 page with a few stray bytes of another
+    encoding, a common mix, stays UTF-8: its valid characters outnumber them.)"""
+    invalid = text.count("\ufffd")
+    if not invalid:
+        return False
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return invalid > non_ascii - invalid
 
 
 # trafilatura's parser settings, with lxml's element class lookup done in C: every element
 # is an `HtmlElement`. lxml.html's default lookup (a form, an input, a label get classes of
 # their own, which nothing here uses) is a Python call for every element proxy created,
-# by us and by trafilatura on our tree: about 5% of extraction time.
+# by us and by trafilatura on our tree: about 5% of extraction time. `huge_tree`: libxml2
+# otherwise drops, silently, whatever is nested deeper than 256 elements (a page of
+# unclosed <div>s); the 5 MB input cap bounds what it lets through.
 PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
-                    remove_comments=True, remove_pis=True)
+                    huge_tree=True, remove_comments=True, remove_pis=True)
 PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction,
     entity=HtmlEntity))

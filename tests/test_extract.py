@@ -59,6 +59,21 @@ def test_windows_1251_page_decodes_to_cyrillic():
     assert article.language == "ru"
 
 
+@pytest.mark.parametrize("content_type", [None, "text/html; charset=utf-8"])
+def test_a_windows_1251_page_declared_utf8_is_decoded_as_detected(content_type):
+    body = paragraphs(4, "Городской совет утвердил бюджет на следующий год после долгих "
+                         "споров о тарифах, маршрутах и будущем трамвайной сети города. ")
+    article = extract(page(body, lang="ru").encode("cp1251"), URL, content_type=content_type)
+    assert "Городской совет утвердил бюджет" in article.text and "\ufffd" not in article.text
+
+
+def test_a_utf8_page_with_a_few_stray_bytes_stays_utf8():
+    html = page(paragraphs(4, "Le conseil a approuvé le budget, « enfin », dit le maire. "))
+    data = html.encode("utf-8").replace(b"</h1>", b"</h1><p>Caf\xe9 \x93 cr\xe8me</p>")
+    article = extract(data, URL)
+    assert "Le conseil a approuvé le budget, « enfin »" in article.text
+
+
 def test_bom_wins_over_a_wrong_header_charset():
     html = "\ufeff" + page(paragraphs(4, "Zürich läuft über; Straße und Köln. " * 4))
     article = extract(html.encode("utf-8"), URL, content_type="text/html; charset=latin-1")
@@ -286,6 +301,14 @@ def test_a_sidebar_with_some_prose_is_still_a_sidebar():
     article = extract(page(paragraphs(5)).replace("</main>", f"</main>{sidebar}"), URL)
     assert article.is_article and article.text.count("ends here.") == 5
     assert PARAGRAPH.upper().strip()[:40] not in article.text
+
+
+def test_a_page_nested_deeper_than_libxml2s_default_limit_is_read_whole():
+    # 400 <div>s never closed: libxml2 stops at a depth of 256 unless told otherwise
+    body = "".join(f"<div class='para'>Paragraph {i} of the council story, with enough words"
+                   " to count as prose." for i in range(400))
+    article = extract(page(body), URL)
+    assert article.text.count("Paragraph ") == 400
 
 
 @pytest.mark.parametrize("html", [b"", b"\x00\x00\x00", "<html></html>", b"<p>Hi</p>"])
