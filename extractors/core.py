@@ -112,7 +112,10 @@ def _article(url: str, found: Analysis) -> Article:
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
     if is_article:
+        named = bool(meta.authors)
         fill_article_metadata(meta, found.page, url)
+        if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either
+            blocks = _drop_byline(blocks, meta.authors)
     return Article(
         url=url, is_article=is_article, title=meta.title,
         authors=meta.authors if is_article else [],

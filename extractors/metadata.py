@@ -24,7 +24,20 @@ from .text import norm_space
 
 _BYLINE_ELEMENTS = etree.XPath(
     "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') "
-    "or contains(@class, 'byline')][not(self::meta or self::link or self::img)]")
+    "or contains(@class, 'byline') or contains(@class, 'auteur') or contains(@class, 'autor')]"
+    "[not(self::meta or self::link or self::img)]")
+# A byline with no markup naming it: a short element whose own text opens with one of these
+# (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
+_BYLINE_OPENERS = ("By", "BY", "Von", "VON", "Par", "PAR", "Por", "POR", "Автор", "АВТОР",
+                   "Texto", "Текст")
+_TEXT_BYLINES = etree.XPath(
+    "//body//*[self::p or self::span or self::div or self::address or self::small "
+    "or self::strong or self::b or self::em][" + " or ".join(
+        f"starts-with(normalize-space(text()), '{w}')" for w in _BYLINE_OPENERS) + "]")
+# The words that may join two names in a byline ("e" too, but it also joins Portuguese
+# surnames: "Gonçalves e Silva" is one person).
+_NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
+_NAME_SEPARATORS = re.compile(r";|\s&\s|\s(?:and|und|et|y|и)\s")
 # A byline element with more words is an author box (a bio), not a byline.
 MAX_BYLINE_WORDS = 8
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
@@ -98,7 +111,7 @@ _BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto|
 
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
-    names = [norm_space(n) for n in re.split(r";|\band\b|\s&\s", value or "")]
+    names = [norm_space(n) for n in _NAME_SEPARATORS.split(value or "")]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     return list(dict.fromkeys(n for n in names if n))
 
@@ -147,13 +160,37 @@ def headline(root: etree._Element, references: list[str]) -> str | None:
 
 def byline_authors(root: etree._Element) -> list[str]:
     """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
-    class); none when they name more than two people: bylines of a list of teasers."""
+    class, in English, French, German, Spanish or Portuguese); none when they name more
+    than two people: bylines of a list of teasers."""
     names: list[str] = []
     for element in _BYLINE_ELEMENTS(root):
         text = norm_space(element.text_content())
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text):
             names.extend(n for n in split_authors(text) if n not in names)
     return names if len(names) <= 2 else []
+
+
+def text_byline_authors(root: etree._Element) -> list[str]:
+    """Names from the page's short "By Jane Doe" texts with no markup naming them; none
+    when they name more than two people. Read on articles only: on other pages such a text
+    is as often a filter ("By Price") as a byline."""
+    names: list[str] = []
+    for element in _TEXT_BYLINES(root):
+        names.extend(n for n in _text_byline(element) if n not in names)
+    return names if len(names) <= 2 else []
+
+
+def _text_byline(element: etree._Element) -> list[str]:
+    """The names of a "By Jane Doe" element: an opener, then at most five words, each a
+    capitalised name or a word joining two names; no digits (not "By 2030")."""
+    text = norm_space(element.text_content())
+    opener = _BYLINE.match(text)
+    words = text[opener.end():].split() if opener else []
+    if not 0 < len(words) <= 5 or any(c.isdigit() for c in text):
+        return []
+    if not all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
+        return []
+    return split_authors(text)
 
 
 def _clean_title(titles: list[str]) -> str | None:
@@ -228,14 +265,17 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
 
 
 def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> None:
-    """For a page classified as an article: trafilatura's author rules when no schema, meta
-    tag or byline element names an author (after classification, so that the classifier's
-    `author` evidence stays what the page's own markup says), and htmldate's extensive-search
-    day when no date was found otherwise. Prunes `root` in place: call it last."""
+    """For a page classified as an article: its "By ..." texts, then trafilatura's author
+    rules, when no schema, meta tag or byline element names an author (after
+    classification, so that the classifier's `author` evidence stays what the page's own
+    markup says), and htmldate's extensive-search day when no date was found otherwise.
+    Prunes `root` in place: call it last."""
     if not meta.published and meta.date_search:
         tree, page_url, today = meta.date_search
         meta.date_guess = find_date(tree, url=page_url, original_date=True,
                                     extensive_search=True, max_date=today)
+    if not meta.authors:
+        meta.authors = text_byline_authors(root)
     if not meta.authors:
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

@@ -101,6 +101,27 @@ def test_authors_from_a_byline_element_when_no_tag_names_them():
     assert "Jane Doe" not in article.text
 
 
+@pytest.mark.parametrize(("byline", "names"), [
+    ('<div class="auteur">Par <strong>Marie Dupont</strong></div>', ["Marie Dupont"]),
+    ('<span class="autor">Por Ana Gómez y Luis Pérez</span>', ["Ana Gómez", "Luis Pérez"]),
+    ('<p>By <a href="/author/mlopez/">Maria Lopez</a></p>', ["Maria Lopez"]),
+    ("<span>Von Jan Müller</span>", ["Jan Müller"]),
+    ("<div>Автор: Иван Петров</div>", ["Иван Петров"]),
+])
+def test_authors_from_a_byline_in_other_languages_or_with_no_markup(byline, names):
+    article = extract(article_page(byline=byline), ARTICLE_URL)
+    assert article.authors == names
+    assert names[0] not in article.text
+
+
+@pytest.mark.parametrize("text", ["By 2030 the network will be finished",
+                                  "By the time the council met, the plan had changed",
+                                  "By clicking Accept you agree to our use of cookies"])
+def test_a_sentence_opening_with_by_is_no_byline(text):
+    article = extract(article_page(byline=f"<p>{text}</p>"), ARTICLE_URL)
+    assert article.authors == [] and text in article.text
+
+
 def test_published_date_from_meta_tag_is_iso_8601():
     head = '<meta property="article:published_time" content="2024-05-01T09:30:00+02:00">'
     article = extract(article_page(head=head), ARTICLE_URL)
