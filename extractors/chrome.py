@@ -48,6 +48,7 @@ class Pattern:
     cues: tuple[str, ...] = ()
     spare_prose: bool = False  # an element holding prose is not this chrome (a wrapper)
     keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
+    dom: bool = True  # a cue applied before trafilatura too (False: to its blocks only)
     cue_regexes: tuple[re.Pattern, ...] = ()
 
 
@@ -83,7 +84,7 @@ def _compile(entry: dict) -> Pattern:
     regex = _any_of(entry["cues"])
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
-                   keep_runs=entry.get("keep_runs", 0),
+                   keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
                    cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
 
 
@@ -356,6 +357,8 @@ def strip_dom(root: etree._Element) -> list[str]:
     limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
     for pattern in catalogue():
+        if not pattern.dom:
+            continue
         removed = 0
         for element in _candidates(index, pattern):
             if element.getparent() is None or not index.attached(element):

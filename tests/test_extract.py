@@ -145,6 +145,17 @@ def test_a_consent_notice_naming_its_partners_is_removed(notice):
     assert article.text.count("Paragraph") == 4 and "cookies" not in article.text
 
 
+@pytest.mark.parametrize("comments", [
+    "<h3>Comentarios</h3><p>Normas de participación</p><p>Muy buen artículo, gracias.</p>",
+    "<h2>12 comments</h2><p>Great piece, thanks for writing it.</p>",
+    "<h3>Kommentare</h3><p>Toller Artikel!</p>",
+])
+def test_a_comment_section_opened_inside_the_article_is_cut(comments):
+    article = extract(page(paragraphs(5) + comments), URL)
+    assert article.text.count("Paragraph") == 5
+    assert article.text.rstrip().endswith("Paragraph 4 ends here.")
+
+
 def test_a_paragraph_that_mentions_a_newsletter_stays():
     mention = ("The publisher said subscriptions to its newsletter rose 40 percent last year, "
                "and that readers who sign up for our newsletter, as its editor put it, "
