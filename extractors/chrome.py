@@ -439,13 +439,25 @@ def unwrap_swallowing_landmarks(root: etree._Element) -> int:
 # the tree trafilatura gets (after `unwrap_swallowing_landmarks` made <div>s of any that hold
 # the story), its result on the WCXB dev pages is the same and it runs faster.
 DROPPED_LANDMARKS = ("aside", "footer", "nav")
+# A table holding a page heading or another table lays out a page (the sites built before
+# CSS, and the CMSs that kept their templates): no data table does.
+_LAYOUT_TABLE = etree.XPath("boolean(.//h1 | .//h2 | .//table)")
+_TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th")
 
 
-def without_dropped_landmarks(tree: etree._Element) -> etree._Element:
-    """A copy of `tree` without the landmarks trafilatura drops (their tails stay). The tree
-    itself is untouched: the classifier reads the whole page."""
+def trafilatura_copy(tree: etree._Element) -> etree._Element:
+    """The tree trafilatura reads: a copy without the landmarks it drops (their tails stay),
+    layout tables made <div>s (trafilatura reads a table's cells as one block of a data
+    table: a page laid out in one would be one block). The tree itself is untouched: the
+    classifier reads the whole page."""
     copied = deepcopy(tree)
     etree.strip_elements(copied, *DROPPED_LANDMARKS, with_tail=False)
+    layouts = [table for table in copied.iter("table") if _LAYOUT_TABLE(table)]
+    for table in layouts:
+        parts = [part for part in table.iter(*_TABLE_PARTS)
+                 if next(part.iterancestors("table")) is table]
+        for element in [table, *parts]:
+            element.tag = "div"
     return copied
 
 

@@ -24,7 +24,7 @@ from .chrome import (
     strip_blocks,
     strip_dom,
     unwrap_swallowing_landmarks,
-    without_dropped_landmarks,
+    trafilatura_copy,
 )
 from .classify import classify
 from .decode import decode_html, parse_html
@@ -133,7 +133,7 @@ def _trafilatura_blocks(root: HtmlElement, url: str) -> list[str]:
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
     document = trafilatura.bare_extraction(
-        without_dropped_landmarks(root), url=url, include_comments=False, include_tables=True,
+        trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
         with_metadata=False, output_format="xml")
     if document is None or document.body is None:
         return []

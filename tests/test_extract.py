@@ -16,7 +16,7 @@ from extractors.chrome import (
     strip_blocks,
     strip_dom,
     unwrap_swallowing_landmarks,
-    without_dropped_landmarks,
+    trafilatura_copy,
 )
 from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
@@ -299,9 +299,27 @@ def test_a_footer_blurb_is_no_story_even_where_the_story_is_short():
 def test_trafilatura_reads_a_copy_without_the_landmarks_it_drops():
     root = fromstring("<html><body><nav>Menu</nav>Before <aside>Popular</aside> After"
                       "<article><p>Story</p><footer>Tags</footer></article></body></html>")
-    copy = without_dropped_landmarks(root)
+    copy = trafilatura_copy(root)
     assert norm_space(" ".join(copy.itertext())) == "Before After Story"
     assert [e.tag for e in root.iter("nav", "aside", "footer")] == ["nav", "aside", "footer"]
+
+
+def test_a_page_laid_out_in_a_table_is_read_paragraph_by_paragraph():
+    html = ('<html><head><title>Council approves budget</title></head><body><table>'
+            '<tr><td colspan="2">City Hall <form action="/search/"><input name="q"></form></td>'
+            '</tr><tr><td><a href="/about/">About</a><br><a href="/news/">News</a></td><td>'
+            f"<h1>Council approves budget</h1>{paragraphs(4)}</td></tr></table></body></html>")
+    article = extract(html, URL)
+    assert article.is_article
+    assert [b[-22:] for b in article.text.split("\n\n")] == [
+        f"Paragraph {i} ends here." for i in range(4)]
+
+
+def test_a_data_table_stays_a_table_for_trafilatura():
+    root = fromstring("<html><body><h1>Results</h1><table><tr><th>Ward</th><th>Votes</th></tr>"
+                      "<tr><td>North</td><td>1,204</td></tr></table></body></html>")
+    assert [e.tag for e in trafilatura_copy(root).iter("table", "tr", "td")] == [
+        "table", "tr", "tr", "td", "td"]
 
 
 def test_a_sidebar_with_some_prose_is_still_a_sidebar():
