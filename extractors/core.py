@@ -23,8 +23,8 @@ from .chrome import (
     remove,
     strip_blocks,
     strip_dom,
-    unwrap_swallowing_landmarks,
     trafilatura_copy,
+    unwrap_swallowing_landmarks,
 )
 from .classify import classify
 from .decode import decode_html, parse_html

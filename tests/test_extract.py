@@ -15,8 +15,8 @@ from extractors.chrome import (
     catalogue,
     strip_blocks,
     strip_dom,
-    unwrap_swallowing_landmarks,
     trafilatura_copy,
+    unwrap_swallowing_landmarks,
 )
 from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
