@@ -1,6 +1,7 @@
 """Re-extraction: run the current extractor and rules again over the stored raw pages.
 
-No network: bodies come from `pages.body`. Pages are replayed in the order they were
+No network: bodies come from `pages.body`, then from `article_sources.body` (the page an
+article was read from, kept when a later fetch of that page gave no article). Pages are replayed in the order they were
 fetched (so, as in the crawl, the latest fetch of an article wins), through the same job
 the crawl's ExtractionPipeline runs (`crawler.jobs.extract_page`) in a pool of worker
 processes, one per core by default, with the same per-page time limit. Results are written
@@ -88,10 +89,18 @@ def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
 
 
 def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
-    """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query."""
-    where = "(fetched_at, url) > (?, ?)" + (" AND site = ?" if site else "")
-    sql = ("SELECT url, site, content_type, fetched_at, run_id, body, body_size FROM pages "
-           f"WHERE {where} ORDER BY fetched_at, url LIMIT {READ_CHUNK}")
+    """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query; then the
+    kept sources of articles whose page now gives none (`source` True), in the same order."""
+    yield from _stored(db, "pages", "url", site)
+    for row in _stored(db, "article_sources", "page_url", site):
+        yield {**row, "source": True}
+
+
+def _stored(db: sqlite_utils.Database, table: str, key: str,
+            site: str | None) -> Iterator[dict]:
+    where = f"(fetched_at, {key}) > (?, ?)" + (" AND site = ?" if site else "")
+    sql = (f"SELECT {key} AS url, site, content_type, fetched_at, run_id, body, body_size "
+           f"FROM {table} WHERE {where} ORDER BY fetched_at, {key} LIMIT {READ_CHUNK}")
     last = ("", "")
     while True:
         chunk = list(db.query(sql, [*last, *([site] if site else [])]))
@@ -142,16 +151,20 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 
 def current(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
-    """The outcomes whose page is still the fetch they were extracted from.
+    """The outcomes whose page (or kept source) is still the fetch they were extracted from.
 
     A crawl that refetched a page meanwhile (a newer `fetched_at`, or the page gone) has
     stored a newer verdict and article; the older extraction must not overwrite them.
     """
-    urls = [outcome.page["url"] for outcome in outcomes]
-    fetched = dict(db.execute(
-        f"SELECT url, fetched_at FROM pages WHERE url IN ({', '.join('?' * len(urls))})",
-        urls).fetchall()) if urls else {}
-    return [o for o in outcomes if fetched.get(o.page["url"]) == o.page["fetched_at"]]
+    fetched: dict[tuple[bool, str], str] = {}
+    for source, table, key in ((False, "pages", "url"), (True, "article_sources", "page_url")):
+        urls = [o.page["url"] for o in outcomes if o.page.get("source", False) is source]
+        if urls:
+            rows = db.execute(f"SELECT {key}, fetched_at FROM {table} "
+                              f"WHERE {key} IN ({', '.join('?' * len(urls))})", urls)
+            fetched |= {(source, url): at for url, at in rows.fetchall()}
+    return [o for o in outcomes
+            if fetched.get((o.page.get("source", False), o.page["url"])) == o.page["fetched_at"]]
 
 
 def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
@@ -167,26 +180,27 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
     try:
         with storage.write_lock(db):
             outcomes = current(db, outcomes)
-            verdicts, stale, articles = [], [], []
+            verdicts, stale, articles, kept_source = [], [], [], []
             for outcome in outcomes:
-                url = outcome.page["url"]
+                url, source = outcome.page["url"], outcome.page.get("source", False)
                 if outcome.error:
-                    verdicts.append((None, outcome.error, url))
+                    verdicts += [] if source else [(None, outcome.error, url)]
                     continue
                 is_article = bool(outcome.article["is_article"])
-                verdicts.append((int(is_article), None, url))
+                verdicts += [] if source else [(int(is_article), None, url)]
                 row = None
                 if is_article:
                     row = storage.article_row(outcome.article, outcome.page,
                                               outcome.page["run_id"])
-                    articles.append(row)
+                    (kept_source if source else articles).append(row)
                 stale.append((url, row["url"] if row else None, outcome.page["fetched_at"]))
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
             storage.write_batch(db, [], articles)
+            storage.write_batch(db, [], kept_source, sources=False)
             # only articles read from this very body (last seen at this fetch): one from an
-            # earlier fetch (the page now serves a block or error page, which the crawl
-            # did not let replace the article) is not this body's to judge
+            # earlier fetch (the page now serves a block page, and its body was kept in
+            # article_sources) is not this body's to judge
             db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url IS NOT ? "
                                 "AND last_seen >= ?", stale)
     except sqlite3.Error as error:

@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 4  # len(MIGRATIONS)
+SCHEMA_VERSION = 5  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -247,11 +247,36 @@ def _0004_extracted_at(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_articles_extracted_at ON articles(extracted_at)")
 
 
+ARTICLE_SOURCES_SQL = """
+CREATE TABLE article_sources (
+    page_url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT,
+    headers TEXT,
+    fetched_at TEXT NOT NULL,
+    body BLOB NOT NULL,
+    body_size INTEGER NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    run_id INTEGER,
+    kept_at TEXT NOT NULL
+)"""
+
+
+def _0005_article_sources(db: sqlite_utils.Database) -> None:
+    """Migration 0005: `article_sources`, the stored page an article was read from, kept
+    when a later fetch of that page replaced it with one that gives no article (a block
+    page, a consent wall, a failed extraction), so that re-extraction can still read it."""
+    db.execute(ARTICLE_SOURCES_SQL.strip())
+    db.execute("CREATE INDEX idx_article_sources_site ON article_sources(site)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
     ("0003_data_views", data_views.migrate),
     ("0004_extracted_at", _0004_extracted_at),
+    ("0005_article_sources", _0005_article_sources),
 ]
 
 
@@ -442,24 +467,45 @@ MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = :page_url AND url
                         "AND pages.url != :page_url)")
 
 
+# Before a page is replaced by a fetch that gives no article: keep the stored page if an
+# article was read from it (last seen at its fetch) and the new body is another one.
+KEEP_SOURCE = ("INSERT OR REPLACE INTO article_sources (page_url, site, status, content_type, "
+               "headers, fetched_at, body, body_size, body_sha256, run_id, kept_at) "
+               "SELECT url, site, status, content_type, headers, fetched_at, body, body_size, "
+               "body_sha256, run_id, :kept_at FROM pages WHERE url = :url "
+               "AND body_sha256 IS NOT :body_sha256 AND EXISTS (SELECT 1 FROM articles "
+               "WHERE articles.page_url = pages.url AND articles.last_seen = pages.fetched_at)")
+# A page that gives its article again is that article's source again.
+DROP_SOURCE = "DELETE FROM article_sources WHERE page_url = :page_url"
+
+
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
-                also: Iterable[Callable[[sqlite_utils.Database], None]] = ()) -> None:
+                also: Iterable[Callable[[sqlite_utils.Database], None]] = (), *,
+                sources: bool = True) -> None:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
 
     Rows come from page_row / article_row; a missing key is stored as NULL. A page's new
     article replaces the one it gave under another canonical URL (the site changed the
-    page's canonical link): one article per page. Each of `also`
-    (e.g. `frontier.FrontierBatch.write`) runs inside the same transaction, so the frontier
-    flips with the pages it fetched. Any failure rolls the whole batch back and raises
-    StorageError.
+    page's canonical link): one article per page. A refetched page that gives no article
+    (here) first moves the stored page its article was read from to `article_sources`,
+    and a page that gives its article again drops it from there (`sources=False`: articles
+    re-read from `article_sources`, which stay).
+    Each of `also` (e.g. `frontier.FrontierBatch.write`) runs inside the same transaction,
+    so the frontier flips with the pages it fetched. Any failure rolls the whole batch back
+    and raises StorageError.
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
     written = _now()  # extracted_at: when the rows are written (a crawl's or a reextract's)
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]
     moved = [{"page_url": row["page_url"], "url": row["url"]} for row in articles]
+    sources = {row["page_url"] for row in articles}
+    kept = [{"url": row["url"], "body_sha256": row["body_sha256"], "kept_at": written}
+            for row in pages if row["url"] not in sources]
     try:
         with db.atomic():
+            db.conn.executemany(KEEP_SOURCE, kept)
+            db.conn.executemany(DROP_SOURCE, moved if sources else [])
             db.conn.executemany(PAGE_UPSERT, page_params)
             db.conn.executemany(ARTICLE_UPSERT, article_params)
             db.conn.executemany(MOVED_ARTICLE_DELETE, moved)

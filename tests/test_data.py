@@ -144,8 +144,8 @@ def test_migration_0003_backfills_simhash(tmp_path):
     db["articles"].update(1, {"title": "Gale"})
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'gale'")
                  ) == ["Gale"]
-    assert names(db.execute("SELECT name FROM migrations"))[-2:] == [
-        "0003_data_views", "0004_extracted_at"]
+    assert names(db.execute("SELECT name FROM migrations"))[1:] == [
+        "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources"]
 
 
 # -- views -----------------------------------------------------------------------------
@@ -355,6 +355,29 @@ def test_reextract_keeps_an_article_read_from_an_earlier_body(stored_pages_db):
     assert (report.lost, report.articles_after) == (0, 5)
     assert db.execute("SELECT title FROM articles WHERE page_url = ?",
                       ["http://demo.test/about/"]).fetchone() == ("Read before the block page",)
+
+
+def test_reextract_reads_an_article_whose_page_now_serves_a_block_page(stored_pages_db,
+                                                                      tmp_path):
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    url = f"http://demo.test/articles/{DEMO_PAGES[0]}"
+    title = db.execute("SELECT title FROM articles WHERE page_url = ?", [url]).fetchone()[0]
+    block = page_item(url, "demo.test", b"<html><body>Checking your browser</body></html>",
+                      fetched_at="2026-11-21T08:00:00Z", is_article=False)
+    storage.write_batch(db, [storage.page_row(block, 2)], [])
+    assert db["article_sources"].count == 1
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
+                                     'body = ["article", "main", "div.article-body"]\n'
+                                     'drop = ["p:first-of-type"]\n', "utf-8")
+    report = reextract(db, ReextractOptions(site="demo.test", rules=(rules,)))["demo.test"]
+    row = db.execute("SELECT title, rule, last_seen FROM articles WHERE page_url = ?",
+                     [url]).fetchone()
+    assert row == (title, "demo:v2", "2026-11-20T08:00:00Z")  # read from the kept body
+    assert (report.pages, report.lost) == (6, 0)  # 5 pages and the kept source
+    assert db.execute("SELECT is_article FROM pages WHERE url = ?", [url]).fetchone() == (0,)
 
 
 def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 import os
 import sqlite3
 import subprocess
@@ -117,6 +118,33 @@ def test_page_refetch_replaces(db):
     assert (row["status"], row["is_article"], row["extract_error"]) == (404, 0, "timeout")
     assert storage.stored_body(db, row["url"]) == b"gone"
     assert storage.counts(db)["pages"] == 1
+
+
+def test_a_refetch_that_gives_no_article_keeps_the_page_the_article_was_read_from(db):
+    store(db, page_item(), article_dict())
+    challenge = page_item(body=b"<html>Checking your browser...</html>",
+                          fetched_at="2026-11-29T02:30:00Z", is_article=False)
+    store(db, challenge, None)
+    kept = db["article_sources"].get("https://news.example.com/a/1")
+    assert (kept["fetched_at"], kept["site"]) == ("2026-11-28T02:30:00Z", "news.example.com")
+    assert zlib.decompress(kept["body"]) == BODY.encode("utf-8")
+    assert storage.stored_body(db, kept["page_url"]) == challenge["body"]
+    assert _article(db, "https://news.example.com/a/1")["title"] == "Tallinn ferry"
+    # a second non-article fetch keeps the source it has: the block page gave no article
+    store(db, page_item(body=b"<html>Still checking</html>", fetched_at="2026-11-30T02:30:00Z",
+                        is_article=False), None)
+    assert db["article_sources"].get(kept["page_url"])["fetched_at"] == kept["fetched_at"]
+    # the page gives its article again: it is the article's source again
+    store(db, page_item(fetched_at="2026-12-01T02:30:00Z"), article_dict())
+    assert db["article_sources"].count == 0
+
+
+def test_a_page_that_never_gave_an_article_keeps_no_source(db):
+    store(db, page_item(is_article=False), None)
+    store(db, page_item(body=b"<html>new</html>", fetched_at="2026-11-29T02:30:00Z"), None)
+    store(db, page_item(fetched_at="2026-11-30T02:30:00Z"), article_dict())
+    store(db, page_item(fetched_at="2026-12-01T02:30:00Z"), None)  # same body, no article
+    assert db["article_sources"].count == 0
 
 
 def test_article_round_trip(db):
