@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
