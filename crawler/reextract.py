@@ -1,8 +1,9 @@
 """Re-extraction: run the current extractor and rules again over the stored raw pages.
 
 No network: bodies come from `pages.body`, then from `article_sources.body` (the page an
-article was read from, kept when a later fetch of that page gave no article). Pages are replayed in the order they were
-fetched (so, as in the crawl, the latest fetch of an article wins), through the same job
+article was read from, kept when a later fetch of that page gave no article). Pages are
+replayed in the order they were fetched (so, as in the crawl, the latest fetch of an
+article wins), through the same job
 the crawl's ExtractionPipeline runs (`crawler.jobs.extract_page`) in a pool of worker
 processes, one per core by default, with the same per-page time limit. Results are written
 in batched transactions: `pages.is_article` / `extract_error` updated, articles upserted
