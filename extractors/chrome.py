@@ -342,13 +342,31 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "buttons":
         return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
-        return [_widen(index, c, pattern) for c in _cue_blocks(index, pattern)]
+        found = []
+        for cue in _cue_blocks(index, pattern):
+            box = _widen(index, cue, pattern)
+            found += [box, *_introduced_link(index, cue)] if box is cue else [box]
+        return found
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":
         return [m for m in matches if m.tag in pattern.tags or m.get("role") in pattern.roles]
     if pattern.box_chars:
         return [_widen(index, m, pattern) for m in matches]
     return matches
+
+
+# Inline labels: "<b>Read also:</b> <a>Headline</a>" inside a block of body text.
+_LABEL_TAGS = frozenset({"b", "strong", "span", "em", "i"})
+
+
+def _introduced_link(index: PageIndex, label: etree._Element) -> list[etree._Element]:
+    """The link an inline chrome label ending in a colon introduces, right after it."""
+    if label.tag not in _LABEL_TAGS or (label.tail or "").strip():
+        return []
+    following = label.getnext()
+    if following is None or following.tag != "a" or not index.text(label).endswith((":", "»")):
+        return []
+    return [following]
 
 
 def strip_dom(root: etree._Element) -> list[str]:

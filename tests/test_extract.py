@@ -125,6 +125,14 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     assert len(article.text.split("\n\n")) == 5, article.text
 
 
+def test_an_inline_label_takes_the_link_it_introduces_and_nothing_else():
+    body = (f"<div class='news-detail'>{PARAGRAPH}<br><br><b>Read also:</b> <a href='/x/'>"
+            f"Street lighting to be replaced</a><br><br>{PARAGRAPH}Last words.</div>")
+    article = extract(page(paragraphs(3) + body), URL)
+    assert "Street lighting" not in article.text and "Read also" not in article.text
+    assert "Last words." in article.text
+
+
 def test_a_sentence_that_opens_like_a_pointer_stays():
     sentences = ["More than 300 residents attended the meeting: most of them came to object.",
                  "Related costs, the mayor said, would be covered by the state this year."]
