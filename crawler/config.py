@@ -162,18 +162,22 @@ class _Checker:
         where = f"sites.{name}"
         self.table(own, where)
         self.unknown_keys(own, SITE_KEYS, f"{where}.")
-        urls = {key: self.urls(merged.get(key, []), f"{where}.{key}") for key in URL_KEYS}
+
+        def at(key: str) -> str:  # where a key's value was written: the site or [defaults]
+            return f"{where}.{key}" if key in (own or {}) else f"defaults.{key}"
+
+        urls = {key: self.urls(merged.get(key, []), at(key)) for key in URL_KEYS}
         if not any(urls.values()):
             raise self.fail(where, "no start_urls, feeds or sitemaps")
-        limits = {key: self.limit(merged.get(key), f"{where}.{key}") for key in LIMIT_KEYS}
+        limits = {key: self.limit(merged.get(key), at(key)) for key in LIMIT_KEYS}
         heuristics = merged.get("link_heuristics", True)
         if not isinstance(heuristics, bool):
-            raise self.fail(f"{where}.link_heuristics", "expected true or false")
+            raise self.fail(at("link_heuristics"), "expected true or false")
         seeds = urls["start_urls"] + urls["feeds"] + urls["sitemaps"]
         return SiteSpec(name=name, **urls, **limits,
-                        allow=self.patterns(merged.get("allow", []), f"{where}.allow"),
-                        deny=self.patterns(merged.get("deny", []), f"{where}.deny"),
-                        rules=self.rules(merged.get("rules"), f"{where}.rules"),
+                        allow=self.patterns(merged.get("allow", []), at("allow")),
+                        deny=self.patterns(merged.get("deny", []), at("deny")),
+                        rules=self.rules(merged.get("rules"), at("rules")),
                         link_heuristics=heuristics, hosts=_hosts(seeds))  # fmt: skip
 
     def strings(self, value: Any, where: str) -> list[str]:

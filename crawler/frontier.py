@@ -6,11 +6,15 @@ States and transitions (one row per URL, ``frontier.url``, the URL as requested)
                              |  --failed (404, timeout, 5xx...)--> failed
                              |  --skipped (robots.txt, not HTML)-> skipped
     fetched --listed with a lastmod newer than fetched_at--> queued
-    failed  --a later run, retryable and attempts < MAX_ATTEMPTS--> re-visited
+    failed  --a later run: attempts < MAX_ATTEMPTS, a listing, or backed off--> re-visited
     skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt: always)--> re-visited
 
 ``attempts`` counts *consecutive* failed fetches: a successful (or skipped) visit resets it,
-so a listing fetched every run is not one timeout away from being dropped.
+so a listing fetched every run is not one timeout away from being dropped. A transient
+failure is never given up for good: after MAX_ATTEMPTS runs in a row it waits
+FAILED_RETRY_HOURS, doubling with each further failure up to SKIPPED_RETRY_DAYS (a site
+down for three runs of a 15-minute timer must not lose what it had queued), and a listing
+that failed (a section page, a sitemap, a feed) is tried again every run, like any listing.
 
 A row stays ``queued`` until the outcome of its fetch is committed, and the outcome is
 committed in the same transaction as the page and article rows it produced *and* the rows
@@ -45,7 +49,8 @@ STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
 RETRYABLE_PREFIXES = ("timeout", "connection", "dns", "http_5", "http_429", "http_403",
                       "http_408", "cancelled", "other")  # fmt: skip
-MAX_ATTEMPTS = 3  # consecutive failures before a transient failure is given up
+MAX_ATTEMPTS = 3  # consecutive failures before a transient failure backs off
+FAILED_RETRY_HOURS = 6  # the first back-off, doubled for each further failure
 SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried
 FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
@@ -117,10 +122,18 @@ class Frontier(Protocol):
     def close(self) -> None: ...
 
 
-def is_retryable(row: dict) -> bool:
-    """A failed row worth another try: a transient reason and consecutive failures left."""
+def is_retryable(row: dict, now: datetime | None = None) -> bool:
+    """A failed row worth another try: a transient reason, and consecutive failures left,
+    or a listing (re-visited every run), or a back-off since the last try that has passed."""
     reason = row.get("reason") or ""
-    return row["attempts"] < MAX_ATTEMPTS and reason.startswith(RETRYABLE_PREFIXES)
+    if not reason.startswith(RETRYABLE_PREFIXES):
+        return False
+    if row["attempts"] < MAX_ATTEMPTS or row.get("kind") in REVISIT_KINDS:
+        return True
+    hours = min(FAILED_RETRY_HOURS * 2 ** (row["attempts"] - MAX_ATTEMPTS),
+                SKIPPED_RETRY_DAYS * 24)
+    since = (now or datetime.now(UTC)) - timedelta(hours=hours)
+    return (row.get("visited_at") or "") < since.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:

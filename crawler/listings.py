@@ -12,6 +12,7 @@ Parsing never resolves entities or touches the network (the same lxml options as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -52,10 +53,12 @@ class Entry:
         return {key: value for key, value in fields.items() if value}
 
 
-def parse_date(text: str | None) -> str | None:
+def parse_date(text: str | None, *, end_of_day: bool = False) -> str | None:
     """ISO 8601 / W3C datetime / RFC 822 date as ISO 8601 UTC to the second; None if unreadable.
 
-    A date without a time is midnight UTC; a time without an offset is taken as UTC.
+    A date without a time is midnight UTC (`end_of_day`: 23:59:59 UTC, for a `lastmod`: an
+    edit announced as "2026-11-28" may come after a fetch that day, and must still bring
+    the page back); a time without an offset is taken as UTC.
     """
     text = (text or "").strip()
     if not text:
@@ -63,9 +66,14 @@ def parse_date(text: str | None) -> str | None:
     moment = _iso(text) or _rfc822(text)
     if moment is None:
         return None
+    if end_of_day and _DATE_ONLY.fullmatch(text):
+        moment = moment.replace(hour=23, minute=59, second=59)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso(text: str) -> datetime | None:
@@ -134,7 +142,7 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
             continue
         entries.append(Entry(
             url=fields["loc"],
-            lastmod=parse_date(fields.get("lastmod")),
+            lastmod=parse_date(fields.get("lastmod"), end_of_day=True),
             published=parse_date(fields.get("publication_date")),
             title=fields.get("title"),
             language=fields.get("language"),
@@ -181,6 +189,7 @@ def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry |
     href = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
     if not href or not href.strip():
         return None
-    return Entry(urljoin(base_url, href.strip()), parse_date(_text(entry, "updated")),
+    return Entry(urljoin(base_url, href.strip()), parse_date(_text(entry, "updated"),
+                                                             end_of_day=True),
                  parse_date(_text(entry, "published")), _text(entry, "title"),
                  entry.xpath("string(@lang)").get() or language)

@@ -187,6 +187,9 @@ class StoragePipeline:
                 logger.error("%s", error)
                 raise
         self.db = storage.open_db(path)
+        dead = storage.close_dead_runs(self.db)  # the lock is ours: no other crawl is alive
+        if dead:
+            logger.warning("%d earlier run(s) never finished (killed): marked interrupted", dead)
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)

@@ -155,14 +155,20 @@ def current(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]
     """The outcomes whose page (or kept source) is still the fetch they were extracted from.
 
     A crawl that refetched a page meanwhile (a newer `fetched_at`, or the page gone) has
-    stored a newer verdict and article; the older extraction must not overwrite them.
+    stored a newer verdict and article; the older extraction must not overwrite them. A
+    kept source counts only while its article is still the one read from it (same page,
+    `last_seen` at its fetch): not once the page, or another page with the same canonical
+    URL, has given that article again.
     """
     fetched: dict[tuple[bool, str], str] = {}
-    for source, table, key in ((False, "pages", "url"), (True, "article_sources", "page_url")):
+    queries = ((False, "SELECT url, fetched_at FROM pages WHERE url IN ({})"),
+               (True, "SELECT page_url, fetched_at FROM article_sources s WHERE page_url "
+                      "IN ({}) AND EXISTS (SELECT 1 FROM articles a WHERE a.page_url = "
+                      "s.page_url AND a.last_seen = s.fetched_at)"))
+    for source, sql in queries:
         urls = [o.page["url"] for o in outcomes if o.page.get("source", False) is source]
         if urls:
-            rows = db.execute(f"SELECT {key}, fetched_at FROM {table} "
-                              f"WHERE {key} IN ({', '.join('?' * len(urls))})", urls)
+            rows = db.execute(sql.format(", ".join("?" * len(urls))), urls)
             fetched |= {(source, url): at for url, at in rows.fetchall()}
     return [o for o in outcomes
             if fetched.get((o.page.get("source", False), o.page["url"])) == o.page["fetched_at"]]
@@ -180,8 +186,15 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
     """
     try:
         with storage.write_lock(db):
-            outcomes = current(db, outcomes)
-            verdicts, stale, articles, kept_source = [], [], [], []
+            given = current(db, outcomes)
+            kept = {id(outcome) for outcome in given}
+            db.conn.executemany(  # kept sources no article is read from any more
+                "DELETE FROM article_sources WHERE page_url = ? AND fetched_at = ?",
+                [(o.page["url"], o.page["fetched_at"]) for o in outcomes
+                 if o.page.get("source") and id(o) not in kept])
+            outcomes = given
+            verdicts, articles = [], {False: [], True: []}
+            stale: dict[bool, list] = {False: [], True: []}
             for outcome in outcomes:
                 url, source = outcome.page["url"], outcome.page.get("source", False)
                 if outcome.error:
@@ -193,17 +206,21 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
                 if is_article:
                     row = storage.article_row(outcome.article, outcome.page,
                                               outcome.page["run_id"])
-                    (kept_source if source else articles).append(row)
-                stale.append((url, row["url"] if row else None, outcome.page["fetched_at"]))
+                    articles[source].append(row)
+                stale[source].append((url, row["url"] if row else None,
+                                      outcome.page["fetched_at"]))
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
-            storage.write_batch(db, [], articles)
-            storage.write_batch(db, [], kept_source, sources=False)
+            # the kept sources first: a page's own, newer fetch of the same article wins
+            storage.write_batch(db, [], articles[True], sources=False)
+            storage.write_batch(db, [], articles[False])
             # only articles read from this very body (last seen at this fetch): one from an
             # earlier fetch (the page now serves a block page, and its body was kept in
             # article_sources) is not this body's to judge
             db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url IS NOT ? "
-                                "AND last_seen >= ?", stale)
+                                "AND last_seen >= ?", stale[False])
+            db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url IS NOT ? "
+                                "AND last_seen = ?", stale[True])
     except sqlite3.Error as error:
         raise storage.StorageError(
             f"re-extraction batch of {len(outcomes)} pages rolled back: "

@@ -228,10 +228,11 @@ class FrontierMiddleware:
         url = request.url
         if request.meta.get(SITE) is None:
             return True, None
-        if url in self.recorded:
-            return True, None  # Scrapy's duplicate filter has it
-        row = known.get(url) if known is not None else self.frontier.get(url)
         entry = entry_row(request)
+        if url in self.recorded:  # Scrapy's duplicate filter has it; a sitemap or feed
+            # listing it after a page linked it still gives its row a date and a priority
+            return True, (entry if request.meta.get(ENTRY) else None)
+        row = known.get(url) if known is not None else self.frontier.get(url)
         if row is None:
             self.recorded.add(url)
             self.stats.inc_value("newscrawl/frontier/discovered")

@@ -269,6 +269,8 @@ def _0005_article_sources(db: sqlite_utils.Database) -> None:
     page, a consent wall, a failed extraction), so that re-extraction can still read it."""
     db.execute(ARTICLE_SOURCES_SQL.strip())
     db.execute("CREATE INDEX idx_article_sources_site ON article_sources(site)")
+    db.execute("CREATE INDEX idx_article_sources_fetched_at "
+               "ON article_sources(fetched_at, page_url)")  # reextract reads in this order
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -328,6 +330,15 @@ def start_run(db: sqlite_utils.Database, options: dict) -> int:
     row = {"started_at": _now(), "status": "running",
            "options": json.dumps(options, sort_keys=True, default=str)}  # fmt: skip
     return int(db["runs"].insert(row).last_pk)
+
+
+def close_dead_runs(db: sqlite_utils.Database) -> int:
+    """Mark `interrupted` the runs still `running` (their `finished_at` stays NULL): call it
+    holding the crawl lock, which proves their process died (SIGKILL, a reboot). Returns
+    how many."""
+    with db.atomic():
+        return db.execute("UPDATE runs SET status = 'interrupted' "
+                          "WHERE status = 'running'").rowcount
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict) -> None:
@@ -499,9 +510,11 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]
     moved = [{"page_url": row["page_url"], "url": row["url"]} for row in articles]
-    sources = {row["page_url"] for row in articles}
+    # (a URL fetched twice in one batch is not handled: a crawl's duplicate filter never
+    # fetches a URL twice, and re-extraction writes no pages)
+    given = {row["page_url"] for row in articles}
     kept = [{"url": row["url"], "body_sha256": row["body_sha256"], "kept_at": written}
-            for row in pages if row["url"] not in sources]
+            for row in pages if row["url"] not in given]
     try:
         with db.atomic():
             db.conn.executemany(KEEP_SOURCE, kept)

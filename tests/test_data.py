@@ -378,6 +378,30 @@ def test_reextract_reads_an_article_whose_page_now_serves_a_block_page(stored_pa
     assert row == (title, "demo:v2", "2026-11-20T08:00:00Z")  # read from the kept body
     assert (report.pages, report.lost) == (6, 0)  # 5 pages and the kept source
     assert db.execute("SELECT is_article FROM pages WHERE url = ?", [url]).fetchone() == (0,)
+    reextract(db, ReextractOptions(site="demo.test", rules=(rules,)))
+    assert db["article_sources"].count == 1  # re-reading it keeps it
+
+
+def test_a_kept_source_never_overwrites_a_newer_fetch_of_its_article(stored_pages_db):
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    url = f"http://demo.test/articles/{DEMO_PAGES[0]}"
+    body = (DEMO_ARTICLES / DEMO_PAGES[0]).read_bytes()
+    block = page_item(url, "demo.test", b"<html><body>Checking your browser</body></html>",
+                      fetched_at="2026-11-21T08:00:00Z", is_article=False)
+    storage.write_batch(db, [storage.page_row(block, 2)], [])
+    # another page (an AMP copy) gives the same article, later and with other text
+    amp = page_item(url.replace("/articles/", "/amp/"), "demo.test", body,
+                    fetched_at="2026-11-22T08:00:00Z")
+    canonical = db.execute("SELECT url FROM articles WHERE page_url = ?", [url]).fetchone()[0]
+    newer = storage.article_row(article("Newer text of the story.", "Newer",
+                                        canonical_url=canonical), amp, 3)
+    storage.write_batch(db, [storage.page_row(amp, 3)], [newer])
+    reextract(db, ReextractOptions(site="demo.test"))
+    rows = db.execute("SELECT page_url, last_seen FROM articles WHERE page_url IN (?, ?)",
+                      [url, amp["url"]]).fetchall()
+    assert rows == [(amp["url"], "2026-11-22T08:00:00Z")]  # the kept source wrote nothing
+    assert db["article_sources"].count == 0  # no article is read from it any more
 
 
 def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):

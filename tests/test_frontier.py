@@ -5,6 +5,7 @@ site health. The crawls themselves are in test_scheduled.py."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
-from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts
+from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts, is_retryable
 from crawler.listings import Entry, feed_entries, is_older, parse_date, sitemap_entries
 from crawler.lock import LockedError, crawl_lock
 from crawler.progress import progress_line
@@ -49,6 +50,16 @@ def test_dates_are_normalised_to_utc():
     assert parse_since("2025-01-31") == "2025-01-31T00:00:00Z"
     with pytest.raises(ValueError, match="--since"):
         parse_since("soon")
+
+
+def test_a_lastmod_without_a_time_is_the_last_second_of_its_day():
+    sitemap = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+               b"https://n.example/a</loc><lastmod>2026-11-28</lastmod></url><url><loc>"
+               b"https://n.example/b</loc><lastmod>2026-11-28T00:00:00Z</lastmod></url></urlset>")
+    first, second = sitemap_entries(sitemap)
+    assert first.lastmod == "2026-11-28T23:59:59Z"  # an edit that day may follow our fetch
+    assert second.lastmod == "2026-11-28T00:00:00Z"
+    assert parse_date("2026-11-28", end_of_day=True) == "2026-11-28T23:59:59Z"
 
 
 def test_google_news_sitemap_fields():
@@ -133,6 +144,8 @@ def test_a_good_config(tmp_path):
     ("[sites.a]\nstart_urls = ['https://a.example/']\n[sites.b]\nfeeds = ['https://a.example/f']",
      "sites.b: host a.example also belongs to site a"),
     ("[defaults]\nmax_pages = 1", "sites: no sites defined"),
+    ("[defaults]\nmax_pages = 'ten'\n[sites.a]\nstart_urls = ['https://a.example/']",
+     "defaults.max_pages: expected a whole number"),
     ("[sites.a\n", "not valid TOML"),
 ])
 def test_config_errors_name_file_site_and_key(tmp_path, text, message):
@@ -288,6 +301,17 @@ def test_admission(middleware):
     assert admitted and entry["lastmod"] == "2025-03-08T00:00:00Z"
 
 
+def test_a_sitemap_listing_a_url_a_page_linked_first_still_dates_its_row(middleware):
+    linked = Request("https://n.example/2026/story", meta={SOURCE: "link", SITE: "n.example"})
+    assert middleware.admit(linked)[1]["new"]
+    listed = request("https://n.example/2026/story", lastmod="2026-11-28T10:00:00Z")
+    listed.priority = 235_000
+    admitted, entry = middleware.admit(listed)
+    assert admitted and entry["lastmod"] == "2026-11-28T10:00:00Z"
+    assert entry["priority"] == 235_000 and "new" not in entry
+    assert middleware.admit(Request(linked.url, meta=linked.meta)) == (True, None)
+
+
 def test_a_known_url_linked_from_many_pages_is_counted_once(middleware):
     for _ in range(3):
         list(middleware.process_spider_output(None, [request("https://n.example/known")]))
@@ -422,9 +446,33 @@ def test_attempts_count_consecutive_failures_so_a_listing_survives_one_timeout(d
     assert frontier_row(db, feed)["attempts"] == 1
     frontier = SQLiteFrontier(tmp_path / "news.db")
     assert [r["url"] for r in frontier.pending(["n.example"])] == [feed]
-    for _ in range(2):  # three consecutive failures: given up
+    for _ in range(2):  # three consecutive failures: a listing is still tried every run
         commit(db, [{"visit": visit(feed, "failed", kind=None, reason="timeout")}], run)
-    assert list(frontier.pending(["n.example"])) == []
+    assert frontier_row(db, feed)["attempts"] == 3
+    assert [r["url"] for r in frontier.pending(["n.example"])] == [feed]
+    frontier.close()
+
+
+def test_an_article_that_failed_three_runs_in_a_row_backs_off_and_is_never_dropped(db, tmp_path):
+    run = storage.start_run(db, {})
+    url = "https://n.example/2026/11/28/story"
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for _ in range(3):  # the site is down for three runs
+        commit(db, [{"visit": visit(url, "failed", kind=None, reason="connection",
+                                    visited_at=now)}], run)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    assert list(frontier.pending(["n.example"])) == []  # backed off
+    row = frontier_row(db, url)
+    visited = datetime.strptime(row["visited_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert not is_retryable(row, visited + timedelta(hours=5))
+    assert is_retryable(row, visited + timedelta(hours=6, seconds=1))
+    assert not is_retryable(row | {"attempts": 4}, visited + timedelta(hours=11))
+    assert is_retryable(row | {"attempts": 4}, visited + timedelta(hours=12, seconds=1))
+    assert is_retryable(row | {"attempts": 40}, visited + timedelta(days=7, seconds=1))
+    assert not is_retryable(row | {"reason": "http_404"}, visited + timedelta(days=70))
+    db.execute("UPDATE frontier SET visited_at = '2026-01-01T00:00:00Z'")
+    db.conn.commit()
+    assert [r["url"] for r in frontier.pending(["n.example"])] == [url]
     frontier.close()
 
 

@@ -147,6 +147,15 @@ def test_a_page_that_never_gave_an_article_keeps_no_source(db):
     assert db["article_sources"].count == 0
 
 
+def test_runs_a_killed_crawl_left_running_are_marked_interrupted(db):
+    killed = storage.start_run(db, {})
+    storage.finish_run(db, storage.start_run(db, {}), "ok", {})
+    assert storage.close_dead_runs(db) == 1
+    row = db["runs"].get(killed)
+    assert (row["status"], row["finished_at"]) == ("interrupted", None)
+    assert storage.close_dead_runs(db) == 0
+
+
 def test_article_round_trip(db):
     item, article = page_item(), article_dict()
     store(db, item, article, run_id=7)
