@@ -49,6 +49,7 @@ class Pattern:
     spare_prose: bool = False  # an element holding prose is not this chrome (a wrapper)
     keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
     dom: bool = True  # a cue applied before trafilatura too (False: to its blocks only)
+    links: bool = False  # a cue block must be mostly link text (before trafilatura only)
     cue_regexes: tuple[re.Pattern, ...] = ()
 
 
@@ -85,6 +86,7 @@ def _compile(entry: dict) -> Pattern:
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
+                   links=entry.get("links", False),
                    cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
 
 
@@ -332,7 +334,14 @@ def _name_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
 
 def _cue_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     return [element for element, text, words in index.cue_blocks
-            if words <= pattern.max_words and pattern.regex.search(text)]
+            if words <= pattern.max_words and pattern.regex.search(text)
+            and (not pattern.links or _mostly_links(index, element))]
+
+
+def _mostly_links(index: PageIndex, element: etree._Element) -> bool:
+    """Whether at least half of the element's text is the text of its links."""
+    linked = sum(index.size.get(a, 0) for a in element.iter("a"))
+    return 2 * linked >= index.size.get(element, 0)
 
 
 def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
@@ -427,8 +436,10 @@ def _holds_article(element: etree._Element) -> bool:
 # trafilatura drops these landmarks whole, story and all; as a <div>, it reads the story.
 SWALLOWING_TAGS = ("aside", "header", "footer", "nav")
 SWALLOWED_SHARE = 0.5
-# ...and at least this many words of it: a story, not a blurb (a footer's "About us").
+# ...and at least this many words of it, in this many paragraphs: a story, not a blurb (a
+# footer's "About us", a legal notice, on a page whose story is not in <p>s).
 SWALLOWED_WORDS = 150
+SWALLOWED_PARAGRAPHS = 2
 
 
 def unwrap_swallowing_landmarks(root: etree._Element) -> int:
@@ -444,7 +455,8 @@ def unwrap_swallowing_landmarks(root: etree._Element) -> int:
     least = max(SWALLOWED_SHARE * sum(prose.values()), SWALLOWED_WORDS)
     unwrapped = 0
     for element in root.iter(*SWALLOWING_TAGS):
-        if sum(prose.get(p, 0) for p in element.iter("p")) >= least:
+        held = [prose[p] for p in element.iter("p") if p in prose]
+        if len(held) >= SWALLOWED_PARAGRAPHS and sum(held) >= least:
             element.tag = "div"
             element.attrib.pop("role", None)
             unwrapped += 1
@@ -498,7 +510,7 @@ def remove(element: etree._Element) -> None:
 
 def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary."""
-    cues = [p for p in catalogue() if p.kind == "cue"]
+    cues = [p for p in catalogue() if p.kind == "cue" and not p.links]
     lows = [norm_space(block).lower() for block in blocks]
     hits = _runs_kept(lows, [_block_cue(low, cues) for low in lows])
     kept: list[str] = []

@@ -37,8 +37,11 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
 
     The order is w3lib's (the HTML5 one): a byte-order mark wins, then the charset of
     the Content-Type header, then `<meta charset>` / `http-equiv`, then detection. The
-    exception: a page declared UTF-8 whose bytes are mostly not (a windows-1251 page behind
-    a server that says utf-8) is decoded as detected, instead of as a page of U+FFFD.
+    exception: a page declared UTF-8 whose bytes are not all UTF-8. With many invalid bytes
+    and next to no valid multi-byte characters (a windows-1251 page behind a server that
+    says utf-8) it is decoded as detected; otherwise (a UTF-8 page with a latin-1 footer, a
+    latin-1 page with a few accents) its UTF-8 stays UTF-8 and each invalid byte is read as
+    windows-1252, instead of becoming U+FFFD.
     """
     if isinstance(html, str):
         return html
@@ -48,22 +51,33 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
         return text
     if encoding.startswith(("utf-16", "utf-32")):  # HTML: only a BOM selects UTF-16/32
         return html.decode(_detect(html) or "utf-8", errors="replace")
-    if encoding in ("utf-8", "utf8") and _not_utf8(text):
+    invalid = text.count("\ufffd") if encoding in ("utf-8", "utf8") else 0
+    if not invalid:
+        return text
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid  # non-ASCII characters
+    if invalid >= NOT_UTF8_BYTES and valid <= NOT_UTF8_SHARE * invalid:
         detected = _detect(html)
         if detected and codecs.lookup(detected).name != "utf-8":
             return html.decode(detected, errors="replace")
-    return text
+    return html.decode("utf-8", errors=MIXED)
 
 
-def _not_utf8(text: str) -> bool:
-    """More invalid byte sequences (U+FFFD once decoded) than valid non-ASCII characters:
-    the bytes are in another encoding. (A UTF-8 page with a few stray bytes of another
-    encoding, a common mix, stays UTF-8: its valid characters outnumber them.)"""
-    invalid = text.count("\ufffd")
-    if not invalid:
-        return False
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    return invalid > non_ascii - invalid
+# A page declared UTF-8 is in another encoding when at least this many of its bytes are not
+# UTF-8 and its valid multi-byte characters are at most this share of them (a few appear by
+# chance in a windows-1251 text; fewer invalid bytes are too few for detection to be sure).
+NOT_UTF8_BYTES = 20
+NOT_UTF8_SHARE = 0.02
+MIXED = "newscrawl-windows-1252"
+
+
+def _windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: the bytes that are not UTF-8, read as windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(MIXED, _windows_1252)
 
 
 # trafilatura's parser settings, with lxml's element class lookup done in C: every element

@@ -26,7 +26,11 @@ from .text import norm_space
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
 # French, German, Spanish or Portuguese (a Python walk: an XPath of `contains(@class, ...)`
 # tests runs about twice as long).
-_BYLINE_CLASSES = ("author", "byline", "auteur", "autor")
+_BYLINE_CLASSES = ("author", "byline")  # within a class name: "post-author", "bylines"
+# ...and these whole words of a class name ("autor" is also the start of "autorefresh").
+_BYLINE_CLASS_WORDS = frozenset({"auteur", "auteurs", "autor", "autora", "autores", "autorin",
+                                 "autoren"})
+_CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
@@ -40,7 +44,9 @@ def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
         if element.tag in _NOT_BYLINES:
             continue
         names = element.get("class")
-        if ((names is not None and any(c in names for c in _BYLINE_CLASSES))
+        if ((names is not None and (any(c in names for c in _BYLINE_CLASSES) or (
+                "aut" in names and not _BYLINE_CLASS_WORDS.isdisjoint(
+                    _CLASS_WORDS.split(names.lower())))))
                 or element.get("rel") == "author" or element.get("itemprop") == "author"):
             yield element
 
@@ -59,7 +65,15 @@ def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
 # surnames: "Gonçalves e Silva" is one person).
 _NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
-_NAME_SEPARATORS = re.compile(r";|\s&\s|\s(?:and|und|et|y|и)\s")
+_NAME_SEPARATORS = re.compile(r";|\s&\s|\s(?:and|und|et|и)\s")
+# "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
+# people, "José Ortega y Gasset" and "Gonçalves e Silva" one.
+_SHORT_JOINERS = re.compile(r"\s(y|e)\s")
+# Words no name is made of: "By The Numbers", "Por Qué Importa", "Par Ailleurs" are
+# subheadings, not bylines.
+_NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "our", "this", "what", "why", "how", "le",
+                             "la", "les", "des", "du", "ailleurs", "der", "die", "das", "den",
+                             "el", "los", "las", "qué", "que", "o", "os", "um", "uma"})
 # A byline element with more words is an author box (a bio), not a byline.
 MAX_BYLINE_WORDS = 8
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
@@ -131,9 +145,23 @@ _BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto|
                      re.IGNORECASE)
 
 
+def _split_full_names(part: str) -> list[str]:
+    """`part` split at a "y" or "e" standing between two names of two words or more."""
+    pieces = _SHORT_JOINERS.split(part)
+    names, current = [], pieces[0]
+    for joiner, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if len(current.split()) >= 2 and len(piece.split()) >= 2:
+            names.append(current)
+            current = piece
+        else:
+            current = f"{current} {joiner} {piece}"
+    return [*names, current]
+
+
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
-    names = [norm_space(n) for n in _NAME_SEPARATORS.split(value or "")]
+    names = [norm_space(n) for part in _NAME_SEPARATORS.split(value or "")
+             for n in _split_full_names(part)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     return list(dict.fromkeys(n for n in names if n))
 
@@ -204,15 +232,18 @@ def text_byline_authors(root: etree._Element) -> list[str]:
 
 def _text_byline(element: etree._Element) -> list[str]:
     """The names of a "By Jane Doe" element: an opener, then at most five words, each a
-    capitalised name or a word joining two names; no digits (not "By 2030")."""
+    capitalised name or a word joining two names, none a word no name is made of; each
+    name of two words at least; no digits (not "By 2030")."""
     text = norm_space(element.text_content())
     opener = _BYLINE.match(text)
     words = text[opener.end():].split() if opener else []
     if not 0 < len(words) <= 5 or any(c.isdigit() for c in text):
         return []
-    if not all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
+    if not all((w[0].isupper() and w.lower() not in _NOT_NAME_WORDS)
+               or w.lower() in _NAME_JOINERS for w in words):
         return []
-    return split_authors(text)
+    names = split_authors(text)
+    return names if all(len(name.split()) >= 2 for name in names) else []
 
 
 def _clean_title(titles: list[str]) -> str | None:

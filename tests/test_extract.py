@@ -18,6 +18,7 @@ from extractors.chrome import (
     trafilatura_copy,
     unwrap_swallowing_landmarks,
 )
+from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
 from extractors.text import norm_space
 
@@ -72,6 +73,14 @@ def test_a_utf8_page_with_a_few_stray_bytes_stays_utf8():
     data = html.encode("utf-8").replace(b"</h1>", b"</h1><p>Caf\xe9 \x93 cr\xe8me</p>")
     article = extract(data, URL)
     assert "Le conseil a approuvé le budget, « enfin »" in article.text
+
+
+def test_a_utf8_page_with_a_latin1_footer_keeps_both():
+    data = ('<html><head><meta charset="utf-8"></head><body><p>The minister\u2019s plan '
+            '\u201cwill not work,\u201d</p>'.encode() + "<footer>Café René à</footer>"
+            "</body></html>".encode("latin-1"))
+    assert "minister\u2019s plan \u201cwill not work,\u201d</p><footer>Café René à<" in (
+        decode_html(data))
 
 
 def test_bom_wins_over_a_wrong_header_charset():
@@ -135,10 +144,12 @@ def test_an_inline_label_takes_the_link_it_introduces_and_nothing_else():
 
 def test_a_sentence_that_opens_like_a_pointer_stays():
     sentences = ["More than 300 residents attended the meeting: most of them came to object.",
-                 "Related costs, the mayor said, would be covered by the state this year."]
+                 "Related costs, the mayor said, would be covered by the state this year.",
+                 "Recommended: yes, for anyone who commutes by tram every day.",
+                 "More: the new case is smaller, and <a href='/spec'>the battery</a> lasts."]
     article = extract(page(paragraphs(2) + "".join(f"<p>{s}</p>" for s in sentences)
                            + paragraphs(2)), URL)
-    assert all(s in article.text for s in sentences)
+    assert all(re.sub("<[^>]+>", "", s) in article.text for s in sentences)
 
 
 @pytest.mark.parametrize("notice", [
@@ -162,6 +173,13 @@ def test_a_comment_section_opened_inside_the_article_is_cut(comments):
     article = extract(page(paragraphs(5) + comments), URL)
     assert article.text.count("Paragraph") == 5
     assert article.text.rstrip().endswith("Paragraph 4 ends here.")
+
+
+@pytest.mark.parametrize("heading", ["Комментарий", "Kommentar", "Comentario", "Commentaire"])
+def test_a_subheading_introducing_an_experts_comment_cuts_nothing(heading):
+    article = extract(page(paragraphs(5) + f"<h3>{heading}</h3>" + paragraphs(2, "Expert: "
+                                                                          + PARAGRAPH)), URL)
+    assert article.text.count("Paragraph") == 7
 
 
 def test_a_paragraph_that_mentions_a_newsletter_stays():
@@ -301,6 +319,13 @@ def test_a_footer_blurb_is_no_story_even_where_the_story_is_short():
              "newsroom of forty reporters, photographers and editors based downtown.</p>"
              "</footer>")
     root = fromstring(f"<html><body><article><p>{PARAGRAPH}</p></article>{blurb}</body></html>")
+    assert unwrap_swallowing_landmarks(root) == 0
+
+
+def test_a_long_legal_notice_in_the_footer_of_a_page_without_paragraphs_stays_a_footer():
+    notice = "This site and its contents are protected by copyright law. " * 16  # 160 words
+    root = fromstring(f"<html><body><div>{PARAGRAPH}<br><br>{PARAGRAPH}</div>"
+                      f"<footer><p>{notice}</p></footer></body></html>")
     assert unwrap_swallowing_landmarks(root) == 0
 
 
