@@ -327,9 +327,12 @@ class FrontierBatch:
 
     def write(self, db: sqlite_utils.Database) -> None:
         """Execute the batch on ``db``; the caller holds the transaction."""
+        from crawler.storage import mark_gone  # here: storage imports this module
+
         conn = db.conn
         conn.executemany(DISCOVER_SQL, self.entries)
         conn.executemany(VISIT_SQL, self.visits)
+        mark_gone(db, self.visits)
         if self.run_id is not None:
             conn.executemany(COUNTS_SQL, list(self._count_rows()))
             failures = [(self.run_id, site, reason, n)

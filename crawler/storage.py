@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 5  # len(MIGRATIONS)
+SCHEMA_VERSION = 6  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -53,6 +53,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
 ARTICLE_COLUMNS_0001 = dict(ARTICLE_COLUMNS)  # frozen: what 0001 creates
 ARTICLE_COLUMNS["simhash"] = int  # added by 0003_data_views
 ARTICLE_COLUMNS["extracted_at"] = str  # added by 0004_extracted_at
+ARTICLE_COLUMNS["gone_at"] = str  # added by 0006_gone_at
 PAGE_NOT_NULL = ("url", "site", "status", "fetched_at", "body", "body_size", "body_sha256")
 ARTICLE_NOT_NULL = ("url", "page_url", "site", "text", "content_hash", "first_seen",
                     "last_seen", "updated_at")  # fmt: skip
@@ -273,12 +274,18 @@ def _0005_article_sources(db: sqlite_utils.Database) -> None:
                "ON article_sources(fetched_at, page_url)")  # reextract reads in this order
 
 
+def _0006_gone_at(db: sqlite_utils.Database) -> None:
+    """Migration 0006: `articles.gone_at`, when the article's page answered 404 or 410."""
+    db.execute("ALTER TABLE articles ADD COLUMN gone_at TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
     ("0003_data_views", data_views.migrate),
     ("0004_extracted_at", _0004_extracted_at),
     ("0005_article_sources", _0005_article_sources),
+    ("0006_gone_at", _0006_gone_at),
 ]
 
 
@@ -453,13 +460,17 @@ def _upsert_sql(table: str, columns: Sequence[str], sets: Sequence[str]) -> str:
 def _article_upsert_sql() -> str:
     """INSERT ... ON CONFLICT(url) DO UPDATE of every column but first_seen.
 
-    updated_at moves only when content_hash differs. sqlite-utils' upsert would
-    overwrite first_seen, hence plain SQL here.
+    updated_at moves only when content_hash differs; gone_at is cleared only by a fetch
+    after it. sqlite-utils' upsert would overwrite first_seen, hence plain SQL here.
     """
     columns = list(ARTICLE_COLUMNS)
-    sets = [f"{c} = excluded.{c}" for c in columns if c not in ("url", "first_seen", "updated_at")]
+    sets = [f"{c} = excluded.{c}" for c in columns
+            if c not in ("url", "first_seen", "updated_at", "gone_at")]
     sets.append("updated_at = CASE WHEN articles.content_hash IS excluded.content_hash "
                 "THEN articles.updated_at ELSE excluded.updated_at END")  # fmt: skip
+    # back only when fetched again after it went (not when re-extracted from a stored page)
+    sets.append("gone_at = CASE WHEN excluded.last_seen > articles.gone_at THEN NULL "
+                "ELSE articles.gone_at END")
     return _upsert_sql("articles", columns, sets)
 
 
@@ -528,6 +539,22 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
         raise StorageError(
             f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {_one_line(exc)}"
         ) from exc
+
+
+# Fetch outcomes that say a page is gone for good; its article is marked, not deleted.
+GONE_REASONS = ("http_404", "http_410")
+MARK_GONE = ("UPDATE articles SET gone_at = :visited_at WHERE page_url = :url "
+             "AND gone_at IS NULL AND last_seen < :visited_at")
+
+
+def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
+    """Stamp `gone_at` on the articles of the pages these fetch outcomes found gone (404,
+    410); a later fetch that gives the article again clears it. Inside the caller's
+    transaction."""
+    db.conn.executemany(MARK_GONE, [
+        {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
+        if v.get("state") == "failed" and v.get("reason") in GONE_REASONS
+        and v.get("visited_at")])
 
 
 def stored_body(db: sqlite_utils.Database, url: str) -> bytes | None:

@@ -145,7 +145,8 @@ def test_migration_0003_backfills_simhash(tmp_path):
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'gale'")
                  ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
-        "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources"]
+        "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
+        "0006_gone_at"]
 
 
 # -- views -----------------------------------------------------------------------------

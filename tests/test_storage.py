@@ -156,6 +156,22 @@ def test_runs_a_killed_crawl_left_running_are_marked_interrupted(db):
     assert storage.close_dead_runs(db) == 0
 
 
+def test_an_article_whose_page_is_gone_is_marked_not_deleted(db):
+    store(db, page_item(), article_dict())
+    gone = {"url": "https://news.example.com/a/1", "state": "failed", "reason": "http_404",
+            "visited_at": "2026-11-29T02:30:00Z"}
+    with db.atomic():
+        storage.mark_gone(db, [gone, gone | {"reason": "timeout", "url": "x"}])
+    row = _article(db, "https://news.example.com/a/1")
+    assert (row["gone_at"], row["title"]) == ("2026-11-29T02:30:00Z", "Tallinn ferry")
+    # re-extracted from the stored page: still gone
+    storage.write_batch(db, [], [storage.article_row(article_dict(), page_item(), 1)])
+    assert _article(db, "https://news.example.com/a/1")["gone_at"] == "2026-11-29T02:30:00Z"
+    # fetched again, and an article again: back
+    store(db, page_item(fetched_at="2026-11-30T02:30:00Z"), article_dict())
+    assert _article(db, "https://news.example.com/a/1")["gone_at"] is None
+
+
 def test_article_round_trip(db):
     item, article = page_item(), article_dict()
     store(db, item, article, run_id=7)
