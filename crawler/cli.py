@@ -25,7 +25,6 @@ from crawler.runner import (
     run_crawl,
     summary,
 )
-from extractors import extract, fixtures
 from extractors.rules import BUILTIN, RuleError, load_dir
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
@@ -198,6 +197,8 @@ def extract_command(file, url, content_type, rules):
     Example: newscrawl extract page.html --url https://news.example.com/2024/05/01/story
     """
     try:
+        from extractors import extract  # here: the crawl command need not load it
+
         article = extract(file.read_bytes(), url, content_type=content_type, rules=rules)
     except RuleError as error:
         fail(str(error))
@@ -243,6 +244,8 @@ def fixture_save(file, url, site, name):
 
     Example: newscrawl fixture save page.html --url https://site/x --site site --case x
     """
+    from extractors import fixtures  # here: the crawl command need not load the extractor
+
     try:
         folder = fixtures.save(file, url, site, name)
     except (FileExistsError, ValueError) as error:
@@ -257,6 +260,8 @@ def fixture_rerun(site):
 
     Example: newscrawl fixture rerun themoscowtimes.com
     """
+    from extractors import fixtures
+
     failures = 0
     found = fixtures.cases(site=site)
     if not found:

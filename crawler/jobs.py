@@ -13,12 +13,17 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler import storage
-from extractors import extract
 
 
 def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
                  fetched_at: str) -> dict:
-    """The job a worker runs: one page in, a JSON-ready Article dict out."""
+    """The job a worker runs: one page in, a JSON-ready Article dict out.
+
+    The extractor is imported here, not with the module: the crawl's Scrapy process imports
+    this module for the job's name only, and never extracts (workers have the extractor
+    loaded by `crawler.preload` before they fork)."""
+    from extractors import extract
+
     fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")) if fetched_at else None
     article = extract(body, url, content_type=content_type or None,
                       rules=tuple(Path(r) for r in rules), fetched=fetched)

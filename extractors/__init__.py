@@ -7,6 +7,15 @@ No Scrapy, no storage, no network: pure functions, deterministic for the same in
 """
 
 from .article import EXTRACTOR_VERSION, Article
-from .core import extract
 
 __all__ = ["EXTRACTOR_VERSION", "Article", "extract"]
+
+
+def __getattr__(name: str):
+    """`extract` on first use: importing `extractors.rules` or `extractors.article` (as the
+    crawl's Scrapy process does) does not load trafilatura and its models (about 23 MB)."""
+    if name == "extract":
+        from .core import extract
+
+        return extract
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
