@@ -45,6 +45,8 @@ from typing import Protocol
 
 import sqlite_utils
 
+from crawler.listings import LISTING_PRIORITY
+
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
 RETRYABLE_PREFIXES = ("timeout", "connection", "dns", "http_5", "http_429", "http_403",
@@ -128,7 +130,8 @@ def is_retryable(row: dict, now: datetime | None = None) -> bool:
     reason = row.get("reason") or ""
     if not reason.startswith(RETRYABLE_PREFIXES):
         return False
-    if row["attempts"] < MAX_ATTEMPTS or row.get("kind") in REVISIT_KINDS:
+    if (row["attempts"] < MAX_ATTEMPTS or row.get("kind") in REVISIT_KINDS
+            or (row.get("priority") or 0) >= LISTING_PRIORITY):  # a listing never fetched
         return True
     hours = min(FAILED_RETRY_HOURS * 2 ** (row["attempts"] - MAX_ATTEMPTS),
                 SKIPPED_RETRY_DAYS * 24)
@@ -217,12 +220,18 @@ VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_
                  "run_id")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
-# after we fetched it. Listing fields fill in, never blank out.
+# after we fetched it (or, gone with a 404 or 410, after that answer), in the past (a
+# date-only lastmod is its day's last second). Listing fields fill in, never blank out.
 DISCOVER_SQL = f"""
 INSERT INTO frontier ({", ".join(ENTRY_COLUMNS)}, state)
 VALUES ({", ".join(":" + c for c in ENTRY_COLUMNS)}, 'queued')
 ON CONFLICT(url) DO UPDATE SET
-    state = CASE WHEN frontier.state = 'fetched' AND excluded.lastmod > frontier.fetched_at
+    state = CASE WHEN excluded.lastmod > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 THEN frontier.state
+                 WHEN frontier.state = 'fetched' AND excluded.lastmod > frontier.fetched_at
+                 THEN 'queued'
+                 WHEN frontier.state = 'failed' AND frontier.reason IN ('http_404', 'http_410')
+                      AND excluded.lastmod > frontier.visited_at
                  THEN 'queued' ELSE frontier.state END,
     lastmod = coalesce(excluded.lastmod, frontier.lastmod),
     published = coalesce(excluded.published, frontier.published),

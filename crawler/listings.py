@@ -58,7 +58,7 @@ def parse_date(text: str | None, *, end_of_day: bool = False) -> str | None:
 
     A date without a time is midnight UTC (`end_of_day`: 23:59:59 UTC, for a `lastmod`: an
     edit announced as "2026-11-28" may come after a fetch that day, and must still bring
-    the page back); a time without an offset is taken as UTC.
+    the page back, once that day is over); a time without an offset is taken as UTC.
     """
     text = (text or "").strip()
     if not text:
@@ -94,7 +94,8 @@ def priority_of(date: str | None) -> int:
     """Request priority from a normalised date: hours since 2000 (0 when there is no date)."""
     if not date:
         return 0
-    moment = datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    moment = min(datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+                 datetime.now(UTC))  # a date-only lastmod of today is its day's last second
     return max(0, int((moment - EPOCH_2000).total_seconds() // 3600))
 
 

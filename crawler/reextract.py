@@ -151,20 +151,25 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+# A kept page is stale once its page, or another page with its article's URL, gave that
+# article again in a later fetch. (No article at all is no reason: a re-extraction with a
+# bad rule may have removed it, and the kept page is then the only way back.)
+NEWER_ARTICLE = ("EXISTS (SELECT 1 FROM articles a WHERE (a.page_url = s.page_url "
+                 "OR a.url = s.article_url) AND a.last_seen > s.fetched_at)")
+
+
 def current(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
     """The outcomes whose page (or kept source) is still the fetch they were extracted from.
 
     A crawl that refetched a page meanwhile (a newer `fetched_at`, or the page gone) has
     stored a newer verdict and article; the older extraction must not overwrite them. A
-    kept source counts only while its article is still the one read from it (same page,
-    `last_seen` at its fetch): not once the page, or another page with the same canonical
-    URL, has given that article again.
+    kept source counts until the page, or another page with its article's URL, has given
+    that article again in a later fetch.
     """
     fetched: dict[tuple[bool, str], str] = {}
     queries = ((False, "SELECT url, fetched_at FROM pages WHERE url IN ({})"),
                (True, "SELECT page_url, fetched_at FROM article_sources s WHERE page_url "
-                      "IN ({}) AND EXISTS (SELECT 1 FROM articles a WHERE a.page_url = "
-                      "s.page_url AND a.last_seen = s.fetched_at)"))
+                      f"IN ({{}}) AND NOT ({NEWER_ARTICLE})"))
     for source, sql in queries:
         urls = [o.page["url"] for o in outcomes if o.page.get("source", False) is source]
         if urls:
@@ -188,8 +193,9 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
         with storage.write_lock(db):
             given = current(db, outcomes)
             kept = {id(outcome) for outcome in given}
-            db.conn.executemany(  # kept sources no article is read from any more
-                "DELETE FROM article_sources WHERE page_url = ? AND fetched_at = ?",
+            db.conn.executemany(  # kept sources a newer fetch replaced
+                f"DELETE FROM article_sources AS s WHERE page_url = ? AND fetched_at = ? "
+                f"AND {NEWER_ARTICLE}",
                 [(o.page["url"], o.page["fetched_at"]) for o in outcomes
                  if o.page.get("source") and id(o) not in kept])
             outcomes = given

@@ -44,6 +44,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import LISTING_PRIORITY
+from crawler.storage import GONE_REASONS
 from crawler.visits import ENTRY, SITE, SOURCE
 
 if TYPE_CHECKING:
@@ -70,10 +71,12 @@ def add_validators(request: Request, row: dict) -> None:
         request.headers["If-Modified-Since"] = row["last_modified"]
 
 
-def changed_since_fetch(entry: dict, row: dict) -> bool:
-    """Whether the listing's lastmod is newer than our last fetch of the URL."""
-    return bool(entry.get("lastmod") and row.get("fetched_at")
-                and entry["lastmod"] > row["fetched_at"])  # fmt: skip
+def changed_since_fetch(entry: dict, row: dict, key: str = "fetched_at") -> bool:
+    """Whether the listing's lastmod is newer than our last fetch of the URL (`key`: or
+    than our last visit), and past: a date-only lastmod is its day's last second, so that
+    an edit later that day brings the page back once, after the day, not on every run."""
+    lastmod = entry.get("lastmod")
+    return bool(lastmod and row.get(key) and row[key] < lastmod <= utc_now())
 
 
 class FrontierMiddleware:
@@ -245,7 +248,9 @@ class FrontierMiddleware:
         if state == "queued":
             self.recorded.add(request.url)
             return True, entry
-        if state == "fetched" and changed_since_fetch(entry, row):
+        if (state == "fetched" and changed_since_fetch(entry, row)) or (
+                state == "failed" and row.get("reason") in GONE_REASONS
+                and changed_since_fetch(entry, row, "visited_at")):  # gone, and back?
             self.recorded.add(request.url)
             self.stats.inc_value("newscrawl/frontier/changed")
             return True, entry

@@ -31,7 +31,7 @@ import sqlite_utils
 from crawler import data_views, frontier
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 6  # len(MIGRATIONS)
+SCHEMA_VERSION = 7  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -270,13 +270,22 @@ def _0005_article_sources(db: sqlite_utils.Database) -> None:
     page, a consent wall, a failed extraction), so that re-extraction can still read it."""
     db.execute(ARTICLE_SOURCES_SQL.strip())
     db.execute("CREATE INDEX idx_article_sources_site ON article_sources(site)")
-    db.execute("CREATE INDEX idx_article_sources_fetched_at "
-               "ON article_sources(fetched_at, page_url)")  # reextract reads in this order
 
 
 def _0006_gone_at(db: sqlite_utils.Database) -> None:
     """Migration 0006: `articles.gone_at`, when the article's page answered 404 or 410."""
     db.execute("ALTER TABLE articles ADD COLUMN gone_at TEXT")
+
+
+def _0007_source_article(db: sqlite_utils.Database) -> None:
+    """Migration 0007: `article_sources.article_url`, the article a kept page gave (so
+    that re-extraction can tell a kept page from one a newer fetch replaced), and the index
+    re-extraction reads the kept pages by."""
+    db.execute("ALTER TABLE article_sources ADD COLUMN article_url TEXT")
+    db.execute("UPDATE article_sources SET article_url = (SELECT url FROM articles "
+               "WHERE articles.page_url = article_sources.page_url)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_sources_fetched_at "
+               "ON article_sources(fetched_at, page_url)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -286,6 +295,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0004_extracted_at", _0004_extracted_at),
     ("0005_article_sources", _0005_article_sources),
     ("0006_gone_at", _0006_gone_at),
+    ("0007_source_article", _0007_source_article),
 ]
 
 
@@ -492,11 +502,13 @@ MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = :page_url AND url
 # Before a page is replaced by a fetch that gives no article: keep the stored page if an
 # article was read from it (last seen at its fetch) and the new body is another one.
 KEEP_SOURCE = ("INSERT OR REPLACE INTO article_sources (page_url, site, status, content_type, "
-               "headers, fetched_at, body, body_size, body_sha256, run_id, kept_at) "
-               "SELECT url, site, status, content_type, headers, fetched_at, body, body_size, "
-               "body_sha256, run_id, :kept_at FROM pages WHERE url = :url "
-               "AND body_sha256 IS NOT :body_sha256 AND EXISTS (SELECT 1 FROM articles "
-               "WHERE articles.page_url = pages.url AND articles.last_seen = pages.fetched_at)")
+               "headers, fetched_at, body, body_size, body_sha256, run_id, kept_at, "
+               "article_url) "
+               "SELECT pages.url, pages.site, status, content_type, headers, fetched_at, body, "
+               "body_size, body_sha256, pages.run_id, :kept_at, articles.url FROM pages "
+               "JOIN articles ON articles.page_url = pages.url "
+               "AND articles.last_seen = pages.fetched_at WHERE pages.url = :url "
+               "AND body_sha256 IS NOT :body_sha256")
 # A page that gives its article again is that article's source again.
 DROP_SOURCE = "DELETE FROM article_sources WHERE page_url = :page_url"
 

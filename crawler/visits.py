@@ -70,7 +70,10 @@ def failure_visit(request: Request, site: str, state: str, reason: str,
     It is the visit of the URL first requested: a redirect hop that fails (off site, in a
     loop, refused) fails the frontier row that led to it."""
     redirects = request.meta.get("redirect_urls") or [request.url]
-    return base_visit(redirects[0], request.meta, site, state) | {
+    visit = base_visit(redirects[0], request.meta, site, state) | {
         "kind": None, "http_status": status, "etag": None, "last_modified": None,
         "reason": reason,
     }  # fmt: skip
+    if status is not None and request.url != redirects[0]:
+        visit["final_url"] = request.url  # the URL that answered: its row fails too
+    return visit

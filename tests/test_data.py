@@ -146,7 +146,7 @@ def test_migration_0003_backfills_simhash(tmp_path):
                  ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
-        "0006_gone_at"]
+        "0006_gone_at", "0007_source_article"]
 
 
 # -- views -----------------------------------------------------------------------------
@@ -381,6 +381,17 @@ def test_reextract_reads_an_article_whose_page_now_serves_a_block_page(stored_pa
     assert db.execute("SELECT is_article FROM pages WHERE url = ?", [url]).fetchone() == (0,)
     reextract(db, ReextractOptions(site="demo.test", rules=(rules,)))
     assert db["article_sources"].count == 1  # re-reading it keeps it
+    # a bad rule finds no article in it: the article goes, the kept page stays...
+    (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "bad"\n'
+                                     'drop = ["body *"]\n', "utf-8")
+    reextract(db, ReextractOptions(site="demo.test", rules=(rules,)))
+    assert db.execute("SELECT count(*) FROM articles WHERE page_url = ?", [url]).fetchone() == (
+        0,)
+    assert db["article_sources"].count == 1
+    # ...so that the rule fixed, the article comes back
+    reextract(db, ReextractOptions(site="demo.test"))
+    assert db.execute("SELECT title FROM articles WHERE page_url = ?", [url]).fetchone() == (
+        title,)
 
 
 def test_a_kept_source_never_overwrites_a_newer_fetch_of_its_article(stored_pages_db):

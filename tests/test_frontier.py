@@ -15,14 +15,21 @@ from scrapy.utils.test import get_crawler
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
 from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts, is_retryable
-from crawler.listings import Entry, feed_entries, is_older, parse_date, sitemap_entries
+from crawler.listings import (
+    LISTING_PRIORITY,
+    Entry,
+    feed_entries,
+    is_older,
+    parse_date,
+    sitemap_entries,
+)
 from crawler.lock import LockedError, crawl_lock
 from crawler.progress import progress_line
-from crawler.scheduling import FrontierMiddleware
+from crawler.scheduling import FrontierMiddleware, changed_since_fetch
 from crawler.spiders.news import NewsSpider
 from crawler.status import SiteHealth, health_table, run_status, site_health
 from crawler.urlpolicy import link_rejection
-from crawler.visits import SITE, SOURCE
+from crawler.visits import SITE, SOURCE, failure_visit
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -310,6 +317,43 @@ def test_a_sitemap_listing_a_url_a_page_linked_first_still_dates_its_row(middlew
     assert admitted and entry["lastmod"] == "2026-11-28T10:00:00Z"
     assert entry["priority"] == 235_000 and "new" not in entry
     assert middleware.admit(Request(linked.url, meta=linked.meta)) == (True, None)
+
+
+def test_a_date_only_lastmod_brings_a_page_back_once_its_day_is_over(middleware):
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    row = {"fetched_at": f"{today}T00:00:01Z"}
+    assert not changed_since_fetch({"lastmod": f"{today}T23:59:59Z"}, row)  # not yet
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+    assert changed_since_fetch({"lastmod": f"{yesterday}T23:59:59Z"},
+                               {"fetched_at": f"{yesterday}T10:00:00Z"})
+
+
+def test_a_page_gone_with_a_404_comes_back_when_a_listing_says_it_changed(middleware, db):
+    url = "https://n.example/2026/story"
+    commit(db, [{"visit": visit(url, "failed", kind=None, reason="http_404", http_status=404,
+                                visited_at="2026-01-01T00:00:00Z")}], storage.start_run(db, {}))
+    assert middleware.admit(request(url)) == (False, None)
+    admitted, entry = middleware.admit(request(url, lastmod="2026-02-01T00:00:00Z"))
+    assert admitted and entry["lastmod"] == "2026-02-01T00:00:00Z"
+
+
+def test_a_listing_that_never_answered_is_tried_every_run():
+    row = {"reason": "http_503", "attempts": 9, "kind": None, "priority": LISTING_PRIORITY,
+           "visited_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert is_retryable(row)
+    assert not is_retryable(row | {"priority": 0})
+
+
+def test_a_redirected_page_that_is_gone_marks_its_article(db):
+    run = storage.start_run(db, {})
+    final = "https://n.example/news/a1"
+    commit(db, [page(final)], run)
+    gone = Request(final, meta={SITE: "n.example", "redirect_urls": ["https://n.example/old/a1"]})
+    failed = failure_visit(gone, "n.example", "failed", "http_404", 404)
+    assert failed["url"] == "https://n.example/old/a1" and failed["final_url"] == final
+    commit(db, [{"visit": failed}], run)
+    assert db.execute("SELECT gone_at IS NOT NULL FROM articles").fetchone() == (1,)
+    assert frontier_row(db, final)["reason"] == "http_404"
 
 
 def test_a_known_url_linked_from_many_pages_is_counted_once(middleware):
