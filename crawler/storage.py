@@ -559,14 +559,22 @@ MARK_GONE = ("UPDATE articles SET gone_at = :visited_at WHERE page_url = :url "
              "AND gone_at IS NULL AND last_seen < :visited_at")
 
 
+# A page found unchanged (304) after it was gone: its article is back as it was.
+MARK_BACK = ("UPDATE articles SET gone_at = NULL WHERE page_url = :url "
+             "AND gone_at < :visited_at")
+
+
 def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     """Stamp `gone_at` on the articles of the pages these fetch outcomes found gone (404,
-    410); a later fetch that gives the article again clears it. Inside the caller's
-    transaction."""
+    410), and clear it where the page answered 304 since (a fetch that gives the article
+    again clears it in the upsert). Inside the caller's transaction."""
+    visits = [v for v in visits if v.get("visited_at")]
     db.conn.executemany(MARK_GONE, [
         {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
-        if v.get("state") == "failed" and v.get("reason") in GONE_REASONS
-        and v.get("visited_at")])
+        if v.get("state") == "failed" and v.get("reason") in GONE_REASONS])
+    db.conn.executemany(MARK_BACK, [
+        {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
+        if v.get("state") == "fetched" and v.get("http_status") == 304])
 
 
 def stored_body(db: sqlite_utils.Database, url: str) -> bytes | None:

@@ -170,6 +170,12 @@ def test_an_article_whose_page_is_gone_is_marked_not_deleted(db):
     # fetched again, and an article again: back
     store(db, page_item(fetched_at="2026-11-30T02:30:00Z"), article_dict())
     assert _article(db, "https://news.example.com/a/1")["gone_at"] is None
+    # gone again, then back unchanged (a 304 to the conditional request)
+    with db.atomic():
+        storage.mark_gone(db, [gone | {"visited_at": "2026-12-01T02:30:00Z"}])
+        storage.mark_gone(db, [{"url": gone["url"], "state": "fetched", "http_status": 304,
+                                "visited_at": "2026-12-02T02:30:00Z"}])
+    assert _article(db, "https://news.example.com/a/1")["gone_at"] is None
 
 
 def test_article_round_trip(db):
