@@ -301,10 +301,12 @@ class FrontierBatch:
         article = item.get("article")
         if visit.get("kind") == "html" and "body" in item:
             visit["kind"] = _page_kind(article)
-        row = {c: visit.get(c) for c in VISIT_COLUMNS} | {"run_id": self.run_id}
+        final = visit.get("final_url") or visit["url"]
+        # final_url: the URL that answered (storage.mark_gone reads it; VISIT_SQL does not)
+        row = {c: visit.get(c) for c in VISIT_COLUMNS} | {"run_id": self.run_id,
+                                                          "final_url": final}
         self.visits.append(row)
-        final = visit.get("final_url")
-        if final and final != visit["url"]:
+        if final != visit["url"]:
             self.visits.append(row | {"url": final})
         self._count(visit, item, article)
 

@@ -284,6 +284,9 @@ def _0007_source_article(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE article_sources ADD COLUMN article_url TEXT")
     db.execute("UPDATE article_sources SET article_url = (SELECT url FROM articles "
                "WHERE articles.page_url = article_sources.page_url)")
+    # a kept page whose article has moved to another page: stale under the rule before
+    # this one, and with no article to judge it by under this one
+    db.execute("DELETE FROM article_sources WHERE article_url IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_article_sources_fetched_at "
                "ON article_sources(fetched_at, page_url)")
 
@@ -559,22 +562,26 @@ MARK_GONE = ("UPDATE articles SET gone_at = :visited_at WHERE page_url = :url "
              "AND gone_at IS NULL AND last_seen < :visited_at")
 
 
-# A page found unchanged (304) after it was gone: its article is back as it was.
+# A page found unchanged (304) after it was gone, whose stored body is still the one its
+# article was read from: the article is back as it was.
 MARK_BACK = ("UPDATE articles SET gone_at = NULL WHERE page_url = :url "
-             "AND gone_at < :visited_at")
+             "AND gone_at < :visited_at AND EXISTS (SELECT 1 FROM pages "
+             "WHERE pages.url = articles.page_url AND pages.fetched_at = articles.last_seen)")
 
 
 def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     """Stamp `gone_at` on the articles of the pages these fetch outcomes found gone (404,
-    410), and clear it where the page answered 304 since (a fetch that gives the article
-    again clears it in the upsert). Inside the caller's transaction."""
+    410), and clear it where the page itself answered 304 since and its stored body is
+    still the article's (a fetch that gives the article again clears it in the upsert).
+    Inside the caller's transaction."""
     visits = [v for v in visits if v.get("visited_at")]
     db.conn.executemany(MARK_GONE, [
         {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
         if v.get("state") == "failed" and v.get("reason") in GONE_REASONS])
-    db.conn.executemany(MARK_BACK, [
+    db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
         {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
-        if v.get("state") == "fetched" and v.get("http_status") == 304])
+        if v.get("state") == "fetched" and v.get("http_status") == 304
+        and v.get("final_url") in (None, v["url"])])
 
 
 def stored_body(db: sqlite_utils.Database, url: str) -> bytes | None:

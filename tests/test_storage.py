@@ -176,6 +176,42 @@ def test_an_article_whose_page_is_gone_is_marked_not_deleted(db):
         storage.mark_gone(db, [{"url": gone["url"], "state": "fetched", "http_status": 304,
                                 "visited_at": "2026-12-02T02:30:00Z"}])
     assert _article(db, "https://news.example.com/a/1")["gone_at"] is None
+    # gone again; a 304 from the page a redirect now leads to is not this article back,
+    # nor is a 304 for a body that is not the article's any more
+    with db.atomic():
+        storage.mark_gone(db, [gone | {"visited_at": "2026-12-03T02:30:00Z"}])
+        storage.mark_gone(db, [{"url": gone["url"], "state": "fetched", "http_status": 304,
+                                "final_url": "https://news.example.com/other",
+                                "visited_at": "2026-12-04T02:30:00Z"}])
+    assert _article(db, "https://news.example.com/a/1")["gone_at"] == "2026-12-03T02:30:00Z"
+    store(db, page_item(body=b"<html>Story removed</html>", fetched_at="2026-12-05T02:30:00Z",
+                        is_article=False), None)
+    with db.atomic():
+        storage.mark_gone(db, [{"url": gone["url"], "state": "fetched", "http_status": 304,
+                                "final_url": gone["url"], "visited_at": "2026-12-06T02:30:00Z"}])
+    assert _article(db, "https://news.example.com/a/1")["gone_at"] == "2026-12-03T02:30:00Z"
+
+
+def test_migration_0007_drops_kept_pages_whose_article_moved(tmp_path):
+    path = tmp_path / "six.db"
+    db = storage.open_db(path)
+    store(db, page_item(), article_dict())
+    store(db, page_item(body=b"<html>blocked</html>", fetched_at="2026-11-29T02:30:00Z",
+                        is_article=False), None)
+    store(db, page_item("https://news.example.com/b/2"), article_dict())  # moved
+    store(db, page_item("https://news.example.com/c/3"), article_dict(url="x", canonical_url=
+          "https://news.example.com/c/3"))
+    store(db, page_item("https://news.example.com/c/3", body=b"<html>gone</html>",
+                        fetched_at="2026-11-29T02:30:00Z", is_article=False), None)
+    with db.atomic():  # back to schema 6, as a database made before 0007
+        db.execute("DROP INDEX idx_article_sources_fetched_at")
+        db.execute("ALTER TABLE article_sources DROP COLUMN article_url")
+        db.execute("DELETE FROM migrations WHERE name = '0007_source_article'")
+    db.close()
+    db = storage.open_db(path)
+    assert list(db.execute("SELECT page_url, article_url FROM article_sources")) == [
+        ("https://news.example.com/c/3", "https://news.example.com/c/3")]
+    db.close()
 
 
 def test_article_round_trip(db):
