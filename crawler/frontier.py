@@ -55,6 +55,7 @@ MAX_ATTEMPTS = 3  # consecutive failures before a transient failure backs off
 FAILED_RETRY_HOURS = 6  # the first back-off, doubled for each further failure
 SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried
 FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
+GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles", "non_articles",
                "paywalled", "failed", "skipped", "http_403", "http_429", "http_5xx")  # fmt: skip
@@ -222,6 +223,7 @@ VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
 # after we fetched it (or, gone with a 404 or 410, after that answer), in the past (a
 # date-only lastmod is its day's last second). Listing fields fill in, never blank out.
+_GONE = ", ".join(f"'{reason}'" for reason in GONE_REASONS)
 DISCOVER_SQL = f"""
 INSERT INTO frontier ({", ".join(ENTRY_COLUMNS)}, state)
 VALUES ({", ".join(":" + c for c in ENTRY_COLUMNS)}, 'queued')
@@ -230,7 +232,7 @@ ON CONFLICT(url) DO UPDATE SET
                  THEN frontier.state
                  WHEN frontier.state = 'fetched' AND excluded.lastmod > frontier.fetched_at
                  THEN 'queued'
-                 WHEN frontier.state = 'failed' AND frontier.reason IN ('http_404', 'http_410')
+                 WHEN frontier.state = 'failed' AND frontier.reason IN ({_GONE})
                       AND excluded.lastmod > frontier.visited_at
                  THEN 'queued' ELSE frontier.state END,
     lastmod = coalesce(excluded.lastmod, frontier.lastmod),

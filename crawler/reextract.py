@@ -203,11 +203,12 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
             stale: dict[bool, list] = {False: [], True: []}
             for outcome in outcomes:
                 url, source = outcome.page["url"], outcome.page.get("source", False)
+                is_article = not outcome.error and bool(outcome.article["is_article"])
+                if not source:  # a kept source has no page row to give a verdict
+                    verdicts.append((None, outcome.error, url) if outcome.error
+                                    else (int(is_article), None, url))
                 if outcome.error:
-                    verdicts += [] if source else [(None, outcome.error, url)]
                     continue
-                is_article = bool(outcome.article["is_article"])
-                verdicts += [] if source else [(int(is_article), None, url)]
                 row = None
                 if is_article:
                     row = storage.article_row(outcome.article, outcome.page,

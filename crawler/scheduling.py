@@ -35,6 +35,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from crawler import storage
 from crawler.discovery import utc_now
 from crawler.frontier import (
+    GONE_REASONS,
     REVISIT_KINDS,
     SKIPPED_RETRY_DAYS,
     Frontier,
@@ -44,7 +45,6 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import LISTING_PRIORITY
-from crawler.storage import GONE_REASONS
 from crawler.visits import ENTRY, SITE, SOURCE
 
 if TYPE_CHECKING:

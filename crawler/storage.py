@@ -556,8 +556,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
         ) from exc
 
 
-# Fetch outcomes that say a page is gone for good; its article is marked, not deleted.
-GONE_REASONS = ("http_404", "http_410")
+# A page gone for good (frontier.GONE_REASONS): its article is marked, not deleted.
 MARK_GONE = ("UPDATE articles SET gone_at = :visited_at WHERE page_url = :url "
              "AND gone_at IS NULL AND last_seen < :visited_at")
 
@@ -577,7 +576,7 @@ def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     visits = [v for v in visits if v.get("visited_at")]
     db.conn.executemany(MARK_GONE, [
         {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
-        if v.get("state") == "failed" and v.get("reason") in GONE_REASONS])
+        if v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS])
     db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
         {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
         if v.get("state") == "fetched" and v.get("http_status") == 304

@@ -8,7 +8,7 @@ since htmldate returns the day only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -212,21 +212,22 @@ def byline_authors(root: etree._Element) -> list[str]:
     """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
     class, in English, French, German, Spanish or Portuguese); none when they name more
     than two people: bylines of a list of teasers."""
-    names: list[str] = []
-    for element in _byline_elements(root):
-        text = norm_space(element.text_content())
-        if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text):
-            names.extend(n for n in split_authors(text) if n not in names)
-    return names if len(names) <= 2 else []
+    return _at_most_two(split_authors(text) for text in (
+        norm_space(element.text_content()) for element in _byline_elements(root))
+        if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
 def text_byline_authors(root: etree._Element) -> list[str]:
     """Names from the page's short "By Jane Doe" texts with no markup naming them; none
     when they name more than two people. Read on articles only: on other pages such a text
     is as often a filter ("By Price") as a byline."""
-    names: list[str] = []
-    for element in _text_bylines(root):
-        names.extend(n for n in _text_byline(element) if n not in names)
+    return _at_most_two(_text_byline(element) for element in _text_bylines(root))
+
+
+def _at_most_two(found: Iterable[list[str]]) -> list[str]:
+    """The distinct names of the bylines found; none when they name more than two people
+    (the bylines of a list of teasers)."""
+    names = list(dict.fromkeys(name for names in found for name in names))
     return names if len(names) <= 2 else []
 
 
