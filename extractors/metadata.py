@@ -318,6 +318,31 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
     return tree
 
 
+# What every element trafilatura's author rules (`AUTHOR_XPATHS`) can select has: one of
+# these attributes holding one of these strings ("[Aa]uthor", "author-?name", "byline",
+# "BBL"...), or the tag <author> (or <rel>: the rules compare a child <rel> with "me"). Their
+# regex tests call back into Python for every element, about 6 ms a page; a Python walk
+# for these strings takes about 0.7, and on the corpus finds none on 4 of 5 pages that
+# reach the rules (tests/test_quality.py checks the strings against the rules' literals).
+AUTHOR_RULE_ATTRIBUTES = frozenset({"class", "id", "rel", "itemprop", "data-testid",
+                                    "data-component"})
+AUTHOR_RULE_HINTS = ("uthor", "byl", "Byl", "BBL", "username", "screenname", "writer",
+                     "zuozhe", "bianji", "xiaobian", "channel-name", "submitted-by",
+                     "posted-by", "journalist-name")
+_AUTHOR_RULE_HINT = re.compile("|".join(AUTHOR_RULE_HINTS))
+
+
+def _author_markup(root: etree._Element) -> bool:
+    """Whether any element is one trafilatura's author rules could select."""
+    for element in root.iter(etree.Element):
+        if element.tag in ("author", "rel"):
+            return True
+        for name, value in element.items():
+            if name in AUTHOR_RULE_ATTRIBUTES and _AUTHOR_RULE_HINT.search(value):
+                return True
+    return False
+
+
 def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> None:
     """For a page classified as an article: its "By ..." texts, then trafilatura's author
     rules, when no schema, meta tag or byline element names an author (after
@@ -330,7 +355,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
                                     extensive_search=True, max_date=today)
     if not meta.authors:
         meta.authors = text_byline_authors(root)
-    if not meta.authors:
+    if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
         found = normalize_authors(None, found) if found else None

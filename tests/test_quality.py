@@ -4,10 +4,11 @@ import math
 import re
 
 import pytest
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 from extractors import extract
 from extractors.classify import features, model, score
-from extractors.metadata import Metadata, split_authors
+from extractors.metadata import AUTHOR_RULE_HINTS, Metadata, split_authors
 
 ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -123,6 +124,26 @@ def test_authors_from_a_byline_in_other_languages_or_with_no_markup(byline, name
 def test_a_sentence_opening_with_by_is_no_byline(text):
     article = extract(article_page(byline=f"<p>{text}</p>"), ARTICLE_URL)
     assert article.authors == [] and re.sub("<[^>]+>", "", text) in article.text
+
+
+def test_trafilaturas_author_rules_read_what_no_byline_rule_of_ours_reads():
+    article = extract(article_page(byline='<div id="author">Jane Doe</div>'), ARTICLE_URL)
+    assert article.authors == ["Jane Doe"]
+
+
+def test_the_author_rules_run_on_every_page_they_could_match():
+    """`_author_markup` skips trafilatura's author rules on pages where none can select an
+    element: each string those rules test must hold one of its hints (a regex alternation
+    is split, "[Aa]" read both ways), or be the "me" they compare a child <rel> with."""
+    for rule in AUTHOR_XPATHS:
+        for literal in re.findall(r"'([^']*)'", rule.path):
+            for alternative in literal.split("|"):
+                spellings = {re.sub(r"\[(.)(.)\]", group, alternative)
+                             for group in (r"\1", r"\2")}
+                assert alternative == "me" or all(
+                    any(hint in s for hint in AUTHOR_RULE_HINTS) for s in spellings), alternative
+    paths = " ".join(rule.path for rule in AUTHOR_XPATHS)
+    assert re.search(r"(?<!@)rel='me'", paths) and not re.search(r"@rel='me'", paths)
 
 
 def test_a_class_that_merely_starts_like_autor_names_no_author():
