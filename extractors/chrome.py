@@ -426,9 +426,12 @@ def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
     return False
 
 
+_ARTICLE_INSIDE = etree.XPath("boolean(.//article | .//main | .//*[@itemprop='articleBody'])")
+
+
 def _holds_article(element: etree._Element) -> bool:
     """An element wrapping <article>, <main> or [itemprop=articleBody] is no chrome box."""
-    return bool(element.xpath(".//article | .//main | .//*[@itemprop='articleBody']"))
+    return _ARTICLE_INSIDE(element)
 
 
 # A landmark holding most of the page's prose is no header, sidebar or footer but a tag left

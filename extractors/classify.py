@@ -79,11 +79,15 @@ def _url(url: str) -> dict[str, float]:
             "url_depth": min(len(segments), 6) / 6}
 
 
-def _linked_share(root: etree._Element, blocks: list[str]) -> float:
+def _links(root: etree._Element) -> list[tuple[str, str]]:
+    """(href, text) of every link of the page, its text read once for all the features."""
+    return [(a.get("href") or "#", a.text_content()) for a in root.iter("a")]
+
+
+def _linked_share(links: list[tuple[str, str]], blocks: list[str]) -> float:
     """Share of text blocks that contain the text of a link of 4+ words to another page:
     teasers of a listing (in-page links, a table of contents, do not count)."""
-    anchors = {norm_space(a.text_content()) for a in root.iter("a")
-               if not (a.get("href") or "#").startswith("#")}
+    anchors = {norm_space(text) for href, text in links if not href.startswith("#")}
     page = "\n".join(blocks)  # an anchor (white space collapsed) never spans two blocks
     anchors = [a for a in anchors if len(a.split()) >= 4 and a in page]
     if not blocks or not anchors:
@@ -95,10 +99,11 @@ def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
     words = sum(len(b.split()) for b in blocks)
     chars = sum(len(b) for b in blocks)
     page_chars = max(_PAGE_CHARS(root), 1.0)
-    link_chars = sum(len(t) for a in root.iter("a") for t in a.itertext())
+    links = _links(root)
+    link_chars = sum(len(text) for _, text in links)
     text = norm_space(" ".join(blocks))
     return {"words": math.log1p(words) / 8, "short": float(words < MIN_WORDS),
-            "linked": _linked_share(root, blocks) if len(blocks) >= LINKED_MIN_BLOCKS else 0.0,
+            "linked": _linked_share(links, blocks) if len(blocks) >= LINKED_MIN_BLOCKS else 0.0,
             "teasers": math.log1p(len(_TEASER_LINKS(root))) / 4,
             "link_density": min(link_chars / page_chars, 1.0),
             "body_share": min(chars / page_chars, 1.0),
@@ -147,7 +152,8 @@ def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, floa
     """Most blocks hold a link to another page's text, and no schema says "article"."""
     if found["ld_article"] or found["og_article"] or len(blocks) < 2:
         return False
-    linked = found["linked"] if len(blocks) >= LINKED_MIN_BLOCKS else _linked_share(root, blocks)
+    linked = (found["linked"] if len(blocks) >= LINKED_MIN_BLOCKS
+              else _linked_share(_links(root), blocks))
     return linked >= TEASER_SHARE
 
 

@@ -80,12 +80,15 @@ _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
 # A longer `<h1>` is a block of text, not a headline.
 MAX_TITLE_WORDS = 40
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
-_DATE_XPATHS = (
+_DATE_XPATHS = tuple(etree.XPath(x) for x in (
     "//meta[@property='article:published_time' or @name='article:published_time' "
     "or @itemprop='datePublished' or @name='pubdate' or @name='publish-date']/@content",
     "//*[@itemprop='datePublished']/@datetime",
     "//time[@datetime][1]/@datetime",
-)
+))
+_LANGUAGES = etree.XPath("/html/@lang | /html/@xml:lang | //meta[@property='og:locale']/@content"
+                         " | //meta[@http-equiv='content-language']/@content")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 
 
 @dataclass
@@ -120,21 +123,18 @@ def iso_datetime(value: object) -> str | None:
 
 def published_date(root: etree._Element, ld_article: dict | None, fallback: str | None):
     """Full-precision publication time from the page, else trafilatura's day."""
-    candidates = [ld_article.get("datePublished")] if ld_article else []
-    for xpath in _DATE_XPATHS:
-        candidates.extend(root.xpath(xpath))
-    for candidate in candidates:
-        found = iso_datetime(candidate)
-        if found:
-            return found
+    if ld_article and (found := iso_datetime(ld_article.get("datePublished"))):
+        return found
+    for xpath in _DATE_XPATHS:  # each only when the ones before give no date
+        for candidate in xpath(root):
+            if found := iso_datetime(candidate):
+                return found
     return fallback
 
 
 def language(root: etree._Element, content_language: str | None = None) -> str | None:
     """ISO 639-1 code from `<html lang>`, Content-Language or og:locale."""
-    values = root.xpath("/html/@lang | /html/@xml:lang | //meta[@property='og:locale']/@content"
-                        " | //meta[@http-equiv='content-language']/@content")
-    for value in [*values, content_language or ""]:
+    for value in [*_LANGUAGES(root), content_language or ""]:
         match = _LANG.match(value.strip())
         if match and len(match.group(1)) == 2:
             return match.group(1).lower()
@@ -167,8 +167,7 @@ def split_authors(value: str | None) -> list[str]:
 
 
 def canonical(root: etree._Element, url: str) -> str | None:
-    hrefs = root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
-    href = next((h.strip() for h in hrefs if h.strip()), None)
+    href = next((h.strip() for h in _CANONICAL(root) if h.strip()), None)
     return urljoin(url, href) if href else None
 
 

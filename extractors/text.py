@@ -13,10 +13,12 @@ def norm_space(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
 def block_text(element: etree._Element) -> str:
     """The visible text of an element, white space collapsed (comments and scripts skipped)."""
-    parts = element.xpath(".//text()[not(ancestor::script or ancestor::style)]")
-    return norm_space(" ".join(parts))
+    return norm_space(" ".join(_VISIBLE_TEXT(element)))
 
 
 def body_blocks(body: etree._Element) -> list[str]:
