@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -448,22 +449,29 @@ SWALLOWED_PARAGRAPHS = 2
 def unwrap_swallowing_landmarks(root: etree._Element) -> int:
     """Make <div>s of the landmarks that hold most of the page's prose; return how many.
 
-    Prose: paragraphs of at least PROSE_WORDS words.
+    Prose: paragraphs of at least PROSE_WORDS words. The page's paragraphs are counted only
+    when a landmark holds enough prose to qualify (most hold none).
     """
-    prose = {}
-    for paragraph in root.iter("p"):
-        words = len(" ".join(paragraph.itertext()).split())
-        if words >= PROSE_WORDS:
-            prose[paragraph] = words
-    least = max(SWALLOWED_SHARE * sum(prose.values()), SWALLOWED_WORDS)
-    unwrapped = 0
-    for element in root.iter(*SWALLOWING_TAGS):
-        held = [prose[p] for p in element.iter("p") if p in prose]
-        if len(held) >= SWALLOWED_PARAGRAPHS and sum(held) >= least:
-            element.tag = "div"
-            element.attrib.pop("role", None)
-            unwrapped += 1
-    return unwrapped
+    words: dict[etree._Element, int] = {}
+
+    def prose(paragraphs: Iterable[etree._Element]) -> list[int]:
+        counts = []
+        for paragraph in paragraphs:
+            if paragraph not in words:
+                words[paragraph] = len(" ".join(paragraph.itertext()).split())
+            if words[paragraph] >= PROSE_WORDS:
+                counts.append(words[paragraph])
+        return counts
+
+    held = {element: prose(element.iter("p")) for element in root.iter(*SWALLOWING_TAGS)}
+    held = {element: counts for element, counts in held.items()
+            if len(counts) >= SWALLOWED_PARAGRAPHS and sum(counts) >= SWALLOWED_WORDS}
+    least = SWALLOWED_SHARE * sum(prose(root.iter("p"))) if held else 0
+    unwrapped = [element for element, counts in held.items() if sum(counts) >= least]
+    for element in unwrapped:
+        element.tag = "div"
+        element.attrib.pop("role", None)
+    return len(unwrapped)
 
 
 # The landmarks trafilatura drops from the body it extracts (its `MANUALLY_CLEANED`). Left

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from urllib.parse import urljoin
 
 from htmldate import find_date
@@ -80,15 +81,13 @@ _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
 # A longer `<h1>` is a block of text, not a headline.
 MAX_TITLE_WORDS = 40
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
-_DATE_XPATHS = tuple(etree.XPath(x) for x in (
-    "//meta[@property='article:published_time' or @name='article:published_time' "
-    "or @itemprop='datePublished' or @name='pubdate' or @name='publish-date']/@content",
-    "//*[@itemprop='datePublished']/@datetime",
-    "//time[@datetime][1]/@datetime",
-))
-_LANGUAGES = etree.XPath("/html/@lang | /html/@xml:lang | //meta[@property='og:locale']/@content"
-                         " | //meta[@http-equiv='content-language']/@content")
-_CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+# Publication times in markup, after JSON-LD's: `<meta>` tags (read from the page's list of
+# them), then these, each only when the ones before give none.
+_DATE_METAS = (("property", "article:published_time"), ("name", "article:published_time"),
+               ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publish-date"))
+_DATE_XPATHS = tuple(etree.XPath(x) for x in ("//*[@itemprop='datePublished']/@datetime",
+                                              "//time[@datetime][1]/@datetime"))
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass
@@ -121,20 +120,33 @@ def iso_datetime(value: object) -> str | None:
     return parsed.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def published_date(root: etree._Element, ld_article: dict | None, fallback: str | None):
+def head_elements(root: etree._Element) -> list[etree._Element]:
+    """The page's `<meta>` and `<link>` elements, in page order: one walk for all the
+    metadata read from them (an XPath each took about as long as the walk)."""
+    return list(root.iter("meta", "link"))
+
+
+def published_date(root: etree._Element, ld_article: dict | None,
+                   heads: list[etree._Element], fallback: str | None):
     """Full-precision publication time from the page, else trafilatura's day."""
-    if ld_article and (found := iso_datetime(ld_article.get("datePublished"))):
-        return found
-    for xpath in _DATE_XPATHS:  # each only when the ones before give no date
-        for candidate in xpath(root):
-            if found := iso_datetime(candidate):
-                return found
+    first = [ld_article.get("datePublished")] if ld_article else []
+    first += [e.get("content") for e in heads if e.tag == "meta" and e.get("content") is not None
+              and any(e.get(key) == value for key, value in _DATE_METAS)]
+    later = (found for xpath in _DATE_XPATHS for found in xpath(root))  # run when reached
+    for candidate in chain(first, later):
+        if found := iso_datetime(candidate):
+            return found
     return fallback
 
 
-def language(root: etree._Element, content_language: str | None = None) -> str | None:
+def language(root: etree._Element, heads: list[etree._Element],
+             content_language: str | None = None) -> str | None:
     """ISO 639-1 code from `<html lang>`, Content-Language or og:locale."""
-    for value in [*_LANGUAGES(root), content_language or ""]:
+    top = root.getroottree().getroot()
+    values = [top.get("lang"), top.get(_XML_LANG)] if top.tag == "html" else []
+    values += [e.get("content") for e in heads if e.tag == "meta" and (
+        e.get("property") == "og:locale" or e.get("http-equiv") == "content-language")]
+    for value in [*(v for v in values if v is not None), content_language or ""]:
         match = _LANG.match(value.strip())
         if match and len(match.group(1)) == 2:
             return match.group(1).lower()
@@ -166,16 +178,19 @@ def split_authors(value: str | None) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def canonical(root: etree._Element, url: str) -> str | None:
-    href = next((h.strip() for h in _CANONICAL(root) if h.strip()), None)
+def canonical(heads: list[etree._Element], url: str) -> str | None:
+    hrefs = (e.get("href") if e.tag == "link" else e.get("content") for e in heads
+             if (e.get("rel") == "canonical" if e.tag == "link"
+                 else e.get("property") == "og:url"))
+    href = next((h.strip() for h in hrefs if h and h.strip()), None)
     return urljoin(url, href) if href else None
 
 
-def meta_tags(root: etree._Element) -> dict[str, list[str]]:
+def meta_tags(heads: list[etree._Element]) -> dict[str, list[str]]:
     """The page's `<meta>` contents by property and by name, in page order (read once)."""
     tags: dict[str, list[str]] = {}
-    for element in root.iter("meta"):
-        content = element.get("content")
+    for element in heads:
+        content = element.get("content") if element.tag == "meta" else None
         if content is None:
             continue
         for key in {element.get("property"), element.get("name")} - {None}:
@@ -271,7 +286,8 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
     what this finds; `fill_article_metadata` adds the author and date guesses for articles.
     """
     ld_title = ld_article.get("headline") if ld_article else None
-    tags = meta_tags(root)
+    heads = head_elements(root)
+    tags = meta_tags(heads)
     titles = [_meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
               ld_title if isinstance(ld_title, str) else ""]
     meta = Metadata(
@@ -279,9 +295,10 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
         authors=_ld_authors(ld_article) or split_authors(_meta(tags, "author",
                                                                 "article:author"))
         or byline_authors(root),
-        published=published_date(root, ld_article, None), language=language(root),
+        published=published_date(root, ld_article, heads, None),
+        language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,
-        site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(root, url),
+        site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(heads, url),
         og_type=_meta(tags, "og:type").lower() or None)
     meta.authors = [a for a in meta.authors if "://" not in a]
     if not meta.published or not meta.title:
