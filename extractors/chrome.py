@@ -194,10 +194,14 @@ class PageIndex:
         return found
 
     def text(self, element: etree._Element) -> str:
-        """Lower-cased, white-space-collapsed text (cached)."""
-        if element not in self._text:
-            self._text[element] = norm_space(" ".join(element.itertext())).lower()
-        return self._text[element]
+        """Lower-cased, white-space-collapsed text (cached; read from the index while the
+        element has lost no descendant)."""
+        text = self._text.get(element)
+        if text is None:
+            raw = self._raw.get(element) if element not in self.changed else None
+            found = raw if raw is not None else " ".join(element.itertext())
+            text = self._text[element] = norm_space(found).lower()
+        return text
 
     @cached_property
     def cue_blocks(self) -> list[tuple[etree._Element, str, int]]:
