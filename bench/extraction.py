@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -118,6 +118,20 @@ def evaluated(tasks: list[Task], jobs: int) -> Iterator[tuple[str, dict]]:
         yield from pool.map(evaluate, tasks, chunksize=4)
 
 
+def run_passes(make_tasks: Callable, items: Sequence, tools: tuple[str, ...],
+               args: argparse.Namespace) -> dict[str, dict]:
+    """outputs[tool][key]. Timed (one process), each tool reads the pages in a pass of its
+    own: run right after another tool on the same page, a tool finds that page's strings in
+    the caches they share (trafilatura's, which ours calls too): 3 to 6% faster than on a
+    page of its own. Untimed, each page is read once and run through every tool."""
+    if args.jobs > 1:
+        return run_tasks(make_tasks(items, tools, args.standin), tools, args.jobs)
+    outputs: dict[str, dict] = {}
+    for tool in tools:
+        outputs |= run_tasks(make_tasks(items, (tool,), args.standin), (tool,), 1)
+    return outputs
+
+
 def run_tasks(tasks: list[Task], tools: tuple[str, ...], jobs: int) -> dict[str, dict]:
     """outputs[tool][key] for every task."""
     outputs: dict[str, dict] = {t: {} for t in tools}
@@ -191,8 +205,8 @@ def score_all(args, pages, fixtures, tools) -> tuple[dict, dict[str, dict]]:
     """Run every tool on every page and fixture; metrics per tool and the raw outputs."""
     if args.jobs == 1:  # timed: measure warm extraction, not first-use loading
         warm_up(tools, args.standin)
-    outputs = run_tasks(page_tasks(pages, tools, args.standin), tools, args.jobs)
-    fx_outputs = run_tasks(fixture_tasks(fixtures, tools, args.standin), tools, args.jobs)
+    outputs = run_passes(page_tasks, pages, tools, args)
+    fx_outputs = run_passes(fixture_tasks, fixtures, tools, args)
     results = {t: score_tool(pages, outputs[t], timed=args.jobs == 1) for t in tools}
     for tool in tools:
         results[tool].update(score_fixtures(fixtures, fx_outputs[tool]))
