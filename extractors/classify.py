@@ -35,6 +35,11 @@ LINKED_MIN_BLOCKS = 3
 # filed under a date (fronts and listings are neither). A date found on the page is no such
 # evidence: on the corpus, 28 short pages with one and none of these are all non-articles.
 ITEM_EVIDENCE = ("ld_article", "og_article", "url_date")
+# A page filed under a listing path (/newsletters/morning-brief, /tag/climate, /about/) with
+# none of those and no date or author on the page either is a landing page, whatever its
+# length: on the corpus, 25 pages, none an article (the model already rejected all 25;
+# a newsletter's landing page, three paragraphs of prose around a sign-up form, it did not).
+LISTING_EVIDENCE = (*ITEM_EVIDENCE, "dated", "author")
 # Features named in `Article.reasons` when present.
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_filed", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
@@ -167,6 +172,8 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
         return False, [*reasons, "empty"]
     if found["short"] and not any(found[k] for k in ITEM_EVIDENCE):
         return False, [*reasons, "short-unmarked"]  # nothing says the few lines are a story
+    if found["url_listing"] and not any(found[k] for k in LISTING_EVIDENCE):
+        return False, [*reasons, "listing-unmarked"]
     if probability < TEASER_OVERRULED and _teasers_only(root, blocks, found):
         return False, [*reasons, "linked-blocks"]
     return probability >= model()["threshold"], reasons

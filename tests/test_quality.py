@@ -79,6 +79,26 @@ def test_a_short_page_with_nothing_marking_it_a_story_is_a_front():
     assert "short-unmarked" not in brief.reasons  # a dated URL: the model decides
 
 
+LANDING = ("<p>Start every weekday with the five stories you need to know, written by our "
+           "editors and delivered to your inbox by 6.30am, with links to the full stories.</p>"
+           "<p>The Morning Brief is our most popular newsletter, read by more than 180,000 "
+           "people across the north. Each edition takes about five minutes to read and links to "
+           "the full stories on our website, so you can go deeper on what matters to you.</p>"
+           "<p>On Saturdays, the Weekend Edition replaces the daily brief with a longer read from "
+           "our features desk and a round-up of the week's best photography.</p>"
+           '<form><input type="email"><button>Sign up</button></form>')
+
+
+def test_a_landing_page_filed_under_a_listing_path_is_not_an_article():
+    html = (f'<html lang="en"><head><meta property="og:type" content="website"></head><body>'
+            f"<main><h1>The Morning Brief</h1>{LANDING}</main></body></html>")
+    url = "https://news.example.com/newsletters/morning-brief"
+    landing = extract(html, url)
+    assert not landing.is_article and "listing-unmarked" in landing.reasons
+    dated = html.replace("<main>", '<main><time datetime="2024-05-01T08:00:00Z">1 May</time>')
+    assert "listing-unmarked" not in extract(dated, url).reasons  # the model decides
+
+
 def test_a_product_listing_is_not_an_article():
     article = extract(product_page(), "https://shop.example.com/products/kettles")
     assert not article.is_article and article.text == ""
