@@ -87,7 +87,8 @@ _DATE_METAS = (("property", "article:published_time"), ("name", "article:publish
                ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publish-date"))
 _DATE_XPATHS = tuple(etree.XPath(x) for x in ("//*[@itemprop='datePublished']/@datetime",
                                               "//time[@datetime][1]/@datetime"))
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# `xml:lang` is a plain attribute of that name to the HTML parser (an XHTML page's)
+_LANG_ATTRIBUTES = ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang")
 
 
 @dataclass
@@ -123,7 +124,7 @@ def iso_datetime(value: object) -> str | None:
 def head_elements(root: etree._Element) -> list[etree._Element]:
     """The page's `<meta>` and `<link>` elements, in page order: one walk for all the
     metadata read from them (an XPath each took about as long as the walk)."""
-    return list(root.iter("meta", "link"))
+    return list(root.getroottree().getroot().iter("meta", "link"))  # the page's, as `//meta`
 
 
 def published_date(root: etree._Element, ld_article: dict | None,
@@ -143,7 +144,7 @@ def language(root: etree._Element, heads: list[etree._Element],
              content_language: str | None = None) -> str | None:
     """ISO 639-1 code from `<html lang>`, Content-Language or og:locale."""
     top = root.getroottree().getroot()
-    values = [top.get("lang"), top.get(_XML_LANG)] if top.tag == "html" else []
+    values = [top.get(name) for name in _LANG_ATTRIBUTES] if top.tag == "html" else []
     values += [e.get("content") for e in heads if e.tag == "meta" and (
         e.get("property") == "og:locale" or e.get("http-equiv") == "content-language")]
     for value in [*(v for v in values if v is not None), content_language or ""]:
@@ -346,11 +347,15 @@ AUTHOR_RULE_HINTS = ("uthor", "byl", "Byl", "BBL", "username", "screenname", "wr
                      "zuozhe", "bianji", "xiaobian", "channel-name", "submitted-by",
                      "posted-by", "journalist-name")
 _AUTHOR_RULE_HINT = re.compile("|".join(AUTHOR_RULE_HINTS))
+# sha256 of the rules' text (trafilatura 2.3.1) these hints were checked against: a test fails
+# when trafilatura changes them.
+AUTHOR_RULES_CHECKED = "e7cdb233823cbb0a7eadad1211ccea04ebd7789ae4ffc076b2fc765f00286c9f"
 
 
 def _author_markup(root: etree._Element) -> bool:
-    """Whether any element is one trafilatura's author rules could select."""
-    for element in root.iter(etree.Element):
+    """Whether any element is one trafilatura's author rules could select (they search the
+    whole document, as `//`, whatever element `root` is)."""
+    for element in root.getroottree().getroot().iter(etree.Element):
         if element.tag in ("author", "rel"):
             return True
         for name, value in element.items():
