@@ -399,6 +399,7 @@ def strip_dom(root: etree._Element) -> list[str]:
                 continue
             if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
+            _spill_prose(index, element)
             index.remove(element)
             removed += 1
         if removed:
@@ -429,6 +430,28 @@ def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
             if long >= PROSE_PARAGRAPHS:
                 return True
     return False
+
+
+def _spill_prose(index: PageIndex, box: etree._Element) -> None:
+    """Move the story's paragraphs out of a chrome box, after it, before the box goes.
+
+    A box left open (a sign-up box missing its `</div>`) takes the story's next paragraphs
+    in as its children, after its own heading, blurb and form. A paragraph of PROSE_WORDS
+    words or more that matches no cue, among the children after the first, is the story's.
+    """
+    anchor = box
+    for child in box[1:]:
+        if child.tag == "p" and _story_paragraph(index, child):
+            anchor.addnext(child)
+            anchor = child
+
+
+def _story_paragraph(index: PageIndex, paragraph: etree._Element) -> bool:
+    text = index.text(paragraph)
+    if text.count(" ") + 1 < PROSE_WORDS:
+        return False
+    anchored, anywhere = any_cue()
+    return not (anchored.match(text) or (anywhere and anywhere.search(text)))
 
 
 _ARTICLE_INSIDE = etree.XPath("boolean(.//article | .//main | .//*[@itemprop='articleBody'])")

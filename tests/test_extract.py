@@ -193,6 +193,29 @@ def test_a_paragraph_that_mentions_a_newsletter_stays():
     assert support in article.text
 
 
+SIGNUP = ('<div class="newsletter-box"><div class="inner"><h3>Get the Gazette in your inbox</h3>'
+          "<p>Sign up for our free morning newsletter and never miss a local story.</p>"
+          '<form><input type="email" name="EMAIL"><input type="submit" value="Subscribe">'
+          "</form></div>")
+
+
+def test_a_signup_box_left_open_gives_back_the_story_paragraphs_it_swallowed():
+    article = extract(page(paragraphs(3) + SIGNUP + paragraphs(2, "Later, " + PARAGRAPH)
+                           + "</div>"), URL)
+    assert article.text.count("Paragraph") == 5 and "newsletter" not in article.text
+    closed = extract(page(paragraphs(3) + SIGNUP + "</div>" + paragraphs(2)), URL)
+    assert closed.text.count("Paragraph") == 5 and "newsletter" not in closed.text
+
+
+def test_a_long_signup_blurb_in_a_box_stays_chrome():
+    blurb = ("<p>Sign up for our free morning newsletter: every weekday the five stories you need "
+             "to know, written by our editors and delivered to your inbox by 6.30am, with links "
+             "to the full stories and a round-up of the best photography of the week.</p>")
+    box = SIGNUP + blurb + "</div>"  # after the form, as a swallowed paragraph would be
+    article = extract(page(paragraphs(3) + box + paragraphs(2)), URL)
+    assert "newsletter" not in article.text and article.text.count("Paragraph") == 5
+
+
 def test_closing_donation_appeal_is_cut_after_trafilatura():
     blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
                                 "We need your help to keep reporting. " * 5, "Once", "Monthly"]
