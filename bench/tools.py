@@ -9,10 +9,10 @@ workers fork from a warmed server (crawler/preload.py), not first-use loading.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from time import perf_counter
 
 import trafilatura
@@ -51,9 +51,20 @@ def run_trafilatura(html: bytes, url: str, include_comments: bool = True) -> Out
     return Output(text=text, is_article=bool(text.strip()), seconds=seconds)
 
 
-@lru_cache(maxsize=4096)  # a page's, read again in the timed pass of the other column
+_METADATA: dict[tuple[str, bytes], dict] = {}  # by URL and digest of the page's bytes
+
+
 def trafilatura_metadata(html: bytes, url: str) -> dict:
-    """Title, authors, date and language from `trafilatura.extract_metadata` (untimed)."""
+    """Title, authors, date and language from `trafilatura.extract_metadata` (untimed), read
+    once a page: the timed pass of each trafilatura column asks for it. A copy each time."""
+    key = (url, hashlib.blake2b(html, digest_size=16).digest())
+    if key not in _METADATA:
+        _METADATA[key] = _read_metadata(html, url)
+    found = _METADATA[key]
+    return {**found, "authors": list(found["authors"])} if found else {}
+
+
+def _read_metadata(html: bytes, url: str) -> dict:
     try:
         meta = trafilatura.extract_metadata(html, default_url=url or None)
     except Exception:  # metadata failing must not lose the body already extracted

@@ -433,17 +433,25 @@ def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
 
 
 def _spill_prose(index: PageIndex, box: etree._Element) -> None:
-    """Move the story's paragraphs out of a chrome box, after it, before the box goes.
+    """Move the story's paragraphs out of a sign-up box left open, after it, before it goes.
 
-    A box left open (a sign-up box missing its `</div>`) takes the story's next paragraphs
-    in as its children, after its own heading, blurb and form. A paragraph of PROSE_WORDS
-    words or more that matches no cue, among the children after the first, is the story's.
+    A box missing its `</div>` takes the story's next paragraphs in as its children, after
+    its form. Paragraphs after the box's last form of PROSE_WORDS words or more that match
+    no cue are the story's (a blurb, an author's bio or a teaser comes before any form).
     """
+    forms = [i for i, child in enumerate(box) if child.tag == "form"
+             or (isinstance(child.tag, str) and child.find(".//form") is not None)]
+    if not forms:
+        return
+    spilled = [child for child in box[forms[-1] + 1:]
+               if child.tag == "p" and _story_paragraph(index, child)]
     anchor = box
-    for child in box[1:]:
-        if child.tag == "p" and _story_paragraph(index, child):
-            anchor.addnext(child)
-            anchor = child
+    for paragraph in spilled:
+        anchor.addnext(paragraph)
+        anchor = paragraph
+    if spilled and box.tail:  # the text after the box follows the paragraphs, as it did
+        spilled[-1].tail = (spilled[-1].tail or "") + box.tail
+        box.tail = None
 
 
 def _story_paragraph(index: PageIndex, paragraph: etree._Element) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, types
-from .metadata import Metadata, text_byline_authors
+from .metadata import Metadata
 from .text import norm_space
 
 # Most text blocks hold the text of a link to another page, and no schema says "article":
@@ -35,13 +35,6 @@ LINKED_MIN_BLOCKS = 3
 # filed under a date (fronts and listings are neither). A date found on the page is no such
 # evidence: on the corpus, 28 short pages with one and none of these are all non-articles.
 ITEM_EVIDENCE = ("ld_article", "og_article", "url_date")
-# A newsletter's landing page: filed under a listing path (/newsletters/morning-brief), its
-# sign-up form (the catalogue's form pattern) removed, and none of those, no date and no
-# author (markup or a "By ..." line) on the page. The model can take its paragraphs of prose
-# for a story (p=0.14 on a hand-made one). On the corpus the rule meets 5 pages (product,
-# collection and service pages with a sign-up form), all non-articles the model rejects too.
-LANDING_FORM = "newsletter.email-form"
-LISTING_EVIDENCE = (*ITEM_EVIDENCE, "dated", "author")
 # Features named in `Article.reasons` when present.
 REASONS = ("ld_article", "ld_listing", "url_listing", "url_filed", "url_date", "short")
 MODEL = Path(__file__).with_name("classifier.json")
@@ -165,9 +158,8 @@ def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, floa
 
 
 def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
-             blocks: list[str], removed: list[str] | tuple = ()) -> tuple[bool, list[str]]:
-    """(is_article, reasons) for a page whose extracted body is `blocks` (`removed`: the
-    catalogue patterns that removed chrome from it)."""
+             blocks: list[str]) -> tuple[bool, list[str]]:
+    """(is_article, reasons) for a page whose extracted body is `blocks`."""
     found = features(root, url, ld, meta, blocks)
     probability = score(found)
     reasons = [f"p:{probability:.2f}"] + [k for k in REASONS if found[k]]
@@ -175,9 +167,6 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
         return False, [*reasons, "empty"]
     if found["short"] and not any(found[k] for k in ITEM_EVIDENCE):
         return False, [*reasons, "short-unmarked"]  # nothing says the few lines are a story
-    if (found["url_listing"] and LANDING_FORM in removed
-            and not any(found[k] for k in LISTING_EVIDENCE) and not text_byline_authors(root)):
-        return False, [*reasons, "signup-landing"]
     if probability < TEASER_OVERRULED and _teasers_only(root, blocks, found):
         return False, [*reasons, "linked-blocks"]
     return probability >= model()["threshold"], reasons

@@ -107,7 +107,7 @@ def _article(url: str, found: Analysis) -> Article:
     meta, blocks, removed, layout, source = (found.meta, found.blocks, found.removed,
                                              found.layout, found.source)
     words = sum(len(b.split()) for b in blocks)
-    is_article, reasons = classify(found.page, url, found.ld, meta, blocks, removed)
+    is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
     paywall = paywall_state(found.ld, removed, words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]

@@ -40,7 +40,7 @@ _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em"
 
 
 def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
-    body = root.find("body")
+    body = root.getroottree().getroot().find("body")  # the page's, whatever `root` is
     for element in body.iterdescendants(etree.Element) if body is not None else ():
         if element.tag in _NOT_BYLINES:
             continue
@@ -54,7 +54,7 @@ def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
     """Elements whose first text (their own, or else a child's tail) opens like a byline."""
-    body = root.find("body")
+    body = root.getroottree().getroot().find("body")  # the page's, whatever `root` is
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
         text = element.text
         if text is None:

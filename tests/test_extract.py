@@ -216,6 +216,23 @@ def test_a_long_signup_blurb_in_a_box_stays_chrome():
     assert "newsletter" not in article.text and article.text.count("Paragraph") == 5
 
 
+LONG_BLURB = ("has covered city hall for the Gazette since 2015 and before that reported on "
+              "courts and schools for the Northern Chronicle, where she won two regional awards "
+              "for her reporting on housing and the cost of renting in the old town.")
+
+
+@pytest.mark.parametrize("box", [
+    f'<aside class="author-bio"><h4>About the author</h4><p>Jane Doe {LONG_BLURB}</p></aside>',
+    f'<div class="related-stories"><h3>Related</h3><p>The reporter {LONG_BLURB}</p>'
+    '<a href="/2024/04/02/x">Read</a></div>',
+    f'<div class="newsletter-box"><h3>Our newsletter</h3><p>Its editor {LONG_BLURB}</p>'
+    '<form><input type="email"><button>Subscribe</button></form></div>',
+])
+def test_a_long_paragraph_of_a_chrome_box_stays_in_the_box(box):
+    article = extract(page(paragraphs(3) + box + paragraphs(2)), URL)
+    assert "Northern Chronicle" not in article.text and article.text.count("Paragraph") == 5
+
+
 def test_closing_donation_appeal_is_cut_after_trafilatura():
     blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
                                 "We need your help to keep reporting. " * 5, "Once", "Monthly"]

@@ -95,18 +95,6 @@ LANDING = ("<p>Start every weekday with the five stories you need to know, writt
            '<form><input type="email"><button>Sign up</button></form>')
 
 
-def test_a_newsletters_landing_page_is_not_an_article():
-    html = (f'<html lang="en"><head><meta property="og:type" content="website"></head><body>'
-            f"<main><h1>The Morning Brief</h1>{LANDING}</main></body></html>")
-    url = "https://news.example.com/newsletters/morning-brief"
-    landing = extract(html, url)
-    assert not landing.is_article and "signup-landing" in landing.reasons
-    dated = html.replace("<main>", '<main><time datetime="2024-05-01T08:00:00Z">1 May</time>')
-    assert "signup-landing" not in extract(dated, url).reasons  # the model decides
-    signed = html.replace("<main>", "<main><p>By Jane Doe</p>")
-    assert "signup-landing" not in extract(signed, url).reasons
-
-
 @pytest.mark.parametrize("path", ["/news/section/trams", "/topics/tram-budget", "/archive/48213",
                                   "/about/press-release"])
 def test_an_undated_story_filed_under_a_listing_path_is_still_an_article(path):
