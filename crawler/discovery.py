@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -126,20 +125,31 @@ def bare_host(host: str) -> str:
     return host.removeprefix("www.")
 
 
+# Bytes fed to the XML parser at a time while looking for the root's start tag: iterparse
+# parsed 32 KB of every HTML page before its first event; the root tag is near the start.
+SNIFF_CHUNK = 1024
+
+
 def xml_root_name(body: bytes) -> str | None:
     """Local name of the document's root element, reading no further than its start tag."""
-    events = etree.iterparse(
-        BytesIO(body),
-        events=("start",),
-        recover=True,
-        resolve_entities=False,
-        no_network=True,
-    )
+    parser = etree.XMLPullParser(events=("start",), recover=True, resolve_entities=False,
+                                 no_network=True)
     try:
-        _, root = next(events)
-    except (etree.XMLSyntaxError, StopIteration):
+        for offset in range(0, len(body), SNIFF_CHUNK):
+            parser.feed(body[offset:offset + SNIFF_CHUNK])
+            if name := _root_started(parser):
+                return name
+        parser.close()
+    except etree.XMLSyntaxError:
         return None
-    return etree.QName(root).localname if isinstance(root.tag, str) else None
+    return _root_started(parser)
+
+
+def _root_started(parser: etree.XMLPullParser) -> str | None:
+    """The local name of the first element the parser has read, if any yet."""
+    for _, element in parser.read_events():
+        return etree.QName(element).localname
+    return None
 
 
 def response_body(response: Response, max_size: int) -> bytes:

@@ -129,6 +129,12 @@ def make_response(cls, body: bytes, url="https://example.com/x", content_type=No
             "html",
         ),
         (XmlResponse, SITEMAP, "https://e.com/no-extension", "sitemap"),
+        (  # the root's start tag past the first chunk the sniff reads
+            TextResponse,
+            SITEMAP.replace(b"?>", b"?>\n<!--" + b" generated " * 500 + b"-->", 1),
+            "https://e.com/sitemap-commented",
+            "sitemap",
+        ),
         (TextResponse, SITEMAP, "https://e.com/sitemap", "sitemap"),
         (HtmlResponse, RSS, "https://e.com/rss", "feed"),
         (XmlResponse, ATOM, "https://e.com/atom", "feed"),
