@@ -125,8 +125,8 @@ def bare_host(host: str) -> str:
     return host.removeprefix("www.")
 
 
-# Bytes fed to the XML parser at a time while looking for the root's start tag: iterparse
-# parsed 32 KB of every HTML page before its first event; the root tag is near the start.
+# Bytes fed to the XML parser first while looking for the root's start tag (iterparse
+# parsed 32 KB of every page before its first event); a sitemap's or feed's is in them.
 SNIFF_CHUNK = 1024
 
 
@@ -135,8 +135,8 @@ def xml_root_name(body: bytes) -> str | None:
     parser = etree.XMLPullParser(events=("start",), recover=True, resolve_entities=False,
                                  no_network=True)
     try:
-        for offset in range(0, len(body), SNIFF_CHUNK):
-            parser.feed(body[offset:offset + SNIFF_CHUNK])
+        for chunk in (body[:SNIFF_CHUNK], body[SNIFF_CHUNK:]):  # the rest in one go: a page
+            parser.feed(chunk)  # that is not XML (<!doctype html>) gives no start event
             if name := _root_started(parser):
                 return name
         parser.close()
@@ -147,8 +147,8 @@ def xml_root_name(body: bytes) -> str | None:
 
 def _root_started(parser: etree.XMLPullParser) -> str | None:
     """The local name of the first element the parser has read, if any yet."""
-    for _, element in parser.read_events():
-        return etree.QName(element).localname
+    for _, element in parser.read_events():  # "{ns}name", or "prefix:name" with the
+        return element.tag.rpartition("}")[2].rpartition(":")[2]  # prefix undeclared
     return None
 
 

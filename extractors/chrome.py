@@ -436,8 +436,9 @@ def _spill_prose(index: PageIndex, box: etree._Element) -> None:
     """Move the story's paragraphs out of a sign-up box left open, after it, before it goes.
 
     A box missing its `</div>` takes the story's next paragraphs in as its children, after
-    its form. Paragraphs after the box's last form of PROSE_WORDS words or more that match
-    no cue are the story's (a blurb, an author's bio or a teaser comes before any form).
+    its form. Two or more paragraphs of PROSE_WORDS words or more after the last form,
+    matching no cue, are the story's; a closed box's small print or offer after its form is
+    one paragraph.
     """
     forms = [i for i, child in enumerate(box) if child.tag == "form"
              or (isinstance(child.tag, str) and child.find(".//form") is not None)]
@@ -445,13 +446,18 @@ def _spill_prose(index: PageIndex, box: etree._Element) -> None:
         return
     spilled = [child for child in box[forms[-1] + 1:]
                if child.tag == "p" and _story_paragraph(index, child)]
+    if len(spilled) < SPILLED_PARAGRAPHS:
+        return
     anchor = box
     for paragraph in spilled:
         anchor.addnext(paragraph)
         anchor = paragraph
-    if spilled and box.tail:  # the text after the box follows the paragraphs, as it did
+    if box.tail:  # the text after the box follows the paragraphs, as it did
         spilled[-1].tail = (spilled[-1].tail or "") + box.tail
         box.tail = None
+
+
+SPILLED_PARAGRAPHS = 2
 
 
 def _story_paragraph(index: PageIndex, paragraph: etree._Element) -> bool:

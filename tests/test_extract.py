@@ -233,6 +233,16 @@ def test_a_long_paragraph_of_a_chrome_box_stays_in_the_box(box):
     assert "Northern Chronicle" not in article.text and article.text.count("Paragraph") == 5
 
 
+@pytest.mark.parametrize("after", ["", "</article><p>Footer words.</p>"])
+def test_the_small_print_after_a_signup_form_stays_in_the_box(after):
+    small = ("<p>You will receive emails containing news content, updates and promotions from "
+             "The Daily Example. You may opt out at any time using the link in each email, and "
+             "you agree to receive occasional offers from our partners.</p>")
+    box = SIGNUP + small + "</div>"
+    article = extract(page(paragraphs(3) + box + paragraphs(2) + after), URL)
+    assert "opt out" not in article.text and article.text.count("Paragraph") == 5
+
+
 def test_closing_donation_appeal_is_cut_after_trafilatura():
     blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
                                 "We need your help to keep reporting. " * 5, "Once", "Monthly"]

@@ -137,6 +137,7 @@ def make_response(cls, body: bytes, url="https://example.com/x", content_type=No
         ),
         (TextResponse, SITEMAP, "https://e.com/sitemap", "sitemap"),
         (HtmlResponse, RSS, "https://e.com/rss", "feed"),
+        (XmlResponse, b"<rdf:RDF><channel/></rdf:RDF>", "https://e.com/rss1", "feed"),  # no xmlns
         (XmlResponse, ATOM, "https://e.com/atom", "feed"),
         (TextResponse, b"User-agent: *\nDisallow: /\n", "https://e.com/robots.txt", "robots"),
         (TextResponse, b"Sitemap: https://e.com/s.xml\n", "https://e.com/list.txt", "robots"),
