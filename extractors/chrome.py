@@ -319,6 +319,12 @@ def any_cue() -> tuple[re.Pattern, re.Pattern | None]:
     return _any_of(anchored), _any_of(anywhere) if anywhere else None
 
 
+def _any_cue_matches(low: str) -> bool:
+    """Whether any cue of the catalogue matches a lower-cased, collapsed text."""
+    anchored, anywhere = any_cue()
+    return bool(anchored.match(low) or (anywhere and anywhere.search(low)))
+
+
 @cache
 def max_cue_words() -> int:
     """The most words any cue pattern accepts: longer blocks need no regex test."""
@@ -440,11 +446,11 @@ def _spill_prose(index: PageIndex, box: etree._Element) -> None:
     matching no cue, are the story's; a closed box's small print or offer after its form is
     one paragraph.
     """
-    forms = [i for i, child in enumerate(box) if child.tag == "form"
-             or (isinstance(child.tag, str) and child.find(".//form") is not None)]
-    if not forms:
+    last_form = max((i for i, child in enumerate(box) if next(child.iter("form"), None)
+                     is not None), default=None)
+    if last_form is None:
         return
-    spilled = [child for child in box[forms[-1] + 1:]
+    spilled = [child for child in box[last_form + 1:]
                if child.tag == "p" and _story_paragraph(index, child)]
     if len(spilled) < SPILLED_PARAGRAPHS:
         return
@@ -462,10 +468,7 @@ SPILLED_PARAGRAPHS = 2
 
 def _story_paragraph(index: PageIndex, paragraph: etree._Element) -> bool:
     text = index.text(paragraph)
-    if text.count(" ") + 1 < PROSE_WORDS:
-        return False
-    anchored, anywhere = any_cue()
-    return not (anchored.match(text) or (anywhere and anywhere.search(text)))
+    return text.count(" ") + 1 >= PROSE_WORDS and not _any_cue_matches(text)
 
 
 _ARTICLE_INSIDE = etree.XPath("boolean(.//article | .//main | .//*[@itemprop='articleBody'])")
@@ -583,9 +586,7 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
 def _block_cue(low: str, cues: list[Pattern]) -> Pattern | None:
     """The first cue pattern a (lower-cased, collapsed) block matches, or None."""
     words = low.count(" ") + 1
-    anchored, anywhere = any_cue()
-    if words > max_cue_words() or not (anchored.match(low)
-                                       or (anywhere and anywhere.search(low))):
+    if words > max_cue_words() or not _any_cue_matches(low):
         return None  # most blocks: one test against every cue at once
     return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
 

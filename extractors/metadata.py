@@ -39,8 +39,14 @@ _BYLINE_OPENER = re.compile(r"\s*(By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВ�
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
+def _document(root: etree._Element) -> etree._Element:
+    """The page's root element, as `//` searches it: a page that opens with neither <html>
+    nor a doctype parses to a fragment root, its <head> and the rest outside it."""
+    return root.getroottree().getroot()
+
+
 def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
-    body = root.getroottree().getroot().find("body")  # the page's, whatever `root` is
+    body = _document(root).find("body")
     for element in body.iterdescendants(etree.Element) if body is not None else ():
         if element.tag in _NOT_BYLINES:
             continue
@@ -54,7 +60,7 @@ def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
     """Elements whose first text (their own, or else a child's tail) opens like a byline."""
-    body = root.getroottree().getroot().find("body")  # the page's, whatever `root` is
+    body = _document(root).find("body")
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
         text = element.text
         if text is None:
@@ -124,7 +130,7 @@ def iso_datetime(value: object) -> str | None:
 def head_elements(root: etree._Element) -> list[etree._Element]:
     """The page's `<meta>` and `<link>` elements, in page order: one walk for all the
     metadata read from them (an XPath each took about as long as the walk)."""
-    return list(root.getroottree().getroot().iter("meta", "link"))  # the page's, as `//meta`
+    return list(_document(root).iter("meta", "link"))
 
 
 def published_date(root: etree._Element, ld_article: dict | None,
@@ -143,7 +149,7 @@ def published_date(root: etree._Element, ld_article: dict | None,
 def language(root: etree._Element, heads: list[etree._Element],
              content_language: str | None = None) -> str | None:
     """ISO 639-1 code from `<html lang>`, Content-Language or og:locale."""
-    top = root.getroottree().getroot()
+    top = _document(root)
     values = [top.get(name) for name in _LANG_ATTRIBUTES] if top.tag == "html" else []
     values += [e.get("content") for e in heads if e.tag == "meta" and (
         e.get("property") == "og:locale" or e.get("http-equiv") == "content-language")]
@@ -180,11 +186,15 @@ def split_authors(value: str | None) -> list[str]:
 
 
 def canonical(heads: list[etree._Element], url: str) -> str | None:
-    hrefs = (e.get("href") if e.tag == "link" else e.get("content") for e in heads
-             if (e.get("rel") == "canonical" if e.tag == "link"
-                 else e.get("property") == "og:url"))
-    href = next((h.strip() for h in hrefs if h and h.strip()), None)
+    """`<link rel=canonical>` or `og:url`, whichever comes first with a value."""
+    href = next((h.strip() for h in map(_canonical_href, heads) if h and h.strip()), None)
     return urljoin(url, href) if href else None
+
+
+def _canonical_href(element: etree._Element) -> str | None:
+    if element.tag == "link":
+        return element.get("href") if element.get("rel") == "canonical" else None
+    return element.get("content") if element.get("property") == "og:url" else None
 
 
 def meta_tags(heads: list[etree._Element]) -> dict[str, list[str]]:
@@ -353,9 +363,8 @@ AUTHOR_RULES_CHECKED = "e7cdb233823cbb0a7eadad1211ccea04ebd7789ae4ffc076b2fc765f
 
 
 def _author_markup(root: etree._Element) -> bool:
-    """Whether any element is one trafilatura's author rules could select (they search the
-    whole document, as `//`, whatever element `root` is)."""
-    for element in root.getroottree().getroot().iter(etree.Element):
+    """Whether any element is one trafilatura's author rules (`//` searches) could select."""
+    for element in _document(root).iter(etree.Element):
         if element.tag in ("author", "rel"):
             return True
         for name, value in element.items():
