@@ -7,7 +7,7 @@ Gradient-boosted trees (scikit-learn), fitted on the even-numbered pages only. T
 threshold is chosen on the training half too, from five-fold cross-validated scores (a
 tree ensemble scores its own training pages too well to pick one on them). The
 odd-numbered pages are held out and their figures printed beside the training half's.
-The trees are written as plain JSON and evaluated by `classify.score` without
+The trees are written as plain JSON and evaluated by `trees.score` without
 scikit-learn; the script checks that both give the same probability on every page before
 it writes the file. A script, not part of the extraction API: it reads the corpus through
 `bench.corpus` (WCXB, Murrough Foley, 2026, CC-BY-4.0).
@@ -46,9 +46,9 @@ def page_features(page) -> tuple[str, dict | None]:
     return page.pid, features(found.page, page.url, found.ld, found.meta, found.blocks)
 
 
-def export(model, keys: list[str], threshold: float) -> dict:
-    """The fitted ensemble as JSON: per tree, its nodes' feature, threshold, children and
-    leaf value (a node whose left child is -1 is a leaf)."""
+def export(model, keys: list[str], threshold: float, about: str = ABOUT) -> dict:
+    """The fitted ensemble as JSON (the format `trees.score` reads): per tree, its nodes'
+    feature, threshold, children and leaf value (a node whose left child is -1 is a leaf)."""
     prior = float(model.init_.class_prior_[1])
     trees = []
     for (estimator,) in model.estimators_:
@@ -58,7 +58,7 @@ def export(model, keys: list[str], threshold: float) -> dict:
                       "left": tree.children_left.tolist(),
                       "right": tree.children_right.tolist(),
                       "value": [float(v[0][0]) for v in tree.value]})
-    return {"about": ABOUT, "features": keys, "bias": math.log(prior / (1 - prior)),
+    return {"about": about, "features": keys, "bias": math.log(prior / (1 - prior)),
             "rate": model.learning_rate, "threshold": threshold, "trees": trees}
 
 

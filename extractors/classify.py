@@ -9,16 +9,15 @@ on the even-numbered pages of the WCXB dev split (the odd ones are held out).
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from array import array
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from . import trees
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, types
 from .metadata import Metadata
 from .text import norm_space
@@ -122,30 +121,13 @@ def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
 
 @cache
 def model() -> dict:
-    with MODEL.open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return trees.load(MODEL)
 
 
 def score(found: dict[str, float], fitted: dict | None = None) -> float:
     """Probability that the page is an article, from the trees of `fitted` (default: the
     shipped model)."""
-    fitted = fitted or model()
-    x = [_float32(found.get(name, 0.0)) for name in fitted["features"]]
-    z = fitted["bias"] + fitted["rate"] * sum(_leaf(tree, x) for tree in fitted["trees"])
-    return 1 / (1 + math.exp(-z))
-
-
-def _leaf(tree: dict, x: list[float]) -> float:
-    node, left = 0, tree["left"]
-    while left[node] != -1:
-        go_left = x[tree["feature"][node]] <= tree["threshold"][node]
-        node = left[node] if go_left else tree["right"][node]
-    return tree["value"][node]
-
-
-def _float32(value: float) -> float:
-    """`value` rounded as scikit-learn's trees compare it (single precision)."""
-    return array("f", (value,))[0]
+    return trees.score(found, fitted or model())
 
 
 def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, float]) -> bool:
