@@ -2,7 +2,8 @@
 
 The order: decode, parse, read metadata from the untouched page, apply the site rule (if one
 covers the URL), strip generic chrome from the tree (and make <div>s of landmarks that
-swallowed the story), let trafilatura find the body, strip chrome blocks from what it kept,
+swallowed the story), let trafilatura find the body (and readability read it too), strip
+chrome blocks from both readings, take readability's where the fallback model prefers it,
 then decide article / paywall state.
 """
 
@@ -17,7 +18,7 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
-from . import jsonld
+from . import fallback, jsonld
 from .article import Article
 from .chrome import (
     remove,
@@ -41,6 +42,9 @@ from .text import block_text, body_blocks, join_blocks, norm_space
 
 # JSON-LD articleBody replaces the visible body when it is this much longer (a teaser).
 JSONLD_RATIO = 1.3
+# The headline is looked for among the first blocks, after labels of at most so many words.
+TITLE_WITHIN = 3
+LABEL_WORDS = 6
 # A byline block may hold this many words besides the author's name ("By", a role, a date).
 BYLINE_SLACK = 6
 
@@ -50,7 +54,9 @@ class Analysis:
     """What `extract` found on a page before deciding whether it is an article.
 
     `page` is the page tree (site-rule drops and generic chrome removed); `blocks` are the
-    body's text blocks, read from the site rule's body elements when a rule matched.
+    body's text blocks, read from the site rule's body elements when a rule matched;
+    `readings` are trafilatura's and readability's blocks before the choice between them
+    (`source` names the one taken: "dom", "readability" or "jsonld").
     """
 
     page: HtmlElement
@@ -60,6 +66,7 @@ class Analysis:
     removed: list[str]
     layout: Layout | None
     source: str
+    readings: tuple[list[str], list[str]]
 
 
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
@@ -97,10 +104,14 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
-    blocks = _drop_byline(_drop_title(_trafilatura_blocks(body, url), meta.title), meta.authors)
-    blocks, dropped = strip_blocks(blocks)
-    blocks, source = _prefer_jsonld_body(blocks, ld_article)
-    return Analysis(root, ld, meta, blocks, [*removed, *dropped], layout, source)
+    readings = [strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
+                for blocks in _readings(body, url)]
+    (blocks, dropped), source = readings[0], "dom"
+    if layout is None and fallback.prefer_other(readings[0][0], readings[1][0]):
+        (blocks, dropped), source = readings[1], "readability"  # a rule's body is trusted
+    blocks, source = _prefer_jsonld_body(blocks, ld_article, source)
+    return Analysis(root, ld, meta, blocks, [*removed, *dropped], layout, source,
+                    (readings[0][0], readings[1][0]))
 
 
 def _article(url: str, found: Analysis) -> Article:
@@ -128,22 +139,29 @@ def _article(url: str, found: Analysis) -> Article:
     )
 
 
-def _trafilatura_blocks(root: HtmlElement, url: str) -> list[str]:
+def _readings(root: HtmlElement, url: str) -> tuple[list[str], list[str]]:
+    """The body's blocks as trafilatura reads it, and as readability reads it (recorded
+    from the same trafilatura run; see `fallback`)."""
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
-    document = trafilatura.bare_extraction(
-        trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
-        with_metadata=False, output_format="xml")
-    if document is None or document.body is None:
-        return []
-    return body_blocks(document.body)
+    with fallback.readability_summaries() as summaries:
+        document = trafilatura.bare_extraction(
+            trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
+            with_metadata=False, output_format="xml")
+    own = [] if document is None or document.body is None else body_blocks(document.body)
+    return own, fallback.readability_blocks(summaries[0], url) if summaries else []
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
-    """The headline is metadata, not body: drop it where it opens the text."""
-    if blocks and title and norm_space(blocks[0]).casefold() == norm_space(title).casefold():
-        return blocks[1:]
+    """The headline is metadata, not body: drop it where it opens the text, with the labels
+    above it (a section name, a kicker) when it is among the first `TITLE_WITHIN` blocks."""
+    headline = norm_space(title).casefold()
+    for at, block in enumerate(blocks[:TITLE_WITHIN]):
+        if headline and norm_space(block).casefold() == headline:
+            if all(len(label.split()) <= LABEL_WORDS for label in blocks[:at]):
+                return blocks[at + 1:]
+            break
     return blocks
 
 
@@ -158,11 +176,13 @@ def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     return head + blocks[3:]
 
 
-def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[list[str], str]:
-    """Use JSON-LD `articleBody` when the visible body is only a teaser of it."""
+def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None,
+                        source: str) -> tuple[list[str], str]:
+    """Use JSON-LD `articleBody` when the visible body (read from `source`) is only a
+    teaser of it."""
     body = ld_article.get("articleBody") if ld_article else None
     if not isinstance(body, str):
-        return blocks, "dom"
+        return blocks, source
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
     visible = sum(len(b.split()) for b in blocks)
     full = sum(len(p.split()) for p in paragraphs)
@@ -170,7 +190,7 @@ def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[lis
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
         kept, _ = strip_blocks(paragraphs)
         return kept, "jsonld"
-    return blocks, "dom"
+    return blocks, source
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,19 +25,40 @@ def body_blocks(body: etree._Element) -> list[str]:
     """Paragraphs, headings, list items and table rows of a trafilatura body, in order.
 
     A line break inside a block (trafilatura's `<lb/>`) stays a line break, so that
-    "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5".
+    "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5". A `<div>`
+    or `<section>` holding blocks (readability's body nests its paragraphs in them) gives
+    its blocks one by one, the text between them as blocks of its own.
     """
+    return [b for child in body if isinstance(child.tag, str) for b in _blocks(child) if b]
+
+
+def _blocks(element: etree._Element) -> list[str]:
+    if element.tag == "list":
+        return _list_items(element)
+    if element.tag == "table":
+        return _table_rows(element)
+    if element.tag in _CONTAINERS and any(child.tag in _BLOCK_TAGS for child in element):
+        return _container_blocks(element)
+    return [_text(element)]
+
+
+def _container_blocks(element: etree._Element) -> list[str]:
+    """Each block child's blocks, and each run of loose text and inline elements between
+    them as one block."""
     blocks: list[str] = []
-    for child in body:
-        if not isinstance(child.tag, str):  # a comment or processing instruction
-            continue
-        if child.tag == "list":
-            blocks.extend(_list_items(child))
-        elif child.tag == "table":
-            blocks.extend(_table_rows(child))
-        else:
-            blocks.append(_text(child))
-    return [b for b in blocks if b]
+    parts = [_flat(element.text)]
+    for child in element:
+        if child.tag in _BLOCK_TAGS:
+            blocks.append(_lines(parts))
+            blocks.extend(_blocks(child))
+            parts = []
+        elif child.tag == "lb":
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            _collect(child, (), parts)
+        parts.append(_flat(child.tail))
+    blocks.append(_lines(parts))
+    return blocks
 
 
 def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
@@ -45,6 +66,11 @@ def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
     descendants tagged `skip` (a nested list) are left out, their tails kept."""
     parts: list[str] = []
     _collect(element, skip, parts)
+    return _lines(parts)
+
+
+def _lines(parts: list[str]) -> str:
+    """Collected text parts as a block: each line white-space collapsed, empty ones gone."""
     lines = (norm_space(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -53,6 +79,7 @@ def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
 # list item) each still starts a line of its own.
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row",
                          "div", "section"})
+_CONTAINERS = frozenset({"div", "section"})
 
 
 def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:

@@ -26,6 +26,7 @@ from crawler.export import ExportOptions, export
 from crawler.near_duplicates import MAX_DISTANCE, distance, simhash
 from crawler.reextract import ReextractOptions, reextract
 from crawler.search import SearchError, SearchOptions, search
+from extractors import EXTRACTOR_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DOC = ROOT / "docs" / "schema.md"
@@ -342,7 +343,8 @@ def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
         None,)  # other site untouched
     again = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
     assert (again.gained, again.lost, again.changed, again.articles_after) == (0, 0, 0, 4)
-    assert set(names(db.execute("SELECT extractor_version FROM articles"))) == {"0.1.0"}
+    assert set(names(db.execute("SELECT extractor_version FROM articles"))) == {
+        EXTRACTOR_VERSION}
 
 
 def test_reextract_keeps_an_article_read_from_an_earlier_body(stored_pages_db):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from lxml import etree
 from lxml.html import fromstring, tostring
 
 from extractors import Article, extract
@@ -20,7 +21,7 @@ from extractors.chrome import (
 )
 from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
-from extractors.text import norm_space
+from extractors.text import body_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -456,3 +457,11 @@ def test_the_warm_up_page_takes_the_article_path():
 
     warm_up()
     assert extract(WARM_PAGE, WARM_URL).is_article
+
+
+def test_blocks_nested_in_a_container_are_read_one_by_one():
+    body = etree.fromstring(
+        "<div><p>First.</p><div><p>Second.</p>Loose <hi>bold</hi> text<lb/>on two lines"
+        "<p>Third.</p></div><div>A div of text alone</div></div>")
+    assert body_blocks(body) == ["First.", "Second.", "Loose bold text\non two lines",
+                                 "Third.", "A div of text alone"]

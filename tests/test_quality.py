@@ -1,20 +1,24 @@
 """Extraction quality behaviour: the article classifier, headline titles, byline authors."""
 
 import hashlib
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 from trafilatura.xpaths import AUTHOR_XPATHS
 
-from extractors import extract
+from extractors import extract, fallback
 from extractors.classify import features, model, score
+from extractors.core import analyse
 from extractors.metadata import (
     AUTHOR_RULE_HINTS,
     AUTHOR_RULES_CHECKED,
     Metadata,
     split_authors,
 )
+from extractors.text import join_blocks
 
 ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -212,3 +216,55 @@ def test_published_date_from_meta_tag_is_iso_8601():
     head = '<meta property="article:published_time" content="2024-05-01T09:30:00+02:00">'
     article = extract(article_page(head=head), ARTICLE_URL)
     assert article.published == "2024-05-01T09:30:00+02:00"
+
+
+# The fallback: readability's reading of the body, taken when its model prefers it.
+
+ALWAYS = {"features": [], "bias": 0.0, "rate": 0.0, "trees": [], "threshold": 0.0}
+TABLE_FIRST = ("<h2>Background</h2><table><tr><td>Year</td><td>Budget</td></tr>"
+               "<tr><td>2023</td><td>12m</td></tr></table>")
+
+
+def test_the_fallback_model_reads_every_feature_and_only_those():
+    assert fallback.model()["features"] == sorted(fallback.features(["a b"], ["a b c"]))
+    assert 0 < fallback.model()["threshold"] < 1
+
+
+def test_readabilitys_reading_is_recorded_from_trafilaturas_own_run():
+    with fallback.readability_summaries() as summaries:
+        extract(article_page(), ARTICLE_URL)
+    assert len(summaries) == 1  # trafilatura still calls it: no second run of our own
+    extract(article_page(), ARTICLE_URL)
+    assert len(summaries) == 1  # nothing recorded outside the block
+
+
+def test_readabilitys_reading_is_taken_when_the_model_prefers_it(monkeypatch):
+    html = article_page(byline=TABLE_FIRST)
+    found = analyse(html, ARTICLE_URL)
+    own, other = found.readings
+    assert own[:3] == ["Background", "Year | Budget", "2023 | 12m"] and own != other
+    assert extract(html, ARTICLE_URL).text_source == "dom"  # the shipped model keeps it
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    article = extract(html, ARTICLE_URL)
+    assert (article.text_source, article.text) == ("readability", join_blocks(other))
+
+
+def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch):
+    case = Path(__file__).parent.parent / "fixtures/themoscowtimes.com/asylum-refused"
+    url = json.loads((case / "response.json").read_text())["url"]
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    article = extract((case / "response.html").read_bytes(), url)
+    assert article.rule and article.text_source == "dom"
+
+
+@pytest.mark.parametrize(("labels", "kept"), [
+    ("<p>Transport</p>", False),  # a section label above the headline goes with it
+    ("<p>Analysis</p><p>Updated</p>", False),
+    (f"<p>{PARAGRAPH}</p>", True),  # a paragraph above it is no label: nothing goes
+])
+def test_the_headline_and_the_labels_above_it_are_no_body(labels, kept):
+    html = article_page().replace("<h1>Council approves budget</h1>",
+                                  f"{labels}<h1>Council approves budget</h1>")
+    text = extract(html, ARTICLE_URL).text
+    assert ("Council approves budget" in text) is kept
+    assert (labels.split("</p>")[0][3:] in text) is kept
