@@ -1,7 +1,8 @@
 """The generic chrome catalogue (`catalogue.toml`), compiled once and applied with lxml.
 
 `strip_dom` runs before trafilatura on the page's tree; `strip_blocks` runs after it on the
-blocks trafilatura kept. Both return the ids of the patterns that removed something.
+blocks of each reading of the body (trafilatura's and readability's). Both return the ids
+of the patterns that removed something.
 """
 
 from __future__ import annotations

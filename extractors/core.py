@@ -45,6 +45,7 @@ JSONLD_RATIO = 1.3
 # The headline is looked for among the first blocks, after labels of at most so many words.
 TITLE_WITHIN = 3
 LABEL_WORDS = 6
+_SENTENCE = re.compile(r"[.!?;:](\s|$)")
 # A byline block may hold this many words besides the author's name ("By", a role, a date).
 BYLINE_SLACK = 6
 
@@ -56,7 +57,8 @@ class Analysis:
     `page` is the page tree (site-rule drops and generic chrome removed); `blocks` are the
     body's text blocks, read from the site rule's body elements when a rule matched;
     `readings` are trafilatura's and readability's blocks before the choice between them
-    (`source` names the one taken: "dom", "readability" or "jsonld").
+    (readability's is empty where a site rule gives the body; `source` names the one
+    taken: "dom", "readability" or "jsonld").
     """
 
     page: HtmlElement
@@ -104,11 +106,12 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
+    # a site rule's body is trusted: readability's reading is for the generic path only
     readings = [strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
-                for blocks in _readings(body, url)]
+                for blocks in _readings(body, url, second=layout is None)]
     (blocks, dropped), source = readings[0], "dom"
-    if layout is None and fallback.prefer_other(readings[0][0], readings[1][0]):
-        (blocks, dropped), source = readings[1], "readability"  # a rule's body is trusted
+    if fallback.prefer_other(readings[0][0], readings[1][0]):
+        (blocks, dropped), source = readings[1], "readability"
     blocks, source = _prefer_jsonld_body(blocks, ld_article, source)
     return Analysis(root, ld, meta, blocks, [*removed, *dropped], layout, source,
                     (readings[0][0], readings[1][0]))
@@ -139,9 +142,9 @@ def _article(url: str, found: Analysis) -> Article:
     )
 
 
-def _readings(root: HtmlElement, url: str) -> tuple[list[str], list[str]]:
+def _readings(root: HtmlElement, url: str, second: bool) -> tuple[list[str], list[str]]:
     """The body's blocks as trafilatura reads it, and as readability reads it (recorded
-    from the same trafilatura run; see `fallback`)."""
+    from the same trafilatura run; see `fallback`), or [] when not `second`."""
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
@@ -150,7 +153,7 @@ def _readings(root: HtmlElement, url: str) -> tuple[list[str], list[str]]:
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
             with_metadata=False, output_format="xml")
     own = [] if document is None or document.body is None else body_blocks(document.body)
-    return own, fallback.readability_blocks(summaries[0], url) if summaries else []
+    return own, fallback.readability_blocks(summaries[0]) if summaries and second else []
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
@@ -159,10 +162,15 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
     headline = norm_space(title).casefold()
     for at, block in enumerate(blocks[:TITLE_WITHIN]):
         if headline and norm_space(block).casefold() == headline:
-            if all(len(label.split()) <= LABEL_WORDS for label in blocks[:at]):
+            if all(_is_label(label) for label in blocks[:at]):
                 return blocks[at + 1:]
             break
     return blocks
+
+
+def _is_label(block: str) -> bool:
+    """A section name or kicker: a few words, no sentence ("It was close." is one)."""
+    return len(block.split()) <= LABEL_WORDS and not _SENTENCE.search(block)
 
 
 def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:

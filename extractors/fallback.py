@@ -26,7 +26,9 @@ from pathlib import Path
 
 import trafilatura.external
 from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.settings import Extractor
+from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from .text import body_blocks
 from .trees import load, score
@@ -70,39 +72,51 @@ def readability_summaries() -> Iterator[list[HtmlElement]]:
         _recording.open = [block for block in _recording.open if block is not found]
 
 
-def readability_blocks(summary: HtmlElement, url: str) -> list[str]:
-    """readability's body as text blocks, converted to trafilatura's body markup the way
-    trafilatura converts it when it keeps it."""
-    options = Extractor(output_format="xml", comments=False, tables=True, url=url)
-    body, _ = trafilatura.external.sanitize_tree(summary, options)
-    return body_blocks(body)
+def readability_blocks(summary: HtmlElement) -> list[str]:
+    """readability's body as text blocks: first pruned of the sections trafilatura prunes
+    from its own reading by class and id (author boxes, tags, breadcrumbs, captions,
+    teasers; readability reads the page without that pruning), then converted to
+    trafilatura's body markup as trafilatura converts it when it keeps it. Lines a `<br>`
+    separates are blocks of their own, as in trafilatura's reading of a `<div>` of lines
+    (so that each line of a box of chrome is tested on its own)."""
+    pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH, with_backup=True)
+    pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
+    body, _ = trafilatura.external.sanitize_tree(pruned, _options())
+    return [line for block in body_blocks(body) for line in block.split("\n")]
 
 
-def _words(blocks: list[str]) -> int:
-    return sum(len(block.split()) for block in blocks)
+@cache
+def _options() -> Extractor:
+    """trafilatura's options for the conversion (no links or images are kept, so the page's
+    URL, which only makes theirs absolute, is not needed)."""
+    return Extractor(output_format="xml", comments=False, tables=True)
 
 
-def _held(blocks: list[str], other: list[str]) -> float:
-    """Share of the words of `blocks` in blocks found whole in `other`'s text."""
-    text = "\n".join(other)
-    words = _words(blocks)
-    return sum(len(b.split()) for b in blocks if b in text) / words if words else 0.0
+def _held(blocks: list[str], counts: list[int], other: list[str]) -> float:
+    """Share of the words of `blocks` (`counts` words each) in blocks found whole in
+    `other`'s text."""
+    same, text = set(other), "\n".join(other)
+    held = sum(n for b, n in zip(blocks, counts, strict=True) if b in same or b in text)
+    return held / sum(counts) if sum(counts) else 0.0
 
 
-def _shape(blocks: list[str], name: str) -> dict[str, float]:
-    count = max(len(blocks), 1)
-    return {f"{name}_words": math.log1p(_words(blocks)) / 8,
-            f"{name}_blocks": math.log1p(len(blocks)) / 5,
-            f"{name}_block_words": min(_words(blocks) / count, 100) / 100,
-            f"{name}_short": sum(len(b.split()) < SHORT_BLOCK for b in blocks) / count}
+def _shape(counts: list[int], name: str) -> dict[str, float]:
+    """The size of a reading whose blocks hold `counts` words."""
+    blocks = max(len(counts), 1)
+    return {f"{name}_words": math.log1p(sum(counts)) / 8,
+            f"{name}_blocks": math.log1p(len(counts)) / 5,
+            f"{name}_block_words": min(sum(counts) / blocks, 100) / 100,
+            f"{name}_short": sum(n < SHORT_BLOCK for n in counts) / blocks}
 
 
 def features(own: list[str], other: list[str]) -> dict[str, float]:
     """How trafilatura's reading (`own`) and readability's (`other`) compare, by name."""
-    return {**_shape(own, "own"), **_shape(other, "other"),
-            "ratio": math.log((_words(other) + 1) / (_words(own) + 1)),
-            "own_held": _held(own, other), "other_held": _held(other, own),
-            "same": float(own == other)}
+    own_counts = [len(b.split()) for b in own]
+    other_counts = [len(b.split()) for b in other]
+    return {**_shape(own_counts, "own"), **_shape(other_counts, "other"),
+            "ratio": math.log((sum(other_counts) + 1) / (sum(own_counts) + 1)),
+            "own_held": _held(own, own_counts, other),
+            "other_held": _held(other, other_counts, own)}
 
 
 @cache

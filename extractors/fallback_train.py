@@ -3,12 +3,14 @@
     pip install -e '.[train]'
     .venv/bin/python -m extractors.fallback_train [--corpus DIR]
 
-For every article page, both readings of the body (trafilatura's and readability's, as
-`analyse` makes them) are scored against the gold text with the corpus's body F1. A page
+For every article page whose two readings of the body (trafilatura's and readability's,
+as `analyse` makes them) differ, both are scored against the gold text with the corpus's
+body F1. A page
 is a positive when readability's reading scores more than `MARGIN` higher. Gradient-boosted
 trees are fitted on the even-numbered pages; the odd-numbered ones are held out. The script
-prints body F1 (corpus definition, before the article classifier) on each half for
-trafilatura's reading alone, for the model's choice and for a perfect choice, checks that
+prints body F1 (corpus definition, before the article classifier, over the pages whose
+readings differ) on each half for trafilatura's reading alone, for the model's choice and
+for a perfect choice, checks that
 the exported trees reproduce scikit-learn's probabilities, and writes the file. A script,
 not part of the extraction API: it reads the corpus through `bench` (WCXB, Murrough
 Foley, 2026, CC-BY-4.0).
@@ -38,18 +40,15 @@ TREES = {"n_estimators": 100, "max_depth": 2, "learning_rate": 0.1, "subsample":
 ABOUT = ("Gradient-boosted trees for fallback.py (take readability's reading of the body?); "
          "fitted by extractors/fallback_train.py on the even-numbered article pages of the "
          "WCXB dev split (Murrough Foley, 2026, CC-BY-4.0); odd pages held out.")
-# The readings do not depend on the model: while they are collected it never takes
-# readability's, so that a missing or stale model file changes nothing.
-NEVER = {"features": [], "bias": 0.0, "rate": 0.0, "trees": [], "threshold": 2.0}
 
 
 def page_readings(page):
-    """(pid, features, per-reading (precision, recall)) of one corpus page."""
-    fallback.model = lambda: NEVER
+    """(pid, features, per-reading (precision, recall)) of one corpus page; no features
+    where the two readings are the same (the model is never asked about those)."""
     found = analyse(read_html(page.html_path), page.url, rules=None)
-    if found is None:
+    if found is None or found.readings[0] == found.readings[1]:
         return page.pid, None, None
-    own, other = found.readings
+    own, other = found.readings  # as `analyse` read them, whatever the model then chose
     scored = []
     for blocks in (own, other):
         match = overlap(join_blocks(blocks), page.gold_text)

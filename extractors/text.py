@@ -27,9 +27,9 @@ def body_blocks(body: etree._Element) -> list[str]:
     A line break inside a block (trafilatura's `<lb/>`) stays a line break, so that
     "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5". A `<div>`
     or `<section>` holding blocks (readability's body nests its paragraphs in them) gives
-    its blocks one by one, the text between them as blocks of its own.
+    its blocks one by one; text between blocks (in the body too) is a block of its own.
     """
-    return [b for child in body if isinstance(child.tag, str) for b in _blocks(child) if b]
+    return [b for b in _container_blocks(body) if b]
 
 
 def _blocks(element: etree._Element) -> list[str]:

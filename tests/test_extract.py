@@ -465,3 +465,12 @@ def test_blocks_nested_in_a_container_are_read_one_by_one():
         "<p>Third.</p></div><div>A div of text alone</div></div>")
     assert body_blocks(body) == ["First.", "Second.", "Loose bold text\non two lines",
                                  "Third.", "A div of text alone"]
+    assert body_blocks(etree.fromstring("<body>Lead<p>A</p>tail</body>")) == ["Lead", "A",
+                                                                            "tail"]
+
+
+@pytest.mark.parametrize("stamp", ["February 27, 2025 at 11:40 a.m. EST",
+                                   "March 3, 2024, 10:15 GMT+3", "27.02.2025 11:40 MSK"])
+def test_a_publication_stamp_with_a_time_zone_is_no_body(stamp):
+    assert strip_blocks([stamp, PARAGRAPH]) == ([PARAGRAPH], ["meta.cue"])
+    assert strip_blocks([f"{stamp} the mayor said", PARAGRAPH])[1] == []

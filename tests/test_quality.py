@@ -1,10 +1,8 @@
 """Extraction quality behaviour: the article classifier, headline titles, byline authors."""
 
 import hashlib
-import json
 import math
 import re
-from pathlib import Path
 
 import pytest
 from trafilatura.xpaths import AUTHOR_XPATHS
@@ -249,18 +247,50 @@ def test_readabilitys_reading_is_taken_when_the_model_prefers_it(monkeypatch):
     assert (article.text_source, article.text) == ("readability", join_blocks(other))
 
 
-def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch):
-    case = Path(__file__).parent.parent / "fixtures/themoscowtimes.com/asylum-refused"
-    url = json.loads((case / "response.json").read_text())["url"]
+def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_path):
+    (tmp_path / "example.toml").write_text(
+        'domains = ["news.example.com"]\n[[layout]]\nname = "v1"\nbody = ["article"]\n',
+        encoding="utf-8")
+    html = article_page(byline=TABLE_FIRST)
     monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
-    article = extract((case / "response.html").read_bytes(), url)
-    assert article.rule and article.text_source == "dom"
+    assert extract(html, ARTICLE_URL, rules=None).text_source == "readability"
+    ruled = extract(html, ARTICLE_URL, rules=(tmp_path,))
+    assert (ruled.rule, ruled.text_source) == ("example:v1", "dom")
+    assert ruled.text.startswith("Background")
+
+
+STORY = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(6))
+
+
+@pytest.mark.parametrize("chrome", [
+    # boxes trafilatura prunes from its own reading by class, readability does not
+    "<div class='author-box'><p>Jane Doe is a senior reporter at The Daily Example, where "
+    "she has covered city hall and the transport authority since 2015.</p></div>",
+    "<div class='tags'><a href='/t/budget'>budget</a>, <a href='/t/trams'>trams</a></div>",
+    "<div class='breadcrumbs'><a href='/'>News</a> › <a href='/city/'>City</a></div>",
+    # a box of lines a <br> separates: each line is tested on its own
+    "<div>" + "<br>".join([
+        "Sign up for our free weekly newsletter", "A Message from The Daily Example:",
+        "Dear readers,", "Your support, no matter how small, makes a world of difference. If "
+        "you can, please support us monthly starting from just $2.", "Once", "Monthly",
+        "Annual", "Continue", "Not ready to support today?", "Remind me later.",
+        "Read more"]) + "</div>",
+])
+def test_readabilitys_reading_brings_back_no_chrome(chrome):
+    html = article_page().replace("</article>", f"{chrome}</article>").replace(
+        "<h1>Council approves budget</h1>", f"<h1>Council approves budget</h1>{STORY}", 1)
+    reading = join_blocks(analyse(html, ARTICLE_URL).readings[1])
+    assert PARAGRAPH.strip() in reading
+    for line in re.split(r"<br>|<[^>]+>", chrome):
+        if len(line.split()) > 1:
+            assert line not in reading
 
 
 @pytest.mark.parametrize(("labels", "kept"), [
     ("<p>Transport</p>", False),  # a section label above the headline goes with it
     ("<p>Analysis</p><p>Updated</p>", False),
     (f"<p>{PARAGRAPH}</p>", True),  # a paragraph above it is no label: nothing goes
+    ("<p>It was close.</p>", True),  # nor is a short sentence
 ])
 def test_the_headline_and_the_labels_above_it_are_no_body(labels, kept):
     html = article_page().replace("<h1>Council approves budget</h1>",
