@@ -45,7 +45,7 @@ JSONLD_RATIO = 1.3
 # The headline is looked for among the first blocks, after labels of at most so many words.
 TITLE_WITHIN = 3
 LABEL_WORDS = 6
-_SENTENCE = re.compile(r"[.!?;:](\s|$)")
+_SENTENCE_END = re.compile(r"(\w\w)[.!?](?:\s|$)")
 # A byline block may hold this many words besides the author's name ("By", a role, a date).
 BYLINE_SLACK = 6
 
@@ -153,7 +153,9 @@ def _readings(root: HtmlElement, url: str, second: bool) -> tuple[list[str], lis
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
             with_metadata=False, output_format="xml")
     own = [] if document is None or document.body is None else body_blocks(document.body)
-    return own, fallback.readability_blocks(summaries[0]) if summaries and second else []
+    if not (summaries and second):
+        return own, []
+    return own, fallback.lines_apart(fallback.readability_blocks(summaries[0]), own)
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
@@ -169,8 +171,10 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
 
 
 def _is_label(block: str) -> bool:
-    """A section name or kicker: a few words, no sentence ("It was close." is one)."""
-    return len(block.split()) <= LABEL_WORDS and not _SENTENCE.search(block)
+    """A section name or kicker ("Exclusive:", "U.S. News", "Updated 10:30 a.m."): a few
+    words, no sentence ("It was close." is one: a lower-case word ends at a full stop)."""
+    return len(block.split()) <= LABEL_WORDS and not any(
+        end.group(1).islower() for end in _SENTENCE_END.finditer(block))
 
 
 def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import trafilatura.external
 from lxml.html import HtmlElement
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import delete_by_link_density, prune_unwanted_nodes
 from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
@@ -73,23 +73,38 @@ def readability_summaries() -> Iterator[list[HtmlElement]]:
 
 
 def readability_blocks(summary: HtmlElement) -> list[str]:
-    """readability's body as text blocks: first pruned of the sections trafilatura prunes
-    from its own reading by class and id (author boxes, tags, breadcrumbs, captions,
-    teasers; readability reads the page without that pruning), then converted to
-    trafilatura's body markup as trafilatura converts it when it keeps it. Lines a `<br>`
-    separates are blocks of their own, as in trafilatura's reading of a `<div>` of lines
-    (so that each line of a box of chrome is tested on its own)."""
+    """readability's body as text blocks, pruned as trafilatura prunes its own reading
+    (readability reads the page without that pruning): first the sections named for chrome
+    by class and id (author boxes, tags, breadcrumbs, captions, teasers), then, once
+    converted to trafilatura's body markup, the blocks made mostly of links (share bars,
+    lists of other stories)."""
     pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH, with_backup=True)
     pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
     body, _ = trafilatura.external.sanitize_tree(pruned, _options())
-    return [line for block in body_blocks(body) for line in block.split("\n")]
+    for _ in range(2):  # as trafilatura's `prune_unwanted_sections` does
+        for tag in ("div", "list", "p"):
+            delete_by_link_density(body, tag, backtracking=tag == "div")
+    return body_blocks(body)
+
+
+def lines_apart(other: list[str], own: list[str]) -> list[str]:
+    """readability's blocks with the lines of those trafilatura's reading does not hold
+    whole as blocks of their own. readability makes a `<div>` of lines one paragraph, which
+    trafilatura reads line by line, so that a box of chrome lines (a sign-up line, a
+    donation appeal, its buttons) is tested line by line in both readings; a paragraph with
+    line breaks that both readings hold stays whole (one line of a letter or a poem must
+    not cut the story short)."""
+    whole = set(own)
+    return [line for block in other for line in
+            ([block] if block in whole else block.split("\n"))]
 
 
 @cache
 def _options() -> Extractor:
-    """trafilatura's options for the conversion (no links or images are kept, so the page's
-    URL, which only makes theirs absolute, is not needed)."""
-    return Extractor(output_format="xml", comments=False, tables=True)
+    """trafilatura's options for the conversion: links kept (as `<ref>`), for the link
+    density test; no images (the page's URL, which only makes links and images absolute,
+    is not needed)."""
+    return Extractor(output_format="xml", comments=False, tables=True, links=True)
 
 
 def _held(blocks: list[str], counts: list[int], other: list[str]) -> float:

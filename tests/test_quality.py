@@ -256,34 +256,57 @@ def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_pa
     assert extract(html, ARTICLE_URL, rules=None).text_source == "readability"
     ruled = extract(html, ARTICLE_URL, rules=(tmp_path,))
     assert (ruled.rule, ruled.text_source) == ("example:v1", "dom")
+    assert analyse(html, ARTICLE_URL, rules=(tmp_path,)).readings[1] == []  # not even read
     assert ruled.text.startswith("Background")
 
 
 STORY = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(6))
+DONATION_LINES = ["Sign up for our free weekly newsletter", "A Message from The Daily Example:",
+                  "Dear readers,", "Your support, no matter how small, makes a world of "
+                  "difference. If you can, please support us monthly starting from just $2.",
+                  "Once", "Monthly", "Annual", "Continue", "Not ready to support today?",
+                  "Remind me later.", "Read more"]
 
 
-@pytest.mark.parametrize("chrome", [
-    # boxes trafilatura prunes from its own reading by class, readability does not
-    "<div class='author-box'><p>Jane Doe is a senior reporter at The Daily Example, where "
-    "she has covered city hall and the transport authority since 2015.</p></div>",
-    "<div class='tags'><a href='/t/budget'>budget</a>, <a href='/t/trams'>trams</a></div>",
-    "<div class='breadcrumbs'><a href='/'>News</a> › <a href='/city/'>City</a></div>",
-    # a box of lines a <br> separates: each line is tested on its own
-    "<div>" + "<br>".join([
-        "Sign up for our free weekly newsletter", "A Message from The Daily Example:",
-        "Dear readers,", "Your support, no matter how small, makes a world of difference. If "
-        "you can, please support us monthly starting from just $2.", "Once", "Monthly",
-        "Annual", "Continue", "Not ready to support today?", "Remind me later.",
-        "Read more"]) + "</div>",
-])
-def test_readabilitys_reading_brings_back_no_chrome(chrome):
-    html = article_page().replace("</article>", f"{chrome}</article>").replace(
+def story_with(chrome: str) -> str:
+    return article_page().replace("</article>", f"{chrome}</article>").replace(
         "<h1>Council approves budget</h1>", f"<h1>Council approves budget</h1>{STORY}", 1)
-    reading = join_blocks(analyse(html, ARTICLE_URL).readings[1])
+
+
+@pytest.mark.parametrize(("chrome", "left_out"), [
+    # boxes trafilatura prunes from its own reading by class, readability does not
+    ("<div class='author-box'><p>Jane Doe is a senior reporter at The Daily Example, where "
+     "she has covered city hall and the transport authority since 2015.</p></div>",
+     ["Jane Doe is a senior reporter"]),
+    ("<div class='tags'><a href='/t/budget'>budget</a>, <a href='/t/trams'>trams</a></div>",
+     ["budget, trams"]),
+    ("<div class='breadcrumbs'><a href='/'>News</a> › <a href='/city/'>City</a></div>",
+     ["News › City"]),
+    # a share bar: links, pruned by link density as in trafilatura's reading
+    ("<p>Share this:<br><a href='https://twitter.com/x'>Twitter</a><br>"
+     "<a href='https://facebook.com/x'>Facebook</a></p>", ["Twitter", "Facebook"]),
+    # a <div> of lines (readability makes it one paragraph): tested line by line
+    ("<div>" + "<br>".join(DONATION_LINES) + "</div>", DONATION_LINES),
+])
+def test_readabilitys_reading_brings_back_no_chrome(chrome, left_out):
+    reading = join_blocks(analyse(story_with(chrome), ARTICLE_URL).readings[1])
     assert PARAGRAPH.strip() in reading
-    for line in re.split(r"<br>|<[^>]+>", chrome):
-        if len(line.split()) > 1:
-            assert line not in reading
+    assert [text for text in left_out if text in reading] == []
+
+
+@pytest.mark.parametrize("paragraph", [
+    "<p>Dear readers,<br>We write to you today about the tram fares, which rise in May.</p>",
+    "<p>Outside, the crowd chanted for an hour:<br>Help us!<br>Free the port!</p>",
+    "<p>See also:<br>The council's 2019 report on tram fares, which the mayor cited.</p>",
+    "<p>March 1, 2022<br>The first tram line opened.<br>March 5, 2022<br>The second.</p>",
+])
+def test_a_line_of_a_paragraph_both_readings_hold_cuts_nothing(monkeypatch, paragraph):
+    html = story_with(f"{paragraph}<p>{PARAGRAPH}Closing.</p>")
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    article = extract(html, ARTICLE_URL)
+    assert "Closing." in article.text
+    lines = [line for line in re.split(r"<[^>]+>", paragraph) if line.strip()]
+    assert [line for line in lines if line not in article.text] == []
 
 
 @pytest.mark.parametrize(("labels", "kept"), [
@@ -291,6 +314,9 @@ def test_readabilitys_reading_brings_back_no_chrome(chrome):
     ("<p>Analysis</p><p>Updated</p>", False),
     (f"<p>{PARAGRAPH}</p>", True),  # a paragraph above it is no label: nothing goes
     ("<p>It was close.</p>", True),  # nor is a short sentence
+    ("<p>Exclusive:</p>", False),
+    ("<p>U.S. News</p>", False),
+    ("<p>Opinion</p><p>Updated 10:30 a.m.</p>", False),
 ])
 def test_the_headline_and_the_labels_above_it_are_no_body(labels, kept):
     html = article_page().replace("<h1>Council approves budget</h1>",
