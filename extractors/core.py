@@ -3,8 +3,9 @@
 The order: decode, parse, read metadata from the untouched page, apply the site rule (if one
 covers the URL), strip generic chrome from the tree (and make <div>s of landmarks that
 swallowed the story), let trafilatura find the body (and readability read it too), strip
-chrome blocks from both readings, take readability's where the fallback model prefers it,
-then decide article / paywall state.
+chrome blocks from what it kept, decide article / paywall state on that, and for an
+article take readability's reading (cleaned the same way) where the fallback model
+prefers it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 
 import trafilatura
@@ -55,10 +57,11 @@ class Analysis:
     """What `extract` found on a page before deciding whether it is an article.
 
     `page` is the page tree (site-rule drops and generic chrome removed); `blocks` are the
-    body's text blocks, read from the site rule's body elements when a rule matched;
-    `readings` are trafilatura's and readability's blocks before the choice between them
-    (readability's is empty where a site rule gives the body; `source` names the one
-    taken: "dom", "readability" or "jsonld").
+    body's text blocks as trafilatura read them (from the site rule's body elements when a
+    rule matched), or the JSON-LD `articleBody` (`source` "dom" or "jsonld"); `removed`
+    the ids of the chrome patterns and rule selectors that removed something from the page,
+    `dropped` those that dropped blocks of `blocks`; `summary` readability's body, recorded
+    from trafilatura's run (None on a site rule's body or where `blocks` are JSON-LD's).
     """
 
     page: HtmlElement
@@ -66,9 +69,19 @@ class Analysis:
     meta: Metadata
     blocks: list[str]
     removed: list[str]
+    dropped: list[str]
     layout: Layout | None
     source: str
-    readings: tuple[list[str], list[str]]
+    summary: HtmlElement | None
+
+    @cached_property
+    def readability_reading(self) -> tuple[list[str], list[str]]:
+        """readability's reading of the body, cleaned as trafilatura's was: its blocks and
+        the ids of the chrome patterns that dropped some ([] when there is no summary)."""
+        if self.summary is None:
+            return [], []
+        blocks = fallback.lines_apart(fallback.readability_blocks(self.summary), self.blocks)
+        return _clean(blocks, self.meta)
 
 
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
@@ -106,26 +119,28 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
+    own, summary = _trafilatura_reading(body, url)
+    blocks, dropped = _clean(own, meta)
+    blocks, source = _prefer_jsonld_body(blocks, ld_article)
     # a site rule's body is trusted: readability's reading is for the generic path only
-    readings = [strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
-                for blocks in _readings(body, url, second=layout is None)]
-    (blocks, dropped), source = readings[0], "dom"
-    if fallback.prefer_other(readings[0][0], readings[1][0]):
-        (blocks, dropped), source = readings[1], "readability"
-    blocks, source = _prefer_jsonld_body(blocks, ld_article, source)
-    return Analysis(root, ld, meta, blocks, [*removed, *dropped], layout, source,
-                    (readings[0][0], readings[1][0]))
+    summary = summary if layout is None and source == "dom" else None
+    return Analysis(root, ld, meta, blocks, removed, dropped, layout, source, summary)
 
 
 def _article(url: str, found: Analysis) -> Article:
-    meta, blocks, removed, layout, source = (found.meta, found.blocks, found.removed,
+    """Classify the page on trafilatura's reading; for an article, take readability's
+    reading of the body instead where the fallback model prefers it."""
+    meta, blocks, dropped, layout, source = (found.meta, found.blocks, found.dropped,
                                              found.layout, found.source)
     words = sum(len(b.split()) for b in blocks)
     is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
-    paywall = paywall_state(found.ld, removed, words)
+    paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]
     if is_article:
+        other, other_dropped = found.readability_reading
+        if fallback.prefer_other(blocks, other):
+            blocks, dropped, source = other, other_dropped, "readability"
         named = bool(meta.authors)
         fill_article_metadata(meta, found.page, url)
         if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either
@@ -138,13 +153,13 @@ def _article(url: str, found: Analysis) -> Article:
         paywall=paywall if is_article else None, rule=layout.id if layout else None,
         canonical_url=meta.canonical_url, description=meta.description,
         site_name=meta.site_name, text_source=source if is_article else None,
-        removed=sorted(set(removed)), reasons=reasons,
+        removed=sorted({*found.removed, *dropped}), reasons=reasons,
     )
 
 
-def _readings(root: HtmlElement, url: str, second: bool) -> tuple[list[str], list[str]]:
-    """The body's blocks as trafilatura reads it, and as readability reads it (recorded
-    from the same trafilatura run; see `fallback`), or [] when not `second`."""
+def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlElement | None]:
+    """The body's blocks as trafilatura reads it, and readability's body, recorded from the
+    same trafilatura run (see `fallback`; None if readability did not run)."""
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
@@ -153,9 +168,13 @@ def _readings(root: HtmlElement, url: str, second: bool) -> tuple[list[str], lis
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
             with_metadata=False, output_format="xml")
     own = [] if document is None or document.body is None else body_blocks(document.body)
-    if not (summaries and second):
-        return own, []
-    return own, fallback.lines_apart(fallback.readability_blocks(summaries[0]), own)
+    return own, summaries[0] if summaries else None
+
+
+def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
+    """A reading of the body without the headline, the byline and chrome blocks; with the
+    ids of the chrome patterns that dropped blocks."""
+    return strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
@@ -188,13 +207,11 @@ def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     return head + blocks[3:]
 
 
-def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None,
-                        source: str) -> tuple[list[str], str]:
-    """Use JSON-LD `articleBody` when the visible body (read from `source`) is only a
-    teaser of it."""
+def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[list[str], str]:
+    """Use JSON-LD `articleBody` when the visible body is only a teaser of it."""
     body = ld_article.get("articleBody") if ld_article else None
     if not isinstance(body, str):
-        return blocks, source
+        return blocks, "dom"
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
     visible = sum(len(b.split()) for b in blocks)
     full = sum(len(p.split()) for p in paragraphs)
@@ -202,7 +219,7 @@ def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None,
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
         kept, _ = strip_blocks(paragraphs)
         return kept, "jsonld"
-    return blocks, source
+    return blocks, "dom"
 
 
 # ---------------------------------------------------------------------------------------

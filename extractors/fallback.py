@@ -78,12 +78,13 @@ def readability_blocks(summary: HtmlElement) -> list[str]:
     by class and id (author boxes, tags, breadcrumbs, captions, teasers), then, once
     converted to trafilatura's body markup, the blocks made mostly of links (share bars,
     lists of other stories)."""
-    pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH, with_backup=True)
+    # the first of OVERALL_DISCARD_XPATH: sections named for chrome (the second, hidden
+    # elements, costs as much again and finds next to nothing in readability's body)
+    pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH[:1], with_backup=True)
     pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
     body, _ = trafilatura.external.sanitize_tree(pruned, _options())
-    for _ in range(2):  # as trafilatura's `prune_unwanted_sections` does
-        for tag in ("div", "list", "p"):
-            delete_by_link_density(body, tag, backtracking=tag == "div")
+    for tag in ("div", "list", "p"):  # one pass of trafilatura's `prune_unwanted_sections`
+        delete_by_link_density(body, tag, backtracking=tag == "div")
     return body_blocks(body)
 
 

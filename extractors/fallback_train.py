@@ -4,7 +4,7 @@
     .venv/bin/python -m extractors.fallback_train [--corpus DIR]
 
 For every article page whose two readings of the body (trafilatura's and readability's,
-as `analyse` makes them) differ, both are scored against the gold text with the corpus's
+as `extract` compares them) differ, both are scored against the gold text with the corpus's
 body F1. A page
 is a positive when readability's reading scores more than `MARGIN` higher. Gradient-boosted
 trees are fitted on the even-numbered pages; the odd-numbered ones are held out. The script
@@ -44,11 +44,13 @@ ABOUT = ("Gradient-boosted trees for fallback.py (take readability's reading of 
 
 def page_readings(page):
     """(pid, features, per-reading (precision, recall)) of one corpus page; no features
-    where the two readings are the same (the model is never asked about those)."""
+    where the model is never asked: the two readings are the same, or the body is JSON-LD's."""
     found = analyse(read_html(page.html_path), page.url, rules=None)
-    if found is None or found.readings[0] == found.readings[1]:
+    if found is None or found.summary is None:
         return page.pid, None, None
-    own, other = found.readings  # as `analyse` read them, whatever the model then chose
+    own, (other, _) = found.blocks, found.readability_reading  # as `extract` compares them
+    if own == other:
+        return page.pid, None, None
     scored = []
     for blocks in (own, other):
         match = overlap(join_blocks(blocks), page.gold_text)

@@ -49,7 +49,8 @@ def _container_blocks(element: etree._Element) -> list[str]:
     parts = [_flat(element.text)]
     for child in element:
         if child.tag in _BLOCK_TAGS:
-            blocks.append(_lines(parts))
+            if any(part.strip() for part in parts):  # mostly white space between blocks
+                blocks.append(_lines(parts))
             blocks.extend(_blocks(child))
             parts = []
         elif child.tag == "lb":
@@ -57,7 +58,8 @@ def _container_blocks(element: etree._Element) -> list[str]:
         elif isinstance(child.tag, str):
             _collect(child, (), parts)
         parts.append(_flat(child.tail))
-    blocks.append(_lines(parts))
+    if any(part.strip() for part in parts):
+        blocks.append(_lines(parts))
     return blocks
 
 

@@ -239,7 +239,7 @@ def test_readabilitys_reading_is_recorded_from_trafilaturas_own_run():
 def test_readabilitys_reading_is_taken_when_the_model_prefers_it(monkeypatch):
     html = article_page(byline=TABLE_FIRST)
     found = analyse(html, ARTICLE_URL)
-    own, other = found.readings
+    own, (other, _) = found.blocks, found.readability_reading
     assert own[:3] == ["Background", "Year | Budget", "2023 | 12m"] and own != other
     assert extract(html, ARTICLE_URL).text_source == "dom"  # the shipped model keeps it
     monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
@@ -256,7 +256,7 @@ def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_pa
     assert extract(html, ARTICLE_URL, rules=None).text_source == "readability"
     ruled = extract(html, ARTICLE_URL, rules=(tmp_path,))
     assert (ruled.rule, ruled.text_source) == ("example:v1", "dom")
-    assert analyse(html, ARTICLE_URL, rules=(tmp_path,)).readings[1] == []  # not even read
+    assert analyse(html, ARTICLE_URL, rules=(tmp_path,)).summary is None  # not even read
     assert ruled.text.startswith("Background")
 
 
@@ -289,7 +289,7 @@ def story_with(chrome: str) -> str:
     ("<div>" + "<br>".join(DONATION_LINES) + "</div>", DONATION_LINES),
 ])
 def test_readabilitys_reading_brings_back_no_chrome(chrome, left_out):
-    reading = join_blocks(analyse(story_with(chrome), ARTICLE_URL).readings[1])
+    reading = join_blocks(analyse(story_with(chrome), ARTICLE_URL).readability_reading[0])
     assert PARAGRAPH.strip() in reading
     assert [text for text in left_out if text in reading] == []
 
@@ -324,3 +324,11 @@ def test_the_headline_and_the_labels_above_it_are_no_body(labels, kept):
     text = extract(html, ARTICLE_URL).text
     assert ("Council approves budget" in text) is kept
     assert (labels.split("</p>")[0][3:] in text) is kept
+
+
+def test_a_page_is_classified_on_trafilaturas_reading_alone(monkeypatch):
+    def unread(summary):
+        raise AssertionError("readability's reading of a non-article was read")
+    monkeypatch.setattr(fallback, "readability_blocks", unread)
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    assert not extract(product_page(), "https://shop.example.com/kettles").is_article
