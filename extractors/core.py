@@ -11,6 +11,7 @@ prefers it.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -80,7 +81,8 @@ class Analysis:
         the ids of the chrome patterns that dropped some ([] when there is no summary)."""
         if self.summary is None:
             return [], []
-        blocks = fallback.lines_apart(fallback.readability_blocks(self.summary), self.blocks)
+        summary = deepcopy(self.summary)  # the conversion prunes the tree it is given
+        blocks = fallback.lines_apart(fallback.readability_blocks(summary), self.blocks)
         return _clean(blocks, self.meta)
 
 
@@ -141,6 +143,8 @@ def _article(url: str, found: Analysis) -> Article:
         other, other_dropped = found.readability_reading
         if fallback.prefer_other(blocks, other):
             blocks, dropped, source = other, other_dropped, "readability"
+            words = sum(len(b.split()) for b in blocks)  # the paywall as the stored text shows
+            paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
         named = bool(meta.authors)
         fill_article_metadata(meta, found.page, url)
         if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either

@@ -25,6 +25,7 @@ from functools import cache, wraps
 from pathlib import Path
 
 import trafilatura.external
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import delete_by_link_density, prune_unwanted_nodes
 from trafilatura.settings import Extractor
@@ -36,6 +37,10 @@ from .trees import load, score
 MODEL = Path(__file__).with_name("fallback.json")
 # A block of fewer words is a caption, a label or a teaser's title, not prose.
 SHORT_BLOCK = 8
+# What no reader sees: hidden by attribute, by style or by the class "hidden".
+_HIDDEN = etree.XPath(
+    ".//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')]")
 
 _recording = threading.local()
 
@@ -78,10 +83,12 @@ def readability_blocks(summary: HtmlElement) -> list[str]:
     by class and id (author boxes, tags, breadcrumbs, captions, teasers), then, once
     converted to trafilatura's body markup, the blocks made mostly of links (share bars,
     lists of other stories)."""
-    # the first of OVERALL_DISCARD_XPATH: sections named for chrome (the second, hidden
-    # elements, costs as much again and finds next to nothing in readability's body)
+    # the first of OVERALL_DISCARD_XPATH: sections named for chrome; its second (hidden
+    # elements and comment furniture, by regular expressions) costs as much again, and
+    # `_HIDDEN` finds the hidden elements at a fraction of that
     pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH[:1], with_backup=True)
-    pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
+    pruned = prune_unwanted_nodes(pruned, [_HIDDEN, *DISCARD_IMAGE_ELEMENTS,
+                                           *TEASER_DISCARD_XPATH])
     body, _ = trafilatura.external.sanitize_tree(pruned, _options())
     for tag in ("div", "list", "p"):  # one pass of trafilatura's `prune_unwanted_sections`
         delete_by_link_density(body, tag, backtracking=tag == "div")

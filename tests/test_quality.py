@@ -1,6 +1,7 @@
 """Extraction quality behaviour: the article classifier, headline titles, byline authors."""
 
 import hashlib
+import json
 import math
 import re
 
@@ -287,6 +288,10 @@ def story_with(chrome: str) -> str:
      "<a href='https://facebook.com/x'>Facebook</a></p>", ["Twitter", "Facebook"]),
     # a <div> of lines (readability makes it one paragraph): tested line by line
     ("<div>" + "<br>".join(DONATION_LINES) + "</div>", DONATION_LINES),
+    # what no reader sees
+    *((f"<div {hidden}><p>An earlier draft of the story said the vote was postponed until "
+       f"the autumn session.</p></div>", ["An earlier draft"])
+      for hidden in ("style='display: none'", "aria-hidden='true'", "class='hidden'", "hidden")),
 ])
 def test_readabilitys_reading_brings_back_no_chrome(chrome, left_out):
     reading = join_blocks(analyse(story_with(chrome), ARTICLE_URL).readability_reading[0])
@@ -332,3 +337,19 @@ def test_a_page_is_classified_on_trafilaturas_reading_alone(monkeypatch):
     monkeypatch.setattr(fallback, "readability_blocks", unread)
     monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
     assert not extract(product_page(), "https://shop.example.com/kettles").is_article
+
+
+def test_the_paywall_is_judged_on_the_text_that_is_kept(monkeypatch):
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": "Council approves budget", "isAccessibleForFree": False})
+    bio = "".join(f"<p>Jane Doe {i} is a senior reporter at The Daily Example, where she has "
+                  f"covered city hall and the transport authority since 2015.</p>"
+                  for i in range(2))
+    teaser = " ".join(PARAGRAPH.split()[:30])
+    html = article_page(head=f'<script type="application/ld+json">{ld}</script>').replace(
+        "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(5)),
+        f"<p>{teaser}</p><div class='author-box'>{bio}</div>")
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    article = extract(html, ARTICLE_URL)
+    assert (article.text_source, article.text) == ("readability", teaser)
+    assert article.paywall == "hard"  # fewer than 40 words kept: no body served
