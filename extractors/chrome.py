@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -566,9 +566,8 @@ def remove(element: etree._Element) -> None:
 
 def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary."""
-    cues = [p for p in catalogue() if p.kind == "cue" and not p.links]
-    lows = [norm_space(block).lower() for block in blocks]
-    hits = _runs_kept(lows, [_block_cue(low, cues) for low in lows])
+    tested = [_tested(block) for block in blocks]
+    hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
@@ -584,7 +583,20 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     return kept, sorted(set(used))
 
 
-def _block_cue(low: str, cues: list[Pattern]) -> Pattern | None:
+@lru_cache(maxsize=4096)
+def _tested(block: str) -> tuple[str, Pattern | None]:
+    """A block lower-cased and collapsed, and the cue it matches (kept: both readings of a
+    page's body share most blocks)."""
+    low = norm_space(block).lower()
+    return low, _block_cue(low, _block_cues())
+
+
+@cache
+def _block_cues() -> tuple[Pattern, ...]:
+    return tuple(p for p in catalogue() if p.kind == "cue" and not p.links)
+
+
+def _block_cue(low: str, cues: tuple[Pattern, ...]) -> Pattern | None:
     """The first cue pattern a (lower-cased, collapsed) block matches, or None."""
     words = low.count(" ") + 1
     if words > max_cue_words() or not _any_cue_matches(low):
