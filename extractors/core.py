@@ -138,13 +138,15 @@ def _article(url: str, found: Analysis) -> Article:
     is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
     paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
-        is_article, reasons = True, [*reasons, "paywall:hard"]
-    if is_article:
+        is_article, reasons = True, [*reasons, "paywall:hard"]  # its teaser, as read
+    elif is_article:
         other, other_dropped = found.readability_reading
         if fallback.prefer_other(blocks, other):
+            # the paywall by the text kept, its prompts seen in either reading
+            words = sum(len(b.split()) for b in other)
+            paywall = paywall_state(found.ld, [*found.removed, *dropped, *other_dropped], words)
             blocks, dropped, source = other, other_dropped, "readability"
-            words = sum(len(b.split()) for b in blocks)  # the paywall as the stored text shows
-            paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
+    if is_article:
         named = bool(meta.authors)
         fill_article_metadata(meta, found.page, url)
         if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either

@@ -37,9 +37,11 @@ from .trees import load, score
 MODEL = Path(__file__).with_name("fallback.json")
 # A block of fewer words is a caption, a label or a teaser's title, not prose.
 SHORT_BLOCK = 8
-# What no reader sees: hidden by attribute, by style or by the class "hidden".
+# What no reader sees: hidden by attribute (not a section the reader can open:
+# hidden="until-found"), by style or by the class "hidden".
 _HIDDEN = etree.XPath(
-    ".//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
+    ".//*[(@hidden and not(@hidden='until-found')) or @aria-hidden='true'"
+    " or contains(translate(@style, ' ', ''), 'display:none')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')]")
 
 _recording = threading.local()
@@ -86,9 +88,10 @@ def readability_blocks(summary: HtmlElement) -> list[str]:
     # the first of OVERALL_DISCARD_XPATH: sections named for chrome; its second (hidden
     # elements and comment furniture, by regular expressions) costs as much again, and
     # `_HIDDEN` finds the hidden elements at a fraction of that
-    pruned = prune_unwanted_nodes(summary, OVERALL_DISCARD_XPATH[:1], with_backup=True)
-    pruned = prune_unwanted_nodes(pruned, [_HIDDEN, *DISCARD_IMAGE_ELEMENTS,
-                                           *TEASER_DISCARD_XPATH])
+    # (with trafilatura's guard: nothing goes if that would take most of the text)
+    pruned = prune_unwanted_nodes(summary, [OVERALL_DISCARD_XPATH[0], _HIDDEN],
+                                  with_backup=True)
+    pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
     body, _ = trafilatura.external.sanitize_tree(pruned, _options())
     for tag in ("div", "list", "p"):  # one pass of trafilatura's `prune_unwanted_sections`
         delete_by_link_density(body, tag, backtracking=tag == "div")

@@ -353,3 +353,16 @@ def test_the_paywall_is_judged_on_the_text_that_is_kept(monkeypatch):
     article = extract(html, ARTICLE_URL)
     assert (article.text_source, article.text) == ("readability", teaser)
     assert article.paywall == "hard"  # fewer than 40 words kept: no body served
+
+
+@pytest.mark.parametrize("wrapper", [
+    "<div hidden='until-found'>",  # a section the reader can open
+    "<div aria-hidden='true'>",  # the story itself, marked hidden while a dialog is open
+])
+def test_hidden_story_text_stays_in_readabilitys_reading(wrapper):
+    hidden = "".join(f"<p>{PARAGRAPH}Hidden {i}.</p>" for i in range(8))
+    html = article_page().replace(
+        "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(5)),
+        f"<p>{PARAGRAPH}Lead.</p>{wrapper}{hidden}</div>")
+    reading = join_blocks(analyse(html, ARTICLE_URL).readability_reading[0])
+    assert "Lead." in reading and "Hidden 7." in reading
