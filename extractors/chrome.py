@@ -583,10 +583,10 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     return kept, sorted(set(used))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _tested(block: str) -> tuple[str, Pattern | None]:
-    """A block lower-cased and collapsed, and the cue it matches (kept: both readings of a
-    page's body share most blocks)."""
+    """A block lower-cased and collapsed, and the cue it matches (kept for the page's other
+    reading of its body, which shares most blocks: a page's worth, not a crawl's)."""
     low = norm_space(block).lower()
     return low, _block_cue(low, _block_cues())
 
