@@ -62,6 +62,15 @@ def export(model, keys: list[str], threshold: float, about: str = ABOUT) -> dict
             "rate": model.learning_rate, "threshold": threshold, "trees": trees}
 
 
+def checked_scores(model, exported: dict, keys: list[str], rows: list[list[float]]) -> list[float]:
+    """The exported trees' probabilities for `rows`; exits if they are not scikit-learn's."""
+    ours = [score(dict(zip(keys, row, strict=True)), exported) for row in rows]
+    theirs = model.predict_proba(rows)[:, 1]
+    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 1e-6:
+        raise SystemExit("the exported trees do not reproduce scikit-learn's scores")
+    return ours
+
+
 def choose_threshold(scores: list[float], labels: list[int], max_fp: float) -> float:
     """The lowest threshold that lets at most `max_fp` of the non-articles through."""
     negatives = sorted((s for s, y in zip(scores, labels, strict=True) if not y),
@@ -105,10 +114,7 @@ def main() -> None:
     threshold = choose_threshold(crossed, train_y, args.max_fp)
     model = GradientBoostingClassifier(**TREES).fit(train, train_y)
     exported = export(model, keys, threshold)
-    ours = [score(dict(zip(keys, row, strict=True)), exported) for row in train + held]
-    theirs = model.predict_proba(train + held)[:, 1]
-    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 1e-6:
-        raise SystemExit("the exported trees do not reproduce scikit-learn's scores")
+    ours = checked_scores(model, exported, keys, train + held)
     print(f"threshold {threshold}")
     report("train (even ids, cross-validated)", crossed, train_y, threshold)
     report("held out (odd ids)", ours[len(train):], held_y, threshold)

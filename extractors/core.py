@@ -187,12 +187,11 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
     """The headline is metadata, not body: drop it where it opens the text, with the labels
     above it (a section name, a kicker) when it is among the first `TITLE_WITHIN` blocks."""
     headline = norm_space(title).casefold()
-    for at, block in enumerate(blocks[:TITLE_WITHIN]):
-        if headline and norm_space(block).casefold() == headline:
-            if all(_is_label(label) for label in blocks[:at]):
-                return blocks[at + 1:]
-            break
-    return blocks
+    heads = [norm_space(block).casefold() for block in blocks[:TITLE_WITHIN]]
+    if not headline or headline not in heads:
+        return blocks
+    at = heads.index(headline)
+    return blocks[at + 1:] if all(map(_is_label, blocks[:at])) else blocks
 
 
 def _is_label(block: str) -> bool:

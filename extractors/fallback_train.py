@@ -24,10 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bench.corpus import DEFAULT_CORPUS, load_pages, read_html
-from bench.scoring import f1, overlap
+from bench.scoring import Overlap, body_scores, overlap
 
 from . import fallback
-from .classifier_train import export
+from .classifier_train import checked_scores, export
 from .core import analyse
 from .text import join_blocks
 
@@ -51,30 +51,19 @@ def page_readings(page):
     own, (other, _) = found.blocks, found.readability_reading  # as `extract` compares them
     if own == other:
         return page.pid, None, None
-    scored = []
-    for blocks in (own, other):
-        match = overlap(join_blocks(blocks), page.gold_text)
-        scored.append((match.precision, match.recall))
+    scored = [overlap(join_blocks(blocks), page.gold_text) for blocks in (own, other)]
     return page.pid, fallback.features(own, other), scored
 
 
-def body_f1(scored: list[tuple[float | None, float]]) -> float:
-    """The corpus's body F1 of (precision, recall) pairs: precision averaged over the
-    non-empty outputs, recall over all."""
-    precisions = [p for p, _ in scored if p is not None]
-    recall = sum(r for _, r in scored) / max(len(scored), 1)
-    return f1(sum(precisions) / max(len(precisions), 1), recall)
+def body_f1(scored: list[Overlap]) -> float:
+    return body_scores(scored)["body_f1"]
 
 
-def page_f1(pair: tuple[float | None, float]) -> float:
-    return f1(pair[0] or 0.0, pair[1])
-
-
-def report(name: str, rows: list[tuple[list, float]]) -> None:
+def report(name: str, rows: list[tuple[list[Overlap], float]]) -> None:
     """Body F1 of trafilatura's reading, of the model's choice and of a perfect choice."""
     own = [scored[0] for scored, _ in rows]
     chosen = [scored[1] if p >= THRESHOLD else scored[0] for scored, p in rows]
-    best = [max(scored, key=page_f1) for scored, _ in rows]
+    best = [max(scored, key=lambda match: match.f1) for scored, _ in rows]
     taken = sum(p >= THRESHOLD for _, p in rows)
     print(f"{name}: body F1 trafilatura {body_f1(own):.4f}, chosen {body_f1(chosen):.4f} "
           f"(readability on {taken} of {len(rows)}), perfect choice {body_f1(best):.4f}")
@@ -98,14 +87,10 @@ def main() -> None:
             feats, scored = found[page.pid]
             halves[int(page.pid) % 2].append(([feats[k] for k in keys], scored))
     train, held = halves[0], halves[1]
-    labels = [int(page_f1(scored[1]) - page_f1(scored[0]) > MARGIN) for _, scored in train]
+    labels = [int(scored[1].f1 - scored[0].f1 > MARGIN) for _, scored in train]
     model = GradientBoostingClassifier(**TREES).fit([row for row, _ in train], labels)
     exported = export(model, keys, THRESHOLD, about=ABOUT)
-    rows = [row for row, _ in train + held]
-    ours = [fallback.score(dict(zip(keys, row, strict=True)), exported) for row in rows]
-    theirs = model.predict_proba(rows)[:, 1]
-    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 1e-6:
-        raise SystemExit("the exported trees do not reproduce scikit-learn's scores")
+    ours = checked_scores(model, exported, keys, [row for row, _ in train + held])
     print(f"positives in the training half: {sum(labels)} of {len(labels)}")
     report("train (even ids)", [(s, p) for (_, s), p in zip(train, ours, strict=False)])
     report("held out (odd ids)", [(s, p) for (_, s), p in zip(held, ours[len(train):],
