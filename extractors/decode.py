@@ -4,6 +4,7 @@ and text to tree."""
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 from lxml import etree
@@ -80,6 +81,23 @@ def _windows_1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(MIXED, _windows_1252)
 
 
+# libxml2 ends the document at the first </html>: whatever follows is dropped, silently. A
+# browser reads markup after </body> or </html> into the body (HTML5's "after body" modes),
+# and some pages close their header template with both tags before the article is written.
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_START_TAG = re.compile(r"<[a-z]", re.IGNORECASE)
+
+
+def _without_early_end(text: str) -> str:
+    """`text` without its </body> and </html> tags where an element follows the first
+    </html> (libxml2 closes both at the end of the text; otherwise `text` unchanged)."""
+    end = _HTML_END.search(text)
+    if end is None or not _START_TAG.search(text, end.end()):
+        return text
+    return _END_TAGS.sub("", text)
+
+
 # trafilatura's parser settings, with lxml's element class lookup done in C: every element
 # is an `HtmlElement`. lxml.html's default lookup (a form, an input, a label get classes of
 # their own, which nothing here uses) is a Python call for every element proxy created,
@@ -97,7 +115,7 @@ def parse_html(text: str) -> HtmlElement | None:
     """The tree of a decoded page, built as trafilatura's `load_html` builds it (its
     repairs, its parser settings, its not-HTML test) but with `PARSER`. None: no HTML."""
     beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
+    text = repair_faulty_html(_without_early_end(text), beginning)
     try:
         tree = fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError):  # empty, or a string declaring its encoding

@@ -241,3 +241,24 @@ def test_pages_parse_as_trafilatura_parses_them(text):
     if ours is not None:
         assert etree.tostring(ours) == etree.tostring(theirs)
         assert {type(e) for e in ours.iter(etree.Element)} == {HtmlElement}
+
+
+@pytest.mark.parametrize("tail", ["</body></html>", "</BODY>\n</HTML >", ""])
+def test_markup_after_the_closing_html_tag_is_read_into_the_body(tail):
+    """libxml2 stops at the first </html>; a browser reads what follows into the body. A page
+    that closes its header template with </body></html> keeps the story written after it."""
+    story = "The story itself, written after the header template was closed. " * 8
+    page = (f"<html><head><title>T</title></head><body><header><a href='/'>Home</a></header>"
+            f"</body></html>\n<main><article><h1>T</h1><p>{story}</p><p>{story}</p></article>"
+            f"</main>{tail}")
+    root = parse_html(page)
+    assert story.strip() in root.text_content()
+    assert root.find("body").find("main") is not None
+    assert story.strip() in extract(page, "https://news.example/2024/01/02/t").text
+
+
+def test_a_page_ending_normally_parses_as_before():
+    """Comments or scripts after </html>, or nothing: the tree is libxml2's own."""
+    for page in ("<html><body><p>x</p></body></html>\n",
+                 "<html><body><p>x</p></body></html>\n<!-- cached 0.1s -->\n"):
+        assert etree.tostring(parse_html(page)) == etree.tostring(load_html(page))
