@@ -89,7 +89,7 @@ _END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _START_TAG = re.compile(r"<[a-z]", re.IGNORECASE)
 
 
-def _without_early_end(text: str) -> str:
+def without_early_end(text: str) -> str:
     """`text` without its </body> and </html> tags where an element follows the first
     </html> (libxml2 closes both at the end of the text; otherwise `text` unchanged)."""
     end = _HTML_END.search(text)
@@ -115,7 +115,7 @@ def parse_html(text: str) -> HtmlElement | None:
     """The tree of a decoded page, built as trafilatura's `load_html` builds it (its
     repairs, its parser settings, its not-HTML test) but with `PARSER`. None: no HTML."""
     beginning = text[:50].lower()
-    text = repair_faulty_html(_without_early_end(text), beginning)
+    text = repair_faulty_html(without_early_end(text), beginning)
     try:
         tree = fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError):  # empty, or a string declaring its encoding

@@ -456,3 +456,17 @@ def test_a_start_url_that_is_no_page_sitemap_or_feed_fails_its_site(caplog):
     assert record["visit"]["reason"] == "not_html"
     assert crawler.stats.get_value("newscrawl/sites/example.com/start_failed") == 1
     assert "not a page, sitemap or feed" in caplog.text
+
+
+def test_links_written_after_an_early_closing_html_tag_are_followed():
+    """lxml stops at the first </html>; a browser, and the spider, read on."""
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    page = (b"<html><body><header><a href='/section'>Section</a></header></body></html>\n"
+            b"<main><p>Story <a href='/2024/01/02/next-story'>next</a></p></main>")
+    out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
+    urls = {r.url for r in out if isinstance(r, Request)}
+    assert {"https://example.com/section", "https://example.com/2024/01/02/next-story"} <= urls
+    [item] = [r for r in out if not isinstance(r, Request)]
+    assert item["body"] == page  # the page is stored as it was served

@@ -77,6 +77,7 @@ from crawler.listings import (
 )
 from crawler.urlpolicy import link_rejection
 from crawler.visits import ENTRY, SITE, SOURCE, failure_visit, response_visit
+from extractors.decode import without_early_end
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -197,6 +198,10 @@ class NewsSpider(Spider):
 
     def _follow_links(self, response: Response) -> Iterator[Request]:
         stats = self.crawler.stats
+        # its links as a browser sees them: lxml stops at the first </html> (see decode)
+        text = without_early_end(response.text)
+        if text is not response.text:
+            response = response.replace(body=text)
         for link in self.link_extractor.extract_links(response):
             spec = self.sites.site_of(link.url)
             if spec is None:
