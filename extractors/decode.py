@@ -4,7 +4,6 @@ and text to tree."""
 from __future__ import annotations
 
 import codecs
-import re
 
 import charset_normalizer
 from lxml import etree
@@ -18,6 +17,8 @@ from lxml.html import (
 )
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 from w3lib.encoding import html_to_unicode
+
+from .text import without_early_end
 
 BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
         codecs.BOM_UTF32_BE)
@@ -79,23 +80,6 @@ def _windows_1252(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(MIXED, _windows_1252)
-
-
-# libxml2 ends the document at the first </html>: whatever follows is dropped, silently. A
-# browser reads markup after </body> or </html> into the body (HTML5's "after body" modes),
-# and some pages close their header template with both tags before the article is written.
-_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
-_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_START_TAG = re.compile(r"<[a-z]", re.IGNORECASE)
-
-
-def without_early_end(text: str) -> str:
-    """`text` without its </body> and </html> tags where an element follows the first
-    </html> (libxml2 closes both at the end of the text; otherwise `text` unchanged)."""
-    end = _HTML_END.search(text)
-    if end is None or not _START_TAG.search(text, end.end()):
-        return text
-    return _END_TAGS.sub("", text)
 
 
 # trafilatura's parser settings, with lxml's element class lookup done in C: every element

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 
@@ -118,3 +120,20 @@ def _table_rows(element: etree._Element) -> list[str]:
 def join_blocks(blocks: list[str]) -> str:
     """The Article text format: one block per paragraph, separated by a blank line."""
     return "\n\n".join(blocks)
+
+
+# libxml2 ends the document at the first </html>: whatever follows is dropped, silently. A
+# browser reads markup after </body> or </html> into the body (HTML5's "after body" modes),
+# and some pages close their header template with both tags before the article is written.
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_START_TAG = re.compile(r"<[a-z]", re.IGNORECASE)
+
+
+def without_early_end(text: str) -> str:
+    """`text` without its </body> and </html> tags where an element follows the first
+    </html> (libxml2 closes both at the end of the text; otherwise `text` unchanged)."""
+    end = _HTML_END.search(text)
+    if end is None or not _START_TAG.search(text, end.end()):
+        return text
+    return _END_TAGS.sub("", text)

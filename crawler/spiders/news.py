@@ -77,7 +77,7 @@ from crawler.listings import (
 )
 from crawler.urlpolicy import link_rejection
 from crawler.visits import ENTRY, SITE, SOURCE, failure_visit, response_visit
-from extractors.decode import without_early_end
+from extractors.text import without_early_end
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
