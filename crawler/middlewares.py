@@ -14,7 +14,9 @@
 * ``RobotsTxtMiddleware`` / ``OffsiteMiddleware``: Scrapy's, raising ``RobotsRefused`` /
   ``OffsiteRefused`` so the frontier stores why a URL was skipped by exception type; the
   offsite check also holds for a retried request's redirect (``dont_filter`` does not waive
-  it) and runs in the downloader, where the request's errback sees the refusal.
+  it) and runs in the downloader, where the request's errback sees the refusal. The
+  robots.txt fetched to obey it answers the spider's own request for it (its ``Sitemap:``
+  lines), which is not sent again.
 * ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
   ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen),
   and one to another scheme (``file:``, ``data:``...) as ``DestinationRefused`` (Scrapy
@@ -47,6 +49,7 @@ from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured, ResponseDataLossError
 from scrapy.http import HtmlResponse, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
@@ -83,7 +86,31 @@ class RedirectLoop(IgnoreRequest):
 
 
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
-    """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type."""
+    """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type; and the
+    robots.txt it fetches for a host answers the spider's own request for that file, once,
+    instead of a second download. Bodies over `ROBOTS_KEPT_BYTES` are not kept for it."""
+
+    ROBOTS_KEPT_BYTES = 512 * 1024
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._fetched: dict[str, Response] = {}  # robots.txt URL -> its response, until asked
+
+    async def process_request(self, request: Request, spider=None) -> Response | None:
+        await super().process_request(request)
+        if not self._fetched or request.meta.get("dont_obey_robotstxt"):
+            return None
+        fetched = self._fetched.pop(request.url, None)
+        return None if fetched is None else fetched.replace(request=request)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        """Keep the robots.txt Scrapy's middleware fetched (its own request: no callback,
+        robots not obeyed), unless it was redirected or is too big to hold."""
+        if (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
+                and not request.meta.get("redirect_urls")
+                and len(response.body) <= self.ROBOTS_KEPT_BYTES):
+            self._fetched[request.url] = response
+        return response
 
     def process_request_2(self, rp, request: Request) -> None:
         try:

@@ -3,7 +3,8 @@
 * SIGKILL at random points of a crawl, then the same command again: exactly the expected
   articles, each written once (a trigger counts every write);
 * a rerun against an unchanged site fetches no article page (the server counts requests);
-* one new entry in the feed and the sitemap: the rerun fetches only that article;
+* one new entry in the feed and the sitemap: the rerun fetches only that article (and
+  robots.txt once a run);
 * ``--since`` skips older sitemap entries; a per-site budget leaves the rest queued;
 * overlapping runs are refused (exit 4); a config error comes before any request (exit 2);
   a dead site among good ones makes the run partial (exit 3); ``status`` shows the sites.
@@ -142,11 +143,13 @@ def test_one_new_entry_in_feed_and_sitemap_is_the_only_article_fetched(tmp_path)
     with serve_site(site) as server:
         args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST]
         assert newscrawl(*args).returncode == 0
+        first = list(server.requested_paths)
         add_article(site, "harbour-wind-farm-approved", "harbour-wind-farm-expanded")
-        before = len(server.requested_paths)
         rerun = newscrawl(*args)
-        fetched = server.requested_paths[before:]
+        fetched = server.requested_paths[len(first):]
     assert rerun.returncode == 0, rerun.stderr[-2000:]
+    # robots.txt once a run: the copy fetched to obey it is the one read for its sitemaps
+    assert first.count("/robots.txt") == fetched.count("/robots.txt") == 1
     assert article_paths(fetched) == ["/articles/harbour-wind-farm-expanded.html"]
     assert "/articles/harbour-wind-farm-expanded.html" in stored_paths(db)
     assert len(stored_paths(db)) == len(ARTICLES) + 1
