@@ -166,7 +166,7 @@ def status(db, runs, check):
     if not db.is_file():
         fail(f"{db}: no such database")
     try:
-        database = storage.open_db(db, create=False)
+        database = storage.open_db(db, create=False, upgrade=False)
     except storage.StorageError as error:
         fail(str(error))
     try:

@@ -48,10 +48,11 @@ def _since(ctx, param, value):
         raise click.BadParameter(str(error)) from None
 
 
-def open_existing(path: Path):
-    """Open a newscrawl database that must already exist; fail with one line otherwise."""
+def open_existing(path: Path, *, upgrade: bool = False):
+    """Open a newscrawl database that must already exist, for reading (`upgrade`: also to
+    write, migrating it); fail with one line otherwise."""
     try:
-        return storage.open_db(path, create=False)
+        return storage.open_db(path, create=False, upgrade=upgrade)
     except storage.StorageError as error:
         fail(str(error), EXIT_USAGE)
 
@@ -111,7 +112,7 @@ def reextract_command(db, site, rules, config, workers):
         site_rules = site_rule_folders(load_config(config)) if config else {}
     except ConfigError as error:
         fail(str(error))
-    database = open_existing(db)
+    database = open_existing(db, upgrade=True)
     options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rules,
                                workers=workers)
     try:

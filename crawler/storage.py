@@ -85,12 +85,15 @@ def _now() -> str:
 # -- opening ---------------------------------------------------------------------------
 
 
-def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+def open_db(path: str | Path, *, create: bool = True,
+            upgrade: bool = True) -> sqlite_utils.Database:
     """Open (or create) a newscrawl database, configure it and apply pending migrations.
 
     Refuses with StorageError, leaving the file untouched, when the parent folder is
-    missing, the file is not SQLite or is corrupt, or it is someone else's database.
-    `open_db(":memory:")` gives a configured in-memory database.
+    missing, the file is not SQLite or is corrupt, or it is someone else's database; and,
+    with `upgrade=False` (the commands that only read), when it has migrations pending: a
+    reader's newer newscrawl must not move a shared database past the crawler that writes
+    it. `open_db(":memory:")` gives a configured in-memory database.
     """
     if str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True)
@@ -100,7 +103,12 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
     try:
         _configure(db)
-        migrate(db)
+        if upgrade:
+            migrate(db)
+        elif pending := _pending(db):
+            raise StorageError(
+                f"its schema is older than this newscrawl (migrations {[n for n, _ in pending]} "
+                "pending); a crawl or reextract by this version upgrades it")
     except (sqlite3.Error, StorageError) as exc:
         db.close()
         raise StorageError(f"{path}: {_one_line(exc)}") from exc

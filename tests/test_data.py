@@ -693,3 +693,28 @@ def test_readme_reextract_example_prints_what_the_readme_shows(demo_db, tmp_path
     assert run_cli("search", "contributed", "--db", db).stderr == "0 result(s)\n"
     assert set(names(sqlite_utils.Database(db).execute("SELECT rule FROM articles"))) == {
         "demo:2025"}
+
+
+def test_the_read_commands_never_migrate_a_database(tmp_path):
+    """search, export and status only read: a database at an older schema is refused with one
+    line and left as it was (a reader's newer newscrawl must not move a shared database past
+    the crawler that writes it); reextract, which writes, upgrades it."""
+    path = tmp_path / "old.db"
+    db = storage.open_db(path)
+    with db.atomic():  # back to schema 6, as a database made before 0007
+        db.execute("DROP INDEX idx_article_sources_fetched_at")
+        db.execute("ALTER TABLE article_sources DROP COLUMN article_url")
+        db.execute("DELETE FROM migrations WHERE name = '0007_source_article'")
+    db.close()
+    runner = CliRunner()
+    for args in (["search", "ferry"], ["export", "--format", "jsonl", "-o", "-"], ["status"]):
+        result = runner.invoke(cli, [*args, "--db", str(path)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "schema is older than this newscrawl" in result.output
+        assert "0007_source_article" in result.output and "Traceback" not in result.output
+    applied = [r[0] for r in sqlite_utils.Database(path).execute("SELECT name FROM migrations")]
+    assert "0007_source_article" not in applied
+    result = runner.invoke(cli, ["reextract", "--db", str(path), "--workers", "1"])
+    assert "no stored pages" in result.output  # an empty database, but its schema upgraded
+    applied = [r[0] for r in sqlite_utils.Database(path).execute("SELECT name FROM migrations")]
+    assert "0007_source_article" in applied
