@@ -4,7 +4,9 @@ Rows stream from one `db.query` (sqlite-utils' generator over a cursor) straight
 file, so memory stays flat however large the table: JSON Lines and CSV write a row at a
 time, Parquet a record batch (row group) at a time (`pq.ParquetWriter`): at most
 BATCH_ROWS rows and about BATCH_TEXT_BYTES of text. The file
-appears under its name only when complete (written as `FILE.part`, then renamed).
+appears under its name only when complete (written as `FILE.part`, then renamed; a
+symlink's target is the file replaced, and a FIFO or device is written to directly).
+Standard output is written in UTF-8, whatever the locale.
 
     db = storage.open_db("news.db")
     count = export(db, Path("articles.parquet"), ExportOptions("parquet", site="example.com"))
@@ -16,7 +18,9 @@ them as JSON text. pyarrow is needed for Parquet only (`pip install 'newscrawl[p
 from __future__ import annotations
 
 import csv
+import io
 import json
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -131,7 +135,17 @@ TEXT_WRITERS: dict[str, Callable[[Iterable[dict], IO[str], list], int]] = {
 
 @contextmanager
 def _part_file(target: Path) -> Iterator[Path]:
-    """Yield `target.part`; rename it to `target` on success, remove it on failure."""
+    """Yield `target.part`; rename it to `target` on success, remove it on failure. The
+    file a symlink points to is the one replaced (the link stays); a FIFO, a device or a
+    socket is yielded as is, since renaming over it would replace it with a file."""
+    try:
+        mode = target.stat().st_mode  # of what a symlink points to
+    except FileNotFoundError:
+        mode = stat.S_IFREG  # a new file (or a link to one)
+    if not stat.S_ISREG(mode):
+        yield target
+        return
+    target = target.resolve()  # the file behind a symlink is the one replaced
     part = target.with_name(target.name + ".part")
     try:
         yield part
@@ -162,9 +176,16 @@ def export(db: sqlite_utils.Database, target: Path | None, options: ExportOption
     names = columns(db)
     stream = rows(db, options)
     if target is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(encoding="utf-8")  # the export's encoding, not the locale's
         return TEXT_WRITERS[options.format](stream, sys.stdout, names)
-    with _part_file(target) as part:
-        if options.format == "parquet":
-            return write_parquet(stream, part, names)
-        with part.open("w", encoding="utf-8", newline="") as out:
-            return TEXT_WRITERS[options.format](stream, out, names)
+    try:
+        with _part_file(target) as part:
+            if options.format == "parquet":
+                return write_parquet(stream, part, names)
+            with part.open("w", encoding="utf-8", newline="") as out:
+                return TEXT_WRITERS[options.format](stream, out, names)
+    except OSError as error:  # a folder we may not write in, a full disk...
+        if isinstance(error, BrokenPipeError):
+            raise
+        raise ExportError(f"{target}: {error.strerror or error}") from None

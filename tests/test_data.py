@@ -7,8 +7,10 @@ import asyncio
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tracemalloc
@@ -279,6 +281,35 @@ def test_export_errors(news_db, tmp_path):
     assert run_cli("export", "--db", db, "--format", "parquet", "-o", "-").exit_code == 2
     result = run_cli("export", "--db", db, "-o", tmp_path / "no" / "a.csv")
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_export_writes_through_symlinks_and_fifos(news_db, tmp_path):
+    """The file behind a symlink is replaced (the link stays); a FIFO is written to, not
+    replaced by a file; a folder it may not write in is a one-line error."""
+    db = tmp_path / "news.db"
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    assert run_cli("export", "--db", db, "-o", tmp_path / "link.csv").exit_code == 0
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "real.csv").is_file()
+    assert "Fahrradstraßen" in (tmp_path / "real.csv").read_text("utf-8")
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert run_cli("export", "--db", db, "-o", fifo).exit_code == 0
+    assert len(reader.communicate(timeout=30)[0].splitlines()) == 4
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and not list(tmp_path.glob("*.part"))
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro" / "a.csv").mkdir()  # a folder where the file would go
+    result = run_cli("export", "--db", db, "-o", tmp_path / "ro" / "a.csv")
+    assert result.exit_code == 2 and "a.csv" in result.stderr and "Traceback" not in result.output
+
+
+def test_export_to_stdout_is_utf8_whatever_the_locale(news_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "export", "--db", str(tmp_path / "news.db"),
+         "--format", "jsonl", "-o", "-"], cwd=ROOT, capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert result.returncode == 0, result.stderr
+    assert "Fahrradstraßen".encode() in result.stdout
 
 
 def export_peak(db, path: Path, fmt: str) -> int:
