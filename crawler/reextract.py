@@ -90,16 +90,24 @@ def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
 
 
 def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
-    """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query; then the
-    kept sources of articles whose page now gives none (`source` True), in the same order."""
-    yield from _stored(db, "pages", "url", site)
+    """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query: first those
+    that gave no article, then those that did, so that where pages share a canonical URL
+    the page the crawl kept the article from is written last and keeps it (the same
+    extractor gives the same articles); then the kept sources of articles whose page now
+    gives none (`source` True), in the same order."""
+    yield from _stored(db, "pages", "url", site, gave_article=False)
+    yield from _stored(db, "pages", "url", site, gave_article=True)
     for row in _stored(db, "article_sources", "page_url", site):
         yield {**row, "source": True}
 
 
-def _stored(db: sqlite_utils.Database, table: str, key: str,
-            site: str | None) -> Iterator[dict]:
+def _stored(db: sqlite_utils.Database, table: str, key: str, site: str | None, *,
+            gave_article: bool | None = None) -> Iterator[dict]:
+    """Rows of `table` in (fetched_at, `key`) order; with `gave_article`, only those that
+    are (True) or are not (False) the page of an article."""
     where = f"(fetched_at, {key}) > (?, ?)" + (" AND site = ?" if site else "")
+    if gave_article is not None:
+        where += f" AND {key} {'IN' if gave_article else 'NOT IN'} (SELECT page_url FROM articles)"
     sql = (f"SELECT {key} AS url, site, content_type, fetched_at, run_id, body, body_size "
            f"FROM {table} WHERE {where} ORDER BY fetched_at, {key} LIMIT {READ_CHUNK}")
     last = ("", "")

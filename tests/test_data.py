@@ -378,6 +378,32 @@ def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
         EXTRACTOR_VERSION}
 
 
+def test_reextract_keeps_the_page_the_crawl_took_a_shared_canonical_article_from(tmp_path):
+    """Two pages, fetched in the same second, declare one canonical URL: the article stays
+    the one read from the page the crawl wrote last, whatever the URLs' order."""
+    from crawler.jobs import extract_page
+
+    db = storage.open_db(tmp_path / "canon.db")
+    html = (DEMO_ARTICLES / "harbour-wind-farm-approved.html").read_text("utf-8").replace(
+        "__BASE_URL__/articles/harbour-wind-farm-approved.html", "http://demo.test/x/canon")
+    pages = {}
+    for name in ("aa", "zz"):
+        body = html.replace("The decision", f"VERSION{name.upper()}: the decision", 1)
+        pages[name] = page_item(f"http://demo.test/x/{name}", "demo.test", body.encode())
+    storage.write_batch(db, [storage.page_row(item, 1) for item in pages.values()], [])
+    for owner in ("aa", "zz"):  # as if the crawl had written this one last
+        item = pages[owner]
+        found = extract_page(item["body"], item["url"], item["content_type"], (),
+                             item["fetched_at"])
+        assert f"VERSION{owner.upper()}" in found["text"]
+        storage.write_batch(db, [], [storage.article_row(found, item, 1)])
+        report = reextract(db, ReextractOptions(site="demo.test", workers=1))["demo.test"]
+        assert (report.changed, report.gained, report.lost) == (0, 0, 0), owner
+        [(page_url, text)] = db.execute("SELECT page_url, text FROM articles")
+        assert page_url == item["url"] and f"VERSION{owner.upper()}" in text
+    db.close()
+
+
 def test_reextract_keeps_an_article_read_from_an_earlier_body(stored_pages_db):
     """The page now holds a block page (the crawl kept the article): not the body's to judge."""
     db = stored_pages_db
