@@ -6,6 +6,7 @@ crawler.reextract and crawler.export; errors are one line and a non-zero exit.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -31,8 +32,20 @@ def db_option(function):
                         help="The newscrawl SQLite file.")(function)
 
 
+def _utf8(ctx, param, value):
+    """A text argument the database can be asked about: valid Unicode (a shell hands on
+    bytes in another encoding as lone surrogates, which SQLite cannot take)."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.BadParameter("not valid UTF-8 text") from None
+    return value
+
+
 def site_option(function):
-    return click.option("--site", help="Only this site, e.g. news.example.com.")(function)
+    return click.option("--site", callback=_utf8,
+                        help="Only this site, e.g. news.example.com.")(function)
 
 
 def since_option(function):
@@ -48,6 +61,9 @@ def _since(ctx, param, value):
         raise click.BadParameter(str(error)) from None
 
 
+MAX_HITS = 1_000_000
+
+
 def open_existing(path: Path, *, upgrade: bool = False):
     """Open a newscrawl database that must already exist, for reading (`upgrade`: also to
     write, migrating it); fail with one line otherwise."""
@@ -58,12 +74,12 @@ def open_existing(path: Path, *, upgrade: bool = False):
 
 
 @cli.command("search")
-@click.argument("query")
+@click.argument("query", callback=_utf8)
 @db_option
 @site_option
 @since_option
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Show at most this many hits.")
+@click.option("--limit", default=20, show_default=True,
+              type=click.IntRange(min=1, max=MAX_HITS), help="Show at most this many hits.")
 @click.option("--literal", is_flag=True,
               help="Search the words as typed (no FTS5 syntax: AND, OR, NOT, \"...\", *).")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
@@ -81,11 +97,18 @@ def search_command(query, db, site, since, limit, literal, as_json):
         fail(str(error))
     finally:
         database.close()
-    if as_json:
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
-        return
-    for line in format_hits(hits):
-        click.echo(line)
+    if isinstance(sys.stdout, io.TextIOWrapper):  # JSON in UTF-8; lines in the terminal's
+        sys.stdout.reconfigure(**{"encoding": "utf-8"} if as_json else {"errors": "replace"})
+    try:
+        if as_json:
+            click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        else:
+            for line in format_hits(hits):
+                click.echo(line)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:  # `| head -1`: the reader has all it wants
+        _quiet_stdout()
+        sys.exit(0)
     click.echo(f"{len(hits)} result(s)", err=True)
 
 

@@ -236,6 +236,46 @@ def test_search_command(news_db, tmp_path):
     assert not (tmp_path / "missing.db").exists()
 
 
+def test_search_odd_input_and_output_is_never_a_traceback(news_db, tmp_path):
+    """A huge --limit, bytes that are not UTF-8, a terminal that cannot show the text, a
+    reader that stops early: a one-line error or a quiet exit, never a traceback."""
+    add(news_db, "https://a.example/tram", "a.example", "Движение по новой линии трамвая "
+        "начнётся в марте.", "Трамвай", language="ru")
+    db = str(tmp_path / "news.db")
+    result = run_cli("search", "x", "--db", db, "--limit", "99999999999999999999")
+    assert result.exit_code == 2 and "--limit" in result.output
+
+    def newscrawl(*args, env=None):
+        return subprocess.run([sys.executable, "-m", "crawler", *args], cwd=ROOT,
+                              capture_output=True, env={**os.environ, **(env or {})})
+
+    for args in ([b"caf\xe9", "--db", db], ["ferry", "--db", db, "--site", b"\xff"]):
+        run = newscrawl("search", *args)
+        assert run.returncode == 2 and b"not valid UTF-8" in run.stderr, run.stderr
+    latin = {"PYTHONIOENCODING": "latin-1"}
+    run = newscrawl("search", "начнётся", "--db", db, env=latin)
+    assert run.returncode == 0 and b"1 result(s)" in run.stderr, run.stderr
+    run = newscrawl("search", "начнётся", "--db", db, "--json", env=latin)
+    assert json.loads(run.stdout.decode("utf-8"))[0]["title"] == "Трамвай"
+
+
+def test_search_into_a_closed_pipe_exits_quietly(tmp_path):
+    db = storage.open_db(tmp_path / "many.db")
+    storage.write_batch(db, [], [storage.article_row(
+        article(f"{WIRE} {n}", f"Wind story {n}"), page_item(f"https://a.example/{n}",
+                                                             "a.example"), 1)
+        for n in range(1000)])  # far more hits than a pipe buffer holds
+    db.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "search", "wind", "--db", str(tmp_path / "many.db"),
+         "--limit", "1000"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+
+
 # -- exports ---------------------------------------------------------------------------
 
 
