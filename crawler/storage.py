@@ -565,13 +565,13 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
 
 
 # A page gone for good (frontier.GONE_REASONS): its article is marked, not deleted.
-MARK_GONE = ("UPDATE articles SET gone_at = :visited_at WHERE page_url = :url "
-             "AND gone_at IS NULL AND last_seen < :visited_at")
+MARK_GONE = ("UPDATE articles SET gone_at = :visited_at, extracted_at = :written "
+             "WHERE page_url = :url AND gone_at IS NULL AND last_seen < :visited_at")
 
 
 # A page found unchanged (304) after it was gone, whose stored body is still the one its
 # article was read from: the article is back as it was.
-MARK_BACK = ("UPDATE articles SET gone_at = NULL WHERE page_url = :url "
+MARK_BACK = ("UPDATE articles SET gone_at = NULL, extracted_at = :written WHERE page_url = :url "
              "AND gone_at < :visited_at AND EXISTS (SELECT 1 FROM pages "
              "WHERE pages.url = articles.page_url AND pages.fetched_at = articles.last_seen)")
 
@@ -582,11 +582,12 @@ def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     still the article's (a fetch that gives the article again clears it in the upsert).
     Inside the caller's transaction."""
     visits = [v for v in visits if v.get("visited_at")]
+    written = _now()  # a change an incremental export on extracted_at must see
     db.conn.executemany(MARK_GONE, [
-        {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
+        {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS])
     db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
-        {"url": v["url"], "visited_at": v["visited_at"]} for v in visits
+        {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if v.get("state") == "fetched" and v.get("http_status") == 304
         and v.get("final_url") in (None, v["url"])])
 

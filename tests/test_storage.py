@@ -160,10 +160,13 @@ def test_an_article_whose_page_is_gone_is_marked_not_deleted(db):
     store(db, page_item(), article_dict())
     gone = {"url": "https://news.example.com/a/1", "state": "failed", "reason": "http_404",
             "visited_at": "2026-11-29T02:30:00Z"}
+    db.execute("UPDATE articles SET extracted_at = '2000-01-01T00:00:00Z'")
     with db.atomic():
         storage.mark_gone(db, [gone, gone | {"reason": "timeout", "url": "x"}])
     row = _article(db, "https://news.example.com/a/1")
     assert (row["gone_at"], row["title"]) == ("2026-11-29T02:30:00Z", "Tallinn ferry")
+    # an incremental export on extracted_at sees the article go
+    assert row["extracted_at"] > "2000-01-01T00:00:00Z"
     # re-extracted from the stored page: still gone
     storage.write_batch(db, [], [storage.article_row(article_dict(), page_item(), 1)])
     assert _article(db, "https://news.example.com/a/1")["gone_at"] == "2026-11-29T02:30:00Z"
@@ -173,9 +176,11 @@ def test_an_article_whose_page_is_gone_is_marked_not_deleted(db):
     # gone again, then back unchanged (a 304 to the conditional request)
     with db.atomic():
         storage.mark_gone(db, [gone | {"visited_at": "2026-12-01T02:30:00Z"}])
+        db.execute("UPDATE articles SET extracted_at = '2000-01-01T00:00:00Z'")
         storage.mark_gone(db, [{"url": gone["url"], "state": "fetched", "http_status": 304,
                                 "visited_at": "2026-12-02T02:30:00Z"}])
-    assert _article(db, "https://news.example.com/a/1")["gone_at"] is None
+    row = _article(db, "https://news.example.com/a/1")
+    assert row["gone_at"] is None and row["extracted_at"] > "2000-01-01T00:00:00Z"  # and back
     # gone again; a 304 from the page a redirect now leads to is not this article back,
     # nor is a 304 for a body that is not the article's any more
     with db.atomic():
