@@ -601,10 +601,13 @@ def datasette_get(db_path: Path, *paths: str) -> list:
 
 
 def test_datasette_metadata_loads(news_db, tmp_path):
-    facets, search_hits, per_site, view = datasette_get(
+    facets, search_hits, per_site, view, opened, blank = datasette_get(
         tmp_path / "news.db", "/news/articles.json", "/news/search.json?q=wind&_shape=objects",
-        "/news/articles_per_site.json?_shape=objects", "/news/stories.json")
+        "/news/articles_per_site.json?_shape=objects", "/news/stories.json",
+        "/news/search.json?_shape=objects", "/news/search.json?q=+&_shape=objects")
     assert all(r.status_code == 200 for r in (facets, search_hits, per_site, view))
+    for empty in (opened, blank):  # the search form, opened with no words yet
+        assert empty.status_code == 200 and empty.json()["rows"] == [], empty.text[:300]
     assert set(facets.json()["facet_results"]) == {"site", "language", "paywall"}
     assert "[Wind]" in search_hits.json()["rows"][0]["title"]
     assert {r["site"]: r["articles"] for r in per_site.json()["rows"]} == {
