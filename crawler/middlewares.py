@@ -96,6 +96,24 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         super().__init__(crawler)
         self._fetched: dict[str, Response] = {}  # robots.txt URL -> its response, until asked
 
+    async def robot_parser(self, request: Request):
+        """Scrapy's, but every request waiting for a robots.txt being fetched gets its
+        parser. Scrapy awaits the one Deferred from each waiter, and under the asyncio
+        reactor `Deferred.asFuture` hands the result to the first waiter only (the next
+        ones get None: robots.txt not applied). A waiter here waits on a Deferred of its own
+        that the shared one relays to, passing its result on unchanged."""
+        parser = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(parser, Deferred):
+            return await super().robot_parser(request)
+        waiter: Deferred = Deferred()
+
+        def relay(result):
+            waiter.callback(result)
+            return result
+
+        parser.addBoth(relay)
+        return await maybe_deferred_to_future(waiter)
+
     async def process_request(self, request: Request, spider=None) -> Response | None:
         await super().process_request(request)
         if not self._fetched or request.meta.get("dont_obey_robotstxt"):

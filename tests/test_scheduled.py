@@ -311,3 +311,18 @@ def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     assert process.returncode == 5, stderr[-2000:]
     assert "interrupted" in stderr.strip().splitlines()[-1]
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+
+
+def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
+    """Several start URLs of one host go out together and all wait for its robots.txt:
+    each is checked against it (Scrapy handed the parser to the first waiter only)."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        base = server.base_url
+        run = newscrawl("crawl", f"{base}/feed.xml", f"{base}/sitemap.xml",
+                        f"{base}/private/secret.html", f"{base}/", "--db", str(db), *FAST)
+        fetched = list(server.requested_paths)
+    assert run.returncode in (0, 3), run.stderr[-2000:]
+    assert "/private/secret.html" not in fetched
+    assert rows(db, "SELECT state, reason FROM frontier WHERE url LIKE '%/private/%'") == [
+        ("skipped", "robots")]
