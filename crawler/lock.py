@@ -3,6 +3,7 @@
 The lock belongs to the open file, so it dies with the process: a crawl killed with
 SIGKILL (or a reboot) never leaves a stale lock behind, and the next run needs no clean-up.
 The file holds the pid and start time of the holder, for the message a second run prints.
+The lock file sits beside the real database file, whatever symlinks lead to it.
 
     with crawl_lock(Path("news.db")):
         ...  # the crawl
@@ -24,6 +25,9 @@ class LockedError(Exception):
 
 
 def lock_path(db: Path) -> Path:
+    """`<db>.lock` beside the database file itself: a symlink to the database, or a path
+    through a symlinked folder, names the same lock. (A hard link does not.)"""
+    db = Path(db).resolve()
     return db.with_name(db.name + ".lock")
 
 

@@ -405,6 +405,12 @@ def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):
         pass
     with crawl_lock(db):
         pass
+    # the same database by another path: a symlink to it, a symlinked folder
+    (tmp_path / "link.db").symlink_to(db)
+    (tmp_path / "folder").symlink_to(tmp_path, target_is_directory=True)
+    for other in (tmp_path / "link.db", tmp_path / "folder" / "news.db"):
+        with crawl_lock(db), refused, crawl_lock(other):
+            pass
 
 
 def test_run_status_partial_when_some_sites_failed():
