@@ -93,11 +93,13 @@ _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@]")
 
 
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot start a crawl (not http(s), no host, a host no DNS name has), or None."""
+    """Why `url` cannot start a crawl (not http(s), no host, a host no DNS name has, a port
+    out of range), or None."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
-    except ValueError as error:  # "Invalid IPv6 URL"
+        parts.port  # noqa: B018 (reading it checks it: "Port out of range 0-65535")
+    except ValueError as error:  # "Invalid IPv6 URL", a port that is not a number
         return str(error)
     if parts.scheme not in {"http", "https"} or not host:
         return "expected an http(s) URL with a host"

@@ -160,20 +160,24 @@ def _seeds(sites: list[SiteSpec]) -> list[str]:
 
 def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     tune_malloc()  # before Scrapy starts its threads and buffers its first bodies
-    process = CrawlerProcess(settings_for(options, sites))
-    crawler = process.create_crawler(NewsSpider)
+    try:
+        process = CrawlerProcess(settings_for(options, sites))
+        crawler = process.create_crawler(NewsSpider)
+    except Exception as error:  # a setting Scrapy cannot use (-s LOG_FILE=/missing/x.log)
+        raise _not_started(error) from None
     started = time.monotonic()
     failures: list = []  # a crawl that could not start (a bad -s value, an unwritable file)
     process.crawl(crawler, sites=sites, max_pages=options.max_pages,
                   max_depth=options.max_depth, since=options.since).addErrback(failures.append)
     process.start()
-    stats = json.loads(json.dumps(crawler.stats.get_stats(), default=str))
+    try:
+        stats = json.loads(json.dumps(crawler.stats.get_stats(), default=str))
+    except RuntimeError:  # "Crawler.stats is not set yet": it failed before it had any
+        stats = {}
     run_id = stats.get("newscrawl/run_id")
     if failures:
         _close_unfinished(options.db, run_id, "failed", stats)
-        error = failures[0].value
-        raise CrawlError(f"the crawl could not start: {type(error).__name__}: "
-                         f"{' '.join(str(error).split())}", EXIT_FAILED)
+        raise _not_started(failures[0].value)
     if "finish_reason" not in stats:  # forced shutdown (a second Ctrl-C): no spider_closed
         _close_unfinished(options.db, run_id, "interrupted", stats)
         stats["finish_reason"] = "shutdown"
@@ -185,6 +189,13 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
         f"newscrawl/sites/{s.name}/start_failed", 0) >= len(s.seeds)]  # fmt: skip
     result.queued = queued_left(options.db, index.names)
     return result
+
+
+def _not_started(error: BaseException) -> CrawlError:
+    """A crawl that failed before any request: a setting or a file it cannot use, which a
+    person must fix (bad input, exit 2), not a site that is down."""
+    return CrawlError(f"the crawl could not start: {type(error).__name__}: "
+                      f"{' '.join(str(error).split())}", EXIT_USAGE)
 
 
 def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:

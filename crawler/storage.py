@@ -100,7 +100,10 @@ def open_db(path: str | Path, *, create: bool = True,
     else:
         path = Path(path)
         _check_path(path, create)
-        db = sqlite_utils.Database(path)
+        try:
+            db = sqlite_utils.Database(path)
+        except sqlite3.Error as exc:  # a symlink into a missing folder, /proc...
+            raise StorageError(f"{path}: cannot open it ({_one_line(exc)})") from exc
     try:
         _configure(db)
         if upgrade:
@@ -143,6 +146,17 @@ def _check_path(path: Path, create: bool) -> None:
         raise StorageError(f"{path}: an empty file, not a newscrawl database yet")
 
 
+def _unreadable(path: Path, exc: sqlite3.Error) -> str:
+    """Why a database could not be read. An I/O error (a full disk, a failing device, a
+    folder without write access for the -shm file) is not a corrupt file: say so, lest
+    someone delete a healthy database."""
+    if exc.sqlite_errorcode is not None and exc.sqlite_errorcode & 0xFF in (
+            sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN):
+        return (f"{path}: SQLite could not read it ({exc}): check the disk space and "
+                "permissions there; the file itself may be fine")
+    return f"{path}: unreadable or corrupt SQLite file ({exc})"
+
+
 def _check_ours(path: Path) -> None:
     """Read the schema read-only; refuse a corrupt file or a database without our table.
 
@@ -165,9 +179,9 @@ def _check_ours(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise StorageError(f"{path}: not a SQLite database") from exc
-        raise StorageError(f"{path}: unreadable or corrupt SQLite file ({exc})") from exc
+        raise StorageError(_unreadable(path, exc)) from exc
     except sqlite3.Error as exc:
-        raise StorageError(f"{path}: unreadable or corrupt SQLite file ({exc})") from exc
+        raise StorageError(_unreadable(path, exc)) from exc
     if tables and not ours:
         listed = ", ".join(sorted(tables)[:5])
         raise StorageError(

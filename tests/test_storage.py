@@ -505,6 +505,23 @@ def test_refuses_database_from_a_newer_version(tmp_path):
     _assert_refused(path, "newer newscrawl", wal=True)
 
 
+def test_refuses_a_path_sqlite_cannot_open(tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "missing" / "x.db")
+    _assert_refused(link, "cannot open it")
+
+
+def test_an_io_error_is_not_called_a_corrupt_file(tmp_path):
+    """A full disk reads as "disk I/O error": the file may be fine, and must not be deleted."""
+    full = sqlite3.OperationalError("disk I/O error")
+    full.sqlite_errorcode = sqlite3.SQLITE_IOERR | (3 << 8)  # SQLITE_IOERR_WRITE
+    message = storage._unreadable(tmp_path / "news.db", full)
+    assert "corrupt" not in message and "disk space" in message
+    garbled = sqlite3.DatabaseError("database disk image is malformed")
+    garbled.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+    assert "corrupt" in storage._unreadable(tmp_path / "news.db", garbled)
+
+
 def test_accepts_empty_file(tmp_path):
     path = tmp_path / "news.db"
     path.touch()
