@@ -326,3 +326,15 @@ def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
     assert "/private/secret.html" not in fetched
     assert rows(db, "SELECT state, reason FROM frontier WHERE url LIKE '%/private/%'") == [
         ("skipped", "robots")]
+
+
+def test_listings_read_after_the_budget_ran_out_keep_their_entries_queued(tmp_path):
+    """A sitemap or feed fetched once the page budget is spent is recorded as fetched (a
+    later run gets 304 for it): its entries must be queued then, or they are lost."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST]
+        assert newscrawl(*args, "--max-pages", "5").returncode == 0
+        rerun = newscrawl(*args)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert stored_paths(db) == ARTICLES

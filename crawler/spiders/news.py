@@ -230,7 +230,7 @@ class NewsSpider(Spider):
             for entry in self._listed(entries):
                 yield self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
                                     depth_reset=True, priority=LISTING_PRIORITY)
-        elif self._may_follow(response) and self._budget_left_total():
+        elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "sitemap")
         yield {"visit": response_visit(response, self._site_name(response.url), "sitemap")}
 
@@ -240,7 +240,7 @@ class NewsSpider(Spider):
         errors: list[str] = []
         entries = feed_entries(body, response.url, errors)
         self._warn_if_broken(response, "feed", len(entries), errors)
-        if self._may_follow(response) and self._budget_left_total():
+        if self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "feed")
         yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
 
