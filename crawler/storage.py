@@ -374,12 +374,19 @@ def start_run(db: sqlite_utils.Database, options: dict) -> int:
     return int(db["runs"].insert(row).last_pk)
 
 
+# A dead run's counts: what its committed batches added to run_sites.
+_DEAD_RUN_COUNTS = ", ".join(
+    f"{column} = (SELECT coalesce(sum({counted}), 0) FROM run_sites WHERE run_id = runs.id)"
+    for column, counted in (("pages_fetched", "pages"), ("articles_stored", "articles"),
+                            ("pages_skipped", "skipped"), ("errors", "failed")))
+
+
 def close_dead_runs(db: sqlite_utils.Database) -> int:
-    """Mark `interrupted` the runs still `running` (their `finished_at` stays NULL): call it
-    holding the crawl lock, which proves their process died (SIGKILL, a reboot). Returns
-    how many."""
+    """Mark `interrupted` the runs still `running` (their `finished_at` stays NULL), with
+    the counts of what they committed: call it holding the crawl lock, which proves their
+    process died (SIGKILL, a reboot). Returns how many."""
     with db.atomic():
-        return db.execute("UPDATE runs SET status = 'interrupted' "
+        return db.execute(f"UPDATE runs SET status = 'interrupted', {_DEAD_RUN_COUNTS} "
                           "WHERE status = 'running'").rowcount
 
 

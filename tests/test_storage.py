@@ -150,9 +150,15 @@ def test_a_page_that_never_gave_an_article_keeps_no_source(db):
 def test_runs_a_killed_crawl_left_running_are_marked_interrupted(db):
     killed = storage.start_run(db, {})
     storage.finish_run(db, storage.start_run(db, {}), "ok", {})
+    for site, pages, articles in (("a.example", 9, 8), ("b.example", 4, 4)):  # committed
+        db["run_sites"].insert({"run_id": killed, "site": site, "pages": pages,
+                                "articles": articles, "failed": 1, "skipped": 2})
     assert storage.close_dead_runs(db) == 1
     row = db["runs"].get(killed)
     assert (row["status"], row["finished_at"]) == ("interrupted", None)
+    # what it committed, not zeros
+    assert (row["pages_fetched"], row["articles_stored"], row["pages_skipped"],
+            row["errors"]) == (13, 12, 4, 2)
     assert storage.close_dead_runs(db) == 0
 
 
