@@ -8,7 +8,8 @@ run with its earlier ones and flags what operators of news crawlers say goes unn
   site's usual share (the median of its earlier runs) - typically a layout change that makes
   extraction see teasers instead of articles;
 * ``blocked``: most requests answered 403 or 429;
-* ``failing``: nothing fetched, only failures.
+* ``failing``: nothing fetched, only failures or refusals (a start URL that robots.txt,
+  the address policy or an offsite redirect refused is as dead to the crawl as a 500).
 
 A run that fetched too few pages (an incremental run with little new) is not judged.
 """
@@ -103,8 +104,9 @@ class SiteHealth:
         refused = latest["http_403"] + latest["http_429"]
         if refused and refused > BLOCK_SHARE * (latest["fetched"] + latest["failed"]):
             flags.append(f"blocked ({latest['http_403']}x403, {latest['http_429']}x429)")
-        elif latest["failed"] and not latest["fetched"]:
-            flags.append("failing (nothing fetched)")
+        elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
+            flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
+                         f"{latest['skipped']} skipped)")
         return flags
 
 

@@ -442,6 +442,10 @@ def test_health_flags_a_yield_drop_and_a_block(db):
     assert blocked.flags == ["blocked (20x403, 0x429)"]
     quiet = SiteHealth("n.example", site_row(9, 1, 0), [site_row(8, 40, 30)])
     assert quiet.flags == []  # an incremental run with little new is not judged
+    refused = SiteHealth("n.example", site_row(9, 0, 0, fetched=0, skipped=1), [])
+    assert refused.flags == ["failing (nothing fetched: 0 failed, 1 skipped)"]  # robots, policy
+    dead = SiteHealth("n.example", site_row(9, 0, 0, fetched=0, failed=3), [])
+    assert dead.flags == ["failing (nothing fetched: 3 failed, 0 skipped)"]
 
 
 
