@@ -49,7 +49,8 @@ def crawl_options(function):
         click.option("--max-pages", type=click.IntRange(min=0),
                      help="Stop after this many HTML pages (0: no limit)."),
         click.option("--max-depth", type=click.IntRange(min=0),
-                     help="Follow links at most this deep from a start URL."),
+                     help="Follow links at most this deep from a start URL (0: the start "
+                          "pages only)."),
         click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
                      help="A folder of extra site rules (repeatable)."),
         click.option("--workers", type=click.IntRange(min=1),

@@ -169,7 +169,8 @@ class _Checker:
         urls = {key: self.urls(merged.get(key, []), at(key)) for key in URL_KEYS}
         if not any(urls.values()):
             raise self.fail(where, "no start_urls, feeds or sitemaps")
-        limits = {key: self.limit(merged.get(key), at(key)) for key in LIMIT_KEYS}
+        limits = {key: self.limit(merged.get(key), at(key), unlimited_at_zero=key == "max_pages")
+                  for key in LIMIT_KEYS}
         heuristics = merged.get("link_heuristics", True)
         if not isinstance(heuristics, bool):
             raise self.fail(at("link_heuristics"), "expected true or false")
@@ -195,12 +196,14 @@ class _Checker:
                 raise self.fail(f"{where}[{i}]", f"invalid URL {url!r}: {problem}")
         return tuple(urls)
 
-    def limit(self, value: Any, where: str) -> int | None:
+    def limit(self, value: Any, where: str, *, unlimited_at_zero: bool) -> int | None:
+        """As on the command line: `max_pages = 0` is no limit, `max_depth = 0` the start
+        pages (and listings' entries) only."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self.fail(where, f"expected a whole number >= 0, got {value!r}")
-        return value or None  # 0: no limit
+        return None if unlimited_at_zero and value == 0 else value
 
     def patterns(self, value: Any, where: str) -> tuple[re.Pattern[str], ...]:
         compiled = []

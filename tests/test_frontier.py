@@ -124,6 +124,16 @@ def write(tmp_path, text, name="sites.toml"):
     return path
 
 
+def test_zero_limits_mean_what_they_mean_on_the_command_line(tmp_path):
+    [site] = load_config(write(tmp_path, """
+[sites.n]
+start_urls = ["https://n.example/"]
+max_pages = 0
+max_depth = 0
+"""))
+    assert (site.max_pages, site.max_depth) == (None, 0)  # no budget; the start pages only
+
+
 def test_a_good_config(tmp_path):
     news, other = load_config(write(tmp_path, GOOD))
     assert news.seeds == ("https://news.example.com/", "https://news.example.com/feed.xml")
