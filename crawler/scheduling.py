@@ -45,7 +45,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import LISTING_PRIORITY
-from crawler.visits import ENTRY, SITE, SOURCE
+from crawler.visits import ENTRY, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -138,6 +138,12 @@ class FrontierMiddleware:
             if row["url"] in seeds:
                 continue
             request = spider.request_for(row)
+            spec = spider.sites.by_name.get(row["site"])
+            if spec is not None and row["source"] != "start" and not spec.allows(row["url"]):
+                # queued before the site's allow / deny patterns said no: not fetched now
+                self.stats.inc_value("newscrawl/skipped/link/denied")
+                yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
+                continue
             if not self._budget_left(request):
                 continue  # stays queued for the next run
             add_validators(request, row)

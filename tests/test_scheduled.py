@@ -338,3 +338,24 @@ def test_listings_read_after_the_budget_ran_out_keep_their_entries_queued(tmp_pa
         rerun = newscrawl(*args)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert stored_paths(db) == ARTICLES
+
+
+def test_a_deny_pattern_added_later_holds_for_urls_already_queued(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        site = f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_depth = 1
+"""
+        config = write_config(tmp_path / "sites.toml", site + "max_pages = 3\n")
+        assert newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST
+                         ).returncode == 0  # the rest of the sitemap stays queued
+        config = write_config(tmp_path / "sites.toml", site + 'deny = ["/articles/"]\n')
+        before = len(server.requested_paths)
+        run = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+        fetched = server.requested_paths[before:]
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert article_paths(fetched) == []
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'")[0][0] >= 10
