@@ -134,24 +134,42 @@ class FrontierMiddleware:
             yield request
         spider = self.crawler.spider
         resumed = 0
-        for row in self.frontier.pending(spider.site_names):
-            if row["url"] in seeds:
-                continue
-            request = spider.request_for(row)
-            spec = spider.sites.by_name.get(row["site"])
-            if spec is not None and row["source"] != "start" and not spec.allows(row["url"]):
-                # queued before the site's allow / deny patterns said no: not fetched now
-                self.stats.inc_value("newscrawl/skipped/link/denied")
-                yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
-                continue
-            if not self._budget_left(request):
-                continue  # stays queued for the next run
-            add_validators(request, row)
-            self.requested.add(request.url)
-            resumed += 1
-            yield request
+        for row in self._pending(spider.site_names, seeds):
+            for element in self._resume(spider, row):
+                resumed += isinstance(element, Request)
+                yield element
         self.stats.set_value("newscrawl/frontier/resumed", resumed)
         logger.info("frontier: %d seeds, %d URLs pending from earlier runs", len(seeds), resumed)
+
+    def _pending(self, sites: list[str], seeds: set[str]) -> Iterator[dict]:
+        """The frontier's pending rows but the seeds: the pages never fetched (and retries)
+        first, newest first, then the hubs and listings to look at again, so that a page
+        budget goes to new pages before revisits (which mostly answer 304) take what is left."""
+        revisits = []
+        for row in self.frontier.pending(sites):
+            if row["url"] in seeds:
+                continue
+            if row["state"] == "fetched":
+                revisits.append(row)
+            else:
+                yield row
+        yield from revisits
+
+    def _resume(self, spider, row: dict) -> Iterator[Any]:
+        """The request for a pending frontier row, if its site's patterns and budget let
+        it go out (a row the patterns now exclude: its skip, recorded)."""
+        request = spider.request_for(row)
+        spec = spider.sites.by_name.get(row["site"])
+        if spec is not None and row["source"] != "start" and not spec.allows(row["url"]):
+            # queued before the site's allow / deny patterns said no: not fetched now
+            self.stats.inc_value("newscrawl/skipped/link/denied")
+            yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
+            return
+        if not self._budget_left(request):
+            return  # stays queued for the next run
+        add_validators(request, row)
+        self.requested.add(request.url)
+        yield request
 
     # -- callback output --------------------------------------------------------------
 

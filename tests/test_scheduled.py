@@ -359,3 +359,19 @@ max_depth = 1
     assert article_paths(fetched) == []
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
     assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'")[0][0] >= 10
+
+
+def test_a_small_budget_drains_the_queue_before_revisiting_hubs(tmp_path):
+    """Hubs (section pages) are looked at again every run and mostly answer 304: the page
+    budget goes to the pages never fetched first, or they would stay queued for ever."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+start_urls = ["{server.base_url}/"]
+max_pages = 3
+""")
+        runs = [newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+                for _ in range(10)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
+    assert rows(db, "SELECT url FROM frontier WHERE state = 'queued'") == []
