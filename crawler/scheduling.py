@@ -122,8 +122,12 @@ class FrontierMiddleware:
     # -- start ------------------------------------------------------------------------
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """The spider's seeds (conditional when known), then the frontier's pending rows."""
+        """The spider's seeds (conditional when known), then the frontier's pending rows.
+
+        A seed new to the frontier is recorded as found at the start (source ``start``,
+        depth 0), before its own page's link to itself can record it as a link."""
         seeds: set[str] = set()
+        new_seeds: list[dict] = []
         async for request in start:
             if isinstance(request, Request):
                 seeds.add(request.url)
@@ -131,7 +135,12 @@ class FrontierMiddleware:
                 row = self.frontier.get(request.url)
                 if row:
                     add_validators(request, row)
+                elif request.meta.get(SITE) is not None and request.url not in self.recorded:
+                    self.recorded.add(request.url)
+                    new_seeds.append(entry_row(request) | {"new": True})
             yield request
+        if new_seeds:
+            yield {"visit": None, "outlinks": new_seeds}
         spider = self.crawler.spider
         resumed = 0
         for row in self._pending(spider.site_names, seeds):

@@ -391,7 +391,11 @@ def test_a_url_already_requested_in_this_run_spends_no_budget(tmp_path, db):
     async def seeds():
         return [r async for r in middleware.process_start(crawler.spider.start())]
     try:
-        assert [r.url for r in asyncio.run(seeds())] == ["https://n.example/"]
+        started = asyncio.run(seeds())
+        assert [r.url for r in started if isinstance(r, Request)] == ["https://n.example/"]
+        [record] = [r for r in started if not isinstance(r, Request)]  # the seed, as a seed
+        assert [(e["url"], e["source"], e["depth"]) for e in record["outlinks"]] == [
+            ("https://n.example/", "start", 0)]
         links = [request(f"https://n.example/{path}") for path in ("", "a", "a", "b", "c")]
         out = list(middleware.process_spider_output(None, links))
         again = list(middleware.process_spider_output(None, [request("https://n.example/c")]))

@@ -375,3 +375,14 @@ max_pages = 3
                 for _ in range(10)]
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
     assert rows(db, "SELECT url FROM frontier WHERE state = 'queued'") == []
+
+
+def test_a_start_url_is_recorded_as_one_even_when_its_page_links_to_itself(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        run = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), *FAST)
+        home = f"{server.base_url}/"
+    assert run.returncode == 0, run.stderr[-2000:]
+    [(source, depth, priority)] = rows(
+        db, "SELECT source, depth, priority FROM frontier WHERE url = ?", home)
+    assert (source, depth) == ("start", 0) and priority >= 10_000_000
