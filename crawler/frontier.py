@@ -184,29 +184,33 @@ class SQLiteFrontier:
 
     def pending(self, sites: list[str]) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
-        rows, listings to re-visit, failures worth another try, robots.txt and skips whose
-        cause may have passed. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url)."""
+        rows, failures worth another try, robots.txt and skips whose cause may have passed;
+        then the fetched hubs and listings to look at again, so that a page budget goes to
+        the pages never fetched before revisits (which mostly answer 304) take what is left.
+        Read ``PAGE_SIZE`` rows a statement (keyset on priority, url), streamed."""
         marks = ", ".join("?" for _ in sites)
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
         cutoff = skip_cutoff(self.skipped_retry_days)
-        query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND (state = 'queued'"
-                 f" OR (state = 'fetched' AND kind IN ({kinds})) OR state = 'failed'"
-                 " OR source = 'robots' OR (state = 'skipped'"
-                 f" AND coalesce(reason, '') NOT IN ({finals})"
-                 " AND coalesce(visited_at, '') < ?)) {after}"
-                 " ORDER BY priority DESC, url LIMIT ?")  # fmt: skip
-        after, last = "", []
-        while True:
-            rows = self.conn.execute(query.format(after=after),
-                                     [*sites, cutoff, *last, PAGE_SIZE]).fetchall()
-            for row in map(dict, rows):
-                if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
-                    yield row
-            if len(rows) < PAGE_SIZE:
-                return
-            after = "AND (priority < ? OR (priority = ? AND url > ?))"
-            last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
+        others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
+                  " 'fetched') OR (state = 'skipped'"
+                  f" AND coalesce(reason, '') NOT IN ({finals}) AND coalesce(visited_at, '') < ?))")
+        revisits = f"(state = 'fetched' AND (kind IN ({kinds}) OR source = 'robots'))"
+        for wanted, params in ((others, [cutoff]), (revisits, [])):
+            query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
+                     " ORDER BY priority DESC, url LIMIT ?")
+            after, last = "", []
+            while True:
+                rows = self.conn.execute(query.format(after=after),
+                                         [*sites, *params, *last, PAGE_SIZE]).fetchall()
+                for row in map(dict, rows):
+                    if (row["state"] != "failed" or row["source"] == "robots"
+                            or is_retryable(row)):
+                        yield row
+                if len(rows) < PAGE_SIZE:
+                    break
+                after = "AND (priority < ? OR (priority = ? AND url > ?))"
+                last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
 
     def close(self) -> None:
         self.conn.close()

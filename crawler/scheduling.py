@@ -151,26 +151,19 @@ class FrontierMiddleware:
         logger.info("frontier: %d seeds, %d URLs pending from earlier runs", len(seeds), resumed)
 
     def _pending(self, sites: list[str], seeds: set[str]) -> Iterator[dict]:
-        """The frontier's pending rows but the seeds: the pages never fetched (and retries)
-        first, newest first, then the hubs and listings to look at again, so that a page
-        budget goes to new pages before revisits (which mostly answer 304) take what is left."""
-        revisits = []
-        for row in self.frontier.pending(sites):
-            if row["url"] in seeds:
-                continue
-            if row["state"] == "fetched":
-                revisits.append(row)
-            else:
-                yield row
-        yield from revisits
+        """The frontier's pending rows (pages never fetched first, then revisits), but the
+        seeds."""
+        return (row for row in self.frontier.pending(sites) if row["url"] not in seeds)
 
     def _resume(self, spider, row: dict) -> Iterator[Any]:
         """The request for a pending frontier row, if its site's patterns and budget let
         it go out (a row the patterns now exclude: its skip, recorded)."""
         request = spider.request_for(row)
         spec = spider.sites.by_name.get(row["site"])
-        if spec is not None and row["source"] != "start" and not spec.allows(row["url"]):
-            # queued before the site's allow / deny patterns said no: not fetched now
+        if (spec is not None and row["priority"] < LISTING_PRIORITY
+                and not spec.allows(row["url"])):
+            # a page queued before the site's allow / deny patterns said no: not fetched now
+            # (listings, robots.txt and seeds are not held to them, in a run or across runs)
             self.stats.inc_value("newscrawl/skipped/link/denied")
             yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
             return

@@ -386,3 +386,26 @@ def test_a_start_url_is_recorded_as_one_even_when_its_page_links_to_itself(tmp_p
     [(source, depth, priority)] = rows(
         db, "SELECT source, depth, priority FROM frontier WHERE url = ?", home)
     assert (source, depth) == ("start", 0) and priority >= 10_000_000
+
+
+def test_allow_patterns_do_not_shut_out_the_sites_listings_on_a_rerun(tmp_path):
+    """allow / deny hold for pages; robots.txt, feeds and sitemaps (found by the spider,
+    revisited every run) are not held to them, or a new article listed only there is lost."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+start_urls = ["{server.base_url}/"]
+allow = ['/articles/', '/(world|business|culture)/']
+""")
+        args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
+        assert newscrawl(*args).returncode == 0
+        add_article(site, "harbour-wind-farm-approved", "harbour-wind-farm-expanded")
+        before = len(server.requested_paths)
+        rerun = newscrawl(*args)
+        fetched = server.requested_paths[before:]
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "/articles/harbour-wind-farm-expanded.html" in fetched
+    assert rows(db, "SELECT url FROM frontier WHERE reason = 'denied'") == []
