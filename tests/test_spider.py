@@ -470,3 +470,8 @@ def test_links_written_after_an_early_closing_html_tag_are_followed():
     assert {"https://example.com/section", "https://example.com/2024/01/02/next-story"} <= urls
     [item] = [r for r in out if not isinstance(r, Request)]
     assert item["body"] == page  # the page is stored as it was served
+    # a legacy encoding with a byte it cannot decode (U+FFFD, which cp1252 cannot encode)
+    latin = b'<meta charset="iso-8859-1"><p>caf\xe9 \x81</p>' + page
+    out = parsed(spider, latin, "https://example.com/2024/01/03/x", "link", cls=HtmlResponse)
+    assert "https://example.com/2024/01/02/next-story" in {
+        r.url for r in out if isinstance(r, Request)}

@@ -200,8 +200,8 @@ class NewsSpider(Spider):
         stats = self.crawler.stats
         # its links as a browser sees them: lxml stops at the first </html> (see decode)
         text = without_early_end(response.text)
-        if text is not response.text:
-            response = response.replace(body=text)
+        if text is not response.text:  # (as UTF-8: the page's own codec may not take U+FFFD)
+            response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
         for link in self.link_extractor.extract_links(response):
             spec = self.sites.site_of(link.url)
             if spec is None:
