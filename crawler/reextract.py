@@ -91,10 +91,10 @@ def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
 
 def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
     """Stored pages in fetch order (fetched_at, url), READ_CHUNK rows per query: first those
-    that gave no article, then those that did, so that where pages share a canonical URL
-    the page the crawl kept the article from is written last and keeps it (the same
-    extractor gives the same articles); then the kept sources of articles whose page now
-    gives none (`source` True), in the same order."""
+    that gave no article, then those that did (as `snapshot` recorded them), so that where
+    pages share a canonical URL the page the crawl kept the article from is written last
+    and keeps it (the same extractor gives the same articles); then the kept sources of
+    articles whose page now gives none (`source` True), in the same order."""
     yield from _stored(db, "pages", "url", site, gave_article=False)
     yield from _stored(db, "pages", "url", site, gave_article=True)
     for row in _stored(db, "article_sources", "page_url", site):
@@ -104,10 +104,12 @@ def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
 def _stored(db: sqlite_utils.Database, table: str, key: str, site: str | None, *,
             gave_article: bool | None = None) -> Iterator[dict]:
     """Rows of `table` in (fetched_at, `key`) order; with `gave_article`, only those that
-    are (True) or are not (False) the page of an article."""
+    were (True) or were not (False) the page of an article when the run began (`snapshot`:
+    the run's own writes move articles between pages while the rows are read)."""
     where = f"(fetched_at, {key}) > (?, ?)" + (" AND site = ?" if site else "")
     if gave_article is not None:
-        where += f" AND {key} {'IN' if gave_article else 'NOT IN'} (SELECT page_url FROM articles)"
+        where += (f" AND {key} {'IN' if gave_article else 'NOT IN'} "
+                  "(SELECT page_url FROM temp.reextract_before)")
     sql = (f"SELECT {key} AS url, site, content_type, fetched_at, run_id, body, body_size "
            f"FROM {table} WHERE {where} ORDER BY fetched_at, {key} LIMIT {READ_CHUNK}")
     last = ("", "")
@@ -248,13 +250,16 @@ def _site_clause(site: str | None, alias: str) -> tuple[str, list]:
 
 
 def snapshot(db: sqlite_utils.Database, site: str | None) -> None:
-    """Copy the compared columns of the articles in scope into TEMP `reextract_before`."""
+    """Copy the compared columns of the articles in scope, and the page each was read from,
+    into TEMP `reextract_before` (what the replay order and the report go by, unmoved by
+    the writes that follow)."""
     clause, params = _site_clause(site, "articles")
     db.execute("DROP TABLE IF EXISTS temp.reextract_before")
     db.execute(f"CREATE TEMP TABLE reextract_before (url TEXT PRIMARY KEY, site TEXT, "
-               f"{', '.join(COMPARED)})")
-    db.execute(f"INSERT INTO temp.reextract_before SELECT url, site, {', '.join(COMPARED)} "
-               f"FROM articles WHERE 1{clause}", params)
+               f"page_url TEXT, {', '.join(COMPARED)})")
+    db.execute(f"INSERT INTO temp.reextract_before SELECT url, site, page_url, "
+               f"{', '.join(COMPARED)} FROM articles WHERE 1{clause}", params)
+    db.execute("CREATE INDEX temp.idx_reextract_before_page ON reextract_before(page_url)")
 
 
 def _compare_queries(site: str | None) -> dict[str, tuple[str, list]]:
