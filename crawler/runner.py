@@ -177,7 +177,8 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     run_id = stats.get("newscrawl/run_id")
     if failures:
         _close_unfinished(options.db, run_id, "failed", stats)
-        raise _not_started(failures[0].value)
+        error = failures[0].value
+        raise _not_started(error, start_failure_code(error))
     if "finish_reason" not in stats:  # forced shutdown (a second Ctrl-C): no spider_closed
         _close_unfinished(options.db, run_id, "interrupted", stats)
         stats["finish_reason"] = "shutdown"
@@ -191,11 +192,18 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     return result
 
 
-def _not_started(error: BaseException) -> CrawlError:
-    """A crawl that failed before any request: a setting or a file it cannot use, which a
-    person must fix (bad input, exit 2), not a site that is down."""
+def start_failure_code(error: BaseException) -> int:
+    """The exit code of a crawl that failed as it started: a setting Scrapy cannot use
+    (a ValueError or TypeError from its conversion) is bad input (2); a locked or full
+    database, a worker pool that cannot start, is a failure (1)."""
+    return EXIT_USAGE if isinstance(error, (ValueError, TypeError)) else EXIT_FAILED
+
+
+def _not_started(error: BaseException, code: int = EXIT_USAGE) -> CrawlError:
+    """A crawl that failed before any request: by default a setting or a file it cannot
+    use, which a person must fix (bad input, exit 2)."""
     return CrawlError(f"the crawl could not start: {type(error).__name__}: "
-                      f"{' '.join(str(error).split())}", EXIT_USAGE)
+                      f"{' '.join(str(error).split())}", code)
 
 
 def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:

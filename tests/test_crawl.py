@@ -204,3 +204,12 @@ def test_a_start_url_robots_txt_forbids_says_so(spider_site, tmp_path):
     assert run.returncode == 1, run.stderr[-2000:]
     last = run.stderr.strip().splitlines()[-1]
     assert "nothing could be fetched" in last and "(robots: 1)" in last
+
+
+def test_a_crawl_that_fails_as_it_starts_is_bad_input_only_for_a_bad_setting():
+    import sqlite3
+
+    from crawler.runner import EXIT_FAILED, EXIT_USAGE, start_failure_code
+    assert start_failure_code(ValueError("could not convert string to float: 'abc'")) == EXIT_USAGE
+    assert start_failure_code(sqlite3.OperationalError("database is locked")) == EXIT_FAILED
+    assert start_failure_code(OSError(28, "No space left on device")) == EXIT_FAILED
