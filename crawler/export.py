@@ -136,13 +136,11 @@ TEXT_WRITERS: dict[str, Callable[[Iterable[dict], IO[str], list], int]] = {
 @contextmanager
 def _part_file(target: Path) -> Iterator[Path]:
     """Yield `target.part`; rename it to `target` on success, remove it on failure. The
-    file a symlink points to is the one replaced (the link stays); a FIFO, a device or a
-    socket is yielded as is, since renaming over it would replace it with a file."""
-    try:
-        mode = target.stat().st_mode  # of what a symlink points to
-    except FileNotFoundError:
-        mode = stat.S_IFREG  # a new file (or a link to one)
-    if not stat.S_ISREG(mode):
+    file a symlink points to is the one replaced (the link stays). A FIFO, a device, a
+    socket or a path under /dev or /proc (`/dev/stdout`) is yielded as is, to be opened
+    for appending: renaming over it would replace it with a file, and truncating it would
+    wipe what a shell's `>>` put before."""
+    if _in_place(target):
         yield target
         return
     target = target.resolve()  # the file behind a symlink is the one replaced
@@ -153,6 +151,20 @@ def _part_file(target: Path) -> Iterator[Path]:
         part.unlink(missing_ok=True)
         raise
     part.replace(target)
+
+
+def _in_place(target: Path) -> bool:
+    """Whether `target` is written where it is (see `_part_file`), not replaced."""
+    return (not stat.S_ISREG(_mode(target))
+            or target.absolute().parts[1:2] in (("dev",), ("proc",)))
+
+
+def _mode(target: Path) -> int:
+    """The file type of what `target` names, following symlinks (a regular file if none)."""
+    try:
+        return target.stat().st_mode
+    except FileNotFoundError:
+        return stat.S_IFREG  # a new file (or a link to one)
 
 
 def check(options: ExportOptions, target: Path | None) -> None:
@@ -168,6 +180,9 @@ def check(options: ExportOptions, target: Path | None) -> None:
             raise ExportError("parquet needs pyarrow: pip install 'newscrawl[parquet]'") from None
     if target is not None and not target.parent.is_dir():
         raise ExportError(f"{target}: folder {target.parent} does not exist")
+    if options.format == "parquet" and target is not None and _in_place(target):
+        raise ExportError(f"{target}: parquet needs a file of its own (not a pipe, a "
+                          "device or stdout); use jsonl or csv")
 
 
 def export(db: sqlite_utils.Database, target: Path | None, options: ExportOptions) -> int:
@@ -183,7 +198,8 @@ def export(db: sqlite_utils.Database, target: Path | None, options: ExportOption
         with _part_file(target) as part:
             if options.format == "parquet":
                 return write_parquet(stream, part, names)
-            with part.open("w", encoding="utf-8", newline="") as out:
+            mode = "a" if part == target else "w"  # in place: append (see _part_file)
+            with part.open(mode, encoding="utf-8", newline="") as out:
                 return TEXT_WRITERS[options.format](stream, out, names)
     except OSError as error:  # a folder we may not write in, a full disk...
         if isinstance(error, BrokenPipeError):

@@ -337,10 +337,38 @@ def test_export_writes_through_symlinks_and_fifos(news_db, tmp_path):
     assert run_cli("export", "--db", db, "-o", fifo).exit_code == 0
     assert len(reader.communicate(timeout=30)[0].splitlines()) == 4
     assert stat.S_ISFIFO(fifo.stat().st_mode) and not list(tmp_path.glob("*.part"))
-    (tmp_path / "ro").mkdir()
-    (tmp_path / "ro" / "a.csv").mkdir()  # a folder where the file would go
-    result = run_cli("export", "--db", db, "-o", tmp_path / "ro" / "a.csv")
-    assert result.exit_code == 2 and "a.csv" in result.stderr and "Traceback" not in result.output
+    os.mkfifo(tmp_path / "pipe.parquet.fifo")
+    reader = subprocess.Popen(["cat", str(tmp_path / "pipe.parquet.fifo")],
+                              stdout=subprocess.DEVNULL)  # so that a writer would not block
+    try:
+        result = run_cli("export", "--db", db, "--format", "parquet", "-o",
+                         tmp_path / "pipe.parquet.fifo")
+    finally:
+        reader.kill()
+    assert result.exit_code == 2 and "parquet needs a file of its own" in result.stderr
+
+
+def test_export_os_errors_are_one_line(news_db, tmp_path, monkeypatch):
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(export_module.TEXT_WRITERS, "csv", full)
+    result = run_cli("export", "--db", tmp_path / "news.db", "-o", tmp_path / "a.csv")
+    assert result.exit_code == 2 and "a.csv: No space left on device" in result.stderr
+    assert not list(tmp_path.glob("a.csv*"))  # no .part left behind
+
+
+def test_export_to_dev_stdout_appends_to_what_the_shell_opened(news_db, tmp_path):
+    """`newscrawl export -o /dev/stdout >> log`: the log keeps its lines."""
+    log = tmp_path / "export.log"
+    log.write_text("an earlier line\n", "utf-8")
+    with log.open("a") as out:
+        run = subprocess.run([sys.executable, "-m", "crawler", "export", "--db",
+                              str(tmp_path / "news.db"), "--format", "jsonl", "-o", "/dev/stdout"],
+                             cwd=ROOT, stdout=out, stderr=subprocess.PIPE)
+    assert run.returncode == 0, run.stderr
+    lines = log.read_text("utf-8").splitlines()
+    assert lines[0] == "an earlier line" and len(lines) == 5
 
 
 def test_export_to_stdout_is_utf8_whatever_the_locale(news_db, tmp_path):
