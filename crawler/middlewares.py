@@ -88,9 +88,12 @@ class RedirectLoop(IgnoreRequest):
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type; and the
     robots.txt it fetches for a host answers the spider's own request for that file, once,
-    instead of a second download. Bodies over `ROBOTS_KEPT_BYTES` are not kept for it."""
+    instead of a second download. Bodies over `ROBOTS_KEPT_BYTES` are not kept for it, and
+    at most `ROBOTS_KEPT` are (the oldest goes: a host seeded by a feed or a sitemap only,
+    or reached by a redirect, never asks)."""
 
     ROBOTS_KEPT_BYTES = 512 * 1024
+    ROBOTS_KEPT = 64
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -127,6 +130,8 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         if (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
                 and not request.meta.get("redirect_urls")
                 and len(response.body) <= self.ROBOTS_KEPT_BYTES):
+            if len(self._fetched) >= self.ROBOTS_KEPT:
+                del self._fetched[next(iter(self._fetched))]
             self._fetched[request.url] = response
         return response
 

@@ -711,3 +711,22 @@ def test_outlink_lookups_are_batched(middleware):
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 3  # 500 URLs a query
     assert len(record["outlinks"]) == 1200 and len(out) == 1201
+
+
+def test_the_robots_txt_kept_for_the_spider_is_bounded():
+    from scrapy.http import Response
+    from scrapy.http.request import NO_CALLBACK
+
+    from crawler.middlewares import RobotsTxtMiddleware
+
+    middleware = RobotsTxtMiddleware(get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": True}))
+    for n in range(RobotsTxtMiddleware.ROBOTS_KEPT + 10):  # hosts that never ask for theirs
+        url = f"https://h{n}.example/robots.txt"
+        own = Request(url, meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+        middleware.process_response(own, Response(url, body=b"User-agent: *"))
+    assert len(middleware._fetched) == RobotsTxtMiddleware.ROBOTS_KEPT
+    assert "https://h0.example/robots.txt" not in middleware._fetched  # the oldest went
+    big = Request("https://big.example/robots.txt", meta={"dont_obey_robotstxt": True},
+                  callback=NO_CALLBACK)
+    middleware.process_response(big, Response(big.url, body=b"#" * (600 * 1024)))
+    assert big.url not in middleware._fetched
