@@ -11,6 +11,8 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -97,18 +99,13 @@ def search_command(query, db, site, since, limit, literal, as_json):
         fail(str(error))
     finally:
         database.close()
-    if isinstance(sys.stdout, io.TextIOWrapper):  # JSON in UTF-8; lines in the terminal's
-        sys.stdout.reconfigure(**{"encoding": "utf-8"} if as_json else {"errors": "replace"})
-    try:
+    # JSON in UTF-8; lines for a person in the terminal's encoding, what it cannot show replaced
+    with writing_stdout(**{"encoding": "utf-8"} if as_json else {"errors": "replace"}):
         if as_json:
             click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
         else:
             for line in format_hits(hits):
                 click.echo(line)
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-    except BrokenPipeError:  # `| head -1`: the reader has all it wants
-        _quiet_stdout()
-        sys.exit(0)
     click.echo(f"{len(hits)} result(s)", err=True)
 
 
@@ -185,17 +182,27 @@ def export_command(db, fmt, site, since, output):
     fmt = fmt or _format_from_suffix(target)
     database = open_existing(db)
     try:
-        count = export(database, target, ExportOptions(fmt, site, since))
-        if target is None:
-            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-    except BrokenPipeError:  # `-o - | head`: the reader has all it wants
-        _quiet_stdout()
-        sys.exit(0)
+        with writing_stdout(encoding="utf-8"):  # an export is UTF-8, whatever the locale
+            count = export(database, target, ExportOptions(fmt, site, since))
     except ExportError as error:
         fail(str(error))
     finally:
         database.close()
     click.echo(f"{count} articles written to {output}", err=True)
+
+
+@contextmanager
+def writing_stdout(**text: str) -> Iterator[None]:
+    """A block that writes to stdout, reconfigured with `text` (`encoding`, `errors`); a
+    reader that stops early (`| head -1`) ends the command quietly, with exit 0."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(**text)
+    try:
+        yield
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:  # the reader has all it wants
+        _quiet_stdout()
+        sys.exit(0)
 
 
 def _quiet_stdout() -> None:

@@ -198,7 +198,7 @@ class _Checker:
 
     def limit(self, value: Any, where: str, *, unlimited_at_zero: bool) -> int | None:
         """As on the command line: `max_pages = 0` is no limit, `max_depth = 0` the start
-        pages (and listings' entries) only."""
+        pages only (a listing's entries are depth 1)."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -6,7 +6,6 @@ time, Parquet a record batch (row group) at a time (`pq.ParquetWriter`): at most
 BATCH_ROWS rows and about BATCH_TEXT_BYTES of text. The file
 appears under its name only when complete (written as `FILE.part`, then renamed; a
 symlink's target is the file replaced, and a FIFO or device is written to directly).
-Standard output is written in UTF-8, whatever the locale.
 
     db = storage.open_db("news.db")
     count = export(db, Path("articles.parquet"), ExportOptions("parquet", site="example.com"))
@@ -18,7 +17,6 @@ them as JSON text. pyarrow is needed for Parquet only (`pip install 'newscrawl[p
 from __future__ import annotations
 
 import csv
-import io
 import json
 import stat
 import sys
@@ -191,8 +189,6 @@ def export(db: sqlite_utils.Database, target: Path | None, options: ExportOption
     names = columns(db)
     stream = rows(db, options)
     if target is None:
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            sys.stdout.reconfigure(encoding="utf-8")  # the export's encoding, not the locale's
         return TEXT_WRITERS[options.format](stream, sys.stdout, names)
     try:
         with _part_file(target) as part:

@@ -143,17 +143,14 @@ class FrontierMiddleware:
             yield {"visit": None, "outlinks": new_seeds}
         spider = self.crawler.spider
         resumed = 0
-        for row in self._pending(spider.site_names, seeds):
+        for row in self.frontier.pending(spider.site_names):  # never fetched, then revisits
+            if row["url"] in seeds:
+                continue
             for element in self._resume(spider, row):
                 resumed += isinstance(element, Request)
                 yield element
         self.stats.set_value("newscrawl/frontier/resumed", resumed)
         logger.info("frontier: %d seeds, %d URLs pending from earlier runs", len(seeds), resumed)
-
-    def _pending(self, sites: list[str], seeds: set[str]) -> Iterator[dict]:
-        """The frontier's pending rows (pages never fetched first, then revisits), but the
-        seeds."""
-        return (row for row in self.frontier.pending(sites) if row["url"] not in seeds)
 
     def _resume(self, spider, row: dict) -> Iterator[Any]:
         """The request for a pending frontier row, if its site's patterns and budget let
