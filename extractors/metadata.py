@@ -15,13 +15,13 @@ from datetime import date, datetime
 from itertools import chain
 from urllib.parse import urljoin
 
-from htmldate import find_date
 from lxml import etree
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .chrome import remove
+from .dates import find_date
 from .text import norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -327,7 +327,9 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
         if not meta.published:  # the tree is pruned later: search a copy, if ever needed
             meta.date_search = (_date_search_copy(root), url, today)
     if not meta.title:
-        meta.title = norm_space(extract_metadata(root, default_url=url).title) or None
+        # not `extensive`: its date is not read, and that search is most of its time
+        found = extract_metadata(root, default_url=url, extensive=False)
+        meta.title = norm_space(found.title) or None
 
 
 # Never this page's publication date in them: stylesheets and vector icons (no dates at all),

@@ -19,6 +19,7 @@ from extractors.chrome import (
     trafilatura_copy,
     unwrap_swallowing_landmarks,
 )
+from extractors.dates import find_date
 from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
 from extractors.text import body_blocks, norm_space
@@ -449,6 +450,28 @@ def test_the_date_search_copy_drops_what_holds_no_date_of_this_page():
     assert copy.find(".//style") is None and copy.find(".//svg") is None
     assert norm_space(copy.text_content()) == "Dec 12, 2023Text.Posted on Dec 12, 2023"
     assert root.find(".//svg") is not None  # the page itself is untouched
+
+
+DATE_SEARCH = {"extensive_search": True, "original_date": True, "max_date": "2026-11-28"}
+
+
+def _dated(text: str) -> etree._Element:
+    return fromstring(f"<html><body><div><p>{text}</p><p>Story text.</p></div></body></html>")
+
+
+def test_the_date_search_hands_dateparser_what_only_it_reads_in_english():
+    assert find_date(_dated("2/24/2026 10:00 AM"), **DATE_SEARCH) == "2026-02-24"
+    assert find_date(_dated("March 3rd, 2025 at 5pm"), **DATE_SEARCH) == "2025-03-03"
+
+
+def test_dateparser_stays_english_in_ours_and_whole_for_other_htmldate_callers():
+    """A date in Ukrainian words, which only dateparser's full locale set reads: ours does
+    not; htmldate called directly still does, even after ours parsed the same string
+    (htmldate caches its parses)."""
+    import htmldate
+
+    assert find_date(_dated("24 лютого 2026"), **DATE_SEARCH) != "2026-02-24"
+    assert htmldate.find_date(_dated("24 лютого 2026"), **DATE_SEARCH) == "2026-02-24"
 
 
 def test_the_warm_up_page_takes_the_article_path():
