@@ -1,18 +1,21 @@
-"""htmldate's date search, its dateparser step in English only.
+"""htmldate's date search, its dateparser step in the languages newscrawl reads.
 
 htmldate hands the date-like strings its own parsers cannot read (a US-style "2/24/2026
-10:00 AM", "March 3rd, 2025 at 5pm") to dateparser, which by default tries each of the 200
-languages it knows. That costs about 40 MB of locale data in every process that loads it
-(a third of an idle extraction worker) and up to 50 ms a string. htmldate reads dates
-written out in the major European languages itself; what reaches dateparser and parses is,
-on the WCXB dev articles, English or numeric. In English only, dateparser loads 6 MB and
-takes 0.3 ms a string, and the articles' dates come out the same.
+10:00 AM", "12 de marzo de 2024", "12 марта 2024, 10:30": it knows month names in English,
+French, German, Indonesian and Turkish only) to dateparser, which by default tries each of
+the 200 languages it knows. That costs about 40 MB of parser data in every process that
+uses it (a third of an idle extraction worker) and up to 50 ms a string. In the languages
+of the chrome catalogue (`LANGUAGES`) it costs about 7 MB and a millisecond, and the 659
+dated WCXB dev articles get the same dates.
 
-`find_date` here is htmldate's, with that step in English while it runs. The switch is
-thread-local and only inside our own calls: htmldate anywhere else in the process
-(trafilatura's metadata, another library) keeps its own dateparser. htmldate caches its
-string parses (`try_date_expr`); after a call that used the English parser that cache is
-cleared, so that no other caller is handed a parse made here.
+`find_date` here is htmldate's, with that step in those languages while it runs. The
+switch is only inside our own calls: htmldate elsewhere in the process (trafilatura's
+metadata, another library) keeps its own dateparser. htmldate caches its string parses
+(`try_date_expr`), whichever parser made them: the cache is cleared as our call starts
+(a parse in every language would give a date ours does not) and, if ours used its parser,
+as it ends (so that no other caller is handed one of ours). That holds in one thread, as
+in an extraction worker; with htmldate running in several threads at once, a call may
+still meet the other parser's answers.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from functools import cache, wraps
 import htmldate
 import htmldate.extractors
 
+# The languages of the chrome catalogue's cues (see catalogue.toml).
+LANGUAGES = ["en", "ru", "de", "fr", "es", "pt"]
 # htmldate 1.11's settings for its dateparser (`htmldate.extractors.get_external_parser`).
 SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
             "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
@@ -33,41 +38,44 @@ _ours = threading.local()
 
 
 @cache
-def english_parser():
+def parser():
     from dateparser import DateDataParser  # as htmldate does: imported on first use
 
-    return DateDataParser(languages=["en"], settings=SETTINGS)
+    return DateDataParser(languages=LANGUAGES, settings=SETTINGS)
 
 
-def _english(external_date):
-    """htmldate's dateparser call, in English inside `find_date` below."""
+def _ours_inside(external_date):
+    """htmldate's dateparser call, made with `parser()` inside `find_date` below."""
     @wraps(external_date)
-    def in_english(string: str) -> datetime | None:
+    def external(string: str) -> datetime | None:
         if not getattr(_ours, "depth", 0):
             return external_date(string)
         _ours.used = True
         try:
-            return english_parser().get_date_data(string)["date_obj"]
+            return parser().get_date_data(string)["date_obj"]
         except (OverflowError, ValueError):  # as htmldate: a string it cannot convert
             return None
-    in_english.newscrawl = True
-    return in_english
+    external.newscrawl = True
+    return external
 
 
 def install() -> None:
     """Put the switch in place (once per process; idempotent)."""
     if not getattr(htmldate.extractors._external_date, "newscrawl", False):
-        htmldate.extractors._external_date = _english(htmldate.extractors._external_date)
+        htmldate.extractors._external_date = _ours_inside(htmldate.extractors._external_date)
 
 
 def find_date(tree, **options) -> str | None:
-    """`htmldate.find_date`, its dateparser step in English."""
+    """`htmldate.find_date`, its dateparser step in `LANGUAGES`."""
     install()
+    outermost = not getattr(_ours, "depth", 0)
+    if outermost:
+        htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
+        _ours.used = False
     _ours.depth = getattr(_ours, "depth", 0) + 1
     try:
         return htmldate.find_date(tree, **options)
     finally:
         _ours.depth -= 1
-        if not _ours.depth and getattr(_ours, "used", False):
-            _ours.used = False
+        if outermost and _ours.used:
             htmldate.extractors.try_date_expr.cache_clear()  # holds the parses made here
