@@ -233,26 +233,29 @@ def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[lis
 def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | None, day: date,
                      meta: Metadata) -> tuple[Layout | None, HtmlElement, list[str]]:
     """The first layout whose body selector matches, the tree to extract the body from
-    (a document of the rule's body elements, or the page), and the removals."""
+    (a document of the rule's body elements, or the page), and the removals. A layout whose
+    selectors fail on the page (an XPath error `rules check` could not see) is passed over
+    like one that does not match."""
     if folders is None:
         return None, root, []
     for layout in layouts_for(rules_for(url, tuple(folders)), day):
-        bodies = [el for selector in layout.body for el in selector(root)
-                  if isinstance(el, etree._Element)]  # an attribute selects no body
-        if layout.body and not bodies:
+        try:
+            bodies = [el for selector in layout.body for el in selector(root)
+                      if isinstance(el, etree._Element)]  # an attribute selects no body
+            if layout.body and not bodies:
+                continue
+            found = {key: [v for sel in compiled for v in map(_value, sel(root)) if v]
+                     for key, compiled in layout.meta.items()}
+            drops = [element for selector in layout.drop for element in selector(root)
+                     if isinstance(element, etree._Element)]
+        except etree.XPathError:
             continue
-        _override_metadata(meta, root, layout.meta)
-        removed = [f"{layout.id}:drop"] if _drop(root, layout) else []
+        _override_metadata(meta, found)
+        for element in drops:
+            remove(element)
+        removed = [f"{layout.id}:drop"] if drops else []
         return layout, _body_document(bodies) if bodies else root, removed
     return None, root, []
-
-
-def _drop(root: HtmlElement, layout: Layout) -> int:
-    hits = [element for selector in layout.drop for element in selector(root)
-            if isinstance(element, etree._Element)]
-    for element in hits:
-        remove(element)
-    return len(hits)
 
 
 def _body_document(bodies: list[etree._Element]) -> HtmlElement:
@@ -265,10 +268,9 @@ def _body_document(bodies: list[etree._Element]) -> HtmlElement:
     return document
 
 
-def _override_metadata(meta: Metadata, root: HtmlElement, selectors: dict) -> None:
-    """Metadata from the layout's own selectors wins over the generic guess."""
-    found = {key: [v for sel in compiled for v in map(_value, sel(root)) if v]
-             for key, compiled in selectors.items()}
+def _override_metadata(meta: Metadata, found: dict[str, list[str]]) -> None:
+    """Metadata from the layout's own selectors (`found`: their values by key) wins over
+    the generic guess."""
     if found.get("title"):
         meta.title = found["title"][0]
     if found.get("authors"):

@@ -18,9 +18,10 @@ beside the old one instead of editing it. A selector is XPath when it starts wit
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -65,9 +66,34 @@ class SiteRule:
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
 
+# XPath 1.0's functions and node tests: libxml2 looks a function or a `$variable` up only
+# when a predicate is evaluated on a matching node, so an unknown one compiles, passes a
+# probe, and then fails on every page. Rule selectors get neither extensions nor variables.
+XPATH_FUNCTIONS = frozenset({
+    "last", "position", "count", "id", "local-name", "namespace-uri", "name", "string",
+    "concat", "starts-with", "contains", "substring-before", "substring-after", "substring",
+    "string-length", "normalize-space", "translate", "boolean", "not", "true", "false",
+    "lang", "number", "sum", "floor", "ceiling", "round",
+    "node", "text", "comment", "processing-instruction"})
+_XPATH_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_XPATH_CALL = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+_XPATH_OPERATORS = frozenset({"and", "or", "div", "mod"})
+
+
+def _xpath_names(selector: str) -> None:
+    """Raise ValueError for a variable or a function XPath 1.0 does not have."""
+    code = _XPATH_LITERAL.sub("''", selector)
+    if "$" in code:
+        raise ValueError(f"XPath {selector!r}: variables ($...) are not supported")
+    for name in _XPATH_CALL.findall(code):
+        if name not in XPATH_FUNCTIONS and name not in _XPATH_OPERATORS:
+            raise ValueError(f"XPath {selector!r}: unknown function {name}()")
+
+
 def compile_selector(selector: str) -> etree.XPath:
     """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
     if selector.lstrip().startswith(("/", "(", "./", "../")):
+        _xpath_names(selector)
         try:
             xpath = etree.XPath(selector)
             probe = xpath(etree.fromstring("<html><body/></html>"))
@@ -96,9 +122,9 @@ def _selectors(path: Path, key: str, value: object) -> tuple:
 
 
 def _date(path: Path, key: str, value: object) -> date | None:
-    if value is None or isinstance(value, date):
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
-    raise RuleError(f"{path}: {key}: expected a TOML date such as 2024-05-01")
+    raise RuleError(f"{path}: {key}: expected a TOML date such as 2024-05-01 (a day, no time)")
 
 
 def _layout(path: Path, index: int, data: dict) -> Layout:
@@ -133,6 +159,9 @@ def load_file(path: Path) -> SiteRule:
     layouts = data.get("layout")
     if not isinstance(layouts, list) or not layouts:
         raise RuleError(f"{path}: layout: expected at least one [[layout]] table")
+    for i, item in enumerate(layouts):
+        if not isinstance(item, dict):
+            raise RuleError(f"{path}: layout[{i}]: expected a [[layout]] table")
     return SiteRule(path, tuple(d.lower() for d in domains),
                     tuple(_layout(path, i, item) for i, item in enumerate(layouts)))
 

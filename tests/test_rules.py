@@ -35,6 +35,14 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
     ('domains = ["a.example"]\n', "layout: expected at least one"),
     ("domains = [", "Invalid value"),
     (GOOD.replace('title = "h1.headline"', "title = 3"), "layout[0].title: expected a selector"),
+    (GOOD.replace('name = "v1"', "valid_from = 2025-01-01T10:00:00"),
+     "layout[0].valid_from: expected a TOML date"),
+    ('domains = ["a.example"]\nlayout = [1]\n', "layout[0]: expected a [[layout]] table"),
+    ('domains = ["a.example"]\nlayout = ["oops"]\n', "layout[0]: expected a [[layout]] table"),
+    (GOOD.replace("//div[@class='promo']", "//p[foo()]"), "layout[0].drop[0]: XPath"),
+    (GOOD.replace("//div[@class='promo']", "//p[$x]"), "layout[0].drop[0]: XPath"),
+    (GOOD.replace("//div[@class='promo']", "//p[re:test(@class, 'a')]"),
+     "layout[0].drop[0]: XPath"),
 ])
 def test_bad_rule_names_file_and_key(tmp_path, text, where):
     path = write(tmp_path, text)
@@ -83,6 +91,25 @@ def test_an_xpath_that_selects_nothing_is_refused_on_load(tmp_path, xpath):
     path = write(tmp_path, GOOD.replace("//div[@class='promo']", xpath))
     with pytest.raises(RuleError, match=r"layout\[0\]\.drop\[0\]: XPath .* must select"):
         load_file(path)
+
+
+def test_an_xpath_naming_functions_in_strings_is_valid(tmp_path):
+    path = write(tmp_path, GOOD.replace("//div[@class='promo']",
+                                        "//div[contains(@class, 'f($x)') and(@id)]"))
+    assert load_file(path).layouts[0].drop
+
+
+def test_a_layout_whose_selector_fails_on_the_page_is_passed_over(tmp_path, monkeypatch):
+    """What `rules check` cannot see (an XPath error only a page shows) does not fail the
+    page: the layout is skipped, as one that does not match, for the generic path."""
+    import extractors.rules
+
+    monkeypatch.setattr(extractors.rules, "_xpath_names", lambda selector: None)
+    write(tmp_path, GOOD.replace("//div[@class='promo']", "//p[foo()]"))
+    html = ("<html><body><h1 class='headline'>Harbour</h1><div class='story-body'><p>"
+            + "Harbour news. " * 40 + "</p></div></body></html>")
+    article = extract(html, "https://news.example.com/a", rules=(tmp_path,))
+    assert article.rule is None and "Harbour news." in article.text
 
 
 def test_an_attribute_selector_as_body_or_drop_is_ignored_not_a_crash(tmp_path):
