@@ -78,11 +78,12 @@ def test_non_articles_are_recorded_as_pages_only(demo_db):
 def test_demo_article_fields(demo_db, path):
     db, _ = demo_db
     want = EXPECTED["articles"][path]
-    title, text, paywall, language = rows(
-        db, "SELECT title, text, paywall, language FROM articles WHERE page_url LIKE ?",
-        f"%{path}")[0]
+    title, text, paywall, language, published = rows(
+        db, "SELECT title, text, paywall, language, published FROM articles"
+        " WHERE page_url LIKE ?", f"%{path}")[0]
     flat = " ".join(text.split())
     assert title == want["title"]
+    assert (published[:10] if published else None) == want["published"]
     assert paywall == want["paywall"]
     assert language == want["language"]
     assert [s for s in want["must_contain"] if " ".join(s.split()) not in flat] == []

@@ -452,6 +452,16 @@ def test_the_date_search_copy_drops_what_holds_no_date_of_this_page():
     assert root.find(".//svg") is not None  # the page itself is untouched
 
 
+def test_the_date_search_copy_drops_copyright_years_in_a_footer_by_any_name():
+    root = fromstring("<html><body><article><p>Text.</p></article><div id='ft'>© 2025 Daily"
+                      " News. Copyright 2010–2025. (c) 2024</div><p>Posted in 2024</p></body>"
+                      "</html>")
+    assert norm_space(_date_search_copy(root).text_content()) == (
+        "Text.© Daily News. Copyright. (c)Posted in 2024")
+    page_ = page(paragraphs(4)).replace("</main>", "</main><div id='ft'>© 2025 Daily News</div>")
+    assert extract(page_, "https://news.example.com/story").published is None
+
+
 DATE_SEARCH = {"extensive_search": True, "original_date": True, "max_date": "2026-11-28"}
 
 
