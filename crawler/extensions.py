@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from scrapy.exceptions import NotConfigured
+from scrapy.settings.default_settings import RETRY_EXCEPTIONS
+from scrapy.utils.misc import load_object
 
 # Loggers that attach a full traceback to ordinary network failures (a dead host, a refused
 # connection): for a crawler these are data, not bugs, so one line is enough.
@@ -20,10 +22,18 @@ class _OneLineNetworkErrors(logging.Filter):
         return True
 
 
+# Scrapy's own network failures: those it retries by default (a host that does not resolve,
+# a refused or lost connection, a timeout, a truncated response, a proxy tunnel's failure),
+# and the Download* errors (a cancelled download among them).
+_SCRAPY_NETWORK_ERRORS = tuple(load_object(path) for path in RETRY_EXCEPTIONS
+                               if isinstance(path, str) and path.startswith("scrapy."))
+
+
 def _is_network_error(error: BaseException) -> bool:
     module = type(error).__module__
-    return module.startswith(("twisted.internet.error", "twisted.web._newclient")) or (
-        type(error).__name__.startswith("Download") and module.startswith("scrapy"))
+    return (module.startswith(("twisted.internet.error", "twisted.web._newclient"))
+            or isinstance(error, _SCRAPY_NETWORK_ERRORS)
+            or (type(error).__name__.startswith("Download") and module.startswith("scrapy")))
 
 
 class OneLineNetworkErrorsExtension:

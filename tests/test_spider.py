@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import CP1251_PAGE, DEMO_SITE
 from parsel import Selector
+from scrapy import exceptions as scrapy_exceptions
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -475,3 +476,29 @@ def test_links_written_after_an_early_closing_html_tag_are_followed():
     out = parsed(spider, latin, "https://example.com/2024/01/03/x", "link", cls=HtmlResponse)
     assert "https://example.com/2024/01/02/next-story" in {
         r.url for r in out if isinstance(r, Request)}
+
+
+@pytest.mark.parametrize("error", [
+    DNSLookupError("no such host"), ConnectionRefusedError(),
+    scrapy_exceptions.CannotResolveHostError("nonexistent.invalid"),
+    scrapy_exceptions.ResponseDataLossError(), scrapy_exceptions.DownloadTimeoutError(),
+    scrapy_exceptions.DownloadCancelledError()])
+def test_network_failures_are_logged_as_one_line(error):
+    import logging
+
+    from crawler.extensions import _OneLineNetworkErrors
+
+    record = logging.LogRecord("scrapy.core.scraper", logging.ERROR, __file__, 1,
+                               "Error downloading", (), (type(error), error, None))
+    assert _OneLineNetworkErrors().filter(record) and record.exc_info is None
+
+
+def test_other_errors_keep_their_traceback():
+    import logging
+
+    from crawler.extensions import _OneLineNetworkErrors
+
+    error = OSError(28, "No space left on device")
+    record = logging.LogRecord("scrapy.core.scraper", logging.ERROR, __file__, 1,
+                               "Error processing", (), (OSError, error, None))
+    assert _OneLineNetworkErrors().filter(record) and record.exc_info is not None
