@@ -268,11 +268,13 @@ def fixture_rerun(site):
     if not found:
         fail(f"no fixtures{f' for site {site}' if site else ''} in {fixtures.ROOT}", EXIT_FAILED)
     for case in found:
-        fields = fixtures.fields(case)
         try:
+            fields = fixtures.fields(case)
             problems = [(f, fixtures.check_field(case, f)) for f in fields]
         except RuleError as error:
             fail(str(error), EXIT_FAILED)
+        except (OSError, ValueError, KeyError, TypeError) as error:  # a case saved badly
+            fields, problems = [None], [("case", f"unreadable: {error!r}")]
         problems = [(f, p) for f, p in problems if p]
         if not fields:
             problems = [("expected.json", "names no field to check")]

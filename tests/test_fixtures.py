@@ -61,3 +61,23 @@ def test_save_refuses_bad_names_and_urls(tmp_path, url, site, case, message):
 def test_rerun_of_an_unknown_site_is_an_error():
     result = CliRunner().invoke(cli, ["fixture", "rerun", "no-such-site.example"])
     assert result.exit_code == 1 and "no fixtures for site no-such-site.example" in result.output
+
+
+@pytest.mark.parametrize("broken", ["expected.json", "response.json"])
+def test_rerun_reports_a_broken_case_and_goes_on_to_the_rest(tmp_path, monkeypatch, broken):
+    page = tmp_path / "page.html"
+    paragraph = "The harbour council approved the new ferry timetable after a long debate. "
+    page.write_text(f"<html><body><article><h1>Ferry</h1><p>{paragraph * 8}</p>"
+                    f"<p>{paragraph * 6}</p></article></body></html>", "utf-8")
+    root = tmp_path / "fixtures"
+    for case in ("a-broken", "b-fine"):
+        fixtures.save(page, f"https://news.example/2026/{case}", "news.example", case,
+                      root=root)
+    (root / "news.example" / "a-broken" / broken).write_text("{not json", "utf-8")
+    every = fixtures.cases(root=root)
+    monkeypatch.setattr(fixtures, "cases", lambda site=None: every)
+    result = CliRunner().invoke(cli, ["fixture", "rerun"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "FAIL news.example/a-broken" in result.output and "unreadable" in result.output
+    assert "ok   news.example/b-fine" in result.output
+    assert "1 fixture(s) differ from expected" in result.output
