@@ -143,6 +143,8 @@ def test_crawl_command_against_a_live_local_site(tmp_path):
      2, "the crawl could not start: ValueError"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/log.db", "-s", "LOG_FILE={tmp}/no/x.log"],
      2, "the crawl could not start: FileNotFoundError"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/p.db", "-s",
+      "NEWSCRAWL_PROGRESS_INTERVAL=-5"], 2, "NEWSCRAWL_PROGRESS_INTERVAL must be a number"),
     (["crawl", "http://127.0.0.1:99999/", "--db", "{tmp}/x.db"], 2, "Port out of range"),
     (["crawl", "http://127.0.0.1:abc/", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
     (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),
