@@ -161,7 +161,7 @@ def status(db, runs, check):
     Example: newscrawl status --db news.db --runs 20
     """
     from crawler import storage
-    from crawler.lock import lock_path
+    from crawler.lock import is_held, lock_path
     from crawler.status import health_table, site_health
 
     if not db.is_file():
@@ -181,8 +181,12 @@ def status(db, runs, check):
     run = last[0]
     click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
                f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
+    dead = run["status"] == "running" and not is_held(db)
     click.echo(health_table(healths))
-    if check and any(health.flags for health in healths):
+    if dead:
+        click.echo(f"ALERT run #{run['id']}: recorded as running, but no crawl holds the lock"
+                   " (killed, or the machine went down): the next crawl marks it interrupted")
+    if check and (dead or any(health.flags for health in healths)):
         sys.exit(EXIT_FAILED)
 
 

@@ -48,3 +48,19 @@ def crawl_lock(db: Path) -> Iterator[Path]:
         yield path
     finally:
         os.close(fd)  # releases the lock
+
+
+def is_held(db: Path) -> bool:
+    """Whether a crawl holds the database's lock now: a shared lock, taken and dropped at
+    once, is refused while it runs (and a killed crawl's lock died with it)."""
+    try:
+        fd = os.open(lock_path(Path(db)), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # drops the shared lock, if taken
+    return False
