@@ -1,21 +1,26 @@
-"""htmldate's date search, its dateparser step in the languages newscrawl reads.
+"""htmldate's date search, its dateparser step in the page's language and a few others.
 
 htmldate hands the date-like strings its own parsers cannot read (a US-style "2/24/2026
-10:00 AM", "12 de marzo de 2024", "12 марта 2024, 10:30": it knows month names in English,
+10:00 AM", "12 de marzo de 2024", "12 maggio 2024": it knows month names in English,
 French, German, Indonesian and Turkish only) to dateparser, which by default tries each of
 the 200 languages it knows. That costs about 40 MB of parser data in every process that
-uses it (a third of an idle extraction worker) and up to 50 ms a string. In the languages
-of the chrome catalogue (`LANGUAGES`) it costs about 7 MB and a millisecond, and the 659
-dated WCXB dev articles get the same dates.
+uses it (a third of an idle extraction worker) and up to 50 ms a string. Here dateparser
+reads the languages of the chrome catalogue (`LANGUAGES`) and the page's own (`<html lang>`,
+one more locale loaded the first time a worker meets it): about 7 MB and a millisecond a
+string, and the 659 dated WCXB dev articles get the same dates.
 
-`find_date` here is htmldate's, with that step in those languages while it runs. The
-switch is only inside our own calls: htmldate elsewhere in the process (trafilatura's
-metadata, another library) keeps its own dateparser. htmldate caches its string parses
-(`try_date_expr`), whichever parser made them: the cache is cleared as our call starts
-(a parse in every language would give a date ours does not) and, if ours used its parser,
-as it ends (so that no other caller is handed one of ours). That holds in one thread, as
-in an extraction worker; with htmldate running in several threads at once, a call may
-still meet the other parser's answers.
+A string no parser read leaves htmldate with the year alone, which it gives as 1 January;
+when ours refused a string during the search, such a 1 January is no date at all (None),
+never a made-up one.
+
+`find_date` here is htmldate's, with that step changed while it runs. The switch is only
+inside our own calls: htmldate elsewhere in the process (trafilatura's metadata, another
+library) keeps its own dateparser. htmldate caches its string parses (`try_date_expr`),
+whichever parser made them: the cache is cleared as our call starts (a parse in every
+language would give a date ours does not) and, if ours used its parser, as it ends (so that
+no other caller is handed one of ours). That holds in one thread, as in an extraction
+worker; with htmldate running in several threads at once, a call may still meet the other
+parser's answers.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import htmldate
 import htmldate.extractors
 
 # The languages of the chrome catalogue's cues (see catalogue.toml).
-LANGUAGES = ["en", "ru", "de", "fr", "es", "pt"]
+LANGUAGES = ("en", "ru", "de", "fr", "es", "pt")
 # htmldate 1.11's settings for its dateparser (`htmldate.extractors.get_external_parser`).
 SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
             "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
@@ -38,10 +43,14 @@ _ours = threading.local()
 
 
 @cache
-def parser():
+def parser(language: str | None = None):
+    """dateparser for `LANGUAGES` and `language` (an ISO 639-1 code; ignored when dateparser
+    does not know it)."""
     from dateparser import DateDataParser  # as htmldate does: imported on first use
+    from dateparser.data.languages_info import language_order
 
-    return DateDataParser(languages=LANGUAGES, settings=SETTINGS)
+    extra = [language] if language in language_order and language not in LANGUAGES else []
+    return DateDataParser(languages=[*LANGUAGES, *extra], settings=SETTINGS)
 
 
 def _ours_inside(external_date):
@@ -52,9 +61,11 @@ def _ours_inside(external_date):
             return external_date(string)
         _ours.used = True
         try:
-            return parser().get_date_data(string)["date_obj"]
+            found = parser(_ours.language).get_date_data(string)["date_obj"]
         except (OverflowError, ValueError):  # as htmldate: a string it cannot convert
-            return None
+            found = None
+        _ours.refused = _ours.refused or found is None
+        return found
     external.newscrawl = True
     return external
 
@@ -65,17 +76,22 @@ def install() -> None:
         htmldate.extractors._external_date = _ours_inside(htmldate.extractors._external_date)
 
 
-def find_date(tree, **options) -> str | None:
-    """`htmldate.find_date`, its dateparser step in `LANGUAGES`."""
+def find_date(tree, language: str | None = None, **options) -> str | None:
+    """`htmldate.find_date` (its default output format), its dateparser step in `LANGUAGES`
+    and `language`, the page's; None for a year-only guess after a string went unread."""
     install()
     outermost = not getattr(_ours, "depth", 0)
     if outermost:
         htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
-        _ours.used = False
+        _ours.used = _ours.refused = False
+        _ours.language = language
     _ours.depth = getattr(_ours, "depth", 0) + 1
     try:
-        return htmldate.find_date(tree, **options)
+        found = htmldate.find_date(tree, **options)
     finally:
         _ours.depth -= 1
         if outermost and _ours.used:
             htmldate.extractors.try_date_expr.cache_clear()  # holds the parses made here
+    if outermost and _ours.refused and found and found.endswith("-01-01"):
+        return None  # the year of a date no parser read, not its day
+    return found

@@ -340,8 +340,8 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
 _NO_DATES = etree.XPath("//style | //svg | //nav | //aside | //footer[not(ancestor::article)]")
 # Nor the years of a copyright line, in a footer by any name ("© 2025", "Copyright 2010-2025",
 # "(c) 2024"), which the search would otherwise take for 1 January of that year.
-_COPYRIGHT_YEARS = re.compile(r"(©|\(c\)|\bcopyright\b)(\s*\d{4}(?:\s*[-–—/]\s*\d{2,4})?)+",
-                              re.IGNORECASE)
+_COPYRIGHT_YEARS = re.compile(r"(©|\(c\)|\bcopyright\b:?)\s*\d{4}(?:\s*[-–—]\s*(?:\d{4}|\d{2}))?"
+                              r"(?![-/.]?\d)", re.IGNORECASE)  # a year or a span, not a date
 
 
 def _date_search_copy(root: etree._Element) -> etree._Element:
@@ -392,8 +392,8 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     Prunes `root` in place: call it last."""
     if not meta.published and meta.date_search:
         tree, page_url, today = meta.date_search
-        meta.date_guess = find_date(tree, url=page_url, original_date=True,
-                                    extensive_search=True, max_date=today)
+        meta.date_guess = find_date(tree, language=meta.language, url=page_url,
+                                    original_date=True, extensive_search=True, max_date=today)
     if not meta.authors:
         meta.authors = text_byline_authors(root)
     if not meta.authors and _author_markup(root):

@@ -458,6 +458,10 @@ def test_the_date_search_copy_drops_copyright_years_in_a_footer_by_any_name():
                       "</html>")
     assert norm_space(_date_search_copy(root).text_content()) == (
         "Text.© Daily News. Copyright. (c)Posted in 2024")
+    dated = fromstring("<html><body><p>Copyright 2024-03-05. © 2024/05/06. copyright: 2023"
+                       " Ltd</p></body></html>")
+    assert norm_space(_date_search_copy(dated).text_content()) == (
+        "Copyright 2024-03-05. © 2024/05/06. copyright: Ltd")  # dates stay, a year goes
     page_ = page(paragraphs(4)).replace("</main>", "</main><div id='ft'>© 2025 Daily News</div>")
     assert extract(page_, "https://news.example.com/story").published is None
 
@@ -478,16 +482,29 @@ def test_the_date_search_reads_what_only_dateparser_reads_in_the_catalogue_langu
     assert find_date(_dated(text), **DATE_SEARCH) == day
 
 
+def test_the_date_search_reads_the_pages_own_language_too():
+    assert find_date(_dated("12 maggio 2024"), language="it", **DATE_SEARCH) == "2024-05-12"
+    assert find_date(_dated("3 lipca 2025"), language="pl", **DATE_SEARCH) == "2025-07-03"
+
+
+def test_the_date_search_gives_no_date_rather_than_the_year_of_one_it_could_not_read():
+    """htmldate falls back to the year alone, as 1 January, for a date in words no parser
+    read: a page in Italian that does not say so."""
+    assert find_date(_dated("12 maggio 2024"), **DATE_SEARCH) is None
+    assert find_date(_dated("Posted 1/1/2024"), **DATE_SEARCH) == "2024-01-01"  # a real one
+
+
 def test_the_date_search_leaves_other_htmldate_callers_their_own_dateparser():
-    """A date in Ukrainian words, a language ours does not give dateparser (htmldate then
-    falls back to the year alone): htmldate called directly still reads it, even after ours
-    met the same string (htmldate caches its parses), and ours still does not after it."""
+    """A date in Ukrainian words, which ours reads only on a page that says it is in
+    Ukrainian: htmldate called directly reads it anyway, even after ours met the same string
+    (htmldate caches its parses), and ours still does not after it."""
     import htmldate
 
     ukrainian = _dated("24 лютого 2026")
-    assert find_date(ukrainian, **DATE_SEARCH) == "2026-01-01"
+    assert find_date(ukrainian, **DATE_SEARCH) is None
     assert htmldate.find_date(ukrainian, **DATE_SEARCH) == "2026-02-24"
-    assert find_date(ukrainian, **DATE_SEARCH) == "2026-01-01"
+    assert find_date(ukrainian, **DATE_SEARCH) is None
+    assert find_date(ukrainian, language="uk", **DATE_SEARCH) == "2026-02-24"
 
 
 def test_the_warm_up_page_takes_the_article_path():
