@@ -10,6 +10,7 @@ prefers it.
 
 from __future__ import annotations
 
+import logging
 import re
 from copy import deepcopy
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from .metadata import (
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
 from .text import block_text, body_blocks, join_blocks, norm_space
+
+logger = logging.getLogger(__name__)
 
 # JSON-LD articleBody replaces the visible body when it is this much longer (a teaser).
 JSONLD_RATIO = 1.3
@@ -248,7 +251,8 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
                      for key, compiled in layout.meta.items()}
             drops = [element for selector in layout.drop for element in selector(root)
                      if isinstance(element, etree._Element)]
-        except etree.XPathError:
+        except etree.XPathError as error:
+            _layout_failed(layout.id, url, error)
             continue
         _override_metadata(meta, found)
         for element in drops:
@@ -256,6 +260,18 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
         removed = [f"{layout.id}:drop"] if drops else []
         return layout, _body_document(bodies) if bodies else root, removed
     return None, root, []
+
+
+_FAILED_LAYOUTS: set[str] = set()
+
+
+def _layout_failed(layout_id: str, url: str, error: Exception) -> None:
+    """Say once per process and layout that its selectors fail on pages (a selector error
+    `rules check` cannot see: a type error only a matching node shows)."""
+    if layout_id not in _FAILED_LAYOUTS:
+        _FAILED_LAYOUTS.add(layout_id)
+        logger.warning("site rule %s: a selector fails on %s (%s); the rule is passed over"
+                       " wherever it fails", layout_id, url, error)
 
 
 def _body_document(bodies: list[etree._Element]) -> HtmlElement:

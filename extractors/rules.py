@@ -76,18 +76,24 @@ XPATH_FUNCTIONS = frozenset({
     "lang", "number", "sum", "floor", "ceiling", "round",
     "node", "text", "comment", "processing-instruction"})
 _XPATH_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
-_XPATH_CALL = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+_XPATH_CALL = re.compile(r"(?<![\w.:])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+# A prefixed name (`svg:svg`, `@xlink:href`): rule selectors get no namespaces.
+_XPATH_PREFIXED = re.compile(r"(?<![\w.:-])[A-Za-z_][\w.-]*:(?!:)[A-Za-z_*]")
 _XPATH_OPERATORS = frozenset({"and", "or", "div", "mod"})
 
 
 def _xpath_names(selector: str) -> None:
-    """Raise ValueError for a variable or a function XPath 1.0 does not have."""
+    """Raise ValueError for a variable, a namespace prefix or a function XPath 1.0 does not
+    have."""
     code = _XPATH_LITERAL.sub("''", selector)
     if "$" in code:
         raise ValueError(f"XPath {selector!r}: variables ($...) are not supported")
     for name in _XPATH_CALL.findall(code):
         if name not in XPATH_FUNCTIONS and name not in _XPATH_OPERATORS:
             raise ValueError(f"XPath {selector!r}: unknown function {name}()")
+    if prefixed := _XPATH_PREFIXED.search(code.replace("::", ":: ")):  # (after an axis too)
+        raise ValueError(f"XPath {selector!r}: namespace prefixes are not supported"
+                         f" ({prefixed.group()}...)")
 
 
 def compile_selector(selector: str) -> etree.XPath:

@@ -43,6 +43,9 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
     (GOOD.replace("//div[@class='promo']", "//p[$x]"), "layout[0].drop[0]: XPath"),
     (GOOD.replace("//div[@class='promo']", "//p[re:test(@class, 'a')]"),
      "layout[0].drop[0]: XPath"),
+    (GOOD.replace("//div[@class='promo']", "//p[last()-foo()]"), "unknown function foo()"),
+    (GOOD.replace("//div[@class='promo']", "//a[@xlink:href]"), "namespace prefixes"),
+    (GOOD.replace("//div[@class='promo']", "//p[ancestor::svg:svg]"), "namespace prefixes"),
 ])
 def test_bad_rule_names_file_and_key(tmp_path, text, where):
     path = write(tmp_path, text)
@@ -99,17 +102,19 @@ def test_an_xpath_naming_functions_in_strings_is_valid(tmp_path):
     assert load_file(path).layouts[0].drop
 
 
-def test_a_layout_whose_selector_fails_on_the_page_is_passed_over(tmp_path, monkeypatch):
-    """What `rules check` cannot see (an XPath error only a page shows) does not fail the
-    page: the layout is skipped, as one that does not match, for the generic path."""
-    import extractors.rules
-
-    monkeypatch.setattr(extractors.rules, "_xpath_names", lambda selector: None)
-    write(tmp_path, GOOD.replace("//div[@class='promo']", "//p[foo()]"))
+def test_a_layout_whose_selector_fails_on_the_page_is_passed_over(tmp_path, caplog):
+    """What `rules check` cannot see (an XPath type error, which only a matching node shows)
+    does not fail the page: the layout is passed over, as one that does not match, for the
+    generic path; and a warning says so, once."""
+    write(tmp_path, GOOD.replace("//div[@class='promo']", "//p[count('x') > 0]"))
     html = ("<html><body><h1 class='headline'>Harbour</h1><div class='story-body'><p>"
             + "Harbour news. " * 40 + "</p></div></body></html>")
-    article = extract(html, "https://news.example.com/a", rules=(tmp_path,))
-    assert article.rule is None and "Harbour news." in article.text
+    url = "https://news.example.com/a"
+    with caplog.at_level("WARNING", logger="extractors.core"):
+        articles = [extract(html, url, rules=(tmp_path,)) for _ in range(2)]
+    assert all(a.rule is None and "Harbour news." in a.text for a in articles)
+    warned = [r.getMessage() for r in caplog.records if "news.example.com:v1" in r.getMessage()]
+    assert len(warned) == 1 and "passed over" in warned[0]
 
 
 def test_an_attribute_selector_as_body_or_drop_is_ignored_not_a_crash(tmp_path):
