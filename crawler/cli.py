@@ -155,7 +155,8 @@ def _run(options: CrawlOptions) -> None:
               help="The SQLite file a crawl writes.")
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many recent runs to look at.")
-@click.option("--check", is_flag=True, help="Exit with 1 when a site is flagged.")
+@click.option("--check", is_flag=True,
+              help="Exit with 1 when a site is flagged, or the last run was left running.")
 def status(db, runs, check):
     """Show per-site health over recent runs and flag a site whose article yield dropped.
 
@@ -174,19 +175,22 @@ def status(db, runs, check):
     try:
         healths = site_health(database, runs)
         last = list(database.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+        # a run left `running` while no crawl holds the lock (its status read again after
+        # the lock: a crawl that ended in between is not dead)
+        dead = bool(last) and last[0]["status"] == "running" and not is_held(db) and (
+            database.execute("SELECT status FROM runs WHERE id = ?",
+                             [last[0]["id"]]).fetchone()[0] == "running")
     finally:
         database.close()
-    if not healths:
-        click.echo(f"{db}: no runs with per-site counts yet")
-        return
-    run = last[0]
-    click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
-               f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
-    dead = run["status"] == "running" and not is_held(db)
-    click.echo(health_table(healths))
+    if last:
+        run = last[0]
+        click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
+                   f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
+    click.echo(health_table(healths) if healths else f"{db}: no runs with per-site counts yet")
     if dead:
-        click.echo(f"ALERT run #{run['id']}: recorded as running, but no crawl holds the lock"
-                   " (killed, or the machine went down): the next crawl marks it interrupted")
+        click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds the"
+                   " lock (killed, or the machine went down): the next crawl marks it"
+                   " interrupted")
     if check and (dead or any(health.flags for health in healths)):
         sys.exit(EXIT_FAILED)
 
@@ -273,13 +277,16 @@ def fixture_rerun(site):
     if not found:
         fail(f"no fixtures{f' for site {site}' if site else ''} in {fixtures.ROOT}", EXIT_FAILED)
     for case in found:
-        try:
+        try:  # a case saved badly: its files do not read (the extraction's errors are not this)
+            case.response["url"]
             fields = fixtures.fields(case)
-            problems = [(f, fixtures.check_field(case, f)) for f in fields]
-        except RuleError as error:
-            fail(str(error), EXIT_FAILED)
-        except (OSError, ValueError, KeyError, TypeError) as error:  # a case saved badly
+        except (OSError, ValueError, KeyError, TypeError) as error:
             fields, problems = [None], [("case", f"unreadable: {error!r}")]
+        else:
+            try:
+                problems = [(f, fixtures.check_field(case, f)) for f in fields]
+            except RuleError as error:
+                fail(str(error), EXIT_FAILED)
         problems = [(f, p) for f, p in problems if p]
         if not fields:
             problems = [("expected.json", "names no field to check")]

@@ -51,12 +51,25 @@ def crawl_lock(db: Path) -> Iterator[Path]:
 
 
 def is_held(db: Path) -> bool:
-    """Whether a crawl holds the database's lock now: a shared lock, taken and dropped at
-    once, is refused while it runs (and a killed crawl's lock died with it)."""
+    """Whether a crawl holds the database's lock now (a killed crawl's lock died with it).
+
+    Read from Linux's /proc/locks, which takes no lock: a crawl starting at that moment is
+    never refused. Elsewhere, a shared lock taken and dropped at once, which a running
+    crawl's refuses (and which, for those microseconds, a starting crawl would meet)."""
+    path = lock_path(Path(db))
     try:
-        fd = os.open(lock_path(Path(db)), os.O_RDONLY)
+        st = os.stat(path)
     except FileNotFoundError:
         return False
+    try:
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        table = None
+    if table is not None:
+        file_id = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+        return any(fields[1:3] == ["FLOCK", "ADVISORY"] and file_id in fields[4:6]
+                   for fields in map(str.split, table.splitlines()) if len(fields) >= 6)
+    fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:

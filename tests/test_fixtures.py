@@ -81,3 +81,16 @@ def test_rerun_reports_a_broken_case_and_goes_on_to_the_rest(tmp_path, monkeypat
     assert "FAIL news.example/a-broken" in result.output and "unreadable" in result.output
     assert "ok   news.example/b-fine" in result.output
     assert "1 fixture(s) differ from expected" in result.output
+
+
+def test_rerun_lets_an_extraction_error_show_as_one(monkeypatch):
+    """An extractor that raises is a bug to see, not a case "saved badly"."""
+    def broken(*args, **kwargs):
+        raise TypeError("extractor bug")
+
+    fixtures.run.cache_clear()
+    monkeypatch.setattr(fixtures, "extract", broken)
+    result = CliRunner().invoke(cli, ["fixture", "rerun"])
+    fixtures.run.cache_clear()
+    assert "unreadable" not in result.output
+    assert isinstance(result.exception, TypeError)
