@@ -427,6 +427,26 @@ def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):
             pass
 
 
+@pytest.mark.parametrize("proc_locks", [True, False], ids=["proc-locks", "flock-probe"])
+def test_is_held_sees_a_crawl_and_never_blocks_one(tmp_path, monkeypatch, proc_locks):
+    from pathlib import Path
+
+    from crawler.lock import is_held
+
+    if not proc_locks:  # as on a system without /proc/locks
+        read = Path.read_text
+        monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (
+            (_ for _ in ()).throw(OSError("no /proc")) if str(self) == "/proc/locks"
+            else read(self, *a, **k)))
+    db = tmp_path / "news.db"
+    assert not is_held(db)  # no lock file yet
+    with crawl_lock(db):
+        assert is_held(db) and is_held(tmp_path / "news.db")
+    assert not is_held(db)
+    with crawl_lock(db):  # the check left no lock behind
+        pass
+
+
 def test_run_status_partial_when_some_sites_failed():
     sites = SiteIndex(merge_sites([], ["https://a.example/", "https://b.example/"]))
     failed_b = {"newscrawl/sites/b.example/start_failed": 1}
