@@ -12,9 +12,6 @@ record (crawler/frontier.py). It
   with a ``lastmod`` newer than our fetch, a retryable failure, robots.txt, or a skip older
   than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
   callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query);
-* under a page budget, holds the undated requests for links until the run has nothing else
-  to do, so that the budget goes to the dated entries of sitemaps and feeds, newest first,
-  before a homepage's section links take it (Scrapy's ``spider_idle``);
 * adds ``If-None-Match`` / ``If-Modified-Since`` to a request for a URL fetched before;
 * attaches the admitted URLs (``outlinks``) to the callback's visit record, so the storage
   pipeline commits them with the page that listed them. A site over its page budget has its
@@ -33,7 +30,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
-from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from crawler import storage
 from crawler.discovery import utc_now
@@ -94,7 +91,6 @@ class FrontierMiddleware:
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.scheduled: dict[str, int] = {}  # page requests scheduled per site in this run
-        self.held: list[Request] = []  # undated link requests under a budget, until idle
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
         self.skip_cutoff = skip_cutoff(self.skipped_retry_days)
@@ -108,7 +104,6 @@ class FrontierMiddleware:
             raise NotConfigured  # nobody would write the frontier
         middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
         return middleware
 
     @property
@@ -219,9 +214,7 @@ class FrontierMiddleware:
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
-            if admitted and not repeat and self._held_back(request):
-                self.held.append(request)
-            elif admitted and (repeat or self._budget_left(request)):
+            if admitted and (repeat or self._budget_left(request)):
                 scheduled.append(request)
                 self.requested.add(request.url)
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
@@ -233,30 +226,6 @@ class FrontierMiddleware:
             record["outlinks"] = outlinks
         yield from items
         yield from scheduled
-
-    def _held_back(self, request: Request) -> bool:
-        """Whether an admitted request waits for the run's idle moment: a link (no date, so
-        no priority) of a site with a page budget."""
-        if request.meta.get(SOURCE, "link") != "link" or request.priority != 0:
-            return False
-        spider = self.crawler.spider
-        spec = getattr(spider, "sites", None) and spider.sites.by_name.get(request.meta.get(SITE))
-        return (getattr(spider, "max_pages", None) is not None
-                or (spec is not None and spec.max_pages is not None))
-
-    def spider_idle(self, spider=None) -> None:
-        """Schedule the held link requests the budgets still allow, in the order they were
-        found; the others stay queued in the frontier for the next run. A URL scheduled
-        meanwhile (a feed listed it with its date) is not asked for twice."""
-        held, self.held = self.held, []
-        released = 0
-        for request in held:
-            if request.url not in self.requested and self._budget_left(request):
-                self.requested.add(request.url)
-                self.crawler.engine.crawl(request)
-                released += 1
-        if released:
-            raise DontCloseSpider
 
     def _budget_left(self, request: Request) -> bool:
         """Whether a page request fits its site's (and the run's) page budget.

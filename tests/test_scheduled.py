@@ -432,24 +432,3 @@ def test_status_flags_a_run_left_running_by_a_killed_crawl(tmp_path, counted):
     assert held.returncode == 0 and "ALERT run" not in held.stdout
     assert dead.returncode == 1
     assert f"ALERT run #{run_id}: recorded as running, but no crawl holds the" in dead.stdout
-
-
-def test_a_small_budget_goes_to_listed_articles_before_homepage_links(tmp_path):
-    """The homepage's links (sections, about pages: no date) wait until the run has nothing
-    else to do: a first run with a budget of 5 spends it on the articles the sitemap and the
-    feeds list (newest first within each), not on section pages."""
-    db = tmp_path / "news.db"
-    with serve_site(DEMO) as server:
-        config = write_config(tmp_path / "sites.toml", f"""
-[sites.northbridge]
-start_urls = ["{server.base_url}/"]
-max_pages = 5
-""")
-        run = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
-        fetched = server.requested_paths
-    assert run.returncode == 0, run.stderr[-2000:]
-    pages = [p for p in fetched if not p.endswith((".xml", ".txt")) and p != "/"]
-    assert pages and all(p.startswith("/articles/") for p in pages), fetched
-    assert len(stored_paths(db)) >= 4  # the homepage is one page of the budget
-    queued = rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued' AND source = 'link'")
-    assert queued[0][0] >= 5  # the section links wait for the next run
