@@ -27,11 +27,14 @@ parser's answers.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, wraps
 
 import htmldate
 import htmldate.extractors
+
+from .hooks import wrap_once
 
 # The languages of the chrome catalogue's cues (see catalogue.toml).
 LANGUAGES = ("en", "ru", "de", "fr", "es", "pt")
@@ -40,7 +43,16 @@ SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
             "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
             "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 
-_ours = threading.local()
+@dataclass
+class _Call:
+    """One of our `find_date` calls, as the dateparser hook sees it."""
+
+    language: str | None
+    used: bool = False  # our parser was asked: htmldate's cache holds its answers
+    refused: bool = False  # ...and read a string as no date
+
+
+_ours = threading.local()  # .call: the `_Call` running in this thread, or None
 
 
 @cache
@@ -58,41 +70,31 @@ def _ours_inside(external_date):
     """htmldate's dateparser call, made with `parser()` inside `find_date` below."""
     @wraps(external_date)
     def external(string: str) -> datetime | None:
-        if not getattr(_ours, "depth", 0):
+        call = getattr(_ours, "call", None)
+        if call is None:
             return external_date(string)
-        _ours.used = True
+        call.used = True
         try:
-            found = parser(_ours.language).get_date_data(string)["date_obj"]
+            found = parser(call.language).get_date_data(string)["date_obj"]
         except (OverflowError, ValueError):  # as htmldate: a string it cannot convert
             found = None
-        _ours.refused = _ours.refused or found is None
+        call.refused = call.refused or found is None
         return found
-    external.newscrawl = True
     return external
-
-
-def install() -> None:
-    """Put the switch in place (once per process; idempotent)."""
-    if not getattr(htmldate.extractors._external_date, "newscrawl", False):
-        htmldate.extractors._external_date = _ours_inside(htmldate.extractors._external_date)
 
 
 def find_date(tree, language: str | None = None, **options) -> str | None:
     """`htmldate.find_date` (its default output format), its dateparser step in `LANGUAGES`
     and `language`, the page's; None for a year-only guess after a string went unread."""
-    install()
-    outermost = not getattr(_ours, "depth", 0)
-    if outermost:
-        htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
-        _ours.used = _ours.refused = False
-        _ours.language = language
-    _ours.depth = getattr(_ours, "depth", 0) + 1
+    wrap_once(htmldate.extractors, "_external_date", _ours_inside)
+    htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
+    call = _ours.call = _Call(language)
     try:
         found = htmldate.find_date(tree, **options)
     finally:
-        _ours.depth -= 1
-        if outermost and _ours.used:
+        _ours.call = None
+        if call.used:
             htmldate.extractors.try_date_expr.cache_clear()  # holds the parses made here
-    if outermost and _ours.refused and found and found.endswith("-01-01"):
+    if call.refused and found and found.endswith("-01-01"):
         return None  # the year of a date no parser read, not its day
     return found

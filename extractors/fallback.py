@@ -31,6 +31,7 @@ from trafilatura.htmlprocessing import delete_by_link_density, prune_unwanted_no
 from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
+from .hooks import wrap_once
 from .text import body_blocks
 from .trees import load, score
 
@@ -56,14 +57,12 @@ def _recorded(try_readability):
         for found in getattr(_recording, "open", ()):
             found.append(deepcopy(summary))
         return summary
-    recording.records_summaries = True
     return recording
 
 
 def install() -> None:
     """Record readability's bodies from now on (once per process; idempotent)."""
-    if not getattr(trafilatura.external.try_readability, "records_summaries", False):
-        trafilatura.external.try_readability = _recorded(trafilatura.external.try_readability)
+    wrap_once(trafilatura.external, "try_readability", _recorded)
 
 
 @contextmanager
