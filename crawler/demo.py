@@ -66,7 +66,9 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
     server: DemoHTTPServer
 
     def send_head(self):
-        self.server.requested_paths.append(self.path)
+        with self.server.recording:  # the two lists stay in step
+            self.server.requested_paths.append(self.path)
+            self.server.referers.append(self.headers.get("Referer"))
         if self.server.delay:
             time.sleep(self.server.delay)
         path = Path(self.translate_path(self.path))
@@ -103,7 +105,8 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
 
 
 class DemoHTTPServer(ThreadingHTTPServer):
-    """Knows its base URL and records the paths requested from it, in order."""
+    """Knows its base URL and records the paths requested from it, in order (and the
+    ``Referer`` of each request)."""
 
     daemon_threads = True
 
@@ -112,6 +115,8 @@ class DemoHTTPServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self.requested_paths: list[str] = []
+        self.referers: list[str | None] = []
+        self.recording = threading.Lock()
         self.delay = 0.0  # seconds to wait before each response
 
     def handle_error(self, request, client_address) -> None:
@@ -135,6 +140,12 @@ class DemoServer:
     def requested_paths(self) -> list[str]:
         """Every request path (with query) received so far, GET and HEAD."""
         return self.httpd.requested_paths
+
+    @property
+    def referers(self) -> dict[str, str | None]:
+        """The ``Referer`` header of the last request for each path."""
+        with self.httpd.recording:
+            return dict(zip(self.httpd.requested_paths, self.httpd.referers, strict=True))
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -45,7 +45,7 @@ from typing import Protocol
 
 import sqlite_utils
 
-from crawler.listings import LISTING_PRIORITY
+from crawler.listings import is_listing
 
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
@@ -132,7 +132,7 @@ def is_retryable(row: dict, now: datetime | None = None) -> bool:
     if not reason.startswith(RETRYABLE_PREFIXES):
         return False
     if (row["attempts"] < MAX_ATTEMPTS or row.get("kind") in REVISIT_KINDS
-            or (row.get("priority") or 0) >= LISTING_PRIORITY):  # a listing never fetched
+            or is_listing(row.get("priority"))):  # a listing never fetched
         return True
     hours = min(FAILED_RETRY_HOURS * 2 ** (row["attempts"] - MAX_ATTEMPTS),
                 SKIPPED_RETRY_DAYS * 24)

@@ -27,7 +27,16 @@ from crawler import safexml
 # newest first: an entry's priority is its date in hours since 2000, so a listing outranks
 # any dated entry until the year 3000.
 LISTING_PRIORITY = 10_000_000
+# Scrapy's DEPTH_PRIORITY moves a followed request's priority by its depth: a listing stays
+# above this floor, a dated entry below it.
+LISTING_FLOOR = LISTING_PRIORITY // 2
 EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def is_listing(priority: int | None) -> bool:
+    """Whether a request (or frontier row) of this priority is for a listing: a start URL,
+    robots.txt, a sitemap, a feed or a section front looked at again every run."""
+    return (priority or 0) >= LISTING_FLOOR
 
 
 @dataclass(frozen=True)

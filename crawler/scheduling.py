@@ -14,11 +14,14 @@ record (crawler/frontier.py). It
   callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query);
 * adds ``If-None-Match`` / ``If-Modified-Since`` to a request for a URL fetched before;
 * attaches the admitted URLs (``outlinks``) to the callback's visit record, so the storage
-  pipeline commits them with the page that listed them. A site over its page budget has its
-  new URLs recorded but not scheduled: the next run starts with them.
+  pipeline commits them with the page that listed them;
+* spends the page budgets (crawler/budget.py): a budgeted site's page requests wait for its
+  listings, then go out newest first; what does not fit is recorded but not scheduled, and
+  the next run starts with it.
 
-It sits below DepthMiddleware (900) and UrlLengthMiddleware (800) (order 750), so it only
-sees requests they let through.
+It sits below DepthMiddleware (900), UrlLengthMiddleware (800) and RefererMiddleware (700)
+(order 650), so it only sees requests they let through, and a request that waits for its
+site's listings keeps the ``Referer`` of the page that linked it.
 Switched off (``NotConfigured``) without the storage pipeline or with
 ``NEWSCRAWL_FRONTIER_ENABLED = False``.
 """
@@ -30,9 +33,10 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
-from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 
 from crawler import storage
+from crawler.budget import PageBudget, first_url
 from crawler.discovery import utc_now
 from crawler.frontier import (
     GONE_REASONS,
@@ -44,7 +48,7 @@ from crawler.frontier import (
     is_retryable,
     skip_cutoff,
 )
-from crawler.listings import LISTING_PRIORITY
+from crawler.listings import is_listing
 from crawler.visits import ENTRY, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
@@ -90,7 +94,7 @@ class FrontierMiddleware:
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
-        self.scheduled: dict[str, int] = {}  # page requests scheduled per site in this run
+        self.budget = PageBudget(self._limits, self.stats)
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
         self.skip_cutoff = skip_cutoff(self.skipped_retry_days)
@@ -103,7 +107,12 @@ class FrontierMiddleware:
         if STORAGE_PIPELINE not in settings.getdict("ITEM_PIPELINES"):
             raise NotConfigured  # nobody would write the frontier
         middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        connect = crawler.signals.connect
+        connect(middleware.spider_closed, signal=signals.spider_closed)
+        connect(middleware.spider_idle, signal=signals.spider_idle)
+        connect(middleware.request_dropped, signal=signals.request_dropped)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            connect(middleware.item_done, signal=signal)
         return middleware
 
     @property
@@ -119,6 +128,37 @@ class FrontierMiddleware:
             self._frontier.close()
             self._frontier = None
 
+    # -- budgets: the listing phase ends (crawler/budget.py) --------------------------
+
+    def _limits(self, site: str) -> tuple[int | None, int | None]:
+        limits = getattr(self.crawler.spider, "page_limits", None)
+        return limits(site) if limits else (None, None)
+
+    def _send(self, requests: list[Request]) -> None:
+        """Schedule requests that waited for their site's listings (outside any callback)."""
+        for request in requests:
+            self.requested.add(request.url)
+            self.crawler.engine.crawl(request)
+
+    def item_done(self, item: Any, **kwargs: Any) -> None:
+        """A visit record through the item pipelines: a listing that failed (an errback's
+        record, which no spider middleware sees) is answered too."""
+        visit = item.get("visit") if isinstance(item, dict) else None
+        if visit and "body" not in item:
+            self._send(self.budget.answered(visit.get("site"), visit["url"]))
+
+    def request_dropped(self, request: Request, spider=None) -> None:
+        """A request Scrapy's duplicate filter dropped (a redirect hop to a URL requested
+        already) is never answered."""
+        self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
+
+    def spider_idle(self, spider=None) -> None:
+        """Nothing is in flight, so no listing is coming: whatever waits goes out."""
+        released = self.budget.release_all()
+        if released:
+            self._send(released)
+            raise DontCloseSpider
+
     # -- start ------------------------------------------------------------------------
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -132,6 +172,7 @@ class FrontierMiddleware:
             if isinstance(request, Request):
                 seeds.add(request.url)
                 self.requested.add(request.url)  # a link back to it is a duplicate
+                self.budget.asked_for(request)
                 row = self.frontier.get(request.url)
                 if row:
                     add_validators(request, row)
@@ -157,16 +198,17 @@ class FrontierMiddleware:
         it go out (a row the patterns now exclude: its skip, recorded)."""
         request = spider.request_for(row)
         spec = spider.sites.by_name.get(row["site"])
-        if (spec is not None and row["priority"] < LISTING_PRIORITY
+        if (spec is not None and not is_listing(row["priority"])
                 and not spec.allows(row["url"])):
             # a page queued before the site's allow / deny patterns said no: not fetched now
             # (listings, robots.txt and seeds are not held to them, in a run or across runs)
             self.stats.inc_value("newscrawl/skipped/link/denied")
             yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
             return
-        if not self._budget_left(request):
-            return  # stays queued for the next run
         add_validators(request, row)
+        if not self.budget.take(request):
+            return  # waits for its site's listings, or stays queued for the next run
+        self.budget.asked_for(request)
         self.requested.add(request.url)
         yield request
 
@@ -181,9 +223,9 @@ class FrontierMiddleware:
         try:
             buffered.extend(result)  # keeps what came before an exception
         except CloseSpider:
-            yield from self._emit(buffered)
+            yield from self._emit(buffered, response)
             raise
-        yield from self._emit(buffered)
+        yield from self._emit(buffered, response)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
                                           spider=None) -> AsyncIterator[Any]:
@@ -195,15 +237,19 @@ class FrontierMiddleware:
                 buffered.append(element)
         except CloseSpider as error:
             stop = error
-        for element in self._emit(buffered):
+        for element in self._emit(buffered, response):
             yield element
         if stop is not None:
             raise stop
 
-    def _emit(self, buffered: list[Any]) -> Iterator[Any]:
+    def _emit(self, buffered: list[Any], response: Response | None) -> Iterator[Any]:
         items = [element for element in buffered if not isinstance(element, Request)]
         requests = sorted((element for element in buffered if isinstance(element, Request)),
                           key=lambda request: -request.priority)  # newest first, then budget
+        answered = getattr(response, "request", None)  # None: a test's bare output
+        if (answered is not None and answered.meta.get(SOURCE) == "start"
+                and any(isinstance(item, dict) and "body" in item for item in items)):
+            self.budget.spend(answered.meta.get(SITE))  # a start URL that is a page
         outlinks, scheduled = [], []
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip
@@ -214,9 +260,15 @@ class FrontierMiddleware:
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
-            if admitted and (repeat or self._budget_left(request)):
+            if admitted and (repeat or self.budget.take(request)):
+                if not repeat:
+                    self.budget.asked_for(request)
                 scheduled.append(request)
                 self.requested.add(request.url)
+        if answered is not None:  # after the listings it names were asked for, not before
+            scheduled += self.budget.answered(answered.meta.get(SITE), first_url(answered))
+        scheduled += self.budget.overdue()
+        self.requested.update(request.url for request in scheduled)
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
                       None)  # fmt: skip
         if record is None and outlinks:
@@ -226,24 +278,6 @@ class FrontierMiddleware:
             record["outlinks"] = outlinks
         yield from items
         yield from scheduled
-
-    def _budget_left(self, request: Request) -> bool:
-        """Whether a page request fits its site's (and the run's) page budget.
-
-        Budgets are spent when a page request is scheduled, not when its answer arrives, so
-        a budget saves fetches: what does not fit stays queued in the frontier. Listings
-        (robots.txt, sitemaps, feeds, seeds) do not count against it.
-        """
-        site = request.meta.get(SITE)
-        if site is None or request.priority >= LISTING_PRIORITY:
-            return True
-        spider = self.crawler.spider
-        fits = getattr(spider, "schedule_fits", None)
-        if fits is None or fits(site, self.scheduled.get(site, 0), sum(self.scheduled.values())):
-            self.scheduled[site] = self.scheduled.get(site, 0) + 1
-            return True
-        self.stats.inc_value("newscrawl/frontier/deferred")  # recorded, left for the next run
-        return False
 
     def admit(self, request: Request, known: dict[str, dict] | None = None
               ) -> tuple[bool, dict | None]:

@@ -72,7 +72,7 @@ NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not 
 # The frontier (crawler/frontier.py) in the SQLite file: resumes killed runs, fetches known
 # articles only when they changed. Below DepthMiddleware (900) and UrlLengthMiddleware (800),
 # so it only records requests they let through.
-SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 750}
+SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 650}
 NEWSCRAWL_FRONTIER_ENABLED = True
 NEWSCRAWL_SKIPPED_RETRY_DAYS = 7  # a URL skipped for a passing cause is retried after
 NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True

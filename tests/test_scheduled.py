@@ -361,6 +361,50 @@ max_depth = 1
     assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'")[0][0] >= 10
 
 
+def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
+    """The start page links section fronts before its feed names the stories: a budget of
+    5 (the start page and 4 more) goes to the 4 newest stories the feeds and the sitemap
+    list, not to the first links found."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        run = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), "--max-pages", "5",
+                        *FAST)
+        fetched = list(server.requested_paths)
+    assert run.returncode == 0, run.stderr[-2000:]
+    dated = rows(db, "SELECT url FROM frontier WHERE priority BETWEEN 1 AND 9999999"
+                     " ORDER BY priority DESC LIMIT 4")
+    assert len(dated) == 4
+    assert sorted(u for (u,) in rows(db, "SELECT page_url FROM articles")) == sorted(
+        u for (u,) in dated)
+    assert [p for p in fetched if p.endswith("/") and p != "/"] == []  # no section front
+    assert rows(db, "SELECT count(*) FROM pages") == [(5,)]
+
+
+def test_a_page_that_waited_for_the_listings_keeps_its_referer(tmp_path):
+    """Pages wait for robots.txt (the last listing) and go out with it: with the Referer
+    of the page that linked them, not robots.txt's."""
+    site = tmp_path / "site"
+    (site / "news").mkdir(parents=True)
+    story = (DEMO / "articles" / "mackerel-quota-dispute.html").read_text("utf-8")
+    for name in ("harbour-strike-ends", "ferry-timetable-cut"):
+        (site / "news" / f"{name}.html").write_text(story, "utf-8")
+    (site / "index.html").write_text(
+        '<html><body><a href="/news/harbour-strike-ends.html">Harbour strike ends</a>'
+        '<a href="/news/ferry-timetable-cut.html">Ferry timetable cut</a></body></html>',
+        "utf-8")
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        run = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), "--max-pages", "2",
+                        *FAST)
+        referers = server.referers
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert referers["/news/harbour-strike-ends.html"] == f"{server.base_url}/"
+    assert "/news/ferry-timetable-cut.html" not in referers  # the budget: home and one page
+    assert (f"{server.base_url}/news/ferry-timetable-cut.html",) in rows(
+        db, "SELECT url FROM frontier WHERE state = 'queued'")
+
+
 def test_a_small_budget_drains_the_queue_before_revisiting_hubs(tmp_path):
     """Hubs (section pages) are looked at again every run and mostly answer 304: the page
     budget goes to the pages never fetched first, or they would stay queued for ever."""

@@ -25,8 +25,10 @@ A URL belongs to the site whose host it is on; links are followed only when the 
 allow/deny patterns and, unless switched off, the article-URL heuristics
 (crawler/urlpolicy.py) let them; ``since`` drops sitemap and feed entries dated before it.
 
-Budgets. ``max_pages`` is the run's total; a site's ``max_pages`` is its own budget. A page
-over budget is not yielded (its frontier row stays queued for the next run).
+Budgets. ``max_pages`` is the run's total; a site's ``max_pages`` is its own budget. The
+frontier middleware spends them when it schedules page requests (crawler/budget.py:
+``page_limits``); a page that arrives over budget all the same is not yielded (its frontier
+row stays queued for the next run).
 
 Frontier. Every callback also reports what it fetched as a visit (crawler/visits.py): on the
 page item (key ``visit``) or as an item of its own, so the storage pipeline can flip the
@@ -361,13 +363,11 @@ class NewsSpider(Spider):
     def _budget_left_total(self) -> bool:
         return self.max_pages is None or self._pages() < self.max_pages
 
-    def schedule_fits(self, site: str, site_scheduled: int, total_scheduled: int) -> bool:
-        """Whether one more page request of ``site`` fits the run's and the site's budgets,
-        given the page requests already scheduled (the frontier middleware counts them)."""
+    def page_limits(self, site: str) -> tuple[int | None, int | None]:
+        """The site's own page budget and the run's (None: none), as the frontier middleware
+        spends them when it schedules page requests (crawler/budget.py)."""
         spec = self.sites.by_name.get(site)
-        own = spec.max_pages if spec else None
-        total_ok = self.max_pages is None or total_scheduled < self.max_pages
-        return total_ok and (own is None or site_scheduled < own)
+        return (spec.max_pages if spec else None), self.max_pages
 
     def budget_left(self, site: str) -> bool:
         """Whether the run's and the site's page budgets allow another page of ``site``."""

@@ -1,0 +1,132 @@
+"""Page budgets (crawler/budget.py): pages wait for their site's listings, then the newest go.
+
+End to end (a first run with a budget stores the newest articles, not the start page's
+section links): tests/test_scheduled.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.budget import PageBudget
+from crawler.listings import LISTING_PRIORITY
+from crawler.visits import SITE, SOURCE
+
+SITE_NAME = "n.example"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def budget(own: int | None = None, run: int | None = None, **kwargs) -> PageBudget:
+    stats = MemoryStatsCollector(get_crawler())
+    return PageBudget(lambda site: (own, run), stats, **kwargs)
+
+
+def page(path: str, priority: int = 0, site: str = SITE_NAME) -> Request:
+    return Request(f"https://{site}/{path}", priority=priority,
+                   meta={SOURCE: "link", SITE: site})
+
+
+def listing(path: str, site: str = SITE_NAME) -> Request:
+    return Request(f"https://{site}/{path}", priority=LISTING_PRIORITY,
+                   meta={SOURCE: "feed", SITE: site})
+
+
+def urls(requests: list[Request]) -> list[str]:
+    return [r.url.rsplit("/", 1)[1] for r in requests]
+
+
+def test_pages_wait_for_the_listings_then_the_newest_go():
+    spent = budget(own=3)
+    spent.asked_for(listing("home"))
+    assert not any(spent.take(page(p)) for p in ("world", "about", "sport"))  # links, no date
+    spent.asked_for(listing("feed.xml"))
+    assert spent.answered(SITE_NAME, "https://n.example/home") == []  # the feed is out
+    assert not spent.take(page("old-story", priority=100))
+    assert not spent.take(page("new-story", priority=300))
+    released = spent.answered(SITE_NAME, "https://n.example/feed.xml")
+    # the best three of five: the two dated stories, then the first link found
+    assert urls(released) == ["new-story", "old-story", "world"]
+    assert spent.stats.get_value("newscrawl/frontier/deferred") == 2
+    assert spent.room(SITE_NAME) == 0
+    assert not spent.take(page("later"))  # the phase is over, the budget spent
+
+
+@pytest.mark.parametrize("waiting", [True, False])
+def test_a_page_found_again_with_a_date_moves_up(waiting):
+    spent = budget(own=2)
+    spent.asked_for(listing("home"))
+    assert not spent.take(page("story"))
+    assert not spent.take(page("about"))
+    if not waiting:  # "about" falls out: same priority as "story", found later
+        assert not spent.take(page("hub", priority=10))
+    assert not spent.take(page("about", priority=500))  # the feed dates it
+    released = urls(spent.answered(SITE_NAME, "https://n.example/home"))
+    assert released == (["about", "story"] if waiting else ["about", "hub"])
+
+
+def test_a_duplicate_link_waits_once():
+    spent = budget(own=5)
+    spent.asked_for(listing("home"))
+    for _ in range(3):
+        assert not spent.take(page("story"))
+    assert urls(spent.answered(SITE_NAME, "https://n.example/home")) == ["story"]
+    assert spent.stats.get_value("newscrawl/frontier/held") == 1
+
+
+def test_without_a_budget_nothing_waits():
+    spent = budget()
+    spent.asked_for(listing("home"))
+    assert spent.take(page("story"))
+    assert spent.answered(SITE_NAME, "https://n.example/home") == []
+
+
+def test_the_run_budget_is_shared_and_a_start_page_spends_it():
+    spent = budget(run=3)
+    spent.spend("a.example")  # a start URL that was a page
+    assert spent.take(page("one", site="b.example"))
+    assert spent.take(page("two", site="a.example"))
+    assert not spent.take(page("three", site="b.example"))
+    assert spent.stats.get_value("newscrawl/frontier/deferred") == 1
+
+
+def test_listings_of_other_sites_do_not_hold_a_site():
+    spent = budget(own=2)
+    spent.asked_for(listing("feed.xml", site="slow.example"))
+    assert spent.take(page("story"))
+
+
+def test_a_slow_listing_holds_pages_for_the_wait_at_most():
+    clock = Clock()
+    spent = budget(own=2, wait=60.0, clock=clock)
+    spent.asked_for(listing("sitemap.xml"))
+    assert not spent.take(page("story"))
+    clock.now = 59.0
+    assert spent.overdue() == []
+    clock.now = 60.0
+    assert urls(spent.overdue()) == ["story"]
+    assert spent.take(page("next"))  # the phase is over: pages go out as they come
+    assert spent.answered(SITE_NAME, "https://n.example/sitemap.xml") == []  # late, no matter
+
+
+@pytest.mark.parametrize("how", ["idle", "answered"])
+def test_the_phase_ends_once_per_run(how):
+    spent = budget(own=5)
+    spent.asked_for(listing("home"))
+    assert not spent.take(page("story"))
+    if how == "idle":  # nothing in flight: no listing is coming
+        assert urls(spent.release_all()) == ["story"]
+    else:
+        assert urls(spent.answered(SITE_NAME, "https://n.example/home")) == ["story"]
+    spent.asked_for(listing("section"))  # a listing found later does not hold pages again
+    assert spent.take(page("next"))
+    assert spent.release_all() == []
