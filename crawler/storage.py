@@ -506,13 +506,19 @@ def _article_upsert_sql() -> str:
     after it. sqlite-utils' upsert would overwrite first_seen, hence plain SQL here.
     """
     columns = list(ARTICLE_COLUMNS)
-    sets = [f"{c} = excluded.{c}" for c in columns
-            if c not in ("url", "first_seen", "updated_at", "gone_at")]
+    written = [c for c in columns
+               if c not in ("url", "first_seen", "updated_at", "gone_at", "extracted_at")]
+    sets = [f"{c} = excluded.{c}" for c in written]
     sets.append("updated_at = CASE WHEN articles.content_hash IS excluded.content_hash "
                 "THEN articles.updated_at ELSE excluded.updated_at END")  # fmt: skip
     # back only when fetched again after it went (not when re-extracted from a stored page)
-    sets.append("gone_at = CASE WHEN excluded.last_seen > articles.gone_at THEN NULL "
-                "ELSE articles.gone_at END")
+    back = "excluded.last_seen > articles.gone_at"
+    sets.append(f"gone_at = CASE WHEN {back} THEN NULL ELSE articles.gone_at END")
+    # moved only by a write that changes the row: an incremental export keyed on it must
+    # not take every row again after a re-extraction that changed nothing
+    same = " AND ".join(f"articles.{c} IS excluded.{c}" for c in written)
+    sets.append(f"extracted_at = CASE WHEN {same} AND NOT coalesce({back}, 0) "
+                "THEN articles.extracted_at ELSE excluded.extracted_at END")
     return _upsert_sql("articles", columns, sets)
 
 

@@ -554,6 +554,9 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     db.execute("UPDATE articles SET extracted_at = '2026-01-01T00:00:00Z'")
     db.conn.commit()
     stamps = dict(db.execute("SELECT url, updated_at FROM articles"))
+    reextract(db, ReextractOptions(site="demo.test"))  # the same output: no row changes
+    assert set(names(db.execute("SELECT extracted_at FROM articles"))) == {
+        "2026-01-01T00:00:00Z"}
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
