@@ -178,6 +178,7 @@ class FrontierMiddleware:
                     add_validators(request, row)
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
                     self.recorded.add(request.url)
+                    self.stats.inc_value("newscrawl/frontier/discovered")
                     new_seeds.append(entry_row(request) | {"new": True})
             yield request
         if new_seeds:

@@ -378,6 +378,8 @@ def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
         u for (u,) in dated)
     assert [p for p in fetched if p.endswith("/") and p != "/"] == []  # no section front
     assert rows(db, "SELECT count(*) FROM pages") == [(5,)]
+    [(recorded,)] = rows(db, "SELECT count(*) FROM frontier")  # the start URL is one
+    assert f"frontier: {recorded} new URLs," in run.stdout
 
 
 def test_a_page_that_waited_for_the_listings_keeps_its_referer(tmp_path):
