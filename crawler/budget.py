@@ -2,21 +2,25 @@
 
 A budget is spent when a page request is scheduled, not when its answer arrives, so that it
 saves fetches: a request that does not fit stays queued in the frontier for the next run.
-Listings are free: start URLs, robots.txt, sitemaps, feeds and the section fronts looked at
-again every run (``listings.is_listing``). A start URL that turns out to be a page is spent
-when its page is read (`spend`), so that the budget counts it as the spider does.
+Listings are free: start URLs, robots.txt, sitemaps and feeds (``listings.is_listing``). A
+listing whose answer turns out to be a page (a start page) spends one page when it is read
+(`spend`), as the spider counts it.
 
 Which pages get a budget: the newest that the site's listings name. A run learns about them
 only as its listings arrive (the start page names the feed, robots.txt the sitemap), so while
 a budgeted site has listings asked for and not yet answered (its *listing phase*), its page
-requests wait here instead of being scheduled; when the last one is answered they go out,
-highest priority (newest date) first, as many as the budget holds. Without the wait a first
+requests wait here instead of being scheduled; when the last one is answered they go out:
+pages never fetched before section fronts looked at again (which mostly answer 304), each
+group by priority (newest date first), as many as the budget holds. Without the wait a first
 run spent its budget on the start page's links (section fronts, an about page) before the
-feed that names the new stories had been read. The wait keeps at most as many requests as
-the budget has room for (the best ones); the others stay queued in the frontier. A phase
-that lasts longer than ``LISTING_WAIT`` seconds (a slow or huge set of sitemaps) ends then,
-and a phase ends whenever the crawl goes idle, so that no page waits on a listing that will
-never be answered.
+feed that names the new stories had been read. The wait keeps, per site, at most as many
+requests as the budget has room for (the best ones); the others stay queued in the
+frontier. A phase ends ``LISTING_WAIT`` seconds after the site's first listing was asked for
+at the latest (a slow or huge set of sitemaps: `overdue`, which the middleware polls), and
+whenever the crawl goes idle, so that no page waits on a listing that will never answer.
+
+A run budget shared by several sites goes to the sites in the order their listing phases
+end.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ from crawler.visits import SITE
 
 # Seconds a budgeted site's pages wait for its listings, at most.
 LISTING_WAIT = 120.0
+# Request meta: a listing the budget waits for (a redirect hop inherits it, a duplicate
+# request for the same URL does not).
+AWAITED = "newscrawl_awaited"
+# Request meta: a page fetched before and requested again to look for new links (a section
+# front); it comes after the pages never fetched.
+REVISIT = "newscrawl_revisit"
 
 Limits = Callable[[str], tuple[int | None, int | None]]
 
@@ -43,12 +53,37 @@ def first_url(request: Request) -> str:
     return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
+class _Held:
+    """The page requests of one site waiting for its listings: a min-heap of the best
+    ``room`` by (never fetched, priority, found first), with lazy deletion (a URL found
+    again with a higher priority gets a new entry; the old one is skipped)."""
+
+    def __init__(self):
+        self.heap: list[list] = []  # [fresh, priority, -order, url, request, live]
+        self.live = 0
+
+    def prune(self) -> None:
+        while self.heap and not self.heap[0][-1]:
+            heapq.heappop(self.heap)
+
+    def push(self, entry: list) -> None:
+        heapq.heappush(self.heap, entry)
+        self.live += 1
+
+    def drop(self, entry: list) -> None:
+        entry[-1] = False
+        self.live -= 1
+
+    def best_first(self) -> list[list]:
+        return sorted((e for e in self.heap if e[-1]), reverse=True)
+
+
 class PageBudget:
     """The page budgets of one run.
 
     ``limits(site)`` gives the site's own budget and the run's (None: no budget); ``stats``
-    counts ``newscrawl/frontier/deferred`` (left queued for the next run) and
-    ``newscrawl/frontier/held`` (waited for the site's listings).
+    counts ``newscrawl/frontier/deferred`` (page requests left queued for the next run)
+    and ``newscrawl/frontier/held`` (URLs that waited for their site's listings).
     """
 
     def __init__(self, limits: Limits, stats, wait: float = LISTING_WAIT,
@@ -61,8 +96,8 @@ class PageBudget:
         self.asked: dict[str, set[str]] = {}  # site: listings asked for, not yet answered
         self.opened: dict[str, float] = {}  # site: when its listing phase began
         self.closed: set[str] = set()  # sites whose listing phase is over (once a run)
-        self.held: dict[str, list[tuple[int, int, str, Request]]] = {}  # a heap per site
-        self.held_urls: set[str] = set()
+        self.held: dict[str, _Held] = {}
+        self.entries: dict[str, list] = {}  # URL: its live heap entry
         self._order = count()
 
     # -- spending ---------------------------------------------------------------------
@@ -84,10 +119,7 @@ class PageBudget:
         site = request.meta.get(SITE)
         if site is None or is_listing(request.priority):
             return True
-        if request.url in self.held_urls:
-            self._hold(site, request)  # a later listing may give it a date (a priority)
-            return False
-        if self._waiting(site):
+        if request.url in self.entries or self._waiting(site):
             self._hold(site, request)
             return False
         if self.room(site) > 0:
@@ -107,6 +139,7 @@ class PageBudget:
         if (site is None or site in self.closed or not is_listing(request.priority)
                 or not self._budgeted(site)):
             return
+        request.meta[AWAITED] = True
         self.opened.setdefault(site, self.clock())
         self.asked.setdefault(site, set()).add(request.url)
 
@@ -120,20 +153,19 @@ class PageBudget:
         return [] if waiting else self.release(site)
 
     def _waiting(self, site: str) -> bool:
-        if site in self.closed or not self.asked.get(site):
-            return False
-        return self.clock() - self.opened[site] < self.wait
+        return site not in self.closed and bool(self.asked.get(site))
 
     def release(self, site: str) -> list[Request]:
         """End the site's listing phase: its held requests that fit the budget, best first."""
         self.closed.add(site)
         self.asked.pop(site, None)
+        self.opened.pop(site, None)
         released = []
-        for _, _, url, request in sorted(self.held.pop(site, []), reverse=True):
-            self.held_urls.discard(url)
+        for entry in self.held.pop(site, _Held()).best_first():
+            del self.entries[entry[3]]
             if self.room(site) > 0:
                 self.spend(site)
-                released.append(request)
+                released.append(entry[4])
             else:
                 self.stats.inc_value("newscrawl/frontier/deferred")
         return released
@@ -141,8 +173,7 @@ class PageBudget:
     def overdue(self) -> list[Request]:
         """The requests of the sites whose listing phase has lasted ``wait`` seconds."""
         now = self.clock()
-        late = [site for site, began in self.opened.items()
-                if site not in self.closed and now - began >= self.wait]
+        late = [site for site, began in self.opened.items() if now - began >= self.wait]
         return [request for site in late for request in self.release(site)]
 
     def release_all(self) -> list[Request]:
@@ -151,26 +182,29 @@ class PageBudget:
         return [request for site in sites for request in self.release(site)]
 
     def _hold(self, site: str, request: Request) -> None:
-        """Keep the request among the site's best ``room`` waiting ones (by priority, then
-        the order found); what falls out stays queued in the frontier."""
-        heap = self.held.setdefault(site, [])
+        """Keep the request among its site's best ``room`` waiting ones; what falls out
+        stays queued in the frontier."""
         url = request.url
-        if url in self.held_urls:
-            old = next(entry for entry in heap if entry[2] == url)
-            if request.priority <= old[0]:
+        old = self.entries.get(url)
+        entry = [int(not request.meta.get(REVISIT)), request.priority, -next(self._order),
+                 url, request, True]
+        if old is not None:
+            if entry[:2] <= old[:2]:
+                return  # waiting already, as well placed
+            site = old[4].meta.get(SITE)  # where it waits (a site renamed since it was queued)
+            self.held[site].drop(old)  # found again with a date: it moves up
+            del self.entries[url]
+        held = self.held.setdefault(site, _Held())
+        held.prune()
+        if held.live >= self.room(site):
+            if not held.heap or entry[:3] <= held.heap[0][:3]:
+                self.stats.inc_value("newscrawl/frontier/deferred")
                 return
-            heap.remove(old)  # found again with a date: it moves up (the heap is small)
-            heapq.heapify(heap)
-            self.held_urls.discard(url)
-        else:
+            evicted = heapq.heappop(held.heap)
+            held.live -= 1
+            del self.entries[evicted[3]]
+            self.stats.inc_value("newscrawl/frontier/deferred")
+        if old is None:
             self.stats.inc_value("newscrawl/frontier/held")
-        entry = (request.priority, -next(self._order), url, request)
-        if len(heap) < self.room(site):
-            heapq.heappush(heap, entry)
-        elif heap and entry[:2] > heap[0][:2]:
-            self.held_urls.discard(heapq.heapreplace(heap, entry)[2])
-            self.stats.inc_value("newscrawl/frontier/deferred")
-        else:
-            self.stats.inc_value("newscrawl/frontier/deferred")
-            return
-        self.held_urls.add(url)
+        held.push(entry)
+        self.entries[url] = entry

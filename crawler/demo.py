@@ -10,7 +10,7 @@ own base URL, so fixture sites can hold absolute links without knowing the port:
 Files are served with an ``ETag`` (a hash of the body as served) and a ``Last-Modified``
 (the file's mtime), and a conditional GET that matches gets ``304 Not Modified``, as news
 sites' CDNs do. ``delay`` (seconds) slows every response down, for tests that need a crawl
-to still be running.
+to still be running; ``slow`` ({path: seconds}) slows some paths down more.
 """
 
 from __future__ import annotations
@@ -69,8 +69,9 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
         with self.server.recording:  # the two lists stay in step
             self.server.requested_paths.append(self.path)
             self.server.referers.append(self.headers.get("Referer"))
-        if self.server.delay:
-            time.sleep(self.server.delay)
+        pause = self.server.slow.get(self.path, self.server.delay)
+        if pause:
+            time.sleep(pause)
         path = Path(self.translate_path(self.path))
         if path.is_dir() and not urlsplit(self.path).path.endswith("/"):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -118,6 +119,7 @@ class DemoHTTPServer(ThreadingHTTPServer):
         self.referers: list[str | None] = []
         self.recording = threading.Lock()
         self.delay = 0.0  # seconds to wait before each response
+        self.slow: dict[str, float] = {}  # seconds to wait before the response to a path
 
     def handle_error(self, request, client_address) -> None:
         """A client that hung up (a crawl killed mid-request) is no error worth a traceback."""
@@ -160,14 +162,15 @@ class DemoServer:
 
 
 def serve_site(root: Path, host: str = "127.0.0.1", port: int = 0,
-               delay: float = 0.0) -> DemoServer:
+               delay: float = 0.0, slow: dict[str, float] | None = None) -> DemoServer:
     """Serve ``root`` on ``host:port`` (0 picks a free port) from a daemon thread; ``delay``
-    seconds before each response."""
+    seconds before each response, ``slow[path]`` before the response to that path."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ValueError(f"not a directory: {root}")
     httpd = DemoHTTPServer((host, port), partial(DemoRequestHandler, directory=str(root)))
     httpd.delay = delay
+    httpd.slow = dict(slow or {})
     thread = threading.Thread(target=httpd.serve_forever, name="demo-site", daemon=True)
     thread.start()
     return DemoServer(httpd, thread)

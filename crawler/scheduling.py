@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from twisted.internet import task
 
 from crawler import storage
-from crawler.budget import PageBudget, first_url
+from crawler.budget import AWAITED, REVISIT, PageBudget, first_url
 from crawler.discovery import utc_now
 from crawler.frontier import (
     GONE_REASONS,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 STORAGE_PIPELINE = "crawler.pipelines.StoragePipeline"
+POLL_SECONDS = 5.0  # how often the pages whose wait for their listings is over are released
 
 
 def entry_row(request: Request) -> dict[str, Any]:
@@ -95,6 +97,7 @@ class FrontierMiddleware:
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.budget = PageBudget(self._limits, self.stats)
+        self._poll: task.LoopingCall | None = None  # releases the pages whose wait is over
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
         self.skip_cutoff = skip_cutoff(self.skipped_retry_days)
@@ -108,6 +111,7 @@ class FrontierMiddleware:
             raise NotConfigured  # nobody would write the frontier
         middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
         connect = crawler.signals.connect
+        connect(middleware.spider_opened, signal=signals.spider_opened)
         connect(middleware.spider_closed, signal=signals.spider_closed)
         connect(middleware.spider_idle, signal=signals.spider_idle)
         connect(middleware.request_dropped, signal=signals.request_dropped)
@@ -123,7 +127,13 @@ class FrontierMiddleware:
             self._frontier = SQLiteFrontier(path, self.skipped_retry_days)
         return self._frontier
 
+    def spider_opened(self, spider=None) -> None:
+        self._poll = task.LoopingCall(lambda: self._send(self.budget.overdue()))
+        self._poll.start(POLL_SECONDS, now=False)
+
     def spider_closed(self, spider=None, reason: str = "") -> None:
+        if self._poll is not None and self._poll.running:
+            self._poll.stop()
         if self._frontier is not None:
             self._frontier.close()
             self._frontier = None
@@ -148,9 +158,22 @@ class FrontierMiddleware:
             self._send(self.budget.answered(visit.get("site"), visit["url"]))
 
     def request_dropped(self, request: Request, spider=None) -> None:
-        """A request Scrapy's duplicate filter dropped (a redirect hop to a URL requested
-        already) is never answered."""
-        self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
+        """A listing's request that Scrapy's duplicate filter dropped (a redirect hop to a
+        URL requested already) is never answered. (A second request for a listing still in
+        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)"""
+        if request.meta.get(AWAITED):
+            self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
+
+    def _answered(self, response: Response | None) -> list[Request]:
+        request = getattr(response, "request", None)  # None: a test's bare output
+        if request is None:
+            return []
+        return self.budget.answered(request.meta.get(SITE), first_url(request))
+
+    def process_spider_exception(self, response: Response, exception: Exception,
+                                 spider=None) -> None:
+        """A listing whose callback failed is answered all the same (no visit records it)."""
+        self._send(self._answered(response))
 
     def spider_idle(self, spider=None) -> None:
         """Nothing is in flight, so no listing is coming: whatever waits goes out."""
@@ -197,7 +220,11 @@ class FrontierMiddleware:
     def _resume(self, spider, row: dict) -> Iterator[Any]:
         """The request for a pending frontier row, if its site's patterns and budget let
         it go out (a row the patterns now exclude: its skip, recorded)."""
+        if row["url"] in self.requested:
+            return  # requested already in this run (a listing the start page links)
         request = spider.request_for(row)
+        if row["state"] == "fetched":  # a hub or listing looked at again
+            request.meta[REVISIT] = True
         spec = spider.sites.by_name.get(row["site"])
         if (spec is not None and not is_listing(row["priority"])
                 and not spec.allows(row["url"])):
@@ -226,6 +253,9 @@ class FrontierMiddleware:
         except CloseSpider:
             yield from self._emit(buffered, response)
             raise
+        except Exception:
+            self._send(self._answered(response))
+            raise
         yield from self._emit(buffered, response)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
@@ -238,6 +268,9 @@ class FrontierMiddleware:
                 buffered.append(element)
         except CloseSpider as error:
             stop = error
+        except Exception:
+            self._send(self._answered(response))
+            raise
         for element in self._emit(buffered, response):
             yield element
         if stop is not None:
@@ -248,10 +281,11 @@ class FrontierMiddleware:
         requests = sorted((element for element in buffered if isinstance(element, Request)),
                           key=lambda request: -request.priority)  # newest first, then budget
         answered = getattr(response, "request", None)  # None: a test's bare output
-        if (answered is not None and answered.meta.get(SOURCE) == "start"
+        if (answered is not None and is_listing(answered.priority)
                 and any(isinstance(item, dict) and "body" in item for item in items)):
-            self.budget.spend(answered.meta.get(SITE))  # a start URL that is a page
-        outlinks, scheduled = [], []
+            self.budget.spend(answered.meta.get(SITE))  # a listing that is a page (a start page)
+        scheduled = self.budget.overdue()  # before this answer's own pages take the budget
+        outlinks = []
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip
         for request in requests:
@@ -266,9 +300,7 @@ class FrontierMiddleware:
                     self.budget.asked_for(request)
                 scheduled.append(request)
                 self.requested.add(request.url)
-        if answered is not None:  # after the listings it names were asked for, not before
-            scheduled += self.budget.answered(answered.meta.get(SITE), first_url(answered))
-        scheduled += self.budget.overdue()
+        scheduled += self._answered(response)  # after the listings it names were asked for
         self.requested.update(request.url for request in scheduled)
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
                       None)  # fmt: skip
@@ -313,6 +345,7 @@ class FrontierMiddleware:
             self.stats.inc_value("newscrawl/frontier/changed")
             return True, entry
         if state == "fetched" and row.get("kind") in REVISIT_KINDS:
+            request.meta[REVISIT] = True
             return True, None
         if state == "failed" and (is_retryable(row) or row.get("source") == "robots"):
             return True, None

@@ -70,8 +70,10 @@ NEWSCRAWL_PROGRESS_ENABLED = True
 NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not on a terminal
 
 # The frontier (crawler/frontier.py) in the SQLite file: resumes killed runs, fetches known
-# articles only when they changed. Below DepthMiddleware (900) and UrlLengthMiddleware (800),
-# so it only records requests they let through.
+# articles only when they changed, spends the page budgets (crawler/budget.py). Below
+# DepthMiddleware (900) and UrlLengthMiddleware (800), so it only records requests they let
+# through, and below RefererMiddleware (700), so a page that waited for its site's listings
+# keeps the Referer of the page that linked it.
 SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 650}
 NEWSCRAWL_FRONTIER_ENABLED = True
 NEWSCRAWL_SKIPPED_RETRY_DAYS = 7  # a URL skipped for a passing cause is retried after

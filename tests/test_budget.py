@@ -6,13 +6,18 @@ section links): tests/test_scheduled.py.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy import Request
+from scrapy.http import HtmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.budget import PageBudget
+from crawler.budget import LISTING_WAIT, REVISIT, PageBudget
 from crawler.listings import LISTING_PRIORITY
+from crawler.scheduling import STORAGE_PIPELINE, FrontierMiddleware
+from crawler.spiders.news import NewsSpider
 from crawler.visits import SITE, SOURCE
 
 SITE_NAME = "n.example"
@@ -130,3 +135,105 @@ def test_the_phase_ends_once_per_run(how):
     spent.asked_for(listing("section"))  # a listing found later does not hold pages again
     assert spent.take(page("next"))
     assert spent.release_all() == []
+
+
+def test_a_revisited_section_front_comes_after_pages_never_fetched():
+    spent = budget(own=1)
+    spent.asked_for(listing("home"))
+    hub = page("world")
+    hub.meta[REVISIT] = True  # fetched before, looked at again for new links
+    assert not spent.take(hub)
+    assert not spent.take(page("new-story"))  # no date either, found later
+    assert urls(spent.answered(SITE_NAME, "https://n.example/home")) == ["new-story"]
+
+
+def test_a_url_waiting_under_another_site_waits_once():
+    """A row queued under a site's old name (before a config split it off) and a link
+    to it under the new name."""
+    spent = budget(own=3)
+    spent.asked_for(listing("home", site="old.example"))
+    spent.asked_for(listing("home"))
+    queued = Request("https://n.example/story", meta={SOURCE: "link", SITE: "old.example"})
+    assert not spent.take(queued)
+    assert not spent.take(page("story", priority=500))
+    assert spent.answered(SITE_NAME, "https://n.example/home") == []
+    assert [r.priority for r in spent.answered("old.example", "https://old.example/home")] == [
+        500]
+
+
+# -- the middleware's side: when is a listing answered? ------------------------------
+
+
+@pytest.fixture
+def frontier(tmp_path):
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {STORAGE_PIPELINE: 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/",
+                                             max_pages=2)
+    middleware = FrontierMiddleware.from_crawler(crawler)
+    middleware.sent = []
+    middleware._send = middleware.sent.extend  # what goes to the engine outside a callback
+    [seed] = [r for r in asyncio.run(_started(middleware)) if isinstance(r, Request)]
+    yield middleware, seed
+    middleware.spider_closed()
+
+
+async def _started(middleware):
+    return [r async for r in middleware.process_start(middleware.crawler.spider.start())]
+
+
+def answer(request: Request) -> HtmlResponse:
+    return HtmlResponse(request.url, body=b"<html></html>", request=request)
+
+
+def scheduled(output) -> list[str]:
+    return urls([r for r in output if isinstance(r, Request)])
+
+
+def test_a_duplicate_request_for_a_listing_in_flight_does_not_end_the_wait(frontier):
+    middleware, seed = frontier
+    feed = listing("feed.xml")
+    out = list(middleware.process_spider_output(answer(seed), [feed, page("story")]))
+    assert scheduled(out) == ["feed.xml"]  # the story waits for the feed
+    again = listing("feed.xml")  # the homepage's <a href="/feed.xml">: dropped by Scrapy
+    list(middleware.process_spider_output(None, [again]))
+    middleware.request_dropped(again)
+    assert middleware.sent == []
+    hop = feed.replace(url="https://n.example/rss", meta={**feed.meta,
+                       "redirect_urls": [feed.url]})  # a redirect hop to a URL seen before
+    middleware.request_dropped(hop)
+    assert urls(middleware.sent) == ["story"]
+
+
+def test_a_listing_whose_callback_fails_is_answered(frontier):
+    middleware, seed = frontier
+    list(middleware.process_spider_output(None, [page("story")]))
+
+    def broken():
+        yield page("other")
+        raise ValueError("a bug in a callback")
+    with pytest.raises(ValueError):
+        list(middleware.process_spider_output(answer(seed), broken()))
+    assert urls(middleware.sent) == ["story"]
+
+
+def test_an_errback_visit_answers_its_listing(frontier):
+    middleware, seed = frontier
+    list(middleware.process_spider_output(None, [page("story")]))
+    middleware.item_done({"visit": {"url": seed.url, "site": SITE_NAME}})
+    assert urls(middleware.sent) == ["story"]
+
+
+def test_pages_whose_wait_is_over_go_before_the_next_answers_own(frontier):
+    middleware, _ = frontier  # the seed stays unanswered
+    clock = Clock()
+    middleware.budget.clock = clock
+    middleware.budget.opened[SITE_NAME] = 0.0
+    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
+    clock.now = LISTING_WAIT
+    hub = page("world")  # a page answered meanwhile: its links are older
+    middleware.requested.add(hub.url)
+    out = list(middleware.process_spider_output(answer(hub), [page("old", priority=100)]))
+    assert scheduled(out) == ["newest", "old"]  # a budget of 2
+    out = list(middleware.process_spider_output(None, [page("older", priority=50)]))
+    assert scheduled(out) == []

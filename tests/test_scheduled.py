@@ -382,6 +382,29 @@ def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
     assert f"frontier: {recorded} new URLs," in run.stdout
 
 
+def test_the_budget_waits_for_a_slow_feed_the_start_page_also_links(tmp_path):
+    """The homepage links its RSS feed (a second request for a listing in flight, which
+    Scrapy's duplicate filter drops): the pages still wait for the feed's answer, and the
+    newest story, listed in the slow feed only, gets the budget."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    add_article(site, "harbour-wind-farm-approved", "harbour-wind-farm-expanded")
+    sitemap = (site / "sitemap.xml").read_text("utf-8")  # listed in the feed only
+    (site / "sitemap.xml").write_text(sitemap.replace(
+        "/articles/harbour-wind-farm-expanded.html", "/articles/harbour-wind-farm-approved.html"),
+        "utf-8")
+    feed = (site / "feed.xml").read_text("utf-8")  # and the newest story of all
+    (site / "feed.xml").write_text(feed.replace(
+        "Wed, 12 Mar 2025 10:00:00 +0000", time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                                          time.gmtime())), "utf-8")
+    db = tmp_path / "news.db"
+    with serve_site(site, slow={"/feed.xml": 1.5}) as server:
+        run = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), "--max-pages", "3",
+                        *FAST)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "/articles/harbour-wind-farm-expanded.html" in stored_paths(db)
+
+
 def test_a_page_that_waited_for_the_listings_keeps_its_referer(tmp_path):
     """Pages wait for robots.txt (the last listing) and go out with it: with the Referer
     of the page that linked them, not robots.txt's."""
