@@ -374,11 +374,14 @@ def start_run(db: sqlite_utils.Database, options: dict) -> int:
     return int(db["runs"].insert(row).last_pk)
 
 
-# A dead run's counts: what its committed batches added to run_sites.
+# A dead run's counts: what its committed batches added to run_sites, as near as they come
+# to a finished run's (status.run_counts): pages_skipped counts the pages that gave no
+# article (a finished run's also counts extraction failures and answers not HTML, which
+# run_sites does not keep apart from robots.txt refusals), errors the failed fetches.
 _DEAD_RUN_COUNTS = ", ".join(
     f"{column} = (SELECT coalesce(sum({counted}), 0) FROM run_sites WHERE run_id = runs.id)"
     for column, counted in (("pages_fetched", "pages"), ("articles_stored", "articles"),
-                            ("pages_skipped", "skipped"), ("errors", "failed")))
+                            ("pages_skipped", "non_articles"), ("errors", "failed")))
 
 
 def close_dead_runs(db: sqlite_utils.Database) -> int:

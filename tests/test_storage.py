@@ -150,15 +150,17 @@ def test_a_page_that_never_gave_an_article_keeps_no_source(db):
 def test_runs_a_killed_crawl_left_running_are_marked_interrupted(db):
     killed = storage.start_run(db, {})
     storage.finish_run(db, storage.start_run(db, {}), "ok", {})
-    for site, pages, articles in (("a.example", 9, 8), ("b.example", 4, 4)):  # committed
+    for site, pages, articles in (("a.example", 9, 8), ("b.example", 4, 3)):  # committed
         db["run_sites"].insert({"run_id": killed, "site": site, "pages": pages,
-                                "articles": articles, "failed": 1, "skipped": 2})
+                                "articles": articles, "non_articles": pages - articles,
+                                "failed": 1, "skipped": 2})
     assert storage.close_dead_runs(db) == 1
     row = db["runs"].get(killed)
     assert (row["status"], row["finished_at"]) == ("interrupted", None)
-    # what it committed, not zeros
+    # what it committed, not zeros; skipped pages are the pages that gave no article, as a
+    # finished run's are (not robots.txt refusals and the like: run_sites.skipped)
     assert (row["pages_fetched"], row["articles_stored"], row["pages_skipped"],
-            row["errors"]) == (13, 12, 4, 2)
+            row["errors"]) == (13, 11, 2, 2)
     assert storage.close_dead_runs(db) == 0
 
 
