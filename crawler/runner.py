@@ -242,8 +242,8 @@ def latest_titles(db_path: Path, run_id: int | None, limit: int = 5) -> list[str
         return []
     db = storage.open_db(db_path)
     try:
-        rows = db.query("SELECT title FROM articles WHERE run_id = ? ORDER BY published DESC,"
-                        " title LIMIT ?", [run_id, limit])
+        rows = db.query("SELECT title FROM articles WHERE run_id = ?"
+                        " ORDER BY datetime(published) DESC, title LIMIT ?", [run_id, limit])
         return [row["title"] or "(untitled)" for row in rows]
     finally:
         db.close()

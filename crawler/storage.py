@@ -141,7 +141,7 @@ def _check_path(path: Path, create: bool) -> None:
             raise StorageError(f"{path}: no such database")
         return
     if path.stat().st_size:
-        _check_ours(path)
+        _check_ours(path, create)
     elif not create:  # an empty file is a database only once a crawl has made it one
         raise StorageError(f"{path}: an empty file, not a newscrawl database yet")
 
@@ -157,8 +157,9 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> str:
     return f"{path}: unreadable or corrupt SQLite file ({exc})"
 
 
-def _check_ours(path: Path) -> None:
-    """Read the schema read-only; refuse a corrupt file or a database without our table.
+def _check_ours(path: Path, create: bool = True) -> None:
+    """Read the schema read-only; refuse a corrupt file or a database without our table
+    (without `create`, also an empty one: a command that reads must not make it ours).
 
     Only through SQLite: a plain open() and close() of the file, while this process has a
     connection to it, drops that connection's POSIX locks (they belong to the process), and
@@ -182,6 +183,8 @@ def _check_ours(path: Path) -> None:
         raise StorageError(_unreadable(path, exc)) from exc
     except sqlite3.Error as exc:
         raise StorageError(_unreadable(path, exc)) from exc
+    if not tables and not create:
+        raise StorageError(f"{path}: an empty SQLite database, not a newscrawl database yet")
     if tables and not ours:
         listed = ", ".join(sorted(tables)[:5])
         raise StorageError(

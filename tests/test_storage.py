@@ -443,6 +443,12 @@ def test_open_db_create_false(tmp_path):
     with pytest.raises(StorageError, match="an empty file, not a newscrawl database yet"):
         storage.open_db(path, create=False)
     assert path.stat().st_size == 0
+    sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.close()
+    size = path.stat().st_size  # an empty SQLite database: not made ours by a reader either
+    for upgrade in (False, True):
+        with pytest.raises(StorageError, match="an empty SQLite database, not a newscrawl"):
+            storage.open_db(path, create=False, upgrade=upgrade)
+    assert path.stat().st_size == size and not path.with_suffix(".db-wal").exists()
     storage.open_db(path).close()
     storage.open_db(path, create=False).close()
 
