@@ -4,7 +4,9 @@ Syndicated copies of one story (the same agency text on several sites, a headlin
 closing line changed) give SimHashes a few bits apart, while different stories land about
 32 bits apart. `articles.simhash` stores the hash as a signed 64-bit INTEGER; the views
 `near_duplicates` (pairs within MAX_DISTANCE bits) and `stories` (one story id per article)
-are built on it by migration 0003 (see `crawler/data_views.py` and docs/schema.md).
+are built on it by migration 0003; since migration 0008 the writer keeps the pairs in the
+table `article_duplicates` (`link`), which the view reads (see `crawler/data_views.py` and
+docs/schema.md).
 
     >>> a = simhash("The ferry to Tallinn sailed at dawn with 300 passengers on board.")
     >>> distance(a, simhash("The ferry to Tallinn sailed at dawn with 300 passengers aboard."))
@@ -77,3 +79,68 @@ def distance_sql(a: str, b: str) -> str:
     """
     xor = f"(({a}.simhash | {b}.simhash) & ~({a}.simhash & {b}.simhash))"
     return f"(SELECT sum(({xor} >> n) & 1) FROM bits)"
+
+
+# -- the pairs, kept in `article_duplicates` by the writer (migration 0008) --------------
+
+PAIRS_SQL = """
+CREATE TABLE article_duplicates (
+    article_id INTEGER NOT NULL,
+    duplicate_id INTEGER NOT NULL,
+    distance INTEGER NOT NULL,
+    PRIMARY KEY (article_id, duplicate_id)
+) WITHOUT ROWID"""
+# An article deleted (re-extraction found no article, a page's canonical URL moved) takes
+# its pairs with it: SQLite may give its id to the next article.
+PAIRS_INDEX_SQL = ("CREATE INDEX idx_article_duplicates_duplicate "
+                   "ON article_duplicates(duplicate_id)")
+PAIRS_TRIGGER_SQL = """
+CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
+END"""
+_CANDIDATES = " UNION ".join(
+    f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?" for shift, mask in BANDS)
+
+
+def bands(value: int) -> list[int]:
+    """The band values of a SimHash, as SQLite computes them (`band_sql`) from the signed
+    integer it stores (its >> keeps the sign; the masks drop the copies)."""
+    return [(value >> shift) & mask for shift, mask in BANDS]
+
+
+def link(conn, articles: list[tuple[int, int | None]]) -> None:
+    """Record the near-duplicate pairs of these (id, simhash) articles, written or changed
+    just now, in `article_duplicates` (their old pairs dropped): the candidates share a band
+    with them (five index lookups), the pairs are the candidates at most MAX_DISTANCE bits
+    away. Inside the caller's transaction."""
+    for article_id, value in articles:
+        conn.execute("DELETE FROM article_duplicates WHERE article_id = ? OR duplicate_id = ?",
+                     (article_id, article_id))
+        if value is None:
+            continue
+        pairs = [(min(article_id, other), max(article_id, other), apart)
+                 for other, other_value in conn.execute(_CANDIDATES, bands(value))
+                 if other != article_id
+                 and (apart := distance(value, other_value)) <= MAX_DISTANCE]
+        conn.executemany("INSERT OR REPLACE INTO article_duplicates VALUES (?, ?, ?)", pairs)
+
+
+def link_all(conn) -> None:
+    """Fill `article_duplicates` from every stored article (migration 0008): each band's
+    buckets of equal values, compared pairwise in Python."""
+    pairs: dict[tuple[int, int], int] = {}
+    for shift, mask in BANDS:
+        rows = conn.execute(f"SELECT {band_sql(shift, mask)} AS band, id, simhash FROM articles"
+                            " WHERE simhash IS NOT NULL ORDER BY band, id")
+        bucket: list[tuple[int, int]] = []
+        last = None
+        for band, article_id, value in [*rows, (None, None, None)]:
+            if band != last:
+                for i, (a, va) in enumerate(bucket):
+                    for b, vb in bucket[i + 1:]:
+                        if (apart := distance(va, vb)) <= MAX_DISTANCE:
+                            pairs[(a, b)] = apart
+                bucket, last = [], band
+            bucket.append((article_id, value))
+    conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)",
+                     [(a, b, apart) for (a, b), apart in pairs.items()])

@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from crawler import data_views, frontier
+from crawler import data_views, frontier, near_duplicates
 from crawler.near_duplicates import simhash
 
-SCHEMA_VERSION = 7  # len(MIGRATIONS)
+SCHEMA_VERSION = 8  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -324,6 +324,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0005_article_sources", _0005_article_sources),
     ("0006_gone_at", _0006_gone_at),
     ("0007_source_article", _0007_source_article),
+    ("0008_duplicate_pairs", data_views.migrate_0008),
 ]
 
 
@@ -584,17 +585,32 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             for row in pages if row["url"] not in given]
     try:
         with db.atomic():
+            hashes = _simhashes(db, [row["url"] for row in articles])
             db.conn.executemany(KEEP_SOURCE, kept)
             db.conn.executemany(DROP_SOURCE, moved if sources else [])
             db.conn.executemany(PAGE_UPSERT, page_params)
             db.conn.executemany(ARTICLE_UPSERT, article_params)
             db.conn.executemany(MOVED_ARTICLE_DELETE, moved)
+            changed = [row["url"] for row in articles
+                       if row["url"] not in hashes or hashes[row["url"]][1] != row.get("simhash")]
+            near_duplicates.link(db.conn, list(_simhashes(db, changed).values()))
             for write in also:
                 write(db)
     except sqlite3.Error as exc:
         raise StorageError(
             f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {_one_line(exc)}"
         ) from exc
+
+
+def _simhashes(db: sqlite_utils.Database, urls: list[str]) -> dict[str, tuple[int, int]]:
+    """(id, simhash) of the stored articles at these URLs, by URL."""
+    found = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        found |= {url: (article_id, value) for url, article_id, value in db.conn.execute(
+            f"SELECT url, id, simhash FROM articles WHERE url IN ({', '.join('?' * len(chunk))})",
+            chunk)}
+    return found
 
 
 # A page gone for good (frontier.GONE_REASONS): its article is marked, not deleted.

@@ -137,19 +137,26 @@ def test_migration_0003_backfills_simhash(tmp_path):
     db["migrations"].insert({"name": "0001_initial", "applied_at": "2026-01-01T00:00:00Z"})
     row = storage.article_row(article(WIRE, "Wind"), page_item("https://a.example/w", "a.example"),
                               1)
-    db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001})
+    copy = storage.article_row(article(WIRE + " (Reporting by Wire)", "Gust"),
+                               page_item("https://b.example/w", "b.example"), 1)
+    for stored in (row, copy):
+        db["articles"].insert({k: v for k, v in stored.items()
+                               if k in storage.ARTICLE_COLUMNS_0001})
     db.close()
     db = storage.open_db(path)
-    assert names(db.execute("SELECT simhash FROM articles")) == [simhash(WIRE)]
-    assert names(db.execute("SELECT extracted_at = last_seen FROM articles")) == [1]  # 0004
+    assert names(db.execute("SELECT simhash FROM articles")) == [
+        simhash(WIRE), simhash(WIRE + " (Reporting by Wire)")]
+    assert names(db.execute("SELECT extracted_at = last_seen FROM articles")) == [1, 1]  # 0004
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'wind'")
-                 ) == ["Wind"]  # the index and its update trigger are whole after 0004
+                 ) == ["Wind", "Gust"]  # the index and its update trigger are whole after 0004
+    assert list(db.execute("SELECT article_id, duplicate_id FROM near_duplicates")) == [
+        (1, 2)]  # 0008 found the pair among the articles stored
     db["articles"].update(1, {"title": "Gale"})
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'gale'")
                  ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
-        "0006_gone_at", "0007_source_article"]
+        "0006_gone_at", "0007_source_article", "0008_duplicate_pairs"]
 
 
 # -- views -----------------------------------------------------------------------------
@@ -175,6 +182,30 @@ def test_near_duplicates_group_wire_copy(news_db):
     assert pairs[0]["distance"] == distance(simhash(WIRE), simhash(WIRE + " (Reporting by Wire)"))
     stories = news_db.execute("SELECT count(*), count(DISTINCT story_id) FROM stories")
     assert stories.fetchone() == (4, 3)
+
+
+def test_near_duplicate_pairs_follow_the_articles_as_they_are_written(news_db):
+    db = news_db
+    pairs = "SELECT article_id, duplicate_id, distance FROM article_duplicates"
+    [(wind, wire, apart)] = db.execute(pairs).fetchall()
+    ids = dict(db.execute("SELECT url, id FROM articles"))
+    assert (wind, wire) == (ids["https://a.example/wind"], ids["https://b.example/wire/wind"])
+    # a third copy pairs with both; a refetch with the same text changes nothing
+    add(db, "https://c.example/wind", "c.example", WIRE + " Updated.", "Wind (update)")
+    add(db, "https://a.example/wind", "a.example", WIRE, "Wind farm approved",
+        page={"fetched_at": "2026-11-21T08:00:00Z"})
+    third = db.execute("SELECT id FROM articles WHERE url = 'https://c.example/wind'").fetchone()
+    assert sorted(db.execute(pairs).fetchall()) == sorted([
+        (wind, wire, apart), (wind, third[0], distance(simhash(WIRE), simhash(WIRE + " Updated."))),
+        (wire, third[0], distance(simhash(WIRE + " (Reporting by Wire)"),
+                                  simhash(WIRE + " Updated.")))])
+    # a text rewritten into another story leaves the group; a deleted article takes its pairs
+    add(db, "https://c.example/wind", "c.example", "The city council passed next year's "
+        "budget by one vote after a night of debate over the library's opening hours.", "Vote")
+    assert db.execute(pairs).fetchall() == [(wind, wire, apart)]
+    db.execute("DELETE FROM articles WHERE id = ?", [wire])
+    assert db.execute(pairs).fetchall() == []
+    assert list(db.query("SELECT * FROM near_duplicates")) == []
 
 
 def test_simhash():
