@@ -10,6 +10,7 @@ highlighted around the hits:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,43 @@ HIGHLIGHT = ("[", "]")
 SNIPPET_TOKENS = 16
 # published as UTC, or first_seen when published is missing or unreadable
 SINCE_COLUMN = "coalesce(datetime(articles.published), datetime(articles.first_seen))"
+
+
+# Russian writes ё mostly as е; the index (unicode61, which folds Latin diacritics only) keeps
+# them apart, so a query word with е or ё searches every spelling of it, up to this many.
+MAX_YO_VARIANTS = 32
+# A query's terms: a "phrase" (optionally a prefix*), or a bareword up to a space or bracket.
+_TERM = re.compile(r'"(?:[^"]|"")*"\*?|[^\s()"]+')
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def yo_spellings(term: str) -> list[str]:
+    """Every spelling of `term` with е or ё in each place that has one of them (the term
+    alone if it has none, or more than MAX_YO_VARIANTS spellings)."""
+    places = [i for i, char in enumerate(term) if char in "еёЕЁ"]
+    if not places or 2 ** len(places) > MAX_YO_VARIANTS:
+        return [term]
+    spellings = []
+    for choice in range(2 ** len(places)):
+        chars = list(term)
+        for bit, i in enumerate(places):
+            yo = choice >> bit & 1
+            chars[i] = ("ёе" if chars[i] in "её" else "ЁЕ")[0 if yo else 1]
+        spellings.append("".join(chars))
+    return spellings
+
+
+def fold_yo(match: str) -> str:
+    """The FTS5 query with each term that has е or ё replaced by (its spellings OR'ed);
+    a NEAR group, which takes phrases only, is left as it is."""
+    if "NEAR(" in match.upper():
+        return match
+
+    def spelled(term: re.Match) -> str:
+        text = term.group(0)
+        spellings = [] if text in _OPERATORS else yo_spellings(text)
+        return f"({' OR '.join(spellings)})" if len(spellings) > 1 else text
+    return _TERM.sub(spelled, match)
 
 
 class SearchError(Exception):
@@ -73,6 +111,7 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     match = db.quote_fts(query) if options.literal else query
     if not match.strip():  # only punctuation: the index holds no such token
         raise SearchError(f"no words to search for in {query!r}")
+    match = fold_yo(match)
     try:
         clauses, params = filters(options.site, options.since)
     except ValueError as error:

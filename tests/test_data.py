@@ -27,7 +27,7 @@ from crawler.cli import cli
 from crawler.export import ExportOptions, export
 from crawler.near_duplicates import MAX_DISTANCE, distance, simhash
 from crawler.reextract import ReextractOptions, reextract
-from crawler.search import SearchError, SearchOptions, search
+from crawler.search import SearchError, SearchOptions, fold_yo, search, yo_spellings
 from extractors import EXTRACTOR_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,6 +220,25 @@ def test_simhash():
 
 
 # -- search ----------------------------------------------------------------------------
+
+
+def test_search_finds_e_and_yo_spellings_of_a_word(news_db):
+    add(news_db, "https://b.example/tram", "b.example", "Протяжённость новой линии составит "
+        "восемь километров, движение начнётся осенью.", "Трамвай", language="ru")
+    add(news_db, "https://b.example/tree", "b.example", "Все ждут, когда на площади поставят "
+        "елку.", "Елка", language="ru")
+    def found(query: str, **options) -> list[str]:
+        return [h["url"] for h in search(news_db, query, SearchOptions(**options))]
+    tram, tree = ["https://b.example/tram"], ["https://b.example/tree"]
+    assert found("протяженность") == found("протяжённость") == tram
+    assert found("начнется", literal=True) == tram
+    assert found('"движение начнется"') == tram
+    assert found("ёлку") == found("всё") == tree
+    assert found("протяжен* AND осенью") == tram
+    assert found("NEAR(движение начнётся)") == tram  # NEAR takes phrases: as typed
+    assert yo_spellings("её") == ["ее", "ёе", "её", "ёё"]
+    assert yo_spellings("ЁЛКА") == ["ЕЛКА", "ЁЛКА"] and yo_spellings("cat") == ["cat"]
+    assert fold_yo("title:ёж* NOT все") == "(title:еж* OR title:ёж*) NOT (все OR всё)"
 
 
 def test_search_ranked_with_highlights(news_db):
