@@ -11,6 +11,7 @@ same command to resume). The codes are defined in crawler/runner.py.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -180,6 +181,8 @@ def status(db, runs, check):
         dead = bool(last) and last[0]["status"] == "running" and not is_held(db) and (
             database.execute("SELECT status FROM runs WHERE id = ?",
                              [last[0]["id"]]).fetchone()[0] == "running")
+    except sqlite3.DatabaseError as error:  # a page of the file is damaged
+        fail(storage.unreadable(db, error))
     finally:
         database.close()
     if last:

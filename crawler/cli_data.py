@@ -97,6 +97,8 @@ def search_command(query, db, site, since, limit, literal, as_json):
         hits = search(database, query, SearchOptions(site, since, limit, literal))
     except SearchError as error:
         fail(str(error))
+    except sqlite3.DatabaseError as error:  # a page of the file is damaged
+        fail(storage.unreadable(db, error))
     finally:
         database.close()
     # JSON in UTF-8; lines for a person in the terminal's encoding, what it cannot show replaced
@@ -186,6 +188,8 @@ def export_command(db, fmt, site, since, output):
             count = export(database, target, ExportOptions(fmt, site, since))
     except ExportError as error:
         fail(str(error))
+    except sqlite3.DatabaseError as error:  # a page of the file is damaged
+        fail(storage.unreadable(db, error))
     finally:
         database.close()
     click.echo(f"{count} articles written to {output}", err=True)
@@ -203,6 +207,9 @@ def writing_stdout(**text: str) -> Iterator[None]:
     except BrokenPipeError:  # the reader has all it wants
         _quiet_stdout()
         sys.exit(0)
+    except OSError as error:  # a full disk behind a redirection (> file), a device error
+        _quiet_stdout()
+        fail(f"cannot write to stdout: {error.strerror or error}")
 
 
 def _quiet_stdout() -> None:

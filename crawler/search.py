@@ -95,7 +95,7 @@ def search_sql(clauses: list[str]) -> str:
     start, end = HIGHLIGHT
     where = " AND ".join(["articles_fts MATCH ?", *clauses])
     return (
-        "SELECT articles.id, articles.url, articles.site, articles.published, "
+        "SELECT articles.id, articles.url, articles.site, articles.published, articles.gone_at, "
         f"highlight(articles_fts, 0, '{start}', '{end}') AS title, "
         f"snippet(articles_fts, 1, '{start}', '{end}', '…', {SNIPPET_TOKENS}) AS snippet, "
         "articles_fts.rank AS rank "
@@ -119,15 +119,27 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     try:
         return list(db.query(search_sql(clauses), [match, *params, options.limit]))
     except sqlite3.OperationalError as error:
-        hint = "" if options.literal else " (use --literal to search the words as typed)"
-        raise SearchError(f"cannot search for {query!r}: {error}{hint}") from None
+        raise SearchError(f"cannot search for {query!r}: {_explained(str(error))}"
+                          + ("" if options.literal else " (use --literal to search the words"
+                             " as typed)")) from None
+
+
+def _explained(error: str) -> str:
+    """FTS5's error, with what it means for a query typed as news words."""
+    if error.startswith("no such column: "):  # all-night, ferry -strike, 10:30
+        return (f"{error} (FTS5 reads a word after '-' or before ':' as a column name; put words "
+                "with a hyphen or a colon in \"quotes\")")
+    if error.startswith("unknown special query"):  # a lone * or ^
+        return "a '*' or '^' needs a word before it"
+    return error
 
 
 def format_hits(hits: list[dict]) -> Iterator[str]:
     """Lines for a person: number, title, site and date, URL, snippet."""
     for number, hit in enumerate(hits, 1):
         published = (hit["published"] or "")[:10]
+        gone = f"  (gone since {hit['gone_at'][:10]}: 404/410)" if hit.get("gone_at") else ""
         yield f"{number}. {hit['title'] or '(untitled)'}"
-        yield f"   {hit['site']}  {published}  {hit['url']}".rstrip()
+        yield f"   {hit['site']}  {published}  {hit['url']}{gone}".rstrip()
         yield f"   {' '.join((hit['snippet'] or '').split())}"
         yield ""

@@ -146,7 +146,7 @@ def _check_path(path: Path, create: bool) -> None:
         raise StorageError(f"{path}: an empty file, not a newscrawl database yet")
 
 
-def _unreadable(path: Path, exc: sqlite3.Error) -> str:
+def unreadable(path: Path, exc: sqlite3.Error) -> str:
     """Why a database could not be read. An I/O error (a full disk, a failing device, a
     folder without write access for the -shm file) is not a corrupt file: say so, lest
     someone delete a healthy database."""
@@ -180,9 +180,9 @@ def _check_ours(path: Path, create: bool = True) -> None:
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise StorageError(f"{path}: not a SQLite database") from exc
-        raise StorageError(_unreadable(path, exc)) from exc
+        raise StorageError(unreadable(path, exc)) from exc
     except sqlite3.Error as exc:
-        raise StorageError(_unreadable(path, exc)) from exc
+        raise StorageError(unreadable(path, exc)) from exc
     if not tables and not create:
         raise StorageError(f"{path}: an empty SQLite database, not a newscrawl database yet")
     if tables and not ours:

@@ -27,7 +27,14 @@ from crawler.cli import cli
 from crawler.export import ExportOptions, export
 from crawler.near_duplicates import MAX_DISTANCE, distance, simhash
 from crawler.reextract import ReextractOptions, reextract
-from crawler.search import SearchError, SearchOptions, fold_yo, search, yo_spellings
+from crawler.search import (
+    SearchError,
+    SearchOptions,
+    fold_yo,
+    format_hits,
+    search,
+    yo_spellings,
+)
 from extractors import EXTRACTOR_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,9 +265,23 @@ def test_search_filters(news_db):
     assert len(search(news_db, "wind OR ferry", SearchOptions(limit=2))) == 2
 
 
+def test_search_says_which_hits_are_gone(news_db):
+    news_db.execute("UPDATE articles SET gone_at = '2026-11-25T10:00:00Z' "
+                    "WHERE url = 'https://a.example/ferry'")
+    [hit] = search(news_db, "ferry", SearchOptions())
+    assert hit["gone_at"] == "2026-11-25T10:00:00Z"
+    assert "(gone since 2026-11-25: 404/410)" in list(format_hits([hit]))[1]
+    assert [h["gone_at"] for h in search(news_db, "wind", SearchOptions())] == [None, None]
+
+
 def test_search_syntax_errors_and_literal(news_db):
     with pytest.raises(SearchError, match="--literal"):
         search(news_db, "covid-19", SearchOptions())
+    with pytest.raises(SearchError, match=r"no such column: night \(FTS5 reads a word after "):
+        search(news_db, "all-night", SearchOptions())
+    assert search(news_db, '"all-night"', SearchOptions()) == []  # as the message says
+    with pytest.raises(SearchError, match="a '\\*' or '\\^' needs a word before it"):
+        search(news_db, "*", SearchOptions())
     assert search(news_db, "covid-19", SearchOptions(literal=True)) == []
     assert search(news_db, "wind farm\"", SearchOptions(literal=True))
     with pytest.raises(SearchError, match="no words to search for") as raised:
@@ -270,6 +291,37 @@ def test_search_syntax_errors_and_literal(news_db):
 
 def run_cli(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_a_damaged_database_is_one_line_not_a_traceback(news_db, tmp_path):
+    db = tmp_path / "news.db"
+    storage.start_run(news_db, {})
+    pages = dict(news_db.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
+                                 "('articles', 'runs')"))
+    size = news_db.execute("PRAGMA page_size").fetchone()[0]
+    news_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    news_db.close()
+    with db.open("r+b") as file:  # the two tables' root pages, overwritten
+        for page in pages.values():
+            file.seek((page - 1) * size)
+            file.write(b"\xff" * size)
+    for args in (["status"], ["search", "wind"], ["export", "--format", "jsonl", "-o", "-"]):
+        result = run_cli(*args, "--db", db)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.strip().splitlines() == [
+            f"newscrawl: error: {db}: unreadable or corrupt SQLite file (database disk image "
+            "is malformed)"], args
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_behind_stdout_is_one_line(news_db, tmp_path):
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "crawler", "export", "--db",
+                              str(tmp_path / "news.db"), "--format", "jsonl", "-o", "-"],
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "newscrawl: error: cannot write to stdout: No space left on device"]
 
 
 def test_search_command(news_db, tmp_path):

@@ -529,11 +529,11 @@ def test_an_io_error_is_not_called_a_corrupt_file(tmp_path):
     """A full disk reads as "disk I/O error": the file may be fine, and must not be deleted."""
     full = sqlite3.OperationalError("disk I/O error")
     full.sqlite_errorcode = sqlite3.SQLITE_IOERR | (3 << 8)  # SQLITE_IOERR_WRITE
-    message = storage._unreadable(tmp_path / "news.db", full)
+    message = storage.unreadable(tmp_path / "news.db", full)
     assert "corrupt" not in message and "disk space" in message
     garbled = sqlite3.DatabaseError("database disk image is malformed")
     garbled.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
-    assert "corrupt" in storage._unreadable(tmp_path / "news.db", garbled)
+    assert "corrupt" in storage.unreadable(tmp_path / "news.db", garbled)
 
 
 def test_accepts_empty_file(tmp_path):
