@@ -98,8 +98,14 @@ PAIRS_TRIGGER_SQL = """
 CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
   DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
 END"""
+# An article is paired with at most this many near-duplicates, the earliest stored (lowest
+# ids): a template sent thousands of times (a weather bulletin, a results table) would
+# otherwise make pairs by the million. The earliest copy, which `stories` names the story
+# by, is always among them.
+MAX_PAIRS = 20
 _CANDIDATES = " UNION ".join(
-    f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?" for shift, mask in BANDS)
+    f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?" for shift, mask in BANDS
+) + " ORDER BY id"
 
 
 def bands(value: int) -> list[int]:
@@ -108,39 +114,51 @@ def bands(value: int) -> list[int]:
     return [(value >> shift) & mask for shift, mask in BANDS]
 
 
+def _nearest(article_id: int, value: int, candidates) -> list[tuple[int, int, int]]:
+    """The pairs of the article with the first MAX_PAIRS of `candidates` ((id, simhash) by
+    id) at most MAX_DISTANCE bits from it."""
+    pairs = []
+    for other, other_value in candidates:
+        if other != article_id and (apart := distance(value, other_value)) <= MAX_DISTANCE:
+            pairs.append((min(article_id, other), max(article_id, other), apart))
+            if len(pairs) == MAX_PAIRS:
+                break
+    return pairs
+
+
 def link(conn, articles: list[tuple[int, int | None]]) -> None:
     """Record the near-duplicate pairs of these (id, simhash) articles, written or changed
     just now, in `article_duplicates` (their old pairs dropped): the candidates share a band
-    with them (five index lookups), the pairs are the candidates at most MAX_DISTANCE bits
-    away. Inside the caller's transaction."""
+    with them (five index lookups), the pairs are the first MAX_PAIRS candidates by id at
+    most MAX_DISTANCE bits away. Inside the caller's transaction."""
     for article_id, value in articles:
         conn.execute("DELETE FROM article_duplicates WHERE article_id = ? OR duplicate_id = ?",
                      (article_id, article_id))
         if value is None:
             continue
-        pairs = [(min(article_id, other), max(article_id, other), apart)
-                 for other, other_value in conn.execute(_CANDIDATES, bands(value))
-                 if other != article_id
-                 and (apart := distance(value, other_value)) <= MAX_DISTANCE]
+        pairs = _nearest(article_id, value, conn.execute(_CANDIDATES, bands(value)))
         conn.executemany("INSERT OR REPLACE INTO article_duplicates VALUES (?, ?, ?)", pairs)
 
 
 def link_all(conn) -> None:
-    """Fill `article_duplicates` from every stored article (migration 0008): each band's
-    buckets of equal values, compared pairwise in Python."""
-    pairs: dict[tuple[int, int], int] = {}
+    """Fill `article_duplicates` from every stored article (migration 0008), as if they had
+    been written one by one in id order (each paired with its first MAX_PAIRS earlier
+    near-duplicates). A band at a time, its rows streamed in buckets of one band value:
+    memory for one bucket, not the table. The first MAX_PAIRS of an article over all bands
+    are among the first MAX_PAIRS of each band."""
+    earlier: dict[int, set[tuple[int, int]]] = {}  # id: (earlier id, distance)
     for shift, mask in BANDS:
         rows = conn.execute(f"SELECT {band_sql(shift, mask)} AS band, id, simhash FROM articles"
                             " WHERE simhash IS NOT NULL ORDER BY band, id")
         bucket: list[tuple[int, int]] = []
         last = None
-        for band, article_id, value in [*rows, (None, None, None)]:
+        for band, article_id, value in rows:
             if band != last:
-                for i, (a, va) in enumerate(bucket):
-                    for b, vb in bucket[i + 1:]:
-                        if (apart := distance(va, vb)) <= MAX_DISTANCE:
-                            pairs[(a, b)] = apart
                 bucket, last = [], band
+            found = _nearest(article_id, value, bucket)
+            if found:
+                earlier.setdefault(article_id, set()).update((a, apart) for a, _, apart in found)
             bucket.append((article_id, value))
     conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)",
-                     [(a, b, apart) for (a, b), apart in pairs.items()])
+                     [(a, b, apart) for b, found in earlier.items()
+                      for a, apart in sorted(found)[:MAX_PAIRS]])

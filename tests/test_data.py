@@ -25,7 +25,7 @@ from crawler import reextract as reextract_module
 from crawler import storage
 from crawler.cli import cli
 from crawler.export import ExportOptions, export
-from crawler.near_duplicates import MAX_DISTANCE, distance, simhash
+from crawler.near_duplicates import MAX_DISTANCE, MAX_PAIRS, distance, link_all, simhash
 from crawler.reextract import ReextractOptions, reextract
 from crawler.search import (
     SearchError,
@@ -213,6 +213,24 @@ def test_near_duplicate_pairs_follow_the_articles_as_they_are_written(news_db):
     db.execute("DELETE FROM articles WHERE id = ?", [wire])
     assert db.execute(pairs).fetchall() == []
     assert list(db.query("SELECT * FROM near_duplicates")) == []
+
+
+def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tmp_path):
+    db = storage.open_db(tmp_path / "news.db")
+    for n in range(30):  # one story, 30 copies, written one by one as a crawl writes them
+        add(db, f"https://a.example/{n}", "a.example", f"{WIRE} {n}", f"Copy {n}")
+    pairs = "SELECT article_id, duplicate_id, distance FROM article_duplicates ORDER BY 1, 2"
+    written = db.execute(pairs).fetchall()
+    later = {}
+    for a, b, _ in written:
+        later.setdefault(b, []).append(a)
+    assert max(len(found) for found in later.values()) == MAX_PAIRS  # not 29
+    assert all(found == sorted(found)[:MAX_PAIRS] and min(found) == 1 for found in later.values())
+    assert db.execute("SELECT count(DISTINCT story_id) FROM stories").fetchone() == (1,)
+    with db.atomic():  # migration 0008 fills the table with the same pairs
+        db.execute("DELETE FROM article_duplicates")
+        link_all(db.conn)
+    assert db.execute(pairs).fetchall() == written
 
 
 def test_simhash():
