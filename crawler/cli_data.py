@@ -23,7 +23,7 @@ from crawler.config import ConfigError, load_config, parse_since, site_rule_fold
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, crawl_lock
 from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
-from crawler.runner import EXIT_LOCKED
+from crawler.runner import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.search import SearchError, SearchOptions, format_hits, search
 
 EXISTING_DB = click.Path(dir_okay=False, path_type=Path)
@@ -137,12 +137,21 @@ def reextract_command(db, site, rules, config, workers):
     database = open_existing(db, upgrade=True)
     options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rules,
                                workers=workers)
+    done, total = [0], 0  # pages re-extracted so far, of
+
+    def progressed(pages: int) -> None:
+        done[0] += pages
+        bar.update(pages)
     try:
         with crawl_lock(db):  # no crawl writes the pages meanwhile (and no other reextract)
             total = _page_count(database, site)
             with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
                                    hidden=not sys.stderr.isatty()) as bar:
-                report = reextract(database, options, progress=bar.update)
+                report = reextract(database, options, progress=progressed)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGINT from a job runner
+        fail(f"interrupted after {done[0]} of {total} pages: the batches written are whole "
+             "(one transaction each), the rest as before; run the same command again to "
+             "re-extract them all", EXIT_INTERRUPTED)
     except LockedError as error:
         fail(str(error), EXIT_LOCKED)
     except ReextractError as error:

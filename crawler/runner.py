@@ -124,9 +124,14 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
 
 
 def _run_options(options: CrawlOptions) -> dict:
+    """What `runs.options` records: every option of the command line (paths absolute, so
+    that a run can be told apart from another started elsewhere)."""
     return {"start_urls": options.start_urls, "max_pages": options.max_pages,
-            "max_depth": options.max_depth, "rules": [str(r) for r in options.rules],
-            "config": str(options.config) if options.config else None, "since": options.since}
+            "max_depth": options.max_depth,
+            "rules": [str(Path(rules).resolve()) for rules in options.rules],
+            "config": str(Path(options.config).resolve()) if options.config else None,
+            "since": options.since, "workers": options.workers,
+            "allow_private": options.allow_private, "settings": dict(options.settings)}
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:

@@ -667,6 +667,22 @@ def test_a_kept_source_never_overwrites_a_newer_fetch_of_its_article(stored_page
     assert db["article_sources"].count == 0  # no article is read from it any more
 
 
+def test_reextract_stopped_by_ctrl_c_says_how_far_it_got(stored_pages_db, tmp_path,
+                                                           monkeypatch):
+    import crawler.cli_data
+
+    def stopped(db, options, progress):
+        progress(2)  # two pages done, then Ctrl-C
+        raise KeyboardInterrupt
+    monkeypatch.setattr(crawler.cli_data, "reextract", stopped)
+    result = run_cli("reextract", "--db", tmp_path / "pages.db")
+    assert result.exit_code == 5
+    assert result.stderr.strip().splitlines() == [
+        "newscrawl: error: interrupted after 2 of 6 pages: the batches written are whole (one "
+        "transaction each), the rest as before; run the same command again to re-extract "
+        "them all"]
+
+
 def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     db = stored_pages_db
     reextract(db, ReextractOptions(site="demo.test"))

@@ -208,6 +208,9 @@ max_depth = 1
     per_run = rows(db, "SELECT run_id, pages FROM run_sites WHERE site = 'northbridge'"
                    " ORDER BY run_id")
     assert per_run == [(1, 6), (2, 6), (3, 3)]  # 15 sitemap entries, 6 a run, newest first
+    options = json.loads(rows(db, "SELECT options FROM runs WHERE id = 1")[0][0])
+    assert options["config"] == str(config.resolve()) and options["workers"] == 1
+    assert options["settings"]["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1  # -s
     assert len(stored_paths(db)) == 15
     assert {site for (site,) in rows(db, "SELECT DISTINCT site FROM pages")} == {"northbridge"}
     # newest first: every article of the first run is newer than every one of the last
