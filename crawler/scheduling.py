@@ -285,6 +285,7 @@ class FrontierMiddleware:
                 and any(isinstance(item, dict) and "body" in item for item in items)):
             self.budget.spend(answered.meta.get(SITE))  # a listing that is a page (a start page)
         scheduled = self.budget.overdue()  # before this answer's own pages take the budget
+        self.requested.update(request.url for request in scheduled)  # a link to one: free
         outlinks = []
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip

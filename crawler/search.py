@@ -26,10 +26,13 @@ SINCE_COLUMN = "coalesce(datetime(articles.published), datetime(articles.first_s
 
 
 # Russian writes ё mostly as е; the index (unicode61, which folds Latin diacritics only) keeps
-# them apart, so a query word with е or ё searches every spelling of it, up to this many.
+# them apart, so a query word (or "phrase") with е or ё searches every spelling of it, up to
+# this many.
 MAX_YO_VARIANTS = 32
-# A query's terms: a "phrase" (optionally a prefix*), or a bareword up to a space or bracket.
-_TERM = re.compile(r'"(?:[^"]|"")*"\*?|[^\s()"]+')
+# The queries fold_yo rewrites are made of these tokens only: a "phrase" (optionally a
+# prefix*), a bareword (FTS5's: ASCII letters, digits and _, anything not ASCII; optionally
+# a prefix*), a bracket, AND / OR / NOT. Column filters, NEAR groups, + and ^ stay as typed.
+_TOKEN = re.compile(r'"(?:[^"]|"")*"\*?|[()]|(?:[A-Za-z0-9_\x1a]|[^\x00-\x7f])+\*?|\S')
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
@@ -50,16 +53,25 @@ def yo_spellings(term: str) -> list[str]:
 
 
 def fold_yo(match: str) -> str:
-    """The FTS5 query with each term that has е or ё replaced by (its spellings OR'ed);
-    a NEAR group, which takes phrases only, is left as it is."""
-    if "NEAR(" in match.upper():
+    """The FTS5 query with each term that has е or ё replaced by (its spellings OR'ed), and
+    the implicit AND between two terms written out (FTS5 takes it between phrases only, not
+    next to a bracket; it binds as AND does). A query with anything else in it (a column
+    filter, NEAR, + or ^) is returned as it is."""
+    tokens = _TOKEN.findall(match)
+    if any(len(token) == 1 and token not in "()" and not token.isalnum()
+           and not token.startswith('"') and ord(token) < 128 for token in tokens):
+        return match  # ":", "+", "^", "{", "-", a lone "*" ...
+    if any(token.upper() == "NEAR" for token in tokens):
         return match
-
-    def spelled(term: re.Match) -> str:
-        text = term.group(0)
-        spellings = [] if text in _OPERATORS else yo_spellings(text)
-        return f"({' OR '.join(spellings)})" if len(spellings) > 1 else text
-    return _TERM.sub(spelled, match)
+    out: list[str] = []
+    for token in tokens:
+        operand = token not in _OPERATORS and token not in "()"
+        if (operand or token == "(") and out and (out[-1] == ")" or out[-1] not in {
+                *_OPERATORS, "("}):
+            out.append("AND")
+        spellings = yo_spellings(token) if operand else [token]
+        out.append(f"({' OR '.join(spellings)})" if len(spellings) > 1 else token)
+    return " ".join(out)
 
 
 class SearchError(Exception):
@@ -111,13 +123,15 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     match = db.quote_fts(query) if options.literal else query
     if not match.strip():  # only punctuation: the index holds no such token
         raise SearchError(f"no words to search for in {query!r}")
-    match = fold_yo(match)
     try:
         clauses, params = filters(options.site, options.since)
     except ValueError as error:
         raise SearchError(str(error)) from None
     try:
-        return list(db.query(search_sql(clauses), [match, *params, options.limit]))
+        try:  # every spelling with е and ё; should that not parse, the query as typed
+            return list(db.query(search_sql(clauses), [fold_yo(match), *params, options.limit]))
+        except sqlite3.OperationalError:
+            return list(db.query(search_sql(clauses), [match, *params, options.limit]))
     except sqlite3.OperationalError as error:
         raise SearchError(f"cannot search for {query!r}: {_explained(str(error))}"
                           + ("" if options.literal else " (use --literal to search the words"

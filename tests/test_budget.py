@@ -237,3 +237,18 @@ def test_pages_whose_wait_is_over_go_before_the_next_answers_own(frontier):
     assert scheduled(out) == ["newest", "old"]  # a budget of 2
     out = list(middleware.process_spider_output(None, [page("older", priority=50)]))
     assert scheduled(out) == []
+
+
+def test_a_page_released_by_the_wait_and_linked_by_the_same_answer_spends_once(frontier):
+    middleware, _ = frontier
+    clock = Clock()
+    middleware.budget.clock = clock
+    middleware.budget.opened[SITE_NAME] = 0.0
+    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
+    clock.now = LISTING_WAIT
+    feed = listing("feed.xml")  # a late listing that names the released page again
+    middleware.requested.add(feed.url)
+    out = list(middleware.process_spider_output(
+        answer(feed), [page("newest", priority=300_000), page("old", priority=100)]))
+    assert sorted(scheduled(out)) == ["newest", "newest", "old"]  # the repeat: dropped, free
+    assert middleware.budget.spent == {SITE_NAME: 2}

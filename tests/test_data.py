@@ -256,14 +256,19 @@ def test_search_finds_e_and_yo_spellings_of_a_word(news_db):
         return [h["url"] for h in search(news_db, query, SearchOptions(**options))]
     tram, tree = ["https://b.example/tram"], ["https://b.example/tree"]
     assert found("протяженность") == found("протяжённость") == tram
-    assert found("начнется", literal=True) == tram
+    assert found("начнется", literal=True) == found("движение начнется", literal=True) == tram
+    assert found("движение начнется") == found("(восемь OR девять) начнется осенью") == tram
     assert found('"движение начнется"') == tram
-    assert found("ёлку") == found("всё") == tree
+    assert found("ёлку") == found("всё") == found("всё NOT трамвай") == tree
     assert found("протяжен* AND осенью") == tram
     assert found("NEAR(движение начнётся)") == tram  # NEAR takes phrases: as typed
+    assert found("text:начнётся") == tram and found("text:начнется") == []  # as typed
     assert yo_spellings("её") == ["ее", "ёе", "её", "ёё"]
     assert yo_spellings("ЁЛКА") == ["ЕЛКА", "ЁЛКА"] and yo_spellings("cat") == ["cat"]
-    assert fold_yo("title:ёж* NOT все") == "(title:еж* OR title:ёж*) NOT (все OR всё)"
+    # the implicit AND written out: FTS5 takes it between phrases, not next to a bracket
+    assert fold_yo("ёж кот OR пёс") == "(еж OR ёж) AND кот OR (пес OR пёс)"
+    for typed in ("title:ёж", "ёж + кот", "^ёж", "{title text}:ёж", "NEAR (ёж кот)"):
+        assert fold_yo(typed) == typed
 
 
 def test_search_ranked_with_highlights(news_db):
