@@ -98,14 +98,21 @@ PAIRS_TRIGGER_SQL = """
 CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
   DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
 END"""
-# An article is paired with at most this many near-duplicates, the earliest stored (lowest
-# ids): a template sent thousands of times (a weather bulletin, a results table) would
-# otherwise make pairs by the million. The earliest copy, which `stories` names the story
-# by, is always among them.
+# An article is paired with at most this many near-duplicates, the first stored before it
+# (lowest ids): a template sent thousands of times (a weather bulletin, a results table)
+# would otherwise make pairs by the million. The story's first copy, which `stories` names
+# it by, is always among them.
 MAX_PAIRS = 20
-_CANDIDATES = " UNION ".join(
-    f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?" for shift, mask in BANDS
-) + " ORDER BY id"
+
+
+def _candidates(side: str) -> str:
+    """The articles sharing a band with a SimHash, stored before (`side` "<") or after
+    (">") an id, by id: five index lookups."""
+    return " UNION ".join(f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?"
+                          f" AND id {side} ?" for shift, mask in BANDS) + " ORDER BY id"
+
+
+_EARLIER, _LATER = _candidates("<"), _candidates(">")
 
 
 def bands(value: int) -> list[int]:
@@ -126,25 +133,54 @@ def _nearest(article_id: int, value: int, candidates) -> list[tuple[int, int, in
     return pairs
 
 
+def _args(value: int, article_id: int) -> list[int]:
+    return [arg for band in bands(value) for arg in (band, article_id)]
+
+
+def _pair_earlier(conn, article_id: int, value: int) -> None:
+    """Pair the article with its first MAX_PAIRS near-duplicates stored before it."""
+    conn.execute("DELETE FROM article_duplicates WHERE duplicate_id = ?", (article_id,))
+    conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)", _nearest(
+        article_id, value, conn.execute(_EARLIER, _args(value, article_id))))
+
+
 def link(conn, articles: list[tuple[int, int | None]]) -> None:
-    """Record the near-duplicate pairs of these (id, simhash) articles, written or changed
-    just now, in `article_duplicates` (their old pairs dropped): the candidates share a band
-    with them (five index lookups), the pairs are the first MAX_PAIRS candidates by id at
-    most MAX_DISTANCE bits away. Inside the caller's transaction."""
-    for article_id, value in articles:
+    """Keep `article_duplicates` right for these (id, simhash) articles, written or changed
+    just now: each article is paired with its first MAX_PAIRS near-duplicates stored before
+    it (the candidates share a band with it: index lookups), and an article changed in place
+    joins or leaves the pairs of those stored after it. Inside the caller's transaction."""
+    for article_id, value in sorted(articles):  # an earlier article of the batch first
+        later = [row[0] for row in conn.execute(
+            "SELECT duplicate_id FROM article_duplicates WHERE article_id = ?", (article_id,))]
         conn.execute("DELETE FROM article_duplicates WHERE article_id = ? OR duplicate_id = ?",
                      (article_id, article_id))
-        if value is None:
-            continue
-        pairs = _nearest(article_id, value, conn.execute(_CANDIDATES, bands(value)))
-        conn.executemany("INSERT OR REPLACE INTO article_duplicates VALUES (?, ?, ?)", pairs)
+        near: set[int] = set()
+        if value is not None:
+            _pair_earlier(conn, article_id, value)
+            for other, other_value in conn.execute(_LATER, _args(value, article_id)).fetchall():
+                if (apart := distance(value, other_value)) > MAX_DISTANCE:
+                    continue
+                near.add(other)
+                kept = [row[0] for row in conn.execute(
+                    "SELECT article_id FROM article_duplicates WHERE duplicate_id = ? "
+                    "ORDER BY article_id", (other,))]
+                if len(kept) < MAX_PAIRS or article_id < kept[-1]:  # one of its first
+                    conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
+                                 (article_id, other, apart))
+                    if len(kept) == MAX_PAIRS:
+                        conn.execute("DELETE FROM article_duplicates WHERE article_id = ? "
+                                     "AND duplicate_id = ?", (kept[-1], other))
+        for other in set(later) - near:  # it left their pairs: the next one moves up
+            (other_value,) = conn.execute("SELECT simhash FROM articles WHERE id = ?",
+                                          (other,)).fetchone()
+            _pair_earlier(conn, other, other_value)
 
 
 def link_all(conn) -> None:
-    """Fill `article_duplicates` from every stored article (migration 0008), as if they had
-    been written one by one in id order (each paired with its first MAX_PAIRS earlier
-    near-duplicates). A band at a time, its rows streamed in buckets of one band value:
-    memory for one bucket, not the table. The first MAX_PAIRS of an article over all bands
+    """Fill `article_duplicates` from every stored article (migration 0008): each paired
+    with its first MAX_PAIRS near-duplicates stored before it, as `link` keeps them. A band
+    at a time, its rows streamed in buckets of one band value (the pairs found are held until
+    the end: at most MAX_PAIRS an article). The first MAX_PAIRS of an article over all bands
     are among the first MAX_PAIRS of each band."""
     earlier: dict[int, set[tuple[int, int]]] = {}  # id: (earlier id, distance)
     for shift, mask in BANDS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -123,15 +124,23 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     return settings
 
 
+# -s settings whose values `runs.options` does not record (the data team reads that table)
+_SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|AUTH|CREDENTIAL|COOKIE|HEADER|PROXY",
+                     re.IGNORECASE)
+
+
 def _run_options(options: CrawlOptions) -> dict:
     """What `runs.options` records: every option of the command line (paths absolute, so
-    that a run can be told apart from another started elsewhere)."""
+    that a run can be told apart from another started elsewhere; the values of settings
+    that may hold a secret, hidden)."""
     return {"start_urls": options.start_urls, "max_pages": options.max_pages,
             "max_depth": options.max_depth,
             "rules": [str(Path(rules).resolve()) for rules in options.rules],
             "config": str(Path(options.config).resolve()) if options.config else None,
             "since": options.since, "workers": options.workers,
-            "allow_private": options.allow_private, "settings": dict(options.settings)}
+            "allow_private": options.allow_private,
+            "settings": {name: "(hidden)" if _SECRET.search(name) else value
+                         for name, value in options.settings.items()}}
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:

@@ -150,8 +150,11 @@ def unreadable(path: Path, exc: sqlite3.Error) -> str:
     """Why a database could not be read. An I/O error (a full disk, a failing device, a
     folder without write access for the -shm file) is not a corrupt file: say so, lest
     someone delete a healthy database."""
-    if exc.sqlite_errorcode is not None and exc.sqlite_errorcode & 0xFF in (
-            sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN):
+    code = exc.sqlite_errorcode & 0xFF if exc.sqlite_errorcode is not None else None
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (f"{path}: another connection holds it locked ({exc}); try again when it lets "
+                "go (the file itself is fine)")
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN):
         return (f"{path}: SQLite could not read it ({exc}): check the disk space and "
                 "permissions there; the file itself may be fine")
     return f"{path}: unreadable or corrupt SQLite file ({exc})"

@@ -216,3 +216,16 @@ def test_a_crawl_that_fails_as_it_starts_is_bad_input_only_for_a_bad_setting():
     assert start_failure_code(ValueError("could not convert string to float: 'abc'")) == EXIT_USAGE
     assert start_failure_code(sqlite3.OperationalError("database is locked")) == EXIT_FAILED
     assert start_failure_code(OSError(28, "No space left on device")) == EXIT_FAILED
+
+
+def test_runs_options_record_the_command_line_but_not_its_secrets(tmp_path):
+    from crawler.runner import CrawlOptions, _run_options
+
+    options = _run_options(CrawlOptions(
+        ["https://n.example/"], tmp_path / "news.db", config=Path("sites.toml"), workers=2,
+        settings={"USER_AGENT": "newscrawl-test", "HTTPPROXY_AUTH_ENCODING": "latin-1",
+                  "DEFAULT_REQUEST_HEADERS": {"Authorization": "Bearer s3cret"}}))
+    assert options["config"] == str(Path("sites.toml").resolve()) and options["workers"] == 2
+    assert options["settings"] == {"USER_AGENT": "newscrawl-test",
+                                   "HTTPPROXY_AUTH_ENCODING": "(hidden)",
+                                   "DEFAULT_REQUEST_HEADERS": "(hidden)"}

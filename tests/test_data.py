@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import random
 import re
 import shutil
 import stat
@@ -25,7 +26,18 @@ from crawler import reextract as reextract_module
 from crawler import storage
 from crawler.cli import cli
 from crawler.export import ExportOptions, export
-from crawler.near_duplicates import MAX_DISTANCE, MAX_PAIRS, distance, link_all, simhash
+from crawler.near_duplicates import (
+    BANDS,
+    MAX_DISTANCE,
+    MAX_PAIRS,
+    PAIRS_INDEX_SQL,
+    PAIRS_SQL,
+    band_sql,
+    distance,
+    link,
+    link_all,
+    simhash,
+)
 from crawler.reextract import ReextractOptions, reextract
 from crawler.search import (
     SearchError,
@@ -231,6 +243,47 @@ def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tm
         db.execute("DELETE FROM article_duplicates")
         link_all(db.conn)
     assert db.execute(pairs).fetchall() == written
+
+
+def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_scratch():
+    """Two stories of about 40 copies each (over the cap), written in batches, some
+    rewritten in place (nearer, farther, into another story, no text): after every batch the
+    table holds exactly what migration 0008's fill finds."""
+    db = sqlite_utils.Database(memory=True)
+    db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, simhash INTEGER)")
+    for number, (shift, mask) in enumerate(BANDS):
+        db.execute(f"CREATE INDEX band_{number} ON articles({band_sql(shift, mask)})")
+    for sql in (PAIRS_SQL, PAIRS_INDEX_SQL):
+        db.execute(sql)
+    rng = random.Random(7)
+    stories = [rng.getrandbits(64) - 2**63 for _ in range(2)]
+
+    def copy_of(story: int) -> int:  # 0 to 3 of the low 7 bits flipped: copies 0 to 6 apart
+        return story ^ sum(1 << bit for bit in rng.sample(range(7), rng.randint(0, 3)))
+
+    pairs = "SELECT * FROM article_duplicates ORDER BY article_id, duplicate_id"
+    next_id = 1
+    for _ in range(40):
+        batch = []
+        for _ in range(rng.randint(1, 6)):
+            if next_id > 5 and rng.random() < 0.4:  # an article stored before, rewritten
+                article_id = rng.randrange(1, next_id)
+                value = (None if rng.random() < 0.1 else
+                         copy_of(rng.choice(stories)) if rng.random() < 0.8 else
+                         rng.getrandbits(64) - 2**63)
+                db.execute("UPDATE articles SET simhash = ? WHERE id = ?", [value, article_id])
+            else:
+                article_id, value = next_id, copy_of(rng.choice(stories))
+                db.execute("INSERT INTO articles VALUES (?, ?)", [article_id, value])
+                next_id += 1
+            batch.append((article_id, value))
+        link(db.conn, list(dict(batch).items()))  # each article once a batch, as write_batch
+        kept = db.execute(pairs).fetchall()
+        db.execute("DELETE FROM article_duplicates")
+        link_all(db.conn)
+        assert kept == db.execute(pairs).fetchall()
+    assert max(n for (n,) in db.execute(
+        "SELECT count(*) FROM article_duplicates GROUP BY duplicate_id")) == MAX_PAIRS
 
 
 def test_simhash():

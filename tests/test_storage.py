@@ -534,6 +534,10 @@ def test_an_io_error_is_not_called_a_corrupt_file(tmp_path):
     garbled = sqlite3.DatabaseError("database disk image is malformed")
     garbled.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
     assert "corrupt" in storage.unreadable(tmp_path / "news.db", garbled)
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    message = storage.unreadable(tmp_path / "news.db", locked)
+    assert "corrupt" not in message and "locked" in message and "is fine" in message
 
 
 def test_accepts_empty_file(tmp_path):
