@@ -49,7 +49,7 @@ def measure(count: int, baseline: bool) -> None:
                 _, fill = timed(lambda: near_duplicates.link_all(db.conn))
             pairs, read = timed(lambda: db.execute(
                 "SELECT count(*) FROM near_duplicates").fetchone()[0])
-            sample = [(i + 1, hashes[i]) for i in range(0, min(count, 2000), 10)]
+            sample = [(i + 1, None, hashes[i]) for i in range(0, min(count, 2000), 10)]
             with db.atomic():
                 _, write = timed(lambda: near_duplicates.link(db.conn, sample))
             line = (f"{count:>9,} articles | 0008: {pairs} pairs, query {read * 1000:8.1f} ms, "

@@ -138,49 +138,75 @@ def _args(value: int, article_id: int) -> list[int]:
 
 
 def _pair_earlier(conn, article_id: int, value: int) -> None:
-    """Pair the article with its first MAX_PAIRS near-duplicates stored before it."""
+    """Pair the article with its first MAX_PAIRS near-duplicates stored before it (none
+    without a SimHash: no text)."""
     conn.execute("DELETE FROM article_duplicates WHERE duplicate_id = ?", (article_id,))
+    if value is None:
+        return
     conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)", _nearest(
         article_id, value, conn.execute(_EARLIER, _args(value, article_id))))
 
 
-def link(conn, articles: list[tuple[int, int | None]]) -> None:
-    """Keep `article_duplicates` right for these (id, simhash) articles, written or changed
-    just now: each article is paired with its first MAX_PAIRS near-duplicates stored before
-    it (the candidates share a band with it: index lookups), and an article changed in place
-    joins or leaves the pairs of those stored after it. Inside the caller's transaction."""
-    for article_id, value in sorted(articles):  # an earlier article of the batch first
-        later = [row[0] for row in conn.execute(
-            "SELECT duplicate_id FROM article_duplicates WHERE article_id = ?", (article_id,))]
-        conn.execute("DELETE FROM article_duplicates WHERE article_id = ? OR duplicate_id = ?",
-                     (article_id, article_id))
-        near: set[int] = set()
-        if value is not None:
-            _pair_earlier(conn, article_id, value)
-            for other, other_value in conn.execute(_LATER, _args(value, article_id)).fetchall():
-                if (apart := distance(value, other_value)) > MAX_DISTANCE:
-                    continue
-                near.add(other)
-                kept = [row[0] for row in conn.execute(
-                    "SELECT article_id FROM article_duplicates WHERE duplicate_id = ? "
-                    "ORDER BY article_id", (other,))]
-                if len(kept) < MAX_PAIRS or article_id < kept[-1]:  # one of its first
-                    conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
-                                 (article_id, other, apart))
-                    if len(kept) == MAX_PAIRS:
-                        conn.execute("DELETE FROM article_duplicates WHERE article_id = ? "
-                                     "AND duplicate_id = ?", (kept[-1], other))
-        for other in set(later) - near:  # it left their pairs: the next one moves up
+def _later_near(conn, article_id: int, value: int | None) -> dict[int, int]:
+    """The articles stored after this one at most MAX_DISTANCE bits from `value`, with the
+    distance."""
+    if value is None:
+        return {}
+    return {other: apart for other, other_value in conn.execute(_LATER, _args(value, article_id))
+            if (apart := distance(value, other_value)) <= MAX_DISTANCE}
+
+
+def link(conn, articles: list[tuple[int, int | None, int | None]]) -> None:
+    """Keep `article_duplicates` right for these (id, SimHash before, SimHash now) articles,
+    written or changed just now (before: None for a new one): each article is paired with
+    its first MAX_PAIRS near-duplicates stored before it (the candidates share a band with
+    it: index lookups), and one changed in place joins or leaves the pairs of those stored
+    after it. An article's place among the first MAX_PAIRS of a later one goes by ids, so
+    only a later one it was not near before can take it in, and only one it is not near any
+    more moves the next up. Inside the caller's transaction."""
+    for article_id, before, now in sorted({a[0]: a for a in articles}.values()):
+        paired = {other for (other,) in conn.execute(
+            "SELECT duplicate_id FROM article_duplicates WHERE article_id = ?", (article_id,))}
+        _pair_earlier(conn, article_id, now)
+        near, was_near = _later_near(conn, article_id, now), _later_near(conn, article_id, before)
+        conn.executemany(
+            "UPDATE article_duplicates SET distance = ? WHERE article_id = ? AND duplicate_id = ?",
+            [(apart, article_id, other) for other, apart in near.items() if other in paired])
+        _join_later(conn, article_id, {other: apart for other, apart in near.items()
+                                       if other not in paired and other not in was_near})
+        for other in paired - near.keys():  # it left their pairs: the next one moves up
             (other_value,) = conn.execute("SELECT simhash FROM articles WHERE id = ?",
                                           (other,)).fetchone()
+            conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
+                         "duplicate_id = ?", (article_id, other))
             _pair_earlier(conn, other, other_value)
+
+
+def _join_later(conn, article_id: int, near: dict[int, int]) -> None:
+    """Pair the article with the later ones it is newly near whose first MAX_PAIRS earlier
+    near-duplicates it is now one of (the last of a full set drops out)."""
+    others = list(near)
+    for start in range(0, len(others), 500):
+        chunk = others[start:start + 500]
+        kept = {other: (count, last) for other, count, last in conn.execute(
+            "SELECT duplicate_id, count(*), max(article_id) FROM article_duplicates "
+            f"WHERE duplicate_id IN ({', '.join('?' * len(chunk))}) GROUP BY duplicate_id",
+            chunk)}
+        for other in chunk:
+            count, last = kept.get(other, (0, None))
+            if count < MAX_PAIRS or article_id < last:
+                conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
+                             (article_id, other, near[other]))
+                if count >= MAX_PAIRS:
+                    conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
+                                 "duplicate_id = ?", (last, other))
 
 
 def link_all(conn) -> None:
     """Fill `article_duplicates` from every stored article (migration 0008): each paired
     with its first MAX_PAIRS near-duplicates stored before it, as `link` keeps them. A band
     at a time, its rows streamed in buckets of one band value (the pairs found are held until
-    the end: at most MAX_PAIRS an article). The first MAX_PAIRS of an article over all bands
+    the end, at most MAX_PAIRS an article). The first MAX_PAIRS of an article over all bands
     are among the first MAX_PAIRS of each band."""
     earlier: dict[int, set[tuple[int, int]]] = {}  # id: (earlier id, distance)
     for shift, mask in BANDS:
@@ -193,7 +219,10 @@ def link_all(conn) -> None:
                 bucket, last = [], band
             found = _nearest(article_id, value, bucket)
             if found:
-                earlier.setdefault(article_id, set()).update((a, apart) for a, _, apart in found)
+                kept = earlier.setdefault(article_id, set())
+                kept.update((a, apart) for a, _, apart in found)
+                if len(kept) > MAX_PAIRS:  # the first MAX_PAIRS over the bands so far
+                    earlier[article_id] = set(sorted(kept)[:MAX_PAIRS])
             bucket.append((article_id, value))
     conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)",
                      [(a, b, apart) for b, found in earlier.items()

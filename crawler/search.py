@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,7 +33,8 @@ MAX_YO_VARIANTS = 32
 # The queries fold_yo rewrites are made of these tokens only: a "phrase" (optionally a
 # prefix*), a bareword (FTS5's: ASCII letters, digits and _, anything not ASCII; optionally
 # a prefix*), a bracket, AND / OR / NOT. Column filters, NEAR groups, + and ^ stay as typed.
-_TOKEN = re.compile(r'"(?:[^"]|"")*"\*?|[()]|(?:[A-Za-z0-9_\x1a]|[^\x00-\x7f])+\*?|\S')
+_TOKEN = re.compile(r'(?P<phrase>"(?:[^"]|"")*"\*?)|(?P<bracket>[()])'
+                    r'|(?P<word>(?:[A-Za-z0-9_\x1a]|[^\x00-\x7f])+\*?)|(?P<other>\S)')
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
@@ -53,25 +55,62 @@ def yo_spellings(term: str) -> list[str]:
 
 
 def fold_yo(match: str) -> str:
-    """The FTS5 query with each term that has е or ё replaced by (its spellings OR'ed), and
-    the implicit AND between two terms written out (FTS5 takes it between phrases only, not
-    next to a bracket; it binds as AND does). A query with anything else in it (a column
-    filter, NEAR, + or ^) is returned as it is."""
-    tokens = _TOKEN.findall(match)
-    if any(len(token) == 1 and token not in "()" and not token.isalnum()
-           and not token.startswith('"') and ord(token) < 128 for token in tokens):
-        return match  # ":", "+", "^", "{", "-", a lone "*" ...
-    if any(token.upper() == "NEAR" for token in tokens):
+    """The FTS5 query with each term (a word or a "phrase") that has е or ё replaced by
+    (its spellings OR'ed). FTS5 takes two terms side by side (an implicit AND, which binds
+    tighter than NOT) between phrases only, not next to a bracket: each run of them is
+    written out as (a AND b), without the terms FTS5 reads as no token at all (a dash, an
+    emoji), which it skips there. A query without е or ё, or with anything but terms,
+    brackets, AND, OR and NOT (a column filter, NEAR, + or ^), is returned as it is."""
+    tokens = [(found.lastgroup, found.group()) for found in _TOKEN.finditer(match)]
+    if (not any(char in "еёЕЁ" for _, text in tokens for char in text)
+            or any(kind == "other" or text == "NEAR" for kind, text in tokens)):
         return match
-    out: list[str] = []
-    for token in tokens:
-        operand = token not in _OPERATORS and token not in "()"
-        if (operand or token == "(") and out and (out[-1] == ")" or out[-1] not in {
-                *_OPERATORS, "("}):
-            out.append("AND")
-        spellings = yo_spellings(token) if operand else [token]
-        out.append(f"({' OR '.join(spellings)})" if len(spellings) > 1 else token)
-    return " ".join(out)
+    try:
+        written, end = _sequence(tokens, 0)
+    except ValueError:  # unbalanced brackets: FTS5 says so, as typed
+        return match
+    return written if end == len(tokens) else match
+
+
+def _sequence(tokens: list[tuple[str, str]], at: int) -> tuple[str, int]:
+    """The sequence of terms, groups and operators from `at` to its closing bracket (or the
+    end), written out; and where it stopped."""
+    parts: list[str] = []
+    run: list[tuple[str, bool]] = []  # adjacent operands: (written, has a token)
+
+    def close_run() -> None:
+        if run:
+            kept = [written for written, has_token in run if has_token] or [w for w, _ in run]
+            parts.append(kept[0] if len(kept) == 1 else f"({' AND '.join(kept)})")
+            run.clear()
+    while at < len(tokens):
+        _, text = tokens[at]
+        if text == ")":
+            break
+        if text in _OPERATORS:
+            close_run()
+            parts.append(text)
+            at += 1
+        elif text == "(":
+            inner, at = _sequence(tokens, at + 1)
+            if at >= len(tokens):
+                raise ValueError("unclosed bracket")
+            run.append((f"({inner})", True))
+            at += 1
+        else:
+            spellings = yo_spellings(text)
+            run.append((f"({' OR '.join(spellings)})" if len(spellings) > 1 else text,
+                        _has_token(text)))
+            at += 1
+    close_run()
+    return " ".join(parts), at
+
+
+def _has_token(term: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer finds a token in the term (a letter, a digit or a
+    private-use character): a dash, a quotation mark or an emoji alone it skips."""
+    return any(unicodedata.category(char)[0] in "LN" or unicodedata.category(char) == "Co"
+               for char in term)
 
 
 class SearchError(Exception):

@@ -596,7 +596,9 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             db.conn.executemany(MOVED_ARTICLE_DELETE, moved)
             changed = [row["url"] for row in articles
                        if row["url"] not in hashes or hashes[row["url"]][1] != row.get("simhash")]
-            near_duplicates.link(db.conn, list(_simhashes(db, changed).values()))
+            near_duplicates.link(db.conn, [
+                (article_id, hashes[url][1] if url in hashes else None, value)
+                for url, (article_id, value) in _simhashes(db, changed).items()])
             for write in also:
                 write(db)
     except sqlite3.Error as exc:

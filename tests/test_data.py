@@ -11,6 +11,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -262,22 +263,23 @@ def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_
         return story ^ sum(1 << bit for bit in rng.sample(range(7), rng.randint(0, 3)))
 
     pairs = "SELECT * FROM article_duplicates ORDER BY article_id, duplicate_id"
-    next_id = 1
+    stored: dict[int, int | None] = {}
     for _ in range(40):
-        batch = []
-        for _ in range(rng.randint(1, 6)):
-            if next_id > 5 and rng.random() < 0.4:  # an article stored before, rewritten
-                article_id = rng.randrange(1, next_id)
-                value = (None if rng.random() < 0.1 else
+        batch = {}  # id: (SimHash before the batch, after), as write_batch gives link
+        for _ in range(rng.randint(1, 10)):
+            if len(stored) > 5 and rng.random() < 0.4:  # an article stored before, rewritten
+                article_id = rng.randrange(1, len(stored) + 1)
+                value = (None if rng.random() < 0.2 else
                          copy_of(rng.choice(stories)) if rng.random() < 0.8 else
                          rng.getrandbits(64) - 2**63)
                 db.execute("UPDATE articles SET simhash = ? WHERE id = ?", [value, article_id])
+                before = batch.get(article_id, (stored[article_id],))[0]
             else:
-                article_id, value = next_id, copy_of(rng.choice(stories))
+                article_id, value, before = len(stored) + 1, copy_of(rng.choice(stories)), None
                 db.execute("INSERT INTO articles VALUES (?, ?)", [article_id, value])
-                next_id += 1
-            batch.append((article_id, value))
-        link(db.conn, list(dict(batch).items()))  # each article once a batch, as write_batch
+            batch[article_id] = (before, value)
+            stored[article_id] = value
+        link(db.conn, [(a, before, now) for a, (before, now) in batch.items() if before != now])
         kept = db.execute(pairs).fetchall()
         db.execute("DELETE FROM article_duplicates")
         link_all(db.conn)
@@ -318,8 +320,14 @@ def test_search_finds_e_and_yo_spellings_of_a_word(news_db):
     assert found("text:начнётся") == tram and found("text:начнется") == []  # as typed
     assert yo_spellings("её") == ["ее", "ёе", "её", "ёё"]
     assert yo_spellings("ЁЛКА") == ["ЕЛКА", "ЁЛКА"] and yo_spellings("cat") == ["cat"]
-    # the implicit AND written out: FTS5 takes it between phrases, not next to a bracket
-    assert fold_yo("ёж кот OR пёс") == "(еж OR ёж) AND кот OR (пес OR пёс)"
+    # a run of terms side by side written out as (a AND b): FTS5 takes it between phrases
+    # only, and it binds tighter than NOT; a dash or an emoji, no token, is left out of it
+    assert fold_yo("ёж кот OR пёс") == "((еж OR ёж) AND кот) OR (пес OR пёс)"
+    assert fold_yo("кот NOT пёс — 🎄 лис") == "кот NOT ((пес OR пёс) AND лис)"
+    assert found("восемь — начнется") == tram
+    assert found("движение NOT осенью зимой") == tram  # NOT (осенью зимой), as FTS5 reads it
+    assert found("движение NOT осенью километров") == []
+    assert fold_yo("кот пёс)") == "кот пёс)"  # unbalanced: FTS5 says so, as typed
     for typed in ("title:ёж", "ёж + кот", "^ёж", "{title text}:ёж", "NEAR (ёж кот)"):
         assert fold_yo(typed) == typed
 
@@ -339,6 +347,44 @@ def test_search_filters(news_db):
     assert search(news_db, "ferry", SearchOptions(since="2026-11-21"))
     assert not search(news_db, "ferry", SearchOptions(since="2026-11-21T08:00:00Z"))  # 07:00Z
     assert len(search(news_db, "wind OR ferry", SearchOptions(limit=2))) == 2
+
+
+def test_a_folded_query_means_what_the_typed_one_does():
+    """Random queries (words with е, phrases, dashes and emoji, brackets, AND / OR / NOT)
+    over texts spelled with е only, where the ё spellings fold_yo adds find nothing: every
+    query FTS5 reads as typed gives the same rows folded."""
+    rng = random.Random(3)
+    words = ["лес", "ель", "кот", "пес", "дом", "mir", "все", "—", "🎄", "«нет»"]
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{storage.FTS_TOKENIZE}')")
+    db.executemany("INSERT INTO t VALUES (?)", [(" ".join(rng.choices(words[:7], k=4)),)
+                                                for _ in range(40)])
+
+    def rows(query: str) -> list[int]:
+        return [r[0] for r in db.execute("SELECT rowid FROM t WHERE t MATCH ?", [query])]
+
+    def query(depth: int = 0) -> str:
+        parts = []
+        for n in range(rng.randint(1, 4)):
+            if n and rng.random() < 0.5:
+                parts.append(rng.choice(["AND", "OR", "NOT"]))
+            if depth < 2 and rng.random() < 0.15:
+                parts.append(f"({query(depth + 1)})")
+            elif rng.random() < 0.15:
+                parts.append(f'"{" ".join(rng.choices(words, k=rng.randint(1, 2)))}"')
+            else:
+                parts.append(rng.choice(words) + ("*" if rng.random() < 0.1 else ""))
+        return " ".join(parts)
+    checked = 0
+    for _ in range(1500):
+        typed = query()
+        try:
+            expected = rows(typed)
+        except sqlite3.OperationalError:
+            continue  # FTS5 refuses it as typed
+        assert rows(fold_yo(typed)) == expected, (typed, fold_yo(typed))
+        checked += 1
+    assert checked > 1000
 
 
 def test_search_says_which_hits_are_gone(news_db):
