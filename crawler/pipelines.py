@@ -228,6 +228,9 @@ class StoragePipeline:
                                     also=[self.frontier.write])
             except storage.StorageError as error:
                 self._storage_failed(str(error))
+            except Exception as error:  # a bug: the batch rolled back whole; say so and stop
+                logger.exception("writing a batch failed")
+                self._storage_failed(f"{type(error).__name__}: {error}")
             else:
                 self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
                 # articles written: distinct canonical URLs (pages may share one)

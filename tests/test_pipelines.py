@@ -188,6 +188,27 @@ def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path
         assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
 
 
+def test_a_write_that_fails_by_a_bug_stops_the_crawl_and_rolls_back(tmp_path, monkeypatch):
+    """Not only SQLite's errors: any exception in a batch write rolls it back whole and
+    stops the crawl (every later batch would fail the same way)."""
+    db_path = tmp_path / "news.db"
+    pipeline = storage_pipeline(db_path)
+    for n in range(2):  # one committed batch
+        pipeline.process_item(stored_item(n))
+
+    def broken(conn, articles):
+        raise TypeError("a bug in the writer")
+    monkeypatch.setattr(storage.near_duplicates, "link", broken)
+    for n in range(2, 4):
+        pipeline.process_item(stored_item(n))
+    assert pipeline.failed
+    assert pipeline.stats.get_value("newscrawl/storage_error") == "TypeError: a bug in the writer"
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "storage_error")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
+
+
 def test_the_forkserver_preload_warms_what_workers_would_each_load():
     """crawler.preload (imported once by the forkserver) loads justext's stop words, the
     date search's dateparser and dateparser's month names and freezes them, so forked workers
