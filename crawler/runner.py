@@ -25,7 +25,7 @@ from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_
 from crawler.discovery import parse_start_urls
 from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
-from crawler.lock import LockedError, crawl_lock
+from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
 from crawler.status import run_counts, run_status
 from extractors.rules import RuleError, load_dir
@@ -150,12 +150,17 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     failed or storage failed (1), stopped by a signal (5). Some sites failing is a result
     with status ``partial``.
     """
+    made = not Path(options.db).exists()  # check() creates it
     sites = check(options)
     try:
         with crawl_lock(options.db):
             result = _crawl(options, sites)
     except LockedError as error:
         raise CrawlError(str(error), EXIT_LOCKED) from None
+    except CrawlError:
+        if made:
+            _remove_if_unused(Path(options.db))
+        raise
     if result.stats.get("newscrawl/storage_error"):
         raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
                          "committed is intact; rerun to resume the queue)", EXIT_FAILED)
@@ -166,6 +171,20 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
                          f"({error_summary(result.stats)})", EXIT_FAILED)
     return result
+
+
+def _remove_if_unused(db: Path) -> None:
+    """Remove the database this command created, and its lock file, if the crawl that
+    failed to start recorded nothing in it (no run): a bad -s value leaves no file behind."""
+    try:
+        with sqlite3.connect(db) as conn:
+            used = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+        conn.close()
+    except sqlite3.Error:
+        return
+    if not used:
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), lock_path(db)):
+            path.unlink(missing_ok=True)
 
 
 def _seeds(sites: list[SiteSpec]) -> list[str]:

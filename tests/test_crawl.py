@@ -159,6 +159,21 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path, args, code, message)
     assert message in last and "Traceback" not in run.stderr
     assert (tmp_path / "text.db").read_bytes() == before
     assert not (tmp_path / "x.db").exists()
+    if "could not start" in message:  # the database it made for the run is gone again
+        db = Path(args[args.index("--db") + 1].format(tmp=tmp_path))
+        assert not db.exists() and not db.with_name(db.name + ".lock").exists()
+
+
+def test_a_crawl_that_cannot_start_leaves_an_existing_database_alone(tmp_path):
+    from crawler import storage
+
+    db = tmp_path / "news.db"
+    storage.open_db(db).close()  # there before the command, with no run yet
+    run = newscrawl("crawl", "http://127.0.0.1:9/", "--db", str(db), "-s",
+                    "DOWNLOAD_DELAY=abc", "--log-level", "ERROR")
+    assert run.returncode == 2 and "could not start" in run.stderr
+    assert storage.counts(storage.open_db(db, create=False)) == {
+        "pages": 0, "articles": 0, "runs": 0}
 
 
 def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tmp_path):
