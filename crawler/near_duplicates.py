@@ -177,8 +177,6 @@ def link(conn, articles: list[tuple[int, int | None, int | None]]) -> None:
         for other in paired - near.keys():  # it left their pairs: the next one moves up
             (other_value,) = conn.execute("SELECT simhash FROM articles WHERE id = ?",
                                           (other,)).fetchone()
-            conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
-                         "duplicate_id = ?", (article_id, other))
             _pair_earlier(conn, other, other_value)
 
 

@@ -301,8 +301,9 @@ class FrontierMiddleware:
                     self.budget.asked_for(request)
                 scheduled.append(request)
                 self.requested.add(request.url)
-        scheduled += self._answered(response)  # after the listings it names were asked for
-        self.requested.update(request.url for request in scheduled)
+        released = self._answered(response)  # after the listings it names were asked for
+        self.requested.update(request.url for request in released)
+        scheduled += released
         record = next((item for item in items if isinstance(item, dict) and "visit" in item),
                       None)  # fmt: skip
         if record is None and outlinks:
