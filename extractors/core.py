@@ -42,12 +42,14 @@ from .metadata import (
 )
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
-from .text import block_text, body_blocks, join_blocks, norm_space
+from .text import block_text, body_blocks, drop_repeats, join_blocks, norm_space
 
 logger = logging.getLogger(__name__)
 
 # JSON-LD articleBody replaces the visible body when it is this much longer (a teaser).
 JSONLD_RATIO = 1.3
+# Recorded in Article.removed where a passage the body repeats was dropped.
+REPEATED = "repeated-passage"
 # The headline is looked for among the first blocks, after labels of at most so many words.
 TITLE_WITHIN = 3
 LABEL_WORDS = 6
@@ -181,9 +183,12 @@ def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlEl
 
 
 def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
-    """A reading of the body without the headline, the byline and chrome blocks; with the
-    ids of the chrome patterns that dropped blocks."""
-    return strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
+    """A reading of the body without the headline, the byline, chrome blocks and a second
+    copy of a passage; with the ids of the chrome patterns that dropped blocks
+    (`REPEATED` for the copy)."""
+    blocks, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
+    blocks, repeated = drop_repeats(blocks)
+    return blocks, [*dropped, REPEATED] if repeated else dropped
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:

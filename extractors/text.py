@@ -117,6 +117,39 @@ def _table_rows(element: etree._Element) -> list[str]:
     return rows
 
 
+# A run of at least so many consecutive blocks, and words, each block read earlier in the
+# same body, is the body served twice (a print or mobile copy of the story in the page).
+REPEAT_BLOCKS = 3
+REPEAT_WORDS = 50
+
+
+def drop_repeats(blocks: list[str]) -> tuple[list[str], bool]:
+    """The blocks without the passages that repeat earlier ones, and whether one went.
+
+    Only a passage goes: a pull quote, a refrain or a repeated caption (one or two blocks,
+    or a few words) stays where it is, as the reader sees it.
+    """
+    seen: set[str] = set()
+    kept: list[str] = []
+    start, dropped = 0, False
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and blocks[end] in seen:
+            end += 1
+        if end == start:
+            seen.add(blocks[start])
+            kept.append(blocks[start])
+            start += 1
+            continue
+        run = blocks[start:end]
+        if len(run) >= REPEAT_BLOCKS and sum(len(b.split()) for b in run) >= REPEAT_WORDS:
+            dropped = True
+        else:
+            kept.extend(run)
+        start = end
+    return kept, dropped
+
+
 def join_blocks(blocks: list[str]) -> str:
     """The Article text format: one block per paragraph, separated by a blank line."""
     return "\n\n".join(blocks)

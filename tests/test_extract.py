@@ -22,7 +22,7 @@ from extractors.chrome import (
 from extractors.dates import find_date
 from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
-from extractors.text import body_blocks, norm_space
+from extractors.text import body_blocks, drop_repeats, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -251,6 +251,29 @@ def test_closing_donation_appeal_is_cut_after_trafilatura():
     kept, used = strip_blocks(blocks)
     assert kept == [PARAGRAPH] * 4
     assert "donation.cue" in used
+
+
+def test_a_passage_the_page_serves_twice_is_read_once():
+    story = paragraphs(4)
+    article = extract(page(f'{story}<div class="print-edition">{story}</div>'), URL)
+    assert article.text.count("Paragraph 2 ends here.") == 1
+    assert article.text.count("Paragraph 3 ends here.") == 1
+    assert "repeated-passage" in article.removed
+
+
+@pytest.mark.parametrize("blocks", [
+    ["A quote worth repeating.", PARAGRAPH + "1", "A quote worth repeating.", PARAGRAPH + "2"],
+    [PARAGRAPH + "1", PARAGRAPH + "2", PARAGRAPH + "3", PARAGRAPH + "1", PARAGRAPH + "2"],
+    ["Row, row, row your boat.", "Gently down the stream.", "Merrily, merrily.",
+     "Row, row, row your boat.", "Gently down the stream.", "Merrily, merrily."],
+], ids=["pull-quote", "two-blocks", "short-refrain"])
+def test_a_pull_quote_or_a_refrain_is_no_repeated_passage(blocks):
+    assert drop_repeats(blocks) == (blocks, False)
+
+
+def test_a_repeated_passage_goes_and_what_follows_it_stays():
+    story = [PARAGRAPH + str(i) for i in range(3)]
+    assert drop_repeats([*story, *story, "A closing line."]) == ([*story, "A closing line."], True)
 
 
 def test_read_more_heading_early_in_text_does_not_cut_the_body():
