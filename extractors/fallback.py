@@ -117,12 +117,10 @@ def _options() -> Extractor:
     return Extractor(output_format="xml", comments=False, tables=True, links=True)
 
 
-def _held(blocks: list[str], counts: list[int], other: list[str]) -> float:
-    """Share of the words of `blocks` (`counts` words each) in blocks found whole in
-    `other`'s text."""
+def _held(blocks: list[str], other: list[str]) -> list[bool]:
+    """Which of `blocks` are found whole in `other`'s text."""
     same, text = set(other), "\n".join(other)
-    held = sum(n for b, n in zip(blocks, counts, strict=True) if b in same or b in text)
-    return held / sum(counts) if sum(counts) else 0.0
+    return [b in same or b in text for b in blocks]
 
 
 def _shape(counts: list[int], name: str) -> dict[str, float]:
@@ -134,14 +132,33 @@ def _shape(counts: list[int], name: str) -> dict[str, float]:
             f"{name}_short": sum(n < SHORT_BLOCK for n in counts) / blocks}
 
 
+def _rest(counts: list[int], held: list[bool], name: str) -> dict[str, float]:
+    """What a reading holds beyond the other (blocks `held` are in both): the share of its
+    words held, and of its words before, between and after the blocks held (a teaser above
+    the story, a box inside it, a list of other stories below it), and the shape of the
+    blocks not held (a list of titles is short blocks, a second story long ones)."""
+    total = sum(counts) or 1
+    at = [i for i, h in enumerate(held) if h]
+    first, last = (at[0], at[-1]) if at else (len(counts), len(counts) - 1)
+    rest = [n for n, h in zip(counts, held, strict=True) if not h]
+    inner = sum(n for i, (n, h) in enumerate(zip(counts, held, strict=True))
+                if not h and first <= i <= last)
+    return {f"{name}_held": sum(n for n, h in zip(counts, held, strict=True) if h) / total,
+            f"{name}_head": sum(counts[:first]) / total,
+            f"{name}_tail": sum(counts[last + 1:]) / total if at else 0.0,
+            f"{name}_inner": inner / total,
+            f"{name}_rest_short": sum(n for n in rest if n < SHORT_BLOCK) / (sum(rest) or 1),
+            f"{name}_rest_block_words": min(sum(rest) / max(len(rest), 1), 100) / 100}
+
+
 def features(own: list[str], other: list[str]) -> dict[str, float]:
     """How trafilatura's reading (`own`) and readability's (`other`) compare, by name."""
     own_counts = [len(b.split()) for b in own]
     other_counts = [len(b.split()) for b in other]
     return {**_shape(own_counts, "own"), **_shape(other_counts, "other"),
             "ratio": math.log((sum(other_counts) + 1) / (sum(own_counts) + 1)),
-            "own_held": _held(own, own_counts, other),
-            "other_held": _held(other, other_counts, own)}
+            **_rest(own_counts, _held(own, other), "own"),
+            **_rest(other_counts, _held(other, own), "other")}
 
 
 @cache
