@@ -3,15 +3,16 @@
 The order: decode, parse, read metadata from the untouched page, apply the site rule (if one
 covers the URL), strip generic chrome from the tree (and make <div>s of landmarks that
 swallowed the story), let trafilatura find the body (and readability read it too), strip
-chrome blocks from what it kept, decide article / paywall state on that, and for an
-article take readability's reading (cleaned the same way) where the fallback model
-prefers it.
+chrome blocks and a second copy of a passage from what it kept, decide article / paywall
+state on that, and for an article take readability's reading (cleaned the same way) where
+the fallback model prefers it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -128,7 +129,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
     own, summary = _trafilatura_reading(body, url)
     blocks, dropped = _clean(own, meta)
-    blocks, source = _prefer_jsonld_body(blocks, ld_article)
+    blocks, source, dropped = _prefer_jsonld_body(blocks, dropped, ld_article)
     # a site rule's body is trusted: readability's reading is for the generic path only
     summary = summary if layout is None and source == "dom" else None
     return Analysis(root, ld, meta, blocks, removed, dropped, layout, source, summary)
@@ -186,9 +187,10 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
     """A reading of the body without the headline, the byline, chrome blocks and a second
     copy of a passage; with the ids of the chrome patterns that dropped blocks
     (`REPEATED` for the copy)."""
-    blocks, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
-    blocks, repeated = drop_repeats(blocks)
-    return blocks, [*dropped, REPEATED] if repeated else dropped
+    kept, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors))
+    # a print copy repeats the headline and byline dropped above: they were read earlier too
+    kept, repeated = drop_repeats(kept, earlier=set(Counter(blocks) - Counter(kept)))
+    return kept, [*dropped, REPEATED] if repeated else dropped
 
 
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
@@ -220,19 +222,24 @@ def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     return head + blocks[3:]
 
 
-def _prefer_jsonld_body(blocks: list[str], ld_article: dict | None) -> tuple[list[str], str]:
-    """Use JSON-LD `articleBody` when the visible body is only a teaser of it."""
+def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict | None,
+                        ) -> tuple[list[str], str, list[str]]:
+    """Use JSON-LD `articleBody` when the visible body (`blocks`, from which the patterns
+    `dropped` dropped blocks) is only a teaser of it: its paragraphs, the source, and what
+    was dropped from them (with the visible body's paywall prompts: evidence of the paywall
+    whichever text is kept)."""
     body = ld_article.get("articleBody") if ld_article else None
     if not isinstance(body, str):
-        return blocks, "dom"
+        return blocks, "dom", dropped
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
     visible = sum(len(b.split()) for b in blocks)
     full = sum(len(p.split()) for p in paragraphs)
     opening = " ".join(" ".join(blocks).split()[:8])
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
-        kept, _ = strip_blocks(paragraphs)
-        return kept, "jsonld"
-    return blocks, "dom"
+        kept, own = strip_blocks(paragraphs)
+        prompts = [pattern for pattern in dropped if pattern.startswith("paywall.")]
+        return kept, "jsonld", [*prompts, *own]
+    return blocks, "dom", dropped
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ the pages where readability read the story and trafilatura a teaser, a breadcrum
 the story: on the WCXB dev split a perfect choice between the two readings scores body F1
 0.949, where trafilatura's choice scores 0.932. The choice here is learned instead:
 gradient-boosted trees over how the two readings compare (their lengths, how much of each
-the other holds, their blocks), in `fallback.json`, fitted by `extractors/fallback_train.py`
-on the even-numbered pages and checked on the odd ones.
+the other holds, where the rest of each lies and what its blocks look like), in
+`fallback.json`, fitted by `extractors/fallback_train.py` on the even-numbered pages and
+checked on the odd ones.
 
 readability already runs inside every trafilatura extraction (about 3 ms a page, a tenth
 of ours), so `readability_summaries` records its result instead of running it twice.
@@ -138,14 +139,15 @@ def _rest(counts: list[int], held: list[bool], name: str) -> dict[str, float]:
     the story, a box inside it, a list of other stories below it), and the shape of the
     blocks not held (a list of titles is short blocks, a second story long ones)."""
     total = sum(counts) or 1
-    at = [i for i, h in enumerate(held) if h]
-    first, last = (at[0], at[-1]) if at else (len(counts), len(counts) - 1)
+    # none held: its words are all rest, none of them before, between or after
+    at = [i for i, h in enumerate(held) if h] or [len(counts)]
+    first, last = at[0], at[-1]
     rest = [n for n, h in zip(counts, held, strict=True) if not h]
     inner = sum(n for i, (n, h) in enumerate(zip(counts, held, strict=True))
                 if not h and first <= i <= last)
     return {f"{name}_held": sum(n for n, h in zip(counts, held, strict=True) if h) / total,
-            f"{name}_head": sum(counts[:first]) / total,
-            f"{name}_tail": sum(counts[last + 1:]) / total if at else 0.0,
+            f"{name}_head": sum(counts[:first]) / total if first < len(counts) else 0.0,
+            f"{name}_tail": sum(counts[last + 1:]) / total,
             f"{name}_inner": inner / total,
             f"{name}_rest_short": sum(n for n in rest if n < SHORT_BLOCK) / (sum(rest) or 1),
             f"{name}_rest_block_words": min(sum(rest) / max(len(rest), 1), 100) / 100}

@@ -123,13 +123,15 @@ REPEAT_BLOCKS = 3
 REPEAT_WORDS = 50
 
 
-def drop_repeats(blocks: list[str]) -> tuple[list[str], bool]:
-    """The blocks without the passages that repeat earlier ones, and whether one went.
+def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozenset(),
+                 ) -> tuple[list[str], bool]:
+    """The blocks without the passages that repeat earlier ones (or blocks read before
+    them, `earlier`: a headline and byline already taken out), and whether one went.
 
     Only a passage goes: a pull quote, a refrain or a repeated caption (one or two blocks,
     or a few words) stays where it is, as the reader sees it.
     """
-    seen: set[str] = set()
+    seen = set(earlier)
     kept: list[str] = []
     start, dropped = 0, False
     while start < len(blocks):

@@ -261,6 +261,26 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     assert "repeated-passage" in article.removed
 
 
+def test_a_print_copy_takes_its_headline_and_byline_with_it():
+    story = paragraphs(4)
+    head = '<meta name="author" content="Jane Doe">'
+    copy = ('<div class="print-edition"><h2>Council approves budget</h2><p>By Jane Doe</p>'
+            f"{story}</div>")
+    article = extract(page(f"<p>By Jane Doe</p>{story}{copy}", head), URL)
+    assert article.text.count("Paragraph 2 ends here.") == 1
+    assert article.text.endswith("Paragraph 3 ends here.")
+
+
+def test_a_json_ld_body_reports_what_was_dropped_from_it_not_from_the_teaser():
+    full = "\n".join(f"{PARAGRAPH}Paragraph {i} ends here." for i in range(8))
+    schema = {"@type": "NewsArticle", "articleBody": full}
+    head = f'<script type="application/ld+json">{json.dumps(schema)}</script>'
+    teaser = paragraphs(3)  # served twice: the copy is dropped from the visible body
+    article = extract(page(teaser + f"<div>{teaser}</div>", head), URL)
+    assert article.text_source == "jsonld" and article.text.count("ends here") == 8
+    assert "repeated-passage" not in article.removed
+
+
 @pytest.mark.parametrize("blocks", [
     ["A quote worth repeating.", PARAGRAPH + "1", "A quote worth repeating.", PARAGRAPH + "2"],
     [PARAGRAPH + "1", PARAGRAPH + "2", PARAGRAPH + "3", PARAGRAPH + "1", PARAGRAPH + "2"],
