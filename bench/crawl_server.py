@@ -120,6 +120,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def _serve_forever(sock: socket.socket, root: str) -> None:
+    # forked from the bench, which turns SIGTERM into KeyboardInterrupt to clean up: here
+    # `stop`'s SIGTERM just ends the process (no traceback for a server told to stop)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     handler = partial(_QuietHandler, directory=root)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
     server.socket.close()
