@@ -2,7 +2,8 @@
 
 trafilatura's metadata extractor does the generic work; the published date is taken at full
 precision from `article:published_time`, JSON-LD or `<time datetime>` when the page gives one,
-since htmldate returns the day only.
+since htmldate returns the day only (a `<time>` more than a day from the date the URL is
+filed under is an update's, and htmldate, which reads the URL, gives the day instead).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from trafilatura.htmlprocessing import prune_unwanted_nodes
@@ -93,6 +93,11 @@ _DATE_METAS = (("property", "article:published_time"), ("name", "article:publish
                ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publish-date"))
 _DATE_XPATHS = tuple(etree.XPath(x) for x in ("//*[@itemprop='datePublished']/@datetime",
                                               "//time[@datetime][1]/@datetime"))
+# A URL filed under a full date (/2022/11/09/) names the day of publication: a time element
+# more than a day away from it (one day: the page's time zone against the URL's) marks
+# another date, an update or a comment's, and htmldate (which reads the URL) decides.
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+URL_DAY_SLACK = 1
 # `xml:lang` is a plain attribute of that name to the HTML parser (an XHTML page's)
 _LANG_ATTRIBUTES = ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang")
 
@@ -134,16 +139,31 @@ def head_elements(root: etree._Element) -> list[etree._Element]:
 
 
 def published_date(root: etree._Element, ld_article: dict | None,
-                   heads: list[etree._Element], fallback: str | None):
-    """Full-precision publication time from the page, else trafilatura's day."""
+                   heads: list[etree._Element], url: str = "") -> str | None:
+    """Full-precision publication time from the page's schema and meta tags, else from its
+    markup where that agrees with the day the URL is filed under (None: not found)."""
     first = [ld_article.get("datePublished")] if ld_article else []
     first += [e.get("content") for e in heads if e.tag == "meta" and e.get("content") is not None
               and any(e.get(key) == value for key, value in _DATE_METAS)]
-    later = (found for xpath in _DATE_XPATHS for found in xpath(root))  # run when reached
-    for candidate in chain(first, later):
+    for candidate in first:
         if found := iso_datetime(candidate):
             return found
-    return fallback
+    filed = _url_day(url)
+    for candidate in (found for xpath in _DATE_XPATHS for found in xpath(root)):
+        found = iso_datetime(candidate)
+        if found and (filed is None
+                      or abs((date.fromisoformat(found[:10]) - filed).days) <= URL_DAY_SLACK):
+            return found
+    return None
+
+
+def _url_day(url: str) -> date | None:
+    """The date a URL's path is filed under, if it names a whole one."""
+    match = _URL_DAY.search(urlsplit(url).path)
+    try:
+        return date(*map(int, match.groups())) if match else None
+    except ValueError:  # 2023/02/30
+        return None
 
 
 def language(root: etree._Element, heads: list[etree._Element],
@@ -306,7 +326,7 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
         authors=_ld_authors(ld_article) or split_authors(_meta(tags, "author",
                                                                 "article:author"))
         or byline_authors(root),
-        published=published_date(root, ld_article, heads, None),
+        published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,
         site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(heads, url),

@@ -217,6 +217,22 @@ def test_published_date_from_meta_tag_is_iso_8601():
     assert article.published == "2024-05-01T09:30:00+02:00"
 
 
+@pytest.mark.parametrize(("shown", "published"), [
+    ("2024-05-03T20:23:00-05:00", "2024-05-01"),  # an update: the URL's day (htmldate's)
+    ("2024-05-01T23:30:00-05:00", "2024-05-01T23:30:00-05:00"),
+    ("2024-05-02T01:30:00+09:00", "2024-05-02T01:30:00+09:00"),  # a day off: a time zone
+])
+def test_a_time_element_far_from_the_day_the_url_is_filed_under_is_another_date(shown,
+                                                                                published):
+    byline = f'<p>Updated <time datetime="{shown}">{shown[:10]}</time></p>'
+    assert extract(article_page(byline=byline), ARTICLE_URL).published == published
+
+
+def test_a_meta_tags_time_is_taken_whatever_day_the_url_names():
+    head = '<meta property="article:published_time" content="2024-04-20T09:30:00+02:00">'
+    assert extract(article_page(head=head), ARTICLE_URL).published == "2024-04-20T09:30:00+02:00"
+
+
 # The fallback: readability's reading of the body, taken when its model prefers it.
 
 ALWAYS = {"features": [], "bias": 0.0, "rate": 0.0, "trees": [], "threshold": 0.0}
