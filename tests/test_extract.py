@@ -107,13 +107,17 @@ def test_header_charset_used_when_page_declares_none():
     '<div class="appeal"><p>Support independent journalism!</p><button>$5</button>'
     "<button>$10</button><button>$25</button><button>Donate</button></div>",
     '<div class="zz"><p>Advertisement</p><div class="slot-3"></div></div>',
+    '<div class="x2"><form><input name="e"><button>Go</button></form><p>By entering your email,'
+    " you agree to receive emails from us, including marketing emails.</p></div>",
+    '<p class="x3">Love The Weekly Digest? Tell your friends and get rewards.</p>',
 ])
 def test_chrome_inside_the_body_is_removed(box):
     body = paragraphs(2) + box + paragraphs(3)
     article = extract(page(body), URL)
     assert article.is_article
     assert article.text.count("Paragraph") == 5
-    for word in ("newsletter", "Subscribe", "Donate", "Advertisement", "Support"):
+    for word in ("newsletter", "Subscribe", "Donate", "Advertisement", "Support", "By entering",
+                 "your friends"):
         assert word not in article.text
     assert article.removed
 
