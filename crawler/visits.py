@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 SOURCE = "newscrawl_source"  # request meta: start, robots, sitemap, feed or link
 SITE = "newscrawl_site"  # request meta: the name of the site the URL belongs to
 ENTRY = "newscrawl_entry"  # request meta: what a sitemap or feed said (lastmod, title...)
+# request meta: one of this run's start URLs (a start URL of an earlier run, requested again
+# from the frontier, keeps its source "start" but is no seed of this run: its failure is
+# not this run's "nothing could be fetched")
+SEED = "newscrawl_seed"
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -156,6 +156,19 @@ def test_one_new_entry_in_feed_and_sitemap_is_the_only_article_fetched(tmp_path)
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
 
 
+def test_a_former_start_url_that_is_gone_does_not_fail_a_run_of_other_start_urls(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        first = newscrawl("crawl", f"{server.base_url}/world/", "--db", str(db), *FAST)
+        shutil.rmtree(site / "world")  # the first run's start URL now answers 404
+        rerun = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), *FAST)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert rows(db, "SELECT status FROM runs ORDER BY id") == [("ok",), ("ok",)]
+
+
 def add_article(site: Path, old: str, new: str) -> None:
     """A new article (a copy of ``old`` under a new URL and title), listed first in the RSS
     feed and in the sitemap with today's lastmod."""

@@ -426,8 +426,14 @@ def test_a_retried_request_that_redirects_off_site_is_still_offsite():
     assert middleware.process_request(allowed) is None
 
 
-def parsed(spider: NewsSpider, body: bytes, url: str, source: str, cls=XmlResponse) -> list:
-    request = Request(url, meta={"newscrawl_source": source, "newscrawl_site": "example.com"})
+def parsed(spider: NewsSpider, body: bytes, url: str, source: str, cls=XmlResponse,
+           seed: bool | None = None) -> list:
+    """The spider's output for a response; a "start" request is this run's seed unless
+    `seed` is False (an earlier run's start URL, requested again from the frontier)."""
+    meta = {"newscrawl_source": source, "newscrawl_site": "example.com"}
+    if seed or (seed is None and source == "start"):
+        meta["newscrawl_seed"] = True
+    request = Request(url, meta=meta)
     return list(spider.parse(cls(url=url, body=body, request=request)))
 
 
@@ -457,6 +463,15 @@ def test_a_start_url_that_is_no_page_sitemap_or_feed_fails_its_site(caplog):
     assert record["visit"]["reason"] == "not_html"
     assert crawler.stats.get_value("newscrawl/sites/example.com/start_failed") == 1
     assert "not a page, sitemap or feed" in caplog.text
+
+
+def test_an_earlier_runs_start_url_that_is_no_page_fails_no_site():
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    parsed(spider, b"not xml", "https://example.com/old.xml", "start", cls=TextResponse,
+           seed=False)
+    assert crawler.stats.get_value("newscrawl/sites/example.com/start_failed") is None
 
 
 def test_links_written_after_an_early_closing_html_tag_are_followed():

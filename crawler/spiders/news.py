@@ -78,7 +78,7 @@ from crawler.listings import (
     sitemap_entries,
 )
 from crawler.urlpolicy import link_rejection
-from crawler.visits import ENTRY, SITE, SOURCE, failure_visit, response_visit
+from crawler.visits import ENTRY, SEED, SITE, SOURCE, failure_visit, response_visit
 from extractors.text import without_early_end
 
 if TYPE_CHECKING:
@@ -147,7 +147,9 @@ class NewsSpider(Spider):
     async def start(self):
         for spec in self.sites.specs:
             for url in spec.seeds:
-                yield self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
+                request = self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
+                request.meta[SEED] = True
+                yield request
 
     def request_for(self, row: dict) -> Request:
         """The request for a frontier row (used by the middleware to resume a queue)."""
@@ -272,7 +274,7 @@ class NewsSpider(Spider):
             error = safexml.parse(body)[1] if b"<" in body[:512] else None
             logger.warning("%s: not a page, sitemap or feed (%s%s)", response.url,
                            content_type or "no content type", f"; {error}" if error else "")
-            if source == "start":  # a start URL that gives nothing to crawl fails its site
+            if response.meta.get(SEED):  # a start URL that gives nothing to crawl fails its site
                 self.crawler.stats.inc_value("newscrawl/start_failed")
                 self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
         else:
@@ -286,7 +288,7 @@ class NewsSpider(Spider):
         request = failure.request
         source = request.meta.get(SOURCE)
         kind = error_kind(failure)
-        if source == "start":
+        if request.meta.get(SEED):  # this run's start URL (not an earlier run's)
             self.crawler.stats.inc_value("newscrawl/start_failed")
             site = self._requested_site(request)
             self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
