@@ -2,6 +2,7 @@
 # Both create .venv with Python 3.11+ and install newscrawl into it on first use.
 
 PYTHON ?= python3
+DEMO_PORT ?= 8765
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -15,7 +16,7 @@ $(BIN)/newscrawl: pyproject.toml
 	@touch $@
 
 demo: $(BIN)/newscrawl  ## crawl the bundled demo site (served on 127.0.0.1) into demo.db
-	$(BIN)/newscrawl demo --db demo.db --log-level WARNING
+	$(BIN)/newscrawl demo --db demo.db --port $(DEMO_PORT) --log-level WARNING
 
 test: $(BIN)/newscrawl  ## the test suite and the linter
 	$(BIN)/python -m pytest
@@ -28,4 +29,4 @@ bench-crawl: $(BIN)/newscrawl  ## crawl throughput: scrapy, scrapy + trafilatura
 	$(BIN)/python -m bench.crawl
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.db.lock .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from crawler.runner import (
     EXIT_FAILED,
@@ -38,7 +39,29 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """The command group, whose usage errors (an unknown option, a bad value for one) are
+    one line like every other error of newscrawl's, not click's usage block."""
+
+    def main(self, *args, **kwargs):
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as error:  # `newscrawl` alone: the help, as click gives it
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            fail(f"{error.format_message()}{hint}", error.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.Abort:  # Ctrl-C at a prompt, as click's standalone mode says it
+            fail("aborted", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newscrawl")
 def cli() -> None:
     """A news crawler that keeps the article and throws away the chrome."""
@@ -75,7 +98,28 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
             settings[name.strip()] = json.loads(value)
         except ValueError:
             settings[name.strip()] = value
+        _check_kind(name.strip(), settings[name.strip()])
     return settings
+
+
+def _check_kind(name: str, value: object) -> None:
+    """Fail, naming the setting, where VALUE cannot be read as the number or flag that the
+    setting's default (newscrawl's, else Scrapy's) is: Scrapy would fail on it only once
+    the crawl starts, with a bare ValueError. (A number is any number: Scrapy reads some
+    settings whose default is a whole number as floats, DOWNLOAD_DELAY among them.)"""
+    from scrapy.settings import BaseSettings, default_settings
+
+    from crawler import settings as project
+
+    default = getattr(project, name, getattr(default_settings, name, None))
+    probe = BaseSettings({name: value})
+    read = {bool: probe.getbool, int: probe.getfloat, float: probe.getfloat}.get(type(default))
+    try:
+        if read is not None:
+            read(name)
+    except (TypeError, ValueError):
+        kind = "true or false" if isinstance(default, bool) else "a number"
+        fail(f"--set {name}={value!r}: {name} takes {kind}")
 
 
 @cli.command()

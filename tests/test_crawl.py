@@ -138,9 +138,9 @@ def test_crawl_command_against_a_live_local_site(tmp_path):
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/r.db", "--rules", "{tmp}/nope"], 2,
      "not a folder of site rules"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/bad-set.db", "-s", "DOWNLOAD_DELAY=abc"],
-     2, "the crawl could not start: ValueError: could not convert string to float: 'abc'"),
+     2, "--set DOWNLOAD_DELAY='abc': DOWNLOAD_DELAY takes a number"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/max.db", "-s", "DOWNLOAD_MAXSIZE=abc"],
-     2, "the crawl could not start: ValueError"),
+     2, "DOWNLOAD_MAXSIZE takes a number"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/log.db", "-s", "LOG_FILE={tmp}/no/x.log"],
      2, "the crawl could not start: FileNotFoundError"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/p.db", "-s",
@@ -170,7 +170,7 @@ def test_a_crawl_that_cannot_start_leaves_an_existing_database_alone(tmp_path):
     db = tmp_path / "news.db"
     storage.open_db(db).close()  # there before the command, with no run yet
     run = newscrawl("crawl", "http://127.0.0.1:9/", "--db", str(db), "-s",
-                    "DOWNLOAD_DELAY=abc", "--log-level", "ERROR")
+                    f"LOG_FILE={tmp_path}/no/x.log", "--log-level", "ERROR")
     assert run.returncode == 2 and "could not start" in run.stderr
     assert storage.counts(storage.open_db(db, create=False)) == {
         "pages": 0, "articles": 0, "runs": 0}

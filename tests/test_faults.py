@@ -498,6 +498,9 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     ({}, ["data:text/html,<p>x</p>"], "invalid start URL"),
     ({}, ["http://[::1/"], "invalid start URL"),
     ({}, ["{url}", "--max-pages", "-3"], "--max-pages"),
+    ({}, ["{url}", "--bogus"], "No such option"),
+    ({}, ["{url}", "-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number"),
+    ({}, ["{url}", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
 ])  # fmt: skip
 def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, message):
     with FaultServer() as server:
@@ -511,7 +514,7 @@ def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, mes
     assert run.returncode == 2, run.stderr
     lines = run.stderr.strip().splitlines()
     assert message in lines[-1] and "Traceback" not in run.stderr
-    assert len(lines) == 1 or lines[-1].startswith("Error: ")  # click's own usage errors
+    assert len(lines) == 1 and lines[0].startswith("newscrawl: error: ")
     assert not (tmp_path / "n.db").exists()
 
 
