@@ -11,6 +11,7 @@ same command to resume). The codes are defined in crawler/runner.py.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import sys
 from pathlib import Path
@@ -115,8 +116,8 @@ def _check_kind(name: str, value: object) -> None:
     probe = BaseSettings({name: value})
     read = {bool: probe.getbool, int: probe.getfloat, float: probe.getfloat}.get(type(default))
     try:
-        if read is not None:
-            read(name)
+        if read is not None and not math.isfinite(read(name)):
+            raise ValueError("not finite")
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(default, bool) else "a number"
         fail(f"--set {name}={value!r}: {name} takes {kind}")

@@ -36,6 +36,12 @@ CONCURRENT_ITEMS = 16
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 NEWSCRAWL_EXTRACT_TIMEOUT = 30.0
 NEWSCRAWL_EXTRACT_MAX_TASKS = 500
+NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024  # a larger page is stored, not extracted
+NEWSCRAWL_EXTRACTION_ENABLED = True
+# Writes: one transaction per so many rows or seconds, whichever comes first.
+NEWSCRAWL_BATCH_SIZE = 200
+NEWSCRAWL_BATCH_SECONDS = 2.0
+NEWSCRAWL_STORAGE_ENABLED = True
 
 # 0 means unlimited; NewsSpider sets it from its ``max_depth`` argument.
 DEPTH_LIMIT = 0

@@ -169,6 +169,22 @@ def test_a_former_start_url_that_is_gone_does_not_fail_a_run_of_other_start_urls
     assert rows(db, "SELECT status FROM runs ORDER BY id") == [("ok",), ("ok",)]
 
 
+def test_a_start_url_redirected_to_an_earlier_runs_start_url_that_is_gone_fails_its_run(
+        tmp_path):
+    """The earlier start URL is requested again from the frontier, unmarked; the new start
+    URL's redirect to it is this run's own request and must fail the run with it."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        first = newscrawl("crawl", f"{server.base_url}/world/", "--db", str(db), *FAST)
+        (site / "world" / "index.html").unlink()  # /world/ now answers 404
+        rerun = newscrawl("crawl", f"{server.base_url}/world", "--db", str(db), *FAST)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert rerun.returncode == 1, rerun.stderr[-2000:]
+    assert "nothing could be fetched" in rerun.stderr.strip().splitlines()[-1]
+
+
 def add_article(site: Path, old: str, new: str) -> None:
     """A new article (a copy of ``old`` under a new URL and title), listed first in the RSS
     feed and in the sitemap with today's lastmod."""

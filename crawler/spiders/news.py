@@ -149,6 +149,11 @@ class NewsSpider(Spider):
             for url in spec.seeds:
                 request = self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
                 request.meta[SEED] = True
+                # nor is its redirect dropped as a duplicate (redirects keep dont_filter): to
+                # an earlier run's start URL, requested again from the frontier unmarked, it
+                # is still this run's seed, whose failure fails the run (the offsite check
+                # holds all the same: crawler.middlewares.OffsiteMiddleware)
+                request.dont_filter = True
                 yield request
 
     def request_for(self, row: dict) -> Request:
