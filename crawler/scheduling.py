@@ -50,7 +50,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import is_listing
-from crawler.visits import ENTRY, SITE, SOURCE, failure_visit
+from crawler.visits import ENTRY, SEED, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -160,7 +160,13 @@ class FrontierMiddleware:
     def request_dropped(self, request: Request, spider=None) -> None:
         """A listing's request that Scrapy's duplicate filter dropped (a redirect hop to a
         URL requested already) is never answered. (A second request for a listing still in
-        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)"""
+        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)
+
+        A start URL's redirect hop to a URL requested already (an earlier run's start URL,
+        resumed from the frontier without the seed mark) goes out all the same: its answer
+        is this run's seed's, and a failure must fail the run."""
+        if request.meta.get(SEED) and not request.dont_filter:
+            self.crawler.engine.crawl(request.replace(dont_filter=True))
         if request.meta.get(AWAITED):
             self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
 

@@ -148,12 +148,7 @@ class NewsSpider(Spider):
         for spec in self.sites.specs:
             for url in spec.seeds:
                 request = self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
-                request.meta[SEED] = True
-                # nor is its redirect dropped as a duplicate (redirects keep dont_filter): to
-                # an earlier run's start URL, requested again from the frontier unmarked, it
-                # is still this run's seed, whose failure fails the run (the offsite check
-                # holds all the same: crawler.middlewares.OffsiteMiddleware)
-                request.dont_filter = True
+                request.meta[SEED] = True  # kept by its redirects and retries
                 yield request
 
     def request_for(self, row: dict) -> Request:
