@@ -96,6 +96,7 @@ class FrontierMiddleware:
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
+        self.former_seeds: set[str] = set()  # earlier runs' start URLs resumed in this one
         self.budget = PageBudget(self._limits, self.stats)
         self._poll: task.LoopingCall | None = None  # releases the pages whose wait is over
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
@@ -162,10 +163,11 @@ class FrontierMiddleware:
         URL requested already) is never answered. (A second request for a listing still in
         flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)
 
-        A start URL's redirect hop to a URL requested already (an earlier run's start URL,
-        resumed from the frontier without the seed mark) goes out all the same: its answer
-        is this run's seed's, and a failure must fail the run."""
-        if request.meta.get(SEED) and not request.dont_filter:
+        A start URL's redirect hop to an earlier run's start URL, resumed from the frontier
+        (without the seed mark), goes out all the same: its answer is this run's seed's,
+        and a failure must fail the run."""
+        if (request.meta.get(SEED) and not request.dont_filter
+                and request.url in self.former_seeds):
             self.crawler.engine.crawl(request.replace(dont_filter=True))
         if request.meta.get(AWAITED):
             self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
@@ -244,6 +246,8 @@ class FrontierMiddleware:
             return  # waits for its site's listings, or stays queued for the next run
         self.budget.asked_for(request)
         self.requested.add(request.url)
+        if row["source"] == "start":
+            self.former_seeds.add(request.url)
         yield request
 
     # -- callback output --------------------------------------------------------------
