@@ -18,7 +18,9 @@ from pathlib import Path
 
 import click
 from click.exceptions import NoArgsIsHelpError
+from scrapy.settings import BaseSettings, default_settings
 
+from crawler import settings as project
 from crawler.runner import (
     EXIT_FAILED,
     EXIT_PARTIAL,
@@ -108,10 +110,6 @@ def _check_kind(name: str, value: object) -> None:
     setting's default (newscrawl's, else Scrapy's) is: Scrapy would fail on it only once
     the crawl starts, with a bare ValueError. (A number is any number: Scrapy reads some
     settings whose default is a whole number as floats, DOWNLOAD_DELAY among them.)"""
-    from scrapy.settings import BaseSettings, default_settings
-
-    from crawler import settings as project
-
     default = getattr(project, name, getattr(default_settings, name, None))
     probe = BaseSettings({name: value})
     read = {bool: probe.getbool, int: probe.getfloat, float: probe.getfloat}.get(type(default))

@@ -46,6 +46,7 @@ from typing import Protocol
 import sqlite_utils
 
 from crawler.listings import is_listing
+from crawler.sql import select_in
 
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
@@ -173,14 +174,9 @@ class SQLiteFrontier:
 
     def get_many(self, urls: list[str]) -> dict[str, dict]:
         """The rows of those of ``urls`` the frontier knows, by URL (``PAGE_SIZE`` a query)."""
-        found: dict[str, dict] = {}
-        urls = list(dict.fromkeys(urls))
-        for start in range(0, len(urls), PAGE_SIZE):
-            chunk = urls[start:start + PAGE_SIZE]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.conn.execute(f"SELECT * FROM frontier WHERE url IN ({marks})", chunk)
-            found.update((row["url"], dict(row)) for row in rows.fetchall())
-        return found
+        rows = select_in(self.conn, "SELECT * FROM frontier WHERE url IN ({})",
+                         list(dict.fromkeys(urls)), PAGE_SIZE)
+        return {row["url"]: dict(row) for row in rows}
 
     def pending(self, sites: list[str]) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued

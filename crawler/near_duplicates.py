@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from crawler.sql import select_in
+
 BITS = 64
 SHINGLE = 3  # words per feature
 MAX_DISTANCE = 4  # bits; at most this far apart counts as the same story
@@ -137,7 +139,7 @@ def _args(value: int, article_id: int) -> list[int]:
     return [arg for band in bands(value) for arg in (band, article_id)]
 
 
-def _pair_earlier(conn, article_id: int, value: int) -> None:
+def _pair_earlier(conn, article_id: int, value: int | None) -> None:
     """Pair the article with its first MAX_PAIRS near-duplicates stored before it (none
     without a SimHash: no text)."""
     conn.execute("DELETE FROM article_duplicates WHERE duplicate_id = ?", (article_id,))
@@ -183,21 +185,17 @@ def link(conn, articles: list[tuple[int, int | None, int | None]]) -> None:
 def _join_later(conn, article_id: int, near: dict[int, int]) -> None:
     """Pair the article with the later ones it is newly near whose first MAX_PAIRS earlier
     near-duplicates it is now one of (the last of a full set drops out)."""
-    others = list(near)
-    for start in range(0, len(others), 500):
-        chunk = others[start:start + 500]
-        kept = {other: (count, last) for other, count, last in conn.execute(
-            "SELECT duplicate_id, count(*), max(article_id) FROM article_duplicates "
-            f"WHERE duplicate_id IN ({', '.join('?' * len(chunk))}) GROUP BY duplicate_id",
-            chunk)}
-        for other in chunk:
-            count, last = kept.get(other, (0, None))
-            if count < MAX_PAIRS or article_id < last:
-                conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
-                             (article_id, other, near[other]))
-                if count >= MAX_PAIRS:
-                    conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
-                                 "duplicate_id = ?", (last, other))
+    kept = {other: (count, last) for other, count, last in select_in(
+        conn, "SELECT duplicate_id, count(*), max(article_id) FROM article_duplicates "
+        "WHERE duplicate_id IN ({}) GROUP BY duplicate_id", list(near))}
+    for other, apart in near.items():
+        count, last = kept.get(other, (0, None))
+        if count < MAX_PAIRS or article_id < last:
+            conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
+                         (article_id, other, apart))
+            if count >= MAX_PAIRS:
+                conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
+                             "duplicate_id = ?", (last, other))
 
 
 def link_all(conn) -> None:

@@ -30,6 +30,7 @@ import sqlite_utils
 
 from crawler import data_views, frontier, near_duplicates
 from crawler.near_duplicates import simhash
+from crawler.sql import select_in
 
 SCHEMA_VERSION = 8  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
@@ -609,13 +610,8 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
 
 def _simhashes(db: sqlite_utils.Database, urls: list[str]) -> dict[str, tuple[int, int]]:
     """(id, simhash) of the stored articles at these URLs, by URL."""
-    found = {}
-    for start in range(0, len(urls), 500):
-        chunk = urls[start:start + 500]
-        found |= {url: (article_id, value) for url, article_id, value in db.conn.execute(
-            f"SELECT url, id, simhash FROM articles WHERE url IN ({', '.join('?' * len(chunk))})",
-            chunk)}
-    return found
+    return {url: (article_id, value) for url, article_id, value in select_in(
+        db.conn, "SELECT url, id, simhash FROM articles WHERE url IN ({})", urls)}
 
 
 # A page gone for good (frontier.GONE_REASONS): its article is marked, not deleted.
