@@ -39,24 +39,32 @@ def features(text: str) -> list[str]:
     return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
-def _hash(feature: str) -> int:
-    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest())
+def _digest(feature: str) -> bytes:
+    return hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+
+
+# _BIT[k] maps a byte to 1 where its bit k (from the most significant) is set, else to 0.
+_BIT = [bytes.maketrans(bytes(range(256)), bytes((b >> (7 - k)) & 1 for b in range(256)))
+        for k in range(8)]
 
 
 def simhash(text: str | None) -> int | None:
     """The SimHash of `text` as a signed 64-bit integer (SQLite's INTEGER), None if no words.
 
-    Bit i is set when more than half the features have bit i set. Counting runs in C:
-    the hashes become one string of '0'/'1' and each bit column is a slice of it.
+    Bit i is set when more than half the features have bit i set. Counting runs in C: the
+    8-byte hashes are joined into one bytes object, each byte position is a slice of it,
+    and each bit of that byte is counted by translating the slice to 0s and 1s.
     """
     found = features(text or "")
     if not found:
         return None
-    bits = "".join(format(_hash(f), "064b") for f in found)
+    hashes = b"".join(map(_digest, found))
     half = len(found) / 2
     value = 0
-    for i in range(BITS):
-        value = (value << 1) | (bits[i::BITS].count("1") > half)
+    for position in range(BITS // 8):
+        column = hashes[position::8]
+        for bit in _BIT:
+            value = (value << 1) | (column.translate(bit).count(1) > half)
     return value - (1 << BITS) if value >= 1 << (BITS - 1) else value
 
 
