@@ -20,6 +20,7 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from .authors import clean_authors
 from .chrome import remove
 from .dates import find_date
 from .text import norm_space
@@ -410,15 +411,16 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     classification, so that the classifier's `author` evidence stays what the page's own
     markup says), and htmldate's extensive-search day when no date was found otherwise.
     Prunes `root` in place: call it last."""
+    meta.authors = clean_authors(meta.authors)
     if not meta.published and meta.date_search:
         tree, page_url, today = meta.date_search
         meta.date_guess = find_date(tree, language=meta.language, url=page_url,
                                     original_date=True, extensive_search=True, max_date=today)
     if not meta.authors:
-        meta.authors = text_byline_authors(root)
+        meta.authors = clean_authors(text_byline_authors(root))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
         found = normalize_authors(None, found) if found else None
-        meta.authors = [a for a in split_authors(found) if "://" not in a]
+        meta.authors = clean_authors(a for a in split_authors(found) if "://" not in a)
     meta.published = meta.published or meta.date_guess

@@ -1,4 +1,5 @@
-"""Extraction quality behaviour: the article classifier, headline titles, byline authors."""
+"""Extraction quality behaviour: the article classifier, headline titles, byline authors
+(and the labels, roles and placeholders around their names)."""
 
 import hashlib
 import json
@@ -9,6 +10,7 @@ import pytest
 from trafilatura.xpaths import AUTHOR_XPATHS
 
 from extractors import extract, fallback
+from extractors.authors import clean_authors
 from extractors.classify import features, model, score
 from extractors.core import analyse
 from extractors.metadata import (
@@ -382,3 +384,88 @@ def test_hidden_story_text_stays_in_readabilitys_reading(wrapper):
         f"<p>{PARAGRAPH}Lead.</p>{wrapper}{hidden}</div>")
     reading = join_blocks(analyse(html, ARTICLE_URL).readability_reading[0])
     assert "Lead." in reading and "Hidden 7." in reading
+
+
+# -- author names without what bylines put around them ------------------------------
+
+
+@pytest.mark.parametrize(("found", "names"), [
+    (["Ana &amp; Luis Pérez"], ["Ana & Luis Pérez"]),
+    (["By", "Jane Doe"], ["Jane Doe"]),
+    (["Written By: Jane Doe"], ["Jane Doe"]),
+    (["Posted By: Kim"], ["Kim"]),
+    (["This story was written by Jane Doe"], ["Jane Doe"]),
+    (["Recipe by Jane Doe", "Jane Doe"], ["Jane Doe"]),
+    (["Written ByJane Doe", "Jane Doe"], ["Jane Doe"]),
+    (["ByJane Doe-"], ["Jane Doe"]),
+    (["Author Jane Doe"], ["Jane Doe"]),
+    (["Authors Jane Doe", "John Roe"], ["Jane Doe", "John Roe"]),
+    (['"Jane Doe"'], ["Jane Doe"]),
+    (["View all posts by Jane Doe →", "Jane Doe"], ["Jane Doe"]),
+    (["Jane Doe", "Jane Doe More posts from this author"], ["Jane Doe"]),
+    (["Jane Doe", "About Jane Doe"], ["Jane Doe"]),
+    (["About the author: Jane Doe"], ["Jane Doe"]),
+    (["Автор: Иван Петров"], ["Иван Петров"]),
+    (["Von Jan Müller"], ["Jan Müller"]),
+    (["Par Marie Dupont"], ["Marie Dupont"]),
+])
+def test_labels_around_a_name_are_dropped(found, names):
+    assert clean_authors(found) == names
+
+
+@pytest.mark.parametrize(("found", "names"), [
+    (["Jane Doe Senior Political Reporter", "Senior Political Reporter"], ["Jane Doe"]),
+    (["Jane Doe Former Deputy Tech Editor"], ["Jane Doe"]),
+    (["Jane Doe Contributing Writer"], ["Jane Doe"]),
+    (["Jane Doe Founder"], ["Jane Doe"]),
+    (["Jane Doe | Author"], ["Jane Doe"]),
+    (["Jane Doe - Editorial Team"], ["Jane Doe"]),
+    (["Jane Doe, Staff Writer"], ["Jane Doe"]),
+    (["Jane Doe", "Editor of The Daily Example"], ["Jane Doe"]),
+    (["Jane Doe", "Co-Founder"], ["Jane Doe"]),
+    (["Jane Doe", "RN", "BSN"], ["Jane Doe"]),
+    (["Jane Doe Jane is a writer based in Lisbon"], ["Jane Doe"]),
+    (["Jane Doe is an editor at The Daily Example"], ["Jane Doe"]),
+])
+def test_a_role_run_into_a_name_or_listed_as_one_is_dropped(found, names):
+    assert clean_authors(found) == names
+
+
+@pytest.mark.parametrize("found", [
+    ["By"], ["Author"], ["The Author"], ["Written By"], ["Name *"], ["Name (required):"],
+    ["Dec"], ["Updated March"], ["262588213843476"], ["page.head.extra.author"],
+    ["View more posts"], ["Content Marketing Coordinator"], ["undefined"], ["Editor"],
+])
+def test_a_string_that_names_no_one_is_no_author(found):
+    assert clean_authors(found) == []
+
+
+@pytest.mark.parametrize("name", [
+    "Edith Head", "Mary Jane Head", "April Fulton", "Byron Smith", "José Ortega y Gasset",
+    "Jane Doe (Reuters)", "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
+    "Von Miller", "Rebecca Doe, CEPF®", "jane.doe@example.com", "j.r.doe", "Иван Петров",
+])
+def test_a_name_stays_whole(name):
+    assert clean_authors([name]) == [name]
+
+
+def test_an_email_address_beside_the_name_is_dropped():
+    assert clean_authors(["✉ Jane Doe jane.doe@example.com ✉Corresponding author."]) == [
+        "Jane Doe"]
+
+
+def test_a_date_run_in_after_the_name_is_dropped():
+    assert clean_authors(["Jane Doe December"]) == ["Jane Doe"]
+
+
+def test_the_article_gets_the_cleaned_names():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '[{"name": "Written by Jane Doe"}, {"name": "By"}]}</script>')
+    assert extract(article_page(head=head), ARTICLE_URL).authors == ["Jane Doe"]
+
+
+def test_a_placeholder_author_leaves_room_for_the_byline():
+    head = '<meta name="author" content="Author">'
+    byline = '<div class="article-byline">By <a href="/staff/jane">Jane Doe</a></div>'
+    article = extract(article_page(head=head, byline=byline), ARTICLE_URL)
+    assert article.authors == ["Jane Doe"]

@@ -1,0 +1,172 @@
+"""Author names as a byline shows them, without what surrounds them on the page.
+
+The sources of an article's authors (JSON-LD, `<meta name=author>`, byline elements,
+trafilatura's author rules) hand over what the page's markup holds, and that is often more
+than the name: a label ("Written by", "Posted By:", "About the author", "View all posts
+by"), an HTML entity never decoded ("Maria &amp; Katerina"), the author's role run into
+the name by `text_content()` ("Amy Roeder Senior Editor"), a role or credential the byline
+lists as a name of its own ("Senior Writer", "BSN"), a bio or a link text holding the name
+again, or no name at all ("By", "Author", "Name *", "Dec").
+
+`clean_authors` keeps the names and drops the rest. It never invents a name: each name it
+returns is a run of words of one of the strings it was given.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+# Labels before a name: "By", "Written by", "This post was written by", "Posted By:",
+# "Authored by:", "Recipe by", "Text:", "Von", "Par", "Por", "Автор:", "About the author",
+# "View all posts by"... ("Reviewed by", "Edited by", "Photos by" name someone else.)
+_LABEL = re.compile(
+    r"^(?:(?:this|the) (?:post|article|story|piece|guide|recipe|review) (?:was|is) )?"
+    r"(?:(?:written|posted|published|authored|reported|compiled|created|words|story|text"
+    r"|article|recipe|guide|column|analysis|opinion|interview) )?by\b\s*:?\s*"
+    r"|^(?:(?:view|see|read) )?(?:all |more )?(?:posts|articles|stories) by\b\s*:?\s*"
+    r"|^(?:read more|more) (?:about|from)\b\s*:?\s*"
+    r"|^(?:about|meet) the authors?\b\s*:?\s*"
+    r"|^authors? of this (?:article|post|story)\b\s*:?\s*"
+    r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texto|text"
+    r"|von|par|por)\s*:\s*"
+    r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)",
+    re.IGNORECASE)
+# "ByJane Doe": a label run into the name (a capital straight after it).
+_GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
+# Labels after a name: "View all posts by...", "More posts from this author", a link arrow.
+_TRAILER = re.compile(
+    r"\s*(?:[|•·-]\s*)?(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories)\b.*"
+    r"|more (?:posts|articles|stories) (?:from|by) this author.*|\b(?:is|was) an? .*)$",
+    re.IGNORECASE)
+# What a byline puts around a name: quotes, separators, bullets, arrows, icons, asterisks.
+_EDGES = " \t,;:|/\\-–—•·*&\"'“”‘’«»→←›‹✉✎©[]{}"
+# Roles, which a byline runs into the name or lists beside it.
+ROLE_NOUNS = frozenset({
+    "writer", "writers", "reporter", "editor", "editors", "author", "founder", "co-founder",
+    "cofounder", "contributor", "correspondent", "columnist", "journalist", "reviewer",
+    "producer", "strategist", "manager", "director", "coordinator", "specialist",
+    "consultant", "analyst", "intern", "expert", "photographer", "researcher", "ceo", "cto",
+    "president", "owner", "blogger", "head", "lead"})
+# A role as the last word of three or more is run into the name only if it is one of these
+# ("Jane Doe Reporter"; "Mary Jane Head" is a name).
+LAST_WORD_ROLES = frozenset({
+    "writer", "reporter", "editor", "founder", "co-founder", "contributor", "correspondent",
+    "columnist", "journalist", "reviewer", "author", "blogger"})
+# After a separator ("Jane Doe | Author", "John Roe - Editorial Team"), these are roles too.
+TEAM_WORDS = frozenset({"team", "staff", "desk"})
+# Words that open a role ("Senior Autos Reporter", "Former Deputy Tech Editor").
+ROLE_OPENERS = frozenset({
+    "senior", "junior", "contributing", "staff", "deputy", "former", "lead", "chief",
+    "managing", "executive", "associate", "assistant", "freelance", "guest", "principal",
+    "content", "editorial", "head", "certified", "licensed", "corresponding", "editor",
+    "editor-in-chief", "writer", "reporter", "correspondent", "columnist", "founder",
+    "co-founder", "author"})
+# Credentials a byline lists as names of their own ("Jane Doe", "RN", "BSN").
+CREDENTIALS = frozenset({
+    "md", "m.d.", "phd", "ph.d.", "rn", "bsn", "msn", "np", "dvm", "mba", "mph", "rd", "rdn",
+    "cpa", "cfa", "cfp", "esq", "jd", "ma", "ms", "msc", "bsc", "pharmd", "do", "dds", "lcsw",
+    "facp", "faclm", "fand", "cscs", "ibclc"})
+# Strings that hold no name: placeholders and form labels.
+PLACEHOLDERS = frozenset({
+    "by", "author", "authors", "the author", "written by", "posted by", "anonymous author",
+    "sign in", "log in", "login", "home", "unknown", "null", "none", "undefined"})
+_MONTHS = ("jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
+           "|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?")
+# A date label or a month where a name should be ("Dec", "Updated March").
+_DATE_ONLY = re.compile(rf"^(?:(?:updated|published|posted|last updated)\b.*|(?:{_MONTHS})\.?)$",
+                        re.IGNORECASE)
+# A month run in after the name ("Luke Kim December"): the start of the byline's date.
+_TRAILING_MONTH = re.compile(rf"\s+(?:(?:updated|published|on)\s+)?(?:{_MONTHS})\.?$",
+                             re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# A template key or a user id, not a name: "page.head.extra.author", "262588213843476".
+_NOT_A_NAME = re.compile(r"^(?:\w+\.){3,}\w+$|^[\d\W_]+$")
+# A comment form's field label: "Name *", "Name (required):", "Your email".
+_FORM_LABEL = re.compile(r"^(?:your )?(?:name|e-?mail|website|comment)\W*(?:\(required\)\W*)?$",
+                         re.IGNORECASE)
+# A longer string is a sentence or a bio that mentions the author, not a name.
+MAX_NAME_WORDS = 7
+
+
+def clean_authors(names: Iterable[str]) -> list[str]:
+    """The distinct names among `names`, each without the labels, roles and icons around
+    it; strings that hold no name are dropped, and so is a string that only adds words to
+    another one's name ("About Jane Doe" beside "Jane Doe")."""
+    cleaned = [name for name in map(clean_name, names) if name]
+    distinct = list(dict.fromkeys(cleaned))
+    folded = [name.casefold() for name in distinct]
+    unique = [name for name, fold in zip(distinct, folded, strict=True)
+              if fold not in folded[:folded.index(fold)]]
+    return [name for name in unique
+            if not any(other != name and _holds(name, other) for other in unique)]
+
+
+def clean_name(value: str) -> str | None:
+    """One author name without labels, roles, icons, e-mail addresses and entities; None
+    when nothing in `value` is a name."""
+    name = " ".join(html.unescape(value or "").split()).strip(_EDGES)
+    if not _EMAIL.fullmatch(name):  # an address alone is all the byline gives: it stays
+        name = " ".join(_EMAIL.sub(" ", name).split()).strip(_EDGES)
+    for _ in range(3):  # "About the author: By Jane Doe"
+        shorter = _GLUED_LABEL.sub("", _LABEL.sub("", name)).strip(_EDGES)
+        if shorter == name:
+            break
+        name = shorter
+    name, bio = _TRAILER.subn("", name)
+    name = name.strip(_EDGES)
+    words = name.split()
+    if (bio or len(words) >= 5) and words and words[0] in words[2:]:
+        name = " ".join(words[:words.index(words[0], 2)])  # "Jane Doe Jane is a writer..."
+    name = _TRAILING_MONTH.sub("", name).strip(_EDGES) if len(name.split()) > 2 else name
+    name = _without_role(name)
+    if not name or _is_not_a_name(name):
+        return None
+    return name
+
+
+def _without_role(name: str) -> str:
+    """The name before a role run into it ("Amy Roeder Senior Editor", "Jane Doe | Author"),
+    "" for a role on its own ("Senior Writer", "Editor of The Daily"); a name of two words
+    at least is kept whole."""
+    for separator in (" | ", "|", " - ", " – ", " — ", ", "):
+        head, found, tail = name.partition(separator)
+        if found and head and _is_role(tail, ROLE_NOUNS | TEAM_WORDS):
+            return head.strip(_EDGES)
+    words = name.split()
+    bare = [_bare(word) for word in words]
+    if bare and bare[0] in ROLE_OPENERS and _is_role(name, ROLE_NOUNS):
+        return ""
+    for at in range(2, len(words)):
+        last = at == len(words) - 1
+        if ((bare[at] in LAST_WORD_ROLES) if last else
+                (bare[at] in ROLE_OPENERS | ROLE_NOUNS and _is_role(name, ROLE_NOUNS, at))):
+            return " ".join(words[:at]).strip(_EDGES)
+    return name
+
+
+def _bare(word: str) -> str:
+    return word.strip(_EDGES + ".").casefold()
+
+
+def _is_role(text: str, nouns: frozenset[str], start: int = 0) -> bool:
+    """Whether the words of `text` from `start` on name a role: one of `nouns`, five
+    words at most."""
+    bare = [_bare(word) for word in text.split()[start:]]
+    return bool(bare) and len(bare) <= 5 and any(word in nouns for word in bare)
+
+
+def _is_not_a_name(name: str) -> bool:
+    folded = name.casefold()
+    words = name.split()
+    return (folded in PLACEHOLDERS or folded.strip(".") in CREDENTIALS or _FORM_LABEL.match(name)
+            or (len(words) == 1 and folded in ROLE_NOUNS)
+            or bool(_DATE_ONLY.match(name)) or bool(_NOT_A_NAME.match(name))
+            or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS)
+
+
+def _holds(longer: str, name: str) -> bool:
+    """Whether `longer` is `name` with words added around it."""
+    return len(longer) > len(name) and re.search(
+        rf"(?<!\w){re.escape(name)}(?!\w)", longer, re.IGNORECASE) is not None
