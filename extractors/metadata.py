@@ -8,6 +8,7 @@ filed under is an update's, and htmldate, which reads the URL, gives the day ins
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
@@ -84,7 +85,7 @@ _NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "our", "this", "what", "why
                              "el", "los", "las", "qué", "que", "o", "os", "um", "uma"})
 # A byline element with more words is an author box (a bio), not a byline.
 MAX_BYLINE_WORDS = 8
-_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•]\s+")
 # A longer `<h1>` is a block of text, not a headline.
 MAX_TITLE_WORDS = 40
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
@@ -239,19 +240,92 @@ def _meta(tags: dict[str, list[str]], *names: str) -> str:
     return ""
 
 
-def headline(root: etree._Element, references: list[str]) -> str | None:
-    """The page's `<h1>` that the title tags repeat, else its first `<h1>`.
+def headline(root: etree._Element, references: list[str], site_name: str = "",
+             url: str = "") -> str | None:
+    """The page's `<h1>` that the title tags repeat, else its first `<h1>`; never the
+    site's name where another heading is the story's.
 
     The headline as shown is what readers (and the corpus) call the title; `og:title` and
-    `<title>` often add the site name or a tagline around it.
+    `<title>` often add the site name or a tagline around it. Many blogs and magazines set
+    their name in an `<h1>` above the story's (or make the story's an `<h2>`): that `<h1>`
+    is passed over for a heading the title tags hold that is not the site's name, and with
+    none, for the title tags' own headline (None here).
     """
-    heads = [norm_space(h.text_content()) for h in root.iter("h1")]
-    heads = [h for h in heads if h and len(h.split()) <= MAX_TITLE_WORDS]
-    folded = [r.casefold() for r in references if r]
-    for head in heads:
-        if any(head.casefold() in ref for ref in folded):
-            return head
-    return heads[0] if heads else None
+    heads = _headings(root, "h1")
+    folded = [_fold(r) for r in references if r]
+    repeated = [head for head in heads if any(_fold(head) in ref for ref in folded)]
+    sites = _site_names(site_name, references, url)
+    stories = [head for head in (repeated or heads) if not _is_site(head, sites)]
+    if stories:
+        return stories[0]
+    if not heads:
+        return None
+    segments = {_fold(part) for ref in references if ref for part in _title_parts(ref)}
+    subheads = [head for head in _headings(root, "h2")
+                if _fold(head) in segments and not _is_site(head, sites)]
+    if subheads:
+        return subheads[0]
+    # only the site's name in <h1>s: the title tags' headline, if they hold one beside it
+    return None if _titles_hold_more(references, sites) else heads[0]
+
+
+def _headings(root: etree._Element, tag: str) -> list[str]:
+    found = (norm_space(h.text_content()) for h in root.iter(tag))
+    return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
+
+
+def _title_parts(title: str) -> list[str]:
+    """A title tag and its parts around " | ", " - ", " • " (and a "Blog name: " first)."""
+    parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(title)]
+    head, colon, rest = title.partition(": ")
+    return [norm_space(title), *parts, *([norm_space(head), norm_space(rest)] if colon else [])]
+
+
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _decoded(text: str) -> str:
+    """A title whose markup was escaped twice ("Full &amp;#038; Part Time" in the page's
+    source, "Full &#038; Part Time" once parsed) with its entities decoded."""
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
+def _fold(text: str) -> str:
+    """Case-folded, typographic quotes made straight: how headings and titles compare."""
+    return text.translate(_STRAIGHT).casefold()
+
+
+_STRAIGHT = str.maketrans("‘’‚‛“”„‟", "\'\'\'\'" + '""""')
+
+
+def _site_names(site_name: str, references: list[str], url: str) -> set[str]:
+    """What names the site rather than the story, folded: `og:site_name`, the last part of
+    a title tag split at a separator and the first part of one split at ": " (each when
+    another part is longer: "Site - The Story" is no site called "The Story"), and the
+    host's name ("example" of www.example.com, with or without spaces)."""
+    names = {_fold(site_name)} if site_name else set()
+    for ref in filter(None, references):
+        parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(ref)]
+        if len(parts) > 1 and len(parts[-1]) < max(map(len, parts)):
+            names.add(_fold(parts[-1]))
+        head, colon, rest = ref.partition(": ")
+        if colon and len(head) < len(rest):
+            names.add(_fold(norm_space(head)))
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = host.split(".")[:-1]  # news.example.com: "news", "example", "newsexample"
+    names.update({host, *labels, "".join(labels)})
+    return names - {""}
+
+
+def _is_site(heading: str, sites: set[str]) -> bool:
+    folded = _fold(heading)
+    return folded in sites or re.sub(r"\W+", "", folded) in sites
+
+
+def _titles_hold_more(references: list[str], sites: set[str]) -> bool:
+    """Whether a title tag holds words besides the site's name."""
+    return any(_fold(part) not in sites
+               for ref in references if ref for part in _TITLE_SEPARATOR.split(ref) if part)
 
 
 def byline_authors(root: etree._Element) -> list[str]:
@@ -320,10 +394,11 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
     ld_title = ld_article.get("headline") if ld_article else None
     heads = head_elements(root)
     tags = meta_tags(heads)
-    titles = [_meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
-              ld_title if isinstance(ld_title, str) else ""]
+    titles = [_decoded(title) for title in (
+        _meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
+        ld_title if isinstance(ld_title, str) else "")]
     meta = Metadata(
-        title=headline(root, titles) or _clean_title(titles),
+        title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(titles),
         authors=_ld_authors(ld_article) or split_authors(_meta(tags, "author",
                                                                 "article:author"))
         or byline_authors(root),

@@ -469,3 +469,48 @@ def test_a_placeholder_author_leaves_room_for_the_byline():
     byline = '<div class="article-byline">By <a href="/staff/jane">Jane Doe</a></div>'
     article = extract(article_page(head=head, byline=byline), ARTICLE_URL)
     assert article.authors == ["Jane Doe"]
+
+
+# -- the headline, not the site's name ------------------------------------------------
+
+def page_with(head: str, body: str) -> str:
+    story = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(5))
+    return (f'<html lang="en"><head>{head}</head><body>{body}<article>{story}</article>'
+            f"</body></html>")
+
+
+@pytest.mark.parametrize(("head", "body"), [
+    ("<title>Council approves budget | The Daily Example</title>",
+     "<h1>The Daily Example</h1><h1>Council approves budget</h1>"),
+    ("<title>Council approves budget • The Daily Example</title>",
+     "<h1>The Daily Example</h1><h2>Council approves budget</h2>"),
+    ('<title>Council approves budget</title><meta property="og:site_name" '
+     'content="The Daily Example">', "<h1>The Daily Example</h1><h2>Council approves budget</h2>"),
+    ("<title>The Daily Example: Council approves budget</title>",
+     "<h1>The Daily Example</h1><h2>Council approves budget</h2>"),
+    ("<title>Council approves budget</title>",
+     "<h1>News Example</h1><h2>Council approves budget</h2>"),
+    ('<title>The Daily Example</title><meta property="og:title" content="Council approves budget">'
+     '<meta property="og:site_name" content="The Daily Example">', "<h1>The Daily Example</h1>"),
+])
+def test_the_sites_name_in_an_h1_is_not_the_title(head, body):
+    assert extract(page_with(head, body), ARTICLE_URL).title == "Council approves budget"
+
+
+def test_a_title_tag_that_puts_the_site_first_keeps_the_headline():
+    head = "<title>Example.com - Council approves budget for the new tram lines</title>"
+    body = "<h1>Search</h1><h1>Council approves budget for the new tram lines</h1>"
+    assert extract(page_with(head, body), ARTICLE_URL).title == (
+        "Council approves budget for the new tram lines")
+
+
+def test_a_headline_with_typographic_quotes_matches_a_title_tag_without():
+    head = ("<title>Council's budget: what's in it | The Daily Example</title>"
+            '<meta property="og:site_name" content="The Daily Example">')
+    body = "<h1>The Daily Example</h1><h1>Council’s budget: what’s in it</h1>"
+    assert extract(page_with(head, body), ARTICLE_URL).title == "Council’s budget: what’s in it"
+
+
+def test_entities_escaped_twice_in_a_title_tag_are_decoded():
+    head = '<meta property="og:title" content="Trams &amp;amp; buses: the budget">'
+    assert extract(page_with(head, ""), ARTICLE_URL).title == "Trams & buses: the budget"
