@@ -32,7 +32,7 @@ from crawler import data_views, frontier, near_duplicates
 from crawler.near_duplicates import simhash
 from crawler.sql import select_in
 
-SCHEMA_VERSION = 8  # len(MIGRATIONS)
+SCHEMA_VERSION = 9  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -320,6 +320,41 @@ def _0007_source_article(db: sqlite_utils.Database) -> None:
                "ON article_sources(fetched_at, page_url)")
 
 
+# What an article deleted leaves behind (re-extraction that no longer finds it, a DELETE by
+# hand), so that the article, written again later, is the same row again: same id (never
+# handed to another article meanwhile), same first_seen, and its gone_at and updated_at
+# where nothing since changed them. The row goes when the article comes back.
+ARTICLE_TOMBSTONES_SQL = """
+CREATE TABLE article_tombstones (
+    url TEXT PRIMARY KEY,
+    id INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT,
+    content_hash TEXT,
+    gone_at TEXT,
+    removed_at TEXT NOT NULL
+)"""
+TOMBSTONE_TRIGGER_SQL = """
+CREATE TRIGGER articles_tombstone AFTER DELETE ON articles BEGIN
+  INSERT OR REPLACE INTO article_tombstones
+    (url, id, first_seen, updated_at, content_hash, gone_at, removed_at)
+    VALUES (old.url, old.id, old.first_seen, old.updated_at, old.content_hash, old.gone_at,
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+END"""
+REVIVED_TRIGGER_SQL = """
+CREATE TRIGGER articles_revived AFTER INSERT ON articles BEGIN
+  DELETE FROM article_tombstones WHERE url = new.url;
+END"""
+
+
+def _0009_article_tombstones(db: sqlite_utils.Database) -> None:
+    """Migration 0009: `article_tombstones`, what a deleted article leaves so that it keeps
+    its id and first_seen when it is written again (see ARTICLE_UPSERT)."""
+    db.execute(ARTICLE_TOMBSTONES_SQL.strip())
+    db.execute(TOMBSTONE_TRIGGER_SQL.strip())
+    db.execute(REVIVED_TRIGGER_SQL.strip())
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
@@ -329,6 +364,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_gone_at", _0006_gone_at),
     ("0007_source_article", _0007_source_article),
     ("0008_duplicate_pairs", data_views.migrate_0008),
+    ("0009_article_tombstones", _0009_article_tombstones),
 ]
 
 
@@ -504,20 +540,41 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
 # -- writing and reading ---------------------------------------------------------------
 
 
-def _upsert_sql(table: str, columns: Sequence[str], sets: Sequence[str]) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(':' + c for c in columns)}) "
+def _upsert_sql(table: str, columns: Sequence[str], sets: Sequence[str],
+                values: dict[str, str] | None = None) -> str:
+    """INSERT ... ON CONFLICT(url) DO UPDATE SET `sets`; each column's value is its named
+    parameter, or its SQL expression in `values`."""
+    given = [(values or {}).get(c, ":" + c) for c in columns]
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(given)}) "
             f"ON CONFLICT(url) DO UPDATE SET {', '.join(sets)}")  # fmt: skip
+
+
+_TOMBSTONE = "(SELECT {} FROM article_tombstones WHERE url = :url)"
+# A new article's id: one no article and no tombstone has had (SQLite's own choice, the
+# largest id + 1, would hand a deleted article's id to the next article written).
+_NEW_ID = ("(SELECT max(m) FROM (SELECT max(id) AS m FROM articles "
+           "UNION ALL SELECT max(id) FROM article_tombstones)) + 1")
+# A deleted article written again (migration 0009): its id, first_seen, updated_at while the
+# text is the same, and gone_at unless this write is a fetch after it went.
+REVIVED = {
+    "id": f"coalesce({_TOMBSTONE.format('id')}, {_NEW_ID})",
+    "first_seen": f"coalesce({_TOMBSTONE.format('first_seen')}, :first_seen)",
+    "updated_at": (f"CASE WHEN {_TOMBSTONE.format('content_hash')} IS :content_hash "
+                   f"THEN {_TOMBSTONE.format('updated_at')} ELSE :updated_at END"),
+    "gone_at": ("(SELECT gone_at FROM article_tombstones WHERE url = :url "
+                "AND NOT :last_seen > gone_at)"),
+}
 
 
 def _article_upsert_sql() -> str:
     """INSERT ... ON CONFLICT(url) DO UPDATE of every column but first_seen.
 
     updated_at moves only when content_hash differs; gone_at is cleared only by a fetch
-    after it. sqlite-utils' upsert would overwrite first_seen, hence plain SQL here.
+    after it. sqlite-utils' upsert would overwrite first_seen, hence plain SQL here. An
+    article deleted and written again is its old row again (`REVIVED`).
     """
-    columns = list(ARTICLE_COLUMNS)
-    written = [c for c in columns
+    columns = ["id", *ARTICLE_COLUMNS]
+    written = [c for c in ARTICLE_COLUMNS
                if c not in ("url", "first_seen", "updated_at", "gone_at", "extracted_at")]
     sets = [f"{c} = excluded.{c}" for c in written]
     sets.append("updated_at = CASE WHEN articles.content_hash IS excluded.content_hash "
@@ -530,7 +587,7 @@ def _article_upsert_sql() -> str:
     same = " AND ".join(f"articles.{c} IS excluded.{c}" for c in written)
     sets.append(f"extracted_at = CASE WHEN {same} AND NOT coalesce({back}, 0) "
                 "THEN articles.extracted_at ELSE excluded.extracted_at END")
-    return _upsert_sql("articles", columns, sets)
+    return _upsert_sql("articles", columns, sets, REVIVED)
 
 
 ARTICLE_UPSERT = _article_upsert_sql()

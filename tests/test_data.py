@@ -176,7 +176,8 @@ def test_migration_0003_backfills_simhash(tmp_path):
                  ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
-        "0006_gone_at", "0007_source_article", "0008_duplicate_pairs"]
+        "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
+        "0009_article_tombstones"]
 
 
 # -- views -----------------------------------------------------------------------------
@@ -811,6 +812,52 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     # no fetch happened: updated_at stays; extracted_at says the rows were written again
     assert dict(db.execute("SELECT url, updated_at FROM articles")) == stamps
     assert min(names(db.execute("SELECT extracted_at FROM articles"))) > "2026-01-01T00:00:00Z"
+
+
+def test_an_article_a_bad_rule_removed_comes_back_as_the_same_row(stored_pages_db, tmp_path):
+    """Re-extraction with a rule that finds no article deletes the articles; a later one
+    with a good rule brings them back with their ids, first_seen, updated_at and gone_at,
+    and no other article has taken an id meanwhile."""
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    gone = "http://demo.test/articles/harbour-wind-farm-approved.html"
+    db.execute("UPDATE articles SET gone_at = '2030-01-01T00:00:00Z' WHERE page_url = ?", [gone])
+    db.conn.commit()
+    columns = "url, id, first_seen, updated_at, gone_at"
+    before = sorted(db.execute(f"SELECT {columns} FROM articles"))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "demo.toml").write_text('domains = ["demo.test"]\n[[layout]]\nname = "oops"\n'
+                                     'drop = ["body"]\n', "utf-8")
+    lost = reextract(db, ReextractOptions(site="demo.test", rules=(str(rules),)))["demo.test"]
+    assert (lost.lost, db["articles"].count) == (4, 0)
+    assert sorted(db.execute(f"SELECT {columns} FROM article_tombstones")) == before
+    other = storage.article_row(article(OTHER, "Meanwhile"),
+                                page_item("http://other.test/a", "other.test"), 1)
+    storage.write_batch(db, [], [other])  # a new article takes no deleted article's id
+    assert db.execute("SELECT id FROM articles").fetchone()[0] > max(row[1] for row in before)
+    back = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
+    assert back.gained == 4
+    assert sorted(db.execute(f"SELECT {columns} FROM articles WHERE site = 'demo.test'")
+                  ) == before
+    assert db["article_tombstones"].count == 0
+    assert db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'harbour'"
+                      ).fetchone() == (1,)
+
+
+def test_a_deleted_article_fetched_again_after_it_went_is_live(tmp_path):
+    db = storage.open_db(tmp_path / "back.db")
+    item = page_item("https://a.example/story", "a.example", fetched_at="2026-01-01T00:00:00Z")
+    storage.write_batch(db, [], [storage.article_row(article(WIRE, "Story"), item, 1)])
+    db.execute("UPDATE articles SET gone_at = '2026-02-01T00:00:00Z'")
+    db.execute("DELETE FROM articles")  # by hand
+    db.conn.commit()
+    later = page_item("https://a.example/story", "a.example", fetched_at="2026-03-01T00:00:00Z")
+    storage.write_batch(db, [], [storage.article_row(article(WIRE + " Updated.", "Story"),
+                                                     later, 2)])
+    assert list(db.execute("SELECT id, first_seen, updated_at, gone_at FROM articles")) == [
+        (1, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z", None)]
+    db.close()
 
 
 def test_reextract_with_a_config_applies_each_sites_rules_to_its_pages_only(
