@@ -200,7 +200,8 @@ def _run(options: CrawlOptions) -> None:
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many recent runs to look at.")
 @click.option("--check", is_flag=True,
-              help="Exit with 1 when a site is flagged, or the last run was left running.")
+              help="Exit with 1 when a site is flagged, or the last run failed or was left "
+                   "running.")
 def status(db, runs, check):
     """Show per-site health over recent runs and flag a site whose article yield dropped.
 
@@ -208,7 +209,7 @@ def status(db, runs, check):
     """
     from crawler import storage
     from crawler.lock import is_held, lock_path
-    from crawler.status import health_table, site_health
+    from crawler.status import health_table, run_alert, site_health
 
     if not db.is_file():
         fail(f"{db}: no such database")
@@ -237,7 +238,10 @@ def status(db, runs, check):
         click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds the"
                    " lock (killed, or the machine went down): the next crawl marks it"
                    " interrupted")
-    if check and (dead or any(health.flags for health in healths)):
+    failed = run_alert(last[0]) if last else None
+    if failed:
+        click.echo(failed)
+    if check and (dead or failed or any(health.flags for health in healths)):
         sys.exit(EXIT_FAILED)
 
 

@@ -32,7 +32,7 @@ from crawler.config import site_rule_folders
 from crawler.frontier import FrontierBatch
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
-from crawler.status import run_counts, run_status
+from crawler.status import STORAGE_ERROR, run_counts, run_status
 from crawler.visits import SITE, failure_visit
 
 logger = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ class StoragePipeline:
         """
         logger.error("storage failed, stopping the crawl: %s", message)
         self.failed = True
-        self.stats.set_value("newscrawl/storage_error", message)
+        self.stats.set_value(STORAGE_ERROR, message)
         try:
             engine = self.crawler.engine
         except (AttributeError, RuntimeError):  # built outside a running crawl (tests)

@@ -16,6 +16,7 @@ A run that fetched too few pages (an incremental run with little new) is not jud
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
 
 INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
 FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
+STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error
 
 
 def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
@@ -60,12 +62,13 @@ def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = Non
     run failed when nothing was fetched and a start URL failed. Any other finish reason
     (``finished``, ``max_pages``, ``closespider_pagecount``, ``closespider_timeout``...) is
     judged by those checks alone; a stop by signal is ``interrupted``, a storage error
-    ``failed``.
+    ``failed``, whatever the finish reason (the last batch, written as the spider closes,
+    fails after the reason is set).
     """
+    if reason in FAILED_REASONS or stats.get(STORAGE_ERROR):
+        return "failed"
     if reason in INTERRUPTED_REASONS:
         return "interrupted"
-    if reason in FAILED_REASONS:
-        return "failed"
     if sites is None:
         nothing = not stats.get("newscrawl/pages")
         return "failed" if nothing and stats.get("newscrawl/start_failed") else "ok"
@@ -151,6 +154,16 @@ def _cells(health: SiteHealth) -> list[str]:
             _percent(SiteHealth.yield_of(latest)), _percent(health.baseline),
             str(latest["paywalled"]), str(latest["http_403"]), str(latest["http_429"]),
             str(latest["http_5xx"]), failed]  # fmt: skip
+
+
+def run_alert(run: dict) -> str | None:
+    """The ALERT line for a last run that failed: nothing was fetched, or a write failed
+    (its batch rolled back; what it fetched is fetched again by the next run)."""
+    if run["status"] != "failed":
+        return None
+    counts = json.loads(run["counts"] or "{}")
+    cause = counts.get(STORAGE_ERROR) or "no start URL could be fetched"
+    return f"ALERT run #{run['id']}: failed: {cause}"
 
 
 def health_table(healths: list[SiteHealth]) -> str:

@@ -8,16 +8,20 @@ worker processes). No timing is asserted beyond "the next page is processed".
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import platform
+import re
 import sqlite3
 import time
 import zlib
 
 import pytest
+from click.testing import CliRunner
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
+from crawler.cli import cli
 from crawler.jobs import extract_job
 from crawler.pipelines import ExtractionPipeline, StoragePipeline
 
@@ -186,6 +190,30 @@ def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
         assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
+
+
+def test_a_last_batch_that_fails_as_the_spider_closes_fails_the_run(tmp_path):
+    """The crawl finished (reason "finished"), then its last batch, written as the spider
+    closes, found the disk full: the run is `failed`, not `ok`, and `status --check` says so."""
+    db_path = tmp_path / "news.db"
+    pipeline = storage_pipeline(db_path)
+    pipeline.process_item(stored_item(0))
+    pipeline.flush()
+    used = pipeline.db.execute("PRAGMA page_count").fetchone()[0]
+    pipeline.db.execute(f"PRAGMA max_page_count = {used}")  # the disk is now full
+    page = stored_item(1)
+    page["body"] = os.urandom(200_000)
+    pipeline.batch_size = 10  # held for the last batch
+    pipeline.process_item(page)
+    pipeline.close_spider()
+    assert pipeline.failed
+    pipeline.spider_closed(None, "finished")
+    with sqlite3.connect(db_path) as conn:
+        status, counts = conn.execute("SELECT status, counts FROM runs").fetchone()
+    assert status == "failed" and "full" in json.loads(counts)["newscrawl/storage_error"]
+    result = CliRunner().invoke(cli, ["status", "--db", str(db_path), "--check"])
+    assert result.exit_code == 1
+    assert re.search(r"ALERT run #1: failed: batch of 1 pages.*full", result.output)
 
 
 def test_a_write_that_fails_by_a_bug_stops_the_crawl_and_rolls_back(tmp_path, monkeypatch):
