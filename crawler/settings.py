@@ -70,9 +70,11 @@ REMOTE_CONTROL_ENABLED = False
 
 EXTENSIONS = {
     "crawler.extensions.OneLineNetworkErrorsExtension": 100,
+    "crawler.extensions.StopPromptlyExtension": 200,
     "crawler.progress.ProgressExtension": 500,
 }
 NEWSCRAWL_PROGRESS_ENABLED = True
+NEWSCRAWL_STOP_PROMPTLY = True  # on a stop, drop the requests not yet sent (they stay queued)
 NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not on a terminal
 
 # The frontier (crawler/frontier.py) in the SQLite file: resumes killed runs, fetches known

@@ -345,6 +345,30 @@ def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
 
 
+def test_a_signal_stops_sending_requests_at_once_and_the_rerun_fetches_the_rest(
+        tmp_path, slow_demo):
+    """The requests already handed to the downloader but not sent (waiting out the site's
+    download delay) are not sent after a SIGTERM; they stay queued for the next run."""
+    db = tmp_path / "news.db"
+    args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
+            "-s", "DOWNLOAD_DELAY=0.3"]
+    before = len(slow_demo.requested_paths)
+    process = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while len(slow_demo.requested_paths) - before < 6 and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    sent = len(slow_demo.requested_paths)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 5, stderr[-2000:]
+    assert len(slow_demo.requested_paths) - sent <= 2, slow_demo.requested_paths[sent:]
+    rerun = newscrawl(*args)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert stored_paths(db) == ARTICLES
+
+
 def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
     """Several start URLs of one host go out together and all wait for its robots.txt:
     each is checked against it (Scrapy handed the parser to the first waiter only)."""

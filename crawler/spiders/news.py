@@ -69,6 +69,7 @@ from crawler.discovery import (
     skip_reason,
     xml_root_name,
 )
+from crawler.extensions import Unsent
 from crawler.listings import (
     LISTING_PRIORITY,
     Entry,
@@ -286,6 +287,8 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> Iterable[Any]:
         """Log one line, count ``newscrawl/errors/<kind>`` and report the failed visit."""
         request = failure.request
+        if failure.check(Unsent):  # never sent, the crawl stopping: still queued, no visit
+            return []
         source = request.meta.get(SOURCE)
         kind = error_kind(failure)
         if request.meta.get(SEED):  # this run's start URL (not an earlier run's)
