@@ -120,7 +120,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
         return None
     ld = jsonld.objects(root)
     ld_article = jsonld.article_object(ld)
-    meta = page_metadata(root, url, ld_article)
+    meta = page_metadata(root, url, ld_article, ld)
     day = (fetched or datetime.now(UTC)).date()
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body)

@@ -50,3 +50,12 @@ def types(obj: dict) -> set[str]:
 def article_object(found: list[dict]) -> dict | None:
     """The first of the page's JSON-LD objects typed as an article, if any."""
     return next((o for o in found if types(o) & ARTICLE_TYPES), None)
+
+
+def resolved(value: object, found: list[dict]) -> object:
+    """`value`, or where it is only a reference (`{"@id": ...}`, as Yoast's `@graph` points
+    an article at its author's Person node) the object of `found` with that `@id`."""
+    if isinstance(value, dict) and "@id" in value and not value.keys() - {"@id", "@type"}:
+        return next((o for o in found if o.get("@id") == value["@id"] and o is not value),
+                    value)
+    return value

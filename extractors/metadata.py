@@ -21,6 +21,7 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from . import jsonld
 from .authors import clean_authors
 from .chrome import remove
 from .dates import find_date
@@ -377,18 +378,37 @@ def _clean_title(titles: list[str]) -> str | None:
     return max(_TITLE_SEPARATOR.split(found), key=len) if found else None
 
 
-def _ld_authors(ld_article: dict | None) -> list[str]:
+def _ld_authors(ld_article: dict | None, ld: list[dict]) -> list[str]:
+    """The article's JSON-LD authors: names, Person objects, or references to Person
+    objects elsewhere on the page (`{"@id": ...}`)."""
     found = ld_article.get("author") if ld_article else None
-    found = found if isinstance(found, list) else [found]
+    found = [jsonld.resolved(a, ld) for a in (found if isinstance(found, list) else [found])]
     names = [a.get("name") if isinstance(a, dict) else a for a in found]
     return [n for n in (norm_space(x) for x in names if isinstance(x, str)) if n]
 
 
-def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Metadata:
+# The label Yoast (and others) give the author in Twitter's card, `twitter:label1` "Written
+# by" beside `twitter:data1` "Jane Doe" (the other pairs: reading time, filed under...).
+_WRITTEN_BY = re.compile(r"^(written by|author|by|geschrieben von|autor|escrito por|écrit par"
+                         r"|scritto da|автор)$", re.IGNORECASE)
+
+
+def _card_authors(tags: dict[str, list[str]]) -> list[str]:
+    """The author named in the Twitter card's label/data pairs."""
+    for number in range(1, 5):
+        label = _meta(tags, f"twitter:label{number}")
+        if _WRITTEN_BY.match(label):
+            return split_authors(_meta(tags, f"twitter:data{number}"))
+    return []
+
+
+def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
+                  ld: list[dict]) -> Metadata:
     """Everything but the body, read from the untouched page tree.
 
     Schema.org and `<meta>` tags first; trafilatura's slower metadata extractor (with
-    htmldate) only when they give no publication date or no title. The classifier weighs
+    htmldate) only when they give no publication date or no title (`ld`: the page's
+    JSON-LD objects, where the article's may point to its authors). The classifier weighs
     what this finds; `fill_article_metadata` adds the author and date guesses for articles.
     """
     ld_title = ld_article.get("headline") if ld_article else None
@@ -399,9 +419,9 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None) -> Me
         ld_title if isinstance(ld_title, str) else "")]
     meta = Metadata(
         title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(titles),
-        authors=_ld_authors(ld_article) or split_authors(_meta(tags, "author",
-                                                                "article:author"))
-        or byline_authors(root),
+        authors=_ld_authors(ld_article, ld) or split_authors(_meta(tags, "author",
+                                                                    "article:author"))
+        or _card_authors(tags) or byline_authors(root),
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,

@@ -514,3 +514,20 @@ def test_a_headline_with_typographic_quotes_matches_a_title_tag_without():
 def test_entities_escaped_twice_in_a_title_tag_are_decoded():
     head = '<meta property="og:title" content="Trams &amp;amp; buses: the budget">'
     assert extract(page_with(head, ""), ARTICLE_URL).title == "Trams & buses: the budget"
+
+
+def test_authors_from_a_json_ld_reference_to_a_person_node():
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+            '{"@type": "NewsArticle", "headline": "Council approves budget", '
+            '"author": {"@id": "https://news.example.com/#/person/1"}},'
+            '{"@type": "Person", "@id": "https://news.example.com/#/person/1", '
+            '"name": "Jane Doe"}]}</script>')
+    assert extract(article_page(head=head), ARTICLE_URL).authors == ["Jane Doe"]
+
+
+def test_authors_from_the_twitter_cards_written_by_label():
+    head = ('<meta name="twitter:label1" content="Est. reading time">'
+            '<meta name="twitter:data1" content="4 minutes">'
+            '<meta name="twitter:label2" content="Written by">'
+            '<meta name="twitter:data2" content="Jane Doe">')
+    assert extract(article_page(head=head), ARTICLE_URL).authors == ["Jane Doe"]
