@@ -1,8 +1,10 @@
 """`newscrawl`: the command line. Each command is a thin call into the library.
 
-Exit codes: 0 success; 1 the crawl failed (nothing could be fetched) or a check failed;
-2 bad input (a bad URL, option, rule file, database or sites config), reported as one line
-before any request; 3 partial (`crawl`: some sites failed, the others were crawled);
+Exit codes: 0 success; 1 a failure: the crawl fetched nothing, a check failed, the disk is
+full or failing, another connection holds the database locked (running again may work once
+that is over); 2 bad input (a bad URL, option, rule file, database or sites config, a file
+or folder without permission), reported as one line before any request; 3 partial
+(`crawl`: some sites failed, the others were crawled);
 4 locked (`crawl`, `reextract`: a crawl is running on the same database; nothing was done);
 5 interrupted (`crawl`: stopped by SIGINT/SIGTERM; what was committed is kept, rerun the
 same command to resume). The codes are defined in crawler/runner.py.
@@ -21,6 +23,7 @@ from click.exceptions import NoArgsIsHelpError
 from scrapy.settings import BaseSettings, default_settings
 
 from crawler import settings as project
+from crawler import storage
 from crawler.runner import (
     EXIT_FAILED,
     EXIT_PARTIAL,
@@ -40,6 +43,12 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     """Print one clean error line and exit."""
     click.echo(f"newscrawl: error: {message}", err=True)
     sys.exit(code)
+
+
+def fail_storage(error: storage.StorageError) -> None:
+    """Fail on a database that cannot be used: exit 1 where running again may work (a full
+    or failing disk, another connection's lock), 2 where a person must fix the input."""
+    fail(str(error), EXIT_FAILED if error.transient else EXIT_USAGE)
 
 
 class OneLineErrors(click.Group):
@@ -207,7 +216,6 @@ def status(db, runs, check):
 
     Example: newscrawl status --db news.db --runs 20
     """
-    from crawler import storage
     from crawler.lock import is_held, lock_path
     from crawler.status import health_table, run_alert, site_health
 
@@ -216,7 +224,7 @@ def status(db, runs, check):
     try:
         database = storage.open_db(db, create=False, upgrade=False)
     except storage.StorageError as error:
-        fail(str(error))
+        fail_storage(error)
     try:
         healths = site_health(database, runs)
         last = list(database.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
@@ -226,7 +234,7 @@ def status(db, runs, check):
             database.execute("SELECT status FROM runs WHERE id = ?",
                              [last[0]["id"]]).fetchone()[0] == "running")
     except sqlite3.DatabaseError as error:  # a page of the file is damaged
-        fail(storage.unreadable(db, error))
+        fail_storage(storage.unreadable(db, error))
     finally:
         database.close()
     if last:

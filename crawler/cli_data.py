@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from crawler import storage
-from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail
+from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
 from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, crawl_lock
@@ -72,7 +72,7 @@ def open_existing(path: Path, *, upgrade: bool = False):
     try:
         return storage.open_db(path, create=False, upgrade=upgrade)
     except storage.StorageError as error:
-        fail(str(error), EXIT_USAGE)
+        fail_storage(error)
 
 
 @cli.command("search")
@@ -98,7 +98,7 @@ def search_command(query, db, site, since, limit, literal, as_json):
     except SearchError as error:
         fail(str(error))
     except sqlite3.DatabaseError as error:  # a page of the file is damaged
-        fail(storage.unreadable(db, error))
+        fail_storage(storage.unreadable(db, error))
     finally:
         database.close()
     # JSON in UTF-8; lines for a person in the terminal's encoding, what it cannot show replaced
@@ -196,9 +196,9 @@ def export_command(db, fmt, site, since, output):
         with writing_stdout(encoding="utf-8"):  # an export is UTF-8, whatever the locale
             count = export(database, target, ExportOptions(fmt, site, since))
     except ExportError as error:
-        fail(str(error))
+        fail(str(error), EXIT_FAILED if error.transient else EXIT_USAGE)
     except sqlite3.DatabaseError as error:  # a page of the file is damaged
-        fail(storage.unreadable(db, error))
+        fail_storage(storage.unreadable(db, error))
     finally:
         database.close()
     click.echo(f"{count} articles written to {output}", err=True)
@@ -218,7 +218,10 @@ def writing_stdout(**text: str) -> Iterator[None]:
         sys.exit(0)
     except OSError as error:  # a full disk behind a redirection (> file), a device error
         _quiet_stdout()
-        fail(f"cannot write to stdout: {error.strerror or error}")
+        disk = storage.disk_trouble(error)  # a failure (1), not bad input: rerun with room
+        advice = f": {storage.DISK_ADVICE}" if disk else ""
+        fail(f"cannot write to stdout: {error.strerror or error}{advice}",
+             EXIT_FAILED if disk else EXIT_USAGE)
 
 
 def _quiet_stdout() -> None:

@@ -28,6 +28,7 @@ from typing import IO
 
 import sqlite_utils
 
+from crawler import storage
 from crawler.search import filters
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -37,7 +38,12 @@ BATCH_TEXT_BYTES = 8 * 1024 * 1024  # ... and about this much article text
 
 
 class ExportError(Exception):
-    """An export that cannot run (a missing extra, a bad target); the message is one line."""
+    """An export that cannot run (a missing extra, a bad target); the message is one line.
+    ``transient``: a full or failing disk, not the command, is to blame (as StorageError)."""
+
+    def __init__(self, message: str, *, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass
@@ -200,4 +206,7 @@ def export(db: sqlite_utils.Database, target: Path | None, options: ExportOption
     except OSError as error:  # a folder we may not write in, a full disk...
         if isinstance(error, BrokenPipeError):
             raise
-        raise ExportError(f"{target}: {error.strerror or error}") from None
+        disk = storage.disk_trouble(error)
+        advice = f": {storage.DISK_ADVICE}" if disk else ""
+        raise ExportError(f"{target}: {error.strerror or error}{advice}",
+                          transient=disk) from None

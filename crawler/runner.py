@@ -13,6 +13,7 @@ import logging
 import re
 import sqlite3
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +34,7 @@ from extractors.rules import RuleError, load_dir
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
-EXIT_FAILED = 1  # nothing could be fetched (every site failed)
+EXIT_FAILED = 1  # nothing could be fetched (every site failed), a full or failing disk...
 EXIT_USAGE = 2  # bad input: an option, a URL, the database file, a rule file, the sites config
 EXIT_PARTIAL = 3  # some sites failed, the others were crawled
 EXIT_LOCKED = 4  # another crawl holds the database
@@ -94,8 +95,10 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
             load_dir(Path(folder))
         storage.check_writable(options.db)
         storage.open_db(options.db).close()
-    except (ConfigError, ValueError, RuleError, storage.StorageError) as error:
+    except (ConfigError, ValueError, RuleError) as error:
         raise CrawlError(str(error)) from None
+    except storage.StorageError as error:  # a full disk is no bad input: rerun once it is not
+        raise CrawlError(str(error), EXIT_FAILED if error.transient else EXIT_USAGE) from None
     return sites
 
 
@@ -147,12 +150,12 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Check the options, take the lock, crawl, and return what happened.
 
     CrawlError: bad input (code 2), the database locked by another run (4), every site
-    failed or storage failed (1), stopped by a signal (5). Some sites failing is a result
-    with status ``partial``.
+    failed or storage failed, a full or failing disk even at the start (1), stopped by a
+    signal (5). Some sites failing is a result with status ``partial``.
     """
     made = not Path(options.db).exists()  # check() creates it
-    sites = check(options)
     try:
+        sites = check(options)
         with crawl_lock(options.db):
             result = _crawl(options, sites)
     except LockedError as error:
@@ -175,16 +178,23 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 
 def _remove_if_unused(db: Path) -> None:
     """Remove the database this command created, and its lock file, if the crawl that
-    failed to start recorded nothing in it (no run): a bad -s value leaves no file behind."""
+    failed to start recorded nothing in it (no run, or not even the table: a full disk
+    stopped its creation): a bad -s value or a full disk leaves no file behind. Read only,
+    so that a file that is not there is not created."""
     try:
-        with sqlite3.connect(db) as conn:
-            used = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
-        conn.close()
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                  "AND name = 'runs'").fetchone()[0]
+            used = tables and conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+        finally:
+            conn.close()
     except sqlite3.Error:
         return
     if not used:
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), lock_path(db)):
-            path.unlink(missing_ok=True)
+            with suppress(OSError):  # what cannot be removed stays: the error said why
+                path.unlink(missing_ok=True)
 
 
 def _seeds(sites: list[SiteSpec]) -> list[str]:

@@ -14,6 +14,7 @@ that opened an implicit transaction, so `with db.conn:` would not make a batch a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -74,8 +75,61 @@ CREATE TABLE runs (
 )"""
 
 
+# A full disk (or quota), a failing one: errors that say nothing about the file or the command
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
+DISK_ADVICE = "free some disk space or check the device, then run again"
+
+
 class StorageError(Exception):
-    """A database we refuse to open or a write we could not make; the message is one line."""
+    """A database we refuse to open or a write we could not make; the message is one line.
+
+    ``transient``: the file and the command are not to blame, but a full or failing disk or
+    another connection's lock, so running again may work once that is over (the CLI's exit
+    1, a failure); otherwise a person must fix the input (exit 2: not SQLite, not ours, a
+    missing folder, no permission).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+
+def transient(error: BaseException, folder: Path | None = None) -> bool:
+    """Whether running again may cure `error` (see StorageError.transient): a StorageError
+    says so itself; otherwise a full or failing disk (disk_trouble), or another connection
+    holding the database locked (SQLITE_BUSY, SQLITE_LOCKED)."""
+    if isinstance(error, StorageError):
+        return error.transient
+    return disk_trouble(error, folder) or _sqlite_code(error) in (sqlite3.SQLITE_BUSY,
+                                                                  sqlite3.SQLITE_LOCKED)
+
+
+def disk_trouble(error: BaseException, folder: Path | None = None) -> bool:
+    """Whether a full or failing disk is to blame for `error`: an OSError ENOSPC, EDQUOT or
+    EIO; SQLite's SQLITE_FULL ("database or disk is full") or SQLITE_IOERR ("disk I/O
+    error"); its SQLITE_CANTOPEN, which does not say why, where the filesystem of `folder`
+    has no block or inode left (a file cannot be created there)."""
+    if isinstance(error, OSError):
+        return error.errno in DISK_ERRNOS
+    code = _sqlite_code(error)
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return folder is not None and _filesystem_full(folder)
+    return code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    """The primary result code of an SQLite error (SQLITE_IOERR for SQLITE_IOERR_WRITE)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if code is not None else None
+
+
+def _filesystem_full(folder: Path) -> bool:
+    """Whether the filesystem holding `folder` has no block or no inode left for a user."""
+    try:
+        fs = os.statvfs(folder)
+    except OSError:
+        return False
+    return fs.f_bavail == 0 or (fs.f_files > 0 and fs.f_favail == 0)
 
 
 def _now() -> str:
@@ -103,8 +157,8 @@ def open_db(path: str | Path, *, create: bool = True,
         _check_path(path, create)
         try:
             db = sqlite_utils.Database(path)
-        except sqlite3.Error as exc:  # a symlink into a missing folder, /proc...
-            raise StorageError(f"{path}: cannot open it ({_one_line(exc)})") from exc
+        except sqlite3.Error as exc:  # a symlink into a missing folder, /proc, no inode left
+            raise _failed(path, f"cannot open it ({_one_line(exc)})", exc) from exc
     try:
         _configure(db)
         if upgrade:
@@ -115,8 +169,16 @@ def open_db(path: str | Path, *, create: bool = True,
                 "pending); a crawl or reextract by this version upgrades it")
     except (sqlite3.Error, StorageError) as exc:
         db.close()
-        raise StorageError(f"{path}: {_one_line(exc)}") from exc
+        raise _failed(path, _one_line(exc), exc) from exc
     return db
+
+
+def _failed(path: str | Path, message: str, exc: BaseException) -> StorageError:
+    """The StorageError for `exc` on `path`; where the disk is to blame (a full one fails
+    the first write, often a migration's), it says what to do."""
+    folder = Path(path).parent
+    advice = f": {DISK_ADVICE}" if disk_trouble(exc, folder) else ""
+    return StorageError(f"{path}: {message}{advice}", transient=transient(exc, folder))
 
 
 def check_writable(path: Path) -> None:
@@ -147,18 +209,24 @@ def _check_path(path: Path, create: bool) -> None:
         raise StorageError(f"{path}: an empty file, not a newscrawl database yet")
 
 
-def unreadable(path: Path, exc: sqlite3.Error) -> str:
-    """Why a database could not be read. An I/O error (a full disk, a failing device, a
-    folder without write access for the -shm file) is not a corrupt file: say so, lest
-    someone delete a healthy database."""
-    code = exc.sqlite_errorcode & 0xFF if exc.sqlite_errorcode is not None else None
+def unreadable(path: Path, exc: sqlite3.Error) -> StorageError:
+    """Why a database could not be read, as a StorageError to raise or report. A full or
+    failing disk, another connection's lock, a folder or file without the permission SQLite
+    needs (it writes the -shm file even to read) is not a corrupt file: say so, lest someone
+    delete a healthy database. The first two are transient: running again may work."""
+    code = _sqlite_code(exc)
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return (f"{path}: another connection holds it locked ({exc}); try again when it lets "
-                "go (the file itself is fine)")
-    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN):
-        return (f"{path}: SQLite could not read it ({exc}): check the disk space and "
-                "permissions there; the file itself may be fine")
-    return f"{path}: unreadable or corrupt SQLite file ({exc})"
+        message = (f"{path}: another connection holds it locked ({exc}); try again when it "
+                   "lets go (the file itself is fine)")
+    elif disk_trouble(exc, Path(path).parent):
+        message = (f"{path}: SQLite could not read it ({exc}): the disk is full or failing, "
+                   f"the file itself may be fine; {DISK_ADVICE}")
+    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+        message = (f"{path}: SQLite could not open it ({exc}): check the permissions there; "
+                   "the file itself may be fine")
+    else:
+        message = f"{path}: unreadable or corrupt SQLite file ({exc})"
+    return StorageError(message, transient=transient(exc, Path(path).parent))
 
 
 def _check_ours(path: Path, create: bool = True) -> None:
@@ -184,9 +252,9 @@ def _check_ours(path: Path, create: bool = True) -> None:
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise StorageError(f"{path}: not a SQLite database") from exc
-        raise StorageError(unreadable(path, exc)) from exc
+        raise unreadable(path, exc) from exc
     except sqlite3.Error as exc:
-        raise StorageError(unreadable(path, exc)) from exc
+        raise unreadable(path, exc) from exc
     if not tables and not create:
         raise StorageError(f"{path}: an empty SQLite database, not a newscrawl database yet")
     if tables and not ours:

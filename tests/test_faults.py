@@ -538,3 +538,37 @@ def test_disk_full_is_a_clear_error_and_the_committed_data_survives(tmp_path):
     db.close()
     assert rows(tmp_path / "full.db", "SELECT url FROM pages") == [("http://127.0.0.1/a",)]
     assert rows(tmp_path / "full.db", "PRAGMA integrity_check") == [("ok",)]
+
+
+def no_room(*args: str) -> subprocess.CompletedProcess:
+    """newscrawl with no room to write a byte (RLIMIT_FSIZE 0: every write fails as on a
+    full disk, and SQLite reports a "disk I/O error"), as any user can set it up."""
+    import resource
+
+    command = [sys.executable, "-m", "crawler", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=90,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)))
+
+
+def test_a_full_disk_at_the_start_is_a_failure_not_bad_input(tmp_path):
+    """Exit 1 (running again may work once there is room), not 2 (bad input, "retrying
+    will not help"), with one line that says what to do; a database it was creating is
+    removed, one that was there is kept."""
+    new = tmp_path / "new.db"
+    run = no_room("crawl", "http://127.0.0.1:9/", "--allow-private", "--db", str(new))
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines() == [f"newscrawl: error: {new}: disk I/O error: free some "
+                                       "disk space or check the device, then run again"]
+    assert list(tmp_path.iterdir()) == []
+    db = tmp_path / "news.db"
+    storage.open_db(db).close()  # closed cleanly: the next reader must make its -shm file
+    for args in (["status"], ["search", "wind"], ["export", "--format", "jsonl", "-o", "-"],
+                 ["reextract"], ["crawl", "http://127.0.0.1:9/", "--allow-private"]):
+        run = no_room(*args, "--db", str(db))
+        assert run.returncode == 1, (args, run.stderr)
+        assert run.stderr.splitlines() == [
+            f"newscrawl: error: {db}: SQLite could not read it (disk I/O error): the disk is "
+            "full or failing, the file itself may be fine; free some disk space or check the "
+            "device, then run again"], args
+    assert rows(db, "SELECT count(*) FROM migrations") == [(len(storage.MIGRATIONS),)]
+

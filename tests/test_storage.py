@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
@@ -525,19 +527,45 @@ def test_refuses_a_path_sqlite_cannot_open(tmp_path):
     _assert_refused(link, "cannot open it")
 
 
+def sqlite_error(message: str, code: int) -> sqlite3.Error:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code
+    return error
+
+
 def test_an_io_error_is_not_called_a_corrupt_file(tmp_path):
-    """A full disk reads as "disk I/O error": the file may be fine, and must not be deleted."""
-    full = sqlite3.OperationalError("disk I/O error")
-    full.sqlite_errorcode = sqlite3.SQLITE_IOERR | (3 << 8)  # SQLITE_IOERR_WRITE
-    message = storage.unreadable(tmp_path / "news.db", full)
-    assert "corrupt" not in message and "disk space" in message
-    garbled = sqlite3.DatabaseError("database disk image is malformed")
-    garbled.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
-    assert "corrupt" in storage.unreadable(tmp_path / "news.db", garbled)
-    locked = sqlite3.OperationalError("database is locked")
-    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY
-    message = storage.unreadable(tmp_path / "news.db", locked)
-    assert "corrupt" not in message and "locked" in message and "is fine" in message
+    """A full disk reads as "disk I/O error": the file may be fine, and must not be deleted.
+    It, and a lock another connection holds, are transient (running again may work); a
+    corrupt file and a permission problem are not."""
+    full = sqlite_error("disk I/O error", sqlite3.SQLITE_IOERR | (3 << 8))  # ..._IOERR_WRITE
+    error = storage.unreadable(tmp_path / "news.db", full)
+    assert "corrupt" not in str(error) and "disk space" in str(error) and error.transient
+    garbled = sqlite_error("database disk image is malformed", sqlite3.SQLITE_CORRUPT)
+    error = storage.unreadable(tmp_path / "news.db", garbled)
+    assert "corrupt" in str(error) and not error.transient
+    locked = sqlite_error("database is locked", sqlite3.SQLITE_BUSY)
+    error = storage.unreadable(tmp_path / "news.db", locked)
+    assert "corrupt" not in str(error) and "locked" in str(error) and "is fine" in str(error)
+    assert error.transient
+    read_only = sqlite_error("attempt to write a readonly database", sqlite3.SQLITE_READONLY)
+    error = storage.unreadable(tmp_path / "news.db", read_only)
+    assert "corrupt" not in str(error) and "permissions" in str(error)
+    assert not error.transient
+
+
+def test_a_file_sqlite_cannot_open_is_the_disks_fault_only_on_a_full_filesystem(
+        tmp_path, monkeypatch):
+    """SQLITE_CANTOPEN does not say why: out of inodes (or blocks), it is the disk's."""
+    cannot = sqlite_error("unable to open database file", sqlite3.SQLITE_CANTOPEN)
+    assert not storage.disk_trouble(cannot, tmp_path)
+    assert not storage.disk_trouble(cannot)  # no folder to look at
+    for blocks, inodes in ((0, 50), (50, 0)):  # no block, or no inode, left for a user
+        monkeypatch.setattr(storage.os, "statvfs", lambda folder, b=blocks, i=inodes: (
+            SimpleNamespace(f_bavail=b, f_files=100, f_favail=i)))
+        assert storage.disk_trouble(cannot, tmp_path), (blocks, inodes)
+        assert "disk space" in str(storage.unreadable(tmp_path / "news.db", cannot))
+    assert storage.disk_trouble(OSError(errno.ENOSPC, "No space left on device"))
+    assert not storage.disk_trouble(PermissionError(errno.EACCES, "Permission denied"))
 
 
 def test_accepts_empty_file(tmp_path):
