@@ -21,7 +21,7 @@ from crawler import storage
 from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
 from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
 from crawler.export import FORMATS, ExportError, ExportOptions, export
-from crawler.lock import LockedError, crawl_lock
+from crawler.lock import LockedError, LockFileError, crawl_lock
 from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
 from crawler.runner import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.search import SearchError, SearchOptions, format_hits, search
@@ -154,6 +154,8 @@ def reextract_command(db, site, rules, config, workers):
              "re-extract them all", EXIT_INTERRUPTED)
     except LockedError as error:
         fail(str(error), EXIT_LOCKED)
+    except LockFileError as error:  # no permission (2), a full disk (1)
+        fail_storage(error)
     except ReextractError as error:
         fail(str(error))
     except (storage.StorageError, sqlite3.Error) as error:  # e.g. "database is locked"

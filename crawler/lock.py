@@ -18,10 +18,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.discovery import utc_now
+from crawler.storage import DISK_ADVICE, StorageError, disk_trouble
 
 
 class LockedError(Exception):
     """Another crawl holds the database; the message is one line."""
+
+
+class LockFileError(StorageError):
+    """The lock file cannot be opened or written: a permission, a read-only filesystem (bad
+    input), or a full or failing disk (``transient``); the message is one line."""
 
 
 def lock_path(db: Path) -> Path:
@@ -33,21 +39,43 @@ def lock_path(db: Path) -> Path:
 
 @contextmanager
 def crawl_lock(db: Path) -> Iterator[Path]:
-    """Hold the database's lock for the block; LockedError at once if another run has it."""
+    """Hold the database's lock for the block; LockedError at once if another run has it,
+    LockFileError if the lock file cannot be opened or written."""
     path = lock_path(Path(db))
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
-            raise LockedError(f"another crawl is running on {db} ({holder}); "
-                              f"lock file {path}") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {utc_now()}\n".encode(), 0)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise _unusable(db, path, "open", error) from None
+    try:
+        _take(db, path, fd)
         yield path
     finally:
         os.close(fd)  # releases the lock
+
+
+def _take(db: Path, path: Path, fd: int) -> None:
+    """Lock the open lock file and write the holder in it (for a second run's message)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+        raise LockedError(f"another crawl is running on {db} ({holder}); "
+                          f"lock file {path}") from None
+    except OSError as error:  # ENOLCK: a filesystem without locks
+        raise _unusable(db, path, "lock", error) from None
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {utc_now()}\n".encode(), 0)
+    except OSError as error:  # a full disk: the first write of a run fails here
+        raise _unusable(db, path, "write", error) from None
+
+
+def _unusable(db: Path, path: Path, doing: str, error: OSError) -> LockFileError:
+    """One line naming the lock file and the cause; what to do where a full disk is it."""
+    disk = disk_trouble(error)
+    advice = f": {DISK_ADVICE}" if disk else ""
+    return LockFileError(f"{db}: cannot {doing} its lock file {path}: "
+                         f"{error.strerror or error}{advice}", transient=disk)
 
 
 def is_held(db: Path) -> bool:

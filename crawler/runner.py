@@ -97,9 +97,15 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         storage.open_db(options.db).close()
     except (ConfigError, ValueError, RuleError) as error:
         raise CrawlError(str(error)) from None
-    except storage.StorageError as error:  # a full disk is no bad input: rerun once it is not
-        raise CrawlError(str(error), EXIT_FAILED if error.transient else EXIT_USAGE) from None
+    except storage.StorageError as error:
+        raise storage_failure(error) from None
     return sites
+
+
+def storage_failure(error: storage.StorageError) -> CrawlError:
+    """A database (or its lock file) the crawl cannot use: a full or failing disk is no bad
+    input but a failure (1), since running again may work once it is not; else bad input."""
+    return CrawlError(str(error), EXIT_FAILED if error.transient else EXIT_USAGE)
 
 
 def rule_folders(options: CrawlOptions, sites: list[SiteSpec]) -> list[Path]:
@@ -153,16 +159,19 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     failed or storage failed, a full or failing disk even at the start (1), stopped by a
     signal (5). Some sites failing is a result with status ``partial``.
     """
-    made = not Path(options.db).exists()  # check() creates it
+    db = Path(options.db)
+    made = {path for path in (db, lock_path(db)) if not path.exists()}  # check() makes db
     try:
         sites = check(options)
-        with crawl_lock(options.db):
+        with crawl_lock(db):
             result = _crawl(options, sites)
     except LockedError as error:
         raise CrawlError(str(error), EXIT_LOCKED) from None
+    except storage.StorageError as error:  # the lock file: no permission, a full disk
+        _remove_if_unused(db, made)
+        raise storage_failure(error) from None
     except CrawlError:
-        if made:
-            _remove_if_unused(Path(options.db))
+        _remove_if_unused(db, made)
         raise
     if result.stats.get("newscrawl/storage_error"):
         raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
@@ -176,11 +185,13 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     return result
 
 
-def _remove_if_unused(db: Path) -> None:
-    """Remove the database this command created, and its lock file, if the crawl that
-    failed to start recorded nothing in it (no run, or not even the table: a full disk
-    stopped its creation): a bad -s value or a full disk leaves no file behind. Read only,
-    so that a file that is not there is not created."""
+def _remove_if_unused(db: Path, made: set[Path]) -> None:
+    """Remove the database this command created (in `made`), and its lock file if made too,
+    if the crawl that failed to start recorded nothing in it (no run, or not even the
+    table: a full disk stopped its creation): a bad -s value or a full disk leaves no file
+    behind. Read only, so that a file that is not there is not created."""
+    if db not in made:
+        return
     try:
         conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -192,7 +203,7 @@ def _remove_if_unused(db: Path) -> None:
     except sqlite3.Error:
         return
     if not used:
-        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), lock_path(db)):
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), *(made - {db})):
             with suppress(OSError):  # what cannot be removed stays: the error said why
                 path.unlink(missing_ok=True)
 

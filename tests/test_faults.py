@@ -572,3 +572,52 @@ def test_a_full_disk_at_the_start_is_a_failure_not_bad_input(tmp_path):
             "device, then run again"], args
     assert rows(db, "SELECT count(*) FROM migrations") == [(len(storage.MIGRATIONS),)]
 
+
+
+class LockFileOs:
+    """The os module as crawler.lock sees it, with `call` failing with `errno`."""
+
+    def __init__(self, call: str, errno: int):
+        self.call, self.errno = call, errno
+
+    def __getattr__(self, name):
+        import os
+
+        if name != self.call:
+            return getattr(os, name)
+
+        def failing(*args):
+            raise OSError(self.errno, os.strerror(self.errno))
+        return failing
+
+
+@pytest.mark.parametrize(("call", "errno", "code", "says"), [
+    ("open", 13, 2, "cannot open its lock file {lock}: Permission denied"),
+    ("pwrite", 28, 1, "cannot write its lock file {lock}: No space left on device: free some "
+                      "disk space or check the device, then run again"),
+])  # fmt: skip
+def test_a_lock_file_it_cannot_use_is_one_line_and_leaves_no_new_database(
+        tmp_path, monkeypatch, call, errno, code, says):
+    """crawl and reextract: one line naming the lock file and the cause; a permission is bad
+    input (2), a full disk a failure (1); the database a crawl was creating is removed."""
+    from click.testing import CliRunner
+
+    import crawler.lock
+    from crawler.cli import cli
+
+    monkeypatch.setattr(crawler.lock, "os", LockFileOs(call, errno))
+    runner = CliRunner()
+    new = tmp_path / "new.db"
+    result = runner.invoke(cli, ["crawl", "http://127.0.0.1:9/", "--allow-private",
+                                 "--db", str(new)])
+    assert result.exit_code == code, result.output
+    lock = f"{tmp_path}/new.db.lock"
+    assert result.stderr.splitlines() == [f"newscrawl: error: {new}: {says.format(lock=lock)}"]
+    assert list(tmp_path.iterdir()) == []
+    db = tmp_path / "news.db"
+    storage.open_db(db).close()
+    result = runner.invoke(cli, ["reextract", "--db", str(db)])
+    assert result.exit_code == code, result.output
+    lock = f"{tmp_path}/news.db.lock"
+    assert result.stderr.splitlines() == [f"newscrawl: error: {db}: {says.format(lock=lock)}"]
+    assert db.exists()

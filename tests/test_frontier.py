@@ -24,7 +24,7 @@ from crawler.listings import (
     parse_date,
     sitemap_entries,
 )
-from crawler.lock import LockedError, crawl_lock
+from crawler.lock import LockedError, LockFileError, crawl_lock
 from crawler.progress import progress_line
 from crawler.scheduling import FrontierMiddleware, changed_since_fetch
 from crawler.spiders.news import NewsSpider
@@ -429,6 +429,36 @@ def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):
     for other in (tmp_path / "link.db", tmp_path / "folder" / "news.db"):
         with crawl_lock(db), refused, crawl_lock(other):
             pass
+
+
+def test_a_lock_file_that_cannot_be_opened_or_written_is_one_line_naming_it(tmp_path,
+                                                                            monkeypatch):
+    import errno
+    import os
+
+    import crawler.lock
+
+    db = tmp_path / "news.db"
+    (tmp_path / "news.db.lock").mkdir()  # no file to open (as no permission would, for root)
+    with pytest.raises(LockFileError) as raised, crawl_lock(db):
+        pass
+    assert str(raised.value) == (f"{db}: cannot open its lock file {tmp_path}/news.db.lock: "
+                                 "Is a directory")
+    assert not raised.value.transient  # a person must fix it
+    (tmp_path / "news.db.lock").rmdir()
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(crawler.lock.os, "pwrite", full)
+    with pytest.raises(LockFileError) as raised, crawl_lock(db):
+        pass
+    assert str(raised.value) == (f"{db}: cannot write its lock file {tmp_path}/news.db.lock: "
+                                 "No space left on device: free some disk space or check the "
+                                 "device, then run again")
+    assert raised.value.transient  # running again may work
+    monkeypatch.undo()
+    with crawl_lock(db):  # the failed attempt left no lock behind
+        pass
 
 
 @pytest.mark.parametrize("proc_locks", [True, False], ids=["proc-locks", "flock-probe"])
