@@ -22,7 +22,13 @@ from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
 from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, LockFileError, crawl_lock
-from crawler.reextract import ReextractError, ReextractOptions, format_report, reextract
+from crawler.reextract import (
+    ReextractError,
+    ReextractOptions,
+    format_report,
+    reextract,
+    stored_count,
+)
 from crawler.runner import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.search import SearchError, SearchOptions, format_hits, search
 
@@ -144,7 +150,7 @@ def reextract_command(db, site, rules, config, workers):
         bar.update(pages)
     try:
         with crawl_lock(db):  # no crawl writes the pages meanwhile (and no other reextract)
-            total = _page_count(database, site)
+            total = stored_count(database, site)
             with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
                                    hidden=not sys.stderr.isatty()) as bar:
                 report = reextract(database, options, progress=progressed)
@@ -166,13 +172,6 @@ def reextract_command(db, site, rules, config, workers):
         fail(f"no stored pages{f' for site {site}' if site else ''} in {db}", 1)
     for line in format_report(report):
         click.echo(line)
-
-
-def _page_count(database, site: str | None) -> int:
-    sql, params = "SELECT count(*) FROM pages", []
-    if site:
-        sql, params = sql + " WHERE site = ?", [site]
-    return database.execute(sql, params).fetchone()[0]
 
 
 @cli.command("export")

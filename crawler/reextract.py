@@ -101,6 +101,15 @@ def stored_pages(db: sqlite_utils.Database, site: str | None) -> Iterator[dict]:
         yield {**row, "source": True}
 
 
+def stored_count(db: sqlite_utils.Database, site: str | None) -> int:
+    """How many rows `stored_pages` yields: the pages and the kept sources (the total that
+    progress is counted against)."""
+    clause, params = ("WHERE site = ?", [site]) if site else ("", [])
+    sql = (f"SELECT (SELECT count(*) FROM pages {clause}) "
+           f"+ (SELECT count(*) FROM article_sources {clause})")
+    return db.execute(sql, params * 2).fetchone()[0]
+
+
 def _stored(db: sqlite_utils.Database, table: str, key: str, site: str | None, *,
             gave_article: bool | None = None) -> Iterator[dict]:
     """Rows of `table` in (fetched_at, `key`) order; with `gave_article`, only those that

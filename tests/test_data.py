@@ -795,6 +795,31 @@ def test_reextract_stopped_by_ctrl_c_says_how_far_it_got(stored_pages_db, tmp_pa
         "them all"]
 
 
+@pytest.mark.parametrize(("site", "total"), [(None, 7), ("demo.test", 6), ("other.test", 1)])
+def test_reextract_stopped_by_ctrl_c_counts_the_kept_pages_in_its_total(
+        stored_pages_db, tmp_path, monkeypatch, site, total):
+    """Re-extraction reads the pages and the kept earlier fetches (article_sources) that
+    articles were read from: the total counts both, as the report does."""
+    import crawler.cli_data
+
+    db = stored_pages_db
+    item = page_item(f"http://demo.test/articles/{DEMO_PAGES[0]}", "demo.test")
+    storage.write_batch(db, [], [storage.article_row(article(OTHER, "Read"), item, 1)])
+    block = page_item(item["url"], "demo.test", b"<html><body>Checking your browser</body>"
+                      b"</html>", fetched_at="2026-11-21T08:00:00Z", is_article=False)
+    storage.write_batch(db, [storage.page_row(block, 2)], [])
+    assert db["article_sources"].count == 1
+
+    def stopped(db, options, progress):
+        progress(1)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(crawler.cli_data, "reextract", stopped)
+    result = run_cli("reextract", "--db", tmp_path / "pages.db", *(["--site", site] if site
+                                                                   else []))
+    assert result.exit_code == 5
+    assert f"interrupted after 1 of {total} pages:" in result.stderr
+
+
 def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     db = stored_pages_db
     reextract(db, ReextractOptions(site="demo.test"))
