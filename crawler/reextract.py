@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sqlite3
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import sqlite_utils
@@ -308,6 +311,45 @@ def check(options: ReextractOptions) -> None:
         raise ReextractError(str(error)) from None
 
 
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPool]:
+    """A started pool of extraction workers, forked from a server that has imported the
+    extractor (crawler/preload.py); stopped on the way out, Ctrl-C included, without
+    waiting for the pages in flight.
+
+    Ctrl-C is held off while the pool starts, which takes a second or two. Otherwise it
+    stops this process while it waits for a worker the forkserver has not forked yet (that
+    worker, forked after all, fails with a traceback on the semaphores this process removed
+    as it exited: FileNotFoundError in SemLock._rebuild), and a terminal's Ctrl-C, sent to
+    the whole process group, breaks into the forkserver's imports. Held, it arrives once
+    every worker is known to the pool, which stops them all; the forkserver and the workers
+    inherit the block, so Ctrl-C is this process's alone to act on.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.preload"])
+    pool = ProcessPool(max_workers=workers, context=context)
+    resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
+    try:
+        with sigint_held():
+            if not pool.active:  # asking starts it: pebble starts the pool on first use
+                raise ReextractError("the extraction workers could not start")
+        yield pool
+    finally:
+        pool.stop()
+        pool.join()
+
+
+@contextmanager
+def sigint_held() -> Iterator[None]:
+    """SIGINT blocked for the block (delivered after it); the threads and processes started
+    in it keep it blocked."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def reextract(db: sqlite_utils.Database, options: ReextractOptions,
               progress: Callable[[int], None] | None = None) -> dict[str, SiteReport]:
     """Re-extract the stored pages (all, or one site's); return a SiteReport per site."""
@@ -315,9 +357,7 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
     workers = options.workers or os.cpu_count() or 1
     report: dict[str, SiteReport] = {}
     snapshot(db, options.site)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.preload"])
-    with ProcessPool(max_workers=workers, context=context) as pool:
+    with worker_pool(workers) as pool:
         window = workers * WINDOW_PER_WORKER
         outcomes = extracted(pool, stored_pages(db, options.site), options, window)
         for batch in batched(outcomes, options.batch_size):

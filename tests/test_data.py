@@ -795,6 +795,47 @@ def test_reextract_stopped_by_ctrl_c_says_how_far_it_got(stored_pages_db, tmp_pa
         "them all"]
 
 
+def children(pid: int) -> list[bytes]:
+    """The command lines of the processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append((entry / "cmdline").read_bytes())
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not a process
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_reextract_stopped_by_ctrl_c_as_its_workers_start_says_one_line(stored_pages_db,
+                                                                       tmp_path):
+    """A terminal's Ctrl-C signals the whole process group: the command, and the forkserver
+    its workers fork from, which takes a second or two to import the extractor. Only the
+    command's one line shows (no forkserver or worker traceback), and it exits 5."""
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "crawler", "reextract", "--db", str(tmp_path / "pages.db"),
+               "--workers", "1"]
+    process = subprocess.Popen(  # SIGINT as a shell's foreground job has it (not ignored)
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not any(b"forkserver" in line for line in children(process.pid)):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.3)  # the forkserver is importing the extractor now (about a second)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 5, stderr
+    assert stderr.splitlines() == [
+        "newscrawl: error: interrupted after 0 of 6 pages: the batches written are whole (one "
+        "transaction each), the rest as before; run the same command again to re-extract "
+        "them all"]
+
+
 @pytest.mark.parametrize(("site", "total"), [(None, 7), ("demo.test", 6), ("other.test", 1)])
 def test_reextract_stopped_by_ctrl_c_counts_the_kept_pages_in_its_total(
         stored_pages_db, tmp_path, monkeypatch, site, total):
