@@ -137,7 +137,8 @@ def _check_kind(name: str, value: object) -> None:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
               help="A sites config (TOML): start URLs, feeds, sitemaps, patterns, limits.")
 @click.option("--since", help="Skip sitemap and feed entries dated before this (2025-01-31);"
-              " pages reached by links are fetched whatever their age.")
+              " they stay queued for a run without --since or with an earlier date. Pages"
+              " reached by links are fetched whatever their age.")
 @click.option("-s", "--set", "set_", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
 @click.option("--allow-private", is_flag=True,

@@ -9,6 +9,9 @@ States and transitions (one row per URL, ``frontier.url``, the URL as requested)
     failed  --a later run: attempts < MAX_ATTEMPTS, a listing, or backed off--> re-visited
     skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt: always)--> re-visited
 
+An entry dated before ``--since`` is discovered (queued, with its dates) but not fetched, and
+a run resumes it only when its ``--since`` (if any) lets that date in.
+
 ``attempts`` counts *consecutive* failed fetches: a successful (or skipped) visit resets it,
 so a listing fetched every run is not one timeout away from being dropped. A transient
 failure is never given up for good: after MAX_ATTEMPTS runs in a row it waits
@@ -58,6 +61,8 @@ SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cau
 FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
+# a row's date as listings.Entry.newest has it: the later of lastmod and published ('' none)
+NEWEST_SQL = "max(coalesce(lastmod, ''), coalesce(published, ''))"
 SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles", "non_articles",
                "paywalled", "failed", "skipped", "http_403", "http_429", "http_5xx")  # fmt: skip
 PAYWALLED = ("metered", "truncated", "hard")
@@ -121,7 +126,7 @@ class Frontier(Protocol):
 
     def get_many(self, urls: list[str]) -> dict[str, dict]: ...
 
-    def pending(self, sites: list[str]) -> Iterator[dict]: ...
+    def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]: ...
 
     def close(self) -> None: ...
 
@@ -178,21 +183,25 @@ class SQLiteFrontier:
                          list(dict.fromkeys(urls)), PAGE_SIZE)
         return {row["url"]: dict(row) for row in rows}
 
-    def pending(self, sites: list[str]) -> Iterator[dict]:
+    def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
         rows, failures worth another try, robots.txt and skips whose cause may have passed;
         then the fetched hubs and listings to look at again, so that a page budget goes to
         the pages never fetched before revisits (which mostly answer 304) take what is left.
-        Read ``PAGE_SIZE`` rows a statement (keyset on priority, url), streamed."""
+        ``since`` (``--since``) leaves out the first kind dated before it: a listing's
+        entries it held back wait, queued, for a run that lets them in, and are not read
+        again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
+        streamed."""
         marks = ", ".join("?" for _ in sites)
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
         cutoff = skip_cutoff(self.skipped_retry_days)
         others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
                   " 'fetched') OR (state = 'skipped'"
-                  f" AND coalesce(reason, '') NOT IN ({finals}) AND coalesce(visited_at, '') < ?))")
+                  f" AND coalesce(reason, '') NOT IN ({finals}) AND coalesce(visited_at, '') < ?))"
+                  f" AND ({NEWEST_SQL} = '' OR {NEWEST_SQL} >= ?)")
         revisits = f"(state = 'fetched' AND (kind IN ({kinds}) OR source = 'robots'))"
-        for wanted, params in ((others, [cutoff]), (revisits, [])):
+        for wanted, params in ((others, [cutoff, since or ""]), (revisits, [])):
             query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
                      " ORDER BY priority DESC, url LIMIT ?")
             after, last = "", []

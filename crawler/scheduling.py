@@ -12,6 +12,9 @@ record (crawler/frontier.py). It
   with a ``lastmod`` newer than our fetch, a retryable failure, robots.txt, or a skip older
   than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
   callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query);
+* records a request the spider holds back (``HELD``: an entry dated before ``--since``)
+  without sending it: a new URL stays queued, with its dates, and the runs whose
+  ``--since`` excludes those dates do not resume it (``Frontier.pending``);
 * adds ``If-None-Match`` / ``If-Modified-Since`` to a request for a URL fetched before;
 * attaches the admitted URLs (``outlinks``) to the callback's visit record, so the storage
   pipeline commits them with the page that listed them;
@@ -50,7 +53,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import is_listing
-from crawler.visits import ENTRY, SEED, SITE, SOURCE, failure_visit
+from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,6 +62,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 STORAGE_PIPELINE = "crawler.pipelines.StoragePipeline"
 POLL_SECONDS = 5.0  # how often the pages whose wait for their listings is over are released
+
+
+def frontier_enabled(settings: Any) -> bool:
+    """Whether the frontier middleware runs: switched on, with the storage pipeline that
+    writes what it records."""
+    return (settings.getbool("NEWSCRAWL_FRONTIER_ENABLED", True)
+            and STORAGE_PIPELINE in settings.getdict("ITEM_PIPELINES"))
 
 
 def entry_row(request: Request) -> dict[str, Any]:
@@ -106,10 +116,8 @@ class FrontierMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_FRONTIER_ENABLED", True):
-            raise NotConfigured
-        if STORAGE_PIPELINE not in settings.getdict("ITEM_PIPELINES"):
-            raise NotConfigured  # nobody would write the frontier
+        if not frontier_enabled(settings):
+            raise NotConfigured  # switched off, or nobody would write the frontier
         middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
         connect = crawler.signals.connect
         connect(middleware.spider_opened, signal=signals.spider_opened)
@@ -216,7 +224,8 @@ class FrontierMiddleware:
             yield {"visit": None, "outlinks": new_seeds}
         spider = self.crawler.spider
         resumed = 0
-        for row in self.frontier.pending(spider.site_names):  # never fetched, then revisits
+        for row in self.frontier.pending(spider.site_names,  # never fetched, then revisits
+                                         getattr(spider, "since", None)):
             if row["url"] in seeds:
                 continue
             for element in self._resume(spider, row):
@@ -334,6 +343,8 @@ class FrontierMiddleware:
         if request.meta.get(SITE) is None:
             return True, None
         entry = entry_row(request)
+        if request.meta.get(HELD):
+            return False, self._held(request, entry, known)
         if url in self.recorded:  # Scrapy's duplicate filter has it; a sitemap or feed
             # listing it after a page linked it still gives its row a date and a priority
             return True, (entry if request.meta.get(ENTRY) else None)
@@ -344,6 +355,21 @@ class FrontierMiddleware:
             return True, entry | {"new": True}
         add_validators(request, row)
         return self._admit_known(request, row, entry)
+
+    def _held(self, request: Request, entry: dict, known: dict[str, dict] | None) -> dict:
+        """The row to record for a request not due in this run: a new URL is inserted
+        queued (and marked recorded, so that a link to it in this run has it fetched, as a
+        link's URL is whatever its date), a known one keeps its state (``DISCOVER_SQL``)
+        and takes the dates."""
+        url = request.url
+        if url in self.recorded:
+            return entry
+        row = known.get(url) if known is not None else self.frontier.get(url)
+        if row is not None:
+            return entry
+        self.recorded.add(url)
+        self.stats.inc_value("newscrawl/frontier/discovered")
+        return entry | {"new": True}
 
     def _admit_known(self, request: Request, row: dict, entry: dict) -> tuple[bool, dict | None]:
         state = row["state"]

@@ -28,6 +28,10 @@ ENTRY = "newscrawl_entry"  # request meta: what a sitemap or feed said (lastmod,
 # from the frontier, keeps its source "start" but is no seed of this run: its failure is
 # not this run's "nothing could be fetched")
 SEED = "newscrawl_seed"
+# request meta: not due in this run (a sitemap or feed entry dated before ``--since``): the
+# frontier middleware records it, queued with its dates, and does not send it, so that a
+# later run without ``--since``, or with an earlier date, fetches it
+HELD = "newscrawl_held"
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
@@ -411,6 +411,52 @@ def test_a_url_already_requested_in_this_run_spends_no_budget(tmp_path, db):
     assert [r.url for r in out if isinstance(r, Request)] == [
         "https://n.example/", "https://n.example/a", "https://n.example/b"]
     assert not [r for r in again if isinstance(r, Request)]
+
+
+SITEMAP_INDEX = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                 b"<sitemap><loc>https://n.example/2024.xml</loc><lastmod>2024-12-31</lastmod>"
+                 b"</sitemap><sitemap><loc>https://n.example/2025.xml</loc></sitemap>"
+                 b"</sitemapindex>")
+
+
+def test_a_listing_entry_before_since_is_recorded_queued_and_waits_for_a_run_that_wants_it(
+        tmp_path, db):
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/",
+                                             since="2025-03-06")
+    middleware = FrontierMiddleware.from_crawler(crawler)
+    index = Request("https://n.example/sitemap.xml", meta={SOURCE: "sitemap", SITE: "n.example"})
+    response = XmlResponse(index.url, body=SITEMAP_INDEX, request=index)
+    try:
+        out = list(middleware.process_spider_output(
+            response, crawler.spider.parse_sitemap(response, SITEMAP_INDEX)))
+    finally:
+        middleware.spider_closed()
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://n.example/2025.xml"]
+    [record] = [r for r in out if not isinstance(r, Request)]
+    commit(db, [record], storage.start_run(db, {}))
+    assert frontier_row(db, "https://n.example/2024.xml")["state"] == "queued"
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    try:
+        wanted = {since: sorted(r["url"].rsplit("/", 1)[1]
+                                for r in frontier.pending(["n.example"], since))
+                  for since in ("2025-03-06T00:00:00Z", "2024-12-01T00:00:00Z", None)}
+    finally:
+        frontier.close()
+    assert wanted["2025-03-06T00:00:00Z"] == ["2025.xml", "sitemap.xml"]  # undated: due
+    assert wanted["2024-12-01T00:00:00Z"] == wanted[None] == ["2024.xml", "2025.xml",
+                                                              "sitemap.xml"]
+
+
+def test_without_a_frontier_an_entry_before_since_is_dropped():
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_FRONTIER_ENABLED": False})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/",
+                                     since="2025-03-06")
+    index = Request("https://n.example/sitemap.xml", meta={SOURCE: "sitemap", SITE: "n.example"})
+    response = XmlResponse(index.url, body=SITEMAP_INDEX, request=index)
+    out = list(spider.parse_sitemap(response, SITEMAP_INDEX))
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://n.example/2025.xml"]
 
 
 # -- lock, run status, health ---------------------------------------------------------

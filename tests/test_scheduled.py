@@ -5,7 +5,8 @@
 * a rerun against an unchanged site fetches no article page (the server counts requests);
 * one new entry in the feed and the sitemap: the rerun fetches only that article (and
   robots.txt once a run);
-* ``--since`` skips older sitemap entries; a per-site budget leaves the rest queued;
+* ``--since`` skips older sitemap entries, and a later run without it (or with an earlier
+  date) fetches them; a per-site budget leaves the rest queued;
 * overlapping runs are refused (exit 4); a config error comes before any request (exit 2);
   a dead site among good ones makes the run partial (exit 3); ``status`` shows the sites.
 * ``CLOSESPIDER_PAGECOUNT`` ends a run that stored pages with exit 0; SIGTERM exits 5.
@@ -26,11 +27,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from crawler import storage
 from crawler.demo import serve_site
+from crawler.listings import sitemap_entries
 from crawler.lock import crawl_lock, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,6 +214,34 @@ def test_since_skips_older_sitemap_entries(tmp_path):
     assert sorted(fetched) == ["/articles/mackerel-quota-dispute.html",
                                "/articles/rail-strike-talks-collapse.html",
                                "/articles/wendstadt-fahrradstrassen.html"]
+
+
+def sitemap_paths(since: str = "", before: str = "9999") -> list[str]:
+    """The demo sitemap's article paths whose newest date is in [since, before)."""
+    body = (DEMO / "sitemap.xml").read_bytes().replace(b"__BASE_URL__", b"http://x")
+    return sorted(urlsplit(entry.url).path for entry in sitemap_entries(body)
+                  if since <= (entry.newest or "") < before)
+
+
+def test_entries_since_skipped_are_fetched_by_a_later_run_with_an_earlier_since(tmp_path):
+    """The sitemap answers 304 after the first run, so the entries --since held back must
+    come from the frontier: the same --since again fetches none of them, an earlier one the
+    entries it lets in, a run without --since the rest."""
+    db = tmp_path / "news.db"
+    fetched = []
+    with serve_site(DEMO) as server:
+        for since in ("2025-03-06", "2025-03-06", "2025-02-15", None):
+            before = len(server.requested_paths)
+            run = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
+                            "--max-depth", "1", *(["--since", since] if since else []), *FAST)
+            assert run.returncode == 0, run.stderr[-2000:]
+            fetched.append(sorted(article_paths(server.requested_paths[before:])))
+    assert fetched[0] == sitemap_paths("2025-03-06")
+    assert fetched[1] == []  # held back, not fetched, whatever a run asks for
+    assert fetched[2] == sitemap_paths("2025-02-15", "2025-03-06")
+    assert fetched[3] == sitemap_paths(before="2025-02-15")
+    assert len(fetched[3]) > 1
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
 
 
 def write_config(path: Path, text: str) -> Path:

@@ -23,7 +23,10 @@ Sites. The spider crawls a list of sites (crawler/config.py ``SiteSpec``): from 
 (``config=sites.toml``, or ``sites=`` from Python) and/or ``start_urls`` (one site per host).
 A URL belongs to the site whose host it is on; links are followed only when the site's
 allow/deny patterns and, unless switched off, the article-URL heuristics
-(crawler/urlpolicy.py) let them; ``since`` drops sitemap and feed entries dated before it.
+(crawler/urlpolicy.py) let them. ``since`` holds back sitemap and feed entries dated before
+it: their requests are marked ``HELD``, which the frontier middleware records without
+sending (without a frontier to record them they are dropped), so a later run without
+``since`` still fetches them although their listing answers 304 by then.
 
 Budgets. ``max_pages`` is the run's total; a site's ``max_pages`` is its own budget. The
 frontier middleware spends them when it schedules page requests (crawler/budget.py:
@@ -78,8 +81,9 @@ from crawler.listings import (
     priority_of,
     sitemap_entries,
 )
+from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import link_rejection
-from crawler.visits import ENTRY, SEED, SITE, SOURCE, failure_visit, response_visit
+from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit, response_visit
 from extractors.text import without_early_end
 
 if TYPE_CHECKING:
@@ -129,6 +133,7 @@ class NewsSpider(Spider):
         link_domains = sorted(netlocs | set(self.allowed_domains))
         self.link_extractor = LinkExtractor(allow_domains=link_domains)
         self.max_body = 0  # DOWNLOAD_MAXSIZE, set in from_crawler
+        self.records_held = False  # whether a frontier records HELD requests (from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -139,6 +144,7 @@ class NewsSpider(Spider):
         if spider.max_depth and not settings.frozen:  # DEPTH_LIMIT=0 would mean unlimited
             settings.set("DEPTH_LIMIT", spider.max_depth, priority="spider")
         spider.max_body = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.records_held = frontier_enabled(settings)
         return spider
 
     @property
@@ -233,8 +239,8 @@ class NewsSpider(Spider):
         self._warn_if_broken(response, "sitemap", len(entries), errors)
         if xml_root_name(body) == "sitemapindex":
             for entry in self._listed(entries):
-                yield self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
-                                    depth_reset=True, priority=LISTING_PRIORITY)
+                yield from self._due(self._request(entry.url, "sitemap", self.sites.site_of(
+                    entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
         elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "sitemap")
         yield {"visit": response_visit(response, self._site_name(response.url), "sitemap")}
@@ -318,20 +324,31 @@ class NewsSpider(Spider):
     # -- requests -----------------------------------------------------------------------
 
     def _listed(self, entries: list[Entry]) -> Iterator[Entry]:
-        """Entries on one of our sites, allowed by it, and not older than ``since``."""
+        """Entries on one of our sites and allowed by it."""
         for entry in entries:
             spec = self.sites.site_of(entry.url)
-            if spec is None or not spec.allows(entry.url):
-                continue
-            if is_older(entry, self.since):
-                self.crawler.stats.inc_value("newscrawl/skipped/since")
-                continue
-            yield entry
+            if spec is not None and spec.allows(entry.url):
+                yield entry
 
     def _entry_requests(self, entries: list[Entry], source: str) -> Iterator[Request]:
         for entry in self._listed(entries):
-            yield self._request(entry.url, source, self.sites.site_of(entry.url), entry=entry,
-                                priority=priority_of(entry.newest))
+            yield from self._due(self._request(entry.url, source, self.sites.site_of(entry.url),
+                                               entry=entry, priority=priority_of(entry.newest)),
+                                 entry)
+
+    def _due(self, request: Request, entry: Entry) -> Iterator[Request]:
+        """The request for a listed entry; one that ``since`` excludes is marked ``HELD``
+        with the entry's dates instead of dropped: the listing's validators are stored, so
+        the next runs get a 304 and never read the entry again, and only its frontier row
+        (queued, dated) lets a run without ``since`` or with an earlier one fetch it."""
+        if not is_older(entry, self.since):
+            yield request
+            return
+        self.crawler.stats.inc_value("newscrawl/skipped/since")
+        if self.records_held:  # without a frontier it is dropped: nobody would hold it
+            request.meta[HELD] = True
+            request.meta[ENTRY] = entry.meta()  # a sitemap index's entry too: its row is dated
+            yield request
 
     def _request(self, url: str, source: str, site: SiteSpec | None, *, depth_reset: bool = False,
                  entry: Entry | None = None, priority: int = 0) -> Request:
