@@ -5,12 +5,14 @@ site health. The crawls themselves are in test_scheduled.py."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
@@ -574,6 +576,25 @@ def test_progress_line():
              "newscrawl/frontier/resumed": 5}
     assert progress_line(stats, 60.0) == ("120 pages, 100 articles, 120/min, 7 unchanged (304),"
                                           " 2 errors, 5 pending from earlier runs")
+
+
+def test_the_readme_scheduled_crawls_log_at_the_level_of_the_progress_lines_they_promise(
+        caplog):
+    """Cron and systemd have no terminal: the progress lines are log records, and the
+    README's examples must log at their level (the summary is printed, whatever the level)."""
+    from crawler.progress import ProgressExtension
+
+    with caplog.at_level(logging.DEBUG, logger="crawler.progress"):
+        ProgressExtension(StatsCollector(get_crawler()), 60.0, tty=False).report()
+    [record] = caplog.records
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Scheduled crawls", 1)[1].split("### Site health", 1)[0]
+    crawls = [line for line in section.splitlines() if "newscrawl crawl " in line]
+    assert len(crawls) == 2  # cron, systemd
+    for line in crawls:
+        level = line.split("--log-level ", 1)[1].split()[0] if "--log-level" in line else "INFO"
+        assert logging.getLevelName(level) <= record.levelno, line
+    assert "the progress lines and the run summary" in section
 
 
 def test_errors_count_pages_a_spider_exception_dropped():
