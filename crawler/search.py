@@ -10,10 +10,12 @@ highlighted around the hits:
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -27,9 +29,10 @@ SINCE_COLUMN = "coalesce(datetime(articles.published), datetime(articles.first_s
 
 
 # Russian writes ё mostly as е; the index (unicode61, which folds Latin diacritics only) keeps
-# them apart, so a query word (or "phrase") with е or ё searches every spelling of it, up to
-# this many.
-MAX_YO_VARIANTS = 32
+# them apart, so a query word with е or ё searches every spelling of it, and a "phrase" every
+# spelling of each of its words. Neither may have more than this many spellings to try or to
+# search (a phrase's are those of its words the index holds, multiplied): TooManySpellings.
+MAX_YO_VARIANTS = 256
 # The queries fold_yo rewrites are made of these tokens only: a "phrase" (optionally a
 # prefix*), a bareword (FTS5's: ASCII letters, digits and _, anything not ASCII; optionally
 # a prefix*), a bracket, AND / OR / NOT. Column filters, NEAR groups, + and ^ stay as typed.
@@ -38,12 +41,23 @@ _TOKEN = re.compile(r'(?P<phrase>"(?:[^"]|"")*"\*?)|(?P<bracket>[()])'
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
+class TooManySpellings(Exception):
+    """A query term with more е/ё spellings than MAX_YO_VARIANTS: searching it as typed
+    would quietly miss the others, so the search says so instead."""
+
+    def __init__(self, term: str, count: int):
+        super().__init__(f"{term} has {count:,} spellings with е and ё, more than "
+                         f"{MAX_YO_VARIANTS}: split it into shorter phrases")
+
+
 def yo_spellings(term: str) -> list[str]:
     """Every spelling of `term` with е or ё in each place that has one of them (the term
-    alone if it has none, or more than MAX_YO_VARIANTS spellings)."""
+    alone if it has none); TooManySpellings if there are more than MAX_YO_VARIANTS."""
     places = [i for i, char in enumerate(term) if char in "еёЕЁ"]
-    if not places or 2 ** len(places) > MAX_YO_VARIANTS:
+    if not places:
         return [term]
+    if 2 ** len(places) > MAX_YO_VARIANTS:
+        raise TooManySpellings(term, 2 ** len(places))
     spellings = []
     for choice in range(2 ** len(places)):
         chars = list(term)
@@ -54,25 +68,59 @@ def yo_spellings(term: str) -> list[str]:
     return spellings
 
 
-def fold_yo(match: str) -> str:
+def term_spellings(term: str, present: Callable[[str], bool] | None = None) -> list[str]:
+    """The spellings of a query term with е or ё: a word's (``yo_spellings``), or a
+    "phrase"'s: every spelling of each of its words, multiplied (FTS5 has no phrase of
+    alternatives, so the phrases are written out).
+
+    ``present(fts_term)``: whether the index holds a word's spelling (a quoted term, with
+    ``*`` for a prefix). A spelling it does not hold matches nothing, so it is left out
+    before multiplying and the search finds the same; a word with none held keeps the
+    spelling typed. A long phrase thus comes to the few spellings the texts use."""
+    if not any(char in "еёЕЁ" for char in term):
+        return [term]
+    prefix = "*" if term.endswith("*") else ""
+    if not term.startswith('"'):
+        return [s + prefix for s in _word_spellings(term.removesuffix("*"), prefix, present)]
+    words = term[1:len(term) - 1 - len(prefix)].split()
+    choices = [_word_spellings(word, prefix if n == len(words) - 1 else "", present)
+               for n, word in enumerate(words)]  # fmt: skip
+    count = math.prod(len(spellings) for spellings in choices)
+    if count > MAX_YO_VARIANTS:
+        raise TooManySpellings(term, count)
+    return [f'"{" ".join(chosen)}"{prefix}' for chosen in itertools.product(*choices)]
+
+
+def _word_spellings(word: str, prefix: str, present: Callable[[str], bool] | None) -> list[str]:
+    """A word's spellings but those the index does not hold (if it holds none, the word)."""
+    spellings = yo_spellings(word)
+    if present is None or len(spellings) == 1:
+        return spellings
+    return [s for s in spellings if present(f'"{s}"{prefix}')] or [word]
+
+
+def fold_yo(match: str, present: Callable[[str], bool] | None = None) -> str:
     """The FTS5 query with each term (a word or a "phrase") that has е or ё replaced by
-    (its spellings OR'ed). FTS5 takes two terms side by side (an implicit AND, which binds
+    (its spellings OR'ed): ``term_spellings``, which ``present`` narrows to those the
+    index holds. FTS5 takes two terms side by side (an implicit AND, which binds
     tighter than NOT) between phrases only, not next to a bracket: each run of them is
     written out as (a AND b), without the terms FTS5 reads as no token at all (a dash, an
     emoji), which it skips there. A query without е or ё, or with anything but terms,
-    brackets, AND, OR and NOT (a column filter, NEAR, + or ^), is returned as it is."""
+    brackets, AND, OR and NOT (a column filter, NEAR, + or ^), is returned as it is.
+    TooManySpellings for a term with too many spellings."""
     tokens = [(found.lastgroup, found.group()) for found in _TOKEN.finditer(match)]
     if (not any(char in "еёЕЁ" for _, text in tokens for char in text)
             or any(kind == "other" or text == "NEAR" for kind, text in tokens)):
         return match
     try:
-        written, end = _sequence(tokens, 0)
+        written, end = _sequence(tokens, 0, present)
     except ValueError:  # unbalanced brackets: FTS5 says so, as typed
         return match
     return written if end == len(tokens) else match
 
 
-def _sequence(tokens: list[tuple[str, str]], at: int) -> tuple[str, int]:
+def _sequence(tokens: list[tuple[str, str]], at: int,
+              present: Callable[[str], bool] | None) -> tuple[str, int]:
     """The sequence of terms, groups and operators from `at` to its closing bracket (or the
     end), written out; and where it stopped."""
     parts: list[str] = []
@@ -92,14 +140,14 @@ def _sequence(tokens: list[tuple[str, str]], at: int) -> tuple[str, int]:
             parts.append(text)
             at += 1
         elif text == "(":
-            inner, at = _sequence(tokens, at + 1)
+            inner, at = _sequence(tokens, at + 1, present)
             if at >= len(tokens):
                 raise ValueError("unclosed bracket")
             run.append((f"({inner})", True))
             at += 1
         else:
-            spellings = yo_spellings(text)
-            run.append((f"({' OR '.join(spellings)})" if len(spellings) > 1 else text,
+            spellings = term_spellings(text, present)
+            run.append((f"({' OR '.join(spellings)})" if len(spellings) > 1 else spellings[0],
                         _has_token(text)))
             at += 1
     close_run()
@@ -168,13 +216,24 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
         raise SearchError(str(error)) from None
     try:
         try:  # every spelling with е and ё; should that not parse, the query as typed
-            return list(db.query(search_sql(clauses), [fold_yo(match), *params, options.limit]))
+            folded = fold_yo(match, _in_index(db))
+            return list(db.query(search_sql(clauses), [folded, *params, options.limit]))
         except sqlite3.OperationalError:
             return list(db.query(search_sql(clauses), [match, *params, options.limit]))
+    except TooManySpellings as error:
+        raise SearchError(f"cannot search for {query!r}: {error}") from None
     except sqlite3.OperationalError as error:
         raise SearchError(f"cannot search for {query!r}: {_explained(str(error))}"
                           + ("" if options.literal else " (use --literal to search the words"
                              " as typed)")) from None
+
+
+def _in_index(db: sqlite_utils.Database) -> Callable[[str], bool]:
+    """Whether the index holds an FTS5 term (a quoted word, maybe a prefix): one lookup."""
+    def present(term: str) -> bool:
+        return db.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
+                          [term]).fetchone() is not None
+    return present
 
 
 def _explained(error: str) -> str:

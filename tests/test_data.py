@@ -43,6 +43,7 @@ from crawler.reextract import ReextractOptions, reextract
 from crawler.search import (
     SearchError,
     SearchOptions,
+    TooManySpellings,
     fold_yo,
     format_hits,
     search,
@@ -331,6 +332,33 @@ def test_search_finds_e_and_yo_spellings_of_a_word(news_db):
     assert fold_yo("кот пёс)") == "кот пёс)"  # unbalanced: FTS5 says so, as typed
     for typed in ("title:ёж", "ёж + кот", "^ёж", "{title text}:ёж", "NEAR (ёж кот)"):
         assert fold_yo(typed) == typed
+
+
+def test_a_long_phrase_is_searched_in_every_spelling_of_each_of_its_words(news_db):
+    """Six е/ё letters make 64 spellings of the phrase, and a whole sentence 4,096: each
+    word is varied on its own, in the spellings the index holds."""
+    add(news_db, "https://b.example/tram", "b.example", "Строительство начнётся летом, а "
+        "первые вагоны, по планам городских властей, выйдут на маршрут через два года, "
+        "сообщает отдел перевозок мэрии.", "Трамвай", language="ru")
+    def found(query: str) -> list[str]:
+        return [h["url"] for h in search(news_db, query, SearchOptions())]
+    tram = ["https://b.example/tram"]
+    typed = '"строительство начнется летом а первые вагоны по планам городских властей"'
+    assert found(typed) == found(typed.replace("начнется", "начнётся")) == tram
+    assert found(typed.replace("летом", "зимой")) == []  # still a phrase
+    assert found('"первые вагоны по планам городских властей выйдут"') == tram
+    assert found('"первые вагоны по планам городских властей вы"*') == tram
+    assert found('"вагоны первые"') == []
+    assert found('"строительство начнется летом а первые вагоны по планам городских властей '
+                 'выйдут на маршрут через два года сообщает отдел перевозок мэрии"') == tram
+    assert fold_yo('"всё ёж"') == '("все еж" OR "все ёж" OR "всё еж" OR "всё ёж")'
+    held = {'"все"', '"её"'}  # the index's spellings, when it holds some
+    assert fold_yo('"всё её" OR ёж', held.__contains__) == '"все её" OR ёж'
+    with pytest.raises(TooManySpellings):
+        fold_yo(" ".join(["её"] * 5).join('""'))  # 1024 spellings, none known to be absent
+    add(news_db, "https://b.example/her", "b.example", "Ее нет, её нет.", "Она", language="ru")
+    with pytest.raises(SearchError, match="512 spellings with е and ё, more than 256"):
+        found(" ".join(["её"] * 9).join('""'))  # said, not searched as typed
 
 
 def test_search_ranked_with_highlights(news_db):
