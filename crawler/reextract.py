@@ -341,13 +341,24 @@ def worker_pool(workers: int) -> Iterator[ProcessPool]:
 
 @contextmanager
 def sigint_held() -> Iterator[None]:
-    """SIGINT blocked for the block (delivered after it); the threads and processes started
-    in it keep it blocked."""
+    """SIGINT held off for the block and acted on after it; the threads and processes
+    started in it keep it blocked.
+
+    Blocking it in this thread is not enough here: the signal goes to any thread that does
+    not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
+    starts BLAS threads), and Python then runs the handler in the main thread at once. So
+    the handler only notes it while the block runs.
+    """
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
+        signal.signal(signal.SIGINT, previous)
+    if received and callable(previous):  # not when SIGINT is ignored (a background job)
+        previous(signal.SIGINT, None)
 
 
 def reextract(db: sqlite_utils.Database, options: ReextractOptions,
