@@ -73,6 +73,7 @@ class StopPromptlyExtension:
     `TimeoutStopSec`. This drops the waiting ones (`Unsent`; the spider records nothing for
     them, so the frontier keeps them queued) every `POLL` seconds while the engine stops;
     the downloads under way finish, and the pages already fetched are extracted and stored.
+    `StopPromptlyMiddleware` stops those that reach the downloader later.
     """
 
     POLL = 0.25
@@ -97,14 +98,41 @@ class StopPromptlyExtension:
             self.ticker.stop()
 
     def _drop_unsent_if_stopping(self) -> None:
-        engine = self.crawler.engine
-        if engine is None or (engine.running and not self.crawler.stats.get_value(STORAGE_ERROR)):
+        if not stopping(self.crawler):
             return
-        dropped = drop_unsent(engine.downloader)
+        dropped = drop_unsent(self.crawler.engine.downloader)
         if dropped:
             logger.info("stopping: %d queued requests not sent (they stay queued for the next"
                         " run)", dropped)
             self.crawler.stats.inc_value("newscrawl/stop/unsent", dropped)
+
+
+def stopping(crawler) -> bool:
+    """Whether the crawl was told to stop: a signal (the engine no longer running) or a
+    failed write."""
+    engine = crawler.engine
+    return engine is not None and (not engine.running
+                                   or bool(crawler.stats.get_value(STORAGE_ERROR)))
+
+
+class StopPromptlyMiddleware:
+    """The downloader middleware of `StopPromptlyExtension`, last before the downloader: a
+    request that was still inside the middlewares when the crawl was told to stop (waiting
+    for its site's robots.txt, say) is not sent either (`Unsent`)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("NEWSCRAWL_STOP_PROMPTLY", True):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if stopping(self.crawler):
+            self.crawler.stats.inc_value("newscrawl/stop/unsent")
+            raise Unsent(f"not sent: the crawl is stopping ({request.url})")
 
 
 def drop_unsent(downloader) -> int:

@@ -109,6 +109,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
     "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)
     "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)
+    "crawler.extensions.StopPromptlyMiddleware": 990,  # last: nothing is sent once stopping
 }
 NEWSCRAWL_SAFE_DESTINATION_ENABLED = True
 NEWSCRAWL_REDIRECT_LOOP_ENABLED = True

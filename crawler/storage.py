@@ -419,6 +419,9 @@ def _0009_article_tombstones(db: sqlite_utils.Database) -> None:
     """Migration 0009: `article_tombstones`, what a deleted article leaves so that it keeps
     its id and first_seen when it is written again (see ARTICLE_UPSERT)."""
     db.execute(ARTICLE_TOMBSTONES_SQL.strip())
+    # a new article's id reads max(id) here on every write: an index, not a scan of every
+    # tombstone (a re-extraction with a bad rule may leave one per article)
+    db.execute("CREATE INDEX idx_article_tombstones_id ON article_tombstones(id)")
     db.execute(TOMBSTONE_TRIGGER_SQL.strip())
     db.execute(REVIVED_TRIGGER_SQL.strip())
 

@@ -78,9 +78,18 @@ _MONTHS = ("jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
 _DATE_ONLY = re.compile(rf"^(?:(?:updated|published|posted|last updated)\b.*|(?:{_MONTHS})\.?)$",
                         re.IGNORECASE)
 # A month run in after the name ("Luke Kim December"): the start of the byline's date.
-_TRAILING_MONTH = re.compile(rf"\s+(?:(?:updated|published|on)\s+)?(?:{_MONTHS})\.?$",
-                             re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# A month's full name run in after a name of three words or more ("Luke Doe December"), or
+# one a date label introduces ("Jane Doe Updated Feb"): the start of the byline's date.
+# Not a short one alone: "María del Mar", "Tan Wei Jun" end with one.
+_FULL_MONTHS = ("january|february|march|april|june|july|august|september|october|november"
+                "|december")
+_TRAILING_MONTH = re.compile(rf"\s+(?:(?:updated|published|on)\s+(?:{_MONTHS})\.?"
+                             rf"|(?:{_FULL_MONTHS}))$", re.IGNORECASE)
+# (no "@" inside the parts: a run of "@"s would backtrack for seconds)
+_EMAIL = re.compile(r"[^\s@()<>\[\]]+@[^\s@()<>\[\]]+\.\w+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
+# A longer string is no byline; the regexes below need not read it.
+MAX_AUTHOR_CHARS = 300
 # A template key or a user id, not a name: "page.head.extra.author", "262588213843476".
 _NOT_A_NAME = re.compile(r"^(?:\w+\.){3,}\w+$|^[\d\W_]+$")
 # A comment form's field label: "Name *", "Name (required):", "Your email".
@@ -88,6 +97,8 @@ _FORM_LABEL = re.compile(r"^(?:your )?(?:name|e-?mail|website|comment)\W*(?:\(re
                          re.IGNORECASE)
 # A longer string is a sentence or a bio that mentions the author, not a name.
 MAX_NAME_WORDS = 7
+# ...and a longer word is a token, a URL or junk (an e-mail address alone has its own test).
+MAX_WORD_CHARS = 40
 
 
 def clean_authors(names: Iterable[str]) -> list[str]:
@@ -95,10 +106,9 @@ def clean_authors(names: Iterable[str]) -> list[str]:
     it; strings that hold no name are dropped, and so is a string that only adds words to
     another one's name ("About Jane Doe" beside "Jane Doe")."""
     cleaned = [name for name in map(clean_name, names) if name]
-    distinct = list(dict.fromkeys(cleaned))
-    folded = [name.casefold() for name in distinct]
-    unique = [name for name, fold in zip(distinct, folded, strict=True)
-              if fold not in folded[:folded.index(fold)]]
+    folded = [name.casefold() for name in cleaned]
+    unique = [name for at, (name, fold) in enumerate(zip(cleaned, folded, strict=True))
+              if fold not in folded[:at]]
     return [name for name in unique
             if not any(other != name and _holds(name, other) for other in unique)]
 
@@ -106,9 +116,12 @@ def clean_authors(names: Iterable[str]) -> list[str]:
 def clean_name(value: str) -> str | None:
     """One author name without labels, roles, icons, e-mail addresses and entities; None
     when nothing in `value` is a name."""
+    if len(value or "") > MAX_AUTHOR_CHARS:
+        return None
     name = " ".join(html.unescape(value or "").split()).strip(_EDGES)
     if not _EMAIL.fullmatch(name):  # an address alone is all the byline gives: it stays
-        name = " ".join(_EMAIL.sub(" ", name).split()).strip(_EDGES)
+        name = _EMPTY_BRACKETS.sub(" ", _EMAIL.sub(" ", name))
+        name = " ".join(name.split()).strip(_EDGES)
     for _ in range(3):  # "About the author: By Jane Doe"
         shorter = _GLUED_LABEL.sub("", _LABEL.sub("", name)).strip(_EDGES)
         if shorter == name:
@@ -117,8 +130,8 @@ def clean_name(value: str) -> str | None:
     name, bio = _TRAILER.subn("", name)
     name = name.strip(_EDGES)
     words = name.split()
-    if (bio or len(words) >= 5) and words and words[0] in words[2:]:
-        name = " ".join(words[:words.index(words[0], 2)])  # "Jane Doe Jane is a writer..."
+    if bio and len(words) >= 4 and words[:2] == words[2:4]:  # "Jane Doe Jane Doe is a..."
+        name = " ".join(words[:2])
     name = _TRAILING_MONTH.sub("", name).strip(_EDGES) if len(name.split()) > 2 else name
     name = _without_role(name)
     if not name or _is_not_a_name(name):
@@ -163,10 +176,22 @@ def _is_not_a_name(name: str) -> bool:
     return (folded in PLACEHOLDERS or folded.strip(".") in CREDENTIALS or _FORM_LABEL.match(name)
             or (len(words) == 1 and folded in ROLE_NOUNS)
             or bool(_DATE_ONLY.match(name)) or bool(_NOT_A_NAME.match(name))
-            or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS)
+            or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS
+            or max(map(len, words)) > MAX_WORD_CHARS)
 
 
 def _holds(longer: str, name: str) -> bool:
-    """Whether `longer` is `name` with words added around it."""
-    return len(longer) > len(name) and re.search(
-        rf"(?<!\w){re.escape(name)}(?!\w)", longer, re.IGNORECASE) is not None
+    """Whether `longer` is `name` with a label before it ("About Jane Doe") or words no
+    name has after it ("Jane Doe Learn more about her"); not another person's name that
+    holds this one ("Jane Doe Jr.", "Jane Doe-Smith", "Jane Doe Pérez")."""
+    found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", longer, re.IGNORECASE)
+    if found is None or len(longer) <= len(name):
+        return False
+    before, after = longer[:found.start()].split(), longer[found.end():].split()
+    return any(not word[0].isupper() or _bare(word) in _PREFIX_LABELS for word in before
+               ) or any(not word[0].isupper() for word in after)
+
+
+# Capitalised words that put a label, not a first name, before a name ("About Jane Doe").
+_PREFIX_LABELS = frozenset({"about", "meet", "contact", "follow", "more", "from", "by",
+                            "author", "authors", "posts", "articles", "bio", "profile"})

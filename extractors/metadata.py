@@ -255,14 +255,15 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     heads = _headings(root, "h1")
     folded = [_fold(r) for r in references if r]
     repeated = [head for head in heads if any(_fold(head) in ref for ref in folded)]
-    sites = _site_names(site_name, references, url)
+    subheads = _headings(root, "h2")
+    sites = _site_names(site_name, references, url, {_fold(h) for h in [*heads, *subheads]})
     stories = [head for head in (repeated or heads) if not _is_site(head, sites)]
     if stories:
         return stories[0]
     if not heads:
         return None
     segments = {_fold(part) for ref in references if ref for part in _title_parts(ref)}
-    subheads = [head for head in _headings(root, "h2")
+    subheads = [head for head in subheads
                 if _fold(head) in segments and not _is_site(head, sites)]
     if subheads:
         return subheads[0]
@@ -299,19 +300,26 @@ def _fold(text: str) -> str:
 _STRAIGHT = str.maketrans("‘’‚‛“”„‟", "\'\'\'\'" + '""""')
 
 
-def _site_names(site_name: str, references: list[str], url: str) -> set[str]:
+def _site_names(site_name: str, references: list[str], url: str,
+                headings: set[str]) -> set[str]:
     """What names the site rather than the story, folded: `og:site_name`, the last part of
     a title tag split at a separator and the first part of one split at ": " (each when
     another part is longer: "Site - The Story" is no site called "The Story"), and the
     host's name ("example" of www.example.com, with or without spaces)."""
     names = {_fold(site_name)} if site_name else set()
+    og_title, _, ld_title = references
     for ref in filter(None, references):
         parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(ref)]
-        if len(parts) > 1 and len(parts[-1]) < max(map(len, parts)):
-            names.add(_fold(parts[-1]))
+        guesses = [(parts[-1], parts[:-1])] if len(parts) > 1 and len(parts[-1]) < max(
+            map(len, parts)) else []
         head, colon, rest = ref.partition(": ")
-        if colon and len(head) < len(rest):
-            names.add(_fold(norm_space(head)))
+        guesses += [(norm_space(head), [rest])] if colon and len(head) < len(rest) else []
+        # a guess from a title's parts needs a heading with the title's other part, or a
+        # second title naming the story without it: "Site | Story" with a short story, an
+        # <h1> "Story" and nothing else is no site called "Story"
+        names.update(_fold(guess) for guess, others in guesses if any(
+            _fold(norm_space(other)) in headings for other in others) or any(
+            title and _fold(guess) not in _fold(title) for title in (og_title, ld_title)))
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     labels = host.split(".")[:-1]  # news.example.com: "news", "example", "newsexample"
     names.update({host, *labels, "".join(labels)})

@@ -424,7 +424,8 @@ def test_labels_around_a_name_are_dropped(found, names):
     (["Jane Doe", "Editor of The Daily Example"], ["Jane Doe"]),
     (["Jane Doe", "Co-Founder"], ["Jane Doe"]),
     (["Jane Doe", "RN", "BSN"], ["Jane Doe"]),
-    (["Jane Doe Jane is a writer based in Lisbon"], ["Jane Doe"]),
+    (["Jane Doe Jane Doe is a writer based in Lisbon"], ["Jane Doe"]),
+    (["Ahmed Ali Ahmed is a staff writer"], ["Ahmed Ali Ahmed"]),
     (["Jane Doe is an editor at The Daily Example"], ["Jane Doe"]),
 ])
 def test_a_role_run_into_a_name_or_listed_as_one_is_dropped(found, names):
@@ -444,9 +445,34 @@ def test_a_string_that_names_no_one_is_no_author(found):
     "Edith Head", "Mary Jane Head", "April Fulton", "Byron Smith", "José Ortega y Gasset",
     "Jane Doe (Reuters)", "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
     "Von Miller", "Rebecca Doe, CEPF®", "jane.doe@example.com", "j.r.doe", "Иван Петров",
+    "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan",
 ])
 def test_a_name_stays_whole(name):
     assert clean_authors([name]) == [name]
+
+
+@pytest.mark.parametrize("names", [
+    ["John Smith", "John Smith Jr."], ["Chris Smith", "Chris Smith-Jones"],
+    ["Ana García", "Ana García Pérez"], ["Jane Doe", "Mary Jane Doe"],
+])
+def test_a_coauthor_whose_name_holds_anothers_stays(names):
+    assert clean_authors(names) == names
+
+
+def test_names_differing_only_in_case_are_one():
+    assert clean_authors(["Jane Doe", "JANE DOE"]) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("found", ["Jane Doe (jane@example.com)", "Jane Doe <jane@example.com>"])
+def test_an_address_in_brackets_goes_with_its_brackets(found):
+    assert clean_authors([found]) == ["Jane Doe"]
+
+
+def test_an_author_string_longer_than_a_byline_is_no_name():
+    """Not read by the regexes at all (a run of "@"s made the address pattern backtrack
+    for seconds, and a page must not stall its worker)."""
+    assert clean_authors(["Jane " * 61, "@" * 5000]) == []
+    assert clean_authors(["a@" * 140]) == []
 
 
 def test_an_email_address_beside_the_name_is_dropped():
@@ -531,3 +557,14 @@ def test_authors_from_the_twitter_cards_written_by_label():
             '<meta name="twitter:label2" content="Written by">'
             '<meta name="twitter:data2" content="Jane Doe">')
     assert extract(article_page(head=head), ARTICLE_URL).authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("head", [
+    "<title>Riverside Evening Gazette | Budget passes</title>",
+    '<title>Riverside Evening Gazette | Budget passes</title>'
+    '<meta property="og:site_name" content="The Gazette">',
+])
+def test_a_short_headline_after_the_sites_name_in_the_title_tag_is_the_title(head):
+    """"Site | Story" where the story is the shorter part: the <h1> is the story's."""
+    assert extract(page_with(head, "<h1>Budget passes</h1>"), ARTICLE_URL).title == (
+        "Budget passes")

@@ -400,6 +400,26 @@ def test_a_signal_stops_sending_requests_at_once_and_the_rerun_fetches_the_rest(
     assert stored_paths(db) == ARTICLES
 
 
+def test_a_request_waiting_for_robots_txt_is_not_sent_after_a_signal(tmp_path):
+    """The start page waits inside the robots.txt middleware (not yet in the downloader's
+    queue) when SIGTERM arrives: it is not sent once robots.txt answers."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO, slow={"/robots.txt": 2.0}) as server:
+        process = subprocess.Popen(command("crawl", f"{server.base_url}/", "--db", str(db),
+                                           *FAST), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while "/robots.txt" not in server.requested_paths and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        requested = list(server.requested_paths)
+    assert process.returncode == 5, stderr[-2000:]
+    assert requested == ["/robots.txt"]
+
+
 def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
     """Several start URLs of one host go out together and all wait for its robots.txt:
     each is checked against it (Scrapy handed the parser to the first waiter only)."""
