@@ -77,7 +77,6 @@ _MONTHS = ("jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
 # A date label or a month where a name should be ("Dec", "Updated March").
 _DATE_ONLY = re.compile(rf"^(?:(?:updated|published|posted|last updated)\b.*|(?:{_MONTHS})\.?)$",
                         re.IGNORECASE)
-# A month run in after the name ("Luke Kim December"): the start of the byline's date.
 # A month's full name run in after a name of three words or more ("Luke Doe December"), or
 # one a date label introduces ("Jane Doe Updated Feb"): the start of the byline's date.
 # Not a short one alone: "María del Mar", "Tan Wei Jun" end with one.
@@ -141,8 +140,8 @@ def clean_name(value: str) -> str | None:
 
 def _without_role(name: str) -> str:
     """The name before a role run into it ("Amy Roeder Senior Editor", "Jane Doe | Author"),
-    "" for a role on its own ("Senior Writer", "Editor of The Daily"); a name of two words
-    at least is kept whole."""
+    "" for a role on its own ("Senior Writer", "Editor of The Daily"); a role is looked
+    for from the third word on, so a name's first two words always stay."""
     for separator in (" | ", "|", " - ", " – ", " — ", ", "):
         head, found, tail = name.partition(separator)
         if found and head and _is_role(tail, ROLE_NOUNS | TEAM_WORDS):
@@ -173,7 +172,8 @@ def _is_role(text: str, nouns: frozenset[str], start: int = 0) -> bool:
 def _is_not_a_name(name: str) -> bool:
     folded = name.casefold()
     words = name.split()
-    return (folded in PLACEHOLDERS or folded.strip(".") in CREDENTIALS or _FORM_LABEL.match(name)
+    return (folded in PLACEHOLDERS or folded.strip(".") in CREDENTIALS
+            or bool(_FORM_LABEL.match(name))
             or (len(words) == 1 and folded in ROLE_NOUNS)
             or bool(_DATE_ONLY.match(name)) or bool(_NOT_A_NAME.match(name))
             or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS

@@ -297,15 +297,17 @@ def _fold(text: str) -> str:
     return text.translate(_STRAIGHT).casefold()
 
 
-_STRAIGHT = str.maketrans("‘’‚‛“”„‟", "\'\'\'\'" + '""""')
+_STRAIGHT = str.maketrans("‘’‚‛“”„‟", "'" * 4 + '"' * 4)
 
 
 def _site_names(site_name: str, references: list[str], url: str,
                 headings: set[str]) -> set[str]:
-    """What names the site rather than the story, folded: `og:site_name`, the last part of
-    a title tag split at a separator and the first part of one split at ": " (each when
-    another part is longer: "Site - The Story" is no site called "The Story"), and the
-    host's name ("example" of www.example.com, with or without spaces)."""
+    """What names the site rather than the story, folded: `og:site_name`; the last part of
+    a title tag split at a separator and the first part of one split at ": ", each when
+    another part is longer ("Site - The Story" is no site called "The Story") and when a
+    heading (`headings`: the <h1> and <h2> texts, folded) holds the other part or og:title
+    or the JSON-LD headline leaves it out; and the host's names ("example" of
+    www.example.com, with or without spaces). `references`: og:title, <title>, JSON-LD."""
     names = {_fold(site_name)} if site_name else set()
     og_title, _, ld_title = references
     for ref in filter(None, references):
@@ -513,6 +515,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     rules, when no schema, meta tag or byline element names an author (after
     classification, so that the classifier's `author` evidence stays what the page's own
     markup says), and htmldate's extensive-search day when no date was found otherwise.
+    The names are cleaned of labels, roles and placeholders (extractors/authors.py).
     Prunes `root` in place: call it last."""
     meta.authors = clean_authors(meta.authors)
     if not meta.published and meta.date_search:
