@@ -353,6 +353,18 @@ def test_closespider_pagecount_is_a_successful_run(tmp_path):
     assert rows(db, "SELECT count(*) > 0 FROM pages") == [(1,)]
 
 
+def crawl_until(args: list[str], server, requests: int) -> subprocess.Popen:
+    """A crawl started in its own process group, once it has made `requests` requests."""
+    before = len(server.requested_paths)
+    process = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while len(server.requested_paths) - before < requests and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return process
+
+
 @pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGINT)])
 def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     """One SIGTERM or SIGINT stops the crawl cleanly; a second forces Scrapy's unclean
@@ -360,13 +372,7 @@ def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     db = tmp_path / "news.db"
     args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    before = len(slow_demo.requested_paths)
-    process = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while len(slow_demo.requested_paths) - before < 4 and process.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    process = crawl_until(args, slow_demo, requests=4)
     for number in signals:
         process.send_signal(number)
         time.sleep(0.3)
@@ -383,13 +389,7 @@ def test_a_signal_stops_sending_requests_at_once_and_the_rerun_fetches_the_rest(
     db = tmp_path / "news.db"
     args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
             "-s", "DOWNLOAD_DELAY=0.3"]
-    before = len(slow_demo.requested_paths)
-    process = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while len(slow_demo.requested_paths) - before < 6 and process.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    process = crawl_until(args, slow_demo, requests=6)
     sent = len(slow_demo.requested_paths)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
