@@ -108,6 +108,13 @@ CREATE TABLE run_site_failures (
 )"""
 
 
+def migrate_0010(db: sqlite_utils.Database) -> None:
+    """Migration 0010_frontier_held: `frontier.held`, 1 for a sitemap or feed entry that
+    `--since` held back and nothing else has asked for since (a link, a listing's entry in
+    range): the runs whose `--since` excludes its date leave it queued."""
+    db.execute("ALTER TABLE frontier ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate_0002(db: sqlite_utils.Database) -> None:
     """Migration 0002_frontier: frontier, run_sites and run_site_failures."""
     db.execute(FRONTIER_SQL)
@@ -199,7 +206,7 @@ class SQLiteFrontier:
         others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
                   " 'fetched') OR (state = 'skipped'"
                   f" AND coalesce(reason, '') NOT IN ({finals}) AND coalesce(visited_at, '') < ?))"
-                  f" AND ({NEWEST_SQL} = '' OR {NEWEST_SQL} >= ?)")
+                  f" AND (held = 0 OR {NEWEST_SQL} >= ?)")
         revisits = f"(state = 'fetched' AND (kind IN ({kinds}) OR source = 'robots'))"
         for wanted, params in ((others, [cutoff, since or ""]), (revisits, [])):
             query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
@@ -224,7 +231,7 @@ class SQLiteFrontier:
 # -- the write half -------------------------------------------------------------------
 
 ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
-                 "published", "title", "language", "run_id")  # fmt: skip
+                 "published", "title", "language", "run_id", "held")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
                  "http_status", "etag", "last_modified", "reason", "visited_at",
                  "run_id")  # fmt: skip
@@ -248,7 +255,8 @@ ON CONFLICT(url) DO UPDATE SET
     published = coalesce(excluded.published, frontier.published),
     title = coalesce(excluded.title, frontier.title),
     language = coalesce(excluded.language, frontier.language),
-    priority = max(frontier.priority, excluded.priority)"""
+    priority = max(frontier.priority, excluded.priority),
+    held = min(frontier.held, excluded.held)"""
 
 # The outcome of a fetch; inserts the row when the URL was never recorded as listed (a
 # start URL, a redirect target, or a page whose listing's batch is not committed yet).
@@ -300,7 +308,7 @@ class FrontierBatch:
 
     def add(self, item: dict) -> None:
         for entry in item.get("outlinks") or ():
-            row = {c: entry.get(c) for c in ENTRY_COLUMNS}
+            row = {c: entry.get(c) for c in ENTRY_COLUMNS} | {"held": int(bool(entry.get("held")))}
             self.entries.append(row | {"run_id": self.run_id})
             if entry.get("new"):
                 self.counts[entry["site"]]["discovered"] += 1

@@ -76,7 +76,8 @@ def entry_row(request: Request) -> dict[str, Any]:
     meta = request.meta
     return {"url": request.url, "site": meta.get(SITE), "source": meta.get(SOURCE, "link"),
             "depth": meta.get("depth", 0), "priority": request.priority,
-            "discovered_at": utc_now(), **meta.get(ENTRY, {})}  # fmt: skip
+            "discovered_at": utc_now(), "held": int(bool(meta.get(HELD))),
+            **meta.get(ENTRY, {})}  # fmt: skip
 
 
 def add_validators(request: Request, row: dict) -> None:
@@ -104,6 +105,7 @@ class FrontierMiddleware:
         self.db_path = db_path
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
+        self.held_now: set[str] = set()  # ...of them, those --since held back (new rows)
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.former_seeds: set[str] = set()  # earlier runs' start URLs resumed in this one
@@ -345,6 +347,9 @@ class FrontierMiddleware:
         entry = entry_row(request)
         if request.meta.get(HELD):
             return False, self._held(request, entry, known)
+        if url in self.held_now:  # held back by --since earlier in this run, asked for now
+            self.held_now.discard(url)  # (a link, whatever its date): its row is held no more
+            return True, entry
         if url in self.recorded:  # Scrapy's duplicate filter has it; a sitemap or feed
             # listing it after a page linked it still gives its row a date and a priority
             return True, (entry if request.meta.get(ENTRY) else None)
@@ -356,18 +361,23 @@ class FrontierMiddleware:
         add_validators(request, row)
         return self._admit_known(request, row, entry)
 
-    def _held(self, request: Request, entry: dict, known: dict[str, dict] | None) -> dict:
+    def _held(self, request: Request, entry: dict,
+              known: dict[str, dict] | None) -> dict | None:
         """The row to record for a request not due in this run: a new URL is inserted
-        queued (and marked recorded, so that a link to it in this run has it fetched, as a
-        link's URL is whatever its date), a known one keeps its state (``DISCOVER_SQL``)
-        and takes the dates."""
+        queued, with its dates (and marked recorded, so that a link to it in this run has it
+        fetched, as a link's URL is whatever its date, and its row made `held` no more).
+        A URL known already records nothing: dating a row a link queued would keep it out
+        of the later runs with ``--since`` (``Frontier.pending``), and dating a fetched one
+        would hide a change from the next run that compares the listing's date with the
+        row's."""
         url = request.url
         if url in self.recorded:
-            return entry
+            return None
         row = known.get(url) if known is not None else self.frontier.get(url)
         if row is not None:
-            return entry
+            return None
         self.recorded.add(url)
+        self.held_now.add(url)
         self.stats.inc_value("newscrawl/frontier/discovered")
         return entry | {"new": True}
 

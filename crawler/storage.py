@@ -33,7 +33,7 @@ from crawler import data_views, frontier, near_duplicates
 from crawler.near_duplicates import simhash
 from crawler.sql import select_in
 
-SCHEMA_VERSION = 9  # len(MIGRATIONS)
+SCHEMA_VERSION = 10  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -436,6 +436,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_source_article", _0007_source_article),
     ("0008_duplicate_pairs", data_views.migrate_0008),
     ("0009_article_tombstones", _0009_article_tombstones),
+    ("0010_frontier_held", frontier.migrate_0010),
 ]
 
 

@@ -178,7 +178,7 @@ def test_migration_0003_backfills_simhash(tmp_path):
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
         "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
-        "0009_article_tombstones"]
+        "0009_article_tombstones", "0010_frontier_held"]
 
 
 # -- views -----------------------------------------------------------------------------

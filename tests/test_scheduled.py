@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -242,6 +243,28 @@ def test_entries_since_skipped_are_fetched_by_a_later_run_with_an_earlier_since(
     assert fetched[3] == sitemap_paths(before="2025-02-15")
     assert len(fetched[3]) > 1
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+
+
+def test_a_page_a_link_found_is_fetched_by_later_runs_with_the_same_since(tmp_path):
+    """The sitemap's old entries are held back by --since; the home page links some of
+    them, which the page budget defers. Those linked pages are fetched by the next runs with
+    the same --since (a link's URL is fetched whatever its date); the held ones wait."""
+    db = tmp_path / "news.db"
+    linked = set(re.findall(r'href="[^"]*(/articles/[^"]+\.html)"',
+                            (DEMO / "index.html").read_text("utf-8")))
+    held = set(sitemap_paths(before="2025-03-06"))
+    assert linked & held
+    fetched: set[str] = set()
+    with serve_site(DEMO) as server:
+        for _ in range(5):
+            before = len(server.requested_paths)
+            run = newscrawl("crawl", f"{server.base_url}/", f"{server.base_url}/sitemap.xml",
+                            "--db", str(db), "--max-depth", "1", "--max-pages", "4",
+                            "--since", "2025-03-06", *FAST)
+            assert run.returncode == 0, run.stderr[-2000:]
+            fetched |= set(article_paths(server.requested_paths[before:]))
+    assert linked & held <= fetched
+    assert not (held - linked) & fetched
 
 
 def write_config(path: Path, text: str) -> Path:
