@@ -74,8 +74,11 @@ MAX_HITS = 1_000_000
 
 def open_existing(path: Path, *, upgrade: bool = False):
     """Open a newscrawl database that must already exist, for reading (`upgrade`: also to
-    write, migrating it); fail with one line otherwise."""
+    write, migrating it, and checked writable first: a read-only one is the input to fix,
+    found before any work); fail with one line otherwise."""
     try:
+        if upgrade:
+            storage.check_writable(path)
         return storage.open_db(path, create=False, upgrade=upgrade)
     except storage.StorageError as error:
         fail_storage(error)
@@ -165,7 +168,8 @@ def reextract_command(db, site, rules, config, workers):
     except ReextractError as error:
         fail(str(error))
     except (storage.StorageError, sqlite3.Error) as error:  # e.g. "database is locked"
-        fail(" ".join(str(error).split()) or type(error).__name__, EXIT_FAILED)
+        message = " ".join(str(error).split()) or type(error).__name__
+        fail(message, EXIT_FAILED if storage.transient(error, db.parent) else EXIT_USAGE)
     finally:
         database.close()
     if not report:

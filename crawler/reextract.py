@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -349,6 +350,9 @@ def sigint_held() -> Iterator[None]:
     starts BLAS threads), and Python then runs the handler in the main thread at once. So
     the handler only notes it while the block runs.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # called as a library from a thread: signals are the main thread's business
+        return
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

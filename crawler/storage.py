@@ -124,10 +124,14 @@ def _sqlite_code(error: BaseException) -> int | None:
 
 
 def _filesystem_full(folder: Path) -> bool:
-    """Whether the filesystem holding `folder` has no block or no inode left for a user."""
+    """Whether the filesystem holding `folder` has no block or no inode left for a user:
+    a writable one that has blocks at all (/proc, /sys and read-only images report none
+    free, and are no full disk)."""
     try:
         fs = os.statvfs(folder)
     except OSError:
+        return False
+    if fs.f_blocks == 0 or fs.f_flag & os.ST_RDONLY:
         return False
     return fs.f_bavail == 0 or (fs.f_files > 0 and fs.f_favail == 0)
 
@@ -199,6 +203,9 @@ def _check_path(path: Path, create: bool) -> None:
         raise StorageError(f"{path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise StorageError(f"{path}: is a folder, not a database file")
+    if path.exists() and not path.is_file():
+        raise StorageError(f"{path}: not a regular file (a device, a pipe...), not a database "
+                           "file")
     if not path.exists():
         if not create:
             raise StorageError(f"{path}: no such database")

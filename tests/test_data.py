@@ -686,6 +686,22 @@ def stored_pages_db(tmp_path):
     db.close()
 
 
+def test_reextract_called_from_a_thread_runs(stored_pages_db, tmp_path):
+    """As a library call from a web app's or a job queue's thread, where signal handlers
+    cannot be set (the Ctrl-C hold is the command's, in the main thread)."""
+    import threading
+    found = {}
+
+    def run() -> None:
+        db = storage.open_db(tmp_path / "pages.db")
+        found.update(reextract(db, ReextractOptions(site="demo.test", workers=1)))
+        db.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    assert found["demo.test"].pages == 5
+
+
 def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
     db = stored_pages_db
     stale = storage.article_row(article(OTHER, "Not an article any more"),

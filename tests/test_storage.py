@@ -620,3 +620,11 @@ def test_write_batch_bad_article_rolls_back_pages(db):
 def _article(db, url: str) -> dict:
     """The articles row with this canonical URL."""
     return next(db["articles"].rows_where("url = ?", [url]))
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_a_device_is_no_database_file():
+    """Bad input (2), not a failing disk: SQLite's I/O error on it is no full disk."""
+    with pytest.raises(storage.StorageError, match="not a regular file") as caught:
+        storage.open_db(Path("/dev/null"))
+    assert not caught.value.transient
