@@ -117,6 +117,14 @@ def disk_trouble(error: BaseException, folder: Path | None = None) -> bool:
     return code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
 
 
+def read_only(error: BaseException) -> bool:
+    """Whether SQLite refused a write to a database it may only read (SQLITE_READONLY: no
+    permission, a read-only mount), here or as the cause of a StorageError: the input to
+    fix, where another failed write is the disk's or a lock's."""
+    cause = error.__cause__ if isinstance(error, StorageError) else error
+    return _sqlite_code(cause) == sqlite3.SQLITE_READONLY
+
+
 def _sqlite_code(error: BaseException) -> int | None:
     """The primary result code of an SQLite error (SQLITE_IOERR for SQLITE_IOERR_WRITE)."""
     code = getattr(error, "sqlite_errorcode", None)

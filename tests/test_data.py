@@ -1257,3 +1257,20 @@ def test_the_read_commands_never_migrate_a_database(tmp_path):
     assert "no stored pages" in result.output  # an empty database, but its schema upgraded
     applied = [r[0] for r in sqlite_utils.Database(path).execute("SELECT name FROM migrations")]
     assert "0007_source_article" in applied
+
+
+def test_reextract_on_a_database_sqlite_may_only_read_is_bad_input(stored_pages_db, tmp_path,
+                                                                   monkeypatch):
+    def read_only(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    def with_code(*args, **kwargs):
+        error = sqlite3.OperationalError("attempt to write a readonly database")
+        error.sqlite_errorcode = sqlite3.SQLITE_READONLY
+        raise storage.StorageError("re-extraction batch of 4 pages rolled back") from error
+
+    monkeypatch.setattr(reextract_module, "snapshot", with_code)
+    result = run_cli("reextract", "--db", tmp_path / "pages.db")
+    assert result.exit_code == 2, result.stderr
+    monkeypatch.setattr(reextract_module, "snapshot", read_only)  # no code: not told apart
+    assert run_cli("reextract", "--db", tmp_path / "pages.db").exit_code == 1

@@ -561,7 +561,7 @@ def test_a_file_sqlite_cannot_open_is_the_disks_fault_only_on_a_full_filesystem(
     assert not storage.disk_trouble(cannot)  # no folder to look at
     for blocks, inodes in ((0, 50), (50, 0)):  # no block, or no inode, left for a user
         monkeypatch.setattr(storage.os, "statvfs", lambda folder, b=blocks, i=inodes: (
-            SimpleNamespace(f_bavail=b, f_files=100, f_favail=i)))
+            SimpleNamespace(f_bavail=b, f_files=100, f_favail=i, f_blocks=100, f_flag=0)))
         assert storage.disk_trouble(cannot, tmp_path), (blocks, inodes)
         assert "disk space" in str(storage.unreadable(tmp_path / "news.db", cannot))
     assert storage.disk_trouble(OSError(errno.ENOSPC, "No space left on device"))
