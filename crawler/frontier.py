@@ -111,8 +111,11 @@ CREATE TABLE run_site_failures (
 def migrate_0010(db: sqlite_utils.Database) -> None:
     """Migration 0010_frontier_held: `frontier.held`, 1 for a sitemap or feed entry that
     `--since` held back and nothing else has asked for since (a link, a listing's entry in
-    range): the runs whose `--since` excludes its date leave it queued."""
+    range): the runs whose `--since` excludes its date leave it queued. The rows not yet
+    fetched that have a date are held, as every dated row was before the column: a run
+    with `--since` after the upgrade does not fetch the backlog earlier runs held back."""
     db.execute("ALTER TABLE frontier ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"UPDATE frontier SET held = 1 WHERE state != 'fetched' AND {NEWEST_SQL} != ''")
 
 
 def migrate_0002(db: sqlite_utils.Database) -> None:

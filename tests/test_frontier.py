@@ -851,3 +851,28 @@ def test_the_robots_txt_kept_for_the_spider_is_bounded():
                   callback=NO_CALLBACK)
     middleware.process_response(big, Response(big.url, body=b"#" * (600 * 1024)))
     assert big.url not in middleware._fetched
+
+
+def test_the_upgrade_to_held_rows_keeps_the_backlog_earlier_runs_held_back(tmp_path):
+    """Before migration 0010 every dated row not yet fetched was held back by --since: after
+    it, those rows are held, so the first --since run after an upgrade fetches none of them."""
+    path = tmp_path / "news.db"
+    db = storage.open_db(path)
+    db.execute("ALTER TABLE frontier DROP COLUMN held")  # the database as 0009 left it
+    db.execute("DELETE FROM migrations WHERE name = '0010_frontier_held'")
+    for url, state, lastmod in (("https://a.example/old", "queued", "2025-01-01T00:00:00Z"),
+                                ("https://a.example/linked", "queued", None),
+                                ("https://a.example/read", "fetched", "2025-01-01T00:00:00Z")):
+        db.execute("INSERT INTO frontier (url, site, source, state, discovered_at, lastmod) "
+                   "VALUES (?, 'a.example', 'sitemap', ?, '2025-01-01T00:00:00Z', ?)",
+                   [url, state, lastmod])
+    db.conn.commit()
+    db.close()
+    db = storage.open_db(path)  # applies 0010
+    assert dict(db.execute("SELECT url, held FROM frontier")) == {
+        "https://a.example/old": 1, "https://a.example/linked": 0, "https://a.example/read": 0}
+    frontier = SQLiteFrontier(path)
+    pending = [row["url"] for row in frontier.pending(["a.example"], "2025-03-01")]
+    assert "https://a.example/old" not in pending and "https://a.example/linked" in pending
+    frontier.close()
+    db.close()
