@@ -31,6 +31,7 @@ from crawler.runner import (
     CrawlError,
     CrawlOptions,
     run_crawl,
+    storage_failure,
     summary,
 )
 from extractors.rules import BUILTIN, RuleError, load_dir
@@ -48,7 +49,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 def fail_storage(error: storage.StorageError) -> None:
     """Fail on a database that cannot be used: exit 1 where running again may work (a full
     or failing disk, another connection's lock), 2 where a person must fix the input."""
-    fail(str(error), EXIT_FAILED if error.transient else EXIT_USAGE)
+    fail(str(error), storage_failure(error).code)
 
 
 class OneLineErrors(click.Group):

@@ -168,8 +168,7 @@ def reextract_command(db, site, rules, config, workers):
     except ReextractError as error:
         fail(str(error))
     except (storage.StorageError, sqlite3.Error) as error:  # e.g. "database is locked"
-        message = " ".join(str(error).split()) or type(error).__name__
-        fail(message, EXIT_USAGE if storage.read_only(error) else EXIT_FAILED)
+        fail(storage.one_line(error), EXIT_USAGE if storage.read_only(error) else EXIT_FAILED)
     finally:
         database.close()
     if not report:

@@ -257,7 +257,7 @@ def _not_started(error: BaseException, code: int = EXIT_USAGE) -> CrawlError:
     """A crawl that failed before any request: by default a setting or a file it cannot
     use, which a person must fix (bad input, exit 2)."""
     return CrawlError(f"the crawl could not start: {type(error).__name__}: "
-                      f"{' '.join(str(error).split())}", code)
+                      f"{storage.one_line(error)}", code)
 
 
 def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:

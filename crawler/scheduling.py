@@ -353,13 +353,17 @@ class FrontierMiddleware:
         if url in self.recorded:  # Scrapy's duplicate filter has it; a sitemap or feed
             # listing it after a page linked it still gives its row a date and a priority
             return True, (entry if request.meta.get(ENTRY) else None)
-        row = known.get(url) if known is not None else self.frontier.get(url)
+        row = self._row(url, known)
         if row is None:
             self.recorded.add(url)
             self.stats.inc_value("newscrawl/frontier/discovered")
             return True, entry | {"new": True}
         add_validators(request, row)
         return self._admit_known(request, row, entry)
+
+    def _row(self, url: str, known: dict[str, dict] | None) -> dict | None:
+        """The URL's frontier row: from `known` (a callback's rows, read together) if given."""
+        return known.get(url) if known is not None else self.frontier.get(url)
 
     def _held(self, request: Request, entry: dict,
               known: dict[str, dict] | None) -> dict | None:
@@ -373,7 +377,7 @@ class FrontierMiddleware:
         url = request.url
         if url in self.recorded:
             return None
-        row = known.get(url) if known is not None else self.frontier.get(url)
+        row = self._row(url, known)
         if row is not None:
             return None
         self.recorded.add(url)

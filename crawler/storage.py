@@ -170,7 +170,7 @@ def open_db(path: str | Path, *, create: bool = True,
         try:
             db = sqlite_utils.Database(path)
         except sqlite3.Error as exc:  # a symlink into a missing folder, /proc, no inode left
-            raise _failed(path, f"cannot open it ({_one_line(exc)})", exc) from exc
+            raise _failed(path, f"cannot open it ({one_line(exc)})", exc) from exc
     try:
         _configure(db)
         if upgrade:
@@ -181,7 +181,7 @@ def open_db(path: str | Path, *, create: bool = True,
                 "pending); a crawl or reextract by this version upgrades it")
     except (sqlite3.Error, StorageError) as exc:
         db.close()
-        raise _failed(path, _one_line(exc), exc) from exc
+        raise _failed(path, one_line(exc), exc) from exc
     return db
 
 
@@ -299,7 +299,7 @@ def _configure(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA foreign_keys=ON")
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """An exception message squeezed onto one line."""
     return " ".join(str(exc).split()) or type(exc).__name__
 
@@ -748,7 +748,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
                 write(db)
     except sqlite3.Error as exc:
         raise StorageError(
-            f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {_one_line(exc)}"
+            f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {one_line(exc)}"
         ) from exc
 
 
