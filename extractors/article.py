@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-EXTRACTOR_VERSION = "0.3.2"
+EXTRACTOR_VERSION = "0.4.0"
 
 PAYWALL_STATES = ("none", "metered", "truncated", "hard")
 
@@ -13,8 +13,10 @@ PAYWALL_STATES = ("none", "metered", "truncated", "hard")
 class Article:
     """One page as the extractor sees it.
 
-    `text` holds paragraphs, headings and list items, each on its own, separated by a
-    blank line; it is empty when `is_article` is false. `removed` lists the ids of the
+    `text` holds paragraphs, headings, list items and table rows, each on its own,
+    separated by a blank line: a list item starts with "- " (with "1. ", "2. "... in a
+    list numbered from one), a table row is its cells separated by tabs. It is empty when
+    `is_article` is false. `removed` lists the ids of the
     chrome patterns and site-rule selectors that removed something, so an over-broad
     pattern shows up in the data.
     """

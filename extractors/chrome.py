@@ -533,11 +533,15 @@ _TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th")
 
 def trafilatura_copy(tree: etree._Element) -> etree._Element:
     """The tree trafilatura reads: a copy without the landmarks it drops (their tails stay),
-    layout tables made <div>s (trafilatura reads a table's cells as one block of a data
-    table: a page laid out in one would be one block). The tree itself is untouched: the
-    classifier reads the whole page."""
+    numbered lists that do not count from one made bulleted ones, layout tables made
+    <div>s (trafilatura reads a table's cells as one block of a data table: a page laid out
+    in one would be one block). The tree itself is untouched: the classifier reads the
+    whole page."""
     copied = deepcopy(tree)
     etree.strip_elements(copied, *DROPPED_LANDMARKS, with_tail=False)
+    for numbered in copied.iter("ol"):
+        if not _counts_from_one(numbered):
+            numbered.tag = "ul"  # trafilatura keeps no number: a bullet, not a wrong number
     layouts = [table for table in copied.iter("table") if _LAYOUT_TABLE(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)
@@ -545,6 +549,13 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
         for element in [table, *parts]:
             element.tag = "div"
     return copied
+
+
+def _counts_from_one(numbered: etree._Element) -> bool:
+    """Whether an <ol> numbers its items 1, 2, 3 (no `start`, `reversed` or item `value`
+    says otherwise)."""
+    return (numbered.get("start", "1").strip() == "1" and numbered.get("reversed") is None
+            and not any(item.get("value") for item in numbered.iterchildren("li")))
 
 
 def remove(element: etree._Element) -> None:

@@ -33,7 +33,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from .hooks import wrap_once
-from .text import body_blocks
+from .text import body_blocks, lines
 from .trees import load, score
 
 MODEL = Path(__file__).with_name("fallback.json")
@@ -107,7 +107,7 @@ def lines_apart(other: list[str], own: list[str]) -> list[str]:
     not cut the story short)."""
     whole = set(own)
     return [line for block in other for line in
-            ([block] if block in whole else block.split("\n"))]
+            ([block] if block in whole else lines(block))]
 
 
 @cache

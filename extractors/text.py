@@ -75,8 +75,8 @@ def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
 
 def _lines(parts: list[str]) -> str:
     """Collected text parts as a block: each line white-space collapsed, empty ones gone."""
-    lines = (norm_space(line) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    collapsed = (norm_space(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in collapsed if line)
 
 
 # trafilatura's block elements: nested in another block (a heading and paragraphs inside a
@@ -84,6 +84,9 @@ def _lines(parts: list[str]) -> str:
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row",
                          "div", "section"})
 _CONTAINERS = frozenset({"div", "section"})
+# HTML table cells trafilatura leaves unconverted (a table inside a list item loses its
+# <table> and <tr>): words apart, not run together ("Server locations130 countries").
+_HTML_CELLS = frozenset({"td", "th"})
 
 
 def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:
@@ -93,10 +96,11 @@ def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -
         if child.tag == "lb":
             parts.append("\n")
         elif child.tag not in skip and isinstance(child.tag, str):
-            block = child.tag in _BLOCK_TAGS
-            parts.append("\n" if block else "")
+            edge = ("\n" if child.tag in _BLOCK_TAGS else
+                    " " if child.tag in _HTML_CELLS else "")
+            parts.append(edge)
             _collect(child, skip, parts)
-            parts.append("\n" if block else "")
+            parts.append(edge)
         parts.append(_flat(child.tail))
 
 
@@ -104,16 +108,50 @@ def _flat(text: str | None) -> str:
     return text.replace("\n", " ") if text else ""
 
 
+class Item(str):
+    """The block of a list item, and its marker: "-", or its number in an ordered list
+    ("3."). The text format writes it as "- item" or "3. item" (`join_blocks`)."""
+
+    def __new__(cls, text: str, marker: str = "-") -> Item:
+        item = super().__new__(cls, text)
+        item.marker = marker
+        return item
+
+
 def _list_items(element: etree._Element) -> list[str]:
-    """Every item of a list, nested lists' items as items of their own (not twice)."""
-    return [_text(item, skip=("list",)) for item in element.iter("item")]
+    """Every item of a list, nested lists' items as items of their own (not twice): the
+    items of a bulleted or numbered list as `Item`s (a numbered list's numbered 1, 2, 3:
+    see `chrome.trafilatura_copy` for the other numberings), a description list's terms
+    and descriptions as plain blocks."""
+    items = []
+    for item in element.iter("item"):
+        text, kind = _text(item, skip=("list",)), item.getparent().get("rend")
+        items.append(Item(text, _number(item)) if kind == "ol" else
+                     Item(text) if kind != "dl" else text)
+    return items
+
+
+def _number(item: etree._Element) -> str:
+    before = sum(sibling.tag == "item" for sibling in item.itersiblings(preceding=True))
+    return f"{1 + before}."
+
+
+def lines(block: str) -> list[str]:
+    """A block's lines as blocks of their own (a list item's first line stays its item)."""
+    first, *rest = block.split("\n")
+    return [Item(first, block.marker) if isinstance(block, Item) else first, *rest]
+
+
+# Between the cells of a table row: a tab, as a browser's copy of the row has (a row reads
+# as a line of tab-separated values; collapsed, as words apart).
+CELL_SEPARATOR = "\t"
 
 
 def _table_rows(element: etree._Element) -> list[str]:
     rows = []
     for row in element.iter("row"):
         cells = [norm_space(_text(cell)) for cell in row.iter("cell")]
-        rows.append(" | ".join(c for c in cells if c))
+        rows.append(CELL_SEPARATOR.join(c for c in cells if c))
     return rows
 
 
@@ -153,8 +191,10 @@ def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozens
 
 
 def join_blocks(blocks: list[str]) -> str:
-    """The Article text format: one block per paragraph, separated by a blank line."""
-    return "\n\n".join(blocks)
+    """The Article text format: one block per paragraph, heading, list item or table row,
+    separated by a blank line; a list item starts with "- "."""
+    return "\n\n".join(f"{block.marker} {block}" if isinstance(block, Item) else block
+                         for block in blocks)
 
 
 # libxml2 ends the document at the first </html>: whatever follows is dropped, silently. A

@@ -22,7 +22,7 @@ from extractors.chrome import (
 from extractors.dates import find_date
 from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
-from extractors.text import body_blocks, drop_repeats, norm_space
+from extractors.text import body_blocks, drop_repeats, join_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -49,8 +49,40 @@ def test_article_fields_and_text_format():
     assert article.is_article and article.title == "Council approves budget"
     blocks = article.text.split("\n\n")
     assert blocks[0].endswith("Paragraph 0 ends here.")
-    assert blocks[-3:] == ["What comes next", "Fares rise in May", "New routes open"]
+    assert blocks[-3:] == ["What comes next", "- Fares rise in May", "- New routes open"]
     assert article.language == "en" and article.paywall == "none" and article.rule is None
+
+
+def test_numbered_list_items_keep_their_numbers_and_table_cells_stay_apart():
+    article = extract(page(paragraphs(4) + "<ol><li>Fares rise in May</li><li>New routes"
+                           " open</li></ol><table><tr><th>Ward</th><th>Votes</th></tr><tr>"
+                           "<td>North</td><td>1,204</td></tr></table>"), URL)
+    blocks = article.text.split("\n\n")
+    assert blocks[4:6] == ["1. Fares rise in May", "2. New routes open"]
+    assert blocks[6:] == ["Ward\tVotes", "North\t1,204"]  # a row: tab-separated cells
+
+
+@pytest.mark.parametrize("numbered", ['<ol start="3">', "<ol reversed>",
+                                      '<ol><li value="7">Not one</li>'])
+def test_a_list_numbered_otherwise_than_from_one_is_bulleted_not_misnumbered(numbered):
+    html = page(paragraphs(4) + f"{numbered}<li>Fares rise in May</li></ol>")
+    assert extract(html, URL).text.split("\n\n")[-1] == "- Fares rise in May"
+
+
+def test_a_definition_list_is_not_bulleted_and_nested_lists_number_their_own_items():
+    body = body_blocks(fromstring(
+        '<body><list rend="ol"><item>First<list rend="ul"><item>Aside</item></list></item>'
+        '<item>Second</item></list><list rend="dl"><item rend="dt-1">Term</item>'
+        '<item rend="dd-1">Meaning</item></list></body>'))
+    assert join_blocks(body).split("\n\n") == ["1. First", "- Aside", "2. Second", "Term",
+                                                 "Meaning"]
+
+
+def test_cells_trafilatura_leaves_unconverted_do_not_run_words_together():
+    # a table inside a list item loses its <table> and <tr> in trafilatura's body
+    body = fromstring("<body><list><item><th>Server locations</th><td>130 countries</td>"
+                      "<th>Speed loss</th><td>6%</td></item></list></body>")
+    assert body_blocks(body) == ["Server locations 130 countries Speed loss 6%"]
 
 
 def test_windows_1251_page_decodes_to_cyrillic():

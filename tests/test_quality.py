@@ -259,7 +259,7 @@ def test_readabilitys_reading_is_taken_when_the_model_prefers_it(monkeypatch):
     html = article_page(byline=TABLE_FIRST)
     found = analyse(html, ARTICLE_URL)
     own, (other, _) = found.blocks, found.readability_reading
-    assert own[:3] == ["Background", "Year | Budget", "2023 | 12m"] and own != other
+    assert own[:3] == ["Background", "Year\tBudget", "2023\t12m"] and own != other
     assert extract(html, ARTICLE_URL).text_source == "dom"  # the shipped model keeps it
     monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
     article = extract(html, ARTICLE_URL)
