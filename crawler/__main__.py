@@ -1,5 +1,5 @@
 """`python -m crawler` is the `newscrawl` command."""
 
-from crawler.cli import cli
+from crawler.entry import main
 
-cli(prog_name="newscrawl")
+main(prog_name="newscrawl")

@@ -6,8 +6,8 @@ that is over); 2 bad input (a bad URL, option, rule file, database or sites conf
 or folder without permission), reported as one line before any request; 3 partial
 (`crawl`: some sites failed, the others were crawled);
 4 locked (`crawl`, `reextract`: a crawl is running on the same database; nothing was done);
-5 interrupted (`crawl`: stopped by SIGINT/SIGTERM; what was committed is kept, rerun the
-same command to resume). The codes are defined in crawler/runner.py.
+5 interrupted (SIGINT/SIGTERM; `crawl`: what was committed is kept, rerun the same command
+to resume). The codes are defined in crawler/exitcodes.py.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from crawler import settings as project
 from crawler import storage
 from crawler.runner import (
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_PARTIAL,
     EXIT_USAGE,
     CrawlError,
@@ -69,8 +70,8 @@ class OneLineErrors(click.Group):
             fail(f"{error.format_message()}{hint}", error.exit_code)
         except click.ClickException as error:
             fail(error.format_message(), error.exit_code)
-        except click.Abort:  # Ctrl-C at a prompt, as click's standalone mode says it
-            fail("aborted", 1)
+        except click.Abort:  # Ctrl-C before a command's own handling of it (click's Abort)
+            fail("interrupted; nothing was done", EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import sqlite3
 import time
@@ -34,6 +33,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
 from crawler.visits import SITE, failure_visit
+from crawler.workers import start_pool
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +77,7 @@ class ExtractionPipeline:
         self.site_rules = site_rule_folders(sites.specs) if sites is not None else {}
         if not tune_malloc():  # again for `scrapy crawl`, which newscrawl's runner does not start
             logger.debug("malloc not tuned: not glibc")
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported and warmed the extractor
-        # (crawler/preload.py): a new or replaced worker starts warm, so the per-page time
-        # limit measures extraction only, and the workers share the warmed data.
-        context.set_forkserver_preload(["crawler.preload"])
-        self.pool = ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
-                                context=context)
+        self.pool = start_pool(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
 
     def close_spider(self, spider=None):
         # Scrapy closes pipelines once every item is through, so no task is left: stop the

@@ -23,11 +23,8 @@ crawl writing to the same site meanwhile shows up in the numbers too.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 import sqlite3
-import threading
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +32,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing import resource_tracker
 from pathlib import Path
 
 import sqlite_utils
@@ -43,6 +39,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from crawler import storage
 from crawler.jobs import extract_page, release_memory
+from crawler.workers import PoolError, start_pool
 from extractors.rules import RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -314,55 +311,17 @@ def check(options: ReextractOptions) -> None:
 
 @contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPool]:
-    """A started pool of extraction workers, forked from a server that has imported the
-    extractor (crawler/preload.py); stopped on the way out, Ctrl-C included, without
-    waiting for the pages in flight.
-
-    Ctrl-C is held off while the pool starts, which takes a second or two. Otherwise it
-    stops this process while it waits for a worker the forkserver has not forked yet (that
-    worker, forked after all, fails with a traceback on the semaphores this process removed
-    as it exited: FileNotFoundError in SemLock._rebuild), and a terminal's Ctrl-C, sent to
-    the whole process group, breaks into the forkserver's imports. Held, it arrives once
-    every worker is known to the pool, which stops them all; the forkserver and the workers
-    inherit the block, so Ctrl-C is this process's alone to act on.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.preload"])
-    pool = ProcessPool(max_workers=workers, context=context)
-    resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
+    """A started pool of extraction workers (crawler/workers.py); stopped on the way out,
+    Ctrl-C included, without waiting for the pages in flight."""
     try:
-        with sigint_held():
-            if not pool.active:  # asking starts it: pebble starts the pool on first use
-                raise ReextractError("the extraction workers could not start")
+        pool = start_pool(workers)
+    except PoolError as error:
+        raise ReextractError(str(error)) from None
+    try:
         yield pool
     finally:
         pool.stop()
         pool.join()
-
-
-@contextmanager
-def sigint_held() -> Iterator[None]:
-    """SIGINT held off for the block and acted on after it; the threads and processes
-    started in it keep it blocked.
-
-    Blocking it in this thread is not enough here: the signal goes to any thread that does
-    not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
-    starts BLAS threads), and Python then runs the handler in the main thread at once. So
-    the handler only notes it while the block runs.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # called as a library from a thread: signals are the main thread's business
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
-        signal.signal(signal.SIGINT, previous)
-    if received and callable(previous):  # not when SIGINT is ignored (a background job)
-        previous(signal.SIGINT, None)
 
 
 def reextract(db: sqlite_utils.Database, options: ReextractOptions,

@@ -24,6 +24,14 @@ from scrapy.settings import Settings
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import parse_start_urls
+from crawler.exitcodes import (  # noqa: F401 (the CLI reads them here)
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+)
 from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path
@@ -33,12 +41,6 @@ from extractors.rules import RuleError, load_dir
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # nothing could be fetched (every site failed), a full or failing disk...
-EXIT_USAGE = 2  # bad input: an option, a URL, the database file, a rule file, the sites config
-EXIT_PARTIAL = 3  # some sites failed, the others were crawled
-EXIT_LOCKED = 4  # another crawl holds the database
-EXIT_INTERRUPTED = 5  # stopped by a signal (SIGINT, SIGTERM): rerun to resume
 
 
 class CrawlError(Exception):
@@ -229,6 +231,10 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     except RuntimeError:  # "Crawler.stats is not set yet": it failed before it had any
         stats = {}
     run_id = stats.get("newscrawl/run_id")
+    if failures and isinstance(failures[0].value, KeyboardInterrupt):  # Ctrl-C as it started
+        _close_unfinished(options.db, run_id, "interrupted", stats)
+        raise CrawlError("interrupted as the crawl started, before any page was fetched"
+                         " (rerun to crawl)", EXIT_INTERRUPTED)
     if failures:
         _close_unfinished(options.db, run_id, "failed", stats)
         error = failures[0].value

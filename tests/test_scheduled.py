@@ -405,6 +405,83 @@ def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
 
 
+def foreground(args: list[str]) -> subprocess.Popen:
+    """The command as a shell's foreground job has it: a process group of its own that a
+    terminal's Ctrl-C signals whole, SIGINT not ignored."""
+    return subprocess.Popen(
+        command(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def forkserver_started(pid: int) -> bool:
+    """Whether a child of `pid` is the extraction workers' forkserver (from /proc)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                if b"forkserver" in (entry / "cmdline").read_bytes():
+                    return True
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not a process
+            pass
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_ctrl_c_as_the_workers_start_exits_interrupted_in_one_line(tmp_path):
+    """A terminal's Ctrl-C signals the whole process group: the crawl, and the forkserver
+    its workers fork from, which takes a second or two to import the extractor. The crawl
+    holds it off while its pool starts: no forkserver traceback, no "could not start"."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        process = foreground(["crawl", f"{server.base_url}/", "--db", str(db), *FAST])
+        deadline = time.monotonic() + 60
+        while not forkserver_started(process.pid):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)  # the forkserver is importing the extractor now (about a second)
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 5, stderr
+    assert stderr.splitlines() == [
+        "newscrawl: error: interrupted after 0 pages (what was committed is intact; rerun"
+        " to resume the queue)"]
+    assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.4])
+def test_ctrl_c_while_the_command_loads_exits_interrupted_in_one_line(tmp_path, delay):
+    """Scrapy, lxml and trafilatura take about a second to import: a Ctrl-C then ends the
+    command with one line, not a traceback from inside an import."""
+    process = foreground(["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "n.db")])
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 5, stderr
+    assert "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith("newscrawl: error: interrupted"), stderr
+
+
+def test_a_ctrl_c_during_the_import_is_one_line(monkeypatch, capsys):
+    import builtins
+
+    from crawler import entry
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "crawler.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 5
+    assert capsys.readouterr().err == (
+        "newscrawl: error: interrupted while starting; nothing was done\n")
+
+
 def test_a_signal_stops_sending_requests_at_once_and_the_rerun_fetches_the_rest(
         tmp_path, slow_demo):
     """The requests already handed to the downloader but not sent (waiting out the site's

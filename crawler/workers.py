@@ -1,0 +1,70 @@
+"""The pool of extraction worker processes, started the same way by the crawl's pipeline
+and by `reextract`.
+
+Workers fork from a server that has already imported and warmed the extractor
+(crawler/preload.py): a new or replaced worker starts warm, so the per-page time limit
+measures extraction only, and the workers share the warmed data.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing import resource_tracker
+
+from pebble import ProcessPool
+
+
+class PoolError(Exception):
+    """The worker pool could not start."""
+
+
+def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
+    """A pool of `workers` extraction processes, started now (pebble starts a pool on its
+    first use), each replaced after `max_tasks` pages (0: never).
+
+    Ctrl-C is held off while the pool starts, which takes a second or two. Otherwise it
+    stops this process while it waits for a worker the forkserver has not forked yet (that
+    worker, forked after all, fails with a traceback on the semaphores this process removed
+    as it exited: FileNotFoundError in SemLock._rebuild), and a terminal's Ctrl-C, sent to
+    the whole process group, breaks into the forkserver's imports with a traceback. Held,
+    it arrives once every worker is known to the pool, which its owner then stops; the
+    forkserver and the workers inherit the block, so Ctrl-C is this process's alone to act
+    on.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.preload"])
+    pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
+    resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
+    with sigint_held():
+        if not pool.active:  # asking starts it
+            raise PoolError("the extraction workers could not start")
+    return pool
+
+
+@contextmanager
+def sigint_held() -> Iterator[None]:
+    """SIGINT held off for the block and acted on after it; the threads and processes
+    started in it keep it blocked.
+
+    Blocking it in this thread is not enough here: the signal goes to any thread that does
+    not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
+    starts BLAS threads), and Python then runs the handler in the main thread at once. So
+    the handler only notes it while the block runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # called as a library from a thread: signals are the main thread's business
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
+        signal.signal(signal.SIGINT, previous)
+    if received and callable(previous):  # not when SIGINT is ignored (a background job)
+        previous(signal.SIGINT, None)
