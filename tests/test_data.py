@@ -50,6 +50,7 @@ from crawler.search import (
     yo_spellings,
 )
 from extractors import EXTRACTOR_VERSION
+from tests.processes import children
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DOC = ROOT / "docs" / "schema.md"
@@ -837,19 +838,6 @@ def test_reextract_stopped_by_ctrl_c_says_how_far_it_got(stored_pages_db, tmp_pa
         "newscrawl: error: interrupted after 2 of 6 pages: the batches written are whole (one "
         "transaction each), the rest as before; run the same command again to re-extract "
         "them all"]
-
-
-def children(pid: int) -> list[bytes]:
-    """The command lines of the processes whose parent is `pid` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append((entry / "cmdline").read_bytes())
-        except (OSError, ValueError, IndexError):  # gone meanwhile, or not a process
-            pass
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")

@@ -36,6 +36,7 @@ from crawler import storage
 from crawler.demo import serve_site
 from crawler.listings import sitemap_entries
 from crawler.lock import crawl_lock, lock_path
+from tests.processes import children
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo-site"
@@ -414,19 +415,6 @@ def foreground(args: list[str]) -> subprocess.Popen:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-def forkserver_started(pid: int) -> bool:
-    """Whether a child of `pid` is the extraction workers' forkserver (from /proc)."""
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                if b"forkserver" in (entry / "cmdline").read_bytes():
-                    return True
-        except (OSError, ValueError, IndexError):  # gone meanwhile, or not a process
-            pass
-    return False
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
 def test_ctrl_c_as_the_workers_start_exits_interrupted_in_one_line(tmp_path):
     """A terminal's Ctrl-C signals the whole process group: the crawl, and the forkserver
@@ -436,7 +424,7 @@ def test_ctrl_c_as_the_workers_start_exits_interrupted_in_one_line(tmp_path):
     with serve_site(DEMO) as server:
         process = foreground(["crawl", f"{server.base_url}/", "--db", str(db), *FAST])
         deadline = time.monotonic() + 60
-        while not forkserver_started(process.pid):
+        while not any(b"forkserver" in line for line in children(process.pid)):
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.01)
         time.sleep(0.3)  # the forkserver is importing the extractor now (about a second)
