@@ -32,6 +32,7 @@ import sqlite_utils
 from crawler import data_views, frontier, near_duplicates
 from crawler.near_duplicates import simhash
 from crawler.sql import select_in
+from extractors.text import word_count
 
 SCHEMA_VERSION = 10  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
@@ -610,7 +611,7 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
         "language": article.get("language"),
         "description": article.get("description"),
         "text": text,
-        "word_count": len(text.split()),
+        "word_count": word_count(text),
         "paywall": article.get("paywall"),
         "text_source": article.get("text_source"),
         "rule": article.get("rule"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .text import word_count
+
 EXTRACTOR_VERSION = "0.4.0"
 
 PAYWALL_STATES = ("none", "metered", "truncated", "hard")
@@ -14,9 +16,9 @@ class Article:
     """One page as the extractor sees it.
 
     `text` holds paragraphs, headings, list items and table rows, each on its own,
-    separated by a blank line: a list item starts with "- " (with "1. ", "2. "... in a
-    list numbered from one), a table row is its cells separated by tabs. It is empty when
-    `is_article` is false. `removed` lists the ids of the
+    separated by a blank line: a list item starts with "- " (in a numbered list, with its
+    number as the page shows it: "3. "), a table row is its cells separated by tabs. It is
+    empty when `is_article` is false; `word_count` does not count the list markers. `removed` lists the ids of the
     chrome patterns and site-rule selectors that removed something, so an over-broad
     pattern shows up in the data.
     """
@@ -40,7 +42,7 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of every field plus `word_count`."""

@@ -533,15 +533,14 @@ _TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th")
 
 def trafilatura_copy(tree: etree._Element) -> etree._Element:
     """The tree trafilatura reads: a copy without the landmarks it drops (their tails stay),
-    numbered lists that do not count from one made bulleted ones, layout tables made
+    the items of numbered lists marked with their numbers, layout tables made
     <div>s (trafilatura reads a table's cells as one block of a data table: a page laid out
     in one would be one block). The tree itself is untouched: the classifier reads the
     whole page."""
     copied = deepcopy(tree)
     etree.strip_elements(copied, *DROPPED_LANDMARKS, with_tail=False)
     for numbered in copied.iter("ol"):
-        if not _counts_from_one(numbered):
-            numbered.tag = "ul"  # trafilatura keeps no number: a bullet, not a wrong number
+        _number_items(numbered)
     layouts = [table for table in copied.iter("table") if _LAYOUT_TABLE(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)
@@ -551,11 +550,33 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
     return copied
 
 
-def _counts_from_one(numbered: etree._Element) -> bool:
-    """Whether an <ol> numbers its items 1, 2, 3 (no `start`, `reversed` or item `value`
-    says otherwise)."""
-    return (numbered.get("start", "1").strip() == "1" and numbered.get("reversed") is None
-            and not any(item.get("value") for item in numbered.iterchildren("li")))
+def _number_items(numbered: etree._Element) -> None:
+    """Write on each <li> of an <ol> the number the page shows on it (`start`, `reversed`
+    and an item's `value` as HTML counts them), or "-" in a list numbered with letters or
+    roman numerals, as `rend`: trafilatura keeps that attribute, where it drops the others,
+    its empty items and the text between items (`text._list_items` reads it)."""
+    items = [li for li in numbered.iter("li")
+             if next(li.iterancestors("ol", "ul"), None) is numbered]
+    if numbered.get("type", "1") != "1":
+        for item in items:
+            item.set("rend", "-")
+        return
+    step = -1 if numbered.get("reversed") is not None else 1
+    number = _integer(numbered.get("start"))
+    if number is None:
+        number = len(items) if step < 0 else 1
+    for item in items:
+        value = _integer(item.get("value"))
+        number = number if value is None else value
+        item.set("rend", f"{number}.")
+        number += step
+
+
+def _integer(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value else None
+    except ValueError:
+        return None
 
 
 def remove(element: etree._Element) -> None:
@@ -597,8 +618,10 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
 @lru_cache(maxsize=512)
 def _tested(block: str) -> tuple[str, Pattern | None]:
     """A block lower-cased and collapsed, and the cue it matches (kept for the page's other
-    reading of its body, which shares most blocks: a page's worth, not a crawl's)."""
-    low = norm_space(block).lower()
+    reading of its body, which shares most blocks: a page's worth, not a crawl's). A table
+    row is tested with its cells apart: "Views | 1,204" is data, where "Views 1,204" reads
+    as a page's view counter."""
+    low = norm_space(block.replace("\t", " | ")).lower()
     return low, _block_cue(low, _block_cues())
 
 

@@ -84,9 +84,10 @@ def _lines(parts: list[str]) -> str:
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "table", "row",
                          "div", "section"})
 _CONTAINERS = frozenset({"div", "section"})
-# HTML table cells trafilatura leaves unconverted (a table inside a list item loses its
-# <table> and <tr>): words apart, not run together ("Server locations130 countries").
-_HTML_CELLS = frozenset({"td", "th"})
+# The cells of a table inside a list item or a paragraph, read as that block's text (HTML
+# cells trafilatura leaves unconverted, there without their <table> and <tr>; a converted
+# table's): words apart, not run together ("Server locations130 countries").
+_HTML_CELLS = frozenset({"td", "th", "cell"})
 
 
 def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -> None:
@@ -109,7 +110,7 @@ def _flat(text: str | None) -> str:
 
 
 class Item(str):
-    """The block of a list item, and its marker: "-", or its number in an ordered list
+    """The block of a list item, and its marker: "-", or its number in a numbered list
     ("3."). The text format writes it as "- item" or "3. item" (`join_blocks`)."""
 
     def __new__(cls, text: str, marker: str = "-") -> Item:
@@ -118,22 +119,25 @@ class Item(str):
         return item
 
 
+# The number the page shows on an item of a numbered list, as `chrome.trafilatura_copy`
+# writes it on the <li> (trafilatura keeps `rend`); "-" for a list numbered with letters.
+NUMBERED = re.compile(r"-|\d+\.")
+
+
 def _list_items(element: etree._Element) -> list[str]:
     """Every item of a list, nested lists' items as items of their own (not twice): the
-    items of a bulleted or numbered list as `Item`s (a numbered list's numbered 1, 2, 3:
-    see `chrome.trafilatura_copy` for the other numberings), a description list's terms
-    and descriptions as plain blocks."""
+    items of a bulleted list as `Item`s marked "-"; of a numbered list, those that were
+    <li>s as `Item`s with their number, the text between them as plain blocks; a
+    description list's terms and descriptions as plain blocks."""
     items = []
     for item in element.iter("item"):
-        text, kind = _text(item, skip=("list",)), item.getparent().get("rend")
-        items.append(Item(text, _number(item)) if kind == "ol" else
-                     Item(text) if kind != "dl" else text)
+        text, kind, marker = _text(item, skip=("list",)), item.getparent().get("rend"), None
+        if kind == "ol":
+            marker = item.get("rend") if NUMBERED.fullmatch(item.get("rend") or "") else None
+        elif kind != "dl":
+            marker = "-"
+        items.append(Item(text, marker) if marker else text)
     return items
-
-
-def _number(item: etree._Element) -> str:
-    before = sum(sibling.tag == "item" for sibling in item.itersiblings(preceding=True))
-    return f"{1 + before}."
 
 
 def lines(block: str) -> list[str]:
@@ -148,10 +152,15 @@ CELL_SEPARATOR = "\t"
 
 
 def _table_rows(element: etree._Element) -> list[str]:
+    """Each row's cells, an empty one kept between others (the columns stay in place) and
+    none after the last with text; a row without text is none."""
     rows = []
     for row in element.iter("row"):
         cells = [norm_space(_text(cell)) for cell in row.iter("cell")]
-        rows.append(CELL_SEPARATOR.join(c for c in cells if c))
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            rows.append(CELL_SEPARATOR.join(cells))
     return rows
 
 
@@ -188,6 +197,15 @@ def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozens
             kept.extend(run)
         start = end
     return kept, dropped
+
+
+# A list item's marker at the start of a block of the text format.
+_MARKER = re.compile(r"(?:\A|(?<=\n\n))(?:-|\d+\.) ")
+
+
+def word_count(text: str) -> int:
+    """The words of a text in the Article format, list markers not counted."""
+    return len(_MARKER.sub("", text).split())
 
 
 def join_blocks(blocks: list[str]) -> str:
