@@ -137,6 +137,16 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
     "January 22nd, 2019",
     "How was this issue?",
     "Help us spread the word about this podcast!",
+    "Click here to subscribe to our free daily newsletter",
+    "Download our app for the latest breaking news alerts.",
+    "Скачайте наше приложение, чтобы не пропустить главное",
+    "We rely on readers like you. Donate today.",
+    "Donate now!",
+    "If you value our journalism, please consider a contribution.",
+    "Wir sind auf Ihre Unterstützung angewiesen.",
+    "Follow Ada Quill on Twitter: @adaquill",
+    "Topics: harbour, budget, council",
+    "Themen: Hafen, Haushalt",
     "Disclosure: As an affiliate, I earn from qualifying purchases. If you click a product "
     "link on this site and buy something, I may receive a small commission at no extra cost "
     "to you. This helps keep the site running, and I only recommend products I use myself.",
@@ -169,6 +179,13 @@ def test_disclosures_promos_and_post_navigation_are_dropped(line):
     "Register your bike with the police before the race, the organisers said.",
     "On January 22nd, 2019 the council met again.",
     "How was this issue resolved? The court sent it back to the county.",
+    "Download the app, officials said, to track the buses in real time.",
+    "We rely on donations to keep the shelter open, the director said.",
+    "We rely on readers to tell us when the buses run late, the operator said.",
+    "Give today's vote a second look: the margin was four ballots.",
+    "Topics ranged from the harbour to the budget. The council took no vote.",
+    "Follow the river on foot from the bridge to the old mill.",
+    "If you like this idea, the mayor said, support it at the meeting.",
 ])
 def test_body_sentences_close_to_a_cue_stay(line):
     kept, _ = strip_blocks([PARA, line, PARA])
