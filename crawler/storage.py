@@ -687,7 +687,16 @@ PAGE_UPSERT = _upsert_sql("pages", PAGE_COLUMNS, [f"{c} = excluded.{c}" for c in
 
 
 # The article a page gave under its old canonical URL, unless that URL is another stored
-# page (an AMP copy that wrote /story last must not take /story's own article with it).
+# page (an AMP copy that wrote /story last must not take /story's own article with it),
+# takes the new URL (the site changed the page's slug): the same article, its id and
+# first_seen kept, updated_at moved only if its text changed (ARTICLE_UPSERT then finds
+# it). Where an article already has the new URL, the old one goes (MOVED_ARTICLE_DELETE).
+MOVED_ARTICLE_RENAME = ("UPDATE articles SET url = :url WHERE page_url = :page_url "
+                        "AND url != :url AND NOT EXISTS (SELECT 1 FROM articles AS taken "
+                        "WHERE taken.url = :url) AND NOT EXISTS (SELECT 1 FROM pages "
+                        "WHERE pages.url = articles.url AND pages.url != :page_url)")
+MOVED_SOURCE_RENAME = ("UPDATE article_sources SET article_url = :url "
+                       "WHERE page_url = :page_url AND article_url IS NOT :url")
 MOVED_ARTICLE_DELETE = ("DELETE FROM articles WHERE page_url = :page_url AND url != :url "
                         "AND NOT EXISTS (SELECT 1 FROM pages WHERE pages.url = articles.url "
                         "AND pages.url != :page_url)")
@@ -712,9 +721,10 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
                 sources: bool = True) -> None:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
 
-    Rows come from page_row / article_row; a missing key is stored as NULL. A page's new
-    article replaces the one it gave under another canonical URL (the site changed the
-    page's canonical link): one article per page. A refetched page that gives no article
+    Rows come from page_row / article_row; a missing key is stored as NULL. A page's
+    article under a new canonical URL (the site changed the page's canonical link) is the
+    one it gave under the old URL, moved: one article per page, its id and first_seen
+    kept. A refetched page that gives no article
     (here) first moves the stored page its article was read from to `article_sources`,
     and a page that gives its article again drops it from there (`sources=False`: articles
     re-read from `article_sources`, which stay).
@@ -734,6 +744,8 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             for row in pages if row["url"] not in given]
     try:
         with db.atomic():
+            db.conn.executemany(MOVED_ARTICLE_RENAME, moved)
+            db.conn.executemany(MOVED_SOURCE_RENAME, moved)
             hashes = _simhashes(db, [row["url"] for row in articles])
             db.conn.executemany(KEEP_SOURCE, kept)
             db.conn.executemany(DROP_SOURCE, moved if sources else [])

@@ -292,7 +292,33 @@ def test_a_page_whose_canonical_url_changed_keeps_one_article(db):
     store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), moved, run_id=2)
     assert [r["url"] for r in db.query("SELECT url FROM articles")] == [
         "https://news.example.com/a/1-ferry-noon"]
-    assert fts_urls(db, "dawn") == []
+    assert fts_urls(db, "dawn") == [] and fts_urls(db, "noon") == [
+        "https://news.example.com/a/1-ferry-noon"]
+
+
+@pytest.mark.parametrize("text", ["The ferry sailed at dawn.", "The ferry sailed at noon."])
+def test_an_article_whose_canonical_url_changed_is_the_same_article(db, text):
+    """A new slug is no new story: the row keeps its id and first_seen, updated_at moves
+    only with its text, and nothing is recorded as deleted."""
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    before = _article(db, "https://news.example.com/a/1")
+    store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), article_dict(
+        text, canonical_url="https://news.example.com/a/1-ferry"), run_id=2)
+    after = _article(db, "https://news.example.com/a/1-ferry")
+    assert (after["id"], after["first_seen"]) == (before["id"], before["first_seen"])
+    assert (after["updated_at"] == before["updated_at"]) == (text == before["text"])
+    assert db["articles"].count == 1 and db["article_tombstones"].count == 0
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+def test_a_moved_article_whose_new_url_is_taken_gives_way_to_that_article(db):
+    store(db, page_item("https://news.example.com/a/2"), article_dict(
+        "The ferry sailed at noon.", canonical_url="https://news.example.com/a/2"))
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    store(db, page_item(fetched_at="2026-11-29T09:00:00Z"), article_dict(
+        "The ferry sailed at dawn.", canonical_url="https://news.example.com/a/2"), run_id=2)
+    assert [r["url"] for r in db.query("SELECT url FROM articles")] == [
+        "https://news.example.com/a/2"]
 
 
 def test_an_amp_copy_changing_its_canonical_url_leaves_the_storys_article(db):
