@@ -227,6 +227,19 @@ def test_a_line_break_in_the_source_html_is_a_space_not_a_new_line():
     assert "Bare quote wrapped at eighty columns" in extract(html, URL).text
 
 
+def test_a_sign_in_line_for_subscribers_alone_is_no_paywall():
+    """"Already a subscriber? Log in" on a free story is chrome (dropped), not a paywall:
+    the story is whole; a paywall's own prompt after a cut story is one."""
+    body = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(3))
+    free = extract(_page(f"{body}<p>Already a subscriber? <a href='/login'>Log in</a></p>"
+                         f"{body}"), URL)
+    assert free.paywall == "none" and "account.cue" in free.removed
+    assert "Already a subscriber" not in free.text
+    cut = extract(_page(f"{body}<p>Subscribe to continue reading.</p><p>Already a "
+                        "subscriber? <a href='/login'>Log in</a></p>"), URL)
+    assert cut.paywall == "truncated"
+
+
 def test_page_chrome_outside_a_site_rule_body_does_not_set_the_paywall():
     from pathlib import Path
 
