@@ -8,8 +8,9 @@ migrations (table `migrations`), never by adding columns on the fly. See docs/sc
     write_batch(db, [page_row(item, run_id)], [article_row(article, item, run_id)])
     finish_run(db, run_id, "ok", {"pages_fetched": 1, "articles_stored": 1})
 
-Transactions use `db.atomic()`: with sqlite-utils 4, `db.execute()` commits a statement
-that opened an implicit transaction, so `with db.conn:` would not make a batch atomic.
+Transactions that write use `write_lock` (BEGIN IMMEDIATE, or a savepoint of one already
+open): with sqlite-utils 4, `db.execute()` commits a statement that opened an implicit
+transaction, so `with db.conn:` would not make a batch atomic.
 """
 
 from __future__ import annotations
@@ -458,7 +459,18 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 
 @contextmanager
 def write_lock(db: sqlite_utils.Database) -> Iterator[None]:
-    """A BEGIN IMMEDIATE transaction: take the write lock before reading what to do."""
+    """A transaction that takes the write lock before it reads (BEGIN IMMEDIATE); inside
+    one already open, a savepoint of it.
+
+    Taken first, the lock is waited for (busy_timeout) while another connection writes
+    (an analyst's `sqlite3`, a script). A plain BEGIN reads first and takes it at its first
+    write, and SQLite cannot wait there: should the other connection commit meanwhile, the
+    snapshot read is stale and the write fails at once ("database is locked").
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -520,7 +532,7 @@ def close_dead_runs(db: sqlite_utils.Database) -> int:
     """Mark `interrupted` the runs still `running` (their `finished_at` stays NULL), with
     the counts of what they committed: call it holding the crawl lock, which proves their
     process died (SIGKILL, a reboot). Returns how many."""
-    with db.atomic():
+    with write_lock(db):
         return db.execute(f"UPDATE runs SET status = 'interrupted', {_DEAD_RUN_COUNTS} "
                           "WHERE status = 'running'").rowcount
 
@@ -743,7 +755,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     kept = [{"url": row["url"], "body_sha256": row["body_sha256"], "kept_at": written}
             for row in pages if row["url"] not in given]
     try:
-        with db.atomic():
+        with write_lock(db):
             db.conn.executemany(MOVED_ARTICLE_RENAME, moved)
             db.conn.executemany(MOVED_SOURCE_RENAME, moved)
             hashes = _simhashes(db, [row["url"] for row in articles])

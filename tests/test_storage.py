@@ -654,3 +654,23 @@ def test_a_device_is_no_database_file():
     with pytest.raises(storage.StorageError, match="not a regular file") as caught:
         storage.open_db(Path("/dev/null"))
     assert not caught.value.transient
+
+
+def test_a_batch_waits_out_another_connections_write_instead_of_failing(tmp_path):
+    """An analyst's write (a row in a notes table) holds the write lock for a moment: the
+    crawl's batch waits for it (busy_timeout) rather than fail at once with "database is
+    locked", as a transaction that read first and then wrote did (SQLite calls no busy
+    handler for a connection that holds a read snapshot)."""
+    import threading
+
+    path = tmp_path / "news.db"
+    db = storage.open_db(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE notes (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO notes VALUES (1)")
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    assert _article(db, "https://news.example.com/a/1")["text"] == "The ferry sailed at dawn."
+    other.close()
+    db.close()
