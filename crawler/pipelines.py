@@ -33,7 +33,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
 from crawler.visits import SITE, failure_visit
-from crawler.workers import start_pool
+from crawler.workers import PoolError, start_pool
 
 logger = logging.getLogger(__name__)
 
@@ -91,22 +91,42 @@ class ExtractionPipeline:
             return item
         if len(item["body"]) > self.max_bytes:
             return self._failed(item, f"too large: {len(item['body'])} bytes")
-        future = self.pool.schedule(
-            self.job, timeout=self.timeout,
-            args=(item["body"], item["url"], item.get("content_type", ""),
-                  self.rules + self.site_rules.get(item.get("site"), ()),
-                  item.get("fetched_at", "")))
-        try:
-            item.update(await asyncio.wrap_future(future))
-        except FutureTimeout:
-            return self._failed(item, f"timeout after {self.timeout:g}s")
-        except ProcessExpired as error:
-            return self._failed(item, f"worker died (exit code {error.exitcode})")
-        except Exception as error:  # a bad page must never stop the crawl
-            return self._failed(item, f"{type(error).__name__}: {error}")
+        args = (item["body"], item["url"], item.get("content_type", ""),
+                self.rules + self.site_rules.get(item.get("site"), ()),
+                item.get("fetched_at", ""))
+        for attempt in range(2):  # once more on a new pool, should this one have broken
+            pool = self.pool
+            try:
+                future = pool.schedule(self.job, timeout=self.timeout, args=args)
+                item.update(await asyncio.wrap_future(future))
+                break
+            except FutureTimeout:
+                return self._failed(item, f"timeout after {self.timeout:g}s")
+            except ProcessExpired as error:
+                return self._failed(item, f"worker died (exit code {error.exitcode})")
+            except Exception as error:  # a bad page must never stop the crawl
+                if attempt or pool.active:  # the page's own error (the pool is fine)
+                    return self._failed(item, f"{type(error).__name__}: {error}")
+                try:
+                    self._replace_pool(pool)
+                except PoolError as failed:
+                    return self._failed(item, str(failed))
         kind = "articles" if item["article"]["is_article"] else "non_articles"
         self.stats.inc_value(f"newscrawl/extract/{kind}")
         return item
+
+    def _replace_pool(self, broken) -> None:
+        """Start a new pool in place of a broken one (once, however many pages find it
+        broken). pebble's pool breaks for good when a worker is killed while it waits for
+        a page (the OOM killer, an administrator's kill): every later page would fail."""
+        if self.pool is not broken:
+            return  # another page replaced it already
+        logger.warning("the extraction worker pool broke (a worker was killed while idle?);"
+                       " starting a new one")
+        self.stats.inc_value("newscrawl/extract/pool_restarts")
+        broken.stop()
+        broken.join()
+        self.pool = start_pool(self.workers, self.max_tasks)
 
     def _failed(self, item, reason: str):
         logger.warning("extraction failed: %s: %s", item["url"], reason)

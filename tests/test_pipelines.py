@@ -110,6 +110,35 @@ def test_a_page_that_kills_its_worker_is_failed_and_the_worker_replaced(pipeline
     assert pipeline.stats.get_value("newscrawl/extract/failed") == 1
 
 
+def test_a_worker_killed_while_idle_breaks_no_page(pipeline):
+    """pebble's pool breaks for good when a worker dies waiting for a page (the OOM
+    killer, an administrator's kill): a new pool takes over and every page is extracted."""
+    import os
+    import signal
+    import time
+
+    process(pipeline, item("https://example.com/first"))
+    workers = pipeline.pool._pool_manager.worker_manager.workers.values()
+    os.kill(next(iter(workers)).pid, signal.SIGKILL)
+    time.sleep(0.5)
+    pages = process(pipeline, *(item(f"https://example.com/{n}") for n in range(3)))
+    assert [page["article"]["is_article"] for page in pages] == [True] * 3
+    assert pipeline.stats.get_value("newscrawl/extract/pool_restarts") == 1
+    assert pipeline.stats.get_value("newscrawl/extract/failed") is None
+
+
+def test_a_pool_that_cannot_start_again_fails_the_page_not_the_crawl(pipeline, monkeypatch):
+    import crawler.pipelines
+
+    def cannot(*args):
+        raise crawler.pipelines.PoolError("the extraction workers could not start")
+    pipeline.pool.stop()
+    pipeline.pool.join()
+    monkeypatch.setattr(crawler.pipelines, "start_pool", cannot)
+    (page,) = process(pipeline, item("https://example.com/a"))
+    assert page["extract_error"] == "the extraction workers could not start"
+
+
 def test_a_page_over_the_size_cap_is_failed_without_a_worker(pipeline):
     pipeline.max_bytes = 10
     (big,) = process(pipeline, item("https://example.com/big"))
