@@ -16,6 +16,7 @@ import json
 import math
 import sqlite3
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -99,6 +100,31 @@ def crawl_options(function):
     for option in reversed(options):
         function = option(function)
     return function
+
+
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class Duration(click.ParamType):
+    """A span of time such as 45s, 30m, 6h or 2d, as a timedelta."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, timedelta):
+            return value
+        text = str(value).strip().lower()
+        number, unit = text[:-1], text[-1:]
+        try:
+            seconds = float(number) * DURATION_UNITS[unit]
+        except (KeyError, ValueError):
+            seconds = -1.0
+        if not seconds > 0 or not math.isfinite(seconds):
+            self.fail(f"expected a span such as 30m, 6h or 2d, got {value!r}", param, ctx)
+        return timedelta(seconds=seconds)
+
+
+DURATION = Duration()
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict:
@@ -212,15 +238,18 @@ def _run(options: CrawlOptions) -> None:
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many recent runs to look at.")
 @click.option("--check", is_flag=True,
-              help="Exit with 1 when a site is flagged, or the last run failed or was left "
-                   "running.")
-def status(db, runs, check):
+              help="Exit with 1 when a site is flagged, or the last run failed, was left "
+                   "running or is older than --max-age.")
+@click.option("--max-age", "max_age", type=DURATION,
+              help="Alert when the last run started longer ago than this (30m, 6h, 2d): "
+                   "the crawls stopped happening (a broken config, a timer off).")
+def status(db, runs, check, max_age):
     """Show per-site health over recent runs and flag a site whose article yield dropped.
 
     Example: newscrawl status --db news.db --runs 20
     """
     from crawler.lock import is_held, lock_path
-    from crawler.status import health_table, run_alert, site_health
+    from crawler.status import health_table, run_alert, site_health, stale_alert
 
     if not db.is_file():
         fail(f"{db}: no such database")
@@ -252,7 +281,10 @@ def status(db, runs, check):
     failed = run_alert(last[0]) if last else None
     if failed:
         click.echo(failed)
-    if check and (dead or failed or any(health.flags for health in healths)):
+    stale = stale_alert(last[0] if last else None, max_age) if max_age else None
+    if stale:
+        click.echo(stale)
+    if check and (dead or failed or stale or any(health.flags for health in healths)):
         sys.exit(EXIT_FAILED)
 
 

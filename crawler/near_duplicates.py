@@ -6,7 +6,9 @@ closing line changed) give SimHashes a few bits apart, while different stories l
 corpus (80 words or more) a copy with one word changed or a credit line added stays within
 MAX_DISTANCE (4 bits) 97 to 99% of the time, one without its last paragraph 73%; on texts of
 80 to 350 words only 80, 76 and 33% (measured 2026-11-29). Short copies are often missed:
-the pairs found are near-certain, the list is not complete. `articles.simhash` stores the hash as a signed 64-bit INTEGER; the views
+the pairs found are near-certain, the list is not complete.
+
+`articles.simhash` stores the hash as a signed 64-bit INTEGER; the views
 `near_duplicates` (pairs within MAX_DISTANCE bits) and `stories` (one story id per article)
 are built on it by migration 0003; since migration 0008 the writer keeps the pairs in the
 table `article_duplicates` (`link`), which the view reads (see `crawler/data_views.py` and

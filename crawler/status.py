@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -154,6 +155,28 @@ def _cells(health: SiteHealth) -> list[str]:
             _percent(SiteHealth.yield_of(latest)), _percent(health.baseline),
             str(latest["paywalled"]), str(latest["http_403"]), str(latest["http_429"]),
             str(latest["http_5xx"]), failed]  # fmt: skip
+
+
+def stale_alert(run: dict | None, max_age: timedelta, now: datetime | None = None) -> str | None:
+    """The ALERT line when the last run (None: no run yet) started longer than `max_age`
+    ago: scheduled crawls stopped (a config that no longer loads, a timer turned off, a
+    database another process keeps locked record no run at all)."""
+    now = now or datetime.now(UTC)
+    if run is None:
+        return "ALERT no run recorded yet"
+    started = datetime.fromisoformat(run["started_at"].replace("Z", "+00:00"))
+    if now - started <= max_age:
+        return None
+    return (f"ALERT last run #{run['id']} started {run['started_at']}, more than "
+            f"{_span(max_age)} ago: are the scheduled crawls running?")
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def run_alert(run: dict) -> str | None:

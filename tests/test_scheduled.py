@@ -675,6 +675,30 @@ allow = ['/articles/', '/(world|business|culture)/']
     assert rows(db, "SELECT url FROM frontier WHERE reason = 'denied'") == []
 
 
+def test_status_max_age_alerts_when_the_crawls_stopped(tmp_path):
+    """A broken config or a timer turned off records no run at all: --max-age is the alarm."""
+    from crawler import storage
+
+    db = tmp_path / "n.db"
+    database = storage.open_db(db)
+    assert "ALERT no run recorded yet" in newscrawl("status", "--db", str(db), "--check",
+                                                    "--max-age", "2h").stdout
+    run_id = storage.start_run(database, {})
+    storage.finish_run(database, run_id, "ok", {})
+    database.conn.execute("UPDATE runs SET started_at = '2020-01-01T00:00:00Z'")
+    database.conn.commit()
+    database.close()
+    old = newscrawl("status", "--db", str(db), "--check", "--max-age", "2h")
+    assert old.returncode == 1
+    assert (f"ALERT last run #{run_id} started 2020-01-01T00:00:00Z, more than 2h ago"
+            in old.stdout)
+    assert newscrawl("status", "--db", str(db), "--check").returncode == 0  # not asked
+    assert newscrawl("status", "--db", str(db), "--check", "--max-age",
+                     "100000d").returncode == 0
+    bad = newscrawl("status", "--db", str(db), "--max-age", "two hours")
+    assert bad.returncode == 2 and "expected a span such as 30m" in bad.stderr
+
+
 @pytest.mark.parametrize("counted", [True, False])  # killed before its first commit too
 def test_status_flags_a_run_left_running_by_a_killed_crawl(tmp_path, counted):
     """A run row left `running` (SIGKILL) is an alert once no crawl holds the lock, and not
