@@ -9,7 +9,9 @@ run with its earlier ones and flags what operators of news crawlers say goes unn
   extraction see teasers instead of articles;
 * ``blocked``: most requests answered 403 or 429;
 * ``failing``: nothing fetched, only failures or refusals (a start URL that robots.txt,
-  the address policy or an offsite redirect refused is as dead to the crawl as a 500).
+  the address policy or an offsite redirect refused is as dead to the crawl as a 500), or
+  most requests failed (5xx, timeouts, resets: at least MIN_PAGES of them) while the
+  listings still answered.
 
 A run that fetched too few pages (an incremental run with little new) is not judged.
 """
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 MIN_PAGES = 5  # fewer fresh pages than this in a run: its yield says nothing
 DROP_RATIO = 0.5  # latest yield below half the usual one: flagged
 BLOCK_SHARE = 0.5  # more than half the requests answered 403/429: flagged
+FAIL_SHARE = 0.5  # more than half the requests failed (5xx, timeouts, resets): flagged
 
 
 SKIPPED_KEYS = ("newscrawl/extract/non_articles", "newscrawl/extract/failed",
@@ -111,6 +114,10 @@ class SiteHealth:
         elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
             flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
+        elif (latest["failed"] >= MIN_PAGES
+              and latest["failed"] > FAIL_SHARE * (latest["fetched"] + latest["failed"])):
+            flags.append(f"failing (most requests failed: {latest['failed']} of "
+                         f"{latest['fetched'] + latest['failed']}, {latest['http_5xx']}x5xx)")
         return flags
 
 

@@ -562,6 +562,11 @@ def test_health_flags_a_yield_drop_and_a_block(db):
     assert refused.flags == ["failing (nothing fetched: 0 failed, 1 skipped)"]  # robots, policy
     dead = SiteHealth("n.example", site_row(9, 0, 0, fetched=0, failed=3), [])
     assert dead.flags == ["failing (nothing fetched: 3 failed, 0 skipped)"]
+    # the listings answered, the stories answer 500: judged by its requests, not its pages
+    erring = SiteHealth("n.example", site_row(9, 1, 0, failed=46, http_5xx=45), [])
+    assert erring.flags == ["failing (most requests failed: 46 of 47, 45x5xx)"]
+    some = SiteHealth("n.example", site_row(9, 40, 30, failed=4, http_5xx=4), [])
+    assert some.flags == []  # a few failures among many pages: retried next run
 
 
 
