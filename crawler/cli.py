@@ -12,6 +12,7 @@ to resume). The codes are defined in crawler/exitcodes.py.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import sqlite3
@@ -138,8 +139,27 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
             settings[name.strip()] = json.loads(value)
         except ValueError:
             settings[name.strip()] = value
+        _check_name(name.strip())
         _check_kind(name.strip(), settings[name.strip()])
     return settings
+
+
+# Set by newscrawl itself (crawler/runner.py), not by a person: not offered as a spelling.
+INTERNAL_SETTINGS = ("NEWSCRAWL_RUN_OPTIONS",)
+
+
+def _check_name(name: str) -> None:
+    """Fail on a NEWSCRAWL_ name newscrawl does not read (a typo would be ignored); warn on
+    another name neither Scrapy nor newscrawl defines (an add-on's setting may be one)."""
+    known = {n for source in (project, default_settings) for n in dir(source) if n.isupper()}
+    if name in known or name in INTERNAL_SETTINGS:
+        return
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    if name.startswith("NEWSCRAWL_"):
+        fail(f"--set {name}: no such newscrawl setting{hint}")
+    click.echo(f"newscrawl: warning: --set {name}: not a Scrapy or newscrawl setting{hint};"
+               " passed on as given (an add-on may read it)", err=True)
 
 
 def _check_kind(name: str, value: object) -> None:

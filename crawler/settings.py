@@ -34,6 +34,9 @@ CONCURRENT_ITEMS = 16
 # (Scrapy's default: 5 MB). The extraction workers are the bottleneck: a megabyte of pages
 # waiting keeps them busy, and more only holds bodies in memory.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+NEWSCRAWL_EXTRACT_WORKERS = 0  # 0: one per core (`--workers`)
+NEWSCRAWL_EXTRACT_FUNCTION = ""  # the job a worker runs ("": crawler.jobs.extract_job)
+NEWSCRAWL_RULES: list[str] = []  # extra site-rule folders (`--rules`)
 NEWSCRAWL_EXTRACT_TIMEOUT = 30.0
 NEWSCRAWL_EXTRACT_MAX_TASKS = 500
 NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024  # a larger page is stored, not extracted

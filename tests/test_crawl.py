@@ -145,6 +145,9 @@ def test_crawl_command_against_a_live_local_site(tmp_path):
      2, "the crawl could not start: FileNotFoundError"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/p.db", "-s",
       "NEWSCRAWL_PROGRESS_INTERVAL=-5"], 2, "NEWSCRAWL_PROGRESS_INTERVAL must be a number"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/t.db", "-s",
+      "NEWSCRAWL_EXTRACT_TIMOUT=5"], 2, "--set NEWSCRAWL_EXTRACT_TIMOUT: no such newscrawl "
+     "setting (did you mean NEWSCRAWL_EXTRACT_TIMEOUT?)"),
     (["crawl", "http://127.0.0.1:99999/", "--db", "{tmp}/x.db"], 2, "Port out of range"),
     (["crawl", "http://127.0.0.1:abc/", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
     (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),
@@ -162,6 +165,17 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path, args, code, message)
     if "could not start" in message:  # the database it made for the run is gone again
         db = Path(args[args.index("--db") + 1].format(tmp=tmp_path))
         assert not db.exists() and not db.with_name(db.name + ".lock").exists()
+
+
+def test_a_setting_neither_scrapy_nor_newscrawl_defines_is_passed_on_with_a_warning(capsys):
+    from crawler.cli import parse_settings
+
+    assert parse_settings(("DOWNLOAD_DELAI=1", "REDIS_URL=redis://127.0.0.1")) == {
+        "DOWNLOAD_DELAI": 1, "REDIS_URL": "redis://127.0.0.1"}
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings[0].startswith("newscrawl: warning: --set DOWNLOAD_DELAI: not a Scrapy or "
+                                  "newscrawl setting (did you mean DOWNLOAD_DELAY?)")
+    assert "did you mean" not in warnings[1] and len(warnings) == 2
 
 
 def test_a_crawl_that_cannot_start_leaves_an_existing_database_alone(tmp_path):
