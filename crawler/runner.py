@@ -96,7 +96,7 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         for folder in rule_folders(options, sites):
             load_dir(Path(folder))
         storage.check_writable(options.db)
-        storage.open_db(options.db).close()
+        storage.wait_for_writers(options.db)
     except (ConfigError, ValueError, RuleError) as error:
         raise CrawlError(str(error)) from None
     except storage.StorageError as error:

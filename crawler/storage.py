@@ -293,9 +293,13 @@ def _newer_message(applied: list[str] | set[str]) -> str:
     return f"made by a newer newscrawl (unknown migrations {_unknown_migrations(applied)})"
 
 
+# How long a connection waits for another one's lock before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+
 def _configure(db: sqlite_utils.Database) -> None:
     """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys."""
-    db.execute("PRAGMA busy_timeout=30000")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
@@ -478,6 +482,21 @@ def write_lock(db: sqlite_utils.Database) -> Iterator[None]:
         db.rollback()
         raise
     db.execute("COMMIT")
+
+
+def wait_for_writers(path: str | Path) -> None:
+    """Open (or make) the database and wait, as long as busy_timeout allows, until no
+    other connection is writing to it; StorageError (transient) if one still is. A crawl
+    checks this before it starts: its first write (the run's row) would otherwise fail
+    inside Scrapy, with tracebacks and no run recorded."""
+    db = open_db(path)
+    try:
+        with write_lock(db):
+            pass
+    except sqlite3.Error as exc:
+        raise unreadable(Path(path), exc) from exc
+    finally:
+        db.close()
 
 
 def _pending(db: sqlite_utils.Database) -> list[tuple[str, Callable]]:

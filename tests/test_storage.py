@@ -674,3 +674,23 @@ def test_a_batch_waits_out_another_connections_write_instead_of_failing(tmp_path
     assert _article(db, "https://news.example.com/a/1")["text"] == "The ferry sailed at dawn."
     other.close()
     db.close()
+
+
+def test_a_crawl_waits_for_another_writer_before_it_starts_and_says_so_in_a_line(
+        tmp_path, monkeypatch):
+    """Another connection writing the whole time: the check a crawl runs before Scrapy
+    starts gives up after busy_timeout with one line (its first write would otherwise fail
+    inside Scrapy, with tracebacks and no run recorded); a short write is waited out."""
+    import threading
+
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "news.db"
+    storage.open_db(path).close()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(storage.StorageError) as held:
+        storage.wait_for_writers(path)
+    assert held.value.transient and "another connection holds it locked" in str(held.value)
+    threading.Timer(0.1, lambda: other.execute("COMMIT")).start()
+    storage.wait_for_writers(path)  # waited out
+    other.close()
