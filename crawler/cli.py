@@ -246,6 +246,8 @@ def _run(options: CrawlOptions) -> None:
     try:
         result = run_crawl(options)
     except CrawlError as error:
+        if error.result is not None:  # it ran: what it did, as after any run
+            click.echo(summary(error.result))
         fail(str(error), error.code)
     click.echo(summary(result))
     if result.status == "partial":

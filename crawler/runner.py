@@ -44,11 +44,15 @@ logger = logging.getLogger(__name__)
 
 
 class CrawlError(Exception):
-    """A crawl that cannot start or that fetched nothing; the message is one line."""
+    """A crawl that cannot start or that fetched nothing; the message is one line. `result`
+    is what a crawl that ran did (its summary is printed too), None for one that never
+    started."""
 
-    def __init__(self, message: str, code: int = EXIT_USAGE):
+    def __init__(self, message: str, code: int = EXIT_USAGE,
+                 result: CrawlResult | None = None):
         super().__init__(message)
         self.code = code
+        self.result = result
 
 
 @dataclass
@@ -177,13 +181,14 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         raise
     if result.stats.get("newscrawl/storage_error"):
         raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
-                         "committed is intact; rerun to resume the queue)", EXIT_FAILED)
+                         "committed is intact; rerun to resume the queue)", EXIT_FAILED, result)
     if result.status == "interrupted":
         raise CrawlError(f"interrupted after {result.counts['pages_fetched']} pages (what was "
-                         "committed is intact; rerun to resume the queue)", EXIT_INTERRUPTED)
+                         "committed is intact; rerun to resume the queue)", EXIT_INTERRUPTED,
+                         result)
     if result.status == "failed":
         raise CrawlError(f"nothing could be fetched from {', '.join(_seeds(sites))} "
-                         f"({error_summary(result.stats)})", EXIT_FAILED)
+                         f"({error_summary(result.stats)})", EXIT_FAILED, result)
     return result
 
 

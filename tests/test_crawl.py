@@ -167,6 +167,17 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path, args, code, message)
         assert not db.exists() and not db.with_name(db.name + ".lock").exists()
 
 
+def test_a_run_that_fetched_nothing_still_prints_its_summary(tmp_path):
+    """The run N: lines come whatever the outcome (a cron log shows what the run did)."""
+    run = newscrawl("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "dead.db"),
+                    "--log-level", "ERROR")
+    assert run.returncode == 1
+    assert run.stdout.startswith("run 1: 0 pages fetched") and "failed sites: 127.0.0.1" in (
+        run.stdout)
+    assert run.stderr.strip().splitlines()[-1].startswith(
+        "newscrawl: error: nothing could be fetched")
+
+
 def test_a_setting_neither_scrapy_nor_newscrawl_defines_is_passed_on_with_a_warning(capsys):
     from crawler.cli import parse_settings
 
