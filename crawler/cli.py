@@ -59,6 +59,12 @@ class OneLineErrors(click.Group):
     """The command group, whose usage errors (an unknown option, a bad value for one) are
     one line like every other error of newscrawl's, not click's usage block."""
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before a command's own handling of it: one line, as
+            fail("interrupted; nothing was done", EXIT_INTERRUPTED)  # click's Abort is not
+
     def main(self, *args, **kwargs):
         if not kwargs.pop("standalone_mode", True):
             return super().main(*args, standalone_mode=False, **kwargs)
@@ -106,6 +112,12 @@ def crawl_options(function):
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def _positive(seconds: float) -> float:
+    if not seconds > 0 or not math.isfinite(seconds):
+        raise ValueError(seconds)
+    return seconds
+
+
 class Duration(click.ParamType):
     """A span of time such as 45s, 30m, 6h or 2d, as a timedelta."""
 
@@ -117,12 +129,9 @@ class Duration(click.ParamType):
         text = str(value).strip().lower()
         number, unit = text[:-1], text[-1:]
         try:
-            seconds = float(number) * DURATION_UNITS[unit]
-        except (KeyError, ValueError):
-            seconds = -1.0
-        if not seconds > 0 or not math.isfinite(seconds):
+            return timedelta(seconds=_positive(float(number) * DURATION_UNITS[unit]))
+        except (KeyError, ValueError, OverflowError):
             self.fail(f"expected a span such as 30m, 6h or 2d, got {value!r}", param, ctx)
-        return timedelta(seconds=seconds)
 
 
 DURATION = Duration()
@@ -151,8 +160,10 @@ INTERNAL_SETTINGS = ("NEWSCRAWL_RUN_OPTIONS",)
 def _check_name(name: str) -> None:
     """Fail on a NEWSCRAWL_ name newscrawl does not read (a typo would be ignored); warn on
     another name neither Scrapy nor newscrawl defines (an add-on's setting may be one)."""
+    if name in INTERNAL_SETTINGS:
+        fail(f"--set {name}: set by newscrawl itself, not from the command line")
     known = {n for source in (project, default_settings) for n in dir(source) if n.isupper()}
-    if name in known or name in INTERNAL_SETTINGS:
+    if name in known:
         return
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
     hint = f" (did you mean {close[0]}?)" if close else ""
@@ -303,7 +314,8 @@ def status(db, runs, check, max_age):
     failed = run_alert(last[0]) if last else None
     if failed:
         click.echo(failed)
-    stale = stale_alert(last[0] if last else None, max_age) if max_age else None
+    stale = (stale_alert(last[0] if last else None, max_age, running=bool(last) and
+                         last[0]["status"] == "running" and not dead) if max_age else None)
     if stale:
         click.echo(stale)
     if check and (dead or failed or stale or any(health.flags for health in healths)):

@@ -129,7 +129,7 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     # extraction pipeline reads from the spider's sites
     settings.set("NEWSCRAWL_RULES", [str(r) for r in options.rules], priority="cmdline")
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
-    if options.log_level != "DEBUG":  # the stats are in runs.stats, the summary on stdout
+    if options.log_level != "DEBUG":  # the stats are in runs.counts, the summary on stdout
         settings.set("STATS_DUMP", False, priority="cmdline")
     if options.allow_private:
         settings.set("NEWSCRAWL_ALLOW_PRIVATE", True, priority="cmdline")
@@ -221,18 +221,31 @@ def _seeds(sites: list[SiteSpec]) -> list[str]:
     return [url for site in sites for url in site.seeds]
 
 
-# Loggers whose INFO records are lists of what Scrapy set up (its components, the settings
-# changed, its add-ons): dozens of lines a run, the same every run; shown at DEBUG only.
-SETUP_LOGGERS = ("scrapy.middleware", "scrapy.addons", "scrapy.crawler")
+# Loggers whose INFO records are lists of what Scrapy set up (its components, its add-ons):
+# dozens of lines a run, the same every run; shown at DEBUG only. The settings changed are
+# a record of scrapy.crawler, which also says when a signal stops the crawl (kept).
+SETUP_LOGGERS = ("scrapy.middleware", "scrapy.addons")
+
+
+class _NoSettingsDump(logging.Filter):
+    """Drops Scrapy's "Overridden settings" record (a dozen lines a run)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Overridden settings")
+
+
+_SETTINGS_FILTER = _NoSettingsDump()
 
 
 def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     tune_malloc()  # before Scrapy starts its threads and buffers its first bodies
     try:
         process = CrawlerProcess(settings_for(options, sites))
+        quiet = options.log_level != "DEBUG"
         for name in SETUP_LOGGERS:  # after Scrapy's logging set-up, which resets them
-            logging.getLogger(name).setLevel(
-                logging.DEBUG if options.log_level == "DEBUG" else logging.WARNING)
+            logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
+        crawl_log = logging.getLogger("scrapy.crawler")
+        (crawl_log.addFilter if quiet else crawl_log.removeFilter)(_SETTINGS_FILTER)
         crawler = process.create_crawler(NewsSpider)
     except Exception as error:  # a setting Scrapy cannot use (-s LOG_FILE=/missing/x.log)
         raise _not_started(error) from None

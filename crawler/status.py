@@ -114,11 +114,20 @@ class SiteHealth:
         elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
             flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
-        elif (latest["failed"] >= MIN_PAGES
-              and latest["failed"] > FAIL_SHARE * (latest["fetched"] + latest["failed"])):
-            flags.append(f"failing (most requests failed: {latest['failed']} of "
+        elif (self.erring >= MIN_PAGES
+              and self.erring > FAIL_SHARE * (latest["fetched"] + latest["failed"])):
+            flags.append(f"failing (most requests failed: {self.erring} of "
                          f"{latest['fetched'] + latest['failed']}, {latest['http_5xx']}x5xx)")
         return flags
+
+    @property
+    def erring(self) -> int:
+        """The latest run's failures that say the site is in trouble: 5xx answers, timeouts,
+        refused or reset connections; not a 4xx (a story taken down, a dead link)."""
+        if not self.failures:
+            return self.latest["http_5xx"]
+        return sum(count for reason, count in self.failures.items()
+                   if not reason.startswith("http_4"))
 
 
 def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
@@ -164,16 +173,26 @@ def _cells(health: SiteHealth) -> list[str]:
             str(latest["http_5xx"]), failed]  # fmt: skip
 
 
-def stale_alert(run: dict | None, max_age: timedelta, now: datetime | None = None) -> str | None:
+def stale_alert(run: dict | None, max_age: timedelta, running: bool = False,
+                now: datetime | None = None) -> str | None:
     """The ALERT line when the last run (None: no run yet) started longer than `max_age`
     ago: scheduled crawls stopped (a config that no longer loads, a timer turned off, a
-    database another process keeps locked record no run at all)."""
+    database another process keeps locked record no run at all), or, `running` (a crawl
+    holds the lock), one has gone on that long."""
     now = now or datetime.now(UTC)
     if run is None:
         return "ALERT no run recorded yet"
-    started = datetime.fromisoformat(run["started_at"].replace("Z", "+00:00"))
+    try:
+        started = datetime.fromisoformat(str(run["started_at"]).replace("Z", "+00:00"))
+    except ValueError:
+        return f"ALERT last run #{run['id']}: unreadable started_at {run['started_at']!r}"
+    if started.tzinfo is None:  # written by hand or another tool: read as UTC
+        started = started.replace(tzinfo=UTC)
     if now - started <= max_age:
         return None
+    if running:
+        return (f"ALERT run #{run['id']} started {run['started_at']}, more than "
+                f"{_span(max_age)} ago, and is still running")
     return (f"ALERT last run #{run['id']} started {run['started_at']}, more than "
             f"{_span(max_age)} ago: are the scheduled crawls running?")
 

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -295,6 +296,7 @@ def _newer_message(applied: list[str] | set[str]) -> str:
 
 # How long a connection waits for another one's lock before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
+POLL_MS = 200  # wait_for_writers's wait, in steps of this
 
 
 def _configure(db: sqlite_utils.Database) -> None:
@@ -478,10 +480,10 @@ def write_lock(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.rollback()
+        db.rollback()  # a failed COMMIT too: no transaction is left open behind it
         raise
-    db.execute("COMMIT")
 
 
 def wait_for_writers(path: str | Path) -> None:
@@ -490,9 +492,17 @@ def wait_for_writers(path: str | Path) -> None:
     checks this before it starts: its first write (the run's row) would otherwise fail
     inside Scrapy, with tracebacks and no run recorded."""
     db = open_db(path)
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     try:
-        with write_lock(db):
-            pass
+        db.execute(f"PRAGMA busy_timeout={POLL_MS}")  # short waits: Ctrl-C is seen between
+        while True:
+            try:
+                with write_lock(db):
+                    return
+            except sqlite3.OperationalError as exc:
+                if _sqlite_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+                        time.monotonic() >= deadline):
+                    raise
     except sqlite3.Error as exc:
         raise unreadable(Path(path), exc) from exc
     finally:
@@ -721,10 +731,14 @@ PAGE_UPSERT = _upsert_sql("pages", PAGE_COLUMNS, [f"{c} = excluded.{c}" for c in
 # page (an AMP copy that wrote /story last must not take /story's own article with it),
 # takes the new URL (the site changed the page's slug): the same article, its id and
 # first_seen kept, updated_at moved only if its text changed (ARTICLE_UPSERT then finds
-# it). Where an article already has the new URL, the old one goes (MOVED_ARTICLE_DELETE).
+# it). Where an article already has the new URL, or had it (a tombstone: that article
+# comes back as itself), the old one goes (MOVED_ARTICLE_DELETE). Run after PAGE_UPSERT,
+# so that a story page first stored in the same batch counts as one.
 MOVED_ARTICLE_RENAME = ("UPDATE articles SET url = :url WHERE page_url = :page_url "
                         "AND url != :url AND NOT EXISTS (SELECT 1 FROM articles AS taken "
-                        "WHERE taken.url = :url) AND NOT EXISTS (SELECT 1 FROM pages "
+                        "WHERE taken.url = :url) AND NOT EXISTS (SELECT 1 FROM "
+                        "article_tombstones WHERE article_tombstones.url = :url) "
+                        "AND NOT EXISTS (SELECT 1 FROM pages "
                         "WHERE pages.url = articles.url AND pages.url != :page_url)")
 MOVED_SOURCE_RENAME = ("UPDATE article_sources SET article_url = :url "
                        "WHERE page_url = :page_url AND article_url IS NOT :url")
@@ -775,12 +789,12 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             for row in pages if row["url"] not in given]
     try:
         with write_lock(db):
-            db.conn.executemany(MOVED_ARTICLE_RENAME, moved)
-            db.conn.executemany(MOVED_SOURCE_RENAME, moved)
-            hashes = _simhashes(db, [row["url"] for row in articles])
             db.conn.executemany(KEEP_SOURCE, kept)
             db.conn.executemany(DROP_SOURCE, moved if sources else [])
             db.conn.executemany(PAGE_UPSERT, page_params)
+            db.conn.executemany(MOVED_ARTICLE_RENAME, moved)
+            db.conn.executemany(MOVED_SOURCE_RENAME, moved)
+            hashes = _simhashes(db, [row["url"] for row in articles])
             db.conn.executemany(ARTICLE_UPSERT, article_params)
             db.conn.executemany(MOVED_ARTICLE_DELETE, moved)
             changed = [row["url"] for row in articles

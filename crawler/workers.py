@@ -38,10 +38,18 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.preload"])
     pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
-    resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
-    with sigint_held():
-        if not pool.active:  # asking starts it
+    try:
+        resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
+        with sigint_held():
+            active = pool.active  # asking starts it
+        if not active:
             raise PoolError("the extraction workers could not start")
+    except BaseException as error:  # Ctrl-C held till now, a fork that failed: none left
+        pool.stop()
+        pool.join()
+        if isinstance(error, Exception) and not isinstance(error, PoolError):
+            raise PoolError(f"the extraction workers could not start: {error}") from error
+        raise
     return pool
 
 

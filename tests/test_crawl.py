@@ -148,6 +148,8 @@ def test_crawl_command_against_a_live_local_site(tmp_path):
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/t.db", "-s",
       "NEWSCRAWL_EXTRACT_TIMOUT=5"], 2, "--set NEWSCRAWL_EXTRACT_TIMOUT: no such newscrawl "
      "setting (did you mean NEWSCRAWL_EXTRACT_TIMEOUT?)"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/o.db", "-s", "NEWSCRAWL_RUN_OPTIONS=x"],
+     2, "--set NEWSCRAWL_RUN_OPTIONS: set by newscrawl itself, not from the command line"),
     (["crawl", "http://127.0.0.1:99999/", "--db", "{tmp}/x.db"], 2, "Port out of range"),
     (["crawl", "http://127.0.0.1:abc/", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
     (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),

@@ -564,9 +564,15 @@ def test_health_flags_a_yield_drop_and_a_block(db):
     assert dead.flags == ["failing (nothing fetched: 3 failed, 0 skipped)"]
     # the listings answered, the stories answer 500: judged by its requests, not its pages
     erring = SiteHealth("n.example", site_row(9, 1, 0, failed=46, http_5xx=45), [])
-    assert erring.flags == ["failing (most requests failed: 46 of 47, 45x5xx)"]
+    assert erring.flags == ["failing (most requests failed: 45 of 47, 45x5xx)"]
     some = SiteHealth("n.example", site_row(9, 40, 30, failed=4, http_5xx=4), [])
     assert some.flags == []  # a few failures among many pages: retried next run
+    dead_links = SiteHealth("n.example", site_row(9, 2, 1, failed=8), [],
+                            {"http_404": 7, "http_410": 1})
+    assert dead_links.flags == []  # stories taken down are no trouble of the site's
+    timing_out = SiteHealth("n.example", site_row(9, 2, 1, failed=8), [],
+                            {"timeout": 6, "http_404": 2})
+    assert timing_out.flags == ["failing (most requests failed: 6 of 10, 0x5xx)"]
 
 
 

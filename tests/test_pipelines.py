@@ -127,6 +127,26 @@ def test_a_worker_killed_while_idle_breaks_no_page(pipeline):
     assert pipeline.stats.get_value("newscrawl/extract/failed") is None
 
 
+def test_a_new_pool_that_cannot_fork_fails_the_page_and_leaves_no_pool(pipeline, monkeypatch):
+    import errno
+    import os
+    import signal
+    import time
+
+    import pebble.pool.process
+
+    process(pipeline, item("https://example.com/first"))
+    (worker,) = pipeline.pool._pool_manager.worker_manager.workers.values()
+    os.kill(worker.pid, signal.SIGKILL)  # killed while idle: the pool breaks
+    time.sleep(0.5)
+
+    def no_fork(*args, **kwargs):  # memory pressure: the new pool's workers cannot fork
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+    monkeypatch.setattr(pebble.pool.process, "launch_process", no_fork)
+    (page,) = process(pipeline, item("https://example.com/a"))
+    assert page["extract_error"].startswith("the extraction workers could not start")
+
+
 def test_a_pool_that_cannot_start_again_fails_the_page_not_the_crawl(pipeline, monkeypatch):
     import crawler.pipelines
 

@@ -450,6 +450,29 @@ def test_ctrl_c_while_the_command_loads_exits_interrupted_in_one_line(tmp_path, 
     assert stderr.startswith("newscrawl: error: interrupted"), stderr
 
 
+def test_the_log_keeps_scrapys_signal_line_and_drops_its_settings_dump():
+    import logging
+
+    from crawler.runner import _SETTINGS_FILTER
+
+    def record(message):
+        return logging.LogRecord("scrapy.crawler", logging.INFO, "", 0, message, (), None)
+    assert _SETTINGS_FILTER.filter(record("Received %(signame)s, shutting down gracefully."))
+    assert not _SETTINGS_FILTER.filter(record("Overridden settings:\n%(settings)s"))
+
+
+def test_a_ctrl_c_before_a_commands_own_handling_is_one_line(monkeypatch, capsys):
+    import crawler.cli
+
+    def interrupted(options):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(crawler.cli, "run_crawl", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        crawler.cli.cli.main(["crawl", "http://127.0.0.1:9/", "--db", "x.db"])
+    assert stopped.value.code == 5
+    assert capsys.readouterr().err == "newscrawl: error: interrupted; nothing was done\n"
+
+
 def test_a_ctrl_c_during_the_import_is_one_line(monkeypatch, capsys):
     import builtins
 
@@ -695,8 +718,25 @@ def test_status_max_age_alerts_when_the_crawls_stopped(tmp_path):
     assert newscrawl("status", "--db", str(db), "--check").returncode == 0  # not asked
     assert newscrawl("status", "--db", str(db), "--check", "--max-age",
                      "100000d").returncode == 0
-    bad = newscrawl("status", "--db", str(db), "--max-age", "two hours")
-    assert bad.returncode == 2 and "expected a span such as 30m" in bad.stderr
+    for wrong in ("two hours", "1e10d", "-3h", "0m"):
+        bad = newscrawl("status", "--db", str(db), "--max-age", wrong)
+        assert bad.returncode == 2 and "expected a span such as 30m" in bad.stderr, bad.stderr
+
+
+def test_stale_alert_reads_a_time_without_a_zone_as_utc_and_names_a_live_crawl():
+    from datetime import UTC, datetime, timedelta
+
+    from crawler.status import stale_alert
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    run = {"id": 3, "started_at": "2026-11-29 08:00:00"}  # written by hand or another tool
+    assert stale_alert(run, timedelta(hours=6), now=now) is None
+    assert stale_alert(run, timedelta(hours=2), now=now).startswith(
+        "ALERT last run #3 started 2026-11-29 08:00:00, more than 2h ago")
+    assert stale_alert(run, timedelta(hours=2), running=True, now=now) == (
+        "ALERT run #3 started 2026-11-29 08:00:00, more than 2h ago, and is still running")
+    assert "unreadable started_at" in stale_alert({"id": 3, "started_at": "soon"},
+                                                  timedelta(hours=2), now=now)
 
 
 @pytest.mark.parametrize("counted", [True, False])  # killed before its first commit too

@@ -694,3 +694,66 @@ def test_a_crawl_waits_for_another_writer_before_it_starts_and_says_so_in_a_line
     threading.Timer(0.1, lambda: other.execute("COMMIT")).start()
     storage.wait_for_writers(path)  # waited out
     other.close()
+
+
+def test_a_page_moving_onto_a_deleted_articles_url_brings_that_article_back(db):
+    """The new URL had an article, deleted (a tombstone): that article comes back as itself
+    (its id and first_seen), and the page's old article is the one deleted; a rename would
+    have left the tombstone beside a live row and an updated_at before first_seen."""
+    a1, a2 = "https://news.example.com/a/1", "https://news.example.com/a/2"
+    store(db, page_item(a2, fetched_at="2026-11-01T00:00:00Z"), article_dict(
+        "The ferry sailed at noon.", canonical_url=a2))
+    gone = _article(db, a2)
+    db.execute("DELETE FROM articles WHERE url = ?", [a2])
+    store(db, page_item(a1), article_dict())
+    store(db, page_item(a1, fetched_at="2026-11-29T09:00:00Z"), article_dict(
+        "The ferry sailed at noon.", canonical_url=a2), run_id=2)
+    back = _article(db, a2)
+    assert (back["id"], back["first_seen"]) == (gone["id"], gone["first_seen"])
+    assert back["first_seen"] <= back["updated_at"]
+    assert [r["url"] for r in db.query("SELECT url FROM article_tombstones")] == [a1]
+
+
+def test_a_story_page_first_stored_in_the_batch_that_moves_its_amp_copy_keeps_its_article(db):
+    story, amp = "https://news.example.com/a/1", "https://news.example.com/amp/a/1"
+    store(db, page_item(amp), article_dict())  # the AMP copy, fetched first, wrote /a/1
+    before = _article(db, story)
+    pages = [page_item(story, fetched_at="2026-11-29T09:00:00Z"),
+             page_item(amp, fetched_at="2026-11-29T09:00:00Z")]
+    articles = [article_dict(), article_dict(canonical_url="https://news.example.com/amp-only/a/1")]
+    storage.write_batch(db, [storage.page_row(p, 2) for p in pages],
+                        [storage.article_row(a, p, 2) for a, p in zip(articles, pages,
+                                                                       strict=True)])
+    after = _article(db, story)
+    assert (after["id"], after["first_seen"]) == (before["id"], before["first_seen"])
+
+
+def test_a_kept_pages_article_url_follows_its_article_to_a_new_canonical_url(db):
+    store(db, page_item(), article_dict("The ferry sailed at dawn."))
+    db.execute("INSERT INTO article_sources (page_url, site, status, fetched_at, body, "
+               "body_size, body_sha256, run_id, kept_at, article_url) VALUES (?, ?, 200, ?, "
+               "x'00', 1, 'x', 1, ?, ?)", [
+                   "https://news.example.com/a/1", "news.example.com", "2026-11-28T02:30:00Z",
+                   "2026-11-28T03:00:00Z", "https://news.example.com/a/1"])
+    row = storage.article_row(article_dict("The ferry sailed at dawn.", canonical_url=
+                                           "https://news.example.com/a/1-ferry"), page_item(), 1)
+    storage.write_batch(db, [], [row], sources=False)  # a re-extraction: sources stay
+    assert [r["article_url"] for r in db.query("SELECT article_url FROM article_sources")] == [
+        "https://news.example.com/a/1-ferry"]
+
+
+def test_a_commit_that_fails_leaves_no_transaction_open(tmp_path):
+    """A COMMIT refused (here a deferred foreign key) rolls back: a transaction left open
+    would make every later batch a savepoint of it, never committed."""
+    db = sqlite_utils.Database(tmp_path / "fk.db")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    db.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) "
+               "DEFERRABLE INITIALLY DEFERRED)")
+    with pytest.raises(sqlite3.IntegrityError), storage.write_lock(db):
+        db.execute("INSERT INTO child VALUES (7)")
+    assert not db.conn.in_transaction
+    with storage.write_lock(db):
+        db.execute("INSERT INTO parent VALUES (1)")
+    assert sqlite3.connect(tmp_path / "fk.db").execute("SELECT id FROM parent").fetchall() == [
+        (1,)]
