@@ -60,10 +60,12 @@ class OneLineErrors(click.Group):
     one line like every other error of newscrawl's, not click's usage block."""
 
     def invoke(self, ctx):
+        """A Ctrl-C that no command handled is one line and exit 5 (click would print an
+        empty line and raise Abort)."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:  # before a command's own handling of it: one line, as
-            fail("interrupted; nothing was done", EXIT_INTERRUPTED)  # click's Abort is not
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was done", EXIT_INTERRUPTED)
 
     def main(self, *args, **kwargs):
         if not kwargs.pop("standalone_mode", True):
@@ -78,7 +80,7 @@ class OneLineErrors(click.Group):
             fail(f"{error.format_message()}{hint}", error.exit_code)
         except click.ClickException as error:
             fail(error.format_message(), error.exit_code)
-        except click.Abort:  # Ctrl-C before a command's own handling of it (click's Abort)
+        except click.Abort:  # click's own Ctrl-C (outside a command's invoke)
             fail("interrupted; nothing was done", EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
