@@ -26,6 +26,7 @@ from scrapy.settings import BaseSettings, default_settings
 
 from crawler import settings as project
 from crawler import storage
+from crawler.entry import exit_now
 from crawler.runner import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -64,8 +65,9 @@ class OneLineErrors(click.Group):
         empty line and raise Abort)."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
-            fail("interrupted; nothing was done", EXIT_INTERRUPTED)
+        except KeyboardInterrupt:  # maybe inside an import: exit_now, as the entry point
+            click.echo("newscrawl: error: interrupted; nothing was done", err=True)
+            exit_now(EXIT_INTERRUPTED)
 
     def main(self, *args, **kwargs):
         if not kwargs.pop("standalone_mode", True):

@@ -7,6 +7,7 @@ in that second printed a traceback from deep inside an import.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from crawler.exitcodes import EXIT_INTERRUPTED
@@ -17,5 +18,15 @@ def main(**click_options) -> None:
         from crawler.cli import cli
     except KeyboardInterrupt:
         print("newscrawl: error: interrupted while starting; nothing was done", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        exit_now(EXIT_INTERRUPTED)
     cli(**click_options)
+
+
+def exit_now(code: int) -> None:
+    """Exit with `code` at once, the output flushed. After a Ctrl-C that broke into an
+    import, CPython may have marked the KeyboardInterrupt unhandled (module code that a C
+    extension ran saw it go by) and then ends the process by SIGINT at exit, whatever code
+    sys.exit was given (seen once in CI: exit -2 after this very message)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

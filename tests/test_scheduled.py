@@ -467,6 +467,7 @@ def test_a_ctrl_c_before_a_commands_own_handling_is_one_line(monkeypatch, capsys
     def interrupted(options):
         raise KeyboardInterrupt
     monkeypatch.setattr(crawler.cli, "run_crawl", interrupted)
+    monkeypatch.setattr(crawler.cli, "exit_now", sys.exit)  # os._exit would end pytest
     with pytest.raises(SystemExit) as stopped:
         crawler.cli.cli.main(["crawl", "http://127.0.0.1:9/", "--db", "x.db"])
     assert stopped.value.code == 5
@@ -486,6 +487,7 @@ def test_a_ctrl_c_during_the_import_is_one_line(monkeypatch, capsys):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", interrupted)
+    monkeypatch.setattr(entry, "exit_now", sys.exit)  # os._exit would end pytest
     with pytest.raises(SystemExit) as stopped:
         entry.main()
     assert stopped.value.code == 5
