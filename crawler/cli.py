@@ -27,11 +27,8 @@ from scrapy.settings import BaseSettings, default_settings
 from crawler import settings as project
 from crawler import storage
 from crawler.entry import exit_now
+from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE
 from crawler.runner import (
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_PARTIAL,
-    EXIT_USAGE,
     CrawlError,
     CrawlOptions,
     run_crawl,

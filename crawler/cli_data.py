@@ -20,6 +20,7 @@ import click
 from crawler import storage
 from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
 from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
+from crawler.exitcodes import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, LockFileError, crawl_lock
 from crawler.reextract import (
@@ -29,7 +30,6 @@ from crawler.reextract import (
     reextract,
     stored_count,
 )
-from crawler.runner import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.search import SearchError, SearchOptions, format_hits, search
 
 EXISTING_DB = click.Path(dir_okay=False, path_type=Path)

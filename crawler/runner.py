@@ -24,14 +24,7 @@ from scrapy.settings import Settings
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import parse_start_urls
-from crawler.exitcodes import (  # noqa: F401 (the CLI reads them here)
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_LOCKED,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_USAGE,
-)
+from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_USAGE
 from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path

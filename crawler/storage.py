@@ -652,7 +652,7 @@ def article_row(article: dict, page: dict, run_id: int) -> dict:
         "language": article.get("language"),
         "description": article.get("description"),
         "text": text,
-        "word_count": word_count(text),
+        "word_count": article.get("word_count") or word_count(text),
         "paywall": article.get("paywall"),
         "text_source": article.get("text_source"),
         "rule": article.get("rule"),
