@@ -1,16 +1,15 @@
-"""Near-duplicate recall: the shipped SimHash beside a one-permutation MinHash candidate.
+"""Near-duplicate recall: the shipped MinHash beside the SimHash it replaced (migration 0011).
 
 Makes copies of the corpus's article texts the way wire copy differs (one word changed, a
 credit line added, the last paragraph dropped, a new first sentence) and prints, by text
 length, the share of copies each method pairs with their original, the closest unrelated
 pair, and the time per text:
 
-* SimHash: `crawler.near_duplicates` as shipped, a pair when at most MAX_DISTANCE bits
-  apart;
-* MinHash: 64 bins of one permutation (the top bits of each word 3-gram's 8-byte blake2b
-  choose the bin, the bin keeps the smallest of the rest; an empty bin takes the next
-  filled one's value), a pair when at least SIMILAR of the 64 values agree. Not shipped:
-  the measurement for replacing SimHash.
+* MinHash: `crawler.near_duplicates` as shipped, a pair when the two share a band key (the
+  candidate lookup) and at least SIMILAR of their 64 values agree;
+* SimHash: 64 bits over the same word 3-grams (each bit set where more than half the
+  3-grams' 8-byte blake2b have it), a pair when at most 4 bits apart; newscrawl's method
+  until migration 0011, kept here as the baseline.
 
     python -m bench.near_duplicate_recall                 # the WCXB dev corpus's texts
     python -m bench.near_duplicate_recall --corpus DIR
@@ -30,35 +29,37 @@ from pathlib import Path
 
 from bench.corpus import ATTRIBUTION, DEFAULT_CORPUS, load_pages
 from crawler import near_duplicates
+from crawler.near_duplicates import band_keys, equal_values, minhash
 
-BINS = 64
-SIMILAR = 0.5  # share of equal values from which MinHash calls two texts copies
-_EMPTY = 1 << 64
-_SPREAD = 0x9E3779B97F4A7C15  # an empty bin's borrowed value, moved by its distance
+SIMHASH_MAX_DISTANCE = 4
 LENGTHS = ((80, 350), (351, 1000), (1001, 10**9))  # words
 UNRELATED = 300  # texts per length band compared pairwise for the closest unrelated pair
 
 
-def minhash(text: str) -> list[int] | None:
-    """The 64 values of a text's one-permutation MinHash (None: no words)."""
+# _BIT[k] maps a byte to 1 where its bit k (from the most significant) is set, else to 0.
+_BIT = [bytes.maketrans(bytes(range(256)), bytes((b >> (7 - k)) & 1 for b in range(256)))
+        for k in range(8)]
+
+
+def simhash(text: str) -> int:
+    """The 64-bit SimHash of the text's word 3-grams (unsigned), as newscrawl computed it
+    before migration 0011: bit i set when more than half the 3-grams' hashes have it, the
+    counting done in C (each byte position a slice, each bit a `translate`)."""
     found = near_duplicates.features(text)
-    if not found:
-        return None
-    bins = [_EMPTY] * BINS
-    for feature in set(found):
-        value = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest())
-        slot, rest = value % BINS, value // BINS
-        bins[slot] = min(bins[slot], rest)
-    filled = [i for i, v in enumerate(bins) if v != _EMPTY]
-    for i in range(BINS):  # densified by rotation: the next filled bin, moved by distance
-        if bins[i] == _EMPTY:
-            j = next(k for k in filled if k > i) if filled[-1] > i else filled[0]
-            bins[i] = (bins[j] + ((j - i) % BINS) * _SPREAD) % (1 << 58)
-    return bins
+    hashes = b"".join(hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest()
+                      for f in found)
+    value = 0
+    for position in range(8):
+        column = hashes[position::8]
+        for bit in _BIT:
+            value = (value << 1) | (column.translate(bit).count(1) > len(found) / 2)
+    return value
 
 
-def similarity(a: list[int], b: list[int]) -> float:
-    return sum(x == y for x, y in zip(a, b, strict=True)) / BINS
+def paired(a: bytes, b: bytes) -> bool:
+    """Does the shipped MinHash pair the two: a band key shared, enough values equal?"""
+    return (bool(set(band_keys(a)) & set(band_keys(b)))
+            and equal_values(a, b) >= near_duplicates.MIN_EQUAL)
 
 
 def copies(text: str, rng: random.Random) -> dict[str, str]:
@@ -79,7 +80,7 @@ def copies(text: str, rng: random.Random) -> dict[str, str]:
 def measure(texts: list[str]) -> dict:
     rng = random.Random(1)
     started = time.process_time()
-    simhashes = [near_duplicates.simhash(t) for t in texts]
+    simhashes = [simhash(t) for t in texts]
     simhash_ms = (time.process_time() - started) / len(texts) * 1000
     started = time.process_time()
     minhashes = [minhash(t) for t in texts]
@@ -87,18 +88,20 @@ def measure(texts: list[str]) -> dict:
     found: dict[str, list[tuple[bool, bool]]] = {}
     for text, sim, mins in zip(texts, simhashes, minhashes, strict=True):
         for kind, copy in copies(text, rng).items():
-            near = near_duplicates.distance(sim, near_duplicates.simhash(copy))
-            found.setdefault(kind, []).append((near <= near_duplicates.MAX_DISTANCE,
-                                               similarity(mins, minhash(copy)) >= SIMILAR))
+            near = (sim ^ simhash(copy)).bit_count()
+            found.setdefault(kind, []).append((near <= SIMHASH_MAX_DISTANCE,
+                                               paired(mins, minhash(copy))))
     pairs = list(itertools.combinations(range(min(len(texts), UNRELATED)), 2))
     return {"texts": len(texts), "simhash_ms": simhash_ms, "minhash_ms": minhash_ms,
             "recall": {kind: (sum(s for s, _ in hits) / len(hits),
                               sum(m for _, m in hits) / len(hits))
                        for kind, hits in found.items()},
-            "closest_bits": min((near_duplicates.distance(simhashes[a], simhashes[b])
+            "closest_bits": min(((simhashes[a] ^ simhashes[b]).bit_count()
                                  for a, b in pairs), default=None),
-            "closest_similarity": max((similarity(minhashes[a], minhashes[b])
-                                       for a, b in pairs), default=None)}
+            "closest_similarity": max((near_duplicates.similarity(minhashes[a], minhashes[b])
+                                       for a, b in pairs), default=None),
+            "unrelated_paired": sum(paired(minhashes[a], minhashes[b]) for a, b in pairs),
+            "unrelated_pairs": len(pairs)}
 
 
 def main() -> None:
@@ -107,8 +110,9 @@ def main() -> None:
     args = parser.parse_args()
     texts = [page.gold_text for page in load_pages(args.corpus) if page.is_article]
     print(ATTRIBUTION)
-    print(f"SimHash: a pair within {near_duplicates.MAX_DISTANCE} bits; MinHash: at least "
-          f"{SIMILAR:.0%} of {BINS} values equal")
+    print(f"MinHash (shipped): a band shared and at least {near_duplicates.SIMILAR:.0%} of "
+          f"{near_duplicates.BINS} values equal; SimHash (before 0011): a pair within "
+          f"{SIMHASH_MAX_DISTANCE} bits")
     for low, high in LENGTHS:
         band = [t for t in texts if low <= len(t.split()) <= high]
         if not band:
@@ -121,7 +125,8 @@ def main() -> None:
         for kind, (sim, mins) in found["recall"].items():
             print(f"  {kind:26} {sim:8.1%} {mins:8.1%}")
         print(f"  closest unrelated pair: {found['closest_bits']} bits apart (SimHash), "
-              f"{found['closest_similarity']:.3f} similar (MinHash)")
+              f"{found['closest_similarity']:.3f} similar (MinHash); MinHash paired "
+              f"{found['unrelated_paired']} of {found['unrelated_pairs']} unrelated pairs")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ from crawler.search import filters
 
 FORMATS = ("jsonl", "csv", "parquet")
 JSON_COLUMNS = ("authors", "removed")
+# Not exported: the near-duplicate search's key (256 bytes an article); the pairs it finds
+# are the `near_duplicates` view.
+INTERNAL_COLUMNS = ("minhash",)
 BATCH_ROWS = 5000  # rows per Parquet row group, at most
 BATCH_TEXT_BYTES = 8 * 1024 * 1024  # ... and about this much article text
 
@@ -54,8 +57,9 @@ class ExportOptions:
 
 
 def columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """(name, declared type) of every `articles` column, in table order."""
-    return [(c.name, c.type.upper()) for c in db["articles"].columns]
+    """(name, declared type) of the `articles` columns exported, in table order."""
+    return [(c.name, c.type.upper()) for c in db["articles"].columns
+            if c.name not in INTERNAL_COLUMNS]
 
 
 def rows(db: sqlite_utils.Database, options: ExportOptions) -> Iterator[dict]:

@@ -1,40 +1,56 @@
-"""Near-duplicates: a 64-bit SimHash of an article's text, so wire copies group together.
+"""Near-duplicates: a MinHash of an article's text, so wire copies group together.
 
-Syndicated copies of one story (the same agency text on several sites, a headline or a
-closing line changed) give SimHashes a few bits apart, while different stories land about
-32 bits apart. How few depends on the text's length: on the article texts of the WCXB dev
-corpus (80 words or more) a copy with one word changed or a credit line added stays within
-MAX_DISTANCE (4 bits) 97 to 99% of the time, one without its last paragraph 73%; on texts of
-80 to 350 words only 80, 76 and 33% (measured 2026-11-29). Short copies are often missed:
-the pairs found are near-certain, the list is not complete.
+An article's text is reduced to 64 numbers, a one-permutation MinHash of its word 3-grams
+(each 3-gram's 8-byte blake2b picks one of 64 bins by its low bits, and the bin keeps the
+smallest of the rest; an empty bin takes the next filled one's value, moved by how far it
+is). The share of equal numbers between two texts estimates the Jaccard similarity of
+their 3-gram sets; at SIMILAR (0.5) or more they are paired. Measured on the article texts
+of the WCXB dev corpus (`python -m bench.near_duplicate_recall`, 2026-11-29), as written
+and paired here: a copy with one word changed, a credit line added or a new first sentence
+is paired 100% of the time at every length, one without its last paragraph 93% on texts of
+80 to 350 words and 99.8% on longer ones, and no two unrelated texts came near.
 
-`articles.simhash` stores the hash as a signed 64-bit INTEGER; the views
-`near_duplicates` (pairs within MAX_DISTANCE bits) and `stories` (one story id per article)
-are built on it by migration 0003; since migration 0008 the writer keeps the pairs in the
-table `article_duplicates` (`link`), which the view reads (see `crawler/data_views.py` and
-docs/schema.md).
+Candidates come from banding: the first 63 values in 21 bands of 3, each band hashed to a
+key kept in `article_bands` (indexed), so finding the articles that share a band with a
+new one is 21 index lookups. Two texts 0.5 alike share a band with probability
+1 - (1 - 0.5**3)**21 = 0.94, 0.6 alike 0.99, and two unrelated ones (0.02) almost never.
 
-    >>> a = simhash("The ferry to Tallinn sailed at dawn with 300 passengers on board.")
-    >>> distance(a, a)
-    0
+`articles.minhash` stores the 64 values as a 256-byte BLOB (big-endian 32-bit); the
+writer keeps `article_bands` and the pairs in `article_duplicates` (`link`), which the
+views `near_duplicates` and `stories` read (migration 0011; see `crawler/data_views.py`
+and docs/schema.md).
 
-No storage import: `crawler.storage` calls `simhash` when it builds an article row.
+    >>> a = minhash("The ferry to Tallinn sailed at dawn with 300 passengers on board.")
+    >>> similarity(a, a)
+    1.0
+
+No storage import: `crawler.storage` calls `minhash` when it builds an article row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import operator
 import re
+import struct
+from collections.abc import Iterator
 
 from crawler.sql import select_in
 
-BITS = 64
+BINS = 64
+VALUES = struct.Struct(f">{BINS}I")  # how the values are stored
 SHINGLE = 3  # words per feature
-MAX_DISTANCE = 4  # bits; at most this far apart counts as the same story
-# Five bands (13, 13, 13, 13 and 12 bits): two hashes at most 4 bits apart agree exactly on
-# at least one band, so an index per band finds every candidate pair (pigeonhole).
-BANDS = ((0, 8191), (13, 8191), (26, 8191), (39, 8191), (52, 4095))  # (shift, mask)
+SIMILAR = 0.5  # paired from this share of equal values up
+MIN_EQUAL = round(SIMILAR * BINS)
+ROWS = 3  # values per band
+BANDS = BINS // ROWS  # 21: the first 63 values
 WORD = re.compile(r"\w+", re.UNICODE)
+_EMPTY = 1 << 64
+# An empty bin borrows the next filled bin's value plus this much per bin of distance, so
+# that two texts' borrowed values agree only where their filled values do.
+_SPREAD = 0x9E3779B97F4A7C15
+_MASK = (1 << 32) - 1
 
 
 def features(text: str) -> list[str]:
@@ -45,71 +61,75 @@ def features(text: str) -> list[str]:
     return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
-def _digest(feature: str) -> bytes:
-    return hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+def _digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
-# _BIT[k] maps a byte to 1 where its bit k (from the most significant) is set, else to 0.
-_BIT = [bytes.maketrans(bytes(range(256)), bytes((b >> (7 - k)) & 1 for b in range(256)))
-        for k in range(8)]
+def minhash(text: str | None) -> bytes | None:
+    """The 64 values of `text`'s MinHash as stored (`VALUES`), None if it has no words.
 
-
-def simhash(text: str | None) -> int | None:
-    """The SimHash of `text` as a signed 64-bit integer (SQLite's INTEGER), None if no words.
-
-    Bit i is set when more than half the features have bit i set. Counting runs in C: the
-    8-byte hashes are joined into one bytes object, each byte position is a slice of it,
-    and each bit of that byte is counted by translating the slice to 0s and 1s.
+    A value keeps the low 32 bits of its bin's smallest hash: the low bits of a minimum are
+    as random as any (its high bits are mostly zeros).
     """
     found = features(text or "")
     if not found:
         return None
-    hashes = b"".join(map(_digest, found))
-    half = len(found) / 2
-    value = 0
-    for position in range(BITS // 8):
-        column = hashes[position::8]
-        for bit in _BIT:
-            value = (value << 1) | (column.translate(bit).count(1) > half)
-    return value - (1 << BITS) if value >= 1 << (BITS - 1) else value
+    bins = [_EMPTY] * BINS
+    for feature in set(found):
+        value = _digest(feature.encode("utf-8"))
+        slot, rest = value % BINS, value // BINS
+        if rest < bins[slot]:
+            bins[slot] = rest
+    filled = [i for i, value in enumerate(bins) if value != _EMPTY]
+    for i in range(BINS):  # densified by rotation: the next filled bin, moved by distance
+        if bins[i] == _EMPTY:
+            j = next((k for k in filled if k > i), filled[0])
+            bins[i] = bins[j] + ((j - i) % BINS) * _SPREAD
+    return VALUES.pack(*(value & _MASK for value in bins))
 
 
-def distance(a: int, b: int) -> int:
-    """Hamming distance between two SimHashes (signed or unsigned)."""
-    return ((a ^ b) & ((1 << BITS) - 1)).bit_count()
+def equal_values(a: bytes, b: bytes) -> int:
+    """How many of the 64 values two MinHashes share, place by place."""
+    return sum(map(operator.eq, VALUES.unpack(a), VALUES.unpack(b)))
 
 
-def band_sql(shift: int, mask: int, table: str = "") -> str:
-    """The SQL expression of one band, e.g. `((a.simhash >> 13) & 8191)`.
-
-    Indexes and the view must spell it identically for SQLite to use the index.
-    """
-    column = f"{table}.simhash" if table else "simhash"
-    return f"(({column} >> {shift}) & {mask})"
+def similarity(a: bytes, b: bytes) -> float:
+    """The estimated Jaccard similarity of two texts' 3-grams, from their MinHashes."""
+    return equal_values(a, b) / BINS
 
 
-def distance_sql(a: str, b: str) -> str:
-    """SQL for the Hamming distance of `a.simhash` and `b.simhash`, over a CTE `bits(n)`.
+def band_keys(value: bytes) -> list[int]:
+    """The 21 band keys of a MinHash, signed 64-bit (SQLite's INTEGER): each band's 12
+    bytes hashed with its number, so equal values in different bands give different keys."""
+    width = ROWS * 4
+    return [_digest(bytes([band]) + value[band * width:(band + 1) * width]) - (1 << 63)
+            for band in range(BANDS)]
 
-    XOR is spelled `(x | y) & ~(x & y)`: bitwise only, so no 64-bit overflow to REAL.
-    """
-    xor = f"(({a}.simhash | {b}.simhash) & ~({a}.simhash & {b}.simhash))"
-    return f"(SELECT sum(({xor} >> n) & 1) FROM bits)"
 
+# -- the tables the writer keeps (migration 0011) ---------------------------------------
 
-# -- the pairs, kept in `article_duplicates` by the writer (migration 0008) --------------
-
+BANDS_SQL = """
+CREATE TABLE article_bands (
+    band_key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID"""
+BANDS_INDEX_SQL = "CREATE INDEX idx_article_bands_article ON article_bands(article_id)"
+BANDS_TRIGGER_SQL = """
+CREATE TRIGGER articles_bands_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_bands WHERE article_id = old.id;
+END"""
 PAIRS_SQL = """
 CREATE TABLE article_duplicates (
     article_id INTEGER NOT NULL,
     duplicate_id INTEGER NOT NULL,
-    distance INTEGER NOT NULL,
+    similarity REAL NOT NULL,
     PRIMARY KEY (article_id, duplicate_id)
 ) WITHOUT ROWID"""
-# An article deleted (re-extraction found no article, a page's canonical URL moved) takes
-# its pairs with it: SQLite may give its id to the next article.
 PAIRS_INDEX_SQL = ("CREATE INDEX idx_article_duplicates_duplicate "
                    "ON article_duplicates(duplicate_id)")
+# An article deleted (re-extraction found no article, a page's canonical URL moved) takes
+# its pairs with it: SQLite may give its id to the next article.
 PAIRS_TRIGGER_SQL = """
 CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
   DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
@@ -119,121 +139,161 @@ END"""
 # would otherwise make pairs by the million. The story's first copy, which `stories` names
 # it by, is always among them.
 MAX_PAIRS = 20
+BATCH = 500  # articles read at a time when the bands are filled from scratch
 
 
-def _candidates(side: str) -> str:
-    """The articles sharing a band with a SimHash, stored before (`side` "<") or after
-    (">") an id, by id: five index lookups."""
-    return " UNION ".join(f"SELECT id, simhash FROM articles WHERE {band_sql(shift, mask)} = ?"
-                          f" AND id {side} ?" for shift, mask in BANDS) + " ORDER BY id"
+_LATER = ("SELECT DISTINCT a.id, a.minhash FROM article_bands b JOIN articles a"
+          f" ON a.id = b.article_id WHERE b.band_key IN ({', '.join('?' * BANDS)})"
+          " AND b.article_id > ? ORDER BY a.id")
+_BAND_EARLIER = ("SELECT article_id FROM article_bands WHERE band_key = ? AND article_id < ?"
+                 " ORDER BY article_id")
 
 
-_EARLIER, _LATER = _candidates("<"), _candidates(">")
+def _earlier(conn, value: bytes, article_id: int) -> Iterator[tuple[int, bytes]]:
+    """The articles sharing a band with `value` stored before `article_id`, by id, each
+    once, with their MinHash: the 21 bands' index ranges, merged as they are read, so that
+    a template stored thousands of times is read no further than its first copies."""
+    ranges = [conn.execute(_BAND_EARLIER, (key, article_id)) for key in band_keys(value)]
+    try:
+        last = None
+        for (other,) in heapq.merge(*ranges):
+            if other != last:
+                last = other
+                yield other, conn.execute("SELECT minhash FROM articles WHERE id = ?",
+                                          (other,)).fetchone()[0]
+    finally:
+        for cursor in ranges:
+            cursor.close()
 
 
-def bands(value: int) -> list[int]:
-    """The band values of a SimHash, as SQLite computes them (`band_sql`) from the signed
-    integer it stores (its >> keeps the sign; the masks drop the copies)."""
-    return [(value >> shift) & mask for shift, mask in BANDS]
-
-
-def _nearest(article_id: int, value: int, candidates) -> list[tuple[int, int, int]]:
-    """The pairs of the article with the first MAX_PAIRS of `candidates` ((id, simhash) by
-    id) at most MAX_DISTANCE bits from it."""
+def _nearest(article_id: int, value: bytes, candidates) -> list[tuple[int, int, float]]:
+    """The pairs of the article with the first MAX_PAIRS of `candidates` ((id, minhash) by
+    id) at least SIMILAR to it."""
     pairs = []
     for other, other_value in candidates:
-        if other != article_id and (apart := distance(value, other_value)) <= MAX_DISTANCE:
-            pairs.append((min(article_id, other), max(article_id, other), apart))
+        if other != article_id and (equal := equal_values(value, other_value)) >= MIN_EQUAL:
+            pairs.append((min(article_id, other), max(article_id, other), equal / BINS))
             if len(pairs) == MAX_PAIRS:
                 break
     return pairs
 
 
-def _args(value: int, article_id: int) -> list[int]:
-    return [arg for band in bands(value) for arg in (band, article_id)]
+def _set_bands(conn, article_id: int, value: bytes | None) -> None:
+    """The article's rows of `article_bands`, for its MinHash now (none without text)."""
+    conn.execute("DELETE FROM article_bands WHERE article_id = ?", (article_id,))
+    if value is not None:
+        conn.executemany("INSERT OR IGNORE INTO article_bands VALUES (?, ?)",
+                         [(key, article_id) for key in band_keys(value)])
 
 
-def _pair_earlier(conn, article_id: int, value: int | None) -> None:
+def _pair_earlier(conn, article_id: int, value: bytes | None) -> None:
     """Pair the article with its first MAX_PAIRS near-duplicates stored before it (none
-    without a SimHash: no text)."""
+    without a MinHash: no text)."""
     conn.execute("DELETE FROM article_duplicates WHERE duplicate_id = ?", (article_id,))
     if value is None:
         return
-    conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)", _nearest(
-        article_id, value, conn.execute(_EARLIER, _args(value, article_id))))
+    conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)",
+                     _nearest(article_id, value, _earlier(conn, value, article_id)))
 
 
-def _later_near(conn, article_id: int, value: int | None) -> dict[int, int]:
-    """The articles stored after this one at most MAX_DISTANCE bits from `value`, with the
-    distance."""
+def _later_near(conn, article_id: int, value: bytes | None,
+                batch: set[int]) -> dict[int, float]:
+    """The articles stored after this one, outside the batch, at least SIMILAR to `value`,
+    with the similarity."""
     if value is None:
         return {}
-    return {other: apart for other, other_value in conn.execute(_LATER, _args(value, article_id))
-            if (apart := distance(value, other_value)) <= MAX_DISTANCE}
+    return {other: equal / BINS
+            for other, other_value in conn.execute(_LATER, [*band_keys(value), article_id])
+            if other not in batch and (equal := equal_values(value, other_value)) >= MIN_EQUAL}
 
 
-def link(conn, articles: list[tuple[int, int | None, int | None]]) -> None:
-    """Keep `article_duplicates` right for these (id, SimHash before, SimHash now) articles,
-    written or changed just now (before: None for a new one): each article is paired with
-    its first MAX_PAIRS near-duplicates stored before it (the candidates share a band with
-    it: index lookups), and one changed in place joins or leaves the pairs of those stored
-    after it. An article's place among the first MAX_PAIRS of a later one goes by ids, so
-    only a later one it was not near before can take it in, and only one it is not near any
-    more moves the next up. Inside the caller's transaction."""
-    for article_id, before, now in sorted({a[0]: a for a in articles}.values()):
-        paired = {other for (other,) in conn.execute(
-            "SELECT duplicate_id FROM article_duplicates WHERE article_id = ?", (article_id,))}
+def link(conn, articles: list[tuple[int, bytes | None, bytes | None]]) -> None:
+    """Keep `article_bands` and `article_duplicates` right for these (id, MinHash before,
+    MinHash now) articles, written or changed just now (before: None for a new one).
+
+    Each article's bands are written first, so that each finds the others of the batch;
+    then each is paired with its first MAX_PAIRS near-duplicates stored before it (the
+    candidates share a band with it: index lookups). Then one that has articles stored
+    after it outside the batch (it changed in place) joins or leaves their pairs: an
+    article's place among the first MAX_PAIRS of a later one goes by ids, so only a later
+    one it was not near before can take it in, and only one it is not near any more moves
+    the next up. A new article has none: the articles after it are the batch's, paired
+    already. Inside the caller's transaction."""
+    changed = sorted({a[0]: a for a in articles}.values())
+    batch = {article_id for article_id, _, _ in changed}
+    for article_id, _, now in changed:
+        _set_bands(conn, article_id, now)
+    for article_id, _, now in changed:
         _pair_earlier(conn, article_id, now)
-        near, was_near = _later_near(conn, article_id, now), _later_near(conn, article_id, before)
+    last_outside = next((article_id for (article_id,) in conn.execute(
+        "SELECT id FROM articles ORDER BY id DESC") if article_id not in batch), 0)
+    for article_id, before, now in changed:
+        if article_id > last_outside:
+            break
+        paired = {other for (other,) in conn.execute(
+            "SELECT duplicate_id FROM article_duplicates WHERE article_id = ?", (article_id,))
+            if other not in batch}
+        near = _later_near(conn, article_id, now, batch)
+        was_near = _later_near(conn, article_id, before, batch)
         conn.executemany(
-            "UPDATE article_duplicates SET distance = ? WHERE article_id = ? AND duplicate_id = ?",
-            [(apart, article_id, other) for other, apart in near.items() if other in paired])
-        _join_later(conn, article_id, {other: apart for other, apart in near.items()
+            "UPDATE article_duplicates SET similarity = ? WHERE article_id = ? "
+            "AND duplicate_id = ?",
+            [(alike, article_id, other) for other, alike in near.items() if other in paired])
+        _join_later(conn, article_id, {other: alike for other, alike in near.items()
                                        if other not in paired and other not in was_near})
         for other in paired - near.keys():  # it left their pairs: the next one moves up
-            (other_value,) = conn.execute("SELECT simhash FROM articles WHERE id = ?",
+            (other_value,) = conn.execute("SELECT minhash FROM articles WHERE id = ?",
                                           (other,)).fetchone()
             _pair_earlier(conn, other, other_value)
 
 
-def _join_later(conn, article_id: int, near: dict[int, int]) -> None:
+def _join_later(conn, article_id: int, near: dict[int, float]) -> None:
     """Pair the article with the later ones it is newly near whose first MAX_PAIRS earlier
     near-duplicates it is now one of (the last of a full set drops out)."""
     kept = {other: (count, last) for other, count, last in select_in(
         conn, "SELECT duplicate_id, count(*), max(article_id) FROM article_duplicates "
         "WHERE duplicate_id IN ({}) GROUP BY duplicate_id", list(near))}
-    for other, apart in near.items():
+    for other, alike in near.items():
         count, last = kept.get(other, (0, None))
         if count < MAX_PAIRS or article_id < last:
             conn.execute("INSERT INTO article_duplicates VALUES (?, ?, ?)",
-                         (article_id, other, apart))
+                         (article_id, other, alike))
             if count >= MAX_PAIRS:
                 conn.execute("DELETE FROM article_duplicates WHERE article_id = ? AND "
                              "duplicate_id = ?", (last, other))
 
 
 def link_all(conn) -> None:
-    """Fill `article_duplicates` from every stored article (migration 0008): each paired
-    with its first MAX_PAIRS near-duplicates stored before it, as `link` keeps them. A band
-    at a time, its rows streamed in buckets of one band value (the pairs found are held until
-    the end, at most MAX_PAIRS an article). The first MAX_PAIRS of an article over all bands
-    are among the first MAX_PAIRS of each band."""
-    earlier: dict[int, set[tuple[int, int]]] = {}  # id: (earlier id, distance)
-    for shift, mask in BANDS:
-        rows = conn.execute(f"SELECT {band_sql(shift, mask)} AS band, id, simhash FROM articles"
-                            " WHERE simhash IS NOT NULL ORDER BY band, id")
-        bucket: list[tuple[int, int]] = []
-        last = None
-        for band, article_id, value in rows:
-            if band != last:
-                bucket, last = [], band
-            found = _nearest(article_id, value, bucket)
-            if found:
-                kept = earlier.setdefault(article_id, set())
-                kept.update((a, apart) for a, _, apart in found)
-                if len(kept) > MAX_PAIRS:  # the first MAX_PAIRS over the bands so far
-                    earlier[article_id] = set(sorted(kept)[:MAX_PAIRS])
-            bucket.append((article_id, value))
+    """Fill `article_bands` and `article_duplicates` from scratch from the articles'
+    MinHashes (migration 0011), with the pairs `link` keeps: each article paired with its
+    first MAX_PAIRS near-duplicates stored before it. The bands are read in key order, a
+    bucket of one key at a time (the pairs found are held until the end, at most MAX_PAIRS
+    an article); the first MAX_PAIRS of an article over all buckets are among the first
+    MAX_PAIRS of each."""
+    conn.execute("DELETE FROM article_bands")
+    conn.execute("DELETE FROM article_duplicates")
+    last = 0
+    while rows := conn.execute("SELECT id, minhash FROM articles WHERE id > ? AND minhash IS "
+                               "NOT NULL ORDER BY id LIMIT ?", (last, BATCH)).fetchall():
+        conn.executemany("INSERT OR IGNORE INTO article_bands VALUES (?, ?)",
+                         [(key, article_id) for article_id, value in rows
+                          for key in band_keys(value)])
+        last = rows[-1][0]
+    earlier: dict[int, set[tuple[int, float]]] = {}  # id: (earlier id, similarity)
+    bucket: list[tuple[int, bytes]] = []
+    current = None
+    for key, article_id, value in conn.execute(
+            "SELECT b.band_key, b.article_id, a.minhash FROM article_bands b"
+            " JOIN articles a ON a.id = b.article_id ORDER BY b.band_key, b.article_id"):
+        if key != current:
+            bucket, current = [], key
+        found = _nearest(article_id, value, bucket)
+        if found:
+            kept = earlier.setdefault(article_id, set())
+            kept.update((a, alike) for a, _, alike in found)
+            if len(kept) > MAX_PAIRS:  # the first MAX_PAIRS over the buckets so far
+                earlier[article_id] = set(sorted(kept)[:MAX_PAIRS])
+        bucket.append((article_id, value))
     conn.executemany("INSERT INTO article_duplicates VALUES (?, ?, ?)",
-                     [(a, b, apart) for b, found in earlier.items()
-                      for a, apart in sorted(found)[:MAX_PAIRS]])
+                     [(a, b, alike) for b, found in earlier.items()
+                      for a, alike in sorted(found)[:MAX_PAIRS]])

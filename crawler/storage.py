@@ -32,11 +32,11 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from crawler import data_views, frontier, near_duplicates
-from crawler.near_duplicates import simhash
+from crawler.near_duplicates import minhash
 from crawler.sql import select_in
 from extractors.text import word_count
 
-SCHEMA_VERSION = 10  # len(MIGRATIONS)
+SCHEMA_VERSION = 11  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -56,9 +56,9 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "updated_at": str,
 }  # fmt: skip
 ARTICLE_COLUMNS_0001 = dict(ARTICLE_COLUMNS)  # frozen: what 0001 creates
-ARTICLE_COLUMNS["simhash"] = int  # added by 0003_data_views
 ARTICLE_COLUMNS["extracted_at"] = str  # added by 0004_extracted_at
 ARTICLE_COLUMNS["gone_at"] = str  # added by 0006_gone_at
+ARTICLE_COLUMNS["minhash"] = bytes  # added by 0011_minhash (0003 to 0010 had a simhash)
 PAGE_NOT_NULL = ("url", "site", "status", "fetched_at", "body", "body_size", "body_sha256")
 ARTICLE_NOT_NULL = ("url", "page_url", "site", "text", "content_hash", "first_seen",
                     "last_seen", "updated_at")  # fmt: skip
@@ -460,6 +460,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0008_duplicate_pairs", data_views.migrate_0008),
     ("0009_article_tombstones", _0009_article_tombstones),
     ("0010_frontier_held", frontier.migrate_0010),
+    ("0011_minhash", data_views.migrate_0011),
 ]
 
 
@@ -592,7 +593,7 @@ def body_digest(body: bytes) -> dict:
 def text_digest(text: str) -> dict:
     """The CPU-heavy columns of an article row (the item's `text_digest`, as body_digest)."""
     return {"content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "simhash": simhash(text)}
+            "minhash": minhash(text)}
 
 
 def page_row(item: dict, run_id: int) -> dict:
@@ -794,14 +795,14 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
             db.conn.executemany(PAGE_UPSERT, page_params)
             db.conn.executemany(MOVED_ARTICLE_RENAME, moved)
             db.conn.executemany(MOVED_SOURCE_RENAME, moved)
-            hashes = _simhashes(db, [row["url"] for row in articles])
+            hashes = _minhashes(db, [row["url"] for row in articles])
             db.conn.executemany(ARTICLE_UPSERT, article_params)
             db.conn.executemany(MOVED_ARTICLE_DELETE, moved)
             changed = [row["url"] for row in articles
-                       if row["url"] not in hashes or hashes[row["url"]][1] != row.get("simhash")]
+                       if row["url"] not in hashes or hashes[row["url"]][1] != row.get("minhash")]
             near_duplicates.link(db.conn, [
                 (article_id, hashes[url][1] if url in hashes else None, value)
-                for url, (article_id, value) in _simhashes(db, changed).items()])
+                for url, (article_id, value) in _minhashes(db, changed).items()])
             for write in also:
                 write(db)
     except sqlite3.Error as exc:
@@ -810,10 +811,11 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
         ) from exc
 
 
-def _simhashes(db: sqlite_utils.Database, urls: list[str]) -> dict[str, tuple[int, int]]:
-    """(id, simhash) of the stored articles at these URLs, by URL."""
+def _minhashes(db: sqlite_utils.Database, urls: list[str]
+               ) -> dict[str, tuple[int, bytes | None]]:
+    """(id, minhash) of the stored articles at these URLs, by URL."""
     return {url: (article_id, value) for url, article_id, value in select_in(
-        db.conn, "SELECT url, id, simhash FROM articles WHERE url IN ({})", urls)}
+        db.conn, "SELECT url, id, minhash FROM articles WHERE url IN ({})", urls)}
 
 
 # A page gone for good (frontier.GONE_REASONS): its article is marked, not deleted.

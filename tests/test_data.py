@@ -29,15 +29,19 @@ from crawler.cli import cli
 from crawler.export import ExportOptions, export
 from crawler.near_duplicates import (
     BANDS,
-    MAX_DISTANCE,
+    BANDS_INDEX_SQL,
+    BANDS_SQL,
+    BINS,
     MAX_PAIRS,
     PAIRS_INDEX_SQL,
     PAIRS_SQL,
-    band_sql,
-    distance,
+    SIMILAR,
+    VALUES,
+    band_keys,
     link,
     link_all,
-    simhash,
+    minhash,
+    similarity,
 )
 from crawler.reextract import ReextractOptions, reextract
 from crawler.search import (
@@ -147,11 +151,11 @@ def test_schema_doc_has_the_example_queries():
 def test_migration_0001_creates_the_original_article_columns():
     db = sqlite_utils.Database(memory=True)
     storage._0001_initial(db)
-    assert "simhash" not in db["articles"].columns_dict
+    assert "minhash" not in db["articles"].columns_dict
     assert set(db["articles"].columns_dict) == {"id", *storage.ARTICLE_COLUMNS_0001}
 
 
-def test_migration_0003_backfills_simhash(tmp_path):
+def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     db["migrations"].create({"name": str, "applied_at": str}, pk="name")
@@ -166,20 +170,51 @@ def test_migration_0003_backfills_simhash(tmp_path):
                                if k in storage.ARTICLE_COLUMNS_0001})
     db.close()
     db = storage.open_db(path)
-    assert names(db.execute("SELECT simhash FROM articles")) == [
-        simhash(WIRE), simhash(WIRE + " (Reporting by Wire)")]
+    assert names(db.execute("SELECT minhash FROM articles")) == [
+        minhash(WIRE), minhash(WIRE + " (Reporting by Wire)")]  # 0011
+    assert "simhash" not in db["articles"].columns_dict
     assert names(db.execute("SELECT extracted_at = last_seen FROM articles")) == [1, 1]  # 0004
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'wind'")
                  ) == ["Wind", "Gust"]  # the index and its update trigger are whole after 0004
     assert list(db.execute("SELECT article_id, duplicate_id FROM near_duplicates")) == [
-        (1, 2)]  # 0008 found the pair among the articles stored
+        (1, 2)]  # 0011 found the pair among the articles stored
     db["articles"].update(1, {"title": "Gale"})
     assert names(db.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH 'gale'")
                  ) == ["Gale"]
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
         "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
-        "0009_article_tombstones", "0010_frontier_held"]
+        "0009_article_tombstones", "0010_frontier_held", "0011_minhash"]
+
+
+def test_migration_0011_replaces_simhash_by_minhash(tmp_path):
+    """A database a crawl wrote before 0011 (SimHashes, pairs by distance in bits): the
+    pairs are found again by MinHash, the SimHash column and its indexes are gone."""
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, migration in storage.MIGRATIONS[:10]:
+        migration(db)
+        db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    for n, text in enumerate((WIRE, OTHER, WIRE + " (Reporting by Wire)"), 1):
+        row = storage.article_row(article(text, f"T{n}"), page_item(f"https://a.example/{n}",
+                                                                    "a.example"), 1)
+        db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001}
+                              | {"simhash": n, "gone_at": None})
+    db.execute("INSERT INTO article_duplicates VALUES (1, 2, 3)")  # SimHash found a wrong pair
+    db.close()
+    db = storage.open_db(path)
+    assert names(db.execute("SELECT minhash FROM articles ORDER BY id")) == [
+        minhash(WIRE), minhash(OTHER), minhash(WIRE + " (Reporting by Wire)")]
+    assert list(db.execute("SELECT article_id, duplicate_id, similarity FROM near_duplicates")
+                ) == [(1, 3, similarity(minhash(WIRE), minhash(WIRE + " (Reporting by Wire)")))]
+    assert db.execute("SELECT count(DISTINCT story_id) FROM stories").fetchone() == (2,)
+    assert db.execute("SELECT count(*) FROM article_bands").fetchone() == (3 * BANDS,)
+    assert "simhash" not in db["articles"].columns_dict
+    assert not list(db.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%simhash%'"))
+    db.execute("DELETE FROM articles WHERE id = 3")  # the triggers still clean up after it
+    assert db.execute("SELECT count(*) FROM article_bands").fetchone() == (2 * BANDS,)
+    assert list(db.execute("SELECT * FROM article_duplicates")) == []
 
 
 # -- views -----------------------------------------------------------------------------
@@ -202,14 +237,16 @@ def test_views(news_db):
 def test_near_duplicates_group_wire_copy(news_db):
     pairs = list(news_db.query("SELECT * FROM near_duplicates"))
     assert [(p["site"], p["duplicate_site"]) for p in pairs] == [("a.example", "b.example")]
-    assert pairs[0]["distance"] == distance(simhash(WIRE), simhash(WIRE + " (Reporting by Wire)"))
+    assert pairs[0]["similarity"] == similarity(minhash(WIRE),
+                                                minhash(WIRE + " (Reporting by Wire)"))
+    assert SIMILAR <= pairs[0]["similarity"] < 1
     stories = news_db.execute("SELECT count(*), count(DISTINCT story_id) FROM stories")
     assert stories.fetchone() == (4, 3)
 
 
 def test_near_duplicate_pairs_follow_the_articles_as_they_are_written(news_db):
     db = news_db
-    pairs = "SELECT article_id, duplicate_id, distance FROM article_duplicates"
+    pairs = "SELECT article_id, duplicate_id, similarity FROM article_duplicates"
     [(wind, wire, apart)] = db.execute(pairs).fetchall()
     ids = dict(db.execute("SELECT url, id FROM articles"))
     assert (wind, wire) == (ids["https://a.example/wind"], ids["https://b.example/wire/wind"])
@@ -219,9 +256,10 @@ def test_near_duplicate_pairs_follow_the_articles_as_they_are_written(news_db):
         page={"fetched_at": "2026-11-21T08:00:00Z"})
     third = db.execute("SELECT id FROM articles WHERE url = 'https://c.example/wind'").fetchone()
     assert sorted(db.execute(pairs).fetchall()) == sorted([
-        (wind, wire, apart), (wind, third[0], distance(simhash(WIRE), simhash(WIRE + " Updated."))),
-        (wire, third[0], distance(simhash(WIRE + " (Reporting by Wire)"),
-                                  simhash(WIRE + " Updated.")))])
+        (wind, wire, apart),
+        (wind, third[0], similarity(minhash(WIRE), minhash(WIRE + " Updated."))),
+        (wire, third[0], similarity(minhash(WIRE + " (Reporting by Wire)"),
+                                    minhash(WIRE + " Updated.")))])
     # a text rewritten into another story leaves the group; a deleted article takes its pairs
     add(db, "https://c.example/wind", "c.example", "The city council passed next year's "
         "budget by one vote after a night of debate over the library's opening hours.", "Vote")
@@ -235,7 +273,7 @@ def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tm
     db = storage.open_db(tmp_path / "news.db")
     for n in range(30):  # one story, 30 copies, written one by one as a crawl writes them
         add(db, f"https://a.example/{n}", "a.example", f"{WIRE} {n}", f"Copy {n}")
-    pairs = "SELECT article_id, duplicate_id, distance FROM article_duplicates ORDER BY 1, 2"
+    pairs = "SELECT article_id, duplicate_id, similarity FROM article_duplicates ORDER BY 1, 2"
     written = db.execute(pairs).fetchall()
     later = {}
     for a, b, _ in written:
@@ -243,8 +281,7 @@ def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tm
     assert max(len(found) for found in later.values()) == MAX_PAIRS  # not 29
     assert all(found == sorted(found)[:MAX_PAIRS] and min(found) == 1 for found in later.values())
     assert db.execute("SELECT count(DISTINCT story_id) FROM stories").fetchone() == (1,)
-    with db.atomic():  # migration 0008 fills the table with the same pairs
-        db.execute("DELETE FROM article_duplicates")
+    with db.atomic():  # migration 0011 fills the table with the same pairs
         link_all(db.conn)
     assert db.execute(pairs).fetchall() == written
 
@@ -252,30 +289,36 @@ def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tm
 def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_scratch():
     """Two stories of about 40 copies each (over the cap), written in batches, some
     rewritten in place (nearer, farther, into another story, no text): after every batch the
-    table holds exactly what migration 0008's fill finds."""
+    tables hold exactly what migration 0011's fill finds."""
     db = sqlite_utils.Database(memory=True)
-    db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, simhash INTEGER)")
-    for number, (shift, mask) in enumerate(BANDS):
-        db.execute(f"CREATE INDEX band_{number} ON articles({band_sql(shift, mask)})")
-    for sql in (PAIRS_SQL, PAIRS_INDEX_SQL):
+    db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, minhash BLOB)")
+    for sql in (BANDS_SQL, BANDS_INDEX_SQL, PAIRS_SQL, PAIRS_INDEX_SQL):
         db.execute(sql)
     rng = random.Random(7)
-    stories = [rng.getrandbits(64) - 2**63 for _ in range(2)]
 
-    def copy_of(story: int) -> int:  # 0 to 3 of the low 7 bits flipped: copies 0 to 6 apart
-        return story ^ sum(1 << bit for bit in rng.sample(range(7), rng.randint(0, 3)))
+    def values() -> list[int]:
+        return [rng.getrandbits(32) for _ in range(BINS)]
+
+    stories = [values() for _ in range(2)]
+
+    def copy_of(story: list[int]) -> bytes:  # 0 to 36 values changed: 1 to 0.44 alike
+        copy, other = list(story), values()
+        for place in rng.sample(range(BINS), rng.randint(0, 36)):
+            copy[place] = other[place]
+        return VALUES.pack(*copy)
 
     pairs = "SELECT * FROM article_duplicates ORDER BY article_id, duplicate_id"
-    stored: dict[int, int | None] = {}
+    bands = "SELECT * FROM article_bands ORDER BY 1, 2"
+    stored: dict[int, bytes | None] = {}
     for _ in range(40):
-        batch = {}  # id: (SimHash before the batch, after), as write_batch gives link
+        batch = {}  # id: (MinHash before the batch, after), as write_batch gives link
         for _ in range(rng.randint(1, 10)):
             if len(stored) > 5 and rng.random() < 0.4:  # an article stored before, rewritten
                 article_id = rng.randrange(1, len(stored) + 1)
                 value = (None if rng.random() < 0.2 else
                          copy_of(rng.choice(stories)) if rng.random() < 0.8 else
-                         rng.getrandbits(64) - 2**63)
-                db.execute("UPDATE articles SET simhash = ? WHERE id = ?", [value, article_id])
+                         VALUES.pack(*values()))
+                db.execute("UPDATE articles SET minhash = ? WHERE id = ?", [value, article_id])
                 before = batch.get(article_id, (stored[article_id],))[0]
             else:
                 article_id, value, before = len(stored) + 1, copy_of(rng.choice(stories)), None
@@ -283,23 +326,36 @@ def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_
             batch[article_id] = (before, value)
             stored[article_id] = value
         link(db.conn, [(a, before, now) for a, (before, now) in batch.items() if before != now])
-        kept = db.execute(pairs).fetchall()
-        db.execute("DELETE FROM article_duplicates")
+        kept = db.execute(pairs).fetchall(), db.execute(bands).fetchall()
         link_all(db.conn)
-        assert kept == db.execute(pairs).fetchall()
+        assert kept == (db.execute(pairs).fetchall(), db.execute(bands).fetchall())
     assert max(n for (n,) in db.execute(
         "SELECT count(*) FROM article_duplicates GROUP BY duplicate_id")) == MAX_PAIRS
+    assert min(n for (n,) in db.execute("SELECT similarity FROM article_duplicates")) >= SIMILAR
 
 
-def test_simhash():
-    assert simhash("") is None and simhash("  ...  ") is None
-    assert simhash(WIRE) == simhash(WIRE.upper().replace(",", ""))  # words, not punctuation
+def test_minhash():
+    assert minhash("") is None and minhash("  ...  ") is None
+    assert minhash(WIRE) == minhash(WIRE.upper().replace(",", ""))  # words, not punctuation
+    assert len(minhash(WIRE)) == 4 * BINS and len(minhash("one word")) == 4 * BINS
+    assert similarity(minhash(WIRE), minhash(OTHER)) < 0.1
     words = (WIRE + " " + OTHER).split()
     story = " ".join(words[(n * 7) % len(words)] for n in range(400))  # a 400-word article
     edited = story.replace(words[7], "Monday", 1) + " (Reporting by Wire; editing by Desk)"
-    assert distance(simhash(story), simhash(edited)) <= MAX_DISTANCE
-    assert distance(simhash(WIRE), simhash(OTHER)) > 3 * MAX_DISTANCE
-    assert -(2**63) <= simhash(WIRE) < 2**63
+    assert similarity(minhash(story), minhash(edited)) >= 0.8
+    keys = band_keys(minhash(WIRE))
+    assert len(set(keys)) == BANDS and all(-(2**63) <= key < 2**63 for key in keys)
+
+
+def test_short_wire_copy_pairs_where_simhash_missed_it(tmp_path):
+    """A 42-word story and its copy with a new first sentence (SimHash put them 20-odd bits
+    apart): a pair, whatever order they are written in."""
+    db = storage.open_db(tmp_path / "news.db")
+    rewritten = "Officials confirmed the decision late on Tuesday." + WIRE[WIRE.index(" after"):]
+    add(db, "https://b.example/wind", "b.example", rewritten, "Wind farm: the decision")
+    add(db, "https://a.example/wind", "a.example", WIRE, "Wind farm approved")
+    assert [(r["site"], r["duplicate_site"]) for r in db.query("SELECT * FROM near_duplicates")
+            ] == [("b.example", "a.example")]
 
 
 # -- search ----------------------------------------------------------------------------
@@ -539,14 +595,14 @@ def test_export_jsonl_csv(news_db, tmp_path):
     assert export(news_db, out, ExportOptions("jsonl", site="a.example")) == 2
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert {r["site"] for r in rows} == {"a.example"}
-    assert rows[0]["authors"] == ["A. Writer"] and isinstance(rows[0]["simhash"], int)
+    assert rows[0]["authors"] == ["A. Writer"] and "minhash" not in rows[0]
     result = run_cli("export", "--db", tmp_path / "news.db", "--format", "csv", "-o", "-",
                      "--since", "2026-11-21")
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["title"] for r in table] == ["Ferry timetable cut", "Fahrradstraßen"]
     assert json.loads(table[0]["authors"]) == ["A. Writer"]
-    assert set(table[0]) == set(news_db["articles"].columns_dict)
+    assert set(table[0]) == set(news_db["articles"].columns_dict) - {"minhash"}
 
 
 def test_export_parquet(news_db, tmp_path, monkeypatch):
