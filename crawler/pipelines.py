@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import ExitStack
 from pathlib import Path
 
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessExpired
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
@@ -33,7 +33,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
 from crawler.visits import SITE, failure_visit
-from crawler.workers import PoolError, start_pool
+from crawler.workers import PoolError, Workers
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class ExtractionPipeline:
         self.rules = rules
         self.job = job  # module-level function: (body, url, content_type, rules, fetched_at)
         self.max_tasks = max_tasks  # pages per worker before it is replaced (0: never)
-        self.pool: ProcessPool | None = None
+        self.extraction: Workers | None = None
         self.crawler = None
         self.site_rules: dict[str, tuple[str, ...]] = {}  # a site's own folder, its pages only
 
@@ -77,14 +77,13 @@ class ExtractionPipeline:
         self.site_rules = site_rule_folders(sites.specs) if sites is not None else {}
         if not tune_malloc():  # again for `scrapy crawl`, which newscrawl's runner does not start
             logger.debug("malloc not tuned: not glibc")
-        self.pool = start_pool(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
+        self.extraction = Workers(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
 
     def close_spider(self, spider=None):
         # Scrapy closes pipelines once every item is through, so no task is left: stop the
         # idle workers at once rather than wait (pebble's join would block the reactor).
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool.join()
+        if self.extraction is not None:
+            self.extraction.stop()
 
     async def process_item(self, item, spider=None):
         if "body" not in item:  # a visit record without a page (crawler/visits.py)
@@ -95,7 +94,7 @@ class ExtractionPipeline:
                 self.rules + self.site_rules.get(item.get("site"), ()),
                 item.get("fetched_at", ""))
         for attempt in range(2):  # once more on a new pool, should this one have broken
-            pool = self.pool
+            pool = self.extraction.pool
             try:
                 future = pool.schedule(self.job, timeout=self.timeout, args=args)
                 item.update(await asyncio.wrap_future(future))
@@ -108,25 +107,15 @@ class ExtractionPipeline:
                 if attempt or pool.active:  # the page's own error (the pool is fine)
                     return self._failed(item, f"{type(error).__name__}: {error}")
                 try:
-                    self._replace_pool(pool)
+                    self.extraction.replace(pool)
                 except PoolError as failed:
                     return self._failed(item, str(failed))
+                finally:
+                    self.stats.set_value("newscrawl/extract/pool_restarts",
+                                         self.extraction.restarts)
         kind = "articles" if item["article"]["is_article"] else "non_articles"
         self.stats.inc_value(f"newscrawl/extract/{kind}")
         return item
-
-    def _replace_pool(self, broken) -> None:
-        """Start a new pool in place of a broken one (once, however many pages find it
-        broken). pebble's pool breaks for good when a worker is killed while it waits for
-        a page (the OOM killer, an administrator's kill): every later page would fail."""
-        if self.pool is not broken:
-            return  # another page replaced it already
-        logger.warning("the extraction worker pool broke (a worker was killed while idle?);"
-                       " starting a new one")
-        self.stats.inc_value("newscrawl/extract/pool_restarts")
-        broken.stop()
-        broken.join()
-        self.pool = start_pool(self.workers, self.max_tasks)
 
     def _failed(self, item, reason: str):
         logger.warning("extraction failed: %s: %s", item["url"], reason)

@@ -35,11 +35,11 @@ from itertools import islice
 from pathlib import Path
 
 import sqlite_utils
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessExpired
 
 from crawler import storage
 from crawler.jobs import extract_page, release_memory
-from crawler.workers import PoolError, start_pool
+from crawler.workers import PoolError, Workers
 from extractors.rules import RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -131,37 +131,54 @@ def _stored(db: sqlite_utils.Database, table: str, key: str, site: str | None, *
         last = (chunk[-1]["fetched_at"], chunk[-1]["url"])
 
 
-def _outcome(page: dict, future) -> Outcome:
-    """Wait for one page's extraction; a timeout or a crash becomes its error."""
-    if future is None:
+def _outcome(workers: Workers, page: dict, job: tuple | None) -> Outcome:
+    """Wait for one page's extraction; a timeout or a crash becomes its error. A page that
+    failed because the pool broke (a worker killed while idle) runs again on a new pool."""
+    if job is None:
         return Outcome(page, error=f"too large: {page['body_size']} bytes")
-    try:
-        return Outcome(page, article=future.result())
-    except FutureTimeout:
-        return Outcome(page, error="timeout")
-    except ProcessExpired as error:
-        return Outcome(page, error=f"worker died (exit code {error.exitcode})")
-    except Exception as error:  # a bad page must not stop the run
-        return Outcome(page, error=f"{type(error).__name__}: {error}")
+    pool, future, args = job
+    retried = False
+    while True:
+        try:
+            return Outcome(page, article=future.result())
+        except FutureTimeout:
+            return Outcome(page, error="timeout")
+        except ProcessExpired as error:
+            return Outcome(page, error=f"worker died (exit code {error.exitcode})")
+        except Exception as error:  # a bad page must not stop the run
+            if retried or pool.active:
+                return Outcome(page, error=f"{type(error).__name__}: {error}")
+            retried = True
+            try:
+                workers.replace(pool)
+                future = workers.schedule(*args)
+            except PoolError as failed:
+                return Outcome(page, error=str(failed))
+            pool = workers.pool
 
 
-def extracted(pool: ProcessPool, pages: Iterable[dict], options: ReextractOptions,
+def extracted(workers: Workers, pages: Iterable[dict], options: ReextractOptions,
               window: int) -> Iterator[Outcome]:
     """Outcomes in page order, with at most `window` pages in flight (memory stays flat)."""
     rules = tuple(str(r) for r in options.rules)
     pending: deque = deque()
     for page in pages:
         body = page.pop("body")
-        future = None
+        job = None
         if page["body_size"] <= MAX_BYTES:
             folders = rules + options.site_rules.get(page["site"], ())
-            future = pool.schedule(stored_job, timeout=options.timeout, args=(
+            args = (stored_job, options.timeout, (
                 body, page["url"], page["content_type"] or "", folders, page["fetched_at"]))
-        pending.append((page, future))
+            try:
+                future = workers.schedule(*args)
+            except PoolError as failed:
+                raise ReextractError(str(failed)) from None
+            job = (workers.pool, future, args)
+        pending.append((page, job))
         if len(pending) >= window:
-            yield _outcome(*pending.popleft())
+            yield _outcome(workers, *pending.popleft())
     while pending:
-        yield _outcome(*pending.popleft())
+        yield _outcome(workers, *pending.popleft())
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -310,18 +327,17 @@ def check(options: ReextractOptions) -> None:
 
 
 @contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPool]:
+def worker_pool(workers: int) -> Iterator[Workers]:
     """A started pool of extraction workers (crawler/workers.py); stopped on the way out,
     Ctrl-C included, without waiting for the pages in flight."""
     try:
-        pool = start_pool(workers)
+        started = Workers(workers)
     except PoolError as error:
         raise ReextractError(str(error)) from None
     try:
-        yield pool
+        yield started
     finally:
-        pool.stop()
-        pool.join()
+        started.stop()
 
 
 def reextract(db: sqlite_utils.Database, options: ReextractOptions,

@@ -8,6 +8,7 @@ measures extraction only, and the workers share the warmed data.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import signal
 import threading
@@ -17,9 +18,57 @@ from multiprocessing import resource_tracker
 
 from pebble import ProcessPool
 
+logger = logging.getLogger(__name__)
+
 
 class PoolError(Exception):
     """The worker pool could not start."""
+
+
+class Workers:
+    """The pool of extraction workers, started again should it break.
+
+    pebble's pool breaks for good when a worker is killed while it waits for a page (the
+    OOM killer, an administrator's kill): the pages in flight fail, and so would every
+    later one. Its owner replaces it (`replace`) when a page fails on a pool that is no
+    longer active, and runs the page again on the new one; `schedule` replaces a pool it
+    finds broken before the page goes in.
+    """
+
+    def __init__(self, workers: int, max_tasks: int = 0):
+        self.workers = workers
+        self.max_tasks = max_tasks  # pages per worker before it is replaced (0: never)
+        self.pool = start_pool(workers, max_tasks)
+        self.restarts = 0
+
+    def schedule(self, job, timeout: float, args: tuple):
+        """The future of `job(*args)` on the current pool (PoolError: a pool found broken
+        could not be replaced)."""
+        pool = self.pool
+        try:
+            return pool.schedule(job, timeout=timeout, args=args)
+        except RuntimeError:  # "The Pool is not active"
+            if pool.active:
+                raise
+        self.replace(pool)
+        return self.pool.schedule(job, timeout=timeout, args=args)
+
+    def replace(self, broken: ProcessPool) -> None:
+        """Start a new pool in place of `broken` (once, however many pages find it broken;
+        PoolError if it cannot start, and the next page tries again)."""
+        if self.pool is not broken:
+            return  # another page replaced it already
+        logger.warning("the extraction worker pool broke (a worker was killed while idle?);"
+                       " starting a new one")
+        broken.stop()
+        broken.join()
+        self.restarts += 1
+        self.pool = start_pool(self.workers, self.max_tasks)
+
+    def stop(self) -> None:
+        """Stop the workers at once, pages in flight or not."""
+        self.pool.stop()
+        self.pool.join()
 
 
 def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:

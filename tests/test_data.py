@@ -759,6 +759,36 @@ def test_reextract_called_from_a_thread_runs(stored_pages_db, tmp_path):
     assert found["demo.test"].pages == 5
 
 
+def test_reextract_goes_on_when_a_worker_is_killed_while_idle(stored_pages_db, monkeypatch):
+    """pebble's pool breaks for good when a worker dies waiting for a page (the OOM killer,
+    an administrator's kill): a new pool takes over and every page is extracted."""
+    import signal
+    import time
+
+    started = []
+
+    class Recorded(reextract_module.Workers):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    def killing(db, site):
+        for number, page in enumerate(read(db, site)):
+            if number == 2:  # the first pages done, the worker waiting for the next
+                time.sleep(1.5)
+                for worker in started[0].pool._pool_manager.worker_manager.workers.values():
+                    os.kill(worker.pid, signal.SIGKILL)
+                time.sleep(0.5)
+            yield page
+
+    read = reextract_module.stored_pages
+    monkeypatch.setattr(reextract_module, "Workers", Recorded)
+    monkeypatch.setattr(reextract_module, "stored_pages", killing)
+    site = reextract(stored_pages_db, ReextractOptions(site="demo.test", workers=1))["demo.test"]
+    assert (site.pages, site.failed, site.gained) == (5, 0, 4)
+    assert started[0].restarts == 1
+
+
 def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):
     db = stored_pages_db
     stale = storage.article_row(article(OTHER, "Not an article any more"),

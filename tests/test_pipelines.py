@@ -118,7 +118,7 @@ def test_a_worker_killed_while_idle_breaks_no_page(pipeline):
     import time
 
     process(pipeline, item("https://example.com/first"))
-    workers = pipeline.pool._pool_manager.worker_manager.workers.values()
+    workers = pipeline.extraction.pool._pool_manager.worker_manager.workers.values()
     os.kill(next(iter(workers)).pid, signal.SIGKILL)
     time.sleep(0.5)
     pages = process(pipeline, *(item(f"https://example.com/{n}") for n in range(3)))
@@ -136,7 +136,7 @@ def test_a_new_pool_that_cannot_fork_fails_the_page_and_leaves_no_pool(pipeline,
     import pebble.pool.process
 
     process(pipeline, item("https://example.com/first"))
-    (worker,) = pipeline.pool._pool_manager.worker_manager.workers.values()
+    (worker,) = pipeline.extraction.pool._pool_manager.worker_manager.workers.values()
     os.kill(worker.pid, signal.SIGKILL)  # killed while idle: the pool breaks
     time.sleep(0.5)
 
@@ -148,13 +148,13 @@ def test_a_new_pool_that_cannot_fork_fails_the_page_and_leaves_no_pool(pipeline,
 
 
 def test_a_pool_that_cannot_start_again_fails_the_page_not_the_crawl(pipeline, monkeypatch):
-    import crawler.pipelines
+    import crawler.workers
 
     def cannot(*args):
-        raise crawler.pipelines.PoolError("the extraction workers could not start")
-    pipeline.pool.stop()
-    pipeline.pool.join()
-    monkeypatch.setattr(crawler.pipelines, "start_pool", cannot)
+        raise crawler.workers.PoolError("the extraction workers could not start")
+    pipeline.extraction.pool.stop()
+    pipeline.extraction.pool.join()
+    monkeypatch.setattr(crawler.workers, "start_pool", cannot)
     (page,) = process(pipeline, item("https://example.com/a"))
     assert page["extract_error"] == "the extraction workers could not start"
 
