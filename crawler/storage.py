@@ -297,12 +297,26 @@ def _newer_message(applied: list[str] | set[str]) -> str:
 # How long a connection waits for another one's lock before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 POLL_MS = 200  # wait_for_writers's wait, in steps of this
+WAL_RETRY_S = 0.01  # _configure's wait between tries of the switch to WAL
 
 
 def _configure(db: sqlite_utils.Database) -> None:
-    """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys."""
+    """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys.
+
+    SQLite answers "database is locked" at once, without the busy timeout, when a new
+    database is switched to WAL while another connection reads it (two commands opening a
+    new file together): the switch is tried again for as long as the timeout.
+    """
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if _sqlite_code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
 
