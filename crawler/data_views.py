@@ -11,6 +11,8 @@ No storage import (storage imports this module for its MIGRATIONS list).
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlite_utils
 
 from crawler.near_duplicates import (
@@ -146,8 +148,23 @@ def migrate_0011(db: sqlite_utils.Database) -> None:
     """Migration 0011: near-duplicates by MinHash. `articles.minhash` computed for the
     articles stored (a batch at a time), `article_bands` for the candidate lookups, and
     `article_duplicates` made again with `similarity` (0.5 to 1) for SimHash's `distance`
-    (bits) and filled; `articles.simhash` and its indexes dropped."""
+    (bits) and filled; `articles.simhash` and its indexes dropped.
+
+    The column goes first, while every view still reads (SQLite checks the whole schema
+    when a column is dropped: a view of the user's over `stories` would fail it once
+    `stories` is gone). Where it cannot be dropped (SQLite before 3.35, or a view or
+    trigger of the user's that reads it) it stays, emptied: nothing reads or writes it.
+    """
     db.execute("ALTER TABLE articles ADD COLUMN minhash BLOB")
+    for number in range(len(_SIMHASH_BANDS)):
+        db.execute(f"DROP INDEX idx_articles_simhash_{number}")
+    db.execute("SAVEPOINT drop_simhash")
+    try:
+        db.execute("ALTER TABLE articles DROP COLUMN simhash")
+    except sqlite3.OperationalError:
+        db.execute("ROLLBACK TO drop_simhash")
+        db.execute("UPDATE articles SET simhash = NULL")
+    db.execute("RELEASE drop_simhash")
     last = 0
     while rows := db.conn.execute("SELECT id, text FROM articles WHERE id > ? ORDER BY id "
                                   "LIMIT ?", (last, BATCH)).fetchall():
@@ -158,9 +175,6 @@ def migrate_0011(db: sqlite_utils.Database) -> None:
         db.execute(f"DROP VIEW {view}")
     db.execute("DROP TRIGGER articles_duplicates_ad")
     db.execute("DROP TABLE article_duplicates")
-    for number in range(len(_SIMHASH_BANDS)):
-        db.execute(f"DROP INDEX idx_articles_simhash_{number}")
-    db.execute("ALTER TABLE articles DROP COLUMN simhash")
     for sql in (BANDS_SQL, BANDS_INDEX_SQL, BANDS_TRIGGER_SQL,
                 PAIRS_SQL, PAIRS_INDEX_SQL, PAIRS_TRIGGER_SQL):
         db.execute(sql)

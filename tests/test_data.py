@@ -202,8 +202,10 @@ def test_migration_0011_replaces_simhash_by_minhash(tmp_path):
         db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001}
                               | {"simhash": n, "gone_at": None})
     db.execute("INSERT INTO article_duplicates VALUES (1, 2, 3)")  # SimHash found a wrong pair
+    db.execute("CREATE VIEW my_wire AS SELECT * FROM stories WHERE site = 'a.example'")
     db.close()
     db = storage.open_db(path)
+    assert db.execute("SELECT count(*) FROM my_wire").fetchone() == (3,)  # the user's view
     assert names(db.execute("SELECT minhash FROM articles ORDER BY id")) == [
         minhash(WIRE), minhash(OTHER), minhash(WIRE + " (Reporting by Wire)")]
     assert list(db.execute("SELECT article_id, duplicate_id, similarity FROM near_duplicates")
@@ -267,6 +269,28 @@ def test_near_duplicate_pairs_follow_the_articles_as_they_are_written(news_db):
     db.execute("DELETE FROM articles WHERE id = ?", [wire])
     assert db.execute(pairs).fetchall() == []
     assert list(db.query("SELECT * FROM near_duplicates")) == []
+
+
+def test_migration_0011_keeps_the_simhash_column_a_view_of_the_users_reads(tmp_path):
+    """SQLite refuses to drop a column a view reads (and any column before 3.35): the
+    column stays, emptied, and the rest of the migration goes ahead."""
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, migration in storage.MIGRATIONS[:10]:
+        migration(db)
+        db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    row = storage.article_row(article(WIRE, "Wind"), page_item("https://a.example/w",
+                                                               "a.example"), 1)
+    db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001}
+                          | {"simhash": 7})
+    db.execute("CREATE VIEW my_hashes AS SELECT id, simhash FROM articles")
+    db.close()
+    db = storage.open_db(path)
+    assert list(db.execute("SELECT * FROM my_hashes")) == [(1, None)]
+    assert names(db.execute("SELECT minhash FROM articles")) == [minhash(WIRE)]
+    add(db, "https://b.example/w", "b.example", WIRE + " (Reporting by Wire)", "Gust")
+    assert list(db.execute("SELECT article_id, duplicate_id FROM near_duplicates")) == [(1, 2)]
 
 
 def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tmp_path):
@@ -774,14 +798,14 @@ def test_reextract_goes_on_when_a_worker_is_killed_while_idle(stored_pages_db, m
 
     def killing(db, site):
         for number, page in enumerate(read(db, site)):
-            if number == 2:  # the first pages done, the worker waiting for the next
-                time.sleep(1.5)
+            if number == 2:  # one page in flight at a time: the first two are done
                 for worker in started[0].pool._pool_manager.worker_manager.workers.values():
                     os.kill(worker.pid, signal.SIGKILL)
                 time.sleep(0.5)
             yield page
 
     read = reextract_module.stored_pages
+    monkeypatch.setattr(reextract_module, "WINDOW_PER_WORKER", 1)
     monkeypatch.setattr(reextract_module, "Workers", Recorded)
     monkeypatch.setattr(reextract_module, "stored_pages", killing)
     site = reextract(stored_pages_db, ReextractOptions(site="demo.test", workers=1))["demo.test"]
