@@ -110,6 +110,16 @@ def news_db(tmp_path):
     db.close()
 
 
+def database_before(path: Path, migration: str) -> sqlite_utils.Database:
+    """A database as a newscrawl without `migration` and the ones after it left it."""
+    db = sqlite_utils.Database(path)
+    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, migrate in storage.MIGRATIONS[:[n for n, _ in storage.MIGRATIONS].index(migration)]:
+        migrate(db)
+        db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    return db
+
+
 def names(rows) -> list:
     return [row[0] for row in rows]
 
@@ -191,11 +201,7 @@ def test_migration_0011_replaces_simhash_by_minhash(tmp_path):
     """A database a crawl wrote before 0011 (SimHashes, pairs by distance in bits): the
     pairs are found again by MinHash, the SimHash column and its indexes are gone."""
     path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-    for name, migration in storage.MIGRATIONS[:10]:
-        migration(db)
-        db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    db = database_before(path, "0011_minhash")
     for n, text in enumerate((WIRE, OTHER, WIRE + " (Reporting by Wire)"), 1):
         row = storage.article_row(article(text, f"T{n}"), page_item(f"https://a.example/{n}",
                                                                     "a.example"), 1)
@@ -275,11 +281,7 @@ def test_migration_0011_keeps_the_simhash_column_a_view_of_the_users_reads(tmp_p
     """SQLite refuses to drop a column a view reads (and any column before 3.35): the
     column stays, emptied, and the rest of the migration goes ahead."""
     path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-    for name, migration in storage.MIGRATIONS[:10]:
-        migration(db)
-        db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    db = database_before(path, "0011_minhash")
     row = storage.article_row(article(WIRE, "Wind"), page_item("https://a.example/w",
                                                                "a.example"), 1)
     db["articles"].insert({k: v for k, v in row.items() if k in storage.ARTICLE_COLUMNS_0001}
