@@ -10,7 +10,6 @@ item), so the reactor thread is left with the SQLite writes alone.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sqlite3
@@ -33,7 +32,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
 from crawler.visits import SITE, failure_visit
-from crawler.workers import PoolError, Workers
+from crawler.workers import PoolError, Workers, result_async
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ class ExtractionPipeline:
             pool = self.extraction.pool
             try:
                 future = pool.schedule(self.job, timeout=self.timeout, args=args)
-                item.update(await asyncio.wrap_future(future))
+                item.update(await result_async(future, pool))
                 break
             except FutureTimeout:
                 return self._failed(item, f"timeout after {self.timeout:g}s")

@@ -39,7 +39,7 @@ from pebble import ProcessExpired
 
 from crawler import storage
 from crawler.jobs import extract_page, release_memory
-from crawler.workers import PoolError, Workers
+from crawler.workers import PoolError, Workers, result
 from extractors.rules import RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -140,7 +140,7 @@ def _outcome(workers: Workers, page: dict, job: tuple | None) -> Outcome:
     retried = False
     while True:
         try:
-            return Outcome(page, article=future.result())
+            return Outcome(page, article=result(future, pool))
         except FutureTimeout:
             return Outcome(page, error="timeout")
         except ProcessExpired as error:

@@ -8,6 +8,8 @@ measures extraction only, and the workers share the warmed data.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import multiprocessing
 import signal
@@ -23,6 +25,40 @@ logger = logging.getLogger(__name__)
 
 class PoolError(Exception):
     """The worker pool could not start."""
+
+
+class LostInPool(Exception):
+    """The pool broke with the page in it, and its future will never finish (pebble fails
+    the pages it holds when it finds itself broken, but not one it takes in just after)."""
+
+
+# How often a wait for a page looks whether its pool is still there.
+WAIT_SLICE = 1.0
+
+
+def result(future: concurrent.futures.Future, pool: ProcessPool):
+    """The page's result, waited for in slices; LostInPool if the pool is gone and the
+    page with it."""
+    while True:
+        try:
+            return future.result(timeout=WAIT_SLICE)
+        except concurrent.futures.TimeoutError:
+            if future.done():  # the page's own time limit, or done just now
+                return future.result()
+            if not pool.active:
+                raise LostInPool("the worker pool broke with the page in it") from None
+
+
+async def result_async(future: concurrent.futures.Future, pool: ProcessPool):
+    """`result`, awaited (the reactor goes on meanwhile)."""
+    waited = asyncio.wrap_future(future)
+    while True:
+        done, _ = await asyncio.wait({waited}, timeout=WAIT_SLICE)
+        if done:
+            return waited.result()
+        if not pool.active:
+            waited.cancel()
+            raise LostInPool("the worker pool broke with the page in it")
 
 
 class Workers:

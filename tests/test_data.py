@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -813,6 +814,28 @@ def test_reextract_goes_on_when_a_worker_is_killed_while_idle(stored_pages_db, m
     site = reextract(stored_pages_db, ReextractOptions(site="demo.test", workers=1))["demo.test"]
     assert (site.pages, site.failed, site.gained) == (5, 0, 4)
     assert started[0].restarts == 1
+
+
+def test_a_page_lost_in_a_broken_pool_runs_again_on_a_new_one():
+    """pebble fails the pages a broken pool holds, but not one it takes in just after it
+    broke: that page's future never finishes. The wait notices the pool is gone."""
+    from concurrent.futures import Future
+
+    workers = reextract_module.Workers(1)
+    try:
+        broken = workers.pool
+        broken.stop()
+        broken.join()
+        body = zlib.compress((DEMO_ARTICLES / DEMO_PAGES[0]).read_bytes())  # as stored
+        args = (reextract_module.stored_job, 30.0, (body, "http://demo.test/a", "text/html",
+                                                     (), "2026-11-20T08:00:00Z"))
+        never = Future()  # what pebble leaves the lost page
+        outcome = reextract_module._outcome(workers, {"url": "http://demo.test/a"},
+                                            (broken, never, args))
+        assert outcome.error is None and outcome.article["is_article"]
+        assert workers.restarts == 1 and workers.pool is not broken
+    finally:
+        workers.stop()
 
 
 def test_reextract_gains_loses_and_keeps_first_seen(stored_pages_db):

@@ -127,6 +127,20 @@ def test_a_worker_killed_while_idle_breaks_no_page(pipeline):
     assert pipeline.stats.get_value("newscrawl/extract/failed") is None
 
 
+def test_a_page_lost_in_a_broken_pool_is_extracted_on_a_new_one(pipeline, monkeypatch):
+    """pebble fails the pages a broken pool holds, but not one it takes in just after it
+    broke: that page's future never finishes. The wait notices the pool is gone."""
+    from concurrent.futures import Future
+
+    broken = pipeline.extraction.pool
+    broken.stop()
+    broken.join()
+    monkeypatch.setattr(broken, "schedule", lambda *args, **kwargs: Future())
+    (page,) = process(pipeline, item("https://example.com/a"))
+    assert page["article"]["is_article"] is True and "extract_error" not in page
+    assert pipeline.stats.get_value("newscrawl/extract/pool_restarts") == 1
+
+
 def test_a_new_pool_that_cannot_fork_fails_the_page_and_leaves_no_pool(pipeline, monkeypatch):
     import errno
     import os
