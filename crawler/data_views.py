@@ -23,6 +23,7 @@ from crawler.near_duplicates import (
     PAIRS_INDEX_SQL,
     PAIRS_SQL,
     PAIRS_TRIGGER_SQL,
+    RELINK_SQL,
     link_all,
     minhash,
 )
@@ -97,6 +98,10 @@ CREATE TABLE article_duplicates (
     distance INTEGER NOT NULL,
     PRIMARY KEY (article_id, duplicate_id)
 ) WITHOUT ROWID"""
+_SIMHASH_PAIRS_TRIGGER_SQL = """
+CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
+END"""
 _SIMHASH_NEAR_DUPLICATES_SQL = """
 SELECT d.article_id, d.duplicate_id, d.distance, a.site, b.site AS duplicate_site,
        a.title, b.title AS duplicate_title, a.url, b.url AS duplicate_url
@@ -139,7 +144,7 @@ def migrate_0008(db: sqlite_utils.Database) -> None:
     reads them."""
     db.execute(_SIMHASH_PAIRS_SQL)
     db.execute(PAIRS_INDEX_SQL)
-    db.execute(PAIRS_TRIGGER_SQL)
+    db.execute(_SIMHASH_PAIRS_TRIGGER_SQL)
     db.execute("DROP VIEW near_duplicates")
     db.execute(f"CREATE VIEW near_duplicates AS {_SIMHASH_NEAR_DUPLICATES_SQL.strip()}")
 
@@ -176,7 +181,7 @@ def migrate_0011(db: sqlite_utils.Database) -> None:
     db.execute("DROP TRIGGER articles_duplicates_ad")
     db.execute("DROP TABLE article_duplicates")
     for sql in (BANDS_SQL, BANDS_INDEX_SQL, BANDS_TRIGGER_SQL,
-                PAIRS_SQL, PAIRS_INDEX_SQL, PAIRS_TRIGGER_SQL):
+                PAIRS_SQL, PAIRS_INDEX_SQL, RELINK_SQL, PAIRS_TRIGGER_SQL):
         db.execute(sql)
     link_all(db.conn)
     db.execute(f"CREATE VIEW near_duplicates AS {NEAR_DUPLICATES_SQL.strip()}")

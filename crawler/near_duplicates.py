@@ -129,10 +129,15 @@ CREATE TABLE article_duplicates (
 ) WITHOUT ROWID"""
 PAIRS_INDEX_SQL = ("CREATE INDEX idx_article_duplicates_duplicate "
                    "ON article_duplicates(duplicate_id)")
-# An article deleted (re-extraction found no article, a page's canonical URL moved) takes
-# its pairs with it: SQLite may give its id to the next article.
+# An article deleted (re-extraction found no article, a page's canonical URL moved, a
+# DELETE by hand) takes its pairs with it (SQLite may give its id to the next article), and
+# leaves the later articles it was paired with in `article_relink`: each may now have room
+# for another earlier copy, which the next write (`link`, `relink`) pairs it with.
+RELINK_SQL = "CREATE TABLE article_relink (article_id INTEGER PRIMARY KEY)"
 PAIRS_TRIGGER_SQL = """
 CREATE TRIGGER articles_duplicates_ad AFTER DELETE ON articles BEGIN
+  INSERT OR IGNORE INTO article_relink
+    SELECT duplicate_id FROM article_duplicates WHERE article_id = old.id;
   DELETE FROM article_duplicates WHERE article_id = old.id OR duplicate_id = old.id;
 END"""
 # An article is paired with at most this many near-duplicates, the first stored before it
@@ -246,6 +251,21 @@ def link(conn, articles: list[tuple[int, bytes | None, bytes | None]]) -> None:
             (other_value,) = conn.execute("SELECT minhash FROM articles WHERE id = ?",
                                           (other,)).fetchone()
             _pair_earlier(conn, other, other_value)
+    relink(conn)
+
+
+def relink(conn) -> None:
+    """Pair again, each with its first MAX_PAIRS earlier near-duplicates, the articles that
+    lost one of their pairs to a delete since (`article_relink`, filled by the delete
+    trigger). Inside the caller's transaction."""
+    waiting = [article_id for (article_id,) in conn.execute(
+        "SELECT article_id FROM article_relink ORDER BY article_id")]
+    if not waiting:
+        return
+    conn.execute("DELETE FROM article_relink")
+    for article_id, value in select_in(
+            conn, "SELECT id, minhash FROM articles WHERE id IN ({}) ORDER BY id", waiting):
+        _pair_earlier(conn, article_id, value)
 
 
 def _join_later(conn, article_id: int, near: dict[int, float]) -> None:
@@ -273,6 +293,7 @@ def link_all(conn) -> None:
     MAX_PAIRS of each."""
     conn.execute("DELETE FROM article_bands")
     conn.execute("DELETE FROM article_duplicates")
+    conn.execute("DELETE FROM article_relink")
     last = 0
     while rows := conn.execute("SELECT id, minhash FROM articles WHERE id > ? AND minhash IS "
                                "NOT NULL ORDER BY id LIMIT ?", (last, BATCH)).fetchall():

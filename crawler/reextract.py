@@ -37,7 +37,7 @@ from pathlib import Path
 import sqlite_utils
 from pebble import ProcessExpired
 
-from crawler import storage
+from crawler import near_duplicates, storage
 from crawler.jobs import extract_page, release_memory
 from crawler.workers import PoolError, Workers, result
 from extractors.rules import RuleError, load_dir
@@ -265,6 +265,7 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
                                 "AND last_seen >= ?", stale[False])
             db.conn.executemany("DELETE FROM articles WHERE page_url = ? AND url IS NOT ? "
                                 "AND last_seen = ?", stale[True])
+            near_duplicates.relink(db.conn)  # the copies paired with those deleted
     except sqlite3.Error as error:
         raise storage.StorageError(
             f"re-extraction batch of {len(outcomes)} pages rolled back: "

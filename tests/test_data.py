@@ -32,10 +32,13 @@ from crawler.near_duplicates import (
     BANDS,
     BANDS_INDEX_SQL,
     BANDS_SQL,
+    BANDS_TRIGGER_SQL,
     BINS,
     MAX_PAIRS,
     PAIRS_INDEX_SQL,
     PAIRS_SQL,
+    PAIRS_TRIGGER_SQL,
+    RELINK_SQL,
     SIMILAR,
     VALUES,
     band_keys,
@@ -315,11 +318,12 @@ def test_a_template_sent_many_times_makes_pairs_by_the_article_not_the_square(tm
 
 def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_scratch():
     """Two stories of about 40 copies each (over the cap), written in batches, some
-    rewritten in place (nearer, farther, into another story, no text): after every batch the
-    tables hold exactly what migration 0011's fill finds."""
+    rewritten in place (nearer, farther, into another story, no text), some deleted: after
+    every batch the tables hold exactly what migration 0011's fill finds."""
     db = sqlite_utils.Database(memory=True)
     db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, minhash BLOB)")
-    for sql in (BANDS_SQL, BANDS_INDEX_SQL, PAIRS_SQL, PAIRS_INDEX_SQL):
+    for sql in (BANDS_SQL, BANDS_INDEX_SQL, BANDS_TRIGGER_SQL, PAIRS_SQL, PAIRS_INDEX_SQL,
+                RELINK_SQL, PAIRS_TRIGGER_SQL):
         db.execute(sql)
     rng = random.Random(7)
 
@@ -337,28 +341,39 @@ def test_near_duplicate_pairs_kept_as_articles_change_are_the_pairs_filled_from_
     pairs = "SELECT * FROM article_duplicates ORDER BY article_id, duplicate_id"
     bands = "SELECT * FROM article_bands ORDER BY 1, 2"
     stored: dict[int, bytes | None] = {}
+    deleted = most = 0
     for _ in range(40):
         batch = {}  # id: (MinHash before the batch, after), as write_batch gives link
         for _ in range(rng.randint(1, 10)):
+            if len(stored) > 5 and rng.random() < 0.15:  # a delete (its pairs' trigger)
+                article_id = rng.choice(sorted(stored))
+                db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+                del stored[article_id]
+                batch.pop(article_id, None)  # write_batch links what is still stored
+                deleted += 1
+                continue
             if len(stored) > 5 and rng.random() < 0.4:  # an article stored before, rewritten
-                article_id = rng.randrange(1, len(stored) + 1)
+                article_id = rng.choice(sorted(stored))
                 value = (None if rng.random() < 0.2 else
                          copy_of(rng.choice(stories)) if rng.random() < 0.8 else
                          VALUES.pack(*values()))
                 db.execute("UPDATE articles SET minhash = ? WHERE id = ?", [value, article_id])
                 before = batch.get(article_id, (stored[article_id],))[0]
             else:
-                article_id, value, before = len(stored) + 1, copy_of(rng.choice(stories)), None
-                db.execute("INSERT INTO articles VALUES (?, ?)", [article_id, value])
+                value, before = copy_of(rng.choice(stories)), None
+                article_id = db.execute("INSERT INTO articles (minhash) VALUES (?)",
+                                        [value]).lastrowid
             batch[article_id] = (before, value)
             stored[article_id] = value
         link(db.conn, [(a, before, now) for a, (before, now) in batch.items() if before != now])
         kept = db.execute(pairs).fetchall(), db.execute(bands).fetchall()
         link_all(db.conn)
         assert kept == (db.execute(pairs).fetchall(), db.execute(bands).fetchall())
-    assert max(n for (n,) in db.execute(
-        "SELECT count(*) FROM article_duplicates GROUP BY duplicate_id")) == MAX_PAIRS
+        most = max([most, *(n for (n,) in db.execute(
+            "SELECT count(*) FROM article_duplicates GROUP BY duplicate_id"))])
+    assert most == MAX_PAIRS  # the cap was reached
     assert min(n for (n,) in db.execute("SELECT similarity FROM article_duplicates")) >= SIMILAR
+    assert deleted > 10
 
 
 def test_minhash():
