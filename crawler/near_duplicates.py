@@ -8,7 +8,7 @@ their 3-gram sets; at SIMILAR (0.5) or more they are paired. Measured on the art
 of the WCXB dev corpus (`python -m bench.near_duplicate_recall`, 2026-11-29), as written
 and paired here: a copy with one word changed, a credit line added or a new first sentence
 is paired 100% of the time at every length, one without its last paragraph 93% on texts of
-80 to 350 words and 99.8% on longer ones; of 62,860 pairs of different corpus texts one was
+80 to 350 words and 99.8 to 100% on longer ones; of 62,860 pairs of different corpus texts one was
 paired, two pages sharing most of their text (0.53 alike), and no other came above 0.05.
 
 Candidates come from banding: the first 63 values in 21 bands of 3, each band hashed to a
@@ -18,8 +18,9 @@ new one is 21 index lookups. Two texts 0.5 alike share a band with probability
 
 `articles.minhash` stores the 64 values as a 256-byte BLOB (big-endian 32-bit); the
 writer keeps `article_bands` and the pairs in `article_duplicates` (`link`), which the
-views `near_duplicates` and `stories` read (migration 0011; see `crawler/data_views.py`
-and docs/schema.md).
+views `near_duplicates` and `stories` read; an article deleted leaves the later copies it
+was paired with in `article_relink`, for the next write to pair again (`relink`). Migration
+0011; see `crawler/data_views.py` and docs/schema.md.
 
     >>> a = minhash("The ferry to Tallinn sailed at dawn with 300 passengers on board.")
     >>> similarity(a, a)
