@@ -27,6 +27,7 @@ from crawler.near_duplicates import (
     link_all,
     minhash,
 )
+from crawler.sql import id_batches
 
 PAYWALLED = "paywall IN ('metered', 'truncated', 'hard')"
 DAY = "coalesce(date(published), date(first_seen))"
@@ -170,12 +171,9 @@ def migrate_0011(db: sqlite_utils.Database) -> None:
         db.execute("ROLLBACK TO drop_simhash")
         db.execute("UPDATE articles SET simhash = NULL")
     db.execute("RELEASE drop_simhash")
-    last = 0
-    while rows := db.conn.execute("SELECT id, text FROM articles WHERE id > ? ORDER BY id "
-                                  "LIMIT ?", (last, BATCH)).fetchall():
+    for rows in id_batches(db.conn, "articles", "text", size=BATCH):
         db.conn.executemany("UPDATE articles SET minhash = ? WHERE id = ?",
                             [(minhash(text), article_id) for article_id, text in rows])
-        last = rows[-1][0]
     for view in ("stories", "near_duplicates"):
         db.execute(f"DROP VIEW {view}")
     db.execute("DROP TRIGGER articles_duplicates_ad")

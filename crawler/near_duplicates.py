@@ -38,7 +38,7 @@ import re
 import struct
 from collections.abc import Iterator
 
-from crawler.sql import select_in
+from crawler.sql import id_batches, select_in
 
 BINS = 64
 VALUES = struct.Struct(f">{BINS}I")  # how the values are stored
@@ -146,7 +146,7 @@ END"""
 # would otherwise make pairs by the million. The story's first copy, which `stories` names
 # it by, is always among them.
 MAX_PAIRS = 20
-BATCH = 500  # articles read at a time when the bands are filled from scratch
+BATCH = 500  # articles read at a time when everything is computed again (migration 0011)
 
 
 _LATER = ("SELECT DISTINCT a.id, a.minhash FROM article_bands b JOIN articles a"
@@ -295,13 +295,10 @@ def link_all(conn) -> None:
     conn.execute("DELETE FROM article_bands")
     conn.execute("DELETE FROM article_duplicates")
     conn.execute("DELETE FROM article_relink")
-    last = 0
-    while rows := conn.execute("SELECT id, minhash FROM articles WHERE id > ? AND minhash IS "
-                               "NOT NULL ORDER BY id LIMIT ?", (last, BATCH)).fetchall():
+    for rows in id_batches(conn, "articles", "minhash", "minhash IS NOT NULL", BATCH):
         conn.executemany("INSERT OR IGNORE INTO article_bands VALUES (?, ?)",
                          [(key, article_id) for article_id, value in rows
                           for key in band_keys(value)])
-        last = rows[-1][0]
     earlier: dict[int, set[tuple[int, float]]] = {}  # id: (earlier id, similarity)
     bucket: list[tuple[int, bytes]] = []
     current = None
