@@ -38,7 +38,15 @@ from bench.corpus import (
 )
 from bench.gate import GATED_TOOL, check_baseline, write_baseline
 from bench.metrics import METRICS, score_fixtures, score_tool
-from bench.tools import OURS, TRAFILATURA, TRAFILATURA_TOOLS, ours_available, run_tools, warm_up
+from bench.tools import (
+    OURS,
+    TRAFILATURA,
+    TRAFILATURA_NOCOMMENTS,
+    TRAFILATURA_TOOLS,
+    ours_available,
+    run_tools,
+    warm_up,
+)
 
 # (key, html path, url, content type, tool names, stand-in?)
 Task = tuple[str, Path, str, str | None, tuple[str, ...], bool]
@@ -146,7 +154,7 @@ def run_tasks(tasks: list[Task], tools: tuple[str, ...], jobs: int) -> dict[str,
 def format_value(value: float | int | None, key: str) -> str:
     if value is None:
         return "n/a"
-    if key in ("errors", "pages_per_s"):
+    if key in ("errors", "pages_per_s", "article_pages_per_s"):
         return f"{value:.1f}" if isinstance(value, float) else str(value)
     return f"{value:.3f}"
 
@@ -159,7 +167,18 @@ def format_table(results: dict[str, dict], tools: tuple[str, ...]) -> str:
         label = f"{m.label} {'↑' if m.higher_is_better else '↓'}"
         cells = "".join(format_value(results[t].get(m.key), m.key).rjust(24) for t in tools)
         lines.append(label.ljust(width) + cells)
-    return "\n".join(lines)
+    return "\n".join([*lines, *speed_ratios(results)])
+
+
+def speed_ratios(results: dict[str, dict]) -> list[str]:
+    """Our pages/s over plain trafilatura's without comments (the speed target's
+    reference), on all pages and on the article pages, when both were timed."""
+    ours, reference = results.get(OURS, {}), results.get(TRAFILATURA_NOCOMMENTS, {})
+    ratios = [f"{name} {ours[key] / reference[key]:.3f}"
+              for name, key in (("all pages", "pages_per_s"),
+                                ("article pages", "article_pages_per_s"))
+              if ours.get(key) and reference.get(key)]
+    return [f"speed, ours / trafilatura without comments: {', '.join(ratios)}"] if ratios else []
 
 
 def describe(pages: Sequence[Page], fixtures: Sequence[Fixture], args) -> str:

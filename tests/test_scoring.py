@@ -7,6 +7,7 @@ import pytest
 
 from bench import scoring
 from bench.corpus import Page
+from bench.extraction import speed_ratios
 from bench.gate import regression, regressions
 from bench.metrics import METRICS, Metric, score_tool
 from bench.tools import Output
@@ -140,6 +141,21 @@ def test_score_tool_on_a_tiny_corpus():
     assert result["title_acc"] == approx(0.5)
     assert result["date_acc"] is None
     assert result["pages_per_s"] is None
+    assert result["article_pages_per_s"] is None
+
+
+def test_pages_per_second_on_all_pages_and_on_the_articles():
+    pages = [page("1", "article", "a"), page("2", "listing", "b")]
+    outputs = {"1": Output(text="a", is_article=True, seconds=0.5),
+               "2": Output(seconds=0.25)}
+    result = score_tool(pages, outputs, timed=True)
+    assert result["pages_per_s"] == approx(2 / 0.75)
+    assert result["article_pages_per_s"] == approx(2.0)
+    ratios = speed_ratios({"ours": result, "trafilatura-nocomments": {
+        "pages_per_s": 4.0, "article_pages_per_s": 4.0}})
+    assert ratios == ["speed, ours / trafilatura without comments: all pages 0.667, "
+                      "article pages 0.500"]
+    assert speed_ratios({"ours": result}) == []
 
 
 def test_gate_direction_and_tolerance():
