@@ -260,6 +260,10 @@ def test_page_chrome_outside_a_site_rule_body_does_not_set_the_paywall():
 @pytest.mark.parametrize("text", [
     "", "   ", "x", "<p>x</p>", "<html/>", "<html lang='en'/>\n<body><p>x</p></body>",
     "<!DOCTYPE html/ >\n<html><body><p>a\x01b\ufffec</p></body></html>",
+    "<html><body><p>tab\tvertical\x0bform\x0cff\uffff end</p></body></html>",
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">\n<html><body><p>x</p>'
+    '</body></html>',
+    "<html><body><p>caf\u00e9 \u201cquoted\u201d \u4e2d\u6587</p></body></html>",
     '<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>',
     "<html><body><form><input name=q value=1><label>L</label></form></body></html>",
 ])
@@ -271,6 +275,13 @@ def test_pages_parse_as_trafilatura_parses_them(text):
     if ours is not None:
         assert etree.tostring(ours) == etree.tostring(theirs)
         assert {type(e) for e in ours.iter(etree.Element)} == {HtmlElement}
+
+
+def test_a_lone_surrogate_does_not_empty_the_page():
+    """A string holding half a UTF-16 pair (a page decoded with `surrogateescape`) keeps its
+    text, the stray character replaced; trafilatura's string parse gives an empty body."""
+    root = parse_html("<html><body><p>before \ud800 after</p></body></html>")
+    assert "before" in root.text_content() and "after" in root.text_content()
 
 
 @pytest.mark.parametrize("tail", ["</body></html>", "</BODY>\n</HTML >", ""])
