@@ -551,25 +551,32 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
 
 
 def _number_items(numbered: etree._Element) -> None:
-    """Write on each <li> of an <ol> the number the page shows on it (`start`, `reversed`
-    and an item's `value` as HTML counts them), or "-" in a list numbered with letters or
-    roman numerals, as `rend`: trafilatura keeps that attribute, where it drops the others,
-    its empty items and the text between items (`text._list_items` reads it)."""
+    """Write on each <li> of an <ol> the number the page shows on it (`item_markers`) as
+    `rend`: trafilatura keeps that attribute, where it drops the others, its empty items
+    and the text between items (`text._list_items` reads it)."""
+    for item, marker in item_markers(numbered).items():
+        item.set("rend", marker)
+
+
+def item_markers(numbered: etree._Element) -> dict[etree._Element, str]:
+    """The marker of each <li> of an <ol>: the number the page shows on it (`start`,
+    `reversed` and an item's `value` as HTML counts them), or "-" in a list numbered with
+    letters or roman numerals."""
     items = [li for li in numbered.iter("li")
              if next(li.iterancestors("ol", "ul"), None) is numbered]
     if numbered.get("type", "1") != "1":
-        for item in items:
-            item.set("rend", "-")
-        return
+        return dict.fromkeys(items, "-")
     step = -1 if numbered.get("reversed") is not None else 1
     number = _integer(numbered.get("start"))
     if number is None:
         number = len(items) if step < 0 else 1
+    markers = {}
     for item in items:
         value = _integer(item.get("value"))
         number = number if value is None else value
-        item.set("rend", f"{number}.")
+        markers[item] = f"{number}."
         number += step
+    return markers
 
 
 def _integer(value: str | None) -> int | None:

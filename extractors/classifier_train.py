@@ -48,8 +48,8 @@ def page_features(page) -> tuple[str, dict | None]:
 
 def export(model, keys: list[str], threshold: float, about: str = ABOUT) -> dict:
     """The fitted ensemble as JSON (the format `trees.score` reads): per tree, its nodes'
-    feature, threshold, children and leaf value (a node whose left child is -1 is a leaf)."""
-    prior = float(model.init_.class_prior_[1])
+    feature, threshold, children and leaf value (a node whose left child is -1 is a leaf).
+    A classifier's prior is its log-odds; a regressor's, its constant first guess."""
     trees = []
     for (estimator,) in model.estimators_:
         tree = estimator.tree_
@@ -58,14 +58,21 @@ def export(model, keys: list[str], threshold: float, about: str = ABOUT) -> dict
                       "left": tree.children_left.tolist(),
                       "right": tree.children_right.tolist(),
                       "value": [float(v[0][0]) for v in tree.value]})
-    return {"about": about, "features": keys, "bias": math.log(prior / (1 - prior)),
-            "rate": model.learning_rate, "threshold": threshold, "trees": trees}
+    if hasattr(model, "predict_proba"):
+        prior = float(model.init_.class_prior_[1])
+        head = {"bias": math.log(prior / (1 - prior))}
+    else:
+        head = {"kind": "regression", "bias": float(model.init_.constant_.ravel()[0])}
+    return {"about": about, "features": keys, **head, "rate": model.learning_rate,
+            "threshold": threshold, "trees": trees}
 
 
 def checked_scores(model, exported: dict, keys: list[str], rows: list[list[float]]) -> list[float]:
-    """The exported trees' probabilities for `rows`; exits if they are not scikit-learn's."""
+    """The exported trees' scores for `rows` (a classifier's probabilities, a regressor's
+    predictions); exits if they are not scikit-learn's."""
     ours = [score(dict(zip(keys, row, strict=True)), exported) for row in rows]
-    theirs = model.predict_proba(rows)[:, 1]
+    theirs = (model.predict_proba(rows)[:, 1] if hasattr(model, "predict_proba")
+              else model.predict(rows))
     if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 1e-6:
         raise SystemExit("the exported trees do not reproduce scikit-learn's scores")
     return ours

@@ -43,6 +43,7 @@ from .metadata import (
 )
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
+from .structure import structure_blocks
 from .text import block_text, body_blocks, drop_repeats, join_blocks, norm_space
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,18 @@ class Analysis:
         blocks = fallback.lines_apart(fallback.readability_blocks(summary), self.blocks)
         return _clean(blocks, self.meta)
 
+    @cached_property
+    def structure_reading(self) -> tuple[list[str], list[str], list[float]]:
+        """The page's own blocks (`extractors.structure`), cleaned as the other readings
+        were: its blocks, the ids of the chrome patterns that dropped some, and each
+        block's share of link text ([] on a site rule's body or a JSON-LD one)."""
+        if self.layout is not None or self.source != "dom":
+            return [], [], []
+        found, linked = structure_blocks(self.page)
+        blocks, dropped = _clean(found, self.meta)
+        share = dict(zip(found, linked, strict=True))
+        return blocks, dropped, [share.get(block, 0.0) for block in blocks]
+
 
 def extract(html: bytes | str, url: str, *, content_type: str | None = None,
             rules: tuple[Path, ...] | None = (), fetched: datetime | None = None) -> Article:
@@ -137,7 +150,8 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
 
 def _article(url: str, found: Analysis) -> Article:
     """Classify the page on trafilatura's reading; for an article, take readability's
-    reading of the body instead where the fallback model prefers it."""
+    reading of the body instead where the fallback model prefers it, then the page's own
+    blocks where the third model predicts they gain enough over the reading kept."""
     meta, blocks, dropped, layout, source = (found.meta, found.blocks, found.dropped,
                                              found.layout, found.source)
     words = sum(len(b.split()) for b in blocks)
@@ -148,10 +162,12 @@ def _article(url: str, found: Analysis) -> Article:
     elif is_article:
         other, other_dropped = found.readability_reading
         if fallback.prefer_other(blocks, other):
-            # the paywall by the text kept, its prompts seen in either reading
-            words = sum(len(b.split()) for b in other)
-            paywall = paywall_state(found.ld, [*found.removed, *dropped, *other_dropped], words)
+            paywall = _paywall_switched(found, dropped, other, other_dropped)
             blocks, dropped, source = other, other_dropped, "readability"
+        other, other_dropped, linked = found.structure_reading
+        if fallback.prefer_structure(blocks, other, linked):
+            paywall = _paywall_switched(found, dropped, other, other_dropped)
+            blocks, dropped, source = other, other_dropped, "structure"
     if is_article:
         named = bool(meta.authors)
         fill_article_metadata(meta, found.page, url)
@@ -167,6 +183,14 @@ def _article(url: str, found: Analysis) -> Article:
         site_name=meta.site_name, text_source=source if is_article else None,
         removed=sorted({*found.removed, *dropped}), reasons=reasons,
     )
+
+
+def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
+                      other_dropped: list[str]) -> str:
+    """The paywall state once another reading is kept: by its text, with the prompts seen
+    in either reading."""
+    words = sum(len(b.split()) for b in other)
+    return paywall_state(found.ld, [*found.removed, *dropped, *other_dropped], words)
 
 
 def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlElement | None]:

@@ -20,10 +20,11 @@ def load(path: Path) -> dict:
 
 
 def score(found: dict[str, float], fitted: dict) -> float:
-    """Probability of the positive class for the features `found` (missing ones are 0)."""
+    """For the features `found` (missing ones are 0): the probability of the positive class,
+    or for a regressor's trees (`"kind": "regression"`) the value they predict."""
     x = [_float32(found.get(name, 0.0)) for name in fitted["features"]]
     z = fitted["bias"] + fitted["rate"] * sum(_leaf(tree, x) for tree in fitted["trees"])
-    return 1 / (1 + math.exp(-z))
+    return z if fitted.get("kind") == "regression" else 1 / (1 + math.exp(-z))
 
 
 def _leaf(tree: dict, x: list[float]) -> float:

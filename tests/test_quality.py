@@ -7,9 +7,10 @@ import math
 import re
 
 import pytest
+from pytest import approx
 from trafilatura.xpaths import AUTHOR_XPATHS
 
-from extractors import extract, fallback
+from extractors import extract, fallback, trees
 from extractors.authors import clean_authors
 from extractors.classify import features, model, score
 from extractors.core import analyse
@@ -19,6 +20,7 @@ from extractors.metadata import (
     Metadata,
     split_authors,
 )
+from extractors.structure import structure_blocks
 from extractors.text import join_blocks
 
 ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
@@ -277,6 +279,70 @@ def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_pa
     assert (ruled.rule, ruled.text_source) == ("example:v1", "dom")
     assert analyse(html, ARTICLE_URL, rules=(tmp_path,)).summary is None  # not even read
     assert ruled.text.startswith("Background")
+
+
+def test_the_structure_model_predicts_a_gain_from_every_feature():
+    fitted = fallback.structure_model()
+    assert fitted["kind"] == "regression"
+    assert fitted["features"] == sorted(fallback.structure_features(["a b c"], ["a b c d"],
+                                                                    [0.0]))
+    assert 0 <= fitted["threshold"] < 0.1  # a gain in body F1
+
+
+def test_a_regressors_trees_give_their_sum_not_a_probability():
+    tree = {"feature": [0, -2, -2], "threshold": [0.5, 0, 0], "left": [1, -1, -1],
+            "right": [2, -1, -1], "value": [0.0, -1.0, 3.0]}
+    fitted = {"features": ["x"], "bias": 0.25, "rate": 0.1, "trees": [tree, tree]}
+    assert trees.score({"x": 1.0}, {**fitted, "kind": "regression"}) == approx(0.85)
+    assert trees.score({"x": 0.0}, {**fitted, "kind": "regression"}) == approx(0.05)
+    assert trees.score({"x": 1.0}, fitted) == approx(1 / (1 + math.exp(-0.85)))
+
+
+GALLERY = ('<html lang="en"><head><title>Ten bridges</title></head><body>'
+           '<nav><p>Home</p><p>World</p></nav><header><p>The Daily Example</p></header>'
+           '<article><h1>Ten bridges</h1><p>{intro}</p><ol start="3"><li><p>First bridge, '
+           'a long span.</p></li><li>Second bridge</li></ol>'
+           '<table><tr><td>Span</td><td>1,200 m</td><td></td></tr></table>'
+           '<p><a href="/a">Related story one</a> <a href="/b">Related story two</a></p>'
+           '<form><p>Sign up</p></form><aside><p>Most read</p></aside>'
+           '<div class="slide"><p>A caption with <a href="/c">one link</a> in it.</p></div>'
+           '</article><article><p>Short teaser</p></article><footer><p>(c) Example</p>'
+           '</footer></body></html>')
+
+
+def test_the_structure_reading_takes_the_pages_own_blocks():
+    """Paragraphs, headings, list items (numbered as the page shows them) and table rows
+    of the main <article>, once each, outside navigation, headers, forms, asides and
+    footers; a block mostly of links is left out, a teaser <article> is not read."""
+    page = _tree(GALLERY.format(intro="An introduction of some length, " * 5))
+    blocks, linked = structure_blocks(page)
+    assert blocks == ["Ten bridges", ("An introduction of some length, " * 5).strip(),
+                      "First bridge, a long span.", "Second bridge", "Span\t1,200 m",
+                      "A caption with one link in it."]
+    assert [getattr(block, "marker", None) for block in blocks[2:4]] == ["3.", "4."]
+    assert linked[-1] == approx(len("one link") / len(blocks[-1]))
+    assert linked[:-1] == [0.0] * 5
+
+
+def test_the_structure_reading_is_taken_when_its_model_predicts_a_gain(monkeypatch):
+    html = GALLERY.format(intro="An introduction of some length, " * 20)
+    found = analyse(html, ARTICLE_URL)
+    structure, _, _ = found.structure_reading
+    assert extract(html, ARTICLE_URL).text_source == "dom"  # the shipped model keeps it
+    monkeypatch.setattr(fallback, "structure_model", lambda: {**ALWAYS, "kind": "regression"})
+    article = extract(html, ARTICLE_URL)
+    assert (article.text_source, article.text) == ("structure", join_blocks(structure))
+    assert "Most read" not in article.text and "Related story" not in article.text
+
+
+def test_a_site_rules_body_is_never_swapped_for_the_structure_reading(monkeypatch, tmp_path):
+    (tmp_path / "example.toml").write_text(
+        'domains = ["news.example.com"]\n[[layout]]\nname = "v1"\nbody = ["article"]\n',
+        encoding="utf-8")
+    html = GALLERY.format(intro="An introduction of some length, " * 20)
+    monkeypatch.setattr(fallback, "structure_model", lambda: {**ALWAYS, "kind": "regression"})
+    assert analyse(html, ARTICLE_URL, rules=(tmp_path,)).structure_reading == ([], [], [])
+    assert extract(html, ARTICLE_URL, rules=(tmp_path,)).text_source == "dom"
 
 
 STORY = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(6))
