@@ -101,6 +101,10 @@ def parse_html(text: str) -> HtmlElement | None:
 
     libxml2 reads the page as UTF-8 bytes, a quarter faster than a Python string (which
     it would read as UTF-8 too); a string is tried when the bytes give no tree."""
+    if text[:1].isspace() and not text[:1].isascii():
+        # libxml2 reading bytes knows only ASCII white space: a page opening with a
+        # no-break space would be read as a fragment
+        text = text.lstrip()
     beginning = text[:50].lower()
     text = without_early_end(text)
     data = text.encode("utf-8", "surrogatepass")

@@ -1,13 +1,15 @@
 """Body text that looks like chrome stays; malformed input does not crash extraction."""
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, repair_faulty_html
 
 from extractors import extract
 from extractors.chrome import strip_blocks
-from extractors.decode import decode_html, parse_html
+from extractors.decode import _needs_repair, decode_html, parse_html
 
 URL = "https://news.example.com/2025/03/04/count"
 PARA = ("Election officials in the northern district spent the night recounting ballots after "
@@ -275,6 +277,28 @@ def test_pages_parse_as_trafilatura_parses_them(text):
     if ours is not None:
         assert etree.tostring(ours) == etree.tostring(theirs)
         assert {type(e) for e in ours.iter(etree.Element)} == {HtmlElement}
+
+
+REPAIRED = ["<p>plain</p>", "<html><body><p>a\x01b</p></body></html>", "x\ufffey",
+            "x\uffffy", "<!DOCTYPE html/ >\n<html>", '<!DOCTYPE html PUBLIC "-//W3C//DTD">\n<p>',
+            "<!doctype html>\n<html lang='en'/>\n<body>", "\n\n\n<html/>", "<html>\t\r\n</html>",
+            "<!DOCTYPE html>\n<html>\n<head/>\n<body>\n<p>x</p>", "\x0b", "\x1f<p>x</p>"]
+
+
+@pytest.mark.parametrize("text", REPAIRED + [
+    path.read_text(encoding="utf-8", errors="replace")
+    for path in sorted((Path(__file__).parent.parent / "fixtures").rglob("*.html"))])
+def test_a_page_left_unrepaired_is_one_trafilaturas_repair_leaves_alone(text):
+    """`parse_html` skips trafilatura's `repair_faulty_html` where `_needs_repair` says it
+    would change nothing: if trafilatura ever repairs more, this fails."""
+    if not _needs_repair(text, text.encode("utf-8", "surrogatepass"), text[:50].lower()):
+        assert repair_faulty_html(text, text[:50].lower()) == text
+
+
+def test_a_page_opening_with_a_no_break_space_is_a_page():
+    root = parse_html("\u00a0<html lang='en'><head><title>T</title></head><body><p>x</p>"
+                      "</body></html>")
+    assert (root.tag, root.get("lang"), root.findtext(".//title")) == ("html", "en", "T")
 
 
 def test_a_lone_surrogate_does_not_empty_the_page():
