@@ -5,7 +5,8 @@ covers the URL), strip generic chrome from the tree (and make <div>s of landmark
 swallowed the story), let trafilatura find the body (and readability read it too), strip
 chrome blocks and a second copy of a passage from what it kept, decide article / paywall
 state on that, and for an article take readability's reading (cleaned the same way) where
-the fallback model prefers it.
+the fallback model prefers it, then the page's own blocks (`structure`, cleaned the same
+way) where the third model predicts they gain enough.
 """
 
 from __future__ import annotations
@@ -188,9 +189,10 @@ def _article(url: str, found: Analysis) -> Article:
 def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
                       other_dropped: list[str]) -> str:
     """The paywall state once another reading is kept: by its text, with the prompts seen
-    in either reading."""
+    in any reading so far (trafilatura's, the one kept until now, this one)."""
     words = sum(len(b.split()) for b in other)
-    return paywall_state(found.ld, [*found.removed, *dropped, *other_dropped], words)
+    return paywall_state(found.ld, [*found.removed, *found.dropped, *dropped, *other_dropped],
+                         words)
 
 
 def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlElement | None]:

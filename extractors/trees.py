@@ -1,8 +1,9 @@
 """Gradient-boosted trees stored as plain JSON, walked without scikit-learn.
 
-The format is what `extractors/classifier_train.export` writes: feature names, the prior's
-log-odds (`bias`), the learning rate, a decision threshold, and per tree its nodes'
-feature, threshold, children and leaf value (a node whose left child is -1 is a leaf).
+The format is what `extractors/classifier_train.export` writes: feature names, the first
+guess (`bias`: a classifier's prior as log-odds, a regressor's constant, `"kind":
+"regression"`), the learning rate, a decision threshold, and per tree its nodes' feature,
+threshold, children and leaf value (a node whose left child is -1 is a leaf).
 """
 
 from __future__ import annotations

@@ -538,6 +538,18 @@ def test_a_page_nested_deeper_than_libxml2s_default_limit_is_read_whole():
     assert article.text.count("Paragraph ") == 400
 
 
+@pytest.mark.parametrize("depth", [1_500, 2_000])
+def test_a_page_nested_deeper_than_pythons_call_stack_is_read(depth):
+    """libxml2 keeps (`huge_tree`) more levels than Python's default recursion limit: no
+    walk of ours may recurse per level (the blocks, and the text inside one)."""
+    body = "".join(f"<div class='para'>Paragraph {i} of the council story, with enough words"
+                   " to count as prose." for i in range(depth))
+    article = extract(page(body), URL)
+    assert article.is_article and article.text.count("Paragraph ") >= 1_000
+    inline = "<p>Start " + "<font>x " * depth + "end</p>"
+    assert "Start x x" in extract(page(paragraphs(3) + inline), URL).text
+
+
 @pytest.mark.parametrize("html", [b"", b"\x00\x00\x00", "<html></html>", b"<p>Hi</p>"])
 def test_empty_and_broken_pages_are_not_articles(html):
     article = extract(html, URL)
