@@ -8,9 +8,9 @@ of prices. This reading keeps every paragraph-level element (`BLOCKS`) of the pa
 posts), or of `<body>` where there is none, outside navigation, headers, footers, asides
 and small forms (not one wrapping the page), each with the share of its text that is link
 text; a block mostly of links (a list of other stories, a share bar, a teaser card wrapped
-in its link) is left out. It reads the page as `strip_dom` left it
-(the catalogue's chrome removed), so it is cheap: one walk of the tree, without recursion
-(a page may nest deeper than Python's call stack).
+in its link) is left out. It reads the page as `strip_dom` left it (the catalogue's chrome
+removed), so it is cheap: one walk of the tree, without recursion (a page may nest deeper
+than Python's call stack).
 
 `fallback.prefer_structure` decides from how it compares with the reading chosen so far
 whether to take it instead.
