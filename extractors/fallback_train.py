@@ -57,8 +57,9 @@ CV_REPEATS = 4
 ABOUT = ("Gradient-boosted trees for fallback.py (take readability's reading of the body?); "
          "fitted by extractors/fallback_train.py on the even-numbered article pages of the "
          "WCXB dev split (Murrough Foley, 2026, CC-BY-4.0); odd pages held out.")
-STRUCTURE_ABOUT = ("Gradient-boosted trees for fallback.py (take the page's own blocks, "
-                   "extractors/structure.py, as the body?); fitted by "
+STRUCTURE_ABOUT = ("Gradient-boosted regression trees for fallback.py (the body F1 gained by "
+                   "taking the page's own blocks, extractors/structure.py, as the body); "
+                   "fitted by "
                    "extractors/fallback_train.py on the even-numbered article pages of the "
                    "WCXB dev split (Murrough Foley, 2026, CC-BY-4.0); odd pages held out.")
 
@@ -77,10 +78,10 @@ def page_readings(page):
 
 def fit(rows: list[tuple[str, dict, list[Overlap]]], about: str, path: Path,
         grid: list[dict] | None = None) -> None:
-    """Fit trees on the even-numbered pages' (pid, features, (chosen, other) scores), with
-    TREES or, from `grid` (settings of a regressor of the other reading's gain in body F1,
-    each with the gain it must predict), the settings that cross-validate best; print
-    their figures on both halves, write them to `path`."""
+    """Fit trees on the even-numbered pages' (pid, features, (chosen, other) scores): a
+    classifier with TREES, or, given a `grid` of settings, a regressor of the other
+    reading's gain in body F1 with the settings and the threshold (one of GAINS) that
+    cross-validate best. Print their figures on both halves, write them to `path`."""
     from sklearn.ensemble import (  # the train extra only
         GradientBoostingClassifier,
         GradientBoostingRegressor,
