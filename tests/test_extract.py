@@ -577,6 +577,23 @@ def test_the_date_search_copy_drops_what_holds_no_date_of_this_page():
     assert root.find(".//svg") is not None  # the page itself is untouched
 
 
+def test_the_date_search_copy_drops_scripts_and_the_names_and_styles_of_elements():
+    root = fromstring(
+        '<html><head><script>var built = "2019-03-04";</script><script type="application/ld+json">'
+        '{"dateCreated": "2023-12-12"}</script></head><body><noscript>2020-01-02</noscript>'
+        '<div class="c-2021-05-06" id="a2021-05-06" style="x" data-date="2023-12-12">'
+        '<img src="/2023/12/12/a.jpg" srcset="/2018/01/02/a.jpg 2x" aria-label="x">'
+        '<a href="/2023/12/12/story">Dec 12, 2023</a></div></body></html>')
+    copy = _date_search_copy(root)
+    assert [s.get("type") for s in copy.iter("script")] == ["application/ld+json"]
+    assert copy.find(".//noscript") is None
+    div, img = copy.find(".//div"), copy.find(".//img")
+    assert dict(div.attrib) == {"data-date": "2023-12-12"}
+    assert dict(img.attrib) == {"src": "/2023/12/12/a.jpg", "aria-label": "x"}
+    assert copy.find(".//a").get("href") == "/2023/12/12/story"
+    assert root.find(".//div").get("class") == "c-2021-05-06"  # the page is untouched
+
+
 def test_the_date_search_copy_drops_copyright_years_in_a_footer_by_any_name():
     root = fromstring("<html><body><article><p>Text.</p></article><div id='ft'>© 2025 Daily"
                       " News. Copyright 2010–2025. (c) 2024</div><p>Posted in 2024</p></body>"
