@@ -207,12 +207,11 @@ class PageIndex:
     @cached_property
     def cue_blocks(self) -> list[tuple[etree._Element, str, int]]:
         """The short blocks that match any cue of the catalogue (one regex pass)."""
-        anchored, anywhere = any_cue()
-        most = max_cue_words()
+        matches, most = any_cue().matches, max_cue_words()
         hits: dict[str, bool] = {}  # nested wrappers often share one text: test it once
         for _, text, words in self.short_blocks:
             if words <= most and text not in hits:
-                hits[text] = bool(anchored.match(text) or (anywhere and anywhere.search(text)))
+                hits[text] = matches(text)
         return [b for b in self.short_blocks if b[2] <= most and hits[b[1]]]
 
     @cached_property
@@ -310,20 +309,117 @@ def _button_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     return [parent for parent, n in counts.items() if n >= pattern.minimum]
 
 
+class AnyCue:
+    """Whether a text matches any cue of the catalogue: most blocks match none, and are
+    tested against all at once instead of cue by cue.
+
+    The anchored cues (`^...`) are grouped by the characters a match can begin with, and a
+    text is tried only against the group of its own first character (a regex of 180
+    alternatives tries every one of them on every text); the others, and the anchored ones
+    whose first characters are not known (see `first_chars`), are one regex each.
+    """
+
+    def __init__(self, cues: Iterable[str]):
+        cues = list(cues)
+        anchored = [c[1:] for c in cues if c.startswith("^")]
+        anywhere = [c for c in cues if not c.startswith("^")]
+        groups: dict[str, list[str]] = {}
+        unknown = []
+        for cue in anchored:
+            chars = first_chars(cue)
+            if chars is None:
+                unknown.append(cue)
+            for char in chars or ():
+                groups.setdefault(char, []).append(cue)
+        self.by_first = {char: _any_of(group) for char, group in groups.items()}
+        self.anchored = _any_of(unknown) if unknown else None
+        self.anywhere = _any_of(anywhere) if anywhere else None
+
+    def matches(self, low: str) -> bool:
+        """Whether any cue matches `low` (a lower-cased, collapsed text)."""
+        group = self.by_first.get(low[:1])
+        return bool((group is not None and group.match(low))
+                    or (self.anchored is not None and self.anchored.match(low))
+                    or (self.anywhere is not None and self.anywhere.search(low)))
+
+
+def first_chars(cue: str) -> frozenset[str] | None:
+    """The characters a match of `cue` can begin with, read from Python's own parse of the
+    regex; None where that is not a short list of characters (a class such as `\\w`, any
+    character, a flag, a cue that can match nothing) or the parse is not as expected (the
+    parser is a private module of `re`: a surprise only costs speed)."""
+    try:
+        from re import _constants, _parser  # Python 3.11+
+        parsed = _parser.parse(cue)
+        if parsed.state.flags & ~re.UNICODE:
+            return None
+        chars, empty = _starts(list(parsed), _constants)
+    except Exception:  # any surprise: the cue is tried on every text
+        return None
+    return None if chars is None or empty else frozenset(chars)
+
+
+_MAX_RANGE = 64  # a class with a wider range of characters counts as unknown
+
+
+def _starts(items: list, c) -> tuple[set[str] | None, bool]:
+    """(first characters, whether the sequence can match nothing) of parsed regex items;
+    None for characters not known. `c` is `re._constants`."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width: skipping it only widens the set
+        chars, empty = _item_starts(op, av, c)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _item_starts(op, av, c) -> tuple[set[str] | None, bool]:
+    """`_starts` of one parsed item (an operator and its arguments)."""
+    if op is c.LITERAL:
+        return {chr(av)}, False
+    if op is c.IN:
+        return _class_chars(av, c), False
+    if op is c.BRANCH:
+        parts = [_starts(list(branch), c) for branch in av[1]]
+        if any(chars is None for chars, _ in parts):
+            return None, False
+        return set().union(*(chars for chars, _ in parts)), any(e for _, e in parts)
+    if op is c.SUBPATTERN:  # (group, flags switched on, flags switched off, items)
+        return (None, False) if av[1] or av[2] else _starts(list(av[3]), c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):  # (least, most, item)
+        chars, empty = _starts(list(av[2]), c)
+        return chars, empty or av[0] == 0
+    if op is c.ATOMIC_GROUP:
+        return _starts(list(av), c)
+    return None, False
+
+
+def _class_chars(items: list, c) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] < _MAX_RANGE:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # a negated class, a category (\\w, \\d), a wide range
+            return None
+    return chars
+
+
 @cache
-def any_cue() -> tuple[re.Pattern, re.Pattern | None]:
-    """Every cue of the catalogue in two regexes, the anchored ones (`^...`, matched at the
-    start) and the others: most blocks match none, and are tested once instead of per cue."""
-    cues = [c for p in catalogue() if p.kind == "cue" for c in p.cues]
-    anchored = [c[1:] for c in cues if c.startswith("^")]
-    anywhere = [c for c in cues if not c.startswith("^")]
-    return _any_of(anchored), _any_of(anywhere) if anywhere else None
+def any_cue() -> AnyCue:
+    """Every cue of the catalogue, compiled for the test whether a text matches any."""
+    return AnyCue(c for p in catalogue() if p.kind == "cue" for c in p.cues)
 
 
 def _any_cue_matches(low: str) -> bool:
     """Whether any cue of the catalogue matches a lower-cased, collapsed text."""
-    anchored, anywhere = any_cue()
-    return bool(anchored.match(low) or (anywhere and anywhere.search(low)))
+    return any_cue().matches(low)
 
 
 @cache

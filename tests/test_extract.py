@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -12,9 +13,13 @@ from lxml.html import fromstring, tostring
 from crawler import storage
 from extractors import Article, extract
 from extractors.chrome import (
+    AnyCue,
     PageIndex,
+    _any_of,
     _uncaptured,
+    any_cue,
     catalogue,
+    first_chars,
     strip_blocks,
     strip_dom,
     trafilatura_copy,
@@ -433,6 +438,57 @@ def test_cues_match_the_same_without_capturing_groups(cue, text):
     for other in ("", text[1:], text + "\n", "zz" + text):  # and fail alike
         assert bool(re.compile(converted).match(other)) == bool(re.compile(cue).match(other))
     assert re.compile(converted).groups == (1 if "\\1" in cue or "(?(" in cue else 0)
+
+
+@pytest.mark.parametrize(("cue", "chars"), [
+    ("sign up", "s"),
+    ("(sign|join) up", "sj"),
+    ("((click|tap) here )?subscribe", "cts"),  # an optional group: what follows it too
+    ("(?:a|)b", "ab"),  # an empty alternative
+    ("[a-c]x", "abc"),
+    ("\\bread more", "r"),  # zero width: a boundary, a look-ahead
+    ("(?=x)y", "y"),
+    ("(?!x)y", "y"),
+    ("a*b+", "ab"),
+    ("(?>ab)", "a"),
+])
+def test_first_chars_of_a_cue(cue, chars):
+    assert first_chars(cue) == frozenset(chars)
+
+
+@pytest.mark.parametrize("cue", [
+    "\\d+ views", "\\w+ ago", "[^a]b", "[a-ӿ]", ".x", "(?i)sign up", "a*", "x|",
+    "(?i:a)b",
+])
+def test_first_chars_are_unknown_for_classes_flags_and_empty_matches(cue):
+    assert first_chars(cue) is None  # such a cue is tried on every text
+
+
+def test_any_cue_matches_as_one_regex_of_every_cue_does():
+    cues = [c for p in catalogue() if p.kind == "cue" for c in p.cues]
+    together = [_any_of([c[1:] for c in cues if c.startswith("^")]),
+                _any_of([c for c in cues if not c.startswith("^")])]
+    fixtures = [*Path(__file__).parent.parent.glob("fixtures/**/*.html"),
+                *Path(__file__).parent.parent.glob("crawler/demo/**/*.html")]
+    assert fixtures
+    texts = {"", "z", "©", "sign", "12 views", "3 min read", "read more", "subscribe now"}
+    for path in fixtures:
+        index = PageIndex(fromstring(path.read_bytes()))
+        texts.update(text for _, text, _ in index.short_blocks)
+    texts |= {text[1:] for text in texts} | {f"x {text}" for text in texts}
+    matched = [text for text in texts if any_cue().matches(text)]
+    assert matched == [text for text in texts
+                       if together[0].match(text) or together[1].search(text)]
+    assert len(matched) > 50  # the texts reach the cues
+    assert any_cue().anchored is not None and len(any_cue().by_first) > 20
+
+
+def test_any_cue_tries_a_text_only_on_its_first_characters_group():
+    cues = AnyCue(["^sign up", "^(subscribe|join) now", "^\\d+ views", "all rights reserved"])
+    assert set(cues.by_first) == {"s", "j"}
+    assert cues.matches("sign up today") and cues.matches("join now")
+    assert cues.matches("12 views") and cues.matches("© 2024 all rights reserved")
+    assert not cues.matches("design up") and not cues.matches("views 12")
 
 
 def test_a_cue_is_read_in_the_tree_as_it_is_after_earlier_removals():
