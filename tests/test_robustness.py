@@ -108,6 +108,8 @@ def test_a_table_with_a_date_in_every_row_is_kept_a_lone_stamp_is_not():
 
 @pytest.mark.parametrize("line", [
     "As an Amazon Associate we earn from qualifying purchases.",
+    "We earn commissions from links on our site, enabling us to deliver independent reviews.",
+    "We may earn fees from purchases made through links on this page.",
     "This post may contain affiliate links. Read my full disclosure.",
     "Advertiser Disclosure",
     "Join our mailing list",
