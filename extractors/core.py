@@ -163,6 +163,7 @@ def _article(url: str, found: Analysis) -> Article:
     elif is_article:
         other, other_dropped = found.readability_reading
         if fallback.prefer_other(blocks, other):
+            other = fallback.with_lede(other, blocks)
             paywall = _paywall_switched(found, dropped, other, other_dropped)
             blocks, dropped, source = other, other_dropped, "readability"
         other, other_dropped, linked = found.structure_reading

@@ -268,6 +268,45 @@ def test_readabilitys_reading_is_taken_when_the_model_prefers_it(monkeypatch):
     assert (article.text_source, article.text) == ("readability", join_blocks(other))
 
 
+LEDE = ("The council's vote ends a year of argument over fares, and the new budget takes "
+        "effect in March.")
+
+
+def test_readabilitys_reading_keeps_the_lede_it_left_out(monkeypatch):
+    """readability picks the node holding the paragraphs; a standfirst beside it is not in
+    that node, though trafilatura read it: taken, its reading gets the lede back."""
+    body = "".join(f"<p>{PARAGRAPH}Paragraph {i}.</p>" for i in range(6))
+    html = (f'<html lang="en"><head><title>Council approves budget</title></head><body>'
+            f'<article><h1>Council approves budget</h1><div class="standfirst"><p>{LEDE}</p>'
+            f'</div><div class="story">{body}</div></article></body></html>')
+    found = analyse(html, ARTICLE_URL)
+    assert found.blocks[0] == LEDE and LEDE not in found.readability_reading[0]
+    monkeypatch.setattr(fallback, "model", lambda: ALWAYS)
+    article = extract(html, ARTICLE_URL)
+    assert article.text_source == "readability"
+    assert article.text == join_blocks([LEDE, *found.readability_reading[0]])
+
+
+@pytest.mark.parametrize(("own", "expected"), [
+    # prose above readability's first block: at most LEDE_BLOCKS of it
+    (["Kicker", LEDE, "A.", "B."], [LEDE]),
+    ([LEDE, LEDE.replace("March", "April"), LEDE.replace("March", "May"), "A.", "B."],
+     [LEDE.replace("March", "April"), LEDE.replace("March", "May")]),
+    # not prose: a heading, a byline, a line that ends no sentence
+    (["Council approves budget after a long night of talks in the old town hall", "A.", "B."],
+     []),
+    (["By Jane Doe and John Roe, City Hall reporters.", "A."], []),
+    ([LEDE, "Photo: a tram in the old town", "A.", "B."], []),  # the run stops at a caption
+    ([LEDE, "B.", "A."], []),  # held by readability's reading already (further down)
+    (["A.", LEDE, "B."], []),  # below readability's first block: not a lede
+    ([LEDE, "C.", "D."], []),  # readability's first block is not in trafilatura's reading
+])
+def test_the_lede_is_trafilaturas_prose_just_above_readabilitys_first_block(own, expected):
+    other = ["A.", "B."]
+    assert fallback.with_lede(other, own) == [*expected, *other]
+    assert fallback.with_lede([], own) == []
+
+
 def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_path):
     (tmp_path / "example.toml").write_text(
         'domains = ["news.example.com"]\n[[layout]]\nname = "v1"\nbody = ["article"]\n',
