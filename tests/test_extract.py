@@ -633,21 +633,37 @@ def test_the_date_search_copy_drops_what_holds_no_date_of_this_page():
     assert root.find(".//svg") is not None  # the page itself is untouched
 
 
-def test_the_date_search_copy_drops_scripts_and_the_names_and_styles_of_elements():
+def test_the_date_search_copy_drops_code_and_styles_but_keeps_data_and_names():
     root = fromstring(
         '<html><head><script>var built = "2019-03-04";</script><script type="application/ld+json">'
-        '{"dateCreated": "2023-12-12"}</script></head><body><noscript>2020-01-02</noscript>'
-        '<div class="c-2021-05-06" id="a2021-05-06" style="x" data-date="2023-12-12">'
-        '<img src="/2023/12/12/a.jpg" srcset="/2018/01/02/a.jpg 2x" aria-label="x">'
+        '{"dateCreated": "2023-12-12"}</script><script id="__NEXT_DATA__" type="application/json">'
+        '{"publishedAt": "2023-12-12"}</script></head><body><noscript>2020-01-02</noscript>'
+        '<div class="entry-meta" id="posted-on" style="x" data-date="2023-12-12">'
+        '<img src="/2023/12/12/a.jpg" srcset="/2018/01/02/a.jpg 2x" sizes="50vw">'
         '<a href="/2023/12/12/story">Dec 12, 2023</a></div></body></html>')
     copy = _date_search_copy(root)
-    assert [s.get("type") for s in copy.iter("script")] == ["application/ld+json"]
+    assert [s.get("type") for s in copy.iter("script")] == ["application/ld+json",
+                                                           "application/json"]
     assert copy.find(".//noscript") is None
     div, img = copy.find(".//div"), copy.find(".//img")
-    assert dict(div.attrib) == {"data-date": "2023-12-12"}
-    assert dict(img.attrib) == {"src": "/2023/12/12/a.jpg", "aria-label": "x"}
-    assert copy.find(".//a").get("href") == "/2023/12/12/story"
-    assert root.find(".//div").get("class") == "c-2021-05-06"  # the page is untouched
+    assert dict(div.attrib) == {"class": "entry-meta", "id": "posted-on",
+                                "data-date": "2023-12-12"}
+    assert dict(img.attrib) == {"src": "/2023/12/12/a.jpg"}
+    assert root.find(".//div").get("style") == "x"  # the page is untouched
+
+
+@pytest.mark.parametrize("page_", [
+    # an element named for the date, which the extensive search looks for by class or id
+    '<article><h1>Council approves budget</h1><header class="entry-meta"><a href="/x">March 3, '
+    '2021</a></header><p>The vote of May 5, 2020 was close.</p></article>',
+    # the only date in a data script (Next.js)
+    '<script id="__NEXT_DATA__" type="application/json">{"props": {"article": {"publishedAt": '
+    '"2021-03-03"}}}</script><article><h1>Council approves budget</h1><p>Text.</p></article>',
+])
+def test_the_extensive_date_search_still_reads_date_classes_and_data_scripts(page_):
+    root = fromstring(f"<html><body>{page_}</body></html>")
+    assert find_date(_date_search_copy(root), url="https://example.com/story",
+                     **DATE_SEARCH) == "2021-03-03"
 
 
 def test_the_date_search_copy_drops_copyright_years_in_a_footer_by_any_name():
