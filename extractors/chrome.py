@@ -315,8 +315,9 @@ class AnyCue:
 
     The anchored cues (`^...`) are grouped by the characters a match can begin with, and a
     text is tried only against the group of its own first character (a regex of 180
-    alternatives tries every one of them on every text); the others, and the anchored ones
-    whose first characters are not known (see `first_chars`), are one regex each.
+    alternatives tries every one of them on every text). The anchored cues whose first
+    characters are not known (see `first_chars`) make one more regex, tried on every text,
+    and the cues that may match anywhere another.
     """
 
     def __init__(self, cues: Iterable[str]):

@@ -45,7 +45,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from .hooks import wrap_once
-from .text import body_blocks, lines, norm_space
+from .text import Item, body_blocks, lines, norm_space
 from .trees import load, score
 
 MODEL = Path(__file__).with_name("fallback.json")
@@ -200,21 +200,27 @@ LEDE_WORDS = 12
 
 def with_lede(other: list[str], own: list[str]) -> list[str]:
     """readability's reading with the lede it left out: the blocks of trafilatura's reading
-    (`own`) just above the one readability's opens with, while they are prose (LEDE_WORDS
-    words or more, ending a sentence) that readability's reading does not hold. A standfirst
-    or a first paragraph in a container of its own is not in the node readability picks as
-    the story's; a heading, a kicker or a byline above it is not prose. On the WCXB dev
-    articles this changes 6 pages, 4 of them by a paragraph of the story."""
-    firsts = [i for i, block in enumerate(own) if other and norm_space(block) ==
-              norm_space(other[0])]
-    if not firsts:
+    (`own`) just above the one readability's opens with, while they are prose paragraphs
+    (LEDE_WORDS words or more, ending a sentence, not list items) that neither reading
+    already holds there. A standfirst or a first paragraph in a container of its own is not
+    in the node readability picks as the story's; a heading, a kicker or a byline above it
+    is not prose, and a list's items go whole or not at all. Where readability's first block
+    is in trafilatura's reading more than once, where the lede would be is not known:
+    nothing is added. On the WCXB dev articles this changes 6 pages, 4 of them by a
+    paragraph of the story."""
+    first = norm_space(other[0]) if other else ""
+    at = [i for i, block in enumerate(own) if norm_space(block) == first]
+    if len(at) != 1:
         return other
-    text = " ".join(norm_space(block) for block in other)
+    seen = {norm_space(block) for block in other}
+    text = " ".join(seen)
     lede: list[str] = []
-    for block in reversed(own[max(firsts[0] - LEDE_BLOCKS, 0):firsts[0]]):
-        if (len(block.split()) < LEDE_WORDS or not _ENDS.search(block.strip())
-                or norm_space(block) in text):
+    for block in reversed(own[max(at[0] - LEDE_BLOCKS, 0):at[0]]):
+        flat = norm_space(block)
+        if (isinstance(block, Item) or len(flat.split()) < LEDE_WORDS
+                or not _ENDS.search(flat) or flat in text or flat in seen):
             break
+        seen.add(flat)
         lede.insert(0, block)
     return [*lede, *other]
 

@@ -21,7 +21,7 @@ from extractors.metadata import (
     split_authors,
 )
 from extractors.structure import structure_blocks
-from extractors.text import join_blocks
+from extractors.text import Item, join_blocks
 
 ARTICLE_URL = "https://news.example.com/2024/05/01/council-approves-budget-for-trams"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -297,14 +297,25 @@ def test_readabilitys_reading_keeps_the_lede_it_left_out(monkeypatch):
      []),
     (["By Jane Doe and John Roe, City Hall reporters.", "A."], []),
     ([LEDE, "Photo: a tram in the old town", "A.", "B."], []),  # the run stops at a caption
-    ([LEDE, "B.", "A."], []),  # held by readability's reading already (further down)
     (["A.", LEDE, "B."], []),  # below readability's first block: not a lede
     ([LEDE, "C.", "D."], []),  # readability's first block is not in trafilatura's reading
+    ([LEDE, "A.", LEDE, "A.", "B."], []),  # ...or twice: where it opens is not known
+    ([LEDE, LEDE, "A.", "B."], [LEDE]),  # a paragraph trafilatura read twice, once
+    # a list above: its items go whole or not at all (a box of key points cut in half)
+    (["Key points", *(Item(LEDE.replace("March", m), "-") for m in ("May", "June", "July")),
+      "A.", "B."], []),
 ])
 def test_the_lede_is_trafilaturas_prose_just_above_readabilitys_first_block(own, expected):
     other = ["A.", "B."]
     assert fallback.with_lede(other, own) == [*expected, *other]
     assert fallback.with_lede([], own) == []
+
+
+def test_a_lede_readability_holds_further_down_is_not_added_twice():
+    other = ["A.", "B.", LEDE]
+    assert fallback.with_lede(other, [LEDE, "A.", "B."]) == other
+    spaced = LEDE.replace(" ", "\n", 3)  # the same paragraph, its lines apart
+    assert fallback.with_lede(other, [spaced, "A.", "B."]) == other
 
 
 def test_a_site_rules_body_is_never_swapped_for_readabilitys(monkeypatch, tmp_path):
