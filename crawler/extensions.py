@@ -7,6 +7,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 from twisted.python.failure import Failure
@@ -17,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 # Loggers that attach a full traceback to ordinary network failures (a dead host, a refused
 # connection): for a crawler these are data, not bugs, so one line is enough.
-NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper")
+ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+NOISY_LOGGERS = (ROBOTS_LOGGER, "scrapy.core.scraper")
 
 
 class _OneLineNetworkErrors(logging.Filter):
@@ -43,13 +45,35 @@ def _is_network_error(error: BaseException) -> bool:
             or (type(error).__name__.startswith("Download") and module.startswith("scrapy")))
 
 
+class _RobotsFetchFailures(logging.Filter):
+    """Scrapy's robots.txt middleware logs a robots.txt it could not fetch as an ERROR
+    "Error downloading <the page that asked for it>", as if that page had failed (it is
+    then fetched as if robots.txt allowed it; its own failure, if any, is the spider's to
+    log). Told as what it is: a WARNING naming the robots.txt, on one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, dict) else {}
+        request = args.get("request")
+        if not str(record.msg).startswith("Error downloading") or request is None:
+            return True
+        parts = urlparse_cached(request)
+        record.msg = ("%(robots)s could not be fetched (%(reason)s): its pages are fetched as if"
+                      " it allowed them")
+        record.args = {"robots": f"{parts.scheme}://{parts.netloc}/robots.txt",
+                       "reason": args.get("f_exception")}
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class OneLineNetworkErrorsExtension:
-    """Log network failures as one line, without the traceback Scrapy attaches to some."""
+    """Log network failures as one line, without the traceback Scrapy attaches to some,
+    and a robots.txt that could not be fetched as such (`_RobotsFetchFailures`)."""
 
     def __init__(self):
         self.filter = _OneLineNetworkErrors()
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(self.filter)
+        logging.getLogger(ROBOTS_LOGGER).addFilter(_RobotsFetchFailures())
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -24,6 +24,9 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's "Gave up retrying" line: the spider logs every URL that failed, once, with its
+# reason (and counts it), so Scrapy's own ERROR line said it twice.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # Throughput (see bench/README.md, "Crawl throughput"). Scrapy starts CONCURRENT_ITEMS
 # asyncio tasks for every response's output; a page yields one item, so the default 100

@@ -180,6 +180,44 @@ def test_a_run_that_fetched_nothing_still_prints_its_summary(tmp_path):
         "newscrawl: error: nothing could be fetched")
 
 
+def test_a_dead_server_is_told_once_per_failure_not_once_per_layer(tmp_path):
+    """One line for its robots.txt (a WARNING: the crawl goes on without it), one for the
+    page (the spider's, with its reason); Scrapy's own "Gave up retrying" ERROR lines, and
+    its robots.txt ERROR naming the page as if the page had failed, are not repeated."""
+    run = newscrawl("crawl", "http://127.0.0.1:9/news/", "--db", str(tmp_path / "dead.db"),
+                    "--allow-private", "-s", "RETRY_TIMES=1", "--log-level", "INFO")
+    assert run.returncode == 1
+    logged = [line for line in run.stderr.splitlines() if "127.0.0.1:9" in line]
+    assert len(logged) == 3, logged
+    robots, page, last = logged
+    assert "WARNING: http://127.0.0.1:9/robots.txt could not be fetched (" in robots
+    assert "as if it allowed them" in robots
+    assert "WARNING: http://127.0.0.1:9/news/: connection (" in page
+    assert last.startswith("newscrawl: error: nothing could be fetched")
+    assert " ERROR: " not in run.stderr and "Gave up retrying" not in run.stderr
+
+
+def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):
+    import logging
+
+    from scrapy import Request
+
+    from crawler.extensions import _RobotsFetchFailures
+
+    record = logging.LogRecord(
+        "scrapy.downloadermiddlewares.robotstxt", logging.ERROR, __file__, 1,
+        "Error downloading %(request)s: %(f_exception)s",
+        ({"request": Request("https://news.example.com:8443/a/b?c"), "f_exception": "gone"},),
+        None)
+    assert _RobotsFetchFailures().filter(record)
+    assert (record.levelname, record.getMessage()) == (
+        "WARNING", "https://news.example.com:8443/robots.txt could not be fetched (gone): its "
+        "pages are fetched as if it allowed them")
+    other = logging.LogRecord("scrapy.downloadermiddlewares.robotstxt", logging.ERROR,
+                              __file__, 1, "something else %s", ("x",), None)
+    assert _RobotsFetchFailures().filter(other) and other.getMessage() == "something else x"
+
+
 def test_a_setting_neither_scrapy_nor_newscrawl_defines_is_passed_on_with_a_warning(capsys):
     from crawler.cli import parse_settings
 
