@@ -201,19 +201,19 @@ LEDE_WORDS = 12
 def with_lede(other: list[str], own: list[str]) -> list[str]:
     """readability's reading with the lede it left out: the blocks of trafilatura's reading
     (`own`) just above the one readability's opens with, while they are prose paragraphs
-    (LEDE_WORDS words or more, ending a sentence, not list items) that neither reading
-    already holds there. A standfirst or a first paragraph in a container of its own is not
-    in the node readability picks as the story's; a heading, a kicker or a byline above it
-    is not prose, and a list's items go whole or not at all. Where readability's first block
-    is in trafilatura's reading more than once, where the lede would be is not known:
-    nothing is added. On the WCXB dev articles this changes 6 pages, 4 of them by a
-    paragraph of the story."""
+    (LEDE_WORDS words or more, ending a sentence, not list items) that readability's reading
+    does not hold already (and each once). A standfirst or a first paragraph in a container
+    of its own is not in the node readability picks as the story's; a heading, a kicker or a
+    byline above it is not prose, and a list's items go whole or not at all. Where
+    readability's first block is in trafilatura's reading more than once, where the lede
+    would be is not known: nothing is added. On the WCXB dev articles this changes 6 pages,
+    4 of them by a paragraph of the story."""
     first = norm_space(other[0]) if other else ""
     at = [i for i, block in enumerate(own) if norm_space(block) == first]
     if len(at) != 1:
         return other
-    seen = {norm_space(block) for block in other}
-    text = " ".join(seen)
+    held = [norm_space(block) for block in other]
+    text, seen = " ".join(held), set(held)  # the text in order: a block may span two
     lede: list[str] = []
     for block in reversed(own[max(at[0] - LEDE_BLOCKS, 0):at[0]]):
         flat = norm_space(block)
