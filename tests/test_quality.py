@@ -339,6 +339,15 @@ def test_the_structure_model_predicts_a_gain_from_every_feature():
     assert 0 <= fitted["threshold"] < 0.1  # a gain in body F1
 
 
+def test_the_third_reading_is_weighed_only_when_it_holds_more_words(monkeypatch):
+    monkeypatch.setattr(fallback, "structure_model", lambda: {**ALWAYS, "kind": "regression"})
+    chosen = ["The council voted on Tuesday.", "Fares stay the same."]
+    assert fallback.prefer_structure(chosen, [*chosen, "A gallery caption."], [0.0] * 3)
+    assert not fallback.prefer_structure(chosen, ["The council voted on Tuesday.",
+                                                  "Fares do stay put."], [0.0] * 2)  # as many
+    assert not fallback.prefer_structure(chosen, chosen[:1], [0.0])
+
+
 def test_a_regressors_trees_give_their_sum_not_a_probability():
     tree = {"feature": [0, -2, -2], "threshold": [0.5, 0, 0], "left": [1, -1, -1],
             "right": [2, -1, -1], "value": [0.0, -1.0, 3.0]}
