@@ -20,7 +20,7 @@ from lxml import etree
 from . import trees
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, types
 from .metadata import Metadata
-from .text import norm_space
+from .text import norm_space, words_in
 
 # Most text blocks hold the text of a link to another page, and no schema says "article":
 # a list of teasers (fitted on the even pages: no article lost there, 8 listings caught).
@@ -95,7 +95,7 @@ def _linked_share(links: list[tuple[str, str]], blocks: list[str]) -> float:
 
 
 def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
-    words = sum(len(b.split()) for b in blocks)
+    words = words_in(blocks)
     chars = sum(len(b) for b in blocks)
     page_chars = max(_PAGE_CHARS(root), 1.0)
     links = _links(root)

@@ -45,7 +45,7 @@ from .metadata import (
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
 from .structure import structure_blocks
-from .text import block_text, body_blocks, drop_repeats, join_blocks, norm_space
+from .text import block_text, body_blocks, drop_repeats, join_blocks, norm_space, words_in
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def _article(url: str, found: Analysis) -> Article:
     blocks where the third model predicts they gain enough over the reading kept."""
     meta, blocks, dropped, layout, source = (found.meta, found.blocks, found.dropped,
                                              found.layout, found.source)
-    words = sum(len(b.split()) for b in blocks)
+    words = words_in(blocks)
     is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
     paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
@@ -191,9 +191,8 @@ def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
                       other_dropped: list[str]) -> str:
     """The paywall state once another reading is kept: by its text, with the prompts seen
     in any reading so far (trafilatura's, the one kept until now, this one)."""
-    words = sum(len(b.split()) for b in other)
     return paywall_state(found.ld, [*found.removed, *found.dropped, *dropped, *other_dropped],
-                         words)
+                         words_in(other))
 
 
 def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlElement | None]:
@@ -259,7 +258,7 @@ def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict 
     if not isinstance(body, str):
         return blocks, "dom", dropped
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
-    visible = sum(len(b.split()) for b in blocks)
+    visible = words_in(blocks)
     full = sum(len(p.split()) for p in paragraphs)
     opening = " ".join(" ".join(blocks).split()[:8])
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):

@@ -191,7 +191,7 @@ def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozens
             start += 1
             continue
         run = blocks[start:end]
-        if len(run) >= REPEAT_BLOCKS and sum(len(b.split()) for b in run) >= REPEAT_WORDS:
+        if len(run) >= REPEAT_BLOCKS and words_in(run) >= REPEAT_WORDS:
             dropped = True
         else:
             kept.extend(run)
@@ -201,6 +201,11 @@ def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozens
 
 # A list item's marker at the start of a block of the text format.
 _MARKER = re.compile(r"(?:\A|(?<=\n\n))(?:-|\d+\.) ")
+
+
+def words_in(blocks: list[str]) -> int:
+    """The words of a reading's blocks (white-space separated)."""
+    return sum(len(block.split()) for block in blocks)
 
 
 def word_count(text: str) -> int:
