@@ -166,8 +166,9 @@ def main() -> None:
     fallback.model.cache_clear()  # the second model learns from the first one's choices
     rows = []
     for pid, (own, other, structure, linked) in found.items():
-        chosen = other if other is not None and fallback.prefer_other(own, other) else own
-        if structure and structure != chosen:
+        chosen = (fallback.with_lede(other, own)  # as `extract` keeps readability's reading
+                  if other is not None and fallback.prefer_other(own, other) else own)
+        if fallback.structure_weighed(chosen, structure):  # where `extract` asks the model
             rows.append((pid, fallback.structure_features(chosen, structure, linked),
                          scored(pid, chosen, structure)))
     fit(rows, STRUCTURE_ABOUT, fallback.STRUCTURE_MODEL, STRUCTURE_GRID)
