@@ -1,8 +1,8 @@
 """The jobs extraction workers run: importable without Scrapy.
 
 Workers fork from a server that has imported `crawler.preload`, which imports this module
-(and through it `extractors` and `crawler.storage`) and warms it, so each worker carries the
-extractor, not the crawler.
+(and through it `extractors` and `crawler.digests`) and warms it, so each worker carries the
+extractor, not the crawler or its database (`crawler.storage`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import ctypes.util
 from datetime import datetime
 from pathlib import Path
 
-from crawler import storage
+from crawler.digests import body_digest, text_digest
 
 
 def extract_page(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
@@ -76,11 +76,11 @@ def extract_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...]
                 fetched_at: str) -> dict:
     """`extract_page` plus the storage digests, all in the worker: the reactor only writes.
 
-    Returns {"article", "body_digest", "text_digest"} (see storage.body_digest/text_digest).
+    Returns {"article", "body_digest", "text_digest"} (see crawler.digests).
     """
     article = extract_page(body, url, content_type, rules, fetched_at)
     text = article.get("text") or ""
-    result = {"article": article, "body_digest": storage.body_digest(body),
-              "text_digest": storage.text_digest(text) if article.get("is_article") else None}
+    result = {"article": article, "body_digest": body_digest(body),
+              "text_digest": text_digest(text) if article.get("is_article") else None}
     release_memory()
     return result

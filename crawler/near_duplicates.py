@@ -26,7 +26,8 @@ was paired with in `article_relink`, for the next write to pair again (`relink`)
     >>> similarity(a, a)
     1.0
 
-No storage import: `crawler.storage` calls `minhash` when it builds an article row.
+No storage import: `crawler.digests` calls `minhash` for an article row, in the extraction
+workers.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ transaction, so `with db.conn:` would not make a batch atomic.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import sqlite3
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from crawler import data_views, frontier, near_duplicates
-from crawler.near_duplicates import minhash
+from crawler.digests import body_digest, text_digest
 from crawler.sql import select_in
 from extractors.text import word_count
 
@@ -592,22 +591,6 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict
 
 
 # -- rows ------------------------------------------------------------------------------
-
-
-def body_digest(body: bytes) -> dict:
-    """The CPU-heavy columns of a page row: zlib-compressed body, size, sha256 of the raw.
-
-    The extraction pipeline computes them in its worker processes and hands them over as
-    the item's `body_digest`, so the reactor thread never compresses or hashes a body.
-    """
-    return {"body": zlib.compress(body), "body_size": len(body),
-            "body_sha256": hashlib.sha256(body).hexdigest()}
-
-
-def text_digest(text: str) -> dict:
-    """The CPU-heavy columns of an article row (the item's `text_digest`, as body_digest)."""
-    return {"content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "minhash": minhash(text)}
 
 
 def page_row(item: dict, run_id: int) -> dict:

@@ -317,6 +317,19 @@ def test_the_forkserver_preload_warms_what_workers_would_each_load():
     assert out == ["True", "1", "1", "1", "True"]
 
 
+def test_the_forkserver_carries_the_extractor_not_the_crawler_or_its_database():
+    """Every module the forkserver imports is in every worker's memory: Scrapy, Twisted,
+    sqlite-utils (and numpy, which it loads where installed) have no job there."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, crawler.preload; print(sorted({m.split('.')[0] for m in sys.modules}"
+             " & {'scrapy', 'twisted', 'sqlite_utils', 'numpy', 'parsel'}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_malloc_tuning_and_trimming_are_safe_between_pages():
     from crawler.jobs import release_memory, tune_malloc
 
