@@ -63,6 +63,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, help="only the first N corpus pages")
     parser.add_argument("--only", choices=("ours", "trafilatura"), help="run one tool family")
     parser.add_argument("--jobs", type=int, default=1, help="processes (>1: no pages/s)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="timed passes per tool over the corpus, in ABBA order (default 2)")
     parser.add_argument("--json", type=Path, help="write all results as JSON")
     parser.add_argument("--per-page", type=Path, help="write per-page body F1 as TSV")
     parser.add_argument("--gate", type=Path, help="exit 1 if ours falls below this baseline")
@@ -99,6 +101,8 @@ def usage_error(args: argparse.Namespace, tools: tuple[str, ...]) -> str | None:
         return f"no baseline at {args.gate}: write one with --write-baseline"
     if args.jobs < 1:
         return "--jobs must be at least 1"
+    if args.rounds < 1:
+        return "--rounds must be at least 1"
     return None
 
 
@@ -127,16 +131,27 @@ def evaluated(tasks: list[Task], jobs: int) -> Iterator[tuple[str, dict]]:
 
 
 def run_passes(make_tasks: Callable, items: Sequence, tools: tuple[str, ...],
-               args: argparse.Namespace) -> dict[str, dict]:
+               args: argparse.Namespace, rounds: int = 1) -> dict[str, dict]:
     """outputs[tool][key]. Timed (one process), each tool reads the pages in a pass of its
     own: run right after another tool on the same page, a tool finds that page's strings in
     the caches they share (trafilatura's, which ours calls too): 3 to 6% faster than on a
-    page of its own. Untimed, each page is read once and run through every tool."""
+    page of its own. With `rounds` > 1 the passes go in ABBA order (the tools in table
+    order, then reversed, ...) and each output's seconds are its mean over the rounds: one
+    pass per tool rewards whichever ran while the machine was faster (see bench/README.md).
+    Untimed, each page is read once and run through every tool."""
     if args.jobs > 1:
         return run_tasks(make_tasks(items, tools, args.standin), tools, args.jobs)
     outputs: dict[str, dict] = {}
-    for tool in tools:
-        outputs |= run_tasks(make_tasks(items, (tool,), args.standin), (tool,), 1)
+    seconds: dict[str, dict[str, list[float]]] = {tool: {} for tool in tools}
+    for done in range(rounds):
+        for tool in tools if done % 2 == 0 else reversed(tools):
+            found = run_tasks(make_tasks(items, (tool,), args.standin), (tool,), 1)[tool]
+            outputs.setdefault(tool, found)
+            for key, output in found.items():
+                seconds[tool].setdefault(key, []).append(output.seconds)
+    for tool, by_key in outputs.items():
+        for key, output in by_key.items():
+            output.seconds = sum(seconds[tool][key]) / len(seconds[tool][key])
     return outputs
 
 
@@ -224,7 +239,7 @@ def score_all(args, pages, fixtures, tools) -> tuple[dict, dict[str, dict]]:
     """Run every tool on every page and fixture; metrics per tool and the raw outputs."""
     if args.jobs == 1:  # timed: measure warm extraction, not first-use loading
         warm_up(tools, args.standin)
-    outputs = run_passes(page_tasks, pages, tools, args)
+    outputs = run_passes(page_tasks, pages, tools, args, rounds=args.rounds)
     fx_outputs = run_passes(fixture_tasks, fixtures, tools, args)
     results = {t: score_tool(pages, outputs[t], timed=args.jobs == 1) for t in tools}
     for tool in tools:

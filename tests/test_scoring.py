@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import scoring
+from bench import extraction, scoring
 from bench.corpus import Page
 from bench.extraction import speed_ratios
 from bench.gate import regression, regressions
@@ -156,6 +156,24 @@ def test_pages_per_second_on_all_pages_and_on_the_articles():
     assert ratios == ["speed, ours / trafilatura without comments: all pages 0.667, "
                       "article pages 0.500"]
     assert speed_ratios({"ours": result}) == []
+
+
+def test_timed_rounds_run_the_passes_abba_and_average_the_seconds(monkeypatch):
+    """One pass per tool rewards whichever ran while the machine was faster: two rounds go
+    A B B A, and each page's seconds are its mean over them."""
+    order, slow = [], iter([1.0, 3.0, 5.0, 7.0])  # the machine slows down pass by pass
+
+    def run_tasks(tasks, tools, jobs):
+        order.append(tools[0])
+        return {tools[0]: {"p": Output(text=tools[0], seconds=next(slow))}}
+
+    monkeypatch.setattr(extraction, "run_tasks", run_tasks)
+    args = extraction.parse_args(["--rounds", "2"])
+    outputs = extraction.run_passes(lambda items, tools, standin: [], ["p"], ("a", "b"), args,
+                                    rounds=2)
+    assert order == ["a", "b", "b", "a"]
+    assert outputs["a"]["p"].seconds == approx(4.0) == outputs["b"]["p"].seconds
+    assert outputs["a"]["p"].text == "a"
 
 
 def test_gate_direction_and_tolerance():
