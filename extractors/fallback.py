@@ -45,7 +45,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from .hooks import wrap_once
-from .text import Item, body_blocks, lines, norm_space, words_in
+from .text import Item, body_blocks, found_in, lines, norm_space, words_in
 from .trees import load, score
 
 MODEL = Path(__file__).with_name("fallback.json")
@@ -136,8 +136,9 @@ def _options() -> Extractor:
 
 def _held(blocks: list[str], other: list[str]) -> list[bool]:
     """Which of `blocks` are found whole in `other`'s text."""
-    same, text = set(other), "\n".join(other)
-    return [b in same or b in text for b in blocks]
+    same = set(other)
+    rest = iter(found_in([b for b in blocks if b not in same], "\n".join(other)))
+    return [b in same or next(rest) for b in blocks]
 
 
 def _shape(counts: list[int], name: str) -> dict[str, float]:
@@ -244,8 +245,9 @@ def _held_shares(blocks: list[str], text: str, same: set[str]) -> list[float]:
     any (most are)."""
     held: set | None = None
     shares = []
+    verbatim = iter(found_in([block for block in blocks if block not in same], text))
     for block in blocks:
-        if block in same or block in text:
+        if block in same or next(verbatim):
             shares.append(1.0)
             continue
         if held is None:

@@ -1,6 +1,7 @@
 """The extraction API: decoding, chrome removal, paywall and article detection."""
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from lxml.html import fromstring, tostring
 
 from crawler import storage
 from extractors import Article, extract
+from extractors import text as text_module
 from extractors.chrome import (
     AnyCue,
     PageIndex,
@@ -28,7 +30,7 @@ from extractors.chrome import (
 from extractors.dates import find_date
 from extractors.decode import decode_html
 from extractors.metadata import _date_search_copy
-from extractors.text import body_blocks, drop_repeats, join_blocks, norm_space
+from extractors.text import body_blocks, drop_repeats, found_in, join_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
 PARAGRAPH = ("The city council voted on Tuesday to approve a new budget for public transport, "
@@ -744,3 +746,24 @@ def test_blocks_nested_in_a_container_are_read_one_by_one():
 def test_a_publication_stamp_with_a_time_zone_is_no_body(stamp):
     assert strip_blocks([stamp, PARAGRAPH]) == ([PARAGRAPH], ["meta.cue"])
     assert strip_blocks([f"{stamp} the mayor said", PARAGRAPH])[1] == []
+
+
+@pytest.mark.parametrize("index_from", [0, text_module.INDEX_FROM])
+def test_found_in_answers_as_a_substring_search_would(monkeypatch, index_from):
+    """`found_in` looks for long needles only where their inner words stand (on a large
+    page; a small one is searched whole): the same answers as `needle in text`, for needles
+    that start or end inside a word, span a separator, repeat, are empty or are shorter
+    than three words."""
+    monkeypatch.setattr(text_module, "INDEX_FROM", index_from)
+    rng = random.Random(7)
+    words = ["flood", "bridge", "the", "council", "vote", "3", "Flood,", "—", "día"]
+    blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(60)]
+    for separator in ("\n", " "):
+        text = separator.join(blocks)
+        needles = ["", " ", "ood bridge the", "the council vote 3", "x y z", *blocks]
+        for _ in range(300):
+            start = rng.randrange(len(text))
+            needles.append(text[start:start + rng.randint(1, 60)])
+            needles.append(" ".join(rng.choice(words) for _ in range(rng.randint(2, 6))))
+        needles += [w[1:] for w in words] + ["lood brid", "flood bridge", "oun", "3 the"]
+        assert found_in(needles, text) == [needle in text for needle in needles]
