@@ -49,7 +49,10 @@ _NON_ARTICLE_PATH = re.compile(
     r"threads?|questions|services?|pricing)(/|$)", re.IGNORECASE)
 _DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
-_TEASER_LINKS = etree.XPath("//h2//a[@href] | //h3//a[@href] | //article//h4//a[@href]")
+# `h3/descendant::a`, not `h3//a`: libxml2 merges the node sets of `//h3//` (every node
+# below every heading) in time quadratic in the headings, 1.2 s on a live blog of 20,000.
+_TEASER_LINKS = etree.XPath("//h2/descendant::a[@href] | //h3/descendant::a[@href]"
+                            " | //article/descendant::h4/descendant::a[@href]")
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")
 _PAGE_CHARS = etree.XPath("string-length(normalize-space(//body))")
 
