@@ -517,3 +517,23 @@ def test_other_errors_keep_their_traceback():
     record = logging.LogRecord("scrapy.core.scraper", logging.ERROR, __file__, 1,
                                "Error processing", (), (OSError, error, None))
     assert _OneLineNetworkErrors().filter(record) and record.exc_info is not None
+
+
+def test_a_page_leaves_the_spider_without_its_decoded_text_and_selector():
+    """The response lives until its page is stored; only its bytes are needed there, so
+    the text the links were read from and the selector's tree are let go."""
+    import weakref
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    page = b"<html><body><p>Story <a href='/2024/01/02/next'>next</a></p></body></html>"
+    request = Request("https://example.com/2024/01/01/story",
+                      meta={"newscrawl_source": "link", "newscrawl_site": "example.com"})
+    response = HtmlResponse(url=request.url, body=page, request=request)
+    assert response.text  # decoded before the spider, as the meta-refresh middleware does
+    tree = weakref.ref(response.selector)
+    out = list(spider.parse(response))
+    assert "https://example.com/2024/01/02/next" in {r.url for r in out if isinstance(r, Request)}
+    assert tree() is None and response._cached_ubody is None
+    assert "Story" in response.text  # read as text again, decoded again
