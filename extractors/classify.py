@@ -49,8 +49,11 @@ _NON_ARTICLE_PATH = re.compile(
     r"threads?|questions|services?|pricing)(/|$)", re.IGNORECASE)
 _DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
-# `h3/descendant::a`, not `h3//a`: libxml2 merges the node sets of `//h3//` (every node
-# below every heading) in time quadratic in the headings, 1.2 s on a live blog of 20,000.
+# `h3/descendant::a`, not `h3//a`: libxml2 merges each heading's `//` node set (every node
+# below it) into the result, in time quadratic in the headings: 1.2 s on a live blog of
+# 20,000 headings without links, 0.01 s now. The merge of the links found stays quadratic
+# in their number (0.35 s for 20,000 linked headings, 2.8 s before); the linear
+# `//a[@href][ancestor::h2 ...]` costs twice as much on an ordinary page (0.5 ms).
 _TEASER_LINKS = etree.XPath("//h2/descendant::a[@href] | //h3/descendant::a[@href]"
                             " | //article/descendant::h4/descendant::a[@href]")
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")

@@ -756,9 +756,10 @@ def test_found_in_answers_as_a_substring_search_would(monkeypatch, index_from):
     than three words."""
     monkeypatch.setattr(text_module, "INDEX_FROM", index_from)
     rng = random.Random(7)
-    words = ["flood", "bridge", "the", "council", "vote", "3", "Flood,", "—", "día"]
+    words = ["flood", "bridge", "the", "council", "vote", "3", "Flood,", "—", "día",
+             "a\u200bb", "c\xa0d", "e\x0bf", "g\x1ch", "i\u3000j"]
     blocks = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(60)]
-    for separator in ("\n", " "):
+    for separator in ("\n", " ", "\xa0", "\u3000"):
         text = separator.join(blocks)
         needles = ["", " ", "ood bridge the", "the council vote 3", "x y z", *blocks]
         for _ in range(300):

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from scrapy.utils.test import get_crawler
 
-from crawler import storage
+from crawler import digests, storage
 from crawler.cli import cli
 from crawler.jobs import extract_job
 from crawler.pipelines import ExtractionPipeline, StoragePipeline
@@ -38,8 +38,8 @@ def quick_job(body, url, content_type, rules, fetched_at):
     if url.endswith("/die"):
         os._exit(3)
     article = {"is_article": True, "text": body.decode("utf-8", "replace"), "url": url}
-    return {"article": article, "body_digest": storage.body_digest(body),
-            "text_digest": storage.text_digest(article["text"])}
+    return {"article": article, "body_digest": digests.body_digest(body),
+            "text_digest": digests.text_digest(article["text"])}
 
 
 def item(url: str, body: bytes = b"<html><body><p>hello</p></body></html>") -> dict:
@@ -181,10 +181,10 @@ def test_a_page_over_the_size_cap_is_failed_without_a_worker(pipeline):
 
 def test_the_worker_job_returns_the_article_and_the_storage_digests():
     result = extract_job(PAGE, "https://example.com/2026/01/01/wind", "text/html", (), "")
-    assert result["body_digest"] == storage.body_digest(PAGE)
+    assert result["body_digest"] == digests.body_digest(PAGE)
     assert zlib.decompress(result["body_digest"]["body"]) == PAGE
     if result["article"]["is_article"]:
-        assert result["text_digest"] == storage.text_digest(result["article"]["text"])
+        assert result["text_digest"] == digests.text_digest(result["article"]["text"])
     else:
         assert result["text_digest"] is None
 
@@ -193,8 +193,8 @@ def test_rows_built_from_worker_digests_equal_rows_built_in_place():
     page = item("https://example.com/a", PAGE)
     article = {"is_article": True, "text": "Some text.", "title": "T"}
     in_place = (storage.page_row(page, 1), storage.article_row(article, page, 1))
-    page |= {"body_digest": storage.body_digest(PAGE),
-             "text_digest": storage.text_digest("Some text.")}
+    page |= {"body_digest": digests.body_digest(PAGE),
+             "text_digest": digests.text_digest("Some text.")}
     assert (storage.page_row(page, 1), storage.article_row(article, page, 1)) == in_place
 
 
