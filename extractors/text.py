@@ -250,15 +250,16 @@ def found_in(needles: list[str], text: str) -> list[bool]:
     A needle's inner words (white space on both sides) stand as words of `text` wherever the
     needle occurs, so a needle of three words or more is looked for only where its rarest
     inner word stands; a one-word needle is a word of the text or a part of one; a two-word
-    needle is looked for where either word stands whole, and in the whole text if that
-    fails. The same answers as the substring search, each distinct needle searched once.
+    needle, whose first word ends a word of the text and second starts one, is looked for
+    where either word stands whole, and in the whole text if that fails. The same answers
+    as the substring search, each distinct needle searched once.
     """
     if len(needles) * len(text) < INDEX_FROM:
         return [needle in text for needle in needles]
     where: dict[str, list[int]] = {}
     for m in _WORD_RUN.finditer(text):
         where.setdefault(m.group(), []).append(m.start())
-    vocabulary: str | None = None  # the distinct words, each on a line of its own
+    vocabulary = ""  # the distinct words, each on a line of its own (made when needed)
     known: dict[str, bool] = {}
 
     def at_words(needle: str, words: list[tuple[int, str]]) -> bool:
@@ -273,9 +274,12 @@ def found_in(needles: list[str], text: str) -> list[bool]:
             if len(words) >= 3:
                 hit = at_words(needle, [min(words[1:-1], key=lambda w: len(where.get(w[1], ())))])
             elif len(words) == 1 and words[0][1] == needle:
-                if vocabulary is None:
-                    vocabulary = "\n".join(where)
+                vocabulary = vocabulary or "\n" + "\n".join(where) + "\n"
                 hit = needle in where or needle in vocabulary
+            elif len(words) == 2:  # the first word ends a word of the text, the next starts one
+                vocabulary = vocabulary or "\n" + "\n".join(where) + "\n"
+                hit = (words[0][1] + "\n" in vocabulary and "\n" + words[1][1] in vocabulary
+                       and (at_words(needle, words) or needle in text))
             else:
                 hit = at_words(needle, words) or needle in text
             known[needle] = hit
