@@ -259,7 +259,7 @@ def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict 
         return blocks, "dom", dropped
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
     visible = words_in(blocks)
-    full = sum(len(p.split()) for p in paragraphs)
+    full = words_in(paragraphs)
     opening = " ".join(" ".join(blocks).split()[:8])
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
         kept, own = strip_blocks(paragraphs)
