@@ -20,7 +20,15 @@ record (crawler/frontier.py). It
   pipeline commits them with the page that listed them;
 * spends the page budgets (crawler/budget.py): a budgeted site's page requests wait for its
   listings, then go out newest first; what does not fit is recorded but not scheduled, and
-  the next run starts with it.
+  the next run starts with it;
+* bounds the runtime queue: Scrapy's scheduler holds at most ``NEWSCRAWL_QUEUE_LIMIT``
+  requests (a ``Request`` and what Scrapy keeps for it cost about 3 KB each; a sitemap of
+  50,000 URLs would hold 150 MB). A page request admitted while the scheduler is full is
+  recorded in the frontier, queued, and not scheduled (*spilled*); once the scheduler has
+  drained to half the limit, it is refilled from the frontier's pending rows, highest
+  priority first, as a run resumes them. Pending rows from earlier runs come in the same
+  way, a limit's worth at the start. So the crawl process's memory holds the frontier's
+  URLs (the sets below), not a request per URL.
 
 It sits below DepthMiddleware (900), UrlLengthMiddleware (800) and RefererMiddleware (700)
 (order 650), so it only sees requests they let through, and a request that waits for its
@@ -32,6 +40,7 @@ Switched off (``NotConfigured``) without the storage pipeline or with
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +71,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 STORAGE_PIPELINE = "crawler.pipelines.StoragePipeline"
 POLL_SECONDS = 5.0  # how often the pages whose wait for their listings is over are released
+# NEWSCRAWL_QUEUE_LIMIT: requests Scrapy's scheduler holds at most (0: no limit); the rest
+# wait in the frontier and are scheduled as it drains below half of it.
+QUEUE_LIMIT = 2000
+REFILL_PAUSE = 1.0  # seconds between two looks at the frontier that found nothing to refill
+# Idle rounds (Scrapy looks every 5 s) the crawl waits for spilled rows to be committed.
+SPILL_WAITS = 6
 
 
 def frontier_enabled(settings: Any) -> bool:
@@ -114,6 +129,13 @@ class FrontierMiddleware:
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
                                                             SKIPPED_RETRY_DAYS)
         self.skip_cutoff = skip_cutoff(self.skipped_retry_days)
+        self.queue_limit = crawler.settings.getint("NEWSCRAWL_QUEUE_LIMIT", QUEUE_LIMIT)
+        self.spilled: set[str] = set()  # admitted, left queued in the frontier, not requested
+        self.passed: set[str] = set()  # pending rows looked at and not requested (budget...)
+        self.backlog = False  # pending rows from earlier runs not looked at yet
+        self.resumed = 0  # ...and those requested, so far
+        self._refill_after = 0.0  # monotonic time: no look at the frontier before it
+        self._spill_waits = 0  # idle rounds waited for spilled rows to be committed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
@@ -139,8 +161,12 @@ class FrontierMiddleware:
         return self._frontier
 
     def spider_opened(self, spider=None) -> None:
-        self._poll = task.LoopingCall(lambda: self._send(self.budget.overdue()))
+        self._poll = task.LoopingCall(self._on_poll)
         self._poll.start(POLL_SECONDS, now=False)
+
+    def _on_poll(self) -> None:
+        self._send(self.budget.overdue())
+        self._send([r for r in self._refill(records=False) if isinstance(r, Request)])
 
     def spider_closed(self, spider=None, reason: str = "") -> None:
         if self._poll is not None and self._poll.running:
@@ -194,11 +220,25 @@ class FrontierMiddleware:
         self._send(self._answered(response))
 
     def spider_idle(self, spider=None) -> None:
-        """Nothing is in flight, so no listing is coming: whatever waits goes out."""
+        """Nothing is in flight, so no listing is coming: whatever waits goes out, and
+        what the frontier holds for the run (spilled or left from earlier runs).
+
+        Spilled rows the frontier does not show yet (their batch is not committed) are
+        waited for, SPILL_WAITS idle rounds at most; after that they stay queued for the
+        next run, and the log says how many."""
         released = self.budget.release_all()
+        self._refill_after = 0.0
+        released += [r for r in self._refill(records=False) if isinstance(r, Request)]
         if released:
+            self._spill_waits = 0
             self._send(released)
             raise DontCloseSpider
+        if self.spilled and self._spill_waits < SPILL_WAITS:
+            self._spill_waits += 1
+            raise DontCloseSpider
+        if self.spilled:
+            logger.warning("frontier: %d spilled URLs were not seen committed; they stay "
+                           "queued for the next run", len(self.spilled))
 
     # -- start ------------------------------------------------------------------------
 
@@ -225,20 +265,27 @@ class FrontierMiddleware:
         if new_seeds:
             yield {"visit": None, "outlinks": new_seeds}
         spider = self.crawler.spider
-        resumed = 0
-        for row in self.frontier.pending(spider.site_names,  # never fetched, then revisits
-                                         getattr(spider, "since", None)):
+        for row in self._pending():  # never fetched, then revisits
             if row["url"] in seeds:
                 continue
+            if self.queue_limit and self.resumed >= self.queue_limit:
+                self.backlog = True  # the rest come in as the scheduler drains (`_refill`)
+                break
             for element in self._resume(spider, row):
-                resumed += isinstance(element, Request)
+                self.resumed += isinstance(element, Request)
                 yield element
-        self.stats.set_value("newscrawl/frontier/resumed", resumed)
-        logger.info("frontier: %d seeds, %d URLs pending from earlier runs", len(seeds), resumed)
+        self.stats.set_value("newscrawl/frontier/resumed", self.resumed)
+        logger.info("frontier: %d seeds, %d URLs pending from earlier runs%s", len(seeds),
+                    self.resumed, ", more to come as the queue drains" if self.backlog else "")
 
-    def _resume(self, spider, row: dict) -> Iterator[Any]:
+    def _pending(self) -> Iterator[dict]:
+        spider = self.crawler.spider
+        return self.frontier.pending(spider.site_names, getattr(spider, "since", None))
+
+    def _resume(self, spider, row: dict, records: bool = True) -> Iterator[Any]:
         """The request for a pending frontier row, if its site's patterns and budget let
-        it go out (a row the patterns now exclude: its skip, recorded)."""
+        it go out (a row the patterns now exclude: its skip, recorded; with ``records``
+        False, where no record can be yielded, left for a later look)."""
         if row["url"] in self.requested:
             return  # requested already in this run (a listing the start page links)
         request = spider.request_for(row)
@@ -249,17 +296,84 @@ class FrontierMiddleware:
                 and not spec.allows(row["url"])):
             # a page queued before the site's allow / deny patterns said no: not fetched now
             # (listings, robots.txt and seeds are not held to them, in a run or across runs)
-            self.stats.inc_value("newscrawl/skipped/link/denied")
-            yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
+            if records:
+                self.passed.add(row["url"])
+                self.stats.inc_value("newscrawl/skipped/link/denied")
+                yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
             return
         add_validators(request, row)
+        self.spilled.discard(row["url"])
         if not self.budget.take(request):
+            self.passed.add(row["url"])
             return  # waits for its site's listings, or stays queued for the next run
         self.budget.asked_for(request)
         self.requested.add(request.url)
         if row["source"] == "start":
             self.former_seeds.add(request.url)
         yield request
+
+    # -- the bounded runtime queue ----------------------------------------------------
+
+    def _queued(self) -> int | None:
+        """Requests in Scrapy's scheduler (None: not known, e.g. outside a crawl)."""
+        try:
+            return len(self.crawler.engine.scheduler)
+        except (RuntimeError, AttributeError, TypeError):  # no engine (yet), no scheduler,
+            return None  # or a scheduler that cannot say
+
+    def _spills(self, request: Request, entry: dict | None, held: bool, ahead: int) -> bool:
+        """Whether an admitted request is left queued in the frontier instead of scheduled:
+        the scheduler holds the limit (with ``ahead`` requests on their way to it), and the
+        request is a page whose frontier row is queued (a new or queued URL, one a listing
+        says changed, or one spilled earlier in this run), so that `_refill` finds it. Not a
+        listing (discovery must not wait), not a budgeted site's page (its budget is spent
+        when it is scheduled), not one ``--since`` held back and a link now asks for."""
+        if not self.queue_limit or request.dont_filter or is_listing(request.priority):
+            return False
+        queued = self._queued()
+        if queued is None or queued + ahead < self.queue_limit:
+            return False
+        site = request.meta.get(SITE)
+        return ((entry is not None and not held) or request.url in self.spilled) and (
+            self._limits(site) == (None, None))
+
+    def _refill(self, records: bool = True, ahead: int = 0) -> list[Any]:
+        """Requests for the frontier's pending rows this run has not requested, up to the
+        limit, once the scheduler has drained below half of it (``ahead``: requests on their
+        way to it), and the visit records of rows now denied (with ``records``). Rows
+        spilled in this run are among them once their batch is committed; a look that finds
+        nothing waits REFILL_PAUSE for the next."""
+        if not (self.spilled or self.backlog) or not self.queue_limit:
+            return []
+        queued = self._queued()
+        if queued is None or 2 * (queued + ahead) >= self.queue_limit:
+            return []
+        queued += ahead
+        now = time.monotonic()
+        if now < self._refill_after:
+            return []
+        spider, want, found = self.crawler.spider, self.queue_limit - queued, []
+        requests = 0
+        rows = self._pending()
+        for row in rows:
+            url = row["url"]
+            if url in self.requested or url in self.passed:
+                continue
+            spilled = url in self.spilled
+            for element in self._resume(spider, row, records):
+                if isinstance(element, Request):
+                    requests += 1
+                    self.resumed += not spilled
+                    self.stats.inc_value("newscrawl/frontier/refilled")
+                found.append(element)
+            if requests >= want:
+                break
+        else:
+            self.backlog = False  # every pending row looked at
+        if not found:
+            self._refill_after = now + REFILL_PAUSE
+        self.stats.set_value("newscrawl/frontier/resumed", self.resumed)
+        return found
 
     # -- callback output --------------------------------------------------------------
 
@@ -314,14 +428,21 @@ class FrontierMiddleware:
             # requested before in this run: Scrapy's duplicate filter drops it, so it must
             # not spend a page of the budget (a link back to the homepage would)
             repeat = request.url in self.requested
+            held = request.url in self.held_now
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
+            if admitted and not repeat and self._spills(request, entry, held, len(scheduled)):
+                if request.url not in self.spilled:
+                    self.spilled.add(request.url)
+                    self.stats.inc_value("newscrawl/frontier/spilled")
+                continue
             if admitted and (repeat or self.budget.take(request)):
                 if not repeat:
                     self.budget.asked_for(request)
                 scheduled.append(request)
                 self.requested.add(request.url)
+                self.spilled.discard(request.url)  # spilled earlier, scheduled now
         released = self._answered(response)  # after the listings it names were asked for
         self.requested.update(request.url for request in released)
         scheduled += released
@@ -332,8 +453,11 @@ class FrontierMiddleware:
             items.append(record)
         if record is not None:
             record["outlinks"] = outlinks
+        refilled = self._refill(ahead=len(scheduled))  # the frontier's next rows, if it ran low
         yield from items
+        yield from (element for element in refilled if not isinstance(element, Request))
         yield from scheduled
+        yield from (element for element in refilled if isinstance(element, Request))
 
     def admit(self, request: Request, known: dict[str, dict] | None = None
               ) -> tuple[bool, dict | None]:

@@ -90,6 +90,9 @@ NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between progress log lines when not 
 # keeps the Referer of the page that linked it.
 SPIDER_MIDDLEWARES = {"crawler.scheduling.FrontierMiddleware": 650}
 NEWSCRAWL_FRONTIER_ENABLED = True
+# Requests Scrapy's scheduler holds at most (0: no limit). Page requests admitted beyond it
+# stay queued in the frontier and are scheduled as the scheduler drains below half of it.
+NEWSCRAWL_QUEUE_LIMIT = 2000
 NEWSCRAWL_SKIPPED_RETRY_DAYS = 7  # a URL skipped for a passing cause is retried after
 NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
 

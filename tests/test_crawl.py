@@ -118,14 +118,21 @@ def test_second_crawl_of_an_unchanged_site_fetches_no_page(demo_db):
     assert rows(db, "SELECT count(*) FROM articles WHERE run_id = 2")[0][0] == 0
 
 
-def test_crawl_command_against_a_live_local_site(tmp_path):
+@pytest.mark.parametrize("queue_limit", [None, 2])
+def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
     db = tmp_path / "news.db"
+    bounded = ["-s", f"NEWSCRAWL_QUEUE_LIMIT={queue_limit}"] if queue_limit else []
     with serve_site(DEMO) as server:
         run = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
-                        "--max-depth", "1", "--allow-private", *FAST)
+                        "--max-depth", "1", "--allow-private", *FAST, *bounded)
     assert run.returncode == 0, run.stderr[-2000:]
     count = rows(db, "SELECT count(*) FROM articles")[0][0]
     assert count == len(EXPECTED["articles"]) - 1  # one article is only linked, not listed
+    assert "0 left queued" in run.stdout
+    assert rows(db, "SELECT count(*) - count(DISTINCT url) FROM pages") == [(0,)]
+    if queue_limit:  # the sitemap's pages waited in the frontier, and came back from it once
+        counts = json.loads(rows(db, "SELECT counts FROM runs")[0][0])
+        assert counts["newscrawl/frontier/spilled"] == counts["newscrawl/frontier/refilled"] > 5
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
@@ -28,7 +29,7 @@ from crawler.listings import (
 )
 from crawler.lock import LockedError, LockFileError, crawl_lock
 from crawler.progress import progress_line
-from crawler.scheduling import FrontierMiddleware, changed_since_fetch
+from crawler.scheduling import SPILL_WAITS, FrontierMiddleware, changed_since_fetch
 from crawler.spiders.news import NewsSpider
 from crawler.status import SiteHealth, health_table, run_status, site_health
 from crawler.urlpolicy import link_rejection
@@ -459,6 +460,108 @@ def test_without_a_frontier_an_entry_before_since_is_dropped():
     response = XmlResponse(index.url, body=SITEMAP_INDEX, request=index)
     out = list(spider.parse_sitemap(response, SITEMAP_INDEX))
     assert [r.url for r in out if isinstance(r, Request)] == ["https://n.example/2025.xml"]
+
+
+# -- the bounded runtime queue --------------------------------------------------------
+
+
+class Engine:
+    """Scrapy's engine as the middleware sees it: a scheduler that says how many requests
+    it holds, and `crawl` (how the idle and poll paths schedule)."""
+
+    def __init__(self):
+        self.scheduler: list[Request] = []
+
+    def crawl(self, request):
+        self.scheduler.append(request)
+
+
+@pytest.fixture
+def bounded(tmp_path):
+    """A middleware whose scheduler holds 4 requests at most, with its crawler's engine."""
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1},
+                                       "NEWSCRAWL_QUEUE_LIMIT": 4})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/")
+    crawler.engine = Engine()
+    middleware = FrontierMiddleware.from_crawler(crawler)
+    yield middleware, crawler.engine
+    middleware.spider_closed()
+
+
+def listed(*numbers):
+    """Page requests a sitemap lists, story N dated N (a higher number: newer)."""
+    requests = [request(f"https://n.example/story/{n}") for n in numbers]
+    for n, r in zip(numbers, requests, strict=True):
+        r.priority = n
+    return requests
+
+
+def numbers(requests):
+    return [int(r.url.rsplit("/", 1)[1]) for r in requests if isinstance(r, Request)]
+
+
+def test_a_full_scheduler_leaves_pages_queued_in_the_frontier_until_it_drains(bounded, db):
+    middleware, engine = bounded
+    out = list(middleware.process_spider_output(None, listed(*range(10))))
+    [record] = [r for r in out if not isinstance(r, Request)]
+    engine.scheduler += [r for r in out if isinstance(r, Request)]
+    assert numbers(engine.scheduler) == [9, 8, 7, 6]  # the newest, up to the limit
+    assert len(record["outlinks"]) == 10  # every one recorded, so the frontier holds the rest
+    assert middleware.stats.get_value("newscrawl/frontier/spilled") == 6
+    run = storage.start_run(db, {})
+    commit(db, [record], run)
+    # half full or more: a page's answer adds nothing; drained below half: refilled to 4
+    engine.scheduler = engine.scheduler[:2]
+    assert numbers(middleware.process_spider_output(None, [])) == []
+    engine.scheduler = engine.scheduler[:1]
+    assert numbers(middleware.process_spider_output(None, [])) == [5, 4, 3]
+    # a link to a spilled URL with room for it: scheduled, and not refilled a second time
+    engine.scheduler = engine.scheduler[:2]
+    assert numbers(middleware.process_spider_output(None, listed(1))) == [1]
+    engine.scheduler = []
+    with pytest.raises(DontCloseSpider):  # idle, and the frontier holds more for the run
+        middleware.spider_idle()
+    assert numbers(engine.scheduler) == [2, 0]
+    middleware.spider_idle()  # nothing left: the crawl may close
+    assert middleware.stats.get_value("newscrawl/frontier/refilled") == 5
+
+
+def test_spilled_rows_not_committed_yet_are_waited_for_a_while(bounded, caplog):
+    middleware, engine = bounded
+    engine.scheduler = [Request(f"https://n.example/busy/{n}") for n in range(4)]
+    out = list(middleware.process_spider_output(None, listed(1, 2)))
+    assert numbers(out) == []
+    engine.scheduler = []
+    for _ in range(SPILL_WAITS):  # the storage pipeline commits within seconds
+        with pytest.raises(DontCloseSpider):
+            middleware.spider_idle()
+    with caplog.at_level(logging.WARNING):
+        middleware.spider_idle()  # never committed (the record was lost): give up, and say so
+    assert "2 spilled URLs" in caplog.text
+
+
+def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
+    middleware, engine = bounded
+    run = storage.start_run(db, {})
+    commit(db, [{"visit": None, "outlinks": [
+        outlink(f"https://n.example/story/{n}", priority=n) for n in range(10)]}], run)
+
+    async def start():
+        return [r async for r in middleware.process_start(middleware.crawler.spider.start())]
+    started = asyncio.run(start())
+    engine.scheduler += [r for r in started if isinstance(r, Request)]
+    assert [r.url for r in engine.scheduler][:1] == ["https://n.example/"]  # the seed
+    assert numbers(engine.scheduler[1:]) == [9, 8, 7, 6]
+    assert middleware.backlog
+    engine.scheduler = []
+    engine.scheduler += middleware.process_spider_output(None, [])
+    assert numbers(engine.scheduler) == [5, 4, 3, 2]
+    assert numbers(middleware.process_spider_output(None, [])) == []  # still full
+    engine.scheduler = []
+    assert numbers(middleware.process_spider_output(None, [])) == [1, 0]
+    assert not middleware.backlog
+    assert middleware.stats.get_value("newscrawl/frontier/resumed") == 10
 
 
 # -- lock, run status, health ---------------------------------------------------------
