@@ -11,7 +11,9 @@ record (crawler/frontier.py). It
 * admits each request the spider yields: a new URL, a queued one, a listing, one listed
   with a ``lastmod`` newer than our fetch, a retryable failure, robots.txt, or a skip older
   than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
-  callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query);
+  callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query),
+  ``CHUNK`` (1,000) at a time as it yields them (`_Output`): a long sitemap is never
+  held whole as requests;
 * records a request the spider holds back (``HELD``: an entry dated before ``--since``)
   without sending it: a new URL stays queued, with its dates, and the runs whose
   ``--since`` excludes those dates do not resume it (``Frontier.pending``);
@@ -321,17 +323,17 @@ class FrontierMiddleware:
         except (RuntimeError, AttributeError, TypeError):  # no engine (yet), no scheduler,
             return None  # or a scheduler that cannot say
 
-    def _spills(self, request: Request, entry: dict | None, held: bool, ahead: int) -> bool:
+    def _spills(self, request: Request, entry: dict | None, held: bool,
+                queued: int | None) -> bool:
         """Whether an admitted request is left queued in the frontier instead of scheduled:
-        the scheduler holds the limit (with ``ahead`` requests on their way to it), and the
-        request is a page whose frontier row is queued (a new or queued URL, one a listing
-        says changed, or one spilled earlier in this run), so that `_refill` finds it. Not a
-        listing (discovery must not wait), not a budgeted site's page (its budget is spent
-        when it is scheduled), not one ``--since`` held back and a link now asks for."""
-        if not self.queue_limit or request.dont_filter or is_listing(request.priority):
-            return False
-        queued = self._queued()
-        if queued is None or queued + ahead < self.queue_limit:
+        the scheduler holds the limit (``queued``: with the requests on their way to it),
+        and the request is a page whose frontier row is queued (a new or queued URL, one a
+        listing says changed, or one spilled earlier in this run), so that `_refill` finds
+        it. Not a listing (discovery must not wait), not a budgeted site's page (its budget
+        is spent when it is scheduled), not one ``--since`` held back and a link now asks
+        for."""
+        if (not self.queue_limit or queued is None or queued < self.queue_limit
+                or request.dont_filter or is_listing(request.priority)):
             return False
         site = request.meta.get(SITE)
         return ((entry is not None and not held) or request.url in self.spilled) and (
@@ -379,49 +381,50 @@ class FrontierMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any],
                               spider=None) -> Iterator[Any]:
-        """Buffer a callback's output, admit its requests, attach them to its visit record.
+        """Admit a callback's requests (``CHUNK`` at a time), attach them to its visit
+        record, which goes out with its other items at the end.
 
         A ``CloseSpider`` from the callback is re-raised after what it yielded before."""
-        buffered: list[Any] = []
+        output = _Output(self, response)
         try:
-            buffered.extend(result)  # keeps what came before an exception
+            for element in result:
+                yield from output.add(element)
         except CloseSpider:
-            yield from self._emit(buffered, response)
+            yield from output.finish()
             raise
         except Exception:
-            self._send(self._answered(response))
+            yield from output.abort()
             raise
-        yield from self._emit(buffered, response)
+        yield from output.finish()
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
                                           spider=None) -> AsyncIterator[Any]:
         """``process_spider_output`` for an asynchronous callback."""
-        buffered: list[Any] = []
+        output = _Output(self, response)
         stop: CloseSpider | None = None
         try:
             async for element in result:
-                buffered.append(element)
+                for out in output.add(element):
+                    yield out
         except CloseSpider as error:
             stop = error
         except Exception:
-            self._send(self._answered(response))
+            for out in output.abort():
+                yield out
             raise
-        for element in self._emit(buffered, response):
-            yield element
+        for out in output.finish():
+            yield out
         if stop is not None:
             raise stop
 
-    def _emit(self, buffered: list[Any], response: Response | None) -> Iterator[Any]:
-        items = [element for element in buffered if not isinstance(element, Request)]
-        requests = sorted((element for element in buffered if isinstance(element, Request)),
-                          key=lambda request: -request.priority)  # newest first, then budget
-        answered = getattr(response, "request", None)  # None: a test's bare output
-        if (answered is not None and is_listing(answered.priority)
-                and any(isinstance(item, dict) and "body" in item for item in items)):
-            self.budget.spend(answered.meta.get(SITE))  # a listing that is a page (a start page)
-        scheduled = self.budget.overdue()  # before this answer's own pages take the budget
-        self.requested.update(request.url for request in scheduled)  # a link to one: free
-        outlinks = []
+    def _schedule(self, requests: list[Request], outlinks: list[dict]) -> list[Request]:
+        """Admit requests of one callback, newest first: the frontier rows to record go to
+        `outlinks`; returned, those to schedule (within the budget; a page admitted while
+        the scheduler is full stays queued in the frontier instead)."""
+        requests = sorted(requests, key=lambda request: -request.priority)
+        scheduled: list[Request] = []
+        # how full the scheduler is, asked once (a priority queue counts its queues to say)
+        queued = self._queued() if self.queue_limit and requests else None
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip
         for request in requests:
@@ -432,7 +435,8 @@ class FrontierMiddleware:
             admitted, entry = self.admit(request, known)
             if entry is not None:
                 outlinks.append(entry)
-            if admitted and not repeat and self._spills(request, entry, held, len(scheduled)):
+            ahead = None if queued is None else queued + len(scheduled)
+            if admitted and not repeat and self._spills(request, entry, held, ahead):
                 if request.url not in self.spilled:
                     self.spilled.add(request.url)
                     self.stats.inc_value("newscrawl/frontier/spilled")
@@ -443,21 +447,7 @@ class FrontierMiddleware:
                 scheduled.append(request)
                 self.requested.add(request.url)
                 self.spilled.discard(request.url)  # spilled earlier, scheduled now
-        released = self._answered(response)  # after the listings it names were asked for
-        self.requested.update(request.url for request in released)
-        scheduled += released
-        record = next((item for item in items if isinstance(item, dict) and "visit" in item),
-                      None)  # fmt: skip
-        if record is None and outlinks:
-            record = {"visit": None}
-            items.append(record)
-        if record is not None:
-            record["outlinks"] = outlinks
-        refilled = self._refill(ahead=len(scheduled))  # the frontier's next rows, if it ran low
-        yield from items
-        yield from (element for element in refilled if not isinstance(element, Request))
-        yield from scheduled
-        yield from (element for element in refilled if isinstance(element, Request))
+        return scheduled
 
     def admit(self, request: Request, known: dict[str, dict] | None = None
               ) -> tuple[bool, dict | None]:
@@ -531,3 +521,70 @@ class FrontierMiddleware:
             self.known_skipped.add(request.url)
             self.stats.inc_value("newscrawl/frontier/known")
         return False, None
+
+
+# A callback's requests admitted together: one frontier lookup, sorted newest first.
+CHUNK = 1000
+
+
+class _Output:
+    """One callback's output on its way through `FrontierMiddleware`.
+
+    Requests are admitted ``CHUNK`` at a time as the callback yields them, so a sitemap
+    of 50,000 URLs is never 50,000 ``Request`` objects at once; a callback that yields
+    fewer (every page) has all its requests admitted together at the end, newest first
+    against the budget, after its page (a start page that is a page spends its one page
+    first). Items (the visit record, the page) go out at the end, the record carrying the
+    frontier rows of every request admitted (`outlinks`), so that they commit with it.
+    """
+
+    def __init__(self, middleware: FrontierMiddleware, response: Response | None):
+        self.middleware = middleware
+        self.response = response  # None: a test's bare output
+        self.items: list[Any] = []
+        self.requests: list[Request] = []
+        self.outlinks: list[dict] = []
+        self.admitted = False  # a chunk went out before the end
+        # before this answer's own pages take the budget
+        self.overdue = middleware.budget.overdue()
+        middleware.requested.update(request.url for request in self.overdue)
+
+    def add(self, element: Any) -> list[Request]:
+        if not isinstance(element, Request):
+            self.items.append(element)
+            return []
+        self.requests.append(element)
+        if len(self.requests) < CHUNK:
+            return []
+        self.admitted = True
+        scheduled = self.middleware._schedule(self.requests, self.outlinks)
+        self.requests = []
+        return scheduled
+
+    def finish(self) -> list[Any]:
+        middleware = self.middleware
+        answered = getattr(self.response, "request", None)
+        if (answered is not None and is_listing(answered.priority)
+                and any(isinstance(item, dict) and "body" in item for item in self.items)):
+            middleware.budget.spend(answered.meta.get(SITE))  # a listing that is a page
+        scheduled = [*self.overdue, *middleware._schedule(self.requests, self.outlinks)]
+        released = middleware._answered(self.response)  # after the listings it names
+        middleware.requested.update(request.url for request in released)
+        scheduled += released
+        items = self.items
+        record = next((item for item in items if isinstance(item, dict) and "visit" in item),
+                      None)  # fmt: skip
+        if record is None and self.outlinks:
+            record = {"visit": None}
+            items.append(record)
+        if record is not None:
+            record["outlinks"] = self.outlinks
+        refilled = middleware._refill(ahead=len(scheduled))  # the frontier's next rows
+        return [*items, *(element for element in refilled if not isinstance(element, Request)),
+                *scheduled, *(element for element in refilled if isinstance(element, Request))]
+
+    def abort(self) -> list[Any]:
+        """The callback failed: its listing is answered all the same, and the frontier rows
+        of the requests that went out before are recorded (nothing else it yielded is)."""
+        self.middleware._send(self.middleware._answered(self.response))
+        return [{"visit": None, "outlinks": self.outlinks}] if self.admitted else []

@@ -16,7 +16,7 @@ from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler import storage
+from crawler import scheduling, storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
 from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts, is_retryable
 from crawler.listings import (
@@ -525,6 +525,24 @@ def test_a_full_scheduler_leaves_pages_queued_in_the_frontier_until_it_drains(bo
     assert numbers(engine.scheduler) == [2, 0]
     middleware.spider_idle()  # nothing left: the crawl may close
     assert middleware.stats.get_value("newscrawl/frontier/refilled") == 5
+
+
+def test_a_long_listing_is_admitted_a_chunk_at_a_time(middleware, monkeypatch):
+    monkeypatch.setattr(scheduling, "CHUNK", 3)
+    made = []
+
+    def sitemap():  # a sitemap callback: its requests, then its visit record
+        for n in range(8):
+            made.append(n)
+            yield listed(n)[0]
+        yield {"visit": None}
+    out = middleware.process_spider_output(None, sitemap())
+    first = next(out)
+    assert isinstance(first, Request) and len(made) == 3  # not all eight made first
+    rest = list(out)
+    [record] = [r for r in rest if not isinstance(r, Request)]
+    assert len(record["outlinks"]) == 8  # every row rides on the listing's record
+    assert sorted(numbers([first, *rest])) == list(range(8))
 
 
 def test_spilled_rows_not_committed_yet_are_waited_for_a_while(bounded, caplog):
