@@ -138,6 +138,8 @@ class Frontier(Protocol):
 
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]: ...
 
+    def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]: ...
+
     def close(self) -> None: ...
 
 
@@ -202,7 +204,6 @@ class SQLiteFrontier:
         entries it held back wait, queued, for a run that lets them in, and are not read
         again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
         streamed."""
-        marks = ", ".join("?" for _ in sites)
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
         cutoff = skip_cutoff(self.skipped_retry_days)
@@ -212,20 +213,31 @@ class SQLiteFrontier:
                   f" AND (held = 0 OR {NEWEST_SQL} >= ?)")
         revisits = f"(state = 'fetched' AND (kind IN ({kinds}) OR source = 'robots'))"
         for wanted, params in ((others, [cutoff, since or ""]), (revisits, [])):
-            query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
-                     " ORDER BY priority DESC, url LIMIT ?")
-            after, last = "", []
-            while True:
-                rows = self.conn.execute(query.format(after=after),
-                                         [*sites, *params, *last, PAGE_SIZE]).fetchall()
-                for row in map(dict, rows):
-                    if (row["state"] != "failed" or row["source"] == "robots"
-                            or is_retryable(row)):
-                        yield row
-                if len(rows) < PAGE_SIZE:
-                    break
-                after = "AND (priority < ? OR (priority = ? AND url > ?))"
-                last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
+            for row in self._rows(sites, wanted, params):
+                if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
+                    yield row
+
+    def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
+        """The queued rows of ``sites``, highest priority first (``since`` as in
+        `pending`): what the middleware schedules as Scrapy's queue drains. Streamed."""
+        yield from self._rows(sites, f"state = 'queued' AND (held = 0 OR {NEWEST_SQL} >= ?)",
+                              [since or ""])
+
+    def _rows(self, sites: list[str], wanted: str, params: list) -> Iterator[dict]:
+        """The rows of ``sites`` matching ``wanted`` (SQL, with ``params``), highest
+        priority first: ``PAGE_SIZE`` rows a statement (keyset on priority, url)."""
+        marks = ", ".join("?" for _ in sites)
+        query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
+                 " ORDER BY priority DESC, url LIMIT ?")
+        after, last = "", []
+        while True:
+            rows = self.conn.execute(query.format(after=after),
+                                     [*sites, *params, *last, PAGE_SIZE]).fetchall()
+            yield from map(dict, rows)
+            if len(rows) < PAGE_SIZE:
+                break
+            after = "AND (priority < ? OR (priority = ? AND url > ?))"
+            last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
 
     def close(self) -> None:
         self.conn.close()

@@ -25,11 +25,11 @@ record (crawler/frontier.py). It
   the next run starts with it;
 * bounds the runtime queue: Scrapy's scheduler holds at most ``NEWSCRAWL_QUEUE_LIMIT``
   requests (a ``Request`` and what Scrapy keeps for it cost about 3 KB each; a sitemap of
-  50,000 URLs would hold 150 MB). A page request admitted while the scheduler is full is
-  recorded in the frontier, queued, and not scheduled (*spilled*); once the scheduler has
-  drained to half the limit, it is refilled from the frontier's pending rows, highest
-  priority first, as a run resumes them. Pending rows from earlier runs come in the same
-  way, a limit's worth at the start. So the crawl process's memory holds the frontier's
+  50,000 URLs would hold 150 MB). A page request of a site without a budget admitted while
+  the scheduler is full is recorded in the frontier, queued, and not scheduled
+  (*spilled*); once the scheduler has drained below half the limit, it is refilled from the
+  frontier's queued rows, highest priority first. A run's start resumes at most a limit's
+  worth of queued pages the same way. So the crawl process's memory holds the frontier's
   URLs (the sets below), not a request per URL.
 
 It sits below DepthMiddleware (900), UrlLengthMiddleware (800) and RefererMiddleware (700)
@@ -223,18 +223,23 @@ class FrontierMiddleware:
 
     def spider_idle(self, spider=None) -> None:
         """Nothing is in flight, so no listing is coming: whatever waits goes out, and
-        what the frontier holds for the run (spilled or left from earlier runs).
+        what the frontier holds for the run (spilled, or left by earlier runs).
 
-        Spilled rows the frontier does not show yet (their batch is not committed) are
-        waited for, SPILL_WAITS idle rounds at most; after that they stay queued for the
-        next run, and the log says how many."""
+        A spilled URL whose row the frontier does not have yet (its batch is not
+        committed) is waited for, SPILL_WAITS idle rounds at most; after that it stays
+        queued for the next run, and the log says how many. One whose row is there but
+        not for this run to schedule (a site renamed since it was queued) is let go."""
         released = self.budget.release_all()
+        self._send(released)  # marked requested before the frontier is looked at
         self._refill_after = 0.0
-        released += [r for r in self._refill(records=False) if isinstance(r, Request)]
-        if released:
+        refilled = [r for r in self._refill(records=False) if isinstance(r, Request)]
+        self._send(refilled)
+        if released or refilled:
             self._spill_waits = 0
-            self._send(released)
             raise DontCloseSpider
+        if self.spilled:
+            known = self.frontier.get_many(sorted(self.spilled))
+            self.spilled.intersection_update(self.spilled - known.keys())  # not committed
         if self.spilled and self._spill_waits < SPILL_WAITS:
             self._spill_waits += 1
             raise DontCloseSpider
@@ -266,23 +271,30 @@ class FrontierMiddleware:
             yield request
         if new_seeds:
             yield {"visit": None, "outlinks": new_seeds}
-        spider = self.crawler.spider
-        for row in self._pending():  # never fetched, then revisits
-            if row["url"] in seeds:
-                continue
-            if self.queue_limit and self.resumed >= self.queue_limit:
-                self.backlog = True  # the rest come in as the scheduler drains (`_refill`)
-                break
-            for element in self._resume(spider, row):
-                self.resumed += isinstance(element, Request)
-                yield element
+        for element in self._resume_pending(seeds):
+            yield element
         self.stats.set_value("newscrawl/frontier/resumed", self.resumed)
         logger.info("frontier: %d seeds, %d URLs pending from earlier runs%s", len(seeds),
                     self.resumed, ", more to come as the queue drains" if self.backlog else "")
 
-    def _pending(self) -> Iterator[dict]:
+    def _resume_pending(self, seeds: set[str]) -> Iterator[Any]:
+        """What the frontier has pending for the run's sites (`Frontier.pending`): never
+        fetched, then revisits. Of the queued pages that may wait (`_may_wait`), a limit's
+        worth; the others are scheduled as Scrapy's queue drains (`_refill`)."""
         spider = self.crawler.spider
-        return self.frontier.pending(spider.site_names, getattr(spider, "since", None))
+        pages = 0
+        for row in self.frontier.pending(spider.site_names, getattr(spider, "since", None)):
+            if row["url"] in seeds:
+                continue
+            waits = row["state"] == "queued" and self._may_wait(row["site"], row["priority"])
+            if waits and pages >= self.queue_limit:
+                self.backlog = True
+                continue
+            for element in self._resume(spider, row):
+                if isinstance(element, Request):
+                    self.resumed += 1
+                    pages += waits
+                yield element
 
     def _resume(self, spider, row: dict, records: bool = True) -> Iterator[Any]:
         """The request for a pending frontier row, if its site's patterns and budget let
@@ -290,6 +302,7 @@ class FrontierMiddleware:
         False, where no record can be yielded, left for a later look)."""
         if row["url"] in self.requested:
             return  # requested already in this run (a listing the start page links)
+        self.spilled.discard(row["url"])
         request = spider.request_for(row)
         if row["state"] == "fetched":  # a hub or listing looked at again
             request.meta[REVISIT] = True
@@ -304,7 +317,6 @@ class FrontierMiddleware:
                 yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
             return
         add_validators(request, row)
-        self.spilled.discard(row["url"])
         if not self.budget.take(request):
             self.passed.add(row["url"])
             return  # waits for its site's listings, or stays queued for the next run
@@ -323,44 +335,47 @@ class FrontierMiddleware:
         except (RuntimeError, AttributeError, TypeError):  # no engine (yet), no scheduler,
             return None  # or a scheduler that cannot say
 
+    def _may_wait(self, site: str | None, priority: int) -> bool:
+        """Whether a request may wait in the frontier while Scrapy's queue is full: a page
+        (a listing may not: discovery must not wait) of a site without a page budget (a
+        budget is spent when a request is scheduled, and holds few anyway)."""
+        return (bool(self.queue_limit) and site is not None and not is_listing(priority)
+                and self._limits(site) == (None, None))
+
     def _spills(self, request: Request, entry: dict | None, held: bool,
                 queued: int | None) -> bool:
         """Whether an admitted request is left queued in the frontier instead of scheduled:
         the scheduler holds the limit (``queued``: with the requests on their way to it),
-        and the request is a page whose frontier row is queued (a new or queued URL, one a
-        listing says changed, or one spilled earlier in this run), so that `_refill` finds
-        it. Not a listing (discovery must not wait), not a budgeted site's page (its budget
-        is spent when it is scheduled), not one ``--since`` held back and a link now asks
-        for."""
-        if (not self.queue_limit or queued is None or queued < self.queue_limit
-                or request.dont_filter or is_listing(request.priority)):
+        the request may wait (`_may_wait`), and its frontier row is queued (a new or queued
+        URL, one a listing says changed, or one spilled earlier in this run), so that
+        `_refill` finds it; not one ``--since`` held back and a link now asks for."""
+        if queued is None or queued < self.queue_limit or request.dont_filter:
             return False
-        site = request.meta.get(SITE)
-        return ((entry is not None and not held) or request.url in self.spilled) and (
-            self._limits(site) == (None, None))
+        return (((entry is not None and not held) or request.url in self.spilled)
+                and self._may_wait(request.meta.get(SITE), request.priority))
 
     def _refill(self, records: bool = True, ahead: int = 0) -> list[Any]:
-        """Requests for the frontier's pending rows this run has not requested, up to the
-        limit, once the scheduler has drained below half of it (``ahead``: requests on their
-        way to it), and the visit records of rows now denied (with ``records``). Rows
-        spilled in this run are among them once their batch is committed; a look that finds
-        nothing waits REFILL_PAUSE for the next."""
+        """Requests for the frontier's queued rows this run has not requested (of the sites
+        whose pages may wait), up to the limit, highest priority first, once the scheduler
+        has drained below half of it (``ahead``: requests on their way to it); and the visit
+        records of rows now denied (with ``records``). Rows spilled in this run are among
+        them once their batch is committed; a look that finds fewer than it wanted waits
+        REFILL_PAUSE for the next."""
         if not (self.spilled or self.backlog) or not self.queue_limit:
             return []
         queued = self._queued()
         if queued is None or 2 * (queued + ahead) >= self.queue_limit:
             return []
-        queued += ahead
         now = time.monotonic()
         if now < self._refill_after:
             return []
-        spider, want, found = self.crawler.spider, self.queue_limit - queued, []
-        requests = 0
-        rows = self._pending()
-        for row in rows:
+        spider = self.crawler.spider
+        want, found, requests = self.queue_limit - queued - ahead, [], 0
+        sites = [site for site in spider.site_names if self._may_wait(site, 0)]
+        for row in self.frontier.queued(sites, getattr(spider, "since", None)):
             url = row["url"]
             if url in self.requested or url in self.passed:
-                continue
+                continue  # in Scrapy's queue or on its way, or turned down in this run
             spilled = url in self.spilled
             for element in self._resume(spider, row, records):
                 if isinstance(element, Request):
@@ -371,8 +386,7 @@ class FrontierMiddleware:
             if requests >= want:
                 break
         else:
-            self.backlog = False  # every pending row looked at
-        if not found:
+            self.backlog = False  # every queued row looked at
             self._refill_after = now + REFILL_PAUSE
         self.stats.set_value("newscrawl/frontier/resumed", self.resumed)
         return found
@@ -545,9 +559,6 @@ class _Output:
         self.requests: list[Request] = []
         self.outlinks: list[dict] = []
         self.admitted = False  # a chunk went out before the end
-        # before this answer's own pages take the budget
-        self.overdue = middleware.budget.overdue()
-        middleware.requested.update(request.url for request in self.overdue)
 
     def add(self, element: Any) -> list[Request]:
         if not isinstance(element, Request):
@@ -567,7 +578,9 @@ class _Output:
         if (answered is not None and is_listing(answered.priority)
                 and any(isinstance(item, dict) and "body" in item for item in self.items)):
             middleware.budget.spend(answered.meta.get(SITE))  # a listing that is a page
-        scheduled = [*self.overdue, *middleware._schedule(self.requests, self.outlinks)]
+        scheduled = middleware.budget.overdue()  # before this answer's own pages take it
+        middleware.requested.update(request.url for request in scheduled)
+        scheduled += middleware._schedule(self.requests, self.outlinks)
         released = middleware._answered(self.response)  # after the listings it names
         middleware.requested.update(request.url for request in released)
         scheduled += released

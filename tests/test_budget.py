@@ -10,15 +10,18 @@ import asyncio
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler import storage
 from crawler.budget import LISTING_WAIT, REVISIT, PageBudget
 from crawler.listings import LISTING_PRIORITY
 from crawler.scheduling import STORAGE_PIPELINE, FrontierMiddleware
 from crawler.spiders.news import NewsSpider
 from crawler.visits import SITE, SOURCE
+from tests.test_frontier import Engine, commit
 
 SITE_NAME = "n.example"
 
@@ -252,3 +255,49 @@ def test_a_page_released_by_the_wait_and_linked_by_the_same_answer_spends_once(f
         answer(feed), [page("newest", priority=300_000), page("old", priority=100)]))
     assert sorted(scheduled(out)) == ["newest", "newest", "old"]  # the repeat: dropped, free
     assert middleware.budget.spent == {SITE_NAME: 2}
+
+
+def test_pages_whose_wait_is_over_go_even_when_the_next_callback_fails(frontier):
+    middleware, _ = frontier
+    clock = Clock()
+    middleware.budget.clock = clock
+    middleware.budget.opened[SITE_NAME] = 0.0
+    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
+    clock.now = LISTING_WAIT
+
+    def broken():
+        yield page("other", priority=1)
+        raise ValueError("a bug in a callback")
+    with pytest.raises(ValueError):
+        list(middleware.process_spider_output(answer(page("world")), broken()))
+    middleware._send(middleware.budget.overdue())  # the poll
+    assert urls(middleware.sent) == ["newest"]
+    assert middleware.budget.spent == {SITE_NAME: 1}
+
+
+def test_a_start_page_answered_after_the_wait_spends_its_page_first(frontier):
+    middleware, seed = frontier  # a budget of 2
+    clock = Clock()
+    middleware.budget.clock = clock
+    middleware.budget.opened[SITE_NAME] = 0.0
+    list(middleware.process_spider_output(None, [page("a", priority=3), page("b", priority=2)]))
+    clock.now = LISTING_WAIT + 1
+    item = {"visit": {"url": seed.url, "site": SITE_NAME}, "body": b"<html></html>"}
+    out = list(middleware.process_spider_output(answer(seed), [item]))
+    assert scheduled(out) == ["a"]
+    assert middleware.budget.spent == {SITE_NAME: 2}
+
+
+def test_at_idle_a_page_the_budget_releases_is_not_taken_again_from_the_frontier(frontier,
+                                                                                   tmp_path):
+    middleware, _ = frontier  # the seed stays unanswered: pages wait for it
+    middleware.crawler.engine = Engine()
+    out = list(middleware.process_spider_output(None, [page("story", priority=7)]))
+    db = storage.open_db(tmp_path / "news.db")
+    commit(db, [r for r in out if not isinstance(r, Request)], storage.start_run(db, {}))
+    db.close()
+    middleware.backlog = True  # the frontier may hold more for the run
+    with pytest.raises(DontCloseSpider):
+        middleware.spider_idle()
+    assert urls(middleware.sent) == ["story"]
+    assert middleware.budget.spent == {SITE_NAME: 1}

@@ -559,10 +559,24 @@ def test_spilled_rows_not_committed_yet_are_waited_for_a_while(bounded, caplog):
     assert "2 spilled URLs" in caplog.text
 
 
+def test_a_spilled_url_queued_under_another_site_is_not_waited_for(bounded, db):
+    middleware, engine = bounded
+    engine.scheduler = [Request(f"https://n.example/busy/{n}") for n in range(4)]
+    out = list(middleware.process_spider_output(None, listed(1)))
+    # its row was queued before, under the site's former name: this run does not resume it
+    commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/story/1",
+                                                     site="old.example")]}],
+           storage.start_run(db, {}))
+    commit(db, [r for r in out if not isinstance(r, Request)], storage.start_run(db, {}))
+    engine.scheduler = []
+    middleware.spider_idle()  # no wait
+    assert engine.scheduler == []
+
+
 def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
     middleware, engine = bounded
     run = storage.start_run(db, {})
-    commit(db, [{"visit": None, "outlinks": [
+    commit(db, [{"visit": visit("https://n.example/feed.xml", kind="feed"), "outlinks": [
         outlink(f"https://n.example/story/{n}", priority=n) for n in range(10)]}], run)
 
     async def start():
@@ -570,7 +584,9 @@ def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
     started = asyncio.run(start())
     engine.scheduler += [r for r in started if isinstance(r, Request)]
     assert [r.url for r in engine.scheduler][:1] == ["https://n.example/"]  # the seed
-    assert numbers(engine.scheduler[1:]) == [9, 8, 7, 6]
+    assert numbers(engine.scheduler[1:5]) == [9, 8, 7, 6]
+    # a listing to look at again does not wait behind the backlog: discovery goes on
+    assert [r.url for r in engine.scheduler[5:]] == ["https://n.example/feed.xml"]
     assert middleware.backlog
     engine.scheduler = []
     engine.scheduler += middleware.process_spider_output(None, [])
@@ -579,7 +595,7 @@ def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
     engine.scheduler = []
     assert numbers(middleware.process_spider_output(None, [])) == [1, 0]
     assert not middleware.backlog
-    assert middleware.stats.get_value("newscrawl/frontier/resumed") == 10
+    assert middleware.stats.get_value("newscrawl/frontier/resumed") == 11
 
 
 # -- lock, run status, health ---------------------------------------------------------
