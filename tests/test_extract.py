@@ -560,6 +560,17 @@ def test_trafilatura_reads_a_copy_without_the_landmarks_it_drops():
     assert [e.tag for e in root.iter("nav", "aside", "footer")] == ["nav", "aside", "footer"]
 
 
+def test_trafilatura_reads_a_copy_without_the_head_and_media_it_drops_first():
+    root = fromstring('<html lang="de"><head><title>Title</title><style>p {}</style></head>'
+                      '<body class="story"><p>One <svg><text>icon</text></svg>two</p>'
+                      "<video><source src=v.mp4>No video</video><p>Three</p></body></html>")
+    copy = trafilatura_copy(root)
+    assert (copy.tag, copy.get("lang"), copy[0].tag, copy[0].get("class")) == (
+        "html", "de", "body", "story")
+    assert norm_space(" ".join(copy.itertext())) == "One two Three"
+    assert [e.tag for e in root.iter("title", "svg", "video")] == ["title", "svg", "video"]
+
+
 def test_a_page_laid_out_in_a_table_is_read_paragraph_by_paragraph():
     html = ('<html><head><title>Council approves budget</title></head><body><table>'
             '<tr><td colspan="2">City Hall <form action="/search/"><input name="q"></form></td>'
