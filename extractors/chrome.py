@@ -153,7 +153,7 @@ class PageIndex:
         known, vocabulary = _name_vocabulary()
         blanks = ("",) * len(NAMING_ATTRIBUTES)
         seen: dict[str, set[str] | frozenset[str]] = {}
-        for element in reversed(list(root.iter(etree.Element))):
+        for element in reversed(_visible_elements(root)):
             text = element.text or ""
             total = len(text.strip())
             parts = [text]
@@ -243,6 +243,15 @@ class PageIndex:
         """False once the element or an ancestor has been removed."""
         return element not in self.removed and not any(
             a in self.removed for a in element.iterancestors())
+
+
+def _visible_elements(root: etree._Element) -> list[etree._Element]:
+    """The page's elements in document order, without the <head>'s (no pattern matches
+    them, and what they hold is not the page's text)."""
+    elements = list(root.iter(etree.Element))
+    if len(elements) > 1 and elements[1].tag == "head" and elements[1].getparent() is root:
+        return [root, *elements[2 + sum(1 for _ in elements[1].iterdescendants(etree.Element)):]]
+    return elements
 
 
 def _grams(words: list[str]) -> set[str]:
