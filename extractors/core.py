@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -86,11 +85,11 @@ class Analysis:
     @cached_property
     def readability_reading(self) -> tuple[list[str], list[str]]:
         """readability's reading of the body, cleaned as trafilatura's was: its blocks and
-        the ids of the chrome patterns that dropped some ([] when there is no summary)."""
+        the ids of the chrome patterns that dropped some ([] when there is no summary).
+        Read once (cached): the conversion prunes `summary`, a copy of readability's own."""
         if self.summary is None:
             return [], []
-        summary = deepcopy(self.summary)  # the conversion prunes the tree it is given
-        blocks = fallback.lines_apart(fallback.readability_blocks(summary), self.blocks)
+        blocks = fallback.lines_apart(fallback.readability_blocks(self.summary), self.blocks)
         return _clean(blocks, self.meta)
 
     @cached_property
