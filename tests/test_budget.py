@@ -193,6 +193,15 @@ def scheduled(output) -> list[str]:
     return urls([r for r in output if isinstance(r, Request)])
 
 
+def wait_out(middleware, *pages: Request) -> None:
+    """`pages` wait for their site's listings, which have not answered when the wait ends."""
+    clock = Clock()
+    middleware.budget.clock = clock
+    middleware.budget.opened[SITE_NAME] = 0.0
+    list(middleware.process_spider_output(None, list(pages)))
+    clock.now = LISTING_WAIT
+
+
 def test_a_duplicate_request_for_a_listing_in_flight_does_not_end_the_wait(frontier):
     middleware, seed = frontier
     feed = listing("feed.xml")
@@ -229,11 +238,7 @@ def test_an_errback_visit_answers_its_listing(frontier):
 
 def test_pages_whose_wait_is_over_go_before_the_next_answers_own(frontier):
     middleware, _ = frontier  # the seed stays unanswered
-    clock = Clock()
-    middleware.budget.clock = clock
-    middleware.budget.opened[SITE_NAME] = 0.0
-    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
-    clock.now = LISTING_WAIT
+    wait_out(middleware, page("newest", priority=300_000))
     hub = page("world")  # a page answered meanwhile: its links are older
     middleware.requested.add(hub.url)
     out = list(middleware.process_spider_output(answer(hub), [page("old", priority=100)]))
@@ -244,11 +249,7 @@ def test_pages_whose_wait_is_over_go_before_the_next_answers_own(frontier):
 
 def test_a_page_released_by_the_wait_and_linked_by_the_same_answer_spends_once(frontier):
     middleware, _ = frontier
-    clock = Clock()
-    middleware.budget.clock = clock
-    middleware.budget.opened[SITE_NAME] = 0.0
-    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
-    clock.now = LISTING_WAIT
+    wait_out(middleware, page("newest", priority=300_000))
     feed = listing("feed.xml")  # a late listing that names the released page again
     middleware.requested.add(feed.url)
     out = list(middleware.process_spider_output(
@@ -259,11 +260,7 @@ def test_a_page_released_by_the_wait_and_linked_by_the_same_answer_spends_once(f
 
 def test_pages_whose_wait_is_over_go_even_when_the_next_callback_fails(frontier):
     middleware, _ = frontier
-    clock = Clock()
-    middleware.budget.clock = clock
-    middleware.budget.opened[SITE_NAME] = 0.0
-    list(middleware.process_spider_output(None, [page("newest", priority=300_000)]))
-    clock.now = LISTING_WAIT
+    wait_out(middleware, page("newest", priority=300_000))
 
     def broken():
         yield page("other", priority=1)
@@ -277,11 +274,7 @@ def test_pages_whose_wait_is_over_go_even_when_the_next_callback_fails(frontier)
 
 def test_a_start_page_answered_after_the_wait_spends_its_page_first(frontier):
     middleware, seed = frontier  # a budget of 2
-    clock = Clock()
-    middleware.budget.clock = clock
-    middleware.budget.opened[SITE_NAME] = 0.0
-    list(middleware.process_spider_output(None, [page("a", priority=3), page("b", priority=2)]))
-    clock.now = LISTING_WAIT + 1
+    wait_out(middleware, page("a", priority=3), page("b", priority=2))
     item = {"visit": {"url": seed.url, "site": SITE_NAME}, "body": b"<html></html>"}
     out = list(middleware.process_spider_output(answer(seed), [item]))
     assert scheduled(out) == ["a"]
