@@ -237,9 +237,8 @@ class FrontierMiddleware:
         if released or refilled:
             self._spill_waits = 0
             raise DontCloseSpider
-        if self.spilled:
-            known = self.frontier.get_many(sorted(self.spilled))
-            self.spilled.intersection_update(self.spilled - known.keys())  # not committed
+        if self.spilled:  # what is still waited for: the rows not committed yet
+            self.spilled.difference_update(self.frontier.get_many(sorted(self.spilled)))
         if self.spilled and self._spill_waits < SPILL_WAITS:
             self._spill_waits += 1
             raise DontCloseSpider
