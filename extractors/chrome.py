@@ -246,8 +246,9 @@ class PageIndex:
 
 
 def _visible_elements(root: etree._Element) -> list[etree._Element]:
-    """The page's elements in document order, without the <head>'s (no pattern matches
-    them, and what they hold is not the page's text)."""
+    """The page's elements in document order, without the <head>'s (no chrome a reader
+    sees is there, and what it holds is not the page's text: the root's size, which bounds
+    what a pattern may remove, is the visible page's)."""
     elements = list(root.iter(etree.Element))
     if len(elements) > 1 and elements[1].tag == "head" and elements[1].getparent() is root:
         return [root, *elements[2 + sum(1 for _ in elements[1].iterdescendants(etree.Element)):]]
@@ -666,12 +667,15 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
 
 def _body_copy(tree: etree._Element) -> etree._Element:
     """A copy of the page without its <head>, which trafilatura drops as its first step
-    (`MANUALLY_CLEANED`): every copy it makes and every XPath it runs before that skip it."""
-    body = tree.find("body")
-    if tree.tag != "html" or body is None:
+    (`MANUALLY_CLEANED`): every copy it makes and every XPath it runs before that skip it.
+    Whatever else the parser left under <html> is copied: a stray `</body>` leaves the rest
+    of the page (the story, often) beside the first <body>, or in a second one."""
+    if tree.tag != "html" or tree.find("head") is None:
         return deepcopy(tree)
     copied = tree.makeelement(tree.tag, tree.attrib)
-    copied.append(deepcopy(body))
+    for child in tree:
+        if child.tag != "head":
+            copied.append(deepcopy(child))
     return copied
 
 

@@ -571,6 +571,19 @@ def test_trafilatura_reads_a_copy_without_the_head_and_media_it_drops_first():
     assert [e.tag for e in root.iter("title", "svg", "video")] == ["title", "svg", "video"]
 
 
+@pytest.mark.parametrize("stray", ["</body>", "</body><body>"])
+def test_a_story_after_a_stray_end_of_body_is_read(stray):
+    """A stray `</body>` (in an ad's markup) leaves the rest of the page beside the first
+    <body>, or in a second one: trafilatura's copy keeps all but the <head>."""
+    html = ("<html><head><title>Council approves budget</title></head><body><header>"
+            f'<a href="/">City News</a><div class="ad">{stray}</div></header>'
+            f"<main><article><h1>Council approves budget</h1>{paragraphs(6)}</article></main>"
+            "</body></html>")
+    article = extract(html, URL)
+    assert article.is_article
+    assert article.text.count("ends here.") == 6
+
+
 def test_a_page_laid_out_in_a_table_is_read_paragraph_by_paragraph():
     html = ('<html><head><title>Council approves budget</title></head><body><table>'
             '<tr><td colspan="2">City Hall <form action="/search/"><input name="q"></form></td>'
