@@ -161,7 +161,10 @@ def test_decompression_bombs_stop_at_the_size_cap(faults, path):
 def test_a_200_mb_page_is_aborted_at_the_size_cap(faults, path):
     assert page(faults.db, faults.url(path)) is None
     sent = max(hit.sent for hit in faults.server.hits_for(path))
-    assert sent < 40 * MB  # DOWNLOAD_MAXSIZE (20 MB) plus socket buffers, not 200 MB
+    # DOWNLOAD_MAXSIZE (20 MB), plus what the server wrote before the abort took effect:
+    # 22-24 MB when the machine is idle or busy, 43 MB once on CI with every core busy;
+    # never the 200 MB the page holds
+    assert sent < 100 * MB
 
 
 @pytest.mark.parametrize("path", ["/pdf-as-html", "/png-as-html"])
