@@ -27,9 +27,10 @@ from extractors.chrome import (
     trafilatura_copy,
     unwrap_swallowing_landmarks,
 )
+from extractors.classify import features
 from extractors.dates import find_date
 from extractors.decode import decode_html
-from extractors.metadata import _date_search_copy
+from extractors.metadata import Metadata, _date_search_copy
 from extractors.text import body_blocks, drop_repeats, found_in, join_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
@@ -569,6 +570,16 @@ def test_trafilatura_reads_a_copy_without_the_head_and_media_it_drops_first():
         "html", "de", "body", "story")
     assert norm_space(" ".join(copy.itertext())) == "One two Three"
     assert [e.tag for e in root.iter("title", "svg", "video")] == ["title", "svg", "video"]
+
+
+@pytest.mark.parametrize("stray", ["</body>", "</body><body>"])
+def test_the_classifier_measures_the_whole_page_after_a_stray_end_of_body(stray):
+    menu = "".join(f'<li><a href="/s{i}">Section number {i}</a></li>' for i in range(20))
+    page = ("<html><head><title>T</title></head><body><nav><ul>{menu}</ul>{stray}</nav>"
+            f"<main><article>{paragraphs(6)}</article></main></body></html>")
+    found = [features(fromstring(page.format(menu=menu, stray=s)), URL, [], Metadata(),
+                      [PARAGRAPH] * 6) for s in ("", stray)]
+    assert found[1]["link_density"] == found[0]["link_density"] < 0.5
 
 
 @pytest.mark.parametrize("stray", ["</body>", "</body><body>"])
