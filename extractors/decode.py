@@ -119,7 +119,37 @@ def parse_html(text: str) -> HtmlElement | None:
         return None
     if is_dubious_html(beginning) and len(tree) < 2:
         return None  # no "html" near the start and a single block: not a page
+    _into_body(tree)
     return tree
+
+
+def _into_body(tree: HtmlElement) -> None:
+    """Put what libxml2 left after <body> into it, as a browser's parser does: a stray
+    `</body>` (in an ad's or a widget's markup) ends the body there, and the rest of the
+    page (the story, often) becomes the body's siblings, or a second <body>."""
+    body = tree.find("body") if tree.tag == "html" else None
+    if body is None or (body.getnext() is None and not (body.tail or "").strip()):
+        return  # (most pages)
+    _add_text(body, body.tail)
+    body.tail = None
+    for sibling in list(body.itersiblings()):
+        if sibling.tag == "body":  # its content, not the element
+            _add_text(body, sibling.text)
+            body.extend(list(sibling))
+            _add_text(body, sibling.tail)
+            tree.remove(sibling)
+        else:
+            body.append(sibling)  # with its tail
+
+
+def _add_text(element: HtmlElement, text: str | None) -> None:
+    """Append text at the end of `element`'s content."""
+    if not text:
+        return
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def _parsed(markup: bytes | str) -> HtmlElement | None:

@@ -29,7 +29,7 @@ from extractors.chrome import (
 )
 from extractors.classify import features
 from extractors.dates import find_date
-from extractors.decode import decode_html
+from extractors.decode import decode_html, parse_html
 from extractors.metadata import Metadata, _date_search_copy
 from extractors.text import body_blocks, drop_repeats, found_in, join_blocks, norm_space
 
@@ -570,6 +570,20 @@ def test_trafilatura_reads_a_copy_without_the_head_and_media_it_drops_first():
         "html", "de", "body", "story")
     assert norm_space(" ".join(copy.itertext())) == "One two Three"
     assert [e.tag for e in root.iter("title", "svg", "video")] == ["title", "svg", "video"]
+
+
+@pytest.mark.parametrize(("html", "body"), [
+    ("<body><p>a</p></body><p>b</p>tail<main>c</main>",
+     "<body><p>a</p><p>b</p>tail<main>c</main></body>"),
+    ("<body><div>a</body></div> tail <p>b</p></body>", "<body><div>a</div> tail <p>b</p></body>"),
+    ('<body><div>a</body><body class="z">t<p>b</p>u</body>', "<body><div>a</div>t<p>b</p>u</body>"),
+    ("<body><p>a</p></body>\n", "<body><p>a</p></body>"),
+])
+def test_what_a_stray_end_of_body_leaves_beside_it_is_put_back_in(html, body):
+    """As a browser's parser does: libxml2 makes the rest of the page siblings of <body>."""
+    root = parse_html(f"<html><head><title>T</title></head>{html}</html>")
+    assert [child.tag for child in root] == ["head", "body"]
+    assert tostring(root.find("body"), encoding="unicode", with_tail=False) == body
 
 
 @pytest.mark.parametrize("stray", ["</body>", "</body><body>"])
