@@ -38,6 +38,7 @@ collects outcomes and discoveries for the single writer (the storage pipeline).
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -206,41 +207,55 @@ class SQLiteFrontier:
         streamed."""
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
-        cutoff = skip_cutoff(self.skipped_retry_days)
-        others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
-                  " 'fetched') OR (state = 'skipped'"
-                  f" AND coalesce(reason, '') NOT IN ({finals}) AND coalesce(visited_at, '') < ?))"
-                  f" AND (held = 0 OR {NEWEST_SQL} >= ?)")
-        revisits = f"(state = 'fetched' AND (kind IN ({kinds}) OR source = 'robots'))"
-        for wanted, params in ((others, [cutoff, since or ""]), (revisits, [])):
-            for row in self._rows(sites, wanted, params):
-                if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
-                    yield row
+        due = f"(held = 0 OR {NEWEST_SQL} >= ?)"
+        retried = (f"(source = 'robots' OR (coalesce(reason, '') NOT IN ({finals})"
+                   f" AND coalesce(visited_at, '') < ?)) AND {due}")
+        others = heapq.merge(self._rows(sites, "queued", due, [since or ""]),
+                             self._rows(sites, "failed", due, [since or ""]),
+                             self._rows(sites, "skipped", retried,
+                                        [skip_cutoff(self.skipped_retry_days), since or ""]),
+                             key=_reading_order)
+        for row in others:
+            if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
+                yield row
+        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", [])
 
     def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """The queued rows of ``sites``, highest priority first (``since`` as in
         `pending`): what the middleware schedules as Scrapy's queue drains. Streamed."""
-        yield from self._rows(sites, f"state = 'queued' AND (held = 0 OR {NEWEST_SQL} >= ?)",
-                              [since or ""])
+        return self._rows(sites, "queued", f"(held = 0 OR {NEWEST_SQL} >= ?)", [since or ""])
 
-    def _rows(self, sites: list[str], wanted: str, params: list) -> Iterator[dict]:
-        """The rows of ``sites`` matching ``wanted`` (SQL, with ``params``), highest
-        priority first: ``PAGE_SIZE`` rows a statement (keyset on priority, url)."""
-        marks = ", ".join("?" for _ in sites)
-        query = (f"SELECT * FROM frontier WHERE site IN ({marks}) AND {wanted} {{after}}"
+    def _rows(self, sites: list[str], state: str, wanted: str, params: list) -> Iterator[dict]:
+        """The rows of ``sites`` in ``state`` matching ``wanted`` (SQL, with ``params``),
+        highest priority first (then by URL): each site's read in its index's order, merged."""
+        return heapq.merge(*(self._site_rows(site, state, wanted, params) for site in sites),
+                           key=_reading_order)
+
+    def _site_rows(self, site: str, state: str, wanted: str, params: list) -> Iterator[dict]:
+        """One site's rows in one state matching ``wanted``, ``PAGE_SIZE`` a statement,
+        keyset on (priority, url). One site, one state and a range on priority let SQLite
+        walk the (site, state, priority) index from where the last page ended; a statement
+        over several sites or states sorted all their rows again for every page (20 s to
+        read 45,000 queued rows of a 150,000-row frontier, now 0.3 s)."""
+        query = (f"SELECT * FROM frontier WHERE site = ? AND state = ? AND {wanted} {{after}}"
                  " ORDER BY priority DESC, url LIMIT ?")
         after, last = "", []
         while True:
             rows = self.conn.execute(query.format(after=after),
-                                     [*sites, *params, *last, PAGE_SIZE]).fetchall()
+                                     [site, state, *params, *last, PAGE_SIZE]).fetchall()
             yield from map(dict, rows)
             if len(rows) < PAGE_SIZE:
                 break
-            after = "AND (priority < ? OR (priority = ? AND url > ?))"
+            after = "AND priority <= ? AND (priority < ? OR url > ?)"
             last = [rows[-1]["priority"], rows[-1]["priority"], rows[-1]["url"]]
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _reading_order(row: dict) -> tuple[int, str]:
+    """The order the frontier's rows are read in: highest priority first, then by URL."""
+    return -row["priority"], row["url"]
 
 
 # -- the write half -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -852,6 +853,46 @@ def test_pending_holds_no_statement_open_between_rows(db, tmp_path, monkeypatch)
     assert frontier.conn.in_transaction is False
     rest = [row["url"] for row in pending]
     assert rest == [urls[3], urls[2], urls[1]]
+    frontier.close()
+
+
+def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, tmp_path,
+                                                                           monkeypatch):
+    """Read site by site and state by state, merged (so that SQLite walks its index), the
+    rows are those of one statement over every site and state, in the same order."""
+    from crawler import frontier as frontier_module
+
+    monkeypatch.setattr(frontier_module, "PAGE_SIZE", 3, raising=False)
+    rng = random.Random(7)
+    rows = [{"url": f"https://{site}/{n}", "site": site, "source": rng.choice(["link", "robots"]),
+             "state": rng.choice(["queued", "failed", "skipped", "fetched"]),
+             "kind": rng.choice(["html", "hub", "feed"]), "priority": rng.randint(0, 4),
+             "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots"]),
+             "visited_at": rng.choice(["2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]),
+             "attempts": rng.randint(0, 4), "held": rng.randint(0, 1),
+             "lastmod": rng.choice([None, "2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z"]),
+             "discovered_at": "2025-01-01T00:00:00Z", "depth": 1}
+            for n in range(60) for site in ("a.example", "b.example", "c.example")]
+    db["frontier"].insert_all(rows)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    sites = ["a.example", "c.example"]
+    held = f"(held = 0 OR {frontier_module.NEWEST_SQL} >= ?)"
+    one = ("SELECT * FROM frontier WHERE site IN (?, ?) AND {} ORDER BY priority DESC, url")
+    others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
+              " 'fetched') OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
+              f" ('not_html') AND coalesce(visited_at, '') < ?)) AND {held}")
+    revisits = "state = 'fetched' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
+    for since in (None, "2025-03-01T00:00:00Z"):
+        first = [dict(r) for r in frontier.conn.execute(
+            one.format(others), [*sites, frontier_module.skip_cutoff(), since or ""])]
+        second = [dict(r) for r in frontier.conn.execute(
+            one.format(revisits + " OR source = 'robots')"), sites)]
+        expected = [r["url"] for r in first if r["state"] != "failed"
+                    or r["source"] == "robots" or is_retryable(r)] + [r["url"] for r in second]
+        assert [r["url"] for r in frontier.pending(sites, since)] == expected
+        queued = [r["url"] for r in frontier.conn.execute(
+            one.format(f"state = 'queued' AND {held}"), [*sites, since or ""])]
+        assert [r["url"] for r in frontier.queued(sites, since)] == queued
     frontier.close()
 
 
