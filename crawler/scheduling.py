@@ -336,9 +336,14 @@ class FrontierMiddleware:
 
     def _may_wait(self, site: str | None, priority: int) -> bool:
         """Whether a request may wait in the frontier while Scrapy's queue is full: a page
-        (a listing may not: discovery must not wait) of a site without a page budget (a
-        budget is spent when a request is scheduled, and holds few anyway)."""
-        return (bool(self.queue_limit) and site is not None and not is_listing(priority)
+        (a listing may not: discovery must not wait) of a site whose pages may."""
+        return not is_listing(priority) and self._site_waits(site)
+
+    def _site_waits(self, site: str | None) -> bool:
+        """Whether a site's pages may wait in the frontier: with a bounded queue, and
+        without a page budget (a budget is spent when a request is scheduled, and holds
+        few anyway)."""
+        return (bool(self.queue_limit) and site is not None
                 and self._limits(site) == (None, None))
 
     def _spills(self, request: Request, entry: dict | None, held: bool,
@@ -370,7 +375,7 @@ class FrontierMiddleware:
             return []
         spider = self.crawler.spider
         want, found, requests = self.queue_limit - queued - ahead, [], 0
-        sites = [site for site in spider.site_names if self._may_wait(site, 0)]
+        sites = [site for site in spider.site_names if self._site_waits(site)]
         for row in self.frontier.queued(sites, getattr(spider, "since", None)):
             url = row["url"]
             if url in self.requested or url in self.passed:

@@ -668,8 +668,8 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
 def _body_copy(tree: etree._Element) -> etree._Element:
     """A copy of the page without its <head>, which trafilatura drops as its first step
     (`MANUALLY_CLEANED`): every copy it makes and every XPath it runs before that skip it.
-    Whatever else the parser left under <html> is copied: a stray `</body>` leaves the rest
-    of the page (the story, often) beside the first <body>, or in a second one."""
+    Whatever else is under <html> is copied (on a tree `parse_html` did not build, what a
+    stray `</body>` left beside the body)."""
     if tree.tag != "html" or tree.find("head") is None:
         return deepcopy(tree)
     copied = tree.makeelement(tree.tag, tree.attrib)

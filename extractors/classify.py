@@ -57,7 +57,7 @@ _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
 _TEASER_LINKS = etree.XPath("//h2/descendant::a[@href] | //h3/descendant::a[@href]"
                             " | //article/descendant::h4/descendant::a[@href]")
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")
-_CHARS = etree.XPath("string-length(normalize-space(.))")
+_PAGE_CHARS = etree.XPath("string-length(normalize-space(//body))")
 
 
 def _schema(ld: list[dict], meta: Metadata) -> dict[str, float]:
@@ -100,17 +100,10 @@ def _linked_share(links: list[tuple[str, str]], blocks: list[str]) -> float:
     return sum(any(a in block for a in anchors) for block in blocks) / len(blocks)
 
 
-def _page_chars(root: etree._Element) -> float:
-    """The characters of the page's visible text: its <body>, and what a stray `</body>`
-    left beside it or in a second one."""
-    return sum(_CHARS(child) for child in root.iterchildren(etree.Element)
-               if child.tag != "head") if root.tag == "html" else _CHARS(root)
-
-
 def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
     words = words_in(blocks)
     chars = sum(len(b) for b in blocks)
-    page_chars = max(_page_chars(root), 1.0)
+    page_chars = max(_PAGE_CHARS(root), 1.0)
     links = _links(root)
     link_chars = sum(len(text) for _, text in links)
     text = norm_space(" ".join(blocks))

@@ -591,7 +591,7 @@ def test_the_classifier_measures_the_whole_page_after_a_stray_end_of_body(stray)
     menu = "".join(f'<li><a href="/s{i}">Section number {i}</a></li>' for i in range(20))
     page = ("<html><head><title>T</title></head><body><nav><ul>{menu}</ul>{stray}</nav>"
             f"<main><article>{paragraphs(6)}</article></main></body></html>")
-    found = [features(fromstring(page.format(menu=menu, stray=s)), URL, [], Metadata(),
+    found = [features(parse_html(page.format(menu=menu, stray=s)), URL, [], Metadata(),
                       [PARAGRAPH] * 6) for s in ("", stray)]
     assert found[1]["link_density"] == found[0]["link_density"] < 0.5
 
