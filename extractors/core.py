@@ -23,7 +23,7 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
-from . import fallback, jsonld
+from . import fallback, jsonld, prune
 from .article import Article
 from .chrome import (
     remove,
@@ -200,7 +200,7 @@ def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlEl
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
-    with fallback.readability_summaries() as summaries:
+    with fallback.readability_summaries() as summaries, prune.pruning():
         document = trafilatura.bare_extraction(
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
             with_metadata=False, output_format="xml")

@@ -45,6 +45,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from .hooks import wrap_once
+from .prune import fast
 from .text import Item, body_blocks, found_in, lines, norm_space, words_in
 from .trees import load, score
 
@@ -105,9 +106,10 @@ def readability_blocks(summary: HtmlElement) -> list[str]:
     # elements and comment furniture, by regular expressions) costs as much again, and
     # `_HIDDEN` finds the hidden elements at a fraction of that
     # (with trafilatura's guard: nothing goes if that would take most of the text)
-    pruned = prune_unwanted_nodes(summary, [OVERALL_DISCARD_XPATH[0], _HIDDEN],
+    pruned = prune_unwanted_nodes(summary, [fast(OVERALL_DISCARD_XPATH[0]), _HIDDEN],
                                   with_backup=True)
-    pruned = prune_unwanted_nodes(pruned, DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH)
+    pruned = prune_unwanted_nodes(
+        pruned, [fast(xpath) for xpath in DISCARD_IMAGE_ELEMENTS + TEASER_DISCARD_XPATH])
     body, _ = trafilatura.external.sanitize_tree(pruned, _options())
     for tag in ("div", "list", "p"):  # one pass of trafilatura's `prune_unwanted_sections`
         delete_by_link_density(body, tag, backtracking=tag == "div")
