@@ -49,13 +49,21 @@ def _first(attributes: dict[str, str], one: str, other: str) -> str:
     return ""
 
 
+# A value longer than this (a class attribute can be any length) is searched, not remembered.
+CACHED_CHARS = 200
+
+
 def _searcher(pattern: str) -> Callable[[str], bool]:
     """`re:test(value, pattern)`, remembered per value: a page repeats its class names."""
     search = re.compile(pattern).search
 
     @lru_cache(maxsize=4096)
-    def found(value: str) -> bool:
+    def remembered(value: str) -> bool:
         return search(value) is not None
+
+    def found(value: str) -> bool:
+        return remembered(value) if len(value) <= CACHED_CHARS else search(value) is not None
+    found.pattern = pattern  # type: ignore[attr-defined]  # what tests/test_prune.py checks
     return found
 
 
@@ -199,11 +207,11 @@ def _translated(prune_unwanted_nodes):
     """trafilatura's `prune_unwanted_nodes`, with the translated XPaths while `pruning` is
     on."""
     @wraps(prune_unwanted_nodes)
-    def pruning(tree, nodelist, with_backup=False):
+    def translated(tree, nodelist, *args, **kwargs):
         if getattr(_active, "on", False):
             nodelist = [fast(expression) for expression in nodelist]
-        return prune_unwanted_nodes(tree, nodelist, with_backup)
-    return pruning
+        return prune_unwanted_nodes(tree, nodelist, *args, **kwargs)
+    return translated
 
 
 @contextmanager

@@ -1,7 +1,10 @@
 """extractors.prune: trafilatura's pruning XPaths in Python select exactly what the XPaths
 select, only inside our extraction."""
 
+import inspect
 import random
+import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,6 +71,24 @@ def test_every_translation_is_of_the_installed_xpath():
     assert len(prune.FAST) == len(TRANSLATIONS)
 
 
+def test_every_literal_of_the_xpaths_is_in_the_translations():
+    """A token left out of a copied regex (`nfoline`, `bmdh`) would pass random trees that
+    never hold it: each re:test pattern is one of the module's searchers, character for
+    character (or, a plain word, a string of its source), and each other quoted string of
+    the XPaths is in its source."""
+    searched = {f.pattern for f in vars(prune).values() if hasattr(f, "pattern")}
+    source = inspect.getsource(prune)
+    for translation in TRANSLATIONS:
+        path = translation.source().path
+        patterns = re.findall(r"re:test\([^,]+, '([^']*)'\)", path)
+        for pattern in patterns:  # one without special characters may be tested with `in`
+            assert pattern in searched or (re.escape(pattern) == pattern
+                                           and f'"{pattern}"' in source), (translation, pattern)
+        rest = re.sub(r"re:test\([^,]+, '[^']*'\)|translate\([^)]*\)", "", path)
+        for literal in re.findall(r"'([^']*)'", rest):
+            assert f'"{literal}"' in source, (translation, literal)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_translations_select_what_the_xpaths_select_on_random_trees(seed):
     rng = random.Random(seed)
@@ -95,6 +116,8 @@ def test_translations_select_what_the_xpaths_select_on_random_trees(seed):
     '<div class="Teaser">x</div><div id="CAPTION">x</div><div id="caption">x</div>',
     '<div role="NAVIGATION">x</div><div aria-hidden="true">x</div>',
     '<div data-lp-replacement-content>x</div><div class="">x</div>',
+    # a value too long to be remembered is searched each time
+    f'<div class="{"story " * 50}sidebar">x</div><div class="{"story " * 50}">x</div>',
 ])
 def test_translations_select_what_the_xpaths_select_on_edge_cases(markup):
     _same(fromstring(f"<html><body><main>{markup}</main></body></html>"))
@@ -107,22 +130,64 @@ def test_translations_select_what_the_xpaths_select_on_the_fixture_pages():
         _same(document_fromstring(page.read_bytes()))
 
 
-def test_the_translations_run_inside_our_extraction_only(monkeypatch):
-    calls = []
+@pytest.fixture
+def calls(monkeypatch):
+    """The translations called, by the name of their XPaths' list."""
+    called = []
     original = Translation.__call__
 
     def spy(self, tree):
-        calls.append(self.xpaths)
+        called.append(self.xpaths)
         return original(self, tree)
     monkeypatch.setattr(Translation, "__call__", spy)
-    page = ("<html><body><article><p>" + "A sentence of the story. " * 40 + "</p>"
-            '<div class="share-bar">Share</div></article></body></html>')
-    extract(page.encode(), "https://news.example.com/2024/05/01/story")
+    return called
+
+
+PAGE = ("<html><body><article><p>" + "A sentence of the story. " * 40 + "</p>"
+        '<div class="share-bar">Share</div></article></body></html>')
+
+
+def _prune_as_trafilatura_does() -> None:
+    trafilatura.main_extractor.prune_unwanted_nodes(
+        fromstring(PAGE), OVERALL_DISCARD_XPATH, with_backup=True)
+
+
+def test_the_translations_run_inside_our_extraction_only(calls):
+    extract(PAGE.encode(), "https://news.example.com/2024/05/01/story")
     assert "OVERALL_DISCARD_XPATH" in calls and "RAW_TREE_PRUNE_XPATH" in calls
     calls.clear()
-    trafilatura.extract(page, include_comments=False)  # plain trafilatura: its XPaths
+    trafilatura.extract(PAGE, include_comments=False)  # plain trafilatura: its XPaths
     assert calls == []
     with prune.pruning():  # the switch
-        trafilatura.main_extractor.prune_unwanted_nodes(
-            fromstring(page), OVERALL_DISCARD_XPATH, with_backup=True)
+        _prune_as_trafilatura_does()
     assert calls == ["OVERALL_DISCARD_XPATH", "OVERALL_DISCARD_XPATH"]
+
+
+def test_the_switch_is_off_after_an_error_and_stays_on_in_an_outer_block(calls):
+    with pytest.raises(ValueError), prune.pruning():
+        raise ValueError
+    _prune_as_trafilatura_does()
+    assert calls == []
+    with prune.pruning():
+        with prune.pruning():
+            pass
+        _prune_as_trafilatura_does()  # the inner block's end leaves the outer's switch on
+    assert len(calls) == 2
+
+
+def test_the_switch_is_one_threads_own(calls):
+    inside, done = threading.Event(), threading.Event()
+
+    def hold():
+        with prune.pruning():
+            inside.set()
+            done.wait(5)
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert inside.wait(5)
+        _prune_as_trafilatura_does()
+    finally:
+        done.set()
+        thread.join()
+    assert calls == []
