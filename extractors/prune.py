@@ -53,13 +53,19 @@ def _first(attributes: dict[str, str], one: str, other: str) -> str:
 CACHED_CHARS = 200
 
 
+_REMEMBERED: list[Callable] = []  # each searcher's cache, emptied as a page's pruning starts
+
+
 def _searcher(pattern: str) -> Callable[[str], bool]:
-    """`re:test(value, pattern)`, remembered per value: a page repeats its class names."""
+    """`re:test(value, pattern)`, remembered per value while one page is read: a page
+    repeats its class names (and the next page's are mostly others: a worker that
+    remembered every site's would hold megabytes of them)."""
     search = re.compile(pattern).search
 
     @lru_cache(maxsize=4096)
     def remembered(value: str) -> bool:
         return search(value) is not None
+    _REMEMBERED.append(remembered)
 
     def found(value: str) -> bool:
         return remembered(value) if len(value) <= CACHED_CHARS else search(value) is not None
@@ -216,9 +222,12 @@ def _translated(prune_unwanted_nodes):
 
 @contextmanager
 def pruning() -> Iterator[None]:
-    """trafilatura prunes with the translations inside the block (the XPaths outside)."""
+    """trafilatura prunes with the translations inside the block (the XPaths outside).
+    A new block is a new page: what the searchers remember of the last one is dropped."""
     for module in CALLERS:
         wrap_once(module, "prune_unwanted_nodes", _translated)
+    for remembered in _REMEMBERED:
+        remembered.cache_clear()
     was, _active.on = getattr(_active, "on", False), True
     try:
         yield

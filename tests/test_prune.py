@@ -191,3 +191,13 @@ def test_the_switch_is_one_threads_own(calls):
         done.set()
         thread.join()
     assert calls == []
+
+
+def test_the_searchers_remember_one_page_only():
+    """A worker reads pages of many sites: what it remembered of the last page's names is
+    dropped as the next page's pruning starts."""
+    page = PAGE.replace("<p>", '<p class="lead" id="story-1">')
+    extract(page.encode(), "https://news.example.com/2024/05/01/story")
+    assert sum(r.cache_info().currsize for r in prune._REMEMBERED) > 0
+    with prune.pruning():
+        assert sum(r.cache_info().currsize for r in prune._REMEMBERED) == 0
