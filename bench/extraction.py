@@ -4,6 +4,7 @@ Run from the project root::
 
     python -m bench.extraction                       # every page, every tool, one process
     python -m bench.extraction --limit 100 --only ours
+    python -m bench.extraction --interleave          # the tools take turns page by page
     python -m bench.extraction --jobs 2 --per-page /tmp/pages.tsv
     python -m bench.extraction --gate bench/baseline.json
     python -m bench.extraction --write-baseline bench/baseline.json
@@ -65,6 +66,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=1, help="processes (>1: no pages/s)")
     parser.add_argument("--rounds", type=int, default=2,
                         help="timed passes per tool over the corpus, in ABBA order (default 2)")
+    parser.add_argument("--interleave", action="store_true",
+                        help="timed rounds alternate the tools page by page, each on a "
+                             "different page, instead of a pass per tool")
     parser.add_argument("--json", type=Path, help="write all results as JSON")
     parser.add_argument("--per-page", type=Path, help="write per-page body F1 as TSV")
     parser.add_argument("--gate", type=Path, help="exit 1 if ours falls below this baseline")
@@ -137,15 +141,15 @@ def run_passes(make_tasks: Callable, items: Sequence, tools: tuple[str, ...],
     the caches they share (trafilatura's, which ours calls too): 3 to 6% faster than on a
     page of its own. With `rounds` > 1 the passes go in ABBA order (the tools in table
     order, then reversed, ...) and each output's seconds are its mean over the rounds: one
-    pass per tool rewards whichever ran while the machine was faster (see bench/README.md).
+    pass per tool rewards whichever ran while the machine was faster (see bench/README.md);
+    `--interleave` has the tools take turns page by page instead (`interleaved`).
     Untimed, each page is read once and run through every tool."""
     if args.jobs > 1:
         return run_tasks(make_tasks(items, tools, args.standin), tools, args.jobs)
     outputs: dict[str, dict] = {}
     seconds: dict[str, dict[str, list[float]]] = {tool: {} for tool in tools}
     for done in range(rounds):
-        for tool in tools if done % 2 == 0 else reversed(tools):
-            found = run_tasks(make_tasks(items, (tool,), args.standin), (tool,), 1)[tool]
+        for tool, found in timed_round(make_tasks, items, tools, args, done):
             outputs.setdefault(tool, found)
             for key, output in found.items():
                 seconds[tool].setdefault(key, []).append(output.seconds)
@@ -153,6 +157,32 @@ def run_passes(make_tasks: Callable, items: Sequence, tools: tuple[str, ...],
         for key, output in by_key.items():
             output.seconds = sum(seconds[tool][key]) / len(seconds[tool][key])
     return outputs
+
+
+def timed_round(make_tasks: Callable, items: Sequence, tools: tuple[str, ...],
+                args: argparse.Namespace, done: int) -> Iterator[tuple[str, dict]]:
+    """(tool, outputs[key]) of round `done`: a pass per tool, in table order on even rounds
+    and reversed on odd ones, or with `--interleave` one pass of the tools taking turns."""
+    if args.interleave:
+        yield from run_tasks(interleaved(make_tasks, items, tools, args.standin, done),
+                             tools, 1).items()
+        return
+    for tool in tools if done % 2 == 0 else reversed(tools):
+        yield tool, run_tasks(make_tasks(items, (tool,), args.standin), (tool,), 1)[tool]
+
+
+def interleaved(make_tasks: Callable, items: Sequence, tools: tuple[str, ...], standin: bool,
+                done: int) -> list[Task]:
+    """One round with the tools taking turns page by page: at step i the k-th tool reads
+    page i + k n / len(tools), so each reads every page once, never right after another
+    tool read it (their shared caches would favour the second), and a slow or fast spell
+    of the machine falls on all of them alike. The turns alternate A B, B A."""
+    per_tool = [make_tasks(items, (tool,), standin) for tool in tools]
+    n, tasks = len(items), []
+    for i in range(n):
+        step = [own[(i + k * n // len(tools)) % n] for k, own in enumerate(per_tool)]
+        tasks += step if (i + done) % 2 == 0 else step[::-1]
+    return tasks
 
 
 def run_tasks(tasks: list[Task], tools: tuple[str, ...], jobs: int) -> dict[str, dict]:

@@ -1,6 +1,7 @@
 """The benchmark's scoring, on tiny cases whose scores were worked out by hand."""
 
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,32 @@ def test_gate_fails_when_a_gated_metric_disappears():
     gated = next(m for m in METRICS if m.gated)
     assert regressions({gated.key: None}, {gated.key: 0.9})
     assert not regressions({gated.key: 0.9}, {gated.key: 0.9})
+
+
+def test_interleaved_rounds_have_the_tools_take_turns_on_different_pages():
+    """Each tool reads every page once a round, tool k at step i the page i + k n / 3, so
+    no tool reads a page right after another did; the turns alternate between steps."""
+    make = lambda items, tools, standin: [(item, tools[0]) for item in items]  # noqa: E731
+    pages = [str(i) for i in range(6)]
+    tasks = extraction.interleaved(make, pages, ("a", "b", "c"), False, done=0)
+    assert tasks[:6] == [("0", "a"), ("2", "b"), ("4", "c"), ("5", "c"), ("3", "b"), ("1", "a")]
+    for tool in "abc":
+        assert sorted(page for page, t in tasks if t == tool) == pages
+    assert all(x[0] != y[0] for x, y in pairwise(tasks))
+    later = extraction.interleaved(make, pages, ("a", "b", "c"), False, done=1)
+    assert later[:3] == [("4", "c"), ("2", "b"), ("0", "a")]
+
+
+def test_interleaved_timing_averages_the_rounds_per_tool(monkeypatch):
+    seen = []
+
+    def run_tasks(tasks, tools, jobs):
+        seen.append(tasks)
+        return {t: {"p": Output(text=t, seconds=len(seen))} for t in tools}
+
+    monkeypatch.setattr(extraction, "run_tasks", run_tasks)
+    args = extraction.parse_args(["--interleave"])
+    outputs = extraction.run_passes(lambda items, tools, standin: [(items[0], tools)],
+                                    ["p"], ("a", "b"), args, rounds=2)
+    assert len(seen) == 2  # one pass a round, both tools in it
+    assert outputs["a"]["p"].seconds == approx(1.5) == outputs["b"]["p"].seconds
