@@ -49,11 +49,7 @@ def _first(attributes: dict[str, str], one: str, other: str) -> str:
     return ""
 
 
-# A value longer than this (a class attribute can be any length) is searched, not remembered.
-CACHED_CHARS = 200
-
-
-_REMEMBERED: list[Callable] = []  # each searcher's cache, emptied as a page's pruning starts
+_REMEMBERED: list[Callable] = []  # every searcher: emptied as a page's pruning starts
 
 
 def _searcher(pattern: str) -> Callable[[str], bool]:
@@ -63,13 +59,10 @@ def _searcher(pattern: str) -> Callable[[str], bool]:
     search = re.compile(pattern).search
 
     @lru_cache(maxsize=4096)
-    def remembered(value: str) -> bool:
-        return search(value) is not None
-    _REMEMBERED.append(remembered)
-
     def found(value: str) -> bool:
-        return remembered(value) if len(value) <= CACHED_CHARS else search(value) is not None
+        return search(value) is not None
     found.pattern = pattern  # type: ignore[attr-defined]  # what tests/test_prune.py checks
+    _REMEMBERED.append(found)
     return found
 
 

@@ -116,7 +116,7 @@ def test_translations_select_what_the_xpaths_select_on_random_trees(seed):
     '<div class="Teaser">x</div><div id="CAPTION">x</div><div id="caption">x</div>',
     '<div role="NAVIGATION">x</div><div aria-hidden="true">x</div>',
     '<div data-lp-replacement-content>x</div><div class="">x</div>',
-    # a value too long to be remembered is searched each time
+    # long class values
     f'<div class="{"story " * 50}sidebar">x</div><div class="{"story " * 50}">x</div>',
 ])
 def test_translations_select_what_the_xpaths_select_on_edge_cases(markup):
