@@ -1,4 +1,4 @@
-"""htmldate's date search, its dateparser step in the page's language and a few others.
+r"""htmldate's date search, its dateparser step in the page's language and a few others.
 
 htmldate hands the date-like strings its own parsers cannot read (a US-style "2/24/2026
 10:00 AM", "12 de marzo de 2024", "12 maggio 2024": it knows month names in English,
@@ -22,16 +22,30 @@ language would give a date ours does not) and, if ours used its parser, as it en
 no other caller is handed one of ours). That holds in one thread, as in an extraction
 worker; with htmldate running in several threads at once, a call may still meet the other
 parser's answers.
+
+The same switch runs the search's digit patterns over less of the page. The last resort of
+htmldate's extensive search (`search_page`) counts the matches of a dozen patterns over the
+serialized page, one `findall` each, about 12 ms on a 50 KB page. Most of them match a run
+of digits and date separators between two non-digits (`\D([0-9]{4}[/.-]...)\D`), and a long
+run of non-digits can only lend such a match its first character (the end of one) and its
+last (the start of the next): the characters between are never part of a match, so they are
+left out before the count. Leaving the last seven instead of one keeps the six characters a
+lookbehind (`(?<!w3.org)`) reads. The patterns are named by their source text below; one a
+new htmldate changes runs over the whole page again. On the 82 corpus articles whose search
+gets that far: the same matches, 12 ms down to 2 ms a page.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, wraps
 
 import htmldate
+import htmldate.core
 import htmldate.extractors
 
 from .hooks import wrap_once
@@ -50,6 +64,7 @@ class _Call:
     language: str | None
     used: bool = False  # our parser was asked: htmldate's cache holds its answers
     refused: bool = False  # ...and read a string as no date
+    squeezed: tuple[str, str] | None = None  # the last page `_squeeze`d, and what it gave
 
 
 _ours = threading.local()  # .call: the `_Call` running in this thread, or None
@@ -83,10 +98,47 @@ def _ours_inside(external_date):
     return external
 
 
+# htmldate 1.11's patterns (`htmldate.core`) whose every match is digits and single `[/.-]`
+# separators between two non-digits (`DATESTRINGS_PATTERN`'s group includes those two), and
+# which look back at most six characters.
+SQUEEZABLE = frozenset({
+    r"\D([0-9]{4}[/.-][0-9]{2}[/.-][0-9]{2})\D",
+    r"\D([0-3]?[0-9][/.-][0-1]?[0-9][/.-][0-9]{4})\D",
+    r"(\D19[0-9]{2}[01][0-9][0-3][0-9]\D|\D20[0-9]{2}[01][0-9][0-3][0-9]\D)",
+    r"\D([0-3]?[0-9]/[0-1]?[0-9]/[0129][0-9]|[0-3][0-9]\.[01][0-9]\.[0129][0-9])\D",
+    r"\D([12][0-9]{3}[/.-](?:1[0-2]|0[1-9]))\D",
+    r"\D([0-1]?[0-9][/.-][12][0-9]{3})\D",
+    r"(?<!w3.org)\D((?:199[0-9]|20[0-3][0-9]))\D",
+})
+_KEPT = 7  # the non-digits kept at a long run's end: a match's start, and six to look back on
+_NON_DIGITS = re.compile(rf"\D{{{_KEPT + 2},}}")
+
+
+def squeeze(page: str) -> str:
+    """`page` with every run of non-digits longer than eight characters cut to its first
+    and its last seven: the same `findall` for every pattern in `SQUEEZABLE`."""
+    return _NON_DIGITS.sub(lambda run: run[0][0] + run[0][-_KEPT:], page)
+
+
+def _squeezed_inside(plausible_year_filter):
+    """htmldate's count of a pattern's matches, made over `squeeze(page)` inside `find_date`
+    below when the pattern allows it."""
+    @wraps(plausible_year_filter)
+    def filter_(htmlstring: str, *, pattern: re.Pattern[str], **options) -> Counter[str]:
+        call = getattr(_ours, "call", None)
+        if call is not None and pattern.pattern in SQUEEZABLE and pattern.flags == re.UNICODE:
+            if call.squeezed is None or call.squeezed[0] is not htmlstring:
+                call.squeezed = (htmlstring, squeeze(htmlstring))
+            htmlstring = call.squeezed[1]
+        return plausible_year_filter(htmlstring, pattern=pattern, **options)
+    return filter_
+
+
 def find_date(tree, language: str | None = None, **options) -> str | None:
     """`htmldate.find_date` (its default output format), its dateparser step in `LANGUAGES`
     and `language`, the page's; None for a year-only guess after a string went unread."""
     wrap_once(htmldate.extractors, "_external_date", _ours_inside)
+    wrap_once(htmldate.core, "plausible_year_filter", _squeezed_inside)
     htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
     call = _ours.call = _Call(language)
     try:

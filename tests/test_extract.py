@@ -5,6 +5,7 @@ import random
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -770,6 +771,78 @@ def test_the_date_search_leaves_other_htmldate_callers_their_own_dateparser():
     assert htmldate.find_date(ukrainian, **DATE_SEARCH) == "2026-02-24"
     assert find_date(ukrainian, **DATE_SEARCH) is None
     assert find_date(ukrainian, language="uk", **DATE_SEARCH) == "2026-02-24"
+
+
+# What the search's digit patterns meet: digits, their separators, a lookbehind's "w3.org",
+# digits of other scripts, white space, and long runs of letters.
+_DATE_PIECES = ["0", "1", "2", "3", "9", "19", "20", "2024", "12", "31", "/", ".", "-", " ",
+                "x", "w3.org", "٣", "<p>", "copyright ", "abcdefghijklmnop", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_squeezed_page_gives_every_squeezable_pattern_the_same_matches(seed):
+    import htmldate.core
+
+    from extractors.dates import SQUEEZABLE, squeeze
+
+    patterns = [re.compile(source) for source in sorted(SQUEEZABLE)]
+    rng = random.Random(seed)
+    for _ in range(300):
+        page_ = "".join(rng.choice(_DATE_PIECES) for _ in range(rng.randrange(1, 80)))
+        squeezed = squeeze(page_)
+        for pattern in patterns:
+            assert pattern.findall(squeezed) == pattern.findall(page_), (pattern, page_)
+    long_run = "a" * 50 + "w3.org/2024 " + "b" * 30 + "2024-05-01" + "c" * 30
+    assert len(squeeze(long_run)) < len(long_run) / 2
+    assert all(p.findall(squeeze(long_run)) == p.findall(long_run) for p in patterns)
+    # each is a pattern of the htmldate installed: a changed one is no longer squeezed
+    installed = {value.pattern for value in vars(htmldate.core).values()
+                 if isinstance(value, re.Pattern)}
+    assert SQUEEZABLE.issubset(installed)
+
+
+def test_the_date_search_squeezes_the_page_once_and_only_inside_our_calls(monkeypatch):
+    """htmldate's last resort counts its patterns over the squeezed page (one squeeze per
+    page however many patterns run); htmldate called directly reads the whole page."""
+    import htmldate
+
+    from extractors import dates
+
+    squeezed = []
+    monkeypatch.setattr(dates, "squeeze", lambda page_: squeezed.append(page_) or page_)
+    undated = _dated("A story filed in May. " * 20 + "Tel. 12-345")  # no date to be found
+    assert find_date(undated, **DATE_SEARCH) is None
+    assert len(squeezed) == 1 and "A story filed in May." in squeezed[0]
+    assert htmldate.find_date(undated, **DATE_SEARCH) is None
+    assert len(squeezed) == 1
+    assert find_date(_dated("Filed 2024-05-01 " + "x" * 40), **DATE_SEARCH) == "2024-05-01"
+    assert len(squeezed) == 2
+
+
+def test_the_date_search_counts_the_other_patterns_over_the_whole_page():
+    """The copyright pattern reads up to 99 non-digits after "©": squeezed, a year further
+    away would count."""
+    import htmldate.core
+    import htmldate.validators
+
+    from extractors import dates
+
+    page_ = "<p>Since 1998© Daily News " + "x" * 120 + " 2019 </p>"
+    bounds = {"yearpat": htmldate.core.YEAR_PATTERN, "earliest": datetime(1995, 1, 1),
+              "latest": datetime(2026, 1, 1)}
+    dates.find_date(_dated("x"), **DATE_SEARCH)  # the hook is in place
+    dates._ours.call = dates._Call(None)
+    try:
+        for pattern in (htmldate.core.COPYRIGHT_PATTERN, htmldate.core.SIMPLE_PATTERN):
+            assert (htmldate.core.plausible_year_filter(page_, pattern=pattern, **bounds)
+                    == htmldate.validators.plausible_year_filter(page_, pattern=pattern,
+                                                                 **bounds))
+    finally:
+        dates._ours.call = None
+    copyright_ = htmldate.core.COPYRIGHT_PATTERN
+    assert not htmldate.validators.plausible_year_filter(page_, pattern=copyright_, **bounds)
+    assert htmldate.validators.plausible_year_filter(dates.squeeze(page_), pattern=copyright_,
+                                                     **bounds)  # what squeezing would count
 
 
 def test_the_warm_up_page_takes_the_article_path():
