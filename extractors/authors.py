@@ -31,7 +31,10 @@ _LABEL = re.compile(
     r"|^authors? of this (?:article|post|story)\b\s*:?\s*"
     r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texto|text"
     r"|von|par|por)\s*:\s*"
-    r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)",
+    r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
+    # Chinese and Japanese: "记者 张三", "本报记者 李四", "作者：王五", "文/赵六", "記者 山田"
+    r"|^(?:本报|本報)?(?:特约|特約)?(?:记者|記者|作者|撰文|撰稿|筆者)\s*[:：]?\s*"
+    r"|^文\s*[/／:：]\s*",
     re.IGNORECASE)
 # "ByJane Doe": a label run into the name (a capital straight after it).
 _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .text import norm_space
+from .text import count_words, norm_space
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
 KINDS = ("tokens", "roles", "xpath", "buttons", "cue")
@@ -539,7 +539,7 @@ def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
         return False
     long = 0
     for paragraph in element.iter("p"):
-        if len(" ".join(paragraph.itertext()).split()) >= PROSE_WORDS:
+        if count_words(" ".join(paragraph.itertext())) >= PROSE_WORDS:
             long += 1
             if long >= PROSE_PARAGRAPHS:
                 return True
@@ -610,7 +610,7 @@ def unwrap_swallowing_landmarks(root: etree._Element) -> int:
         counts = []
         for paragraph in paragraphs:
             if paragraph not in words:
-                words[paragraph] = len(" ".join(paragraph.itertext()).split())
+                words[paragraph] = count_words(" ".join(paragraph.itertext()))
             if words[paragraph] >= PROSE_WORDS:
                 counts.append(words[paragraph])
         return counts

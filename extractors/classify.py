@@ -20,7 +20,7 @@ from lxml import etree
 from . import trees
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, types
 from .metadata import Metadata
-from .text import norm_space, words_in
+from .text import count_words, norm_space, words_in
 
 # Most text blocks hold the text of a link to another page, and no schema says "article":
 # a list of teasers (fitted on the even pages: no article lost there, 8 listings caught).
@@ -94,7 +94,7 @@ def _linked_share(links: list[tuple[str, str]], blocks: list[str]) -> float:
     teasers of a listing (in-page links, a table of contents, do not count)."""
     anchors = {norm_space(text) for href, text in links if not href.startswith("#")}
     page = "\n".join(blocks)  # an anchor (white space collapsed) never spans two blocks
-    anchors = [a for a in anchors if len(a.split()) >= 4 and a in page]
+    anchors = [a for a in anchors if count_words(a) >= 4 and a in page]
     if not blocks or not anchors:
         return 0.0
     return sum(any(a in block for a in anchors) for block in blocks) / len(blocks)
@@ -115,8 +115,8 @@ def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
             "controls": math.log1p(_CONTROLS(root)) / 4,
             "prices": math.log1p(len(_PRICE.findall(text))) / 3,
             "block_words": min(words / max(len(blocks), 1), 60) / 60,
-            "short_blocks": sum(len(b.split()) < 8 for b in blocks) / max(len(blocks), 1),
-            "prose_blocks": min(sum(len(b.split()) >= PROSE_WORDS for b in blocks), 10) / 10}
+            "short_blocks": sum(count_words(b) < 8 for b in blocks) / max(len(blocks), 1),
+            "prose_blocks": min(sum(count_words(b) >= PROSE_WORDS for b in blocks), 10) / 10}
 
 
 def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,

@@ -14,12 +14,15 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from configparser import ConfigParser
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import trafilatura
+import trafilatura.settings
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
@@ -44,7 +47,16 @@ from .metadata import (
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
 from .structure import structure_blocks
-from .text import block_text, body_blocks, drop_repeats, join_blocks, norm_space, words_in
+from .text import (
+    block_text,
+    body_blocks,
+    count_words,
+    drop_repeats,
+    ideographic,
+    join_blocks,
+    norm_space,
+    words_in,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +152,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
-    own, summary = _trafilatura_reading(body, url)
+    own, summary = _trafilatura_reading(body, url, _dense(meta))
     blocks, dropped = _clean(own, meta)
     blocks, source, dropped = _prefer_jsonld_body(blocks, dropped, ld_article)
     # a site rule's body is trusted: readability's reading is for the generic path only
@@ -194,16 +206,41 @@ def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
                          words_in(other))
 
 
-def _trafilatura_reading(root: HtmlElement, url: str) -> tuple[list[str], HtmlElement | None]:
+# trafilatura's sizes are in characters (below 250, its reading of the body is replaced by a
+# rougher one: an <article>'s whole text as one paragraph, headline and byline included). A
+# Chinese or Japanese character carries about what three Latin letters do: on a page in
+# either, its sizes are a third.
+DENSE_SCRIPT_FACTOR = 3
+
+
+def _dense(meta: Metadata) -> bool:
+    """Whether the page is written in Chinese or Japanese (its language, else its title)."""
+    if meta.language:
+        return meta.language.split("-")[0].lower() in ("zh", "ja")
+    return ideographic(meta.title)
+
+
+@cache
+def _dense_config() -> ConfigParser:
+    config = deepcopy(trafilatura.settings.DEFAULT_CONFIG)
+    size = config.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(size // DENSE_SCRIPT_FACTOR))
+    return config
+
+
+def _trafilatura_reading(root: HtmlElement, url: str, dense: bool = False,
+                         ) -> tuple[list[str], HtmlElement | None]:
     """The body's blocks as trafilatura reads it, and readability's body, recorded from the
-    same trafilatura run (see `fallback`; None if readability did not run)."""
+    same trafilatura run (see `fallback`; None if readability did not run). `dense`: the
+    page is in Chinese or Japanese (`_dense`)."""
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
     with fallback.readability_summaries() as summaries, prune.pruning():
         document = trafilatura.bare_extraction(
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
-            with_metadata=False, output_format="xml")
+            with_metadata=False, output_format="xml",
+            config=_dense_config() if dense else trafilatura.settings.DEFAULT_CONFIG)
     own = [] if document is None or document.body is None else body_blocks(document.body)
     return own, summaries[0] if summaries else None
 
@@ -232,15 +269,15 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
 def _is_label(block: str) -> bool:
     """A section name or kicker ("Exclusive:", "U.S. News", "Updated 10:30 a.m."): a few
     words, no sentence ("It was close." is one: a lower-case word ends at a full stop)."""
-    return len(block.split()) <= LABEL_WORDS and not any(
+    return count_words(block) <= LABEL_WORDS and not any(
         end.group(1).islower() for end in _SENTENCE_END.finditer(block))
 
 
 def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     """A short block near the top that names the author ("By Jane Doe") is a byline."""
     def is_byline(block: str) -> bool:
-        words = len(block.split())
-        return any(len(name) >= 3 and words <= len(name.split()) + BYLINE_SLACK
+        words = count_words(block)
+        return any(len(name) >= 3 and words <= count_words(name) + BYLINE_SLACK
                    and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", block)
                    for name in authors)
     head = [b for b in blocks[:3] if not is_byline(b)]

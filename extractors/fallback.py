@@ -46,7 +46,7 @@ from trafilatura.xpaths import DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, TE
 
 from .hooks import wrap_once
 from .prune import fast
-from .text import Item, body_blocks, found_in, lines, norm_space, words_in
+from .text import Item, body_blocks, count_words, found_in, lines, norm_space, words_in
 from .trees import load, score
 
 MODEL = Path(__file__).with_name("fallback.json")
@@ -174,8 +174,8 @@ def _rest(counts: list[int], held: list[bool], name: str) -> dict[str, float]:
 
 def features(own: list[str], other: list[str]) -> dict[str, float]:
     """How trafilatura's reading (`own`) and readability's (`other`) compare, by name."""
-    own_counts = [len(b.split()) for b in own]
-    other_counts = [len(b.split()) for b in other]
+    own_counts = list(map(count_words, own))
+    other_counts = list(map(count_words, other))
     return {**_shape(own_counts, "own"), **_shape(other_counts, "other"),
             "ratio": math.log((sum(other_counts) + 1) / (sum(own_counts) + 1)),
             **_rest(own_counts, _held(own, other), "own"),
@@ -220,7 +220,7 @@ def with_lede(other: list[str], own: list[str]) -> list[str]:
     lede: list[str] = []
     for block in reversed(own[max(at[0] - LEDE_BLOCKS, 0):at[0]]):
         flat = norm_space(block)
-        if (isinstance(block, Item) or len(flat.split()) < LEDE_WORDS
+        if (isinstance(block, Item) or count_words(flat) < LEDE_WORDS
                 or not _ENDS.search(flat) or flat in text or flat in seen):
             break
         seen.add(flat)
@@ -272,8 +272,8 @@ def structure_features(chosen: list[str], other: list[str],
     split = [block.split() for block in chosen]
     flat = [" ".join(words) for words in split]
     text, other_text = " ".join(flat), " ".join(other)
-    counts = [len(block.split()) for block in other]
-    chosen_counts = [len(words) for words in split]
+    counts = list(map(count_words, other))
+    chosen_counts = list(map(count_words, flat))
     chosen_words = sum(chosen_counts)
     inside = _held_shares(other, text, set(flat))
     chosen_inside = _held_shares(flat, other_text, set(other))

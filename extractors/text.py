@@ -203,14 +203,38 @@ def drop_repeats(blocks: list[str], earlier: set[str] | frozenset[str] = frozens
 _MARKER = re.compile(r"(?:\A|(?<=\n\n))(?:-|\d+\.) ")
 
 
+# Chinese and Japanese write words without spaces between them: each of their characters
+# (Han ideographs, hiragana, katakana) counts as a word, as word processors count them. Their
+# punctuation (。，、「」...) separates words as white space does. Korean spaces its words.
+_IDEOGRAPHS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+               "\U00020000-\U0003134f")
+_IDEOGRAPHIC_PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
+_WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}{_IDEOGRAPHIC_PUNCTUATION}]+")
+
+
+def count_words(text: str) -> int:
+    """The words of a text: white-space separated, and each Chinese or Japanese character
+    one word."""
+    if text.isascii() or not _IDEOGRAPH.search(text):
+        return len(text.split())
+    return len(_WORD.findall(text))
+
+
+def ideographic(text: str | None) -> bool:
+    """Whether `text` (a headline) is mostly Chinese or Japanese characters: at least half
+    of its words."""
+    return bool(text) and 2 * len(_IDEOGRAPH.findall(text)) >= count_words(text)
+
+
 def words_in(blocks: list[str]) -> int:
-    """The words of a reading's blocks (white-space separated)."""
-    return sum(len(block.split()) for block in blocks)
+    """The words of a reading's blocks (`count_words`)."""
+    return sum(map(count_words, blocks))
 
 
 def word_count(text: str) -> int:
-    """The words of a text in the Article format, list markers not counted."""
-    return len(_MARKER.sub("", text).split())
+    """The words of a text in the Article format (`count_words`), list markers not counted."""
+    return count_words(_MARKER.sub("", text))
 
 
 def join_blocks(blocks: list[str]) -> str:

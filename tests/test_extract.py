@@ -845,6 +845,34 @@ def test_the_date_search_counts_the_other_patterns_over_the_whole_page():
                                                      **bounds)  # what squeezing would count
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("The mayor said so.", 4), ("Größe über alles", 3), ("  ", 0), ("서울 뉴스 기사", 3),
+    ("国家统计局发布了数据。", 10), ("北京时间11月28日，国家", 10), ("記者 山田", 4),
+    ("東京タワー、2024年", 7), ("「引用」です", 4), ("Tokyo 東京", 3)])
+def test_each_chinese_or_japanese_character_is_a_word(text, words):
+    """Korean spaces its words; Chinese and Japanese do not, and their punctuation is no
+    word (as word processors count them)."""
+    assert text_module.count_words(text) == words
+    assert text_module.word_count(f"- {text}") == words  # the list marker is no word
+
+
+def test_a_page_in_chinese_or_japanese_gets_trafilaturas_sizes_a_third():
+    """trafilatura replaces a reading shorter than 250 characters with an <article>'s whole
+    text as one paragraph: a short story in Chinese is that short."""
+    from extractors import core
+
+    def dense(language, title):
+        return core._dense(Metadata(language=language, title=title))
+
+    assert dense("zh-CN", None) and dense("ja", "Tokyo") and dense(None, "东京的樱花开了")
+    assert not dense("en", "东京的樱花开了") and not dense("ko", None)
+    assert not dense(None, "Cherry blossoms open in Tokyo (東京)") and not dense(None, None)
+    size = core._dense_config().getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+    assert size * core.DENSE_SCRIPT_FACTOR <= 250 < (size + 1) * core.DENSE_SCRIPT_FACTOR
+    import trafilatura.settings
+    assert trafilatura.settings.DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE") == 250
+
+
 def test_the_warm_up_page_takes_the_article_path():
     """`warm_up` raises unless its page is an article (so authors and dates are warmed)."""
     from extractors.warm import WARM_PAGE, WARM_URL, warm_up

@@ -580,6 +580,8 @@ def test_hidden_story_text_stays_in_readabilitys_reading(wrapper):
     (["Автор: Иван Петров"], ["Иван Петров"]),
     (["Von Jan Müller"], ["Jan Müller"]),
     (["Par Marie Dupont"], ["Marie Dupont"]),
+    (["记者 张三"], ["张三"]), (["本报记者 李四"], ["李四"]), (["作者：王五"], ["王五"]),
+    (["文/赵六"], ["赵六"]), (["記者 山田花子"], ["山田花子"]),
 ])
 def test_labels_around_a_name_are_dropped(found, names):
     assert clean_authors(found) == names
@@ -608,6 +610,7 @@ def test_a_role_run_into_a_name_or_listed_as_one_is_dropped(found, names):
     ["By"], ["Author"], ["The Author"], ["Written By"], ["Name *"], ["Name (required):"],
     ["Dec"], ["Updated March"], ["262588213843476"], ["page.head.extra.author"],
     ["View more posts"], ["Content Marketing Coordinator"], ["undefined"], ["Editor"],
+    ["记者"],
 ])
 def test_a_string_that_names_no_one_is_no_author(found):
     assert clean_authors(found) == []
@@ -617,7 +620,7 @@ def test_a_string_that_names_no_one_is_no_author(found):
     "Edith Head", "Mary Jane Head", "April Fulton", "Byron Smith", "José Ortega y Gasset",
     "Jane Doe (Reuters)", "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
     "Von Miller", "Rebecca Doe, CEPF®", "jane.doe@example.com", "j.r.doe", "Иван Петров",
-    "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan",
+    "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan", "文章", "张文",
 ])
 def test_a_name_stays_whole(name):
     assert clean_authors([name]) == [name]
