@@ -18,6 +18,11 @@ import html
 import re
 from collections.abc import Iterable
 
+from .text import ideographic
+
+# Chinese and Japanese bylines: the outlet's own ("本报", "新华社") and the labels.
+_CJK_OUTLET = "(?:本报|本報|新华社|新華社)"
+_CJK_LABEL = "(?:记者|記者|作者|撰文|撰稿|筆者)"
 # Labels before a name: "By", "Written by", "This post was written by", "Posted By:",
 # "Authored by:", "Recipe by", "Text:", "Von", "Par", "Por", "Автор:", "About the author",
 # "View all posts by"... ("Reviewed by", "Edited by", "Photos by" name someone else.)
@@ -32,19 +37,22 @@ _LABEL = re.compile(
     r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texto|text"
     r"|von|par|por)\s*:\s*"
     r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
-    # Chinese and Japanese: "记者 张三", "本报记者 李四", "作者：王五", "文/赵六", "記者 山田"
-    r"|^(?:本报|本報)?(?:特约|特約)?(?:记者|記者|作者|撰文|撰稿|筆者)\s*[:：]?\s*"
-    r"|^文\s*[/／:：]\s*",
+    # Chinese and Japanese: "记者 张三", "作者：王五", "新华社记者 李四", "本报记者李四" (a
+    # name of two to four characters run in), "文/赵六", "文/图 赵六", "文＝山田"
+    rf"|^{_CJK_OUTLET}?(?:特约|特約)?{_CJK_LABEL}(?:\s*[:：]\s*|\s+)"
+    rf"|^{_CJK_OUTLET}(?:特约|特約)?(?:记者|記者)(?=[\u4e00-\u9fff]{{2,4}}$)"
+    r"|^[文图圖]\s*[/／]\s*[文图圖]\s+|^[文图圖](?:\s*[/／]\s*[文图圖])?\s*[/／:：=＝]\s*",
     re.IGNORECASE)
 # "ByJane Doe": a label run into the name (a capital straight after it).
 _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 # Labels after a name: "View all posts by...", "More posts from this author", a link arrow.
 _TRAILER = re.compile(
     r"\s*(?:[|•·-]\s*)?(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories)\b.*"
-    r"|more (?:posts|articles|stories) (?:from|by) this author.*|\b(?:is|was) an? .*)$",
+    r"|more (?:posts|articles|stories) (?:from|by) this author.*|\b(?:is|was) an? .*"
+    r"|(?<=\w)\s*(?:报道|報道|摄影|攝影|摄|攝|供稿))$",  # "王晓明 报道": reports, photographs
     re.IGNORECASE)
 # What a byline puts around a name: quotes, separators, bullets, arrows, icons, asterisks.
-_EDGES = " \t,;:|/\\-–—•·*&\"'“”‘’«»→←›‹✉✎©[]{}"
+_EDGES = " \t,;:|/\\-–—•·*&\"'“”‘’«»→←›‹✉✎©[]{}（）【】「」『』〔〕《》、，：；"
 # Roles, which a byline runs into the name or lists beside it.
 ROLE_NOUNS = frozenset({
     "writer", "writers", "reporter", "editor", "editors", "author", "founder", "co-founder",
@@ -101,6 +109,12 @@ _FORM_LABEL = re.compile(r"^(?:your )?(?:name|e-?mail|website|comment)\W*(?:\(re
 MAX_NAME_WORDS = 7
 # ...and a longer word is a token, a URL or junk (an e-mail address alone has its own test).
 MAX_WORD_CHARS = 40
+# A Chinese or Japanese name longer than this is a sentence ("王晓明是本报资深财经记者..."),
+# and one character alone no name ("文/" is a label with none).
+MAX_IDEOGRAPHIC_WORD_CHARS = 12
+# What still starts with a byline label once the labels are gone is a heading, not a name
+# ("作者简介": about the author, "记者手记": a reporter's notes, "記者会見": a press conference).
+_CJK_HEADING = re.compile(f"^{_CJK_OUTLET}?{_CJK_LABEL}")
 
 
 def clean_authors(names: Iterable[str]) -> list[str]:
@@ -180,7 +194,9 @@ def _is_not_a_name(name: str) -> bool:
             or (len(words) == 1 and folded in ROLE_NOUNS)
             or bool(_DATE_ONLY.match(name)) or bool(_NOT_A_NAME.match(name))
             or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS
-            or max(map(len, words)) > MAX_WORD_CHARS)
+            or max(map(len, words)) > MAX_WORD_CHARS
+            or (ideographic(name) and not 2 <= max(map(len, words)) <= MAX_IDEOGRAPHIC_WORD_CHARS)
+            or bool(_CJK_HEADING.match(name)))
 
 
 def _holds(longer: str, name: str) -> bool:

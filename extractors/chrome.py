@@ -535,7 +535,8 @@ PROSE_WORDS = 30
 
 
 def _holds_prose(index: PageIndex, element: etree._Element) -> bool:
-    if index.size.get(element, 0) < PROSE_PARAGRAPHS * PROSE_WORDS * 4:  # ~4 chars a word
+    # no word has fewer than one character (a Chinese one), most in Latin scripts ~4
+    if index.size.get(element, 0) < PROSE_PARAGRAPHS * PROSE_WORDS:
         return False
     long = 0
     for paragraph in element.iter("p"):
@@ -576,7 +577,7 @@ SPILLED_PARAGRAPHS = 2
 
 def _story_paragraph(index: PageIndex, paragraph: etree._Element) -> bool:
     text = index.text(paragraph)
-    return text.count(" ") + 1 >= PROSE_WORDS and not _any_cue_matches(text)
+    return count_words(text) >= PROSE_WORDS and not _any_cue_matches(text)
 
 
 _ARTICLE_INSIDE = etree.XPath("boolean(.//article | .//main | .//*[@itemprop='articleBody'])")

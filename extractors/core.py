@@ -52,6 +52,8 @@ from .text import (
     body_blocks,
     count_words,
     drop_repeats,
+    first_words,
+    hangul,
     ideographic,
     join_blocks,
     norm_space,
@@ -152,7 +154,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
-    own, summary = _trafilatura_reading(body, url, _dense(meta))
+    own, summary = _trafilatura_reading(body, url, _density(meta))
     blocks, dropped = _clean(own, meta)
     blocks, source, dropped = _prefer_jsonld_body(blocks, dropped, ld_article)
     # a site rule's body is trusted: readability's reading is for the generic path only
@@ -207,32 +209,39 @@ def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
 
 
 # trafilatura's sizes are in characters (below 250, its reading of the body is replaced by a
-# rougher one: an <article>'s whole text as one paragraph, headline and byline included). A
-# Chinese or Japanese character carries about what three Latin letters do: on a page in
-# either, its sizes are a third.
-DENSE_SCRIPT_FACTOR = 3
+# rougher one: an <article>'s whole text as one paragraph, headline and byline included; its
+# other sizes are multiples of that one). A Chinese or Japanese character carries about what
+# three Latin letters do, a Korean syllable two: on a page in one of them, the sizes are
+# divided by its factor.
+DENSITY = {"zh": 3, "ja": 3, "ko": 2}
 
 
-def _dense(meta: Metadata) -> bool:
-    """Whether the page is written in Chinese or Japanese (its language, else its title)."""
-    if meta.language:
-        return meta.language.split("-")[0].lower() in ("zh", "ja")
-    return ideographic(meta.title)
+def _density(meta: Metadata) -> int:
+    """The factor of the page's script (`DENSITY`): by its headline's script (a template may
+    declare English on a page in Chinese), else by its language; 1 for other scripts."""
+    if ideographic(meta.title):
+        return DENSITY["zh"]
+    if hangul(meta.title):
+        return DENSITY["ko"]
+    return DENSITY.get((meta.language or "")[:2].lower(), 1)
 
 
 @cache
-def _dense_config() -> ConfigParser:
+def _config(density: int) -> ConfigParser:
+    """trafilatura's settings, its minimum size divided by `density`."""
+    if density == 1:
+        return trafilatura.settings.DEFAULT_CONFIG
     config = deepcopy(trafilatura.settings.DEFAULT_CONFIG)
     size = config.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
-    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(size // DENSE_SCRIPT_FACTOR))
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(size // density))
     return config
 
 
-def _trafilatura_reading(root: HtmlElement, url: str, dense: bool = False,
+def _trafilatura_reading(root: HtmlElement, url: str, density: int = 1,
                          ) -> tuple[list[str], HtmlElement | None]:
     """The body's blocks as trafilatura reads it, and readability's body, recorded from the
-    same trafilatura run (see `fallback`; None if readability did not run). `dense`: the
-    page is in Chinese or Japanese (`_dense`)."""
+    same trafilatura run (see `fallback`; None if readability did not run). `density`: the
+    page's script's (`_density`)."""
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
@@ -240,7 +249,7 @@ def _trafilatura_reading(root: HtmlElement, url: str, dense: bool = False,
         document = trafilatura.bare_extraction(
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
             with_metadata=False, output_format="xml",
-            config=_dense_config() if dense else trafilatura.settings.DEFAULT_CONFIG)
+            config=_config(density))
     own = [] if document is None or document.body is None else body_blocks(document.body)
     return own, summaries[0] if summaries else None
 
@@ -268,17 +277,25 @@ def _drop_title(blocks: list[str], title: str | None) -> list[str]:
 
 def _is_label(block: str) -> bool:
     """A section name or kicker ("Exclusive:", "U.S. News", "Updated 10:30 a.m."): a few
-    words, no sentence ("It was close." is one: a lower-case word ends at a full stop)."""
-    return count_words(block) <= LABEL_WORDS and not any(
+    words, no sentence ("It was close." is one: a lower-case word ends at a full stop; in
+    Chinese or Japanese, any text at its own full stop, "。")."""
+    return count_words(block) <= LABEL_WORDS and "。" not in block and not any(
         end.group(1).islower() for end in _SENTENCE_END.finditer(block))
+
+
+def _names(name: str, block: str) -> bool:
+    """Whether `block` names `name`: as a word of its own, or anywhere in Chinese or
+    Japanese (no spaces around words; most names have two or three characters)."""
+    if ideographic(name):
+        return len(name) >= 2 and name in block
+    return len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", block) is not None
 
 
 def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
     """A short block near the top that names the author ("By Jane Doe") is a byline."""
     def is_byline(block: str) -> bool:
         words = count_words(block)
-        return any(len(name) >= 3 and words <= count_words(name) + BYLINE_SLACK
-                   and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", block)
+        return any(words <= count_words(name) + BYLINE_SLACK and _names(name, block)
                    for name in authors)
     head = [b for b in blocks[:3] if not is_byline(b)]
     return head + blocks[3:]
@@ -296,7 +313,7 @@ def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict 
     paragraphs = [norm_space(p) for p in body.splitlines() if norm_space(p)]
     visible = words_in(blocks)
     full = words_in(paragraphs)
-    opening = " ".join(" ".join(blocks).split()[:8])
+    opening = first_words(" ".join(blocks), 8)
     if full > JSONLD_RATIO * visible + 20 and opening in " ".join(paragraphs):
         kept, own = strip_blocks(paragraphs)
         prompts = [pattern for pattern in dropped if pattern.startswith("paywall.")]

@@ -75,7 +75,7 @@ def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
 # surnames: "Gonçalves e Silva" is one person).
 _NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
-_NAME_SEPARATORS = re.compile(r";|\s&\s|\s(?:and|und|et|и)\s")
+_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s")
 # "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
 # people, "José Ortega y Gasset" and "Gonçalves e Silva" one.
 _SHORT_JOINERS = re.compile(r"\s(y|e)\s")

@@ -204,13 +204,16 @@ _MARKER = re.compile(r"(?:\A|(?<=\n\n))(?:-|\d+\.) ")
 
 
 # Chinese and Japanese write words without spaces between them: each of their characters
-# (Han ideographs, hiragana, katakana) counts as a word, as word processors count them. Their
-# punctuation (。，、「」...) separates words as white space does. Korean spaces its words.
-_IDEOGRAPHS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-               "\U00020000-\U0003134f")
-_IDEOGRAPHIC_PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# (Han ideographs with 々 〆 〇, hiragana, katakana) counts as a word, as word processors
+# count them. Their punctuation (。，、「」・...) and what their texts take from the general
+# block (“ ” ‘ ’ — … ·) separate words as white space does. Korean spaces its words.
+_IDEOGRAPHS = ("\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+               "\uf900-\ufaff\uff66-\uff9f\U00020000-\U000323af")
+_IDEOGRAPHIC_PUNCTUATION = ("\u00b7\u2010-\u2027\u2030-\u205e\u3000-\u3004\u3008-\u303f"
+                            "\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65")
 _IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}{_IDEOGRAPHIC_PUNCTUATION}]+")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def count_words(text: str) -> int:
@@ -222,9 +225,32 @@ def count_words(text: str) -> int:
 
 
 def ideographic(text: str | None) -> bool:
-    """Whether `text` (a headline) is mostly Chinese or Japanese characters: at least half
-    of its words."""
-    return bool(text) and 2 * len(_IDEOGRAPH.findall(text)) >= count_words(text)
+    """Whether `text` (a headline, a name) is Chinese or Japanese: ideographs are at least
+    half of its words, and it has no Korean letters (Korean headlines have Han characters
+    too)."""
+    if not text or _HANGUL.search(text):
+        return False
+    ideographs = len(_IDEOGRAPH.findall(text))
+    return ideographs > 0 and 2 * ideographs >= count_words(text)
+
+
+def hangul(text: str | None) -> bool:
+    """Whether `text` is Korean: Korean letters are at least half of its characters (white
+    space aside)."""
+    if not text:
+        return False
+    letters = len(_HANGUL.findall(text))
+    return letters > 0 and 2 * letters >= len("".join(text.split()))
+
+
+def first_words(text: str, count: int) -> str:
+    """The text's first `count` words (`count_words`), white space collapsed, as it reads
+    them ("北京时间11月28日" for 8 of Chinese)."""
+    head = " ".join(text.split()[:count])
+    if head.isascii() or not _IDEOGRAPH.search(head):
+        return head
+    words = list(_WORD.finditer(head))
+    return head[:words[count - 1].end()] if len(words) > count else head
 
 
 def words_in(blocks: list[str]) -> int:

@@ -848,7 +848,9 @@ def test_the_date_search_counts_the_other_patterns_over_the_whole_page():
 @pytest.mark.parametrize(("text", "words"), [
     ("The mayor said so.", 4), ("Größe über alles", 3), ("  ", 0), ("서울 뉴스 기사", 3),
     ("国家统计局发布了数据。", 10), ("北京时间11月28日，国家", 10), ("記者 山田", 4),
-    ("東京タワー、2024年", 7), ("「引用」です", 4), ("Tokyo 東京", 3)])
+    ("東京タワー、2024年", 7), ("「引用」です", 4), ("Tokyo 東京", 3), ("人々は時々", 5),
+    ("二〇二四年", 5), ("他说：“我们来了。”", 6), ("她……走了——永远", 5), ("约翰·史密斯", 5),
+    ("　", 0)])
 def test_each_chinese_or_japanese_character_is_a_word(text, words):
     """Korean spaces its words; Chinese and Japanese do not, and their punctuation is no
     word (as word processors count them)."""
@@ -856,21 +858,72 @@ def test_each_chinese_or_japanese_character_is_a_word(text, words):
     assert text_module.word_count(f"- {text}") == words  # the list marker is no word
 
 
-def test_a_page_in_chinese_or_japanese_gets_trafilaturas_sizes_a_third():
+def test_a_page_in_chinese_japanese_or_korean_gets_trafilaturas_sizes_divided():
     """trafilatura replaces a reading shorter than 250 characters with an <article>'s whole
-    text as one paragraph: a short story in Chinese is that short."""
+    text as one paragraph: a short story in Chinese is that short. The headline's script
+    decides before the declared language (a template may declare English)."""
+    import trafilatura.settings
+
     from extractors import core
 
-    def dense(language, title):
-        return core._dense(Metadata(language=language, title=title))
+    def density(language, title):
+        return core._density(Metadata(language=language, title=title))
 
-    assert dense("zh-CN", None) and dense("ja", "Tokyo") and dense(None, "东京的樱花开了")
-    assert not dense("en", "东京的樱花开了") and not dense("ko", None)
-    assert not dense(None, "Cherry blossoms open in Tokyo (東京)") and not dense(None, None)
-    size = core._dense_config().getint("DEFAULT", "MIN_EXTRACTED_SIZE")
-    assert size * core.DENSE_SCRIPT_FACTOR <= 250 < (size + 1) * core.DENSE_SCRIPT_FACTOR
-    import trafilatura.settings
+    assert density("zh", None) == density("ja", "Tokyo") == density(None, "东京的樱花开了") == 3
+    assert density("en", "东京的樱花开了") == density("en", "人々は時々") == 3
+    assert density("ko", None) == density(None, "韓美 정상회담 개최") == 2
+    assert density(None, "Cherry blossoms open in Tokyo (東京)") == 1
+    assert density(None, None) == density("en", "　") == density("de", "Ein Titel") == 1
+    for factor in (2, 3):
+        size = core._config(factor).getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+        assert size * factor <= 250 < (size + 1) * factor
+    assert core._config(1) is trafilatura.settings.DEFAULT_CONFIG
     assert trafilatura.settings.DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE") == 250
+
+
+_SHORT_STORY = {
+    "zh": ["国家统计局11月27日发布数据显示，前十个月全国规模以上工业企业实现利润总额同比增长。",
+           "分行业看，高技术制造业利润增长较快，装备制造业利润占比继续提高，消费品制造业降幅收窄。",
+           "专家表示，随着一系列稳增长政策持续发力，工业经济运行总体平稳，企业效益有望继续改善。"],
+    "ko": ["대통령은 오늘 오전 청와대에서 미국 대통령과 정상회담을 열고 "
+           "양국 간 경제 협력 방안을 논의했다.",
+           "두 정상은 반도체와 배터리 분야의 공급망 협력을 강화하기로 합의했다고 대변인이 밝혔다.",
+           "회담은 예정보다 삼십 분 길어졌으며 공동 기자회견도 열렸다."],
+}
+
+
+def _short_story(lang: str, title: str, byline: str, declared: str | None = None) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _SHORT_STORY[lang])
+    return (f"<html lang='{declared or lang}'><head><title>{title}</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/a'>News</a> <a href='/b'>World</a></nav>"
+            f"<article><h1>{title}</h1><div class='byline'>{byline}</div>{paragraphs}"
+            "</article><footer>© 2026</footer></body></html>")
+
+
+@pytest.mark.parametrize(("lang", "title", "byline", "declared", "author"), [
+    ("zh", "前十个月工业企业利润增长", "本报记者 王明", None, "王明"),
+    ("zh", "前十个月工业企业利润增长", "本报记者王晓明", None, "王晓明"),
+    ("zh", "前十个月工业企业利润增长", "记者 王晓明", "en", "王晓明"),  # a template's "en"
+    ("ko", "韓美 정상회담 개최", "김철수", None, "김철수"),
+])
+def test_a_short_story_in_chinese_or_korean_keeps_its_paragraphs_and_no_byline(
+        lang, title, byline, declared, author):
+    found = extract(_short_story(lang, title, byline, declared),
+                    "https://news.example.com/2026/11/28/story.html")
+    assert found.is_article
+    assert found.text.split("\n\n") == _SHORT_STORY[lang]
+    assert found.authors == [author]
+
+
+def test_a_chinese_teaser_of_the_json_ld_body_is_read_from_it():
+    """The visible body's opening words are looked for in `articleBody`: in Chinese, its
+    first eight characters, not its first paragraph (no spaces)."""
+    from extractors.core import _prefer_jsonld_body
+
+    full = "\n".join(_SHORT_STORY["zh"] * 3)
+    teaser = [_SHORT_STORY["zh"][0][:30] + "……"]
+    blocks, source, _ = _prefer_jsonld_body(teaser, [], {"articleBody": full})
+    assert source == "jsonld" and len(blocks) == 9
 
 
 def test_the_warm_up_page_takes_the_article_path():

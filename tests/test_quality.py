@@ -581,7 +581,9 @@ def test_hidden_story_text_stays_in_readabilitys_reading(wrapper):
     (["Von Jan Müller"], ["Jan Müller"]),
     (["Par Marie Dupont"], ["Marie Dupont"]),
     (["记者 张三"], ["张三"]), (["本报记者 李四"], ["李四"]), (["作者：王五"], ["王五"]),
-    (["文/赵六"], ["赵六"]), (["記者 山田花子"], ["山田花子"]),
+    (["文/赵六"], ["赵六"]), (["記者 山田花子"], ["山田花子"]), (["本报记者王晓明"], ["王晓明"]),
+    (["新华社记者 张三"], ["张三"]), (["（记者 王晓明）"], ["王晓明"]), (["文/图 张三"], ["张三"]),
+    (["文＝山田"], ["山田"]), (["记者 王晓明 报道"], ["王晓明"]), (["作者 文在寅"], ["文在寅"]),
 ])
 def test_labels_around_a_name_are_dropped(found, names):
     assert clean_authors(found) == names
@@ -610,7 +612,8 @@ def test_a_role_run_into_a_name_or_listed_as_one_is_dropped(found, names):
     ["By"], ["Author"], ["The Author"], ["Written By"], ["Name *"], ["Name (required):"],
     ["Dec"], ["Updated March"], ["262588213843476"], ["page.head.extra.author"],
     ["View more posts"], ["Content Marketing Coordinator"], ["undefined"], ["Editor"],
-    ["记者"],
+    ["记者"], ["作者简介"], ["筆者紹介"], ["记者手记"], ["記者会見"], ["撰稿人"], ["文/"],
+    ["王晓明是本报资深财经记者，长期关注宏观经济"],
 ])
 def test_a_string_that_names_no_one_is_no_author(found):
     assert clean_authors(found) == []
@@ -620,7 +623,8 @@ def test_a_string_that_names_no_one_is_no_author(found):
     "Edith Head", "Mary Jane Head", "April Fulton", "Byron Smith", "José Ortega y Gasset",
     "Jane Doe (Reuters)", "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
     "Von Miller", "Rebecca Doe, CEPF®", "jane.doe@example.com", "j.r.doe", "Иван Петров",
-    "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan", "文章", "张文",
+    "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan", "张文", "文在寅",
+    "王明", "山田 太郎",
 ])
 def test_a_name_stays_whole(name):
     assert clean_authors([name]) == [name]
