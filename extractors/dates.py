@@ -64,7 +64,7 @@ class _Call:
     language: str | None
     used: bool = False  # our parser was asked: htmldate's cache holds its answers
     refused: bool = False  # ...and read a string as no date
-    squeezed: tuple[str, str] | None = None  # the last page `_squeeze`d, and what it gave
+    squeezed: tuple[str, str] | None = None  # the last page squeezed, and what it gave
 
 
 _ours = threading.local()  # .call: the `_Call` running in this thread, or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -216,6 +217,7 @@ _WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}{_IDEOGRAPHIC_PUNCTUATION
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
+@lru_cache(maxsize=1024)  # a block is counted about five times (readings, features, models)
 def count_words(text: str) -> int:
     """The words of a text: white-space separated, and each Chinese or Japanese character
     one word."""
