@@ -75,7 +75,9 @@ def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
 # surnames: "Gonçalves e Silva" is one person).
 _NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
-_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s")
+_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s"
+                              # a second name after a role: "王晓明 实习生 李华" (an intern)
+                              r"|\s(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者)\s")
 # "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
 # people, "José Ortega y Gasset" and "Gonçalves e Silva" one.
 _SHORT_JOINERS = re.compile(r"\s(y|e)\s")

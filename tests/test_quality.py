@@ -210,6 +210,9 @@ def test_a_class_that_merely_starts_like_autor_names_no_author():
     ("Ana Gómez y Luis Pérez", ["Ana Gómez", "Luis Pérez"]),
     ("João Gonçalves e Silva", ["João Gonçalves e Silva"]),
     ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("王晓明、李华", ["王晓明", "李华"]),
+    ("本报记者 王晓明 实习生 李华", ["本报记者 王晓明", "李华"]),
+    ("记者 张三 通讯员 李四", ["记者 张三", "李四"]), ("实习生 李华", ["实习生 李华"]),
 ])
 def test_names_are_split_where_a_word_joins_two_full_names(value, names):
     assert split_authors(value) == names
