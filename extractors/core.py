@@ -218,12 +218,13 @@ DENSITY = {"zh": 3, "ja": 3, "ko": 2}
 
 def _density(meta: Metadata) -> int:
     """The factor of the page's script (`DENSITY`): by its headline's script (a template may
-    declare English on a page in Chinese), else by its language; 1 for other scripts."""
+    declare English on a page in Chinese), else by its language (an ISO 639-1 code, lower
+    case); 1 for other scripts."""
     if ideographic(meta.title):
         return DENSITY["zh"]
     if hangul(meta.title):
         return DENSITY["ko"]
-    return DENSITY.get((meta.language or "")[:2].lower(), 1)
+    return DENSITY.get(meta.language, 1)
 
 
 @cache
@@ -237,8 +238,8 @@ def _config(density: int) -> ConfigParser:
     return config
 
 
-def _trafilatura_reading(root: HtmlElement, url: str, density: int = 1,
-                         ) -> tuple[list[str], HtmlElement | None]:
+def _trafilatura_reading(root: HtmlElement, url: str,
+                         density: int = 1) -> tuple[list[str], HtmlElement | None]:
     """The body's blocks as trafilatura reads it, and readability's body, recorded from the
     same trafilatura run (see `fallback`; None if readability did not run). `density`: the
     page's script's (`_density`)."""
@@ -248,8 +249,7 @@ def _trafilatura_reading(root: HtmlElement, url: str, density: int = 1,
     with fallback.readability_summaries() as summaries, prune.pruning():
         document = trafilatura.bare_extraction(
             trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
-            with_metadata=False, output_format="xml",
-            config=_config(density))
+            with_metadata=False, output_format="xml", config=_config(density))
     own = [] if document is None or document.body is None else body_blocks(document.body)
     return own, summaries[0] if summaries else None
 

@@ -217,11 +217,17 @@ _WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\s{_IDEOGRAPHS}{_IDEOGRAPHIC_PUNCTUATION
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
+def _spaced(text: str) -> bool:
+    """Whether `text` has no Chinese or Japanese character: its words are white-space
+    separated."""
+    return text.isascii() or not _IDEOGRAPH.search(text)
+
+
 @lru_cache(maxsize=1024)  # a block is counted about five times (readings, features, models)
 def count_words(text: str) -> int:
     """The words of a text: white-space separated, and each Chinese or Japanese character
     one word."""
-    if text.isascii() or not _IDEOGRAPH.search(text):
+    if _spaced(text):
         return len(text.split())
     return len(_WORD.findall(text))
 
@@ -249,7 +255,7 @@ def first_words(text: str, count: int) -> str:
     """The text's first `count` words (`count_words`), white space collapsed, as it reads
     them ("北京时间11月28日" for 8 of Chinese)."""
     head = " ".join(text.split()[:count])
-    if head.isascii() or not _IDEOGRAPH.search(head):
+    if _spaced(head):
         return head
     words = list(_WORD.finditer(head))
     return head[:words[count - 1].end()] if len(words) > count else head
