@@ -54,6 +54,8 @@ _EMPTY = 1 << 64
 # that two texts' borrowed values agree only where their filled values do.
 _SPREAD = 0x9E3779B97F4A7C15
 _MASK = (1 << 32) - 1
+_LOW_BITS = BINS.bit_length() - 1  # BINS is a power of two: a value's bin is its low bits
+_LOW = BINS - 1
 
 
 def features(text: str) -> list[str]:
@@ -61,7 +63,7 @@ def features(text: str) -> list[str]:
     words = WORD.findall(text.lower())
     if len(words) < SHINGLE:
         return words
-    return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    return list(map(" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def _digest(data: bytes) -> int:
@@ -78,9 +80,10 @@ def minhash(text: str | None) -> bytes | None:
     if not found:
         return None
     bins = [_EMPTY] * BINS
-    for feature in set(found):
-        value = _digest(feature.encode("utf-8"))
-        slot, rest = value % BINS, value // BINS
+    from_bytes = int.from_bytes
+    for feature in set(found):  # `_digest` inlined: it runs for every 3-gram of every text
+        value = from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
+        slot, rest = value & _LOW, value >> _LOW_BITS  # value % BINS, value // BINS
         if rest < bins[slot]:
             bins[slot] = rest
     filled = [i for i, value in enumerate(bins) if value != _EMPTY]
