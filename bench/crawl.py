@@ -111,6 +111,7 @@ def _read_json(path: Path) -> dict:
 def measured_dict(measured: Measured) -> dict:
     return {"returncode": measured.returncode, "wall_s": round(measured.wall, 2),
             "cpu_s": round(measured.cpu, 2), "cpu_percent": round(measured.cpu_percent, 1),
+            "main_cpu_s": round(measured.main_cpu, 2),
             "peak_rss_mb": round(measured.peak_rss / MB, 1),
             "peak_pss_mb": round(measured.peak_pss / MB, 1), "processes": measured.processes}
 
@@ -178,6 +179,12 @@ def print_table(results: dict, context: dict) -> None:
                   f"{r['peak_pss_mb']:>6.0f} {r['processes']:>5}")
     print("(rate: pages/s for a, articles/s for b and c; CPU ms: CPU time of the process tree "
           "per page for a, per article for b and c)")
+    c = results.get("c")
+    if c and c["pages"] and c["main_cpu_s"]:
+        print(f"c's Scrapy process alone: {1000 * c['main_cpu_s'] / c['pages']:.1f} CPU ms a "
+              f"page, {100 * c['main_cpu_s'] / c['wall_s']:.0f}% of a core; the rest of its "
+              f"tree (the extraction workers): "
+              f"{1000 * (c['cpu_s'] - c['main_cpu_s']) / c['pages']:.1f} CPU ms a page")
     for name, value in context.get("ratios", {}).items():
         print(f"{name}: {value:.2f}")
     if "lost" in context:

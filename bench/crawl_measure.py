@@ -27,6 +27,7 @@ class Measured:
     peak_rss: int  # bytes
     peak_pss: int  # bytes
     processes: int  # most processes seen at once
+    main_cpu: float = 0.0  # user + sys seconds of the root process alone (last sample)
 
     @property
     def cpu_percent(self) -> float:
@@ -79,6 +80,7 @@ def run_measured(command: list[str], *, timeout: float, interval: float = 0.2,
         time.sleep(interval)
     measured = _reap(child, started, peak, peak_pss, most)
     measured.cpu = max(measured.cpu, sum(cpu_seen.values()))
+    measured.main_cpu = cpu_seen.get(child.pid, 0.0)
     return measured
 
 
