@@ -409,6 +409,44 @@ class FrontierBatch:
         self.counts, self.failures = defaultdict(Counter), Counter()
 
 
+def _host_ranges(host: str) -> list[tuple[str, str]]:
+    """[low, high) ranges of URL text holding exactly the URLs on ``host`` or ``www.host``,
+    any port, over http and https: ``scheme://host`` then ``#``, ``/``, ``:`` or ``?`` (each
+    range runs to the next character up). The bare origin, with nothing after it, is the
+    range [origin, origin + "#"): no URL character sorts below "#" but "!"."""
+    ranges = []
+    for scheme in ("http", "https"):
+        for name in (host, f"www.{host}") if ":" not in host else (f"[{host}]",):  # IPv6
+            start = f"{scheme}://{name}"
+            ranges.append((start, start + "!"))
+            ranges += [(start + c, start + chr(ord(c) + 1)) for c in "#/:?"]
+    return ranges
+
+
+def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter:
+    """Give each of the run's sites (name -> hosts) the frontier rows on its hosts that an
+    earlier run filed under another name, and return how many moved, by (old, new) name.
+
+    A run reads what is pending by site name: without this, renaming a site in the config
+    (or crawling from a config what was crawled from the command line, or the reverse)
+    would leave its queued URLs behind for good. By host and its ``www.`` form, through the
+    URL's primary key (a range scan each); a subdomain's rows keep their name. The caller
+    holds the transaction."""
+    moved: Counter = Counter()
+    where = "url >= ? AND url < ? AND site != ?"
+    for name, hosts in sites.items():
+        for host in hosts:
+            for low, high in _host_ranges(host):
+                rows = db.execute(f"SELECT site, count(*) FROM frontier WHERE {where} "
+                                  "GROUP BY site", [low, high, name]).fetchall()
+                for old, count in rows:
+                    moved[old, name] += count
+                if rows:
+                    db.execute(f"UPDATE frontier SET site = ? WHERE {where}",
+                               [name, low, high, name])
+    return moved
+
+
 def _page_kind(article: dict | None) -> str:
     """An HTML page is an ``article``, a ``hub`` (a page but not an article: re-visited) or a
     ``page`` whose extraction failed."""

@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
-from crawler.frontier import FrontierBatch
+from crawler.frontier import FrontierBatch, adopt
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
@@ -192,6 +192,7 @@ class StoragePipeline:
         dead = storage.close_dead_runs(self.db)  # the lock is ours: no other crawl is alive
         if dead:
             logger.warning("%d earlier run(s) never finished (killed): marked interrupted", dead)
+        self._adopt(getattr(spider, "sites", None))
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
@@ -199,6 +200,16 @@ class StoragePipeline:
         # pages still become visible to readers and survive a kill
         self.ticker = task.LoopingCall(self._flush_if_due)
         self.ticker.start(self.batch_seconds, now=False)
+
+    def _adopt(self, sites) -> None:
+        """The run's sites take their hosts' frontier rows filed under another name."""
+        if sites is None:
+            return
+        with storage.write_lock(self.db):
+            moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs})
+        for (old, new), count in sorted(moved.items()):
+            logger.info("frontier: %d URLs of site %r now belong to site %r (same host)",
+                        count, old, new)
 
     def _flush_if_due(self) -> None:
         if self.db is not None and time.monotonic() - self.flushed_at >= self.batch_seconds:

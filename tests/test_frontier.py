@@ -19,7 +19,13 @@ from scrapy.utils.test import get_crawler
 
 from crawler import scheduling, storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
-from crawler.frontier import FrontierBatch, SQLiteFrontier, frontier_counts, is_retryable
+from crawler.frontier import (
+    FrontierBatch,
+    SQLiteFrontier,
+    adopt,
+    frontier_counts,
+    is_retryable,
+)
 from crawler.listings import (
     LISTING_PRIORITY,
     Entry,
@@ -1065,3 +1071,29 @@ def test_the_upgrade_to_held_rows_keeps_the_backlog_earlier_runs_held_back(tmp_p
     assert "https://a.example/old" not in pending and "https://a.example/linked" in pending
     frontier.close()
     db.close()
+
+
+def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path):
+    db = storage.open_db(tmp_path / "news.db")
+    own = ["http://gazette.example", "http://gazette.example/", "https://gazette.example/a?b",
+           "http://www.gazette.example/feed.xml", "http://gazette.example:8080/x",
+           "https://gazette.example#top", "http://gazette.example?page=2",
+           "http://[::1]:8080/a"]
+    others = ["http://gazette.example.evil.test/", "http://gazette.examples/",
+              "http://news.gazette.example/a", "https://other.example/gazette.example/",
+              "http://gazette.exampl/", "ftp://gazette.example/a", "http://[::2]/"]
+    for i, url in enumerate(own + others):
+        db.execute("INSERT INTO frontier (url, site, source, state, discovered_at) "
+                   "VALUES (?, ?, 'link', 'queued', '2026-01-01T00:00:00Z')",
+                   [url, "old" if i % 2 else "gazette.example"])
+    db.execute("INSERT INTO frontier (url, site, source, state, discovered_at) VALUES "
+               "('https://gazette.example/mine', 'gazette', 'link', 'queued', '2026-01-01')")
+    with storage.write_lock(db):
+        moved = adopt(db, {"gazette": ("gazette.example", "::1"), "none": ("none.example",)})
+    sites = dict(db.execute("SELECT url, site FROM frontier"))
+    assert {url for url, site in sites.items() if site == "gazette"} == {
+        *own, "https://gazette.example/mine"}
+    assert all(sites[url] != "gazette" for url in others)
+    assert moved == {("old", "gazette"): 4, ("gazette.example", "gazette"): 4}
+    with storage.write_lock(db):
+        assert adopt(db, {"gazette": ("gazette.example",)}) == {}  # nothing left to move

@@ -310,6 +310,32 @@ max_depth = 1
     assert status.returncode == 0 and "northbridge" in status.stdout
 
 
+def test_a_site_renamed_between_runs_takes_its_queued_urls_with_it(tmp_path):
+    """A command-line crawl left pages queued under the host's name; the config names the
+    site otherwise: its runs fetch what was queued (they used to leave it behind for
+    good, as the sitemap answered 304 and named nothing new)."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        first = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
+                          "--max-pages", "5", "--max-depth", "1", *FAST)
+        queued = rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0]
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_depth = 1
+""")
+        second = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST,
+                           "--log-level", "INFO")
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+    assert queued == 10  # 15 sitemap entries, 5 fetched
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+    assert len(stored_paths(db)) == 15
+    assert {site for (site,) in rows(db, "SELECT DISTINCT site FROM frontier")} == {
+        "northbridge"}
+    assert re.search(r"frontier: \d+ URLs of site '127\.0\.0\.1' now belong to site "
+                     r"'northbridge'", second.stderr)
+
+
 def test_config_error_is_reported_before_any_request(tmp_path):
     with serve_site(DEMO) as server:
         config = write_config(tmp_path / "sites.toml", f"""
