@@ -178,6 +178,17 @@ def test_binary_counted_as_not_html(faults):
     assert faults.stats["newscrawl/skipped/non_html"] >= 2
 
 
+def test_a_start_url_that_is_no_page_fails_the_run_with_its_reason(tmp_path):
+    """Its server answered: the line names the reason, not "no response"."""
+    with FaultServer() as server:
+        run = newscrawl("crawl", server.url("/pdf-as-html"), "--db", str(tmp_path / "p.db"),
+                        *BASE, "--allow-private")
+    assert run.returncode == 1, run.stderr[-2000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("newscrawl: error: nothing could be fetched from ")
+    assert last.endswith("(not_html: 1)")
+
+
 def test_redirect_loop_ends_and_is_recorded(faults):
     hops = faults.server.count("/loop/a") + faults.server.count("/loop/b")
     assert hops == 2  # a -> b -> a is seen at b's answer, before a is asked again

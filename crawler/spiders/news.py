@@ -296,6 +296,7 @@ class NewsSpider(Spider):
             if response.meta.get(SEED):  # a start URL that gives nothing to crawl fails its site
                 self.crawler.stats.inc_value("newscrawl/start_failed")
                 self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
+                self.crawler.stats.inc_value("newscrawl/start_skipped/not_html")  # the reason
         else:
             logger.debug("%s: skipped, not HTML (%s)", response.url, content_type or "no type")
         self.crawler.stats.inc_value("newscrawl/skipped/non_html")
