@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.discovery import bare_host, parse_start_urls, url_problem
+from crawler.discovery import bare_host, parse_start_urls, url_problem, with_path
 from crawler.listings import parse_date
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
@@ -194,7 +194,7 @@ class _Checker:
             problem = url_problem(url)
             if problem:
                 raise self.fail(f"{where}[{i}]", f"invalid URL {url!r}: {problem}")
-        return tuple(urls)
+        return tuple(map(with_path, urls))
 
     def limit(self, value: Any, where: str, *, unlimited_at_zero: bool) -> int | None:
         """As on the command line: `max_pages = 0` is no limit, `max_depth = 0` the start

@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
 from scrapy.exceptions import (
@@ -86,7 +86,14 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
         problem = url_problem(url)
         if problem:
             raise ValueError(f"invalid start URL {url!r}: {problem}")
-    return urls
+    return [with_path(url) for url in urls]
+
+
+def with_path(url: str) -> str:
+    """``url`` with ``/`` for an empty path, as a browser requests it and as a page's links
+    name it: ``https://example.com`` and ``https://example.com/`` are one frontier row."""
+    parts = urlsplit(url)
+    return url if parts.path else urlunsplit(parts._replace(path="/"))
 
 
 _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@]")

@@ -21,7 +21,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.python.failure import Failure
 
-from crawler.config import SiteIndex, sites_from_urls
+from crawler.config import SiteIndex, load_config, sites_from_urls
 from crawler.discovery import (
     classify,
     error_kind,
@@ -71,6 +71,17 @@ def test_bad_start_url_raises_a_clear_value_error(start_urls):
     with pytest.raises(ValueError, match=r"start URL") as info:
         NewsSpider(start_urls=start_urls)
     assert "\n" not in str(info.value)
+
+
+def test_a_start_url_without_a_path_is_the_sites_root(tmp_path):
+    """As its pages link to it: one frontier row, not a second fetch of the home page."""
+    spider = NewsSpider(start_urls="https://example.com, http://127.0.0.1:8802?x=1")
+    assert spider.start_urls == ["https://example.com/", "http://127.0.0.1:8802/?x=1"]
+    path = tmp_path / "sites.toml"
+    path.write_text('[sites.a]\nstart_urls = ["https://a.example"]\n'
+                    'feeds = ["https://a.example/rss"]\n', "utf-8")
+    (site,) = load_config(path)
+    assert site.start_urls == ("https://a.example/",) and site.feeds == ("https://a.example/rss",)
 
 
 def test_arguments_from_the_command_line_are_strings():
