@@ -36,6 +36,7 @@ stored or followed. A ``proxy`` resolves names itself; requests through one are 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import time
 import zlib
@@ -242,7 +243,13 @@ class SafeDestinationMiddleware:
     def __init__(self, stats, allow_private: bool, allowed_networks: list[str]):
         self.stats = stats
         self.allow_private = allow_private
-        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+        self.allowed = []
+        for network in allowed_networks:
+            try:
+                self.allowed.append(ipaddress.ip_network(network.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"NEWSCRAWL_ALLOWED_NETWORKS: {network!r} is not a network "
+                                 "(e.g. 10.20.0.0/16)") from None
         self.warned: set[str] = set()
 
     @classmethod
@@ -250,8 +257,18 @@ class SafeDestinationMiddleware:
         settings = crawler.settings
         if not settings.getbool("NEWSCRAWL_SAFE_DESTINATION_ENABLED", True):
             raise NotConfigured
+        networks = settings.get("NEWSCRAWL_ALLOWED_NETWORKS")
+        if isinstance(networks, str) and networks.lstrip().startswith("["):
+            # `scrapy crawl -s` passes the README's JSON form as a string (newscrawl parses it)
+            try:
+                networks = json.loads(networks)
+            except ValueError:
+                raise ValueError(f"NEWSCRAWL_ALLOWED_NETWORKS: {networks!r} is not a JSON "
+                                 "list of networks") from None
+        else:
+            networks = settings.getlist("NEWSCRAWL_ALLOWED_NETWORKS")
         return cls(crawler.stats, settings.getbool("NEWSCRAWL_ALLOW_PRIVATE"),
-                   settings.getlist("NEWSCRAWL_ALLOWED_NETWORKS"))
+                   [str(network) for network in networks])
 
     def refusal(self, address: str) -> str | None:
         """Why a connection to ``address`` is refused, or None when it is allowed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import brotli
 import pytest
+from scrapy.utils.test import get_crawler
 
 from crawler import storage
 from crawler.middlewares import (
@@ -401,6 +403,25 @@ def test_allowed_networks_and_allow_private():
     assert middleware.refusal("10.9.9.9") is None and middleware.refusal("fd00::1") is None
     assert middleware.refusal("192.168.0.1") == "192.168.0.1 is a private address"
     assert SafeDestinationMiddleware(None, True, []).refusal("127.0.0.1") is None
+
+
+@pytest.mark.parametrize("value", ['["10.0.0.0/8", "fd00::/8"]', "10.0.0.0/8,fd00::/8",
+                                   ["10.0.0.0/8", "fd00::/8"]])
+def test_allowed_networks_as_scrapy_crawl_passes_them(value):
+    """`scrapy crawl -s` gives the README's JSON form as a string, not a list."""
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_ALLOWED_NETWORKS": value})
+    middleware = SafeDestinationMiddleware.from_crawler(crawler)
+    assert [str(n) for n in middleware.allowed] == ["10.0.0.0/8", "fd00::/8"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('["10.0.0.0/8", "ten"]', "NEWSCRAWL_ALLOWED_NETWORKS: 'ten' is not a network"),
+    ('["10.0.0.0/8"', "is not a JSON list of networks"),
+])
+def test_a_bad_allowed_network_is_named(value, message):
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_ALLOWED_NETWORKS": value})
+    with pytest.raises(ValueError, match=re.escape(message)):
+        SafeDestinationMiddleware.from_crawler(crawler)
 
 
 # -- pure helpers -------------------------------------------------------------------------
