@@ -367,6 +367,8 @@ def test_private_addresses_are_refused_by_default_before_any_request(tmp_path):
     assert "localhost resolves to 127.0.0.1: 127.0.0.1 is a loopback address" in run.stderr
     assert "::ffff:127.0.0.1 is a loopback (IPv4 127.0.0.1 inside IPv6) address" in run.stderr
     assert "--allow-private" in run.stderr
+    warnings = [line for line in run.stderr.splitlines() if " WARNING: " in line]
+    assert len(warnings) == len(urls)  # one line a refused URL (the spider's errback: DEBUG)
 
 
 def test_every_redirect_hop_is_checked(tmp_path):

@@ -82,6 +82,7 @@ from crawler.listings import (
     priority_of,
     sitemap_entries,
 )
+from crawler.middlewares import DestinationRefused
 from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import link_rejection
 from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit, response_visit
@@ -320,6 +321,8 @@ class NewsSpider(Spider):
         if counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
+        if failure.check(DestinationRefused):  # the middleware said why, once per host
+            level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", request.url, kind or "ignored",
                    failure.getErrorMessage() or failure.type.__name__)  # some carry no text
         return [{"visit": self._failure_visit(failure, kind)}]
