@@ -1,8 +1,11 @@
 """Progress of a crawl: a live line on a terminal, periodic log lines otherwise (cron).
 
 On a TTY (stderr), one line rewritten every second: pages, articles, pages per minute,
-304s and errors. Without one, a log line every ``NEWSCRAWL_PROGRESS_INTERVAL`` seconds
-(default 60), beside Scrapy's own LogStats line.
+304s and errors; a log record written meanwhile (a warning) clears it first, so the record
+starts a line of its own, and the next second draws it again below. Without one, a log line
+every ``NEWSCRAWL_PROGRESS_INTERVAL`` seconds (default 60), beside Scrapy's own LogStats
+line. Either is progress at ``INFO``: with ``LOG_LEVEL`` above that (``--log-level
+WARNING``), neither shows.
 """
 
 from __future__ import annotations
@@ -39,11 +42,15 @@ class ProgressExtension:
         self.tty = tty
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
+        self.shown = False  # the live line is on the terminal now
+        self.handlers: list[logging.Handler] = []  # those clearing it before a record
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         if not settings.getbool("NEWSCRAWL_PROGRESS_ENABLED", True):
+            raise NotConfigured
+        if _level(settings.get("LOG_LEVEL")) > logging.INFO:  # progress is INFO
             raise NotConfigured
         tty = sys.stderr.isatty()
         interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0)
@@ -58,6 +65,10 @@ class ProgressExtension:
 
     def spider_opened(self, spider=None):
         self.started = time.monotonic()
+        if self.tty:
+            self.handlers = list(logging.getLogger().handlers)
+            for handler in self.handlers:
+                handler.addFilter(self.clear_line)
         self.loop = task.LoopingCall(self.report)
         self.loop.start(self.interval, now=False)
 
@@ -66,12 +77,31 @@ class ProgressExtension:
         if self.tty:
             sys.stderr.write(f"\r\x1b[K{line}")
             sys.stderr.flush()
+            self.shown = True
         else:
             logger.info("progress: %s", line)
+
+    def clear_line(self, record: logging.LogRecord) -> bool:
+        """A handler's filter: the live line goes before a record is written (kept)."""
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+        return True
 
     def spider_closed(self, spider=None, reason: str = ""):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        for handler in self.handlers:
+            handler.removeFilter(self.clear_line)
+        self.handlers = []
         if self.tty:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
+            self.clear_line(None)
+
+
+def _level(value) -> int:
+    """A LOG_LEVEL setting (a name or a number) as a number; unknown names count as INFO."""
+    if isinstance(value, int):
+        return value
+    level = logging.getLevelName(str(value or "INFO").upper())
+    return level if isinstance(level, int) else logging.INFO

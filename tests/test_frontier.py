@@ -5,8 +5,10 @@ site health. The crawls themselves are in test_scheduled.py."""
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import random
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -731,6 +733,44 @@ def test_progress_line():
              "newscrawl/frontier/resumed": 5}
     assert progress_line(stats, 60.0) == ("120 pages, 100 articles, 120/min, 7 unchanged (304),"
                                           " 2 errors, 5 pending from earlier runs")
+
+
+def test_the_live_line_is_cleared_before_a_log_record_so_a_warning_gets_a_line_of_its_own(
+        monkeypatch):
+    from crawler.progress import ProgressExtension
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    handler = logging.StreamHandler(terminal)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [handler])
+    progress = ProgressExtension(StatsCollector(get_crawler()), 1.0, tty=True)
+    progress.spider_opened()
+    try:
+        progress.report()
+        logging.getLogger("crawler.test").warning("refused http://a.example/")
+        progress.report()
+    finally:
+        progress.spider_closed()
+    line = "0 pages, 0 articles, 0/min, 0 unchanged (304), 0 errors"
+    assert terminal.getvalue() == (f"\r\x1b[K{line}\r\x1b[Krefused http://a.example/\n"
+                                   f"\r\x1b[K{line}\r\x1b[K")
+    assert handler.filters == []  # the crawl over, records are written as they come
+
+
+@pytest.mark.parametrize(("level", "shown"), [("WARNING", False), ("ERROR", False),
+                                               ("INFO", True), ("DEBUG", True), (10, True)])
+def test_progress_is_info_and_shows_at_info_or_below(level, shown):
+    from scrapy.exceptions import NotConfigured as Off
+
+    from crawler.progress import ProgressExtension
+
+    crawler = get_crawler(settings_dict={"LOG_LEVEL": level})
+    if shown:
+        assert ProgressExtension.from_crawler(crawler)
+    else:
+        with pytest.raises(Off):
+            ProgressExtension.from_crawler(crawler)
 
 
 def test_the_readme_scheduled_crawls_log_at_the_level_of_the_progress_lines_they_promise(
