@@ -124,6 +124,7 @@ def settings_for(options: CrawlOptions, sites: list[SiteSpec] = ()) -> Settings:
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     if options.log_level != "DEBUG":  # the stats are in runs.counts, the summary on stdout
         settings.set("STATS_DUMP", False, priority="cmdline")
+        settings.set("LOG_VERSIONS", [], priority="cmdline")  # a dozen lines, every run
     if options.allow_private:
         settings.set("NEWSCRAWL_ALLOW_PRIVATE", True, priority="cmdline")
     if options.workers:
@@ -227,7 +228,28 @@ class _NoSettingsDump(logging.Filter):
         return not str(record.msg).startswith("Overridden settings")
 
 
+class _HiddenSecrets(logging.Filter):
+    """Hides, in Scrapy's "Overridden settings" record (logged at DEBUG), the values of the
+    settings that may hold a secret (`_SECRET`), as `runs.options` does: the log goes to
+    files and journals that more people read."""
+
+    VALUE = re.compile(r"""(['"])(\w+)\1: ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,\n}]+)""")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (str(record.msg).startswith("Overridden settings") and isinstance(record.args, dict)
+                and isinstance(record.args.get("settings"), str)):
+            record.args = {**record.args, "settings": self.VALUE.sub(
+                self._hidden, record.args["settings"])}
+        return True
+
+    @staticmethod
+    def _hidden(match: re.Match) -> str:
+        quote, name, value = match.groups()
+        return f"{quote}{name}{quote}: {'(hidden)' if _SECRET.search(name) else value}"
+
+
 _SETTINGS_FILTER = _NoSettingsDump()
+_SECRETS_FILTER = _HiddenSecrets()
 
 
 def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
@@ -239,6 +261,7 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
             logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
         crawl_log = logging.getLogger("scrapy.crawler")
         (crawl_log.addFilter if quiet else crawl_log.removeFilter)(_SETTINGS_FILTER)
+        crawl_log.addFilter(_SECRETS_FILTER)
         crawler = process.create_crawler(NewsSpider)
     except Exception as error:  # a setting Scrapy cannot use (-s LOG_FILE=/missing/x.log)
         raise _not_started(error) from None
