@@ -66,10 +66,35 @@ def _since(ctx, param, value):
     try:
         return parse_since(value)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        raise click.BadParameter(str(error).removeprefix("--since: ")) from None
 
 
 MAX_HITS = 1_000_000
+SITES_NAMED = 20  # sites a "no such site" error lists at most
+
+
+def check_site(database, db: Path, site: str | None) -> None:
+    """Fail with exit 2 when ``--site`` names no site the database has ever seen (a typo:
+    an empty result would look like "nothing new"), naming those it has."""
+    if site is None:
+        return
+    try:
+        known = database.execute(
+            "SELECT 1 FROM frontier WHERE site = :site UNION ALL SELECT 1 FROM pages "
+            "WHERE site = :site UNION ALL SELECT 1 FROM articles WHERE site = :site LIMIT 1",
+            {"site": site}).fetchone()
+        if known:
+            return
+        names = [row[0] for row in database.execute(
+            "SELECT site FROM frontier UNION SELECT site FROM pages ORDER BY 1 LIMIT ?",
+            [SITES_NAMED + 1])]
+    except sqlite3.DatabaseError as error:  # a page of the file is damaged
+        database.close()
+        fail_storage(storage.unreadable(db, error))
+    more = ", ..." if len(names) > SITES_NAMED else ""
+    listed = ", ".join(names[:SITES_NAMED]) + more if names else "none yet"
+    database.close()
+    fail(f"no site {site!r} in {db} (its sites: {listed})")
 
 
 def open_existing(path: Path, *, upgrade: bool = False):
@@ -102,6 +127,7 @@ def search_command(query, db, site, since, limit, literal, as_json):
     Example: newscrawl search "ferry AND tallinn" --db news.db --since 2026-11-01
     """
     database = open_existing(db)
+    check_site(database, db, site)
     try:
         hits = search(database, query, SearchOptions(site, since, limit, literal))
     except SearchError as error:
@@ -144,6 +170,7 @@ def reextract_command(db, site, rules, config, workers):
     except ConfigError as error:
         fail(str(error))
     database = open_existing(db, upgrade=True)
+    check_site(database, db, site)
     options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rules,
                                workers=workers)
     done, total = [0], 0  # pages re-extracted so far, of
@@ -196,6 +223,7 @@ def export_command(db, fmt, site, since, output):
         fail(f"refusing to write the export over the database {db} (or its companion files)")
     fmt = fmt or _format_from_suffix(target)
     database = open_existing(db)
+    check_site(database, db, site)
     try:
         with writing_stdout(encoding="utf-8"):  # an export is UTF-8, whatever the locale
             count = export(database, target, ExportOptions(fmt, site, since))

@@ -1188,7 +1188,37 @@ def test_reextract_command_errors(stored_pages_db, tmp_path):
     result = run_cli("reextract", "--db", db, "--rules", bad)
     assert result.exit_code == 2 and "nonsense" in result.stderr
     result = run_cli("reextract", "--db", db, "--site", "nowhere.test")
-    assert result.exit_code == 1 and "no stored pages" in result.stderr
+    assert result.exit_code == 2 and "no site 'nowhere.test'" in result.stderr
+
+
+def test_a_site_the_database_never_saw_is_bad_input_naming_its_sites(stored_pages_db):
+    """A typo in --site: one line and exit 2, not an empty result that reads as 'nothing
+    new'. A site the frontier knows (crawled, nothing stored yet) is a site."""
+    path = stored_pages_db.conn.execute("PRAGMA database_list").fetchone()[2]
+    stored_pages_db.close()
+    for args in (["search", "ferry"], ["export", "--format", "jsonl", "-o", "-"],
+                 ["reextract", "--workers", "1"]):
+        result = run_cli(*args, "--db", path, "--site", "demo.tset")
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.strip() == (f"newscrawl: error: no site 'demo.tset' in {path} "
+                                         "(its sites: demo.test, other.test)")
+        result = run_cli(*args, "--db", path, "--site", "demo.test")
+        assert result.exit_code == 0, (args, result.output)
+    db = sqlite_utils.Database(path)
+    db.execute("INSERT INTO frontier (url, site, source, discovered_at) VALUES "
+               "('https://new.test/', 'new.test', 'start', '2026-01-01T00:00:00Z')")
+    db.conn.commit()
+    db.close()
+    result = run_cli("export", "--format", "jsonl", "-o", "-", "--db", path, "--site",
+                     "new.test")
+    assert result.exit_code == 0 and "0 articles written" in result.stderr
+
+
+def test_a_bad_since_names_the_option_once(tmp_path):
+    result = run_cli("search", "ferry", "--db", tmp_path / "news.db", "--since", "garbage")
+    assert result.exit_code == 2
+    assert "Invalid value for '--since': expected a date such as 2025-01-31, got 'garbage'" in (
+        result.stderr)
 
 
 # -- Datasette ---------------------------------------------------------------------------
