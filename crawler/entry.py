@@ -1,5 +1,5 @@
-"""The `newscrawl` command: the command line (crawler/cli.py), loaded so that a Ctrl-C
-while it loads ends the command with one line, as a Ctrl-C at any later moment does.
+"""The `newscrawl` command: the command line (crawler/cli.py), loaded so that a Ctrl-C or a
+SIGTERM while it loads ends the command with one line, as one at any later moment does.
 
 Scrapy, lxml, trafilatura and numpy take about a second to import; without this, a Ctrl-C
 in that second printed a traceback from deep inside an import.
@@ -8,12 +8,16 @@ in that second printed a traceback from deep inside an import.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from crawler.exitcodes import EXIT_INTERRUPTED
 
 
 def main(**click_options) -> None:
+    # SIGTERM (systemctl stop, a job runner's timeout) as a Ctrl-C until a command installs
+    # its own handling: it used to end the process silently (exit -15) while it loaded
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         from crawler.cli import cli
     except KeyboardInterrupt:

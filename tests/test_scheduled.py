@@ -464,12 +464,15 @@ def test_ctrl_c_as_the_workers_start_exits_interrupted_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.4])
-def test_ctrl_c_while_the_command_loads_exits_interrupted_in_one_line(tmp_path, delay):
-    """Scrapy, lxml and trafilatura take about a second to import: a Ctrl-C then ends the
-    command with one line, not a traceback from inside an import."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_while_the_command_loads_exits_interrupted_in_one_line(tmp_path, delay,
+                                                                      signum):
+    """Scrapy, lxml and trafilatura take about a second to import: a Ctrl-C (or a SIGTERM:
+    it ended the process silently, exit -15) then ends the command with one line, not a
+    traceback from inside an import."""
     process = foreground(["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "n.db")])
     time.sleep(delay)
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 5, stderr
     assert "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
