@@ -50,13 +50,13 @@ class ProgressExtension:
         settings = crawler.settings
         if not settings.getbool("NEWSCRAWL_PROGRESS_ENABLED", True):
             raise NotConfigured
-        if _level(settings.get("LOG_LEVEL")) > logging.INFO:  # progress is INFO
-            raise NotConfigured
         tty = sys.stderr.isatty()
         interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0)
         if not interval > 0:  # also NaN; checked on a terminal too, not first under cron
             raise ValueError(f"NEWSCRAWL_PROGRESS_INTERVAL must be a number of seconds above 0,"
                              f" not {settings.get('NEWSCRAWL_PROGRESS_INTERVAL')!r}")
+        if _level(settings.get("LOG_LEVEL")) > logging.INFO:  # progress is INFO (checked
+            raise NotConfigured                               # after the setting: bad input)
         interval = 1.0 if tty else interval
         extension = cls(crawler.stats, interval, tty)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
