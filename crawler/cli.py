@@ -246,7 +246,9 @@ def demo(db, site_dir, port, max_pages, max_depth, rules, workers, log_level):
     try:
         server = serve_site(site_dir, port=port)
     except OSError as error:
-        fail(f"cannot serve the demo on 127.0.0.1:{port}: {error.strerror} (try --port 0)")
+        fail(f"cannot serve the demo on 127.0.0.1:{port}: {error.strerror} (free the port, "
+             "or pass another --port with a new --db: the site's URLs hold the port, so "
+             "a database crawled on another one would store every article again)")
     with server:
         click.echo(f"serving {site_dir} at {server.base_url}/", err=True)
         options = CrawlOptions([f"{server.base_url}/"], db, max_pages, max_depth,

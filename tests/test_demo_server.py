@@ -95,3 +95,18 @@ def test_requests_are_recorded(server):
 def test_not_a_directory_is_refused(tmp_path):
     with pytest.raises(ValueError, match="not a directory"):
         serve_site(tmp_path / "missing")
+
+
+def test_a_busy_demo_port_is_one_line_that_does_not_advise_a_random_port(server, tmp_path):
+    """The site's URLs hold the port: `--port 0` on an existing demo.db stored every
+    article a second time, so the advice is another port with a new database."""
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    port = server.base_url.rsplit(":", 1)[1]
+    result = CliRunner().invoke(cli, ["demo", "--port", port, "--db", str(tmp_path / "d.db")])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"newscrawl: error: cannot serve the demo on 127.0.0.1:"
+                                    f"{port}: ") and "--port 0" not in result.output
+    assert "another --port with a new --db" in result.output
