@@ -92,11 +92,11 @@ def merge_sites(configured: list[SiteSpec], urls: list[str]) -> list[SiteSpec]:
     index = SiteIndex(configured)
     merged = {spec.name: spec for spec in configured}
     extra: list[str] = []
-    for url in urls:
+    for url in map(with_path, urls):
         spec = index.site_of(url)
         if spec is None:
             extra.append(url)
-        else:
+        elif url not in merged[spec.name].seeds:
             spec = merged[spec.name]
             merged[spec.name] = replace(spec, start_urls=(*spec.start_urls, url))
     return list(merged.values()) + (sites_from_urls(extra) if extra else [])

@@ -192,6 +192,12 @@ def test_command_line_urls_join_a_configured_site(tmp_path):
                         ["https://news.example.com/world/", "https://third.example/"])
     assert [s.name for s in sites] == ["news.example.com", "other", "third.example"]
     assert sites[0].start_urls[-1] == "https://news.example.com/world/"
+    # a path-less URL is the site's root, here as in the config: one start URL, not two
+    # (the second was queued every run and dropped by the duplicate filter)
+    sites = merge_sites(load_config(write(tmp_path, GOOD)),
+                        ["https://news.example.com", "https://www.other.example.org"])
+    assert sites[0].start_urls == ("https://news.example.com/",)
+    assert sites[1].start_urls == ("https://www.other.example.org/",)
 
 
 # -- the frontier SQL -----------------------------------------------------------------
