@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pprint
 import re
 import sqlite3
 import time
@@ -19,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import Settings, overridden_settings
 
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
@@ -229,27 +230,23 @@ class _NoSettingsDump(logging.Filter):
 
 
 class _HiddenSecrets(logging.Filter):
-    """Hides, in Scrapy's "Overridden settings" record (logged at DEBUG), the values of the
-    settings that may hold a secret (`_SECRET`), as `runs.options` does: the log goes to
-    files and journals that more people read."""
+    """Scrapy's "Overridden settings" record (logged at DEBUG) made again from the crawl's
+    settings, with the values of those that may hold a secret (`_SECRET`) hidden, as
+    `runs.options` has them: the log goes to files and journals more people read."""
 
-    VALUE = re.compile(r"""(['"])(\w+)\1: ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,\n}]+)""")
+    def __init__(self, settings):
+        super().__init__()
+        self.settings = settings
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if (str(record.msg).startswith("Overridden settings") and isinstance(record.args, dict)
-                and isinstance(record.args.get("settings"), str)):
-            record.args = {**record.args, "settings": self.VALUE.sub(
-                self._hidden, record.args["settings"])}
+        if str(record.msg).startswith("Overridden settings"):
+            shown = {name: "(hidden)" if _SECRET.search(name) else value
+                     for name, value in overridden_settings(self.settings)}
+            record.args = {"settings": pprint.pformat(shown)}
         return True
-
-    @staticmethod
-    def _hidden(match: re.Match) -> str:
-        quote, name, value = match.groups()
-        return f"{quote}{name}{quote}: {'(hidden)' if _SECRET.search(name) else value}"
 
 
 _SETTINGS_FILTER = _NoSettingsDump()
-_SECRETS_FILTER = _HiddenSecrets()
 
 
 def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
@@ -261,8 +258,10 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
             logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
         crawl_log = logging.getLogger("scrapy.crawler")
         (crawl_log.addFilter if quiet else crawl_log.removeFilter)(_SETTINGS_FILTER)
-        crawl_log.addFilter(_SECRETS_FILTER)
         crawler = process.create_crawler(NewsSpider)
+        for old in [f for f in crawl_log.filters if isinstance(f, _HiddenSecrets)]:
+            crawl_log.removeFilter(old)  # an earlier crawl's, in the same process
+        crawl_log.addFilter(_HiddenSecrets(crawler.settings))
     except Exception as error:  # a setting Scrapy cannot use (-s LOG_FILE=/missing/x.log)
         raise _not_started(error) from None
     started = time.monotonic()
