@@ -125,7 +125,7 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
     try:
         resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
-        with sigint_held():
+        with interrupts_held():
             active = pool.active  # asking starts it
         if not active:
             raise PoolError("the extraction workers could not start")
@@ -138,26 +138,40 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     return pool
 
 
-@contextmanager
-def sigint_held() -> Iterator[None]:
-    """SIGINT held off for the block and acted on after it; the threads and processes
-    started in it keep it blocked.
+# The signals that stop a command: Ctrl-C, and SIGTERM (a KeyboardInterrupt too until Scrapy
+# installs its own handling: crawler/entry.py).
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
-    Blocking it in this thread is not enough here: the signal goes to any thread that does
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held off for the block and acted on after it; the threads and
+    processes started in it keep SIGINT blocked.
+
+    Blocking it in this thread is not enough here: a signal goes to any thread that does
     not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
     starts BLAS threads), and Python then runs the handler in the main thread at once. So
-    the handler only notes it while the block runs.
+    the handlers only note them while the block runs. SIGTERM is only noted, not blocked:
+    the workers inherit the mask, and the pool stops a worker that overran its time limit
+    with SIGTERM.
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # called as a library from a thread: signals are the main thread's business
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    previous = {number: signal.signal(number, lambda n, frame: received.append(n))
+                for number in INTERRUPTS}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
-        signal.signal(signal.SIGINT, previous)
-    if received and callable(previous):  # not when SIGINT is ignored (a background job)
-        previous(signal.SIGINT, None)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    for number in dict.fromkeys(received):  # each once, in the order they came
+        handler = previous[number]
+        if callable(handler):
+            handler(number, None)
+        elif handler == signal.SIG_DFL:  # what it would have done: end the process
+            signal.raise_signal(number)
+        # SIG_IGN (a background job's SIGINT): nothing

@@ -1021,11 +1021,13 @@ def test_reextract_stopped_by_ctrl_c_says_how_far_it_got(stored_pages_db, tmp_pa
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_reextract_stopped_by_ctrl_c_as_its_workers_start_says_one_line(stored_pages_db,
-                                                                       tmp_path):
+                                                                       tmp_path, how):
     """A terminal's Ctrl-C signals the whole process group: the command, and the forkserver
     its workers fork from, which takes a second or two to import the extractor. Only the
-    command's one line shows (no forkserver or worker traceback), and it exits 5."""
+    command's one line shows (no forkserver or worker traceback), and it exits 5. So with
+    a SIGTERM to the command (a job runner's stop), held off the same way."""
     import signal
     import time
 
@@ -1039,7 +1041,10 @@ def test_reextract_stopped_by_ctrl_c_as_its_workers_start_says_one_line(stored_p
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.01)
     time.sleep(0.3)  # the forkserver is importing the extractor now (about a second)
-    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does
+    else:
+        os.kill(process.pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 5, stderr
     assert stderr.splitlines() == [
