@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from contextlib import suppress
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -75,18 +76,22 @@ class ProgressExtension:
     def report(self) -> None:
         line = progress_line(self.stats.get_stats(), time.monotonic() - self.started)
         if self.tty:
-            sys.stderr.write(f"\r\x1b[K{line}")
-            sys.stderr.flush()
-            self.shown = True
+            with suppress(OSError, ValueError):  # the terminal went away: the crawl goes on
+                sys.stderr.write(f"\r\x1b[K{line}")
+                sys.stderr.flush()
+                self.shown = True
         else:
             logger.info("progress: %s", line)
 
-    def clear_line(self, record: logging.LogRecord) -> bool:
-        """A handler's filter: the live line goes before a record is written (kept)."""
+    def clear_line(self, record: logging.LogRecord | None) -> bool:
+        """A handler's filter: the live line goes before a record is written (kept). Never
+        raises: logging does not catch a filter's error, and a terminal that went away
+        (EIO after a logout) must not fail the logging call that found it."""
         if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
             self.shown = False
+            with suppress(OSError, ValueError):  # ValueError: stderr closed
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
         return True
 
     def spider_closed(self, spider=None, reason: str = ""):

@@ -764,6 +764,30 @@ def test_the_live_line_is_cleared_before_a_log_record_so_a_warning_gets_a_line_o
     assert handler.filters == []  # the crawl over, records are written as they come
 
 
+def test_a_terminal_gone_away_fails_neither_the_live_line_nor_a_logging_call(monkeypatch):
+    """After a logout, writes to the terminal raise EIO: the line is given up, and a
+    warning logged meanwhile (through the clearing filter) does not raise."""
+    from crawler.progress import ProgressExtension
+
+    class Gone(io.StringIO):
+        def write(self, text):
+            raise OSError(5, "Input/output error")
+
+    handler = logging.StreamHandler(io.StringIO())
+    monkeypatch.setattr(logging.getLogger(), "handlers", [handler])
+    progress = ProgressExtension(StatsCollector(get_crawler()), 1.0, tty=True)
+    progress.spider_opened()
+    try:
+        progress.report()
+        progress.shown = True  # drawn before the terminal went
+        monkeypatch.setattr(sys, "stderr", Gone())
+        logging.getLogger("crawler.test").warning("still logged")
+        progress.report()
+    finally:
+        progress.spider_closed()
+    assert handler.stream.getvalue() == "still logged\n"
+
+
 @pytest.mark.parametrize(("level", "shown"), [("WARNING", False), ("ERROR", False),
                                                ("INFO", True), ("DEBUG", True), (10, True)])
 def test_progress_is_info_and_shows_at_info_or_below(level, shown):
