@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -410,17 +411,28 @@ class FrontierBatch:
 
 
 def _host_ranges(host: str) -> list[tuple[str, str]]:
-    """[low, high) ranges of URL text holding exactly the URLs on ``host`` or ``www.host``,
-    any port, over http and https: ``scheme://host`` then ``#``, ``/``, ``:`` or ``?`` (each
-    range runs to the next character up). The bare origin, with nothing after it, is the
-    range [origin, origin + "#"): no URL character sorts below "#" but "!"."""
+    """[low, high) ranges of URL text holding the URLs on ``host`` or ``www.host`` (with or
+    without a trailing dot), any port, over http and https: ``scheme://host`` then ``#``,
+    ``/``, ``:`` or ``?`` (each range runs to the next character up); the bare origin, with
+    nothing after it, is [origin, origin + "!"): no URL character sorts below "!". A ``:``
+    may also start a password (``http://host:pw@other/``): `adopt` checks each URL's host."""
     ranges = []
+    names = [host, f"www.{host}"] if ":" not in host else [f"[{host}]"]  # IPv6 in brackets
     for scheme in ("http", "https"):
-        for name in (host, f"www.{host}") if ":" not in host else (f"[{host}]",):  # IPv6
+        for name in [*names, *(f"{n}." for n in names if ":" not in host)]:
             start = f"{scheme}://{name}"
             ranges.append((start, start + "!"))
             ranges += [(start + c, start + chr(ord(c) + 1)) for c in "#/:?"]
     return ranges
+
+
+def _bare_host(url: str) -> str:
+    """The URL's host as sites name it: lower case, no ``www.``, no trailing dot."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").removeprefix("www.")
 
 
 def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter:
@@ -433,18 +445,35 @@ def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter
     URL's primary key (a range scan each); a subdomain's rows keep their name. The caller
     holds the transaction."""
     moved: Counter = Counter()
-    where = "url >= ? AND url < ? AND site != ?"
     for name, hosts in sites.items():
         for host in hosts:
             for low, high in _host_ranges(host):
-                rows = db.execute(f"SELECT site, count(*) FROM frontier WHERE {where} "
-                                  "GROUP BY site", [low, high, name]).fetchall()
-                for old, count in rows:
-                    moved[old, name] += count
-                if rows:
-                    db.execute(f"UPDATE frontier SET site = ? WHERE {where}",
-                               [name, low, high, name])
+                rows = [(url, old) for url, old in db.execute(
+                    "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?",
+                    [low, high, name]).fetchall() if _bare_host(url) == host]
+                for _, old in rows:
+                    moved[old, name] += 1
+                db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",
+                                    [(name, url) for url, _ in rows])
     return moved
+
+
+def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:
+    """Fold the row of a start URL recorded without its path (``https://example.com``, as
+    runs before start URLs were given ``/`` wrote it) into the row of the URL with it, which
+    the run requests: kept where that one is missing, dropped where both are there (it was
+    queued every run and dropped by Scrapy's duplicate filter). Returns how many went. The
+    caller holds the transaction."""
+    folded = 0
+    for seed in seeds:
+        parts = urlsplit(seed)
+        if parts.path != "/" or parts.query or parts.fragment:
+            continue
+        bare = seed[:-1]
+        folded += db.execute("UPDATE OR IGNORE frontier SET url = ? WHERE url = ?",
+                             [seed, bare]).rowcount
+        folded += db.execute("DELETE FROM frontier WHERE url = ?", [bare]).rowcount
+    return folded
 
 
 def _page_kind(article: dict | None) -> str:

@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
-from crawler.frontier import FrontierBatch, adopt
+from crawler.frontier import FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import STORAGE_ERROR, run_counts, run_status
@@ -202,11 +202,13 @@ class StoragePipeline:
         self.ticker.start(self.batch_seconds, now=False)
 
     def _adopt(self, sites) -> None:
-        """The run's sites take their hosts' frontier rows filed under another name."""
+        """The run's sites take their hosts' frontier rows filed under another name, and
+        their start URLs the rows recorded without the path."""
         if sites is None:
             return
         with storage.write_lock(self.db):
             moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs})
+            merge_pathless(self.db, [url for spec in sites.specs for url in spec.seeds])
         for (old, new), count in sorted(moved.items()):
             logger.info("frontier: %d URLs of site %r now belong to site %r (same host)",
                         count, old, new)

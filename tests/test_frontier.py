@@ -27,6 +27,7 @@ from crawler.frontier import (
     adopt,
     frontier_counts,
     is_retryable,
+    merge_pathless,
 )
 from crawler.listings import (
     LISTING_PRIORITY,
@@ -1148,10 +1149,11 @@ def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path):
     own = ["http://gazette.example", "http://gazette.example/", "https://gazette.example/a?b",
            "http://www.gazette.example/feed.xml", "http://gazette.example:8080/x",
            "https://gazette.example#top", "http://gazette.example?page=2",
-           "http://[::1]:8080/a"]
+           "http://[::1]:8080/a", "http://gazette.example./b"]
     others = ["http://gazette.example.evil.test/", "http://gazette.examples/",
               "http://news.gazette.example/a", "https://other.example/gazette.example/",
-              "http://gazette.exampl/", "ftp://gazette.example/a", "http://[::2]/"]
+              "http://gazette.exampl/", "ftp://gazette.example/a", "http://[::2]/",
+              "http://gazette.example:pw@evil.test/"]
     for i, url in enumerate(own + others):
         db.execute("INSERT INTO frontier (url, site, source, state, discovered_at) "
                    "VALUES (?, ?, 'link', 'queued', '2026-01-01T00:00:00Z')",
@@ -1164,6 +1166,21 @@ def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path):
     assert {url for url, site in sites.items() if site == "gazette"} == {
         *own, "https://gazette.example/mine"}
     assert all(sites[url] != "gazette" for url in others)
-    assert moved == {("old", "gazette"): 4, ("gazette.example", "gazette"): 4}
+    assert moved == {("old", "gazette"): 4, ("gazette.example", "gazette"): 5}
     with storage.write_lock(db):
         assert adopt(db, {"gazette": ("gazette.example",)}) == {}  # nothing left to move
+
+
+def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_path):
+    db = storage.open_db(tmp_path / "news.db")
+    for url, state in (("https://a.example", "fetched"), ("https://a.example/", "fetched"),
+                       ("https://b.example", "queued"), ("https://c.example/x", "queued")):
+        db.execute("INSERT INTO frontier (url, site, source, state, discovered_at) "
+                   "VALUES (?, 'x', 'start', ?, '2026-01-01T00:00:00Z')", [url, state])
+    with storage.write_lock(db):
+        folded = merge_pathless(db, ["https://a.example/", "https://b.example/",
+                                     "https://c.example/x", "https://d.example/"])
+    assert folded == 2
+    assert dict(db.execute("SELECT url, state FROM frontier")) == {
+        "https://a.example/": "fetched", "https://b.example/": "queued",
+        "https://c.example/x": "queued"}
