@@ -467,7 +467,7 @@ def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:
     folded = 0
     for seed in seeds:
         parts = urlsplit(seed)
-        if parts.path != "/" or parts.query or parts.fragment:
+        if parts.path != "/" or not seed.endswith("/"):  # the root, nothing after it
             continue
         bare = seed[:-1]
         folded += db.execute("UPDATE OR IGNORE frontier SET url = ? WHERE url = ?",

@@ -1179,7 +1179,8 @@ def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_pa
                    "VALUES (?, 'x', 'start', ?, '2026-01-01T00:00:00Z')", [url, state])
     with storage.write_lock(db):
         folded = merge_pathless(db, ["https://a.example/", "https://b.example/",
-                                     "https://c.example/x", "https://d.example/"])
+                                     "https://c.example/x", "https://d.example/",
+                                     "https://a.example/?", "https://a.example/#"])
     assert folded == 2
     assert dict(db.execute("SELECT url, state FROM frontier")) == {
         "https://a.example/": "fetched", "https://b.example/": "queued",
