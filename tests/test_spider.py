@@ -84,6 +84,18 @@ def test_a_start_url_without_a_path_is_the_sites_root(tmp_path):
     assert site.start_urls == ("https://a.example/",) and site.feeds == ("https://a.example/rss",)
 
 
+def test_a_site_with_an_international_name_owns_its_pages_as_scrapy_requests_them():
+    """Scrapy requests https://bücher.de/ as https://xn--bcher-kva.de/: the site must own
+    that form (every page was off-site before, the seeds' answers included)."""
+    index = SiteIndex(sites_from_urls(["https://www.bücher.de/"]))
+    for url in ("https://xn--bcher-kva.de/a", "https://www.xn--bcher-kva.de/b",
+                "https://bücher.de/c", "https://news.xn--bcher-kva.de/d"):
+        assert index.site_of(url) is not None, url
+    assert index.site_of("https://bucher.de/") is None
+    spider = NewsSpider(start_urls="https://bücher.de/")
+    assert spider.allowed_domains == ["xn--bcher-kva.de"]
+
+
 def test_arguments_from_the_command_line_are_strings():
     spider = NewsSpider(
         start_urls="https://www.example.com/, https://news.example.org/feed.xml",
