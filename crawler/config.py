@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.discovery import bare_host, parse_start_urls, url_problem, with_path
+from crawler.discovery import parse_start_urls, url_problem, with_path
 from crawler.listings import parse_date
+from crawler.urlpolicy import bare_host
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
 LIMIT_KEYS = ("max_pages", "max_depth")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -127,17 +126,6 @@ def parse_limit(value: int | str | None, name: str) -> int | None:
     if number < 0:
         raise ValueError(f"{name} must not be negative, got {number}")
     return number
-
-
-def bare_host(host: str) -> str:
-    """The host without a leading ``www.``: ``www.example.com`` and ``example.com`` are one site.
-    In ASCII (IDNA): Scrapy requests ``bücher.de`` as ``xn--bcher-kva.de``, and the pages
-    link to either form."""
-    host = host.lower().rstrip(".")
-    if not host.isascii():
-        with suppress(UnicodeError):  # not a valid IDN: kept as written (matches itself)
-            host = host.encode("idna").decode("ascii")
-    return host.removeprefix("www.")
 
 
 # Bytes fed to the XML parser first while looking for the root's start tag (iterparse

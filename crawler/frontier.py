@@ -52,6 +52,7 @@ import sqlite_utils
 
 from crawler.listings import is_listing
 from crawler.sql import select_in
+from crawler.urlpolicy import bare_host
 
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
@@ -426,13 +427,12 @@ def _host_ranges(host: str) -> list[tuple[str, str]]:
     return ranges
 
 
-def _bare_host(url: str) -> str:
-    """The URL's host as sites name it: lower case, no ``www.``, no trailing dot."""
+def _host_of(url: str) -> str:
+    """The URL's host as sites name it (`bare_host`); "" when it has none that parses."""
     try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
+        return bare_host(urlsplit(url).hostname or "")
+    except ValueError:  # "Invalid IPv6 URL"
         return ""
-    return host.rstrip(".").removeprefix("www.")
 
 
 def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter:
@@ -450,7 +450,7 @@ def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter
             for low, high in _host_ranges(host):
                 rows = [(url, old) for url, old in db.execute(
                     "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?",
-                    [low, high, name]).fetchall() if _bare_host(url) == host]
+                    [low, high, name]).fetchall() if _host_of(url) == host]
                 for _, old in rows:
                     moved[old, name] += 1
                 db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",

@@ -10,6 +10,7 @@ as listed. Per-site ``allow`` / ``deny`` patterns (crawler/config.py) come on to
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 MAX_LISTING_PAGE = 3  # /page/4/, ?page=4 and beyond are not followed
@@ -43,3 +44,14 @@ def link_rejection(url: str) -> str | None:
     if match and int(match.group(1)) > MAX_LISTING_PAGE:
         return "pagination"
     return None
+
+
+def bare_host(host: str) -> str:
+    """The host without a leading ``www.``: ``www.example.com`` and ``example.com`` are one site.
+    In ASCII (IDNA): Scrapy requests ``bücher.de`` as ``xn--bcher-kva.de``, and the pages
+    link to either form."""
+    host = host.lower().rstrip(".")
+    if not host.isascii():
+        with suppress(UnicodeError):  # not a valid IDN: kept as written (matches itself)
+            host = host.encode("idna").decode("ascii")
+    return host.removeprefix("www.")

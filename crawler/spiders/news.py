@@ -64,7 +64,6 @@ from crawler import safexml
 from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import (
     FEED_AUTODISCOVERY_XPATH,
-    bare_host,
     classify,
     error_kind,
     page_item,
@@ -84,7 +83,7 @@ from crawler.listings import (
 )
 from crawler.middlewares import DestinationRefused
 from crawler.scheduling import frontier_enabled
-from crawler.urlpolicy import link_rejection
+from crawler.urlpolicy import bare_host, link_rejection
 from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit, response_visit
 from extractors.text import without_early_end
 
