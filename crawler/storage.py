@@ -196,8 +196,8 @@ def _failed(path: str | Path, message: str, exc: BaseException) -> StorageError:
 
 
 def check_writable(path: Path) -> None:
-    """StorageError unless a run can write `path`: the file, and its folder (where SQLite
-    keeps the -wal and -shm files and newscrawl its lock file)."""
+    """StorageError unless a run can write `path`: the file, its -wal and -shm files where
+    they exist, and its folder (where SQLite keeps those and newscrawl its lock file)."""
     path = Path(path)
     folder = path.parent
     if folder.is_dir() and not os.access(folder, os.W_OK):
@@ -205,6 +205,12 @@ def check_writable(path: Path) -> None:
                            "and -shm files beside the database)")
     if path.is_file() and not os.access(path, os.W_OK):
         raise StorageError(f"{path}: the file is not writable")
+    for suffix in ("-wal", "-shm"):  # left behind read-only (a reader's, under a 0444 file)
+        companion = path.with_name(path.name + suffix)
+        if companion.is_file() and not os.access(companion, os.W_OK):
+            raise StorageError(f"{path}: its {suffix} file {companion} is not writable (SQLite "
+                               "writes to it too): give it the database's owner and "
+                               "permissions")
 
 
 def _check_path(path: Path, create: bool) -> None:

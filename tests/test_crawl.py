@@ -277,6 +277,11 @@ def test_a_database_the_run_cannot_write_is_refused_before_any_request(tmp_path,
     unwritable = {db}
     with pytest.raises(storage.StorageError, match="the file is not writable"):
         storage.check_writable(db)
+    shm = tmp_path / "news.db-shm"
+    shm.touch()  # a reader's, left read-only: SQLite would only say "readonly database"
+    unwritable = {shm}
+    with pytest.raises(storage.StorageError, match=r"its -shm file .*news.db-shm is not writ"):
+        storage.check_writable(db)
     unwritable = set()
     storage.check_writable(db)
 
