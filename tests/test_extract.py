@@ -858,6 +858,51 @@ def test_each_chinese_or_japanese_character_is_a_word(text, words):
     assert text_module.word_count(f"- {text}") == words  # the list marker is no word
 
 
+# A hand-segmented Thai sentence: 60 words (the bars), 210 letters.
+_THAI_WORDS = (  # noqa: SIM905 (the bars are the segmentation, read as written)
+    "กรม|อุตุนิยมวิทยา|ประกาศ|เตือน|ประชาชน|ใน|พื้นที่|ภาค|เหนือ|และ|ภาค|ตะวันออก|เฉียง|"
+    "เหนือ|ให้|เตรียม|รับมือ|กับ|อากาศ|หนาว|เย็น|ที่|จะ|เกิดขึ้น|ใน|ช่วง|สัปดาห์|หน้า|โดย|"
+    "อุณหภูมิ|จะ|ลดลง|อีก|สาม|ถึง|ห้า|องศา|เซลเซียส|และ|มี|ลม|แรง|ใน|บาง|พื้นที่|ซึ่ง|อาจ|"
+    "ส่งผล|กระทบ|ต่อ|การ|เดินทาง|และ|สุขภาพ|ของ|ผู้|สูงอายุ|และ|เด็ก|เล็ก").split("|")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("".join(_THAI_WORDS), 60),
+    (" ".join(["".join(_THAI_WORDS[:30]), "".join(_THAI_WORDS[30:])]), 60),  # a phrase break
+    ("ตลาดหุ้น COVID-19", 3),  # 6 letters: two words (stock market); the Latin one its own
+    ("ນະຄອນຫຼວງວຽງຈັນ", 4),  # Lao, 13 letters: an estimate (it is two or three)
+    ("រាជធានីភ្នំពេញ", 2),  # Khmer, 8 letters
+    ("ရန်ကုန်မြို့", 1),  # Burmese, 5 letters, most of it marks: an estimate, low (two)
+    ("ก", 1), ("ๆ", 1)])
+def test_thai_lao_burmese_and_khmer_count_a_word_for_every_few_letters(text, words):
+    """They write no space between words, only between phrases: counted by white space, a
+    Thai paragraph of 60 words was one."""
+    assert text_module.count_words(text) == words
+
+
+def test_the_first_words_of_an_unspaced_run_are_a_share_of_its_letters():
+    thai = "".join(_THAI_WORDS)
+    opening = text_module.first_words(thai, 8)
+    assert thai.startswith(opening) and 6 <= text_module.count_words(opening) <= 9
+    assert text_module.first_words("北京时间11月28日，中国队获胜", 8) == "北京时间11月28日"
+    assert text_module.first_words("The mayor said so today.", 3) == "The mayor said"
+
+
+def test_a_thai_story_is_an_article_by_its_length_alone():
+    """No date in its URL, no og:type, no JSON-LD: six paragraphs of about 50 words each
+    were 'short' when counted by white space."""
+    paragraphs = ["".join(_THAI_WORDS[i:] + _THAI_WORDS[:i]) for i in range(0, 60, 10)]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = ("<html lang='th'><head><title>กรมอุตุฯ เตือนอากาศหนาวเย็นทั่วภาคเหนือ</title></head>"
+            "<body><nav><a href='/'>หน้าแรก</a> <a href='/politics'>การเมือง</a></nav>"
+            f"<article><h1>กรมอุตุฯ เตือนอากาศหนาวเย็นทั่วภาคเหนือ</h1>{body}</article>"
+            "<footer>สงวนลิขสิทธิ์ 2026</footer></body></html>")
+    found = extract(page, "https://news.example.th/news/cold-weather-north")
+    assert found.is_article, found.reasons
+    assert found.text.split("\n\n") == paragraphs
+    assert "short" not in found.reasons
+
+
 def test_a_page_in_chinese_japanese_or_korean_gets_trafilaturas_sizes_divided():
     """trafilatura replaces a reading shorter than 250 characters with an <article>'s whole
     text as one paragraph: a short story in Chinese is that short. The headline's script
