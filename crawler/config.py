@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from crawler.discovery import parse_start_urls, url_problem, with_path
 from crawler.listings import parse_date
-from crawler.urlpolicy import bare_host
+from crawler.urlpolicy import bare_host, redacted
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
 LIMIT_KEYS = ("max_pages", "max_depth")
@@ -100,7 +100,14 @@ def merge_sites(configured: list[SiteSpec], urls: list[str]) -> list[SiteSpec]:
         elif url not in merged[spec.name].seeds:
             spec = merged[spec.name]
             merged[spec.name] = replace(spec, start_urls=(*spec.start_urls, url))
-    return list(merged.values()) + (sites_from_urls(extra) if extra else [])
+    own = sites_from_urls(extra) if extra else []
+    for spec in own:  # it would take the configured site's place, silently
+        if spec.name in merged:
+            raise ValueError(
+                f"{spec.start_urls[0]}: its site would be named {spec.name!r}, as a configured "
+                f"site on {', '.join(merged[spec.name].hosts)} is; add the URL to that site's "
+                "start_urls in the config (a site's hosts are its URLs')")
+    return list(merged.values()) + own
 
 
 def parse_since(value: str | None) -> str | None:
@@ -116,7 +123,7 @@ def parse_since(value: str | None) -> str | None:
 def load_config(path: Path) -> list[SiteSpec]:
     """Read and validate a sites config; ConfigError (one line) on the first problem."""
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
+        data = tomllib.loads(Path(path).read_text("utf-8-sig"))  # a Windows editor's BOM too
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -133,6 +140,9 @@ def load_config(path: Path) -> list[SiteSpec]:
     for name, table in sites.items():
         if not name.strip():
             raise ConfigError(f"{path}: sites: a site's name is empty")
+        if not name.isprintable():
+            raise ConfigError(f"{path}: sites: the site name {name!r} holds a control "
+                              "character (a line break, a tab)")
         checker.table(table, f"sites.{name}")  # before merging it with the defaults
     specs = [checker.site(name, {**defaults, **(table or {})}, table) for name, table in
              sites.items()]  # fmt: skip
@@ -194,7 +204,7 @@ class _Checker:
         for i, url in enumerate(urls):
             problem = url_problem(url)
             if problem:
-                raise self.fail(f"{where}[{i}]", f"invalid URL {url!r}: {problem}")
+                raise self.fail(f"{where}[{i}]", f"invalid URL {redacted(url)!r}: {problem}")
         return tuple(map(with_path, urls))
 
     def limit(self, value: Any, where: str, *, unlimited_at_zero: bool) -> int | None:
@@ -223,6 +233,10 @@ class _Checker:
         folder = (self.path.parent / value).resolve()
         if not folder.is_dir():
             raise self.fail(where, f"no such folder {folder}")
+        if self.path.suffix == ".toml" and self.path.resolve().parent == folder:
+            raise self.fail(where, f"{folder} holds this config too, and every .toml file "
+                            "there is read as a site rule: keep the rules in a folder of "
+                            "their own")
         return folder
 
     def distinct_hosts(self, specs: list[SiteSpec]) -> None:

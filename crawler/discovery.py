@@ -37,6 +37,7 @@ from crawler.middlewares import (
     RedirectLoop,
     RobotsRefused,
 )
+from crawler.urlpolicy import redacted
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -85,7 +86,7 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
     for url in urls:
         problem = url_problem(url)
         if problem:
-            raise ValueError(f"invalid start URL {url!r}: {problem}")
+            raise ValueError(f"invalid start URL {redacted(url)!r}: {problem}")
     return [with_path(url) for url in urls]
 
 
@@ -100,8 +101,10 @@ _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@]")
 
 
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot start a crawl (not http(s), no host, a host no DNS name has, a port
-    out of range), or None."""
+    """Why `url` cannot be crawled (not http(s), no host, a host no DNS name has, a port
+    out of range, a user name or password in it), or None. Scrapy's `Request` refuses the
+    port, its download a user name ("invalid hostname"), each with a traceback; and a
+    password would be stored in the frontier."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -110,6 +113,8 @@ def url_problem(url: str) -> str | None:
         return str(error)
     if parts.scheme not in {"http", "https"} or not host:
         return "expected an http(s) URL with a host"
+    if "@" in parts.netloc:
+        return "a user name or password in the URL (user:password@host) is not supported"
     if _NOT_IN_HOSTS.search(host) or host.startswith(".") or ".." in host:
         return f"{host!r} is not a host name"
     return None

@@ -58,6 +58,8 @@ from twisted.internet.interfaces import IResolutionReceiver
 from w3lib.url import safe_url_string
 from zope.interface import implementer
 
+from crawler.urlpolicy import redacted
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -284,6 +286,9 @@ class SafeDestinationMiddleware:
         parts = urlparse_cached(request)
         if parts.scheme not in ALLOWED_SCHEMES:
             self._refuse(request, "scheme", f"scheme {parts.scheme!r} is not http(s)")
+        if "@" in parts.netloc:  # a redirect's, or a row queued by an older newscrawl
+            self._refuse(request, "credentials",
+                         "a user name or password in the URL is not supported")
         host = parts.hostname or ""
         if self.allow_private or request.meta.get("proxy") or not host:
             return None
@@ -308,7 +313,7 @@ class SafeDestinationMiddleware:
         hint = " (pass --allow-private to crawl it)" if kind == "private" else ""
         level = logging.DEBUG if host in self.warned else logging.WARNING
         self.warned.add(host)
-        logger.log(level, "refused %s: %s%s", request.url, reason, hint)
+        logger.log(level, "refused %s: %s%s", redacted(request.url), reason, hint)
         raise DestinationRefused(f"refused: {reason}{hint}")
 
 

@@ -55,3 +55,12 @@ def bare_host(host: str) -> str:
         with suppress(UnicodeError):  # not a valid IDN: kept as written (matches itself)
             host = host.encode("idna").decode("ascii")
     return host.removeprefix("www.")
+
+
+_CREDENTIALS = re.compile(r"(?<=://)[^/?#]*@")
+
+
+def redacted(url: str) -> str:
+    """`url` with what comes before an ``@`` in its host part (a user name, a password)
+    shown as ``***``, for logs and messages."""
+    return _CREDENTIALS.sub("***@", url, count=1)

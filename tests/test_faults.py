@@ -20,6 +20,7 @@ from pathlib import Path
 
 import brotli
 import pytest
+from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
@@ -405,6 +406,25 @@ def test_allowed_networks_and_allow_private():
     assert middleware.refusal("10.9.9.9") is None and middleware.refusal("fd00::1") is None
     assert middleware.refusal("192.168.0.1") == "192.168.0.1 is a private address"
     assert SafeDestinationMiddleware(None, True, []).refusal("127.0.0.1") is None
+
+
+def test_a_url_with_a_user_name_or_password_is_refused_without_showing_it(caplog):
+    """A redirect to one (or a row an older newscrawl queued) failed the download with a
+    traceback ("invalid hostname"), and was retried every run."""
+    import asyncio
+
+    from crawler.middlewares import DestinationRefused
+
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_ALLOW_PRIVATE": True})
+    crawler.stats.open_spider()
+    middleware = SafeDestinationMiddleware.from_crawler(crawler)
+    request = Request("http://user:secret@127.0.0.1:8080/a.html")
+    with pytest.raises(DestinationRefused, match="user name or password"):
+        asyncio.run(middleware.process_request(request))
+    assert "refused http://***@127.0.0.1:8080/a.html" in caplog.text
+    assert "secret" not in caplog.text
+    assert crawler.stats.get_value("newscrawl/refused/credentials") == 1
+    assert asyncio.run(middleware.process_request(Request("http://127.0.0.1:8080/@x"))) is None
 
 
 @pytest.mark.parametrize("value", ['["10.0.0.0/8", "fd00::/8"]', "10.0.0.0/8,fd00::/8",

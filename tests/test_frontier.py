@@ -178,14 +178,46 @@ def test_a_good_config(tmp_path):
     ("[defaults]\nmax_pages = 'ten'\n[sites.a]\nstart_urls = ['https://a.example/']",
      "defaults.max_pages: expected a whole number"),
     ("[sites.a\n", "not valid TOML"),
+    ("[sites.a]\nstart_urls = ['https://me:secret@a.example/']",
+     "sites.a.start_urls[0]: invalid URL 'https://***@a.example/': a user name or password"),
+    ("[sites.a]\nstart_urls = ['https://a.example:99999/']",
+     "sites.a.start_urls[0]: invalid URL 'https://a.example:99999/': Port out of range"),
+    ("[sites.\"a\\nb\"]\nstart_urls = ['https://a.example/']",
+     "sites: the site name 'a\\nb' holds a control character"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nrules = '.'",
+     "sites.a.rules: {folder} holds this config too"),
+    ("[defaults]\nrules = ''\n[sites.a]\nstart_urls = ['https://a.example/']",
+     "defaults.rules: {folder} holds this config too"),
 ])
 def test_config_errors_name_file_site_and_key(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert str(error.value).startswith(f"{path}: ")
-    assert message in str(error.value)
+    assert message.format(folder=tmp_path.resolve()) in str(error.value)
     assert "\n" not in str(error.value)
+    assert "secret" not in str(error.value)
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read():
+    """Windows editors write one; tomllib read it as 'Invalid statement (at line 1)'."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sites.toml"
+        path.write_bytes(b"\xef\xbb\xbf[sites.a]\nstart_urls = ['https://a.example/']\n")
+        [site] = load_config(path)
+    assert site.name == "a" and site.start_urls == ("https://a.example/",)
+
+
+def test_a_command_line_url_may_not_take_a_configured_sites_name(tmp_path):
+    """Its site is named for its host; a configured site of that name (on other hosts) was
+    replaced by it, silently, and its own start URLs never fetched."""
+    config = write(tmp_path, "[sites.\"127.0.0.1\"]\nstart_urls = ['http://localhost:8790/a/']")
+    with pytest.raises(ValueError, match=r"^http://127.0.0.1:8790/: its site would be named "
+                                         r"'127.0.0.1', as a configured site on localhost is"):
+        merge_sites(load_config(config), ["http://127.0.0.1:8790/"])
+    [site] = merge_sites(load_config(config), ["http://localhost:8790/b/"])  # joins it
+    assert site.start_urls == ("http://localhost:8790/a/", "http://localhost:8790/b/")
 
 
 def test_command_line_urls_join_a_configured_site(tmp_path):

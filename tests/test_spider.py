@@ -65,12 +65,14 @@ ENTITY_FEED = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize(
     "start_urls",
-    ["ftp://x", "not a url", "", "http://", "https:///path", ["https://ok.example", "mailto:a@b"]],
+    ["ftp://x", "not a url", "", "http://", "https:///path", ["https://ok.example", "mailto:a@b"],
+     "https://example.com:99999/", "https://user:secret@example.com/"],
 )
 def test_bad_start_url_raises_a_clear_value_error(start_urls):
     with pytest.raises(ValueError, match=r"start URL") as info:
         NewsSpider(start_urls=start_urls)
     assert "\n" not in str(info.value)
+    assert "secret" not in str(info.value)  # a password is not written to the log
 
 
 def test_a_start_url_without_a_path_is_the_sites_root(tmp_path):
@@ -475,6 +477,42 @@ def test_a_sitemap_cut_short_is_read_as_far_as_it_goes_and_said_so(caplog):
     assert "read 3 entries" in caplog.text  # the cut one too, off every site
     parsed(spider, SITEMAP, "https://example.com/ok.xml", "sitemap")
     assert crawler.stats.get_value("newscrawl/listings/xml_errors") == 1
+
+
+def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing_read(caplog):
+    """A port out of range made Scrapy's Request raise, and the whole listing was lost, on
+    every run; a user name or password failed the download with a traceback (and would be
+    stored). Now each such entry is skipped, counted, and said once per listing."""
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>https://example.com:99999/b.html</loc></url>"
+               b"<url><loc>https://user:secret@example.com/c.html</loc></url>"
+               b"<url><loc>https://example.com/a.html</loc></url></urlset>")
+    out = parsed(spider, sitemap, "https://example.com/sitemap.xml", "sitemap")
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/a.html"]
+    assert crawler.stats.get_value("newscrawl/skipped/listed/invalid_url") == 2
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "Port out of range" in warnings[0].getMessage()
+    assert "secret" not in caplog.text
+    rss = (b'<?xml version="1.0"?><rss version="2.0"><channel>'
+           b"<item><link>https://example.com:0x/a</link></item>"
+           b"<item><link>https://example.com/d.html</link></item></channel></rss>")
+    out = parsed(spider, rss, "https://example.com/feed.xml", "feed", cls=XmlResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/d.html"]
+    robots = b"Sitemap: https://example.com:70000/s.xml\nSitemap: https://example.com/s.xml\n"
+    out = parsed(spider, robots, "https://example.com/robots.txt", "robots", cls=TextResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/s.xml"]
+    assert crawler.stats.get_value("newscrawl/skipped/listed/invalid_url") == 4
+    page = (b"<html><body><a href='https://example.com:99999/x'>x</a>"
+            b"<a href='https://me:pw@example.com/y'>y</a><a href='/z'>z</a>"
+            b"<link rel='alternate' type='application/rss+xml' href='https://example.com:-1/f'>"
+            b"</body></html>")
+    out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/z"]
+    # the links: Scrapy's LinkExtractor drops them (their netloc is no site's); the feed's
+    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 1
 
 
 def test_a_start_url_that_is_no_page_sitemap_or_feed_fails_its_site(caplog):

@@ -70,6 +70,7 @@ from crawler.discovery import (
     parse_limit,
     response_body,
     skip_reason,
+    url_problem,
     xml_root_name,
 )
 from crawler.extensions import Unsent
@@ -83,7 +84,7 @@ from crawler.listings import (
 )
 from crawler.middlewares import DestinationRefused
 from crawler.scheduling import frontier_enabled
-from crawler.urlpolicy import bare_host, link_rejection
+from crawler.urlpolicy import bare_host, link_rejection, redacted
 from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit, response_visit
 from extractors.text import without_early_end
 
@@ -145,6 +146,7 @@ class NewsSpider(Spider):
         self.link_extractor = LinkExtractor(allow_domains=link_domains)
         self.max_body = 0  # DOWNLOAD_MAXSIZE, set in from_crawler
         self.records_held = False  # whether a frontier records HELD requests (from_crawler)
+        self._invalid_in: set[str] = set()  # listings that gave an entry not to crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -236,8 +238,11 @@ class NewsSpider(Spider):
             yield self._request(link.url, "link", spec)
         site = self.sites.site_of(response.url)
         for href in response.xpath(FEED_AUTODISCOVERY_XPATH).getall():
-            yield self._request(response.urljoin(href.strip()), "feed", site,
-                                priority=LISTING_PRIORITY)
+            url = response.urljoin(href.strip())
+            if url_problem(url):
+                stats.inc_value("newscrawl/skipped/link/invalid_url")
+                continue
+            yield self._request(url, "feed", site, priority=LISTING_PRIORITY)
         if response.meta.get(SOURCE) == "start":
             robots_url = urljoin(response.url, "/robots.txt")
             yield self._request(robots_url, "robots", site, depth_reset=True,
@@ -250,11 +255,11 @@ class NewsSpider(Spider):
         entries = sitemap_entries(body, errors)
         self._warn_if_broken(response, "sitemap", len(entries), errors)
         if xml_root_name(body) == "sitemapindex":
-            for entry in self._listed(entries):
+            for entry in self._listed(entries, response.url):
                 yield from self._due(self._request(entry.url, "sitemap", self.sites.site_of(
                     entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
         elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
-            yield from self._entry_requests(entries, "sitemap")
+            yield from self._entry_requests(entries, "sitemap", response.url)
         yield {"visit": response_visit(response, self._site_name(response.url), "sitemap")}
 
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
@@ -264,14 +269,14 @@ class NewsSpider(Spider):
         entries = feed_entries(body, response.url, errors)
         self._warn_if_broken(response, "feed", len(entries), errors)
         if self._may_follow(response):  # over the budget: queued in the frontier, not lost
-            yield from self._entry_requests(entries, "feed")
+            yield from self._entry_requests(entries, "feed", response.url)
         yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
 
     def parse_robots(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the sitemaps named by robots.txt ``Sitemap:`` lines."""
         for url in sitemap_urls_from_robots(body, base_url=response.url):
             spec = self.sites.site_of(url)
-            if spec is not None:
+            if spec is not None and self._valid(url, response.url):
                 yield self._request(url, "sitemap", spec, depth_reset=True,
                                     priority=LISTING_PRIORITY)
         yield {"visit": response_visit(response, self._site_name(response.url), "robots")}
@@ -338,15 +343,30 @@ class NewsSpider(Spider):
 
     # -- requests -----------------------------------------------------------------------
 
-    def _listed(self, entries: list[Entry]) -> Iterator[Entry]:
-        """Entries on one of our sites and allowed by it."""
+    def _listed(self, entries: list[Entry], listing: str) -> Iterator[Entry]:
+        """Entries on one of our sites and allowed by it, with a URL that can be crawled."""
         for entry in entries:
             spec = self.sites.site_of(entry.url)
-            if spec is not None and spec.allows(entry.url):
+            if spec is not None and spec.allows(entry.url) and self._valid(entry.url, listing):
                 yield entry
 
-    def _entry_requests(self, entries: list[Entry], source: str) -> Iterator[Request]:
-        for entry in self._listed(entries):
+    def _valid(self, url: str, listing: str) -> bool:
+        """Whether a URL a listing (a sitemap, a feed, robots.txt) gives can be crawled; one
+        that cannot is skipped, counted, and logged: one WARNING per listing, the rest at
+        DEBUG (the listing's other entries are read all the same)."""
+        problem = url_problem(url)
+        if problem is None:
+            return True
+        self.crawler.stats.inc_value("newscrawl/skipped/listed/invalid_url")
+        level = logging.DEBUG if listing in self._invalid_in else logging.WARNING
+        self._invalid_in.add(listing)
+        logger.log(level, "%s: skipped an entry that is not a URL to crawl, %s (%s)",
+                   listing, redacted(url), problem)
+        return False
+
+    def _entry_requests(self, entries: list[Entry], source: str,
+                        listing: str) -> Iterator[Request]:
+        for entry in self._listed(entries, listing):
             yield from self._due(self._request(entry.url, source, self.sites.site_of(entry.url),
                                                entry=entry, priority=priority_of(entry.newest)),
                                  entry)
