@@ -219,13 +219,41 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
             folded = fold_yo(match, _in_index(db))
             return list(db.query(search_sql(clauses), [folded, *params, options.limit]))
         except sqlite3.OperationalError:
-            return list(db.query(search_sql(clauses), [match, *params, options.limit]))
+            try:
+                return list(db.query(search_sql(clauses), [match, *params, options.limit]))
+            except sqlite3.OperationalError:  # it's, U.S., all-night: words with punctuation
+                quoted = quote_punctuated(match)
+                if quoted == match:
+                    raise
+                return list(db.query(search_sql(clauses), [quoted, *params, options.limit]))
     except TooManySpellings as error:
         raise SearchError(f"cannot search for {query!r}: {error}") from None
     except sqlite3.OperationalError as error:
         raise SearchError(f"cannot search for {query!r}: {_explained(str(error))}"
                           + ("" if options.literal else " (use --literal to search the words"
                              " as typed)")) from None
+
+
+# A query's runs: a "phrase" (maybe a prefix*), a bracket, or what white space, quotes and
+# brackets delimit; a bareword is what FTS5 takes unquoted (see _TOKEN).
+_RUN = re.compile(r'"(?:[^"]|"")*"\*?|[()]|[^\s"()]+')
+_BAREWORD = re.compile(r"(?:[A-Za-z0-9_\x1a]|[^\x00-\x7f])+\*?")
+_SYNTAX = frozenset(":^+*{}")  # a column filter, an initial token, a prefix, a NEAR group
+
+
+def quote_punctuated(query: str) -> str:
+    """The query with each word that holds punctuation FTS5 takes for syntax or refuses
+    (``it's``, ``U.S.``, ``all-night``) written as a "phrase" of its tokens, as a reader
+    means it; phrases, brackets, operators, and runs with FTS5's own syntax in them or a
+    leading ``-`` (an intended but unsupported NOT) stay as typed."""
+    def written(run: str) -> str:
+        word = run.removesuffix("*")  # O'Brien*: a prefix phrase, "O'Brien"*
+        if (run.startswith('"') or run in "()" or run in _OPERATORS or run == "NEAR"
+                or _BAREWORD.fullmatch(run) or run.startswith("-")
+                or not _SYNTAX.isdisjoint(word) or not _has_token(word)):
+            return run
+        return f'"{word}"{run[len(word):]}'
+    return _RUN.sub(lambda found: written(found.group()), query)
 
 
 def _in_index(db: sqlite_utils.Database) -> Callable[[str], bool]:
