@@ -361,8 +361,8 @@ def rules_check(folders):
     for folder in (BUILTIN, *folders):
         try:
             found = load_dir(Path(folder))
-        except RuleError as error:
-            fail(str(error), EXIT_FAILED)
+        except RuleError as error:  # bad input, as for the commands that use the rules
+            fail(str(error), EXIT_USAGE)
         total += len(found)
         click.echo(f"{folder}: {len(found)} rule files, "
                    f"{sum(len(r.layouts) for r in found)} layouts, ok")

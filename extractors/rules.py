@@ -30,6 +30,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 BUILTIN = Path(__file__).with_name("sites")
+_NOT_A_HOST = re.compile(r"[\s:/?#@\[\]\\]")  # a scheme, a port, a path: never a URL's host
 FILE_KEYS = {"domains", "description", "layout"}
 LAYOUT_KEYS = {"name", "valid_from", "valid_until", "body", "drop", "title", "authors",
                "published"}
@@ -96,13 +97,28 @@ def _xpath_names(selector: str) -> None:
                          f" ({prefixed.group()}...)")
 
 
+# The page a rule's XPath is tried on when it loads: libxml2 evaluates a predicate only on a
+# node the step before it selected, so an error in one (`//p[starts-with()]`, a wrong number
+# of arguments) shows only where there is such a node. These are the elements news pages
+# are made of, each holding a div, a p, a span and a link, in that order; a selector of other
+# elements or nestings is checked on the pages it meets.
+_PROBE_TAGS = ("div", "p", "span", "a", "h1", "h2", "h3", "h4", "article", "section", "header",
+               "footer", "main", "nav", "aside", "time", "ul", "ol", "li", "img", "figure",
+               "figcaption", "picture", "strong", "em", "b", "i", "blockquote", "table", "tr",
+               "td", "form", "button", "iframe", "address", "small")
+_PROBE = ("<html><head><title>t</title><meta name='m' content='c'/></head><body>"
+          + "".join(f"<{tag} class='c' id='i{n}'><div><p><span><a href='/'>t</a></span></p>"
+                    f"</div></{tag}>" for n, tag in enumerate(_PROBE_TAGS))
+          + "</body></html>")
+
+
 def compile_selector(selector: str) -> etree.XPath:
     """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
     if selector.lstrip().startswith(("/", "(", "./", "../")):
         _xpath_names(selector)
         try:
             xpath = etree.XPath(selector)
-            probe = xpath(etree.fromstring("<html><body/></html>"))
+            probe = xpath(etree.fromstring(_PROBE))
         except (etree.XPathSyntaxError, etree.XPathEvalError) as error:
             raise ValueError(f"invalid XPath {selector!r}: {error}") from None
         if not isinstance(probe, list):  # count(), string(), a comparison: not a selection
@@ -162,6 +178,10 @@ def load_file(path: Path) -> SiteRule:
     if not domains or not isinstance(domains, list) or not all(
             isinstance(d, str) and d for d in domains):
         raise RuleError(f"{path}: domains: expected a non-empty list of host names")
+    for i, domain in enumerate(domains):
+        if _NOT_A_HOST.search(domain) or domain.startswith(".") or ".." in domain:
+            raise RuleError(f"{path}: domains[{i}]: {domain!r} is not a host name (a rule "
+                            "covers a host and its subdomains, on any port: example.com)")
     layouts = data.get("layout")
     if not isinstance(layouts, list) or not layouts:
         raise RuleError(f"{path}: layout: expected at least one [[layout]] table")
