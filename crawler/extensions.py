@@ -45,6 +45,24 @@ def _is_network_error(error: BaseException) -> bool:
             or (type(error).__name__.startswith("Download") and module.startswith("scrapy")))
 
 
+def error_text(error: BaseException | Failure) -> str:
+    """What went wrong, in words: Twisted's HTTP client wraps what ended a request in a list
+    of Failures (`ResponseNeverReceived`, `ResponseFailed`), whose text is their repr
+    ("[<twisted.python.failure.Failure ...ConnectionDone: Connection was closed cleanly.>]"),
+    and Scrapy re-raises that as its `DownloadFailedError` with the same text; those are
+    told by their own messages. Never empty: an error without a message is told by its
+    type."""
+    value = error.value if isinstance(error, Failure) else error
+    cause = value.__cause__
+    if cause is not None and str(value) == str(cause):  # Scrapy's DownloadFailedError, raised
+        value = cause  # from Twisted's error and saying what it says
+    reasons = getattr(value, "reasons", None)
+    if isinstance(reasons, list) and reasons:
+        texts = [error_text(reason) for reason in reasons]
+        return "; ".join(dict.fromkeys(texts))
+    return str(value).strip() or type(value).__name__
+
+
 class _RobotsFetchFailures(logging.Filter):
     """Scrapy's robots.txt middleware logs a robots.txt it could not fetch as an ERROR
     "Error downloading <the page that asked for it>", as if that page had failed (it is
@@ -60,7 +78,8 @@ class _RobotsFetchFailures(logging.Filter):
         record.msg = ("%(robots)s could not be fetched (%(reason)s): its pages are fetched as if"
                       " it allowed them")
         record.args = {"robots": f"{parts.scheme}://{parts.netloc}/robots.txt",
-                       "reason": args.get("f_exception")}
+                       "reason": error_text(args["f_exception"]) if isinstance(
+                           args.get("f_exception"), BaseException) else args.get("f_exception")}
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
 

@@ -569,6 +569,27 @@ def test_network_failures_are_logged_as_one_line(error):
     assert _OneLineNetworkErrors().filter(record) and record.exc_info is None
 
 
+def test_a_connection_error_is_told_in_words_not_as_a_list_of_failure_reprs():
+    """Scrapy raises its DownloadFailedError from Twisted's ResponseNeverReceived, whose text
+    is a list of Failure reprs: the warning line showed that."""
+    from scrapy.exceptions import DownloadFailedError
+    from twisted.internet.error import ConnectionDone, ConnectionLost
+    from twisted.web._newclient import ResponseNeverReceived
+
+    from crawler.extensions import error_text
+
+    wrapped = ResponseNeverReceived([Failure(ConnectionDone()), Failure(ConnectionLost())])
+    try:
+        raise DownloadFailedError(str(wrapped)) from wrapped
+    except DownloadFailedError as error:
+        failure = Failure(error)
+    assert error_text(failure) == ("Connection was closed cleanly.; Connection to the other "
+                                   "side was lost in a non-clean fashion.")
+    assert error_text(DownloadFailedError("timed out")) == "timed out"
+    assert error_text(ConnectionRefusedError()) == "Connection was refused by other side."
+    assert error_text(ValueError()) == "ValueError"
+
+
 def test_other_errors_keep_their_traceback():
     import logging
 

@@ -73,7 +73,7 @@ from crawler.discovery import (
     url_problem,
     xml_root_name,
 )
-from crawler.extensions import Unsent
+from crawler.extensions import Unsent, error_text
 from crawler.listings import (
     LISTING_PRIORITY,
     Entry,
@@ -327,8 +327,7 @@ class NewsSpider(Spider):
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused):  # the middleware said why, once per host
             level = logging.DEBUG
-        logger.log(level, "%s: %s (%s)", request.url, kind or "ignored",
-                   failure.getErrorMessage() or failure.type.__name__)  # some carry no text
+        logger.log(level, "%s: %s (%s)", request.url, kind or "ignored", error_text(failure))
         return [{"visit": self._failure_visit(failure, kind)}]
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
