@@ -84,6 +84,24 @@ class _RobotsFetchFailures(logging.Filter):
         return True
 
 
+# Scrapy's download handlers, which say how to keep a truncated body.
+DATA_LOSS_LOGGERS = ("scrapy.core.downloader.handlers.http11",
+                     "scrapy.core.downloader.handlers._base_streaming")
+
+
+class _DataLossHint(logging.Filter):
+    """Scrapy's first truncated body logs "Got data loss in <url>. If you want to process
+    broken responses set the setting DOWNLOAD_FAIL_ON_DATALOSS = False": a page cut short
+    is never stored here (the spider logs its failure, `data_loss`), so the hint misleads.
+    Dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Got data loss in ")
+
+
+_DATA_LOSS_HINT = _DataLossHint()  # one instance: a second crawl in the process adds none
+
+
 class OneLineNetworkErrorsExtension:
     """Log network failures as one line, without the traceback Scrapy attaches to some,
     and a robots.txt that could not be fetched as such (`_RobotsFetchFailures`)."""
@@ -93,6 +111,8 @@ class OneLineNetworkErrorsExtension:
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(self.filter)
         logging.getLogger(ROBOTS_LOGGER).addFilter(_RobotsFetchFailures())
+        for name in DATA_LOSS_LOGGERS:
+            logging.getLogger(name).addFilter(_DATA_LOSS_HINT)
 
     @classmethod
     def from_crawler(cls, crawler):

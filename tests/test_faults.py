@@ -147,6 +147,9 @@ def test_partial_bodies_are_never_stored(faults, path):
 def test_every_fetch_error_line_gives_a_reason(faults):
     lines = [line for line in faults.run.stderr.splitlines() if ": connection (" in line]
     assert lines and not [line for line in lines if line.endswith("()")]
+    assert "twisted.python.failure.Failure" not in faults.run.stderr  # in words, not reprs
+    # Scrapy's hint to keep truncated bodies (DOWNLOAD_FAIL_ON_DATALOSS): never done here
+    assert "Got data loss" not in faults.run.stderr
 
 
 def test_partial_bodies_count_as_connection_errors(faults):
