@@ -30,7 +30,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 BUILTIN = Path(__file__).with_name("sites")
-_NOT_A_HOST = re.compile(r"[\s:/?#@\[\]\\]")  # a scheme, a port, a path: never a URL's host
+# a scheme, a port, a path, a wildcard (a rule covers subdomains anyway): never a URL's host
+_NOT_A_HOST = re.compile(r"[\s:/?#@*\[\]\\]")
 FILE_KEYS = {"domains", "description", "layout"}
 LAYOUT_KEYS = {"name", "valid_from", "valid_until", "body", "drop", "title", "authors",
                "published"}

@@ -55,6 +55,8 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
      "domains[1]: '127.0.0.1:8765' is not a host name"),
     (GOOD.replace('["news.example.com"]', '["https://a.example/"]'),
      "domains[0]: 'https://a.example/' is not a host name"),
+    (GOOD.replace('["news.example.com"]', '["*.a.example"]'),
+     "domains[0]: '*.a.example' is not a host name (a rule covers a host and its subdomains"),
 ])
 def test_bad_rule_names_file_and_key(tmp_path, text, where):
     path = write(tmp_path, text)
