@@ -442,19 +442,22 @@ def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter
     A run reads what is pending by site name: without this, renaming a site in the config
     (or crawling from a config what was crawled from the command line, or the reverse)
     would leave its queued URLs behind for good. By host and its ``www.`` form, through the
-    URL's primary key (a range scan each); a subdomain's rows keep their name. The caller
-    holds the transaction."""
+    URL's primary key (a range scan each, PAGE_SIZE rows at a time: a site of a million
+    queued URLs is not read at once); a subdomain's rows keep their name. The caller holds
+    the transaction."""
     moved: Counter = Counter()
     for name, hosts in sites.items():
         for host in hosts:
             for low, high in _host_ranges(host):
-                rows = [(url, old) for url, old in db.execute(
-                    "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?",
-                    [low, high, name]).fetchall() if _host_of(url) == host]
-                for _, old in rows:
-                    moved[old, name] += 1
-                db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",
-                                    [(name, url) for url, _ in rows])
+                while batch := db.execute(
+                        "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?"
+                        " ORDER BY url LIMIT ?", [low, high, name, PAGE_SIZE]).fetchall():
+                    rows = [(url, old) for url, old in batch if _host_of(url) == host]
+                    for _, old in rows:
+                        moved[old, name] += 1
+                    db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",
+                                        [(name, url) for url, _ in rows])
+                    low = batch[-1][0] + "\x00"  # the next URL after the batch's last
     return moved
 
 

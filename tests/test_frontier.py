@@ -1176,7 +1176,11 @@ def test_the_upgrade_to_held_rows_keeps_the_backlog_earlier_runs_held_back(tmp_p
     db.close()
 
 
-def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path):
+@pytest.mark.parametrize("page_size", [500, 1, 2])  # a page of one: every row its own read
+def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path, monkeypatch,
+                                                                      page_size):
+    from crawler import frontier as frontier_module
+    monkeypatch.setattr(frontier_module, "PAGE_SIZE", page_size)
     db = storage.open_db(tmp_path / "news.db")
     own = ["http://gazette.example", "http://gazette.example/", "https://gazette.example/a?b",
            "http://www.gazette.example/feed.xml", "http://gazette.example:8080/x",
