@@ -52,6 +52,7 @@ class Pattern:
     keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
     dom: bool = True  # a cue applied before trafilatura too (False: to its blocks only)
     links: bool = False  # a cue block must be mostly link text (before trafilatura only)
+    sentence: bool = False  # a cue in a sentence makes a short block chrome (a call to act)
     cue_regexes: tuple[re.Pattern, ...] = ()
 
 
@@ -88,7 +89,7 @@ def _compile(entry: dict) -> Pattern:
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
-                   links=entry.get("links", False),
+                   links=entry.get("links", False), sentence=entry.get("sentence", False),
                    cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
 
 
@@ -472,6 +473,10 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "cue":
         found = []
         for cue in _cue_blocks(index, pattern):
+            if _in_a_sentence(cue):  # not widened either: a short paragraph is no wrapper
+                block = _sentence_chrome(index, cue) if pattern.sentence else None
+                found += [block] if block is not None else []
+                continue
             box = _widen(index, cue, pattern)
             found += [box, *_introduced_link(index, cue)] if box is cue else [box]
         return found
@@ -481,6 +486,49 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.box_chars:
         return [_widen(index, m, pattern) for m in matches]
     return matches
+
+
+# Elements a sentence runs through: a link, an emphasis, a name.
+_INLINE_TAGS = frozenset({"a", "span", "strong", "b", "em", "i", "u", "small", "font", "mark",
+                          "abbr", "cite", "time", "q", "sub", "sup", "label"})
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _in_a_sentence(element: etree._Element) -> bool:
+    """Whether `element` is an inline element (or inside ones) with words right before or
+    right after it in its block: part of a sentence ("released a new <a>ad</a> on Monday",
+    "can <a>register</a> online", "the <b><a>most popular</a></b> route"), which a cue's
+    words alone do not make chrome. (A label that stands apart, "<b>Read also:</b> <a>...</a>",
+    has none.)"""
+    while element.tag in _INLINE_TAGS:
+        parent = element.getparent()
+        if parent is None:  # removed already
+            return False
+        previous = element.getprevious()
+        before = previous.tail if previous is not None else parent.text
+        if _WORD_CHAR.search(before or "") or _WORD_CHAR.search(element.tail or ""):
+            return True
+        element = parent
+    return False
+
+
+# A call to act (a pattern with `sentence = true`) of at least SENTENCE_CUE_WORDS words, in a
+# sentence of a block of at most SENTENCE_BLOCK_WORDS words, makes that block chrome: "Get
+# our breaking news alerts. <a>Download our app</a> for the latest news." A shorter cue
+# ("register", "sign up") is a word a story uses too; a date or a "most popular" in a
+# sentence is the story's.
+SENTENCE_CUE_WORDS = 3
+SENTENCE_BLOCK_WORDS = 20
+
+
+def _sentence_chrome(index: PageIndex, box: etree._Element) -> etree._Element | None:
+    """The block a cue in a sentence makes chrome (see SENTENCE_CUE_WORDS), or None."""
+    if index.text(box).count(" ") + 1 < SENTENCE_CUE_WORDS:
+        return None
+    block = next((a for a in box.iterancestors() if a.tag not in _INLINE_TAGS), None)
+    if block is None or _is_body(block, index.tokens(block)):
+        return None
+    return block if index.text(block).count(" ") + 1 <= SENTENCE_BLOCK_WORDS else None
 
 
 # Inline labels: "<b>Read also:</b> <a>Headline</a>" inside a block of body text.

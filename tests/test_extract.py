@@ -233,6 +233,38 @@ def test_a_sentence_that_opens_like_a_pointer_stays():
     assert all(re.sub("<[^>]+>", "", s) in article.text for s in sentences)
 
 
+def test_a_link_in_a_sentence_is_never_cut_out_of_it_for_its_words():
+    """A link whose words alone match a cue ("ad", "tweet", "register", a date, "sign up
+    for ...") was removed from the paragraph, leaving the sentence with a hole in it."""
+    sentences = [
+        "The campaign released a new <a href='/ad'>ad</a> on Monday attacking the challenger.",
+        "Her opponent responded in a <a href='https://x.com/s/1'>tweet</a> within hours.",
+        "Records show he voted against the bill on <a href='/v'>March 14, 2023</a>, twice.",
+        "Voters can <a href='/r'>register</a> online until Oct. 20, the state office said.",
+        "The city urged residents to <a href='/alerts'>sign up for the city's emergency alert"
+        " emails</a>, which go out whenever a street is closed for construction work or a"
+        " crash blocks a lane on the bridge.",
+        "The analysts published their <a href='/m'>Read more</a> notes on the methodology.",
+        "The <strong><a href='/p'>most popular</a></strong> route was the coastal one.",
+    ]
+    article = extract(page(paragraphs(2) + "".join(f"<p>{s}</p>" for s in sentences)
+                           + paragraphs(2)), URL)
+    for sentence in sentences:
+        assert re.sub("<[^>]+>", "", sentence) in article.text
+
+
+@pytest.mark.parametrize("block", [
+    "<div><em>Get our breaking news alerts.</em> <a href='/app'>Download our app</a> for the"
+    " latest news.</div>",
+    "<p>Was this forwarded to you? <a href='/s'>Sign up for our newsletter</a> here.</p>",
+    "<p>Independent news needs you. <a href='/d'>Make a donation</a> today, any amount.</p>",
+])
+def test_a_short_block_whose_sentence_runs_through_a_chrome_link_is_removed_whole(block):
+    """Not cut into 'Get our breaking news alerts. for the latest news.'"""
+    article = extract(page(paragraphs(2) + block + paragraphs(2)), URL)
+    assert article.text.count("Paragraph") == 4 and len(article.text.split("\n\n")) == 4
+
+
 @pytest.mark.parametrize("notice", [
     "Avec votre accord, nous et nos 842 partenaires utilisons des cookies ou technologies"
     " similaires pour stocker et accéder à des informations personnelles.",
