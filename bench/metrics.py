@@ -38,6 +38,10 @@ METRICS = (
     Metric("author_acc", "author acc (same set)"),
     Metric("author_overlap", "author acc (overlap)"),
     Metric("date_acc", "date acc"),
+    # a day given for an article whose ground truth has none: mostly a made-up one (a year's
+    # 1 January, another story's date), though a page may show a date its annotator left out
+    Metric("date_without_gold", "date given, none in gold", higher_is_better=False,
+           gated=False),
     Metric("language_acc", "language acc"),
     Metric("errors", "errors (pages)", higher_is_better=False, tolerance=0),
     Metric("pages_per_s", "pages/s", gated=False),
@@ -72,13 +76,17 @@ def text_scores(articles: Sequence[Page], outputs: Mapping[str, Output]) -> dict
 
 
 def metadata_scores(articles: Sequence[Page], outputs: Mapping[str, Output]) -> dict:
-    """Metadata accuracies over the article pages whose ground truth has the field."""
-    return {
+    """Metadata accuracies over the article pages whose ground truth has the field; and
+    the share of those without a publication date that were given one."""
+    result = {
         key: scoring.share(
             check(outputs[p.pid], p.gold[name]) for p in articles if p.gold.get(name)
         )
         for key, (name, check) in METADATA_CHECKS.items()
     }
+    result["date_without_gold"] = scoring.share(
+        bool(outputs[p.pid].published) for p in articles if not p.gold.get("publish_date"))
+    return result
 
 
 def pages_per_second(outputs: Iterable[Output]) -> float | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -449,7 +449,8 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
     """The day from htmldate (URL, text and markup heuristics; its extensive search kept
     apart, for articles only), the title from trafilatura."""
     if not meta.published:
-        today = date.today().isoformat()
+        # a site east of here dates its stories by its own day, up to a day ahead of ours
+        today = (date.today() + timedelta(days=1)).isoformat()
         meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
                                    max_date=today)
         if not meta.published:  # the tree is pruned later: search a copy, if ever needed
@@ -470,7 +471,8 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
 # only style an element or list its images (`class` and `id` stay: the search looks for
 # elements named for a date, `entry-meta`, `posted-on`...). On the 108 corpus articles that
 # reach the search now: a quarter less page to scan, 7% faster; the same dates where the
-# page has one, and 4 fewer made up (a year's 1 January) where it has none.
+# page has one, and 4 fewer made up (a year's 1 January) where it has none. Nor the links'
+# URLs, which date other stories (/2026/11/10/other-story): 9 fewer days made up from them.
 _NO_DATES = etree.XPath("//style | //svg | //nav | //aside | //footer[not(ancestor::article)]"
                         " | //script[not(contains(@type, 'json'))] | //noscript")
 _NO_DATE_ATTRIBUTES = ("style", "srcset", "sizes")
@@ -485,6 +487,8 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
     for element in _NO_DATES(tree):
         remove(element)  # its tail stays: the text after an icon may be the date
     etree.strip_attributes(tree, *_NO_DATE_ATTRIBUTES)
+    for link in tree.iter("a"):  # another page's URL: /2026/11/10/other-story
+        link.attrib.pop("href", None)
     for element in tree.iter():
         for name in ("text", "tail"):
             value = getattr(element, name)
@@ -531,8 +535,12 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     meta.authors = clean_authors(meta.authors)
     if not meta.published and meta.date_search:
         tree, page_url, today = meta.date_search
-        meta.date_guess = find_date(tree, language=meta.language, url=page_url,
-                                    original_date=True, extensive_search=True, max_date=today)
+        guess = find_date(tree, language=meta.language, url=page_url, original_date=True,
+                          extensive_search=True, max_date=today)
+        # its last resorts give a year (a copyright's, one the text mentions) as 1 January:
+        # on the WCXB dev articles 59 such days, none right; a story of 1 January that only
+        # this search dates goes without a date
+        meta.date_guess = None if guess and guess.endswith("-01-01") else guess
     if not meta.authors:
         meta.authors = clean_authors(text_byline_authors(root))
     if not meta.authors and _author_markup(root):

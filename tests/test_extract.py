@@ -792,6 +792,33 @@ def test_the_date_search_gives_no_date_rather_than_the_year_of_one_it_could_not_
     assert find_date(_dated("Posted 1/1/2024"), **DATE_SEARCH) == "2024-01-01"  # a real one
 
 
+UNDATED_URL = "https://news.example.com/news/council-approves-budget"
+
+
+def test_an_article_without_a_date_gets_none_not_a_year_of_its_prose():
+    """The extensive search's last resorts give a year mentioned in the text (or a copyright
+    year) as its 1 January: on the WCXB dev articles, 59 pages got one that way, none of
+    them right."""
+    body = paragraphs(3) + "<p>Ridership grew every year from 2015 to 2025, the study said.</p>"
+    assert extract(page(body), UNDATED_URL).published is None
+
+
+def test_another_storys_dated_link_is_not_this_articles_date():
+    body = (paragraphs(4) + "<div><h3>Also on the site</h3><ul><li><a href='/2026/11/10/"
+            "ferry-timetable'>Ferry timetable cut</a></li></ul></div>")
+    assert extract(page(body), UNDATED_URL).published is None
+
+
+def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
+    """htmldate refuses a date after `max_date`: a New Zealand story's date is a day ahead
+    of UTC's for half of every day."""
+    from datetime import date, timedelta
+    tomorrow = date.today() + timedelta(days=1)
+    shown = f"{tomorrow.day} {tomorrow.strftime('%B')} {tomorrow.year}, 9:05am"
+    body = f"<p class='date'>{shown}</p>" + paragraphs(4)
+    assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()
+
+
 def test_the_date_search_leaves_other_htmldate_callers_their_own_dateparser():
     """A date in Ukrainian words, which ours reads only on a page that says it is in
     Ukrainian: htmldate called directly reads it anyway, even after ours met the same string
