@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -22,7 +23,7 @@ from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_a
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
-from .authors import clean_authors
+from .authors import ROLE_NOUNS, TEAM_WORDS, clean_authors
 from .chrome import remove
 from .dates import find_date
 from .text import norm_space
@@ -38,7 +39,8 @@ _CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
-_BYLINE_OPENER = re.compile(r"\s*(By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
+_BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting) [Bb]y\b|By|BY|Von"
+                            r"|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
@@ -121,6 +123,8 @@ class Metadata:
     date_guess: str | None = None
     # (untouched tree copy, url, max date) for that search, run only once a page is an article.
     date_search: tuple | None = field(default=None, repr=False, compare=False)
+    # what may name the site, folded (`outlet_names`): a byline may end with it
+    outlets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
 def iso_datetime(value: object) -> str | None:
@@ -185,8 +189,14 @@ def language(root: etree._Element, heads: list[etree._Element],
     return None
 
 
-_BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto|reporting by)[:\s]+(?=\w)",
+_BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto"
+                     r"|(?:story|written|words|reported|reporting) by)[:\s]+(?=\w)",
                      re.IGNORECASE)
+# What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
+# Doe · November 25, 2026", "By Jane Doe | The Gazette"), or a date after "on", "published",
+# "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11").
+_BYLINE_END = re.compile(r"\s+[|·•—–]\s+|\s+-\s+"
+                         r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)", re.IGNORECASE)
 
 
 def _split_full_names(part: str) -> list[str]:
@@ -202,10 +212,35 @@ def _split_full_names(part: str) -> list[str]:
     return [*names, current]
 
 
+def _split_commas(part: str) -> list[str]:
+    """`part` split at its commas when every piece is a full name ("Carlos Medina, Jolie
+    McCullough"); as it is otherwise ("Doe, Jane", "Shelby Loos, DVM", "Smith, Jones")."""
+    pieces = [norm_space(piece) for piece in part.split(",")]
+    if len(pieces) > 1 and all(_full_name(piece) for piece in pieces):
+        return pieces
+    return [part]
+
+
+def _full_name(text: str) -> bool:
+    """Two to four words, each capitalised (a particle such as "de" or "van" aside), none a
+    role ("Staff Writer", "Ph.D. Director")."""
+    words = text.split()
+    return (2 <= len(words) <= 4 and words[0][:1].isupper() and words[-1][:1].isupper()
+            and all(word[:1].isupper() or word in _PARTICLES for word in words)
+            and not any(word.lower().strip(".,") in _ROLE_WORDS for word in words))
+
+
+_ROLE_WORDS = ROLE_NOUNS | TEAM_WORDS
+
+
+_PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der",
+                        "den", "la", "le", "du", "bin", "ibn", "al", "el"})
+
+
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value or "")
-             for n in _split_full_names(part)]
+             for piece in _split_commas(part) for n in _split_full_names(piece)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     return list(dict.fromkeys(n for n in names if n))
 
@@ -346,38 +381,103 @@ def byline_authors(root: etree._Element) -> list[str]:
     class, in English, French, German, Spanish or Portuguese); none when they name more
     than two people: bylines of a list of teasers."""
     return _at_most_two(split_authors(text) for text in (
-        norm_space(element.text_content()) for element in _byline_elements(root))
+        norm_space(_line_texts(element).replace("\n", " ")) for element in _byline_elements(root))
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
-def text_byline_authors(root: etree._Element) -> list[str]:
+def text_byline_authors(root: etree._Element, sites: Iterable[str] = ()) -> list[str]:
     """Names from the page's short "By Jane Doe" texts with no markup naming them; none
-    when they name more than two people. Read on articles only: on other pages such a text
-    is as often a filter ("By Price") as a byline."""
-    return _at_most_two(_text_byline(element) for element in _text_bylines(root))
+    when more than two of them name different people. Read on articles only: on other
+    pages such a text is as often a filter ("By Price") as a byline. `sites`: the site's
+    names, folded, which a byline may end with ("By Jane Doe, The Gazette")."""
+    sites = set(sites)
+    return _at_most_two(_text_byline(element, sites) for element in _text_bylines(root))
 
 
 def _at_most_two(found: Iterable[list[str]]) -> list[str]:
     """The distinct names of the bylines found; none when they name more than two people
-    (the bylines of a list of teasers)."""
-    names = list(dict.fromkeys(name for names in found for name in names))
-    return names if len(names) <= 2 else []
+    (the bylines of a list of teasers), unless a single byline names them all (one byline
+    may name three: `_text_byline`)."""
+    bylines = list(dict.fromkeys(tuple(names) for names in found if names))
+    names = list(dict.fromkeys(name for names in bylines for name in names))
+    return names if len(names) <= 2 or len(bylines) == 1 else []
 
 
-def _text_byline(element: etree._Element) -> list[str]:
-    """The names of a "By Jane Doe" element: an opener, then at most five words, each a
-    capitalised name or a word joining two names, none a word no name is made of; each
-    name of two words at least; no digits (not "By 2030")."""
-    text = norm_space(element.text_content())
+def _first_line(element: etree._Element) -> str:
+    """The element's text up to its first line break (`<br>`) or block, white space
+    collapsed; with the next line when the first holds only a label ("By", "Written by"):
+    "By Jane Doe<br>Staff reporter" is read as "By Jane Doe"."""
+    lines = list(islice(_lines(element), 2))
+    if len(lines) > 1 and _LABEL_ONLY.fullmatch(lines[0]):
+        return f"{lines[0]} {lines[1]}"
+    return lines[0] if lines else ""
+
+
+_LABEL_ONLY = re.compile(r"(?:(?:story|written|words|reported|reporting) )?by:?|"
+                         r"(?:author|von|par|por|автор)s?:?", re.IGNORECASE)
+_LINE_BLOCKS = frozenset({"br", "p", "div", "li", "ul", "ol", "time", "address", "h1", "h2",
+                          "h3", "h4", "h5", "h6", "figure", "table"})
+
+
+def _lines(element: etree._Element) -> Iterator[str]:
+    """The element's non-empty lines, white space collapsed, read as far as asked: a line
+    ends at each `<br>` and around each block or date. A walk, not a recursion: a page may
+    nest deeper than Python's stack."""
+    line: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # its text is no line's; its tail is
+            line.append(node.tail or "")
+            continue
+        tag = node.tag
+        if event == "start":
+            if tag in _LINE_BLOCKS and node is not element:
+                yield from _done(line)
+            line.append(node.text or "")
+            continue
+        if node is element:
+            break
+        if tag in _LINE_BLOCKS:
+            yield from _done(line)
+        line.append(node.tail or "")
+    yield from _done(line)
+
+
+def _done(line: list[str]) -> Iterator[str]:
+    """The line gathered so far, if it holds any text; it is emptied for the next."""
+    text = norm_space("".join(line))
+    line.clear()
+    if text:
+        yield text
+
+
+def _line_texts(element: etree._Element) -> str:
+    """The element's text, a line break between its lines (`_lines`)."""
+    return "\n".join(_lines(element))
+
+
+# A byline names at most this many people, each of at most four words.
+MAX_BYLINE_NAMES = 3
+
+
+def _text_byline(element: etree._Element, sites: set[str] = frozenset()) -> list[str]:
+    """The names of a "By Jane Doe" element: its first line up to a separator (a date or
+    the outlet may follow), without a trailing ", <the site's name>"; an opener, then
+    names, each a run of two to four capitalised words, joined by commas or a joining
+    word; no word no name is made of; no digits (not "By 2030")."""
+    text = _BYLINE_END.split(_first_line(element), maxsplit=1)[0]
+    head, comma, last = text.rpartition(", ")
+    if comma and _fold(last) in sites:
+        text = head
     opener = _BYLINE.match(text)
     words = text[opener.end():].split() if opener else []
-    if not 0 < len(words) <= 5 or any(c.isdigit() for c in text):
+    if not 0 < len(words) <= 4 * MAX_BYLINE_NAMES + 2 or any(c.isdigit() for c in text):
         return []
     if not all((w[0].isupper() and w.lower() not in _NOT_NAME_WORDS)
-               or w.lower() in _NAME_JOINERS for w in words):
+               or w.rstrip(",").lower() in _NAME_JOINERS for w in words):
         return []
     names = split_authors(text)
-    return names if all(len(name.split()) >= 2 for name in names) else []
+    ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in names)
+    return names if ok else []
 
 
 def _clean_title(titles: list[str]) -> str | None:
@@ -440,9 +540,24 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(heads, url),
         og_type=_meta(tags, "og:type").lower() or None)
     meta.authors = [a for a in meta.authors if "://" not in a]
+    meta.outlets = outlet_names(meta.site_name, titles, url)
     if not meta.published or not meta.title:
         _fill_from_trafilatura(meta, root, url)
     return meta
+
+
+def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozenset[str]:
+    """What may name the site, folded: `og:site_name`, each part of a title tag but its
+    longest (the story's), the host's labels. Wider than `_site_names`, which must never
+    take a story's heading for the site: here it only trims a byline's end."""
+    names = {_fold(site_name)} if site_name else set()
+    for title in filter(None, titles):
+        parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(title)]
+        longest = max(parts, key=len)
+        names.update(_fold(part) for part in parts if part is not longest)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names.update(host.split(".")[:-1])
+    return frozenset(names - {""})
 
 
 def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> None:
@@ -542,7 +657,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         # this search dates goes without a date
         meta.date_guess = None if guess and guess.endswith("-01-01") else guess
     if not meta.authors:
-        meta.authors = clean_authors(text_byline_authors(root))
+        meta.authors = clean_authors(text_byline_authors(root, meta.outlets))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

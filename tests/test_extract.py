@@ -372,6 +372,38 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     assert "repeated-passage" in article.removed
 
 
+@pytest.mark.parametrize(("byline", "head", "authors"), [
+    ("<p class='story-by'>By Ellen Park<br>Cascade Post staff reporter</p>", "", ["Ellen Park"]),
+    ("<div>By Sam Oduya &middot; November 25, 2026</div>", "", ["Sam Oduya"]),
+    ("<div class='meta'>By Jordan Ellis, Priya Nair and Tom Walsh | Lakeview Gazette</div>",
+     "", ["Jordan Ellis", "Priya Nair", "Tom Walsh"]),
+    ("<div class='post-info'>By Alicia Gomez and Ben Tracy, Front Range Voice<br>"
+     "November 27, 2026</div>", "<meta property='og:site_name' content='Front Range Voice'>",
+     ["Alicia Gomez", "Ben Tracy"]),
+    ("<p>Story by Dana Whitfield</p>", "", ["Dana Whitfield"]),
+    ("<div>By: <a href='/a/fg'>Dana Whitfield</a> on 04-ago-2021 5:11:10</div>", "",
+     ["Dana Whitfield"]),
+    ("<div class='storyByline'>By David Shepardson<br><span class='source'>Reuters</span>"
+     "</div>", "", ["David Shepardson"]),
+    ("", "<meta name='author' content='Carlos Medina, Jolie McCullough'>",
+     ["Carlos Medina", "Jolie McCullough"]),
+    ("", "<meta name='author' content='Doe, Jane'>", ["Doe, Jane"]),  # one person
+])
+def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
+    """Its names, without the date, the outlet or the role that follow them: the names ran
+    into what a `<br>` separates ("David ShepardsonReuters"), a date or a third name made
+    the byline unreadable, and a comma between two full names joined them."""
+    article = extract(page(byline + paragraphs(4), head=head), URL)
+    assert article.authors == authors
+    assert all(name not in article.text for name in authors)
+
+
+def test_bylines_of_three_teasers_still_name_nobody():
+    teasers = "".join(f"<div><h3>Story {i}</h3><p>By {name}</p></div>" for i, name in
+                      enumerate(["Ann Lee", "Bo Chan", "Cy Young"]))
+    assert extract(page(paragraphs(4) + teasers), URL).authors == []
+
+
 def test_a_print_copy_takes_its_headline_and_byline_with_it():
     story = paragraphs(4)
     head = '<meta name="author" content="Jane Doe">'
