@@ -478,7 +478,7 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
                 found += [block] if block is not None else []
                 continue
             box = _widen(index, cue, pattern)
-            found += [box, *_introduced_link(index, cue)] if box is cue else [box]
+            found += _label_and_link(index, cue) if box is cue else [box]
         return found
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":
@@ -535,14 +535,39 @@ def _sentence_chrome(index: PageIndex, box: etree._Element) -> etree._Element | 
 _LABEL_TAGS = frozenset({"b", "strong", "span", "em", "i"})
 
 
+def _label_and_link(index: PageIndex, label: etree._Element) -> list[etree._Element]:
+    """An inline label and the link it introduces; their block instead when nothing else in
+    it has a word ("💡 <b>Read more</b>: <a>...</a>" leaves no 💡 behind)."""
+    link = _introduced_link(index, label)
+    if not link:
+        return [label]
+    block = label.getparent()  # (there is one: the link is the label's next sibling)
+    rest = [block.text or ""] + [
+        (child.tail or "") + ("" if child is label or child is link[0] else index.text(child))
+        for child in block]
+    if not _is_body(block, index.tokens(block)) and not any(map(_WORD_CHAR.search, rest)):
+        return [block]
+    return [label, *link]
+
+
 def _introduced_link(index: PageIndex, label: etree._Element) -> list[etree._Element]:
-    """The link an inline chrome label ending in a colon introduces, right after it."""
-    if label.tag not in _LABEL_TAGS or (label.tail or "").strip():
+    """The link an inline chrome label ending in a colon introduces, right after it; or
+    after an arrow between them ("<b>RELATED COVERAGE</b> >> <a>...</a>"), which goes too."""
+    if label.tag not in _LABEL_TAGS:
+        return []
+    between = (label.tail or "").strip()
+    if between and not _ARROW.fullmatch(between):
         return []
     following = label.getnext()
-    if following is None or following.tag != "a" or not index.text(label).endswith((":", "»")):
+    if following is None or following.tag != "a" or not (
+            between or index.text(label).endswith((":", "»"))):
         return []
+    if between:
+        label.tail = " "  # the label is removed with its tail kept: not the arrow
     return [following]
+
+
+_ARROW = re.compile(r"[:»>→|]+|-+>")
 
 
 def strip_dom(root: etree._Element) -> list[str]:

@@ -215,6 +215,43 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     assert len(article.text.split("\n\n")) == 5, article.text
 
 
+@pytest.mark.parametrize("chrome", [
+    '<p>Leggi anche: <a href="/x/">Napoli, via libera al bilancio del comune</a></p>',
+    '<p>Lees ook: <a href="/x/">Jeugdzorginstellingen kampen met personeelstekort</a></p>',
+    '<p><b>Czytaj także:</b> <a href="/x/">PKP Intercity zamawia nowe pociągi</a></p>',
+    '<p>İlgili Haber: <a href="/x/">Marmaray\'da yeni dönem başlıyor</a></p>',
+    '<p><strong>RELATED COVERAGE</strong> &gt;&gt; <a href="/x/">Catalytic converter thefts'
+    " rise across the valley</a></p>",
+    '<p>💡 <strong>Read More</strong>: <a href="/x/">Protect your review assets with'
+    " forensic watermarking</a></p>",
+    "<p>MORE LOCAL NEWS:</p>",
+    "<p>Pubblicità</p>", "<p>© Riproduzione riservata</p>", "<p>Tüm hakları saklıdır.</p>",
+    "<p>Copyright 2026 Reuters</p>",
+    "<p>Have a news tip? Email newsroom@example.com or call 555-0142.</p>",
+    "<p>We're a nonprofit newsroom. Our reporting is free to read; can you chip in $10"
+    " today?</p>",
+    "<p>Support local journalism. We are a nonprofit, and your tax-deductible gift keeps"
+    " this reporting free for everyone.</p>",
+    "<p>Want the latest valley news in your inbox every week? Sign up for our free"
+    " newsletters.</p>",
+])
+def test_more_closing_lines_and_pointers_are_removed(chrome):
+    """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
+    label and its link; a newsroom's closing lines (a tip line, an appeal written as a
+    paragraph, a copyright line)."""
+    article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
+    assert article.is_article
+    assert article.text.split("\n\n") == [f"{PARAGRAPH}Paragraph {i} ends here." for i in
+                                           (0, 1, 0, 1)], article.text
+
+
+def test_a_republication_notice_stays():
+    """A Creative Commons licence asks for it, and annotators keep it as the story's."""
+    notice = ("This article is republished from The Conversation under a Creative Commons"
+              " license. Read the original article.")
+    assert notice in extract(page(paragraphs(3) + f"<p>{notice}</p>"), URL).text
+
+
 def test_an_inline_label_takes_the_link_it_introduces_and_nothing_else():
     body = (f"<div class='news-detail'>{PARAGRAPH}<br><br><b>Read also:</b> <a href='/x/'>"
             f"Street lighting to be replaced</a><br><br>{PARAGRAPH}Last words.</div>")
