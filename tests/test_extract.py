@@ -234,6 +234,15 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     " this reporting free for everyone.</p>",
     "<p>Want the latest valley news in your inbox every week? Sign up for our free"
     " newsletters.</p>",
+    "<p>Jane Doe covers higher education for The Dispatch. Email her at jdoe@example.com."
+    " Follow her on X at @janedoe.</p>",
+    "<p>Sigue toda la información de Economía y Negocios en Facebook y X, o en nuestra"
+    " newsletter semanal.</p>",
+    "<p>Posted 6 Dec 2025, 7:30pm</p>",
+    "<p>Please turn on JavaScript in your browser to use this feature.</p>",
+    "<p>I hope you appreciated this article. Before you move on, I wonder if you would"
+    " consider supporting our journalism.</p>",
+    "<p>We accept Visa, Mastercard, American Express and PayPal.</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
