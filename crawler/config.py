@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,7 @@ def load_config(path: Path) -> list[SiteSpec]:
     for name, table in sites.items():
         if not name.strip():
             raise ConfigError(f"{path}: sites: a site's name is empty")
-        if not name.isprintable():
+        if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
             raise ConfigError(f"{path}: sites: the site name {name!r} holds a control "
                               "character (a line break, a tab)")
         checker.table(table, f"sites.{name}")  # before merging it with the defaults

@@ -57,10 +57,12 @@ def bare_host(host: str) -> str:
     return host.removeprefix("www.")
 
 
-_CREDENTIALS = re.compile(r"(?<=://)[^/?#]*@")
+# A URL's user information: what comes before an "@" in its host part, after the scheme and
+# any slashes or backslashes a browser would read ("https:/u:pw@host", "http:\\u:pw@host").
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)?[^/?#\\@]*@")
 
 
 def redacted(url: str) -> str:
     """`url` with what comes before an ``@`` in its host part (a user name, a password)
     shown as ``***``, for logs and messages."""
-    return _CREDENTIALS.sub("***@", url, count=1)
+    return _CREDENTIALS.sub(lambda found: f"{found.group(1) or ''}***@", url, count=1)

@@ -506,10 +506,24 @@ def _in_a_sentence(element: etree._Element) -> bool:
             return False
         previous = element.getprevious()
         before = previous.tail if previous is not None else parent.text
-        if _WORD_CHAR.search(before or "") or _WORD_CHAR.search(element.tail or ""):
+        if _SENTENCE_BEFORE.search(before or "") or _continues(element.tail or ""):
             return True
         element = parent
     return False
+
+
+# Words of the same sentence before an element: a word with no sentence's end after it ("a
+# new <a>", not "...the old town. <a>Read more</a>" or "Related: <a>").
+_SENTENCE_BEFORE = re.compile(r"\w[^.!?:…。！？]*$")
+_NEXT_WORD = re.compile(r"[\s,;—–-]*(\w)")
+
+
+def _continues(tail: str) -> bool:
+    """Whether the text after an element goes on with its sentence: a word that does not
+    open a sentence of its own (", twice", " on Monday", "2023"; not ". Subscribe" or
+    " Subscribe today")."""
+    found = _NEXT_WORD.match(tail)
+    return found is not None and not found.group(1).isupper()
 
 
 # A call to act (a pattern with `sentence = true`) of at least SENTENCE_CUE_WORDS words, in a

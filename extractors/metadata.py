@@ -23,7 +23,7 @@ from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_a
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
-from .authors import ROLE_NOUNS, TEAM_WORDS, clean_authors
+from .authors import ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
 from .chrome import remove
 from .dates import find_date
 from .text import norm_space
@@ -214,11 +214,29 @@ def _split_full_names(part: str) -> list[str]:
 
 def _split_commas(part: str) -> list[str]:
     """`part` split at its commas when every piece is a full name ("Carlos Medina, Jolie
-    McCullough"); as it is otherwise ("Doe, Jane", "Shelby Loos, DVM", "Smith, Jones")."""
+    McCullough"); as it is otherwise ("Doe, Jane", "Shelby Loos, DVM", "Smith, Jones",
+    "Jane Doe, Associated Press", "Maria Garcia, Mexico City")."""
     pieces = [norm_space(piece) for piece in part.split(",")]
-    if len(pieces) > 1 and all(_full_name(piece) for piece in pieces):
+    if len(pieces) > 1 and all(_full_name(piece) and not _is_outlet(piece) for piece in pieces):
         return pieces
     return [part]
+
+
+# Words of an outlet's or a place's name, never of a person's: "Associated Press", "The New
+# York Times", "Mexico City", "Staff", "Wire Services".
+_OUTLET_WORDS = frozenset({
+    "press", "news", "times", "post", "agency", "media", "network", "wire", "wires", "journal",
+    "tribune", "herald", "gazette", "daily", "weekly", "magazine", "radio", "tv", "television",
+    "reuters", "bloomberg", "afp", "ap", "upi", "city", "county", "state", "university",
+    "institute", "foundation", "group", "bureau", "service", "services", "company", "inc",
+    "llc", "ltd", "report", "review", "chronicle", "observer", "guardian", "telegraph",
+    "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
+    "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
+    "team", "desk", "contributors"})
+
+
+def _is_outlet(text: str) -> bool:
+    return any(word.lower().strip(".,") in _OUTLET_WORDS for word in text.split())
 
 
 def _full_name(text: str) -> bool:
@@ -380,8 +398,10 @@ def byline_authors(root: etree._Element) -> list[str]:
     """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
     class, in English, French, German, Spanish or Portuguese); none when they name more
     than two people: bylines of a list of teasers."""
+    short = (element for element in _byline_elements(root)  # (text_content: in C, and never
+             if len(element.text_content().split()) <= MAX_BYLINE_WORDS)  # more words)
     return _at_most_two(split_authors(text) for text in (
-        norm_space(_line_texts(element).replace("\n", " ")) for element in _byline_elements(root))
+        norm_space(_line_texts(element).replace("\n", " ")) for element in short)
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
@@ -466,7 +486,7 @@ def _text_byline(element: etree._Element, sites: set[str] = frozenset()) -> list
     word; no word no name is made of; no digits (not "By 2030")."""
     text = _BYLINE_END.split(_first_line(element), maxsplit=1)[0]
     head, comma, last = text.rpartition(", ")
-    if comma and _fold(last) in sites:
+    if comma and (_fold(last) in sites or _is_outlet(last)):  # "By Jane Doe, The Gazette"
         text = head
     opener = _BYLINE.match(text)
     words = text[opener.end():].split() if opener else []
@@ -476,7 +496,8 @@ def _text_byline(element: etree._Element, sites: set[str] = frozenset()) -> list
                or w.rstrip(",").lower() in _NAME_JOINERS for w in words):
         return []
     names = split_authors(text)
-    ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in names)
+    cleaned = [clean_name(name) or "" for name in names]  # "Jane Doe, Senior Staff Writer"
+    ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in cleaned)
     return names if ok else []
 
 

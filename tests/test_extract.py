@@ -299,6 +299,14 @@ def test_a_link_in_a_sentence_is_never_cut_out_of_it_for_its_words():
         assert re.sub("<[^>]+>", "", sentence) in article.text
 
 
+@pytest.mark.parametrize("link", ["Read more", "Sign up for our newsletter",
+                                  "Download our app"])
+def test_a_link_after_the_end_of_a_paragraphs_last_sentence_is_no_part_of_it(link):
+    body = f"<p>{PARAGRAPH}<a href='/x'>{link}</a></p>"
+    article = extract(page(paragraphs(2) + body + paragraphs(1)), URL)
+    assert link not in article.text and PARAGRAPH.strip() in article.text
+
+
 @pytest.mark.parametrize("block", [
     "<div><em>Get our breaking news alerts.</em> <a href='/app'>Download our app</a> for the"
     " latest news.</div>",
@@ -434,6 +442,13 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     ("", "<meta name='author' content='Carlos Medina, Jolie McCullough'>",
      ["Carlos Medina", "Jolie McCullough"]),
     ("", "<meta name='author' content='Doe, Jane'>", ["Doe, Jane"]),  # one person
+    ("<p>By Jane Doe, Senior Staff Writer</p>", "", ["Jane Doe"]),
+    ("<p>By Mary Ann Smith, Staff Writer</p>", "", ["Mary Ann Smith"]),
+    ("<p>By Jane Doe, Associated Press</p>", "", ["Jane Doe"]),
+    ("<p>By Maria Garcia and John Roe, Associated Press</p>", "", ["Maria Garcia", "John Roe"]),
+    # a place is no second author (the string stays whole, as before)
+    ("", "<meta name='author' content='Maria Garcia, Mexico City'>",
+     ["Maria Garcia, Mexico City"]),
 ])
 def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
     """Its names, without the date, the outlet or the role that follow them: the names ran

@@ -199,6 +199,14 @@ def test_config_errors_name_file_site_and_key(tmp_path, text, message):
     assert "secret" not in str(error.value)
 
 
+def test_a_site_name_may_hold_any_printable_script(tmp_path):
+    """A zero-width non-joiner (Persian, Indic scripts) or a no-break space is no control
+    character: `str.isprintable` refused them."""
+    for name in ("خبرگزاری\u200cها", "Le\u00a0Monde"):
+        path = write(tmp_path, f'[sites."{name}"]\nstart_urls = ["https://a.example/"]')
+        assert [site.name for site in load_config(path)] == [name]
+
+
 def test_a_config_saved_with_a_byte_order_mark_is_read():
     """Windows editors write one; tomllib read it as 'Invalid statement (at line 1)'."""
     import tempfile

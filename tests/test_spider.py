@@ -507,12 +507,43 @@ def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing
     assert crawler.stats.get_value("newscrawl/skipped/listed/invalid_url") == 4
     page = (b"<html><body><a href='https://example.com:99999/x'>x</a>"
             b"<a href='https://me:pw@example.com/y'>y</a><a href='/z'>z</a>"
+            b"<a href='https://me:secret@www.example.com/w'>w</a>"
+            b"<a href='https://me:secret@news.example.com/n'>n</a>"
             b"<link rel='alternate' type='application/rss+xml' href='https://example.com:-1/f'>"
             b"</body></html>")
     out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
     assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/z"]
-    # the links: Scrapy's LinkExtractor drops them (their netloc is no site's); the feed's
-    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 1
+    # the first two: Scrapy's LinkExtractor drops them (their netloc is no site's domain);
+    # on www. and a subdomain its domain test passes them (netloc.endswith(".example.com"))
+    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 3
+
+
+def test_a_failure_of_a_url_with_a_password_is_logged_without_it(caplog):
+    import logging
+
+    from crawler.middlewares import DestinationRefused
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    request = Request("https://me:secret@www.example.com/y", meta={
+        "newscrawl_source": "link", "newscrawl_site": "example.com"})
+    failure = Failure(DestinationRefused("refused: a user name or password"))
+    failure.request = request
+    with caplog.at_level(logging.DEBUG):
+        spider.on_error(failure)
+    assert "https://***@www.example.com/y" in caplog.text and "secret" not in caplog.text
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://u:secret@x.example/a@b", "http://***@x.example/a@b"),
+    ("https:/u:secret@x.example", "https:/***@x.example"),
+    ("http:\\\\u:secret@x.example/", "http:\\\\***@x.example/"),
+    ("http://x.example/@me", "http://x.example/@me"), ("http://x.example?q=a@b", None),
+])
+def test_redacted_hides_what_comes_before_the_at_of_a_host(url, shown):
+    from crawler.urlpolicy import redacted
+    assert redacted(url) == (shown or url)
 
 
 def test_a_start_url_that_is_no_page_sitemap_or_feed_fails_its_site(caplog):

@@ -231,6 +231,9 @@ class NewsSpider(Spider):
             spec = self.sites.site_of(link.url)
             if spec is None:
                 continue
+            if url_problem(link.url):  # user:pw@www.example.com passes LinkExtractor's check
+                stats.inc_value("newscrawl/skipped/link/invalid_url")
+                continue
             rejected = link_rejection(link.url) if spec.link_heuristics else None
             if rejected or not spec.allows(link.url):
                 stats.inc_value(f"newscrawl/skipped/link/{rejected or 'denied'}")
@@ -327,7 +330,8 @@ class NewsSpider(Spider):
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused):  # the middleware said why, once per host
             level = logging.DEBUG
-        logger.log(level, "%s: %s (%s)", request.url, kind or "ignored", error_text(failure))
+        logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
+                   error_text(failure))
         return [{"visit": self._failure_visit(failure, kind)}]
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
