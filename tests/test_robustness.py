@@ -29,6 +29,7 @@ def test_a_late_subheading_that_looks_like_chrome_does_not_cut_the_body(line):
 
 
 @pytest.mark.parametrize("line", ["Published in 1998, the book sold well.",
+                                  "Updated during 2024, the law now applies to all.",
                                   "We share different views", "Recibió muchas visitas"])
 def test_short_body_sentences_are_not_metadata_lines(line):
     kept, _ = strip_blocks([PARA, line, PARA])
@@ -36,8 +37,9 @@ def test_short_body_sentences_are_not_metadata_lines(line):
 
 
 def test_real_view_counters_and_stamps_are_dropped():
-    kept, _ = strip_blocks([PARA, "1,482 views", "Published: March 4, 2025", PARA])
-    assert kept == [PARA, PARA]
+    kept, _ = strip_blocks([PARA, "1,482 views", "Published: March 4, 2025", PARA,
+                            "Posted 6 Dec 2025, 7:30pm", "Updated August 14, 2025", PARA])
+    assert kept == [PARA, PARA, PARA]
 
 
 def test_an_article_inside_noscript_is_kept():
