@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS
 from scrapy.utils.httpobj import urlparse_cached
@@ -13,6 +14,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.status import STORAGE_ERROR
+from crawler.urlpolicy import redacted
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +103,28 @@ class _DataLossHint(logging.Filter):
 
 _DATA_LOSS_HINT = _DataLossHint()  # one instance: a second crawl in the process adds none
 
+REDIRECT_LOGGER = "scrapy.downloadermiddlewares.redirect"
+
+
+class _RedactedRequests(logging.Filter):
+    """Scrapy's redirect lines ("Redirecting (302) to <GET http://user:pw@host/> from ...")
+    with the user name and password of a URL shown as ``***``: a redirect may put them in,
+    and the request is refused after the line is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, dict):
+            record.args = {key: _shown(value) for key, value in record.args.items()}
+        return True
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Request) and "@" in value.url:
+        return f"<{value.method} {redacted(value.url)}>"
+    return value
+
+
+_REDACTED_REQUESTS = _RedactedRequests()
+
 
 class OneLineNetworkErrorsExtension:
     """Log network failures as one line, without the traceback Scrapy attaches to some,
@@ -113,6 +137,7 @@ class OneLineNetworkErrorsExtension:
         logging.getLogger(ROBOTS_LOGGER).addFilter(_RobotsFetchFailures())
         for name in DATA_LOSS_LOGGERS:
             logging.getLogger(name).addFilter(_DATA_LOSS_HINT)
+        logging.getLogger(REDIRECT_LOGGER).addFilter(_REDACTED_REQUESTS)
 
     @classmethod
     def from_crawler(cls, crawler):

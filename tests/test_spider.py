@@ -535,6 +535,23 @@ def test_a_failure_of_a_url_with_a_password_is_logged_without_it(caplog):
     assert "https://***@www.example.com/y" in caplog.text and "secret" not in caplog.text
 
 
+def test_scrapys_redirect_line_shows_no_password():
+    import logging
+
+    from crawler.extensions import REDIRECT_LOGGER, OneLineNetworkErrorsExtension
+
+    OneLineNetworkErrorsExtension()  # installs the log filters, as a crawl does
+    record = logging.LogRecord(REDIRECT_LOGGER, logging.DEBUG, __file__, 1,
+                               "Redirecting (%(reason)s) to %(redirected)s from %(request)s",
+                               (), None)
+    record.args = {"reason": 302, "redirected": Request("http://u:secret@example.com/a"),
+                   "request": Request("http://example.com/b")}
+    for handler_filter in logging.getLogger(REDIRECT_LOGGER).filters:
+        handler_filter.filter(record)
+    assert record.getMessage() == ("Redirecting (302) to <GET http://***@example.com/a> from "
+                                   "<GET http://example.com/b>")
+
+
 @pytest.mark.parametrize(("url", "shown"), [
     ("http://u:secret@x.example/a@b", "http://***@x.example/a@b"),
     ("https:/u:secret@x.example", "https:/***@x.example"),
