@@ -584,8 +584,17 @@ def _introduced_link(index: PageIndex, label: etree._Element) -> list[etree._Ele
 _ARROW = re.compile(r"[:»>→|]+|-+>")
 
 
-def strip_dom(root: etree._Element) -> list[str]:
-    """Remove catalogue chrome from a parsed page in place; return the pattern ids used."""
+# A removed block that may be the page's only byline ("Written by Jane Doe" is a stamp to
+# remove, and its name the author's): kept for the metadata when short.
+_BYLINE_LINE = re.compile(r"\s*(?:(?:written|posted|story|words|reported|reporting) )?by\b",
+                          re.IGNORECASE)
+BYLINE_CHARS = 120
+
+
+def strip_dom(root: etree._Element, bylines: list[str] | None = None) -> list[str]:
+    """Remove catalogue chrome from a parsed page in place; return the pattern ids used.
+    `bylines`, if given, gets the text of each removed text-cue block that opens like a
+    byline ("Written by Jane Doe"), for the author search after it."""
     index = PageIndex(root)
     limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
@@ -601,6 +610,11 @@ def strip_dom(root: etree._Element) -> list[str]:
             if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
             _spill_prose(index, element)
+            if (bylines is not None and pattern.kind == "cue"
+                    and index.size.get(element, 0) <= BYLINE_CHARS):
+                text = norm_space(" ".join(element.itertext()))
+                if _BYLINE_LINE.match(text):
+                    bylines.append(text)
             index.remove(element)
             removed += 1
         if removed:

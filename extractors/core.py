@@ -150,7 +150,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     meta = page_metadata(root, url, ld_article, ld)
     day = (fetched or datetime.now(UTC)).date()
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
-    removed += strip_dom(body)
+    removed += strip_dom(body, meta.removed_bylines)
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's

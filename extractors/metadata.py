@@ -125,6 +125,9 @@ class Metadata:
     date_search: tuple | None = field(default=None, repr=False, compare=False)
     # what may name the site, folded (`outlet_names`): a byline may end with it
     outlets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # the bylines the chrome catalogue removed as stamps ("Written by Jane Doe"): read for
+    # the author when nothing else names one
+    removed_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
 def iso_datetime(value: object) -> str | None:
@@ -480,11 +483,16 @@ MAX_BYLINE_NAMES = 3
 
 
 def _text_byline(element: etree._Element, sites: set[str] = frozenset()) -> list[str]:
-    """The names of a "By Jane Doe" element: its first line up to a separator (a date or
-    the outlet may follow), without a trailing ", <the site's name>"; an opener, then
-    names, each a run of two to four capitalised words, joined by commas or a joining
-    word; no word no name is made of; no digits (not "By 2030")."""
-    text = _BYLINE_END.split(_first_line(element), maxsplit=1)[0]
+    """The names of a "By Jane Doe" element: those of its first line (`byline_names`)."""
+    return byline_names(_first_line(element), sites)
+
+
+def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The names of a "By Jane Doe" line: up to a separator (a date or the outlet may
+    follow), without a trailing ", <the site's name>" or outlet; an opener, then names, each
+    a run of two to four capitalised words, joined by commas or a joining word; no word no
+    name is made of; no digits (not "By 2030")."""
+    text = _BYLINE_END.split(line, maxsplit=1)[0]
     head, comma, last = text.rpartition(", ")
     if comma and (_fold(last) in sites or _is_outlet(last)):  # "By Jane Doe, The Gazette"
         text = head
@@ -678,7 +686,8 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         # this search dates goes without a date
         meta.date_guess = None if guess and guess.endswith("-01-01") else guess
     if not meta.authors:
-        meta.authors = clean_authors(text_byline_authors(root, meta.outlets))
+        meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
+            byline_names(line, meta.outlets) for line in meta.removed_bylines))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

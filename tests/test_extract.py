@@ -435,6 +435,9 @@ def test_a_passage_the_page_serves_twice_is_read_once():
      "November 27, 2026</div>", "<meta property='og:site_name' content='Front Range Voice'>",
      ["Alicia Gomez", "Ben Tracy"]),
     ("<p>Story by Dana Whitfield</p>", "", ["Dana Whitfield"]),
+    # removed as a stamp by the catalogue, and read for its name all the same
+    ("<div>Written by<br>Dana Whitfield</div>", "", ["Dana Whitfield"]),
+    ("<p>Posted by Dana Whitfield</p>", "", ["Dana Whitfield"]),
     ("<div>By: <a href='/a/fg'>Dana Whitfield</a> on 04-ago-2021 5:11:10</div>", "",
      ["Dana Whitfield"]),
     ("<div class='storyByline'>By David Shepardson<br><span class='source'>Reuters</span>"
