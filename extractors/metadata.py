@@ -39,8 +39,8 @@ _CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
-_BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting) [Bb]y\b|By|BY|Von"
-                            r"|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
+_BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
+                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
@@ -193,7 +193,7 @@ def language(root: etree._Element, heads: list[etree._Element],
 
 
 _BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto"
-                     r"|(?:story|written|words|reported|reporting) by)[:\s]+(?=\w)",
+                     r"|(?:story|written|words|reported|reporting|posted) by)[:\s]+(?=\w)",
                      re.IGNORECASE)
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
 # Doe · November 25, 2026", "By Jane Doe | The Gazette"), or a date after "on", "published",
@@ -436,7 +436,7 @@ def _first_line(element: etree._Element) -> str:
     return lines[0] if lines else ""
 
 
-_LABEL_ONLY = re.compile(r"(?:(?:story|written|words|reported|reporting) )?by:?|"
+_LABEL_ONLY = re.compile(r"(?:(?:story|written|words|reported|reporting|posted) )?by:?|"
                          r"(?:author|von|par|por|автор)s?:?", re.IGNORECASE)
 _LINE_BLOCKS = frozenset({"br", "p", "div", "li", "ul", "ol", "time", "address", "h1", "h2",
                           "h3", "h4", "h5", "h6", "figure", "table"})
