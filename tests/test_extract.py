@@ -243,6 +243,16 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>I hope you appreciated this article. Before you move on, I wonder if you would"
     " consider supporting our journalism.</p>",
     "<p>We accept Visa, Mastercard, American Express and PayPal.</p>",
+    '<p><strong>Baca juga:</strong> <a href="/x/">Harga beras naik, warga serbu operasi'
+    " pasar</a></p>",
+    '<p><strong>ये भी पढ़ें:</strong> <a href="/x/">दिल्ली में यमुना का जलस्तर खतरे के निशान के पार'
+    "</a></p>",
+    '<p>【関連記事】<a href="/x/">東京都、来年度予算案を発表</a></p>',
+    '<p>相关阅读：<a href="/x/">国家统计局发布最新数据</a></p>',
+    '<p>[관련기사] <a href="/x/">서울교통공사 적자 17조…요금 인상 불가피론</a></p>',
+    '<p>اقرأ أيضا: <a href="/x/">ارتفاع أسعار النفط في الأسواق العالمية</a></p>',
+    '<p>Xem thêm: <a href="/x/">Giá vàng hôm nay tăng mạnh</a></p>',
+    "<p>‹저작권자(c) 연합뉴스, 무단 전재-재배포 금지›</p>", "<p>kms@yna.co.kr</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
