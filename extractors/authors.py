@@ -35,7 +35,9 @@ _LABEL = re.compile(
     r"|^(?:about|meet) the authors?\b\s*:?\s*"
     r"|^authors? of this (?:article|post|story)\b\s*:?\s*"
     r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texto|text"
-    r"|von|par|por)\s*:\s*"
+    r"|von|par|por|oleh|penulis|reporter|wartawan|بقلم|كتب|लेखक|संवाददाता|tác giả|phóng viên)"
+    r"\s*[:：]\s*"
+    r"|^(?:oleh|بقلم)\s+(?=\S+\s+\S)"  # "Oleh Budi Santoso", "بقلم أحمد الخطيب"
     r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
     # Chinese and Japanese: "记者 张三", "作者：王五", "新华社记者 李四", "本报记者李四" (a
     # name of two to four characters run in), "文/赵六", "文/图 赵六", "文＝山田"
@@ -49,7 +51,8 @@ _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 _TRAILER = re.compile(
     r"\s*(?:[|•·-]\s*)?(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories)\b.*"
     r"|more (?:posts|articles|stories) (?:from|by) this author.*|\b(?:is|was) an? .*"
-    r"|(?<=\w)\s*(?:报道|報道|摄影|攝影|摄|攝|供稿))$",  # "王晓明 报道": reports, photographs
+    r"|(?<=\w)\s*(?:报道|報道|摄影|攝影|摄|攝|供稿)"  # "王晓明 报道": reports, photographs
+    r"|(?<=\w)\s+(?:기자|특파원|선임기자|객원기자))$",  # "김민수 기자": reporter, correspondent
     re.IGNORECASE)
 # What a byline puts around a name: quotes, separators, bullets, arrows, icons, asterisks.
 _EDGES = " \t,;:|/\\-–—•·*&\"'“”‘’«»→←›‹✉✎©[]{}（）【】「」『』〔〕《》、，：；"

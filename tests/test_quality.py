@@ -611,6 +611,19 @@ def test_a_role_run_into_a_name_or_listed_as_one_is_dropped(found, names):
     assert clean_authors(found) == names
 
 
+@pytest.mark.parametrize(("found", "name"), [
+    ("بقلم: أحمد الخطيب", "أحمد الخطيب"), ("بقلم أحمد الخطيب", "أحمد الخطيب"),
+    ("Oleh: Budi Santoso", "Budi Santoso"), ("Oleh Budi Santoso", "Budi Santoso"),
+    ("Penulis: Budi Santoso", "Budi Santoso"), ("लेखक: राहुल शर्मा", "राहुल शर्मा"),
+    ("Tác giả: Thanh Hằng", "Thanh Hằng"), ("김민수 기자", "김민수"), ("이영희 특파원", "이영희"),
+    ("Reporter: Jane Doe", "Jane Doe"),
+])
+def test_byline_labels_of_other_languages_are_dropped(found, name):
+    """Arabic, Indonesian, Hindi and Vietnamese labels before a name, Korean ones after it:
+    they stayed part of the name."""
+    assert clean_authors([found]) == [name]
+
+
 @pytest.mark.parametrize("found", [
     ["By"], ["Author"], ["The Author"], ["Written By"], ["Name *"], ["Name (required):"],
     ["Dec"], ["Updated March"], ["262588213843476"], ["page.head.extra.author"],
