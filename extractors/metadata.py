@@ -509,6 +509,23 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     return names if ok else []
 
 
+# A Chinese wire dateline naming its reporters: "新华社北京3月5日电（记者王晓明、李华）".
+_CJK_DATELINE = re.compile(r"(?:新华社|新華社|中新社|中新网|中新網|本报|本報)[^（(。]{0,20}电?"
+                           r"\s*[（(](?:记者|記者)\s*([\u4e00-\u9fff·、 ]{2,40})[）)]")
+DATELINE_PARAGRAPHS = 3  # the dateline opens the story: looked for in its first paragraphs
+
+
+def dateline_authors(root: etree._Element) -> list[str]:
+    """The reporters a Chinese wire dateline names, in the story's first paragraphs: names
+    of two to four characters, separated by 、 or spaces."""
+    for paragraph in islice(root.iter("p"), DATELINE_PARAGRAPHS):
+        found = _CJK_DATELINE.search(paragraph.text_content()[:80])
+        if found:
+            names = [name for name in re.split(r"[、\s]+", found.group(1)) if name]
+            return names if all(2 <= len(name) <= 4 for name in names) else []
+    return []
+
+
 def _clean_title(titles: list[str]) -> str | None:
     """Without a headline: the JSON-LD headline, else the longest part of `og:title` or
     `<title>` split at " - " or " | " (the rest is the site's name)."""
@@ -687,7 +704,8 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         meta.date_guess = None if guess and guess.endswith("-01-01") else guess
     if not meta.authors:
         meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
-            byline_names(line, meta.outlets) for line in meta.removed_bylines))
+            byline_names(line, meta.outlets) for line in meta.removed_bylines)
+            or dateline_authors(root))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

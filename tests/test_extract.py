@@ -1125,6 +1125,18 @@ def test_a_short_story_in_chinese_or_korean_keeps_its_paragraphs_and_no_byline(
     assert found.authors == [author]
 
 
+def test_a_chinese_wire_datelines_reporters_are_the_authors():
+    """"新华社北京3月5日电（记者王晓明、李华）" opens the story and names its two reporters;
+    the dateline itself stays the story's."""
+    first = "新华社北京3月5日电（记者王晓明、李华）" + _SHORT_STORY["zh"][0]
+    paragraphs_ = "".join(f"<p>{p}</p>" for p in [first, *_SHORT_STORY["zh"][1:]])
+    found = extract(f"<html lang='zh'><head><title>前十个月工业企业利润增长</title></head><body>"
+                    f"<article><h1>前十个月工业企业利润增长</h1>{paragraphs_}</article></body></html>",
+                    "https://news.example.cn/2026/11/28/story.html")
+    assert found.authors == ["王晓明", "李华"]
+    assert found.text.startswith("新华社北京3月5日电（记者王晓明、李华）")
+
+
 def test_a_chinese_teaser_of_the_json_ld_body_is_read_from_it():
     """The visible body's opening words are looked for in `articleBody`: in Chinese, its
     first eight characters, not its first paragraph (no spaces)."""
