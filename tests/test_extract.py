@@ -253,6 +253,9 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     '<p>اقرأ أيضا: <a href="/x/">ارتفاع أسعار النفط في الأسواق العالمية</a></p>',
     '<p>Xem thêm: <a href="/x/">Giá vàng hôm nay tăng mạnh</a></p>',
     "<p>‹저작권자(c) 연합뉴스, 무단 전재-재배포 금지›</p>", "<p>kms@yna.co.kr</p>",
+    "<p>Our reporting is free for everyone to read because readers like you pitch in. Can"
+    " you chip in $10 today to keep watchdog journalism on the border going strong?</p>",
+    "<p>Haberin devamı için tıklayınız</p>", "<p>Czytaj dalej</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
