@@ -536,13 +536,40 @@ SENTENCE_BLOCK_WORDS = 20
 
 
 def _sentence_chrome(index: PageIndex, box: etree._Element) -> etree._Element | None:
-    """The block a cue in a sentence makes chrome (see SENTENCE_CUE_WORDS), or None."""
+    """The block a cue in a sentence makes chrome (see SENTENCE_CUE_WORDS), or None; or,
+    in a longer block, the cue itself when it opens the block's last sentence, which goes
+    with it ("...the old town. <a>Sign up for our newsletter</a> to get more stories.")."""
     if index.text(box).count(" ") + 1 < SENTENCE_CUE_WORDS:
         return None
     block = next((a for a in box.iterancestors() if a.tag not in _INLINE_TAGS), None)
     if block is None or _is_body(block, index.tokens(block)):
         return None
-    return block if index.text(block).count(" ") + 1 <= SENTENCE_BLOCK_WORDS else None
+    if index.text(block).count(" ") + 1 <= SENTENCE_BLOCK_WORDS:
+        return block
+    return box if _closes_with(box) else None
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？]\s*$")
+_LAST_SENTENCE = re.compile(r"[^.!?…。！？]*[.!?…。！？]?\s*")
+
+
+def _closes_with(element: etree._Element) -> bool:
+    """Whether `element` opens its block's last sentence, a short one, and nothing follows
+    it in the block: then its tail (the rest of that sentence) is dropped with it."""
+    if element.tag not in _INLINE_TAGS or element.getnext() is not None:
+        return False
+    parent = element.getparent()
+    previous = element.getprevious()
+    before = (previous.tail if previous is not None else parent.text) or ""
+    if before.strip() and not _SENTENCE_END.search(before):
+        return False  # (before: the end of the story's own last sentence)
+    tail = element.tail or ""
+    if not _LAST_SENTENCE.fullmatch(tail) or tail.count(" ") > SENTENCE_BLOCK_WORDS:
+        return False
+    if parent.getparent() is not None and parent.tag in _INLINE_TAGS:
+        return False
+    element.tail = None  # the rest of the sentence goes with the call to act
+    return True
 
 
 # Inline labels: "<b>Read also:</b> <a>Headline</a>" inside a block of body text.

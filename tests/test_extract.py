@@ -320,6 +320,24 @@ def test_a_link_after_the_end_of_a_paragraphs_last_sentence_is_no_part_of_it(lin
     assert link not in article.text and PARAGRAPH.strip() in article.text
 
 
+@pytest.mark.parametrize(("closing", "kept"), [
+    ("<a href='/s'>Sign up for our newsletter</a> to get more stories like this.", False),
+    ("<a href='/a'>Download our app</a> for the latest news.", False),
+    ("<a href='/s'>Sign up for our newsletter</a>, the mayor urged residents for months, so"
+     " that the city could reach them quickly whenever storms closed the coastal roads and"
+     " the ferries stopped running.", True),
+])
+def test_a_call_to_act_closing_a_paragraph_goes_with_the_rest_of_its_sentence(closing, kept):
+    """"...the old town. <a>Sign up for our newsletter</a> to get more stories like this."
+    lost its link alone, then stayed whole; its last sentence now goes. A longer one
+    (more than a call to act's words after the link) stays."""
+    body = f"<p>{PARAGRAPH}{closing}</p>"
+    text = extract(page(paragraphs(2) + body + paragraphs(1)), URL).text
+    plain = re.sub("<[^>]+>", "", closing)
+    assert (plain in text) is kept
+    assert PARAGRAPH.strip() in text
+
+
 @pytest.mark.parametrize("block", [
     "<div><em>Get our breaking news alerts.</em> <a href='/app'>Download our app</a> for the"
     " latest news.</div>",
