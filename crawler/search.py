@@ -215,23 +215,22 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     except ValueError as error:
         raise SearchError(str(error)) from None
     try:
-        try:  # every spelling with е and ё; should that not parse, the query as typed
-            folded = fold_yo(match, _in_index(db))
-            return list(db.query(search_sql(clauses), [folded, *params, options.limit]))
-        except sqlite3.OperationalError:
-            try:
-                return list(db.query(search_sql(clauses), [match, *params, options.limit]))
-            except sqlite3.OperationalError:  # it's, U.S., all-night: words with punctuation
-                quoted = quote_punctuated(match)
-                if quoted == match:
-                    raise
-                return list(db.query(search_sql(clauses), [quoted, *params, options.limit]))
+        folded = fold_yo(match, _in_index(db))  # every spelling with е and ё
     except TooManySpellings as error:
         raise SearchError(f"cannot search for {query!r}: {error}") from None
-    except sqlite3.OperationalError as error:
-        raise SearchError(f"cannot search for {query!r}: {_explained(str(error))}"
-                          + ("" if options.literal else " (use --literal to search the words"
-                             " as typed)")) from None
+    except sqlite3.OperationalError:
+        folded = match
+    # should that not parse, the query as typed; then with its words that hold punctuation
+    # as phrases (it's, U.S., all-night); a failure is told as the query typed met it
+    failures: dict[str, sqlite3.OperationalError] = {}
+    for attempt in dict.fromkeys([folded, match, quote_punctuated(match)]):
+        try:
+            return list(db.query(search_sql(clauses), [attempt, *params, options.limit]))
+        except sqlite3.OperationalError as error:
+            failures[attempt] = error
+    raise SearchError(f"cannot search for {query!r}: {_explained(str(failures[match]))}"
+                      + ("" if options.literal else " (use --literal to search the words"
+                         " as typed)"))
 
 
 # A query's runs: a "phrase" (maybe a prefix*), a bracket, or what white space, quotes and

@@ -142,6 +142,9 @@ class PageIndex:
         self._raw: dict[etree._Element, str] = {}  # unnormalized text of small elements
         self.removed: set[etree._Element] = set()
         self.changed: set[etree._Element] = set()  # ancestors of removed elements
+        # elements whose tail goes with them when they are removed (an arrow after a label,
+        # the rest of a sentence a call to act opens)
+        self.tailless: set[etree._Element] = set()
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
         self._index(root)
 
@@ -233,10 +236,13 @@ class PageIndex:
         return blocks
 
     def remove(self, element: etree._Element) -> None:
-        """Remove `element` from the page (its tail stays), noting what that changes."""
+        """Remove `element` from the page (its tail stays, but for one in `tailless`),
+        noting what that changes."""
         for ancestor in element.iterancestors():
             self.changed.add(ancestor)
             self._text.pop(ancestor, None)  # its text is no longer what was read
+        if element in self.tailless:
+            element.tail = None
         remove(element)
         self.removed.add(element)
 
@@ -546,7 +552,10 @@ def _sentence_chrome(index: PageIndex, box: etree._Element) -> etree._Element | 
         return None
     if index.text(block).count(" ") + 1 <= SENTENCE_BLOCK_WORDS:
         return block
-    return box if _closes_with(box) else None
+    if not _closes_with(box):
+        return None
+    index.tailless.add(box)  # the rest of the sentence goes with the call to act
+    return box
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？]\s*$")
@@ -555,7 +564,7 @@ _LAST_SENTENCE = re.compile(r"[^.!?…。！？]*[.!?…。！？]?\s*")
 
 def _closes_with(element: etree._Element) -> bool:
     """Whether `element` opens its block's last sentence, a short one, and nothing follows
-    it in the block: then its tail (the rest of that sentence) is dropped with it."""
+    it in the block (its tail is the rest of that sentence)."""
     if element.tag not in _INLINE_TAGS or element.getnext() is not None:
         return False
     parent = element.getparent()
@@ -566,10 +575,7 @@ def _closes_with(element: etree._Element) -> bool:
     tail = element.tail or ""
     if not _LAST_SENTENCE.fullmatch(tail) or tail.count(" ") > SENTENCE_BLOCK_WORDS:
         return False
-    if parent.getparent() is not None and parent.tag in _INLINE_TAGS:
-        return False
-    element.tail = None  # the rest of the sentence goes with the call to act
-    return True
+    return not (parent.getparent() is not None and parent.tag in _INLINE_TAGS)
 
 
 # Inline labels: "<b>Read also:</b> <a>Headline</a>" inside a block of body text.
@@ -604,7 +610,7 @@ def _introduced_link(index: PageIndex, label: etree._Element) -> list[etree._Ele
             between or index.text(label).endswith((":", "»"))):
         return []
     if between:
-        label.tail = " "  # the label is removed with its tail kept: not the arrow
+        index.tailless.add(label)  # the arrow goes with the label
     return [following]
 
 

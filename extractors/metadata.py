@@ -404,7 +404,7 @@ def byline_authors(root: etree._Element) -> list[str]:
     short = (element for element in _byline_elements(root)  # (text_content: in C, and never
              if len(element.text_content().split()) <= MAX_BYLINE_WORDS)  # more words)
     return _at_most_two(split_authors(text) for text in (
-        norm_space(_line_texts(element).replace("\n", " ")) for element in short)
+        " ".join(_lines(element)) for element in short)
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
@@ -472,10 +472,6 @@ def _done(line: list[str]) -> Iterator[str]:
     if text:
         yield text
 
-
-def _line_texts(element: etree._Element) -> str:
-    """The element's text, a line break between its lines (`_lines`)."""
-    return "\n".join(_lines(element))
 
 
 # A byline names at most this many people, each of at most four words.

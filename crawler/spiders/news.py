@@ -231,7 +231,9 @@ class NewsSpider(Spider):
             spec = self.sites.site_of(link.url)
             if spec is None:
                 continue
-            if url_problem(link.url):  # user:pw@www.example.com passes LinkExtractor's check
+            # user:pw@www.example.com passes LinkExtractor's domain check (a bad port does
+            # not): only a link with an "@" is looked at, not every link of every page
+            if "@" in link.url and url_problem(link.url):
                 stats.inc_value("newscrawl/skipped/link/invalid_url")
                 continue
             rejected = link_rejection(link.url) if spec.link_heuristics else None
