@@ -380,10 +380,16 @@ def _site_names(site_name: str, references: list[str], url: str,
         names.update(_fold(guess) for guess, others in guesses if any(
             _fold(norm_space(other)) in headings for other in others) or any(
             title and _fold(guess) not in _fold(title) for title in (og_title, ld_title)))
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    labels = host.split(".")[:-1]  # news.example.com: "news", "example", "newsexample"
-    names.update({host, *labels, "".join(labels)})
+    names.update(_host_names(url))
     return names - {""}
+
+
+def _host_names(url: str) -> set[str]:
+    """The names a site's host gives it: news.example.com gives "news.example.com",
+    "news", "example" and "newsexample"."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = host.split(".")[:-1]
+    return {host, *labels, "".join(labels)}
 
 
 def _is_site(heading: str, sites: set[str]) -> bool:
@@ -597,8 +603,7 @@ def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozense
         parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(title)]
         longest = max(parts, key=len)
         names.update(_fold(part) for part in parts if part is not longest)
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    names.update(host.split(".")[:-1])
+    names.update(_host_names(url))
     return frozenset(names - {""})
 
 
