@@ -333,8 +333,10 @@ class AnyCue:
     The anchored cues (`^...`) are grouped by the characters a match can begin with, and a
     text is tried only against the group of its own first character (a regex of 180
     alternatives tries every one of them on every text). The anchored cues whose first
-    characters are not known (see `first_chars`) make one more regex, tried on every text,
-    and the cues that may match anywhere another.
+    characters are not known (see `first_chars`) make one more regex, tried on every text.
+    A cue that may match anywhere is searched for alone, and only in a text that holds the
+    words it cannot match without (`required_text`): a search with no literal to look for
+    first (one opening with `\\b`, or an alternation) tries the regex at every character.
     """
 
     def __init__(self, cues: Iterable[str]):
@@ -351,14 +353,66 @@ class AnyCue:
                 groups.setdefault(char, []).append(cue)
         self.by_first = {char: _any_of(group) for char, group in groups.items()}
         self.anchored = _any_of(unknown) if unknown else None
-        self.anywhere = _any_of(anywhere) if anywhere else None
+        cues = [(required_text(cue), _any_of([cue])) for cue in anywhere]
+        self.filtered = [(texts, regex) for texts, regex in cues if texts]
+        self.unfiltered = [regex for texts, regex in cues if not texts]
+        required = sorted({text for texts, _ in self.filtered for text in texts}, key=len,
+                          reverse=True)  # one search for all of them: most texts hold none
+        self.required = re.compile("|".join(map(re.escape, required))) if required else None
 
     def matches(self, low: str) -> bool:
         """Whether any cue matches `low` (a lower-cased, collapsed text)."""
         group = self.by_first.get(low[:1])
         return bool((group is not None and group.match(low))
                     or (self.anchored is not None and self.anchored.match(low))
-                    or (self.anywhere is not None and self.anywhere.search(low)))
+                    or any(regex.search(low) for regex in self.unfiltered)
+                    or (self.required is not None and self.required.search(low) is not None
+                        and any(any(text in low for text in texts) and regex.search(low)
+                                for texts, regex in self.filtered)))
+
+
+# A literal shorter than this is no filter worth the test (" a " is in most texts); one of
+# a group's alternatives may be shorter (a word of two Korean syllables).
+_MIN_REQUIRED = 4
+_MIN_ALTERNATIVE = 2
+
+
+def required_text(cue: str) -> tuple[str, ...] | None:
+    """Texts one of which every match of `cue` holds, read from Python's parse of the regex
+    as `first_chars` does: its longest run of literal characters (" you " of
+    `\\b(can|will) you chip in`), else the alternatives of its first group ("make", "give"
+    of `\\b(make|give) a gift`), each its own longest run. None where there is no such
+    filter or the parse is not as expected."""
+    try:
+        from re import _constants, _parser  # Python 3.11+
+        parsed = _parser.parse(cue)
+        if parsed.state.flags & ~re.UNICODE:
+            return None
+        longest = _longest_literal(list(parsed), _constants)
+        if len(longest) >= _MIN_REQUIRED:
+            return (longest,)
+        group = next((av for op, av in parsed if op is _constants.SUBPATTERN), None)
+        branch = list(group[3]) if group is not None and not group[1] and not group[2] else []
+        if len(branch) != 1 or branch[0][0] is not _constants.BRANCH:
+            return None
+        texts = tuple(_longest_literal(list(items), _constants) for items in branch[0][1][1])
+    except Exception:  # any surprise: the cue is searched for in every text
+        return None
+    return texts if all(len(text) >= _MIN_ALTERNATIVE for text in texts) else None
+
+
+def _longest_literal(items: list, c) -> str:
+    """The longest run of literal characters among parsed regex items (a word boundary does
+    not end one)."""
+    runs, run = [], []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+        elif op is not c.AT:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return max(runs, key=len)
 
 
 def first_chars(cue: str) -> frozenset[str] | None:

@@ -646,6 +646,21 @@ def test_any_cue_matches_as_one_regex_of_every_cue_does():
     assert any_cue().anchored is not None and len(any_cue().by_first) > 20
 
 
+@pytest.mark.parametrize(("cue", "texts"), [
+    (r"\bleave a star rating\b", ("leave a star rating",)),
+    (r"\b(can|will|would) you (chip in|pitch in)\b", (" you ",)),
+    (r"\b(make|give) a (tax-deductible )?(gift|donation)", ("make", "give")),
+    ("(무단 ?전재|저작권자)", ("무단", "저작권자")),
+    (r"\b(a|an) (b|c)", None), ("(?i)all rights reserved", None), ("a(b|cd)", None),
+])
+def test_the_text_a_cue_that_may_match_anywhere_needs(cue, texts):
+    """A leading \\b or an alternation makes a search try the regex at every character
+    (four times the time of a search for a literal first): the catalogue's eleven such
+    cues cost 5 ms a page before each was searched only in a text holding what it needs."""
+    from extractors.chrome import required_text
+    assert required_text(cue) == texts
+
+
 def test_any_cue_tries_a_text_only_on_its_first_characters_group():
     cues = AnyCue(["^sign up", "^(subscribe|join) now", "^\\d+ views", "all rights reserved"])
     assert set(cues.by_first) == {"s", "j"}
