@@ -93,6 +93,8 @@ MAX_BYLINE_WORDS = 8
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•]\s+")
 # A longer `<h1>` is a block of text, not a headline.
 MAX_TITLE_WORDS = 40
+# A heading the title tags repeat is at least this share of one of their parts.
+REPEATED_SHARE = 0.5
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
 # Publication times in markup, after JSON-LD's: `<meta>` tags (read from the page's list of
 # them), then these, each only when the ones before give none.
@@ -301,36 +303,54 @@ def _meta(tags: dict[str, list[str]], *names: str) -> str:
 
 def headline(root: etree._Element, references: list[str], site_name: str = "",
              url: str = "") -> str | None:
-    """The page's `<h1>` that the title tags repeat, else its first `<h1>`; never the
-    site's name where another heading is the story's.
+    """The page's `<h1>` that the title tags repeat, else an `<h2>` they repeat, else its
+    first `<h1>`; never the site's name where another heading is the story's.
 
     The headline as shown is what readers (and the corpus) call the title; `og:title` and
-    `<title>` often add the site name or a tagline around it. Many blogs and magazines set
-    their name in an `<h1>` above the story's (or make the story's an `<h2>`): that `<h1>`
-    is passed over for a heading the title tags hold that is not the site's name, and with
-    none, for the title tags' own headline (None here).
+    `<title>` often add the site name or a tagline around it. An `<h1>` is repeated when it
+    is at least half of a title tag's part ("Discord" in a title naming four companies is
+    not); of several, the one that is most of a part, then the one most title tags hold.
+    Many blogs and magazines set their name in an `<h1>` above the story's (or make the
+    story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold that
+    is not the site's name, and with none, for the title tags' own headline (None here).
     """
     heads = _headings(root, "h1")
-    folded = [_fold(r) for r in references if r]
-    repeated = [head for head in heads if any(_fold(head) in ref for ref in folded)]
-    subheads = _headings(root, "h2")
-    sites = _site_names(site_name, references, url, {_fold(h) for h in [*heads, *subheads]})
-    stories = [head for head in (repeated or heads) if not _is_site(head, sites)]
-    if stories:
-        return stories[0]
     if not heads:
         return None
-    segments = {_fold(part) for ref in references if ref for part in _title_parts(ref)}
+    subheads = _headings(root, "h2")
+    sites = _site_names(site_name, references, url, {_fold(h) for h in [*heads, *subheads]})
+    parts = [[_fold(part) for part in _title_parts(ref)] for ref in references if ref]
+    coverage = {head: _coverage(_fold(head), parts) for head in heads}
+    repeated = sorted((head for head in heads if coverage[head][0] >= REPEATED_SHARE),
+                      key=coverage.__getitem__, reverse=True)
+    stories = [head for head in repeated or heads if not _is_site(head, sites)]
+    if repeated and stories:
+        return stories[0]
+    # an <h2> the title tags hold, unless an <h1> is a longer form of it
+    segments = set().union(*parts)
     subheads = [head for head in subheads
-                if _fold(head) in segments and not _is_site(head, sites)]
+                if _fold(head) in segments and not _is_site(head, sites)
+                and not any(_fold(head) in _fold(story) for story in stories)]
     if subheads:
         return subheads[0]
-    # only the site's name in <h1>s: the title tags' headline, if they hold one beside it
+    if stories and not repeated:
+        return stories[0]
+    # the title tags repeat only the site's name of the <h1>s: their headline, if they
+    # hold one beside it
     return None if _titles_hold_more(references, sites) else heads[0]
 
 
+def _coverage(heading: str, parts: list[list[str]]) -> tuple[float, int]:
+    """(the largest share of a title tag or of one of its parts the heading is, how many
+    title tags hold it), all folded; `parts`: each title tag's `_title_parts`. 1.0 for a
+    heading that is a whole part, 0.07 for "Discord" in a title naming four companies."""
+    shares = [max((len(heading) / len(part) for part in title if heading in part),
+                  default=0.0) for title in parts]
+    return max(shares, default=0.0), sum(share > 0 for share in shares)
+
+
 def _headings(root: etree._Element, tag: str) -> list[str]:
-    found = (norm_space(h.text_content()) for h in root.iter(tag))
+    found = (_decoded(norm_space(h.text_content())) for h in root.iter(tag))
     return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
 
 

@@ -725,6 +725,31 @@ def test_a_title_tag_that_puts_the_site_first_keeps_the_headline():
         "Council approves budget for the new tram lines")
 
 
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # a short <h1> inside a title tag's part is no headline: "Tram" in "Tram Magazine"
+    ("<title>Council approves budget - Tram Magazine</title>",
+     "<h1>Tram</h1><h1>Council approves budget</h1>", "Council approves budget"),
+    # two <h1>s a title tag holds whole: the one og:title names too
+    ("<title>Budget passes - Jane Doe's Weekly Newsletter</title>"
+     '<meta property="og:title" content="Budget passes">',
+     "<h1>Jane Doe's Weekly Newsletter</h1><h1>Budget passes</h1>", "Budget passes"),
+    # no <h1> the title tags repeat, and an <h2> they name
+    ("<title>Council approves budget | Tram Blog</title>",
+     "<h1>Latest posts</h1><h2>Council approves budget</h2>", "Council approves budget"),
+    # ... unless an <h1> says the same and more
+    ("<title>Council approves budget | Tram Blog</title>",
+     "<h1>Council approves budget for the new tram lines</h1><h2>Council approves budget</h2>",
+     "Council approves budget for the new tram lines"),
+])
+def test_the_heading_the_title_tags_name_is_the_title(head, body, title):
+    assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
+def test_entities_escaped_twice_in_a_headline_are_decoded():
+    body = "<h1>Trams &amp;#038; buses: the budget</h1>"
+    assert extract(page_with("", body), ARTICLE_URL).title == "Trams & buses: the budget"
+
+
 def test_a_headline_with_typographic_quotes_matches_a_title_tag_without():
     head = ("<title>Council's budget: what's in it | The Daily Example</title>"
             '<meta property="og:site_name" content="The Daily Example">')
