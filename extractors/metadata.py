@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
+from htmldate.core import NAME_MODIFIED, PROPERTY_MODIFIED
 from lxml import etree
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
@@ -627,14 +629,43 @@ def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozense
     return frozenset(names - {""})
 
 
+# The meta tags naming the day a page was changed. htmldate takes theirs when no tag names
+# the day it was published, before it reads the page's markup and text, which often show
+# that day ("Posted on March 16, 2017"): it searches with them hidden first. On the WCXB dev
+# articles, 7 more dates right and 2 fewer.
+_MODIFIED_METAS = NAME_MODIFIED | PROPERTY_MODIFIED
+
+
+@contextmanager
+def _modified_hidden(root: etree._Element) -> Iterator[bool]:
+    """The page's "modified" meta tags emptied for the time of the block; yields whether
+    there were any."""
+    hidden = [(element, element.get("content")) for element in root.iter("meta")
+              if element.get("content") and (
+                  (element.get("name") or element.get("property") or "").lower()
+                  in _MODIFIED_METAS
+                  or (element.get("http-equiv") or "").lower() == "last-modified")]
+    for element, _ in hidden:
+        element.set("content", "")
+    try:
+        yield bool(hidden)
+    finally:
+        for element, content in hidden:
+            element.set("content", content)
+
+
 def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> None:
     """The day from htmldate (URL, text and markup heuristics; its extensive search kept
     apart, for articles only), the title from trafilatura."""
     if not meta.published:
         # a site east of here dates its stories by its own day, up to a day ahead of ours
         today = (date.today() + timedelta(days=1)).isoformat()
-        meta.published = find_date(root, url=url, original_date=True, extensive_search=False,
-                                   max_date=today)
+        with _modified_hidden(root) as hidden:
+            meta.published = find_date(root, url=url, original_date=True,
+                                       extensive_search=False, max_date=today)
+        if not meta.published and hidden:  # the day it was changed, for want of a better
+            meta.published = find_date(root, url=url, original_date=True,
+                                       extensive_search=False, max_date=today)
         if not meta.published:  # the tree is pruned later: search a copy, if ever needed
             meta.date_search = (_date_search_copy(root), url, today)
     if not meta.title:

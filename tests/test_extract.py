@@ -961,6 +961,26 @@ def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
     assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()
 
 
+@pytest.mark.parametrize(("shown", "published"), [
+    ("<p class='date'>Posted on 16 March 2017</p>", "2017-03-16"),  # the day it was posted
+    ("", "2026-02-27"),  # nothing else: the day it was changed
+])
+def test_a_modified_tag_dates_a_page_only_when_nothing_else_does(shown, published):
+    head = '<meta property="article:modified_time" content="2026-02-27T19:16:59+00:00">'
+    assert extract(page(shown + paragraphs(4), head), UNDATED_URL).published[:10] == published
+
+
+def test_the_modified_tags_are_given_back_after_the_search():
+    from lxml import html as lxml_html
+
+    from extractors.metadata import _modified_hidden
+    root = lxml_html.fromstring('<html><head><meta name="last-modified" content="2026-02-27">'
+                                '<meta name="author" content="Jane Doe"></head></html>')
+    with _modified_hidden(root) as hidden:
+        assert hidden and [m.get("content") for m in root.iter("meta")] == ["", "Jane Doe"]
+    assert [m.get("content") for m in root.iter("meta")] == ["2026-02-27", "Jane Doe"]
+
+
 def test_the_date_search_leaves_other_htmldate_callers_their_own_dateparser():
     """A date in Ukrainian words, which ours reads only on a page that says it is in
     Ukrainian: htmldate called directly reads it anyway, even after ours met the same string
