@@ -184,7 +184,7 @@ def _article(url: str, found: Analysis) -> Article:
             paywall = _paywall_switched(found, dropped, other, other_dropped)
             blocks, dropped, source = other, other_dropped, "structure"
     if is_article:
-        named = bool(meta.authors)
+        named = bool(meta.authors) and not meta.site_authored
         fill_article_metadata(meta, found.page, url)
         if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either
             blocks = _drop_byline(blocks, meta.authors)

@@ -132,6 +132,8 @@ class Metadata:
     # the bylines the chrome catalogue removed as stamps ("Written by Jane Doe"): read for
     # the author when nothing else names one
     removed_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
+    # the authors are the site's name from a tag: what a byline found later replaces
+    site_authored: bool = False
 
 
 def iso_datetime(value: object) -> str | None:
@@ -240,6 +242,40 @@ _OUTLET_WORDS = frozenset({
     "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
     "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
     "team", "desk", "contributors"})
+
+
+def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
+    """Whether an author's name is the site's (`outlets`, folded), with or without its
+    spaces and punctuation ("Levitate Media" of levitatemedia.com)."""
+    folded = _fold(name).strip(" ,;|-")
+    return folded in outlets or re.sub(r"\W+", "", folded) in outlets
+
+
+def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
+    """The names that are not the site's, none when one is (the site signs its bylines).
+    A site's name of two words or more is cut from a name's start or end ("Brian Truitt
+    USA TODAY"); a name it holds ("Human" of "Human in the Loop") is dropped."""
+    if any(_names_outlet(name, outlets) for name in names):
+        return []
+    long = sorted((outlet.split() for outlet in outlets if " " in outlet), key=len,
+                  reverse=True)
+    found = []
+    for name in names:
+        words, folded = name.split(), _fold(name).split()
+        for outlet in long:  # the longest first: "The Daily Example" before "Daily Example"
+            if folded[-len(outlet):] == outlet:
+                words, folded = words[:-len(outlet)], folded[:-len(outlet)]
+            elif folded[:len(outlet)] == outlet:
+                words, folded = words[len(outlet):], folded[len(outlet):]
+            else:
+                continue
+            if len(words) < 2:  # "Sponsored" of "Help Net Security Sponsored": a label
+                words = []
+            break
+        spaced = f" {' '.join(folded)} "
+        if words and not any(spaced in f" {' '.join(outlet)} " for outlet in long):
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))
 
 
 def _is_outlet(text: str) -> bool:
@@ -601,16 +637,21 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         ld_title if isinstance(ld_title, str) else "")]
     meta = Metadata(
         title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(titles),
-        authors=_ld_authors(ld_article, ld) or split_authors(_meta(tags, "author",
-                                                                    "article:author"))
-        or _card_authors(tags) or byline_authors(root),
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,
         site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(heads, url),
         og_type=_meta(tags, "og:type").lower() or None)
-    meta.authors = [a for a in meta.authors if "://" not in a]
     meta.outlets = outlet_names(meta.site_name, titles, url)
+    tagged = _ld_authors(ld_article, ld) or split_authors(
+        _meta(tags, "author", "article:author")) or _card_authors(tags)
+    if tagged and all(_names_outlet(name, meta.outlets) for name in tagged):
+        # the site's own name ("Cleveland Clinic", "Rapid7") where a byline may name a person
+        meta.authors = _persons(clean_authors(byline_authors(root)), meta.outlets) or tagged
+        meta.site_authored = meta.authors is tagged
+    else:
+        meta.authors = tagged or byline_authors(root)
+    meta.authors = [a for a in meta.authors if "://" not in a]
     if not meta.published or not meta.title:
         _fill_from_trafilatura(meta, root, url)
     return meta
@@ -746,6 +787,9 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     The names are cleaned of labels, roles and placeholders (extractors/authors.py).
     Prunes `root` in place: call it last."""
     meta.authors = clean_authors(meta.authors)
+    site_authors = meta.authors if meta.site_authored else []
+    if site_authors:
+        meta.authors = []
     if not meta.published and meta.date_search:
         tree, page_url, today = meta.date_search
         guess = find_date(tree, language=meta.language, url=page_url, original_date=True,
@@ -763,4 +807,6 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
         found = normalize_authors(None, found) if found else None
         meta.authors = clean_authors(a for a in split_authors(found) if "://" not in a)
+    if site_authors:
+        meta.authors = _persons(meta.authors, meta.outlets) or site_authors
     meta.published = meta.published or meta.date_guess

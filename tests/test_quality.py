@@ -762,6 +762,30 @@ def test_entities_escaped_twice_in_a_title_tag_are_decoded():
     assert extract(page_with(head, ""), ARTICLE_URL).title == "Trams & buses: the budget"
 
 
+SITE_AUTHOR = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+               '"@type": "NewsArticle", "headline": "Council approves budget", '
+               '"author": {"@type": "Organization", "name": "The Daily Example"}}</script>'
+               '<meta property="og:site_name" content="The Daily Example">')
+
+
+@pytest.mark.parametrize(("head", "byline", "authors"), [
+    # the site's name in the schema, a person in the byline
+    (SITE_AUTHOR, '<div class="byline">By Jane Doe</div>', ["Jane Doe"]),
+    (SITE_AUTHOR, '<div class="byline">By Jane Doe The Daily Example</div>', ["Jane Doe"]),
+    ('<meta name="author" content="Example">', '<p>By Jane Doe</p>', ["Jane Doe"]),
+    # ... and with no person named, the site's name it is
+    (SITE_AUTHOR, "", ["The Daily Example"]),
+    (SITE_AUTHOR, '<div class="byline">By The Daily Example</div>', ["The Daily Example"]),
+    # a name the site's name holds is no person's
+    (SITE_AUTHOR, '<div class="byline">By Daily</div>', ["The Daily Example"]),
+])
+def test_an_author_that_is_the_sites_name_gives_way_to_a_persons_byline(head, byline,
+                                                                       authors):
+    article = extract(article_page(head=head, byline=byline), ARTICLE_URL)
+    assert article.authors == authors
+    assert "By Jane" not in article.text
+
+
 def test_authors_from_a_json_ld_reference_to_a_person_node():
     head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
             '{"@type": "NewsArticle", "headline": "Council approves budget", '
