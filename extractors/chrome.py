@@ -845,6 +845,8 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
     etree.strip_elements(copied, *DROPPED_LANDMARKS, *DROPPED_ELEMENTS, with_tail=False)
     for numbered in copied.iter("ol"):
         _number_items(numbered)
+    for code in [c for c in copied.iter("code") if _inline_code(c)]:
+        _inline(code)
     layouts = [table for table in copied.iter("table") if _LAYOUT_TABLE(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)
@@ -852,6 +854,30 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
         for element in [table, *parts]:
             element.tag = "div"
     return copied
+
+
+def _inline_code(code: etree._Element) -> bool:
+    """A `<code>` in a line of prose ("a file named <code>App.tsx</code>"), not a block:
+    trafilatura reads every `<code>` as a code block, which breaks the line around it (and
+    where its main pass finds no frame, its recovery keeps the `<code>`s of a list it
+    drops, each as a paragraph)."""
+    parent = code.getparent()
+    return (parent is not None and parent.tag != "pre" and "\n" not in "".join(code.itertext())
+            and next(code.iterancestors("pre"), None) is None)
+
+
+def _inline(code: etree._Element) -> None:
+    """A `<code>` made an inline element, a space put where it meets another element with
+    none between (`<b>'ß'</b><code>U+00DF</code><code>0x C3 9F</code>`: boxes a style
+    sets apart); text that runs into it stays joined (`<code>App</code>s`)."""
+    code.tag = "span"
+    previous, parent = code.getprevious(), code.getparent()
+    if previous is not None and not previous.tail:
+        previous.tail = " "
+    elif previous is None and not parent.text:
+        parent.text = " "
+    if code.getnext() is not None and not code.tail:
+        code.tail = " "
 
 
 def _body_copy(tree: etree._Element) -> etree._Element:

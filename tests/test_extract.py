@@ -961,6 +961,34 @@ def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
     assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()
 
 
+INLINE_CODE_LIST = (
+    "<p>In this React project, modify the application to build a Todo app with the following"
+    " requirements:</p><ul><li>Create a new component file named <code>TodoList.tsx</code>"
+    "</li><li>Implement full Todo functionality: add items, display the list, toggle"
+    " completion, and delete items</li><li>Use Tailwind CSS utility classes for styling</li>"
+    "</ul><p>That is the exact prompt each tool received, unchanged, to keep it fair.</p>")
+
+
+@pytest.mark.parametrize("frame", ["<article>{}</article>", "<div>{}</div>"])
+def test_inline_code_stays_in_its_line_and_its_list(frame):
+    """trafilatura reads every <code> as a block: the line broke around it, and where its
+    main pass finds no frame (a bare <div>), its recovery dropped the list and kept the
+    <code> alone, as a paragraph."""
+    html = ("<html><head><title>Five tools tested</title></head><body>"
+            + frame.format(paragraphs(3) + INLINE_CODE_LIST + paragraphs(2)) + "</body></html>")
+    text = extract(html, UNDATED_URL).text
+    assert "- Create a new component file named TodoList.tsx\n" in text
+    assert "- Use Tailwind CSS utility classes for styling" in text
+
+
+def test_codes_side_by_side_are_words_apart():
+    body = ("<p>The confusable characters: the German Eszett <span><b>'ß'</b><span><code>U+00DF"
+            "</code><code>0x C3 9F</code></span></span> and the Kelvin sign, in every font we"
+            " tried, look the same as the letters they are mistaken for.</p>")
+    text = extract(page(paragraphs(3) + body), UNDATED_URL).text
+    assert "Eszett 'ß' U+00DF 0x C3 9F and" in text
+
+
 @pytest.mark.parametrize(("shown", "published"), [
     ("<p class='date'>Posted on 16 March 2017</p>", "2017-03-16"),  # the day it was posted
     ("", "2026-02-27"),  # nothing else: the day it was changed
