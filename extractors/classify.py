@@ -13,7 +13,7 @@ import math
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
@@ -28,6 +28,16 @@ TEASER_SHARE = 0.6
 # ... unless the model is this sure the page is an article (a dated post whose paragraphs
 # quote the titles of the books or stories it discusses).
 TEASER_OVERRULED = 0.9
+# A site's home page or a section's front (/news, /blog) is no story, unless the model is
+# this sure it is (a blog whose home page is its one post).
+FRONT_OVERRULED = 0.7
+# The last path segments that name a section's front, not a story filed under it.
+FRONT_SEGMENTS = frozenset({"news", "blog", "blogs", "articles", "stories", "posts", "latest",
+                            "insights", "resources", "press", "updates", "magazine", "journal",
+                            "opinion", "features", "reviews", "guides"})
+# Query parameters that do not pick a page (campaign tracking): "/?p=123" is a WordPress
+# post, "/?utm_source=x" the home page.
+_TRACKING = re.compile(r"utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid|ref")
 # The `linked` feature is measured on bodies of at least this many blocks.
 LINKED_MIN_BLOCKS = 3
 # A short body is an article only with one of these: a schema calling it one, or a URL
@@ -136,6 +146,19 @@ def score(found: dict[str, float], fitted: dict | None = None) -> float:
     return trees.score(found, fitted or model())
 
 
+def front_page(url: str) -> bool:
+    """Whether the URL is a site's home page or a section's front (`FRONT_SEGMENTS`), with
+    no query parameter but tracking ones."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1].lower() not in FRONT_SEGMENTS:
+        return False
+    return all(_TRACKING.fullmatch(key) for key, _ in parse_qsl(parts.query,
+                                                                keep_blank_values=True))
+
+
 def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, float]) -> bool:
     """Most blocks hold a link to another page's text, and no schema says "article"."""
     if found["ld_article"] or found["og_article"] or len(blocks) < 2:
@@ -157,4 +180,6 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
         return False, [*reasons, "short-unmarked"]  # nothing says the few lines are a story
     if probability < TEASER_OVERRULED and _teasers_only(root, blocks, found):
         return False, [*reasons, "linked-blocks"]
+    if probability < FRONT_OVERRULED and front_page(url):
+        return False, [*reasons, "front-page"]
     return probability >= model()["threshold"], reasons

@@ -12,7 +12,7 @@ from trafilatura.xpaths import AUTHOR_XPATHS
 
 from extractors import extract, fallback, trees
 from extractors.authors import clean_authors
-from extractors.classify import features, model, score
+from extractors.classify import FRONT_OVERRULED, features, front_page, model, score
 from extractors.core import analyse
 from extractors.metadata import (
     AUTHOR_RULE_HINTS,
@@ -90,6 +90,27 @@ def test_a_short_page_with_nothing_marking_it_a_story_is_a_front():
     brief = extract(html.replace("<h1>Culture</h1>", "<h1>Culture</h1><p>A brief.</p>"),
                     "https://news.example.com/2024/05/01/culture-brief")
     assert "short-unmarked" not in brief.reasons  # a dated URL: the model decides
+
+
+@pytest.mark.parametrize(("url", "front"), [
+    ("https://news.example.com/", True), ("https://news.example.com", True),
+    ("https://news.example.com/news", True), ("https://news.example.com/en/Blog/", True),
+    ("https://news.example.com/?utm_source=feed&srsltid=x", True),
+    ("https://news.example.com/?p=123", False),  # a WordPress post
+    ("https://news.example.com/news/council-approves-budget", False),
+    ("https://news.example.com/newsroom", False), ("", False),
+])
+def test_a_home_page_or_a_sections_front_is_known_by_its_url(url, front):
+    assert front_page(url) is front
+
+
+def test_a_home_page_is_no_story_unless_the_model_is_sure():
+    page = article_page()  # five paragraphs and a headline: a story, anywhere else
+    home = extract(page, "https://news.example.com/")
+    assert not home.is_article and "front-page" in home.reasons
+    assert extract(page, "https://news.example.com/?p=123").is_article
+    probability = float(home.reasons[0].removeprefix("p:"))
+    assert probability < FRONT_OVERRULED
 
 
 LANDING = ("<p>Start every weekday with the five stories you need to know, written by our "
