@@ -862,14 +862,16 @@ def _inline_code(code: etree._Element) -> bool:
     where its main pass finds no frame, its recovery keeps the `<code>`s of a list it
     drops, each as a paragraph)."""
     parent = code.getparent()
-    return (parent is not None and parent.tag != "pre" and "\n" not in "".join(code.itertext())
+    return (parent is not None and parent.tag != "pre" and code.find(".//br") is None
+            and "\n" not in "".join(code.itertext())
             and next(code.iterancestors("pre"), None) is None)
 
 
 def _inline(code: etree._Element) -> None:
     """A `<code>` made an inline element, a space put where it meets another element with
-    none between (`<b>'ß'</b><code>U+00DF</code><code>0x C3 9F</code>`: boxes a style
-    sets apart); text that runs into it stays joined (`<code>App</code>s`)."""
+    none between, or opens its parent with no text before it (`<b>'ß'</b><span><code>
+    U+00DF</code><code>0x C3 9F</code></span>`: boxes a style sets apart); text that runs
+    into it stays joined (`<code>App</code>s`)."""
     code.tag = "span"
     previous, parent = code.getprevious(), code.getparent()
     if previous is not None and not previous.tail:

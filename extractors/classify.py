@@ -38,6 +38,7 @@ FRONT_SEGMENTS = frozenset({"news", "blog", "blogs", "articles", "stories", "pos
 # Query parameters that do not pick a page (campaign tracking): "/?p=123" is a WordPress
 # post, "/?utm_source=x" the home page.
 _TRACKING = re.compile(r"utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid|ref")
+_INDEX_FILE = re.compile(r"(?:index|default|home)\.(?:html?|php|aspx?|jsp)")
 # The `linked` feature is measured on bodies of at least this many blocks.
 LINKED_MIN_BLOCKS = 3
 # A short body is an article only with one of these: a schema calling it one, or a URL
@@ -147,16 +148,23 @@ def score(found: dict[str, float], fitted: dict | None = None) -> float:
 
 
 def front_page(url: str) -> bool:
-    """Whether the URL is a site's home page or a section's front (`FRONT_SEGMENTS`), with
-    no query parameter but tracking ones."""
+    """Whether the URL is a site's home page or a section's front: no path, or one that
+    ends in a section's name (`FRONT_SEGMENTS`) with no digit before it (`/en/news`, not
+    `/story/1234/reviews`), an index file or a page number aside (`/news/index.html`,
+    `/news/page/2`); with no query parameter but tracking ones."""
     parts = urlsplit(url)
     if not parts.netloc:
         return False
-    segments = [s for s in parts.path.split("/") if s]
-    if segments and segments[-1].lower() not in FRONT_SEGMENTS:
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    if segments and _INDEX_FILE.fullmatch(segments[-1]):
+        segments.pop()
+    if len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit():
+        del segments[-2:]
+    if segments and (segments[-1] not in FRONT_SEGMENTS
+                     or any(c.isdigit() for segment in segments for c in segment)):
         return False
-    return all(_TRACKING.fullmatch(key) for key, _ in parse_qsl(parts.query,
-                                                                keep_blank_values=True))
+    return all(_TRACKING.fullmatch(key.lower())
+               for key, _ in parse_qsl(parts.query, keep_blank_values=True))
 
 
 def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, float]) -> bool:

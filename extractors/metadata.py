@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
-from htmldate.core import NAME_MODIFIED, PROPERTY_MODIFIED
+from htmldate.core import DATE_ATTRIBUTES, NAME_MODIFIED, PROPERTY_MODIFIED
 from lxml import etree
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_authors
@@ -65,6 +65,19 @@ def _byline_elements(root: etree._Element) -> Iterator[etree._Element]:
             yield element
 
 
+_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|disqus)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _elsewhere(element: etree._Element) -> bool:
+    """Whether a byline element is a comment's or an aside's (related stories, a sidebar):
+    its own or an ancestor's class or id names comments, or it is in an <aside>."""
+    for node in (element, *element.iterancestors()):
+        if node.tag == "aside" or _COMMENTS.search(
+                f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
 def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
     """Elements whose first text (their own, or else a child's tail) opens like a byline."""
     body = _document(root).find("body")
@@ -95,8 +108,13 @@ MAX_BYLINE_WORDS = 8
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•]\s+")
 # A longer `<h1>` is a block of text, not a headline.
 MAX_TITLE_WORDS = 40
-# A heading the title tags repeat is at least this share of one of their parts.
-REPEATED_SHARE = 0.5
+# A heading the title tags repeat as their headline is at least this share of it ("Senate
+# passes stopgap bill" of "Senate passes stopgap bill to fund the government through
+# December"; not "Discord" of a title naming four companies).
+HEADLINE_SHARE = 0.25
+# ... and a heading one of their other parts repeats is at least this share of that part
+# ("Politics" of "Story | Politics | Site"; not "Filmmaker" of "Filmmaker Magazine").
+PART_SHARE = 0.5
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
 # Publication times in markup, after JSON-LD's: `<meta>` tags (read from the page's list of
 # them), then these, each only when the ones before give none.
@@ -246,8 +264,12 @@ _OUTLET_WORDS = frozenset({
 
 def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
     """Whether an author's name is the site's (`outlets`, folded), with or without its
-    spaces and punctuation ("Levitate Media" of levitatemedia.com)."""
+    spaces and punctuation ("Levitate Media" of levitatemedia.com); never a person's name
+    (two to four capitalised words, none an outlet's): a personal site's name is its
+    author's ("Jane Doe" of janedoe.com)."""
     folded = _fold(name).strip(" ,;|-")
+    if _full_name(name) and not _is_outlet(name):
+        return False
     return folded in outlets or re.sub(r"\W+", "", folded) in outlets
 
 
@@ -341,34 +363,39 @@ def _meta(tags: dict[str, list[str]], *names: str) -> str:
 
 def headline(root: etree._Element, references: list[str], site_name: str = "",
              url: str = "") -> str | None:
-    """The page's `<h1>` that the title tags repeat, else an `<h2>` they repeat, else its
-    first `<h1>`; never the site's name where another heading is the story's.
+    """The page's `<h1>` that the title tags repeat, else an `<h2>` they repeat as their
+    headline, else its first `<h1>`; never the site's name where another heading is the
+    story's.
 
     The headline as shown is what readers (and the corpus) call the title; `og:title` and
-    `<title>` often add the site name or a tagline around it. An `<h1>` is repeated when it
-    is at least half of a title tag's part ("Discord" in a title naming four companies is
-    not); of several, the one that is most of a part, then the one most title tags hold.
-    Many blogs and magazines set their name in an `<h1>` above the story's (or make the
-    story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold that
-    is not the site's name, and with none, for the title tags' own headline (None here).
+    `<title>` often add the site name, a section or a tagline around it. A title tag's
+    headline is the whole of it, its longest part between separators and the longer side
+    of a "Name: Story" split; its other parts name the site or a section. An `<h1>` is
+    repeated when it is at least `HEADLINE_SHARE` of a headline (the most of one first,
+    then the one most title tags hold), else when it is at least `PART_SHARE` of another
+    part. Many blogs and magazines set their name in an `<h1>` above the story's (or make
+    the story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold
+    that is not the site's name, and with none, for the title tags' own headline (None).
     """
     heads = _headings(root, "h1")
     if not heads:
         return None
     subheads = _headings(root, "h2")
     sites = _site_names(site_name, references, url, {_fold(h) for h in [*heads, *subheads]})
-    parts = [[_fold(part) for part in _title_parts(ref)] for ref in references if ref]
-    coverage = {head: _coverage(_fold(head), parts) for head in heads}
-    repeated = sorted((head for head in heads if coverage[head][0] >= REPEATED_SHARE),
+    shapes = [_title_shapes(ref) for ref in references if ref]
+    coverage = {head: _coverage(_fold(head), shapes) for head in heads}
+    repeated = sorted((head for head in coverage if coverage[head][0] >= HEADLINE_SHARE),
                       key=coverage.__getitem__, reverse=True)
+    repeated += [head for head in coverage if coverage[head][2] and head not in repeated]
     stories = [head for head in repeated or heads if not _is_site(head, sites)]
     if repeated and stories:
         return stories[0]
-    # an <h2> the title tags hold, unless an <h1> is a longer form of it
-    segments = set().union(*parts)
-    subheads = [head for head in subheads
-                if _fold(head) in segments and not _is_site(head, sites)
-                and not any(_fold(head) in _fold(story) for story in stories)]
+    # an <h2> the title tags give as their headline, unless an <h1> is a longer form of it
+    headlines = {part for main, _ in shapes for part in main}
+    folded = [_fold(story) for story in stories]
+    subheads = [head for head in dict.fromkeys(subheads)
+                if _fold(head) in headlines and not _is_site(head, sites)
+                and not any(_fold(head) in story for story in folded)]
     if subheads:
         return subheads[0]
     if stories and not repeated:
@@ -378,25 +405,33 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     return None if _titles_hold_more(references, sites) else heads[0]
 
 
-def _coverage(heading: str, parts: list[list[str]]) -> tuple[float, int]:
-    """(the largest share of a title tag or of one of its parts the heading is, how many
-    title tags hold it), all folded; `parts`: each title tag's `_title_parts`. 1.0 for a
-    heading that is a whole part, 0.07 for "Discord" in a title naming four companies."""
-    shares = [max((len(heading) / len(part) for part in title if heading in part),
-                  default=0.0) for title in parts]
-    return max(shares, default=0.0), sum(share > 0 for share in shares)
+def _title_shapes(title: str) -> tuple[list[str], list[str]]:
+    """(a title tag's headlines, its other parts), folded: the whole title, its longest
+    part between separators and the longer side of a "Name: Story" split; the rest."""
+    parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(title)]
+    longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+    head, colon, rest = (norm_space(side) for side in title.partition(": "))
+    main = [norm_space(title), parts[longest], *([max(head, rest, key=len)] if colon else [])]
+    minor = [part for i, part in enumerate(parts) if i != longest]
+    minor += [min(head, rest, key=len)] if colon else []
+    return [_fold(part) for part in main if part], [_fold(part) for part in minor if part]
+
+
+def _coverage(heading: str, shapes: list[tuple[list[str], list[str]]]
+              ) -> tuple[float, int, bool]:
+    """(the largest share of a title tag's headline the heading is, how many title tags'
+    headlines hold it, whether it is at least `PART_SHARE` of another part), all folded;
+    `shapes`: each title tag's `_title_shapes`."""
+    shares = [max((len(heading) / len(part) for part in main if heading in part), default=0.0)
+              for main, _ in shapes]
+    part = any(heading in minor and len(heading) >= PART_SHARE * len(minor)
+               for _, parts in shapes for minor in parts)
+    return max(shares, default=0.0), sum(share > 0 for share in shares), part
 
 
 def _headings(root: etree._Element, tag: str) -> list[str]:
-    found = (_decoded(norm_space(h.text_content())) for h in root.iter(tag))
+    found = (_numeric_decoded(norm_space(h.text_content())) for h in root.iter(tag))
     return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
-
-
-def _title_parts(title: str) -> list[str]:
-    """A title tag and its parts around " | ", " - ", " • " (and a "Blog name: " first)."""
-    parts = [norm_space(part) for part in _TITLE_SEPARATOR.split(title)]
-    head, colon, rest = title.partition(": ")
-    return [norm_space(title), *parts, *([norm_space(head), norm_space(rest)] if colon else [])]
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
@@ -406,6 +441,16 @@ def _decoded(text: str) -> str:
     """A title whose markup was escaped twice ("Full &amp;#038; Part Time" in the page's
     source, "Full &#038; Part Time" once parsed) with its entities decoded."""
     return html.unescape(text) if _ENTITY.search(text) else text
+
+
+_NUMERIC_ENTITY = re.compile(r"&#(?:\d+|x[0-9a-f]+);", re.IGNORECASE)
+
+
+def _numeric_decoded(text: str) -> str:
+    """A heading whose character references were escaped twice ("&amp;#038;" in the
+    source) with them decoded; a named one stays as shown ("What does &amp;nbsp; mean?" on
+    a page about HTML)."""
+    return _NUMERIC_ENTITY.sub(lambda found: html.unescape(found[0]), text)
 
 
 def _fold(text: str) -> str:
@@ -461,12 +506,14 @@ def _titles_hold_more(references: list[str], sites: set[str]) -> bool:
                for ref in references if ref for part in _TITLE_SEPARATOR.split(ref) if part)
 
 
-def byline_authors(root: etree._Element) -> list[str]:
+def byline_authors(root: etree._Element, story_only: bool = False) -> list[str]:
     """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
     class, in English, French, German, Spanish or Portuguese); none when they name more
-    than two people: bylines of a list of teasers."""
+    than two people: bylines of a list of teasers. `story_only`: none of a comment's or
+    an aside's (`_elsewhere`)."""
     short = (element for element in _byline_elements(root)  # (text_content: in C, and never
-             if len(element.text_content().split()) <= MAX_BYLINE_WORDS)  # more words)
+             if len(element.text_content().split()) <= MAX_BYLINE_WORDS  # more words)
+             and not (story_only and _elsewhere(element)))
     return _at_most_two(split_authors(text) for text in (
         " ".join(_lines(element)) for element in short)
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
@@ -647,7 +694,8 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         _meta(tags, "author", "article:author")) or _card_authors(tags)
     if tagged and all(_names_outlet(name, meta.outlets) for name in tagged):
         # the site's own name ("Cleveland Clinic", "Rapid7") where a byline may name a person
-        meta.authors = _persons(clean_authors(byline_authors(root)), meta.outlets) or tagged
+        meta.authors = (_persons(clean_authors(byline_authors(root, story_only=True)),
+                                 meta.outlets) or tagged)
         meta.site_authored = meta.authors is tagged
     else:
         meta.authors = tagged or byline_authors(root)
@@ -674,7 +722,8 @@ def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozense
 # the day it was published, before it reads the page's markup and text, which often show
 # that day ("Posted on March 16, 2017"): it searches with them hidden first. On the WCXB dev
 # articles, 7 more dates right and 2 fewer.
-_MODIFIED_METAS = NAME_MODIFIED | PROPERTY_MODIFIED
+# htmldate reads a name in both sets ("release_date") as the day of publication.
+_MODIFIED_METAS = (NAME_MODIFIED | PROPERTY_MODIFIED) - DATE_ATTRIBUTES
 
 
 @contextmanager

@@ -961,6 +961,7 @@ def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
     assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()
 
 
+MODIFIED = '<meta property="article:modified_time" content="2026-02-27T19:16:59+00:00">'
 INLINE_CODE_LIST = (
     "<p>In this React project, modify the application to build a Todo app with the following"
     " requirements:</p><ul><li>Create a new component file named <code>TodoList.tsx</code>"
@@ -981,6 +982,12 @@ def test_inline_code_stays_in_its_line_and_its_list(frame):
     assert "- Use Tailwind CSS utility classes for styling" in text
 
 
+def test_a_code_block_of_lines_stays_one_block():
+    body = "<p>Run this:</p><code>npm install<br>npm run build<br>npm test</code><p>Then.</p>"
+    text = extract(page(paragraphs(3) + body), UNDATED_URL).text
+    assert "npm install\nnpm run build\nnpm test" in text
+
+
 def test_codes_side_by_side_are_words_apart():
     body = ("<p>The confusable characters: the German Eszett <span><b>'ß'</b><span><code>U+00DF"
             "</code><code>0x C3 9F</code></span></span> and the Kelvin sign, in every font we"
@@ -989,12 +996,14 @@ def test_codes_side_by_side_are_words_apart():
     assert "Eszett 'ß' U+00DF 0x C3 9F and" in text
 
 
-@pytest.mark.parametrize(("shown", "published"), [
-    ("<p class='date'>Posted on 16 March 2017</p>", "2017-03-16"),  # the day it was posted
-    ("", "2026-02-27"),  # nothing else: the day it was changed
+@pytest.mark.parametrize(("shown", "published", "head"), [
+    ("<p class='date'>Posted on 16 March 2017</p>", "2017-03-16", MODIFIED),  # posted
+    ("", "2026-02-27", MODIFIED),  # nothing else: the day it was changed
+    # a tag htmldate reads as the day of publication, though it is in its "modified" list
+    ("<p class='updated'>Updated on 3 June 2024</p>", "2023-02-10",
+     '<meta name="release_date" content="2023-02-10">'),
 ])
-def test_a_modified_tag_dates_a_page_only_when_nothing_else_does(shown, published):
-    head = '<meta property="article:modified_time" content="2026-02-27T19:16:59+00:00">'
+def test_a_modified_tag_dates_a_page_only_when_nothing_else_does(shown, published, head):
     assert extract(page(shown + paragraphs(4), head), UNDATED_URL).published[:10] == published
 
 

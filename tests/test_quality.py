@@ -99,6 +99,12 @@ def test_a_short_page_with_nothing_marking_it_a_story_is_a_front():
     ("https://news.example.com/?p=123", False),  # a WordPress post
     ("https://news.example.com/news/council-approves-budget", False),
     ("https://news.example.com/newsroom", False), ("", False),
+    ("https://news.example.com/index.html", True),
+    ("https://news.example.com/news/index.php", True),
+    ("https://news.example.com/news/page/2", True),
+    ("https://news.example.com/?UTM_SOURCE=x", True),
+    ("https://news.example.com/story/1234/reviews", False),  # a story's, by its id
+    ("https://news.example.com/p/123/opinion", False),
 ])
 def test_a_home_page_or_a_sections_front_is_known_by_its_url(url, front):
     assert front_page(url) is front
@@ -746,6 +752,10 @@ def test_a_title_tag_that_puts_the_site_first_keeps_the_headline():
         "Council approves budget for the new tram lines")
 
 
+SENATE = ("Senate passes stopgap bill to fund the government through December and avert a"
+          " shutdown")
+
+
 @pytest.mark.parametrize(("head", "body", "title"), [
     # a short <h1> inside a title tag's part is no headline: "Tram" in "Tram Magazine"
     ("<title>Council approves budget - Tram Magazine</title>",
@@ -761,14 +771,27 @@ def test_a_title_tag_that_puts_the_site_first_keeps_the_headline():
     ("<title>Council approves budget | Tram Blog</title>",
      "<h1>Council approves budget for the new tram lines</h1><h2>Council approves budget</h2>",
      "Council approves budget for the new tram lines"),
+    # a section the title tags name is no headline, in an <h2> or an <h1>
+    ("<title>Ten tips for a spring garden | Home &amp; Garden | The Daily Example</title>",
+     "<h1>10 Tips For Your Garden This Spring</h1><h2>Home &amp; Garden</h2>",
+     "10 Tips For Your Garden This Spring"),
+    (f"<title>{SENATE} | Politics | The Daily Example</title>",
+     "<h1>Senate passes stopgap bill</h1><h1>Politics</h1>", "Senate passes stopgap bill"),
+    (f"<title>{SENATE} | Politics | The Daily Example</title>",
+     "<h1>The Daily Example</h1><h1>Senate passes stopgap bill</h1>",
+     "Senate passes stopgap bill"),
 ])
 def test_the_heading_the_title_tags_name_is_the_title(head, body, title):
     assert extract(page_with(head, body), ARTICLE_URL).title == title
 
 
-def test_entities_escaped_twice_in_a_headline_are_decoded():
-    body = "<h1>Trams &amp;#038; buses: the budget</h1>"
-    assert extract(page_with("", body), ARTICLE_URL).title == "Trams & buses: the budget"
+@pytest.mark.parametrize(("body", "title"), [
+    ("<h1>Trams &amp;#038; buses: the budget</h1>", "Trams & buses: the budget"),
+    ("<h1>Trams &amp;#x26; buses: the budget</h1>", "Trams & buses: the budget"),
+    ("<h1>What does &amp;nbsp; mean in HTML?</h1>", "What does &nbsp; mean in HTML?"),
+])
+def test_references_escaped_twice_in_a_headline_are_decoded(body, title):
+    assert extract(page_with("", body), ARTICLE_URL).title == title
 
 
 def test_a_headline_with_typographic_quotes_matches_a_title_tag_without():
@@ -799,12 +822,24 @@ SITE_AUTHOR = ('<script type="application/ld+json">{"@context": "https://schema.
     (SITE_AUTHOR, '<div class="byline">By The Daily Example</div>', ["The Daily Example"]),
     # a name the site's name holds is no person's
     (SITE_AUTHOR, '<div class="byline">By Daily</div>', ["The Daily Example"]),
+    # nor a commenter's, nor one in an aside (related stories)
+    (SITE_AUTHOR, '<div class="comments"><span class="author">Bob Smith</span></div>',
+     ["The Daily Example"]),
+    (SITE_AUTHOR, '<aside><span class="author-name">Bob Smith</span></aside>',
+     ["The Daily Example"]),
 ])
 def test_an_author_that_is_the_sites_name_gives_way_to_a_persons_byline(head, byline,
                                                                        authors):
     article = extract(article_page(head=head, byline=byline), ARTICLE_URL)
     assert article.authors == authors
     assert "By Jane" not in article.text
+
+
+def test_a_personal_sites_name_in_the_author_tag_is_its_author():
+    head = '<meta name="author" content="Jane Doe">'
+    comment = '<div class="comment"><span class="comment-author">Bob Smith</span></div>'
+    article = extract(article_page(head=head, byline=comment), "https://janedoe.com/p/trams")
+    assert article.authors == ["Jane Doe"]
 
 
 def test_authors_from_a_json_ld_reference_to_a_person_node():
