@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -489,8 +489,12 @@ def _site_names(site_name: str, references: list[str], url: str,
 
 def _host_names(url: str) -> set[str]:
     """The names a site's host gives it: news.example.com gives "news.example.com",
-    "news", "example" and "newsexample"."""
+    "news", "example" and "newsexample"; an internationalised host's in its letters
+    (xn--bcher-kva.de, as Scrapy requests it, gives "bücher")."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if "xn--" in host:
+        with suppress(UnicodeError):  # not a valid IDNA name: its labels as they are
+            host = host.encode("ascii").decode("idna")
     labels = host.split(".")[:-1]
     return {host, *labels, "".join(labels)}
 

@@ -835,6 +835,14 @@ def test_an_author_that_is_the_sites_name_gives_way_to_a_persons_byline(head, by
     assert "By Jane" not in article.text
 
 
+@pytest.mark.parametrize("host", ["bücher.de", "xn--bcher-kva.de"])
+def test_an_internationalised_hosts_name_is_the_sites_in_either_spelling(host):
+    head = '<meta name="author" content="Bücher">'
+    article = extract(article_page(head=head, byline='<div class="byline">By Jane Doe</div>'),
+                      f"https://{host}/2024/05/01/trams")
+    assert article.authors == ["Jane Doe"]
+
+
 def test_a_personal_sites_name_in_the_author_tag_is_its_author():
     head = '<meta name="author" content="Jane Doe">'
     comment = '<div class="comment"><span class="comment-author">Bob Smith</span></div>'
