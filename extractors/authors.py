@@ -86,17 +86,18 @@ CREDENTIALS = frozenset({
 PLACEHOLDERS = frozenset({
     "by", "author", "authors", "the author", "written by", "posted by", "anonymous author",
     "sign in", "log in", "login", "home", "unknown", "null", "none", "undefined"})
-_MONTHS = ("jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
-           "|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?")
+# English months, whole or cut short (an alternation for a regex).
+MONTHS = ("jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
+          "|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?")
 # A date label or a month where a name should be ("Dec", "Updated March").
-_DATE_ONLY = re.compile(rf"^(?:(?:updated|published|posted|last updated)\b.*|(?:{_MONTHS})\.?)$",
+_DATE_ONLY = re.compile(rf"^(?:(?:updated|published|posted|last updated)\b.*|(?:{MONTHS})\.?)$",
                         re.IGNORECASE)
 # A month's full name run in after a name of three words or more ("Luke Doe December"), or
 # one a date label introduces ("Jane Doe Updated Feb"): the start of the byline's date.
 # Not a short one alone: "María del Mar", "Tan Wei Jun" end with one.
 _FULL_MONTHS = ("january|february|march|april|june|july|august|september|october|november"
                 "|december")
-_TRAILING_MONTH = re.compile(rf"\s+(?:(?:updated|published|on)\s+(?:{_MONTHS})\.?"
+_TRAILING_MONTH = re.compile(rf"\s+(?:(?:updated|published|on)\s+(?:{MONTHS})\.?"
                              rf"|(?:{_FULL_MONTHS}))$", re.IGNORECASE)
 # (no "@" inside the parts: a run of "@"s would backtrack for seconds)
 _EMAIL = re.compile(r"[^\s@()<>\[\]]+@[^\s@()<>\[\]]+\.\w+")

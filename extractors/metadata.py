@@ -25,7 +25,7 @@ from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_a
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
-from .authors import ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
+from .authors import MONTHS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
 from .chrome import remove
 from .dates import find_date
 from .text import norm_space
@@ -42,7 +42,7 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
-                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
+                            r"|By|BY|by:|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
@@ -219,11 +219,14 @@ def language(root: etree._Element, heads: list[etree._Element],
 _BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto"
                      r"|(?:story|written|words|reported|reporting|posted) by)[:\s]+(?=\w)",
                      re.IGNORECASE)
+_MONTH = MONTHS.replace("(", "(?:")
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
-# Doe · November 25, 2026", "By Jane Doe | The Gazette"), or a date after "on", "published",
-# "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11").
+# Doe · November 25, 2026", "By Jane Doe | The Gazette"), a date after "on", "published",
+# "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11"), or a comma and a date.
 _BYLINE_END = re.compile(r"\s+[|·•—–]\s+|\s+-\s+"
-                         r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)", re.IGNORECASE)
+                         r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)"
+                         rf"|,\s+(?=(?:{_MONTH})\.?\s+\d|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
+                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})", re.IGNORECASE)
 
 
 def _split_full_names(part: str) -> list[str]:

@@ -483,6 +483,10 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     # a place is no second author (the string stays whole, as before)
     ("", "<meta name='author' content='Maria Garcia, Mexico City'>",
      ["Maria Garcia, Mexico City"]),
+    # a comma, then the date
+    ("<p>by: Ziyi Xu, Dec 17, 2025</p>", "", ["Ziyi Xu"]),
+    ("<p>By Jane Doe, 17 December 2025</p>", "", ["Jane Doe"]),
+    ("<p>By Jane Doe and Ben Tracy, 2025-12-17</p>", "", ["Jane Doe", "Ben Tracy"]),
 ])
 def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
     """Its names, without the date, the outlet or the role that follow them: the names ran
