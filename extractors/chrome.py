@@ -221,12 +221,14 @@ class PageIndex:
     @cached_property
     def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
         """(element, text, words) of the elements small enough to hold a cue, in page order
-        (as the tree is now: an element that lost a descendant is read again)."""
+        (as the tree is now: an element that lost a descendant is read again); none in
+        code (`<pre>`, `<code>`: a line "image: nginx" of a manifest is no credit)."""
         blocks = []
         size, cached, raw = self.size, self._text, self._raw
         changed = self.changed
+        code = {e for block in self.root.iter("pre", "code") for e in block.iter()}
         for element in self.root.iter(*CUE_TAGS):
-            if 0 < size.get(element, 0) <= CUE_MAX_CHARS:
+            if 0 < size.get(element, 0) <= CUE_MAX_CHARS and element not in code:
                 text = cached.get(element)  # `self.text`, inlined: it runs for most elements
                 if text is None:
                     found = (raw[element] if element not in changed

@@ -256,6 +256,10 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Our reporting is free for everyone to read because readers like you pitch in. Can"
     " you chip in $10 today to keep watchdog journalism on the border going strong?</p>",
     "<p>Haberin devamı için tıklayınız</p>", "<p>Czytaj dalej</p>",
+    # an image's credit standing alone
+    "<p>Image source: Getty Images.</p>", "<p>Image credit: © Depositphotos.com/jdoe</p>",
+    "<p>Photo by Jane Doe on Unsplash</p>", "<p>Foto: dpa</p>",
+    "<p>Feature image by Girlfriend Collective, all other images via brands mentioned</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -265,6 +269,16 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
     assert article.is_article
     assert article.text.split("\n\n") == [f"{PARAGRAPH}Paragraph {i} ends here." for i in
                                            (0, 1, 0, 1)], article.text
+
+
+@pytest.mark.parametrize(("kept", "lines"), [
+    ("<p>Photos by local residents showed the flooded street.</p>", ["flooded street"]),
+    ("<pre><code>kind: Pod\nspec:\n  containers:\n  <span>image: nginx</span>\n"
+     "  <span>share: true</span></code></pre>", ["image: nginx", "share: true"]),  # code
+])
+def test_what_only_looks_like_a_credit_or_a_cue_stays(kept, lines):
+    text = extract(page(paragraphs(3) + kept + paragraphs(1)), URL).text
+    assert all(line in text for line in lines), text
 
 
 def test_a_republication_notice_stays():
