@@ -129,6 +129,8 @@ BOUNDARY_SEEN = 0.6
 # A cue is looked for only in elements with at most this much text (cues match short blocks).
 CUE_MAX_CHARS = 600
 _INVISIBLE = ("script", "style", "template")
+# What no code block holds: a `<pre>` or `<code>` with one of these is read like any box.
+_PROSE_BLOCKS = ("p", "div", "li", "table", "section", "article", "h2", "h3")
 
 
 class PageIndex:
@@ -222,11 +224,14 @@ class PageIndex:
     def short_blocks(self) -> list[tuple[etree._Element, str, int]]:
         """(element, text, words) of the elements small enough to hold a cue, in page order
         (as the tree is now: an element that lost a descendant is read again); none in
-        code (`<pre>`, `<code>`: a line "image: nginx" of a manifest is no credit)."""
+        code (`<pre>`, `<code>`: a line "image: nginx" of a manifest is no credit), unless
+        the code holds paragraphs (a story in a `<pre>`, or the rest of the page after an
+        unclosed one)."""
         blocks = []
         size, cached, raw = self.size, self._text, self._raw
         changed = self.changed
-        code = {e for block in self.root.iter("pre", "code") for e in block.iter()}
+        code = {e for block in self.root.iter("pre", "code")
+                if next(block.iter(*_PROSE_BLOCKS), None) is None for e in block.iter()}
         for element in self.root.iter(*CUE_TAGS):
             if 0 < size.get(element, 0) <= CUE_MAX_CHARS and element not in code:
                 text = cached.get(element)  # `self.text`, inlined: it runs for most elements

@@ -42,7 +42,7 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
-                            r"|By|BY|by:|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
+                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
@@ -220,13 +220,15 @@ _BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto"
                      r"|(?:story|written|words|reported|reporting|posted) by)[:\s]+(?=\w)",
                      re.IGNORECASE)
 _MONTH = MONTHS.replace("(", "(?:")
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
 # Doe · November 25, 2026", "By Jane Doe | The Gazette"), a date after "on", "published",
 # "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11"), or a comma and a date.
 _BYLINE_END = re.compile(r"\s+[|·•—–]\s+|\s+-\s+"
                          r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)"
-                         rf"|,\s+(?=(?:{_MONTH})\.?\s+\d|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
-                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})", re.IGNORECASE)
+                         rf"|,\s+(?=(?:{_WEEKDAY})?(?:(?:{_MONTH})\.?\s+\d"
+                         rf"|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
+                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}))", re.IGNORECASE)
 
 
 def _split_full_names(part: str) -> list[str]:

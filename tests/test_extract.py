@@ -258,7 +258,9 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Haberin devamı için tıklayınız</p>", "<p>Czytaj dalej</p>",
     # an image's credit standing alone
     "<p>Image source: Getty Images.</p>", "<p>Image credit: © Depositphotos.com/jdoe</p>",
-    "<p>Photo by Jane Doe on Unsplash</p>", "<p>Foto: dpa</p>",
+    "<p>Photo by Jane Doe on Unsplash</p>", "<p>Foto: dpa</p>", "<p>Image: Move.org</p>",
+    "<p>Image: Rebecca Edwards, Move.org</p>", "<p>Photo: Shutterstock</p>",
+    "<p>Image: Thinkstock</p>", "<p>Photo Courtesy of Noble Desktop</p>",
     "<p>Feature image by Girlfriend Collective, all other images via brands mentioned</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
@@ -273,12 +275,39 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
 
 @pytest.mark.parametrize(("kept", "lines"), [
     ("<p>Photos by local residents showed the flooded street.</p>", ["flooded street"]),
+    ("<p>Photos by residents showed floods.</p>", ["showed floods"]),
+    ("<p>Image credit disputes have followed the council for years.</p>", ["disputes"]),
+    # a caption or a sentence after the label, not a credit
+    ("<p>Photo: Residents queue for water.</p>", ["queue for water"]),
+    ("<h2>Photo: the scene</h2>", ["the scene"]),
+    ("<ol><li>Photo: the depot before the fire</li><li>Photo: the depot after the fire</li>"
+     "</ol>", ["before the fire", "after the fire"]),
+    ("<p>Picture: you step off the last tram at midnight and the station is dark.</p>",
+     ["station is dark"]),
+    ("<p>Bilder: Die Feuerwehr löscht den Brand in der Nacht.</p>", ["Feuerwehr"]),
+    ("<p>Imagen: Vecinos hacen fila para recibir agua.</p>", ["Vecinos"]),
     ("<pre><code>kind: Pod\nspec:\n  containers:\n  <span>image: nginx</span>\n"
      "  <span>share: true</span></code></pre>", ["image: nginx", "share: true"]),  # code
 ])
 def test_what_only_looks_like_a_credit_or_a_cue_stays(kept, lines):
     text = extract(page(paragraphs(3) + kept + paragraphs(1)), URL).text
     assert all(line in text for line in lines), text
+
+
+def test_chrome_in_a_pre_that_holds_the_story_is_removed():
+    """An unclosed <pre> (or a story set in one) holds paragraphs: it is no code block."""
+    chrome = "".join(f"<p>{line}</p>" for line in (
+        "Advertisement", "Sign up for our newsletter", "Share this article"))
+    text = extract(page(f"<pre>Timetable\n{paragraphs(4)}{chrome}</pre>"), URL).text
+    assert "Paragraph 3" in text and "Advertisement" not in text
+    assert "newsletter" not in text and "Share this" not in text
+
+
+@pytest.mark.parametrize("label", ["<p>Filter <span>by: Price Range</span></p>",
+                                   "<p>by: Most Popular</p>"])
+def test_a_sort_or_filter_label_is_no_byline(label):
+    article = extract(page(paragraphs(4) + label), URL)
+    assert article.authors == []
 
 
 def test_a_republication_notice_stays():
@@ -498,7 +527,8 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     ("", "<meta name='author' content='Maria Garcia, Mexico City'>",
      ["Maria Garcia, Mexico City"]),
     # a comma, then the date
-    ("<p>by: Ziyi Xu, Dec 17, 2025</p>", "", ["Ziyi Xu"]),
+    ("<p>By: Ziyi Xu, Dec 17, 2025</p>", "", ["Ziyi Xu"]),
+    ("<p>By Jane Doe, Tuesday, May 5, 2025</p>", "", ["Jane Doe"]),
     ("<p>By Jane Doe, 17 December 2025</p>", "", ["Jane Doe"]),
     ("<p>By Jane Doe and Ben Tracy, 2025-12-17</p>", "", ["Jane Doe", "Ben Tracy"]),
 ])
