@@ -16,8 +16,7 @@ class Article:
     """One page as the extractor sees it.
 
     `text` holds paragraphs, headings, list items and table rows, each on its own,
-    separated by a blank line (two `<br>`s in a row end a paragraph too; one is a line
-    break): a list item starts with "- " (in a numbered list, with its
+    separated by a blank line: a list item starts with "- " (in a numbered list, with its
     number as the page shows it: "3. "), a table row is its cells separated by tabs. It is
     empty when `is_article` is false; `word_count` does not count the list markers.
     `removed` lists the ids of the chrome patterns and site-rule selectors that removed

@@ -59,7 +59,7 @@ def _container_blocks(element: etree._Element) -> list[str]:
             blocks.extend(_blocks(child))
             parts = []
         elif child.tag == "lb":
-            parts.append(LINE_BREAK)
+            parts.append("\n")
         elif isinstance(child.tag, str):
             _collect(child, (), parts)
         parts.append(_flat(child.tail))
@@ -76,29 +76,10 @@ def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
     return _lines(parts)
 
 
-# `<lb/>` (a `<br>`) as `_collect` writes it, apart from a block's edge ("\n"): two or more
-# in a row are a paragraph break, where a page sets its paragraphs apart that way.
-LINE_BREAK = "\v"
-_PARAGRAPH_BREAK = re.compile(r"\v[^\S\n]*\v\s*")
-_BREAK = "\x00"  # the paragraph break's own line while the lines are collapsed
-
-
 def _lines(parts: list[str]) -> str:
-    """Collected text parts as a block: each line white-space collapsed, empty ones gone;
-    a paragraph break (two `<br>`s) between two lines is a blank line, as in the text
-    format."""
-    text = _PARAGRAPH_BREAK.sub(f"\n{_BREAK}\n", "".join(parts))
-    lines: list[str] = []
-    for line in re.split(r"[\n\v]", text):
-        line = norm_space(line)
-        if line == _BREAK:
-            if lines and lines[-1]:
-                lines.append("")
-        elif line:
-            lines.append(line)
-    if lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
+    """Collected text parts as a block: each line white-space collapsed, empty ones gone."""
+    collapsed = (norm_space(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in collapsed if line)
 
 
 # trafilatura's block elements: nested in another block (a heading and paragraphs inside a
@@ -117,7 +98,7 @@ def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -
     parts.append(_flat(element.text))
     for child in element:
         if child.tag == "lb":
-            parts.append(LINE_BREAK)
+            parts.append("\n")
         elif child.tag not in skip and isinstance(child.tag, str):
             edge = ("\n" if child.tag in _BLOCK_TAGS else
                     " " if child.tag in _HTML_CELLS else "")

@@ -325,16 +325,6 @@ def test_an_inline_label_takes_the_link_it_introduces_and_nothing_else():
     assert "Last words." in article.text
 
 
-def test_paragraphs_a_page_sets_apart_with_two_brs_are_paragraphs_of_the_text():
-    """A double <br> is a paragraph break (many portals and older CMSes write no <p>): a
-    blank line in the text, as between <p>s; a single <br> stays a line break."""
-    lines = [f"{PARAGRAPH}Part {i}." for i in range(4)]
-    body = (f"<div class='news-detail'>{lines[0]}<br><br>{lines[1]}<br>{lines[2]}<br>\n<br>"
-            f"{lines[3]}<br><br></div>")
-    text = extract(page(body), URL).text
-    assert f"{lines[0]}\n\n{lines[1]}\n{lines[2]}\n\n{lines[3]}" in text, text
-
-
 def test_a_sentence_that_opens_like_a_pointer_stays():
     sentences = ["More than 300 residents attended the meeting: most of them came to object.",
                  "Related costs, the mayor said, would be covered by the state this year.",
