@@ -868,10 +868,8 @@ def _inline_code(code: etree._Element) -> bool:
     trafilatura reads every `<code>` as a code block, which breaks the line around it (and
     where its main pass finds no frame, its recovery keeps the `<code>`s of a list it
     drops, each as a paragraph)."""
-    parent = code.getparent()
-    return (parent is not None and parent.tag != "pre" and code.find(".//br") is None
-            and "\n" not in "".join(code.itertext())
-            and next(code.iterancestors("pre"), None) is None)
+    return (code.getparent() is not None and next(code.iterancestors("pre"), None) is None
+            and code.find(".//br") is None and "\n" not in "".join(code.itertext()))
 
 
 def _inline(code: etree._Element) -> None:

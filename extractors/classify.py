@@ -161,7 +161,7 @@ def front_page(url: str) -> bool:
     if len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit():
         del segments[-2:]
     if segments and (segments[-1] not in FRONT_SEGMENTS
-                     or any(c.isdigit() for segment in segments for c in segment)):
+                     or any(c.isdigit() for c in "".join(segments))):
         return False
     return all(_TRACKING.fullmatch(key.lower())
                for key, _ in parse_qsl(parts.query, keep_blank_values=True))

@@ -286,6 +286,7 @@ def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
         return []
     long = sorted((outlet.split() for outlet in outlets if " " in outlet), key=len,
                   reverse=True)
+    spaced_outlets = [f" {' '.join(outlet)} " for outlet in long]
     found = []
     for name in names:
         words, folded = name.split(), _fold(name).split()
@@ -300,7 +301,7 @@ def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
                 words = []
             break
         spaced = f" {' '.join(folded)} "
-        if words and not any(spaced in f" {' '.join(outlet)} " for outlet in long):
+        if words and not any(spaced in outlet for outlet in spaced_outlets):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
 
