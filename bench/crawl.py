@@ -11,6 +11,8 @@ in its own process tree, measured by bench/crawl_measure.py:
   a  plain Scrapy SitemapSpider that only downloads: the ceiling (pages/s)
   b  the same spider calling trafilatura.extract in its callback (articles/s)
   c  `newscrawl crawl <sitemap index> --db <tmp>` end to end into SQLite (articles/s)
+  d  (with --only ...,d) run c with b's extraction as its workers' job
+     (bench/crawl_jobs.py): newscrawl's design apart from its extractor's cost
 
 and checks that run c lost no article: every page the crawler's own extraction job
 classifies as an article (an offline pass over the same pages) is in `articles`, and
@@ -35,9 +37,12 @@ from bench.crawl_site import Site, build_site, expected_articles
 from bench.crawl_spiders import BENCH_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = ("a", "b", "c")
+RUNS = ("a", "b", "c", "d")
+DEFAULT_RUNS = "a,b,c"
 LABELS = {"a": "a  scrapy, download only", "b": "b  scrapy + trafilatura in callback",
-          "c": "c  newscrawl crawl, end to end"}
+          "c": "c  newscrawl crawl, end to end", "d": "d  newscrawl, trafilatura as the job"}
+# Run d: newscrawl with b's extraction call as its workers' job.
+TRAFILATURA_JOB = "bench.crawl_jobs.trafilatura_job"
 MB = 1024 * 1024
 
 
@@ -45,7 +50,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.crawl", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=5000, help="pages on the site (5000)")
-    parser.add_argument("--only", default="a,b,c", help="runs to do, e.g. a,c (a,b,c)")
+    parser.add_argument("--only", default=DEFAULT_RUNS,
+                        help=f"runs to do, e.g. a,c or a,b,c,d ({DEFAULT_RUNS})")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     parser.add_argument("--workers", type=int, help="newscrawl --workers (default: its own)")
     parser.add_argument("--sitemap-size", type=int, default=10_000,
@@ -64,8 +70,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def newscrawl_command(site: Site, db: Path, workers: int | None) -> list[str]:
-    """`newscrawl crawl` with the local-bench settings of the reference spiders.
+def newscrawl_command(site: Site, db: Path, workers: int | None,
+                      job: str | None = None) -> list[str]:
+    """`newscrawl crawl` with the local-bench settings of the reference spiders (and with
+    `job` as its extraction workers' job, if given).
 
     `--max-depth 1` keeps it to the sitemap's pages, as a and b are (the corpus pages'
     relative links would otherwise add requests for pages this site does not have).
@@ -79,15 +87,18 @@ def newscrawl_command(site: Site, db: Path, workers: int | None) -> list[str]:
         command += ["-s", f"{key}={json.dumps(BENCH_SETTINGS[key])}"]
     if workers:
         command += ["--workers", str(workers)]
+    if job:
+        command += ["-s", f"NEWSCRAWL_EXTRACT_FUNCTION={job}"]
     return command
 
 
 def run_one(run: str, site: Site, workdir: Path, args) -> dict:
-    """Run a, b or c in its own process tree; its counts and measurements."""
+    """Run a, b, c or d in its own process tree; its counts and measurements."""
     out, log = workdir / f"{run}.json", (workdir / f"{run}.log").open("w")
-    if run == "c":
-        db = workdir / "bench.db"
-        command = newscrawl_command(site, db, args.workers)
+    db = workdir / f"{run}.db"
+    if run in ("c", "d"):
+        command = newscrawl_command(site, db, args.workers,
+                                    TRAFILATURA_JOB if run == "d" else None)
     else:
         mode = "download" if run == "a" else "naive"
         command = [sys.executable, "-m", "bench.crawl_spiders", mode, site.sitemap_url, str(out)]
@@ -100,7 +111,7 @@ def run_one(run: str, site: Site, workdir: Path, args) -> dict:
         tail = (workdir / f"{run}.log").read_text("utf-8", "replace").splitlines()[-5:]
         print(f"run {run} exited with {measured.returncode}:", *tail, sep="\n  ",
               file=sys.stderr)
-    counts = stored_counts(db) if run == "c" else _read_json(out)
+    counts = stored_counts(db) if run in ("c", "d") else _read_json(out)
     return {"run": run, **counts, **measured_dict(measured)}
 
 
@@ -117,7 +128,7 @@ def measured_dict(measured: Measured) -> dict:
 
 
 def stored_counts(db: Path) -> dict:
-    """What run c wrote: pages, articles, failed extractions, the article keys, the pages."""
+    """What run c (or d) wrote: pages, articles, failed extractions, the article keys, the pages."""
     if not db.is_file():
         return {"pages": 0, "articles": 0, "extract_errors": 0, "article_urls": set(),
                 "page_urls": set()}
@@ -177,14 +188,15 @@ def print_table(results: dict, context: dict) -> None:
                   f"{rate:>7.1f} {r['cpu_percent']:>6.0f} {r['cpu_ms_per_unit'] or 0:>6.1f} "
                   f"{r['peak_rss_mb']:>11.0f} "
                   f"{r['peak_pss_mb']:>6.0f} {r['processes']:>5}")
-    print("(rate: pages/s for a, articles/s for b and c; CPU ms: CPU time of the process tree "
-          "per page for a, per article for b and c)")
-    c = results.get("c")
-    if c and c["pages"] and c["main_cpu_s"]:
-        print(f"c's Scrapy process alone: {1000 * c['main_cpu_s'] / c['pages']:.1f} CPU ms a "
-              f"page, {100 * c['main_cpu_s'] / c['wall_s']:.0f}% of a core; the rest of its "
-              f"tree (the extraction workers): "
-              f"{1000 * (c['cpu_s'] - c['main_cpu_s']) / c['pages']:.1f} CPU ms a page")
+    print("(rate: pages/s for a, articles/s for b, c and d; CPU ms: CPU time of the process tree "
+          "per page for a, per article for the others)")
+    for run in ("c", "d"):
+        r = results.get(run)
+        if r and r["pages"] and r["main_cpu_s"]:
+            print(f"{run}'s Scrapy process alone: {1000 * r['main_cpu_s'] / r['pages']:.1f} CPU "
+                  f"ms a page, {100 * r['main_cpu_s'] / r['wall_s']:.0f}% of a core; the rest "
+                  f"of its tree (the extraction workers): "
+                  f"{1000 * (r['cpu_s'] - r['main_cpu_s']) / r['pages']:.1f} CPU ms a page")
     for name, value in context.get("ratios", {}).items():
         print(f"{name}: {value:.2f}")
     if "lost" in context:
@@ -205,6 +217,13 @@ def ratios(results: dict) -> dict:
     if c and results.get("a", {}).get("pages_per_s"):
         out["c/a (articles/s over download-only pages/s)"] = (
             c["articles_per_s"] / results["a"]["pages_per_s"])
+    d = results.get("d")
+    if d and d["articles_per_s"] and results.get("b", {}).get("articles_per_s"):
+        out["d/b (the same extraction, in newscrawl)"] = (
+            d["articles_per_s"] / results["b"]["articles_per_s"])
+    if c and d and d["articles_per_s"]:
+        out["c/d (newscrawl's extractor against trafilatura's, in newscrawl)"] = (
+            c["articles_per_s"] / d["articles_per_s"])
     b_cpu = results.get("b", {}).get("cpu_ms_per_unit")
     if c and b_cpu and c["cpu_ms_per_unit"]:  # b is one busy core; c may use them all
         cores = os.cpu_count() or 1
@@ -230,6 +249,9 @@ def bench(args, workdir: Path) -> tuple[dict, dict]:
         server.stop()
     if expected is not None:
         context["lost"] = check_lost(site, results["c"], expected, bool(args.stop_after))
+    if "d" in results:  # trafilatura's articles: nothing to check them against
+        for key in ("article_urls", "page_urls"):
+            results["d"].pop(key)
     context["ratios"] = ratios(results)
     return results, context
 

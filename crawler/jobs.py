@@ -78,7 +78,12 @@ def extract_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...]
 
     Returns {"article", "body_digest", "text_digest"} (see crawler.digests).
     """
-    article = extract_page(body, url, content_type, rules, fetched_at)
+    return with_digests(extract_page(body, url, content_type, rules, fetched_at), body)
+
+
+def with_digests(article: dict, body: bytes) -> dict:
+    """A job's result: the Article dict of `body` and the digests the writer stores with it
+    (the text's only for an article); the page's memory handed back after."""
     text = article.get("text") or ""
     result = {"article": article, "body_digest": body_digest(body),
               "text_digest": text_digest(text) if article.get("is_article") else None}
