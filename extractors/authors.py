@@ -119,6 +119,9 @@ MAX_IDEOGRAPHIC_WORD_CHARS = 12
 # What still starts with a byline label once the labels are gone is a heading, not a name
 # ("作者简介": about the author, "记者手记": a reporter's notes, "記者会見": a press conference).
 _CJK_HEADING = re.compile(f"^{_CJK_OUTLET}?{_CJK_LABEL}")
+# A possessive followed by a lower-case word is a phrase, not a name ("Southern Living's
+# editorial guidelines", a byline element's link to a policy).
+_POSSESSIVE_PHRASE = re.compile(r"\w['’]s\s+[a-z]")
 
 
 def clean_authors(names: Iterable[str]) -> list[str]:
@@ -200,7 +203,7 @@ def _is_not_a_name(name: str) -> bool:
             or not any(c.isalpha() for c in name) or len(words) > MAX_NAME_WORDS
             or max(map(len, words)) > MAX_WORD_CHARS
             or (ideographic(name) and not 2 <= max(map(len, words)) <= MAX_IDEOGRAPHIC_WORD_CHARS)
-            or bool(_CJK_HEADING.match(name)))
+            or bool(_CJK_HEADING.match(name)) or bool(_POSSESSIVE_PHRASE.search(name)))
 
 
 def _holds(longer: str, name: str) -> bool:

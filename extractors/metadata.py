@@ -28,7 +28,7 @@ from . import jsonld
 from .authors import MONTHS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
 from .chrome import remove
 from .dates import find_date
-from .text import norm_space
+from .text import count_words, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
 # French, German, Spanish or Portuguese (a Python walk: an XPath of `contains(@class, ...)`
@@ -79,14 +79,72 @@ def _elsewhere(element: etree._Element) -> bool:
 
 
 def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
-    """Elements whose first text (their own, or else a child's tail) opens like a byline."""
+    """Elements whose first text (their own, or else a child's tail) opens like a byline;
+    or whose own text opens with a lower-case "by" and a capital, under the headline
+    (`_lower_byline`)."""
     body = _document(root).find("body")
+    under: set[etree._Element] | None = None  # read only for a lower-case "by"
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
         text = element.text
-        if text is None:
-            text = next((child.tail for child in element if child.tail is not None), None)
+        if text is not None:
+            if _BYLINE_OPENER.match(text):
+                yield element
+            elif _LOWER_BY.match(text):
+                under = _under_headline(body) if under is None else under
+                if element in under and _lower_byline(element):
+                    yield element
+            continue
+        text = next((child.tail for child in element if child.tail is not None), None)
         if text and _BYLINE_OPENER.match(text):
             yield element
+
+
+# "by Jane Doe": a lower-case opener, no colon, a capital after it. As an element's own text
+# only (never a child's tail: "<b>Sort</b> by: Most Popular"), in the story's head, by the
+# headline (where a byline stands; a "by Price Range" filter is in a sidebar),
+# opening its line ("Photo <span>by Jane Doe</span>", "Powered <i>by</i>" do not), outside
+# the places that credit someone else or hold controls.
+_LOWER_BY = re.compile(r"\s*by\s+(?=[A-Z])")
+_NOT_BYLINE_PLACES = frozenset({"figure", "figcaption", "picture", "nav", "form", "label",
+                                "button", "select", "option", "footer", "a", "blockquote",
+                                "li", "td", "th", "cite"})
+# A paragraph of this many words is the story's first (a byline comes before it).
+LEDE_WORDS = 25
+
+
+def _under_headline(body: etree._Element) -> set[etree._Element]:
+    """The story's head: the elements of the block around the page's first <h1> (its
+    highest ancestor below <body> without the story's first paragraph, one of LEDE_WORDS
+    words or more after the <h1>), and those after it up to that paragraph. None without
+    an <h1>."""
+    nodes = list(body.iter(etree.Element))
+    start = next((i for i, node in enumerate(nodes) if node.tag == "h1"), None)
+    if start is None:
+        return set()
+    end = next((i for i in range(start + 1, len(nodes)) if nodes[i].tag == "p"
+                and count_words(" ".join(nodes[i].itertext())) >= LEDE_WORDS), len(nodes))
+    lede = set(nodes[end].iterancestors()) if end < len(nodes) else {body}
+    block = nodes[start]
+    for ancestor in block.iterancestors():
+        if ancestor in lede or ancestor is body:
+            break
+        block = ancestor
+    return set(nodes[nodes.index(block, 0, start + 1):end])
+
+
+def _lower_byline(element: etree._Element) -> bool:
+    """Whether a "by ..." element may be a byline: no word ends just before it on its line
+    (a block before it, a heading, is a line of its own), and neither it nor an ancestor
+    is one of `_NOT_BYLINE_PLACES`."""
+    if any(node.tag in _NOT_BYLINE_PLACES for node in (element, *element.iterancestors())):
+        return False
+    previous = element.getprevious()
+    before = (previous.tail if previous is not None else element.getparent().text) or ""
+    if (not before.strip() and previous is not None and isinstance(previous.tag, str)
+            and previous.tag not in _LINE_BLOCKS):
+        before = "".join(previous.itertext())
+    before = before.strip()
+    return not before or not before[-1].isalpha()
 
 
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
@@ -150,6 +208,8 @@ class Metadata:
     # the bylines the chrome catalogue removed as stamps ("Written by Jane Doe"): read for
     # the author when nothing else names one
     removed_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
+    # the first lines of the untouched page's "By Jane Doe" elements, read after those
+    page_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
     # the authors are the site's name from a tag: what a byline found later replaces
     site_authored: bool = False
 
@@ -224,11 +284,16 @@ _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
 # Doe · November 25, 2026", "By Jane Doe | The Gazette"), a date after "on", "published",
 # "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11"), or a comma and a date.
-_BYLINE_END = re.compile(r"\s+[|·•—–]\s+|\s+-\s+"
+_BYLINE_END = re.compile(r"\s+[|·•●▪◆—–]\s+|\s+-\s+"
                          r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)"
                          rf"|,\s+(?=(?:{_WEEKDAY})?(?:(?:{_MONTH})\.?\s+\d"
                          rf"|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
-                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}))", re.IGNORECASE)
+                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}))"
+                         # a full date run in with no separator, as a byline's text reads
+                         # once its elements are joined ("By Jane Doe December 2, 2025")
+                         rf"|\s+(?=(?:{_WEEKDAY})?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+                         rf"\s+\d{{4}}|\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+\d{{4}}"
+                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})\b)", re.IGNORECASE)
 
 
 def _split_full_names(part: str) -> list[str]:
@@ -601,7 +666,46 @@ MAX_BYLINE_NAMES = 3
 
 def _text_byline(element: etree._Element, sites: set[str] = frozenset()) -> list[str]:
     """The names of a "By Jane Doe" element: those of its first line (`byline_names`)."""
-    return byline_names(_first_line(element), sites)
+    return byline_names(_byline_line(element), sites)
+
+
+def _byline_line(element: etree._Element) -> str:
+    """The first line of a "By Jane Doe" element; with the next element's first line after
+    a label alone ("<p>Written by</p><p>Jane Doe</p>")."""
+    line = _first_line(element)
+    following = element.getnext()
+    if (_LABEL_ONLY.fullmatch(line) and not (element.tail or "").strip()
+            and following is not None and isinstance(following.tag, str)):
+        name = next(_lines(following), "")
+        line = f"{line} {name}" if name else line
+    return line
+
+
+def page_byline_lines(root: etree._Element) -> list[str]:
+    """The lines of the untouched page's "By Jane Doe" elements outside comments and asides:
+    read for the author when the stripped page has none left (chrome removal may take a
+    byline with the block of dates and share buttons around it)."""
+    return [_byline_line(element) for element in _text_bylines(root)
+            if not _elsewhere(element) and not _in_chrome(element)]
+
+
+# What holds a page's controls and links, never its byline: a menu's "By Use Case", "By
+# Company Size", a footer's "By Contact Form"; a forum's replies ("Posted by ...").
+_CHROME_PLACES = frozenset({"nav", "footer", "aside", "form", "a", "button", "label",
+                            "select", "option", "figure", "figcaption", "menu"})
+_CHROME_NAMES = re.compile(r"menu|nav|dropdown|footer|repl(?:y|ies)", re.IGNORECASE)
+
+
+def _in_chrome(element: etree._Element) -> bool:
+    """Whether the element or an ancestor below the story's `<article>` or `<main>` (if
+    any) is a menu, a footer, a form or a link."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in _CHROME_PLACES or _CHROME_NAMES.search(
+                f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.tag in ("article", "main"):
+            return False
+    return False
 
 
 def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -623,6 +727,12 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     names = split_authors(text)
     cleaned = [clean_name(name) or "" for name in names]  # "Jane Doe, Senior Staff Writer"
     ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in cleaned)
+    # a role run in after three words or more leaves no telling where the name ends
+    # ("Jordana Cepelewicz Math Editor": "Math" is the role's): no names rather than a wrong
+    # one. A role after a comma is apart ("Mary Ann Smith, Editor").
+    ok = ok and not any(
+        len(c.split()) >= 3 and len(c.split()) < len(_BYLINE.sub("", n).split(",")[0].split())
+        for n, c in zip(names, cleaned, strict=True))
     return names if ok else []
 
 
@@ -700,8 +810,11 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         site_name=_meta(tags, "og:site_name") or None, canonical_url=canonical(heads, url),
         og_type=_meta(tags, "og:type").lower() or None)
     meta.outlets = outlet_names(meta.site_name, titles, url)
-    tagged = _ld_authors(ld_article, ld) or split_authors(
-        _meta(tags, "author", "article:author")) or _card_authors(tags)
+    # a profile or social URL where a name should be ("article:author" of
+    # https://example.com/profile/jane-doe) names no one: the next source is read
+    tagged = (_names_only(_ld_authors(ld_article, ld))
+              or _names_only(split_authors(_meta(tags, "author", "article:author")))
+              or _names_only(_card_authors(tags)))
     if tagged and all(_names_outlet(name, meta.outlets) for name in tagged):
         # the site's own name ("Cleveland Clinic", "Rapid7") where a byline may name a person
         meta.authors = (_persons(clean_authors(byline_authors(root, story_only=True)),
@@ -710,9 +823,16 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
     else:
         meta.authors = tagged or byline_authors(root)
     meta.authors = [a for a in meta.authors if "://" not in a]
+    if meta.site_authored or not clean_authors(meta.authors):  # what may want them later
+        meta.page_bylines = page_byline_lines(root)
     if not meta.published or not meta.title:
         _fill_from_trafilatura(meta, root, url)
     return meta
+
+
+def _names_only(names: list[str]) -> list[str]:
+    """`names` without the links among them."""
+    return [name for name in names if "://" not in name]
 
 
 def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozenset[str]:
@@ -860,6 +980,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     if not meta.authors:
         meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
             byline_names(line, meta.outlets) for line in meta.removed_bylines)
+            or _at_most_two(byline_names(line, meta.outlets) for line in meta.page_bylines)
             or dateline_authors(root))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)

@@ -15,6 +15,7 @@ from lxml.html import fromstring, tostring
 from crawler import storage
 from extractors import Article, extract
 from extractors import text as text_module
+from extractors.authors import clean_authors
 from extractors.chrome import (
     AnyCue,
     PageIndex,
@@ -29,9 +30,10 @@ from extractors.chrome import (
     unwrap_swallowing_landmarks,
 )
 from extractors.classify import features
+from extractors.core import analyse
 from extractors.dates import find_date
 from extractors.decode import decode_html, parse_html
-from extractors.metadata import Metadata, _date_search_copy
+from extractors.metadata import Metadata, _date_search_copy, byline_names
 from extractors.text import body_blocks, drop_repeats, found_in, join_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
@@ -531,6 +533,16 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     ("<p>By Jane Doe, Tuesday, May 5, 2025</p>", "", ["Jane Doe"]),
     ("<p>By Jane Doe, 17 December 2025</p>", "", ["Jane Doe"]),
     ("<p>By Jane Doe and Ben Tracy, 2025-12-17</p>", "", ["Jane Doe", "Ben Tracy"]),
+    # a full date run in, as a byline's elements read once joined; no year, no date
+    ("<p>By Jane Doe December 2, 2025</p>", "", ["Jane Doe"]),
+    ("<p><span>By Jane Doe</span> <span>2 December 2025</span></p>", "", ["Jane Doe"]),
+    ("<p>By Jane Doe \u25cf Dec. 2, 2025</p>", "", ["Jane Doe"]),
+    # a label alone, the name in the next element
+    ("<p>Written by</p><p>Dana Whitfield</p>", "", ["Dana Whitfield"]),
+    # a lower-case "by" by the headline, before the story (or in the head above it)
+    ("<p>by Dana Whitfield</p>", "", ["Dana Whitfield"]),
+    ("<div><span>May 3, 2024</span> <span>by Dana Whitfield</span></div>", "",
+     ["Dana Whitfield"]),
 ])
 def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
     """Its names, without the date, the outlet or the role that follow them: the names ran
@@ -539,6 +551,55 @@ def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
     article = extract(page(byline + paragraphs(4), head=head), URL)
     assert article.authors == authors
     assert all(name not in article.text for name in authors)
+
+
+@pytest.mark.parametrize("html", [
+    # a filter in a sidebar, after the story or before its headline
+    page(paragraphs(4)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
+    page(paragraphs(4)).replace("<main>", "<div><p>by Price Range</p></div><main>"),
+    # a credit, a control, a word before it on its line
+    page("<figure><img src='a.jpg'><figcaption>by Dana Whitfield</figcaption></figure>"
+         + paragraphs(4)),
+    page("<p><span>Photo</span> <span>by Dana Whitfield</span></p>" + paragraphs(4)),
+    page("<form><label>by Price Range</label></form>" + paragraphs(4)),
+    page("<p>Powered <i>by Word Press</i></p>" + paragraphs(4)),
+])
+def test_a_lower_case_by_elsewhere_is_no_byline(html):
+    assert extract(html, URL).authors == []
+
+
+def test_a_role_run_into_a_long_name_gives_no_name_rather_than_a_wrong_one():
+    """Where "Math" ends the name is not to be told ("Jordana Cepelewicz Math"); a role
+    after a comma is apart."""
+    assert extract(page("<p>By Jordana Cepelewicz Math Editor</p>" + paragraphs(4)),
+                   URL).authors == []
+    assert byline_names("By Mary Ann Smith, Editor") == ["Mary Ann Smith, Editor"]
+
+
+@pytest.mark.parametrize("head", [
+    "<meta property='article:author' content='https://www.facebook.com/janedoe'>",
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+    'approves budget", "author": {"@type": "Person", "name": "https://example.com/u/jd"}}'
+    "</script>",
+])
+def test_a_link_in_an_author_tag_gives_way_to_the_byline(head):
+    """Read before classification (the classifier weighs a named author), not only by the
+    later fallbacks for articles."""
+    byline = "<div class='byline'><a rel='author' href='/staff/dw'>Dana Whitfield</a></div>"
+    html = page(byline + paragraphs(4), head=head)
+    assert analyse(html, URL).meta.authors == ["Dana Whitfield"]
+    assert extract(html, URL).authors == ["Dana Whitfield"]
+
+
+def test_a_byline_the_chrome_removal_took_with_its_block_is_read_from_the_page():
+    """A stamp block of dates and share buttons goes as chrome, and its byline with it."""
+    block = ("<div class='share-bar'><p>By Dana Whitfield</p><a href='/share'>Share</a>"
+             "<a href='/tweet'>Tweet</a><a href='/mail'>Email</a></div>")
+    assert extract(page(block + paragraphs(4)), URL).authors == ["Dana Whitfield"]
+
+
+def test_a_possessive_phrase_is_no_name():
+    assert clean_authors(["Southern Living's editorial guidelines"]) == []
 
 
 def test_bylines_of_three_teasers_still_name_nobody():
