@@ -35,6 +35,15 @@ FRONT_OVERRULED = 0.7
 FRONT_SEGMENTS = frozenset({"news", "blog", "blogs", "articles", "stories", "posts", "latest",
                             "insights", "resources", "press", "updates", "magazine", "journal",
                             "opinion", "features", "reviews", "guides"})
+# The last path segments of a site's own pages about itself (/about/, /privacy-policy,
+# /impressum): no story, unless the model is FRONT_OVERRULED sure (an essay at a blog's
+# /about). A news site links them from every page's footer; a policy reads as prose.
+SERVICE_SEGMENTS = frozenset({
+    "about", "about-us", "aboutus", "who-we-are", "contact", "contact-us", "contactus",
+    "privacy", "privacy-policy", "privacy-notice", "cookies", "cookie-policy", "terms",
+    "terms-of-use", "terms-of-service", "terms-and-conditions", "imprint", "impressum",
+    "legal", "disclaimer", "advertise", "advertising", "careers", "jobs", "faq", "faqs",
+    "accessibility", "corrections", "ethics", "masthead"})
 # Query parameters that do not pick a page (campaign tracking): "/?p=123" is a WordPress
 # post, "/?utm_source=x" the home page.
 _TRACKING = re.compile(r"utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid|ref")
@@ -67,6 +76,28 @@ _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
 # `//a[@href][ancestor::h2 ...]` costs twice as much on an ordinary page (0.5 ms).
 _TEASER_LINKS = etree.XPath("//h2/descendant::a[@href] | //h3/descendant::a[@href]"
                             " | //article/descendant::h4/descendant::a[@href]")
+# What a page declares itself in schema.org markup (JSON-LD or microdata `itemtype`) or its
+# `og:type`, beyond "article": a thread of posts or a question with answers (forum software
+# marks each post up so), or a thing for sale. No news story or blog post is either.
+FORUM_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "SocialMediaPosting"})
+PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "SomeProducts",
+                           "ProductModel", "Offer", "AggregateOffer"})
+_ITEMTYPES = etree.XPath("//*[@itemtype]/@itemtype")
+_OG_PRODUCT = re.compile(r"product|:item\b")
+# Links to members' profiles (`/u/name`, `/members/name.12/`, `member.php?u=12`): a thread
+# of posts names one per poster; a story links its authors' pages (`/author/...`) instead.
+_PROFILE = re.compile(r"/(?:u|users?|members?|profiles?)/[^/?#]|member\.php\?|viewprofile"
+                      r"|memberlist\.php\?", re.IGNORECASE)
+# A manual's host name (`docs.`, `wiki.`, `developer.`), path (`/docs/`, `/reference/`) or
+# software (`<meta name="generator">`: Sphinx, MkDocs, rustdoc, MediaWiki...).
+_DOCS_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki", "learn", "manual",
+                         "manuals", "kb"})
+_DOCS_PATH = re.compile(r"/(?:docs?|documentation|manual|reference|api|userguide|wiki|man\d?|"
+                        r"std)/", re.IGNORECASE)
+_DOCS_GENERATOR = re.compile(r"sphinx|docutils|mkdocs|docusaurus|gitbook|mdbook|rustdoc|"
+                             r"bookdown|antora|vitepress|doxygen|jsdoc|mediawiki|dokuwiki|"
+                             r"confluence", re.IGNORECASE)
+_GENERATOR = etree.XPath("//meta[translate(@name, 'GENRATO', 'genrato')='generator']/@content")
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")
 _PAGE_CHARS = etree.XPath("string-length(normalize-space(//body))")
 
@@ -111,11 +142,10 @@ def _linked_share(links: list[tuple[str, str]], blocks: list[str]) -> float:
     return sum(any(a in block for a in anchors) for block in blocks) / len(blocks)
 
 
-def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
+def _page(root: etree._Element, blocks: list[str], links: list[tuple[str, str]],
+          page_chars: float) -> dict[str, float]:
     words = words_in(blocks)
     chars = sum(len(b) for b in blocks)
-    page_chars = max(_PAGE_CHARS(root), 1.0)
-    links = _links(root)
     link_chars = sum(len(text) for _, text in links)
     text = norm_space(" ".join(blocks))
     return {"words": math.log1p(words) / 8, "short": float(words < MIN_WORDS),
@@ -130,10 +160,31 @@ def _page(root: etree._Element, blocks: list[str]) -> dict[str, float]:
             "prose_blocks": min(sum(count_words(b) >= PROSE_WORDS for b in blocks), 10) / 10}
 
 
+def _declared(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
+              links: list[tuple[str, str]], page_chars: float) -> dict[str, float]:
+    """What kind of page its markup, host name, path and software say it is, and how much
+    of its text is code."""
+    kinds = set().union(*(types(o) for o in ld)) if ld else set()
+    kinds |= {str(t).strip().rstrip("/").rsplit("/", 1)[-1] for t in _ITEMTYPES(root)}
+    parts = urlsplit(url)
+    labels = set((parts.hostname or "").split(".")[:-1])
+    code = sum(len(norm_space(e.text_content())) for e in root.iter("pre"))
+    return {"forum_schema": float(bool(kinds & FORUM_TYPES)),
+            "product_schema": float(bool(kinds & PRODUCT_TYPES
+                                         or _OG_PRODUCT.search(meta.og_type or ""))),
+            "profiles": math.log1p(len({h for h, _ in links if _PROFILE.search(h)})) / 4,
+            "site_docs": float(bool(labels & _DOCS_HOSTS) or bool(_DOCS_PATH.search(parts.path))
+                               or bool(_DOCS_GENERATOR.search(" ".join(_GENERATOR(root))))),
+            "code_share": min(code / page_chars, 1.0)}
+
+
 def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
              blocks: list[str]) -> dict[str, float]:
     """The evidence the model weighs, by name."""
-    return {**_schema(ld, meta), **_url(url), **_page(root, blocks)}
+    links = _links(root)
+    page_chars = max(_PAGE_CHARS(root), 1.0)
+    return {**_schema(ld, meta), **_url(url), **_page(root, blocks, links, page_chars),
+            **_declared(root, url, ld, meta, links, page_chars)}
 
 
 @cache
@@ -163,8 +214,25 @@ def front_page(url: str) -> bool:
     if segments and (segments[-1] not in FRONT_SEGMENTS
                      or any(c.isdigit() for c in "".join(segments))):
         return False
+    return _untracked(parts.query)
+
+
+def service_page(url: str) -> bool:
+    """Whether the URL is one of the site's pages about itself: its last path segment (an
+    index file aside, an extension dropped) is one of `SERVICE_SEGMENTS`; with no query
+    parameter but tracking ones."""
+    parts = urlsplit(url)
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    if segments and _INDEX_FILE.fullmatch(segments[-1]):
+        segments.pop()
+    return (bool(segments) and segments[-1].rsplit(".", 1)[0] in SERVICE_SEGMENTS
+            and _untracked(parts.query))
+
+
+def _untracked(query: str) -> bool:
+    """Whether a query has no parameter but tracking ones (`_TRACKING`)."""
     return all(_TRACKING.fullmatch(key.lower())
-               for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+               for key, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def _teasers_only(root: etree._Element, blocks: list[str], found: dict[str, float]) -> bool:
@@ -190,4 +258,6 @@ def classify(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
         return False, [*reasons, "linked-blocks"]
     if probability < FRONT_OVERRULED and front_page(url):
         return False, [*reasons, "front-page"]
+    if probability < FRONT_OVERRULED and service_page(url):
+        return False, [*reasons, "service-page"]
     return probability >= model()["threshold"], reasons

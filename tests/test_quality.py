@@ -12,7 +12,14 @@ from trafilatura.xpaths import AUTHOR_XPATHS
 
 from extractors import extract, fallback, trees
 from extractors.authors import clean_authors
-from extractors.classify import FRONT_OVERRULED, features, front_page, model, score
+from extractors.classify import (
+    FRONT_OVERRULED,
+    features,
+    front_page,
+    model,
+    score,
+    service_page,
+)
 from extractors.core import analyse
 from extractors.metadata import (
     AUTHOR_RULE_HINTS,
@@ -108,6 +115,60 @@ def test_a_short_page_with_nothing_marking_it_a_story_is_a_front():
 ])
 def test_a_home_page_or_a_sections_front_is_known_by_its_url(url, front):
     assert front_page(url) is front
+
+
+@pytest.mark.parametrize(("path", "service"), [
+    ("/about/", True), ("/about-us", True), ("/en/privacy-policy.html", True),
+    ("/impressum", True), ("/help/faq/index.php", True), ("/contact?utm_source=x", True),
+    ("/contact?id=3", False),  # a page picked by its query
+    ("/about/press-release", False), ("/2024/05/about-time", False), ("/", False),
+    ("/news/jobs-report-beats-forecasts", False),
+])
+def test_a_sites_page_about_itself_is_known_by_its_url(path, service):
+    assert service_page(f"https://news.example.com{path}") is service
+
+
+def test_a_sites_page_about_itself_is_no_story_unless_the_model_is_sure():
+    """A policy or an "About us" reads as prose, and every page's footer links it."""
+    about = extract(article_page(), "https://news.example.com/privacy-policy")
+    assert not about.is_article and "service-page" in about.reasons
+    assert float(about.reasons[0].removeprefix("p:")) < FRONT_OVERRULED
+    assert extract(article_page(), "https://news.example.com/2024/05/privacy-policy-vote"
+                   ).is_article
+
+
+@pytest.mark.parametrize(("head", "body", "feature", "value"), [
+    # what the page declares itself: a thread of posts, a thing for sale
+    ('<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>', "",
+     "forum_schema", 1.0),
+    ("", '<div itemscope itemtype="https://schema.org/QAPage"><p>x</p></div>',
+     "forum_schema", 1.0),
+    ('<script type="application/ld+json">{"@type": "Product", "name": "Kettle"}</script>',
+     "", "product_schema", 1.0),
+    ('<meta property="og:type" content="product">', "", "product_schema", 1.0),
+    ('<meta property="og:type" content="article">', "", "product_schema", 0.0),
+    # a manual's software
+    ('<meta name="generator" content="Sphinx 7.2.6">', "", "site_docs", 1.0),
+    ("", "<pre>pip install newscrawl</pre><p>" + "word " * 40 + "</p>", "code_share",
+     approx(20 / 221, abs=0.01)),
+    ("", "".join(f'<a href="/members/user{i}.{i}/">user{i}</a>' for i in range(3)),
+     "profiles", approx(math.log1p(3) / 4)),
+    ("", '<a href="/author/jane-doe/">Jane Doe</a>', "profiles", 0.0),
+])
+def test_what_a_page_declares_itself_is_evidence(head, body, feature, value):
+    html = f"<html><head>{head}</head><body><h1>Title</h1>{body}</body></html>"
+    found = analyse(html, "https://example.com/t/some-thread")
+    assert features(found.page, "https://example.com/t/some-thread", found.ld, found.meta,
+                    found.blocks)[feature] == value
+
+
+@pytest.mark.parametrize(("url", "docs"), [
+    ("https://docs.example.com/guide/install", 1.0), ("https://example.com/docs/install", 1.0),
+    ("https://example.com/api/v2/users", 1.0), ("https://news.example.com/2024/05/doc", 0.0),
+])
+def test_a_manuals_address_is_evidence(url, docs):
+    found = analyse("<html><body><p>x</p></body></html>", url)
+    assert features(found.page, url, found.ld, found.meta, found.blocks)["site_docs"] == docs
 
 
 def test_a_home_page_is_no_story_unless_the_model_is_sure():
