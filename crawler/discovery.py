@@ -28,9 +28,9 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.httpobj import urlparse_cached
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet import error as neterror
 
+from crawler.listings import robots_sitemaps
 from crawler.middlewares import (
     DestinationRefused,
     OffsiteRefused,
@@ -183,8 +183,7 @@ def classify(response: Response, body: bytes) -> str:
         return "robots"
     if isinstance(response, HtmlResponse):
         return "html"
-    has_sitemaps = next(iter(sitemap_urls_from_robots(body, base_url=response.url)), None)
-    return "robots" if has_sitemaps else "other"
+    return "robots" if robots_sitemaps(body, response.url) else "other"
 
 
 def error_kind(failure: Failure) -> str | None:

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler import safexml
 
@@ -191,7 +192,7 @@ def _rss_entry(item: Selector, base_url: str, language: str | None) -> Entry | N
     if not link:
         return None
     published = _text(item, "pubDate") or _text(item, "date")  # RSS 2.0, or dc:date
-    return Entry(urljoin(base_url, link), None, parse_date(published), _text(item, "title"),
+    return Entry(_joined(base_url, link), None, parse_date(published), _text(item, "title"),
                  language)
 
 
@@ -199,7 +200,29 @@ def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry |
     href = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
     if not href or not href.strip():
         return None
-    return Entry(urljoin(base_url, href.strip()), parse_date(_text(entry, "updated"),
+    return Entry(_joined(base_url, href.strip()), parse_date(_text(entry, "updated"),
                                                              end_of_day=True),
                  parse_date(_text(entry, "published")), _text(entry, "title"),
                  entry.xpath("string(@lang)").get() or language)
+
+
+def _joined(base_url: str, link: str) -> str:
+    """`link` made absolute against `base_url`; as written where it cannot be parsed
+    (`http://[::1/x`: urljoin raises), for the spider to skip and count like any entry that
+    is no URL to crawl, not to lose the listing's other entries with it."""
+    try:
+        return urljoin(base_url, link)
+    except ValueError:
+        return link
+
+
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    """The URLs of robots.txt's ``Sitemap:`` lines, as Scrapy reads them, made absolute; a
+    line whose URL cannot be parsed as written (see `_joined`)."""
+    urls = []
+    for line in body.splitlines():  # a line at a time: one bad URL stops Scrapy's reading
+        try:
+            urls += sitemap_urls_from_robots(line, base_url=base_url)
+        except ValueError:
+            urls.append(line.partition(b":")[2].strip().decode("utf-8", "replace"))
+    return urls

@@ -505,6 +505,27 @@ def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing
     out = parsed(spider, robots, "https://example.com/robots.txt", "robots", cls=TextResponse)
     assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/s.xml"]
     assert crawler.stats.get_value("newscrawl/skipped/listed/invalid_url") == 4
+    # a URL urlsplit refuses ("Invalid IPv6 URL"): it raised out of the site lookup, or of
+    # urljoin for a feed's link and a robots.txt line, and the listing's other entries went
+    for kind, body, cls in [
+        ("sitemap", b'<?xml version="1.0"?><urlset><url><loc>http://[::1/b</loc></url>'
+                    b"<url><loc>https://example.com/e.html</loc></url></urlset>", HtmlResponse),
+        ("sitemap", b'<?xml version="1.0"?><sitemapindex><sitemap><loc>http://[1:2/s.xml</loc>'
+                    b"</sitemap><sitemap><loc>https://example.com/e.xml</loc></sitemap>"
+                    b"</sitemapindex>", HtmlResponse),
+        ("feed", b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>http://[::1/y'
+                 b"</link></item><item><link>https://example.com/e.html</link></item>"
+                 b"</channel></rss>", XmlResponse),
+        ("feed", b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+                 b'<link href="http://[::1/y"/></entry><entry><link href="/e.html"/></entry>'
+                 b"</feed>", XmlResponse),
+        ("robots", b"Sitemap: http://[12345::1]/s.xml\nSitemap: https://example.com/e.xml\n",
+         TextResponse),
+    ]:
+        out = parsed(spider, body, f"https://example.com/{kind}", kind, cls=cls)
+        assert [r.url.rsplit("/", 1)[-1] for r in out if isinstance(r, Request)] == [
+            "e.xml" if b".xml<" in body or b"e.xml\n" in body else "e.html"], kind
+    assert crawler.stats.get_value("newscrawl/skipped/listed/invalid_url") == 9
     page = (b"<html><body><a href='https://example.com:99999/x'>x</a>"
             b"<a href='https://me:pw@example.com/y'>y</a><a href='/z'>z</a>"
             b"<a href='https://me:secret@www.example.com/w'>w</a>"

@@ -58,7 +58,6 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler import safexml
 from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
@@ -80,6 +79,7 @@ from crawler.listings import (
     feed_entries,
     is_older,
     priority_of,
+    robots_sitemaps,
     sitemap_entries,
 )
 from crawler.middlewares import DestinationRefused
@@ -279,9 +279,9 @@ class NewsSpider(Spider):
 
     def parse_robots(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the sitemaps named by robots.txt ``Sitemap:`` lines."""
-        for url in sitemap_urls_from_robots(body, base_url=response.url):
-            spec = self.sites.site_of(url)
-            if spec is not None and self._valid(url, response.url):
+        for url in robots_sitemaps(body, response.url):
+            spec = self._valid(url, response.url) and self.sites.site_of(url)
+            if spec:
                 yield self._request(url, "sitemap", spec, depth_reset=True,
                                     priority=LISTING_PRIORITY)
         yield {"visit": response_visit(response, self._site_name(response.url), "robots")}
@@ -350,9 +350,9 @@ class NewsSpider(Spider):
 
     def _listed(self, entries: list[Entry], listing: str) -> Iterator[Entry]:
         """Entries on one of our sites and allowed by it, with a URL that can be crawled."""
-        for entry in entries:
-            spec = self.sites.site_of(entry.url)
-            if spec is not None and spec.allows(entry.url) and self._valid(entry.url, listing):
+        for entry in entries:  # checked first: a URL urlsplit refuses has no site either
+            spec = self._valid(entry.url, listing) and self.sites.site_of(entry.url)
+            if spec and spec.allows(entry.url):
                 yield entry
 
     def _valid(self, url: str, listing: str) -> bool:
