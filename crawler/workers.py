@@ -133,7 +133,8 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
         pool.stop()
         pool.join()
         if isinstance(error, Exception) and not isinstance(error, PoolError):
-            raise PoolError(f"the extraction workers could not start: {error}") from error
+            why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            raise PoolError(f"the extraction workers could not start: {why}") from error
         raise
     return pool
 

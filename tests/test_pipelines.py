@@ -161,6 +161,32 @@ def test_a_new_pool_that_cannot_fork_fails_the_page_and_leaves_no_pool(pipeline,
     assert page["extract_error"].startswith("the extraction workers could not start")
 
 
+@pytest.mark.parametrize(("error", "said"), [
+    (EOFError(), "EOFError"),  # a forkserver killed as it starts: no message of its own
+    (OSError("Cannot allocate memory"), "OSError: Cannot allocate memory"),
+])
+def test_a_pool_that_cannot_start_says_why(monkeypatch, error, said):
+    import crawler.workers
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        @property
+        def active(self):
+            raise error
+
+        def stop(self):
+            pass
+
+        def join(self):
+            pass
+    monkeypatch.setattr(crawler.workers, "ProcessPool", Broken)
+    with pytest.raises(crawler.workers.PoolError) as raised:
+        crawler.workers.start_pool(1)
+    assert str(raised.value) == f"the extraction workers could not start: {said}"
+
+
 def test_a_pool_that_cannot_start_again_fails_the_page_not_the_crawl(pipeline, monkeypatch):
     import crawler.workers
 
