@@ -7,7 +7,8 @@ States and transitions (one row per URL, ``frontier.url``, the URL as requested)
                              |  --skipped (robots.txt, not HTML)-> skipped
     fetched --listed with a lastmod newer than fetched_at--> queued
     failed  --a later run: attempts < MAX_ATTEMPTS, a listing, or backed off--> re-visited
-    skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt: always)--> re-visited
+    skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt, a refused
+              address: always)--> re-visited
 
 An entry dated before ``--since`` is discovered (queued, with its dates) but not fetched, and
 a run resumes it only when its ``--since`` (if any) lets that date in.
@@ -62,6 +63,10 @@ MAX_ATTEMPTS = 3  # consecutive failures before a transient failure backs off
 FAILED_RETRY_HOURS = 6  # the first back-off, doubled for each further failure
 SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried
 FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
+# Skip reasons re-admitted every run: a refused address is a run's address policy (a run
+# without --allow-private, an allowed network since added, a DNS answer since changed), and
+# refusing it again costs no request.
+EVERY_RUN_SKIPS = ("refused",)
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 # a row's date as listings.Entry.newest has it: the later of lastmod and published ('' none)
@@ -167,10 +172,10 @@ def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:
 
 
 def is_readmitted_skip(row: dict, cutoff: str) -> bool:
-    """A skipped row worth another fetch: robots.txt always (one may appear), any other skip
-    for a passing cause (robots rule, refused address, offsite redirect) once it is older
-    than ``cutoff``; ``not_html`` never."""
-    if row.get("source") == "robots":
+    """A skipped row worth another fetch: robots.txt and a refused address always (a
+    robots.txt may appear; see `EVERY_RUN_SKIPS`), any other skip for a passing cause
+    (robots rule, offsite redirect) once it is older than ``cutoff``; ``not_html`` never."""
+    if row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS:
         return True
     return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
 
@@ -209,8 +214,10 @@ class SQLiteFrontier:
         streamed."""
         kinds = ", ".join(f"'{kind}'" for kind in REVISIT_KINDS)
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
+        always = ", ".join(f"'{reason}'" for reason in EVERY_RUN_SKIPS)
         due = f"(held = 0 OR {NEWEST_SQL} >= ?)"
-        retried = (f"(source = 'robots' OR (coalesce(reason, '') NOT IN ({finals})"
+        retried = (f"(source = 'robots' OR coalesce(reason, '') IN ({always})"
+                   f" OR (coalesce(reason, '') NOT IN ({finals})"
                    f" AND coalesce(visited_at, '') < ?)) AND {due}")
         others = heapq.merge(self._rows(sites, "queued", due, [since or ""]),
                              self._rows(sites, "failed", due, [since or ""]),

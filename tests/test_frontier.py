@@ -984,7 +984,7 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     rows = [{"url": f"https://{site}/{n}", "site": site, "source": rng.choice(["link", "robots"]),
              "state": rng.choice(["queued", "failed", "skipped", "fetched"]),
              "kind": rng.choice(["html", "hub", "feed"]), "priority": rng.randint(0, 4),
-             "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots"]),
+             "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots", "refused"]),
              "visited_at": rng.choice(["2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]),
              "attempts": rng.randint(0, 4), "held": rng.randint(0, 1),
              "lastmod": rng.choice([None, "2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z"]),
@@ -996,7 +996,8 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     held = f"(held = 0 OR {frontier_module.NEWEST_SQL} >= ?)"
     one = ("SELECT * FROM frontier WHERE site IN (?, ?) AND {} ORDER BY priority DESC, url")
     others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
-              " 'fetched') OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
+              " 'fetched') OR (state = 'skipped' AND reason = 'refused')"
+              " OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
               f" ('not_html') AND coalesce(visited_at, '') < ?)) AND {held}")
     revisits = "state = 'fetched' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
     for since in (None, "2025-03-01T00:00:00Z"):
@@ -1072,10 +1073,14 @@ def test_skips_for_passing_causes_are_retried_after_the_ttl(db, tmp_path):
         {"visit": visit("https://n.example/pdf", "skipped", reason="not_html", visited_at=old)},
         {"visit": visit("https://n.example/refused", "skipped", reason="refused",
                         visited_at=old)},
+        {"visit": visit("https://n.example/refused-now", "skipped", reason="refused",
+                        visited_at=new)},
     ], run)  # fmt: skip
     frontier = SQLiteFrontier(tmp_path / "news.db")
     pending = sorted(row["url"].rsplit("/", 1)[1] for row in frontier.pending(["n.example"]))
-    assert pending == ["refused", "robots-old"]
+    # a refused address every run: one run without --allow-private parked a whole queue
+    # for SKIPPED_RETRY_DAYS
+    assert pending == ["refused", "refused-now", "robots-old"]
     assert frontier_row(db, "https://n.example/robots-old")["visited_at"] == old
     frontier.close()
 
@@ -1088,6 +1093,9 @@ def test_skipped_rows_are_admitted_after_the_ttl(middleware, db):
     commit(db, [{"visit": visit("https://n.example/r", "skipped", reason="robots",
                                 visited_at="2999-01-01T00:00:00Z")}], run)
     assert middleware.admit(request("https://n.example/r")) == (False, None)
+    commit(db, [{"visit": visit("https://n.example/p", "skipped", reason="refused",
+                                visited_at="2999-01-01T00:00:00Z")}], run)
+    assert middleware.admit(request("https://n.example/p")) == (True, None)
 
 
 def test_a_missing_robots_txt_is_skipped_not_failed_and_always_refetched(middleware, db):
