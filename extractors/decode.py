@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 
+import cchardet
 import charset_normalizer
 from lxml import etree
 from lxml.html import (
@@ -16,7 +17,7 @@ from lxml.html import (
     fromstring,
 )
 from trafilatura.utils import DOCTYPE_TAG, is_dubious_html, repair_faulty_html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from .text import without_early_end
 
@@ -25,11 +26,20 @@ BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UT
 
 
 def _detect(body: bytes) -> str | None:
-    """Guess the encoding of a page that declares none: strict UTF-8, else statistics."""
+    """Guess the encoding of a page that declares none: strict UTF-8, else uchardet
+    (Mozilla's detector, through cchardet), its name as HTML reads it ("ISO-8859-1" is
+    windows-1252: w3lib's `resolve_encoding`); else charset_normalizer. (charset_normalizer
+    alone read a French page in latin-1 as cp1257 or cp1250, "déjŕ", "trčs"; a Turkish one
+    as cp1250.)"""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(body[:200_000]).best()
+        sample = body[:200_000]
+        found = cchardet.detect(sample)["encoding"]
+        encoding = resolve_encoding(found) if found else None
+        if encoding and codecs.lookup(encoding).name != "utf-8":
+            return encoding
+        best = charset_normalizer.from_bytes(sample).best()
         return best.encoding if best else None
     return "utf-8"
 

@@ -147,6 +147,29 @@ def test_a_windows_1251_page_declared_utf8_is_decoded_as_detected(content_type):
     assert "Городской совет утвердил бюджет" in article.text and "\ufffd" not in article.text
 
 
+FRENCH = ("Le maire a annoncé que les travaux commenceront à l'été prochain, après la période "
+          "des fêtes. Les élèves, déjà très nombreux, trouvent que ça coûte cher. ")
+
+
+@pytest.mark.parametrize("content_type", [None, "text/html; charset=utf-8"])
+def test_an_undeclared_latin1_page_in_french_is_read_as_windows_1252(content_type):
+    """Detection read it as cp1250 or cp1257 ("déjŕ", "trčs"), a browser as windows-1252."""
+    html = page(paragraphs(4, FRENCH), lang="fr").replace('<meta charset="utf-8">', "")
+    article = extract(html.encode("latin-1"), URL, content_type=content_type)
+    assert FRENCH.strip() in article.text
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy nad řekou, řekl starosta města Brna. ", "cp1250"),
+    ("Zażółć gęślą jaźń: Łódź jest miastem w Polsce, ślicznym i pięknym latem. ", "cp1250"),
+    ("İstanbul'da yağmur yağıyor, şehir çok güzel görünüyor dedi belediye başkanı. ", "cp1254"),
+])
+def test_an_undeclared_central_european_or_turkish_page_keeps_its_detected_code_page(
+        text, encoding):
+    html = page(paragraphs(4, text)).replace('<meta charset="utf-8">', "")
+    assert text.strip() in extract(html.encode(encoding), URL).text
+
+
 def test_a_utf8_page_with_a_few_stray_bytes_stays_utf8():
     html = page(paragraphs(4, "Le conseil a approuvé le budget, « enfin », dit le maire. "))
     data = html.encode("utf-8").replace(b"</h1>", b"</h1><p>Caf\xe9 \x93 cr\xe8me</p>")
