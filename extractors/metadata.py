@@ -78,12 +78,12 @@ def _elsewhere(element: etree._Element) -> bool:
     return False
 
 
-def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
+def _text_bylines(root: etree._Element,
+                  under: set[etree._Element] | None = None) -> Iterator[etree._Element]:
     """Elements whose first text (their own, or else a child's tail) opens like a byline;
-    or whose own text opens with a lower-case "by" and a capital, under the headline
-    (`_lower_byline`)."""
+    or whose own text opens with a lower-case "by" and a capital, in the story's head
+    (`under`, read when first needed if not given: `_under_headline`; `_lower_byline`)."""
     body = _document(root).find("body")
-    under: set[etree._Element] | None = None  # read only for a lower-case "by"
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
         text = element.text
         if text is not None:
@@ -108,21 +108,23 @@ _LOWER_BY = re.compile(r"\s*by\s+(?=[A-Z])")
 _NOT_BYLINE_PLACES = frozenset({"figure", "figcaption", "picture", "nav", "form", "label",
                                 "button", "select", "option", "footer", "a", "blockquote",
                                 "li", "td", "th", "cite"})
-# A paragraph of this many words is the story's first (a byline comes before it).
+# A paragraph of this many words is the story's first (a byline comes before it), and so
+# is the second of SENTENCE_WORDS or more (one may be a standfirst); and the story has
+# begun once HEAD_WORDS words follow the headline (text in <div>s and <br>s).
 LEDE_WORDS = 25
+SENTENCE_WORDS = 8
+HEAD_WORDS = 80
 
 
 def _under_headline(body: etree._Element) -> set[etree._Element]:
     """The story's head: the elements of the block around the page's first <h1> (its
-    highest ancestor below <body> without the story's first paragraph, one of LEDE_WORDS
-    words or more after the <h1>), and those after it up to that paragraph. None without
-    an <h1>."""
+    highest ancestor below <body> without the story's start: `_story_start`), and those
+    after it up to that start. Empty without an <h1>."""
     nodes = list(body.iter(etree.Element))
     start = next((i for i, node in enumerate(nodes) if node.tag == "h1"), None)
     if start is None:
         return set()
-    end = next((i for i in range(start + 1, len(nodes)) if nodes[i].tag == "p"
-                and count_words(" ".join(nodes[i].itertext())) >= LEDE_WORDS), len(nodes))
+    end = _story_start(nodes, start)
     lede = set(nodes[end].iterancestors()) if end < len(nodes) else {body}
     block = nodes[start]
     for ancestor in block.iterancestors():
@@ -132,12 +134,44 @@ def _under_headline(body: etree._Element) -> set[etree._Element]:
     return set(nodes[nodes.index(block, 0, start + 1):end])
 
 
+def _story_start(nodes: list[etree._Element], headline: int) -> int:
+    """The index in `nodes` (a page's elements in document order) where the story begins
+    after its headline's: its first paragraph of LEDE_WORDS words or more, its second of
+    SENTENCE_WORDS or more, or the element whose text brings the words after the headline
+    to HEAD_WORDS (len(nodes): none of them)."""
+    words = sentences = 0
+    for i in range(headline + 1, len(nodes)):
+        node = nodes[i]
+        if node.tag == "p":
+            length = count_words(" ".join(node.itertext()))
+            sentences += length >= SENTENCE_WORDS
+            if length >= LEDE_WORDS or sentences >= 2:
+                return i
+        words += count_words(node.text or "") + count_words(node.tail or "")
+        if words >= HEAD_WORDS:
+            return i
+    return len(nodes)
+
+
 def _lower_byline(element: etree._Element) -> bool:
-    """Whether a "by ..." element may be a byline: no word ends just before it on its line
-    (a block before it, a heading, is a line of its own), and neither it nor an ancestor
-    is one of `_NOT_BYLINE_PLACES`."""
-    if any(node.tag in _NOT_BYLINE_PLACES for node in (element, *element.iterancestors())):
+    """Whether a "by ..." element may be a byline: it opens its line (`_opens_its_line`),
+    and neither it nor an ancestor is one of `_NOT_BYLINE_PLACES` or named for a picture's
+    credit or caption (`_CREDIT_NAMES`)."""
+    if any(node.tag in _NOT_BYLINE_PLACES or _CREDIT_NAMES.search(
+            f"{node.get('class') or ''} {node.get('id') or ''}")
+           for node in (element, *element.iterancestors())):
         return False
+    return _opens_its_line(element)
+
+
+# Names of the elements that credit a picture, not a story ("<span class=credit>by Jane
+# Doe</span>" under an image outside a <figure>).
+_CREDIT_NAMES = re.compile(r"credit|caption|photo|image|media", re.IGNORECASE)
+
+
+def _opens_its_line(element: etree._Element) -> bool:
+    """Whether no word ends just before `element` on its line (a block before it, a
+    heading, is a line of its own)."""
     previous = element.getprevious()
     before = (previous.tail if previous is not None else element.getparent().text) or ""
     if (not before.strip() and previous is not None and isinstance(previous.tag, str)
@@ -675,18 +709,28 @@ def _byline_line(element: etree._Element) -> str:
     line = _first_line(element)
     following = element.getnext()
     if (_LABEL_ONLY.fullmatch(line) and not (element.tail or "").strip()
-            and following is not None and isinstance(following.tag, str)):
+            and following is not None and isinstance(following.tag, str)
+            and _opens_its_line(element)  # not "Sort <span>By</span>", "Photo <b>By</b>"
+            and next(following.iter(*_CONTROLS), None) is None):
         name = next(_lines(following), "")
         line = f"{line} {name}" if name else line
     return line
 
 
+# What a label's next element holds when it is a control, not a name ("Sort by <select>").
+_CONTROLS = ("select", "option", "button", "input", "textarea")
+
+
 def page_byline_lines(root: etree._Element) -> list[str]:
-    """The lines of the untouched page's "By Jane Doe" elements outside comments and asides:
-    read for the author when the stripped page has none left (chrome removal may take a
-    byline with the block of dates and share buttons around it)."""
-    return [_byline_line(element) for element in _text_bylines(root)
-            if not _elsewhere(element) and not _in_chrome(element)]
+    """The lines of the untouched page's "By Jane Doe" elements in the story's head
+    (`_under_headline`: not a related story's teaser), outside comments, asides, menus,
+    footers, forms and links: read for the author when the stripped page has none left
+    (chrome removal may take a byline with the block of dates and share buttons around
+    it)."""
+    body = _document(root).find("body")
+    head = _under_headline(body) if body is not None else set()
+    return [_byline_line(element) for element in _text_bylines(root, head)
+            if element in head and not _elsewhere(element) and not _in_chrome(element)]
 
 
 # What holds a page's controls and links, never its byline: a menu's "By Use Case", "By
@@ -700,11 +744,11 @@ def _in_chrome(element: etree._Element) -> bool:
     """Whether the element or an ancestor below the story's `<article>` or `<main>` (if
     any) is a menu, a footer, a form or a link."""
     for node in (element, *element.iterancestors()):
+        if node.tag in ("article", "main", "body"):  # a theme's body class names its menu
+            return False
         if node.tag in _CHROME_PLACES or _CHROME_NAMES.search(
                 f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
-        if node.tag in ("article", "main"):
-            return False
     return False
 
 
@@ -727,12 +771,6 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     names = split_authors(text)
     cleaned = [clean_name(name) or "" for name in names]  # "Jane Doe, Senior Staff Writer"
     ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in cleaned)
-    # a role run in after three words or more leaves no telling where the name ends
-    # ("Jordana Cepelewicz Math Editor": "Math" is the role's): no names rather than a wrong
-    # one. A role after a comma is apart ("Mary Ann Smith, Editor").
-    ok = ok and not any(
-        len(c.split()) >= 3 and len(c.split()) < len(_BYLINE.sub("", n).split(",")[0].split())
-        for n, c in zip(names, cleaned, strict=True))
     return names if ok else []
 
 
@@ -978,9 +1016,12 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         # this search dates goes without a date
         meta.date_guess = None if guess and guess.endswith("-01-01") else guess
     if not meta.authors:
+        # the untouched page's bylines before the text of those the catalogue removed: read
+        # from their elements, a name ends where its element does ("Jane Doe" + "Math
+        # Editor" ran together in the removed text)
         meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
-            byline_names(line, meta.outlets) for line in meta.removed_bylines)
-            or _at_most_two(byline_names(line, meta.outlets) for line in meta.page_bylines)
+            byline_names(line, meta.outlets) for line in meta.page_bylines)
+            or _at_most_two(byline_names(line, meta.outlets) for line in meta.removed_bylines)
             or dateline_authors(root))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)

@@ -591,12 +591,42 @@ def test_a_lower_case_by_elsewhere_is_no_byline(html):
     assert extract(html, URL).authors == []
 
 
-def test_a_role_run_into_a_long_name_gives_no_name_rather_than_a_wrong_one():
-    """Where "Math" ends the name is not to be told ("Jordana Cepelewicz Math"); a role
-    after a comma is apart."""
-    assert extract(page("<p>By Jordana Cepelewicz Math Editor</p>" + paragraphs(4)),
-                   URL).authors == []
+def test_a_role_run_into_a_three_word_name_leaves_the_name():
+    assert extract(page("<p>By Mary Ann Smith Staff Writer</p>" + paragraphs(4)),
+                   URL).authors == ["Mary Ann Smith"]
     assert byline_names("By Mary Ann Smith, Editor") == ["Mary Ann Smith, Editor"]
+
+
+SHORT = "The council met and voted on the plan for the harbour today. "
+RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4>"
+           "<p>By John Smith</p></div></div>")
+
+
+@pytest.mark.parametrize(("html", "authors"), [
+    # the story's head ends at its second sentence-long paragraph, not at the page's end
+    (page(paragraphs(4, SHORT)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
+     []),
+    (page(paragraphs(6, SHORT)).replace(
+        "</main>", "</main><div class='more'><h3>Mayor resigns</h3><span>by Ann Lee</span></div>"),
+     []),
+    (page("<p>by Dana Whitfield</p>" + paragraphs(4, SHORT)), ["Dana Whitfield"]),
+    # a related story's byline is not this one's, read from the page or not
+    (page("<div class='meta'><span class='writer'>Jane Doe</span></div>" + paragraphs(4))
+     .replace("</article>", f"</article>{RELATED}"), ["Jane Doe"]),
+    (page(paragraphs(4)).replace("</article>", f"</article>{RELATED}"), []),
+    # a label alone before a control, or after a word on its line
+    (page("<div class='sort'><span>Sort</span> <span>By</span><select><option>Newest First"
+          "</option><option>Top Rated</option></select></div>" + paragraphs(4)), []),
+    (page(paragraphs(4) + "<div><strong>Filter</strong><strong>By</strong><div><button>"
+          "Topic Area</button></div></div>"), []),
+    (page("<div><span>Photo</span><span>By</span><span>Jane Doe</span></div>"
+          + paragraphs(4)), []),
+    # a picture's credit outside a <figure>
+    (page("<div class='hero'><img src='a.jpg'><span class='caption'>Council members vote on"
+          " Tuesday.</span><span class='credit'>by Jane Doe</span></div>" + paragraphs(4)), []),
+])
+def test_bylines_outside_the_storys_head_or_of_controls_are_not_read(html, authors):
+    assert extract(html, URL).authors == authors
 
 
 @pytest.mark.parametrize("head", [
@@ -619,6 +649,10 @@ def test_a_byline_the_chrome_removal_took_with_its_block_is_read_from_the_page()
     block = ("<div class='share-bar'><p>By Dana Whitfield</p><a href='/share'>Share</a>"
              "<a href='/tweet'>Tweet</a><a href='/mail'>Email</a></div>")
     assert extract(page(block + paragraphs(4)), URL).authors == ["Dana Whitfield"]
+    # with no <article> or <main>, up to the <body>, whose class may name the theme's menu
+    bare = (page(block + paragraphs(4)).replace("<body>", "<body class='has-main-navigation'>")
+            .replace("<main><article>", "").replace("</article></main>", ""))
+    assert extract(bare, URL).authors == ["Dana Whitfield"]
 
 
 def test_a_possessive_phrase_is_no_name():
