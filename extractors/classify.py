@@ -13,7 +13,7 @@ import math
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from lxml import etree
 
@@ -35,15 +35,14 @@ FRONT_OVERRULED = 0.7
 FRONT_SEGMENTS = frozenset({"news", "blog", "blogs", "articles", "stories", "posts", "latest",
                             "insights", "resources", "press", "updates", "magazine", "journal",
                             "opinion", "features", "reviews", "guides"})
-# The last path segments of a site's own pages about itself (/about/, /privacy-policy,
-# /impressum): no story, unless the model is FRONT_OVERRULED sure (an essay at a blog's
-# /about). A news site links them from every page's footer; a policy reads as prose.
+# The names of a site's own pages about itself (/about/, /en/privacy-policy, /impressum):
+# no story, unless the model is FRONT_OVERRULED sure (an essay at a blog's /about). A news
+# site links them from every page's footer; a policy reads as prose. Not the words a
+# section or a story's slug may end with too ("jobs", "privacy", "corrections").
 SERVICE_SEGMENTS = frozenset({
     "about", "about-us", "aboutus", "who-we-are", "contact", "contact-us", "contactus",
-    "privacy", "privacy-policy", "privacy-notice", "cookies", "cookie-policy", "terms",
-    "terms-of-use", "terms-of-service", "terms-and-conditions", "imprint", "impressum",
-    "legal", "disclaimer", "advertise", "advertising", "careers", "jobs", "faq", "faqs",
-    "accessibility", "corrections", "ethics", "masthead"})
+    "privacy-policy", "privacy-notice", "cookie-policy", "terms-of-use", "terms-of-service",
+    "terms-and-conditions", "imprint", "impressum", "disclaimer", "masthead"})
 # Query parameters that do not pick a page (campaign tracking): "/?p=123" is a WordPress
 # post, "/?utm_source=x" the home page.
 _TRACKING = re.compile(r"utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid|ref")
@@ -89,9 +88,12 @@ _OG_PRODUCT = re.compile(r"product|:item\b")
 _PROFILE = re.compile(r"/(?:u|users?|members?|profiles?)/[^/?#]|member\.php\?|viewprofile"
                       r"|memberlist\.php\?", re.IGNORECASE)
 # A manual's host name (`docs.`, `wiki.`, `developer.`), path (`/docs/`, `/reference/`) or
-# software (`<meta name="generator">`: Sphinx, MkDocs, rustdoc, MediaWiki...).
-_DOCS_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki", "learn", "manual",
+# software (`<meta name="generator">`: Sphinx, MkDocs, rustdoc, MediaWiki...); not at a
+# blog's or a newsroom's path or host (developer.example.com/blog/..., a Docusaurus blog).
+_DOCS_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki", "manual",
                          "manuals", "kb"})
+_STORY_SEGMENT = re.compile(r"blogs?|news|press|stories|articles?|posts?", re.IGNORECASE)
+_STORY_HOST = re.compile(r"blog|news")
 _DOCS_PATH = re.compile(r"/(?:docs?|documentation|manual|reference|api|userguide|wiki|man\d?|"
                         r"std)/", re.IGNORECASE)
 _DOCS_GENERATOR = re.compile(r"sphinx|docutils|mkdocs|docusaurus|gitbook|mdbook|rustdoc|"
@@ -173,9 +175,19 @@ def _declared(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
             "product_schema": float(bool(kinds & PRODUCT_TYPES
                                          or _OG_PRODUCT.search(meta.og_type or ""))),
             "profiles": math.log1p(len({h for h, _ in links if _PROFILE.search(h)})) / 4,
-            "site_docs": float(bool(labels & _DOCS_HOSTS) or bool(_DOCS_PATH.search(parts.path))
-                               or bool(_DOCS_GENERATOR.search(" ".join(_GENERATOR(root))))),
+            "site_docs": float(_manual(root, parts, labels)),
             "code_share": min(code / page_chars, 1.0)}
+
+
+def _manual(root: etree._Element, parts: SplitResult, labels: set[str]) -> bool:
+    """Whether the host, the path or the software say the page is a manual's
+    (`_DOCS_HOSTS`, `_DOCS_PATH`, `_DOCS_GENERATOR`), and no part of its path or host is
+    a blog's or a newsroom's (`_STORY_SEGMENT`, `_STORY_HOST`: devblogs., googleblog.)."""
+    if (any(_STORY_SEGMENT.fullmatch(part) for part in parts.path.split("/"))
+            or any(_STORY_HOST.search(label) for label in labels)):
+        return False
+    return (bool(labels & _DOCS_HOSTS) or bool(_DOCS_PATH.search(parts.path))
+            or bool(_DOCS_GENERATOR.search(" ".join(_GENERATOR(root)))))
 
 
 def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,
@@ -218,15 +230,16 @@ def front_page(url: str) -> bool:
 
 
 def service_page(url: str) -> bool:
-    """Whether the URL is one of the site's pages about itself: its last path segment (an
-    index file aside, an extension dropped) is one of `SERVICE_SEGMENTS`; with no query
-    parameter but tracking ones."""
+    """Whether the URL is one of the site's pages about itself: a path of one or two
+    segments (an index file aside) with no digit, the last (its extension dropped) one of
+    `SERVICE_SEGMENTS` (`/about/`, `/en/privacy-policy.html`; not `/2024/05/01/about`); with
+    no query parameter but tracking ones."""
     parts = urlsplit(url)
     segments = [s.lower() for s in parts.path.split("/") if s]
     if segments and _INDEX_FILE.fullmatch(segments[-1]):
         segments.pop()
-    return (bool(segments) and segments[-1].rsplit(".", 1)[0] in SERVICE_SEGMENTS
-            and _untracked(parts.query))
+    return (0 < len(segments) <= 2 and not any(c.isdigit() for c in "".join(segments))
+            and segments[-1].rsplit(".", 1)[0] in SERVICE_SEGMENTS and _untracked(parts.query))
 
 
 def _untracked(query: str) -> bool:

@@ -119,10 +119,15 @@ def test_a_home_page_or_a_sections_front_is_known_by_its_url(url, front):
 
 @pytest.mark.parametrize(("path", "service"), [
     ("/about/", True), ("/about-us", True), ("/en/privacy-policy.html", True),
-    ("/impressum", True), ("/help/faq/index.php", True), ("/contact?utm_source=x", True),
+    ("/impressum", True), ("/company/contact/index.php", True), ("/contact?utm_source=x", True),
     ("/contact?id=3", False),  # a page picked by its query
     ("/about/press-release", False), ("/2024/05/about-time", False), ("/", False),
     ("/news/jobs-report-beats-forecasts", False),
+    # a story's, by its date or id, or deeper than a site's own pages go
+    ("/2024/05/01/about", False), ("/story/98231/contact", False),
+    ("/news/local/about-us", False),
+    # words a section or a story's slug ends with too
+    ("/economy/jobs", False), ("/tech/privacy/", False), ("/opinion/corrections", False),
 ])
 def test_a_sites_page_about_itself_is_known_by_its_url(path, service):
     assert service_page(f"https://news.example.com{path}") is service
@@ -165,6 +170,12 @@ def test_what_a_page_declares_itself_is_evidence(head, body, feature, value):
 @pytest.mark.parametrize(("url", "docs"), [
     ("https://docs.example.com/guide/install", 1.0), ("https://example.com/docs/install", 1.0),
     ("https://example.com/api/v2/users", 1.0), ("https://news.example.com/2024/05/doc", 0.0),
+    ("https://example.com/docs/postgresql/setup", 1.0),
+    # a blog or a newsroom on a manual's host or path
+    ("https://developer.example.com/blog/rust-released", 0.0),
+    ("https://developers.exampleblog.com/rust-released", 0.0),
+    ("https://kb.example.org/news/outage-report", 0.0),
+    ("https://learn.example.com/what-is-rust", 0.0),
 ])
 def test_a_manuals_address_is_evidence(url, docs):
     found = analyse("<html><body><p>x</p></body></html>", url)
