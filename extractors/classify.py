@@ -81,7 +81,7 @@ _TEASER_LINKS = etree.XPath("//h2/descendant::a[@href] | //h3/descendant::a[@hre
 FORUM_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "SocialMediaPosting"})
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "SomeProducts",
                            "ProductModel", "Offer", "AggregateOffer"})
-_ITEMTYPES = etree.XPath("//*[@itemtype]/@itemtype")
+_ITEMTYPES = etree.XPath("//@itemtype")
 _OG_PRODUCT = re.compile(r"product|:item\b")
 # Links to members' profiles (`/u/name`, `/members/name.12/`, `member.php?u=12`): a thread
 # of posts names one per poster; a story links its authors' pages (`/author/...`) instead.
@@ -99,7 +99,6 @@ _DOCS_PATH = re.compile(r"/(?:docs?|documentation|manual|reference|api|userguide
 _DOCS_GENERATOR = re.compile(r"sphinx|docutils|mkdocs|docusaurus|gitbook|mdbook|rustdoc|"
                              r"bookdown|antora|vitepress|doxygen|jsdoc|mediawiki|dokuwiki|"
                              r"confluence", re.IGNORECASE)
-_GENERATOR = etree.XPath("//meta[translate(@name, 'GENRATO', 'genrato')='generator']/@content")
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")
 _PAGE_CHARS = etree.XPath("string-length(normalize-space(//body))")
 
@@ -187,7 +186,8 @@ def _manual(root: etree._Element, parts: SplitResult, labels: set[str]) -> bool:
             or any(_STORY_HOST.search(label) for label in labels)):
         return False
     return (bool(labels & _DOCS_HOSTS) or bool(_DOCS_PATH.search(parts.path))
-            or bool(_DOCS_GENERATOR.search(" ".join(_GENERATOR(root)))))
+            or any(_DOCS_GENERATOR.search(meta.get("content") or "") for meta in root.iter("meta")
+                   if (meta.get("name") or "").lower() == "generator"))
 
 
 def features(root: etree._Element, url: str, ld: list[dict], meta: Metadata,

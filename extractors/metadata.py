@@ -78,25 +78,30 @@ def _elsewhere(element: etree._Element) -> bool:
     return False
 
 
-def _text_bylines(root: etree._Element,
-                  under: set[etree._Element] | None = None) -> Iterator[etree._Element]:
-    """Elements whose first text (their own, or else a child's tail) opens like a byline;
-    or whose own text opens with a lower-case "by" and a capital, in the story's head
-    (`under`, read when first needed if not given: `_under_headline`; `_lower_byline`)."""
+def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
+    """The page's elements that open like a byline (`_opens_byline`), in page order."""
     body = _document(root).find("body")
+    under: set[etree._Element] | None = None  # the story's head, read when first needed
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
-        text = element.text
-        if text is not None:
-            if _BYLINE_OPENER.match(text):
-                yield element
-            elif _LOWER_BY.match(text):
-                under = _under_headline(body) if under is None else under
-                if element in under and _lower_byline(element):
-                    yield element
-            continue
-        text = next((child.tail for child in element if child.tail is not None), None)
-        if text and _BYLINE_OPENER.match(text):
+        if element.text is not None and not _BYLINE_OPENER.match(element.text) and (
+                _LOWER_BY.match(element.text)):
+            under = set(_under_headline(body)) if under is None else under
+        if _opens_byline(element, under):
             yield element
+
+
+def _opens_byline(element: etree._Element, under: set[etree._Element] | None) -> bool:
+    """Whether the element's first text (its own, or else a child's tail) opens like a
+    byline; or its own text opens with a lower-case "by" and a capital, in the story's
+    head (`under`; `_lower_byline`)."""
+    text = element.text
+    if text is not None:
+        if _BYLINE_OPENER.match(text):
+            return True
+        return (under is not None and _LOWER_BY.match(text) is not None and element in under
+                and _lower_byline(element))
+    text = next((child.tail for child in element if child.tail is not None), None)
+    return bool(text and _BYLINE_OPENER.match(text))
 
 
 # "by Jane Doe": a lower-case opener, no colon, a capital after it. As an element's own text
@@ -116,41 +121,40 @@ SENTENCE_WORDS = 8
 HEAD_WORDS = 80
 
 
-def _under_headline(body: etree._Element) -> set[etree._Element]:
+def _under_headline(body: etree._Element) -> list[etree._Element]:
     """The story's head: the elements of the block around the page's first <h1> (its
-    highest ancestor below <body> without the story's start: `_story_start`), and those
-    after it up to that start. Empty without an <h1>."""
-    nodes = list(body.iter(etree.Element))
-    start = next((i for i, node in enumerate(nodes) if node.tag == "h1"), None)
-    if start is None:
-        return set()
-    end = _story_start(nodes, start)
-    lede = set(nodes[end].iterancestors()) if end < len(nodes) else {body}
-    block = nodes[start]
+    highest ancestor below <body> without the story's start), and those after it up to
+    that start: its first paragraph of LEDE_WORDS words or more, its second of
+    SENTENCE_WORDS or more, or the element whose text brings the words after the headline
+    to HEAD_WORDS; in page order, empty without an <h1>. One pass, as far as the start."""
+    nodes: list[etree._Element] = []
+    headline: int | None = None
+    words = sentences = 0
+    start = None
+    for node in body.iter(etree.Element):
+        if headline is not None:
+            if node.tag == "p":
+                length = count_words(" ".join(node.itertext()))
+                sentences += length >= SENTENCE_WORDS
+                if length >= LEDE_WORDS or sentences >= 2:
+                    start = node
+                    break
+            words += count_words(node.text or "") + count_words(node.tail or "")
+            if words >= HEAD_WORDS:
+                start = node
+                break
+        elif node.tag == "h1":
+            headline = len(nodes)
+        nodes.append(node)
+    if headline is None:
+        return []
+    story = set(start.iterancestors()) if start is not None else {body}
+    block = nodes[headline]
     for ancestor in block.iterancestors():
-        if ancestor in lede or ancestor is body:
+        if ancestor in story or ancestor is body:
             break
         block = ancestor
-    return set(nodes[nodes.index(block, 0, start + 1):end])
-
-
-def _story_start(nodes: list[etree._Element], headline: int) -> int:
-    """The index in `nodes` (a page's elements in document order) where the story begins
-    after its headline's: its first paragraph of LEDE_WORDS words or more, its second of
-    SENTENCE_WORDS or more, or the element whose text brings the words after the headline
-    to HEAD_WORDS (len(nodes): none of them)."""
-    words = sentences = 0
-    for i in range(headline + 1, len(nodes)):
-        node = nodes[i]
-        if node.tag == "p":
-            length = count_words(" ".join(node.itertext()))
-            sentences += length >= SENTENCE_WORDS
-            if length >= LEDE_WORDS or sentences >= 2:
-                return i
-        words += count_words(node.text or "") + count_words(node.tail or "")
-        if words >= HEAD_WORDS:
-            return i
-    return len(nodes)
+    return nodes[nodes.index(block, 0, headline + 1):]
 
 
 def _lower_byline(element: etree._Element) -> bool:
@@ -728,9 +732,11 @@ def page_byline_lines(root: etree._Element) -> list[str]:
     (chrome removal may take a byline with the block of dates and share buttons around
     it)."""
     body = _document(root).find("body")
-    head = _under_headline(body) if body is not None else set()
-    return [_byline_line(element) for element in _text_bylines(root, head)
-            if element in head and not _elsewhere(element) and not _in_chrome(element)]
+    head = _under_headline(body) if body is not None else []
+    under = set(head)
+    return [_byline_line(element) for element in head
+            if element.tag in _TEXT_BYLINE_TAGS and _opens_byline(element, under)
+            and not _elsewhere(element) and not _in_chrome(element)]
 
 
 # What holds a page's controls and links, never its byline: a menu's "By Use Case", "By
