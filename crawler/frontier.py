@@ -28,7 +28,8 @@ still ``queued`` and the next run fetches it; whatever was committed is never fe
 (unless it changed), so no article is written twice.
 
 Listings are re-visited every run: start URLs, robots.txt, sitemaps, feeds and HTML pages
-that are not articles (sections, the homepage) - ``REVISIT_KINDS`` - with a conditional GET
+that are not articles (sections, the homepage) - ``REVISIT_KINDS`` - (an earlier run's start
+URL that the run's are not, only when linked again) with a conditional GET
 (``If-None-Match`` / ``If-Modified-Since`` from the stored validators) so an unchanged one
 costs a 304. Articles are fetched once, and again only when a sitemap says they changed.
 

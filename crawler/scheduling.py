@@ -126,6 +126,7 @@ class FrontierMiddleware:
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.former_seeds: set[str] = set()  # earlier runs' start URLs resumed in this one
+        self.seeds: set[str] | None = None  # this run's start URLs, once its start is read
         self.budget = PageBudget(self._limits, self.stats)
         self._poll: task.LoopingCall | None = None  # releases the pages whose wait is over
         self.skipped_retry_days = crawler.settings.getfloat("NEWSCRAWL_SKIPPED_RETRY_DAYS",
@@ -270,6 +271,7 @@ class FrontierMiddleware:
             yield request
         if new_seeds:
             yield {"visit": None, "outlinks": new_seeds}
+        self.seeds = seeds
         for element in self._resume_pending(seeds):
             yield element
         self.stats.set_value("newscrawl/frontier/resumed", self.resumed)
@@ -301,6 +303,11 @@ class FrontierMiddleware:
         False, where no record can be yielded, left for a later look)."""
         if row["url"] in self.requested:
             return  # requested already in this run (a listing the start page links)
+        if row["source"] == "start" and self.seeds is not None and row["url"] not in self.seeds:
+            # an earlier run's start URL that this run's are not (taken out of the config, a
+            # site's URL changed): not looked at again unless a page or listing links it
+            self.stats.inc_value("newscrawl/frontier/former_seeds")
+            return
         self.spilled.discard(row["url"])
         request = spider.request_for(row)
         if row["state"] == "fetched":  # a hub or listing looked at again

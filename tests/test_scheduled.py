@@ -174,6 +174,27 @@ def test_a_former_start_url_that_is_gone_does_not_fail_a_run_of_other_start_urls
     assert rows(db, "SELECT status FROM runs ORDER BY id") == [("ok",), ("ok",)]
 
 
+def test_a_start_url_taken_out_of_the_config_is_not_fetched_again(tmp_path):
+    """An earlier run's start URL (a section, a feed) that nothing links was looked at again
+    by every later run, for good, however the config changed."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    (site / "extra").mkdir()
+    (site / "extra" / "index.html").write_text(
+        "<html><body><h1>Extra</h1><a href='/articles/harbour-wind-farm-approved.html'>"
+        "Harbour</a></body></html>", "utf-8")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        first = newscrawl("crawl", f"{server.base_url}/", f"{server.base_url}/extra/",
+                          "--db", str(db), *FAST)
+        before = len(server.requested_paths)
+        rerun = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), *FAST)
+        fetched = server.requested_paths[before:]
+    assert first.returncode == 0 and rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "/extra/" in server.requested_paths[:before] and "/extra/" not in fetched
+    assert "/" in fetched  # this run's start URL, and the listings it links, as before
+
+
 def test_a_start_url_redirected_to_an_earlier_runs_start_url_that_is_gone_fails_its_run(
         tmp_path):
     """The earlier start URL is requested again from the frontier, unmarked; the new start
