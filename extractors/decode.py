@@ -26,19 +26,25 @@ BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UT
 
 
 def _detect(body: bytes) -> str | None:
-    """Guess the encoding of a page that declares none: strict UTF-8, else uchardet
-    (Mozilla's detector, through cchardet), its name as HTML reads it ("ISO-8859-1" is
-    windows-1252: w3lib's `resolve_encoding`); else charset_normalizer. (charset_normalizer
-    alone read a French page in latin-1 as cp1257 or cp1250, "déjŕ", "trčs"; a Turkish one
-    as cp1250.)"""
+    """Guess the encoding of a page that declares none: UTF-8 if its bytes are, or are but
+    for a few stray ones (`_not_utf8`: decode_html reads those as windows-1252); else
+    uchardet (Mozilla's detector, through cchardet), its name as HTML reads it
+    ("ISO-8859-1" is windows-1252: w3lib's `resolve_encoding`), windows-1252 where it
+    names a DOS or Mac code page no browser uses (`WEB_ENCODINGS`: on a page of mostly
+    ASCII); else charset_normalizer. (charset_normalizer alone read a French page in
+    latin-1 as cp1257 or cp1250, "déjŕ", "trčs"; a Turkish one as cp1250.)"""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
+        if not _not_utf8(body.decode("utf-8", errors="replace")):
+            return "utf-8"  # with a stray latin-1 byte or two: see decode_html
         sample = body[:200_000]
         found = cchardet.detect(sample)["encoding"]
         encoding = resolve_encoding(found) if found else None
-        if encoding and codecs.lookup(encoding).name != "utf-8":
+        if encoding and codecs.lookup(encoding).name in WEB_ENCODINGS:
             return encoding
+        if encoding and _decodes(sample, "cp1252"):  # a DOS or Mac code page, on a page
+            return "cp1252"  # of mostly ASCII: no browser's choice, windows-1252 is
         best = charset_normalizer.from_bytes(sample).best()
         return best.encoding if best else None
     return "utf-8"
@@ -66,8 +72,7 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     invalid = text.count("\ufffd") if encoding in ("utf-8", "utf8") else 0
     if not invalid:
         return text
-    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid  # non-ASCII characters
-    if invalid >= NOT_UTF8_BYTES and valid <= NOT_UTF8_SHARE * invalid:
+    if _not_utf8(text, invalid):
         detected = _detect(html)
         if detected and codecs.lookup(detected).name != "utf-8":
             return html.decode(detected, errors="replace")
@@ -80,6 +85,35 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
 NOT_UTF8_BYTES = 20
 NOT_UTF8_SHARE = 0.02
 MIXED = "newscrawl-windows-1252"
+
+
+def _not_utf8(text: str, invalid: int | None = None) -> bool:
+    """Whether bytes that are not all UTF-8 (`text`: decoded as UTF-8 with U+FFFD for each
+    invalid byte, `invalid` of them if known) are in another encoding: at least
+    NOT_UTF8_BYTES invalid bytes, and valid multi-byte characters at most NOT_UTF8_SHARE
+    of them (a windows-1251 or latin-1 page makes next to none by chance). Otherwise UTF-8
+    with stray bytes of another encoding."""
+    invalid = text.count("\ufffd") if invalid is None else invalid
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid  # non-ASCII characters
+    return invalid >= NOT_UTF8_BYTES and valid <= NOT_UTF8_SHARE * invalid
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# The legacy encodings a browser may decode a page in (WHATWG's list, Python's names).
+WEB_ENCODINGS = frozenset({
+    "big5", "big5hkscs", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256",
+    "cp1257", "cp1258", "cp866", "cp874", "cp932", "cp949", "euc_jp", "euc_kr", "gb18030",
+    "gbk", "iso2022_jp", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+    "iso8859-7", "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15",
+    "iso8859-16", "koi8-r", "koi8-u", "mac-cyrillic", "mac-roman", "shift_jis",
+    "utf-16-be", "utf-16-le"})
 
 
 def _windows_1252(error: UnicodeError) -> tuple[str, int]:

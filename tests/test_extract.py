@@ -170,6 +170,24 @@ def test_an_undeclared_central_european_or_turkish_page_keeps_its_detected_code_
     assert text.strip() in extract(html.encode(encoding), URL).text
 
 
+@pytest.mark.parametrize(("html", "kept"), [
+    # UTF-8 with one stray latin-1 byte, nothing declared: uchardet gave up on UTF-8 at it
+    ("<html><head><title>Президент защитил реформу</title></head><body><p>Президент "
+     "защитил реформу пенсионной системы в среду.</p><footer>@ 2025</footer></body></html>",
+     "Президент защитил реформу"),
+    ("<html><body><p>東京で新しい駅が開業した。多くの人が集まった。</p><footer>@ 2025</footer>"
+     "</body></html>", "東京で新しい駅が開業した"),
+])
+def test_an_undeclared_utf8_page_with_a_stray_byte_stays_utf8(html, kept):
+    assert kept in decode_html(html.encode("utf-8").replace(b"@", b"\xa9"), "text/html")
+
+
+def test_an_undeclared_english_page_with_windows_1252_quotes_is_read_as_windows_1252():
+    """uchardet names DOS or Mac code pages for a page of mostly ASCII (IBM865: "didnÆt")."""
+    text = "We didn\u2019t know the council\u2019s plan would pass, said the mayor. " * 30
+    assert text in decode_html(f"<html><body><p>{text}</p></body></html>".encode("cp1252"))
+
+
 def test_a_utf8_page_with_a_few_stray_bytes_stays_utf8():
     html = page(paragraphs(4, "Le conseil a approuvé le budget, « enfin », dit le maire. "))
     data = html.encode("utf-8").replace(b"</h1>", b"</h1><p>Caf\xe9 \x93 cr\xe8me</p>")
