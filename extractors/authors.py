@@ -77,6 +77,17 @@ ROLE_OPENERS = frozenset({
     "content", "editorial", "head", "certified", "licensed", "corresponding", "editor",
     "editor-in-chief", "writer", "reporter", "correspondent", "columnist", "founder",
     "co-founder", "author"})
+# A newsroom's desks and beats, which open a role run into a name from its third word on
+# ("Jordana Cepelewicz Math Editor", "Jane Doe Politics Reporter"); no word that is also a
+# common surname ("Hall", "Street", "House", "Price", "Field", "Law").
+BEATS = frozenset({
+    "politics", "political", "math", "mathematics", "science", "health", "business", "tech",
+    "technology", "sports", "education", "climate", "environment", "environmental", "crime",
+    "courts", "culture", "arts", "food", "travel", "music", "film", "opinion", "economics",
+    "economy", "data", "investigations", "investigative", "metro", "national", "foreign",
+    "features", "photo", "video", "digital", "entertainment", "fashion", "books", "religion",
+    "energy", "markets", "finance", "legal", "security", "defense", "defence", "military",
+    "transportation", "weather", "audience", "visual", "graphics", "newsletter", "social"})
 # Credentials a byline lists as names of their own ("Jane Doe", "RN", "BSN").
 CREDENTIALS = frozenset({
     "md", "m.d.", "phd", "ph.d.", "rn", "bsn", "msn", "np", "dvm", "mba", "mph", "rd", "rdn",
@@ -163,7 +174,8 @@ def clean_name(value: str) -> str | None:
 
 
 def _without_role(name: str) -> str:
-    """The name before a role run into it ("Amy Roeder Senior Editor", "Jane Doe | Author"),
+    """The name before a role run into it ("Amy Roeder Senior Editor", "Jane Doe Politics
+    Editor", "Jane Doe | Author"),
     "" for a role on its own ("Senior Writer", "Editor of The Daily"); a role is looked
     for from the third word on, so a name's first two words always stay."""
     for separator in (" | ", "|", " - ", " – ", " — ", ", "):
@@ -177,7 +189,8 @@ def _without_role(name: str) -> str:
     for at in range(2, len(words)):
         last = at == len(words) - 1
         if ((bare[at] in LAST_WORD_ROLES) if last else
-                (bare[at] in ROLE_OPENERS | ROLE_NOUNS and _is_role(name, ROLE_NOUNS, at))):
+                (bare[at] in ROLE_OPENERS | ROLE_NOUNS | BEATS
+                 and _is_role(name, ROLE_NOUNS, at))):
             return " ".join(words[:at]).strip(_EDGES)
     return name
 

@@ -133,7 +133,7 @@ def _under_headline(body: etree._Element) -> list[etree._Element]:
     start = None
     for node in body.iter(etree.Element):
         if headline is not None:
-            if node.tag == "p":
+            if node.tag == "p" and not _in_figure(node):  # a caption is no story paragraph
                 length = count_words(" ".join(node.itertext()))
                 sentences += length >= SENTENCE_WORDS
                 if length >= LEDE_WORDS or sentences >= 2:
@@ -157,32 +157,44 @@ def _under_headline(body: etree._Element) -> list[etree._Element]:
     return nodes[nodes.index(block, 0, headline + 1):]
 
 
+def _in_figure(element: etree._Element) -> bool:
+    return any(node.tag in ("figure", "figcaption") for node in element.iterancestors())
+
+
 def _lower_byline(element: etree._Element) -> bool:
     """Whether a "by ..." element may be a byline: it opens its line (`_opens_its_line`),
     and neither it nor an ancestor is one of `_NOT_BYLINE_PLACES` or named for a picture's
     credit or caption (`_CREDIT_NAMES`)."""
-    if any(node.tag in _NOT_BYLINE_PLACES or _CREDIT_NAMES.search(
-            f"{node.get('class') or ''} {node.get('id') or ''}")
-           for node in (element, *element.iterancestors())):
-        return False
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("body", "html"):  # a theme's body class says nothing of this one
+            break
+        if node.tag in _NOT_BYLINE_PLACES or _CREDIT_NAMES.search(
+                f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return False
     return _opens_its_line(element)
 
 
 # Names of the elements that credit a picture, not a story ("<span class=credit>by Jane
-# Doe</span>" under an image outside a <figure>).
-_CREDIT_NAMES = re.compile(r"credit|caption|photo|image|media", re.IGNORECASE)
+# Doe</span>" under an image outside a <figure>, "wp-caption-text").
+_CREDIT_NAMES = re.compile(r"credit|caption", re.IGNORECASE)
 
 
 def _opens_its_line(element: etree._Element) -> bool:
     """Whether no word ends just before `element` on its line (a block before it, a
     heading, is a line of its own)."""
+    before = _before_on_line(element)
+    return not before or not before[-1].isalpha()
+
+
+def _before_on_line(element: etree._Element) -> str:
+    """The text just before `element` on its line: the tail of an inline element before it
+    (or that element's text), or its parent's text; "" after a block."""
     previous = element.getprevious()
     before = (previous.tail if previous is not None else element.getparent().text) or ""
     if (not before.strip() and previous is not None and isinstance(previous.tag, str)
             and previous.tag not in _LINE_BLOCKS):
         before = "".join(previous.itertext())
-    before = before.strip()
-    return not before or not before[-1].isalpha()
+    return before.strip()
 
 
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
@@ -714,7 +726,8 @@ def _byline_line(element: etree._Element) -> str:
     following = element.getnext()
     if (_LABEL_ONLY.fullmatch(line) and not (element.tail or "").strip()
             and following is not None and isinstance(following.tag, str)
-            and _opens_its_line(element)  # not "Sort <span>By</span>", "Photo <b>By</b>"
+            and (_opens_its_line(element)  # not "Sort <span>By</span>", "Photo <b>By</b>"
+                 or _LABEL_ONLY.fullmatch(f"{_before_on_line(element)} {line}"))
             and next(following.iter(*_CONTROLS), None) is None):
         name = next(_lines(following), "")
         line = f"{line} {name}" if name else line

@@ -609,9 +609,15 @@ def test_a_lower_case_by_elsewhere_is_no_byline(html):
     assert extract(html, URL).authors == []
 
 
-def test_a_role_run_into_a_three_word_name_leaves_the_name():
-    assert extract(page("<p>By Mary Ann Smith Staff Writer</p>" + paragraphs(4)),
-                   URL).authors == ["Mary Ann Smith"]
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("<p>By Mary Ann Smith Staff Writer</p>", ["Mary Ann Smith"]),
+    # a desk or beat opens the role run into the name
+    ("<p>By Jordana Cepelewicz Math Editor</p>", ["Jordana Cepelewicz"]),
+    ("<p>By <span>Jane Doe</span> <span>Politics Editor</span></p>", ["Jane Doe"]),
+    ("<p>By Mary Ann Smith Science Writer</p>", ["Mary Ann Smith"]),
+])
+def test_a_role_run_into_a_name_is_left_out(byline, authors):
+    assert extract(page(byline + paragraphs(4)), URL).authors == authors
     assert byline_names("By Mary Ann Smith, Editor") == ["Mary Ann Smith, Editor"]
 
 
@@ -642,8 +648,22 @@ RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4
     # a picture's credit outside a <figure>
     (page("<div class='hero'><img src='a.jpg'><span class='caption'>Council members vote on"
           " Tuesday.</span><span class='credit'>by Jane Doe</span></div>" + paragraphs(4)), []),
+    # ...but not a theme's body class or a layout's box named for media
+    (page("<p>by Jane Doe</p>" + paragraphs(4)).replace("<body>",
+                                                        "<body class='has-featured-image'>"),
+     ["Jane Doe"]),
+    (page("<div class='media-body'><p>by Jane Doe</p></div>" + paragraphs(4)), ["Jane Doe"]),
+    # a label after a label word
+    (page("<p>Written <span>By</span> <span>Jane Doe</span></p>" + paragraphs(4)),
+     ["Jane Doe"]),
+    # a standfirst and a picture's caption come before the byline, not the story
+    (page("<p>The council voted on Tuesday to approve the harbour plan at last.</p><figure>"
+          "<img src='a.jpg'><figcaption><p>The harbour at dawn, seen from the old pier on "
+          "Monday.</p></figcaption></figure><div class='share-bar'><p>By Dana Whitfield</p>"
+          "<a href='/share'>Share</a><a href='/tweet'>Tweet</a></div>" + paragraphs(4)),
+     ["Dana Whitfield"]),
 ])
-def test_bylines_outside_the_storys_head_or_of_controls_are_not_read(html, authors):
+def test_bylines_are_read_in_the_storys_head_and_not_of_controls(html, authors):
     assert extract(html, URL).authors == authors
 
 
