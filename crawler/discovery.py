@@ -32,6 +32,7 @@ from twisted.internet import error as neterror
 
 from crawler.listings import robots_sitemaps
 from crawler.middlewares import (
+    AddressRefused,
     DestinationRefused,
     OffsiteRefused,
     RedirectLoop,
@@ -203,7 +204,8 @@ def error_kind(failure: Failure) -> str | None:
 # IgnoreRequest subclasses -> why the URL was skipped (frontier ``reason``); first match wins.
 SKIP_REASONS: tuple[tuple[str, type[BaseException]], ...] = (
     ("robots", RobotsRefused),  # robots.txt forbids it
-    ("refused", DestinationRefused),  # a private address or a non-http(s) scheme
+    ("refused", AddressRefused),  # a private address: tried again every run
+    ("refused_url", DestinationRefused),  # a non-http(s) scheme, a user name or password
     ("offsite", OffsiteRefused),  # e.g. a redirect to another site
     ("redirect_loop", RedirectLoop),  # a redirect back into its own chain
 )

@@ -76,6 +76,11 @@ class DestinationRefused(IgnoreRequest):
     """A request or response refused by policy: a scheme or an address we do not fetch."""
 
 
+class AddressRefused(DestinationRefused):
+    """A request refused for the address its host resolves to (or its response came from):
+    the run's address policy, which another run's may not share (``--allow-private``)."""
+
+
 class RobotsRefused(IgnoreRequest):
     """A request robots.txt forbids (raised by ``RobotsTxtMiddleware``)."""
 
@@ -314,7 +319,8 @@ class SafeDestinationMiddleware:
         level = logging.DEBUG if host in self.warned else logging.WARNING
         self.warned.add(host)
         logger.log(level, "refused %s: %s%s", redacted(request.url), reason, hint)
-        raise DestinationRefused(f"refused: {reason}{hint}")
+        refused = AddressRefused if kind == "private" else DestinationRefused
+        raise refused(f"refused: {reason}{hint}")
 
 
 # -- Retry-After ------------------------------------------------------------------------

@@ -1027,10 +1027,17 @@ def test_skip_reasons_come_from_exception_types():
     from twisted.python.failure import Failure
 
     from crawler.discovery import skip_reason
-    from crawler.middlewares import DestinationRefused, OffsiteRefused, RobotsRefused
+    from crawler.middlewares import (
+        AddressRefused,
+        DestinationRefused,
+        OffsiteRefused,
+        RobotsRefused,
+    )
 
     assert skip_reason(Failure(RobotsRefused("Forbidden by robots.txt"))) == "robots"
-    assert skip_reason(Failure(DestinationRefused("private address"))) == "refused"
+    assert skip_reason(Failure(AddressRefused("private address"))) == "refused"
+    # a scheme or a password is the URL's for good, not a run's policy: not every run
+    assert skip_reason(Failure(DestinationRefused("redirect to a mailto: URL"))) == "refused_url"
     assert skip_reason(Failure(OffsiteRefused("offsite"))) == "offsite"
     # a host named *robots* is not a robots.txt refusal
     assert skip_reason(Failure(IgnoreRequest("refused robots.example.com"))) == "ignored"
