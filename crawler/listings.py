@@ -219,6 +219,8 @@ def _joined(base_url: str, link: str) -> str:
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
     """The URLs of robots.txt's ``Sitemap:`` lines, as Scrapy reads them, made absolute; a
     line whose URL cannot be parsed as written (see `_joined`)."""
+    if b"sitemap:" not in body.lower():  # most bodies asked (any text response) have none
+        return []
     urls = []
     for line in body.splitlines():  # a line at a time: one bad URL stops Scrapy's reading
         try:

@@ -531,12 +531,13 @@ def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing
             b"<a href='https://me:secret@www.example.com/w'>w</a>"
             b"<a href='https://me:secret@news.example.com/n'>n</a>"
             b"<link rel='alternate' type='application/rss+xml' href='https://example.com:-1/f'>"
+            b"<link rel='alternate' type='application/rss+xml' href='http://[::1/feed.xml'>"
             b"</body></html>")
     out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
     assert [r.url for r in out if isinstance(r, Request)] == ["https://example.com/z"]
     # the first two: Scrapy's LinkExtractor drops them (their netloc is no site's domain);
     # on www. and a subdomain its domain test passes them (netloc.endswith(".example.com"))
-    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 3
+    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 4
 
 
 def test_a_failure_of_a_url_with_a_password_is_logged_without_it(caplog):

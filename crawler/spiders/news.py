@@ -243,7 +243,10 @@ class NewsSpider(Spider):
             yield self._request(link.url, "link", spec)
         site = self.sites.site_of(response.url)
         for href in response.xpath(FEED_AUTODISCOVERY_XPATH).getall():
-            url = response.urljoin(href.strip())
+            try:
+                url = response.urljoin(href.strip())
+            except ValueError:  # "http://[::1/feed.xml": checked as written, and skipped
+                url = href.strip()
             if url_problem(url):
                 stats.inc_value("newscrawl/skipped/link/invalid_url")
                 continue
