@@ -64,7 +64,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import is_listing
-from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit
+from crawler.visits import ENTRY, HELD, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -125,7 +125,6 @@ class FrontierMiddleware:
         self.held_now: set[str] = set()  # ...of them, those --since held back (new rows)
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
-        self.former_seeds: set[str] = set()  # earlier runs' start URLs resumed in this one
         self.seeds: set[str] | None = None  # this run's start URLs, once its start is read
         self.budget = PageBudget(self._limits, self.stats)
         self._poll: task.LoopingCall | None = None  # releases the pages whose wait is over
@@ -200,14 +199,7 @@ class FrontierMiddleware:
     def request_dropped(self, request: Request, spider=None) -> None:
         """A listing's request that Scrapy's duplicate filter dropped (a redirect hop to a
         URL requested already) is never answered. (A second request for a listing still in
-        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)
-
-        A start URL's redirect hop to an earlier run's start URL, resumed from the frontier
-        (without the seed mark), goes out all the same: its answer is this run's seed's,
-        and a failure must fail the run."""
-        if (request.meta.get(SEED) and not request.dont_filter
-                and request.url in self.former_seeds):
-            self.crawler.engine.crawl(request.replace(dont_filter=True))
+        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)"""
         if request.meta.get(AWAITED):
             self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
 
@@ -328,8 +320,6 @@ class FrontierMiddleware:
             return  # waits for its site's listings, or stays queued for the next run
         self.budget.asked_for(request)
         self.requested.add(request.url)
-        if row["source"] == "start":
-            self.former_seeds.add(request.url)
         yield request
 
     # -- the bounded runtime queue ----------------------------------------------------
