@@ -258,7 +258,8 @@ class Metadata:
     # the bylines the chrome catalogue removed as stamps ("Written by Jane Doe"): read for
     # the author when nothing else names one
     removed_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
-    # the first lines of the untouched page's "By Jane Doe" elements, read after those
+    # the first lines of the "By Jane Doe" elements in the untouched page's head, read
+    # before those (`page_byline_lines`; only when no tag named a person)
     page_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
     # the authors are the site's name from a tag: what a byline found later replaces
     site_authored: bool = False
