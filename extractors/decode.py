@@ -26,8 +26,9 @@ BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UT
 
 
 def _detect(body: bytes) -> str | None:
-    """Guess the encoding of a page that declares none: UTF-8 if its bytes are, or are but
-    for a few stray ones (`_not_utf8`: decode_html reads those as windows-1252); else
+    """Guess the encoding of a page that declares none: UTF-8 if its bytes are, or if its
+    valid multi-byte characters outnumber its invalid bytes UTF8_EVIDENCE to one (a UTF-8
+    page with a stray byte: decode_html reads those as windows-1252); else
     uchardet (Mozilla's detector, through cchardet), its name as HTML reads it
     ("ISO-8859-1" is windows-1252: w3lib's `resolve_encoding`), windows-1252 where it
     names a DOS or Mac code page no browser uses (`WEB_ENCODINGS`: on a page of mostly
@@ -36,8 +37,9 @@ def _detect(body: bytes) -> str | None:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        if not _not_utf8(body.decode("utf-8", errors="replace")):
-            return "utf-8"  # with a stray latin-1 byte or two: see decode_html
+        invalid, valid = _utf8_counts(body.decode("utf-8", errors="replace"))
+        if valid >= UTF8_EVIDENCE * invalid:  # UTF-8 with a stray byte or two (decode_html
+            return "utf-8"  # reads them as windows-1252); not Shift_JIS, GBK, EUC-KR...
         sample = body[:200_000]
         found = cchardet.detect(sample)["encoding"]
         encoding = resolve_encoding(found) if found else None
@@ -93,9 +95,22 @@ def _not_utf8(text: str, invalid: int | None = None) -> bool:
     NOT_UTF8_BYTES invalid bytes, and valid multi-byte characters at most NOT_UTF8_SHARE
     of them (a windows-1251 or latin-1 page makes next to none by chance). Otherwise UTF-8
     with stray bytes of another encoding."""
-    invalid = text.count("\ufffd") if invalid is None else invalid
-    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid  # non-ASCII characters
+    found, valid = _utf8_counts(text)
+    invalid = found if invalid is None else invalid
     return invalid >= NOT_UTF8_BYTES and valid <= NOT_UTF8_SHARE * invalid
+
+
+# An undeclared page is UTF-8 with stray bytes when it has this many valid multi-byte
+# characters for each invalid byte: a double-byte encoding (Shift_JIS, GBK, EUC-KR) makes
+# some by chance, but fewer than its invalid ones.
+UTF8_EVIDENCE = 2
+
+
+def _utf8_counts(text: str) -> tuple[int, int]:
+    """(invalid bytes, valid non-ASCII characters) of bytes decoded as UTF-8 with U+FFFD
+    for each invalid byte."""
+    invalid = text.count("\ufffd")
+    return invalid, len(text) - len(text.encode("ascii", "ignore")) - invalid
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
