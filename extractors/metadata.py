@@ -171,7 +171,21 @@ def _lower_byline(element: etree._Element) -> bool:
         if node.tag in _NOT_BYLINE_PLACES or _CREDIT_NAMES.search(
                 f"{node.get('class') or ''} {node.get('id') or ''}"):
             return False
-    return _opens_its_line(element)
+    return _opens_its_line(element) and not _after_a_picture(element)
+
+
+def _after_a_picture(element: etree._Element) -> bool:
+    """Whether a picture comes just before `element` in its box or its parent's ("<div>
+    <img><p>by John Smith/Reuters</p></div>": the picture's credit, outside a <figure>)."""
+    for node in (element, element.getparent()):
+        previous = node.getprevious() if node is not None else None
+        if previous is not None and isinstance(previous.tag, str) and (
+                previous.tag in _PICTURES or next(previous.iter(*_PICTURES), None) is not None):
+            return True
+    return False
+
+
+_PICTURES = ("img", "picture", "video", "svg")
 
 
 # Names of the elements that credit a picture, not a story ("<span class=credit>by Jane

@@ -182,6 +182,21 @@ def test_an_undeclared_utf8_page_with_a_stray_byte_stays_utf8(html, kept):
     assert kept in decode_html(html.encode("utf-8").replace(b"@", b"\xa9"), "text/html")
 
 
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("東京で新しい駅が開業した。多くの人が集まった。政府は新しい政策を発表した。", "shift_jis"),
+    ("東京で新しい駅が開業した。多くの人が集まった。政府は新しい政策を発表した。", "euc_jp"),
+    ("政府今天发布了新的经济政策，许多人表示欢迎。", "gbk"),
+    ("政府今天發布了新的經濟政策，許多人表示歡迎。", "big5"),
+    ("정부는 오늘 새로운 경제 정책을 발표했다. 많은 사람들이 환영했다.", "euc_kr"),
+    ("Новости дня", "cp1251"),  # fewer bytes than a page declared UTF-8 needs to be detected
+])
+def test_an_undeclared_page_in_a_legacy_encoding_is_detected(text, encoding):
+    """A double-byte encoding makes a few valid UTF-8 characters by chance: fewer than the
+    invalid bytes it makes, so the page is not taken for UTF-8 with stray bytes."""
+    html = f"<html><head><title>t</title></head><body><p>{text}</p></body></html>"
+    assert text in decode_html(html.encode(encoding))
+
+
 def test_an_undeclared_english_page_with_windows_1252_quotes_is_read_as_windows_1252():
     """uchardet names DOS or Mac code pages for a page of mostly ASCII (IBM865: "didnÆt")."""
     text = "We didn\u2019t know the council\u2019s plan would pass, said the mayor. " * 30
@@ -648,6 +663,11 @@ RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4
     # a picture's credit outside a <figure>
     (page("<div class='hero'><img src='a.jpg'><span class='caption'>Council members vote on"
           " Tuesday.</span><span class='credit'>by Jane Doe</span></div>" + paragraphs(4)), []),
+    # ...or just after a picture in its box
+    (page("<div class='article-image'><img src='a.jpg'><p>by John Smith/Reuters</p></div>"
+          + paragraphs(4)), []),
+    (page("<div class='photo'><img src='a.jpg'><span>by John Smith</span></div>"
+          + paragraphs(4)), []),
     # ...but not a theme's body class or a layout's box named for media
     (page("<p>by Jane Doe</p>" + paragraphs(4)).replace("<body>",
                                                         "<body class='has-featured-image'>"),
