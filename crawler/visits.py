@@ -8,7 +8,8 @@ as the page (crawler/frontier.py). Keys: ``url`` (the URL as requested: the fron
 skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says nothing new),
 ``discovered_at``, ``fetched_at``, ``visited_at`` (when this outcome was recorded),
 ``http_status``, ``etag``, ``last_modified``, ``reason`` (for a skip: ``robots``,
-``no_robots``, ``refused``, ``offsite``, ``ignored``, ``not_html``, ``http_<status>``).
+``no_robots``, ``refused``, ``refused_url``, ``offsite``, ``redirect_loop``, ``denied``,
+``ignored``, ``not_html``, ``http_<status>``: docs/schema.md).
 """
 
 from __future__ import annotations
