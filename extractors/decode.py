@@ -74,7 +74,7 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     invalid = text.count("\ufffd") if encoding in ("utf-8", "utf8") else 0
     if not invalid:
         return text
-    if _not_utf8(text, invalid):
+    if _not_utf8(text):
         detected = _detect(html)
         if detected and codecs.lookup(detected).name != "utf-8":
             return html.decode(detected, errors="replace")
@@ -89,14 +89,12 @@ NOT_UTF8_SHARE = 0.02
 MIXED = "newscrawl-windows-1252"
 
 
-def _not_utf8(text: str, invalid: int | None = None) -> bool:
+def _not_utf8(text: str) -> bool:
     """Whether bytes that are not all UTF-8 (`text`: decoded as UTF-8 with U+FFFD for each
-    invalid byte, `invalid` of them if known) are in another encoding: at least
-    NOT_UTF8_BYTES invalid bytes, and valid multi-byte characters at most NOT_UTF8_SHARE
-    of them (a windows-1251 or latin-1 page makes next to none by chance). Otherwise UTF-8
-    with stray bytes of another encoding."""
-    found, valid = _utf8_counts(text)
-    invalid = found if invalid is None else invalid
+    invalid byte) are in another encoding: at least NOT_UTF8_BYTES invalid bytes, and valid
+    multi-byte characters at most NOT_UTF8_SHARE of them (a windows-1251 or latin-1 page
+    makes next to none by chance). Otherwise UTF-8 with stray bytes of another encoding."""
+    invalid, valid = _utf8_counts(text)
     return invalid >= NOT_UTF8_BYTES and valid <= NOT_UTF8_SHARE * invalid
 
 
