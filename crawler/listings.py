@@ -192,7 +192,7 @@ def _rss_entry(item: Selector, base_url: str, language: str | None) -> Entry | N
     if not link:
         return None
     published = _text(item, "pubDate") or _text(item, "date")  # RSS 2.0, or dc:date
-    return Entry(_joined(base_url, link), None, parse_date(published), _text(item, "title"),
+    return Entry(joined(base_url, link), None, parse_date(published), _text(item, "title"),
                  language)
 
 
@@ -200,16 +200,16 @@ def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry |
     href = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
     if not href or not href.strip():
         return None
-    return Entry(_joined(base_url, href.strip()), parse_date(_text(entry, "updated"),
+    return Entry(joined(base_url, href.strip()), parse_date(_text(entry, "updated"),
                                                              end_of_day=True),
                  parse_date(_text(entry, "published")), _text(entry, "title"),
                  entry.xpath("string(@lang)").get() or language)
 
 
-def _joined(base_url: str, link: str) -> str:
+def joined(base_url: str, link: str) -> str:
     """`link` made absolute against `base_url`; as written where it cannot be parsed
-    (`http://[::1/x`: urljoin raises), for the spider to skip and count like any entry that
-    is no URL to crawl, not to lose the listing's other entries with it."""
+    (`http://[::1/x`: urljoin raises), for the spider to skip and count like any URL that
+    is none to crawl, not to lose the listing's (or the page's) other links with it."""
     try:
         return urljoin(base_url, link)
     except ValueError:
@@ -218,7 +218,7 @@ def _joined(base_url: str, link: str) -> str:
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
     """The URLs of robots.txt's ``Sitemap:`` lines, as Scrapy reads them, made absolute; a
-    line whose URL cannot be parsed as written (see `_joined`)."""
+    line whose URL cannot be parsed as written (see `joined`)."""
     if b"sitemap:" not in body.lower():  # most bodies asked (any text response) have none
         return []
     urls = []

@@ -58,6 +58,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import get_base_url
 
 from crawler import safexml
 from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
@@ -78,6 +79,7 @@ from crawler.listings import (
     Entry,
     feed_entries,
     is_older,
+    joined,
     priority_of,
     robots_sitemaps,
     sitemap_entries,
@@ -243,10 +245,7 @@ class NewsSpider(Spider):
             yield self._request(link.url, "link", spec)
         site = self.sites.site_of(response.url)
         for href in response.xpath(FEED_AUTODISCOVERY_XPATH).getall():
-            try:
-                url = response.urljoin(href.strip())
-            except ValueError:  # "http://[::1/feed.xml": checked as written, and skipped
-                url = href.strip()
+            url = joined(get_base_url(response), href.strip())  # as response.urljoin
             if url_problem(url):
                 stats.inc_value("newscrawl/skipped/link/invalid_url")
                 continue
