@@ -783,6 +783,25 @@ allow = ['/articles/', '/(world|business|culture)/']
     assert rows(db, "SELECT url FROM frontier WHERE reason = 'denied'") == []
 
 
+def test_allow_patterns_do_not_shut_out_the_sitemaps_a_sitemap_index_names(tmp_path, spider_site):
+    """A sitemap index's entries are sitemaps, not pages: an allow pattern for the site's
+    stories does not drop them (it dropped every one, and the run stored nothing, exit 0)."""
+    db = tmp_path / "news.db"
+    config = write_config(tmp_path / "sites.toml", f"""
+[sites.spider]
+sitemaps = ["{spider_site.base_url}/sitemap_index.xml"]
+allow = ['/news/a1']
+max_depth = 1
+""")
+    before = len(spider_site.requested_paths)
+    run = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+    fetched = spider_site.requested_paths[before:]
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "/sitemaps/news.xml.gz" in fetched
+    assert "/news/a1.html" in fetched
+    assert "/news/sitemap-only.html" not in fetched  # the pages are held to them still
+
+
 def test_status_max_age_alerts_when_the_crawls_stopped(tmp_path):
     """A broken config or a timer turned off records no run at all: --max-age is the alarm."""
     from crawler import storage
