@@ -22,10 +22,13 @@ one site per host, named by the host (``sites_from_urls``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,6 +74,16 @@ class SiteSpec:
         if self.allow and not any(pattern.search(url) for pattern in self.allow):
             return False
         return not any(pattern.search(url) for pattern in self.deny)
+
+    @cached_property
+    def filters(self) -> str:
+        """A digest of what decides which of the site's URLs are let in (``allow``,
+        ``deny``, ``link_heuristics``): stored with each URL fetched, so that a listing read
+        under other filters is read in full again, not answered 304 (the entries those
+        filters left out were never recorded, and would never be seen)."""
+        filters = {"allow": [p.pattern for p in self.allow], "deny": [p.pattern for p in self.deny],
+                   "link_heuristics": self.link_heuristics}
+        return hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _hosts(urls: tuple[str, ...]) -> tuple[str, ...]:

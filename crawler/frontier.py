@@ -65,9 +65,10 @@ FAILED_RETRY_HOURS = 6  # the first back-off, doubled for each further failure
 SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried
 FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # Skip reasons re-admitted every run: a refused address is a run's address policy (a run
-# without --allow-private, an allowed network since added, a DNS answer since changed), and
-# refusing it again costs no request.
-EVERY_RUN_SKIPS = ("refused",)
+# without --allow-private, an allowed network since added, a DNS answer since changed), a
+# denied URL its site's allow / deny patterns (since loosened?), and refusing either again
+# costs no request.
+EVERY_RUN_SKIPS = ("refused", "denied")
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 # a row's date as listings.Entry.newest has it: the later of lastmod and published ('' none)
@@ -115,6 +116,15 @@ CREATE TABLE run_site_failures (
     count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, site, reason)
 )"""
+
+
+def migrate_0012(db: sqlite_utils.Database) -> None:
+    """Migration 0012_frontier_filters: `frontier.filters`, the digest of the site's allow /
+    deny / link_heuristics when the URL was last fetched (`crawler.config.SiteSpec.filters`).
+    A listing fetched under other filters than its site's now is read in full, not made
+    conditional: the entries the old filters left out were never recorded. NULL (the rows
+    fetched before the column, and those never fetched) makes no difference."""
+    db.execute("ALTER TABLE frontier ADD COLUMN filters TEXT")
 
 
 def migrate_0010(db: sqlite_utils.Database) -> None:
@@ -273,7 +283,7 @@ def _reading_order(row: dict) -> tuple[int, str]:
 ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
                  "published", "title", "language", "run_id", "held")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
-                 "http_status", "etag", "last_modified", "reason", "visited_at",
+                 "http_status", "etag", "last_modified", "filters", "reason", "visited_at",
                  "run_id")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
@@ -312,6 +322,8 @@ ON CONFLICT(url) DO UPDATE SET
     etag = CASE WHEN excluded.state = 'fetched' THEN excluded.etag ELSE frontier.etag END,
     last_modified = CASE WHEN excluded.state = 'fetched' THEN excluded.last_modified
                          ELSE frontier.last_modified END,
+    filters = CASE WHEN excluded.state = 'fetched' THEN coalesce(excluded.filters, frontier.filters)
+                   ELSE frontier.filters END,
     reason = excluded.reason,
     visited_at = coalesce(excluded.visited_at, frontier.visited_at),
     run_id = excluded.run_id"""

@@ -64,7 +64,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import is_listing
-from crawler.visits import ENTRY, HELD, SITE, SOURCE, failure_visit
+from crawler.visits import ENTRY, FILTERS, HELD, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -97,12 +97,20 @@ def entry_row(request: Request) -> dict[str, Any]:
             **meta.get(ENTRY, {})}  # fmt: skip
 
 
-def add_validators(request: Request, row: dict) -> None:
-    """Make the request conditional on what we stored for the URL."""
+def add_validators(request: Request, row: dict) -> bool:
+    """Make the request conditional on what we stored for the URL, unless the URL was
+    fetched under other filters than its site's now (`crawler.config.SiteSpec.filters`):
+    a listing is then read in full, so that the entries the old allow / deny patterns left
+    out (never recorded) are seen. False when that left it unconditional."""
+    if not (row.get("etag") or row.get("last_modified")):
+        return True
+    if row.get("filters") and request.meta.get(FILTERS, row["filters"]) != row["filters"]:
+        return False
     if row.get("etag"):
         request.headers["If-None-Match"] = row["etag"]
     if row.get("last_modified"):
         request.headers["If-Modified-Since"] = row["last_modified"]
+    return True
 
 
 def changed_since_fetch(entry: dict, row: dict, key: str = "fetched_at") -> bool:
@@ -124,6 +132,7 @@ class FrontierMiddleware:
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
         self.held_now: set[str] = set()  # ...of them, those --since held back (new rows)
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
+        self.refiltered_sites: set[str | None] = set()  # sites whose filters changed, logged
         self.requested: set[str] = set()  # URLs this run has scheduled (seeds included)
         self.seeds: set[str] | None = None  # this run's start URLs, once its start is read
         self.budget = PageBudget(self._limits, self.stats)
@@ -255,7 +264,7 @@ class FrontierMiddleware:
                 self.budget.asked_for(request)
                 row = self.frontier.get(request.url)
                 if row:
-                    add_validators(request, row)
+                    self._conditional(request, row)
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
                     self.recorded.add(request.url)
                     self.stats.inc_value("newscrawl/frontier/discovered")
@@ -308,13 +317,15 @@ class FrontierMiddleware:
         if (spec is not None and not is_listing(row["priority"])
                 and not spec.allows(row["url"])):
             # a page queued before the site's allow / deny patterns said no: not fetched now
-            # (listings, robots.txt and seeds are not held to them, in a run or across runs)
+            # (listings, robots.txt and seeds are not held to them, in a run or across runs);
+            # looked at every run, recorded once
             if records:
                 self.passed.add(row["url"])
                 self.stats.inc_value("newscrawl/skipped/link/denied")
-                yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
+                if row.get("reason") != "denied":
+                    yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
             return
-        add_validators(request, row)
+        self._conditional(request, row)
         if not self.budget.take(request):
             self.passed.add(row["url"])
             return  # waits for its site's listings, or stays queued for the next run
@@ -487,8 +498,22 @@ class FrontierMiddleware:
             self.recorded.add(url)
             self.stats.inc_value("newscrawl/frontier/discovered")
             return True, entry | {"new": True}
-        add_validators(request, row)
-        return self._admit_known(request, row, entry)
+        admitted = self._admit_known(request, row, entry)
+        if admitted[0]:
+            self._conditional(request, row)
+        return admitted
+
+    def _conditional(self, request: Request, row: dict) -> None:
+        """`add_validators`, counting (and logging once a site) the URLs read in full
+        because their site's filters changed since they were fetched."""
+        if add_validators(request, row):
+            return
+        self.stats.inc_value("newscrawl/frontier/refiltered")
+        site = row.get("site")
+        if site not in self.refiltered_sites:
+            self.refiltered_sites.add(site)
+            logger.info("site %s: its allow / deny / link_heuristics changed since its"
+                        " listings were read: they are read in full, not as 304s", site)
 
     def _row(self, url: str, known: dict[str, dict] | None) -> dict | None:
         """The URL's frontier row: from `known` (a callback's rows, read together) if given."""

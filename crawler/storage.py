@@ -35,7 +35,7 @@ from crawler.digests import body_digest, text_digest
 from crawler.sql import select_in
 from extractors.text import word_count
 
-SCHEMA_VERSION = 11  # len(MIGRATIONS)
+SCHEMA_VERSION = 12  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -480,6 +480,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0009_article_tombstones", _0009_article_tombstones),
     ("0010_frontier_held", frontier.migrate_0010),
     ("0011_minhash", data_views.migrate_0011),
+    ("0012_frontier_filters", frontier.migrate_0012),
 ]
 
 

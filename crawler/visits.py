@@ -7,7 +7,8 @@ as the page (crawler/frontier.py). Keys: ``url`` (the URL as requested: the fron
 ``final_url`` (after redirects), ``site``, ``source``, ``depth``, ``state`` (fetched, failed,
 skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says nothing new),
 ``discovered_at``, ``fetched_at``, ``visited_at`` (when this outcome was recorded),
-``http_status``, ``etag``, ``last_modified``, ``reason`` (for a skip: ``robots``,
+``http_status``, ``etag``, ``last_modified``, ``filters`` (the site's, see
+`crawler.config.SiteSpec.filters`), ``reason`` (for a skip: ``robots``,
 ``no_robots``, ``refused``, ``refused_url``, ``offsite``, ``redirect_loop``, ``denied``,
 ``ignored``, ``not_html``, ``http_<status>``: docs/schema.md).
 """
@@ -33,6 +34,9 @@ SEED = "newscrawl_seed"
 # frontier middleware records it, queued with its dates, and does not send it, so that a
 # later run without ``--since``, or with an earlier date, fetches it
 HELD = "newscrawl_held"
+# request meta: the digest of the site's allow / deny / link_heuristics as the request was
+# made (`SiteSpec.filters`), stored with the URL once fetched
+FILTERS = "newscrawl_filters"
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -47,6 +51,7 @@ def base_visit(url: str, meta: dict, site: str, state: str) -> dict[str, Any]:
         "url": url, "site": site, "source": meta.get(SOURCE, "link"),
         "depth": meta.get("depth", 0), "state": state, "discovered_at": now,
         "fetched_at": now if state == "fetched" else None, "visited_at": now,
+        "filters": meta.get(FILTERS),
     }  # fmt: skip
 
 

@@ -199,7 +199,8 @@ def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
     assert names(db.execute("SELECT name FROM migrations"))[1:] == [
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
         "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
-        "0009_article_tombstones", "0010_frontier_held", "0011_minhash"]
+        "0009_article_tombstones", "0010_frontier_held", "0011_minhash",
+        "0012_frontier_filters"]
 
 
 def test_migration_0011_replaces_simhash_by_minhash(tmp_path):

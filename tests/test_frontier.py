@@ -1244,3 +1244,38 @@ def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_pa
     assert dict(db.execute("SELECT url, state FROM frontier")) == {
         "https://a.example/": "fetched", "https://b.example/": "queued",
         "https://c.example/x": "queued"}
+
+
+@pytest.mark.parametrize(("stored", "now", "conditional"), [
+    (None, "b" * 16, True),  # fetched before frontier.filters (0012): as it always was
+    ("a" * 16, "a" * 16, True),
+    ("a" * 16, "b" * 16, False),  # the site's allow / deny changed: read in full
+    ("a" * 16, None, True),  # a URL of no configured site
+])
+def test_a_url_fetched_under_other_filters_is_requested_in_full(stored, now, conditional):
+    request = Request("https://news.example.com/sitemap.xml",
+                      meta={scheduling.FILTERS: now} if now else {})
+    row = {"etag": '"v1"', "last_modified": "Tue, 01 Apr 2025 10:00:00 GMT", "filters": stored}
+    assert scheduling.add_validators(request, row) is conditional
+    assert ("If-None-Match" in request.headers) is conditional
+    assert ("If-Modified-Since" in request.headers) is conditional
+
+
+def test_the_filters_digest_follows_allow_deny_and_link_heuristics(tmp_path):
+    specs = {spec.name: spec for spec in load_config(write(tmp_path, """
+[sites.a]
+start_urls = ["https://a.example/"]
+deny = ['/video/']
+[sites.b]
+start_urls = ["https://b.example/"]
+deny = ['/video/']
+[sites.c]
+start_urls = ["https://c.example/"]
+deny = ['/video/', '/live/']
+[sites.d]
+start_urls = ["https://d.example/"]
+deny = ['/video/']
+link_heuristics = false
+"""))}
+    assert specs["a"].filters == specs["b"].filters  # the site's name and URLs are not in it
+    assert len({specs[name].filters for name in "acd"}) == 3

@@ -664,6 +664,70 @@ max_depth = 1
     assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'")[0][0] >= 10
 
 
+def test_a_deny_pattern_taken_out_lets_in_what_it_kept_out_of_the_listings(tmp_path):
+    """The URLs a deny pattern kept out of a sitemap were never recorded, and the sitemap
+    answers 304 from then on: once the pattern is gone, the sitemap is read in full again
+    (once), and its articles are fetched."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        site = f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_depth = 1
+"""
+        denied = write_config(tmp_path / "sites.toml", site + 'deny = ["/articles/"]\n')
+        args = ["crawl", "--config", str(denied), "--db", str(db), *FAST]
+        assert newscrawl(*args).returncode == 0
+        assert stored_paths(db) == []
+        write_config(tmp_path / "sites.toml", site)
+        before = len(server.requested_paths)
+        loosened = newscrawl(*args, "--log-level", "INFO")
+        fetched = server.requested_paths[before:]
+        sitemap = "SELECT http_status FROM frontier WHERE url LIKE '%/sitemap.xml'"
+        read_in_full = rows(db, sitemap)
+        again = newscrawl(*args)
+    assert loosened.returncode == 0, loosened.stderr[-2000:]
+    assert stored_paths(db) == sitemap_articles()
+    assert sorted(article_paths(fetched)) == sitemap_articles()
+    assert "site northbridge: its allow / deny / link_heuristics changed" in loosened.stderr
+    assert read_in_full == [(200,)]
+    assert again.returncode == 0
+    assert rows(db, sitemap) == [(304,)]  # read in full once
+
+
+def test_a_deny_pattern_taken_out_lets_in_the_urls_it_held_in_the_queue(tmp_path):
+    """A queued URL a deny pattern held is looked at every run (recorded once) and fetched
+    by the first run without the pattern, not 7 days later."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        site = f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_depth = 1
+"""
+        config = write_config(tmp_path / "sites.toml", site + "max_pages = 3\n")
+        args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
+        assert newscrawl(*args).returncode == 0  # the rest of the sitemap stays queued
+        write_config(tmp_path / "sites.toml", site + 'deny = ["/articles/"]\n')
+        assert newscrawl(*args).returncode == 0
+        denied = rows(db, "SELECT url, visited_at FROM frontier WHERE reason = 'denied'")
+        assert newscrawl(*args).returncode == 0
+        assert rows(db, "SELECT url, visited_at FROM frontier WHERE reason = 'denied'"
+                    ) == denied  # not recorded again
+        write_config(tmp_path / "sites.toml", site)
+        run = newscrawl(*args)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len(denied) >= 10
+    assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'") == [(0,)]
+    assert stored_paths(db) == sitemap_articles()
+
+
+def sitemap_articles() -> list[str]:
+    """The demo site's articles its sitemap lists (one is only linked)."""
+    sitemap = (DEMO / "sitemap.xml").read_text("utf-8")
+    return [path for path in ARTICLES if path in sitemap]
+
+
 def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
     """The start page links section fronts before its feed names the stories: a budget of
     5 (the start page and 4 more) goes to the 4 newest stories the feeds and the sitemap

@@ -87,7 +87,16 @@ from crawler.listings import (
 from crawler.middlewares import DestinationRefused
 from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import bare_host, link_rejection, redacted
-from crawler.visits import ENTRY, HELD, SEED, SITE, SOURCE, failure_visit, response_visit
+from crawler.visits import (
+    ENTRY,
+    FILTERS,
+    HELD,
+    SEED,
+    SITE,
+    SOURCE,
+    failure_visit,
+    response_visit,
+)
 from extractors.text import without_early_end
 
 if TYPE_CHECKING:
@@ -178,6 +187,9 @@ class NewsSpider(Spider):
         entry = {key: row[key] for key in ("lastmod", "published", "title", "language")
                  if row.get(key)}  # fmt: skip
         meta = {SOURCE: row["source"], SITE: row["site"], "depth": row["depth"], ENTRY: entry}
+        spec = self.sites.by_name.get(row["site"])
+        if spec is not None:
+            meta[FILTERS] = spec.filters
         return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
                        priority=row["priority"])
 
@@ -399,6 +411,8 @@ class NewsSpider(Spider):
         url = urldefrag(url)[0]  # one frontier row per document, whatever the #fragment
         meta: dict[str, Any] = {SOURCE: source, SITE: site.name if site else bare_host(
             urlsplit(url).hostname or "")}
+        if site is not None:
+            meta[FILTERS] = site.filters
         if depth_reset:
             meta["depth_reset"] = True
         if entry is not None:
