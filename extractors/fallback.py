@@ -209,10 +209,11 @@ def with_lede(other: list[str], own: list[str]) -> list[str]:
     of its own is not in the node readability picks as the story's; a heading, a kicker or a
     byline above it is not prose, and a list's items go whole or not at all. Where
     readability's first block is in trafilatura's reading more than once, where the lede
-    would be is not known: nothing is added. On the WCXB dev articles this changes 6 pages,
-    4 of them by a paragraph of the story."""
-    first = norm_space(other[0]) if other else ""
-    at = [i for i, block in enumerate(own) if norm_space(block) == first]
+    would be is not known: nothing is added. The blocks are matched by their first lines (one
+    reading may hold as lines of one block what the other holds as paragraphs). On the WCXB
+    dev articles this changes 6 pages, 4 of them by a paragraph of the story."""
+    first = _first_line(other[0]) if other else ""
+    at = [i for i, block in enumerate(own) if _first_line(block) == first]
     if len(at) != 1:
         return other
     held = [norm_space(block) for block in other]
@@ -226,6 +227,10 @@ def with_lede(other: list[str], own: list[str]) -> list[str]:
         seen.add(flat)
         lede.insert(0, block)
     return [*lede, *other]
+
+
+def _first_line(block: str) -> str:
+    return norm_space(block.split("\n", 1)[0])
 
 
 # -- the third reading -------------------------------------------------------------------

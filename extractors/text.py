@@ -30,9 +30,11 @@ def body_blocks(body: etree._Element) -> list[str]:
     """Paragraphs, headings, list items and table rows of a trafilatura body, in order.
 
     A line break inside a block (trafilatura's `<lb/>`) stays a line break, so that
-    "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5". A `<div>`
-    or `<section>` holding blocks (readability's body nests its paragraphs in them) gives
-    its blocks one by one; text between blocks (in the body too) is a block of its own.
+    "Click here<br>Pages 1-5" does not run together into "Click herePages 1-5"; two in a
+    row end a paragraph (a story whose paragraphs are text between `<br><br>`s is as many
+    blocks, not one). A `<div>` or `<section>` holding blocks (readability's body nests its
+    paragraphs in them) gives its blocks one by one; text between blocks (in the body too)
+    is a block of its own.
     """
     return [b for b in _container_blocks(body) if b]
 
@@ -44,7 +46,7 @@ def _blocks(element: etree._Element) -> list[str]:
         return _table_rows(element)
     if element.tag in _CONTAINERS and any(child.tag in _BLOCK_TAGS for child in element):
         return _container_blocks(element)
-    return [_text(element)]
+    return _paragraphs(_collected(element))
 
 
 def _container_blocks(element: etree._Element) -> list[str]:
@@ -54,31 +56,44 @@ def _container_blocks(element: etree._Element) -> list[str]:
     parts = [_flat(element.text)]
     for child in element:
         if child.tag in _BLOCK_TAGS:
-            if any(part.strip() for part in parts):  # mostly white space between blocks
-                blocks.append(_lines(parts))
+            blocks.extend(_paragraphs("".join(parts)))  # text before the block, if any
             blocks.extend(_blocks(child))
             parts = []
         elif child.tag == "lb":
-            parts.append("\n")
+            parts.append(_LB)
         elif isinstance(child.tag, str):
             _collect(child, (), parts)
         parts.append(_flat(child.tail))
-    if any(part.strip() for part in parts):
-        blocks.append(_lines(parts))
+    blocks.extend(_paragraphs("".join(parts)))
     return blocks
+
+
+# `<lb/>` while text is collected: NUL, which no text of an lxml tree holds.
+_LB = "\0"
+# Two line breaks in a row, white space (and block edges) between them: a paragraph's end.
+_PARAGRAPH_BREAK = re.compile(r"\0\s*\0[\s\0]*")
+
+
+def _collected(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
+    parts: list[str] = []
+    _collect(element, skip, parts)
+    return "".join(parts)
 
 
 def _text(element: etree._Element, skip: tuple[str, ...] = ()) -> str:
     """The element's text with `<lb/>` as a line break, each line white-space collapsed;
     descendants tagged `skip` (a nested list) are left out, their tails kept."""
-    parts: list[str] = []
-    _collect(element, skip, parts)
-    return _lines(parts)
+    return _lines(_collected(element, skip))
 
 
-def _lines(parts: list[str]) -> str:
-    """Collected text parts as a block: each line white-space collapsed, empty ones gone."""
-    collapsed = (norm_space(line) for line in "".join(parts).split("\n"))
+def _paragraphs(text: str) -> list[str]:
+    """Collected text as blocks, one per paragraph (`_PARAGRAPH_BREAK`); none if blank."""
+    return [block for block in map(_lines, _PARAGRAPH_BREAK.split(text)) if block]
+
+
+def _lines(text: str) -> str:
+    """Collected text as a block: each line white-space collapsed, empty ones gone."""
+    collapsed = (norm_space(line) for line in text.replace(_LB, "\n").split("\n"))
     return "\n".join(line for line in collapsed if line)
 
 
@@ -98,7 +113,7 @@ def _collect(element: etree._Element, skip: tuple[str, ...], parts: list[str]) -
     parts.append(_flat(element.text))
     for child in element:
         if child.tag == "lb":
-            parts.append("\n")
+            parts.append(_LB)
         elif child.tag not in skip and isinstance(child.tag, str):
             edge = ("\n" if child.tag in _BLOCK_TAGS else
                     " " if child.tag in _HTML_CELLS else "")

@@ -1483,6 +1483,23 @@ def test_blocks_nested_in_a_container_are_read_one_by_one():
                                                                             "tail"]
 
 
+def test_two_line_breaks_in_a_row_end_a_paragraph():
+    """A story of text between <br><br>s is as many paragraphs; one <br> is a line break
+    inside one (an address, a poem); a list item or a table cell stays one block."""
+    body = etree.fromstring(
+        "<body><p>First para.<lb/> <lb/>Second para,<lb/>its second line.<lb/><lb/><lb/>"
+        "Third.</p>Loose one.<lb/><lb/>Loose two.<list><item>An item<lb/><lb/>of two lines"
+        "</item></list></body>")
+    assert body_blocks(body) == ["First para.", "Second para,\nits second line.", "Third.",
+                                 "Loose one.", "Loose two.", "An item\nof two lines"]
+    story = [f"Paragraph {n} of the story, long enough to be read as prose by anyone. " * 3
+             for n in range(6)]
+    title = "Council approves the harbour plan"
+    html = (f"<html><head><title>{title}</title></head><body><div class=story><h1>{title}"
+            f"</h1><div class=text>{'<br><br>'.join(story)}</div></div></body></html>")
+    assert extract(html, URL).text.split("\n\n") == [norm_space(p) for p in story]
+
+
 @pytest.mark.parametrize("stamp", ["February 27, 2025 at 11:40 a.m. EST",
                                    "March 3, 2024, 10:15 GMT+3", "27.02.2025 11:40 MSK"])
 def test_a_publication_stamp_with_a_time_zone_is_no_body(stamp):

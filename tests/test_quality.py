@@ -413,6 +413,12 @@ def test_the_lede_is_trafilaturas_prose_just_above_readabilitys_first_block(own,
     assert fallback.with_lede([], own) == []
 
 
+def test_the_lede_is_found_where_one_reading_holds_as_lines_what_the_other_holds_apart():
+    other = ["A first paragraph.", "A second one."]  # readability's: <br><br> between them
+    own = [LEDE, "A first paragraph.\nA second one."]  # trafilatura's: one <br>
+    assert fallback.with_lede(other, own) == [LEDE, *other]
+
+
 def test_a_lede_readability_holds_further_down_is_not_added_twice():
     other = ["A.", "B.", LEDE]
     assert fallback.with_lede(other, [LEDE, "A.", "B."]) == other
