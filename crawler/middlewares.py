@@ -20,7 +20,10 @@
 * ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
   ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen),
   and one to another scheme (``file:``, ``data:``...) as ``DestinationRefused`` (Scrapy
-  would pass the 3xx on as an HTTP error).
+  would pass the 3xx on as an HTTP error); a redirected request goes without the validators
+  of the URL that redirected (the target could answer 304 to them, and never be stored).
+* ``MetaRefreshMiddleware``: Scrapy's, but a meta refresh to the page itself (a live blog's
+  or a front page's reload timer) is no redirect: the page is the page.
 
 Each of newscrawl's own has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for
 the values.
@@ -46,6 +49,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import brotli
 from scrapy.downloadermiddlewares import offsite as scrapy_offsite
+from scrapy.downloadermiddlewares import redirect as scrapy_redirect
 from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured, ResponseDataLossError
@@ -53,6 +57,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IResolutionReceiver
 from w3lib.url import safe_url_string
@@ -545,6 +550,7 @@ class ContentSniffMiddleware:
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class RedirectLoopMiddleware:
@@ -564,6 +570,14 @@ class RedirectLoopMiddleware:
                 and crawler.settings.getbool("NEWSCRAWL_REDIRECT_LOOP_ENABLED", True)):
             raise NotConfigured
         return cls(crawler)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        """A redirected request (Scrapy copies the headers) goes without the validators the
+        frontier gave the URL that redirected: sent to the target, they could have it answer
+        304, and a moved article would be recorded fetched without ever being stored."""
+        if request.meta.get("redirect_urls"):
+            for header in CONDITIONAL_HEADERS:
+                request.headers.pop(header, None)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")
@@ -589,3 +603,21 @@ class RedirectLoopMiddleware:
                     or response.status in meta.get("handle_httpstatus_list", ())
                     or response.status in getattr(self.crawler.spider,
                                                   "handle_httpstatus_list", ()))
+
+
+class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
+    """Scrapy's, but a meta refresh to the page itself is no redirect.
+
+    Live blogs and front pages reload themselves (``<meta http-equiv="refresh"
+    content="60; url=<the page>">``): followed, the refresh was a request for a URL this
+    run had requested already, which the duplicate filter dropped, and the page was
+    recorded skipped (``redirect_duplicate``) and never stored, with exit code 0.
+    """
+
+    def process_response(self, request: Request, response: Response,
+                         spider=None) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
+            if url and urldefrag(urljoin(response.url, url))[0] == urldefrag(response.url)[0]:
+                return response
+        return super().process_response(request, response)

@@ -115,6 +115,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.SafeDestinationMiddleware": 60,  # after OffsiteMiddleware (50)
     "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,  # where Scrapy's is
     "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
     "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)
     "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)

@@ -24,7 +24,9 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
+from crawler.demo import serve_site
 from crawler.middlewares import (
+    RedirectLoopMiddleware,
     SafeDestinationMiddleware,
     address_problem,
     binary_kind,
@@ -685,3 +687,44 @@ def test_a_lock_file_it_cannot_use_is_one_line_and_leaves_no_new_database(
     lock = f"{tmp_path}/news.db.lock"
     assert result.stderr.splitlines() == [f"newscrawl: error: {db}: {says.format(lock=lock)}"]
     assert db.exists()
+
+
+def test_a_redirected_request_goes_without_the_validators_of_the_url_that_redirected():
+    """A moved article: its old URL's ETag sent to the new one had it answer 304 (the
+    same page), and the article was recorded fetched without ever being stored."""
+    middleware = RedirectLoopMiddleware.from_crawler(get_crawler())
+    headers = {"If-None-Match": '"old"', "If-Modified-Since": "Mon, 30 Nov 2026 10:00:00 GMT"}
+    first = Request("https://news.example.com/old", headers=headers)
+    middleware.process_request(first)
+    assert first.headers.get("If-None-Match") == b'"old"'  # its own: kept
+    moved = first.replace(url="https://news.example.com/new",
+                          meta={"redirect_urls": ["https://news.example.com/old"]})
+    middleware.process_request(moved)
+    assert "If-None-Match" not in moved.headers
+    assert "If-Modified-Since" not in moved.headers
+
+
+def test_a_page_whose_meta_refresh_names_itself_is_stored(tmp_path):
+    """A live blog reloading itself every minute is a page, not a redirect: followed, it
+    was dropped as a duplicate request and never stored, with exit code 0."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = (ROOT / "fixtures" / "demo-site" / "articles" / "mackerel-quota-dispute.html"
+             ).read_text("utf-8").replace("mackerel-quota-dispute", "mackerel-quota-talks-live")
+    live = "__BASE_URL__/articles/mackerel-quota-talks-live.html"
+    refresh = f'<meta http-equiv="refresh" content="60; url={live}">'
+    (site / "articles" / "mackerel-quota-talks-live.html").write_text(
+        story.replace("<head>", "<head>" + refresh, 1), "utf-8")
+    (site / "moved.html").write_text(  # a redirect by meta refresh, followed as before
+        f'<html><head><meta http-equiv="refresh" content="0; url={live}"></head></html>')
+    with serve_site(site) as server:
+        runs = {start: newscrawl("crawl", f"{server.base_url}/{start}", "--db",
+                                 str(tmp_path / f"{Path(start).stem}.db"), *BASE,
+                                 "--allow-private",
+                                 "--max-depth", "0")
+                for start in ("articles/mackerel-quota-talks-live.html", "moved.html")}
+        stored = [(f"{server.base_url}/articles/mackerel-quota-talks-live.html",)]
+    for start, run in runs.items():
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert sqlite3.connect(tmp_path / f"{Path(start).stem}.db").execute(
+            "SELECT page_url FROM articles").fetchall() == stored
