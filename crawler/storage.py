@@ -626,16 +626,26 @@ def page_row(item: dict, run_id: int) -> dict:
 
 
 def _canonical_key(article: dict, page: dict) -> str:
-    """The article's key: its canonical URL when that is on the page's site, else the page URL."""
+    """The article's key: its canonical URL when that is on the page's site, else the page
+    URL. A canonical naming the site's front page from another page is a template's mistake
+    (every story of the site would be one article, the last one stored): the page URL."""
     canonical = article.get("canonical_url") or ""
     parts = urlsplit(canonical)
     host = (parts.hostname or "").lower()
     site = page["site"].lower()
     page_host = (urlsplit(page["url"]).hostname or "").lower()
     same_site = host in (site, page_host) or host.endswith("." + site)
+    if _is_front_page(canonical) and not _is_front_page(page["url"]):
+        return page["url"]
     if parts.scheme in ("http", "https") and same_site:
         return canonical
     return page["url"]
+
+
+def _is_front_page(url: str) -> bool:
+    """Whether `url` is its host's front page (no path, no query)."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def article_row(article: dict, page: dict, run_id: int) -> dict:

@@ -252,6 +252,10 @@ def test_article_round_trip(db):
         ("https://aggregator.example.org/a/1", "https://news.example.com/a/1?x=1"),
         ("/a/1", "https://news.example.com/a/1?x=1"),
         (None, "https://news.example.com/a/1?x=1"),
+        # the site's front page, from a story: a template's mistake (all one article)
+        ("https://news.example.com/", "https://news.example.com/a/1?x=1"),
+        ("https://www.news.example.com", "https://news.example.com/a/1?x=1"),
+        ("https://news.example.com/?lang=en", "https://news.example.com/?lang=en"),
     ],
 )
 def test_article_key_is_canonical_url_on_same_site(canonical, expected):
@@ -283,6 +287,12 @@ def test_article_update_moves_updated_at_when_text_changes(db):
     assert row["first_seen"] == "2026-11-28T02:30:00Z"
     assert row["updated_at"] == "2026-11-29T09:00:00Z"
     assert row["text"] == "A new text."
+
+
+def test_the_front_page_may_name_itself_canonical():
+    item = page_item("https://www.news.example.com/")
+    row = storage.article_row(article_dict(canonical_url="https://news.example.com/"), item, 1)
+    assert row["url"] == "https://news.example.com/"
 
 
 def test_a_page_whose_canonical_url_changed_keeps_one_article(db):
