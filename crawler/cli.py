@@ -272,7 +272,7 @@ def _run(options: CrawlOptions) -> None:
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The SQLite file a crawl writes.")
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
-              help="How many recent runs to look at.")
+              help="How many runs before the latest to judge it against.")
 @click.option("--check", is_flag=True,
               help="Exit with 1 when a site is flagged, or the last run failed, was left "
                    "running or is older than --max-age.")

@@ -5,13 +5,14 @@ Every run records counts per site in `run_sites` (and failure reasons in
 run with its earlier ones and flags what operators of news crawlers say goes unnoticed:
 
 * ``yield dropped``: the share of fetched pages that are articles fell below half of the
-  site's usual share (the median of its earlier runs) - typically a layout change that makes
-  extraction see teasers instead of articles;
-* ``blocked``: most requests answered 403 or 429;
+  site's usual share (the median of its earlier runs that stored articles) - typically a
+  layout change that makes extraction see teasers instead of articles;
+* ``blocked``: most requests answered 403 or 429 (or, five or more, most of those not
+  answered 304);
 * ``failing``: nothing fetched, only failures or refusals (a start URL that robots.txt,
   the address policy or an offsite redirect refused is as dead to the crawl as a 500), or
-  most requests failed (5xx, timeouts, resets: at least MIN_PAGES of them) while the
-  listings still answered.
+  most requests failed (5xx, timeouts, resets: at least MIN_PAGES of them; most of those
+  not answered 304) while the listings still answered.
 
 A run that fetched too few pages (an incremental run with little new) is not judged.
 """
@@ -98,8 +99,11 @@ class SiteHealth:
 
     @property
     def baseline(self) -> float | None:
-        """The median article yield of the earlier runs that fetched enough pages."""
-        yields = [y for y in map(self.yield_of, self.history) if y is not None]
+        """The median article yield of the earlier runs that fetched enough pages and
+        stored an article: a run that stored none (blocked, a challenge page served for
+        every story) is an outage, not the usual, or a block that lasts would stop being
+        flagged after its first run."""
+        yields = [y for y in map(self.yield_of, self.history) if y]
         return statistics.median(yields) if yields else None
 
     @property
@@ -109,16 +113,24 @@ class SiteHealth:
         if now is not None and usual and now < DROP_RATIO * usual:
             flags.append(f"yield dropped ({now:.0%} vs usual {usual:.0%})")
         refused = latest["http_403"] + latest["http_429"]
-        if refused and refused > BLOCK_SHARE * (latest["fetched"] + latest["failed"]):
+        if refused and self._most(refused, BLOCK_SHARE):
             flags.append(f"blocked ({latest['http_403']}x403, {latest['http_429']}x429)")
         elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
             flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
-        elif (self.erring >= MIN_PAGES
-              and self.erring > FAIL_SHARE * (latest["fetched"] + latest["failed"])):
+        elif self.erring >= MIN_PAGES and self._most(self.erring, FAIL_SHARE):
             flags.append(f"failing (most requests failed: {self.erring} of "
                          f"{latest['fetched'] + latest['failed']}, {latest['http_5xx']}x5xx)")
         return flags
+
+    def _most(self, count: int, share: float) -> bool:
+        """Whether `count` of the latest run's answers is over `share` of them all, or, at
+        least MIN_PAGES of them, of those that were not a 304: the listings answering 304
+        while every new story fails are a site in trouble all the same."""
+        latest = self.latest
+        answered = latest["fetched"] + latest["failed"]
+        fresh = answered - latest["not_modified"]
+        return count > share * answered or (count >= MIN_PAGES and count > share * fresh)
 
     @property
     def erring(self) -> int:
@@ -131,9 +143,9 @@ class SiteHealth:
 
 
 def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
-    """Health of every site seen in the last ``runs`` runs, by site name."""
+    """Health of every site seen in the latest run and the ``runs`` before it, by name."""
     run_ids = [row["id"] for row in db.query(
-        "SELECT id FROM runs ORDER BY id DESC LIMIT ?", [runs])]  # fmt: skip
+        "SELECT id FROM runs ORDER BY id DESC LIMIT ?", [runs + 1])]  # fmt: skip
     if not run_ids:
         return []
     marks = ", ".join("?" for _ in run_ids)

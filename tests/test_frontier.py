@@ -768,6 +768,36 @@ def test_health_flags_a_yield_drop_and_a_block(db):
     assert timing_out.flags == ["failing (most requests failed: 6 of 10, 0x5xx)"]
 
 
+def test_health_flags_new_stories_failing_while_the_listings_answer_304():
+    """An ordinary incremental run: 10 listings answer 304, and every new story 403s (or
+    502s). Most of the run's fresh answers failed: flagged, as the README says."""
+    listings = {"fetched": 10, "not_modified": 10}
+    blocked = SiteHealth("n.example", site_row(9, 0, 0, **listings, failed=8, http_403=8), [])
+    assert blocked.flags == ["blocked (8x403, 0x429)"]
+    erring = SiteHealth("n.example", site_row(9, 0, 0, **listings, failed=6, http_5xx=6), [])
+    assert erring.flags == ["failing (most requests failed: 6 of 16, 6x5xx)"]
+    one = SiteHealth("n.example", site_row(9, 0, 0, **listings, failed=1, http_403=1), [])
+    assert one.flags == []  # one story answering 403 is no block
+
+
+def test_a_run_that_stored_nothing_is_no_usual_yield(db):
+    """A block serving a challenge page for every story: each of its runs drops the yield
+    (once most earlier runs were blocked, the usual yield became 0% and the alert ended)."""
+    for run_id, articles in enumerate((30, 0, 0, 0), 1):
+        storage.start_run(db, {})
+        db["run_sites"].insert(site_row(run_id, 40, articles))
+    (health,) = site_health(db, runs=10)
+    assert health.flags == ["yield dropped (0% vs usual 75%)"]
+
+
+def test_status_runs_counts_the_runs_before_the_latest(db):
+    for run_id in range(1, 5):
+        storage.start_run(db, {})
+        db["run_sites"].insert(site_row(run_id, 40, 30))
+    (health,) = site_health(db, runs=3)
+    assert [row["run_id"] for row in health.history] == [3, 2, 1]
+
+
 
 def test_the_example_config_is_valid():
     names = [site.name for site in load_config(ROOT / "examples" / "sites.toml")]
