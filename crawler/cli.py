@@ -188,6 +188,16 @@ def _check_kind(name: str, value: object) -> None:
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(default, bool) else "a number"
         fail(f"--set {name}={value!r}: {name} takes {kind}")
+    if type(default) in (int, float) and probe.getfloat(name) < 0 and (
+            name.startswith("NEWSCRAWL_") or name in NON_NEGATIVE_SETTINGS):
+        fail(f"--set {name}={value!r}: {name} takes a number of 0 or more")
+
+
+# Scrapy's numeric settings a negative value makes no sense for (newscrawl's: all of them).
+NON_NEGATIVE_SETTINGS = ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+                         "CONCURRENT_REQUESTS_PER_IP", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT",
+                         "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "DEPTH_LIMIT", "RETRY_TIMES",
+                         "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT")
 
 
 @cli.command()
