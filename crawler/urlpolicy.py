@@ -5,6 +5,7 @@ author, search, login/account and share/print pages, and on pagination that goes
 ``link_rejection(url)`` names the first rule a link breaks (``tag``, ``author``...) or None.
 The rules apply to links found in pages only: a URL listed by a sitemap or a feed is taken
 as listed. Per-site ``allow`` / ``deny`` patterns (crawler/config.py) come on top.
+``without_tracking(url)`` drops the query parameters that only say where a reader came from.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from contextlib import suppress
 from urllib.parse import urlsplit
+
+from w3lib.url import url_query_cleaner
 
 MAX_LISTING_PAGE = 3  # /page/4/, ?page=4 and beyond are not followed
 
@@ -44,6 +47,27 @@ def link_rejection(url: str) -> str | None:
     if match and int(match.group(1)) > MAX_LISTING_PAGE:
         return "pagination"
     return None
+
+
+# Query parameters that only say where a reader came from (web analytics, ad clicks, mail
+# campaigns, share buttons): a link's, a feed's or a sitemap's URL is requested and recorded
+# without them, so that a story linked with several is one URL, one fetch and one article.
+TRACKING_PARAMETERS = frozenset({
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
+    "utm_name", "utm_reader", "utm_brand", "utm_social", "utm_social-type", "fbclid", "gclid",
+    "dclid", "gbraid", "wbraid", "msclkid", "srsltid", "mc_cid", "mc_eid", "igshid", "yclid",
+    "_hsenc", "_hsmi", "mkt_tok",
+})
+
+
+def without_tracking(url: str) -> str:
+    """`url` without its `TRACKING_PARAMETERS` (a URL without any is returned as it is)."""
+    query = url.partition("#")[0].partition("?")[2]
+    if not query or all(pair.partition("=")[0] not in TRACKING_PARAMETERS
+                        for pair in query.split("&")):
+        return url
+    return url_query_cleaner(url, TRACKING_PARAMETERS, remove=True, unique=False,
+                             keep_fragments=True)
 
 
 def bare_host(host: str) -> str:

@@ -728,6 +728,30 @@ def sitemap_articles() -> list[str]:
     return [path for path in ARTICLES if path in sitemap]
 
 
+def test_links_with_tracking_parameters_are_one_story(tmp_path):
+    """A story linked bare, from a newsletter and from a share button is one URL: one
+    fetch, one article (the parameters say where a reader came from, not what to read)."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = "/articles/mackerel-quota-dispute.html"
+    shutil.copy(DEMO / story.lstrip("/"), site / story.lstrip("/"))
+    links = [story, story + "?utm_source=newsletter", story + "?utm_source=x&utm_medium=social",
+             "/articles/other.html?id=3&fbclid=AbC"]
+    (site / "index.html").write_text(
+        "<html><body>" + "".join(f'<a href="{link}">Story</a>' for link in links)
+        + "</body></html>", "utf-8")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        run = newscrawl("crawl", f"{server.base_url}/?utm_source=x", "--db", str(db), *FAST,
+                        "--max-depth", "1")
+        fetched = server.requested_paths
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert sorted(p for p in fetched if p.startswith("/articles/")) == [
+        "/articles/mackerel-quota-dispute.html", "/articles/other.html?id=3"]
+    assert "/?utm_source=x" in fetched  # a start URL is fetched as given
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
 def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
     """The start page links section fronts before its feed names the stories: a budget of
     5 (the start page and 4 more) goes to the 4 newest stories the feeds and the sitemap

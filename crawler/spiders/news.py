@@ -86,7 +86,7 @@ from crawler.listings import (
 )
 from crawler.middlewares import DestinationRefused
 from crawler.scheduling import frontier_enabled
-from crawler.urlpolicy import bare_host, link_rejection, redacted
+from crawler.urlpolicy import bare_host, link_rejection, redacted, without_tracking
 from crawler.visits import (
     ENTRY,
     FILTERS,
@@ -409,6 +409,8 @@ class NewsSpider(Spider):
     def _request(self, url: str, source: str, site: SiteSpec | None, *, depth_reset: bool = False,
                  entry: Entry | None = None, priority: int = 0) -> Request:
         url = urldefrag(url)[0]  # one frontier row per document, whatever the #fragment
+        if source not in ("start", "robots"):  # as found: a person's start URL is as given
+            url = without_tracking(url)
         meta: dict[str, Any] = {SOURCE: source, SITE: site.name if site else bare_host(
             urlsplit(url).hostname or "")}
         if site is not None:
