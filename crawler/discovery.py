@@ -187,8 +187,17 @@ def classify(response: Response, body: bytes) -> str:
     return "robots" if robots_sitemaps(body, response.url) else "other"
 
 
+# What Scrapy's DownloadCancelledError says when a response's Content-Length is over
+# DOWNLOAD_MAXSIZE. One without a Content-Length is cancelled once that much has come, with
+# a bare "CancelledError", as any cancelled download: it stays "cancelled" (retried).
+OVER_MAXSIZE = "larger than download max size"
+
+
 def error_kind(failure: Failure) -> str | None:
-    """``dns``, ``connection``, ``timeout``, ``http_<status>``...; None for an ignored request."""
+    """``dns``, ``connection``, ``timeout``, ``http_<status>``...; ``too_large`` for a page
+    over DOWNLOAD_MAXSIZE (a skip: no error); None for an ignored request."""
+    if failure.check(DownloadCancelledError) and OVER_MAXSIZE in str(failure.value):
+        return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
     if failure.check(DestinationRefused):  # a private address or a non-http(s) scheme

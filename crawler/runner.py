@@ -335,8 +335,10 @@ def queued_left(db_path: Path, sites: list[str]) -> int:
 
 
 def error_summary(stats: dict) -> str:
+    """Why this run's start URLs failed (not the links of an earlier run's pages it tried
+    again), as "http_503: 1, robots: 1"."""
     kinds = {k.split("/", 2)[2]: v for k, v in stats.items()
-             if k.startswith(("newscrawl/errors/", "newscrawl/start_skipped/"))}
+             if k.startswith(("newscrawl/start_errors/", "newscrawl/start_skipped/"))}
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items())) or "no response"
 
 

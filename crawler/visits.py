@@ -10,7 +10,7 @@ skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says not
 ``http_status``, ``etag``, ``last_modified``, ``filters`` (the site's, see
 `crawler.config.SiteSpec.filters`), ``reason`` (for a skip: ``robots``,
 ``no_robots``, ``refused``, ``refused_url``, ``offsite``, ``redirect_loop``, ``denied``,
-``ignored``, ``not_html``, ``http_<status>``: docs/schema.md).
+``too_large``, ``ignored``, ``not_html``, ``http_<status>``: docs/schema.md).
 """
 
 from __future__ import annotations

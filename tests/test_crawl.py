@@ -327,3 +327,14 @@ def test_runs_options_record_the_command_line_but_not_its_secrets(tmp_path):
     assert options["settings"] == {"USER_AGENT": "newscrawl-test",
                                    "HTTPPROXY_AUTH_ENCODING": "(hidden)",
                                    "DEFAULT_REQUEST_HEADERS": "(hidden)"}
+
+
+def test_the_exit_1_line_names_why_the_start_urls_failed_not_the_other_urls():
+    """An earlier run's URLs tried again (3 stories gone) are not why this run's start URL
+    (a 503) gave nothing."""
+    from crawler.runner import error_summary
+
+    stats = {"newscrawl/errors/http_404": 3, "newscrawl/errors/http_503": 1,
+             "newscrawl/start_errors/http_503": 1, "newscrawl/start_skipped/robots": 1}
+    assert error_summary(stats) == "http_503: 1, robots: 1"
+    assert error_summary({"newscrawl/errors/http_404": 3}) == "no response"

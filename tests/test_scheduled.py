@@ -728,6 +728,26 @@ def sitemap_articles() -> list[str]:
     return [path for path in ARTICLES if path in sitemap]
 
 
+def test_a_page_over_the_size_limit_is_a_skip_looked_at_again_in_a_week(tmp_path):
+    """A Content-Length over DOWNLOAD_MAXSIZE is our limit, not the site's fault: skipped
+    (no fetch error for the operator), and not downloaded again by every run."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text('<html><body><a href="/big.html">Big</a></body></html>')
+    (site / "big.html").write_text("<html><body><p>" + "word " * 30_000 + "</p></body></html>")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST,
+                "-s", "DOWNLOAD_MAXSIZE=100000"]
+        first, second = newscrawl(*args), newscrawl(*args)
+        fetched = server.requested_paths
+    assert first.returncode == second.returncode == 0, first.stderr[-2000:]
+    assert "0 fetch errors" in first.stdout
+    assert fetched.count("/big.html") == 1
+    assert rows(db, "SELECT state, reason FROM frontier WHERE url LIKE '%/big.html'") == [
+        ("skipped", "too_large")]
+
+
 def test_links_with_tracking_parameters_are_one_story(tmp_path):
     """A story linked bare, from a newsletter and from a share button is one URL: one
     fetch, one article (the parameters say where a reader came from, not what to read)."""

@@ -338,10 +338,15 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newscrawl/start_failed")
             site = self._requested_site(request)
             self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
-            if kind is None:  # refused by policy (robots.txt, off site...): say which
-                self.crawler.stats.inc_value(f"newscrawl/start_skipped/{skip_reason(failure)}")
+            if kind in (None, "too_large"):  # refused by policy (robots.txt, off site...)
+                why = kind or skip_reason(failure)  # or over the size limit: say which
+                self.crawler.stats.inc_value(f"newscrawl/start_skipped/{why}")
+            else:  # what a run that fetched nothing says of its start URLs
+                self.crawler.stats.inc_value(f"newscrawl/start_errors/{kind}")
         counted = kind is not None and source != "robots"  # a missing robots.txt is normal
-        if counted:
+        if kind == "too_large":  # the limit is ours: a skip, looked at again in a week
+            self.crawler.stats.inc_value("newscrawl/skipped/too_large")
+        elif counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused):  # the middleware said why, once per host
@@ -354,6 +359,8 @@ class NewsSpider(Spider):
         request, site = failure.request, self._requested_site(failure.request)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return failure_visit(request, site, "skipped", skip_reason(failure))
+        if kind == "too_large":
+            return failure_visit(request, site, "skipped", kind)
         status = failure.value.response.status if failure.check(HttpError) else None
         if request.meta.get(SOURCE) == "robots" and status and 400 <= status < 500:
             # no robots.txt (RFC 9309: allow all) is normal, not a failure; retried every run
