@@ -895,10 +895,12 @@ def _body_copy(tree: etree._Element) -> etree._Element:
     """A copy of the page without its <head>, which trafilatura drops as its first step
     (`MANUALLY_CLEANED`): every copy it makes and every XPath it runs before that skip it.
     Whatever else is under <html> is copied (on a tree `parse_html` did not build, what a
-    stray `</body>` left beside the body)."""
+    stray `</body>` left beside the body). The root of a document of its own, as a copy
+    trafilatura makes is (an XPath from `/` reads this tree, not the page's), so that
+    trafilatura can read it without copying it again (`core._Handed`)."""
     if tree.tag != "html" or tree.find("head") is None:
         return deepcopy(tree)
-    copied = tree.makeelement(tree.tag, tree.attrib)
+    copied = deepcopy(tree.makeelement(tree.tag, tree.attrib))  # (no children yet)
     for child in tree:
         if child.tag != "head":
             copied.append(deepcopy(child))

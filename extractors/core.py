@@ -18,10 +18,11 @@ from configparser import ConfigParser
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache, cached_property
+from functools import cache, cached_property, wraps
 from pathlib import Path
 
 import trafilatura
+import trafilatura.core
 import trafilatura.settings
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
@@ -37,6 +38,7 @@ from .chrome import (
 )
 from .classify import classify
 from .decode import decode_html, parse_html
+from .hooks import wrap_once
 from .metadata import (
     Metadata,
     fill_article_metadata,
@@ -246,12 +248,38 @@ def _trafilatura_reading(root: HtmlElement, url: str,
     # output_format="xml": the body tree only; "python" would also render it as text (which
     # we do not read) at about 3% of the extraction's time. A copy: trafilatura prunes the
     # tree it is given, and the classifier reads the page as it was.
+    _hand_over()
     with fallback.readability_summaries() as summaries, prune.pruning():
         document = trafilatura.bare_extraction(
-            trafilatura_copy(root), url=url, include_comments=False, include_tables=True,
-            with_metadata=False, output_format="xml", config=_config(density))
+            _Handed(trafilatura_copy(root)), url=url, include_comments=False,
+            include_tables=True, with_metadata=False, output_format="xml",
+            config=_config(density))
     own = [] if document is None or document.body is None else body_blocks(document.body)
     return own, summaries[0] if summaries else None
+
+
+class _Handed:
+    """A tree trafilatura may prune: `bare_extraction` copies a tree it is given (it prunes
+    the one it reads), the whole page once more; `trafilatura_copy` made this one for it."""
+
+    def __init__(self, tree: HtmlElement):
+        self.tree = tree
+
+
+def _handed(load_html):
+    """trafilatura's `load_html`, reading a `_Handed` tree as it is (uncopied by its
+    caller, who copies only a tree `load_html` returned unchanged)."""
+    @wraps(load_html)
+    def loading(document, *args, **kwargs):
+        if isinstance(document, _Handed):
+            return document.tree
+        return load_html(document, *args, **kwargs)
+    return loading
+
+
+def _hand_over() -> None:
+    """Let `bare_extraction` take a `_Handed` tree (once per process; idempotent)."""
+    wrap_once(trafilatura.core, "load_html", _handed)
 
 
 def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
