@@ -24,16 +24,36 @@ def score(found: dict[str, float], fitted: dict) -> float:
     """For the features `found` (missing ones are 0): the probability of the positive class,
     or for a regressor's trees (`"kind": "regression"`) the value they predict."""
     x = [_float32(found.get(name, 0.0)) for name in fitted["features"]]
-    z = fitted["bias"] + fitted["rate"] * sum(_leaf(tree, x) for tree in fitted["trees"])
+    z = fitted["bias"] + fitted["rate"] * sum(_leaf(tree, x) for tree in _nodes(fitted["trees"]))
     return z if fitted.get("kind") == "regression" else 1 / (1 + math.exp(-z))
 
 
-def _leaf(tree: dict, x: list[float]) -> float:
-    node, left = 0, tree["left"]
-    while left[node] != -1:
-        go_left = x[tree["feature"][node]] <= tree["threshold"][node]
-        node = left[node] if go_left else tree["right"][node]
-    return tree["value"][node]
+Nodes = tuple[list[int], list[int], list[int], list[float], list[float]]
+# Each model's trees as `Nodes`, by the identity of its list of trees (which the entry keeps
+# alive, so that the identity is not another list's): a page is scored by three models.
+_NODES: dict[int, tuple[list[dict], list[Nodes]]] = {}
+_MODELS_KEPT = 8
+
+
+def _nodes(trees: list[dict]) -> list[Nodes]:
+    """Each tree's node lists (left, right, feature, threshold, value), read out of its
+    dict once per model instead of five times per node walked."""
+    kept = _NODES.get(id(trees))
+    if kept is None or kept[0] is not trees:
+        if len(_NODES) >= _MODELS_KEPT:  # models being fitted and checked, one after another
+            _NODES.clear()
+        nodes = [(t["left"], t["right"], t["feature"], t["threshold"], t["value"])
+                 for t in trees]
+        kept = _NODES[id(trees)] = (trees, nodes)
+    return kept[1]
+
+
+def _leaf(tree: Nodes, x: list[float]) -> float:
+    left, right, feature, threshold, value = tree
+    node = 0
+    while (child := left[node]) != -1:
+        node = child if x[feature[node]] <= threshold[node] else right[node]
+    return value[node]
 
 
 def _float32(value: float) -> float:
