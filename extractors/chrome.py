@@ -56,11 +56,10 @@ class Pattern:
     cue_regexes: tuple[re.Pattern, ...] = ()
 
 
-_SEPARATORS = re.compile(r"[\s\-_]+")
-
-
 def _words(value: str) -> list[str]:
-    return [w for w in _SEPARATORS.split(value.lower()) if w]
+    """The words of a class/id: split at white space, hyphens and underscores (`str.split`
+    splits at the characters `re`'s `\\s` matches, without a regex pass or empty words)."""
+    return value.lower().replace("-", " ").replace("_", " ").split()
 
 
 def _compile(entry: dict) -> Pattern:
