@@ -388,9 +388,10 @@ class FrontierBatch:
         if visit.get("kind") == "html" and "body" in item:
             visit["kind"] = _page_kind(article)
         final = visit.get("final_url") or visit["url"]
-        # final_url: the URL that answered (storage.mark_gone reads it; VISIT_SQL does not)
-        row = {c: visit.get(c) for c in VISIT_COLUMNS} | {"run_id": self.run_id,
-                                                          "final_url": final}
+        # final_url: the URL that answered, moved: whether the first hop was permanent
+        # (storage.mark_gone reads them; VISIT_SQL does not)
+        row = {c: visit.get(c) for c in VISIT_COLUMNS} | {
+            "run_id": self.run_id, "final_url": final, "moved": bool(visit.get("moved"))}
         self.visits.append(row)
         if final != visit["url"]:
             self.visits.append(row | {"url": final})

@@ -846,14 +846,18 @@ MARK_BACK = ("UPDATE articles SET gone_at = NULL, extracted_at = :written WHERE 
 
 def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     """Stamp `gone_at` on the articles of the pages these fetch outcomes found gone (404,
-    410), and clear it where the page itself answered 304 since and its stored body is
-    still the article's (a fetch that gives the article again clears it in the upsert).
-    Inside the caller's transaction."""
+    410, or a permanent redirect to another URL: a new slug's page, whose article is stored
+    under its own URL, unless it has the same canonical one; the front page a story taken
+    down sends readers to), and clear it where the page itself answered 304 since and its
+    stored body is still the article's (a fetch that gives the article again clears it in
+    the upsert). Inside the caller's transaction."""
     visits = [v for v in visits if v.get("visited_at")]
     written = _now()  # a change an incremental export on extracted_at must see
     db.conn.executemany(MARK_GONE, [
         {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
-        if v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS])
+        if (v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS)
+        or (v.get("state") == "fetched" and v.get("moved")
+            and v.get("final_url") not in (None, v["url"]))])
     db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
         {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if v.get("state") == "fetched" and v.get("http_status") == 304

@@ -7,7 +7,8 @@ as the page (crawler/frontier.py). Keys: ``url`` (the URL as requested: the fron
 ``final_url`` (after redirects), ``site``, ``source``, ``depth``, ``state`` (fetched, failed,
 skipped), ``kind`` (html, sitemap, feed, robots, other; None when a 304 says nothing new),
 ``discovered_at``, ``fetched_at``, ``visited_at`` (when this outcome was recorded),
-``http_status``, ``etag``, ``last_modified``, ``filters`` (the site's, see
+``http_status``, ``etag``, ``last_modified``, ``moved`` (True when the URL first
+requested answered with a permanent redirect), ``filters`` (the site's, see
 `crawler.config.SiteSpec.filters`), ``reason`` (for a skip: ``robots``,
 ``no_robots``, ``refused``, ``refused_url``, ``offsite``, ``redirect_loop``, ``denied``,
 ``too_large``, ``ignored``, ``not_html``, ``http_<status>``: docs/schema.md).
@@ -39,6 +40,9 @@ HELD = "newscrawl_held"
 FILTERS = "newscrawl_filters"
 
 
+PERMANENT_REDIRECTS = (301, 308)
+
+
 def _header(headers: Any, name: str) -> str | None:
     value = headers.get(name)
     return value.decode("latin-1") if value else None
@@ -68,6 +72,9 @@ def response_visit(response: Response, site: str, kind: str | None, **extra: Any
         "etag": _header(response.headers, "ETag"),
         "last_modified": _header(response.headers, "Last-Modified"), "reason": None,
     }  # fmt: skip
+    reasons = response.meta.get("redirect_reasons") or ()
+    if reasons and reasons[0] in PERMANENT_REDIRECTS:
+        visit["moved"] = True  # the URL first requested serves what it did no more
     if response.status == 304:
         visit["etag"] = visit["etag"] or _header(sent, "If-None-Match")
         visit["last_modified"] = visit["last_modified"] or _header(sent, "If-Modified-Since")

@@ -44,7 +44,7 @@ from crawler.scheduling import SPILL_WAITS, FrontierMiddleware, changed_since_fe
 from crawler.spiders.news import NewsSpider
 from crawler.status import SiteHealth, health_table, run_status, site_health
 from crawler.urlpolicy import link_rejection
-from crawler.visits import SITE, SOURCE, failure_visit
+from crawler.visits import SITE, SOURCE, failure_visit, response_visit
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -442,6 +442,30 @@ def test_a_redirected_page_that_is_gone_marks_its_article(db):
     commit(db, [{"visit": failed}], run)
     assert db.execute("SELECT gone_at IS NOT NULL FROM articles").fetchone() == (1,)
     assert frontier_row(db, final)["reason"] == "http_404"
+
+
+@pytest.mark.parametrize(("moved", "live"), [(True, ["new"]), (False, ["old", "new"])])
+def test_a_story_moved_for_good_to_a_new_slug_leaves_one_live_article(db, moved, live):
+    """Its old URL answers 301 (or 308): the old article is gone, the new page's is the
+    live one (the `stories` view still groups them); a 302 says nothing of the old page."""
+    run = storage.start_run(db, {})
+    old, new = "https://n.example/2025/talks-collapse", "https://n.example/2025/walkout-set"
+    commit(db, [page(old, visited_at="2025-03-06T00:00:00Z")], run)
+    answer = page(new, final_url=new, moved=moved, visited_at="2025-03-08T00:00:00Z")
+    answer["visit"]["url"], answer["fetched_at"] = old, "2025-03-08T00:00:00Z"
+    commit(db, [answer], run)
+    rows = db.execute("SELECT url FROM articles WHERE gone_at IS NULL ORDER BY url")
+    assert [url.rsplit("/", 1)[1] for (url,) in rows] == [
+        {"new": "walkout-set", "old": "talks-collapse"}[name] for name in live]
+
+
+def test_a_permanent_redirect_marks_the_visit_moved():
+    request = Request("https://n.example/b", meta={
+        SITE: "n.example", "redirect_urls": ["https://n.example/a"], "redirect_reasons": [301]})
+    response = HtmlResponse("https://n.example/b", body=b"<html></html>", request=request)
+    assert response_visit(response, "n.example", "html")["moved"]
+    request.meta["redirect_reasons"] = [302]
+    assert "moved" not in response_visit(response, "n.example", "html")
 
 
 def test_a_known_url_linked_from_many_pages_is_counted_once(middleware):
