@@ -646,11 +646,7 @@ def test_listings_read_after_the_budget_ran_out_keep_their_entries_queued(tmp_pa
 def test_a_deny_pattern_added_later_holds_for_urls_already_queued(tmp_path):
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
-        site = f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_depth = 1
-"""
+        site = sitemap_site(server.base_url)
         config = write_config(tmp_path / "sites.toml", site + "max_pages = 3\n")
         assert newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST
                          ).returncode == 0  # the rest of the sitemap stays queued
@@ -670,11 +666,7 @@ def test_a_deny_pattern_taken_out_lets_in_what_it_kept_out_of_the_listings(tmp_p
     (once), and its articles are fetched."""
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
-        site = f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_depth = 1
-"""
+        site = sitemap_site(server.base_url)
         denied = write_config(tmp_path / "sites.toml", site + 'deny = ["/articles/"]\n')
         args = ["crawl", "--config", str(denied), "--db", str(db), *FAST]
         assert newscrawl(*args).returncode == 0
@@ -700,11 +692,7 @@ def test_a_deny_pattern_taken_out_lets_in_the_urls_it_held_in_the_queue(tmp_path
     by the first run without the pattern, not 7 days later."""
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
-        site = f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_depth = 1
-"""
+        site = sitemap_site(server.base_url)
         config = write_config(tmp_path / "sites.toml", site + "max_pages = 3\n")
         args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
         assert newscrawl(*args).returncode == 0  # the rest of the sitemap stays queued
@@ -720,6 +708,15 @@ max_depth = 1
     assert len(denied) >= 10
     assert rows(db, "SELECT count(*) FROM frontier WHERE reason = 'denied'") == [(0,)]
     assert stored_paths(db) == sitemap_articles()
+
+
+def sitemap_site(base_url: str) -> str:
+    """A config of the demo site crawled from its sitemap alone, its entries only."""
+    return f"""
+[sites.northbridge]
+sitemaps = ["{base_url}/sitemap.xml"]
+max_depth = 1
+"""
 
 
 def sitemap_articles() -> list[str]:
