@@ -6,7 +6,6 @@ States and transitions (one row per URL, ``frontier.url``, the URL as requested)
                              |  --failed (404, timeout, 5xx...)--> failed
                              |  --skipped (robots.txt, not HTML)-> skipped
     fetched --listed with a lastmod newer than fetched_at--> queued
-    fetched --listed with a lastmod still ahead: recorded; the first run after it--> re-visited
     failed  --a later run: attempts < MAX_ATTEMPTS, a listing, or backed off--> re-visited
     skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt, a refused
               address: always)--> re-visited
@@ -178,20 +177,9 @@ def is_retryable(row: dict, now: datetime | None = None) -> bool:
     return (row.get("visited_at") or "") < since.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def due_change(row: dict) -> bool:
-    """Whether a fetched row's lastmod, recorded when it was still ahead, has passed: the
-    change it dates is to be fetched (`crawler.scheduling.changes_later`)."""
-    lastmod, fetched = row.get("lastmod"), row.get("fetched_at")
-    return bool(lastmod and fetched and fetched < lastmod <= _utc_now())
-
-
 def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:
     """The ``visited_at`` before which a skip for a passing cause is retried."""
     return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _utc_now() -> str:
-    return skip_cutoff(0)
 
 
 def is_readmitted_skip(row: dict, cutoff: str) -> bool:
@@ -229,10 +217,8 @@ class SQLiteFrontier:
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
         rows, failures worth another try, robots.txt and skips whose cause may have passed;
-        then the fetched hubs and listings to look at again (and the pages whose change a
-        listing dated ahead of its reading, once that moment passed), so that a page budget
-        goes to the pages never fetched before revisits (which mostly answer 304) take what
-        is left.
+        then the fetched hubs and listings to look at again, so that a page budget goes to
+        the pages never fetched before revisits (which mostly answer 304) take what is left.
         ``since`` (``--since``) leaves out the first kind dated before it: a listing's
         entries it held back wait, queued, for a run that lets them in, and are not read
         again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
@@ -252,8 +238,7 @@ class SQLiteFrontier:
         for row in others:
             if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
                 yield row
-        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots'"
-                              f" OR (lastmod > fetched_at AND lastmod <= ?))", [_utc_now()])
+        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", [])
 
     def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """The queued rows of ``sites``, highest priority first (``since`` as in

@@ -59,7 +59,6 @@ from crawler.frontier import (
     SKIPPED_RETRY_DAYS,
     Frontier,
     SQLiteFrontier,
-    due_change,
     is_readmitted_skip,
     is_retryable,
     skip_cutoff,
@@ -112,16 +111,6 @@ def add_validators(request: Request, row: dict) -> bool:
     if row.get("last_modified"):
         request.headers["If-Modified-Since"] = row["last_modified"]
     return True
-
-
-def changes_later(entry: dict, row: dict) -> bool:
-    """Whether the listing dates a change of a fetched URL after now (a date-only lastmod
-    of today is its day's last second; a site's clock or time zone may be ahead): recorded,
-    the first run after that moment fetches it (`crawler.frontier.SQLiteFrontier.pending`),
-    even if the listing answers 304 by then."""
-    lastmod = entry.get("lastmod")
-    return bool(lastmod and row.get("fetched_at") and lastmod > utc_now()
-                and lastmod > row["fetched_at"])
 
 
 def changed_since_fetch(entry: dict, row: dict, key: str = "fetched_at") -> bool:
@@ -322,10 +311,8 @@ class FrontierMiddleware:
             return
         self.spilled.discard(row["url"])
         request = spider.request_for(row)
-        if row["state"] == "fetched" and not due_change(row):  # a hub or listing again
+        if row["state"] == "fetched":  # a hub or listing looked at again
             request.meta[REVISIT] = True
-        elif row["state"] == "fetched":  # a change a listing dated after an earlier run
-            self.stats.inc_value("newscrawl/frontier/changed")
         spec = spider.sites.by_name.get(row["site"])
         if (spec is not None and not is_listing(row["priority"])
                 and not spec.allows(row["url"])):
@@ -566,8 +553,6 @@ class FrontierMiddleware:
         if state == "fetched" and row.get("kind") in REVISIT_KINDS:
             request.meta[REVISIT] = True
             return True, None
-        if state == "fetched" and changes_later(entry, row):
-            return False, entry  # its lastmod recorded: a run after it fetches the change
         if state == "failed" and (is_retryable(row) or row.get("source") == "robots"):
             return True, None
         if state == "skipped" and is_readmitted_skip(row, self.skip_cutoff):

@@ -9,7 +9,6 @@ import io
 import logging
 import random
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -397,23 +396,6 @@ def test_a_date_only_lastmod_brings_a_page_back_once_its_day_is_over(middleware)
     yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
     assert changed_since_fetch({"lastmod": f"{yesterday}T23:59:59Z"},
                                {"fetched_at": f"{yesterday}T10:00:00Z"})
-
-
-def test_a_change_dated_ahead_is_recorded_and_fetched_once_its_moment_passed(
-        middleware, db, tmp_path):
-    """A lastmod still ahead when the sitemap is read (a site's clock or time zone ahead, a
-    date-only lastmod of today) is no change yet, but is recorded: the first run after it
-    fetches the page, though the sitemap answers 304 by then and lists it no more."""
-    url = "https://n.example/known"
-    ahead = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    admitted, entry = middleware.admit(request(url, lastmod=ahead))
-    assert not admitted and entry["lastmod"] == ahead  # not yet, and recorded
-    commit(db, [{"visit": None, "outlinks": [entry]}], storage.start_run(db, {}))
-    frontier = SQLiteFrontier(tmp_path / "news.db")
-    assert url not in [row["url"] for row in frontier.pending(["n.example"])]
-    time.sleep(3)
-    assert url in [row["url"] for row in frontier.pending(["n.example"])]
-    frontier.close()
 
 
 def test_a_page_gone_with_a_404_comes_back_when_a_listing_says_it_changed(middleware, db):
