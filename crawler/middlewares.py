@@ -20,10 +20,10 @@
 * ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
   ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen),
   and one to another scheme (``file:``, ``data:``...) as ``DestinationRefused`` (Scrapy
-  would pass the 3xx on as an HTTP error); a redirected request goes without the validators
-  of the URL that redirected (the target could answer 304 to them, and never be stored).
+  would pass the 3xx on as an HTTP error).
 * ``MetaRefreshMiddleware``: Scrapy's, but a meta refresh to the page itself (a live blog's
-  or a front page's reload timer) is no redirect: the page is the page.
+  or a front page's reload timer), or back to a URL of its redirect chain, is no redirect:
+  the page is the page.
 
 Each of newscrawl's own has a ``NEWSCRAWL_..._ENABLED`` switch; see crawler/settings.py for
 the values.
@@ -60,7 +60,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import get_meta_refresh
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IResolutionReceiver
-from w3lib.url import safe_url_string
+from w3lib.url import canonicalize_url, safe_url_string
 from zope.interface import implementer
 
 from crawler.urlpolicy import redacted
@@ -550,7 +550,6 @@ class ContentSniffMiddleware:
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class RedirectLoopMiddleware:
@@ -570,14 +569,6 @@ class RedirectLoopMiddleware:
                 and crawler.settings.getbool("NEWSCRAWL_REDIRECT_LOOP_ENABLED", True)):
             raise NotConfigured
         return cls(crawler)
-
-    def process_request(self, request: Request, spider=None) -> None:
-        """A redirected request (Scrapy copies the headers) goes without the validators the
-        frontier gave the URL that redirected: sent to the target, they could have it answer
-        304, and a moved article would be recorded fetched without ever being stored."""
-        if request.meta.get("redirect_urls"):
-            for header in CONDITIONAL_HEADERS:
-                request.headers.pop(header, None)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")
@@ -611,13 +602,17 @@ class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
     Live blogs and front pages reload themselves (``<meta http-equiv="refresh"
     content="60; url=<the page>">``): followed, the refresh was a request for a URL this
     run had requested already, which the duplicate filter dropped, and the page was
-    recorded skipped (``redirect_duplicate``) and never stored, with exit code 0.
+    recorded skipped (``redirect_duplicate``) and never stored, with exit code 0. The URLs
+    are compared as the duplicate filter compares them (canonicalized, without fragment),
+    with the page's URL and those of the redirects that led to it.
     """
 
     def process_response(self, request: Request, response: Response,
                          spider=None) -> Request | Response:
         if isinstance(response, HtmlResponse):
             _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
-            if url and urldefrag(urljoin(response.url, url))[0] == urldefrag(response.url)[0]:
+            chain = [response.url, *request.meta.get("redirect_urls", ())]
+            if url and canonicalize_url(urljoin(response.url, url)) in {
+                    canonicalize_url(seen) for seen in chain}:  # as the duplicate filter
                 return response
         return super().process_response(request, response)

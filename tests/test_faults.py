@@ -26,7 +26,7 @@ from scrapy.utils.test import get_crawler
 from crawler import storage
 from crawler.demo import serve_site
 from crawler.middlewares import (
-    RedirectLoopMiddleware,
+    MetaRefreshMiddleware,
     SafeDestinationMiddleware,
     address_problem,
     binary_kind,
@@ -689,21 +689,6 @@ def test_a_lock_file_it_cannot_use_is_one_line_and_leaves_no_new_database(
     assert db.exists()
 
 
-def test_a_redirected_request_goes_without_the_validators_of_the_url_that_redirected():
-    """A moved article: its old URL's ETag sent to the new one had it answer 304 (the
-    same page), and the article was recorded fetched without ever being stored."""
-    middleware = RedirectLoopMiddleware.from_crawler(get_crawler())
-    headers = {"If-None-Match": '"old"', "If-Modified-Since": "Mon, 30 Nov 2026 10:00:00 GMT"}
-    first = Request("https://news.example.com/old", headers=headers)
-    middleware.process_request(first)
-    assert first.headers.get("If-None-Match") == b'"old"'  # its own: kept
-    moved = first.replace(url="https://news.example.com/new",
-                          meta={"redirect_urls": ["https://news.example.com/old"]})
-    middleware.process_request(moved)
-    assert "If-None-Match" not in moved.headers
-    assert "If-Modified-Since" not in moved.headers
-
-
 def test_a_page_whose_meta_refresh_names_itself_is_stored(tmp_path):
     """A live blog reloading itself every minute is a page, not a redirect: followed, it
     was dropped as a duplicate request and never stored, with exit code 0."""
@@ -728,3 +713,20 @@ def test_a_page_whose_meta_refresh_names_itself_is_stored(tmp_path):
         assert run.returncode == 0, run.stderr[-2000:]
         assert sqlite3.connect(tmp_path / f"{Path(start).stem}.db").execute(
             "SELECT page_url FROM articles").fetchall() == stored
+
+
+@pytest.mark.parametrize(("page", "chain", "refresh", "followed"), [
+    ("https://n.example/live", [], "https://n.example/live#top", False),
+    ("https://n.example/live", [], "/./live", False),  # the same URL, as the filter sees it
+    ("https://n.example/live/b", ["https://n.example/live/a"], "/live/a", False),  # A 301 B
+    ("https://n.example/live", [], "/elsewhere", True),
+])
+def test_a_meta_refresh_back_to_the_page_or_its_redirects_is_not_followed(
+        page, chain, refresh, followed):
+    from scrapy.http import HtmlResponse
+
+    middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
+    request = Request(page, meta={"redirect_urls": chain} if chain else {})
+    body = f'<html><head><meta http-equiv="refresh" content="60; url={refresh}"></head></html>'
+    response = HtmlResponse(page, body=body.encode(), request=request)
+    assert isinstance(middleware.process_response(request, response), Request) is followed
