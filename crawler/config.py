@@ -73,7 +73,11 @@ class SiteSpec:
         """Whether the site's allow / deny patterns let ``url`` in (seeds are not checked)."""
         if self.allow and not any(pattern.search(url) for pattern in self.allow):
             return False
-        return not any(pattern.search(url) for pattern in self.deny)
+        return not self.denies(url)
+
+    def denies(self, url: str) -> bool:
+        """Whether one of the site's deny patterns matches ``url``."""
+        return any(pattern.search(url) for pattern in self.deny)
 
     @cached_property
     def filters(self) -> str:

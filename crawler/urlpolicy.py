@@ -52,22 +52,28 @@ def link_rejection(url: str) -> str | None:
 # Query parameters that only say where a reader came from (web analytics, ad clicks, mail
 # campaigns, share buttons): a link's, a feed's or a sitemap's URL is requested and recorded
 # without them, so that a story linked with several is one URL, one fetch and one article.
+# Any `utm_` parameter, and these.
 TRACKING_PARAMETERS = frozenset({
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "utm_name", "utm_reader", "utm_brand", "utm_social", "utm_social-type", "fbclid", "gclid",
-    "dclid", "gbraid", "wbraid", "msclkid", "srsltid", "mc_cid", "mc_eid", "igshid", "yclid",
-    "_hsenc", "_hsmi", "mkt_tok",
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "srsltid", "mc_cid", "mc_eid",
+    "igshid", "yclid", "_hsenc", "_hsmi", "mkt_tok",
 })
 
 
+def _tracking(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
 def without_tracking(url: str) -> str:
-    """`url` without its `TRACKING_PARAMETERS` (a URL without any is returned as it is)."""
+    """`url` without its tracking parameters (a URL without any is returned as it is, and
+    so is one whose query also separates pairs with ";", which a name would swallow)."""
     query = url.partition("#")[0].partition("?")[2]
-    if not query or all(pair.partition("=")[0] not in TRACKING_PARAMETERS
-                        for pair in query.split("&")):
+    if not query or ";" in query:
         return url
-    return url_query_cleaner(url, TRACKING_PARAMETERS, remove=True, unique=False,
-                             keep_fragments=True)
+    names = [pair.partition("=")[0] for pair in query.split("&")]
+    if not any(map(_tracking, names)):
+        return url
+    return url_query_cleaner(url, [name for name in names if _tracking(name)], remove=True,
+                             unique=False, keep_fragments=True)
 
 
 def bare_host(host: str) -> str:

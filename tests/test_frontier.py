@@ -1333,3 +1333,15 @@ link_heuristics = false
 """))}
     assert specs["a"].filters == specs["b"].filters  # the site's name and URLs are not in it
     assert len({specs[name].filters for name in "acd"}) == 3
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://n.example/a?utm_source=nl", "https://n.example/a"),
+    ("https://n.example/a?id=3&utm_referrer=x&fbclid=Ab#c", "https://n.example/a?id=3#c"),
+    ("https://n.example/a?id=3&&b=1", "https://n.example/a?id=3&&b=1"),  # none: as it is
+    ("https://n.example/a?utm_source=1;id=5", "https://n.example/a?utm_source=1;id=5"),
+])
+def test_tracking_parameters_are_dropped_from_a_url_and_nothing_else(url, expected):
+    from crawler.urlpolicy import without_tracking
+
+    assert without_tracking(url) == expected

@@ -890,7 +890,8 @@ allow = ['/articles/', '/(world|business|culture)/']
 
 def test_allow_patterns_do_not_shut_out_the_sitemaps_a_sitemap_index_names(tmp_path, spider_site):
     """A sitemap index's entries are sitemaps, not pages: an allow pattern for the site's
-    stories does not drop them (it dropped every one, and the run stored nothing, exit 0)."""
+    stories does not drop them (it dropped every one, and the run stored nothing, exit 0);
+    a deny pattern does."""
     db = tmp_path / "news.db"
     config = write_config(tmp_path / "sites.toml", f"""
 [sites.spider]
@@ -905,6 +906,16 @@ max_depth = 1
     assert "/sitemaps/news.xml.gz" in fetched
     assert "/news/a1.html" in fetched
     assert "/news/sitemap-only.html" not in fetched  # the pages are held to them still
+    # a deny pattern skips an index's sitemap (an archive's, say)
+    write_config(tmp_path / "sites.toml", f"""
+[sites.spider]
+sitemaps = ["{spider_site.base_url}/sitemap_index.xml"]
+deny = ['/sitemaps/']
+""")
+    before = len(spider_site.requested_paths)
+    denied = newscrawl("crawl", "--config", str(config), "--db", str(tmp_path / "d.db"), *FAST)
+    assert denied.returncode == 0, denied.stderr[-2000:]
+    assert "/sitemaps/news.xml.gz" not in spider_site.requested_paths[before:]
 
 
 def test_status_max_age_alerts_when_the_crawls_stopped(tmp_path):

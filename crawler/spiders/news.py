@@ -273,7 +273,7 @@ class NewsSpider(Spider):
         errors: list[str] = []
         entries = sitemap_entries(body, errors)
         self._warn_if_broken(response, "sitemap", len(entries), errors)
-        if xml_root_name(body) == "sitemapindex":  # sitemaps: listings, not held to allow/deny
+        if xml_root_name(body) == "sitemapindex":  # sitemaps: held to deny, not to allow
             for entry in self._listed(entries, response.url, pages=False):
                 yield from self._due(self._request(entry.url, "sitemap", self.sites.site_of(
                     entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
@@ -370,12 +370,13 @@ class NewsSpider(Spider):
     # -- requests -----------------------------------------------------------------------
 
     def _listed(self, entries: list[Entry], listing: str, pages: bool = True) -> Iterator[Entry]:
-        """Entries on one of our sites with a URL that can be crawled, and, for ``pages``,
-        allowed by its allow / deny patterns (which hold for pages: the sitemaps a sitemap
-        index names are read whatever they say, as robots.txt's are)."""
+        """Entries on one of our sites with a URL that can be crawled, and allowed by its
+        allow / deny patterns; not ``pages`` (the sitemaps a sitemap index names), by its
+        deny patterns only: an allow pattern describes the site's stories, which a sitemap's
+        URL is not, and a deny pattern may name an archive's sitemaps to skip."""
         for entry in entries:  # checked first: a URL urlsplit refuses has no site either
             spec = self._valid(entry.url, listing) and self.sites.site_of(entry.url)
-            if spec and (not pages or spec.allows(entry.url)):
+            if spec and (spec.allows(entry.url) if pages else not spec.denies(entry.url)):
                 yield entry
 
     def _valid(self, url: str, listing: str) -> bool:
