@@ -35,7 +35,7 @@ from crawler.digests import body_digest, text_digest
 from crawler.sql import select_in
 from extractors.text import word_count
 
-SCHEMA_VERSION = 12  # len(MIGRATIONS)
+SCHEMA_VERSION = 13  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -468,6 +468,23 @@ def _0009_article_tombstones(db: sqlite_utils.Database) -> None:
     db.execute(REVIVED_TRIGGER_SQL.strip())
 
 
+def _0013_front_page_keys(db: sqlite_utils.Database) -> None:
+    """Migration 0013: an article keyed by its site's front page but read from another page
+    (its canonical link named the front page, a template's mistake `_canonical_key` now
+    passes over) takes its page's URL as key; where its page has an article of its own
+    already, it goes (a copy of that one)."""
+    stale = [(url, page_url) for url, page_url in db.execute(
+        "SELECT url, page_url FROM articles WHERE page_url != url").fetchall()
+        if _is_front_page(url) and not _is_front_page(page_url)]
+    for url, page_url in stale:
+        if db.execute("SELECT 1 FROM articles WHERE url = ?", [page_url]).fetchone():
+            db.execute("DELETE FROM articles WHERE url = ?", [url])
+        else:
+            db.execute("UPDATE articles SET url = ? WHERE url = ?", [page_url, url])
+            db.execute("UPDATE article_sources SET article_url = ? WHERE article_url = ?"
+                       " AND page_url = ?", [page_url, url, page_url])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _0001_initial),
     ("0002_frontier", frontier.migrate_0002),
@@ -481,6 +498,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0010_frontier_held", frontier.migrate_0010),
     ("0011_minhash", data_views.migrate_0011),
     ("0012_frontier_filters", frontier.migrate_0012),
+    ("0013_front_page_keys", _0013_front_page_keys),
 ]
 
 

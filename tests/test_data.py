@@ -122,6 +122,7 @@ def database_before(path: Path, migration: str) -> sqlite_utils.Database:
     for name, migrate in storage.MIGRATIONS[:[n for n, _ in storage.MIGRATIONS].index(migration)]:
         migrate(db)
         db["migrations"].insert({"name": name, "applied_at": "2026-11-01T00:00:00Z"})
+    db.conn.commit()  # (a migration runs inside its caller's transaction)
     return db
 
 
@@ -200,7 +201,7 @@ def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
         "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
         "0009_article_tombstones", "0010_frontier_held", "0011_minhash",
-        "0012_frontier_filters"]
+        "0012_frontier_filters", "0013_front_page_keys"]
 
 
 def test_migration_0011_replaces_simhash_by_minhash(tmp_path):
@@ -229,6 +230,30 @@ def test_migration_0011_replaces_simhash_by_minhash(tmp_path):
     db.execute("DELETE FROM articles WHERE id = 3")  # the triggers still clean up after it
     assert db.execute("SELECT count(*) FROM article_bands").fetchone() == (2 * BANDS,)
     assert list(db.execute("SELECT * FROM article_duplicates")) == []
+
+
+def test_migration_0013_gives_articles_keyed_by_the_front_page_their_pages_urls(tmp_path):
+    """Two stories whose canonical link named the front page were one article, keyed by it
+    (the last one stored): after 0013 each story's article is keyed by its own page, and one
+    whose page has an article of its own already is gone."""
+    path = tmp_path / "old.db"
+    db = database_before(path, "0013_front_page_keys")
+    front = "https://a.example/"
+    rows = [storage.article_row(article(text, title, canonical_url=front),
+                                page_item(url, "a.example"), 1)
+            for text, title, url in ((WIRE, "Wire", "https://a.example/2026/wire"),
+                                     (OTHER, "Other", "https://a.example/2026/other"))]
+    for row in rows:
+        row["url"] = front if row["title"] == "Wire" else row["page_url"]
+    db["articles"].insert_all([{k: v for k, v in row.items() if k in db["articles"].columns_dict}
+                               for row in rows])
+    db["articles"].insert({k: v for k, v in rows[1].items() if k in db["articles"].columns_dict}
+                          | {"url": "https://a.example", "id": 9})  # a copy of Other
+    db.close()
+    db = storage.open_db(path)
+    assert sorted(db.execute("SELECT url, page_url FROM articles")) == [
+        ("https://a.example/2026/other", "https://a.example/2026/other"),
+        ("https://a.example/2026/wire", "https://a.example/2026/wire")]
 
 
 # -- views -----------------------------------------------------------------------------
