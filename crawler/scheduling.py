@@ -310,21 +310,21 @@ class FrontierMiddleware:
             self.stats.inc_value("newscrawl/frontier/former_seeds")
             return
         self.spilled.discard(row["url"])
-        request = spider.request_for(row)
-        if row["state"] == "fetched":  # a hub or listing looked at again
-            request.meta[REVISIT] = True
         spec = spider.sites.by_name.get(row["site"])
         if (spec is not None and not is_listing(row["priority"])
                 and not spec.allows(row["url"])):
             # a page queued before the site's allow / deny patterns said no: not fetched now
             # (listings, robots.txt and seeds are not held to them, in a run or across runs);
-            # looked at every run, recorded once
-            if records:
+            # looked at every run, recorded and counted once
+            if records and row.get("reason") != "denied":
                 self.passed.add(row["url"])
                 self.stats.inc_value("newscrawl/skipped/link/denied")
-                if row.get("reason") != "denied":
-                    yield {"visit": failure_visit(request, row["site"], "skipped", "denied")}
+                yield {"visit": failure_visit(spider.request_for(row), row["site"], "skipped",
+                                              "denied")}
             return
+        request = spider.request_for(row)
+        if row["state"] == "fetched":  # a hub or listing looked at again
+            request.meta[REVISIT] = True
         self._conditional(request, row)
         if not self.budget.take(request):
             self.passed.add(row["url"])
