@@ -20,7 +20,10 @@
 * ``RedirectLoopMiddleware``: a redirect back into its own chain is refused as a
   ``RedirectLoop``, so that the loop is recorded (Scrapy's duplicate filter drops it unseen),
   and one to another scheme (``file:``, ``data:``...) as ``DestinationRefused`` (Scrapy
-  would pass the 3xx on as an HTTP error).
+  would pass the 3xx on as an HTTP error). A redirected request keeps the validators
+  Scrapy copied from the URL that redirected only where they are its target's own (the
+  frontier stores a redirecting URL's final answer with it): sent to a moved article, an
+  old page's validators could have it answer 304, recorded fetched and never stored.
 * ``MetaRefreshMiddleware``: Scrapy's, but a meta refresh to the page itself (a live blog's
   or a front page's reload timer), or back to a URL of its redirect chain, is no redirect:
   the page is the page.
@@ -44,10 +47,12 @@ import logging
 import time
 import zlib
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import brotli
+from scrapy import signals
 from scrapy.downloadermiddlewares import offsite as scrapy_offsite
 from scrapy.downloadermiddlewares import redirect as scrapy_redirect
 from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
@@ -550,6 +555,7 @@ class ContentSniffMiddleware:
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class RedirectLoopMiddleware:
@@ -562,13 +568,53 @@ class RedirectLoopMiddleware:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self._frontier = None  # the frontier's read side, opened at the first redirect
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
         if not (crawler.settings.getbool("REDIRECT_ENABLED", True)
                 and crawler.settings.getbool("NEWSCRAWL_REDIRECT_LOOP_ENABLED", True)):
             raise NotConfigured
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self, spider=None) -> None:
+        if self._frontier is not None:
+            self._frontier.close()
+            self._frontier = None
+
+    def process_request(self, request: Request, spider=None) -> None:
+        """A redirected request with the validators of the URL that redirected (Scrapy
+        copies the headers) keeps them only where they are its target's own: where the
+        frontier row of the target holds them. A redirecting listing answers 304 as
+        before; a moved article is fetched, not answered 304 to its old page's ETag."""
+        if not request.meta.get("redirect_urls"):
+            return
+        sent = [request.headers.get(name) for name in CONDITIONAL_HEADERS]
+        if not any(sent):
+            return
+        row = self._row(request.url)
+        own = [(row.get(column) or "").encode("latin-1") or None for column in
+               ("etag", "last_modified")] if row else [None, None]
+        if sent != own:
+            for name in CONDITIONAL_HEADERS:
+                request.headers.pop(name, None)
+            self.crawler.stats.inc_value("newscrawl/redirect/unconditional")
+
+    def _row(self, url: str) -> dict | None:
+        """The URL's frontier row (None without a frontier)."""
+        from crawler.scheduling import frontier_enabled  # (it imports this module)
+
+        settings = self.crawler.settings
+        if self._frontier is None and frontier_enabled(settings):
+            from crawler.frontier import SQLiteFrontier
+
+            path = getattr(self.crawler.spider, "db", None) or settings.get("NEWSCRAWL_DB")
+            if not path or not Path(path).is_file():
+                return None
+            self._frontier = SQLiteFrontier(path)
+        return self._frontier.get(url) if self._frontier is not None else None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")

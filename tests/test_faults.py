@@ -27,6 +27,7 @@ from crawler import storage
 from crawler.demo import serve_site
 from crawler.middlewares import (
     MetaRefreshMiddleware,
+    RedirectLoopMiddleware,
     SafeDestinationMiddleware,
     address_problem,
     binary_kind,
@@ -730,3 +731,36 @@ def test_a_meta_refresh_back_to_the_page_or_its_redirects_is_not_followed(
     body = f'<html><head><meta http-equiv="refresh" content="60; url={refresh}"></head></html>'
     response = HtmlResponse(page, body=body.encode(), request=request)
     assert isinstance(middleware.process_response(request, response), Request) is followed
+
+
+def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
+    """Scrapy copies the validators of the URL that redirected. A redirecting listing's
+    row holds its target's (the final answer's): kept, so it answers 304. A moved article's
+    old page held its own: sent to the new URL, it could answer 304, never stored."""
+    from crawler import storage
+    from crawler.scheduling import STORAGE_PIPELINE
+
+    db_path = tmp_path / "news.db"
+    db = storage.open_db(db_path)
+    db["frontier"].insert({"url": "https://n.example/news/", "site": "n.example",
+                           "source": "start", "state": "fetched", "discovered_at": "x",
+                           "etag": '"v1"', "last_modified": "Mon, 30 Nov 2026 10:00:00 GMT"})
+    db.close()
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_DB": str(db_path),
+                                         "ITEM_PIPELINES": {STORAGE_PIPELINE: 300}})
+    middleware = RedirectLoopMiddleware.from_crawler(crawler)
+    headers = {"If-None-Match": '"v1"', "If-Modified-Since": "Mon, 30 Nov 2026 10:00:00 GMT"}
+
+    def sent(url, **changed):
+        request = Request(url, headers=headers | changed,
+                          meta={"redirect_urls": ["https://n.example/a"]})
+        middleware.process_request(request)
+        return "If-None-Match" in request.headers, "If-Modified-Since" in request.headers
+
+    assert sent("https://n.example/news/") == (True, True)  # /news -> /news/, its own
+    assert sent("https://n.example/2026/new-slug") == (False, False)  # never fetched
+    assert sent("https://n.example/news/", **{"If-None-Match": '"old"'}) == (False, False)
+    unredirected = Request("https://n.example/2026/new-slug", headers=headers)
+    middleware.process_request(unredirected)
+    assert "If-None-Match" in unredirected.headers  # the frontier's own, for this URL
+    middleware.spider_closed()
