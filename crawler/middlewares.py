@@ -556,6 +556,8 @@ class ContentSniffMiddleware:
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
+# request meta: the validators a redirected request was sent without (not its hop's own)
+COPIED_VALIDATORS = "newscrawl_copied_validators"
 
 
 class RedirectLoopMiddleware:
@@ -587,20 +589,30 @@ class RedirectLoopMiddleware:
     def process_request(self, request: Request, spider=None) -> None:
         """A redirected request with the validators of the URL that redirected (Scrapy
         copies the headers) keeps them only where they are its target's own: where the
-        frontier row of the target holds them. A redirecting listing answers 304 as
-        before; a moved article is fetched, not answered 304 to its old page's ETag."""
+        target's frontier row holds them, from an answer that was not only a 304 (a row
+        whose only answers were 304s to another URL's validators holds those). A
+        redirecting listing answers 304 as before, through any number of hops (the
+        validators wait in the request's meta for the hop whose row holds them); a moved
+        article is fetched, not answered 304 to its old page's ETag."""
         if not request.meta.get("redirect_urls"):
             return
         sent = [request.headers.get(name) for name in CONDITIONAL_HEADERS]
         if not any(sent):
-            return
+            sent = request.meta.get(COPIED_VALIDATORS) or [None, None]
+            if not any(sent):
+                return
         row = self._row(request.url)
-        own = [(row.get(column) or "").encode("latin-1") or None for column in
-               ("etag", "last_modified")] if row else [None, None]
-        if sent != own:
-            for name in CONDITIONAL_HEADERS:
-                request.headers.pop(name, None)
-            self.crawler.stats.inc_value("newscrawl/redirect/unconditional")
+        own = [(row.get(column) or "").encode("utf-8") or None  # as Scrapy sends a str
+               for column in ("etag", "last_modified")] if row and row.get("kind") else None
+        if sent == own:
+            for name, value in zip(CONDITIONAL_HEADERS, own, strict=True):
+                if value is not None:
+                    request.headers[name] = value
+            return
+        for name in CONDITIONAL_HEADERS:
+            request.headers.pop(name, None)
+        request.meta[COPIED_VALIDATORS] = sent  # for a later hop whose own they are
+        self.crawler.stats.inc_value("newscrawl/redirect/unconditional")
 
     def _row(self, url: str) -> dict | None:
         """The URL's frontier row (None without a frontier)."""
@@ -610,7 +622,8 @@ class RedirectLoopMiddleware:
         if self._frontier is None and frontier_enabled(settings):
             from crawler.frontier import SQLiteFrontier
 
-            path = getattr(self.crawler.spider, "db", None) or settings.get("NEWSCRAWL_DB")
+            path = (getattr(self.crawler.spider, "db", None) or settings.get("NEWSCRAWL_DB")
+                or "news.db")  # as the storage pipeline
             if not path or not Path(path).is_file():
                 return None
             self._frontier = SQLiteFrontier(path)

@@ -742,9 +742,14 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
 
     db_path = tmp_path / "news.db"
     db = storage.open_db(db_path)
-    db["frontier"].insert({"url": "https://n.example/news/", "site": "n.example",
-                           "source": "start", "state": "fetched", "discovered_at": "x",
-                           "etag": '"v1"', "last_modified": "Mon, 30 Nov 2026 10:00:00 GMT"})
+    row = {"site": "n.example", "source": "start", "state": "fetched", "discovered_at": "x",
+           "etag": '"v1"', "last_modified": "Mon, 30 Nov 2026 10:00:00 GMT", "kind": "hub"}
+    db["frontier"].insert_all([
+        row | {"url": "https://n.example/news/"},
+        row | {"url": "https://n.example/news/index.html"},
+        # answered only 304s, to the validators of the URL that redirected to it (before
+        # this check): they are not its own
+        row | {"url": "https://n.example/2026/old-damage", "kind": None}])
     db.close()
     crawler = get_crawler(settings_dict={"NEWSCRAWL_DB": str(db_path),
                                          "ITEM_PIPELINES": {STORAGE_PIPELINE: 300}})
@@ -760,6 +765,18 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     assert sent("https://n.example/news/") == (True, True)  # /news -> /news/, its own
     assert sent("https://n.example/2026/new-slug") == (False, False)  # never fetched
     assert sent("https://n.example/news/", **{"If-None-Match": '"old"'}) == (False, False)
+    assert sent("https://n.example/2026/old-damage") == (False, False)
+    # two hops, /news -> /news/first-hop -> /news/index.html: they wait for the hop they fit
+    first = Request("https://n.example/news/first-hop", headers=headers,
+                    meta={"redirect_urls": ["https://n.example/news"]})
+    middleware.process_request(first)
+    assert "If-None-Match" not in first.headers
+    second = first.replace(url="https://n.example/news/index.html",
+                           meta={**first.meta, "redirect_urls": [
+                               "https://n.example/news", "https://n.example/news/first-hop"]})
+    middleware.process_request(second)
+    assert second.headers.get("If-None-Match") == b'"v1"'
+    assert second.headers.get("If-Modified-Since") == b"Mon, 30 Nov 2026 10:00:00 GMT"
     unredirected = Request("https://n.example/2026/new-slug", headers=headers)
     middleware.process_request(unredirected)
     assert "If-None-Match" in unredirected.headers  # the frontier's own, for this URL
