@@ -486,7 +486,8 @@ class CompleteBodyMiddleware:
         if request.method == "HEAD" or len(encodings) != 1 or not response.body:
             return response
         encoding = encodings[0].strip().lower()
-        if stream_complete(response.body, encoding, self.max_size):
+        max_size = request.meta.get("download_maxsize", self.max_size)  # (a sitemap's)
+        if stream_complete(response.body, encoding, max_size):
             return response
         self.stats.inc_value("newscrawl/refused/truncated_encoding")
         logger.warning("%s: %s body cut short (%d bytes received)", response.url,

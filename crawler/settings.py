@@ -20,6 +20,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4  # a cap; AutoThrottle stays below it
 
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+# A sitemap may hold 50 MB once uncompressed (sitemaps.org): one a site names, robots.txt
+# names or a sitemap index lists may be that large, whatever DOWNLOAD_MAXSIZE says
+NEWSCRAWL_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2

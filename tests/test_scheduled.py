@@ -745,6 +745,31 @@ def test_a_page_over_the_size_limit_is_a_skip_looked_at_again_in_a_week(tmp_path
         ("skipped", "too_large")]
 
 
+def test_a_sitemap_may_be_larger_than_a_page(tmp_path):
+    """A sitemap may hold 50 MB (sitemaps.org): one over DOWNLOAD_MAXSIZE is read (it was
+    skipped, and every URL it lists with it); a page over it is not."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = "articles/mackerel-quota-dispute.html"
+    shutil.copy(DEMO / story, site / story)
+    (site / "articles" / "big.html").write_text("<html><body>" + "<p>word</p>" * 20_000)
+    padding = "<!-- " + "x" * 150_000 + " -->"
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>' + padding
+        + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>__BASE_URL__/{path}</loc></url>"
+                  for path in (story, "articles/big.html")) + "</urlset>")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        config = write_config(tmp_path / "sites.toml", sitemap_site(server.base_url))
+        run = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST,
+                        "-s", "DOWNLOAD_MAXSIZE=100000")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert stored_paths(db) == ["/" + story]
+    assert rows(db, "SELECT reason FROM frontier WHERE url LIKE '%/big.html'") == [
+        ("too_large",)]
+
+
 def test_links_with_tracking_parameters_are_one_story(tmp_path):
     """A story linked bare, from a newsletter and from a share button is one URL: one
     fetch, one article (the parameters say where a reader came from, not what to read)."""

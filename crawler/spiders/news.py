@@ -78,6 +78,7 @@ from crawler.listings import (
     LISTING_PRIORITY,
     Entry,
     feed_entries,
+    is_listing,
     is_older,
     joined,
     priority_of,
@@ -156,6 +157,7 @@ class NewsSpider(Spider):
         link_domains = sorted(netlocs | set(self.allowed_domains))
         self.link_extractor = LinkExtractor(allow_domains=link_domains)
         self.max_body = 0  # DOWNLOAD_MAXSIZE, set in from_crawler
+        self.max_sitemap = 0  # the larger of it and NEWSCRAWL_SITEMAP_MAXSIZE (from_crawler)
         self.records_held = False  # whether a frontier records HELD requests (from_crawler)
         self._invalid_in: set[str] = set()  # listings that gave an entry not to crawl
 
@@ -168,6 +170,8 @@ class NewsSpider(Spider):
         if spider.max_depth and not settings.frozen:  # DEPTH_LIMIT=0 would mean unlimited
             settings.set("DEPTH_LIMIT", spider.max_depth, priority="spider")
         spider.max_body = settings.getint("DOWNLOAD_MAXSIZE")
+        sitemap_max = settings.getint("NEWSCRAWL_SITEMAP_MAXSIZE")
+        spider.max_sitemap = 0 if not spider.max_body else max(spider.max_body, sitemap_max)
         spider.records_held = frontier_enabled(settings)
         return spider
 
@@ -190,6 +194,8 @@ class NewsSpider(Spider):
         spec = self.sites.by_name.get(row["site"])
         if spec is not None:
             meta[FILTERS] = spec.filters
+        if self._is_sitemap(row["url"], row["source"], spec, row["priority"]):
+            self._sitemap_sized(meta)
         return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
                        priority=row["priority"])
 
@@ -200,7 +206,7 @@ class NewsSpider(Spider):
         if response.status == 304:
             self.crawler.stats.inc_value("newscrawl/not_modified")
             return [{"visit": response_visit(response, self._site_name(response.url), None)}]
-        body = response_body(response, self.max_body)
+        body = response_body(response, response.meta.get("download_maxsize", self.max_body))
         kind = classify(response, body)
         handlers = {
             "html": self.parse_html,
@@ -423,12 +429,28 @@ class NewsSpider(Spider):
             urlsplit(url).hostname or "")}
         if site is not None:
             meta[FILTERS] = site.filters
+        if self._is_sitemap(url, source, site, priority):
+            self._sitemap_sized(meta)
         if depth_reset:
             meta["depth_reset"] = True
         if entry is not None:
             meta[ENTRY] = entry.meta()
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta,
                        priority=priority)
+
+    @staticmethod
+    def _is_sitemap(url: str, source: str, site: SiteSpec | None, priority: int) -> bool:
+        """Whether a request is for a sitemap: one of the site's, or one robots.txt or a
+        sitemap index names (a listing found in a sitemap, not a page it lists)."""
+        if source == "sitemap":
+            return is_listing(priority)
+        return source == "start" and site is not None and url in site.sitemaps
+
+    def _sitemap_sized(self, meta: dict[str, Any]) -> None:
+        """Let a request for a sitemap be as large as a sitemap may be (50 MB), when
+        DOWNLOAD_MAXSIZE is smaller (20 MB by default)."""
+        if self.max_sitemap > self.max_body:
+            meta["download_maxsize"] = self.max_sitemap
 
     def _requested_site(self, request: Request) -> str:
         """The site of the URL first requested (a redirect hop may be on another host)."""
