@@ -625,7 +625,7 @@ class RedirectLoopMiddleware:
 
             path = (getattr(self.crawler.spider, "db", None) or settings.get("NEWSCRAWL_DB")
                 or "news.db")  # as the storage pipeline
-            if not path or not Path(path).is_file():
+            if not Path(path).is_file():
                 return None
             self._frontier = SQLiteFrontier(path)
         return self._frontier.get(url) if self._frontier is not None else None

@@ -191,11 +191,7 @@ class NewsSpider(Spider):
         entry = {key: row[key] for key in ("lastmod", "published", "title", "language")
                  if row.get(key)}  # fmt: skip
         meta = {SOURCE: row["source"], SITE: row["site"], "depth": row["depth"], ENTRY: entry}
-        spec = self.sites.by_name.get(row["site"])
-        if spec is not None:
-            meta[FILTERS] = spec.filters
-        if self._is_sitemap(row["url"], row["source"], spec, row["priority"]):
-            self._sitemap_sized(meta)
+        self._site_meta(meta, row["url"], self.sites.by_name.get(row["site"]), row["priority"])
         return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
                        priority=row["priority"])
 
@@ -427,10 +423,7 @@ class NewsSpider(Spider):
             url = without_tracking(url)
         meta: dict[str, Any] = {SOURCE: source, SITE: site.name if site else bare_host(
             urlsplit(url).hostname or "")}
-        if site is not None:
-            meta[FILTERS] = site.filters
-        if self._is_sitemap(url, source, site, priority):
-            self._sitemap_sized(meta)
+        self._site_meta(meta, url, site, priority)
         if depth_reset:
             meta["depth_reset"] = True
         if entry is not None:
@@ -438,18 +431,18 @@ class NewsSpider(Spider):
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta,
                        priority=priority)
 
-    @staticmethod
-    def _is_sitemap(url: str, source: str, site: SiteSpec | None, priority: int) -> bool:
-        """Whether a request is for a sitemap: one of the site's, or one robots.txt or a
-        sitemap index names (a listing found in a sitemap, not a page it lists)."""
-        if source == "sitemap":
-            return is_listing(priority)
-        return source == "start" and site is not None and url in site.sitemaps
-
-    def _sitemap_sized(self, meta: dict[str, Any]) -> None:
-        """Let a request for a sitemap be as large as a sitemap may be (50 MB), when
+    def _site_meta(self, meta: dict[str, Any], url: str, site: SiteSpec | None,
+                   priority: int) -> None:
+        """What a request's meta takes from its site: the digest of its filters, and for a
+        sitemap (one of the site's, or one robots.txt or a sitemap index names: a listing
+        found in a sitemap, not a page it lists) the size a sitemap may have (50 MB), where
         DOWNLOAD_MAXSIZE is smaller (20 MB by default)."""
-        if self.max_sitemap > self.max_body:
+        if site is not None:
+            meta[FILTERS] = site.filters
+        source = meta[SOURCE]
+        sitemap = is_listing(priority) if source == "sitemap" else (
+            source == "start" and site is not None and url in site.sitemaps)
+        if sitemap and self.max_sitemap > self.max_body:
             meta["download_maxsize"] = self.max_sitemap
 
     def _requested_site(self, request: Request) -> str:
