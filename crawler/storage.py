@@ -866,7 +866,8 @@ def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     """Stamp `gone_at` on the articles of the pages these fetch outcomes found gone (404,
     410, or a permanent redirect to another URL: a new slug's page, whose article is stored
     under its own URL, unless it has the same canonical one; the front page a story taken
-    down sends readers to), and clear it where the page itself answered 304 since and its
+    down sends readers to; a page this run fetched already, or one off the site, where the
+    redirect is not followed), and clear it where the page itself answered 304 since and its
     stored body is still the article's (a fetch that gives the article again clears it in
     the upsert). Inside the caller's transaction."""
     visits = [v for v in visits if v.get("visited_at")]
@@ -875,7 +876,8 @@ def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
         {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if (v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS)
         or (v.get("state") == "fetched" and v.get("moved")
-            and v.get("final_url") not in (None, v["url"]))])
+            and v.get("final_url") not in (None, v["url"]))
+        or (v.get("state") == "skipped" and v.get("moved"))])
     db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
         {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if v.get("state") == "fetched" and v.get("http_status") == 304

@@ -89,12 +89,16 @@ def failure_visit(request: Request, site: str, state: str, reason: str,
     """A visit for a request that failed (``failed``) or was refused (``skipped``).
 
     It is the visit of the URL first requested: a redirect hop that fails (off site, in a
-    loop, refused) fails the frontier row that led to it."""
+    loop, refused) fails the frontier row that led to it. ``moved`` as for a response: the
+    URL first requested redirects for good to another, whatever became of that one."""
     redirects = request.meta.get("redirect_urls") or [request.url]
     visit = base_visit(redirects[0], request.meta, site, state) | {
         "kind": None, "http_status": status, "etag": None, "last_modified": None,
         "reason": reason,
     }  # fmt: skip
+    reasons = request.meta.get("redirect_reasons") or ()
+    if reasons and reasons[0] in PERMANENT_REDIRECTS and request.url != redirects[0]:
+        visit["moved"] = True
     if status is not None and request.url != redirects[0]:
         visit["final_url"] = request.url  # the URL that answered: its row fails too
     return visit

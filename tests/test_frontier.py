@@ -441,6 +441,25 @@ def test_a_story_moved_for_good_to_a_new_slug_leaves_one_live_article(db, moved,
         {"new": "walkout-set", "old": "talks-collapse"}[name] for name in live]
 
 
+@pytest.mark.parametrize(("reasons", "reason", "live"), [
+    ([301], "redirect_duplicate", ["new"]), ([308], "offsite", ["new"]),
+    ([302], "redirect_duplicate", ["old", "new"]), ([301, 302], "offsite", ["new"])])
+def test_a_story_moved_for_good_to_a_page_not_fetched_again_is_gone(db, reasons, reason, live):
+    """Its old URL redirects for good to a page this run fetched already (the scheduler's
+    duplicate filter drops the hop) or to one off the site: the old article is gone all the
+    same, not live until the skip is retried a week later."""
+    run = storage.start_run(db, {})
+    old, new = "https://n.example/2025/talks-collapse", "https://n.example/2025/walkout-set"
+    commit(db, [page(old, visited_at="2025-03-06T00:00:00Z"), page(new)], run)
+    hop = Request(new, meta={SITE: "n.example", "redirect_urls": [old],
+                             "redirect_reasons": reasons})
+    commit(db, [{"visit": failure_visit(hop, "n.example", "skipped", reason)}], run)
+    rows = db.execute("SELECT url FROM articles WHERE gone_at IS NULL ORDER BY url")
+    assert [url.rsplit("/", 1)[1] for (url,) in rows] == [
+        {"new": "walkout-set", "old": "talks-collapse"}[name] for name in live]
+    assert state(db, new) == "fetched"  # the page it moved to keeps its own row
+
+
 def test_a_permanent_redirect_marks_the_visit_moved():
     request = Request("https://n.example/b", meta={
         SITE: "n.example", "redirect_urls": ["https://n.example/a"], "redirect_reasons": [301]})
