@@ -23,6 +23,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
+    StopDownload,
 )
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -188,15 +189,28 @@ def classify(response: Response, body: bytes) -> str:
 
 
 # What Scrapy's DownloadCancelledError says when a response's Content-Length is over
-# DOWNLOAD_MAXSIZE. One without a Content-Length is cancelled once that much has come, with
-# a bare "CancelledError", as any cancelled download: it stays "cancelled" (retried).
+# DOWNLOAD_MAXSIZE. One without a Content-Length Scrapy cancels once that much has come,
+# with a bare CancelledError, as any cancelled download: `crawler.extensions.BodySizeLimit`
+# stops it first, with `TooLarge`.
 OVER_MAXSIZE = "larger than download max size"
+
+
+class TooLarge(StopDownload):
+    """A body without a Content-Length that grew past its size limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(fail=True)
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return f"body {OVER_MAXSIZE} ({self.limit} bytes)"
 
 
 def error_kind(failure: Failure) -> str | None:
     """``dns``, ``connection``, ``timeout``, ``http_<status>``...; ``too_large`` for a page
     over DOWNLOAD_MAXSIZE (a skip: no error); None for an ignored request."""
-    if failure.check(DownloadCancelledError) and OVER_MAXSIZE in str(failure.value):
+    if failure.check(TooLarge) or (failure.check(DownloadCancelledError)
+                                   and OVER_MAXSIZE in str(failure.value)):
         return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 from scrapy import Request, signals
@@ -13,6 +14,7 @@ from scrapy.utils.misc import load_object
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from crawler.discovery import TooLarge
 from crawler.status import STORAGE_ERROR
 from crawler.urlpolicy import redacted
 
@@ -144,6 +146,33 @@ class OneLineNetworkErrorsExtension:
         if not crawler.settings.getbool("NEWSCRAWL_ONE_LINE_ERRORS_ENABLED", True):
             raise NotConfigured
         return cls()
+
+
+class BodySizeLimit:
+    """Stop a download whose body grows past its size limit (the request's
+    `download_maxsize`, else DOWNLOAD_MAXSIZE) with `TooLarge`: a `too_large` skip, tried
+    again after a week, as one whose Content-Length says so. Scrapy cancels such a body
+    itself only with a bare CancelledError, which the crawl cannot tell from others, and
+    which it counted as an error and retried every run."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        crawler.signals.connect(extension.bytes_received, signal=signals.bytes_received)
+        return extension
+
+    def bytes_received(self, data: bytes, request: Request, spider=None) -> None:
+        limit = request.meta.get("download_maxsize", self.maxsize)
+        if not limit:
+            return
+        received = self.received.get(request, 0) + len(data)
+        if received > limit:
+            raise TooLarge(limit)
+        self.received[request] = received
 
 
 class Unsent(IgnoreRequest):

@@ -80,6 +80,7 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "crawler.extensions.OneLineNetworkErrorsExtension": 100,
     "crawler.extensions.StopPromptlyExtension": 200,
+    "crawler.extensions.BodySizeLimit": 300,
     "crawler.progress.ProgressExtension": 500,
 }
 NEWSCRAWL_PROGRESS_ENABLED = True

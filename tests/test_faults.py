@@ -176,6 +176,16 @@ def test_a_200_mb_page_is_aborted_at_the_size_cap(faults, path):
     assert sent < 100 * MB
 
 
+@pytest.mark.parametrize("path", ["/huge/declared", "/huge/streamed"])
+def test_a_page_over_the_size_cap_is_a_skip_with_or_without_its_length(faults, path):
+    """Our limit, not the site's fault: a skip looked at again in a week. One sent without
+    a Content-Length was a `cancelled` fetch error, retried every run."""
+    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?", faults.url(path))
+    assert state == [("skipped", "too_large")]
+    assert faults.stats["newscrawl/skipped/too_large"] == 2
+    assert "newscrawl/errors/cancelled" not in faults.stats
+
+
 @pytest.mark.parametrize("path", ["/pdf-as-html", "/png-as-html"])
 def test_binary_served_as_html_is_skipped_and_counted(faults, path):
     assert page(faults.db, faults.url(path)) is None
