@@ -622,9 +622,9 @@ class RedirectLoopMiddleware:
         settings = self.crawler.settings
         if self._frontier is None and frontier_enabled(settings):
             from crawler.frontier import SQLiteFrontier
+            from crawler.storage import crawl_db
 
-            path = (getattr(self.crawler.spider, "db", None) or settings.get("NEWSCRAWL_DB")
-                or "news.db")  # as the storage pipeline
+            path = crawl_db(self.crawler)
             if not Path(path).is_file():
                 return None
             self._frontier = SQLiteFrontier(path)

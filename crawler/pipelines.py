@@ -126,10 +126,8 @@ class ExtractionPipeline:
 class StoragePipeline:
     """Writes every page (and its article, if any) to SQLite, a batch per transaction."""
 
-    def __init__(self, stats, db_path: str, batch_size: int, batch_seconds: float,
-                 options: dict):
+    def __init__(self, stats, batch_size: int, batch_seconds: float, options: dict):
         self.stats = stats
-        self.db_path = db_path
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.options = options
@@ -153,7 +151,6 @@ class StoragePipeline:
             raise NotConfigured
         pipeline = cls(
             crawler.stats,
-            db_path=settings.get("NEWSCRAWL_DB") or "news.db",
             batch_size=settings.getint("NEWSCRAWL_BATCH_SIZE", 200),
             batch_seconds=settings.getfloat("NEWSCRAWL_BATCH_SECONDS", 2.0),
             options=dict(settings.getdict("NEWSCRAWL_RUN_OPTIONS")),
@@ -179,9 +176,8 @@ class StoragePipeline:
         self.frontier.add({"visit": failure_visit(request, site, "skipped", reason)})
 
     def open_spider(self, spider=None):
-        # Scrapy >= 2.13 calls this without the spider; `scrapy crawl news -a db=...` sets it
-        spider = spider or getattr(self.crawler, "spider", None)
-        path = getattr(spider, "db", None) or self.db_path
+        spider = spider or self.crawler.spider  # Scrapy >= 2.13 calls this without it
+        path = storage.crawl_db(self.crawler)
         if self.take_lock:
             try:
                 self.locks.enter_context(crawl_lock(Path(path)))

@@ -124,10 +124,9 @@ def changed_since_fetch(entry: dict, row: dict, key: str = "fetched_at") -> bool
 class FrontierMiddleware:
     """Spider middleware: resume the frontier, admit requests, record what pages list."""
 
-    def __init__(self, crawler: Crawler, db_path: str):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_path = db_path
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
         self.held_now: set[str] = set()  # ...of them, those --since held back (new rows)
@@ -153,7 +152,7 @@ class FrontierMiddleware:
         settings = crawler.settings
         if not frontier_enabled(settings):
             raise NotConfigured  # switched off, or nobody would write the frontier
-        middleware = cls(crawler, settings.get("NEWSCRAWL_DB") or "news.db")
+        middleware = cls(crawler)
         connect = crawler.signals.connect
         connect(middleware.spider_opened, signal=signals.spider_opened)
         connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -166,7 +165,7 @@ class FrontierMiddleware:
     @property
     def frontier(self) -> Frontier:
         if self._frontier is None:
-            path = getattr(self.crawler.spider, "db", None) or self.db_path  # as StoragePipeline
+            path = storage.crawl_db(self.crawler)
             storage.open_db(path).close()  # create and migrate it if need be
             self._frontier = SQLiteFrontier(path, self.skipped_retry_days)
         return self._frontier

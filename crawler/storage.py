@@ -154,6 +154,14 @@ def _now() -> str:
 # -- opening ---------------------------------------------------------------------------
 
 
+def crawl_db(crawler) -> str:
+    """The file a crawl writes: the spider's `db` argument (`scrapy crawl news -a
+    db=news.db`), else NEWSCRAWL_DB (`newscrawl crawl --db`), else news.db. The storage
+    pipeline, the frontier middleware and the redirect middleware all open this one."""
+    return (getattr(crawler.spider, "db", None) or crawler.settings.get("NEWSCRAWL_DB")
+            or "news.db")
+
+
 def open_db(path: str | Path, *, create: bool = True,
             upgrade: bool = True) -> sqlite_utils.Database:
     """Open (or create) a newscrawl database, configure it and apply pending migrations.
