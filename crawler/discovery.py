@@ -140,8 +140,18 @@ def parse_limit(value: int | str | None, name: str) -> int | None:
 SNIFF_CHUNK = 1024
 
 
+# An HTML page's start, which no sitemap or feed has: an HTML doctype or `<html>` after
+# white space and comments (a byte order mark aside).
+_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                         re.IGNORECASE | re.DOTALL)
+
+
 def xml_root_name(body: bytes) -> str | None:
-    """Local name of the document's root element, reading no further than its start tag."""
+    """Local name of the document's root element, reading no further than its start tag
+    ("html" for a page that opens as HTML, unparsed: a third of pages give the XML parser
+    no start event before their end, which it then parses whole)."""
+    if _HTML_START.match(body, 0, SNIFF_CHUNK):
+        return "html"
     parser = etree.XMLPullParser(events=("start",), recover=True, resolve_entities=False,
                                  no_network=True)
     try:

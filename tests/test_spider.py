@@ -155,6 +155,12 @@ def make_response(cls, body: bytes, url="https://example.com/x", content_type=No
             "html",
         ),
         (XmlResponse, SITEMAP, "https://e.com/no-extension", "sitemap"),
+        (  # a sitemap served with a comment first, as HTML is
+            TextResponse, b"\xef\xbb\xbf <!-- <html> -->\n" + SITEMAP.split(b"?>", 1)[1],
+            "https://e.com/sitemap-bom", "sitemap",
+        ),
+        (HtmlResponse, b"\xef\xbb\xbf\n<!-- cms -->\n<!doctype HTML>\n<html>", "https://e.com/p",
+         "html"),
         (  # the root's start tag past the first chunk the sniff reads
             TextResponse,
             SITEMAP.replace(b"?>", b"?>\n<!--" + b" generated " * 500 + b"-->", 1),
