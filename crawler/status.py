@@ -46,7 +46,8 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         return int(stats.get(key, 0) or 0)
 
     return {
-        "pages_fetched": count("newscrawl/pages"),
+        # HTML pages, and the answers skipped for not being HTML (both fetched, both pages)
+        "pages_fetched": count("newscrawl/pages") + count("newscrawl/skipped/non_html"),
         "articles_stored": count("newscrawl/stored/articles"),  # distinct canonical URLs
         "pages_skipped": sum(count(k) for k in SKIPPED_KEYS),
         # fetch errors, and exceptions in a callback (a page it dropped, which is a bug)

@@ -595,9 +595,10 @@ def start_run(db: sqlite_utils.Database, options: dict) -> int:
 
 
 # A dead run's counts: what its committed batches added to run_sites, as near as they come
-# to a finished run's (status.run_counts): pages_skipped counts the pages that gave no
-# article (a finished run's also counts extraction failures and answers not HTML, which
-# run_sites does not keep apart from robots.txt refusals), errors the failed fetches.
+# to a finished run's (status.run_counts): pages_fetched counts its HTML pages and
+# pages_skipped those that gave no article (a finished run's also count the answers not
+# HTML, which run_sites does not keep apart from robots.txt refusals, and pages_skipped
+# its extraction failures), errors the failed fetches.
 _DEAD_RUN_COUNTS = ", ".join(
     f"{column} = (SELECT coalesce(sum({counted}), 0) FROM run_sites WHERE run_id = runs.id)"
     for column, counted in (("pages_fetched", "pages"), ("articles_stored", "articles"),

@@ -936,6 +936,20 @@ def test_the_readme_scheduled_crawls_log_at_the_level_of_the_progress_lines_they
     assert "the progress lines and the run summary" in section
 
 
+def test_answers_that_are_not_html_count_as_fetched_pages_skipped():
+    """Fetched, and skipped for giving no article: the summary's pages add up (a PDF was
+    counted skipped without being counted fetched)."""
+    from crawler.runner import CrawlResult, summary
+    from crawler.status import run_counts
+    stats = {"newscrawl/pages": 5, "newscrawl/skipped/non_html": 2,
+             "newscrawl/extract/non_articles": 1, "newscrawl/stored/articles": 4}
+    assert run_counts(stats)["pages_fetched"] == 7
+    assert run_counts(stats)["pages_skipped"] == 3
+    assert summary(CrawlResult(1, stats, 1.0, [], "ok")).startswith(
+        "run 1: 7 pages fetched in 1.0s, 4 articles stored, 3 pages skipped "
+        "(1 not articles, 2 not HTML, 0 extraction failures)")
+
+
 def test_errors_count_pages_a_spider_exception_dropped():
     from crawler.runner import CrawlResult, summary
     from crawler.status import run_counts
