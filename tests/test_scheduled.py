@@ -770,6 +770,36 @@ def test_a_sitemap_may_be_larger_than_a_page(tmp_path):
         ("too_large",)]
 
 
+def test_an_edit_dated_ahead_of_our_clock_is_fetched_once_its_date_is_past(tmp_path):
+    """A lastmod ahead of our clock (a date-only one is its day's last second) brings the
+    page back only once it is past. The sitemap is unchanged: had the first run kept its
+    validators, the second would get a 304 and never read the entry again."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = "articles/mackerel-quota-dispute.html"
+    shutil.copy(DEMO / story, site / story)
+    ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>__BASE_URL__/{story}</loc><lastmod>{ahead}</lastmod></url></urlset>")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        config = write_config(tmp_path / "sites.toml", sitemap_site(server.base_url))
+        args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
+        first = newscrawl(*args)
+        page = (site / story).read_text("utf-8")
+        (site / story).write_text(page.replace("fund of €6 million", "fund of €9 million"))
+        time.sleep(max(0.0, time.mktime(time.strptime(ahead, "%Y-%m-%dT%H:%M:%SZ"))
+                       - time.mktime(time.gmtime()) + 1.5))
+        second = newscrawl(*args)
+        fetched = server.requested_paths
+    assert first.returncode == second.returncode == 0, second.stderr[-2000:]
+    assert fetched.count("/" + story) == 2
+    (text,) = rows(db, "SELECT text FROM articles")[0]
+    assert "A hardship fund of €9 million" in text
+
+
 def test_links_with_tracking_parameters_are_one_story(tmp_path):
     """A story linked bare, from a newsletter and from a share button is one URL: one
     fetch, one article (the parameters say where a reader came from, not what to read)."""

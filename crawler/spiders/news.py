@@ -71,6 +71,7 @@ from crawler.discovery import (
     response_body,
     skip_reason,
     url_problem,
+    utc_now,
     xml_root_name,
 )
 from crawler.extensions import Unsent, error_text
@@ -281,7 +282,7 @@ class NewsSpider(Spider):
                     entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
         elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "sitemap", response.url)
-        yield {"visit": response_visit(response, self._site_name(response.url), "sitemap")}
+        yield {"visit": self._listing_visit(response, "sitemap", entries)}
 
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
@@ -291,7 +292,19 @@ class NewsSpider(Spider):
         self._warn_if_broken(response, "feed", len(entries), errors)
         if self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "feed", response.url)
-        yield {"visit": response_visit(response, self._site_name(response.url), "feed")}
+        yield {"visit": self._listing_visit(response, "feed", entries)}
+
+    def _listing_visit(self, response: Response, kind: str, entries: list[Entry]) -> dict:
+        """The visit of a sitemap or feed read, without its validators while it dates an
+        entry's edit ahead of our clock (a date-only lastmod is its day's last second): the
+        entry is fetched again only once that date is past, and a 304 would keep the next
+        runs from reading the listing then (it is read in full until the date passes)."""
+        visit = response_visit(response, self._site_name(response.url), kind)
+        now = utc_now()
+        if any(entry.lastmod and entry.lastmod > now for entry in entries):
+            visit["etag"] = visit["last_modified"] = None
+            self.crawler.stats.inc_value("newscrawl/listings/dated_ahead")
+        return visit
 
     def parse_robots(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the sitemaps named by robots.txt ``Sitemap:`` lines."""
