@@ -277,7 +277,7 @@ def format_hits(hits: list[dict]) -> Iterator[str]:
     """Lines for a person: number, title, site and date, URL, snippet."""
     for number, hit in enumerate(hits, 1):
         published = (hit["published"] or "")[:10]
-        gone = f"  (gone since {hit['gone_at'][:10]}: 404/410)" if hit.get("gone_at") else ""
+        gone = f"  (gone since {hit['gone_at'][:10]})" if hit.get("gone_at") else ""
         yield f"{number}. {hit['title'] or '(untitled)'}"
         yield f"   {hit['site']}  {published}  {hit['url']}{gone}".rstrip()
         yield f"   {' '.join((hit['snippet'] or '').split())}"

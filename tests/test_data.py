@@ -576,7 +576,8 @@ def test_search_says_which_hits_are_gone(news_db):
                     "WHERE url = 'https://a.example/ferry'")
     [hit] = search(news_db, "ferry", SearchOptions())
     assert hit["gone_at"] == "2026-11-25T10:00:00Z"
-    assert "(gone since 2026-11-25: 404/410)" in list(format_hits([hit]))[1]
+    # not why: a 404, a 410 or a permanent redirect (docs/schema.md, gone_at)
+    assert list(format_hits([hit]))[1].endswith("(gone since 2026-11-25)")
     assert [h["gone_at"] for h in search(news_db, "wind", SearchOptions())] == [None, None]
 
 
