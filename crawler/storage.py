@@ -864,6 +864,15 @@ MARK_GONE = ("UPDATE articles SET gone_at = :visited_at, extracted_at = :written
              "WHERE page_url = :url AND gone_at IS NULL AND last_seen < :visited_at")
 
 
+# A page an earlier run reached through a URL now gone or moved (a link that redirected to
+# the story: the link, not the story, is what the listings name), and not fetched since:
+# queued, for the next run to look whether the story is gone too (its own URL may never be
+# listed, so nothing else would fetch it again).
+RECHECK_REACHED = ("UPDATE frontier SET state = 'queued' WHERE state = 'fetched' AND url IN "
+                   "(SELECT url FROM pages WHERE requested_url = :url AND url NOT IN (:url, :final)"
+                   " AND fetched_at < :visited_at)")
+
+
 # A page found unchanged (304) after it was gone, whose stored body is still the one its
 # article was read from: the article is back as it was.
 MARK_BACK = ("UPDATE articles SET gone_at = NULL, extracted_at = :written WHERE page_url = :url "
@@ -878,15 +887,18 @@ def mark_gone(db: sqlite_utils.Database, visits: Iterable[dict]) -> None:
     down sends readers to; a page this run fetched already, or one off the site, where the
     redirect is not followed), and clear it where the page itself answered 304 since and its
     stored body is still the article's (a fetch that gives the article again clears it in
-    the upsert). Inside the caller's transaction."""
+    the upsert). A page reached through such a URL before is queued again
+    (`RECHECK_REACHED`). Inside the caller's transaction."""
     visits = [v for v in visits if v.get("visited_at")]
     written = _now()  # a change an incremental export on extracted_at must see
-    db.conn.executemany(MARK_GONE, [
-        {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
-        if (v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS)
-        or (v.get("state") == "fetched" and v.get("moved")
-            and v.get("final_url") not in (None, v["url"]))
-        or (v.get("state") == "skipped" and v.get("moved"))])
+    gone = [{"url": v["url"], "visited_at": v["visited_at"], "written": written,
+             "final": v.get("final_url") or v["url"]} for v in visits
+            if (v.get("state") == "failed" and v.get("reason") in frontier.GONE_REASONS)
+            or (v.get("state") == "fetched" and v.get("moved")
+                and v.get("final_url") not in (None, v["url"]))
+            or (v.get("state") == "skipped" and v.get("moved"))]
+    db.conn.executemany(MARK_GONE, gone)
+    db.conn.executemany(RECHECK_REACHED, gone)
     db.conn.executemany(MARK_BACK, [  # the URL itself answered 304, not a redirect target
         {"url": v["url"], "visited_at": v["visited_at"], "written": written} for v in visits
         if v.get("state") == "fetched" and v.get("http_status") == 304

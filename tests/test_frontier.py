@@ -460,6 +460,26 @@ def test_a_story_moved_for_good_to_a_page_not_fetched_again_is_gone(db, reasons,
     assert state(db, new) == "fetched"  # the page it moved to keeps its own row
 
 
+@pytest.mark.parametrize(("answer", "queued"), [
+    ({"state": "failed", "reason": "http_404", "http_status": 404}, True),
+    ({"state": "fetched", "moved": True, "final_url": "https://n.example/2025/other"}, True),
+    ({"state": "fetched"}, False)])
+def test_a_story_reached_through_a_link_now_gone_is_looked_at_again(db, answer, queued):
+    """The sitemap lists a link that redirected to the story; it answers 404 now (or moves
+    elsewhere): the story's own URL, which nothing lists, is queued for the next run to see
+    whether it is gone too (its article was live for ever)."""
+    run = storage.start_run(db, {})
+    link, story = "https://n.example/r/123", "https://n.example/2025/talks-collapse"
+    reached = page(story, final_url=story, visited_at="2025-03-06T00:00:00Z")
+    reached["requested_url"], reached["visit"]["url"] = link, link
+    commit(db, [reached], run)
+    assert state(db, story) == "fetched"
+    commit(db, [{"visit": visit(link, **answer) | {"visited_at": "2025-03-09T00:00:00Z"}}],
+           run)
+    assert state(db, story) == ("queued" if queued else "fetched")
+    assert db.execute("SELECT gone_at FROM articles").fetchone()[0] is None  # not yet
+
+
 def test_a_permanent_redirect_marks_the_visit_moved():
     request = Request("https://n.example/b", meta={
         SITE: "n.example", "redirect_urls": ["https://n.example/a"], "redirect_reasons": [301]})
