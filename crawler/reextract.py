@@ -216,7 +216,8 @@ def current(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]
             if fetched.get((o.page.get("source", False), o.page["url"])) == o.page["fetched_at"]]
 
 
-def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[Outcome]:
+def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome],
+                   deferred: dict[str, dict] | None = None) -> list[Outcome]:
     """One transaction: page verdicts, new articles upserted, stale articles removed.
 
     Only pages whose `fetched_at` is unchanged are written (checked under the write lock,
@@ -224,7 +225,9 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
     that is no longer an article removes only the articles still pointing at it and read
     from the body stored (`last_seen` at its fetch), so an article another page of the
     batch now gives keeps its id and first_seen, and one from an earlier body stays.
-    StorageError (one line) if the database cannot be written.
+    With `deferred`, an article that another page gave when the run began (`_owned`) is
+    put there, by URL, not written: `write_unclaimed` writes it at the end if that page
+    no longer gives it. StorageError (one line) if the database cannot be written.
     """
     try:
         with storage.write_lock(db):
@@ -253,6 +256,8 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
                     articles[source].append(row)
                 stale[source].append((url, row["url"] if row else None,
                                       outcome.page["fetched_at"]))
+            if deferred is not None:
+                articles[False] = _held_back(db, articles[False], deferred)
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
             # the kept sources first: a page's own, newer fetch of the same article wins
@@ -271,6 +276,51 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome]) -> list[O
             f"re-extraction batch of {len(outcomes)} pages rolled back: "
             f"{' '.join(str(error).split())}") from error
     return outcomes
+
+
+def _held_back(db: sqlite_utils.Database, rows: list[dict],
+               deferred: dict[str, dict]) -> list[dict]:
+    """`rows` but the articles another stored page gave when the run began, from pages
+    that gave none then: those go to `deferred`, by URL. Pages that share a canonical URL
+    (an AMP or print copy and the story's own page) are replayed with the page the article
+    was read from last, so that its version wins; the copy's, written first, moved the
+    article's `updated_at` and `extracted_at` though it ended as it was."""
+    if not rows:
+        return rows
+    marks = ", ".join("?" * len(rows))
+    pages = [row["page_url"] for row in rows]
+    gave = {url for (url,) in db.execute(
+        f"SELECT page_url FROM temp.reextract_before WHERE page_url IN ({marks})", pages)}
+    owners = dict(db.execute(
+        "SELECT b.url, b.page_url FROM temp.reextract_before b JOIN pages p"
+        f" ON p.url = b.page_url WHERE b.url IN ({marks})", [row["url"] for row in rows]))
+    kept = []
+    for row in rows:
+        page, owner = row["page_url"], owners.get(row["url"])
+        if page not in gave and owner not in (None, page):
+            deferred[row["url"]] = row
+        else:
+            kept.append(row)
+    return kept
+
+
+def write_unclaimed(db: sqlite_utils.Database, deferred: dict[str, dict]) -> None:
+    """Write the deferred articles (`write_outcomes`) that no page gives now: the page
+    that gave one when the run began gives it no more."""
+    marks = ", ".join("?" * len(deferred))
+    claimed = {url for (url,) in db.execute(
+        f"SELECT url FROM articles WHERE url IN ({marks})", list(deferred)).fetchall()}
+    rows = [row for url, row in deferred.items() if url not in claimed]
+    if not rows:
+        return
+    try:
+        with storage.write_lock(db):
+            storage.write_batch(db, [], rows)
+            near_duplicates.relink(db.conn)
+    except sqlite3.Error as error:
+        raise storage.StorageError(
+            f"re-extraction of {len(rows)} articles rolled back: "
+            f"{' '.join(str(error).split())}") from error
 
 
 def _site_clause(site: str | None, alias: str) -> tuple[str, list]:
@@ -351,13 +401,16 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
     with worker_pool(workers) as pool:
         window = workers * WINDOW_PER_WORKER
         outcomes = extracted(pool, stored_pages(db, options.site), options, window)
+        deferred: dict[str, dict] = {}  # articles their own page may give later in the run
         for batch in batched(outcomes, options.batch_size):
-            for outcome in write_outcomes(db, batch):  # pages refetched meanwhile skipped
+            for outcome in write_outcomes(db, batch, deferred):  # (refetched pages skipped)
                 site = report.setdefault(outcome.page["site"], SiteReport())
                 site.pages += 1
                 site.failed += outcome.error is not None
             if progress:
                 progress(len(batch))
+        if deferred:
+            write_unclaimed(db, deferred)
     compare(db, options.site, report)
     return dict(sorted(report.items()))
 

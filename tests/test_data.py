@@ -965,11 +965,17 @@ def test_reextract_keeps_the_page_the_crawl_took_a_shared_canonical_article_from
                              item["fetched_at"])
         assert f"VERSION{owner.upper()}" in found["text"]
         storage.write_batch(db, [], [storage.article_row(found, item, 1)])
+        with db.conn:  # written long ago: a write now would show
+            db.execute("UPDATE articles SET updated_at = '2020-01-01T00:00:00Z', "
+                       "extracted_at = '2020-01-02T00:00:00Z'")
         report = reextract(db, ReextractOptions(site="demo.test", workers=1, batch_size=1)
                            )["demo.test"]
         assert (report.pages, report.changed, report.gained, report.lost) == (2, 0, 0, 0), owner
         [(page_url, text)] = db.execute("SELECT page_url, text FROM articles")
         assert page_url == item["url"] and f"VERSION{owner.upper()}" in text
+        # the other page's version was not written on the way: the article is as it was
+        assert db.execute("SELECT updated_at, extracted_at FROM articles").fetchone() == (
+            "2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z"), owner
     db.close()
 
 
