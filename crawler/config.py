@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.discovery import parse_start_urls, url_problem, with_path
+from w3lib.url import canonicalize_url
+
+from crawler.discovery import parse_start_urls, start_url_problem, with_path
 from crawler.listings import parse_date
 from crawler.urlpolicy import bare_host, redacted
 
@@ -66,8 +68,14 @@ class SiteSpec:
 
     @property
     def seeds(self) -> tuple[str, ...]:
-        """Every URL a run starts from: start pages, feeds and sitemaps."""
-        return self.start_urls + self.feeds + self.sitemaps
+        """Every URL a run starts from: start pages, feeds and sitemaps; each once, as the
+        duplicate filter compares them (`http://h/#latest` is `http://h/`: a second
+        spelling is never requested, so a site whose URLs all failed counted one failure
+        short of them, and was never reported failed)."""
+        unique: dict[str, str] = {}
+        for url in self.start_urls + self.feeds + self.sitemaps:
+            unique.setdefault(canonicalize_url(url), url)
+        return tuple(unique.values())
 
     def allows(self, url: str) -> bool:
         """Whether the site's allow / deny patterns let ``url`` in (seeds are not checked)."""
@@ -220,7 +228,7 @@ class _Checker:
     def urls(self, value: Any, where: str) -> tuple[str, ...]:
         urls = self.strings(value, where)
         for i, url in enumerate(urls):
-            problem = url_problem(url)
+            problem = start_url_problem(url)
             if problem:
                 raise self.fail(f"{where}[{i}]", f"invalid URL {redacted(url)!r}: {problem}")
         return tuple(map(with_path, urls))

@@ -21,6 +21,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import scheduling, storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
+from crawler.discovery import with_path
 from crawler.frontier import (
     FrontierBatch,
     SQLiteFrontier,
@@ -793,6 +794,19 @@ def test_run_status_partial_when_some_sites_failed():
     assert run_status(failed_b | {"newscrawl/sites/a.example/start_failed": 1}, "finished",
                       sites) == "failed"
     assert run_status({}, "shutdown", sites) == "interrupted"
+
+
+@pytest.mark.parametrize("spellings", [
+    ["https://b.example", "https://b.example/"], ["https://b.example/", "https://b.example/#top"],
+    ["HTTPS://b.example/", "https://b.example/"], ["https://b.example/?x=1&y=2",
+                                                    "https://b.example/?y=2&x=1"]])
+def test_a_site_whose_start_url_is_given_twice_still_fails(spellings):
+    """Scrapy requests one spelling (the duplicate filter drops the other): one failure is
+    all of its start URLs, not half (the run said ok, and exited 0, for a dead site)."""
+    sites = SiteIndex(merge_sites([], ["https://a.example/", *spellings]))
+    assert sites.by_name["b.example"].seeds == (with_path(spellings[0]),)
+    failed_b = {"newscrawl/sites/b.example/start_failed": 1}
+    assert run_status(failed_b, "finished", sites) == "partial"
 
 
 def site_row(run_id, pages, articles, **extra):
