@@ -155,7 +155,11 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
 
 
 # Set by newscrawl itself (crawler/runner.py), not by a person: not offered as a spelling.
-INTERNAL_SETTINGS = ("NEWSCRAWL_RUN_OPTIONS",)
+# What newscrawl sets from its own options: `--db` (the file it locks), the lock it holds,
+# `--rules`, the options it records. Set with -s, the crawl wrote another file than the
+# one it locked, or locked itself out.
+INTERNAL_SETTINGS = ("NEWSCRAWL_RUN_OPTIONS", "NEWSCRAWL_DB", "NEWSCRAWL_LOCK_HELD",
+                     "NEWSCRAWL_RULES")
 
 
 def _check_name(name: str) -> None:

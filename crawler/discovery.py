@@ -86,10 +86,19 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
     if not urls:
         raise ValueError("no start URLs given")
     for url in urls:
-        problem = url_problem(url)
+        problem = start_url_problem(url)
         if problem:
             raise ValueError(f"invalid start URL {redacted(url)!r}: {problem}")
     return [with_path(url) for url in urls]
+
+
+def start_url_problem(url: str) -> str | None:
+    """`url_problem`, and white space in it: a start URL a person gave (a link or a listing
+    may have a space a browser would encode; two start URLs quoted as one, "http://a/
+    http://b/", were one URL that answered 404)."""
+    if any(c.isspace() for c in url):
+        return "white space in the URL (two URLs in one argument?)"
+    return url_problem(url)
 
 
 def with_path(url: str) -> str:

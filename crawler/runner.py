@@ -297,9 +297,11 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
 
 def start_failure_code(error: BaseException) -> int:
     """The exit code of a crawl that failed as it started: a setting Scrapy cannot use
-    (a ValueError or TypeError from its conversion) is bad input (2); a locked or full
-    database, a worker pool that cannot start, is a failure (1)."""
-    return EXIT_USAGE if isinstance(error, (ValueError, TypeError)) else EXIT_FAILED
+    (a ValueError or TypeError from its conversion, a class path that does not import:
+    `-s SCHEDULER=nope.Nope`) is bad input (2); a locked or full database, a worker pool
+    that cannot start, is a failure (1)."""
+    bad = (ValueError, TypeError, ImportError, NameError)
+    return EXIT_USAGE if isinstance(error, bad) else EXIT_FAILED
 
 
 def _not_started(error: BaseException, code: int = EXIT_USAGE) -> CrawlError:
