@@ -30,7 +30,7 @@ from crawler.config import site_rule_folders
 from crawler.frontier import FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
-from crawler.status import STORAGE_ERROR, run_counts, run_status
+from crawler.status import FAILED_SITES, STORAGE_ERROR, failed_sites, run_counts, run_status
 from crawler.visits import SITE, failure_visit
 from crawler.workers import PoolError, Workers, result_async
 
@@ -277,10 +277,13 @@ class StoragePipeline:
         """Record the run's outcome once the engine has stopped, then let go of the file."""
         if self.db is None:
             return
-        status = run_status(self.stats.get_stats(), reason, getattr(spider, "sites", None))
+        sites = getattr(spider, "sites", None)
+        status = run_status(self.stats.get_stats(), reason, sites)
         stats = _json_ready(self.stats.get_stats())
+        failed = failed_sites(stats, sites.specs) if sites is not None else []
         try:
-            storage.finish_run(self.db, self.run_id, status, {**stats, **run_counts(stats)})
+            storage.finish_run(self.db, self.run_id, status,
+                               {**stats, **run_counts(stats), FAILED_SITES: failed})
         except (storage.StorageError, sqlite3.Error) as error:  # the run stays 'running'
             logger.error("could not record the end of run %s: %s", self.run_id, error)
         self.db.close()

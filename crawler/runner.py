@@ -30,7 +30,7 @@ from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
-from crawler.status import run_counts, run_status
+from crawler.status import failed_sites, run_counts, run_status
 from extractors.rules import RuleError, load_dir
 
 logger = logging.getLogger(__name__)
@@ -289,8 +289,7 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     result = CrawlResult(run_id, stats, time.monotonic() - started,
                          latest_titles(options.db, run_id),
                          run_status(stats, stats.get("finish_reason", ""), index))
-    result.failed_sites = [s.name for s in sites if stats.get(
-        f"newscrawl/sites/{s.name}/start_failed", 0) >= len(s.seeds)]  # fmt: skip
+    result.failed_sites = failed_sites(stats, sites)
     result.queued = queued_left(options.db, index.names)
     return result
 

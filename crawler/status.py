@@ -59,6 +59,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
 INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
 FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error
+FAILED_SITES = "failed_sites"  # runs.counts: the sites whose start URLs all failed
 
 
 def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
@@ -78,11 +79,17 @@ def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = Non
     if sites is None:
         nothing = not stats.get("newscrawl/pages")
         return "failed" if nothing and stats.get("newscrawl/start_failed") else "ok"
-    failed = [spec.name for spec in sites.specs
-              if stats.get(f"newscrawl/sites/{spec.name}/start_failed", 0) >= len(spec.seeds)]
+    failed = failed_sites(stats, sites.specs)
     if not failed:
         return "ok"
     return "failed" if len(failed) == len(sites.specs) else "partial"
+
+
+def failed_sites(stats: dict[str, Any], specs) -> list[str]:
+    """The sites none of whose start URLs could be fetched (refused by robots.txt, an
+    error, not a page: `newscrawl/sites/<site>/start_failed`)."""
+    return [spec.name for spec in specs
+            if stats.get(f"newscrawl/sites/{spec.name}/start_failed", 0) >= len(spec.seeds)]
 
 
 @dataclass
@@ -93,6 +100,7 @@ class SiteHealth:
     latest: dict
     history: list[dict]
     failures: dict[str, int] = field(default_factory=dict)
+    start_failed: bool = False  # its latest run could fetch none of its start URLs
 
     @staticmethod
     def yield_of(row: dict) -> float | None:
@@ -118,6 +126,9 @@ class SiteHealth:
             flags.append(f"blocked ({latest['http_403']}x403, {latest['http_429']}x429)")
         elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
             flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
+                         f"{latest['skipped']} skipped)")
+        elif self.start_failed:  # robots.txt fetched, say, and then refusing everything
+            flags.append(f"failing (no start URL fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
         elif self.erring >= MIN_PAGES and self._most(self.erring, FAIL_SHARE):
             flags.append(f"failing (most requests failed: {self.erring} of "
@@ -156,7 +167,10 @@ def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
     by_site: dict[str, list[dict]] = {}
     for row in rows:
         by_site.setdefault(row["site"], []).append(row)
-    return [SiteHealth(site, history[0], history[1:], _failures(db, history[0]))
+    failed = {row["id"]: set(json.loads(row["counts"] or "{}").get(FAILED_SITES) or ())
+              for row in db.query(f"SELECT id, counts FROM runs WHERE id IN ({marks})", run_ids)}
+    return [SiteHealth(site, history[0], history[1:], _failures(db, history[0]),
+                       site in failed.get(history[0]["run_id"], ()))
             for site, history in sorted(by_site.items())]  # fmt: skip
 
 

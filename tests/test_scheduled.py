@@ -800,6 +800,34 @@ def test_an_edit_dated_ahead_of_our_clock_is_fetched_once_its_date_is_past(tmp_p
     assert "A hardship fund of €9 million" in text
 
 
+def test_status_check_flags_a_site_whose_robots_txt_now_refuses_everything(tmp_path):
+    """The crawl fetched robots.txt, then none of the start URLs it refuses: exit 3, "failed
+    sites". `status --check` saw one document fetched and flagged nothing, with exit 0."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = "articles/mackerel-quota-dispute.html"
+    shutil.copy(DEMO / story, site / story)
+    (site / "index.html").write_text(f'<html><body><a href="/{story}">Quota</a></body></html>')
+    db = tmp_path / "news.db"
+    shutil.copytree(site, tmp_path / "other")
+    with serve_site(site) as server, serve_site(tmp_path / "other", host="127.0.0.2") as other:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.refusing]
+start_urls = ["{server.base_url}/"]
+[sites.other]
+start_urls = ["{other.base_url}/"]
+""")
+        args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
+        first = newscrawl(*args)
+        (site / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+        second = newscrawl(*args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert second.returncode == 3 and "failed sites: refusing" in second.stdout, second.stdout
+    check = newscrawl("status", "--db", str(db), "--check")
+    assert check.returncode == 1, check.stdout
+    assert "ALERT refusing: failing (no start URL fetched: 0 failed, 1 skipped)" in check.stdout
+
+
 def test_links_with_tracking_parameters_are_one_story(tmp_path):
     """A story linked bare, from a newsletter and from a share button is one URL: one
     fetch, one article (the parameters say where a reader came from, not what to read)."""
