@@ -19,6 +19,12 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # a cap; AutoThrottle stays below it
 
 DOWNLOAD_TIMEOUT = 30
+# Names resolved to IPv6 addresses too (getaddrinfo): Scrapy's default resolver asks for
+# IPv4 only, so a start URL such as http://[::1]:8080/ or a host with only AAAA records
+# failed as a DNS error. It caches as the default does (DNSCACHE_*), and the address check
+# (SafeDestinationMiddleware) sees every address the connection may use; DNS_TIMEOUT does
+# not apply to it (the system resolver's own timeout does).
+TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"  # (Scrapy 2.19+)
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 # A sitemap may hold 50 MB once uncompressed (sitemaps.org): one a site names, robots.txt
 # names or a sitemap index lists may be that large, whatever DOWNLOAD_MAXSIZE says

@@ -390,6 +390,34 @@ def test_private_addresses_are_refused_by_default_before_any_request(tmp_path):
     assert len(warnings) == len(urls)  # one line a refused URL (the spider's errback: DEBUG)
 
 
+def test_an_ipv6_address_is_crawled(tmp_path):
+    """Scrapy's default resolver asks for IPv4 addresses only: http://[::1]:port/ (or a host
+    with only AAAA records) failed as a DNS error, exit 1."""
+    import functools
+    import http.server
+    import socket
+    import threading
+
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(ROOT / "fixtures" / "demo-site"))
+    try:
+        server = Server(("::1", 0), handler)
+    except OSError as error:
+        pytest.skip(f"no IPv6 loopback here: {error}")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://[::1]:{server.server_address[1]}/articles/harbour-wind-farm-approved.html"
+        run = newscrawl("crawl", url, "--db", str(tmp_path / "n.db"), "--allow-private",
+                        "--max-depth", "0", *BASE)
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert rows(tmp_path / "n.db", "SELECT count(*) FROM articles") == [(1,)]
+
+
 def test_every_redirect_hop_is_checked(tmp_path):
     with FaultServer() as server:
         urls = [server.url("/redirect/host2"), server.url("/ok/2.html", 1)]
