@@ -256,8 +256,9 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome],
                     articles[source].append(row)
                 stale[source].append((url, row["url"] if row else None,
                                       outcome.page["fetched_at"]))
-            if deferred is not None:
-                articles[False] = _held_back(db, articles[False], deferred)
+            if deferred is not None:  # (keyed as write_batch will key them)
+                articles[False] = _held_back(db, storage.own_keys(db, articles[False]),
+                                             deferred)
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
             # the kept sources first: a page's own, newer fetch of the same article wins

@@ -803,6 +803,28 @@ KEEP_SOURCE = ("INSERT OR REPLACE INTO article_sources (page_url, site, status, 
 DROP_SOURCE = "DELETE FROM article_sources WHERE page_url = :page_url"
 
 
+def own_keys(db: sqlite_utils.Database, articles: list[dict]) -> list[dict]:
+    """The article rows, each keyed by its page's URL where its canonical URL is the key of
+    an article another page gave that is not a near-duplicate of it (`SIMILAR`): a
+    template naming another story, a story that named another for a while. Written under
+    that key, it took the other story's article, whose own page was not fetched again to
+    take it back. An AMP or print copy, or a syndicated one, says what its story says."""
+    named = [row for row in articles if row["url"] != row["page_url"] and row.get("minhash")]
+    if not named:
+        return articles
+    found = {url: (page, value) for url, page, value in db.execute(
+        f"SELECT url, page_url, minhash FROM articles WHERE minhash IS NOT NULL AND url IN "
+        f"({', '.join('?' * len(named))})", [row["url"] for row in named])}
+    rows = []
+    for row in articles:
+        page, value = found.get(row["url"], (row["page_url"], None))
+        if (value is not None and page != row["page_url"] and row.get("minhash")
+                and near_duplicates.similarity(value, row["minhash"]) < near_duplicates.SIMILAR):
+            row = row | {"url": row["page_url"]}
+        rows.append(row)
+    return rows
+
+
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
                 also: Iterable[Callable[[sqlite_utils.Database], None]] = (), *,
                 sources: bool = True) -> None:
@@ -820,6 +842,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     and raises StorageError.
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
+    articles = own_keys(db, articles)
     written = _now()  # extracted_at: when the rows are written (a crawl's or a reextract's)
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]

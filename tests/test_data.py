@@ -1036,11 +1036,12 @@ def test_a_kept_source_never_overwrites_a_newer_fetch_of_its_article(stored_page
     block = page_item(url, "demo.test", b"<html><body>Checking your browser</body></html>",
                       fetched_at="2026-11-21T08:00:00Z", is_article=False)
     storage.write_batch(db, [storage.page_row(block, 2)], [])
-    # another page (an AMP copy) gives the same article, later and with other text
+    # another page (an AMP copy) gives the same article, later and with a paragraph more
     amp = page_item(url.replace("/articles/", "/amp/"), "demo.test", body,
                     fetched_at="2026-11-22T08:00:00Z")
-    canonical = db.execute("SELECT url FROM articles WHERE page_url = ?", [url]).fetchone()[0]
-    newer = storage.article_row(article("Newer text of the story.", "Newer",
+    canonical, text = db.execute("SELECT url, text FROM articles WHERE page_url = ?",
+                                 [url]).fetchone()
+    newer = storage.article_row(article(f"{text}\n\nNewer text of the story.", "Newer",
                                         canonical_url=canonical), amp, 3)
     storage.write_batch(db, [storage.page_row(amp, 3)], [newer])
     reextract(db, ReextractOptions(site="demo.test"))

@@ -481,6 +481,36 @@ def test_a_story_reached_through_a_link_now_gone_is_looked_at_again(db, answer, 
     assert db.execute("SELECT gone_at FROM articles").fetchone()[0] is None  # not yet
 
 
+def story(words: int, seed: int) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(["harbour", "council", "ferry", "budget", "tram", "strike",
+                                "wind", "farm", "quota", "mackerel", "rail", "union"])
+                    + str(rng.randrange(50)) for _ in range(words))
+
+
+@pytest.mark.parametrize(("copy", "keys"), [
+    (False, {"https://n.example/p": "https://n.example/p",
+             "https://n.example/q": "https://n.example/q"}),
+    (True, {"https://n.example/q": "https://n.example/p"})])
+def test_a_canonical_naming_another_story_does_not_take_its_article(db, copy, keys):
+    """Page p names page q canonical for one run (a template's mistake): q's article, read
+    from q, kept p's text for ever. Where p's text is q's (an AMP or print copy), the two
+    are one article, p's the last read."""
+    run = storage.start_run(db, {})
+    p, q = "https://n.example/p", "https://n.example/q"
+    own = page(q)
+    own["article"] |= {"text": story(300, 1)}
+    commit(db, [own], run)
+    named = page(p)
+    named["article"] |= {"canonical_url": q,
+                         "text": story(300, 1 if copy else 2) + (" copy" if copy else "")}
+    commit(db, [named], run)
+    assert dict(db.execute("SELECT url, page_url FROM articles")) == keys
+    if not copy:
+        assert db.execute("SELECT text FROM articles WHERE url = ?", [q]).fetchone()[0] == (
+            story(300, 1))
+
+
 def test_a_permanent_redirect_marks_the_visit_moved():
     request = Request("https://n.example/b", meta={
         SITE: "n.example", "redirect_urls": ["https://n.example/a"], "redirect_reasons": [301]})
