@@ -127,6 +127,16 @@ def migrate_0012(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE frontier ADD COLUMN filters TEXT")
 
 
+def migrate_0014(db: sqlite_utils.Database) -> None:
+    """Migration 0014_listing_reread: `frontier.reread_at`, for a sitemap or feed whose last
+    reading dated an entry's edit ahead of our clock (a date-only lastmod is its day's last
+    second), the earliest such date: once it is past, the listing is read in full, not
+    made conditional, so that a 304 does not hide the edit. And an index on
+    `pages(requested_url)`, which `storage.RECHECK_REACHED` looks a gone URL up in."""
+    db.execute("ALTER TABLE frontier ADD COLUMN reread_at TEXT")
+    db.execute("CREATE INDEX idx_pages_requested_url ON pages(requested_url)")
+
+
 def migrate_0010(db: sqlite_utils.Database) -> None:
     """Migration 0010_frontier_held: `frontier.held`, 1 for a sitemap or feed entry that
     `--since` held back and nothing else has asked for since (a link, a listing's entry in
@@ -284,7 +294,7 @@ ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", 
                  "published", "title", "language", "run_id", "held")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
                  "http_status", "etag", "last_modified", "filters", "reason", "visited_at",
-                 "run_id")  # fmt: skip
+                 "run_id", "reread_at")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
 # after we fetched it (or, gone with a 404 or 410, after that answer), in the past (a
@@ -326,7 +336,9 @@ ON CONFLICT(url) DO UPDATE SET
                    ELSE frontier.filters END,
     reason = excluded.reason,
     visited_at = coalesce(excluded.visited_at, frontier.visited_at),
-    run_id = excluded.run_id"""
+    run_id = excluded.run_id,
+    reread_at = CASE WHEN excluded.state = 'fetched' AND excluded.http_status IS NOT 304
+                     THEN excluded.reread_at ELSE frontier.reread_at END"""
 
 COUNTS_SQL = f"""
 INSERT INTO run_sites (run_id, site, {", ".join(SITE_COUNTS)})

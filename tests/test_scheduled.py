@@ -800,6 +800,30 @@ def test_an_edit_dated_ahead_of_our_clock_is_fetched_once_its_date_is_past(tmp_p
     assert "A hardship fund of €9 million" in text
 
 
+def test_a_sitemap_dating_its_entries_today_still_answers_304(tmp_path):
+    """A news sitemap's date-only lastmods of today are ahead of our clock all day: its
+    validators are kept all the same (it is read in full once the day is over), not
+    dropped on every run of the day."""
+    site = tmp_path / "site"
+    (site / "articles").mkdir(parents=True)
+    story = "articles/mackerel-quota-dispute.html"
+    shutil.copy(DEMO / story, site / story)
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>__BASE_URL__/{story}</loc>"
+        f"<lastmod>{time.strftime('%Y-%m-%d', time.gmtime())}</lastmod></url></urlset>")
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        config = write_config(tmp_path / "sites.toml", sitemap_site(server.base_url))
+        for _ in range(2):
+            run = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+            assert run.returncode == 0, run.stderr[-2000:]
+    (status, reread), = rows(db, "SELECT http_status, reread_at FROM frontier"
+                                 " WHERE url LIKE '%/sitemap.xml'")
+    assert status == 304 and reread.endswith("T23:59:59Z")
+
+
 def test_status_check_flags_a_site_whose_robots_txt_now_refuses_everything(tmp_path):
     """The crawl fetched robots.txt, then none of the start URLs it refuses: exit 3, "failed
     sites". `status --check` saw one document fetched and flagged nothing, with exit 0."""

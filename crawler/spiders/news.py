@@ -295,14 +295,15 @@ class NewsSpider(Spider):
         yield {"visit": self._listing_visit(response, "feed", entries)}
 
     def _listing_visit(self, response: Response, kind: str, entries: list[Entry]) -> dict:
-        """The visit of a sitemap or feed read, without its validators while it dates an
-        entry's edit ahead of our clock (a date-only lastmod is its day's last second): the
-        entry is fetched again only once that date is past, and a 304 would keep the next
-        runs from reading the listing then (it is read in full until the date passes)."""
+        """The visit of a sitemap or feed read, with the earliest date it gives an entry's
+        edit ahead of our clock (a date-only lastmod is its day's last second): the entry
+        is fetched again only once that date is past, and the first run after it reads the
+        listing in full (`reread_at`), where a 304 would have hidden the edit."""
         visit = response_visit(response, self._site_name(response.url), kind)
         now = utc_now()
-        if any(entry.lastmod and entry.lastmod > now for entry in entries):
-            visit["etag"] = visit["last_modified"] = None
+        ahead = [entry.lastmod for entry in entries if entry.lastmod and entry.lastmod > now]
+        if ahead:
+            visit["reread_at"] = min(ahead)
             self.crawler.stats.inc_value("newscrawl/listings/dated_ahead")
         return visit
 
