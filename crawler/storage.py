@@ -806,24 +806,35 @@ DROP_SOURCE = "DELETE FROM article_sources WHERE page_url = :page_url"
 
 def own_keys(db: sqlite_utils.Database, articles: list[dict]) -> list[dict]:
     """The article rows, each keyed by its page's URL where its canonical URL is the key of
-    an article another page gave that is not a near-duplicate of it (`SIMILAR`): a
+    an article another page gave that shares little of its text with it (`_shared`): a
     template naming another story, a story that named another for a while. Written under
     that key, it took the other story's article, whose own page was not fetched again to
-    take it back. An AMP or print copy, or a syndicated one, says what its story says."""
+    take it back. An AMP, print or syndicated copy shares its story's text, all of it or
+    the teaser a paywalled page shows (or the part a live story had when first read)."""
     named = [row for row in articles if row["url"] != row["page_url"] and row.get("minhash")]
     if not named:
         return articles
-    found = {url: (page, value) for url, page, value in db.execute(
-        f"SELECT url, page_url, minhash FROM articles WHERE minhash IS NOT NULL AND url IN "
-        f"({', '.join('?' * len(named))})", [row["url"] for row in named])}
+    found = {url: (page, value, words) for url, page, value, words in select_in(
+        db.conn, "SELECT url, page_url, minhash, word_count FROM articles"
+        " WHERE minhash IS NOT NULL AND url IN ({})", [row["url"] for row in named])}
     rows = []
     for row in articles:
-        page, value = found.get(row["url"], (row["page_url"], None))
+        page, value, words = found.get(row["url"], (row["page_url"], None, 0))
         if (value is not None and page != row["page_url"] and row.get("minhash")
-                and near_duplicates.similarity(value, row["minhash"]) < near_duplicates.SIMILAR):
+                and _shared(value, words, row["minhash"], row.get("word_count") or 0)
+                < near_duplicates.SIMILAR):
             row = row | {"url": row["page_url"]}
         rows.append(row)
     return rows
+
+
+def _shared(a: bytes, a_words: int, b: bytes, b_words: int) -> float:
+    """The share of the shorter text's 3-grams the other holds too, from the two MinHashes
+    (their Jaccard similarity J) and the texts' lengths (about their numbers of 3-grams):
+    |A and B| = J (|A| + |B|) / (1 + J)."""
+    jaccard = near_duplicates.similarity(a, b)
+    shorter = max(min(a_words, b_words), 1)
+    return min(jaccard * (a_words + b_words) / ((1 + jaccard) * shorter), 1.0)
 
 
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],

@@ -488,27 +488,29 @@ def story(words: int, seed: int) -> str:
                     + str(rng.randrange(50)) for _ in range(words))
 
 
-@pytest.mark.parametrize(("copy", "keys"), [
-    (False, {"https://n.example/p": "https://n.example/p",
-             "https://n.example/q": "https://n.example/q"}),
-    (True, {"https://n.example/q": "https://n.example/p"})])
-def test_a_canonical_naming_another_story_does_not_take_its_article(db, copy, keys):
+@pytest.mark.parametrize(("own_text", "copy_text"), [
+    (story(300, 1), story(300, 2)),  # another story
+    (story(300, 1), story(300, 1) + " copy"),  # an AMP or print copy
+    (story(60, 1), story(300, 1)),  # the story's page shows a teaser, its AMP copy all of it
+    (story(300, 1), story(60, 1)),  # ... or the other way round
+    (story(300, 1), story(300, 1) + " " + story(400, 3))])  # the story has grown since
+def test_a_canonical_naming_another_story_does_not_take_its_article(db, own_text, copy_text):
     """Page p names page q canonical for one run (a template's mistake): q's article, read
-    from q, kept p's text for ever. Where p's text is q's (an AMP or print copy), the two
-    are one article, p's the last read."""
+    from q, kept p's text for ever. Where p's text shares q's (an AMP, print or paywalled
+    copy, a live story read again), the two are one article, p's the last read."""
     run = storage.start_run(db, {})
     p, q = "https://n.example/p", "https://n.example/q"
     own = page(q)
-    own["article"] |= {"text": story(300, 1)}
+    own["article"] |= {"text": own_text}
     commit(db, [own], run)
     named = page(p)
-    named["article"] |= {"canonical_url": q,
-                         "text": story(300, 1 if copy else 2) + (" copy" if copy else "")}
+    named["article"] |= {"canonical_url": q, "text": copy_text}
     commit(db, [named], run)
-    assert dict(db.execute("SELECT url, page_url FROM articles")) == keys
-    if not copy:
-        assert db.execute("SELECT text FROM articles WHERE url = ?", [q]).fetchone()[0] == (
-            story(300, 1))
+    same = story(300, 2) != copy_text
+    assert dict(db.execute("SELECT url, page_url FROM articles")) == (
+        {q: p} if same else {p: p, q: q})
+    assert db.execute("SELECT text FROM articles WHERE url = ?", [q]).fetchone()[0] == (
+        copy_text if same else own_text)
 
 
 def test_a_permanent_redirect_marks_the_visit_moved():
