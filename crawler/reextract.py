@@ -39,6 +39,7 @@ from pebble import ProcessExpired
 
 from crawler import near_duplicates, storage
 from crawler.jobs import extract_page, release_memory
+from crawler.sql import select_in
 from crawler.workers import PoolError, Workers, result
 from extractors.rules import RuleError, load_dir
 
@@ -288,13 +289,12 @@ def _held_back(db: sqlite_utils.Database, rows: list[dict],
     article's `updated_at` and `extracted_at` though it ended as it was."""
     if not rows:
         return rows
-    marks = ", ".join("?" * len(rows))
-    pages = [row["page_url"] for row in rows]
-    gave = {url for (url,) in db.execute(
-        f"SELECT page_url FROM temp.reextract_before WHERE page_url IN ({marks})", pages)}
-    owners = dict(db.execute(
-        "SELECT b.url, b.page_url FROM temp.reextract_before b JOIN pages p"
-        f" ON p.url = b.page_url WHERE b.url IN ({marks})", [row["url"] for row in rows]))
+    gave = {url for (url,) in select_in(
+        db.conn, "SELECT page_url FROM temp.reextract_before WHERE page_url IN ({})",
+        [row["page_url"] for row in rows])}
+    owners = dict(select_in(
+        db.conn, "SELECT b.url, b.page_url FROM temp.reextract_before b JOIN pages p"
+        " ON p.url = b.page_url WHERE b.url IN ({})", [row["url"] for row in rows]))
     kept = []
     for row in rows:
         page, owner = row["page_url"], owners.get(row["url"])
@@ -308,9 +308,8 @@ def _held_back(db: sqlite_utils.Database, rows: list[dict],
 def write_unclaimed(db: sqlite_utils.Database, deferred: dict[str, dict]) -> None:
     """Write the deferred articles (`write_outcomes`) that no page gives now: the page
     that gave one when the run began gives it no more."""
-    marks = ", ".join("?" * len(deferred))
-    claimed = {url for (url,) in db.execute(
-        f"SELECT url FROM articles WHERE url IN ({marks})", list(deferred)).fetchall()}
+    claimed = {url for (url,) in select_in(
+        db.conn, "SELECT url FROM articles WHERE url IN ({})", list(deferred))}
     rows = [row for url, row in deferred.items() if url not in claimed]
     if not rows:
         return
