@@ -982,6 +982,18 @@ def test_reextract_keeps_the_page_the_crawl_took_a_shared_canonical_article_from
     db.close()
 
 
+def test_the_copies_reextract_held_back_are_looked_up_a_chunk_at_a_time(tmp_path):
+    """Every copy held back waits for the end of the run: one IN list of all their URLs
+    failed the run's last step past SQLite's limit on a statement's variables."""
+    db = storage.open_db(tmp_path / "n.db")
+    db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # SQLite's before 3.32
+    held = [storage.article_row(article(f"Story {i} of the ferry timetable.", f"T{i}"),
+                                page_item(f"http://demo.test/amp/{i}", "demo.test"), 1)
+            for i in range(1200)]
+    reextract_module.write_unclaimed(db, {row["url"]: row for row in held})
+    assert db["articles"].count == 1200
+
+
 def test_reextract_keeps_an_article_read_from_an_earlier_body(stored_pages_db):
     """The page now holds a block page (the crawl kept the article): not the body's to judge."""
     db = stored_pages_db
