@@ -108,7 +108,9 @@ def with_path(url: str) -> str:
     return url if parts.path else urlunsplit(parts._replace(path="/"))
 
 
-_NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@]")
+# What no DNS name or IP literal holds (URL syntax lets a host have the sub-delimiters
+# !$&'()*+,;= too: `http://exa&mple.com/` failed as "other", exit 1, not as bad input).
+_NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@!$&'()*+,;=]")
 
 
 def url_problem(url: str) -> str | None:

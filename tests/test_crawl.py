@@ -140,6 +140,7 @@ def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
     (["crawl", "not a url", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
     (["crawl", "http://exa mple.com/", "--db", "{tmp}/x.db"], 2, "white space in the URL"),
     (["crawl", "http://exa<mple.com/", "--db", "{tmp}/x.db"], 2, "is not a host name"),
+    (["crawl", "http://exa&mple.com/", "--db", "{tmp}/x.db"], 2, "is not a host name"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/missing/x.db"], 2, "does not exist"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/text.db"], 2, "not a SQLite database"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/dead.db"], 1, "nothing could be fetched"),
