@@ -186,6 +186,9 @@ def _without_role(name: str) -> str:
     bare = [_bare(word) for word in words]
     if bare and bare[0] in ROLE_OPENERS and _is_role(name, ROLE_NOUNS):
         return ""
+    if len(bare) >= 2 and bare[-1] in ROLE_NOUNS and all(  # "Digital Security Expert"
+            part in BEATS | ROLE_OPENERS for word in bare[:-1] for part in word.split("-")):
+        return ""  # a role named by its beat alone ("Sports Writer")
     for at in range(2, len(words)):
         last = at == len(words) - 1
         if ((bare[at] in LAST_WORD_ROLES) if last else

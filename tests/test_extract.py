@@ -636,6 +636,14 @@ def test_a_role_run_into_a_name_is_left_out(byline, authors):
     assert byline_names("By Mary Ann Smith, Editor") == ["Mary Ann Smith, Editor"]
 
 
+def test_a_role_named_by_its_beat_alone_is_no_name():
+    """A byline that lists the author's role beside the name ("Paul Frew, Home and Digital
+    Security Expert"): the role was kept as a second author."""
+    assert clean_authors(["Paul Frew", "Home", "Digital Security Expert", "Sports Writer",
+                          "Digital-Security Expert"]) == ["Paul Frew"]
+    assert clean_authors(["Mary Security", "Jane Head"]) == ["Mary Security", "Jane Head"]
+
+
 SHORT = "The council met and voted on the plan for the harbour today. "
 RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4>"
            "<p>By John Smith</p></div></div>")
