@@ -226,7 +226,7 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome],
     that is no longer an article removes only the articles still pointing at it and read
     from the body stored (`last_seen` at its fetch), so an article another page of the
     batch now gives keeps its id and first_seen, and one from an earlier body stays.
-    With `deferred`, an article that another page gave when the run began (`_owned`) is
+    With `deferred`, an article that another page gave when the run began (`_held_back`) is
     put there, by URL, not written: `write_unclaimed` writes it at the end if that page
     no longer gives it. StorageError (one line) if the database cannot be written.
     """
