@@ -1,6 +1,7 @@
 """The crawl frontier in the same SQLite file: every URL we know, and what became of it.
 
-States and transitions (one row per URL, ``frontier.url``, the URL as requested)::
+States and transitions (one row per URL, ``frontier.url``, the URL as requested; its other
+spellings, which Scrapy's duplicate filter takes for it, are requested as it: ``url_key``)::
 
     (new) --discovered--> queued --fetched (2xx, 304)-----------> fetched
                              |  --failed (404, timeout, 5xx...)--> failed
@@ -53,8 +54,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from crawler.listings import is_listing
-from crawler.sql import select_in
-from crawler.urlpolicy import bare_host
+from crawler.urlpolicy import bare_host, url_key
 
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
@@ -135,6 +135,30 @@ def migrate_0014(db: sqlite_utils.Database) -> None:
     `pages(requested_url)`, which `storage.RECHECK_REACHED` looks a gone URL up in."""
     db.execute("ALTER TABLE frontier ADD COLUMN reread_at TEXT")
     db.execute("CREATE INDEX idx_pages_requested_url ON pages(requested_url)")
+
+
+def migrate_0015(db: sqlite_utils.Database) -> None:
+    """Migration 0015_frontier_url_key: `frontier.url_key`, the URL as Scrapy's duplicate
+    filter compares it where that is not the URL itself (`crawler.urlpolicy.url_key`), and
+    a partial index on it. A link to a known URL spelled otherwise (its query's parameters
+    in another order, other percent-escapes) is requested under the spelling the frontier
+    has (`SQLiteFrontier.get_many`): before, it was a second row, left queued by the
+    duplicate filter in the run that found it and fetched as a second page by the next.
+    Such a row, queued and never fetched, is deleted where the frontier has the document
+    under another spelling: one that was fetched, or else the first recorded."""
+    db.execute("ALTER TABLE frontier ADD COLUMN url_key TEXT")
+    db.conn.create_function("newscrawl_url_key", 1, url_key, deterministic=True)
+    db.execute("UPDATE frontier SET url_key = newscrawl_url_key(url)")
+    db.execute("CREATE INDEX idx_frontier_url_key ON frontier(url_key) WHERE url_key IS NOT NULL")
+    keys = [key for (key,) in db.execute(
+        "SELECT DISTINCT url_key FROM frontier WHERE url_key IS NOT NULL").fetchall()]
+    for key in keys:
+        rows = db.execute("SELECT rowid, state = 'queued' AND fetched_at IS NULL FROM frontier"
+                          " WHERE url = ? OR url_key = ? ORDER BY rowid", [key, key]).fetchall()
+        waiting = [rowid for rowid, never_fetched in rows if never_fetched]
+        if len(waiting) == len(rows):
+            waiting = waiting[1:]
+        db.conn.executemany("DELETE FROM frontier WHERE rowid = ?", [(r,) for r in waiting])
 
 
 def migrate_0010(db: sqlite_utils.Database) -> None:
@@ -219,10 +243,29 @@ class SQLiteFrontier:
         return dict(row) if row else None
 
     def get_many(self, urls: list[str]) -> dict[str, dict]:
-        """The rows of those of ``urls`` the frontier knows, by URL (``PAGE_SIZE`` a query)."""
-        rows = select_in(self.conn, "SELECT * FROM frontier WHERE url IN ({})",
-                         list(dict.fromkeys(urls)), PAGE_SIZE)
-        return {row["url"]: dict(row) for row in rows}
+        """The rows of those of ``urls`` the frontier knows, by URL: a URL's own row, or else
+        the row of the same document spelled otherwise (`url_key`: its query's parameters
+        in another order, other percent-escapes), the first recorded; each row under its own
+        URL too. ``PAGE_SIZE`` URLs a query."""
+        urls = list(dict.fromkeys(urls))
+        found: dict[str, dict] = {}
+        for start in range(0, len(urls), PAGE_SIZE):
+            chunk = urls[start:start + PAGE_SIZE]
+            keys = {url: url_key(url) or url for url in chunk}
+            values = list(dict.fromkeys([*chunk, *keys.values()]))
+            marks = ", ".join(f"?{n}" for n in range(1, len(values) + 1))
+            rows = self.conn.execute(
+                f"SELECT rowid, * FROM frontier WHERE url IN ({marks}) OR url_key IN ({marks})"
+                " ORDER BY rowid", values).fetchall()
+            by_key: dict[str, dict] = {}
+            for row in map(dict, rows):
+                del row["rowid"]
+                found[row["url"]] = row
+                by_key.setdefault(row["url_key"] or row["url"], row)
+            for url, key in keys.items():
+                if url not in found and key in by_key:
+                    found[url] = by_key[key]
+        return found
 
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
@@ -291,10 +334,10 @@ def _reading_order(row: dict) -> tuple[int, str]:
 # -- the write half -------------------------------------------------------------------
 
 ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
-                 "published", "title", "language", "run_id", "held")  # fmt: skip
+                 "published", "title", "language", "run_id", "held", "url_key")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
                  "http_status", "etag", "last_modified", "filters", "reason", "visited_at",
-                 "run_id", "reread_at")  # fmt: skip
+                 "run_id", "reread_at", "url_key")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
 # after we fetched it (or, gone with a 404 or 410, after that answer), in the past (a
@@ -372,7 +415,8 @@ class FrontierBatch:
 
     def add(self, item: dict) -> None:
         for entry in item.get("outlinks") or ():
-            row = {c: entry.get(c) for c in ENTRY_COLUMNS} | {"held": int(bool(entry.get("held")))}
+            row = {c: entry.get(c) for c in ENTRY_COLUMNS} | {
+                "held": int(bool(entry.get("held"))), "url_key": url_key(entry["url"])}
             self.entries.append(row | {"run_id": self.run_id})
             if entry.get("new"):
                 self.counts[entry["site"]]["discovered"] += 1
@@ -388,10 +432,11 @@ class FrontierBatch:
         # final_url: the URL that answered, moved: whether the first hop was permanent
         # (storage.mark_gone reads them; VISIT_SQL does not)
         row = {c: visit.get(c) for c in VISIT_COLUMNS} | {
-            "run_id": self.run_id, "final_url": final, "moved": bool(visit.get("moved"))}
+            "run_id": self.run_id, "final_url": final, "moved": bool(visit.get("moved")),
+            "url_key": url_key(visit["url"])}
         self.visits.append(row)
         if final != visit["url"]:
-            self.visits.append(row | {"url": final})
+            self.visits.append(row | {"url": final, "url_key": url_key(final)})
         self._count(visit, item, article)
 
     def _count(self, visit: dict, item: dict, article: dict | None) -> None:
@@ -506,8 +551,8 @@ def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:
         if parts.path != "/" or not seed.endswith("/"):  # the root, nothing after it
             continue
         bare = seed[:-1]
-        folded += db.execute("UPDATE OR IGNORE frontier SET url = ? WHERE url = ?",
-                             [seed, bare]).rowcount
+        folded += db.execute("UPDATE OR IGNORE frontier SET url = ?, url_key = NULL"
+                             " WHERE url = ?", [seed, bare]).rowcount
         folded += db.execute("DELETE FROM frontier WHERE url = ?", [bare]).rowcount
     return folded
 

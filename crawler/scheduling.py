@@ -13,7 +13,9 @@ record (crawler/frontier.py). It
   than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
   callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query),
   ``CHUNK`` (1,000) at a time as it yields them (`_Output`): a long sitemap is never
-  held whole as requests;
+  held whole as requests. A URL the crawl knows spelled otherwise (the query's parameters
+  in another order, other percent-escapes: one document to Scrapy's duplicate filter) is
+  requested under the known spelling (`_respelled`);
 * records a request the spider holds back (``HELD``: an entry dated before ``--since``)
   without sending it: a new URL stays queued, with its dates, and the runs whose
   ``--since`` excludes those dates do not resume it (``Frontier.pending``);
@@ -64,6 +66,7 @@ from crawler.frontier import (
     skip_cutoff,
 )
 from crawler.listings import is_listing
+from crawler.urlpolicy import url_key
 from crawler.visits import ENTRY, FILTERS, HELD, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
@@ -131,6 +134,7 @@ class FrontierMiddleware:
         self.stats = crawler.stats
         self._frontier: Frontier | None = None
         self.recorded: set[str] = set()  # URLs recorded as listed in this run
+        self.spellings: dict[str, str] = {}  # url_key -> the first of them spelled otherwise
         self.held_now: set[str] = set()  # ...of them, those --since held back (new rows)
         self.known_skipped: set[str] = set()  # known URLs not fetched again, counted once
         self.refiltered_sites: set[str | None] = set()  # sites whose filters changed, logged
@@ -267,7 +271,7 @@ class FrontierMiddleware:
                 if row:
                     self._conditional(request, row)
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
-                    self.recorded.add(request.url)
+                    self._record_new(request.url)
                     self.stats.inc_value("newscrawl/frontier/discovered")
                     new_seeds.append(entry_row(request) | {"new": True})
             yield request
@@ -448,13 +452,13 @@ class FrontierMiddleware:
         """Admit requests of one callback, newest first: the frontier rows to record go to
         `outlinks`; returned, those to schedule (within the budget; a page admitted while
         the scheduler is full stays queued in the frontier instead)."""
-        requests = sorted(requests, key=lambda request: -request.priority)
         scheduled: list[Request] = []
         # how full the scheduler is, asked once (a priority queue counts its queues to say)
         queued = self._queued() if self.queue_limit and requests else None
         known = self.frontier.get_many([r.url for r in requests if r.meta.get(SITE) is not None
                                         and r.url not in self.recorded])  # fmt: skip
-        for request in requests:
+        for request in sorted(requests, key=lambda request: -request.priority):
+            request = self._respelled(request, known)
             # requested before in this run: Scrapy's duplicate filter drops it, so it must
             # not spend a page of the budget (a link back to the homepage would)
             repeat = request.url in self.requested
@@ -476,6 +480,34 @@ class FrontierMiddleware:
                 self.spilled.discard(request.url)  # spilled earlier, scheduled now
         return scheduled
 
+    def _respelled(self, request: Request, known: dict[str, dict]) -> Request:
+        """The request under the spelling the crawl knows its URL by, where it knows it by
+        another (`crawler.urlpolicy.url_key`: the query's parameters in another order, other
+        percent-escapes): the frontier row's (``known``), or the first recorded in this
+        run. Scrapy's duplicate filter takes both for one document: the second spelling's
+        row would stay queued in this run and be fetched as a second page by the next."""
+        url = request.url
+        if request.meta.get(SITE) is None or url in self.recorded:
+            return request
+        row = known.get(url)
+        if row is not None:
+            spelling = row["url"]
+        else:
+            key = url_key(url)
+            spelling = key and (self.spellings.get(key) or (key if key in self.recorded
+                                                            else None))  # fmt: skip
+        if not spelling or spelling == url:
+            return request
+        self.stats.inc_value("newscrawl/frontier/respelled")
+        return request.replace(url=spelling)
+
+    def _record_new(self, url: str) -> None:
+        """Mark a URL new to the frontier as recorded in this run, under its key too."""
+        self.recorded.add(url)
+        key = url_key(url)
+        if key is not None:
+            self.spellings.setdefault(key, url)
+
     def admit(self, request: Request, known: dict[str, dict] | None = None
               ) -> tuple[bool, dict | None]:
         """Whether to fetch the request now, and the frontier row to record for it (or None).
@@ -496,7 +528,7 @@ class FrontierMiddleware:
             return True, (entry if request.meta.get(ENTRY) else None)
         row = self._row(url, known)
         if row is None:
-            self.recorded.add(url)
+            self._record_new(url)
             self.stats.inc_value("newscrawl/frontier/discovered")
             return True, entry | {"new": True}
         admitted = self._admit_known(request, row, entry)
@@ -535,7 +567,7 @@ class FrontierMiddleware:
         row = self._row(url, known)
         if row is not None:
             return None
-        self.recorded.add(url)
+        self._record_new(url)
         self.held_now.add(url)
         self.stats.inc_value("newscrawl/frontier/discovered")
         return entry | {"new": True}

@@ -35,7 +35,7 @@ from crawler.digests import body_digest, text_digest
 from crawler.sql import select_in
 from extractors.text import word_count
 
-SCHEMA_VERSION = 14  # len(MIGRATIONS)
+SCHEMA_VERSION = 15  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -508,6 +508,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0012_frontier_filters", frontier.migrate_0012),
     ("0013_front_page_keys", _0013_front_page_keys),
     ("0014_listing_reread", frontier.migrate_0014),
+    ("0015_frontier_url_key", frontier.migrate_0015),
 ]
 
 

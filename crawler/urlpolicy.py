@@ -5,7 +5,8 @@ author, search, login/account and share/print pages, and on pagination that goes
 ``link_rejection(url)`` names the first rule a link breaks (``tag``, ``author``...) or None.
 The rules apply to links found in pages only: a URL listed by a sitemap or a feed is taken
 as listed. Per-site ``allow`` / ``deny`` patterns (crawler/config.py) come on top.
-``without_tracking(url)`` drops the query parameters that only say where a reader came from.
+``without_tracking(url)`` drops the query parameters that only say where a reader came from;
+``url_key(url)`` says which spellings of a URL are one document to the crawl.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from contextlib import suppress
 from urllib.parse import urlsplit
 
-from w3lib.url import url_query_cleaner
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 MAX_LISTING_PAGE = 3  # /page/4/, ?page=4 and beyond are not followed
 
@@ -74,6 +75,18 @@ def without_tracking(url: str) -> str:
         return url
     return url_query_cleaner(url, [name for name in names if _tracking(name)], remove=True,
                              unique=False, keep_fragments=True)
+
+
+def url_key(url: str) -> str | None:
+    """The URL as Scrapy's duplicate filter compares it (w3lib's `canonicalize_url`: the
+    query's parameters sorted, percent-escapes normalised, no fragment), where that is not
+    ``url`` itself; None where it is (or where ``url`` cannot be read: a bad port). Two
+    spellings with one key are one document: the filter drops the second one requested."""
+    try:
+        key = canonicalize_url(url)
+    except ValueError:
+        return None
+    return None if key == url else key
 
 
 def bare_host(host: str) -> str:

@@ -201,10 +201,37 @@ def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
         "0002_frontier", "0003_data_views", "0004_extracted_at", "0005_article_sources",
         "0006_gone_at", "0007_source_article", "0008_duplicate_pairs",
         "0009_article_tombstones", "0010_frontier_held", "0011_minhash",
-        "0012_frontier_filters", "0013_front_page_keys", "0014_listing_reread"]
+        "0012_frontier_filters", "0013_front_page_keys", "0014_listing_reread",
+        "0015_frontier_url_key"]
     assert "reread_at" in db["frontier"].columns_dict  # 0014
     plan = db.execute("EXPLAIN QUERY PLAN SELECT url FROM pages WHERE requested_url = 'x'")
     assert "idx_pages_requested_url" in plan.fetchall()[0][-1]  # not a scan of every page
+
+
+def test_migration_0015_keys_the_frontier_and_drops_rows_queued_for_a_second_spelling(
+        tmp_path):
+    db = database_before(tmp_path / "old.db", "0015_frontier_url_key")
+    row = {"site": "n.example", "source": "link", "discovered_at": "2026-11-01T00:00:00Z",
+           "state": "queued"}
+    fetched = {"state": "fetched", "fetched_at": "2026-11-01T00:00:00Z"}
+    db["frontier"].insert_all([
+        row | {"url": "https://n.example/a?x=1&y=2"},  # first recorded, never fetched
+        row | {"url": "https://n.example/a?y=2&x=1"} | fetched,
+        row | {"url": "https://n.example/b?y=2&x=1"},  # both queued: the first stays
+        row | {"url": "https://n.example/b?x=1&y=2"},
+        row | {"url": "https://n.example/c?q=%7e"} | fetched,  # both fetched: both stay
+        row | {"url": "https://n.example/c?q=~"} | fetched,
+        row | {"url": "https://n.example/plain"}])
+    db.conn.commit()
+    db.close()
+    db = storage.open_db(tmp_path / "old.db")
+    assert db.execute("SELECT url, url_key FROM frontier ORDER BY rowid").fetchall() == [
+        ("https://n.example/a?y=2&x=1", "https://n.example/a?x=1&y=2"),
+        ("https://n.example/b?y=2&x=1", "https://n.example/b?x=1&y=2"),
+        ("https://n.example/c?q=%7e", "https://n.example/c?q=~"),
+        ("https://n.example/c?q=~", None),
+        ("https://n.example/plain", None)]
+    db.close()
 
 
 def test_migration_0011_replaces_simhash_by_minhash(tmp_path):

@@ -1308,6 +1308,36 @@ def test_outlink_lookups_are_batched(middleware):
     assert len(record["outlinks"]) == 1200 and len(out) == 1201
 
 
+def test_a_url_spelled_two_ways_in_one_callback_is_one_row_and_one_request(middleware):
+    """The query's parameters in another order, another percent-escape: Scrapy's duplicate
+    filter takes both for one document, so the second spelling would stay queued."""
+    record = {"visit": visit("https://n.example/", kind="hub")}
+    spellings = ["https://n.example/story?a=1&b=2", "https://n.example/story?b=2&a=1",
+                 "https://n.example/~ed?id=7", "https://n.example/%7Eed?id=7"]
+    out = list(middleware.process_spider_output(None, [*map(request, spellings), record]))
+    assert [e["url"] for e in record["outlinks"]] == spellings[::2]
+    assert {r.url for r in out[1:]} == set(spellings[::2])  # (the duplicate filter's twice)
+    assert middleware.stats.get_value("newscrawl/frontier/respelled") == 2
+
+
+def test_a_link_spelled_otherwise_than_the_frontiers_row_is_requested_as_the_row(db, tmp_path,
+                                                                                 middleware):
+    run = storage.start_run(db, {})
+    commit(db, [page("https://n.example/story?a=1&b=2"),
+                {"visit": None, "outlinks": [outlink("https://n.example/list?b=2&a=1")]}], run)
+    assert frontier_row(db, "https://n.example/list?b=2&a=1")["url_key"] == (
+        "https://n.example/list?a=1&b=2")
+    known = request("https://n.example/story?b=2&a=1")
+    queued = request("https://n.example/list?a=1&b=2")
+    record = {"visit": visit("https://n.example/", kind="hub")}
+    out = list(middleware.process_spider_output(None, [known, queued, record]))
+    assert record["outlinks"][0]["url"] == "https://n.example/list?b=2&a=1"
+    assert [r.url for r in out[1:]] == ["https://n.example/list?b=2&a=1"]  # the story: known
+    plan = db.execute("EXPLAIN QUERY PLAN SELECT * FROM frontier WHERE url IN ('x')"
+                      " OR url_key IN ('x')").fetchall()
+    assert not any("SCAN" in row[-1] for row in plan)  # two index lookups, not a scan
+
+
 def test_the_robots_txt_kept_for_the_spider_is_bounded():
     from scrapy.http import Response
     from scrapy.http.request import NO_CALLBACK
