@@ -33,6 +33,7 @@ import sqlite_utils
 from crawler import data_views, frontier, near_duplicates
 from crawler.digests import body_digest, text_digest
 from crawler.sql import select_in
+from crawler.urlpolicy import bare_host
 from extractors.text import word_count
 
 SCHEMA_VERSION = 15  # len(MIGRATIONS)
@@ -657,18 +658,29 @@ def page_row(item: dict, run_id: int) -> dict:
 def _canonical_key(article: dict, page: dict) -> str:
     """The article's key: its canonical URL when that is on the page's site, else the page
     URL. A canonical naming the site's front page from another page is a template's mistake
-    (every story of the site would be one article, the last one stored): the page URL."""
+    (every story of the site would be one article, the last one stored): the page URL.
+
+    On the page's site: on the page's host or a subdomain of it, or on a host the page's is
+    a subdomain of (an AMP or mobile copy on amp.example.com naming www.example.com), the
+    ``www.`` left out; or on the site's name or a subdomain of it where the name is a host
+    (a config's site may be named anything: "news" is no host, and "com" no site)."""
     canonical = article.get("canonical_url") or ""
     parts = urlsplit(canonical)
-    host = (parts.hostname or "").lower()
-    site = page["site"].lower()
-    page_host = (urlsplit(page["url"]).hostname or "").lower()
-    same_site = host in (site, page_host) or host.endswith("." + site)
-    if _is_front_page(canonical) and not _is_front_page(page["url"]):
+    if parts.scheme not in ("http", "https") or (
+            _is_front_page(canonical) and not _is_front_page(page["url"])):
         return page["url"]
-    if parts.scheme in ("http", "https") and same_site:
+    host = bare_host(parts.hostname or "")
+    page_host = bare_host(urlsplit(page["url"]).hostname or "")
+    site = bare_host(page["site"])
+    if (_within(host, page_host) or _within(page_host, host)
+            or ("." in site and _within(host, site))):
         return canonical
     return page["url"]
+
+
+def _within(host: str, domain: str) -> bool:
+    """Whether `host` is `domain` or a subdomain of it."""
+    return bool(host) and (host == domain or host.endswith("." + domain))
 
 
 def _is_front_page(url: str) -> bool:

@@ -289,6 +289,25 @@ def test_article_update_moves_updated_at_when_text_changes(db):
     assert row["text"] == "A new text."
 
 
+@pytest.mark.parametrize("site", ["news.example.com", "news", "com", "example.com"])
+@pytest.mark.parametrize(("page", "canonical", "same"), [
+    ("https://www.news.example.com/a/1", "http://news.example.com/a/1", True),
+    ("https://amp.news.example.com/a/1", "https://news.example.com/a/1", True),  # an AMP copy
+    ("https://news.example.com/a/1", "https://m.news.example.com/a/1", True),
+    ("https://amp.news.example.com/a/1", "https://www.news.example.com/a/1", True),
+    ("https://news.example.com/a/1", "https://other.example.com/a/1", False),
+    ("https://news.example.com/a/1", "https://example.net/a/1", False),
+])
+def test_the_canonical_urls_site_is_the_pages_not_the_sites_name(site, page, canonical, same):
+    """Which pages are one article does not hang on what the config names their site: a
+    name that is no host ("news") takes nothing in, a name that is no site ("com") no more
+    than its pages' hosts do; a site named by its domain takes in its subdomains."""
+    row = storage.article_row(article_dict(canonical_url=canonical), page_item(page, site=site),
+                              1)
+    sibling = site == "example.com" and canonical == "https://other.example.com/a/1"
+    assert row["url"] == (canonical if same or sibling else page)
+
+
 def test_the_front_page_may_name_itself_canonical():
     item = page_item("https://www.news.example.com/")
     row = storage.article_row(article_dict(canonical_url="https://news.example.com/"), item, 1)
