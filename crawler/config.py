@@ -33,11 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from w3lib.url import canonicalize_url
-
 from crawler.discovery import parse_start_urls, start_url_problem, with_path
 from crawler.listings import parse_date
-from crawler.urlpolicy import bare_host, redacted
+from crawler.urlpolicy import bare_host, redacted, url_key
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
 LIMIT_KEYS = ("max_pages", "max_depth")
@@ -69,12 +67,12 @@ class SiteSpec:
     @property
     def seeds(self) -> tuple[str, ...]:
         """Every URL a run starts from: start pages, feeds and sitemaps; each once, as the
-        duplicate filter compares them (`http://h/#latest` is `http://h/`: a second
-        spelling is never requested, so a site whose URLs all failed counted one failure
-        short of them, and was never reported failed)."""
+        frontier compares them (`crawler.urlpolicy.url_key`: `http://h/#latest` is
+        `http://h/`: a second spelling is never requested, so a site whose URLs all failed
+        counted one failure short of them, and was never reported failed)."""
         unique: dict[str, str] = {}
         for url in self.start_urls + self.feeds + self.sitemaps:
-            unique.setdefault(canonicalize_url(url), url)
+            unique.setdefault(url_key(url) or url, url)
         return tuple(unique.values())
 
     def allows(self, url: str) -> bool:

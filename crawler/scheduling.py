@@ -493,9 +493,8 @@ class FrontierMiddleware:
         if row is not None:
             spelling = row["url"]
         else:
-            key = url_key(url)
-            spelling = key and (self.spellings.get(key) or (key if key in self.recorded
-                                                            else None))  # fmt: skip
+            key = url_key(url) or url
+            spelling = self.spellings.get(key) or (key if key in self.recorded else None)
         if not spelling or spelling == url:
             return request
         self.stats.inc_value("newscrawl/frontier/respelled")

@@ -15,6 +15,7 @@ import re
 from contextlib import suppress
 from urllib.parse import urlsplit
 
+from scrapy.utils.url import strip_url
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 MAX_LISTING_PAGE = 3  # /page/4/, ?page=4 and beyond are not followed
@@ -79,11 +80,13 @@ def without_tracking(url: str) -> str:
 
 def url_key(url: str) -> str | None:
     """The URL as Scrapy's duplicate filter compares it (w3lib's `canonicalize_url`: the
-    query's parameters sorted, percent-escapes normalised, no fragment), where that is not
-    ``url`` itself; None where it is (or where ``url`` cannot be read: a bad port). Two
-    spellings with one key are one document: the filter drops the second one requested."""
+    query's parameters sorted, percent-escapes normalised, no fragment), and without a
+    default port (``http://h:80/`` is ``http://h/``), where that is not ``url`` itself; None
+    where it is (or where ``url`` cannot be read: a bad port). Two spellings with one key
+    are one document: the crawl requests the first one it recorded for both."""
     try:
-        key = canonicalize_url(url)
+        key = canonicalize_url(strip_url(url, strip_credentials=False, strip_fragment=False)
+                               if ":80" in url or ":443" in url else url)
     except ValueError:
         return None
     return None if key == url else key

@@ -1313,11 +1313,12 @@ def test_a_url_spelled_two_ways_in_one_callback_is_one_row_and_one_request(middl
     filter takes both for one document, so the second spelling would stay queued."""
     record = {"visit": visit("https://n.example/", kind="hub")}
     spellings = ["https://n.example/story?a=1&b=2", "https://n.example/story?b=2&a=1",
-                 "https://n.example/~ed?id=7", "https://n.example/%7Eed?id=7"]
+                 "https://n.example/%7Eed?id=7", "https://n.example/~ed?id=7",
+                 "http://n.example:80/p", "http://n.example/p"]  # the second: canonical
     out = list(middleware.process_spider_output(None, [*map(request, spellings), record]))
     assert [e["url"] for e in record["outlinks"]] == spellings[::2]
     assert {r.url for r in out[1:]} == set(spellings[::2])  # (the duplicate filter's twice)
-    assert middleware.stats.get_value("newscrawl/frontier/respelled") == 2
+    assert middleware.stats.get_value("newscrawl/frontier/respelled") == 3
 
 
 def test_a_link_spelled_otherwise_than_the_frontiers_row_is_requested_as_the_row(db, tmp_path,
