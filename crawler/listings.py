@@ -188,12 +188,23 @@ def _text(selector: Selector, xpath: str) -> str | None:
 
 
 def _rss_entry(item: Selector, base_url: str, language: str | None) -> Entry | None:
-    link = _text(item, "link")
+    link = _text(item, "link") or _permalink(item)
     if not link:
         return None
     published = _text(item, "pubDate") or _text(item, "date")  # RSS 2.0, or dc:date
     return Entry(joined(base_url, link), None, parse_date(published), _text(item, "title"),
                  language)
+
+
+def _permalink(item: Selector) -> str | None:
+    """An RSS 2.0 item's ``<guid>`` where it is its link: a permalink unless it says
+    ``isPermaLink="false"`` (the default is true), and an http(s) URL (many feeds give an id
+    that is none, without saying so)."""
+    guid = _text(item, "guid")
+    if (not guid or item.xpath("string(guid/@isPermaLink)").get().strip().lower() == "false"
+            or not guid.lower().startswith(("http://", "https://"))):
+        return None
+    return guid
 
 
 def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry | None:

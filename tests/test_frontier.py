@@ -99,6 +99,20 @@ def test_feed_entries_carry_dates_and_language():
     assert not is_older(Entry("https://n.example/undated"), "2025-03-05T00:00:00Z")
 
 
+def test_an_rss_item_without_a_link_is_read_by_its_permalink_guid():
+    items = [
+        "<guid isPermaLink='true'>https://n.example/a</guid>",
+        "<guid>https://n.example/b</guid>",  # isPermaLink is true unless it says otherwise
+        "<guid isPermaLink='false'>https://n.example/c</guid>",
+        "<guid>n.example-4711</guid>",  # an id that is no URL, without saying so
+        "<link>https://n.example/e</link><guid>https://n.example/?p=5</guid>",
+    ]
+    feed = ("<rss version='2.0'><channel>" + "".join(f"<item>{item}</item>" for item in items)
+            + "</channel></rss>").encode()
+    assert [entry.url for entry in feed_entries(feed, "https://n.example/feed")] == [
+        "https://n.example/a", "https://n.example/b", "https://n.example/e"]
+
+
 @pytest.mark.parametrize(("url", "reason"), [
     ("https://n.example/tag/energy/", "tag"),
     ("https://n.example/author/jane-doe/", "author"),
