@@ -7,6 +7,8 @@ spellings, which Scrapy's duplicate filter takes for it, are requested as it: ``
                              |  --failed (404, timeout, 5xx...)--> failed
                              |  --skipped (robots.txt, not HTML)-> skipped
     fetched --listed with a lastmod newer than fetched_at--> queued
+    failed (404, 410), skipped (a redirect's) --listed with a lastmod newer than
+              visited_at--> queued
     failed  --a later run: attempts < MAX_ATTEMPTS, a listing, or backed off--> re-visited
     skipped --a later run, SKIPPED_RETRY_DAYS after the skip (robots.txt, a refused
               address: always)--> re-visited
@@ -70,6 +72,9 @@ FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # costs no request.
 EVERY_RUN_SKIPS = ("refused", "denied")
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
+# Skips of a URL that redirected: to one this run had requested, off the site, into a loop.
+# A listing dating an edit after the skip brings it back, as it does a fetched page.
+REDIRECT_SKIPS = ("redirect_duplicate", "offsite", "redirect_loop")
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 # a row's date as listings.Entry.newest has it: the later of lastmod and published ('' none)
 NEWEST_SQL = "max(coalesce(lastmod, ''), coalesce(published, ''))"
@@ -340,9 +345,11 @@ VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_
                  "run_id", "reread_at", "url_key")  # fmt: skip
 
 # A listed URL: new -> queued; known -> keep its state, unless the listing says it changed
-# after we fetched it (or, gone with a 404 or 410, after that answer), in the past (a
-# date-only lastmod is its day's last second). Listing fields fill in, never blank out.
+# after we fetched it (or, gone with a 404 or 410 or skipped as it redirected, after that
+# answer), in the past (a date-only lastmod is its day's last second). Listing fields fill
+# in, never blank out.
 _GONE = ", ".join(f"'{reason}'" for reason in GONE_REASONS)
+_REDIRECTED = ", ".join(f"'{reason}'" for reason in REDIRECT_SKIPS)
 DISCOVER_SQL = f"""
 INSERT INTO frontier ({", ".join(ENTRY_COLUMNS)}, state)
 VALUES ({", ".join(":" + c for c in ENTRY_COLUMNS)}, 'queued')
@@ -351,7 +358,8 @@ ON CONFLICT(url) DO UPDATE SET
                  THEN frontier.state
                  WHEN frontier.state = 'fetched' AND excluded.lastmod > frontier.fetched_at
                  THEN 'queued'
-                 WHEN frontier.state = 'failed' AND frontier.reason IN ({_GONE})
+                 WHEN (frontier.state = 'failed' AND frontier.reason IN ({_GONE})
+                       OR frontier.state = 'skipped' AND frontier.reason IN ({_REDIRECTED}))
                       AND excluded.lastmod > frontier.visited_at
                  THEN 'queued' ELSE frontier.state END,
     lastmod = coalesce(excluded.lastmod, frontier.lastmod),

@@ -57,6 +57,7 @@ from crawler.budget import AWAITED, REVISIT, PageBudget, first_url
 from crawler.discovery import utc_now
 from crawler.frontier import (
     GONE_REASONS,
+    REDIRECT_SKIPS,
     REVISIT_KINDS,
     SKIPPED_RETRY_DAYS,
     Frontier,
@@ -576,9 +577,11 @@ class FrontierMiddleware:
         if state == "queued":
             self.recorded.add(request.url)
             return True, entry
+        # gone with a 404 or 410, or skipped as it redirected: and changed since?
+        answered = row.get("reason") in {"failed": GONE_REASONS,
+                                         "skipped": REDIRECT_SKIPS}.get(state, ())
         if (state == "fetched" and changed_since_fetch(entry, row)) or (
-                state == "failed" and row.get("reason") in GONE_REASONS
-                and changed_since_fetch(entry, row, "visited_at")):  # gone, and back?
+                answered and changed_since_fetch(entry, row, "visited_at")):
             self.recorded.add(request.url)
             self.stats.inc_value("newscrawl/frontier/changed")
             return True, entry

@@ -413,13 +413,25 @@ def test_a_date_only_lastmod_brings_a_page_back_once_its_day_is_over(middleware)
                                {"fetched_at": f"{yesterday}T10:00:00Z"})
 
 
-def test_a_page_gone_with_a_404_comes_back_when_a_listing_says_it_changed(middleware, db):
+@pytest.mark.parametrize(("state", "reason", "status"), [
+    ("failed", "http_404", 404),
+    ("skipped", "redirect_duplicate", 301),  # it redirected to a page requested already
+    ("skipped", "offsite", 302),
+])
+def test_a_page_gone_or_redirected_comes_back_when_a_listing_says_it_changed(
+        middleware, db, state, reason, status):
     url = "https://n.example/2026/story"
-    commit(db, [{"visit": visit(url, "failed", kind=None, reason="http_404", http_status=404,
-                                visited_at="2026-01-01T00:00:00Z")}], storage.start_run(db, {}))
+    run = storage.start_run(db, {})
+    day = timedelta(days=1)
+    visited, edited = ((datetime.now(UTC) - n * day).strftime("%Y-%m-%dT%H:%M:%SZ")
+                       for n in (2, 1))
+    commit(db, [{"visit": visit(url, state, kind=None, reason=reason, http_status=status,
+                                visited_at=visited)}], run)
     assert middleware.admit(request(url)) == (False, None)
-    admitted, entry = middleware.admit(request(url, lastmod="2026-02-01T00:00:00Z"))
-    assert admitted and entry["lastmod"] == "2026-02-01T00:00:00Z"
+    admitted, entry = middleware.admit(request(url, lastmod=edited))
+    assert admitted and entry["lastmod"] == edited
+    commit(db, [{"visit": None, "outlinks": [entry]}], run)
+    assert frontier_row(db, url)["state"] == "queued"  # for a run killed before it is fetched
 
 
 def test_a_listing_that_never_answered_is_tried_every_run():
