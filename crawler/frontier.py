@@ -71,6 +71,10 @@ FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # denied URL its site's allow / deny patterns (since loosened?), and refusing either again
 # costs no request.
 EVERY_RUN_SKIPS = ("refused", "denied")
+# `filters` of a page whose links were not followed (the depth limit): a run that would
+# follow them reads it in full, not as a 304 (`scheduling.add_validators`); an article's,
+# not re-visited otherwise, is fetched again for it (`SQLiteFrontier.pending`).
+UNFOLLOWED = "unfollowed"
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 # Skips of a URL that redirected: to one this run had requested, off the site, into a loop.
 # A listing dating an edit after the skip brings it back, as it does a fetched page.
@@ -275,8 +279,10 @@ class SQLiteFrontier:
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
         rows, failures worth another try, robots.txt and skips whose cause may have passed;
-        then the fetched hubs and listings to look at again, so that a page budget goes to
-        the pages never fetched before revisits (which mostly answer 304) take what is left.
+        then the fetched hubs and listings to look at again, and the pages whose links a
+        depth limit left unread (`UNFOLLOWED`: for the caller to fetch where its limits
+        would follow them), so that a page budget goes to the pages never fetched before
+        revisits (which mostly answer 304) take what is left.
         ``since`` (``--since``) leaves out the first kind dated before it: a listing's
         entries it held back wait, queued, for a run that lets them in, and are not read
         again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
@@ -296,7 +302,8 @@ class SQLiteFrontier:
         for row in others:
             if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
                 yield row
-        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", [])
+        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots'"
+                              f" OR filters = '{UNFOLLOWED}')", [])
 
     def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """The queued rows of ``sites``, highest priority first (``since`` as in

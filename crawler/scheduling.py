@@ -60,6 +60,7 @@ from crawler.frontier import (
     REDIRECT_SKIPS,
     REVISIT_KINDS,
     SKIPPED_RETRY_DAYS,
+    UNFOLLOWED,
     Frontier,
     SQLiteFrontier,
     is_readmitted_skip,
@@ -101,14 +102,18 @@ def entry_row(request: Request) -> dict[str, Any]:
             **meta.get(ENTRY, {})}  # fmt: skip
 
 
-def add_validators(request: Request, row: dict) -> bool:
-    """Make the request conditional on what we stored for the URL, unless the URL was
-    fetched under other filters than its site's now (`crawler.config.SiteSpec.filters`):
-    a listing is then read in full, so that the entries the old allow / deny patterns left
-    out (never recorded) are seen. False when that left it unconditional."""
+def add_validators(request: Request, row: dict, follows: bool = True) -> bool:
+    """Make the request conditional on what we stored for the URL, unless the links of the
+    page it answers are to be followed (``follows``: within the depth limits) and were not
+    read as they would be now: under other filters than its site's now
+    (`crawler.config.SiteSpec.filters`), or not at all (`UNFOLLOWED`: a run with a lower
+    depth limit). A listing is then read in full, so that the entries the old allow / deny
+    patterns or depth limit left out (never recorded) are seen. False when that left it
+    unconditional."""
     if not (row.get("etag") or row.get("last_modified")):
         return True
-    if row.get("filters") and request.meta.get(FILTERS, row["filters"]) != row["filters"]:
+    stored = row.get("filters")
+    if follows and stored and request.meta.get(FILTERS, stored) != stored:
         return False
     if row.get("reread_at") and row["reread_at"] <= utc_now():
         return True  # a listing that dated an entry's edit ahead, now past: read in full
@@ -328,6 +333,10 @@ class FrontierMiddleware:
                 yield {"visit": failure_visit(spider.request_for(row), row["site"], "skipped",
                                               "denied")}
             return
+        if (row["state"] == "fetched" and row.get("filters") == UNFOLLOWED
+                and row.get("kind") not in REVISIT_KINDS and row.get("source") != "robots"
+                and not spider.follows_at(row["depth"], row["url"])):
+            return  # a page whose links the depth limit left unread, and still does
         request = spider.request_for(row)
         if row["state"] == "fetched":  # a hub or listing looked at again
             request.meta[REVISIT] = True
@@ -538,15 +547,19 @@ class FrontierMiddleware:
 
     def _conditional(self, request: Request, row: dict) -> None:
         """`add_validators`, counting (and logging once a site) the URLs read in full
-        because their site's filters changed since they were fetched."""
-        if add_validators(request, row):
+        because their links were read under other filters, or not followed, when they were
+        fetched."""
+        follows = getattr(self.crawler.spider, "follows_at", None)
+        if add_validators(request, row, follows is None or follows(
+                request.meta.get("depth", 0), request.url)):
             return
         self.stats.inc_value("newscrawl/frontier/refiltered")
         site = row.get("site")
         if site not in self.refiltered_sites:
             self.refiltered_sites.add(site)
-            logger.info("site %s: its allow / deny / link_heuristics changed since its"
-                        " listings were read: they are read in full, not as 304s", site)
+            logger.info("site %s: pages whose links were not read as they are now (its allow"
+                        " / deny / link_heuristics or depth limit changed) are read in full,"
+                        " not as 304s", site)
 
     def _row(self, url: str, known: dict[str, dict] | None) -> dict | None:
         """The URL's frontier row: from `known` (a callback's rows, read together) if given."""

@@ -76,6 +76,7 @@ def response_visit(response: Response, site: str, kind: str | None, **extra: Any
     if reasons and reasons[0] in PERMANENT_REDIRECTS:
         visit["moved"] = True  # the URL first requested serves what it did no more
     if response.status == 304:
+        visit["filters"] = None  # links not read again: the row keeps what they were read under
         visit["etag"] = visit["etag"] or _header(sent, "If-None-Match")
         visit["last_modified"] = visit["last_modified"] or _header(sent, "If-Modified-Since")
     visit.update(extra)

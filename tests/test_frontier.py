@@ -1456,17 +1456,21 @@ def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_pa
         "https://c.example/x": "queued"}
 
 
-@pytest.mark.parametrize(("stored", "now", "conditional"), [
-    (None, "b" * 16, True),  # fetched before frontier.filters (0012): as it always was
-    ("a" * 16, "a" * 16, True),
-    ("a" * 16, "b" * 16, False),  # the site's allow / deny changed: read in full
-    ("a" * 16, None, True),  # a URL of no configured site
+@pytest.mark.parametrize(("stored", "now", "follows", "conditional"), [
+    (None, "b" * 16, True, True),  # fetched before frontier.filters (0012): as it always was
+    ("a" * 16, "a" * 16, True, True),
+    ("a" * 16, "b" * 16, True, False),  # the site's allow / deny changed: read in full
+    ("a" * 16, None, True, True),  # a URL of no configured site
+    ("unfollowed", "a" * 16, True, False),  # its links were left unread (the depth limit)
+    ("unfollowed", "a" * 16, False, True),  # ...and still are
+    ("a" * 16, "b" * 16, False, True),  # its links are not to be read: nothing to find
 ])
-def test_a_url_fetched_under_other_filters_is_requested_in_full(stored, now, conditional):
+def test_a_url_fetched_under_other_filters_is_requested_in_full(stored, now, follows,
+                                                                conditional):
     request = Request("https://news.example.com/sitemap.xml",
                       meta={scheduling.FILTERS: now} if now else {})
     row = {"etag": '"v1"', "last_modified": "Tue, 01 Apr 2025 10:00:00 GMT", "filters": stored}
-    assert scheduling.add_validators(request, row) is conditional
+    assert scheduling.add_validators(request, row, follows) is conditional
     assert ("If-None-Match" in request.headers) is conditional
     assert ("If-Modified-Since" in request.headers) is conditional
 

@@ -681,10 +681,32 @@ def test_a_deny_pattern_taken_out_lets_in_what_it_kept_out_of_the_listings(tmp_p
     assert loosened.returncode == 0, loosened.stderr[-2000:]
     assert stored_paths(db) == sitemap_articles()
     assert sorted(article_paths(fetched)) == sitemap_articles()
-    assert "site northbridge: its allow / deny / link_heuristics changed" in loosened.stderr
+    assert "site northbridge: pages whose links were not read as they are now" in loosened.stderr
     assert read_in_full == [(200,)]
     assert again.returncode == 0
     assert rows(db, sitemap) == [(304,)]  # read in full once
+
+
+def test_a_depth_limit_raised_finds_what_the_pages_at_the_old_limit_link(tmp_path):
+    """A page at a run's depth limit has its links left unread; its validators are kept all
+    the same. A later run with a higher limit (or none) reads it in full (once), not as a
+    304, and finds the stories it links: it ends with what a first crawl without the limit
+    stores."""
+    db, fresh = tmp_path / "news.db", tmp_path / "fresh.db"
+    with serve_site(DEMO) as server:
+        args = ["crawl", server.base_url + "/", *FAST]
+        assert newscrawl(*args, "--db", str(db), "--max-depth", "1").returncode == 0
+        shallow = stored_paths(db)
+        deeper = newscrawl(*args, "--db", str(db))
+        again = newscrawl(*args, "--db", str(db))
+        assert newscrawl(*args, "--db", str(fresh)).returncode == 0
+    assert deeper.returncode == 0 and again.returncode == 0, deeper.stderr[-2000:]
+    assert set(shallow) < set(stored_paths(db))  # (the limit left some out)
+    assert stored_paths(db) == stored_paths(fresh)
+    assert rows(db, "SELECT count(*) FROM frontier WHERE filters = 'unfollowed'") == [(0,)]
+    hubs = rows(db, "SELECT http_status, count(*) FROM frontier WHERE kind = 'hub'"
+                    " GROUP BY http_status")
+    assert hubs and dict(hubs).keys() == {304}  # read in full once, then 304 again
 
 
 def test_a_deny_pattern_taken_out_lets_in_the_urls_it_held_in_the_queue(tmp_path):

@@ -75,6 +75,7 @@ from crawler.discovery import (
     xml_root_name,
 )
 from crawler.extensions import Unsent, error_text
+from crawler.frontier import UNFOLLOWED
 from crawler.listings import (
     LISTING_PRIORITY,
     Entry,
@@ -227,10 +228,12 @@ class NewsSpider(Spider):
             return
         stats.inc_value("newscrawl/pages")
         stats.inc_value(f"newscrawl/sites/{site}/pages")
-        if self._may_follow(response):
+        follows = self._may_follow(response)
+        if follows:
             yield from self._follow_links(response)
         item = page_item(response, site, response.meta.get(SOURCE, "link"))
-        item["visit"] = response_visit(response, site, "html")
+        visit = response_visit(response, site, "html")
+        item["visit"] = visit if follows else self._unfollowed(visit)
         release_decoded(response)
         yield item
         if self.max_pages is not None and self._pages() >= self.max_pages:
@@ -276,13 +279,16 @@ class NewsSpider(Spider):
         errors: list[str] = []
         entries = sitemap_entries(body, errors)
         self._warn_if_broken(response, "sitemap", len(entries), errors)
+        visit = self._listing_visit(response, "sitemap", entries)
         if xml_root_name(body) == "sitemapindex":  # sitemaps: held to deny, not to allow
             for entry in self._listed(entries, response.url, pages=False):
                 yield from self._due(self._request(entry.url, "sitemap", self.sites.site_of(
                     entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
         elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "sitemap", response.url)
-        yield {"visit": self._listing_visit(response, "sitemap", entries)}
+        else:
+            visit = self._unfollowed(visit)
+        yield {"visit": visit}
 
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
@@ -290,9 +296,12 @@ class NewsSpider(Spider):
         errors: list[str] = []
         entries = feed_entries(body, response.url, errors)
         self._warn_if_broken(response, "feed", len(entries), errors)
+        visit = self._listing_visit(response, "feed", entries)
         if self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "feed", response.url)
-        yield {"visit": self._listing_visit(response, "feed", entries)}
+        else:
+            visit = self._unfollowed(visit)
+        yield {"visit": visit}
 
     def _listing_visit(self, response: Response, kind: str, entries: list[Entry]) -> dict:
         """The visit of a sitemap or feed read, with the earliest date it gives an entry's
@@ -470,10 +479,20 @@ class NewsSpider(Spider):
 
     def _may_follow(self, response: Response) -> bool:
         """Whether requests one level deeper than ``response`` are within the depth limits."""
-        depth = response.meta.get("depth", 0)
-        spec = self.sites.site_of(response.url)
+        return self.follows_at(response.meta.get("depth", 0), response.url)
+
+    def follows_at(self, depth: int, url: str) -> bool:
+        """Whether the links of the page at ``url``, at ``depth``, are within the depth
+        limits (the run's and its site's)."""
+        spec = self.sites.site_of(url)
         limits = [self.max_depth, spec.max_depth if spec else None]
         return all(limit is None or depth < limit for limit in limits)
+
+    @staticmethod
+    def _unfollowed(visit: dict) -> dict:
+        """The visit of a page whose links were not followed (the depth limit): so marked,
+        so that a run that would follow them reads it in full, not as a 304."""
+        return visit | {"filters": UNFOLLOWED}
 
     def _pages(self, site: str | None = None) -> int:
         key = f"newscrawl/sites/{site}/pages" if site else "newscrawl/pages"
