@@ -14,7 +14,11 @@ run with its earlier ones and flags what operators of news crawlers say goes unn
   most requests failed (5xx, timeouts, resets: at least MIN_PAGES of them; most of those
   not answered 304) while the listings still answered.
 
-A run that fetched too few pages (an incremental run with little new) is not judged.
+A run that fetched too few pages (an incremental run with little new) is not judged, and
+an interrupted run (a signal, a timer's stop) only on what it did get answered: a site
+it stopped before reaching is not failing. Only the sites in the latest run that counted
+any are judged: one taken out of the config (or renamed) shows with its last run, and
+raises no alert.
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ class SiteHealth:
     history: list[dict]
     failures: dict[str, int] = field(default_factory=dict)
     start_failed: bool = False  # its latest run could fetch none of its start URLs
+    current: bool = True  # in the latest run that counted sites (else only shown)
 
     @staticmethod
     def yield_of(row: dict) -> float | None:
@@ -117,17 +122,21 @@ class SiteHealth:
 
     @property
     def flags(self) -> list[str]:
+        if not self.current:
+            return []
         latest, flags = self.latest, []
+        whole = latest.get("status") != "interrupted"  # (a partial run: what it got only)
         now, usual = self.yield_of(latest), self.baseline
-        if now is not None and usual and now < DROP_RATIO * usual:
+        if whole and now is not None and usual and now < DROP_RATIO * usual:
             flags.append(f"yield dropped ({now:.0%} vs usual {usual:.0%})")
         refused = latest["http_403"] + latest["http_429"]
         if refused and self._most(refused, BLOCK_SHARE):
             flags.append(f"blocked ({latest['http_403']}x403, {latest['http_429']}x429)")
-        elif (latest["failed"] or latest["skipped"]) and not latest["fetched"]:
+        elif ((latest["failed"] or (whole and latest["skipped"]))
+              and not latest["fetched"]):
             flags.append(f"failing (nothing fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
-        elif self.start_failed:  # robots.txt fetched, say, and then refusing everything
+        elif whole and self.start_failed:  # robots.txt fetched, then refusing everything
             flags.append(f"failing (no start URL fetched: {latest['failed']} failed, "
                          f"{latest['skipped']} skipped)")
         elif self.erring >= MIN_PAGES and self._most(self.erring, FAIL_SHARE):
@@ -169,8 +178,10 @@ def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
         by_site.setdefault(row["site"], []).append(row)
     failed = {row["id"]: set(json.loads(row["counts"] or "{}").get(FAILED_SITES) or ())
               for row in db.query(f"SELECT id, counts FROM runs WHERE id IN ({marks})", run_ids)}
+    judged = max((row["run_id"] for row in rows), default=None)  # the latest that counted
     return [SiteHealth(site, history[0], history[1:], _failures(db, history[0]),
-                       site in failed.get(history[0]["run_id"], ()))
+                       site in failed.get(history[0]["run_id"], ()),
+                       history[0]["run_id"] == judged)
             for site, history in sorted(by_site.items())]  # fmt: skip
 
 

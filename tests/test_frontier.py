@@ -925,6 +925,35 @@ def test_a_run_that_stored_nothing_is_no_usual_yield(db):
     assert health.flags == ["yield dropped (0% vs usual 75%)"]
 
 
+def test_an_interrupted_run_is_judged_on_what_it_got_answered():
+    """Stopped just after it started: its robots.txt answered 404 (a skip), nothing else."""
+    stopped = {"status": "interrupted"}
+    early = SiteHealth("n.example", site_row(9, 0, 0, fetched=0, skipped=1, **stopped), [])
+    assert early.flags == []
+    short = SiteHealth("n.example", site_row(9, 5, 0, **stopped), [site_row(8, 40, 30)], {},
+                       start_failed=True)
+    assert short.flags == []  # its stories and its start page not reached yet
+    dead = SiteHealth("n.example", site_row(9, 0, 0, fetched=0, failed=3, **stopped), [])
+    assert dead.flags == ["failing (nothing fetched: 3 failed, 0 skipped)"]
+    blocked = SiteHealth("n.example", site_row(9, 2, 2, http_403=20, failed=20, **stopped), [])
+    assert blocked.flags == ["blocked (20x403, 0x429)"]
+
+
+def test_a_site_no_longer_in_the_runs_is_shown_and_not_judged(db):
+    """Site "beta" failed, then was taken out of the config: the runs after it do not
+    crawl it, and its failure raises no alert; the sites they crawl are judged."""
+    for run_id in range(1, 4):
+        storage.start_run(db, {})
+        db["run_sites"].insert(site_row(run_id, 0, 0, fetched=0, failed=2, site="alpha"))
+        if run_id == 1:
+            db["run_sites"].insert(site_row(run_id, 0, 0, fetched=0, failed=3, site="beta"))
+    alpha, beta = site_health(db, runs=10)
+    assert (alpha.site, beta.site) == ("alpha", "beta")
+    assert alpha.flags == ["failing (nothing fetched: 2 failed, 0 skipped)"]
+    assert beta.flags == [] and beta.latest["run_id"] == 1
+    assert "ALERT beta" not in health_table([alpha, beta]) and "beta" in health_table([beta])
+
+
 def test_status_runs_counts_the_runs_before_the_latest(db):
     for run_id in range(1, 5):
         storage.start_run(db, {})
