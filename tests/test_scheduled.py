@@ -391,6 +391,38 @@ start_urls = ["{dead.replace("127.0.0.1", "localhost")}"]
     assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)]
 
 
+def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_path):
+    """The run's fetch errors (the summary's, `runs.errors`) are its sites' failures
+    (`status`, `run_sites.failed`): a robots.txt answering 500 is one of both. (A missing
+    one, 404, is neither: a skip.)"""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                self.send_error(500)
+            else:
+                super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
+        Handler, directory=str(DEMO)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        run = newscrawl("crawl", url, "--db", str(tmp_path / "n.db"), "--max-depth", "1", *FAST)
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "1 fetch errors" in run.stdout
+    assert rows(tmp_path / "n.db", "SELECT errors FROM runs") == rows(
+        tmp_path / "n.db", "SELECT failed FROM run_sites") == [(1,)]
+
+
 def test_overlapping_runs_are_refused(tmp_path, slow_demo):
     db = tmp_path / "news.db"
     args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST]

@@ -368,17 +368,20 @@ class NewsSpider(Spider):
                 self.crawler.stats.inc_value(f"newscrawl/start_skipped/{why}")
             else:  # what a run that fetched nothing says of its start URLs
                 self.crawler.stats.inc_value(f"newscrawl/start_errors/{kind}")
-        counted = kind is not None and source != "robots"  # a missing robots.txt is normal
-        if kind == "too_large":  # the limit is ours: a skip, looked at again in a week
+        visit = self._failure_visit(failure, kind)
+        # a fetch error as the site's counts have it (`run_sites.failed`): not a skip (a
+        # missing robots.txt is normal, a page over the size limit looked at again in a week)
+        counted = visit["state"] == "failed"
+        if kind == "too_large":  # the limit is ours
             self.crawler.stats.inc_value("newscrawl/skipped/too_large")
         elif counted:
-            self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
+            self.crawler.stats.inc_value(f"newscrawl/errors/{visit['reason']}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused):  # the middleware said why, once per host
             level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
                    error_text(failure))
-        return [{"visit": self._failure_visit(failure, kind)}]
+        return [{"visit": visit}]
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
         request, site = failure.request, self._requested_site(failure.request)
