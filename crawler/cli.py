@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import signal
 import sqlite3
 import sys
 from datetime import timedelta
@@ -274,12 +275,22 @@ def _run(options: CrawlOptions) -> None:
     try:
         result = run_crawl(options)
     except CrawlError as error:
+        _ignore_signals()
         if error.result is not None:  # it ran: what it did, as after any run
             click.echo(summary(error.result))
         fail(str(error), error.code)
+    _ignore_signals()
     click.echo(summary(result))
     if result.status == "partial":
         fail(f"some sites failed: {', '.join(result.failed_sites)}", EXIT_PARTIAL)
+
+
+def _ignore_signals() -> None:
+    """The run is over and its outcome recorded: a Ctrl-C or SIGTERM from now on (a timer
+    stopping the job as it exits) changes nothing, where it ended the process by the signal
+    (exit -15, no message) instead of with the run's exit code."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 @cli.command()

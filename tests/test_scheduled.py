@@ -589,6 +589,35 @@ def test_a_ctrl_c_before_a_commands_own_handling_is_one_line(monkeypatch, capsys
     assert capsys.readouterr().err == "newscrawl: error: interrupted; nothing was done\n"
 
 
+def test_a_signal_once_the_run_is_recorded_changes_no_exit_code(tmp_path):
+    """A timer's SIGTERM as the job exits, after its run was recorded and its summary
+    printed: the process exits with the run's code (here 3, some sites failed), not by the
+    signal (-15)."""
+    script = tmp_path / "late.py"
+    script.write_text("""
+import os, signal, sys
+import crawler.cli as cli
+
+class Result:
+    status, failed_sites = "partial", ["gone"]
+
+def late(result):
+    os.kill(os.getpid(), signal.SIGTERM)
+    os.kill(os.getpid(), signal.SIGINT)
+    return "run 1: done"
+
+cli.run_crawl = lambda options: Result()
+cli.summary = late
+cli.cli.main(["crawl", "http://127.0.0.1:9/", "--db", sys.argv[1]])
+""")
+    run = subprocess.run([sys.executable, str(script), str(tmp_path / "n.db")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 3, (run.returncode, run.stderr[-2000:])
+    assert run.stdout == "run 1: done\n"
+    assert run.stderr == "newscrawl: error: some sites failed: gone\n"
+
+
 def test_a_ctrl_c_during_the_import_is_one_line(monkeypatch, capsys):
     import builtins
 
