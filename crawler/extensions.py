@@ -7,7 +7,7 @@ import weakref
 from typing import Any
 
 from scrapy import Request, signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
@@ -15,6 +15,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.discovery import TooLarge
+from crawler.middlewares import Unsent
 from crawler.status import STORAGE_ERROR
 from crawler.urlpolicy import redacted
 
@@ -173,11 +174,6 @@ class BodySizeLimit:
         if received > limit:
             raise TooLarge(limit)
         self.received[request] = received
-
-
-class Unsent(IgnoreRequest):
-    """A request dropped from the downloader's queue before it was sent: the crawl is
-    stopping. Nothing is recorded for it, so its frontier row stays queued for the next run."""
 
 
 class StopPromptlyExtension:

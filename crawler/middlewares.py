@@ -91,6 +91,12 @@ class AddressRefused(DestinationRefused):
     the run's address policy, which another run's may not share (``--allow-private``)."""
 
 
+class Unsent(IgnoreRequest):
+    """A request not sent: the crawl is stopping (`crawler.extensions.StopPromptlyExtension`),
+    or its host has stopped answering anything but 429 / 503 (`RetryAfterMiddleware`).
+    Nothing is recorded for it, so its frontier row stays queued for the next run."""
+
+
 class RobotsRefused(IgnoreRequest):
     """A request robots.txt forbids (raised by ``RobotsTxtMiddleware``)."""
 
@@ -353,7 +359,15 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 
 
 class RetryAfterMiddleware:
-    """Pause a host's downloader slot after a 429 or 503, as long as it asks within a cap."""
+    """Pause a host's downloader slot after a 429 or 503, as long as it asks within a cap.
+
+    A host that throttles again after a pause of the whole cap (it asked for longer, or
+    the back-off grew to it) is given up for the run: the answer is recorded as the URL's
+    failure (tried again next run), a start URL of the run gets one try, and its other
+    requests are not sent (`Unsent`: they stay queued for the next run), where each of
+    them waited the cap, 5 times (a site down for maintenance kept a run going for hours).
+    A good answer from it (one already on its way) takes it back.
+    """
 
     def __init__(self, crawler: Crawler, max_wait: float, backoff: float, codes: set[int],
                  retries: int):
@@ -364,6 +378,8 @@ class RetryAfterMiddleware:
         self.retries = retries  # a throttled URL is retried this often, not RETRY_TIMES
         self.strikes: dict[str, int] = {}  # slot key -> throttling answers in a row
         self.delays: dict[str, float] = {}  # slot key -> its delay before we raised it
+        self.capped: set[str] = set()  # slot keys whose last pause was the cap
+        self.given_up: set[str] = set()  # slot keys not sent to for the rest of the run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -377,13 +393,26 @@ class RetryAfterMiddleware:
                    settings.getint("NEWSCRAWL_THROTTLE_RETRIES", 5))
 
     def wait_for(self, response: Response, strikes: int) -> float:
-        """Seconds to pause: Retry-After when given, else ``backoff * 2**(strikes - 1)``."""
+        """Seconds to pause: Retry-After when given, else ``backoff * 2**(strikes - 1)``;
+        at most the cap."""
         asked = retry_after_seconds(response.headers.get("Retry-After"))
-        wait = asked if asked is not None else self.backoff * 2 ** (strikes - 1)
-        if wait > self.max_wait:
-            logger.info("%s asks to wait %.0fs; waiting the cap, %.0fs", response.url, wait,
+        if asked is not None and asked > self.max_wait:
+            logger.info("%s asks to wait %.0fs; waiting the cap, %.0fs", response.url, asked,
                         self.max_wait)
+        wait = asked if asked is not None else self.backoff * 2 ** min(strikes - 1, 64)
         return min(wait, self.max_wait)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        """A request to a host given up is not sent, but for a start URL of the run (one
+        try: its failure says the site is down) and robots.txt (its middleware's own)."""
+        if not self.given_up or request.meta.get("dont_obey_robotstxt"):
+            return
+        from crawler.visits import SEED  # here: visits imports this module, through discovery
+
+        key = self.crawler.engine.downloader.get_slot_key(request)
+        if key in self.given_up and not request.meta.get(SEED):
+            self.crawler.stats.inc_value("newscrawl/throttled/unsent")
+            raise Unsent(f"not sent: {key} answers nothing but 429 / 503 ({request.url})")
 
     def process_response(self, request: Request, response: Response,
                          spider=None) -> Request | Response:
@@ -398,7 +427,13 @@ class RetryAfterMiddleware:
             self._relax(key, slot)
             return response
         self.strikes[key] = self.strikes.get(key, 0) + 1
+        if key in self.capped:  # it had the longest pause we give, and throttles still
+            self._give_up(key, response.status)
+            request.meta["dont_retry"] = True
+            return response
         wait = self.wait_for(response, self.strikes[key])
+        if wait >= self.max_wait:
+            self.capped.add(key)
         self.delays.setdefault(key, slot.delay)
         slot.delay = max(slot.delay, min(wait, self.backoff))  # spacing after the pause
         slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
@@ -412,9 +447,19 @@ class RetryAfterMiddleware:
             return response
         return retry
 
+    def _give_up(self, key: str, status: int) -> None:
+        if key not in self.given_up:
+            self.given_up.add(key)
+            self.crawler.stats.inc_value("newscrawl/throttled/given_up")
+            logger.warning("%s answered %s again after a %gs pause (%d throttled answers in"
+                           " a row): given up for this run, its URLs wait for the next", key,
+                           status, self.max_wait, self.strikes[key])
+
     def _relax(self, key: str, slot) -> None:
         """After a good answer, shrink the extra spacing until the slot's own delay is back."""
         self.strikes.pop(key, None)
+        self.capped.discard(key)
+        self.given_up.discard(key)
         if key in self.delays:
             slot.delay = max(self.delays[key], slot.delay * 0.8)
             if slot.delay <= self.delays[key]:

@@ -16,6 +16,7 @@ Set NEWSCRAWL_KILL_SEED to replay a particular sequence of kill points.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -27,13 +28,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler import storage
-from crawler.demo import serve_site
+from crawler.demo import DemoRequestHandler, DemoServer, serve_site
 from crawler.listings import sitemap_entries
 from crawler.lock import crawl_lock, lock_path
 from tests.processes import children
@@ -391,32 +394,31 @@ start_urls = ["{dead.replace("127.0.0.1", "localhost")}"]
     assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)]
 
 
+@contextmanager
+def demo_failing(status: int, *prefixes: str) -> Iterator[tuple[DemoServer, dict]]:
+    """The demo site, answering `status` for the paths under `prefixes` while the dict it
+    gives says so ("failing"); its server and that dict."""
+    state = {"failing": True}
+
+    class Failing(DemoRequestHandler):
+        def send_head(self):
+            if state["failing"] and self.path.startswith(prefixes):
+                self.send_error(status)
+                return None
+            return super().send_head()
+
+    with serve_site(DEMO) as server:
+        server.httpd.RequestHandlerClass = functools.partial(Failing, directory=str(DEMO))
+        yield server, state
+
+
 def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_path):
     """The run's fetch errors (the summary's, `runs.errors`) are its sites' failures
     (`status`, `run_sites.failed`): a robots.txt answering 500 is one of both. (A missing
     one, 404, is neither: a skip.)"""
-    import functools
-    import http.server
-    import threading
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self):
-            if self.path == "/robots.txt":
-                self.send_error(500)
-            else:
-                super().do_GET()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        Handler, directory=str(DEMO)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        run = newscrawl("crawl", url, "--db", str(tmp_path / "n.db"), "--max-depth", "1", *FAST)
-    finally:
-        server.shutdown()
+    with demo_failing(500, "/robots.txt") as (server, _):
+        run = newscrawl("crawl", server.base_url + "/", "--db", str(tmp_path / "n.db"),
+                        "--max-depth", "1", *FAST)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "1 fetch errors" in run.stdout
     assert rows(tmp_path / "n.db", "SELECT errors FROM runs") == rows(
@@ -587,6 +589,28 @@ def test_a_ctrl_c_before_a_commands_own_handling_is_one_line(monkeypatch, capsys
         crawler.cli.cli.main(["crawl", "http://127.0.0.1:9/", "--db", "x.db"])
     assert stopped.value.code == 5
     assert capsys.readouterr().err == "newscrawl: error: interrupted; nothing was done\n"
+
+
+def test_a_host_still_throttling_after_the_longest_pause_is_left_for_the_next_run(tmp_path):
+    """Every story answers 503 (maintenance): the host is paused 0.1, 0.2, then 0.4 s (the
+    cap here), and once it answers 503 after that pause, it is given up: the requests on
+    their way are tried once, without a pause, the others not sent (each URL was retried 5
+    times, each time after the cap's pause). The next run fetches them all."""
+    db = tmp_path / "news.db"
+    throttle = ["-s", "NEWSCRAWL_RETRY_AFTER_MAX=0.4", "-s", "NEWSCRAWL_BACKOFF_BASE=0.1"]
+    with demo_failing(503, "/articles/") as (server, state):
+        args = ["crawl", server.base_url + "/sitemap.xml", "--db", str(db), *FAST, *throttle]
+        down = newscrawl(*args)
+        tries = len(article_paths(server.requested_paths))
+        state["failing"] = False
+        back = newscrawl(*args)
+    assert down.returncode == 0, down.stderr[-2000:]
+    assert "127.0.0.1 answered 503 again after a 0.4s pause" in down.stderr
+    assert json.loads(rows(db, "SELECT counts FROM runs WHERE id = 1")[0][0])[
+        "newscrawl/throttled/given_up"] == 1
+    assert tries <= len(sitemap_articles()) + 3  # three throttled answers before the last
+    assert back.returncode == 0, back.stderr[-2000:]
+    assert set(sitemap_articles()) <= set(stored_paths(db))
 
 
 def test_a_signal_once_the_run_is_recorded_changes_no_exit_code(tmp_path):

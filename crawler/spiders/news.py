@@ -74,7 +74,7 @@ from crawler.discovery import (
     utc_now,
     xml_root_name,
 )
-from crawler.extensions import Unsent, error_text
+from crawler.extensions import error_text
 from crawler.frontier import UNFOLLOWED
 from crawler.listings import (
     LISTING_PRIORITY,
@@ -87,7 +87,7 @@ from crawler.listings import (
     robots_sitemaps,
     sitemap_entries,
 )
-from crawler.middlewares import DestinationRefused
+from crawler.middlewares import DestinationRefused, Unsent
 from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import bare_host, link_rejection, redacted, without_tracking
 from crawler.visits import (
