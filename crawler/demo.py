@@ -65,10 +65,14 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
 
     server: DemoHTTPServer
 
-    def send_head(self):
+    def record(self) -> None:
+        """Add the request to the server's record of requests."""
         with self.server.recording:  # the two lists stay in step
             self.server.requested_paths.append(self.path)
             self.server.referers.append(self.headers.get("Referer"))
+
+    def send_head(self):
+        self.record()
         pause = self.server.slow.get(self.path, self.server.delay)
         if pause:
             time.sleep(pause)

@@ -44,6 +44,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import math
 import time
 import zlib
 from email.utils import parsedate_to_datetime
@@ -361,8 +362,9 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 class RetryAfterMiddleware:
     """Pause a host's downloader slot after a 429 or 503, as long as it asks within a cap.
 
-    A host that throttles again after a pause of the whole cap (it asked for longer, or
-    the back-off grew to it) is given up for the run: the answer is recorded as the URL's
+    A host that throttles a request sent after a pause of the whole cap (it asked for
+    longer, or the back-off grew to it; not one of those in flight as the pause began) is
+    given up for the run: the answer is recorded as the URL's
     failure (tried again next run), a start URL of the run gets one try, and its other
     requests are not sent (`Unsent`: they stay queued for the next run), where each of
     them waited the cap, 5 times (a site down for maintenance kept a run going for hours).
@@ -378,7 +380,7 @@ class RetryAfterMiddleware:
         self.retries = retries  # a throttled URL is retried this often, not RETRY_TIMES
         self.strikes: dict[str, int] = {}  # slot key -> throttling answers in a row
         self.delays: dict[str, float] = {}  # slot key -> its delay before we raised it
-        self.capped: set[str] = set()  # slot keys whose last pause was the cap
+        self.capped: dict[str, float] = {}  # slot key -> when its pause of the cap ends
         self.given_up: set[str] = set()  # slot keys not sent to for the rest of the run
 
     @classmethod
@@ -427,16 +429,19 @@ class RetryAfterMiddleware:
             self._relax(key, slot)
             return response
         self.strikes[key] = self.strikes.get(key, 0) + 1
-        if key in self.capped:  # it had the longest pause we give, and throttles still
+        now = time.monotonic()
+        sent = now - request.meta.get("download_latency", 0.0)
+        if key in self.given_up or sent >= self.capped.get(key, math.inf):
+            # sent once the longest pause we give was over, and throttled still
             self._give_up(key, response.status)
             request.meta["dont_retry"] = True
             return response
         wait = self.wait_for(response, self.strikes[key])
         if wait >= self.max_wait:
-            self.capped.add(key)
+            self.capped[key] = max(self.capped.get(key, 0.0), now + wait)
         self.delays.setdefault(key, slot.delay)
         slot.delay = max(slot.delay, min(wait, self.backoff))  # spacing after the pause
-        slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
+        slot.lastseen = max(slot.lastseen, now + wait)
         self.crawler.stats.inc_value(f"newscrawl/throttled/{response.status}")
         self.crawler.stats.max_value("newscrawl/throttled/max_wait", wait)
         logger.info("%s: %s, pausing %s for %.1fs", request.url, response.status, key, wait)
@@ -458,7 +463,7 @@ class RetryAfterMiddleware:
     def _relax(self, key: str, slot) -> None:
         """After a good answer, shrink the extra spacing until the slot's own delay is back."""
         self.strikes.pop(key, None)
-        self.capped.discard(key)
+        self.capped.pop(key, None)
         self.given_up.discard(key)
         if key in self.delays:
             slot.delay = max(self.delays[key], slot.delay * 0.8)

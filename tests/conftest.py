@@ -13,6 +13,7 @@ import base64
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -109,6 +110,18 @@ class Crawls:
             workdir = self.workdir / f"crawl-{len(self.results)}"
             self.results[key] = run_crawl(workdir, spider_args, settings)
         return self.results[key]
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers():
+    """A command run in this process (click's CliRunner) may take SIGINT / SIGTERM for its
+    own (`newscrawl crawl` ignores them once its run is recorded): each test gives them
+    back, so that Ctrl-C still stops the session."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for signum, handler in handlers.items():
+        if handler is not None:
+            signal.signal(signum, handler)
 
 
 @pytest.fixture(scope="session")
