@@ -16,9 +16,9 @@ run with its earlier ones and flags what operators of news crawlers say goes unn
 
 A run that fetched too few pages (an incremental run with little new) is not judged, and
 an interrupted run (a signal, a timer's stop) only on what it did get answered: a site
-it stopped before reaching is not failing. Only the sites in the latest run that counted
-any are judged: one taken out of the config (or renamed) shows with its last run, and
-raises no alert.
+it stopped before reaching is not failing; a run still going not at all. Only the sites in
+the latest finished run that counted any are judged: one taken out of the config (or
+renamed), or left out of a one-off crawl, shows with its last run, and raises no alert.
 """
 
 from __future__ import annotations
@@ -164,7 +164,8 @@ class SiteHealth:
 
 
 def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
-    """Health of every site seen in the latest run and the ``runs`` before it, by name."""
+    """Health of every site seen in the latest run and the ``runs`` before it, by name; a
+    run still going (or left `running` by a killed crawl) is not judged, nor shown."""
     run_ids = [row["id"] for row in db.query(
         "SELECT id FROM runs ORDER BY id DESC LIMIT ?", [runs + 1])]  # fmt: skip
     if not run_ids:
@@ -172,7 +173,8 @@ def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
     marks = ", ".join("?" for _ in run_ids)
     rows = list(db.query(
         f"SELECT rs.*, r.started_at, r.status FROM run_sites rs JOIN runs r ON r.id = rs.run_id"
-        f" WHERE rs.run_id IN ({marks}) ORDER BY rs.site, rs.run_id DESC", run_ids))  # fmt: skip
+        f" WHERE rs.run_id IN ({marks}) AND r.status != 'running'"
+        f" ORDER BY rs.site, rs.run_id DESC", run_ids))  # fmt: skip
     by_site: dict[str, list[dict]] = {}
     for row in rows:
         by_site.setdefault(row["site"], []).append(row)

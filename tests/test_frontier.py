@@ -874,9 +874,15 @@ def site_row(run_id, pages, articles, **extra):
             "articles": articles, **counts, **extra}
 
 
+def finished_run(db, status: str = "ok") -> int:
+    run_id = storage.start_run(db, {})
+    storage.finish_run(db, run_id, status, {})
+    return run_id
+
+
 def test_health_flags_a_yield_drop_and_a_block(db):
     for run_id in range(1, 6):
-        storage.start_run(db, {})
+        finished_run(db)
         db["run_sites"].insert(site_row(run_id, 40, 30 if run_id < 5 else 4))
     (health,) = site_health(db, runs=10)
     assert health.baseline == 0.75
@@ -919,7 +925,7 @@ def test_a_run_that_stored_nothing_is_no_usual_yield(db):
     """A block serving a challenge page for every story: each of its runs drops the yield
     (once most earlier runs were blocked, the usual yield became 0% and the alert ended)."""
     for run_id, articles in enumerate((30, 0, 0, 0), 1):
-        storage.start_run(db, {})
+        finished_run(db)
         db["run_sites"].insert(site_row(run_id, 40, articles))
     (health,) = site_health(db, runs=10)
     assert health.flags == ["yield dropped (0% vs usual 75%)"]
@@ -943,10 +949,12 @@ def test_a_site_no_longer_in_the_runs_is_shown_and_not_judged(db):
     """Site "beta" failed, then was taken out of the config: the runs after it do not
     crawl it, and its failure raises no alert; the sites they crawl are judged."""
     for run_id in range(1, 4):
-        storage.start_run(db, {})
+        finished_run(db)
         db["run_sites"].insert(site_row(run_id, 0, 0, fetched=0, failed=2, site="alpha"))
         if run_id == 1:
             db["run_sites"].insert(site_row(run_id, 0, 0, fetched=0, failed=3, site="beta"))
+    going = storage.start_run(db, {})  # a run in progress, beta's robots.txt its one answer
+    db["run_sites"].insert(site_row(going, 0, 0, fetched=0, skipped=1, site="beta"))
     alpha, beta = site_health(db, runs=10)
     assert (alpha.site, beta.site) == ("alpha", "beta")
     assert alpha.flags == ["failing (nothing fetched: 2 failed, 0 skipped)"]
@@ -956,7 +964,7 @@ def test_a_site_no_longer_in_the_runs_is_shown_and_not_judged(db):
 
 def test_status_runs_counts_the_runs_before_the_latest(db):
     for run_id in range(1, 5):
-        storage.start_run(db, {})
+        finished_run(db)
         db["run_sites"].insert(site_row(run_id, 40, 30))
     (health,) = site_health(db, runs=3)
     assert [row["run_id"] for row in health.history] == [3, 2, 1]
