@@ -71,9 +71,9 @@ FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # denied URL its site's allow / deny patterns (since loosened?), and refusing either again
 # costs no request.
 EVERY_RUN_SKIPS = ("refused", "denied")
-# `filters` of a page whose links were not followed (the depth limit): a run that would
-# follow them reads it in full, not as a 304 (`scheduling.add_validators`); an article's,
-# not re-visited otherwise, is fetched again for it (`SQLiteFrontier.pending`).
+# `filters` of a page whose links were not followed (the depth limit): a run whose limits
+# would follow them queues it again (`requeue_unfollowed`; an article is not re-visited
+# otherwise) and reads it in full, not as a 304 (`scheduling.add_validators`).
 UNFOLLOWED = "unfollowed"
 GONE_REASONS = ("http_404", "http_410")  # a page gone for good: its article is marked gone
 # Skips of a URL that redirected: to one this run had requested, off the site, into a loop.
@@ -153,8 +153,9 @@ def migrate_0015(db: sqlite_utils.Database) -> None:
     in another order, other percent-escapes) is requested under the spelling the frontier
     has (`SQLiteFrontier.get_many`): before, it was a second row, left queued by the
     duplicate filter in the run that found it and fetched as a second page by the next.
-    Such a row, queued and never fetched, is deleted where the frontier has the document
-    under another spelling: one that was fetched, or else the first recorded."""
+    Such rows, queued and never fetched, are deleted where the frontier has the document
+    fetched under another spelling, and else all but the first recorded (which keeps the
+    least `held` of them); a spelling that failed or was skipped takes none's place."""
     db.execute("ALTER TABLE frontier ADD COLUMN url_key TEXT")
     db.conn.create_function("newscrawl_url_key", 1, url_key, deterministic=True)
     db.execute("UPDATE frontier SET url_key = newscrawl_url_key(url)")
@@ -162,12 +163,15 @@ def migrate_0015(db: sqlite_utils.Database) -> None:
     keys = [key for (key,) in db.execute(
         "SELECT DISTINCT url_key FROM frontier WHERE url_key IS NOT NULL").fetchall()]
     for key in keys:
-        rows = db.execute("SELECT rowid, state = 'queued' AND fetched_at IS NULL FROM frontier"
+        rows = db.execute("SELECT rowid, state, fetched_at, held FROM frontier"
                           " WHERE url = ? OR url_key = ? ORDER BY rowid", [key, key]).fetchall()
-        waiting = [rowid for rowid, never_fetched in rows if never_fetched]
-        if len(waiting) == len(rows):
-            waiting = waiting[1:]
-        db.conn.executemany("DELETE FROM frontier WHERE rowid = ?", [(r,) for r in waiting])
+        waiting = [(rowid, held) for rowid, state, fetched_at, held in rows
+                   if state == "queued" and fetched_at is None]
+        if waiting and not any(state == "fetched" for _, state, _, _ in rows):
+            (kept, _), *waiting = waiting
+            db.execute("UPDATE frontier SET held = min(held, ?) WHERE rowid = ?",
+                       [min((held for _, held in waiting), default=1), kept])
+        db.conn.executemany("DELETE FROM frontier WHERE rowid = ?", [(r,) for r, _ in waiting])
 
 
 def migrate_0010(db: sqlite_utils.Database) -> None:
@@ -234,6 +238,14 @@ def is_readmitted_skip(row: dict, cutoff: str) -> bool:
     return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
 
 
+# The rows of some URLs and of their other spellings, first recorded first: a union, so
+# that each half is an index lookup whatever SQLite's statistics say of an OR.
+SPELLINGS_SQL = """
+SELECT rowid, * FROM frontier WHERE url IN ({marks})
+UNION SELECT rowid, * FROM frontier WHERE url_key IN ({marks})
+ORDER BY 1"""
+
+
 class SQLiteFrontier:
     """The frontier's read side on its own connection (WAL: never blocks the writer).
 
@@ -254,23 +266,24 @@ class SQLiteFrontier:
     def get_many(self, urls: list[str]) -> dict[str, dict]:
         """The rows of those of ``urls`` the frontier knows, by URL: a URL's own row, or else
         the row of the same document spelled otherwise (`url_key`: its query's parameters
-        in another order, other percent-escapes), the first recorded; each row under its own
-        URL too. ``PAGE_SIZE`` URLs a query."""
+        in another order, other percent-escapes), the first recorded of those queued or
+        fetched (a spelling that failed or was skipped, say as a redirect to the other, is
+        no spelling to request); each row under its own URL too. ``PAGE_SIZE // 2`` URLs a
+        query: with their keys, ``PAGE_SIZE`` values at most."""
         urls = list(dict.fromkeys(urls))
         found: dict[str, dict] = {}
-        for start in range(0, len(urls), PAGE_SIZE):
-            chunk = urls[start:start + PAGE_SIZE]
+        for start in range(0, len(urls), PAGE_SIZE // 2):
+            chunk = urls[start:start + PAGE_SIZE // 2]
             keys = {url: url_key(url) or url for url in chunk}
             values = list(dict.fromkeys([*chunk, *keys.values()]))
             marks = ", ".join(f"?{n}" for n in range(1, len(values) + 1))
-            rows = self.conn.execute(
-                f"SELECT rowid, * FROM frontier WHERE url IN ({marks}) OR url_key IN ({marks})"
-                " ORDER BY rowid", values).fetchall()
+            rows = self.conn.execute(SPELLINGS_SQL.format(marks=marks), values).fetchall()
             by_key: dict[str, dict] = {}
             for row in map(dict, rows):
                 del row["rowid"]
                 found[row["url"]] = row
-                by_key.setdefault(row["url_key"] or row["url"], row)
+                if row["state"] in ("queued", "fetched"):
+                    by_key.setdefault(row["url_key"] or row["url"], row)
             for url, key in keys.items():
                 if url not in found and key in by_key:
                     found[url] = by_key[key]
@@ -279,10 +292,8 @@ class SQLiteFrontier:
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
         rows, failures worth another try, robots.txt and skips whose cause may have passed;
-        then the fetched hubs and listings to look at again, and the pages whose links a
-        depth limit left unread (`UNFOLLOWED`: for the caller to fetch where its limits
-        would follow them), so that a page budget goes to the pages never fetched before
-        revisits (which mostly answer 304) take what is left.
+        then the fetched hubs and listings to look at again, so that a page budget goes to
+        the pages never fetched before revisits (which mostly answer 304) take what is left.
         ``since`` (``--since``) leaves out the first kind dated before it: a listing's
         entries it held back wait, queued, for a run that lets them in, and are not read
         again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
@@ -302,8 +313,7 @@ class SQLiteFrontier:
         for row in others:
             if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
                 yield row
-        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots'"
-                              f" OR filters = '{UNFOLLOWED}')", [])
+        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", [])
 
     def queued(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """The queued rows of ``sites``, highest priority first (``since`` as in
@@ -554,6 +564,20 @@ def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter
     return moved
 
 
+def requeue_unfollowed(db: sqlite_utils.Database, limits: dict[str, int | None]) -> int:
+    """Queue again the fetched pages whose links a depth limit left unread (`UNFOLLOWED`)
+    and the run's limits would follow (site name -> its depth limit, None: none): a limit
+    raised or dropped finds the stories they link, through the bounded queue as any queued
+    row. Returns how many. The caller holds the transaction."""
+    requeued = 0
+    for site, limit in limits.items():
+        requeued += db.execute(
+            "UPDATE frontier SET state = 'queued' WHERE site = ? AND state = 'fetched'"
+            " AND filters = ? AND depth < ?",
+            [site, UNFOLLOWED, limit if limit is not None else 1 << 62]).rowcount
+    return requeued
+
+
 def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:
     """Fold the row of a start URL recorded without its path (``https://example.com``, as
     runs before start URLs were given ``/`` wrote it) into the row of the URL with it, which
@@ -566,8 +590,8 @@ def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:
         if parts.path != "/" or not seed.endswith("/"):  # the root, nothing after it
             continue
         bare = seed[:-1]
-        folded += db.execute("UPDATE OR IGNORE frontier SET url = ?, url_key = NULL"
-                             " WHERE url = ?", [seed, bare]).rowcount
+        folded += db.execute("UPDATE OR IGNORE frontier SET url = ?, url_key = ?"
+                             " WHERE url = ?", [seed, url_key(seed), bare]).rowcount
         folded += db.execute("DELETE FROM frontier WHERE url = ?", [bare]).rowcount
     return folded
 

@@ -11,7 +11,7 @@ record (crawler/frontier.py). It
 * admits each request the spider yields: a new URL, a queued one, a listing, one listed
   with a ``lastmod`` newer than our fetch, a retryable failure, robots.txt, or a skip older
   than ``NEWSCRAWL_SKIPPED_RETRY_DAYS`` (not ``not_html``); drops a known article. A
-  callback's requests are looked up together (``Frontier.get_many``, 500 URLs a query),
+  callback's requests are looked up together (``Frontier.get_many``, 250 URLs a query),
   ``CHUNK`` (1,000) at a time as it yields them (`_Output`): a long sitemap is never
   held whole as requests. A URL the crawl knows spelled otherwise (the query's parameters
   in another order, other percent-escapes: one document to Scrapy's duplicate filter) is
@@ -60,7 +60,6 @@ from crawler.frontier import (
     REDIRECT_SKIPS,
     REVISIT_KINDS,
     SKIPPED_RETRY_DAYS,
-    UNFOLLOWED,
     Frontier,
     SQLiteFrontier,
     is_readmitted_skip,
@@ -265,15 +264,18 @@ class FrontierMiddleware:
         """The spider's seeds (conditional when known), then the frontier's pending rows.
 
         A seed new to the frontier is recorded as found at the start (source ``start``,
-        depth 0), before its own page's link to itself can record it as a link."""
+        depth 0), before its own page's link to itself can record it as a link; one the
+        frontier knows spelled otherwise is requested as the frontier has it."""
         seeds: set[str] = set()
         new_seeds: list[dict] = []
         async for request in start:
             if isinstance(request, Request):
+                row = self.frontier.get_many([request.url]).get(request.url)
+                if row is not None and row["url"] != request.url:  # known, spelled otherwise
+                    request = request.replace(url=row["url"])
                 seeds.add(request.url)
                 self.requested.add(request.url)  # a link back to it is a duplicate
                 self.budget.asked_for(request)
-                row = self.frontier.get(request.url)
                 if row:
                     self._conditional(request, row)
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
@@ -333,10 +335,6 @@ class FrontierMiddleware:
                 yield {"visit": failure_visit(spider.request_for(row), row["site"], "skipped",
                                               "denied")}
             return
-        if (row["state"] == "fetched" and row.get("filters") == UNFOLLOWED
-                and row.get("kind") not in REVISIT_KINDS and row.get("source") != "robots"
-                and not spider.follows_at(row["depth"], row["url"])):
-            return  # a page whose links the depth limit left unread, and still does
         request = spider.request_for(row)
         if row["state"] == "fetched":  # a hub or listing looked at again
             request.meta[REVISIT] = True

@@ -212,25 +212,30 @@ def test_migration_0015_keys_the_frontier_and_drops_rows_queued_for_a_second_spe
         tmp_path):
     db = database_before(tmp_path / "old.db", "0015_frontier_url_key")
     row = {"site": "n.example", "source": "link", "discovered_at": "2026-11-01T00:00:00Z",
-           "state": "queued"}
+           "state": "queued", "held": 0}
     fetched = {"state": "fetched", "fetched_at": "2026-11-01T00:00:00Z"}
+    skipped = {"state": "skipped", "reason": "redirect_duplicate"}
     db["frontier"].insert_all([
         row | {"url": "https://n.example/a?x=1&y=2"},  # first recorded, never fetched
         row | {"url": "https://n.example/a?y=2&x=1"} | fetched,
-        row | {"url": "https://n.example/b?y=2&x=1"},  # both queued: the first stays
-        row | {"url": "https://n.example/b?x=1&y=2"},
+        row | {"url": "https://n.example/b?y=2&x=1", "held": 1},  # both queued: the first
+        row | {"url": "https://n.example/b?x=1&y=2", "held": 0},  # stays, held as the least
         row | {"url": "https://n.example/c?q=%7e"} | fetched,  # both fetched: both stay
         row | {"url": "https://n.example/c?q=~"} | fetched,
+        row | {"url": "https://n.example/d?y=2&x=1"} | skipped,  # a skip takes none's place
+        row | {"url": "https://n.example/d?x=1&y=2"},
         row | {"url": "https://n.example/plain"}])
     db.conn.commit()
     db.close()
     db = storage.open_db(tmp_path / "old.db")
-    assert db.execute("SELECT url, url_key FROM frontier ORDER BY rowid").fetchall() == [
-        ("https://n.example/a?y=2&x=1", "https://n.example/a?x=1&y=2"),
-        ("https://n.example/b?y=2&x=1", "https://n.example/b?x=1&y=2"),
-        ("https://n.example/c?q=%7e", "https://n.example/c?q=~"),
-        ("https://n.example/c?q=~", None),
-        ("https://n.example/plain", None)]
+    assert db.execute("SELECT url, url_key, held FROM frontier ORDER BY rowid").fetchall() == [
+        ("https://n.example/a?y=2&x=1", "https://n.example/a?x=1&y=2", 0),
+        ("https://n.example/b?y=2&x=1", "https://n.example/b?x=1&y=2", 0),
+        ("https://n.example/c?q=%7e", "https://n.example/c?q=~", 0),
+        ("https://n.example/c?q=~", None, 0),
+        ("https://n.example/d?y=2&x=1", "https://n.example/d?x=1&y=2", 0),
+        ("https://n.example/d?x=1&y=2", None, 0),
+        ("https://n.example/plain", None, 0)]
     db.close()
 
 

@@ -487,9 +487,15 @@ class NewsSpider(Spider):
     def follows_at(self, depth: int, url: str) -> bool:
         """Whether the links of the page at ``url``, at ``depth``, are within the depth
         limits (the run's and its site's)."""
-        spec = self.sites.site_of(url)
-        limits = [self.max_depth, spec.max_depth if spec else None]
-        return all(limit is None or depth < limit for limit in limits)
+        limit = self.depth_limit(self.sites.site_of(url))
+        return limit is None or depth < limit
+
+    def depth_limit(self, spec: SiteSpec | None) -> int | None:
+        """The depth a site's pages have their links followed below: the lower of the
+        run's limit and the site's (None: no limit)."""
+        limits = [limit for limit in (self.max_depth, spec.max_depth if spec else None)
+                  if limit is not None]
+        return min(limits, default=None)
 
     @staticmethod
     def _unfollowed(visit: dict) -> dict:
