@@ -154,8 +154,9 @@ def migrate_0015(db: sqlite_utils.Database) -> None:
     has (`SQLiteFrontier.get_many`): before, it was a second row, left queued by the
     duplicate filter in the run that found it and fetched as a second page by the next.
     Such rows, queued and never fetched, are deleted where the frontier has the document
-    fetched under another spelling, and else all but the first recorded (which keeps the
-    least `held` of them); a spelling that failed or was skipped takes none's place."""
+    under another spelling that was fetched (or failed: it is tried again), and else all
+    but the first recorded (which keeps the least `held` of them); a spelling skipped takes
+    none's place."""
     db.execute("ALTER TABLE frontier ADD COLUMN url_key TEXT")
     db.conn.create_function("newscrawl_url_key", 1, url_key, deterministic=True)
     db.execute("UPDATE frontier SET url_key = newscrawl_url_key(url)")
@@ -167,7 +168,8 @@ def migrate_0015(db: sqlite_utils.Database) -> None:
                           " WHERE url = ? OR url_key = ? ORDER BY rowid", [key, key]).fetchall()
         waiting = [(rowid, held) for rowid, state, fetched_at, held in rows
                    if state == "queued" and fetched_at is None]
-        if waiting and not any(state == "fetched" for _, state, _, _ in rows):
+        if waiting and not any(state in ("fetched", "failed") or fetched_at is not None
+                               for _, state, fetched_at, _ in rows):
             (kept, _), *waiting = waiting
             db.execute("UPDATE frontier SET held = min(held, ?) WHERE rowid = ?",
                        [min((held for _, held in waiting), default=1), kept])
@@ -246,6 +248,11 @@ UNION SELECT rowid, * FROM frontier WHERE url_key IN ({marks})
 ORDER BY 1"""
 
 
+def _redirected(row: dict) -> bool:
+    """Whether a row was skipped as it redirected (to another spelling of it, say)."""
+    return row["state"] == "skipped" and row.get("reason") in REDIRECT_SKIPS
+
+
 class SQLiteFrontier:
     """The frontier's read side on its own connection (WAL: never blocks the writer).
 
@@ -266,9 +273,9 @@ class SQLiteFrontier:
     def get_many(self, urls: list[str]) -> dict[str, dict]:
         """The rows of those of ``urls`` the frontier knows, by URL: a URL's own row, or else
         the row of the same document spelled otherwise (`url_key`: its query's parameters
-        in another order, other percent-escapes), the first recorded of those queued or
-        fetched (a spelling that failed or was skipped, say as a redirect to the other, is
-        no spelling to request); each row under its own URL too. ``PAGE_SIZE // 2`` URLs a
+        in another order, other percent-escapes), the first recorded of those not skipped as
+        a redirect (`REDIRECT_SKIPS`: say to the other spelling, which is then none to
+        request); each row under its own URL too. ``PAGE_SIZE // 2`` URLs a
         query: with their keys, ``PAGE_SIZE`` values at most."""
         urls = list(dict.fromkeys(urls))
         found: dict[str, dict] = {}
@@ -282,7 +289,7 @@ class SQLiteFrontier:
             for row in map(dict, rows):
                 del row["rowid"]
                 found[row["url"]] = row
-                if row["state"] in ("queued", "fetched"):
+                if not _redirected(row):
                     by_key.setdefault(row["url_key"] or row["url"], row)
             for url, key in keys.items():
                 if url not in found and key in by_key:

@@ -437,8 +437,8 @@ class RetryAfterMiddleware:
             request.meta["dont_retry"] = True
             return response
         wait = self.wait_for(response, self.strikes[key])
-        if wait >= self.max_wait:
-            self.capped[key] = max(self.capped.get(key, 0.0), now + wait)
+        if wait >= self.max_wait:  # the first pause of the cap: nothing is sent before it
+            self.capped.setdefault(key, now + wait)  # ends (an answer late in it extends it)
         self.delays.setdefault(key, slot.delay)
         slot.delay = max(slot.delay, min(wait, self.backoff))  # spacing after the pause
         slot.lastseen = max(slot.lastseen, now + wait)

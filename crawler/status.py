@@ -167,14 +167,14 @@ def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
     """Health of every site seen in the latest run and the ``runs`` before it, by name; a
     run still going (or left `running` by a killed crawl) is not judged, nor shown."""
     run_ids = [row["id"] for row in db.query(
-        "SELECT id FROM runs ORDER BY id DESC LIMIT ?", [runs + 1])]  # fmt: skip
+        "SELECT id FROM runs WHERE status != 'running' ORDER BY id DESC LIMIT ?",
+        [runs + 1])]  # fmt: skip
     if not run_ids:
         return []
     marks = ", ".join("?" for _ in run_ids)
     rows = list(db.query(
         f"SELECT rs.*, r.started_at, r.status FROM run_sites rs JOIN runs r ON r.id = rs.run_id"
-        f" WHERE rs.run_id IN ({marks}) AND r.status != 'running'"
-        f" ORDER BY rs.site, rs.run_id DESC", run_ids))  # fmt: skip
+        f" WHERE rs.run_id IN ({marks}) ORDER BY rs.site, rs.run_id DESC", run_ids))  # fmt: skip
     by_site: dict[str, list[dict]] = {}
     for row in rows:
         by_site.setdefault(row["site"], []).append(row)

@@ -224,6 +224,10 @@ def test_migration_0015_keys_the_frontier_and_drops_rows_queued_for_a_second_spe
         row | {"url": "https://n.example/c?q=~"} | fetched,
         row | {"url": "https://n.example/d?y=2&x=1"} | skipped,  # a skip takes none's place
         row | {"url": "https://n.example/d?x=1&y=2"},
+        row | {"url": "https://n.example/e?y=2&x=1", "state": "failed"},  # tried again
+        row | {"url": "https://n.example/e?x=1&y=2"},
+        row | {"url": "https://n.example/f?y=2&x=1", "fetched_at": "2026-11-01T00:00:00Z"},
+        row | {"url": "https://n.example/f?x=1&y=2"},  # (the other queued again, fetched once)
         row | {"url": "https://n.example/plain"}])
     db.conn.commit()
     db.close()
@@ -235,6 +239,8 @@ def test_migration_0015_keys_the_frontier_and_drops_rows_queued_for_a_second_spe
         ("https://n.example/c?q=~", None, 0),
         ("https://n.example/d?y=2&x=1", "https://n.example/d?x=1&y=2", 0),
         ("https://n.example/d?x=1&y=2", None, 0),
+        ("https://n.example/e?y=2&x=1", "https://n.example/e?x=1&y=2", 0),
+        ("https://n.example/f?y=2&x=1", "https://n.example/f?x=1&y=2", 0),
         ("https://n.example/plain", None, 0)]
     db.close()
 

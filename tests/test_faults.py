@@ -371,6 +371,52 @@ def test_429_burst_backs_off_per_host_and_loses_no_url(throttled):
     assert other_host[0].time < max(h.time for h in server.hits if h.path.startswith("/burst/"))
 
 
+def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_caps_pause(
+        monkeypatch):
+    """Not for one in flight as the pause began (a 429 answered late), only for one sent
+    once the pause of the cap (here 2 s) was over; then its other requests are not sent,
+    but for a start URL; a good answer takes it back."""
+    import types
+
+    from scrapy import Spider
+    from scrapy.http import Response
+
+    import crawler.middlewares as middlewares
+    from crawler.visits import SEED
+
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(middlewares, "time", types.SimpleNamespace(
+        monotonic=lambda: clock.now, time=time.time))
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider("s")
+    crawler.spider.crawler = crawler
+    slot = types.SimpleNamespace(delay=0.0, lastseen=0.0)
+    crawler.engine = types.SimpleNamespace(downloader=types.SimpleNamespace(
+        get_slot_key=lambda request: "h", slots={"h": slot}))
+    middleware = middlewares.RetryAfterMiddleware(crawler, max_wait=2.0, backoff=1.0,
+                                                  codes={429, 503}, retries=5)
+
+    def answer(at: float, sent: float, status: int = 503, path: str = "/a"):
+        clock.now = at
+        request = Request(f"https://h{path}", meta={"download_latency": at - sent})
+        return middleware.process_response(request, Response(request.url, status=status,
+                                                             request=request))
+
+    assert isinstance(answer(1000.0, 999.9), Request)  # pause 1 s, retried
+    assert isinstance(answer(1000.1, 999.9), Request)  # pause 2 s: the cap, till 1002.1
+    assert isinstance(answer(1000.2, 1000.0), Request)  # in flight as the pause began
+    assert middleware.process_request(Request("https://h/b")) is None
+    assert isinstance(answer(1002.3, 999.95), Request)  # slow, sent before: the end stays
+    given_up = answer(1003.0, 1002.5)  # sent after the pause: throttled still
+    assert isinstance(given_up, Response) and given_up.request.meta["dont_retry"]
+    with pytest.raises(middlewares.Unsent):
+        middleware.process_request(Request("https://h/b"))
+    assert middleware.process_request(Request("https://h/", meta={SEED: True})) is None
+    assert crawler.stats.get_value("newscrawl/throttled/given_up") == 1
+    assert isinstance(answer(1004.0, 1003.9, status=200), Response)  # back
+    assert middleware.process_request(Request("https://h/b")) is None
+
+
 # -- refused destinations -----------------------------------------------------------------
 
 

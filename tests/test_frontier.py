@@ -980,6 +980,7 @@ def test_a_site_no_longer_in_the_runs_is_shown_and_not_judged(db):
     going = storage.start_run(db, {})  # a run in progress, beta's robots.txt its one answer
     db["run_sites"].insert(site_row(going, 0, 0, fetched=0, skipped=1, site="beta"))
     alpha, beta = site_health(db, runs=10)
+    assert [row["run_id"] for row in site_health(db, runs=1)[0].history] == [2]  # (not 3)
     assert (alpha.site, beta.site) == ("alpha", "beta")
     assert alpha.flags == ["failing (nothing fetched: 2 failed, 0 skipped)"]
     assert beta.flags == [] and beta.latest["run_id"] == 1
@@ -1415,18 +1416,22 @@ def test_a_link_spelled_otherwise_than_the_frontiers_row_is_requested_as_the_row
     commit(db, [page("https://n.example/story?a=1&b=2"),
                 {"visit": None, "outlinks": [outlink("https://n.example/list?b=2&a=1")]},
                 {"visit": visit("https://n.example/moved?b=2&a=1", "skipped", kind=None,
-                                reason="redirect_duplicate", http_status=301)}], run)
+                                reason="redirect_duplicate", http_status=301)},
+                {"visit": visit("https://n.example/down?b=2&a=1", "failed", kind=None,
+                                reason="http_500", http_status=500)}], run)
     assert frontier_row(db, "https://n.example/list?b=2&a=1")["url_key"] == (
         "https://n.example/list?a=1&b=2")
     known = request("https://n.example/story?b=2&a=1")
     queued = request("https://n.example/list?a=1&b=2")
     moved = request("https://n.example/moved?a=1&b=2")  # its twin redirected: no spelling
+    down = request("https://n.example/down?a=1&b=2")  # its twin failed: tried again as it
     record = {"visit": visit("https://n.example/", kind="hub")}
-    out = list(middleware.process_spider_output(None, [known, queued, moved, record]))
+    out = list(middleware.process_spider_output(None, [known, queued, moved, down, record]))
     assert [e["url"] for e in record["outlinks"]] == ["https://n.example/list?b=2&a=1",
                                                       "https://n.example/moved?a=1&b=2"]
     assert [r.url for r in out[1:]] == ["https://n.example/list?b=2&a=1",
-                                        "https://n.example/moved?a=1&b=2"]  # the story: known
+                                        "https://n.example/moved?a=1&b=2",
+                                        "https://n.example/down?b=2&a=1"]  # the story: known
 
 
 def test_the_spellings_of_a_callbacks_urls_are_found_by_index_in_a_large_frontier(db):
