@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
-from crawler.frontier import FrontierBatch, adopt, merge_pathless, requeue_unfollowed
+from crawler.frontier import FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import FAILED_SITES, STORAGE_ERROR, failed_sites, run_counts, run_status
@@ -198,23 +198,16 @@ class StoragePipeline:
         self.ticker.start(self.batch_seconds, now=False)
 
     def _adopt(self, sites) -> None:
-        """The run's sites take their hosts' frontier rows filed under another name, their
-        start URLs the rows recorded without the path, and the pages whose links a depth
-        limit left unread are queued again where the run's limits would follow them."""
+        """The run's sites take their hosts' frontier rows filed under another name, and
+        their start URLs the rows recorded without the path."""
         if sites is None:
             return
-        spider = self.crawler.spider
         with storage.write_lock(self.db):
             moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs})
             merge_pathless(self.db, [url for spec in sites.specs for url in spec.seeds])
-            requeued = requeue_unfollowed(self.db, {spec.name: spider.depth_limit(spec)
-                                                    for spec in sites.specs})
         for (old, new), count in sorted(moved.items()):
             logger.info("frontier: %d URLs of site %r now belong to site %r (same host)",
                         count, old, new)
-        if requeued:
-            logger.info("frontier: %d pages whose links a depth limit left unread are queued"
-                        " again (read in full, their links followed)", requeued)
 
     def _flush_if_due(self) -> None:
         if self.db is not None and time.monotonic() - self.flushed_at >= self.batch_seconds:

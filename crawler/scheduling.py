@@ -46,6 +46,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
@@ -60,6 +61,7 @@ from crawler.frontier import (
     REDIRECT_SKIPS,
     REVISIT_KINDS,
     SKIPPED_RETRY_DAYS,
+    UNFOLLOWED,
     Frontier,
     SQLiteFrontier,
     is_readmitted_skip,
@@ -294,14 +296,18 @@ class FrontierMiddleware:
 
     def _resume_pending(self, seeds: set[str]) -> Iterator[Any]:
         """What the frontier has pending for the run's sites (`Frontier.pending`): never
-        fetched, then revisits. Of the queued pages that may wait (`_may_wait`), a limit's
-        worth; the others are scheduled as Scrapy's queue drains (`_refill`)."""
+        fetched, then revisits, then the pages whose links a depth limit left unread and
+        this run's would follow (`Frontier.unfollowed`). Of the queued pages and those that
+        may wait (`_may_wait`), a limit's worth; the others are scheduled as Scrapy's queue
+        drains (`_refill`)."""
         spider = self.crawler.spider
         pages = 0
-        for row in self.frontier.pending(spider.site_names, getattr(spider, "since", None)):
+        rows = chain(self.frontier.pending(spider.site_names, getattr(spider, "since", None)),
+                     self.frontier.unfollowed(self._depth_limits()))
+        for row in rows:
             if row["url"] in seeds:
                 continue
-            waits = row["state"] == "queued" and self._may_wait(row["site"], row["priority"])
+            waits = _waiting(row) and self._may_wait(row["site"], row["priority"])
             if waits and pages >= self.queue_limit:
                 self.backlog = True
                 continue
@@ -355,6 +361,14 @@ class FrontierMiddleware:
         except (RuntimeError, AttributeError, TypeError):  # no engine (yet), no scheduler,
             return None  # or a scheduler that cannot say
 
+    def _depth_limits(self) -> dict[str, int | None]:
+        """Each of the run's sites' depth limit (None: none), for `Frontier.unfollowed`."""
+        spider = self.crawler.spider
+        limit = getattr(spider, "depth_limit", None)
+        if limit is None:  # a spider without depth limits follows every page's links
+            return {}
+        return {spec.name: limit(spec) for spec in spider.sites.specs}
+
     def _may_wait(self, site: str | None, priority: int) -> bool:
         """Whether a request may wait in the frontier while Scrapy's queue is full: a page
         (a listing may not: discovery must not wait) of a site whose pages may."""
@@ -397,7 +411,9 @@ class FrontierMiddleware:
         spider = self.crawler.spider
         want, found, requests = self.queue_limit - queued - ahead, [], 0
         sites = [site for site in spider.site_names if self._site_waits(site)]
-        for row in self.frontier.queued(sites, getattr(spider, "since", None)):
+        limits = {site: limit for site, limit in self._depth_limits().items() if site in sites}
+        for row in chain(self.frontier.queued(sites, getattr(spider, "since", None)),
+                         self.frontier.unfollowed(limits)):
             url = row["url"]
             if url in self.requested or url in self.passed:
                 continue  # in Scrapy's queue or on its way, or turned down in this run
@@ -607,6 +623,12 @@ class FrontierMiddleware:
             self.known_skipped.add(request.url)
             self.stats.inc_value("newscrawl/frontier/known")
         return False, None
+
+
+def _waiting(row: dict) -> bool:
+    """Whether a pending row is a page to fetch that may wait its turn (`_may_wait`): one
+    never fetched (queued), or one whose links a depth limit left unread; not a revisit."""
+    return row["state"] == "queued" or row.get("filters") == UNFOLLOWED
 
 
 # A callback's requests admitted together: one frontier lookup, sorted newest first.

@@ -1434,6 +1434,32 @@ def test_a_link_spelled_otherwise_than_the_frontiers_row_is_requested_as_the_row
                                         "https://n.example/down?b=2&a=1"]  # the story: known
 
 
+def test_the_pages_a_depth_limit_left_unfollowed_are_read_where_the_runs_limit_follows(
+        db, tmp_path):
+    rows = [(f"https://n.example/{depth}/{n}", depth, state) for depth in (1, 2)
+            for n in range(3) for state in ("fetched",)] + [("https://n.example/q", 1, "queued")]
+    db.conn.executemany(
+        "INSERT INTO frontier (url, depth, state, filters, site, source, discovered_at)"
+        " VALUES (?, ?, ?, 'unfollowed', 'n.example', 'link', '2026-11-01T00:00:00Z')", rows)
+    db.conn.commit()
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    try:
+        def urls(limit):
+            return [row["url"] for row in frontier.unfollowed({"n.example": limit})]
+        assert urls(1) == []  # the limit they were cut at: none, nothing changed
+        assert urls(2) == [f"https://n.example/1/{n}" for n in range(3)]
+        assert len(urls(None)) == 6  # (the queued one is pending anyway)
+        plan = frontier.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM frontier WHERE site = 'n.example' AND state ="
+            " 'fetched' AND filters = 'unfollowed' AND depth < 3 ORDER BY priority DESC, url"
+            " LIMIT 500").fetchall()
+        steps = [row[-1] for row in plan]
+        assert any("idx_frontier_unfollowed" in step for step in steps), steps
+        assert not any("TEMP B-TREE" in step for step in steps), steps  # in reading order
+    finally:
+        frontier.close()
+
+
 def test_the_spellings_of_a_callbacks_urls_are_found_by_index_in_a_large_frontier(db):
     """20,000 rows, a tenth of them spelled otherwise than their key, and SQLite's
     statistics gathered: a page of lookups is two index searches, not two scans."""

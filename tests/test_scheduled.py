@@ -785,11 +785,15 @@ def test_a_depth_limit_raised_finds_what_the_pages_at_the_old_limit_link(tmp_pat
         args = ["crawl", server.base_url + "/", *FAST]
         assert newscrawl(*args, "--db", str(db), "--max-depth", "1").returncode == 0
         shallow = stored_paths(db)
+        before = len(server.requested_paths)
+        assert newscrawl(*args, "--db", str(db), "--max-depth", "1").returncode == 0
+        same = server.requested_paths[before:]  # the same limit: no story read again
         deeper = newscrawl(*args, "--db", str(db))
         again = newscrawl(*args, "--db", str(db))
         assert newscrawl(*args, "--db", str(fresh)).returncode == 0
     assert deeper.returncode == 0 and again.returncode == 0, deeper.stderr[-2000:]
     assert set(shallow) < set(stored_paths(db))  # (the limit left some out)
+    assert article_paths(same) == []
     assert stored_paths(db) == stored_paths(fresh)
     assert rows(db, "SELECT count(*) FROM frontier WHERE filters = 'unfollowed'") == [(0,)]
     hubs = rows(db, "SELECT http_status, count(*) FROM frontier WHERE kind = 'hub'"
