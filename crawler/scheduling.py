@@ -365,7 +365,7 @@ class FrontierMiddleware:
         """Each of the run's sites' depth limit (None: none), for `Frontier.unfollowed`."""
         spider = self.crawler.spider
         limit = getattr(spider, "depth_limit", None)
-        if limit is None:  # a spider without depth limits follows every page's links
+        if limit is None:  # a spider of another kind (a test's): none read
             return {}
         return {spec.name: limit(spec) for spec in spider.sites.specs}
 
