@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy.utils.url import strip_url
@@ -78,12 +79,16 @@ def without_tracking(url: str) -> str:
                              unique=False, keep_fragments=True)
 
 
+@lru_cache(maxsize=4096)
 def url_key(url: str) -> str | None:
     """The URL as Scrapy's duplicate filter compares it (w3lib's `canonicalize_url`: the
     query's parameters sorted, percent-escapes normalised, no fragment), and without a
     default port (``http://h:80/`` is ``http://h/``), where that is not ``url`` itself; None
     where it is (or where ``url`` cannot be read: a bad port). Two spellings with one key
-    are one document: the crawl requests the first one it recorded for both."""
+    are one document: the crawl requests the first one it recorded for both.
+
+    Cached (the last 4,096 URLs): a new URL is looked up, respelled, recorded and written
+    in the reactor thread, each asking for its key."""
     try:
         key = canonicalize_url(strip_url(url, strip_credentials=False, strip_fragment=False)
                                if ":80" in url or ":443" in url else url)
