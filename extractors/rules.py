@@ -201,8 +201,14 @@ def load_dir(folder: Path) -> tuple[SiteRule, ...]:
     """
     if not folder.is_dir():
         raise RuleError(f"{folder}: not a folder of site rules")
-    files = tuple((p, p.stat().st_mtime_ns) for p in sorted(folder.resolve().glob("*.toml")))
-    return _load_files(files)
+    return _load_files(tuple((p, _modified(p)) for p in sorted(folder.resolve().glob("*.toml"))))
+
+
+def _modified(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError as error:  # a link to a file that is gone, a file removed just now
+        raise RuleError(f"{path}: {error.strerror or error}") from None
 
 
 @cache

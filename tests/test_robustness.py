@@ -331,3 +331,22 @@ def test_a_page_ending_normally_parses_as_before():
     for page in ("<html><body><p>x</p></body></html>\n",
                  "<html><body><p>x</p></body></html>\n<!-- cached 0.1s -->\n"):
         assert etree.tostring(parse_html(page)) == etree.tostring(load_html(page))
+
+
+@pytest.mark.parametrize("depth", [3000, 100_000])
+def test_a_story_under_thousands_of_unclosed_boxes_is_read_whole(depth):
+    """libxml2 nests at most 2,048 elements, `huge_tree` or not: what was deeper, the whole
+    story, was dropped without a word, and the page stored as "not an article"."""
+    story = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(6))
+    html = (f"<html><head><title>Count</title></head><body>{'<div class=x>' * depth}"
+            f"<article><h1>Count</h1>{story}</article></body></html>").encode()
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("Paragraph") == 6
+
+
+def test_a_page_too_deep_even_without_its_boxes_is_refused_with_a_reason():
+    from extractors.decode import TooDeep
+
+    html = b"<html><body>" + b"<b>" * 3000 + b"<p>" + PARA.encode() + b"</p></body></html>"
+    with pytest.raises(TooDeep, match="nested deeper than 2048 levels"):
+        extract(html, URL)

@@ -159,3 +159,11 @@ def test_rules_check_exits_2_naming_the_file_and_key_as_crawl_does(tmp_path):
     write(tmp_path, GOOD)
     result = CliRunner().invoke(cli, ["rules", "check", str(tmp_path)])
     assert result.exit_code == 0 and result.stdout.endswith("rule files ok\n")
+
+
+def test_a_rule_file_that_is_a_link_to_nothing_is_named_in_one_line(tmp_path):
+    """Its `stat` raised FileNotFoundError: a 44-line traceback from `rules check` and a
+    crawl, exit 1."""
+    (tmp_path / "site.toml").symlink_to(tmp_path / "gone" / "site.toml")
+    with pytest.raises(RuleError, match=r"site\.toml: No such file or directory"):
+        load_dir(tmp_path)
