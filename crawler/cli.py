@@ -27,6 +27,7 @@ from scrapy.settings import BaseSettings, default_settings
 
 from crawler import settings as project
 from crawler import storage
+from crawler.discovery import MAX_LIMIT, url_problem
 from crawler.entry import exit_now
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE
 from crawler.runner import (
@@ -36,6 +37,8 @@ from crawler.runner import (
     storage_failure,
     summary,
 )
+from crawler.urlpolicy import redacted
+from crawler.workers import MAX_WORKERS
 from extractors.rules import BUILTIN, RuleError, load_dir
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
@@ -94,14 +97,14 @@ def cli() -> None:
 def crawl_options(function):
     """The options shared by `crawl` and `demo`."""
     options = [
-        click.option("--max-pages", type=click.IntRange(min=0),
+        click.option("--max-pages", type=click.IntRange(0, MAX_LIMIT),
                      help="Stop after this many HTML pages (0: no limit)."),
-        click.option("--max-depth", type=click.IntRange(min=0),
+        click.option("--max-depth", type=click.IntRange(0, MAX_LIMIT),
                      help="Follow links at most this deep from a start URL (0: the start "
                           "pages only)."),
         click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
                      help="A folder of extra site rules (repeatable)."),
-        click.option("--workers", type=click.IntRange(min=1),
+        click.option("--workers", type=click.IntRange(1, MAX_WORKERS),
                      help="Extraction worker processes (default: one per core)."),
         click.option("--log-level", default="INFO", show_default=True,
                      type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"])),
@@ -196,6 +199,14 @@ def _check_kind(name: str, value: object) -> None:
     if type(default) in (int, float) and probe.getfloat(name) < 0 and (
             name.startswith("NEWSCRAWL_") or name in NON_NEGATIVE_SETTINGS):
         fail(f"--set {name}={value!r}: {name} takes a number of 0 or more")
+    most = MAXIMA.get(name, MAX_LIMIT)
+    if type(default) in (int, float) and probe.getfloat(name) > most:
+        fail(f"--set {name}={value!r}: {name} takes a number of at most {most}")
+
+
+# The largest a numeric setting may be: the workers a machine can hold, the days a date can
+# be moved by (Python's dates end in 9999), any other what SQLite can store (MAX_LIMIT).
+MAXIMA = {"NEWSCRAWL_EXTRACT_WORKERS": MAX_WORKERS, "NEWSCRAWL_SKIPPED_RETRY_DAYS": 365 * 1000}
 
 
 # Scrapy's numeric settings a negative value makes no sense for (newscrawl's: all of them).
@@ -361,12 +372,18 @@ def extract_command(file, url, content_type, rules):
 
     Example: newscrawl extract page.html --url https://news.example.com/2024/05/01/story
     """
-    try:
-        from extractors import extract  # here: the crawl command need not load it
+    problem = url_problem(url)
+    if problem:
+        fail(f"--url {redacted(url)!r}: {problem}")
+    from extractors import extract  # here: the crawl command need not load it
+    from extractors.decode import TooDeep
 
+    try:
         article = extract(file.read_bytes(), url, content_type=content_type, rules=rules)
     except RuleError as error:
         fail(str(error))
+    except TooDeep as error:  # the page cannot be read whole
+        fail(f"{file}: {error}", EXIT_FAILED)
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
 

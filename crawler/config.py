@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.discovery import parse_start_urls, start_url_problem, with_path
+from crawler.discovery import MAX_LIMIT, parse_start_urls, start_url_problem, with_path
 from crawler.listings import parse_date
 from crawler.urlpolicy import bare_host, redacted, url_key
 
@@ -236,8 +236,10 @@ class _Checker:
         pages only (a listing's entries are depth 1)."""
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(where, f"expected a whole number >= 0, got {value!r}")
+        if (isinstance(value, bool) or not isinstance(value, int) or value < 0
+                or value > MAX_LIMIT):
+            raise self.fail(where, f"expected a whole number from 0 to {MAX_LIMIT},"
+                                   f" got {value!r}")
         return None if unlimited_at_zero and value == 0 else value
 
     def patterns(self, value: Any, where: str) -> tuple[re.Pattern[str], ...]:

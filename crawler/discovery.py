@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
+import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -26,6 +28,7 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.settings.default_settings import URLLENGTH_LIMIT
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.httpobj import urlparse_cached
@@ -56,11 +59,17 @@ XML_ROOTS = {
     "RDF": "feed",  # RSS 1.0
 }
 
+class CorruptBody(Exception):
+    """A body that cannot be read as what it says it is (a gzip file that does not unpack):
+    a failure of the server's, tried again next run."""
+
+
 # Failure types -> the ``<kind>`` in the ``newscrawl/errors/<kind>`` stats key; first match wins.
 ERROR_KINDS: tuple[tuple[str, tuple[type[BaseException], ...]], ...] = (
     ("dns", (CannotResolveHostError, neterror.DNSLookupError)),
     ("timeout", (DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError)),
     ("cancelled", (DownloadCancelledError,)),
+    ("bad_gzip", (CorruptBody,)),
     (
         "connection",
         (
@@ -113,15 +122,21 @@ def with_path(url: str) -> str:
 _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@!$&'()*+,;=]")
 
 
+# Scrapy's URLLENGTH_LIMIT, which drops a longer URL's request with one INFO line: a longer
+# URL is refused as a start URL and skipped and counted as a listing's entry.
+MAX_URL_LENGTH = URLLENGTH_LIMIT
+
+
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot be crawled (not http(s), no host, a host no DNS name has, a port
-    out of range, a user name or password in it), or None. Scrapy's `Request` refuses the
+    """Why `url` cannot be crawled (not http(s), no host, a host no DNS name has or one
+    written with its final dot, a port out of range or 0, a user name or password in it,
+    more characters than Scrapy requests), or None. Scrapy's `Request` refuses the
     port, its download a user name ("invalid hostname"), each with a traceback; and a
     password would be stored in the frontier."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018 (reading it checks it: "Port out of range 0-65535")
+        port = parts.port  # reading it checks it: "Port out of range 0-65535"
     except ValueError as error:  # "Invalid IPv6 URL", a port that is not a number
         return str(error)
     if parts.scheme not in {"http", "https"} or not host:
@@ -130,7 +145,17 @@ def url_problem(url: str) -> str | None:
         return "a user name or password in the URL (user:password@host) is not supported"
     if _NOT_IN_HOSTS.search(host) or host.startswith(".") or ".." in host:
         return f"{host!r} is not a host name"
+    if host.endswith("."):  # the same host to DNS, another to Scrapy's offsite check
+        return f"{host!r} ends with a dot: write the host without it"
+    if port == 0:
+        return "port 0 is no port to connect to"
+    if len(url) > MAX_URL_LENGTH:  # what Scrapy's UrlLengthMiddleware drops with one INFO line
+        return f"longer than {MAX_URL_LENGTH} characters (Scrapy's URLLENGTH_LIMIT)"
     return None
+
+
+# The largest page or depth limit: SQLite's largest integer (a limit is compared in SQL).
+MAX_LIMIT = 2**63 - 1
 
 
 def parse_limit(value: int | str | None, name: str) -> int | None:
@@ -143,6 +168,8 @@ def parse_limit(value: int | str | None, name: str) -> int | None:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from None
     if number < 0:
         raise ValueError(f"{name} must not be negative, got {number}")
+    if number > MAX_LIMIT:
+        raise ValueError(f"{name} must be at most {MAX_LIMIT}, got {number}")
     return number
 
 
@@ -184,14 +211,17 @@ def _root_started(parser: etree.XMLPullParser) -> str | None:
 
 
 def response_body(response: Response, max_size: int) -> bytes:
-    """The body, gunzipped if it is a gzip file (a ``.xml.gz`` sitemap); b"" if too large."""
+    """The body, gunzipped if it is a gzip file (a ``.xml.gz`` sitemap). Raises `TooLarge`
+    where it unpacks to more than ``max_size`` bytes, `CorruptBody` where it does not unpack
+    (Scrapy's `gunzip` gives what comes before a cut; a cut sitemap says so when parsed)."""
     if not gzip_magic_number(response):
         return response.body
     try:
         return gunzip(response.body, max_size=max_size)
-    except ValueError as exc:  # too large after decompression, or corrupt
-        logger.warning("%s: cannot gunzip body: %s", response.url, exc)
-        return b""
+    except ValueError:  # gunzip's only one: unpacked past max_size
+        raise TooLarge(max_size) from None
+    except (OSError, EOFError, zlib.error, struct.error) as error:
+        raise CorruptBody(f"cannot gunzip the body: {error}") from None
 
 
 def classify(response: Response, body: bytes) -> str:
@@ -214,6 +244,9 @@ def classify(response: Response, body: bytes) -> str:
 # with a bare CancelledError, as any cancelled download: `crawler.extensions.BodySizeLimit`
 # stops it first, with `TooLarge`.
 OVER_MAXSIZE = "larger than download max size"
+# What Scrapy's HttpCompressionMiddleware says, ignoring a response whose Content-Encoding
+# unpacks past DOWNLOAD_MAXSIZE (a gzip bomb).
+UNPACKED_OVER_MAXSIZE = "exceeded DOWNLOAD_MAXSIZE"
 
 
 class TooLarge(StopDownload):
@@ -231,7 +264,8 @@ def error_kind(failure: Failure) -> str | None:
     """``dns``, ``connection``, ``timeout``, ``http_<status>``...; ``too_large`` for a page
     over DOWNLOAD_MAXSIZE (a skip: no error); None for an ignored request."""
     if failure.check(TooLarge) or (failure.check(DownloadCancelledError)
-                                   and OVER_MAXSIZE in str(failure.value)):
+                                   and OVER_MAXSIZE in str(failure.value)) or (
+            failure.check(IgnoreRequest) and UNPACKED_OVER_MAXSIZE in str(failure.value)):
         return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"

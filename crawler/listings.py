@@ -80,7 +80,13 @@ def parse_date(text: str | None, *, end_of_day: bool = False) -> str | None:
         moment = moment.replace(hour=23, minute=59, second=59)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00: past the last date Python has
+        return None
+    if moment.year < 1000:  # no news; and strftime writes the year 1 as "1", unsortable
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -118,12 +124,22 @@ def is_older(entry: Entry, since: str | None) -> bool:
 # -- sitemaps -------------------------------------------------------------------------
 
 
-def _xml_root(body: bytes, errors: list[str] | None) -> etree._Element | None:
-    """The document's root; the parser's first error, if any, is added to `errors`."""
+def _xml_root(body: bytes, errors: list[str] | None) -> tuple[etree._Element | None, bool]:
+    """The document's root, and whether the document is cut short (see `_cut_short`); the
+    parser's first error, if any, is added to `errors`."""
     root, error = safexml.parse(body)
     if error and errors is not None:
         errors.append(error)
-    return root
+    return root, bool(error) and root is not None and _cut_short(body, root)
+
+
+def _cut_short(body: bytes, root: etree._Element) -> bool:
+    """Whether a document the parser repaired has no end tag for its root (a download or a
+    gzip file cut off, a listing written half-way): its last entry may be cut too, a URL
+    half-written (`https://example.com/news/2025/03/01/tr-`), and is not read. (Looked for
+    in the whole document: what comes after the root's end, if anything, is no entry.)"""
+    name = re.escape(_local(root).encode())
+    return re.search(rb"</(?:[\w.-]+:)?" + name + rb"\s*>", body) is None
 
 
 def _local(element: etree._Element) -> str:
@@ -143,11 +159,11 @@ def _fields(element: etree._Element) -> dict[str, str]:
 def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]:
     """The ``<url>`` (or ``<sitemap>``) entries of a sitemap, with dates and news fields
     (as far as a broken one goes: its first XML error is added to `errors`)."""
-    root = _xml_root(body, errors)
+    root, cut = _xml_root(body, errors)
     if root is None:
         return []
     entries = []
-    for element in root:
+    for element in list(root)[:-1] if cut else root:
         fields = _fields(element)
         if not fields.get("loc"):
             continue
@@ -170,15 +186,17 @@ ATOM_ENTRIES = "//entry"
 def feed_entries(body: bytes, base_url: str, errors: list[str] | None = None) -> list[Entry]:
     """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language
     (as far as a broken one goes: its first XML error is added to `errors`)."""
-    root = _xml_root(body, errors)  # no entity is expanded
+    root, cut = _xml_root(body, errors)  # no entity is expanded
     if root is None:
         return []
     selector = Selector(root=root, type="xml")
     selector.remove_namespaces()
     language = selector.xpath("string((//channel/language | /*/@lang)[1])").get() or None
-    entries = [_rss_entry(item, base_url, language) for item in selector.xpath(RSS_ITEMS)]
-    entries += [_atom_entry(entry, base_url, language)
-                for entry in selector.xpath(ATOM_ENTRIES)]  # fmt: skip
+    items = selector.xpath(f"{RSS_ITEMS} | {ATOM_ENTRIES}")  # in document order
+    if cut:  # the last one may be cut (see `_cut_short`)
+        items = items[:-1]
+    entries = [_rss_entry(item, base_url, language) if item.root.tag == "item"
+               else _atom_entry(item, base_url, language) for item in items]
     return [entry for entry in entries if entry is not None]
 
 

@@ -151,9 +151,15 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         """Keep the robots.txt Scrapy's middleware fetched (its own request: no callback,
-        robots not obeyed), unless it was redirected or is too big to hold."""
-        if (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-                and not request.meta.get("redirect_urls")
+        robots not obeyed), unless it was redirected or is too big to hold. One that
+        answered a server error after the retries is said in one line, as one that failed
+        (`extensions._RobotsFetchFailures`): Scrapy reads its body as the rules (none:
+        everything allowed), without a word."""
+        own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
+        if own and response.status >= 500:
+            logger.warning("%s could not be fetched (HTTP %d): its pages are fetched as if it"
+                           " allowed them", redacted(request.url), response.status)
+        if (own and not request.meta.get("redirect_urls")
                 and len(response.body) <= self.ROBOTS_KEPT_BYTES):
             if len(self._fetched) >= self.ROBOTS_KEPT:
                 del self._fetched[next(iter(self._fetched))]

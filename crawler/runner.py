@@ -355,6 +355,13 @@ def latest_titles(db_path: Path, run_id: int | None, limit: int = 5) -> list[str
         db.close()
 
 
+# The reasons a URL asked for was not fetched (or its body not kept) that the summary names:
+# the frontier's skip reasons (docs/schema.md) but `no_robots` (a site without robots.txt)
+# and `not_html` (counted in the first line).
+SKIP_REASONS = ("too_large", "robots", "refused", "refused_url", "offsite", "redirect_loop",
+                "redirect_duplicate", "ignored")
+
+
 def summary(result: CrawlResult) -> str:
     """The closing lines a person reads after a crawl."""
     counts = result.counts
@@ -371,6 +378,10 @@ def summary(result: CrawlResult) -> str:
         f"{result.count('newscrawl/not_modified')} unchanged (304), "
         f"{result.count('newscrawl/frontier/known')} known skipped, {result.queued} left queued",
     ]
+    skipped = {reason: result.count(f"newscrawl/skipped/{reason}") for reason in SKIP_REASONS}
+    if any(skipped.values()):
+        lines.append("  not fetched, by policy: " + ", ".join(
+            f"{reason}: {n}" for reason, n in skipped.items() if n))
     if result.failed_sites:
         lines.append(f"  failed sites: {', '.join(result.failed_sites)}")
     if result.count("spider_exceptions/count"):

@@ -26,8 +26,9 @@ DOWNLOAD_TIMEOUT = 30
 # not apply to it (the system resolver's own timeout does).
 TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"  # (Scrapy 2.19+)
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
-# A sitemap may hold 50 MB once uncompressed (sitemaps.org): one a site names, robots.txt
-# names or a sitemap index lists may be that large, whatever DOWNLOAD_MAXSIZE says
+# A sitemap may hold 50 MB once uncompressed (sitemaps.org): a start URL (which may be a
+# sitemap), one a site names, robots.txt names or a sitemap index lists may be that large,
+# whatever DOWNLOAD_MAXSIZE says
 NEWSCRAWL_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True

@@ -12,6 +12,7 @@ import asyncio
 import concurrent.futures
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,11 @@ class LostInPool(Exception):
     """The pool broke with the page in it, and its future will never finish (pebble fails
     the pages it holds when it finds itself broken, but not one it takes in just after)."""
 
+
+# The most extraction workers a crawl starts (`--workers`, NEWSCRAWL_EXTRACT_WORKERS): past
+# a few per core they only wait for a core, each holding its own memory (about 80 MB), and
+# a slip of the keyboard (100000) took all of a machine's memory.
+MAX_WORKERS = max(4 * (os.cpu_count() or 1), 8)
 
 # How often a wait for a page looks whether its pool is still there.
 WAIT_SLICE = 1.0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from scrapy.http.request import NO_CALLBACK
 
 from crawler.demo import serve_site
 from crawler.lock import crawl_lock
@@ -220,6 +221,25 @@ def test_a_dead_server_is_told_once_per_failure_not_once_per_layer(tmp_path):
     assert " ERROR: " not in run.stderr and "Gave up retrying" not in run.stderr
 
 
+def test_a_robots_txt_answering_a_server_error_is_one_warning(caplog):
+    """Scrapy reads a 500's body as the rules (everything allowed) without a word, and the
+    spider's own request for the file said only "http_500": the README promises a line."""
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import RobotsTxtMiddleware
+
+    middleware = RobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    own = Request("https://news.example.com/robots.txt", meta={"dont_obey_robotstxt": True},
+                  callback=NO_CALLBACK)
+    for status in (404, 200, 500):
+        middleware.process_response(own, Response(own.url, status=status), None)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "https://news.example.com/robots.txt could not be fetched (HTTP 500): its pages are"
+        " fetched as if it allowed them"]
+
+
 def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):
     import logging
 
@@ -348,3 +368,16 @@ def test_the_exit_1_line_names_why_the_start_urls_failed_not_the_other_urls():
              "newscrawl/start_errors/http_503": 1, "newscrawl/start_skipped/robots": 1}
     assert error_summary(stats) == "http_503: 1, robots: 1"
     assert error_summary({"newscrawl/errors/http_404": 3}) == "no response"
+
+
+def test_extract_command_bad_url_and_unreadable_page_are_one_line(tmp_path):
+    """`--url 'http://[::1'` was a 52-line traceback; a page too deep to read was "not an
+    article", as if read."""
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<html><body>" + b"<b>" * 3000 + b"<p>x</p></body></html>")
+    bad_url = newscrawl("extract", str(page), "--url", "http://[::1")
+    too_deep = newscrawl("extract", str(page), "--url", "https://news.example.com/a")
+    for run, code, message in ((bad_url, 2, "Invalid IPv6 URL"),
+                               (too_deep, 1, "nested deeper than 2048 levels")):
+        assert run.returncode == code, run.stderr
+        assert run.stderr.count("\n") == 1 and message in run.stderr, run.stderr

@@ -164,6 +164,9 @@ def test_partial_bodies_count_as_connection_errors(faults):
 def test_decompression_bombs_stop_at_the_size_cap(faults, path):
     assert page(faults.db, faults.url(path)) is None
     assert "during decompression" in faults.run.stderr
+    # over our limit, as a page over it without the encoding is (it was "ignored")
+    state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?", faults.url(path))
+    assert state == [("skipped", "too_large")]
 
 
 @pytest.mark.parametrize("path", ["/huge/declared", "/huge/streamed"])
@@ -182,7 +185,8 @@ def test_a_page_over_the_size_cap_is_a_skip_with_or_without_its_length(faults, p
     a Content-Length was a `cancelled` fetch error, retried every run."""
     state = rows(faults.db, "SELECT state, reason FROM frontier WHERE url = ?", faults.url(path))
     assert state == [("skipped", "too_large")]
-    assert faults.stats["newscrawl/skipped/too_large"] == 2
+    assert faults.stats["newscrawl/skipped/too_large"] == 4  # these two and the two bombs
+    assert "not fetched, by policy: too_large: 4" in faults.run.stdout
     assert "newscrawl/errors/cancelled" not in faults.stats
 
 
@@ -651,6 +655,18 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     ({}, ["{url}", "--bogus"], "No such option"),
     ({}, ["{url}", "-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number"),
     ({}, ["{url}", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
+    # a start URL Scrapy would drop with one INFO line (exit 0), one its offsite check
+    # would refuse (exit 1), one no connection can go to
+    ({}, ["http://example.com/" + "a" * 2100], "longer than 2083 characters"),
+    ({}, ["http://localhost./news"], "ends with a dot"),
+    ({}, ["http://127.0.0.1:0/"], "port 0"),
+    # a limit SQLite cannot hold (a traceback mid-crawl, exit 0), workers by the thousand
+    # (the machine's memory, gone)
+    ({}, ["{url}", "--max-depth", "99999999999999999999"], "--max-depth"),
+    ({"sites.toml": '[sites.local]\nstart_urls = ["{url}"]\nmax_depth = 99999999999999999999\n'},
+     ["--config", "{tmp}/sites.toml"], "sites.local.max_depth"),
+    ({}, ["{url}", "--workers", "100000"], "--workers"),
+    ({}, ["{url}", "-s", "NEWSCRAWL_EXTRACT_WORKERS=100000"], "takes a number of at most"),
 ])  # fmt: skip
 def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, message):
     with FaultServer() as server:

@@ -70,6 +70,10 @@ def test_dates_are_normalised_to_utc():
     assert parse_date("2025-03-05") == "2025-03-05T00:00:00Z"
     assert parse_date("Tue, 04 Mar 2025 10:15:00 +0000") == "2025-03-04T10:15:00Z"
     assert parse_date("yesterday") is None
+    # the year 1 was written "1-01-01T00:00:00Z" (sorted after every real date), and a
+    # date moved past the year 9999 raised OverflowError
+    assert parse_date("0001-01-01") is None
+    assert parse_date("9999-12-31T23:00:00-05:00") is None
     assert parse_since("2025-01-31") == "2025-01-31T00:00:00Z"
     with pytest.raises(ValueError, match="--since"):
         parse_since("soon")
@@ -1102,6 +1106,17 @@ def test_answers_that_are_not_html_count_as_fetched_pages_skipped():
     assert summary(CrawlResult(1, stats, 1.0, [], "ok")).startswith(
         "run 1: 7 pages fetched in 1.0s, 4 articles stored, 3 pages skipped "
         "(1 not articles, 2 not HTML, 0 extraction failures)")
+
+
+def test_the_summary_says_what_was_not_fetched_by_policy():
+    """A page over the size limit, a redirect loop, a robots.txt refusal: counted nowhere
+    in the summary, which an operator reads."""
+    from crawler.runner import CrawlResult, summary
+    stats = {"newscrawl/pages": 5, "newscrawl/skipped/too_large": 2,
+             "newscrawl/skipped/redirect_loop": 1, "newscrawl/skipped/no_robots": 1}
+    assert summary(CrawlResult(1, stats, 1.0, [], "ok")).splitlines()[2] == (
+        "  not fetched, by policy: too_large: 2, redirect_loop: 1")
+    assert "by policy" not in summary(CrawlResult(1, {"newscrawl/pages": 5}, 1.0, [], "ok"))
 
 
 def test_errors_count_pages_a_spider_exception_dropped():

@@ -6,6 +6,7 @@ cases) and ``demo_site`` (fixtures/demo-site, the realistic one; skipped until i
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import re
 import socket
@@ -28,7 +29,7 @@ from crawler.discovery import (
     parse_limit,
     response_body,
 )
-from crawler.listings import feed_entries
+from crawler.listings import feed_entries, sitemap_entries
 from crawler.spiders.news import NewsSpider
 
 PAGE_KEYS = {
@@ -480,9 +481,70 @@ def test_a_sitemap_cut_short_is_read_as_far_as_it_goes_and_said_so(caplog):
     assert urls == ["https://example.com/a.html", "https://example.com/b.html"]
     assert crawler.stats.get_value("newscrawl/listings/xml_errors") == 1
     assert "sitemap with XML errors (line 1" in caplog.text
-    assert "read 3 entries" in caplog.text  # the cut one too, off every site
+    assert "read 2 entries" in caplog.text  # not the cut one, half a URL
     parsed(spider, SITEMAP, "https://example.com/ok.xml", "sitemap")
     assert crawler.stats.get_value("newscrawl/listings/xml_errors") == 1
+
+
+@pytest.mark.parametrize("tail", [b"/news/2025/03/01/tr", b"/news/2025/03/01/tr-</loc>",
+                                  b"/news/2025/03/01/tr-</loc></url>"])
+def test_a_listing_cut_off_never_gives_its_last_entry_half_written(tail):
+    """A download or a .gz cut off, a sitemap written half-way: the last `<loc>` the parser
+    repaired was requested and became a frontier row, a URL no listing named
+    (`.../tr-`, or `http://127.0.0.1:8` cut inside the port). A listing cut short
+    anywhere before its root's end tag now gives the entries before its last one."""
+    head = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>https://example.com/a.html</loc></url><url><loc>https://example.com")
+    assert [e.url for e in sitemap_entries(head + tail, [])] == ["https://example.com/a.html"]
+    whole = head + b"/b.html</loc></url></urlset>\n"
+    assert [e.url for e in sitemap_entries(whole + b"<junk", [])][-1].endswith("/b.html")
+    rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>https://example.com/'
+           b"a.html</link></item><item><link>https://example.com/b")
+    assert [e.url for e in feed_entries(rss, "https://example.com/", [])] == [
+        "https://example.com/a.html"]
+    assert [e.url for e in feed_entries(rss + b".html</link></item></channel></rss>",
+                                        "https://example.com/", [])][-1].endswith("/b.html")
+
+
+def test_a_gzip_listing_that_does_not_unpack_is_a_failed_fetch_with_its_reason(caplog):
+    """zlib's error escaped the callback: a traceback, the URL left queued and failing so
+    every run, and exit 0 for a run whose only start URL it was."""
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    corrupt = b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4
+    out = parsed(spider, corrupt, "https://example.com/s.xml.gz", "start", cls=Response)
+    assert [(o["visit"]["state"], o["visit"]["reason"]) for o in out] == [("failed", "bad_gzip")]
+    assert crawler.stats.get_value("newscrawl/errors/bad_gzip") == 1
+    assert crawler.stats.get_value("newscrawl/start_errors/bad_gzip") == 1
+    assert "s.xml.gz: bad_gzip (cannot gunzip the body" in caplog.text
+
+
+def test_a_gzip_listing_that_unpacks_past_its_limit_is_a_too_large_skip():
+    crawler = get_crawler(NewsSpider, {"DOWNLOAD_MAXSIZE": 1024 * 1024,
+                                       "NEWSCRAWL_SITEMAP_MAXSIZE": 1024 * 1024})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    big = gzip.compress(b"<urlset>" + b" " * (2 * 1024 * 1024) + b"</urlset>")
+    out = parsed(spider, big, "https://example.com/s.xml.gz", "sitemap", cls=Response)
+    assert [(o["visit"]["state"], o["visit"]["reason"]) for o in out] == [
+        ("skipped", "too_large")]
+    assert crawler.stats.get_value("newscrawl/skipped/too_large") == 1
+
+
+def test_a_start_url_may_be_a_sitemap_as_large_as_sitemaps_org_allows():
+    """A start URL may be a sitemap (README), but it got DOWNLOAD_MAXSIZE (20 MB), not the
+    50 MB a sitemap may have: a 23 MB sitemap was `too_large` as a start URL, read from a
+    config's `sitemaps`."""
+    crawler = get_crawler(NewsSpider, {"DOWNLOAD_MAXSIZE": 20 * 1024 * 1024,
+                                       "NEWSCRAWL_SITEMAP_MAXSIZE": 50 * 1024 * 1024})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/sitemap.xml")
+
+    async def seeds():
+        return [request async for request in spider.start()]
+
+    (request,) = asyncio.run(seeds())
+    assert request.meta["download_maxsize"] == 50 * 1024 * 1024
 
 
 def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing_read(caplog):

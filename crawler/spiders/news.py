@@ -59,11 +59,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
+from twisted.python.failure import Failure
 
 from crawler import safexml
 from crawler.config import SiteIndex, SiteSpec, load_config, merge_sites, parse_since
 from crawler.discovery import (
     FEED_AUTODISCOVERY_XPATH,
+    CorruptBody,
+    TooLarge,
     classify,
     error_kind,
     page_item,
@@ -104,7 +107,6 @@ from extractors.text import without_early_end
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +195,7 @@ class NewsSpider(Spider):
         entry = {key: row[key] for key in ("lastmod", "published", "title", "language")
                  if row.get(key)}  # fmt: skip
         meta = {SOURCE: row["source"], SITE: row["site"], "depth": row["depth"], ENTRY: entry}
-        self._site_meta(meta, row["url"], self.sites.by_name.get(row["site"]), row["priority"])
+        self._site_meta(meta, self.sites.by_name.get(row["site"]), row["priority"])
         return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
                        priority=row["priority"])
 
@@ -204,7 +206,12 @@ class NewsSpider(Spider):
         if response.status == 304:
             self.crawler.stats.inc_value("newscrawl/not_modified")
             return [{"visit": response_visit(response, self._site_name(response.url), None)}]
-        body = response_body(response, response.meta.get("download_maxsize", self.max_body))
+        try:
+            body = response_body(response, response.meta.get("download_maxsize", self.max_body))
+        except (TooLarge, CorruptBody) as error:  # a gzip file unpacking too far, or not at all
+            failure = Failure(error)
+            failure.request = response.request
+            return self.on_error(failure)
         kind = classify(response, body)
         handlers = {
             "html": self.parse_html,
@@ -372,12 +379,13 @@ class NewsSpider(Spider):
         # a fetch error as the site's counts have it (`run_sites.failed`): not a skip (a
         # missing robots.txt is normal, a page over the size limit looked at again in a week)
         counted = visit["state"] == "failed"
-        if kind == "too_large":  # the limit is ours
-            self.crawler.stats.inc_value("newscrawl/skipped/too_large")
+        if visit["state"] == "skipped" and visit["reason"] != "no_robots":  # (normal)
+            self.crawler.stats.inc_value(f"newscrawl/skipped/{visit['reason']}")
         elif counted:
             self.crawler.stats.inc_value(f"newscrawl/errors/{visit['reason']}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
-        if failure.check(DestinationRefused):  # the middleware said why, once per host
+        if failure.check(DestinationRefused) or (  # the middleware said why, once per host
+                source == "robots" and (visit.get("http_status") or 0) >= 500):  # or said it
             level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
                    error_text(failure))
@@ -385,10 +393,10 @@ class NewsSpider(Spider):
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
         request, site = failure.request, self._requested_site(failure.request)
+        if kind == "too_large":  # (a gzip bomb's is an IgnoreRequest)
+            return failure_visit(request, site, "skipped", kind)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return failure_visit(request, site, "skipped", skip_reason(failure))
-        if kind == "too_large":
-            return failure_visit(request, site, "skipped", kind)
         status = failure.value.response.status if failure.check(HttpError) else None
         if request.meta.get(SOURCE) == "robots" and status and 400 <= status < 500:
             # no robots.txt (RFC 9309: allow all) is normal, not a failure; retried every run
@@ -449,7 +457,7 @@ class NewsSpider(Spider):
             url = without_tracking(url)
         meta: dict[str, Any] = {SOURCE: source, SITE: site.name if site else bare_host(
             urlsplit(url).hostname or "")}
-        self._site_meta(meta, url, site, priority)
+        self._site_meta(meta, site, priority)
         if depth_reset:
             meta["depth_reset"] = True
         if entry is not None:
@@ -457,17 +465,17 @@ class NewsSpider(Spider):
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta,
                        priority=priority)
 
-    def _site_meta(self, meta: dict[str, Any], url: str, site: SiteSpec | None,
+    def _site_meta(self, meta: dict[str, Any], site: SiteSpec | None,
                    priority: int) -> None:
         """What a request's meta takes from its site: the digest of its filters, and for a
-        sitemap (one of the site's, or one robots.txt or a sitemap index names: a listing
-        found in a sitemap, not a page it lists) the size a sitemap may have (50 MB), where
-        DOWNLOAD_MAXSIZE is smaller (20 MB by default)."""
+        sitemap (one robots.txt or a sitemap index names: a listing found in a sitemap, not
+        a page it lists) or a start URL (a page, a feed or a sitemap: its answer says which)
+        the size a sitemap may have (50 MB), where DOWNLOAD_MAXSIZE is smaller (20 MB by
+        default)."""
         if site is not None:
             meta[FILTERS] = site.filters
         source = meta[SOURCE]
-        sitemap = is_listing(priority) if source == "sitemap" else (
-            source == "start" and site is not None and url in site.sitemaps)
+        sitemap = is_listing(priority) if source == "sitemap" else source == "start"
         if sitemap and self.max_sitemap > self.max_body:
             meta["download_maxsize"] = self.max_sitemap
 
