@@ -376,14 +376,11 @@ def extract_command(file, url, content_type, rules):
     if problem:
         fail(f"--url {redacted(url)!r}: {problem}")
     from extractors import extract  # here: the crawl command need not load it
-    from extractors.decode import TooDeep
 
     try:
         article = extract(file.read_bytes(), url, content_type=content_type, rules=rules)
     except RuleError as error:
         fail(str(error))
-    except TooDeep as error:  # the page cannot be read whole
-        fail(f"{file}: {error}", EXIT_FAILED)
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
 

@@ -28,11 +28,11 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.settings.default_settings import URLLENGTH_LIMIT
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as neterror
+from w3lib.url import safe_url_string
 
 from crawler.listings import robots_sitemaps
 from crawler.middlewares import (
@@ -122,15 +122,10 @@ def with_path(url: str) -> str:
 _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@!$&'()*+,;=]")
 
 
-# Scrapy's URLLENGTH_LIMIT, which drops a longer URL's request with one INFO line: a longer
-# URL is refused as a start URL and skipped and counted as a listing's entry.
-MAX_URL_LENGTH = URLLENGTH_LIMIT
-
-
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be crawled (not http(s), no host, a host no DNS name has or one
-    written with its final dot, a port out of range or 0, a user name or password in it,
-    more characters than Scrapy requests), or None. Scrapy's `Request` refuses the
+    written with its final dot, a port out of range or 0, a user name or password in it),
+    or None. Scrapy's `Request` refuses the
     port, its download a user name ("invalid hostname"), each with a traceback; and a
     password would be stored in the frontier."""
     try:
@@ -149,9 +144,15 @@ def url_problem(url: str) -> str | None:
         return f"{host!r} ends with a dot: write the host without it"
     if port == 0:
         return "port 0 is no port to connect to"
-    if len(url) > MAX_URL_LENGTH:  # what Scrapy's UrlLengthMiddleware drops with one INFO line
-        return f"longer than {MAX_URL_LENGTH} characters (Scrapy's URLLENGTH_LIMIT)"
     return None
+
+
+def too_long(url: str, limit: int) -> str | None:
+    """Why Scrapy's UrlLengthMiddleware would drop a request for `url` (with one INFO line,
+    and no errback): longer than URLLENGTH_LIMIT (`limit`; 0: no limit) once
+    percent-encoded, as a Request holds it; None if it would not."""
+    length = len(safe_url_string(url)) if limit else 0
+    return f"{length} characters, over URLLENGTH_LIMIT ({limit})" if length > limit else None
 
 
 # The largest page or depth limit: SQLite's largest integer (a limit is compared in SQL).

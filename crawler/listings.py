@@ -127,19 +127,47 @@ def is_older(entry: Entry, since: str | None) -> bool:
 def _xml_root(body: bytes, errors: list[str] | None) -> tuple[etree._Element | None, bool]:
     """The document's root, and whether the document is cut short (see `_cut_short`); the
     parser's first error, if any, is added to `errors`."""
-    root, error = safexml.parse(body)
-    if error and errors is not None:
-        errors.append(error)
-    return root, bool(error) and root is not None and _cut_short(body, root)
+    root, logged = safexml.parse_logged(body)
+    if logged and errors is not None:
+        first = logged[0]
+        errors.append(first if isinstance(first, str) else f"line {first.line}: {first.message}")
+    return root, bool(logged) and root is not None and _cut_short(body, root, logged)
 
 
-def _cut_short(body: bytes, root: etree._Element) -> bool:
-    """Whether a document the parser repaired has no end tag for its root (a download or a
-    gzip file cut off, a listing written half-way): its last entry may be cut too, a URL
-    half-written (`https://example.com/news/2025/03/01/tr-`), and is not read. (Looked for
-    in the whole document: what comes after the root's end, if anything, is no entry.)"""
-    name = re.escape(_local(root).encode())
-    return re.search(rb"</(?:[\w.-]+:)?" + name + rb"\s*>", body) is None
+# An element the parser found open at the end of the document ("Premature end of data in
+# tag loc line 9").
+_UNFINISHED = re.compile(r"in tag (\S+)")
+
+
+def _cut_short(body: bytes, root: etree._Element, logged: list) -> bool:
+    """Whether a document the parser repaired ends inside its last entry (a download or a
+    gzip file cut off, a listing written half-way): that entry may be cut too, a URL
+    half-written (`https://example.com/news/2025/03/01/tr-`), and is not read. Told by the
+    element the parser found open at the end: an entry or one of its fields, not the root
+    or an RSS channel (a cut between two entries loses none). Where the parser stopped at
+    a broken tag instead, by the root's end tag missing from the document."""
+    for entry in logged:
+        if entry.type == etree.ErrorTypes.ERR_TAG_NOT_FINISHED:
+            found = _UNFINISHED.search(entry.message)
+            name = found.group(1).rpartition(":")[2] if found else ""
+            return name not in (_local(root), "channel")
+    name = _local(root)
+    encoding = _codec(body, root.getroottree().docinfo.encoding)
+    return not any(end.encode(encoding, "replace") in body
+                   for end in (f"</{name}>", f":{name}>", f"</{name} "))
+
+
+def _codec(body: bytes, declared: str | None) -> str:
+    """The codec of a document's bytes, from what lxml read it as (UTF-16's byte order from
+    its first bytes)."""
+    codec = (declared or "utf-8").lower()
+    if codec.replace("-", "") in ("utf16", "ucs2"):
+        return "utf-16-be" if body[:2] == b"\xfe\xff" or body[:1] == b"\x00" else "utf-16-le"
+    try:
+        "".encode(codec)
+    except LookupError:
+        return "utf-8"
+    return codec
 
 
 def _local(element: etree._Element) -> str:

@@ -173,6 +173,7 @@ class StoragePipeline:
         sites = getattr(self.crawler.spider, "sites", None)
         offsite = sites is not None and sites.site_of(request.url) is None
         reason = "offsite" if offsite else "redirect_duplicate"
+        self.stats.inc_value(f"newscrawl/skipped/{reason}")  # as the spider counts its skips
         self.frontier.add({"visit": failure_visit(request, site, "skipped", reason)})
 
     def open_spider(self, spider=None):

@@ -24,15 +24,24 @@ def parse(body: bytes) -> tuple[etree._Element | None, str | None]:
     and the first error the parser recovered from ("line 9: Premature end of data..."), or
     None for a well-formed document: a sitemap cut short still gives the entries before the
     cut, and the crawl says so."""
+    root, errors = parse_logged(body)
+    if not errors:
+        return root, None
+    return root, (errors[0] if isinstance(errors[0], str)
+                  else f"line {errors[0].line}: {errors[0].message}")
+
+
+def parse_logged(body: bytes) -> tuple[etree._Element | None, list]:
+    """`parse`, with every error the parser recovered from (lxml's log entries; or one
+    message where there is no document)."""
     parser = _parser()
     try:
         root = etree.fromstring(body, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as error:
-        return None, " ".join(str(error).split()) or "not XML"
+        return None, [" ".join(str(error).split()) or "not XML"]
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
-    first = f"line {errors[0].line}: {errors[0].message}" if errors else None
     if root is None:
-        return None, first or "not XML"
+        return None, errors or ["not XML"]
     for entity in list(root.iter(etree.Entity)):
         remove(entity)  # its text after it stays
-    return root, first
+    return root, errors

@@ -171,10 +171,7 @@ def parse_html(text: str) -> HtmlElement | None:
         data = text.encode("utf-8", "surrogatepass")
     tree = _parsed(data)
     if _too_deep():
-        tree = _parsed(_LAYOUT_TAGS.sub(b"", data))
-        if _too_deep():
-            raise TooDeep(f"elements nested deeper than {DEPTH_LIMIT} levels,"
-                          " after taking out <div>, <span>, <section>, <font> and <center>")
+        tree = _deeper(tree, data)
     if tree is None or len(tree) < 1:
         second = _parsed(text)
         tree = second if second is not None and len(second) else tree
@@ -186,24 +183,48 @@ def parse_html(text: str) -> HtmlElement | None:
     return tree
 
 
-class TooDeep(ValueError):
-    """A page nested too deep to read whole (see `DEPTH_LIMIT`)."""
-
-
 # The deepest libxml2 nests elements, `huge_tree` or not (libxml2 2.14): what is deeper is
 # dropped, with one error in the parser's log, and with it the story, under a page's 3,000
-# unclosed <div>s. A browser nests no deeper either (Blink: 512), but keeps the text. Such a
-# page is read again without the tags of its layout boxes, the ones left unclosed by the
-# thousand (the story's paragraphs and links stay); one still too deep is refused
-# (`TooDeep`): a failure with a reason, not a page read in part.
+# unclosed <div>s. A browser nests no deeper either (Blink: 512), but keeps the text.
 DEPTH_LIMIT = 2048
-_LAYOUT_TAGS = re.compile(rb"</?(?:div|span|section|font|center)\b[^>]*>", re.IGNORECASE)
+# The layout boxes' tags, as `_flat` rewrites them; comments, scripts and styles are
+# matched to be left as they are (a "<span" in a script's code is none).
+_BOXES = re.compile(rb"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
+                    rb"|<(/?)(div|section|center|span|font)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+                    re.IGNORECASE | re.DOTALL)
 
 
 def _too_deep() -> bool:
     """Whether the last parse dropped what was nested past `DEPTH_LIMIT`."""
     return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT
                and "depth" in error.message for error in PARSER.error_log)
+
+
+def _deeper(tree: HtmlElement | None, data: bytes) -> HtmlElement | None:
+    """A page nested past `DEPTH_LIMIT`, read again with its boxes flat (`_flat`), where
+    that reads more of its text: the story under thousands of unclosed boxes. Where the
+    deep part is a footer's or a comment thread's, the first reading has the story, and
+    its boxes (their names tell chrome apart), and stays."""
+    flat = _parsed(_BOXES.sub(_flat, data))
+    if flat is None or tree is None:
+        return flat if tree is None else tree
+    size, flat_size = _text_size(tree), _text_size(flat)
+    return flat if flat_size > size + max(200, size // 10) else tree
+
+
+def _flat(match: re.Match) -> bytes:
+    """A box's start tag as a paragraph's (which the next one closes: no nesting), with
+    its attributes; its end tag, and an inline box's tags, gone."""
+    closing, tag, attributes = match.group(2, 3, 4)
+    if tag is None:  # a comment, a script or a style
+        return match.group(0)
+    if closing or tag.lower() in (b"span", b"font"):
+        return b""
+    return b"<p" + attributes + b">"
+
+
+def _text_size(tree: HtmlElement) -> int:
+    return sum(len(text.strip()) for text in tree.itertext())
 
 
 def _into_body(tree: HtmlElement) -> None:

@@ -231,6 +231,8 @@ def test_a_redirect_hop_that_goes_nowhere_is_recorded_on_the_url_that_redirected
     state = rows(faults.db, "SELECT site, state, reason FROM frontier WHERE url = ?",
                  faults.url(path))
     assert state == [("127.0.0.1", "skipped", reason)]
+    # and counted where the summary reads it ("not fetched, by policy")
+    assert faults.stats[f"newscrawl/skipped/{reason}"] >= 1
 
 
 def test_an_off_site_redirect_makes_no_site_of_its_host(faults):
@@ -655,9 +657,7 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     ({}, ["{url}", "--bogus"], "No such option"),
     ({}, ["{url}", "-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number"),
     ({}, ["{url}", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
-    # a start URL Scrapy would drop with one INFO line (exit 0), one its offsite check
-    # would refuse (exit 1), one no connection can go to
-    ({}, ["http://example.com/" + "a" * 2100], "longer than 2083 characters"),
+    # a start URL its offsite check would refuse (exit 1), one no connection can go to
     ({}, ["http://localhost./news"], "ends with a dot"),
     ({}, ["http://127.0.0.1:0/"], "port 0"),
     # a limit SQLite cannot hold (a traceback mid-crawl, exit 0), workers by the thousand
@@ -881,3 +881,22 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     middleware.process_request(unredirected)
     assert "If-None-Match" in unredirected.headers  # the frontier's own, for this URL
     middleware.spider_closed()
+
+
+@pytest.mark.parametrize(("path", "settings", "fails"), [
+    ("/ok/" + "a" * 2100, [], True),
+    ("/ok/" + "é" * 700, [], True),  # 700 characters, 4,200 once percent-encoded
+    ("/ok/" + "a" * 2100, ["-s", "URLLENGTH_LIMIT=5000"], False),
+])  # fmt: skip
+def test_a_start_url_too_long_to_request_fails_its_run_in_one_line(tmp_path, path, settings,
+                                                                    fails):
+    """Scrapy's UrlLengthMiddleware dropped it with one INFO line, and the run said ok."""
+    with FaultServer() as server:
+        run = newscrawl("crawl", server.url(path), "--db", str(tmp_path / "n.db"),
+                        "--allow-private", "--max-depth", "0", *settings)
+    if fails:
+        assert run.returncode == 1, run.stderr
+        assert "over URLLENGTH_LIMIT (2083)" in run.stderr
+        assert run.stderr.strip().splitlines()[-1].endswith("(url_too_long: 1)")
+    else:
+        assert "url_too_long" not in run.stderr and "URLLENGTH" not in run.stderr

@@ -1629,3 +1629,11 @@ def test_tracking_parameters_are_dropped_from_a_url_and_nothing_else(url, expect
     from crawler.urlpolicy import without_tracking
 
     assert without_tracking(url) == expected
+
+
+def test_a_gzip_file_that_did_not_unpack_is_tried_again_next_run():
+    """`bad_gzip` was not among the transient reasons: the sitemap, mended by its site,
+    was never fetched again."""
+    row = {"reason": "bad_gzip", "attempts": 1, "kind": "sitemap", "priority": 0,
+           "visited_at": "2026-11-30T00:00:00Z"}
+    assert is_retryable(row)

@@ -344,9 +344,33 @@ def test_a_story_under_thousands_of_unclosed_boxes_is_read_whole(depth):
     assert article.is_article and article.text.count("Paragraph") == 6
 
 
-def test_a_page_too_deep_even_without_its_boxes_is_refused_with_a_reason():
-    from extractors.decode import TooDeep
+@pytest.mark.parametrize(("deep", "box"), [
+    ("<b>" * 3000, "<div>"),  # nested by other tags than boxes
+    ("<div class=c>" * 3000, "<div>"),  # a story of <div> paragraphs: breaks kept
+    ("<span title='a > b'>" * 3000, "<p>"),
+])  # fmt: skip
+def test_a_page_deep_only_below_its_story_reads_the_story_as_before(deep, box):
+    """The story comes first and whole; only the footer (a comment thread) is deep: the
+    first reading, with the page's boxes, stays. A page too deep after the boxes were taken
+    out was refused; the tags were taken out of every page too deep, gluing a story's <div>
+    paragraphs together, and reading a '>' in an attribute as text."""
+    end = box.replace("<", "</")
+    story = "".join(f"{box}{PARA} Paragraph {i}.{end}" for i in range(6))
+    html = (f"<html><head><title>Count</title></head><body><article><h1>Count</h1>{story}"
+            f"</article><footer>{deep}<p>Comments</p></footer></body></html>").encode()
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("Paragraph") == 6
+    assert article.text.count("\n\n") >= 5 and "b'>" not in article.text
 
-    html = b"<html><body>" + b"<b>" * 3000 + b"<p>" + PARA.encode() + b"</p></body></html>"
-    with pytest.raises(TooDeep, match="nested deeper than 2048 levels"):
-        extract(html, URL)
+
+def test_flattening_a_deep_page_leaves_its_scripts_and_comments_alone():
+    """`<script>if (n<span) go();</script>`: a regex over the page took the script's end
+    with the "tag", and the story became script text; `<!-- </div -->` ate the comment's
+    end, and the story with it."""
+    story = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(6))
+    html = (f"<html><head><title>Count</title><script>if (n<span) go();</script></head><body>"
+            f"<!-- closes </div --><span title='x > y'>{'<div>' * 3000}<article><h1>Count</h1>"
+            f"{story}</article></span></body></html>").encode()
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("Paragraph") == 6
+    assert "go()" not in article.text and "y'>" not in article.text

@@ -487,17 +487,31 @@ def test_a_sitemap_cut_short_is_read_as_far_as_it_goes_and_said_so(caplog):
 
 
 @pytest.mark.parametrize("tail", [b"/news/2025/03/01/tr", b"/news/2025/03/01/tr-</loc>",
-                                  b"/news/2025/03/01/tr-</loc></url>"])
+                                  b":8<url><loc>&bogus;<</lo"])
 def test_a_listing_cut_off_never_gives_its_last_entry_half_written(tail):
     """A download or a .gz cut off, a sitemap written half-way: the last `<loc>` the parser
     repaired was requested and became a frontier row, a URL no listing named
-    (`.../tr-`, or `http://127.0.0.1:8` cut inside the port). A listing cut short
-    anywhere before its root's end tag now gives the entries before its last one."""
+    (`.../tr-`, or `http://127.0.0.1:8` cut inside the port). A listing cut inside its
+    last entry now gives the entries before it."""
     head = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             b"<url><loc>https://example.com/a.html</loc></url><url><loc>https://example.com")
     assert [e.url for e in sitemap_entries(head + tail, [])] == ["https://example.com/a.html"]
-    whole = head + b"/b.html</loc></url></urlset>\n"
-    assert [e.url for e in sitemap_entries(whole + b"<junk", [])][-1].endswith("/b.html")
+
+
+@pytest.mark.parametrize(("body", "codec"), [
+    (b"/b.html</loc></url>", "utf-8"),  # cut between two entries, or never closed
+    (b"/b.html</loc></url></urlset>\n<junk", "utf-8"),  # something after the end
+    (b"/b.html?x=1&y=2</loc></url></urlset>", "utf-8"),  # an error mid-document
+    (b"/b.html?x=1&y=2</loc></url></urlset>", "utf-16"),
+])  # fmt: skip
+def test_a_listing_with_an_error_but_its_last_entry_whole_keeps_it(body, codec):
+    head = (f'<?xml version="1.0" encoding="{codec}"?><urlset xmlns="http://www.sitemaps.org/'
+            'schemas/sitemap/0.9"><url><loc>https://example.com/a.html</loc></url>'
+            "<url><loc>https://example.com")
+    errors: list[str] = []
+    document = (head + body.decode()).encode(codec)
+    urls = [e.url for e in sitemap_entries(document, errors)]
+    assert errors and urls[0] == "https://example.com/a.html" and "/b.html" in urls[-1]
     rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>https://example.com/'
            b"a.html</link></item><item><link>https://example.com/b")
     assert [e.url for e in feed_entries(rss, "https://example.com/", [])] == [
@@ -757,3 +771,19 @@ def test_a_page_leaves_the_spider_without_its_decoded_text_and_selector():
     assert "https://example.com/2024/01/02/next" in {r.url for r in out if isinstance(r, Request)}
     assert tree() is None and response._cached_ubody is None
     assert "Story" in response.text  # read as text again, decoded again
+
+
+@pytest.mark.parametrize(("obey", "warnings"), [(True, 0), (False, 1)])
+def test_a_robots_txt_server_error_is_said_once_whether_robots_txt_is_obeyed_or_not(
+        caplog, obey, warnings):
+    """Obeyed, RobotsTxtMiddleware says it (its own fetch); not obeyed, that middleware
+    never runs, and the spider's line, made DEBUG for the first case, was the only one."""
+    crawler = get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": obey})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    request = Request("https://example.com/robots.txt", meta={
+        "newscrawl_source": "robots", "newscrawl_site": "example.com"})
+    failure = Failure(HttpError(Response(request.url, status=500, request=request)))
+    failure.request = request
+    spider.on_error(failure)
+    assert [r.levelname for r in caplog.records].count("WARNING") == warnings

@@ -73,6 +73,7 @@ from crawler.discovery import (
     parse_limit,
     response_body,
     skip_reason,
+    too_long,
     url_problem,
     utc_now,
     xml_root_name,
@@ -161,6 +162,7 @@ class NewsSpider(Spider):
         link_domains = sorted(netlocs | set(self.allowed_domains))
         self.link_extractor = LinkExtractor(allow_domains=link_domains)
         self.max_body = 0  # DOWNLOAD_MAXSIZE, set in from_crawler
+        self.max_url = 0  # URLLENGTH_LIMIT (from_crawler; 0: none)
         self.max_sitemap = 0  # the larger of it and NEWSCRAWL_SITEMAP_MAXSIZE (from_crawler)
         self.records_held = False  # whether a frontier records HELD requests (from_crawler)
         self._invalid_in: set[str] = set()  # listings that gave an entry not to crawl
@@ -174,6 +176,7 @@ class NewsSpider(Spider):
         if spider.max_depth and not settings.frozen:  # DEPTH_LIMIT=0 would mean unlimited
             settings.set("DEPTH_LIMIT", spider.max_depth, priority="spider")
         spider.max_body = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.max_url = settings.getint("URLLENGTH_LIMIT")
         sitemap_max = settings.getint("NEWSCRAWL_SITEMAP_MAXSIZE")
         spider.max_sitemap = 0 if not spider.max_body else max(spider.max_body, sitemap_max)
         spider.records_held = frontier_enabled(settings)
@@ -186,9 +189,23 @@ class NewsSpider(Spider):
     async def start(self):
         for spec in self.sites.specs:
             for url in spec.seeds:
+                if self._too_long_to_start(url, spec):
+                    continue
                 request = self._request(url, "start", spec, priority=LISTING_PRIORITY + 1)
                 request.meta[SEED] = True  # kept by its redirects and retries
                 yield request
+
+    def _too_long_to_start(self, url: str, spec: SiteSpec) -> bool:
+        """A start URL Scrapy would drop for its length, said and counted as a failed start
+        (its run fails, unless another start URL gets an answer)."""
+        problem = too_long(url, self.max_url)
+        if problem:
+            logger.warning("%s: not requested, %s", redacted(url), problem)
+            stats = self.crawler.stats
+            stats.inc_value("newscrawl/start_failed")
+            stats.inc_value(f"newscrawl/sites/{spec.name}/start_failed")
+            stats.inc_value("newscrawl/start_skipped/url_too_long")
+        return bool(problem)
 
     def request_for(self, row: dict) -> Request:
         """The request for a frontier row (used by the middleware to resume a queue)."""
@@ -385,11 +402,18 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value(f"newscrawl/errors/{visit['reason']}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused) or (  # the middleware said why, once per host
-                source == "robots" and (visit.get("http_status") or 0) >= 500):  # or said it
+                self._robots_said(request) and (visit.get("http_status") or 0) >= 500):
             level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
                    error_text(failure))
         return [{"visit": visit}]
+
+    def _robots_said(self, request: Request) -> bool:
+        """Whether `RobotsTxtMiddleware` said what this robots.txt request's server error
+        was: it fetches each host's robots.txt itself, and warns, where robots.txt is
+        obeyed."""
+        return (self.crawler.settings.getbool("ROBOTSTXT_OBEY")
+                and urlsplit(request.url).path == "/robots.txt")
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
         request, site = failure.request, self._requested_site(failure.request)
@@ -419,7 +443,7 @@ class NewsSpider(Spider):
         """Whether a URL a listing (a sitemap, a feed, robots.txt) gives can be crawled; one
         that cannot is skipped, counted, and logged: one WARNING per listing, the rest at
         DEBUG (the listing's other entries are read all the same)."""
-        problem = url_problem(url)
+        problem = url_problem(url) or too_long(url, self.max_url)
         if problem is None:
             return True
         self.crawler.stats.inc_value("newscrawl/skipped/listed/invalid_url")
