@@ -150,18 +150,34 @@ def _cut_short(body: bytes, root: etree._Element, logged: list) -> bool:
         if entry.type == etree.ErrorTypes.ERR_TAG_NOT_FINISHED:
             found = _UNFINISHED.search(entry.message)
             name = found.group(1).rpartition(":")[2] if found else ""
-            return name not in (_local(root), "channel")
+            return name not in (_local(root), "channel") and _in_last_entry(root)
     name = _local(root)
     encoding = _codec(body, root.getroottree().docinfo.encoding)
-    return not any(end.encode(encoding, "replace") in body
-                   for end in (f"</{name}>", f":{name}>", f"</{name} "))
+    return _in_last_entry(root) and not any(end.encode(encoding, "replace") in body
+                                            for end in (f"</{name}>", f":{name}>", f"</{name} "))
+
+
+def _in_last_entry(root: etree._Element) -> bool:
+    """Whether the document's last element is in an entry: a sitemap's `<url>` or
+    `<sitemap>` (the root's children), a feed's `<item>` or `<entry>` (not a channel's
+    `<image><url>` after its items)."""
+    last = root
+    for last in root.iter():  # noqa: B007 (the last one is wanted)
+        pass
+    sitemap = _local(root) in ("urlset", "sitemapindex")
+    while last is not None and last is not root:
+        if (sitemap and last.getparent() is root) or _local(last) in ("item", "entry"):
+            return True
+        last = last.getparent()
+    return False
 
 
 def _codec(body: bytes, declared: str | None) -> str:
     """The codec of a document's bytes, from what lxml read it as (UTF-16's byte order from
     its first bytes)."""
     codec = (declared or "utf-8").lower()
-    if codec.replace("-", "") in ("utf16", "ucs2"):
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or codec.replace("-", "") in ("utf16", "ucs2"):
+        # (lxml says "UTF-8" of a UTF-16 document with a byte order mark and no declaration)
         return "utf-16-be" if body[:2] == b"\xfe\xff" or body[:1] == b"\x00" else "utf-16-le"
     try:
         "".encode(codec)

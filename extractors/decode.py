@@ -187,11 +187,17 @@ def parse_html(text: str) -> HtmlElement | None:
 # dropped, with one error in the parser's log, and with it the story, under a page's 3,000
 # unclosed <div>s. A browser nests no deeper either (Blink: 512), but keeps the text.
 DEPTH_LIMIT = 2048
-# The layout boxes' tags, as `_flat` rewrites them; comments, scripts and styles are
-# matched to be left as they are (a "<span" in a script's code is none).
-_BOXES = re.compile(rb"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
-                    rb"|<(/?)(div|section|center|span|font)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-                    re.IGNORECASE | re.DOTALL)
+# A page too deep is read again with its layout boxes past this depth flat (`_flatten`):
+# the boxes above it, a story's and its chrome's, keep their place and their names.
+FLAT_FROM = 512
+# The tokens `_flatten` reads, in one pass: comments, scripts and styles (left as they are;
+# one left open runs to the end of the page), and the tags of layout boxes, whose quoted
+# attribute values may hold a ">" (up to 2,000 characters: no scan to the page's end).
+_BOXES = re.compile(
+    rb"<!--(?:>|.*?(?:-->|\Z))|<(script|style)(?=[\s/>]).*?(?:</\1\s*>|\Z)"
+    rb"|<(/?)(div|section|center|span|font)(?=[\s/>])"
+    rb"((?:[^>\"']|\"[^\"]{0,2000}\"|'[^']{0,2000}')*)>",
+    re.IGNORECASE | re.DOTALL)
 
 
 def _too_deep() -> bool:
@@ -201,30 +207,33 @@ def _too_deep() -> bool:
 
 
 def _deeper(tree: HtmlElement | None, data: bytes) -> HtmlElement | None:
-    """A page nested past `DEPTH_LIMIT`, read again with its boxes flat (`_flat`), where
-    that reads more of its text: the story under thousands of unclosed boxes. Where the
-    deep part is a footer's or a comment thread's, the first reading has the story, and
-    its boxes (their names tell chrome apart), and stays."""
-    flat = _parsed(_BOXES.sub(_flat, data))
-    if flat is None or tree is None:
-        return flat if tree is None else tree
-    size, flat_size = _text_size(tree), _text_size(flat)
-    return flat if flat_size > size + max(200, size // 10) else tree
+    """A page nested past `DEPTH_LIMIT`, read again with its boxes past `FLAT_FROM` flat
+    (`_flatten`): the story under thousands of unclosed boxes. A page nested so by other
+    elements (3,000 <b>) is read as far as libxml2 goes, as before."""
+    flat = _parsed(_flatten(data))
+    return tree if flat is None else flat
 
 
-def _flat(match: re.Match) -> bytes:
-    """A box's start tag as a paragraph's (which the next one closes: no nesting), with
-    its attributes; its end tag, and an inline box's tags, gone."""
-    closing, tag, attributes = match.group(2, 3, 4)
-    if tag is None:  # a comment, a script or a style
-        return match.group(0)
-    if closing or tag.lower() in (b"span", b"font"):
-        return b""
-    return b"<p" + attributes + b">"
+def _flatten(data: bytes) -> bytes:
+    """The page with the layout boxes opened past `FLAT_FROM` open boxes flat: a <div>,
+    <section> or <center> start tag there becomes a <p> start tag (with its attributes),
+    which the next one closes; their end tags there, and span and font tags, go."""
+    depth = 0
 
+    def flat(match: re.Match) -> bytes:
+        nonlocal depth
+        closing, tag, attributes = match.group(2, 3, 4)
+        if tag is None:  # a comment, a script or a style
+            return match.group(0)
+        if closing:
+            depth = max(depth - 1, 0)
+            return b"" if depth >= FLAT_FROM else match.group(0)
+        depth += 1
+        if depth <= FLAT_FROM:
+            return match.group(0)
+        return b"" if tag.lower() in (b"span", b"font") else b"<p" + attributes + b">"
 
-def _text_size(tree: HtmlElement) -> int:
-    return sum(len(text.strip()) for text in tree.itertext())
+    return _BOXES.sub(flat, data)
 
 
 def _into_body(tree: HtmlElement) -> None:

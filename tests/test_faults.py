@@ -887,6 +887,7 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     ("/ok/" + "a" * 2100, [], True),
     ("/ok/" + "é" * 700, [], True),  # 700 characters, 4,200 once percent-encoded
     ("/ok/" + "a" * 2100, ["-s", "URLLENGTH_LIMIT=5000"], False),
+    ("/ok/" + "a" * 2000 + "#" + "f" * 100, [], False),  # not requested with its fragment
 ])  # fmt: skip
 def test_a_start_url_too_long_to_request_fails_its_run_in_one_line(tmp_path, path, settings,
                                                                     fails):

@@ -374,3 +374,44 @@ def test_flattening_a_deep_page_leaves_its_scripts_and_comments_alone():
     article = extract(html, URL)
     assert article.is_article and article.text.count("Paragraph") == 6
     assert "go()" not in article.text and "y'>" not in article.text
+
+
+def test_a_short_story_under_deep_boxes_after_a_long_menu_is_read():
+    """The flat reading was kept only where it held 10% more text than the first: 600
+    menu links before the boxes outweighed a three-paragraph brief, which was lost."""
+    menu = "".join(f"<li><a href='/s{i}'>Section number {i}</a></li>" for i in range(600))
+    story = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(3))
+    html = (f"<html><head><title>Count</title></head><body><nav><ul>{menu}</ul></nav>"
+            f"{'<div class=wrap>' * 3000}<article><h1>Count</h1>{story}</article>"
+            "</body></html>").encode()
+    article = extract(html, URL)
+    assert article.is_article and article.text.count("Paragraph") == 3
+
+
+def test_a_deep_comment_thread_stays_chrome():
+    """A template leaving two <div>s open a comment: 1,500 comments are 3,000 levels. The
+    whole page was flattened, the comments' boxes with it, and their text read as the
+    story's. Only the boxes past FLAT_FROM are flattened, and keep their names."""
+    story = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(6))
+    comment = ("<div class='comment'><div class='comment-body'><p>Reader {i} writes that"
+               " the recount was a waste of everybody's time and money.</p>")
+    comments = "".join(comment.format(i=i) for i in range(1500))
+    html = (f"<html><head><title>Count</title></head><body><article><h1>Count</h1>{story}"
+            f"</article><section id='comments' class='comments'>{comments}</body></html>"
+            ).encode()
+    article = extract(html, URL)
+    assert article.text.count("Paragraph") == 6 and "Reader" not in article.text
+
+
+def test_flatten_reads_tokens_as_html_does():
+    """What `_flatten` leaves as it is: a comment or a script left open (to the page's
+    end), a custom element whose name opens like a box's, the boxes above FLAT_FROM."""
+    from extractors.decode import FLAT_FROM, _flatten
+
+    deep = b"<div class='a > b'>" * (FLAT_FROM + 2)
+    flat = _flatten(deep)
+    assert flat.count(b"<div class='a > b'>") == FLAT_FROM
+    assert flat.endswith(b"<p class='a > b'><p class='a > b'>")
+    for kept in (b"<!-- open " + deep, b"<script>if (n<span) x(); " + deep,
+                 b"<section-header>" * (FLAT_FROM + 2), b"<font-awesome-icon>" * 600):
+        assert _flatten(kept) == kept

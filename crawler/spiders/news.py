@@ -198,7 +198,7 @@ class NewsSpider(Spider):
     def _too_long_to_start(self, url: str, spec: SiteSpec) -> bool:
         """A start URL Scrapy would drop for its length, said and counted as a failed start
         (its run fails, unless another start URL gets an answer)."""
-        problem = too_long(url, self.max_url)
+        problem = too_long(urldefrag(url)[0], self.max_url)  # as `_request` requests it
         if problem:
             logger.warning("%s: not requested, %s", redacted(url), problem)
             stats = self.crawler.stats
@@ -443,7 +443,8 @@ class NewsSpider(Spider):
         """Whether a URL a listing (a sitemap, a feed, robots.txt) gives can be crawled; one
         that cannot is skipped, counted, and logged: one WARNING per listing, the rest at
         DEBUG (the listing's other entries are read all the same)."""
-        problem = url_problem(url) or too_long(url, self.max_url)
+        problem = url_problem(url) or too_long(  # as it would be requested (`_request`)
+            without_tracking(urldefrag(url)[0]), self.max_url)
         if problem is None:
             return True
         self.crawler.stats.inc_value("newscrawl/skipped/listed/invalid_url")
