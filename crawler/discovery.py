@@ -59,6 +59,7 @@ XML_ROOTS = {
     "RDF": "feed",  # RSS 1.0
 }
 
+
 class CorruptBody(Exception):
     """A body that cannot be read as what it says it is (a gzip file that does not unpack):
     a failure of the server's, tried again next run."""
@@ -125,9 +126,8 @@ _NOT_IN_HOSTS = re.compile(r"[\s<>\"{}|\\^`%/?#@!$&'()*+,;=]")
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be crawled (not http(s), no host, a host no DNS name has or one
     written with its final dot, a port out of range or 0, a user name or password in it),
-    or None. Scrapy's `Request` refuses the
-    port, its download a user name ("invalid hostname"), each with a traceback; and a
-    password would be stored in the frontier."""
+    or None. Scrapy's `Request` refuses the port, its download a user name ("invalid
+    hostname"), each with a traceback; and a password would be stored in the frontier."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
