@@ -192,11 +192,14 @@ DEPTH_LIMIT = 2048
 FLAT_FROM = 512
 # The tokens `_flatten` reads, in one pass: comments, scripts and styles (left as they are;
 # one left open runs to the end of the page), and the tags of layout boxes, whose quoted
-# attribute values may hold a ">" (up to 2,000 characters: no scan to the page's end).
+# attribute values may hold a ">" (or a "<", which outside quotes ends the tag). A quoted
+# value is bounded (2,000 characters) and nothing is tried twice (possessive): no token is
+# looked for to the page's end from each of thousands of tags (a page of `<div ` without
+# `>` took minutes).
 _BOXES = re.compile(
-    rb"<!--(?:>|.*?(?:-->|\Z))|<(script|style)(?=[\s/>]).*?(?:</\1\s*>|\Z)"
+    rb"<!--(?:-?>|.*?(?:--!?>|\Z))|<(script|style)(?=[\s/>]).*?(?:</\1\s*>|\Z)"
     rb"|<(/?)(div|section|center|span|font)(?=[\s/>])"
-    rb"((?:[^>\"']|\"[^\"]{0,2000}\"|'[^']{0,2000}')*)>",
+    rb"((?:[^<>\"']++|\"[^\"]{0,2000}+\"|'[^']{0,2000}+')*+)>",
     re.IGNORECASE | re.DOTALL)
 
 
@@ -215,23 +218,27 @@ def _deeper(tree: HtmlElement | None, data: bytes) -> HtmlElement | None:
 
 
 def _flatten(data: bytes) -> bytes:
-    """The page with the layout boxes opened past `FLAT_FROM` open boxes flat: a <div>,
-    <section> or <center> start tag there becomes a <p> start tag (with its attributes),
-    which the next one closes; their end tags there, and span and font tags, go."""
-    depth = 0
+    """The page with the layout boxes opened past `FLAT_FROM` open boxes of their tag flat:
+    a <div>, <section> or <center> start tag there becomes a <p> start tag (with its
+    attributes), which the next one closes; their end tags there, and span and font tags,
+    go. Open boxes are counted by tag (a stray </span> closes no <div>); a box its parent's
+    end tag closes (`<section><div></section>`) still counts, so on a page too deep, 512
+    of those before the story flatten its boxes too."""
+    depths: dict[bytes, int] = {}  # open boxes by tag: a stray </span> closes no <div>
 
     def flat(match: re.Match) -> bytes:
-        nonlocal depth
         closing, tag, attributes = match.group(2, 3, 4)
         if tag is None:  # a comment, a script or a style
             return match.group(0)
+        tag = tag.lower()
+        depth = depths.get(tag, 0)
         if closing:
-            depth = max(depth - 1, 0)
-            return b"" if depth >= FLAT_FROM else match.group(0)
-        depth += 1
+            depths[tag] = max(depth - 1, 0)
+            return b"" if depth > FLAT_FROM else match.group(0)
+        depths[tag] = depth = depth + 1
         if depth <= FLAT_FROM:
             return match.group(0)
-        return b"" if tag.lower() in (b"span", b"font") else b"<p" + attributes + b">"
+        return b"" if tag in (b"span", b"font") else b"<p" + attributes + b">"
 
     return _BOXES.sub(flat, data)
 

@@ -415,3 +415,26 @@ def test_flatten_reads_tokens_as_html_does():
     for kept in (b"<!-- open " + deep, b"<script>if (n<span) x(); " + deep,
                  b"<section-header>" * (FLAT_FROM + 2), b"<font-awesome-icon>" * 600):
         assert _flatten(kept) == kept
+
+
+@pytest.mark.parametrize("before", [
+    "<div class=row>x</span>" * 3000,  # a stray </span> closed a <div> for the counter
+    "<!---> hi " + "<div>" * 3000,  # comments libxml2 ends ("<!--->", "--!>") ran to the
+    "<!-- a --!> hi " + "<div>" * 3000,  # page's end for the flattening: nothing flat
+])
+def test_a_story_under_deep_boxes_is_read_after_stray_tags_and_odd_comments(before):
+    story = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(5))
+    html = (f"<html><head><title>Count</title></head><body>{before}<article><h1>Count</h1>"
+            f"{story}</article></body></html>").encode()
+    assert extract(html, URL).text.count("Paragraph") == 5
+
+
+def test_flatten_ends_a_tag_at_a_bracket_outside_quotes():
+    """`[^>"']*` ran from each of thousands of `<div ` (no `>`) to the page's end: minutes
+    for 2 MB (a timing script measured it; here, what the pass makes of such a page)."""
+    from extractors.decode import FLAT_FROM, _flatten
+
+    page = b"<div>" * (FLAT_FROM + 1) + b"<div " * 1000 + b"<div title='a<b'>"
+    flat = _flatten(page)
+    assert flat.startswith(b"<div>" * FLAT_FROM + b"<p>") and b"<div " * 1000 in flat
+    assert flat.endswith(b"<p title='a<b'>")
