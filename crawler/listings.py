@@ -129,8 +129,7 @@ def _xml_root(body: bytes, errors: list[str] | None) -> tuple[etree._Element | N
     parser's first error, if any, is added to `errors`."""
     root, logged = safexml.parse_logged(body)
     if logged and errors is not None:
-        first = logged[0]
-        errors.append(first if isinstance(first, str) else f"line {first.line}: {first.message}")
+        errors.append(safexml.described(logged[0]))
     return root, bool(logged) and root is not None and _cut_short(body, root, logged)
 
 

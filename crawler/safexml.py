@@ -25,10 +25,12 @@ def parse(body: bytes) -> tuple[etree._Element | None, str | None]:
     None for a well-formed document: a sitemap cut short still gives the entries before the
     cut, and the crawl says so."""
     root, errors = parse_logged(body)
-    if not errors:
-        return root, None
-    return root, (errors[0] if isinstance(errors[0], str)
-                  else f"line {errors[0].line}: {errors[0].message}")
+    return root, described(errors[0]) if errors else None
+
+
+def described(error) -> str:
+    """One of `parse_logged`'s errors as the crawl's log says it ("line 9: Premature...")."""
+    return error if isinstance(error, str) else f"line {error.line}: {error.message}"
 
 
 def parse_logged(body: bytes) -> tuple[etree._Element | None, list]:

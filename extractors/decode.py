@@ -170,8 +170,9 @@ def parse_html(text: str) -> HtmlElement | None:
         text = repair_faulty_html(text, beginning)
         data = text.encode("utf-8", "surrogatepass")
     tree = _parsed(data)
-    if _too_deep():
-        tree = _deeper(tree, data)
+    if _too_deep():  # read again with its deep boxes flat (a page deep by <b>s: as it goes)
+        flat = _parsed(_flatten(data))
+        tree = tree if flat is None else flat
     if tree is None or len(tree) < 1:
         second = _parsed(text)
         tree = second if second is not None and len(second) else tree
@@ -207,14 +208,6 @@ def _too_deep() -> bool:
     """Whether the last parse dropped what was nested past `DEPTH_LIMIT`."""
     return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT
                and "depth" in error.message for error in PARSER.error_log)
-
-
-def _deeper(tree: HtmlElement | None, data: bytes) -> HtmlElement | None:
-    """A page nested past `DEPTH_LIMIT`, read again with its boxes past `FLAT_FROM` flat
-    (`_flatten`): the story under thousands of unclosed boxes. A page nested so by other
-    elements (3,000 <b>) is read as far as libxml2 goes, as before."""
-    flat = _parsed(_flatten(data))
-    return tree if flat is None else flat
 
 
 def _flatten(data: bytes) -> bytes:
