@@ -110,6 +110,13 @@ class RedirectLoop(IgnoreRequest):
     """A redirect back to a URL of its own chain (raised by ``RedirectLoopMiddleware``)."""
 
 
+def robots_unavailable(status: int) -> bool:
+    """Whether a robots.txt answering `status` says nothing of the rules: a server error,
+    or 429 (too many requests: Google reads it as a server error; RFC 9309's "allow all"
+    is for a file that is not there)."""
+    return status >= 500 or status == 429
+
+
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type; and the
     robots.txt it fetches for a host answers the spider's own request for that file, once,
@@ -152,11 +159,11 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         """Keep the robots.txt Scrapy's middleware fetched (its own request: no callback,
         robots not obeyed), unless it was redirected or is too big to hold. One that
-        answered a server error after the retries is said in one line, as one that failed
+        answered a server error or 429 after the retries is said in one line, as one that failed
         (`extensions._RobotsFetchFailures`): Scrapy reads its body as the rules (none:
         everything allowed), without a word."""
         own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-        if own and response.status >= 500:
+        if own and robots_unavailable(response.status):
             logger.warning("%s could not be fetched (HTTP %d): its pages are fetched as if it"
                            " allowed them", redacted(request.url), response.status)
         if (own and not request.meta.get("redirect_urls")

@@ -233,11 +233,11 @@ def test_a_robots_txt_answering_a_server_error_is_one_warning(caplog):
     middleware = RobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
     own = Request("https://news.example.com/robots.txt", meta={"dont_obey_robotstxt": True},
                   callback=NO_CALLBACK)
-    for status in (404, 200, 500):
+    for status in (404, 200, 500, 429):
         middleware.process_response(own, Response(own.url, status=status), None)
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
-        "https://news.example.com/robots.txt could not be fetched (HTTP 500): its pages are"
-        " fetched as if it allowed them"]
+        f"https://news.example.com/robots.txt could not be fetched (HTTP {status}): its pages"
+        " are fetched as if it allowed them" for status in (500, 429)]
 
 
 def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):

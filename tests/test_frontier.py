@@ -1637,3 +1637,18 @@ def test_a_gzip_file_that_did_not_unpack_is_tried_again_next_run():
     row = {"reason": "bad_gzip", "attempts": 1, "kind": "sitemap", "priority": 0,
            "visited_at": "2026-11-30T00:00:00Z"}
     assert is_retryable(row)
+
+
+def test_a_robots_txt_answering_429_is_a_failed_fetch_not_a_missing_file(middleware, db):
+    """429 says the server is busy, not that there are no rules (RFC 9309's allow-all is
+    for a file that is not there): failed and retried, not skipped as `no_robots`."""
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = middleware.crawler.spider
+    robots = Request("https://n.example/robots.txt", meta={SOURCE: "robots", SITE: "n.example"})
+    failure = Failure(HttpError(Response(robots.url, status=429, request=robots)))
+    failure.request = robots
+    (record,) = spider.on_error(failure)
+    assert (record["visit"]["state"], record["visit"]["reason"]) == ("failed", "http_429")

@@ -91,7 +91,7 @@ from crawler.listings import (
     robots_sitemaps,
     sitemap_entries,
 )
-from crawler.middlewares import DestinationRefused, Unsent
+from crawler.middlewares import DestinationRefused, Unsent, robots_unavailable
 from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import bare_host, link_rejection, redacted, without_tracking
 from crawler.visits import (
@@ -402,7 +402,7 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value(f"newscrawl/errors/{visit['reason']}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused) or (  # the middleware said why, once per host
-                self._robots_said(request) and (visit.get("http_status") or 0) >= 500):
+                self._robots_said(request) and robots_unavailable(visit.get("http_status") or 0)):
             level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
                    error_text(failure))
@@ -422,7 +422,8 @@ class NewsSpider(Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return failure_visit(request, site, "skipped", skip_reason(failure))
         status = failure.value.response.status if failure.check(HttpError) else None
-        if request.meta.get(SOURCE) == "robots" and status and 400 <= status < 500:
+        if (request.meta.get(SOURCE) == "robots" and status and 400 <= status < 500
+                and not robots_unavailable(status)):
             # no robots.txt (RFC 9309: allow all) is normal, not a failure; retried every run
             return failure_visit(request, site, "skipped", "no_robots", status)
         return failure_visit(request, site, "failed", kind or "other", status)
