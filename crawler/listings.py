@@ -158,17 +158,25 @@ def _cut_short(body: bytes, root: etree._Element, logged: list) -> bool:
 
 def _in_last_entry(root: etree._Element) -> bool:
     """Whether the document's last element is in an entry: a sitemap's `<url>` or
-    `<sitemap>` (the root's children), a feed's `<item>` or `<entry>` (not a channel's
-    `<image><url>` after its items)."""
+    `<sitemap>`, a feed's `<item>` or `<entry>` (not a channel's `<image><url>` after its
+    items)."""
+    return bool(_open_entries(root))
+
+
+def _open_entries(root: etree._Element) -> list[etree._Element]:
+    """The entries the document's last element is in: those still open where it ends (one,
+    unless a field left open nested the entries after it in its own)."""
     last = root
     for last in root.iter():  # noqa: B007 (the last one is wanted)
         pass
-    sitemap = _local(root) in ("urlset", "sitemapindex")
-    while last is not None and last is not root:
-        if (sitemap and last.getparent() is root) or _local(last) in ("item", "entry"):
-            return True
-        last = last.getparent()
-    return False
+    names = _entry_names(root)
+    return [e for e in (last, *last.iterancestors()) if e is not root and _local(e) in names]
+
+
+def _entry_names(root: etree._Element) -> tuple[str, ...]:
+    """The local names of a listing's entries: a sitemap's, by its root; a feed's."""
+    return {"urlset": ("url",), "sitemapindex": ("sitemap",)}.get(_local(root),
+                                                                  ("item", "entry"))
 
 
 def _codec(body: bytes, declared: str | None) -> str:
@@ -189,13 +197,20 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _fields(element: etree._Element) -> dict[str, str]:
-    """Text of the descendants by local name (the first of each), e.g. loc, lastmod, title."""
+def _fields(element: etree._Element, entry: str) -> dict[str, str]:
+    """Text of the descendants by local name (the first of each, in document order), e.g.
+    loc, lastmod, title; none of an `entry` nested in it (the rest of a sitemap after an
+    unclosed field, which the parser puts in the entry that field is in)."""
     found: dict[str, str] = {}
-    for child in element.iter():
+    waiting = list(reversed(element))
+    while waiting:
+        child = waiting.pop()
         name = _local(child)
+        if name == entry:
+            continue
         if name and name not in found and child.text and child.text.strip():
             found[name] = child.text.strip()
+        waiting.extend(reversed(child))
     return found
 
 
@@ -205,9 +220,15 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
     root, cut = _xml_root(body, errors)
     if root is None:
         return []
+    (name,) = _entry_names(root)
+    cut_off = _open_entries(root) if cut else []
     entries = []
-    for element in list(root)[:-1] if cut else root:
-        fields = _fields(element)
+    # entries at any depth (a field left open nests the entries after it in its own), in
+    # the sitemap's namespace (an extension's `<x:url>` is a field)
+    for element in root.iter(etree.QName(etree.QName(root).namespace, name).text):
+        if element in cut_off:
+            continue
+        fields = _fields(element, name)
         if not fields.get("loc"):
             continue
         entries.append(Entry(

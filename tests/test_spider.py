@@ -498,6 +498,24 @@ def test_a_listing_cut_off_never_gives_its_last_entry_half_written(tail):
     assert [e.url for e in sitemap_entries(head + tail, [])] == ["https://example.com/a.html"]
 
 
+def test_a_sitemap_entry_with_a_field_left_open_keeps_the_entries_after_it():
+    """libxml2 closes an unclosed `<lastmod>` at its entry's `</url>` and nests the rest of
+    the sitemap in that entry: the first entry was all it gave. An extension's own `<url>`
+    inside an entry is a field, not an entry."""
+    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+            b' xmlns:x="urn:x"><url><loc>https://example.com/a.html</loc>'
+            b"<lastmod>2025-03-01</url>"
+            b"<url><loc>https://example.com/b.html</loc><lastmod>2025-03-02</lastmod>"
+            b"<x:url><loc>https://example.com/x.html</loc></x:url></url>"
+            b"<url><loc>https://example.com/c.html</loc></url></urlset>")
+    entries = sitemap_entries(body, errors := [])
+    assert [(e.url, e.lastmod) for e in entries] == [
+        ("https://example.com/a.html", "2025-03-01T23:59:59Z"),
+        ("https://example.com/b.html", "2025-03-02T23:59:59Z"),
+        ("https://example.com/c.html", None)]
+    assert errors and "mismatch" in errors[0]
+
+
 @pytest.mark.parametrize(("body", "codec"), [
     (b"/b.html</loc></url>", "utf-8"),  # cut between two entries, or never closed
     (b"/b.html</loc></url></urlset>\n<junk", "utf-8"),  # something after the end
