@@ -59,6 +59,7 @@ from .text import (
     ideographic,
     join_blocks,
     norm_space,
+    unmangled,
     words_in,
 )
 
@@ -191,13 +192,13 @@ def _article(url: str, found: Analysis) -> Article:
         if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either
             blocks = _drop_byline(blocks, meta.authors)
     return Article(
-        url=url, is_article=is_article, title=meta.title,
-        authors=meta.authors if is_article else [],
+        url=url, is_article=is_article, title=unmangled(meta.title),
+        authors=[unmangled(name) for name in meta.authors] if is_article else [],
         published=meta.published if is_article else None, language=meta.language,
-        text=join_blocks(blocks) if is_article else "",
+        text=unmangled(join_blocks(blocks)) if is_article else "",
         paywall=paywall if is_article else None, rule=layout.id if layout else None,
-        canonical_url=meta.canonical_url, description=meta.description,
-        site_name=meta.site_name, text_source=source if is_article else None,
+        canonical_url=meta.canonical_url, description=unmangled(meta.description),
+        site_name=unmangled(meta.site_name), text_source=source if is_article else None,
         removed=sorted({*found.removed, *dropped}), reasons=reasons,
     )
 

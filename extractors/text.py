@@ -7,6 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import ftfy
 from lxml import etree
 
 
@@ -16,6 +17,29 @@ def norm_space(text: str | None) -> str:
     `str.split()` splits at exactly the characters `re`'s `\\s` matches, and is faster.
     """
     return " ".join((text or "").split())
+
+
+# Mojibake: UTF-8 read as windows-1252 or latin-1 (once or more), as a page may be served
+# ("donâ€™t", "Â " for a no-break space, "Dariusz JaroÅ\x84"). What `unmangled` looks for
+# before asking ftfy: a lead character of a UTF-8 sequence (U+00C2-U+00F4) followed by a
+# continuation byte as those encodings read it.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+                       "\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"
+                       "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+# ftfy's encoding repairs only: quotes, ligatures, widths, line breaks and HTML entities as
+# the page has them.
+_REPAIRS = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    remove_control_chars=False, normalization=None, explain=False)
+
+
+def unmangled(text: str | None) -> str | None:
+    """`text` with its mojibake repaired (ftfy, line by line: a correct line stays as it
+    is); unchanged where nothing looks like it."""
+    if not text or not _MOJIBAKE.search(text):
+        return text
+    return ftfy.fix_text(text, _REPAIRS)
 
 
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")

@@ -218,6 +218,39 @@ def test_a_utf8_page_with_a_latin1_footer_keeps_both():
         decode_html(data))
 
 
+def test_a_page_served_as_mojibake_is_repaired_in_what_extraction_returns():
+    """UTF-8 read as windows-1252 before the page reached us (a CMS's import, a proxy): the
+    page's own bytes say "donâ€™t" and "Â " for a no-break space, as a browser would show.
+    Title, byline and text are repaired; the page as served stays as it was."""
+    mangled = "The mayor\u2019s plan \u2014 \u201cwe won\u2019t wait\u201d \u00a0said Jaro\u0144."
+    import ftfy.bad_codecs  # noqa: F401 (registers windows-1252 as browsers read it)
+
+    text = mangled.encode("utf-8").decode("sloppy-windows-1252")
+    assert "mayorâ€™s" in text and "Â\xa0" in text
+    html = page(paragraphs(4, text + " " + PARAGRAPH),
+                head='<meta name="author" content="Dariusz Jaro\u0144">'
+                     .encode().decode("latin-1"))
+    html = html.replace("Council approves budget", "Councilâ€™s budget")
+    data = html.encode("utf-8")
+    article = extract(data, URL)
+    assert article.title == "Council\u2019s budget"
+    assert article.authors == ["Dariusz Jaro\u0144"]
+    assert mangled in article.text and "â€" not in article.text and "Â" not in article.text
+    assert "Councilâ€™s".encode() in data
+
+
+@pytest.mark.parametrize("text", [
+    "Caf\u00e9\u00bb, he said: \u00ab\u00c9t\u00e9 \u00e0 Paris\u00bb \u2014 S\u00e3o Paulo, "
+    "\u00c2ge d\u2019or, na\u00efve, Stra\u00dfe\u2122.",
+    "Prices: \u00a3 5, \u00a5 600; \u00d1and\u00fa, \u00d0or\u0111e, \u00d8rsted, "
+    "\u00c6\u00d8\u00c5."])
+def test_text_that_only_looks_like_mojibake_stays_as_it_is(text):
+    """Letters before punctuation a mojibake pattern would have (é», Â followed by a
+    letter) are left alone: they do not decode as UTF-8 that makes sense."""
+    article = extract(page(paragraphs(4, text + " " + PARAGRAPH)), URL)
+    assert text in article.text
+
+
 def test_bom_wins_over_a_wrong_header_charset():
     html = "\ufeff" + page(paragraphs(4, "Zürich läuft über; Straße und Köln. " * 4))
     article = extract(html.encode("utf-8"), URL, content_type="text/html; charset=latin-1")
