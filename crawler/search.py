@@ -214,16 +214,13 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
         clauses, params = filters(options.site, options.since)
     except ValueError as error:
         raise SearchError(str(error)) from None
-    try:
-        folded = fold_yo(match, _in_index(db))  # every spelling with е and ё
-    except TooManySpellings as error:
-        raise SearchError(f"cannot search for {query!r}: {error}") from None
-    except sqlite3.OperationalError:
-        folded = match
     # should that not parse, the query as typed; then with its words that hold punctuation
-    # as phrases (it's, U.S., all-night); a failure is told as the query typed met it
+    # as phrases (it's, U.S., all-night), folded too; a failure is told as the query typed
+    # met it
+    punctuated = quote_punctuated(match)
+    attempts = [_folded(db, match, query), match, _folded(db, punctuated, query), punctuated]
     failures: dict[str, sqlite3.OperationalError] = {}
-    for attempt in dict.fromkeys([folded, match, quote_punctuated(match)]):
+    for attempt in dict.fromkeys(attempts):
         try:
             return list(db.query(search_sql(clauses), [attempt, *params, options.limit]))
         except sqlite3.OperationalError as error:
@@ -231,6 +228,17 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     raise SearchError(f"cannot search for {query!r}: {_explained(str(failures[match]))}"
                       + ("" if options.literal else " (use --literal to search the words"
                          " as typed)"))
+
+
+def _folded(db: sqlite_utils.Database, match: str, query: str) -> str:
+    """`match` with every spelling of its words with е and ё (`fold_yo`); as it is where it
+    does not parse (FTS5 says so when it is run) or nests past Python's recursion limit."""
+    try:
+        return fold_yo(match, _in_index(db))
+    except TooManySpellings as error:
+        raise SearchError(f"cannot search for {query!r}: {error}") from None
+    except (sqlite3.OperationalError, RecursionError):
+        return match
 
 
 # A query's runs: a "phrase" (maybe a prefix*), a bracket, or what white space, quotes and

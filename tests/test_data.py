@@ -650,6 +650,21 @@ def test_words_with_punctuation_are_searched_as_a_reader_means_them(news_db, que
     assert sorted(hit["url"] for hit in search(news_db, query, SearchOptions())) == found
 
 
+def test_a_word_with_punctuation_is_searched_in_both_spellings_of_e_and_yo(news_db):
+    """A query FTS5 cannot parse as typed (a hyphenated word) was retried as phrases, but
+    unfolded: the spelling with е found nothing where the article has ё."""
+    add(news_db, "https://b.example/press", "b.example", "Всё-таки завтра начнётся "
+        "пресс-конференция.", "Пресса", language="ru")
+    press = ["https://b.example/press"]
+    for query in ("начнется пресс-конференция", "все-таки", "всё-таки", "\"все-таки\""):
+        assert [h["url"] for h in search(news_db, query, SearchOptions())] == press, query
+
+
+def test_a_query_nested_past_the_recursion_limit_is_a_search_error(news_db):
+    with pytest.raises(SearchError, match="cannot search for"):
+        search(news_db, "(" * 1200 + "ёж" + ")" * 1200, SearchOptions())
+
+
 def run_cli(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
