@@ -568,29 +568,49 @@ def _host_of(url: str) -> str:
         return ""
 
 
+# The tables that file rows by site, the column with the URL whose host decides it (an
+# article's canonical URL may be on another host: its page's is the site's), and what the
+# log calls their rows.
+FILED_BY_SITE = (("frontier", "url", "frontier URLs"), ("pages", "url", "pages"),
+                 ("articles", "page_url", "articles"),
+                 ("article_sources", "page_url", "article sources"))
+
+
 def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter:
-    """Give each of the run's sites (name -> hosts) the frontier rows on its hosts that an
-    earlier run filed under another name, and return how many moved, by (old, new) name.
+    """Give each of the run's sites (name -> hosts) the rows on its hosts that an earlier
+    run filed under another name, in every table that files rows by site
+    (`FILED_BY_SITE`), and return how many moved, by (table, old name, new name).
 
     A run reads what is pending by site name: without this, renaming a site in the config
     (or crawling from a config what was crawled from the command line, or the reverse)
-    would leave its queued URLs behind for good. By host and its ``www.`` form, through the
-    URL's primary key (a range scan each, PAGE_SIZE rows at a time: a site of a million
-    queued URLs is not read at once); a subdomain's rows keep their name. The caller holds
-    the transaction."""
+    would leave its queued URLs behind for good, and its stored pages and articles under a
+    name that `--site` filters, site rules and `reextract` no longer know. An article
+    re-filed has its `extracted_at` moved (an incremental export sees the change). By host
+    and its ``www.`` form, through an index on the URL (a range scan each, PAGE_SIZE rows
+    at a time: a site of a million rows is not read at once); a subdomain's rows keep their
+    name. The caller holds the transaction."""
     moved: Counter = Counter()
-    for name, hosts in sites.items():
-        for host in hosts:
-            for low, high in _host_ranges(host):
-                while batch := db.execute(
-                        "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?"
-                        " ORDER BY url LIMIT ?", [low, high, name, PAGE_SIZE]).fetchall():
-                    rows = [(url, old) for url, old in batch if _host_of(url) == host]
-                    for _, old in rows:
-                        moved[old, name] += 1
-                    db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",
-                                        [(name, url) for url, _ in rows])
-                    low = batch[-1][0] + "\x00"  # the next URL after the batch's last
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for table, column, _ in FILED_BY_SITE:
+        if not db[table].exists():
+            continue
+        update = (f"UPDATE {table} SET site = ?"
+                  + (", extracted_at = ?" if table == "articles" else "")
+                  + f" WHERE {column} = ? AND site != ?")
+        for name, hosts in sites.items():
+            for host in hosts:
+                for low, high in _host_ranges(host):
+                    while batch := db.execute(
+                            f"SELECT {column}, site FROM {table} WHERE {column} >= ?"
+                            f" AND {column} < ? AND site != ? ORDER BY {column} LIMIT ?",
+                            [low, high, name, PAGE_SIZE]).fetchall():
+                        rows = [(url, old) for url, old in batch if _host_of(url) == host]
+                        for _, old in rows:
+                            moved[table, old, name] += 1
+                        extra = [stamp] if table == "articles" else []
+                        db.conn.executemany(update, [(name, *extra, url, name)
+                                                     for url in dict.fromkeys(u for u, _ in rows)])
+                        low = batch[-1][0] + "\x00"  # the next URL after the batch's last
     return moved
 
 

@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
-from crawler.frontier import FrontierBatch, adopt, merge_pathless
+from crawler.frontier import FILED_BY_SITE, FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import FAILED_SITES, STORAGE_ERROR, failed_sites, run_counts, run_status
@@ -206,9 +206,10 @@ class StoragePipeline:
         with storage.write_lock(self.db):
             moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs})
             merge_pathless(self.db, [url for spec in sites.specs for url in spec.seeds])
-        for (old, new), count in sorted(moved.items()):
-            logger.info("frontier: %d URLs of site %r now belong to site %r (same host)",
-                        count, old, new)
+        for old, new in sorted({(old, new) for _, old, new in moved}):
+            counts = ", ".join(f"{moved[table, old, new]} {label}"
+                               for table, _, label in FILED_BY_SITE if moved[table, old, new])
+            logger.info("site %r is now site %r (same host): %s re-filed", old, new, counts)
 
     def _flush_if_due(self) -> None:
         if self.db is not None and time.monotonic() - self.flushed_at >= self.batch_seconds:

@@ -1559,7 +1559,8 @@ def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path, 
     assert {url for url, site in sites.items() if site == "gazette"} == {
         *own, "https://gazette.example/mine"}
     assert all(sites[url] != "gazette" for url in others)
-    assert moved == {("old", "gazette"): 4, ("gazette.example", "gazette"): 5}
+    assert moved == {("frontier", "old", "gazette"): 4,
+                     ("frontier", "gazette.example", "gazette"): 5}
     with storage.write_lock(db):
         assert adopt(db, {"gazette": ("gazette.example",)}) == {}  # nothing left to move
 

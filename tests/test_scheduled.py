@@ -354,10 +354,13 @@ max_depth = 1
     assert queued == 10  # 15 sitemap entries, 5 fetched
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
     assert len(stored_paths(db)) == 15
-    assert {site for (site,) in rows(db, "SELECT DISTINCT site FROM frontier")} == {
-        "northbridge"}
-    assert re.search(r"frontier: \d+ URLs of site '127\.0\.0\.1' now belong to site "
-                     r"'northbridge'", second.stderr)
+    # and what the first run stored: a `--site northbridge` filter, its site rules and
+    # `reextract` see it (the pages and articles kept the host's name)
+    for table in ("frontier", "pages", "articles"):
+        assert {site for (site,) in rows(db, f"SELECT DISTINCT site FROM {table}")} == {
+            "northbridge"}, table
+    assert re.search(r"site '127\.0\.0\.1' is now site 'northbridge' \(same host\): "
+                     r"\d+ frontier URLs, 5 pages, \d+ articles", second.stderr)
 
 
 def test_config_error_is_reported_before_any_request(tmp_path):
