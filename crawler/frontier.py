@@ -71,6 +71,9 @@ FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # denied URL its site's allow / deny patterns (since loosened?), and refusing either again
 # costs no request.
 EVERY_RUN_SKIPS = ("refused", "denied")
+# Skip reasons that keep a listing waiting as any other page: it is none (`FINAL_SKIPS`), or
+# it is over the size limit (read again after SKIPPED_RETRY_DAYS, not downloaded every run).
+LISTING_WAITS = (*FINAL_SKIPS, "too_large")
 # `filters` of a page whose links were not followed (the depth limit): a run whose limits
 # would follow them fetches it again (`SQLiteFrontier.unfollowed`; an article is not
 # re-visited otherwise) and reads it in full, not as a 304 (`scheduling.add_validators`).
@@ -224,13 +227,16 @@ class Frontier(Protocol):
 
 
 def is_retryable(row: dict, now: datetime | None = None) -> bool:
-    """A failed row worth another try: a transient reason, and consecutive failures left,
-    or a listing (re-visited every run), or a back-off since the last try that has passed."""
+    """A failed row worth another try: a listing (re-visited every run, as when it
+    answers: a 404 once, a section moved and back, must not hide its stories for good), a
+    transient reason and consecutive failures left, or a back-off since the last try that
+    has passed."""
     reason = row.get("reason") or ""
+    if row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority")):
+        return True  # a listing (or one never fetched) every run, whatever it answered
     if not reason.startswith(RETRYABLE_PREFIXES):
         return False
-    if (row["attempts"] < MAX_ATTEMPTS or row.get("kind") in REVISIT_KINDS
-            or is_listing(row.get("priority"))):  # a listing never fetched
+    if row["attempts"] < MAX_ATTEMPTS:
         return True
     hours = min(FAILED_RETRY_HOURS * 2 ** (row["attempts"] - MAX_ATTEMPTS),
                 SKIPPED_RETRY_DAYS * 24)
@@ -246,8 +252,11 @@ def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:
 def is_readmitted_skip(row: dict, cutoff: str) -> bool:
     """A skipped row worth another fetch: robots.txt and a refused address always (a
     robots.txt may appear; see `EVERY_RUN_SKIPS`), any other skip for a passing cause
-    (robots rule, offsite redirect) once it is older than ``cutoff``; ``not_html`` never."""
-    if row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS:
+    (robots rule, offsite redirect) once it is older than ``cutoff``; ``not_html`` never. A
+    listing every run (a robots.txt that refused it for one run), unless it is no listing
+    at all (``not_html``) or over the size limit (`LISTING_WAITS`)."""
+    if (row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS
+            or (row.get("kind") in REVISIT_KINDS and row.get("reason") not in LISTING_WAITS)):
         return True
     return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
 
@@ -321,7 +330,9 @@ class SQLiteFrontier:
         finals = ", ".join(f"'{reason}'" for reason in FINAL_SKIPS)
         always = ", ".join(f"'{reason}'" for reason in EVERY_RUN_SKIPS)
         due = f"(held = 0 OR {NEWEST_SQL} >= ?)"
+        waits = ", ".join(f"'{reason}'" for reason in LISTING_WAITS)
         retried = (f"(source = 'robots' OR coalesce(reason, '') IN ({always})"
+                   f" OR (kind IN ({kinds}) AND coalesce(reason, '') NOT IN ({waits}))"
                    f" OR (coalesce(reason, '') NOT IN ({finals})"
                    f" AND coalesce(visited_at, '') < ?)) AND {due}")
         others = heapq.merge(self._rows(sites, "queued", due, [since or ""]),

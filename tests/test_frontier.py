@@ -446,6 +446,36 @@ def test_a_listing_that_never_answered_is_tried_every_run():
     assert not is_retryable(row | {"priority": 0})
 
 
+@pytest.mark.parametrize(("state", "reason", "status"), [
+    ("failed", "http_404", 404), ("failed", "http_410", 410), ("skipped", "robots", None)])
+def test_a_listing_that_answered_404_or_was_refused_once_is_read_again_next_run(
+        middleware, db, tmp_path, state, reason, status):
+    """A section page, feed or sitemap that answered 404 once (a deploy, a moved section)
+    or that robots.txt refused for one run was never requested again (or not for a week):
+    the stories listed only there were never found. A listing is read every run."""
+    run = storage.start_run(db, {})
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    urls = {"hub": "https://n.example/section/", "feed": "https://n.example/feed.xml",
+            "sitemap": "https://n.example/sitemap.xml"}
+    for kind, url in urls.items():
+        commit(db, [{"visit": visit(url, kind=kind)}], run)  # read fine, then once not
+        commit(db, [{"visit": visit(url, state, kind=None, reason=reason, http_status=status,
+                                    visited_at=now)}], run)
+    commit(db, [{"visit": visit("https://n.example/story", state, reason=reason,
+                                http_status=status, visited_at=now)}], run)
+    for url in urls.values():
+        assert middleware.admit(request(url)) == (True, None), url
+    assert middleware.admit(request("https://n.example/story")) == (False, None)  # a page
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    pending = {r["url"] for r in frontier.pending(["n.example"])}
+    assert set(urls.values()) <= pending and "https://n.example/story" not in pending
+    frontier.close()
+    # over the size limit, a listing waits as a page does (not downloaded every run)
+    commit(db, [{"visit": visit(urls["feed"], "skipped", kind=None, reason="too_large",
+                                visited_at=now)}], run)
+    assert middleware.admit(request(urls["feed"])) == (False, None)
+
+
 def test_a_redirected_page_that_is_gone_marks_its_article(db):
     run = storage.start_run(db, {})
     final = "https://n.example/news/a1"
@@ -1240,7 +1270,8 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     rows = [{"url": f"https://{site}/{n}", "site": site, "source": rng.choice(["link", "robots"]),
              "state": rng.choice(["queued", "failed", "skipped", "fetched"]),
              "kind": rng.choice(["html", "hub", "feed"]), "priority": rng.randint(0, 4),
-             "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots", "refused"]),
+             "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots", "refused",
+                                     "too_large"]),
              "visited_at": rng.choice(["2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]),
              "attempts": rng.randint(0, 4), "held": rng.randint(0, 1),
              "lastmod": rng.choice([None, "2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z"]),
@@ -1253,6 +1284,8 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     one = ("SELECT * FROM frontier WHERE site IN (?, ?) AND {} ORDER BY priority DESC, url")
     others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
               " 'fetched') OR (state = 'skipped' AND reason = 'refused')"
+              " OR (state = 'skipped' AND kind IN ('hub', 'feed', 'sitemap', 'robots')"
+              " AND coalesce(reason, '') NOT IN ('not_html', 'too_large'))"
               " OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
               f" ('not_html') AND coalesce(visited_at, '') < ?)) AND {held}")
     revisits = "state = 'fetched' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
