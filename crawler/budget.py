@@ -34,16 +34,13 @@ from itertools import count
 from scrapy import Request
 
 from crawler.listings import is_listing
-from crawler.visits import SITE
+from crawler.visits import REVISIT, SITE
 
 # Seconds a budgeted site's pages wait for its listings, at most.
 LISTING_WAIT = 120.0
 # Request meta: a listing the budget waits for (a redirect hop inherits it, a duplicate
 # request for the same URL does not).
 AWAITED = "newscrawl_awaited"
-# Request meta: a page fetched before and requested again to look for new links (a section
-# front); it comes after the pages never fetched.
-REVISIT = "newscrawl_revisit"
 
 Limits = Callable[[str], tuple[int | None, int | None]]
 

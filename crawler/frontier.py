@@ -86,8 +86,11 @@ REDIRECT_SKIPS = ("redirect_duplicate", "offsite", "redirect_loop")
 PAGE_SIZE = 500  # rows per statement when reading the frontier in bulk
 # a row's date as listings.Entry.newest has it: the later of lastmod and published ('' none)
 NEWEST_SQL = "max(coalesce(lastmod, ''), coalesce(published, ''))"
-SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles", "non_articles",
-               "paywalled", "failed", "skipped", "http_403", "http_429", "http_5xx")  # fmt: skip
+# run_sites' counts: those migration 0002 created it with, and those added since
+FIRST_SITE_COUNTS = ("discovered", "fetched", "not_modified", "pages", "articles",
+                     "non_articles", "paywalled", "failed", "skipped", "http_403", "http_429",
+                     "http_5xx")  # fmt: skip
+SITE_COUNTS = (*FIRST_SITE_COUNTS, "revisited")  # 0017_run_sites_revisited
 PAYWALLED = ("metered", "truncated", "hard")
 
 FRONTIER_SQL = """
@@ -118,7 +121,7 @@ RUN_SITES_SQL = f"""
 CREATE TABLE run_sites (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     site TEXT NOT NULL,
-    {", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in SITE_COUNTS)},
+    {", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in FIRST_SITE_COUNTS)},
     PRIMARY KEY (run_id, site)
 )"""
 RUN_SITE_FAILURES_SQL = """
@@ -187,6 +190,13 @@ def migrate_0016(db: sqlite_utils.Database) -> None:
     sort."""
     db.execute("CREATE INDEX idx_frontier_unfollowed ON frontier(site, state, priority DESC, url)"
                f" WHERE filters = '{UNFOLLOWED}'")
+
+
+def migrate_0017(db: sqlite_utils.Database) -> None:
+    """Migration 0017_run_sites_revisited: `run_sites.revisited`, the pages among `pages`
+    that were section pages read again (not fresh pages: a site's yield leaves them out).
+    Earlier runs count none."""
+    db.execute("ALTER TABLE run_sites ADD COLUMN revisited INTEGER NOT NULL DEFAULT 0")
 
 
 def migrate_0010(db: sqlite_utils.Database) -> None:
@@ -518,6 +528,7 @@ class FrontierBatch:
             self.failures[site, visit.get("reason") or "other"] += 1
         if "body" in item:
             counts["pages"] += 1
+            counts["revisited"] += bool(visit.get("revisit"))
             if item.get("extract_error"):
                 self.failures[site, "extraction"] += 1
         if article and not article.get("is_article"):

@@ -54,7 +54,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler import storage
-from crawler.budget import AWAITED, REVISIT, PageBudget, first_url
+from crawler.budget import AWAITED, PageBudget, first_url
 from crawler.discovery import utc_now
 from crawler.frontier import (
     GONE_REASONS,
@@ -70,7 +70,7 @@ from crawler.frontier import (
 )
 from crawler.listings import is_listing
 from crawler.urlpolicy import url_key
-from crawler.visits import ENTRY, FILTERS, HELD, SITE, SOURCE, failure_visit
+from crawler.visits import ENTRY, FILTERS, HELD, REVISIT, SITE, SOURCE, failure_visit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

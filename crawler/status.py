@@ -4,9 +4,10 @@ Every run records counts per site in `run_sites` (and failure reasons in
 `run_site_failures`), committed with the pages they count. Health compares a site's latest
 run with its earlier ones and flags what operators of news crawlers say goes unnoticed:
 
-* ``yield dropped``: the share of fetched pages that are articles fell below half of the
-  site's usual share (the median of its earlier runs that stored articles) - typically a
-  layout change that makes extraction see teasers instead of articles;
+* ``yield dropped``: the share of fresh pages (not section pages read again) that are
+  articles fell below half of the site's usual share (the median of its earlier runs that
+  stored articles) - typically a layout change that makes extraction see teasers instead
+  of articles;
 * ``blocked``: most requests answered 403 or 429 (or, five or more, most of those not
   answered 304);
 * ``failing``: nothing fetched, only failures or refusals (a start URL that robots.txt,
@@ -109,7 +110,10 @@ class SiteHealth:
 
     @staticmethod
     def yield_of(row: dict) -> float | None:
-        return row["articles"] / row["pages"] if row["pages"] >= MIN_PAGES else None
+        """The share of a run's fresh pages that are articles: section pages read again
+        (`revisited`, most of what an incremental run fetches) are none."""
+        fresh = row["pages"] - row.get("revisited", 0)
+        return row["articles"] / fresh if fresh >= MIN_PAGES else None
 
     @property
     def baseline(self) -> float | None:

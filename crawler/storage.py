@@ -36,7 +36,7 @@ from crawler.sql import select_in
 from crawler.urlpolicy import bare_host
 from extractors.text import word_count
 
-SCHEMA_VERSION = 16  # len(MIGRATIONS)
+SCHEMA_VERSION = 17  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -511,6 +511,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0014_listing_reread", frontier.migrate_0014),
     ("0015_frontier_url_key", frontier.migrate_0015),
     ("0016_frontier_unfollowed", frontier.migrate_0016),
+    ("0017_run_sites_revisited", frontier.migrate_0017),
 ]
 
 

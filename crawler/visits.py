@@ -38,6 +38,10 @@ HELD = "newscrawl_held"
 # request meta: the digest of the site's allow / deny / link_heuristics as the request was
 # made (`SiteSpec.filters`), stored with the URL once fetched
 FILTERS = "newscrawl_filters"
+# Request meta: a page fetched before and requested again to look for new links (a section
+# front); it comes after the pages never fetched (`budget`), and is no fresh page for a
+# site's yield (`run_sites.revisited`).
+REVISIT = "newscrawl_revisit"
 
 
 PERMANENT_REDIRECTS = (301, 308)
@@ -71,6 +75,7 @@ def response_visit(response: Response, site: str, kind: str | None, **extra: Any
         "final_url": response.url, "kind": kind, "http_status": response.status,
         "etag": _header(response.headers, "ETag"),
         "last_modified": _header(response.headers, "Last-Modified"), "reason": None,
+        "revisit": bool(response.meta.get(REVISIT)),
     }  # fmt: skip
     reasons = response.meta.get("redirect_reasons") or ()
     if reasons and reasons[0] in PERMANENT_REDIRECTS:

@@ -927,7 +927,7 @@ def test_a_site_whose_start_url_is_given_twice_still_fails(spellings):
 
 def site_row(run_id, pages, articles, **extra):
     counts = dict.fromkeys(("discovered", "not_modified", "non_articles", "paywalled", "failed",
-                            "skipped", "http_403", "http_429", "http_5xx"), 0)
+                            "skipped", "http_403", "http_429", "http_5xx", "revisited"), 0)
     return {"run_id": run_id, "site": "n.example", "fetched": pages, "pages": pages,
             "articles": articles, **counts, **extra}
 
@@ -977,6 +977,37 @@ def test_health_flags_new_stories_failing_while_the_listings_answer_304():
     assert erring.flags == ["failing (most requests failed: 6 of 16, 6x5xx)"]
     one = SiteHealth("n.example", site_row(9, 0, 0, **listings, failed=1, http_403=1), [])
     assert one.flags == []  # one story answering 403 is no block
+
+
+def test_section_pages_read_again_are_no_fresh_pages_for_the_yield(db):
+    """A backfill's runs are nearly all stories; a healthy incremental run after it reads
+    its section pages again (changed: new stories on them) and the two new stories. The
+    yield counted those sections as pages (2 of 7, 29%, against the usual 100%): every
+    healthy site was flagged until the median caught up."""
+    for run_id in range(1, 5):
+        finished_run(db)
+        db["run_sites"].insert(site_row(run_id, 10, 10))
+    run = finished_run(db)
+    commit(db, [page(f"https://n.example/section/{n}", False, kind="hub", revisit=True)
+                for n in range(5)] + [page(f"https://n.example/new/{n}") for n in range(2)],
+           run)
+    (counted,) = db.query("SELECT pages, revisited, articles FROM run_sites WHERE run_id = ?",
+                          [run])
+    assert counted == {"pages": 7, "revisited": 5, "articles": 2}
+    (health,) = site_health(db, runs=10)
+    assert SiteHealth.yield_of(health.latest) is None  # 2 fresh pages: too few to judge
+    assert health.flags == []
+    layout_changed = SiteHealth("n.example", site_row(6, 15, 1, revisited=5), health.history)
+    assert layout_changed.flags == ["yield dropped (10% vs usual 100%)"]
+    # what the frontier middleware marks a revisit, the page's visit says
+    from scrapy.http import HtmlResponse
+
+    from crawler.visits import REVISIT, response_visit
+
+    for meta, revisit in (({REVISIT: True}, True), ({}, False)):
+        section = Request("https://n.example/section/", meta={SITE: "n.example", **meta})
+        response = HtmlResponse(section.url, body=b"<html></html>", request=section)
+        assert response_visit(response, "n.example", "html")["revisit"] is revisit
 
 
 def test_a_run_that_stored_nothing_is_no_usual_yield(db):
