@@ -18,7 +18,7 @@ import math
 import signal
 import sqlite3
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -361,13 +361,30 @@ def status(db, runs, check, max_age):
         sys.exit(EXIT_FAILED)
 
 
+def _fetched(ctx, param, value: str | None) -> datetime | None:
+    """`--fetched`: when the page was served, a date or a time (UTC unless it says)."""
+    if value is None:
+        return None
+    from crawler.listings import parse_date
+
+    found = parse_date(value)
+    if found is None:
+        raise click.BadParameter(f"expected a date such as 2025-01-31, got {value!r}")
+    return datetime.fromisoformat(found.replace("Z", "+00:00"))
+
+
+FETCHED_HELP = ("When the page was served (2025-01-31, or a time): it picks the site rule's"
+                " layout, as a crawl's fetch time does. Default: now.")
+
+
 @cli.command("extract")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was served at.")
 @click.option("--content-type", help="The HTTP Content-Type header, if known.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
               help="A folder of extra site rules (repeatable).")
-def extract_command(file, url, content_type, rules):
+@click.option("--fetched", callback=_fetched, help=FETCHED_HELP)
+def extract_command(file, url, content_type, rules, fetched):
     """Extract the article from a saved HTML file and print it as JSON.
 
     Example: newscrawl extract page.html --url https://news.example.com/2024/05/01/story
@@ -378,7 +395,8 @@ def extract_command(file, url, content_type, rules):
     from extractors import extract  # here: the crawl command need not load it
 
     try:
-        article = extract(file.read_bytes(), url, content_type=content_type, rules=rules)
+        article = extract(file.read_bytes(), url, content_type=content_type, rules=rules,
+                          fetched=fetched)
     except RuleError as error:
         fail(str(error))
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
@@ -418,18 +436,29 @@ def fixture() -> None:
 @click.option("--url", required=True, help="The URL the page was served at.")
 @click.option("--site", required=True, help="The site folder, e.g. themoscowtimes.com.")
 @click.option("--case", "name", required=True, help="The case name, e.g. newsletter-inline.")
-def fixture_save(file, url, site, name):
-    """Record a fixture from a saved page; edit its expected.json afterwards.
+@click.option("--fetched", callback=_fetched, help=FETCHED_HELP + " Recorded with the case.")
+@click.option("--content-type", default="text/html", show_default=True,
+              help="The HTTP Content-Type header the page was served with (its charset).")
+def fixture_save(file, url, site, name, fetched, content_type):
+    """Record a fixture from a saved page; edit its expected.json afterwards. It is read
+    with the built-in site rules (extractors/sites/), as the test suite reads it.
 
     Example: newscrawl fixture save page.html --url https://site/x --site site --case x
     """
+    problem = url_problem(url)
+    if problem:
+        fail(f"--url {redacted(url)!r}: {problem}")
     from extractors import fixtures  # here: the crawl command need not load the extractor
 
     try:
-        folder = fixtures.save(file, url, site, name)
+        folder = fixtures.save(file, url, site, name, fetched=fetched,
+                               content_type=content_type)
     except (FileExistsError, ValueError) as error:
         fail(str(error))
-    click.echo(f"saved {folder}: check expected.json, then add must_not_contain snippets")
+    rule = fixtures.Case(folder).expected.get("rule")
+    read = f"site rule {rule}" if rule else "no site rule: the generic path"
+    click.echo(f"saved {folder} ({read}): check expected.json, then add must_not_contain"
+               " snippets")
 
 
 @fixture.command("rerun")
@@ -454,8 +483,8 @@ def fixture_rerun(site):
         else:
             try:
                 problems = [(f, fixtures.check_field(case, f)) for f in fields]
-            except RuleError as error:
-                fail(str(error), EXIT_FAILED)
+            except RuleError as error:  # bad input, as wherever the rules are read
+                fail(str(error), EXIT_USAGE)
         problems = [(f, p) for f, p in problems if p]
         if not fields:
             problems = [("expected.json", "names no field to check")]

@@ -1,7 +1,7 @@
 """Extraction fixtures: a saved page and the Article expected from it.
 
     fixtures/<site>/<case>/response.html   the raw body as served (uncompressed)
-    fixtures/<site>/<case>/response.json   {"url", "status", "headers", "encoding"}
+    fixtures/<site>/<case>/response.json   {"url", "status", "headers", "fetched_at"}
     fixtures/<site>/<case>/expected.json   exact fields, plus `must_contain` / `must_not_contain`
 
 The test suite discovers every case; `newscrawl fixture save` records one and
@@ -10,10 +10,11 @@ The test suite discovers every case; `newscrawl fixture save` records one and
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,16 +80,46 @@ def check_field(case: Case, field: str) -> str | None:
         verb = "missing" if wanted else "leaked"
         return f"{verb}: {bad}" if bad else None
     actual = getattr(article, field)
-    return None if actual == expected else f"expected {expected!r}, got {actual!r}"
+    if actual == expected:
+        return None
+    if field == "text" and isinstance(expected, str) and actual:
+        return _text_change(expected, actual)
+    return f"expected {expected!r}, got {actual!r}"
+
+
+def _text_change(expected: str, actual: str) -> str:
+    """Where two texts part, by block (a paragraph, a heading, a list item): the first
+    blocks that differ, not two whole texts on one line."""
+    old, new = expected.split("\n\n"), actual.split("\n\n")
+    changes = [c for c in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+               if c[0] != "equal"]
+    _, i1, i2, j1, j2 = changes[0]
+    return (f"{len(changes)} change(s) in {len(old)} expected blocks, {len(new)} found; the first"
+            f" at block {i1 + 1}: expected {old[i1:i2][:2]!r}, got {new[j1:j2][:2]!r}")
 
 
 def fields(case: Case) -> list[str]:
-    """The fields a case checks, in a stable order."""
-    return [f for f in (*EXACT_FIELDS, *SNIPPET_FIELDS) if f in case.expected]
+    """The fields a case checks, in a stable order; ValueError, naming the file and the key,
+    for a key that is no field (a typo would check nothing) or snippets that are not a list
+    of strings (a string is checked letter by letter)."""
+    expected, where = case.expected, case.path / "expected.json"
+    unknown = sorted(set(expected) - {*EXACT_FIELDS, *SNIPPET_FIELDS})
+    if unknown:
+        raise ValueError(f"{where}: {unknown[0]}: unknown key (fields: "
+                         f"{', '.join((*EXACT_FIELDS, *SNIPPET_FIELDS))})")
+    for key in SNIPPET_FIELDS:
+        value = expected.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ValueError(f"{where}: {key}: expected a list of non-empty strings")
+    return [f for f in (*EXACT_FIELDS, *SNIPPET_FIELDS) if f in expected]
 
 
-def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT) -> Path:
-    """Record a new case from a saved page; its expected.json starts as the current output.
+def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT,
+         fetched: datetime | None = None, content_type: str = "text/html") -> Path:
+    """Record a new case from a saved page; its expected.json starts as the current output,
+    with the built-in site rules (what the suite runs), as of `fetched` (default: now),
+    which is recorded: it picks the site-rule layout, on the day the suite runs as on this
+    one.
 
     ValueError for a site or case that is not one plain folder name, or a URL that is not
     http(s) with a host; FileExistsError if the case exists."""
@@ -104,10 +135,12 @@ def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT) -> 
         raise FileExistsError(f"{folder}: a fixture with this name exists")
     folder.mkdir(parents=True)
     body = html_file.read_bytes()
+    fetched = (fetched or datetime.now(UTC)).replace(microsecond=0)
     (folder / "response.html").write_bytes(body)
     _write_json(folder / "response.json", {"url": url, "status": 200,
-                                           "headers": {"Content-Type": "text/html"}})
-    article = extract(body, url)
+                                           "headers": {"Content-Type": content_type},
+                                           "fetched_at": fetched.isoformat()})
+    article = extract(body, url, content_type=content_type, fetched=fetched)
     expected = {f: getattr(article, f) for f in EXACT_FIELDS if f != "text"}
     blocks = article.text.split("\n\n")
     expected["must_contain"] = [blocks[0], blocks[-1]] if article.text else []

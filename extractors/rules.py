@@ -155,7 +155,9 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
     unknown = sorted(set(data) - LAYOUT_KEYS)
     if unknown:
         raise RuleError(f"{path}: {where}.{unknown[0]}: unknown key")
-    name = str(data.get("name", index))
+    name = data.get("name", index)
+    if isinstance(name, bool) or not isinstance(name, (str, int)) or name == "":
+        raise RuleError(f"{path}: {where}.name: expected a string (or a number, as 2014)")
     return Layout(
         id=f"{path.stem}:{name}",
         valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),
@@ -169,28 +171,64 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
 def load_file(path: Path) -> SiteRule:
     """Load and validate one rule file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a Windows editor's BOM too
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise RuleError(f"{path}: {error}") from None
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
         raise RuleError(f"{path}: {unknown[0]}: unknown key")
-    domains = data.get("domains")
+    if not isinstance(data.get("description", ""), str):
+        raise RuleError(f"{path}: description: expected a string")
+    return SiteRule(path, _domains(path, data.get("domains")),
+                    _layouts(path, data.get("layout")))
+
+
+def _domains(path: Path, domains: object) -> tuple[str, ...]:
+    """A file's `domains`, as the hosts of crawled URLs have them (`_host`)."""
     if not domains or not isinstance(domains, list) or not all(
             isinstance(d, str) and d for d in domains):
         raise RuleError(f"{path}: domains: expected a non-empty list of host names")
+    hosts = []
     for i, domain in enumerate(domains):
-        if _NOT_A_HOST.search(domain) or domain.startswith(".") or ".." in domain:
+        host = _host(domain)
+        if (_NOT_A_HOST.search(domain) or domain.startswith(".") or domain.endswith(".")
+                or ".." in domain or host is None):
             raise RuleError(f"{path}: domains[{i}]: {domain!r} is not a host name (a rule "
                             "covers a host and its subdomains, on any port: example.com)")
-    layouts = data.get("layout")
+        if "." not in host and host != "localhost":  # a top-level domain
+            raise RuleError(f"{path}: domains[{i}]: {domain!r} would cover every site under "
+                            f"it; name the site's own domain (example.{host})")
+        hosts.append(host)
+    return tuple(hosts)
+
+
+def _layouts(path: Path, layouts: object) -> tuple[Layout, ...]:
+    """A file's layouts: named apart, each valid for a span of days that is not empty."""
     if not isinstance(layouts, list) or not layouts:
         raise RuleError(f"{path}: layout: expected at least one [[layout]] table")
     for i, item in enumerate(layouts):
         if not isinstance(item, dict):
             raise RuleError(f"{path}: layout[{i}]: expected a [[layout]] table")
-    return SiteRule(path, tuple(d.lower() for d in domains),
-                    tuple(_layout(path, i, item) for i, item in enumerate(layouts)))
+    built = tuple(_layout(path, i, item) for i, item in enumerate(layouts))
+    named: dict[str, int] = {}
+    for i, layout in enumerate(built):
+        if layout.id in named:
+            raise RuleError(f"{path}: layout[{i}].name: {layout.id.partition(':')[2]!r} names"
+                            f" layout[{named[layout.id]}] too (a layout's id is its file and name)")
+        named[layout.id] = i
+        if layout.valid_from and layout.valid_until and layout.valid_until <= layout.valid_from:
+            raise RuleError(f"{path}: layout[{i}].valid_until: {layout.valid_until} is not"
+                            f" after its valid_from, {layout.valid_from}")
+    return built
+
+
+def _host(name: str) -> str | None:
+    """A host name as a crawled URL has it: lower case, and in ASCII (IDNA: a name in
+    another script as Scrapy requests it, `xn--...`); None if it has no such form."""
+    try:
+        return name.encode("idna").decode("ascii").lower() if name else ""
+    except UnicodeError:
+        return None
 
 
 def load_dir(folder: Path) -> tuple[SiteRule, ...]:
@@ -213,12 +251,22 @@ def _modified(path: Path) -> int:
 
 @cache
 def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
-    return tuple(load_file(path) for path, _ in files)
+    """The folder's rules; RuleError for a domain two of its files cover (which one
+    applies would hang on their names)."""
+    rules = tuple(load_file(path) for path, _ in files)
+    owner: dict[str, Path] = {}
+    for rule in rules:
+        for i, domain in enumerate(rule.domains):
+            if domain in owner:
+                raise RuleError(f"{rule.path}: domains[{i}]: {domain} is covered by "
+                                f"{owner[domain].name} too (one file per site)")
+            owner[domain] = rule.path
+    return rules
 
 
 def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:
     """Rules covering the URL's host; rules from user folders come before the built-in ones."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = _host((urlsplit(url).hostname or "").rstrip(".")) or ""
     found = []
     for folder in (*folders, BUILTIN):
         found.extend(rule for rule in load_dir(Path(folder)) if rule.covers(host))

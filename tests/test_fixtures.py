@@ -94,3 +94,91 @@ def test_rerun_lets_an_extraction_error_show_as_one(monkeypatch):
     fixtures.run.cache_clear()
     assert "unreadable" not in result.output
     assert isinstance(result.exception, TypeError)
+
+
+def test_every_site_rule_layout_ships_with_a_fixture():
+    """A built-in rule, or a layout added to one, with no case whose expected `rule` names
+    it passed the suite: nothing checked what it reads."""
+    from extractors.rules import BUILTIN, load_dir
+
+    covered = {case.expected.get("rule") for case in CASES}
+    missing = [layout.id for rule in load_dir(BUILTIN) for layout in rule.layouts
+               if layout.id not in covered]
+    assert not missing, f"site-rule layouts without a fixture (newscrawl fixture save): {missing}"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ({"must_not_contian": ["Subscribe"]}, "must_not_contian: unknown key (fields: is_article"),
+    ({"must_contain": "zebra stampede"}, "must_contain: expected a list of non-empty strings"),
+    ({"must_not_contain": [""]}, "must_not_contain: expected a list of non-empty strings"),
+])
+def test_a_typo_in_expected_json_is_an_error_naming_the_file_and_key(tmp_path, edit, message):
+    """A misspelt key checked nothing, and a string of snippets was checked letter by
+    letter: the case passed whatever the extraction gave."""
+    import json
+
+    folder = tmp_path / "news.example" / "ferry"
+    folder.mkdir(parents=True)
+    (folder / "expected.json").write_text(json.dumps({"is_article": True, **edit}), "utf-8")
+    with pytest.raises(ValueError) as raised:
+        fixtures.fields(fixtures.Case(folder))
+    assert str(raised.value) == f"{folder / 'expected.json'}: {message}" or (
+        str(raised.value).startswith(f"{folder / 'expected.json'}: {message}"))
+
+
+def test_save_records_when_the_page_was_served_which_picks_the_layout(tmp_path):
+    """Without it a case was read as of the day the suite ran: a layout added with a
+    `valid_from` after the save changed what the case gave, with no change in the code."""
+    from datetime import UTC, datetime
+
+    [old] = [case for case in CASES if case.expected.get("rule") == "themoscowtimes.com:2014"]
+    page = tmp_path / "page.html"
+    page.write_bytes((old.path / "response.html").read_bytes())
+    url = old.response["url"]
+    folder = fixtures.save(page, url, "themoscowtimes.com", "again", root=tmp_path,
+                           fetched=datetime(2014, 1, 16, tzinfo=UTC))
+    case = fixtures.Case(folder)
+    assert case.response["fetched_at"] == "2014-01-16T00:00:00+00:00"
+    assert case.expected["rule"] == "themoscowtimes.com:2014"
+    fixtures.run.cache_clear()
+    assert all(fixtures.check_field(case, f) is None for f in fixtures.fields(case))
+    now = fixtures.save(page, url, "themoscowtimes.com", "now", root=tmp_path)
+    assert fixtures.Case(now).expected["rule"] == "themoscowtimes.com:2025"
+    # and `extract` reads a saved page as of a day too, as the case is read
+    for day, rule in (("2014-01-16", "themoscowtimes.com:2014"), (None, "themoscowtimes.com:2025")):
+        result = CliRunner().invoke(cli, ["extract", str(page), "--url", url,
+                                          *(["--fetched", day] if day else [])])
+        assert result.exit_code == 0 and f'"rule": "{rule}"' in result.output
+    result = CliRunner().invoke(cli, ["extract", str(page), "--url", url, "--fetched", "soon"])
+    assert result.exit_code == 2 and "expected a date such as 2025-01-31" in result.output
+
+
+def test_rerun_with_a_broken_rule_file_is_bad_input_as_everywhere(tmp_path, monkeypatch):
+    from extractors import rules
+
+    (tmp_path / "themoscowtimes.com.toml").write_text(
+        (rules.BUILTIN / "themoscowtimes.com.toml").read_text("utf-8") + 'colour = "red"\n',
+        "utf-8")
+    monkeypatch.setattr(rules, "BUILTIN", tmp_path)
+    fixtures.run.cache_clear()
+    result = CliRunner().invoke(cli, ["fixture", "rerun", "themoscowtimes.com"])
+    fixtures.run.cache_clear()
+    assert result.exit_code == 2 and "colour: unknown key" in result.output
+
+
+def test_a_changed_text_is_told_by_the_blocks_that_changed(tmp_path):
+    """A one-word change printed both whole texts on one line (2,769 characters)."""
+    import json
+
+    [case] = [c for c in CASES if c.expected.get("rule") == "themoscowtimes.com:2014"
+              and "text" in c.expected]
+    folder = tmp_path / "themoscowtimes.com" / "edited"
+    folder.mkdir(parents=True)
+    for name in ("response.html", "response.json"):
+        (folder / name).write_bytes((case.path / name).read_bytes())
+    blocks = case.expected["text"].split("\n\n")
+    edited = [*blocks[:2], blocks[2].replace(" ", " not ", 1), *blocks[3:]]
+    (folder / "expected.json").write_text(json.dumps({"text": "\n\n".join(edited)}), "utf-8")
+    problem = fixtures.check_field(fixtures.Case(folder), "text")
+    assert problem == (f"1 change(s) in {len(blocks)} expected blocks, {len(blocks)} found;"
+                       f" the first at block 3: expected [{edited[2]!r}], got [{blocks[2]!r}]")

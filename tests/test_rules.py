@@ -57,6 +57,18 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
      "domains[0]: 'https://a.example/' is not a host name"),
     (GOOD.replace('["news.example.com"]', '["*.a.example"]'),
      "domains[0]: '*.a.example' is not a host name (a rule covers a host and its subdomains"),
+    # an author's slips that loaded, and then did nothing or too much
+    (GOOD.replace('["news.example.com"]', '["a.example."]'),
+     "domains[0]: 'a.example.' is not a host name"),
+    (GOOD.replace('["news.example.com"]', '["com"]'),
+     "domains[0]: 'com' would cover every site under it"),
+    (GOOD.replace('name = "v1"', "name = [1, 2]"), "layout[0].name: expected a string"),
+    (GOOD.replace('name = "v1"', 'name = ""'), "layout[0].name: expected a string"),
+    ("description = 5\n" + GOOD, "description: expected a string"),
+    (GOOD + '[[layout]]\nname = "v1"\ndrop = ["p.x"]\n',
+     "layout[1].name: 'v1' names layout[0] too"),
+    (GOOD.replace('name = "v1"', "valid_from = 2025-01-01\nvalid_until = 2024-01-01"),
+     "layout[0].valid_until: 2024-01-01 is not after its valid_from, 2025-01-01"),
 ])
 def test_bad_rule_names_file_and_key(tmp_path, text, where):
     path = write(tmp_path, text)
@@ -64,6 +76,34 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
         load_file(path)
     message = str(error.value)
     assert message.startswith(str(path)) and where in message and "\n" not in message
+
+
+def test_two_files_of_one_folder_covering_one_domain_are_refused(tmp_path):
+    """Which one applied hung on the files' names, without a word."""
+    write(tmp_path, GOOD, "a-old.toml")
+    write(tmp_path, GOOD)
+    with pytest.raises(RuleError, match=r"news\.example\.com\.toml: domains\[0\]: "
+                                        r"news\.example\.com is covered by a-old\.toml too"):
+        load_dir(tmp_path)
+
+
+def test_a_domain_in_another_script_covers_the_host_a_crawl_requests(tmp_path):
+    """Scrapy requests `xn--...` (IDNA): a rule naming the host as written never applied
+    in a crawl."""
+    write(tmp_path, GOOD.replace("news.example.com", "gazeta-żółć.example"), "gazeta.toml")
+    page = ('<html><head><title>t</title></head><body><h1 class="headline">Ferry strike '
+            'ends</h1><div class="story-body"><p>' + "Workers voted to return. " * 20 +
+            '</p></div><div class="promo">Subscribe</div></body></html>')
+    for url in ("https://www.gazeta-żółć.example/2025/a", "https://www.xn--gazeta--r0a4prw2t"
+                ".example/2025/a", "https://WWW.XN--GAZETA--R0A4PRW2T.EXAMPLE./2025/a"):
+        assert extract(page, url, rules=(tmp_path,)).rule == "gazeta:v1", url
+
+
+def test_a_rule_file_with_a_byte_order_mark_loads(tmp_path):
+    """A Windows editor's UTF-8 file: "Invalid statement (at line 1, column 1)"."""
+    path = tmp_path / "news.example.com.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_file(path).domains == ("news.example.com",)
 
 
 def test_builtin_rules_load():
