@@ -7,7 +7,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import ftfy
 from lxml import etree
 
 
@@ -26,20 +25,28 @@ def norm_space(text: str | None) -> str:
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
                        "\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"
                        "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-# ftfy's encoding repairs only: quotes, ligatures, widths, line breaks and HTML entities as
-# the page has them.
-_REPAIRS = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-    remove_control_chars=False, normalization=None, explain=False)
 
 
 def unmangled(text: str | None) -> str | None:
-    """`text` with its mojibake repaired (ftfy, line by line: a correct line stays as it
-    is); unchanged where nothing looks like it."""
+    """`text` with its mojibake repaired (ftfy's encoding fixes only, line by line: a
+    correct line stays as it is); unchanged where nothing looks like it."""
     if not text or not _MOJIBAKE.search(text):
         return text
-    return ftfy.fix_text(text, _REPAIRS)
+    import ftfy  # here: 7.6 MB a process, which most never need
+
+    return ftfy.fix_text(text, _repairs())
+
+
+@lru_cache(maxsize=1)
+def _repairs():
+    """ftfy's encoding repairs alone: quotes, ligatures, widths, line breaks and HTML
+    entities stay as the page has them."""
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        remove_control_chars=False, normalization=None, explain=False)
 
 
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
