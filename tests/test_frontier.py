@@ -1425,16 +1425,21 @@ def test_skipped_rows_are_admitted_after_the_ttl(middleware, db):
     assert middleware.admit(request("https://n.example/p")) == (True, None)
 
 
-def test_a_missing_robots_txt_is_skipped_not_failed_and_always_refetched(middleware, db):
+def robots_answered(middleware, status: int) -> tuple[Request, dict]:
+    """The robots.txt request, and the record the spider makes of it answering `status`."""
     from scrapy.http import Response
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.python.failure import Failure
 
-    spider = middleware.crawler.spider
     robots = Request("https://n.example/robots.txt", meta={SOURCE: "robots", SITE: "n.example"})
-    failure = Failure(HttpError(Response(robots.url, status=404, request=robots)))
+    failure = Failure(HttpError(Response(robots.url, status=status, request=robots)))
     failure.request = robots
-    (record,) = spider.on_error(failure)
+    (record,) = middleware.crawler.spider.on_error(failure)
+    return robots, record
+
+
+def test_a_missing_robots_txt_is_skipped_not_failed_and_always_refetched(middleware, db):
+    robots, record = robots_answered(middleware, 404)
     assert (record["visit"]["state"], record["visit"]["reason"]) == ("skipped", "no_robots")
     run = storage.start_run(db, {})
     commit(db, [record], run)
@@ -1707,13 +1712,5 @@ def test_a_gzip_file_that_did_not_unpack_is_tried_again_next_run():
 def test_a_robots_txt_answering_429_is_a_failed_fetch_not_a_missing_file(middleware, db):
     """429 says the server is busy, not that there are no rules (RFC 9309's allow-all is
     for a file that is not there): failed and retried, not skipped as `no_robots`."""
-    from scrapy.http import Response
-    from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.python.failure import Failure
-
-    spider = middleware.crawler.spider
-    robots = Request("https://n.example/robots.txt", meta={SOURCE: "robots", SITE: "n.example"})
-    failure = Failure(HttpError(Response(robots.url, status=429, request=robots)))
-    failure.request = robots
-    (record,) = spider.on_error(failure)
+    _, record = robots_answered(middleware, 429)
     assert (record["visit"]["state"], record["visit"]["reason"]) == ("failed", "http_429")
