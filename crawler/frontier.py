@@ -55,7 +55,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from crawler.listings import is_listing
+from crawler.listings import LISTING_FLOOR, is_listing
 from crawler.urlpolicy import bare_host, url_key
 
 STATES = ("queued", "fetched", "failed", "skipped")
@@ -237,14 +237,16 @@ class Frontier(Protocol):
 
 
 def is_retryable(row: dict, now: datetime | None = None) -> bool:
-    """A failed row worth another try: a listing (re-visited every run, as when it
-    answers: a 404 once, a section moved and back, must not hide its stories for good), a
-    transient reason and consecutive failures left, or a back-off since the last try that
-    has passed."""
+    """A failed row worth another try: a transient failure, or any failure of a listing
+    (a 404 once, a section moved and back, must not hide its stories for good), with
+    consecutive failures left; after MAX_ATTEMPTS of them, a back-off since the last try
+    that has passed. A listing failing for a transient reason is tried every run."""
     reason = row.get("reason") or ""
-    if row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority")):
-        return True  # a listing (or one never fetched) every run, whatever it answered
-    if not reason.startswith(RETRYABLE_PREFIXES):
+    transient = reason.startswith(RETRYABLE_PREFIXES)
+    listing = row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority"))
+    if listing and transient:
+        return True
+    if not (listing or transient):
         return False
     if row["attempts"] < MAX_ATTEMPTS:
         return True
@@ -266,7 +268,8 @@ def is_readmitted_skip(row: dict, cutoff: str) -> bool:
     listing every run (a robots.txt that refused it for one run), unless it is no listing
     at all (``not_html``) or over the size limit (`LISTING_WAITS`)."""
     if (row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS
-            or (row.get("kind") in REVISIT_KINDS and row.get("reason") not in LISTING_WAITS)):
+            or ((row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority")))
+                and row.get("reason") not in LISTING_WAITS)):
         return True
     return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
 
@@ -342,7 +345,8 @@ class SQLiteFrontier:
         due = f"(held = 0 OR {NEWEST_SQL} >= ?)"
         waits = ", ".join(f"'{reason}'" for reason in LISTING_WAITS)
         retried = (f"(source = 'robots' OR coalesce(reason, '') IN ({always})"
-                   f" OR (kind IN ({kinds}) AND coalesce(reason, '') NOT IN ({waits}))"
+                   f" OR ((kind IN ({kinds}) OR priority >= {LISTING_FLOOR})"
+                   f" AND coalesce(reason, '') NOT IN ({waits}))"
                    f" OR (coalesce(reason, '') NOT IN ({finals})"
                    f" AND coalesce(visited_at, '') < ?)) AND {due}")
         others = heapq.merge(self._rows(sites, "queued", due, [since or ""]),
@@ -528,7 +532,8 @@ class FrontierBatch:
             self.failures[site, visit.get("reason") or "other"] += 1
         if "body" in item:
             counts["pages"] += 1
-            counts["revisited"] += bool(visit.get("revisit"))
+            counts["revisited"] += bool(visit.get("revisit")) and not (
+                article and article.get("is_article"))  # a page read again that is no article
             if item.get("extract_error"):
                 self.failures[site, "extraction"] += 1
         if article and not article.get("is_article"):
@@ -590,50 +595,66 @@ def _host_of(url: str) -> str:
         return ""
 
 
-# The tables that file rows by site, the column with the URL whose host decides it (an
-# article's canonical URL may be on another host: its page's is the site's), and what the
-# log calls their rows.
-FILED_BY_SITE = (("frontier", "url", "frontier URLs"), ("pages", "url", "pages"),
-                 ("articles", "page_url", "articles"),
-                 ("article_sources", "page_url", "article sources"))
+# The tables that file stored rows by site, the column with the URL whose host decides it
+# (an article's canonical URL may be on another host: its page's is the site's), and what
+# the log calls their rows.
+STORED_BY_SITE = (("pages", "url", "pages"), ("articles", "page_url", "articles"),
+                  ("article_sources", "page_url", "article sources"))
 
 
-def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]]) -> Counter:
-    """Give each of the run's sites (name -> hosts) the rows on its hosts that an earlier
-    run filed under another name, in every table that files rows by site
-    (`FILED_BY_SITE`), and return how many moved, by (table, old name, new name).
+def adopt(db: sqlite_utils.Database, sites: dict[str, Iterable[str]],
+          named: Iterable[str] = ()) -> Counter:
+    """Give each of the run's sites (name -> hosts) the frontier rows on its hosts that an
+    earlier run filed under another name, and return how many moved, by (table, old name,
+    new name).
 
     A run reads what is pending by site name: without this, renaming a site in the config
     (or crawling from a config what was crawled from the command line, or the reverse)
-    would leave its queued URLs behind for good, and its stored pages and articles under a
-    name that `--site` filters, site rules and `reextract` no longer know. An article
-    re-filed has its `extracted_at` moved (an incremental export sees the change). By host
-    and its ``www.`` form, through an index on the URL (a range scan each, PAGE_SIZE rows
-    at a time: a site of a million rows is not read at once); a subdomain's rows keep their
-    name. The caller holds the transaction."""
+    would leave its queued URLs behind for good. By host and its ``www.`` form, through the
+    URL's primary key (a range scan each, PAGE_SIZE rows at a time: a site of a million
+    queued URLs is not read at once); a subdomain's rows keep their name.
+
+    The sites a config `named` also take what was stored under the names their frontier
+    rows had (`STORED_BY_SITE`: pages, articles, kept sources), so that `--site` filters,
+    site rules and `reextract` see it; a re-filed article's `extracted_at` moves (an
+    incremental export sees the change). Through the tables' site indexes, for the names
+    the frontier moved from only: a run that renames nothing reads nothing more. A one-off
+    crawl from the command line over a config's database takes the frontier rows it
+    fetches, not the config's archive. The caller holds the transaction."""
     moved: Counter = Counter()
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for table, column, _ in FILED_BY_SITE:
-        if not db[table].exists():
-            continue
-        update = (f"UPDATE {table} SET site = ?"
-                  + (", extracted_at = ?" if table == "articles" else "")
-                  + f" WHERE {column} = ? AND site != ?")
-        for name, hosts in sites.items():
-            for host in hosts:
-                for low, high in _host_ranges(host):
-                    while batch := db.execute(
-                            f"SELECT {column}, site FROM {table} WHERE {column} >= ?"
-                            f" AND {column} < ? AND site != ? ORDER BY {column} LIMIT ?",
-                            [low, high, name, PAGE_SIZE]).fetchall():
-                        rows = [(url, old) for url, old in batch if _host_of(url) == host]
-                        for _, old in rows:
-                            moved[table, old, name] += 1
-                        extra = [stamp] if table == "articles" else []
-                        db.conn.executemany(update, [(name, *extra, url, name)
-                                                     for url in dict.fromkeys(u for u, _ in rows)])
-                        low = batch[-1][0] + "\x00"  # the next URL after the batch's last
+    for name, hosts in sites.items():
+        for host in hosts:
+            for low, high in _host_ranges(host):
+                while batch := db.execute(
+                        "SELECT url, site FROM frontier WHERE url >= ? AND url < ? AND site != ?"
+                        " ORDER BY url LIMIT ?", [low, high, name, PAGE_SIZE]).fetchall():
+                    rows = [(url, old) for url, old in batch if _host_of(url) == host]
+                    for _, old in rows:
+                        moved["frontier", old, name] += 1
+                    db.conn.executemany("UPDATE frontier SET site = ? WHERE url = ?",
+                                        [(name, url) for url, _ in rows])
+                    low = batch[-1][0] + "\x00"  # the next URL after the batch's last
+    named = set(named)
+    for _, old, name in list(moved):
+        if name in named:
+            _refile_stored(db, old, name, set(sites[name]), moved)
     return moved
+
+
+def _refile_stored(db: sqlite_utils.Database, old: str, name: str, hosts: set[str],
+                   moved: Counter) -> None:
+    """File the stored rows of site `old` on `hosts` under `name` (see `adopt`)."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db.conn.create_function("newscrawl_on_hosts", 1, lambda url: _host_of(url) in hosts,
+                            deterministic=True)
+    for table, column, _ in STORED_BY_SITE:
+        if db[table].exists():
+            stamped = ", extracted_at = ?" if table == "articles" else ""
+            count = db.execute(f"UPDATE {table} SET site = ?{stamped} WHERE site = ?"
+                               f" AND newscrawl_on_hosts({column})",
+                               [name, *([stamp] if stamped else []), old]).rowcount
+            if count:
+                moved[table, old, name] += count
 
 
 def merge_pathless(db: sqlite_utils.Database, seeds: Iterable[str]) -> int:

@@ -222,11 +222,14 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
         return []
     (name,) = _entry_names(root)
     cut_off = _open_entries(root) if cut else []
+    namespace = etree.QName(root).namespace
     entries = []
     # entries at any depth (a field left open nests the entries after it in its own), in
-    # the sitemap's namespace (an extension's `<x:url>` is a field)
-    for element in root.iter(etree.QName(etree.QName(root).namespace, name).text):
-        if element in cut_off:
+    # the sitemap's namespace (an extension's `<x:url>` is a field), or the root's children
+    for element in root.iter(etree.Element):
+        if (_local(element) != name or element in cut_off
+                or (etree.QName(element).namespace != namespace
+                    and element.getparent() is not root)):
             continue
         fields = _fields(element, name)
         if not fields.get("loc"):

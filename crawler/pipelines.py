@@ -27,7 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
-from crawler.frontier import FILED_BY_SITE, FrontierBatch, adopt, merge_pathless
+from crawler.frontier import STORED_BY_SITE, FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import FAILED_SITES, STORAGE_ERROR, failed_sites, run_counts, run_status
@@ -189,7 +189,7 @@ class StoragePipeline:
         dead = storage.close_dead_runs(self.db)  # the lock is ours: no other crawl is alive
         if dead:
             logger.warning("%d earlier run(s) never finished (killed): marked interrupted", dead)
-        self._adopt(getattr(spider, "sites", None))
+        self._adopt(getattr(spider, "sites", None), getattr(spider, "configured", ()))
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
@@ -198,17 +198,20 @@ class StoragePipeline:
         self.ticker = task.LoopingCall(self._flush_if_due)
         self.ticker.start(self.batch_seconds, now=False)
 
-    def _adopt(self, sites) -> None:
-        """The run's sites take their hosts' frontier rows filed under another name, and
-        their start URLs the rows recorded without the path."""
+    def _adopt(self, sites, named) -> None:
+        """The run's sites take their hosts' frontier rows filed under another name (and
+        the sites a config `named`, what was stored under it), and their start URLs the
+        rows recorded without the path."""
         if sites is None:
             return
         with storage.write_lock(self.db):
-            moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs})
+            moved = adopt(self.db, {spec.name: spec.hosts for spec in sites.specs}, named)
             merge_pathless(self.db, [url for spec in sites.specs for url in spec.seeds])
         for old, new in sorted({(old, new) for _, old, new in moved}):
             counts = ", ".join(f"{moved[table, old, new]} {label}"
-                               for table, _, label in FILED_BY_SITE if moved[table, old, new])
+                               for table, _, label in (("frontier", "", "frontier URLs"),
+                                                       *STORED_BY_SITE)
+                               if moved[table, old, new])
             logger.info("site %r is now site %r (same host): %s re-filed", old, new, counts)
 
     def _flush_if_due(self) -> None:

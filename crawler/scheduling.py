@@ -280,6 +280,8 @@ class FrontierMiddleware:
                 self.budget.asked_for(request)
                 if row:
                     self._conditional(request, row)
+                    if row["state"] == "fetched":  # a start page read again
+                        request.meta[REVISIT] = True
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
                     self._record_new(request.url)
                     self.stats.inc_value("newscrawl/frontier/discovered")

@@ -23,6 +23,7 @@ from crawler import scheduling, storage
 from crawler.config import ConfigError, SiteIndex, load_config, merge_sites, parse_since
 from crawler.discovery import with_path
 from crawler.frontier import (
+    MAX_ATTEMPTS,
     SPELLINGS_SQL,
     FrontierBatch,
     SQLiteFrontier,
@@ -470,6 +471,23 @@ def test_a_listing_that_answered_404_or_was_refused_once_is_read_again_next_run(
     pending = {r["url"] for r in frontier.pending(["n.example"])}
     assert set(urls.values()) <= pending and "https://n.example/story" not in pending
     frontier.close()
+    # refused once before it was ever fetched (a sitemap robots.txt names): no kind yet
+    sitemap = "https://n.example/news-sitemap.xml"
+    commit(db, [{"visit": None, "outlinks": [outlink(sitemap, priority=LISTING_PRIORITY)]}],
+           run)
+    commit(db, [{"visit": visit(sitemap, "skipped", kind=None, reason="robots",
+                                visited_at=now)}], run)
+    assert frontier_row(db, sitemap)["priority"] == LISTING_PRIORITY
+    assert middleware.admit(Request(sitemap, priority=LISTING_PRIORITY, meta={
+        SOURCE: "robots", SITE: "n.example"})) == (True, None)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    assert sitemap in {r["url"] for r in frontier.pending(["n.example"])}
+    frontier.close()
+    # a listing gone for good backs off after three failures in a row, as a page down does
+    row = frontier_row(db, urls["hub"]) | {"attempts": MAX_ATTEMPTS}
+    if state == "failed":
+        assert not is_retryable(row)
+        assert is_retryable(row, datetime.now(UTC) + timedelta(hours=6, seconds=1))
     # over the size limit, a listing waits as a page does (not downloaded every run)
     commit(db, [{"visit": visit(urls["feed"], "skipped", kind=None, reason="too_large",
                                 visited_at=now)}], run)
@@ -650,6 +668,29 @@ def test_a_start_url_the_frontier_has_spelled_otherwise_is_requested_as_it_has_i
         middleware.spider_closed()
     assert [r.url for r in started if isinstance(r, Request)] == ["https://n.example/feed?b=2&a=1"]
     assert not [r for r in started if not isinstance(r, Request)]  # no second row
+
+
+def test_a_start_page_fetched_before_is_requested_as_a_revisit(tmp_path, db):
+    """A section given as a start URL and read again was counted a fresh page: a healthy
+    site's yield "dropped" (20% vs 67%) after its first run."""
+    from crawler.visits import REVISIT
+
+    run = storage.start_run(db, {})
+    commit(db, [{"visit": visit("https://n.example/world/", kind="hub")}], run)
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(
+        crawler, start_urls="https://n.example/world/,https://n.example/sport/")
+    middleware = FrontierMiddleware.from_crawler(crawler)
+
+    async def start():
+        return [r async for r in middleware.process_start(crawler.spider.start())]
+    try:
+        started = asyncio.run(start())
+    finally:
+        middleware.spider_closed()
+    assert {r.url: bool(r.meta.get(REVISIT)) for r in started if isinstance(r, Request)} == {
+        "https://n.example/world/": True, "https://n.example/sport/": False}
 
 
 SITEMAP_INDEX = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -994,6 +1035,13 @@ def test_section_pages_read_again_are_no_fresh_pages_for_the_yield(db):
     (counted,) = db.query("SELECT pages, revisited, articles FROM run_sites WHERE run_id = ?",
                           [run])
     assert counted == {"pages": 7, "revisited": 5, "articles": 2}
+    # a page read again that is an article (a depth limit raised) is fresh for the yield:
+    # counted as read again, its article went over 100% (18 of 23 - 18 pages: 360%)
+    again = finished_run(db)
+    commit(db, [page("https://n.example/new/0", revisit=True)], again)
+    (counted,) = db.query("SELECT pages, revisited, articles FROM run_sites WHERE run_id = ?",
+                          [again])
+    assert counted == {"pages": 1, "revisited": 0, "articles": 1}
     (health,) = site_health(db, runs=10)
     assert SiteHealth.yield_of(health.latest) is None  # 2 fresh pages: too few to judge
     assert health.flags == []
@@ -1300,14 +1348,15 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     rng = random.Random(7)
     rows = [{"url": f"https://{site}/{n}", "site": site, "source": rng.choice(["link", "robots"]),
              "state": rng.choice(["queued", "failed", "skipped", "fetched"]),
-             "kind": rng.choice(["html", "hub", "feed"]), "priority": rng.randint(0, 4),
+             "kind": rng.choice(["html", "hub", "feed", None]),
+             "priority": rng.choice([*range(5), LISTING_PRIORITY]),
              "reason": rng.choice([None, "timeout", "http_404", "not_html", "robots", "refused",
                                      "too_large"]),
              "visited_at": rng.choice(["2020-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]),
              "attempts": rng.randint(0, 4), "held": rng.randint(0, 1),
              "lastmod": rng.choice([None, "2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z"]),
              "discovered_at": "2025-01-01T00:00:00Z", "depth": 1}
-            for n in range(60) for site in ("a.example", "b.example", "c.example")]
+            for n in range(300) for site in ("a.example", "b.example", "c.example")]
     db["frontier"].insert_all(rows)
     frontier = SQLiteFrontier(tmp_path / "news.db")
     sites = ["a.example", "c.example"]
@@ -1315,7 +1364,8 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
     one = ("SELECT * FROM frontier WHERE site IN (?, ?) AND {} ORDER BY priority DESC, url")
     others = (f"(state = 'queued' OR state = 'failed' OR (source = 'robots' AND state !="
               " 'fetched') OR (state = 'skipped' AND reason = 'refused')"
-              " OR (state = 'skipped' AND kind IN ('hub', 'feed', 'sitemap', 'robots')"
+              " OR (state = 'skipped' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
+              f" OR priority >= {LISTING_PRIORITY // 2})"
               " AND coalesce(reason, '') NOT IN ('not_html', 'too_large'))"
               " OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
               f" ('not_html') AND coalesce(visited_at, '') < ?)) AND {held}")
@@ -1632,6 +1682,37 @@ def test_a_site_adopts_the_rows_on_its_hosts_filed_under_another_name(tmp_path, 
                      ("frontier", "gazette.example", "gazette"): 5}
     with storage.write_lock(db):
         assert adopt(db, {"gazette": ("gazette.example",)}) == {}  # nothing left to move
+
+
+def test_a_site_a_config_names_takes_its_stored_rows_and_a_one_off_crawl_does_not(db):
+    """A one-off crawl from the command line over a config's database re-filed the whole
+    archive under the host's name (and the next config run back): `--site` lost it, and an
+    incremental export took every article twice. Only a config's name takes stored rows."""
+    run = storage.start_run(db, {})
+    commit(db, [page(f"https://n.example/{n}") | {"site": "gazette"} for n in range(3)]
+           + [page("https://other.example/x") | {"site": "gazette"}], run)
+    db.execute("UPDATE frontier SET site = 'gazette'")
+    db.execute("UPDATE articles SET extracted_at = '2020-01-01T00:00:00Z'")
+    sites = {"n.example": ("n.example",)}
+    with storage.write_lock(db):
+        moved = adopt(db, sites)  # the command line's site, named by its host
+    assert moved == {("frontier", "gazette", "n.example"): 3}
+    assert {s for (s,) in db.execute("SELECT DISTINCT site FROM pages")} == {"gazette"}
+    before = {r["id"]: r["extracted_at"] for r in db.query("SELECT * FROM articles")}
+    with storage.write_lock(db):
+        moved = adopt(db, {"news": ("n.example",)}, named={"news"})  # a config renames it
+    assert moved == {("frontier", "n.example", "news"): 3}  # nothing was stored as n.example
+    db.execute("UPDATE frontier SET site = 'gazette' WHERE url LIKE 'https://n.example/%'")
+    with storage.write_lock(db):
+        moved = adopt(db, {"news": ("n.example",)}, named={"news"})
+    assert moved == {("frontier", "gazette", "news"): 3, ("pages", "gazette", "news"): 3,
+                     ("articles", "gazette", "news"): 3}
+    assert dict(db.execute("SELECT url, site FROM pages")) == {
+        **{f"https://n.example/{n}": "news" for n in range(3)},
+        "https://other.example/x": "gazette"}  # not on the site's hosts
+    after = {r["id"]: r["extracted_at"] for r in db.query("SELECT * FROM articles")}
+    assert [i for i in after if after[i] != before[i]] == [
+        r["id"] for r in db.query("SELECT id FROM articles WHERE site = 'news'")]
 
 
 def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_path):

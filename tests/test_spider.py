@@ -514,6 +514,10 @@ def test_a_sitemap_entry_with_a_field_left_open_keeps_the_entries_after_it():
         ("https://example.com/b.html", "2025-03-02T23:59:59Z"),
         ("https://example.com/c.html", None)]
     assert errors and "mismatch" in errors[0]
+    # a root written with a prefix, its entries without: the entries are the root's children
+    prefixed = (b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                b"<url><loc>https://example.com/a.html</loc></url></sm:urlset>")
+    assert [e.url for e in sitemap_entries(prefixed)] == ["https://example.com/a.html"]
 
 
 @pytest.mark.parametrize(("body", "codec"), [
