@@ -151,7 +151,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     ld = jsonld.objects(root)
     ld_article = jsonld.article_object(ld)
     meta = page_metadata(root, url, ld_article, ld)
-    day = (fetched or datetime.now(UTC)).date()
+    day = _utc(fetched or datetime.now(UTC)).date()  # the layouts' dates are UTC days
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body, meta.removed_bylines)
     unwrap_swallowing_landmarks(body)
@@ -163,6 +163,11 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     # a site rule's body is trusted: readability's reading is for the generic path only
     summary = summary if layout is None and source == "dom" else None
     return Analysis(root, ld, meta, blocks, removed, dropped, layout, source, summary)
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC (one without a zone is taken as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _article(url: str, found: Analysis) -> Article:

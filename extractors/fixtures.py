@@ -103,6 +103,8 @@ def fields(case: Case) -> list[str]:
     for a key that is no field (a typo would check nothing) or snippets that are not a list
     of strings (a string is checked letter by letter)."""
     expected, where = case.expected, case.path / "expected.json"
+    if not isinstance(expected, dict):
+        raise ValueError(f"{where}: expected a JSON object of fields")
     unknown = sorted(set(expected) - {*EXACT_FIELDS, *SNIPPET_FIELDS})
     if unknown:
         raise ValueError(f"{where}: {unknown[0]}: unknown key (fields: "

@@ -156,8 +156,9 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
     if unknown:
         raise RuleError(f"{path}: {where}.{unknown[0]}: unknown key")
     name = data.get("name", index)
-    if isinstance(name, bool) or not isinstance(name, (str, int)) or name == "":
-        raise RuleError(f"{path}: {where}.name: expected a string (or a number, as 2014)")
+    if isinstance(name, bool) or not isinstance(name, (str, int, float, date)) or name == "":
+        raise RuleError(f"{path}: {where}.name: expected a string (or a number or a date, "
+                        "as 2014)")
     return Layout(
         id=f"{path.stem}:{name}",
         valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),
@@ -190,16 +191,13 @@ def _domains(path: Path, domains: object) -> tuple[str, ...]:
         raise RuleError(f"{path}: domains: expected a non-empty list of host names")
     hosts = []
     for i, domain in enumerate(domains):
-        host = _host(domain)
-        if (_NOT_A_HOST.search(domain) or domain.startswith(".") or domain.endswith(".")
-                or ".." in domain or host is None):
+        host = _host(domain)  # (IDNA maps a full-width or ideographic dot to ".")
+        if (_NOT_A_HOST.search(domain) or host is None or host.startswith(".")
+                or host.endswith(".") or ".." in host):
             raise RuleError(f"{path}: domains[{i}]: {domain!r} is not a host name (a rule "
                             "covers a host and its subdomains, on any port: example.com)")
-        if "." not in host and host != "localhost":  # a top-level domain
-            raise RuleError(f"{path}: domains[{i}]: {domain!r} would cover every site under "
-                            f"it; name the site's own domain (example.{host})")
         hosts.append(host)
-    return tuple(hosts)
+    return tuple(dict.fromkeys(hosts))  # one host written twice (as typed, as xn--...)
 
 
 def _layouts(path: Path, layouts: object) -> tuple[Layout, ...]:
@@ -213,8 +211,10 @@ def _layouts(path: Path, layouts: object) -> tuple[Layout, ...]:
     named: dict[str, int] = {}
     for i, layout in enumerate(built):
         if layout.id in named:
-            raise RuleError(f"{path}: layout[{i}].name: {layout.id.partition(':')[2]!r} names"
-                            f" layout[{named[layout.id]}] too (a layout's id is its file and name)")
+            where = f"layout[{i}].name" if "name" in layouts[i] else f"layout[{i}] (unnamed)"
+            raise RuleError(f"{path}: {where}: {layout.id.partition(':')[2]!r} names"
+                            f" layout[{named[layout.id]}] too (a layout's id is its file and"
+                            " name; an unnamed layout's name is its index)")
         named[layout.id] = i
         if layout.valid_from and layout.valid_until and layout.valid_until <= layout.valid_from:
             raise RuleError(f"{path}: layout[{i}].valid_until: {layout.valid_until} is not"

@@ -239,6 +239,16 @@ def test_a_page_served_as_mojibake_is_repaired_in_what_extraction_returns():
     assert "Councilâ€™s".encode() in data
 
 
+def test_mojibake_is_found_once_its_no_break_space_is_a_space():
+    """"Â\xa0" reaches the check as "Â " once white space is collapsed (a title, a
+    description): it was left as it was."""
+    html = page(paragraphs(4), head='<meta name="description" content="FaresÂ\xa0rise">')
+    html = html.replace("<title>Council approves budget", "<title>CouncilÂ\xa0approves budget")
+    article = extract(html.replace("<h1>Council approves budget", "<h1>CouncilÂ\xa0approves"
+                                   " budget").encode("utf-8"), URL)
+    assert "Â" not in article.title and "Â" not in (article.description or "")
+
+
 @pytest.mark.parametrize("text", [
     "Caf\u00e9\u00bb, he said: \u00ab\u00c9t\u00e9 \u00e0 Paris\u00bb \u2014 S\u00e3o Paulo, "
     "\u00c2ge d\u2019or, na\u00efve, Stra\u00dfe\u2122.",

@@ -111,6 +111,7 @@ def test_every_site_rule_layout_ships_with_a_fixture():
     ({"must_not_contian": ["Subscribe"]}, "must_not_contian: unknown key (fields: is_article"),
     ({"must_contain": "zebra stampede"}, "must_contain: expected a list of non-empty strings"),
     ({"must_not_contain": [""]}, "must_not_contain: expected a list of non-empty strings"),
+    ([], "expected a JSON object of fields"),
 ])
 def test_a_typo_in_expected_json_is_an_error_naming_the_file_and_key(tmp_path, edit, message):
     """A misspelt key checked nothing, and a string of snippets was checked letter by
@@ -119,7 +120,8 @@ def test_a_typo_in_expected_json_is_an_error_naming_the_file_and_key(tmp_path, e
 
     folder = tmp_path / "news.example" / "ferry"
     folder.mkdir(parents=True)
-    (folder / "expected.json").write_text(json.dumps({"is_article": True, **edit}), "utf-8")
+    data = {"is_article": True, **edit} if isinstance(edit, dict) else edit
+    (folder / "expected.json").write_text(json.dumps(data), "utf-8")
     with pytest.raises(ValueError) as raised:
         fixtures.fields(fixtures.Case(folder))
     assert str(raised.value) == f"{folder / 'expected.json'}: {message}" or (

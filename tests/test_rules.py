@@ -60,13 +60,15 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
     # an author's slips that loaded, and then did nothing or too much
     (GOOD.replace('["news.example.com"]', '["a.example."]'),
      "domains[0]: 'a.example.' is not a host name"),
-    (GOOD.replace('["news.example.com"]', '["com"]'),
-     "domains[0]: 'com' would cover every site under it"),
+    (GOOD.replace('["news.example.com"]', '["example.com\u3002"]'),
+     "domains[0]: 'example.com\u3002' is not a host name"),
     (GOOD.replace('name = "v1"', "name = [1, 2]"), "layout[0].name: expected a string"),
     (GOOD.replace('name = "v1"', 'name = ""'), "layout[0].name: expected a string"),
     ("description = 5\n" + GOOD, "description: expected a string"),
     (GOOD + '[[layout]]\nname = "v1"\ndrop = ["p.x"]\n',
      "layout[1].name: 'v1' names layout[0] too"),
+    (GOOD.replace('name = "v1"', 'name = "1"') + '[[layout]]\ndrop = ["p.x"]\n',
+     "layout[1] (unnamed): '1' names layout[0] too"),
     (GOOD.replace('name = "v1"', "valid_from = 2025-01-01\nvalid_until = 2024-01-01"),
      "layout[0].valid_until: 2024-01-01 is not after its valid_from, 2025-01-01"),
 ])
@@ -76,6 +78,17 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
         load_file(path)
     message = str(error.value)
     assert message.startswith(str(path)) and where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("edit", [
+    ('["news.example.com"]', '["bücher.example", "xn--bcher-kva.example", "Bücher.example"]'),
+    ('["news.example.com"]', '["newsapp"]'),  # an intranet host, a Docker service
+    ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01")])
+def test_what_loaded_before_still_loads(tmp_path, edit):
+    """One host written in its two forms, a single-label host, a number or a date as a
+    layout's name."""
+    write(tmp_path, GOOD.replace(*edit))
+    assert load_dir(tmp_path)[0].layouts
 
 
 def test_two_files_of_one_folder_covering_one_domain_are_refused(tmp_path):
@@ -123,6 +136,12 @@ def test_layout_is_chosen_by_the_day_the_page_was_served():
     old = extract(html, url, fetched=datetime(2014, 6, 1))
     new = extract(html, url, fetched=datetime(2026, 6, 1))
     assert (old.rule, new.rule) == ("themoscowtimes.com:2014", "themoscowtimes.com:2025")
+    # the layouts' dates are UTC days: 02:00 in Moscow on 1 January is 31 December in UTC
+    from datetime import UTC, timedelta, timezone
+
+    moscow = datetime(2025, 1, 1, 2, 0, tzinfo=timezone(timedelta(hours=3)))
+    assert extract(html, url, fetched=moscow).rule == "themoscowtimes.com:2014"
+    assert extract(html, url, fetched=moscow.astimezone(UTC)).rule == "themoscowtimes.com:2014"
 
 
 def test_user_rule_folder_comes_first_and_its_selectors_apply(tmp_path):
