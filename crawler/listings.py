@@ -194,7 +194,15 @@ def _codec(body: bytes, declared: str | None) -> str:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    """An element's name without its namespace or prefix (libxml2 keeps an undeclared
+    prefix in the name: `sm:urlset`, which `etree.QName` refuses); "" for a comment."""
+    tag = element.tag
+    return tag.rpartition("}")[2].rpartition(":")[2] if isinstance(tag, str) else ""
+
+
+def _namespace(element: etree._Element) -> str | None:
+    tag = element.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
 
 
 def _fields(element: etree._Element, entry: str) -> dict[str, str]:
@@ -222,13 +230,13 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
         return []
     (name,) = _entry_names(root)
     cut_off = _open_entries(root) if cut else []
-    namespace = etree.QName(root).namespace
+    namespace = _namespace(root)
     entries = []
     # entries at any depth (a field left open nests the entries after it in its own), in
     # the sitemap's namespace (an extension's `<x:url>` is a field), or the root's children
     for element in root.iter(etree.Element):
         if (_local(element) != name or element in cut_off
-                or (etree.QName(element).namespace != namespace
+                or (_namespace(element) != namespace
                     and element.getparent() is not root)):
             continue
         fields = _fields(element, name)

@@ -518,6 +518,16 @@ def test_a_sitemap_entry_with_a_field_left_open_keeps_the_entries_after_it():
     prefixed = (b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
                 b"<url><loc>https://example.com/a.html</loc></url></sm:urlset>")
     assert [e.url for e in sitemap_entries(prefixed)] == ["https://example.com/a.html"]
+    # a prefix never declared: libxml2 keeps it in the name, which lxml's QName refuses
+    # (a ValueError out of the spider's callback); read, its error said
+    undeclared = b"<sm:urlset><url><loc>https://example.com/a.html</loc></url></sm:urlset>"
+    errors = []
+    assert [e.url for e in sitemap_entries(undeclared, errors)] == ["https://example.com/a.html"]
+    assert "Namespace prefix sm on urlset is not defined" in errors[0]
+    feed = (b"<x:rss><channel><item><link>https://example.com/b.html</link></item></channel>"
+            b"</x:rss>")
+    assert [e.url for e in feed_entries(feed, "https://example.com/")] == [
+        "https://example.com/b.html"]
 
 
 @pytest.mark.parametrize(("body", "codec"), [
