@@ -647,6 +647,22 @@ def test_a_url_already_requested_in_this_run_spends_no_budget(tmp_path, db):
     assert not [r for r in again if isinstance(r, Request)]
 
 
+def started_requests(tmp_path, start_urls: str) -> list:
+    """What the frontier middleware makes of a run's start (requests and records), with the
+    database in `tmp_path`."""
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls=start_urls)
+    middleware = FrontierMiddleware.from_crawler(crawler)
+
+    async def start():
+        return [r async for r in middleware.process_start(crawler.spider.start())]
+    try:
+        return asyncio.run(start())
+    finally:
+        middleware.spider_closed()
+
+
 def test_a_start_url_the_frontier_has_spelled_otherwise_is_requested_as_it_has_it(tmp_path,
                                                                                    db):
     """The config's feed is `?a=1&b=2`; an earlier run recorded it as a page linked it,
@@ -654,18 +670,7 @@ def test_a_start_url_the_frontier_has_spelled_otherwise_is_requested_as_it_has_i
     dropping it every run)."""
     run = storage.start_run(db, {})
     commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/feed?b=2&a=1")]}], run)
-    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
-                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
-    crawler.spider = NewsSpider.from_crawler(crawler,
-                                             start_urls="https://n.example/feed?a=1&b=2")
-    middleware = FrontierMiddleware.from_crawler(crawler)
-
-    async def start():
-        return [r async for r in middleware.process_start(crawler.spider.start())]
-    try:
-        started = asyncio.run(start())
-    finally:
-        middleware.spider_closed()
+    started = started_requests(tmp_path, "https://n.example/feed?a=1&b=2")
     assert [r.url for r in started if isinstance(r, Request)] == ["https://n.example/feed?b=2&a=1"]
     assert not [r for r in started if not isinstance(r, Request)]  # no second row
 
@@ -677,18 +682,7 @@ def test_a_start_page_fetched_before_is_requested_as_a_revisit(tmp_path, db):
 
     run = storage.start_run(db, {})
     commit(db, [{"visit": visit("https://n.example/world/", kind="hub")}], run)
-    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
-                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
-    crawler.spider = NewsSpider.from_crawler(
-        crawler, start_urls="https://n.example/world/,https://n.example/sport/")
-    middleware = FrontierMiddleware.from_crawler(crawler)
-
-    async def start():
-        return [r async for r in middleware.process_start(crawler.spider.start())]
-    try:
-        started = asyncio.run(start())
-    finally:
-        middleware.spider_closed()
+    started = started_requests(tmp_path, "https://n.example/world/,https://n.example/sport/")
     assert {r.url: bool(r.meta.get(REVISIT)) for r in started if isinstance(r, Request)} == {
         "https://n.example/world/": True, "https://n.example/sport/": False}
 
