@@ -63,6 +63,7 @@ class SiteSpec:
     rules: Path | None = None
     link_heuristics: bool = True
     hosts: tuple[str, ...] = field(default=())
+    named: bool = True  # its name is a config's, not its start URL's host (`sites_from_urls`)
 
     @property
     def seeds(self) -> tuple[str, ...]:
@@ -107,7 +108,7 @@ def sites_from_urls(urls: list[str]) -> list[SiteSpec]:
     for url in parse_start_urls(urls):
         grouped.setdefault(bare_host(urlsplit(url).hostname or ""), []).append(url)
     return [SiteSpec(name=urlsplit(group[0]).hostname or host, start_urls=tuple(group),
-                     hosts=_hosts(tuple(group)))
+                     hosts=_hosts(tuple(group)), named=False)
             for host, group in grouped.items()]  # fmt: skip
 
 

@@ -230,14 +230,14 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
         return []
     (name,) = _entry_names(root)
     cut_off = _open_entries(root) if cut else []
-    namespace = _namespace(root)
+    # entries at any depth (a field left open nests the entries after it in its own): the
+    # root's children of the entries' name, and those nested in the namespace of either
+    # (`<sm:urlset>` may hold plain `<url>`s); an extension's `<x:url>` is a field
+    own = {_namespace(root), *(_namespace(e) for e in root if _local(e) == name)}
     entries = []
-    # entries at any depth (a field left open nests the entries after it in its own), in
-    # the sitemap's namespace (an extension's `<x:url>` is a field), or the root's children
     for element in root.iter(etree.Element):
         if (_local(element) != name or element in cut_off
-                or (_namespace(element) != namespace
-                    and element.getparent() is not root)):
+                or (_namespace(element) not in own and element.getparent() is not root)):
             continue
         fields = _fields(element, name)
         if not fields.get("loc"):

@@ -21,13 +21,13 @@ def norm_space(text: str | None) -> str:
 # Mojibake: UTF-8 read as windows-1252 or latin-1 (once or more), as a page may be served
 # ("donâ€™t", "Â " for a no-break space, "Dariusz JaroÅ\x84"). What `unmangled` looks for
 # before asking ftfy: a lead character of a UTF-8 sequence (U+00C2-U+00F4) followed by a
-# continuation byte as those encodings read it, or "Â" or "Ã" after a letter and before a
-# space (a no-break space, "à" in French, once white space is collapsed). Text that shows
-# mojibake on purpose ('I saw "Ã¤" instead of "ä"') is "repaired" too.
+# continuation byte as those encodings read it, or "Â" or "Ã" before a space (a no-break
+# space, "à" in French, once white space is collapsed: "voilÃ tout", "Retour Ã Paris").
+# Text that shows mojibake on purpose ('I saw "Ã¤" instead of "ä"') is "repaired" too.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
                        "\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"
                        "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-                       r"|(?<=\S)[\u00c2\u00c3] ")
+                       "|[\u00c2\u00c3] ")
 
 
 def unmangled(text: str | None) -> str | None:

@@ -247,6 +247,9 @@ def test_mojibake_is_found_once_its_no_break_space_is_a_space():
     article = extract(html.replace("<h1>Council approves budget", "<h1>CouncilÂ\xa0approves"
                                    " budget").encode("utf-8"), URL)
     assert "Â" not in article.title and "Â" not in (article.description or "")
+    # "à" alone, after a space: "Retour Ã Paris"
+    french = page(paragraphs(4)).replace("Council approves budget", "Retour Ã\xa0Paris")
+    assert extract(french.encode("utf-8"), URL).title == "Retour \u00e0 Paris"
 
 
 @pytest.mark.parametrize("text", [

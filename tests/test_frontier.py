@@ -1709,6 +1709,20 @@ def test_a_site_a_config_names_takes_its_stored_rows_and_a_one_off_crawl_does_no
         r["id"] for r in db.query("SELECT id FROM articles WHERE site = 'news'")]
 
 
+def test_only_the_sites_a_config_named_take_stored_rows_whatever_the_runner_passes():
+    """`newscrawl crawl` hands the spider its config's sites merged with the command line's
+    (`sites=`): every site counted as named, so a one-off crawl still moved the archive."""
+    from crawler.config import SiteSpec, merge_sites
+
+    gazette = SiteSpec(name="gazette", start_urls=("https://n.example/",), hosts=("n.example",))
+    sites = merge_sites([gazette], ["https://n.example/world/", "https://other.example/"])
+    crawler = get_crawler(NewsSpider)
+    assert NewsSpider.from_crawler(crawler, sites=sites).configured == {"gazette"}
+    alone = NewsSpider.from_crawler(get_crawler(NewsSpider), sites=merge_sites(
+        [], ["https://n.example/"]))
+    assert alone.configured == frozenset()
+
+
 def test_a_start_urls_row_without_its_path_is_folded_into_the_one_with_it(tmp_path):
     db = storage.open_db(tmp_path / "news.db")
     for url, state in (("https://a.example", "fetched"), ("https://a.example/", "fetched"),

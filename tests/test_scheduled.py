@@ -363,6 +363,31 @@ max_depth = 1
                      r"\d+ frontier URLs, 5 pages, \d+ articles", second.stderr)
 
 
+def test_a_one_off_crawl_over_a_configs_database_leaves_its_archive_filed(tmp_path):
+    """A command-line crawl of a configured site's host moved every stored page and article
+    to the host's name (and the next config run back), re-stamping `extracted_at` each time:
+    an incremental export took the whole site twice."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        config = write_config(tmp_path / "sites.toml", f"""
+[sites.northbridge]
+sitemaps = ["{server.base_url}/sitemap.xml"]
+max_depth = 1
+""")
+        first = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+        stamps = dict(rows(db, "SELECT id, extracted_at FROM articles"))
+        rows(db, "UPDATE articles SET extracted_at = '2020-01-01T00:00:00Z'")
+        one_off = newscrawl("crawl", f"{server.base_url}/", "--db", str(db), "--max-pages",
+                            "1", *FAST)
+    assert first.returncode == 0 and one_off.returncode == 0, one_off.stderr[-2000:]
+    assert stamps
+    for table in ("pages", "articles"):
+        assert {site for (site,) in rows(db, f"SELECT DISTINCT site FROM {table}")
+                if site != "127.0.0.1"} == {"northbridge"}, table
+    assert rows(db, "SELECT count(*) FROM articles WHERE site = 'northbridge' AND"
+                    " extracted_at != '2020-01-01T00:00:00Z'") == [(0,)]
+
+
 def test_config_error_is_reported_before_any_request(tmp_path):
     with serve_site(DEMO) as server:
         config = write_config(tmp_path / "sites.toml", f"""

@@ -518,6 +518,10 @@ def test_a_sitemap_entry_with_a_field_left_open_keeps_the_entries_after_it():
     prefixed = (b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
                 b"<url><loc>https://example.com/a.html</loc></url></sm:urlset>")
     assert [e.url for e in sitemap_entries(prefixed)] == ["https://example.com/a.html"]
+    nested = prefixed.replace(b"</loc></url>", b"</loc><lastmod>2025-01-01</url><url><loc>"
+                              b"https://example.com/b.html</loc></url>")
+    assert [e.url for e in sitemap_entries(nested)] == ["https://example.com/a.html",
+                                                        "https://example.com/b.html"]
     # a prefix never declared: libxml2 keeps it in the name, which lxml's QName refuses
     # (a ValueError out of the spider's callback); read, its error said
     undeclared = b"<sm:urlset><url><loc>https://example.com/a.html</loc></url></sm:urlset>"

@@ -112,16 +112,14 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def site_specs(start_urls: Any, config: str | None,
-               sites: list[SiteSpec] | None) -> tuple[list[SiteSpec], frozenset[str]]:
-    """The sites to crawl from the spider arguments, and the names a config gave (not a
-    start URL's host); ValueError when there are none."""
+def site_specs(start_urls: Any, config: str | None, sites: list[SiteSpec] | None) -> list[SiteSpec]:
+    """The sites to crawl from the spider arguments; ValueError when there are none."""
     configured = list(sites or []) or (load_config(config) if config else [])
     urls = start_urls.split(",") if isinstance(start_urls, str) else list(start_urls or [])
     urls = [url.strip() for url in urls if url and url.strip()]
     if not configured and not urls:
         raise ValueError("no start URLs given")
-    return merge_sites(configured, urls), frozenset(spec.name for spec in configured)
+    return merge_sites(configured, urls)
 
 
 def release_decoded(response: Response) -> None:
@@ -149,8 +147,9 @@ class NewsSpider(Spider):
         *args: Any,
         **kwargs: Any,
     ):
-        specs, self.configured = site_specs(start_urls, kwargs.pop("config", None),
-                                            kwargs.pop("sites", None))
+        specs = site_specs(start_urls, kwargs.pop("config", None), kwargs.pop("sites", None))
+        # the sites a config named: they take what was stored under their old names
+        self.configured = frozenset(spec.name for spec in specs if spec.named)
         self.since = parse_since(kwargs.pop("since", None))
         super().__init__(*args, **kwargs)
         self.sites = SiteIndex(specs)
