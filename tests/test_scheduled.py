@@ -297,15 +297,17 @@ def write_config(path: Path, text: str) -> Path:
     return path
 
 
+def sitemap_config(tmp_path: Path, server, *settings: str) -> Path:
+    """A config of one site, northbridge, read from the demo site's sitemap."""
+    return write_config(tmp_path / "sites.toml", "\n".join([
+        "[sites.northbridge]", f'sitemaps = ["{server.base_url}/sitemap.xml"]', *settings,
+        ""]))
+
+
 def test_config_budget_leaves_the_rest_queued_for_the_next_run(tmp_path):
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
-        config = write_config(tmp_path / "sites.toml", f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_pages = 6
-max_depth = 1
-""")
+        config = sitemap_config(tmp_path, server, "max_pages = 6", "max_depth = 1")
         # one request at a time, so "newest first" is the order pages arrive in, not a race
         serial = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
         first, second, third = (
@@ -343,11 +345,7 @@ def test_a_site_renamed_between_runs_takes_its_queued_urls_with_it(tmp_path):
         first = newscrawl("crawl", f"{server.base_url}/sitemap.xml", "--db", str(db),
                           "--max-pages", "5", "--max-depth", "1", *FAST)
         queued = rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0]
-        config = write_config(tmp_path / "sites.toml", f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_depth = 1
-""")
+        config = sitemap_config(tmp_path, server, "max_depth = 1")
         second = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST,
                            "--log-level", "INFO")
     assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
@@ -369,11 +367,7 @@ def test_a_one_off_crawl_over_a_configs_database_leaves_its_archive_filed(tmp_pa
     an incremental export took the whole site twice."""
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
-        config = write_config(tmp_path / "sites.toml", f"""
-[sites.northbridge]
-sitemaps = ["{server.base_url}/sitemap.xml"]
-max_depth = 1
-""")
+        config = sitemap_config(tmp_path, server, "max_depth = 1")
         first = newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
         stamps = dict(rows(db, "SELECT id, extracted_at FROM articles"))
         rows(db, "UPDATE articles SET extracted_at = '2020-01-01T00:00:00Z'")
