@@ -124,13 +124,14 @@ def is_older(entry: Entry, since: str | None) -> bool:
 # -- sitemaps -------------------------------------------------------------------------
 
 
-def _xml_root(body: bytes, errors: list[str] | None) -> tuple[etree._Element | None, bool]:
-    """The document's root, and whether the document is cut short (see `_cut_short`); the
+def _xml_root(body: bytes,
+              errors: list[str] | None) -> tuple[etree._Element | None, list[etree._Element]]:
+    """The document's root, and the entries a cut left half-written (see `_cut_off`); the
     parser's first error, if any, is added to `errors`."""
     root, logged = safexml.parse_logged(body)
     if logged and errors is not None:
         errors.append(safexml.described(logged[0]))
-    return root, bool(logged) and root is not None and _cut_short(body, root, logged)
+    return root, _cut_off(body, root, logged) if logged and root is not None else []
 
 
 # An element the parser found open at the end of the document ("Premature end of data in
@@ -138,34 +139,33 @@ def _xml_root(body: bytes, errors: list[str] | None) -> tuple[etree._Element | N
 _UNFINISHED = re.compile(r"in tag (\S+)")
 
 
-def _cut_short(body: bytes, root: etree._Element, logged: list) -> bool:
-    """Whether a document the parser repaired ends inside its last entry (a download or a
-    gzip file cut off, a listing written half-way): that entry may be cut too, a URL
+def _cut_off(body: bytes, root: etree._Element, logged: list) -> list[etree._Element]:
+    """The entries a document the parser repaired ends in, if it was cut short (a download
+    or a gzip file cut off, a listing written half-way): such an entry may be cut too, a URL
     half-written (`https://example.com/news/2025/03/01/tr-`), and is not read. Told by the
     element the parser found open at the end: an entry or one of its fields, not the root
     or an RSS channel (a cut between two entries loses none). Where the parser stopped at
     a broken tag instead, by the root's end tag missing from the document."""
+    open_entries = _open_entries(root)
+    if not open_entries:
+        return []
     for entry in logged:
         if entry.type == etree.ErrorTypes.ERR_TAG_NOT_FINISHED:
             found = _UNFINISHED.search(entry.message)
             name = found.group(1).rpartition(":")[2] if found else ""
-            return name not in (_local(root), "channel") and _in_last_entry(root)
+            return [] if name in (_local(root), "channel") else open_entries
     name = _local(root)
     encoding = _codec(body, root.getroottree().docinfo.encoding)
-    return _in_last_entry(root) and not any(end.encode(encoding, "replace") in body
-                                            for end in (f"</{name}>", f":{name}>", f"</{name} "))
-
-
-def _in_last_entry(root: etree._Element) -> bool:
-    """Whether the document's last element is in an entry: a sitemap's `<url>` or
-    `<sitemap>`, a feed's `<item>` or `<entry>` (not a channel's `<image><url>` after its
-    items)."""
-    return bool(_open_entries(root))
+    ended = any(end.encode(encoding, "replace") in body
+                for end in (f"</{name}>", f":{name}>", f"</{name} "))
+    return [] if ended else open_entries
 
 
 def _open_entries(root: etree._Element) -> list[etree._Element]:
-    """The entries the document's last element is in: those still open where it ends (one,
-    unless a field left open nested the entries after it in its own)."""
+    """The entries the document's last element is in (a sitemap's `<url>` or `<sitemap>`,
+    a feed's `<item>` or `<entry>`, not a channel's `<image><url>` after its items): those
+    still open where it ends (one, unless a field left open nested the entries after it in
+    its own)."""
     last = root
     for last in root.iter():  # noqa: B007 (the last one is wanted)
         pass
@@ -225,11 +225,10 @@ def _fields(element: etree._Element, entry: str) -> dict[str, str]:
 def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]:
     """The ``<url>`` (or ``<sitemap>``) entries of a sitemap, with dates and news fields
     (as far as a broken one goes: its first XML error is added to `errors`)."""
-    root, cut = _xml_root(body, errors)
+    root, cut_off = _xml_root(body, errors)
     if root is None:
         return []
     (name,) = _entry_names(root)
-    cut_off = _open_entries(root) if cut else []
     # entries at any depth (a field left open nests the entries after it in its own): the
     # root's children of the entries' name, and those nested in the namespace of either
     # (`<sm:urlset>` may hold plain `<url>`s); an extension's `<x:url>` is a field
@@ -261,14 +260,14 @@ ATOM_ENTRIES = "//entry"
 def feed_entries(body: bytes, base_url: str, errors: list[str] | None = None) -> list[Entry]:
     """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language
     (as far as a broken one goes: its first XML error is added to `errors`)."""
-    root, cut = _xml_root(body, errors)  # no entity is expanded
+    root, cut_off = _xml_root(body, errors)  # no entity is expanded
     if root is None:
         return []
     selector = Selector(root=root, type="xml")
     selector.remove_namespaces()
     language = selector.xpath("string((//channel/language | /*/@lang)[1])").get() or None
     items = selector.xpath(f"{RSS_ITEMS} | {ATOM_ENTRIES}")  # in document order
-    if cut:  # the last one may be cut (see `_cut_short`)
+    if cut_off:  # the last one may be cut (see `_cut_off`)
         items = items[:-1]
     entries = [_rss_entry(item, base_url, language) if item.root.tag == "item"
                else _atom_entry(item, base_url, language) for item in items]

@@ -159,9 +159,9 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         """Keep the robots.txt Scrapy's middleware fetched (its own request: no callback,
         robots not obeyed), unless it was redirected or is too big to hold. One that
-        answered a server error or 429 after the retries is said in one line, as one that failed
-        (`extensions._RobotsFetchFailures`): Scrapy reads its body as the rules (none:
-        everything allowed), without a word."""
+        answered a server error or 429 after the retries is said in one line, as one that
+        failed (`extensions._RobotsFetchFailures`): Scrapy reads its body as the rules
+        (none: everything allowed), without a word."""
         own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
         if own and robots_unavailable(response.status):
             logger.warning("%s could not be fetched (HTTP %d): its pages are fetched as if it"
