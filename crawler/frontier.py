@@ -243,7 +243,7 @@ def is_retryable(row: dict, now: datetime | None = None) -> bool:
     that has passed. A listing failing for a transient reason is tried every run."""
     reason = row.get("reason") or ""
     transient = reason.startswith(RETRYABLE_PREFIXES)
-    listing = row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority"))
+    listing = _is_listing_row(row)
     if listing and transient:
         return True
     if not (listing or transient):
@@ -254,6 +254,16 @@ def is_retryable(row: dict, now: datetime | None = None) -> bool:
                 SKIPPED_RETRY_DAYS * 24)
     since = (now or datetime.now(UTC)) - timedelta(hours=hours)
     return (row.get("visited_at") or "") < since.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _is_listing_row(row: dict) -> bool:
+    """A listing's row: read as one (its `kind`), or listed as one, not fetched yet (its
+    `priority`). `LISTING_ROW_SQL` says the same in SQL."""
+    return row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority"))
+
+
+LISTING_ROW_SQL = (f"(kind IN ({', '.join(repr(k) for k in REVISIT_KINDS)})"
+                   f" OR priority >= {LISTING_FLOOR})")
 
 
 def skip_cutoff(days: float = SKIPPED_RETRY_DAYS) -> str:
@@ -268,8 +278,7 @@ def is_readmitted_skip(row: dict, cutoff: str) -> bool:
     listing every run (a robots.txt that refused it for one run), unless it is no listing
     at all (``not_html``) or over the size limit (`LISTING_WAITS`)."""
     if (row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS
-            or ((row.get("kind") in REVISIT_KINDS or is_listing(row.get("priority")))
-                and row.get("reason") not in LISTING_WAITS)):
+            or (_is_listing_row(row) and row.get("reason") not in LISTING_WAITS)):
         return True
     return (row.get("reason") or "") not in FINAL_SKIPS and (row.get("visited_at") or "") < cutoff
 
@@ -345,8 +354,7 @@ class SQLiteFrontier:
         due = f"(held = 0 OR {NEWEST_SQL} >= ?)"
         waits = ", ".join(f"'{reason}'" for reason in LISTING_WAITS)
         retried = (f"(source = 'robots' OR coalesce(reason, '') IN ({always})"
-                   f" OR ((kind IN ({kinds}) OR priority >= {LISTING_FLOOR})"
-                   f" AND coalesce(reason, '') NOT IN ({waits}))"
+                   f" OR ({LISTING_ROW_SQL} AND coalesce(reason, '') NOT IN ({waits}))"
                    f" OR (coalesce(reason, '') NOT IN ({finals})"
                    f" AND coalesce(visited_at, '') < ?)) AND {due}")
         others = heapq.merge(self._rows(sites, "queued", due, [since or ""]),

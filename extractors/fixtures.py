@@ -28,6 +28,7 @@ FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SNIPPET_FIELDS = ("must_contain", "must_not_contain")
 EXACT_FIELDS = ("is_article", "title", "authors", "published", "language", "paywall", "rule",
                 "text", "text_source")
+FIELDS = (*EXACT_FIELDS, *SNIPPET_FIELDS)  # what an expected.json may hold, in check order
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,14 @@ def fields(case: Case) -> list[str]:
     expected, where = case.expected, case.path / "expected.json"
     if not isinstance(expected, dict):
         raise ValueError(f"{where}: expected a JSON object of fields")
-    unknown = sorted(set(expected) - {*EXACT_FIELDS, *SNIPPET_FIELDS})
+    unknown = sorted(set(expected) - set(FIELDS))
     if unknown:
-        raise ValueError(f"{where}: {unknown[0]}: unknown key (fields: "
-                         f"{', '.join((*EXACT_FIELDS, *SNIPPET_FIELDS))})")
+        raise ValueError(f"{where}: {unknown[0]}: unknown key (fields: {', '.join(FIELDS)})")
     for key in SNIPPET_FIELDS:
         value = expected.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ValueError(f"{where}: {key}: expected a list of non-empty strings")
-    return [f for f in (*EXACT_FIELDS, *SNIPPET_FIELDS) if f in expected]
+    return [f for f in FIELDS if f in expected]
 
 
 def save(html_file: Path, url: str, site: str, name: str, root: Path = ROOT,
