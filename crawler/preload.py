@@ -1,8 +1,8 @@
 """What the extraction forkserver imports once, before it forks any worker.
 
 Importing this module loads the extractor (`crawler.jobs`) and warms the data it otherwise
-loads on a worker's first pages (`extractors.warm`: justext's stop-word lists, about 20 MB,
-and the locale data of the date parser), then freezes the garbage collector's view of
+loads on a worker's first pages (`extractors.warm`: justext's stop words, as 1.2 MB of
+digests, and the locale data of the date parser), then freezes the garbage collector's view of
 it. Every worker forked from the server shares those pages copy-on-write instead of building
 its own copy, which is what keeps the pool's memory flat as workers are added or replaced.
 """

@@ -329,7 +329,8 @@ def test_a_write_that_fails_by_a_bug_stops_the_crawl_and_rolls_back(tmp_path, mo
 def test_the_forkserver_preload_warms_what_workers_would_each_load():
     """crawler.preload (imported once by the forkserver) loads justext's stop words, the
     date search's dateparser and dateparser's month names and freezes them, so forked workers
-    share them instead of each building their own (~20, ~7 and ~3 MB)."""
+    share them instead of each building their own (~1, ~7 and ~3 MB; the stop words
+    were ~20 before they were digests)."""
     import subprocess
     import sys
 
@@ -343,22 +344,29 @@ def test_the_forkserver_preload_warms_what_workers_would_each_load():
     assert out == ["True", "1", "1", "1", "True"]
 
 
-def test_the_warmed_stop_words_are_justexts_without_a_copy_of_each_word():
-    """justext's `define_stoplist` made a lower-cased copy of each of the 154,000 words
-    (about 13 MB in the forkserver and so in each worker); ours gives the same set and
-    keeps the words that are lower-case already."""
+def test_the_warmed_stop_words_answer_as_justexts_and_hold_no_strings():
+    """trafilatura's tuple of every language's 154,000 stop words and justext's frozenset
+    of them took about 20 MB in the forkserver and so in each worker. Warmed, they are a
+    `StopWords` (an array of digests) that answers `in` as justext's frozenset did, for
+    every stop word and for words that are not; a language's own list is still a frozenset,
+    lower-cased."""
     import subprocess
     import sys
 
-    probe = ("import crawler.preload, trafilatura.external as e, justext.core as j;"
-             "words = e.JT_STOPLIST; ours = j.define_stoplist(words);"
+    probe = ("import sys, crawler.preload, trafilatura.external as e, justext.core as j;"
+             "from justext.utils import get_stoplists, get_stoplist;"
+             "from extractors.warm import StopWords;"
+             "words = {w for l in get_stoplists() for w in get_stoplist(l)};"
              "justexts = frozenset(w.lower() for w in words);"  # justext.core's own body
-             "shared = {id(w) for w in words} & {id(w) for w in ours};"
-             "print(ours == justexts, len(shared) > 0.9 * len(ours),"
+             "ours = j.define_stoplist(e.JT_STOPLIST);"
+             "others = {w + 'q' for w in words} - justexts;"
+             "print(isinstance(ours, StopWords), ours is e.JT_STOPLIST,"
+             " all(w.lower() in ours for w in words), not any(w in ours for w in others),"
+             " len(others) > 150000, 2 not in ours, sys.getsizeof(ours._digests) < 1.5e6,"
              " j.define_stoplist(('The', 'ΚΑΙ', 'и', '日本')) == {'the', 'και', 'и', '日本'})")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["True", "True", "True"]
+    assert out == ["True"] * 8
 
 
 def test_the_forkserver_carries_the_extractor_not_the_crawler_or_its_database():
