@@ -376,10 +376,10 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
                      for key, compiled in layout.meta.items()}
             drops = [element for selector in layout.drop for element in selector(root)
                      if isinstance(element, etree._Element)]
-        except etree.XPathError as error:
-            _layout_failed(layout.id, url, error)
+        except etree.XPathError:
+            _layout_failed(layout, url, root)
             continue
-        _override_metadata(meta, found)
+        _override_metadata(meta, found, layout.id)
         for element in drops:
             remove(element)
         removed = [f"{layout.id}:drop"] if drops else []
@@ -390,13 +390,22 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
 _FAILED_LAYOUTS: set[str] = set()
 
 
-def _layout_failed(layout_id: str, url: str, error: Exception) -> None:
-    """Say once per process and layout that its selectors fail on pages (a selector error
+def _layout_failed(layout: Layout, url: str, root: HtmlElement) -> None:
+    """Say once per process and layout which of its selectors fails on pages (an error
     `rules check` cannot see: a type error only a matching node shows)."""
-    if layout_id not in _FAILED_LAYOUTS:
-        _FAILED_LAYOUTS.add(layout_id)
-        logger.warning("site rule %s: a selector fails on %s (%s); the rule is passed over"
-                       " wherever it fails", layout_id, url, error)
+    if layout.id in _FAILED_LAYOUTS:
+        return
+    _FAILED_LAYOUTS.add(layout.id)
+    named = [("body", layout.body), ("drop", layout.drop), *layout.meta.items()]
+    for key, selectors in named:
+        for i, selector in enumerate(selectors):
+            try:
+                selector(root)
+            except etree.XPathError as error:
+                logger.warning("site rule %s: %s[%d] %r fails on %s (%s); the layout is"
+                               " passed over wherever it fails", layout.id, key, i,
+                               getattr(selector, "css", selector.path), url, error)
+                return
 
 
 def _body_document(bodies: list[etree._Element]) -> HtmlElement:
@@ -409,16 +418,31 @@ def _body_document(bodies: list[etree._Element]) -> HtmlElement:
     return document
 
 
-def _override_metadata(meta: Metadata, found: dict[str, list[str]]) -> None:
+def _override_metadata(meta: Metadata, found: dict[str, list[str]], layout_id: str) -> None:
     """Metadata from the layout's own selectors (`found`: their values by key) wins over
-    the generic guess."""
+    the generic guess; for `published`, the first value that is a date."""
     if found.get("title"):
         meta.title = found["title"][0]
     if found.get("authors"):
         meta.authors = list(dict.fromkeys(
             name for value in found["authors"] for name in split_authors(value)))
     if found.get("published"):
-        meta.published = iso_datetime(found["published"][0]) or meta.published
+        dated = next(filter(None, map(iso_datetime, found["published"])), None)
+        if dated is None:
+            _not_a_date(layout_id, found["published"][0])
+        meta.published = dated or meta.published
+
+
+_UNDATED_LAYOUTS: set[str] = set()
+
+
+def _not_a_date(layout_id: str, value: str) -> None:
+    """Say once per process and layout that its `published` selector matched no date."""
+    if layout_id not in _UNDATED_LAYOUTS:
+        _UNDATED_LAYOUTS.add(layout_id)
+        logger.warning("site rule %s: published matched %r, which is not a date; where it"
+                       " matches no date, the date found without the rule is kept",
+                       layout_id, value[:80])
 
 
 def _value(hit: object) -> str:

@@ -196,6 +196,9 @@ def _domains(path: Path, domains: object) -> tuple[str, ...]:
                 or host.endswith(".") or ".." in host):
             raise RuleError(f"{path}: domains[{i}]: {domain!r} is not a host name (a rule "
                             "covers a host and its subdomains, on any port: example.com)")
+        if _public_suffix(host):
+            raise RuleError(f"{path}: domains[{i}]: {domain!r} is a public suffix: the rule"
+                            " would cover every site under it (name the site: example.co.uk)")
         hosts.append(host)
     return tuple(dict.fromkeys(hosts))  # one host written twice (as typed, as xn--...)
 
@@ -220,6 +223,14 @@ def _layouts(path: Path, layouts: object) -> tuple[Layout, ...]:
             raise RuleError(f"{path}: layout[{i}].valid_until: {layout.valid_until} is not"
                             f" after its valid_from, {layout.valid_from}")
     return built
+
+
+def _public_suffix(host: str) -> bool:
+    """Whether `host` is on the Public Suffix List (com, co.uk, github.io...), as `tld` (which
+    trafilatura's courlan also loads) has it."""
+    from tld import is_tld  # here: the crawl's Scrapy process loads it only with a rule file
+
+    return is_tld(host)
 
 
 def _host(name: str) -> str | None:

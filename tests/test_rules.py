@@ -62,6 +62,11 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
      "domains[0]: 'a.example.' is not a host name"),
     (GOOD.replace('["news.example.com"]', '["example.com\u3002"]'),
      "domains[0]: 'example.com\u3002' is not a host name"),
+    (GOOD.replace('["news.example.com"]', '["com"]'), "domains[0]: 'com' is a public suffix"),
+    (GOOD.replace('["news.example.com"]', '["news.example.com", "Co.UK"]'),
+     "domains[1]: 'Co.UK' is a public suffix: the rule would cover every site under it"),
+    (GOOD.replace('["news.example.com"]', '["github.io"]'), "'github.io' is a public suffix"),
+    (GOOD.replace('["news.example.com"]', '["рф"]'), "domains[0]: 'рф' is a public suffix"),
     (GOOD.replace('name = "v1"', "name = [1, 2]"), "layout[0].name: expected a string"),
     (GOOD.replace('name = "v1"', 'name = ""'), "layout[0].name: expected a string"),
     ("description = 5\n" + GOOD, "description: expected a string"),
@@ -83,10 +88,11 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
 @pytest.mark.parametrize("edit", [
     ('["news.example.com"]', '["bücher.example", "xn--bcher-kva.example", "Bücher.example"]'),
     ('["news.example.com"]', '["newsapp"]'),  # an intranet host, a Docker service
+    ('["news.example.com"]', '["bbc.co.uk", "localhost", "127.0.0.1", "user.github.io"]'),
     ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01")])
 def test_what_loaded_before_still_loads(tmp_path, edit):
-    """One host written in its two forms, a single-label host, a number or a date as a
-    layout's name."""
+    """One host written in its two forms, a single-label host, a site under a public suffix,
+    a number or a date as a layout's name."""
     write(tmp_path, GOOD.replace(*edit))
     assert load_dir(tmp_path)[0].layouts
 
@@ -185,6 +191,30 @@ def test_a_layout_whose_selector_fails_on_the_page_is_passed_over(tmp_path, capl
     assert all(a.rule is None and "Harbour news." in a.text for a in articles)
     warned = [r.getMessage() for r in caplog.records if "news.example.com:v1" in r.getMessage()]
     assert len(warned) == 1 and "passed over" in warned[0]
+    assert "drop[0] \"//mark[count('x') > 0]\" fails on" in warned[0]  # which selector
+
+
+def test_a_published_selector_takes_its_first_date_and_says_when_it_matches_none(
+        tmp_path, caplog):
+    """A `published` selector that also matches a label ("Updated") gives the first of its
+    values that is a date; one that matches no date keeps the date found without the rule,
+    and a warning says so, once per layout."""
+    write(tmp_path, GOOD + 'published = "span.when"\n')
+    story = "<div class='story-body'><p>" + "Harbour news. " * 40 + "</p></div>"
+    head = ("<html><head><meta property='article:published_time' content='2024-03-01'>"
+            "</head><body><h1 class='headline'>Harbour</h1>")
+    url = "https://news.example.com/a"
+    dated = extract(head + "<span class='when'>Updated</span><span class='when'>2024-05-02"
+                    "</span>" + story + "</body></html>", url, rules=(tmp_path,))
+    assert dated.rule == "news.example.com:v1" and dated.published.startswith("2024-05-02")
+    with caplog.at_level("WARNING", logger="extractors.core"):
+        undated = [extract(head + "<span class='when'>Staff</span>" + story + "</body></html>",
+                           url, rules=(tmp_path,)) for _ in range(2)]
+    assert all(a.published.startswith("2024-03-01") for a in undated)
+    warned = [r.getMessage() for r in caplog.records if "published matched" in r.getMessage()]
+    assert warned == ["site rule news.example.com:v1: published matched 'Staff', which is not"
+                      " a date; where it matches no date, the date found without the rule is"
+                      " kept"]
 
 
 def test_an_attribute_selector_as_body_or_drop_is_ignored_not_a_crash(tmp_path):
