@@ -250,7 +250,10 @@ def load_dir(folder: Path) -> tuple[SiteRule, ...]:
     """
     if not folder.is_dir():
         raise RuleError(f"{folder}: not a folder of site rules")
-    return _load_files(tuple((p, _modified(p)) for p in sorted(folder.resolve().glob("*.toml"))))
+    files = sorted(folder.resolve().glob("*.toml"))
+    if not files:  # a slip (the folder above, a new one not filled yet) that loaded no rule
+        raise RuleError(f"{folder}: no site rules in it (a rule is a *.toml file)")
+    return _load_files(tuple((p, _modified(p)) for p in files))
 
 
 def _modified(path: Path) -> int:

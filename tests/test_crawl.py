@@ -147,6 +147,8 @@ def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/dead.db"], 1, "nothing could be fetched"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/r.db", "--rules", "{tmp}/nope"], 2,
      "not a folder of site rules"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/r.db", "--rules", "{tmp}"], 2,
+     "no site rules in it (a rule is a *.toml file)"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/bad-set.db", "-s", "DOWNLOAD_DELAY=abc"],
      2, "--set DOWNLOAD_DELAY='abc': DOWNLOAD_DELAY takes a number"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/max.db", "-s", "DOWNLOAD_MAXSIZE=abc"],

@@ -97,6 +97,13 @@ def test_what_loaded_before_still_loads(tmp_path, edit):
     assert load_dir(tmp_path)[0].layouts
 
 
+def test_a_folder_without_rule_files_is_refused(tmp_path):
+    """The folder above the rules, or one not filled yet, loaded no rule without a word."""
+    (tmp_path / "README.md").write_text("rules go here", "utf-8")
+    with pytest.raises(RuleError, match=r": no site rules in it \(a rule is a \*\.toml file\)$"):
+        load_dir(tmp_path)
+
+
 def test_two_files_of_one_folder_covering_one_domain_are_refused(tmp_path):
     """Which one applied hung on the files' names, without a word."""
     write(tmp_path, GOOD, "a-old.toml")
