@@ -50,7 +50,8 @@ class Pattern:
     cues: tuple[str, ...] = ()
     spare_prose: bool = False  # an element holding prose is not this chrome (a wrapper)
     keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
-    dom: bool = True  # a cue applied before trafilatura too (False: to its blocks only)
+    dom: bool | str = True  # a cue applied before trafilatura too (False: to its blocks only;
+    #                         "boxed": only where it has a box, see the catalogue's notes)
     links: bool = False  # a cue block must be mostly link text (before trafilatura only)
     sentence: bool = False  # a cue in a sentence makes a short block chrome (a call to act)
     cue_regexes: tuple[re.Pattern, ...] = ()
@@ -85,6 +86,8 @@ def _compile(entry: dict) -> Pattern:
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
                        **box)
     regex = _any_of(entry["cues"])
+    if entry.get("dom", True) not in (True, False, "boxed"):
+        raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: dom is true, false or \"boxed\"")
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
@@ -548,7 +551,13 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
                 found += [block] if block is not None else []
                 continue
             box = _widen(index, cue, pattern)
-            found += _label_and_link(index, cue) if box is cue else [box]
+            if box is not cue:
+                found.append(box)
+                continue
+            alone = _label_and_link(index, cue)
+            if pattern.dom == "boxed" and alone == [cue]:
+                continue  # left to cut what follows it, after trafilatura (`strip_blocks`)
+            found += alone
         return found
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":

@@ -596,6 +596,31 @@ def test_closing_donation_appeal_is_cut_after_trafilatura():
     assert "donation.cue" in used
 
 
+def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
+    """"A message from ..." as a bare paragraph of the body, then the appeal in paragraphs
+    of its own: removed from the tree, the heading could no longer cut them (they reached
+    the text); boxed, its box goes before trafilatura and the story after it stays."""
+    appeal = ("<p>A Message from The Daily Example:</p><p>We are facing unprecedented "
+              "challenges, and our newsroom needs the help of every reader now.</p><p>By "
+              "supporting us, you are defending open, independent journalism in hard "
+              "times.</p><p>Once</p><p>Monthly</p>")
+    article = extract(page(paragraphs(4) + appeal), URL)
+    assert article.text.count("Paragraph") == 4 and "unprecedented" not in article.text
+    assert "open, independent" not in article.text and "Monthly" not in article.text
+    boxed = ("<div><p>A Message from The Daily Example:</p><p>Support us today.</p></div>")
+    article = extract(page(paragraphs(3) + boxed + paragraphs(2)), URL)
+    assert article.text.count("Paragraph") == 5 and "Message from" not in article.text
+
+
+def test_a_catalogue_cue_is_applied_to_the_tree_as_true_false_or_boxed():
+    from extractors.chrome import _compile
+
+    cue = {"id": "x.cue", "kind": "cue", "max_words": 5, "cues": ["^x$"]}
+    assert _compile(cue | {"dom": "boxed"}).dom == "boxed"
+    with pytest.raises(ValueError, match=r"pattern 'x\.cue': dom is true, false or .boxed.$"):
+        _compile(cue | {"dom": "yes"})
+
+
 def test_a_passage_the_page_serves_twice_is_read_once():
     story = paragraphs(4)
     article = extract(page(f'{story}<div class="print-edition">{story}</div>'), URL)
