@@ -30,7 +30,14 @@ from crawler.config import site_rule_folders
 from crawler.frontier import STORED_BY_SITE, FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
-from crawler.status import FAILED_SITES, STORAGE_ERROR, failed_sites, run_counts, run_status
+from crawler.status import (
+    FAILED_SITES,
+    STORAGE_ERROR,
+    failed_sites,
+    run_counts,
+    run_status,
+    unstored,
+)
 from crawler.visits import SITE, failure_visit
 from crawler.workers import PoolError, Workers, result_async
 
@@ -287,8 +294,11 @@ class StoragePipeline:
         stats = _json_ready(self.stats.get_stats())
         failed = failed_sites(stats, sites.specs) if sites is not None else []
         try:
+            counts = run_counts(stats)
+            if unstored(stats):  # the runs row counts what the run stored
+                counts |= storage.committed_counts(self.db, self.run_id)
             storage.finish_run(self.db, self.run_id, status,
-                               {**stats, **run_counts(stats), FAILED_SITES: failed})
+                               {**stats, **counts, FAILED_SITES: failed})
         except (storage.StorageError, sqlite3.Error) as error:  # the run stays 'running'
             logger.error("could not record the end of run %s: %s", self.run_id, error)
         self.db.close()

@@ -30,7 +30,7 @@ from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
-from crawler.status import failed_sites, run_counts, run_status
+from crawler.status import failed_sites, run_counts, run_status, unstored
 from extractors.rules import RuleError, load_dir
 
 logger = logging.getLogger(__name__)
@@ -365,8 +365,11 @@ SKIP_REASONS = ("too_large", "robots", "refused", "refused_url", "offsite", "red
 def summary(result: CrawlResult) -> str:
     """The closing lines a person reads after a crawl."""
     counts = result.counts
+    lost = unstored(result.stats)
+    stored = f" ({result.count('newscrawl/stored/pages')} stored, {lost} not: rolled back or" \
+             " cut short, fetched again next run)" if lost else ""
     lines = [
-        f"run {result.run_id}: {counts['pages_fetched']} pages fetched in "
+        f"run {result.run_id}: {counts['pages_fetched']} pages fetched{stored} in "
         f"{result.seconds:.1f}s, {counts['articles_stored']} articles stored, "
         f"{counts['pages_skipped']} pages skipped "
         f"({result.count('newscrawl/extract/non_articles')} not articles, "

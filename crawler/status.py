@@ -61,6 +61,16 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def unstored(stats: dict[str, Any]) -> int:
+    """HTML pages the run fetched and never committed: the batch a failed write rolled back,
+    the pages still on their way when a second signal stopped the crawl (0 where nothing
+    was to be stored: no storage pipeline opened a run)."""
+    if "newscrawl/run_id" not in stats:
+        return 0
+    stored = int(stats.get("newscrawl/stored/pages", 0) or 0)
+    return max(0, int(stats.get("newscrawl/pages", 0) or 0) - stored)
+
+
 INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
 FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error

@@ -604,10 +604,20 @@ def start_run(db: sqlite_utils.Database, options: dict) -> int:
 # pages_skipped those that gave no article (a finished run's also count the answers not
 # HTML, which run_sites does not keep apart from robots.txt refusals, and pages_skipped
 # its extraction failures), errors the failed fetches.
+_COMMITTED = (("pages_fetched", "pages"), ("articles_stored", "articles"),
+              ("pages_skipped", "non_articles"), ("errors", "failed"))
 _DEAD_RUN_COUNTS = ", ".join(
     f"{column} = (SELECT coalesce(sum({counted}), 0) FROM run_sites WHERE run_id = runs.id)"
-    for column, counted in (("pages_fetched", "pages"), ("articles_stored", "articles"),
-                            ("pages_skipped", "non_articles"), ("errors", "failed")))
+    for column, counted in _COMMITTED)
+
+
+def committed_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
+    """A run's counts as its committed batches left them in run_sites (as a dead run's are
+    counted): for a run whose last write failed or was cut short, what it fetched and
+    stored differ, and the runs row keeps what it stored."""
+    sums = ", ".join(f"coalesce(sum({counted}), 0)" for _, counted in _COMMITTED)
+    row = db.execute(f"SELECT {sums} FROM run_sites WHERE run_id = ?", [run_id]).fetchone()
+    return {column: int(value) for (column, _), value in zip(_COMMITTED, row, strict=True)}
 
 
 def close_dead_runs(db: sqlite_utils.Database) -> int:

@@ -1211,6 +1211,17 @@ def test_answers_that_are_not_html_count_as_fetched_pages_skipped():
         "(1 not articles, 2 not HTML, 0 extraction failures)")
 
 
+def test_the_summary_says_how_many_fetched_pages_a_failed_write_left_unstored():
+    from crawler.runner import CrawlResult, summary
+    stats = {"newscrawl/run_id": 3, "newscrawl/pages": 240, "newscrawl/stored/pages": 18}
+    assert summary(CrawlResult(3, stats, 1.0, [], "failed")).startswith(
+        "run 3: 240 pages fetched (18 stored, 222 not: rolled back or cut short, fetched again"
+        " next run) in 1.0s")
+    stats["newscrawl/stored/pages"] = 240
+    assert summary(CrawlResult(3, stats, 1.0, [], "ok")).startswith(
+        "run 3: 240 pages fetched in 1.0s")
+
+
 def test_the_summary_says_what_was_not_fetched_by_policy():
     """A page over the size limit, a redirect loop, a robots.txt refusal: counted nowhere
     in the summary, which an operator reads."""

@@ -24,6 +24,7 @@ from crawler import digests, storage
 from crawler.cli import cli
 from crawler.jobs import extract_job
 from crawler.pipelines import ExtractionPipeline, StoragePipeline
+from crawler.visits import base_visit
 
 PAGE = (b"<html><head><title>Harbour wind farm approved</title></head><body><article>"
         b"<h1>Harbour wind farm approved</h1>"
@@ -258,27 +259,38 @@ def test_a_reader_holding_a_read_transaction_does_not_break_the_writer(tmp_path)
     assert storage.counts(storage.open_db(db_path))["pages"] == 6
 
 
+def visited_item(n: int) -> dict:
+    """`stored_item` with the frontier's record of its fetch, as the spider yields it."""
+    page = stored_item(n)
+    page["visit"] = base_visit(page["url"], {}, page["site"], "fetched")
+    return page
+
+
 def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path):
     db_path = tmp_path / "news.db"
     pipeline = storage_pipeline(db_path)
     for n in range(2):  # one committed batch
-        pipeline.process_item(stored_item(n))
+        pipeline.process_item(visited_item(n))
     used = pipeline.db.execute("PRAGMA page_count").fetchone()[0]
     pipeline.db.execute(f"PRAGMA max_page_count = {used}")  # the disk is now full
-    big = [stored_item(n) for n in range(2, 4)]
+    big = [visited_item(n) for n in range(2, 4)]
     for page in big:
         page["body"] = os.urandom(200_000)  # incompressible: needs new pages
     for page in big:
         pipeline.process_item(page)
     assert pipeline.failed
     assert "full" in pipeline.stats.get_value("newscrawl/storage_error")
-    pipeline.process_item(stored_item(9))  # arrives while stopping: not written
+    pipeline.process_item(visited_item(9))  # arrives while stopping: not written
+    pipeline.stats.set_value("newscrawl/pages", 5)  # as the spider counted the five
     pipeline.close_spider()
     pipeline.spider_closed(None, "storage_error")
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
         assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
+        # the run's row counts what it stored, not the pages the rollback took back
+        assert conn.execute("SELECT pages_fetched, articles_stored FROM runs").fetchone() == (
+            2, 2)
 
 
 def test_a_last_batch_that_fails_as_the_spider_closes_fails_the_run(tmp_path):
