@@ -32,6 +32,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import (
     FAILED_SITES,
+    STORAGE_DAMAGED,
     STORAGE_ERROR,
     failed_sites,
     run_counts,
@@ -250,7 +251,7 @@ class StoragePipeline:
                 storage.write_batch(self.db, self.pages, self.articles,
                                     also=[self.frontier.write])
             except storage.StorageError as error:
-                self._storage_failed(str(error))
+                self._storage_failed(str(error), damaged=error.damaged)
             except Exception as error:  # a bug: the batch rolled back whole; say so and stop
                 logger.exception("writing a batch failed")
                 self._storage_failed(f"{type(error).__name__}: {error}")
@@ -264,7 +265,7 @@ class StoragePipeline:
         self.frontier.clear()
         self.flushed_at = time.monotonic()
 
-    def _storage_failed(self, message: str) -> None:
+    def _storage_failed(self, message: str, damaged: bool = False) -> None:
         """A write failed (disk full, I/O error): stop the crawl, keep what was committed.
 
         The failed batch rolled back whole, frontier flips included, so its URLs are still
@@ -273,6 +274,8 @@ class StoragePipeline:
         logger.error("storage failed, stopping the crawl: %s", message)
         self.failed = True
         self.stats.set_value(STORAGE_ERROR, message)
+        if damaged:
+            self.stats.set_value(STORAGE_DAMAGED, True)
         try:
             engine = self.crawler.engine
         except (AttributeError, RuntimeError):  # built outside a running crawl (tests)

@@ -30,7 +30,14 @@ from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
-from crawler.status import failed_sites, run_counts, run_status, unstored
+from crawler.status import (
+    STORAGE_DAMAGED,
+    STORAGE_ERROR,
+    failed_sites,
+    run_counts,
+    run_status,
+    unstored,
+)
 from extractors.rules import RuleError, load_dir
 
 logger = logging.getLogger(__name__)
@@ -176,8 +183,12 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     except CrawlError:
         _remove_if_unused(db, made)
         raise
-    if result.stats.get("newscrawl/storage_error"):
-        raise CrawlError(f"storage failed: {result.stats['newscrawl/storage_error']} (what was "
+    if result.stats.get(STORAGE_DAMAGED):  # no rerun cures it: a person must
+        raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]} (the database file is"
+                         " damaged: check it with PRAGMA integrity_check, and restore it from a"
+                         " backup or recover it with sqlite3's .recover)", EXIT_USAGE, result)
+    if result.stats.get(STORAGE_ERROR):
+        raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]} (what was "
                          "committed is intact; rerun to resume the queue)", EXIT_FAILED, result)
     if result.status == "interrupted":
         raise CrawlError(f"interrupted after {result.counts['pages_fetched']} pages (what was "

@@ -92,9 +92,15 @@ class StorageError(Exception):
     missing folder, no permission).
     """
 
-    def __init__(self, message: str, *, transient: bool = False):
+    def __init__(self, message: str, *, transient: bool = False, damaged: bool = False):
         super().__init__(message)
         self.transient = transient
+        self.damaged = damaged  # SQLite found the file corrupt: no rerun cures that
+
+
+def damaged(error: BaseException) -> bool:
+    """Whether SQLite found the database file itself corrupt (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    return _sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def transient(error: BaseException, folder: Path | None = None) -> bool:
@@ -908,8 +914,8 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
                 write(db)
     except sqlite3.Error as exc:
         raise StorageError(
-            f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {one_line(exc)}"
-        ) from exc
+            f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {one_line(exc)}",
+            transient=transient(exc), damaged=damaged(exc)) from exc
 
 
 def _minhashes(db: sqlite_utils.Database, urls: list[str]

@@ -707,6 +707,47 @@ def test_disk_full_is_a_clear_error_and_the_committed_data_survives(tmp_path):
     assert rows(tmp_path / "full.db", "PRAGMA integrity_check") == [("ok",)]
 
 
+def damage_index(path: Path, index: str) -> None:
+    """Overwrite the root page of one of the database's indexes, as a bad sector would."""
+    with sqlite3.connect(path) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            [index]).fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as file:
+        file.seek((root - 1) * size)
+        file.write(b"\xff" * size)
+
+
+def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path):
+    """A write that finds the file corrupt (SQLITE_CORRUPT) ended as exit 1, "rerun to
+    resume": cron ran it again and again, fetching the same pages each time. It is exit 2,
+    and the line says what to do."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(ROOT / "fixtures" / "demo-site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/articles/"
+    db = tmp_path / "n.db"
+    try:
+        first = newscrawl("crawl", base + "harbour-wind-farm-approved.html", "--db", str(db),
+                          "--allow-private", "--max-depth", "0", *BASE)
+        assert first.returncode == 0, first.stderr[-2000:]
+        damage_index(db, "idx_pages_site")
+        run = newscrawl("crawl", base + "housing-starts-rise.html", "--db", str(db),
+                        "--allow-private", "--max-depth", "0", *BASE)
+    finally:
+        server.shutdown()
+    assert run.returncode == 2, run.stderr[-2000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert "malformed" in last and "the database file is damaged" in last
+    assert "integrity_check" in last and "Traceback" not in run.stderr
+
+
 def no_room(*args: str) -> subprocess.CompletedProcess:
     """newscrawl with no room to write a byte (RLIMIT_FSIZE 0: every write fails as on a
     full disk, and SQLite reports a "disk I/O error"), as any user can set it up."""
