@@ -129,6 +129,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.MetaRefreshMiddleware": 580,  # where Scrapy's is
     "crawler.middlewares.RetryAfterMiddleware": 560,  # sees a 429/503 before RetryMiddleware
+    "crawler.middlewares.DeadHostMiddleware": 540,  # sees a failure once its retries are spent
     "crawler.middlewares.ContentSniffMiddleware": 585,  # after decompression (590)
     "crawler.middlewares.CompleteBodyMiddleware": 595,  # before decompression (590)
     "crawler.extensions.StopPromptlyMiddleware": 990,  # last: nothing is sent once stopping
@@ -142,5 +143,6 @@ NEWSCRAWL_RETRY_AFTER_CODES = [429, 503]
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # seconds: a longer Retry-After is cut to this
 NEWSCRAWL_BACKOFF_BASE = 1.0  # seconds: a 429/503 without Retry-After waits 1, 2, 4...
 NEWSCRAWL_THROTTLE_RETRIES = 5  # retries of a throttled (429/503) URL, instead of RETRY_TIMES
+NEWSCRAWL_DEAD_HOST_FAILURES = 3  # connection failures in a row that give a host up (0: never)
 NEWSCRAWL_COMPLETE_BODY_ENABLED = True
 NEWSCRAWL_CONTENT_SNIFF_ENABLED = True

@@ -470,6 +470,40 @@ def test_an_ipv6_address_is_crawled(tmp_path):
     assert rows(tmp_path / "n.db", "SELECT count(*) FROM articles") == [(1,)]
 
 
+def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path):
+    """A site gone dead with URLs queued by an earlier run: each failed its retries in
+    turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
+    the host up for the run; the rest, waiting in its queue or not, are not sent and stay
+    queued for the next."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(ROOT / "fixtures" / "demo-site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    db = tmp_path / "n.db"
+    try:
+        first = newscrawl("crawl", url, "--db", str(db), "--allow-private", "--max-pages", "2",
+                          *BASE)
+    finally:
+        server.shutdown()
+        server.server_close()  # the port now refuses connections
+    assert first.returncode == 0, first.stderr[-2000:]
+    queued = rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0]
+    assert queued > 10
+    run = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE, "-s",
+                    "AUTOTHROTTLE_ENABLED=true", "-s", "AUTOTHROTTLE_START_DELAY=0.2")
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "could not connect (DownloadConnectionRefusedError): given up for this run" in run.stderr
+    counts = json.loads(rows(db, "SELECT counts FROM runs WHERE id = 2")[0][0])
+    assert counts["newscrawl/dead_host/given_up"] == 1
+    assert counts["newscrawl/dead_host/unsent"] >= queued - 3
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0] >= queued - 3
+
+
 def test_every_redirect_hop_is_checked(tmp_path):
     with FaultServer() as server:
         urls = [server.url("/redirect/host2"), server.url("/ok/2.html", 1)]
