@@ -498,8 +498,8 @@ class DeadHostMiddleware:
     """Give up for the run a host that cannot be reached: `failures` requests in a row
     failed at the connection (refused, no route, a DNS error, a timeout), each after its
     retries, with no answer from it between them. Its other requests are not sent
-    (`Unsent`: they stay queued for the next run), but a start URL of the run (one try:
-    its failure says the site is down) and robots.txt.
+    (`Unsent`: they stay queued for the next run), but the run's start URLs and robots.txt
+    (whose failures are what say the site is down).
 
     Each of them would fail its retries in turn, paced by AutoThrottle's delay, which only
     answers bring down: a dead host with a backlog of 200 queued URLs held a run for 13
