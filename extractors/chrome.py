@@ -557,6 +557,7 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             alone = _label_and_link(index, cue)
             if pattern.dom == "boxed" and alone == [cue]:
                 continue  # left to cut what follows it, after trafilatura (`strip_blocks`)
+                #           where more chrome follows it there
             found += alone
         return found
     matches = pattern.xpath(index.root)
@@ -976,13 +977,14 @@ def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
     used: list[str] = []
     total = sum(len(b) for b in blocks)
     seen = 0
-    for block, hit in zip(blocks, hits, strict=True):
+    for at, (block, hit) in enumerate(zip(blocks, hits, strict=True)):
         if hit is None:
             kept.append(block)
             seen += len(block)
             continue
         used.append(hit.id)
-        if hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2:
+        if (hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2
+                and (hit.dom != "boxed" or any(hits[at + 1:]))):
             break
     return kept, sorted(set(used))
 

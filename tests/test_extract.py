@@ -612,6 +612,51 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     assert article.text.count("Paragraph") == 5 and "Message from" not in article.text
 
 
+@pytest.mark.parametrize("said", [
+    # news sentences that read like the calls to act the catalogue removes (a review found
+    # each one removed by a cue, or a story cut after it)
+    "<p>Entre os usuários do WhatsApp no Brasil, cerca de 40% seguem algum canal.</p>",
+    "<p>Sigue sin estar claro si WhatsApp compartirá con Meta los datos de los usuarios.</p>",
+    "<p>Get ready to back up your chats: WhatsApp says older iPhones lose support in May.</p>",
+    "<p>Si te gusta el trabajo artesanal, el mercado es el lugar donde decenas de artesanos"
+    " venden sus piezas.</p>",
+    "<p>Wenn Ihnen der Beitrag Ihrer Krankenkasse zu hoch erscheint, können die"
+    " Verbraucherzentralen Sie unterstützen.</p>",
+    "<p>Если вам важно поддержать местных производителей, покупайте на рынке.</p>",
+    "<p>Cada familia contribuye con cualquier cantidad que pueda, explicó la presidenta.</p>",
+    "<p>Thank you for reading my letters all these years. My late husband contributed a"
+    " gardening column for a decade.</p>",
+    "<p>Parents who use Screen Time can turn on notifications for purchase requests, the"
+    " company said.</p>",
+    "<p>The first two episodes will be released Thursday on Apple Podcasts, Spotify and"
+    " wherever you get your podcasts, the company said.</p>",
+    "<p>Download the NHS App on your phone and log in to see your records, officials said.</p>",
+    "<p>Comments are closed on all of the broadcaster's Facebook posts since the ruling, its"
+    " head of digital said.</p>",
+    "<p>Many creators end every video with a question and the line: let us know in the"
+    " comments below.</p>",
+    "<h2>More bad news:</h2>", "<h3>Latest transfer news:</h3>",
+    "<h2>Sonderangebot für 499 €: Der Aldi-Laptop enttäuscht beim Akku</h2>",
+    "<p>Wesprzyj nas dowolną kwotą - apelowali organizatorzy na plakatach w tramwajach.</p>",
+])
+def test_news_sentences_like_calls_to_act_stay(said):
+    after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
+             "experts, residents and the operators of the tram network in the old town. ")
+    article = extract(page(paragraphs(4) + said + paragraphs(2, after)), URL)
+    assert norm_space(re.sub("<[^>]+>", "", said)) in article.text
+    assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
+
+
+def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing():
+    """"A message from the mayor:" over the mayor's words: the heading (a donation cue) may
+    go, the story after it stays: no more chrome follows it to say it opened an appeal."""
+    said = ("The mayor said the plan would be reviewed next spring by a panel of transport "
+            "experts, residents and the operators of the tram network in the old town. ")
+    story = paragraphs(4) + "<h2>A message from the mayor:</h2>" + paragraphs(3, said)
+    article = extract(page(story), URL)
+    assert article.text.count("Paragraph") == 7
+
+
 def test_a_catalogue_cue_is_applied_to_the_tree_as_true_false_or_boxed():
     from extractors.chrome import _compile
 
