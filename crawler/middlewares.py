@@ -505,6 +505,8 @@ class DeadHostMiddleware:
     answers bring down: a dead host with a backlog of 200 queued URLs held a run for 13
     minutes, 2,000 for about two hours, and every cron run meanwhile exited 4. Sitting
     before RetryMiddleware, it sees a request's failure only once its retries are spent.
+    A host is its URL's host and port, not its downloader slot: a redirect keeps the slot
+    of the URL that redirected, and a dead target must not give up the live site.
     """
 
     # Scrapy's own (2.13 on), and Twisted's that older handlers raise
@@ -514,7 +516,7 @@ class DeadHostMiddleware:
     def __init__(self, crawler: Crawler, failures: int):
         self.crawler = crawler
         self.failures = failures
-        self.strikes: dict[str, int] = {}  # slot key -> connection failures in a row
+        self.strikes: dict[str, int] = {}  # host:port -> connection failures in a row
         self.given_up: set[str] = set()
 
     @classmethod
@@ -529,13 +531,13 @@ class DeadHostMiddleware:
             return
         from crawler.visits import SEED  # here: visits imports this module, through discovery
 
-        key = self.crawler.engine.downloader.get_slot_key(request)
+        key = _host_port(request)
         if key in self.given_up and not request.meta.get(SEED):
             self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
             raise Unsent(f"not sent: {key} cannot be reached ({request.url})")
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        key = self.crawler.engine.downloader.get_slot_key(request)
+        key = _host_port(request)
         self.strikes.pop(key, None)  # it answers: alive, whatever the answer
         self.given_up.discard(key)
         return response
@@ -543,7 +545,7 @@ class DeadHostMiddleware:
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
         if not isinstance(exception, self.CONNECTION_ERRORS):
             return
-        key = self.crawler.engine.downloader.get_slot_key(request)
+        key = _host_port(request)
         self.strikes[key] = self.strikes.get(key, 0) + 1
         if self.strikes[key] >= self.failures and key not in self.given_up:
             self.given_up.add(key)
@@ -554,21 +556,25 @@ class DeadHostMiddleware:
             self._drop_queued(key)
 
     def _drop_queued(self, key: str) -> None:
-        """Fail with `Unsent` the host's requests already waiting in its downloader slot
+        """Fail with `Unsent` the host's requests already waiting in the downloader's slots
         (past `process_request`, each waiting its turn), but a start URL and robots.txt."""
         from crawler.visits import SEED
 
-        slot = self.crawler.engine.downloader.slots.get(key)
-        if slot is None:
-            return
-        waiting, slot.queue = slot.queue, deque()
-        for request, deferred in waiting:
-            if request.meta.get(SEED) or request.meta.get("dont_obey_robotstxt"):
-                slot.queue.append((request, deferred))
-                continue
-            self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
-            deferred.errback(Failure(Unsent(f"not sent: {key} cannot be reached"
-                                            f" ({request.url})")))
+        for slot in list(self.crawler.engine.downloader.slots.values()):
+            waiting, slot.queue = slot.queue, deque()
+            for request, deferred in waiting:
+                if (_host_port(request) != key or request.meta.get(SEED)
+                        or request.meta.get("dont_obey_robotstxt")):
+                    slot.queue.append((request, deferred))
+                    continue
+                self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
+                deferred.errback(Failure(Unsent(f"not sent: {key} cannot be reached"
+                                                f" ({request.url})")))
+
+
+def _host_port(request: Request) -> str:
+    parts = urlparse_cached(request)
+    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
 
 
 # -- bodies -----------------------------------------------------------------------------

@@ -35,9 +35,8 @@ from crawler.status import (
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     failed_sites,
-    run_counts,
+    final_counts,
     run_status,
-    unstored,
 )
 from crawler.visits import SITE, failure_visit
 from crawler.workers import PoolError, Workers, result_async
@@ -292,16 +291,19 @@ class StoragePipeline:
         """Record the run's outcome once the engine has stopped, then let go of the file."""
         if self.db is None:
             return
+        if self.run_id is None:  # opening failed before the run began (a damaged file)
+            self.db.close()
+            self.db = None
+            self.locks.close()
+            return
         sites = getattr(spider, "sites", None)
         status = run_status(self.stats.get_stats(), reason, sites)
         stats = _json_ready(self.stats.get_stats())
         failed = failed_sites(stats, sites.specs) if sites is not None else []
         try:
-            counts = run_counts(stats)
-            if unstored(stats):  # the runs row counts what the run stored
-                counts |= storage.committed_counts(self.db, self.run_id)
             storage.finish_run(self.db, self.run_id, status,
-                               {**stats, **counts, FAILED_SITES: failed})
+                               {**stats, **final_counts(self.db, self.run_id, stats),
+                                FAILED_SITES: failed})
         except (storage.StorageError, sqlite3.Error) as error:  # the run stays 'running'
             logger.error("could not record the end of run %s: %s", self.run_id, error)
         self.db.close()

@@ -34,6 +34,7 @@ from crawler.status import (
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     failed_sites,
+    final_counts,
     run_counts,
     run_status,
     unstored,
@@ -184,9 +185,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         _remove_if_unused(db, made)
         raise
     if result.stats.get(STORAGE_DAMAGED):  # no rerun cures it: a person must
-        raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]} (the database file is"
-                         " damaged: check it with PRAGMA integrity_check, and restore it from a"
-                         " backup or recover it with sqlite3's .recover)", EXIT_USAGE, result)
+        raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]}"
+                         f" ({storage.DAMAGED_ADVICE})", EXIT_USAGE, result)
     if result.stats.get(STORAGE_ERROR):
         raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]} (what was "
                          "committed is intact; rerun to resume the queue)", EXIT_FAILED, result)
@@ -297,11 +297,18 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
         _close_unfinished(options.db, run_id, "interrupted", stats)
         stats["finish_reason"] = "shutdown"
     index = SiteIndex(sites)
-    result = CrawlResult(run_id, stats, time.monotonic() - started,
-                         latest_titles(options.db, run_id),
+    try:
+        titles, queued = latest_titles(options.db, run_id), queued_left(options.db, index.names)
+    except sqlite3.DatabaseError as error:  # what it wrote may be fine, the file is not
+        if not storage.damaged(error):
+            raise
+        stats[STORAGE_DAMAGED] = True
+        stats.setdefault(STORAGE_ERROR, f"reading the run's results: {storage.one_line(error)}")
+        titles, queued = [], 0
+    result = CrawlResult(run_id, stats, time.monotonic() - started, titles,
                          run_status(stats, stats.get("finish_reason", ""), index))
     result.failed_sites = failed_sites(stats, sites)
-    result.queued = queued_left(options.db, index.names)
+    result.queued = queued
     return result
 
 
@@ -311,14 +318,15 @@ def start_failure_code(error: BaseException) -> int:
     `-s SCHEDULER=nope.Nope`) is bad input (2); a locked or full database, a worker pool
     that cannot start, is a failure (1)."""
     bad = (ValueError, TypeError, ImportError, NameError)
-    return EXIT_USAGE if isinstance(error, bad) else EXIT_FAILED
+    return EXIT_USAGE if isinstance(error, bad) or storage.damaged(error) else EXIT_FAILED
 
 
 def _not_started(error: BaseException, code: int = EXIT_USAGE) -> CrawlError:
     """A crawl that failed before any request: by default a setting or a file it cannot
     use, which a person must fix (bad input, exit 2)."""
+    advice = f" ({storage.DAMAGED_ADVICE})" if storage.damaged(error) else ""
     return CrawlError(f"the crawl could not start: {type(error).__name__}: "
-                      f"{storage.one_line(error)}", code)
+                      f"{storage.one_line(error)}{advice}", code)
 
 
 def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:
@@ -331,7 +339,8 @@ def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dic
         try:
             rows = list(db.query("SELECT status FROM runs WHERE id = ?", [run_id]))
             if rows and rows[0]["status"] == "running":
-                storage.finish_run(db, run_id, status, {**stats, **run_counts(stats)})
+                storage.finish_run(db, run_id, status,
+                                   {**stats, **final_counts(db, run_id, stats)})
         finally:
             db.close()
     except (storage.StorageError, sqlite3.Error) as error:

@@ -25,7 +25,9 @@ renamed), or left out of a one-off crawl, shows with its last run, and raises no
 from __future__ import annotations
 
 import json
+import sqlite3
 import statistics
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -59,6 +61,20 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/"))
         + count("spider_exceptions/count"),
     }
+
+
+def final_counts(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any]
+                 ) -> dict[str, int]:
+    """The counts a run's row records: its stats', but where pages it fetched were never
+    stored (a failed write, a second signal), what its committed batches left in run_sites
+    (the stats' still, should the file not read)."""
+    counts = run_counts(stats)
+    if unstored(stats):
+        from crawler import storage  # here: storage is the crawl's, not the status report's
+
+        with suppress(sqlite3.Error):  # a damaged file: the run is still recorded
+            counts |= storage.committed_counts(db, run_id)
+    return counts
 
 
 def unstored(stats: dict[str, Any]) -> int:

@@ -98,6 +98,10 @@ class StorageError(Exception):
         self.damaged = damaged  # SQLite found the file corrupt: no rerun cures that
 
 
+DAMAGED_ADVICE = ("the database file is damaged: check it with PRAGMA integrity_check, and"
+                  " restore it from a backup or recover it with sqlite3's .recover")
+
+
 def damaged(error: BaseException) -> bool:
     """Whether SQLite found the database file itself corrupt (SQLITE_CORRUPT, SQLITE_NOTADB)."""
     return _sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)

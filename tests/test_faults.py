@@ -504,6 +504,29 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0] >= queued - 3
 
 
+def test_a_dead_redirect_target_gives_up_itself_not_the_site_that_redirected():
+    """A redirect keeps the downloader slot of the URL that redirected (Scrapy copies its
+    meta): three refused connections to the target gave up the live site instead."""
+    from types import SimpleNamespace
+
+    from scrapy.core.downloader import Downloader
+    from scrapy.exceptions import DownloadConnectionRefusedError
+
+    import crawler.middlewares as middlewares
+
+    crawler = get_crawler(settings_dict={})
+    crawler.engine = SimpleNamespace(downloader=Downloader(crawler))
+    middleware = middlewares.DeadHostMiddleware.from_crawler(crawler)
+    for n in range(3):
+        redirected = Request(f"http://b.example/x/{n}", meta={"download_slot": "a.example"})
+        middleware.process_exception(redirected, DownloadConnectionRefusedError("refused"))
+    assert middleware.given_up == {"b.example:80"}
+    middleware.process_request(Request("http://a.example/live-page"))  # sent
+    middleware.process_request(Request("http://b.example:8080/other"))  # another port: sent
+    with pytest.raises(middlewares.Unsent, match=r"b\.example:80 cannot be reached"):
+        middleware.process_request(Request("http://b.example/other"))
+
+
 def test_every_redirect_hop_is_checked(tmp_path):
     with FaultServer() as server:
         urls = [server.url("/redirect/host2"), server.url("/ok/2.html", 1)]
@@ -753,10 +776,15 @@ def damage_index(path: Path, index: str) -> None:
         file.write(b"\xff" * size)
 
 
-def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path):
+@pytest.mark.parametrize("index", [
+    "idx_pages_site",  # found by a batch's write
+    "idx_frontier_site_state",  # found by the reads after the crawl (a traceback, exit 1)
+    "sqlite_autoindex_frontier_1",  # found as the crawl starts (exit 1, no advice)
+])
+def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index):
     """A write that finds the file corrupt (SQLITE_CORRUPT) ended as exit 1, "rerun to
     resume": cron ran it again and again, fetching the same pages each time. It is exit 2,
-    and the line says what to do."""
+    and the line says what to do, wherever the damage is found."""
     import functools
     import http.server
     import threading
@@ -771,7 +799,7 @@ def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path):
         first = newscrawl("crawl", base + "harbour-wind-farm-approved.html", "--db", str(db),
                           "--allow-private", "--max-depth", "0", *BASE)
         assert first.returncode == 0, first.stderr[-2000:]
-        damage_index(db, "idx_pages_site")
+        damage_index(db, index)
         run = newscrawl("crawl", base + "housing-starts-rise.html", "--db", str(db),
                         "--allow-private", "--max-depth", "0", *BASE)
     finally:
@@ -779,7 +807,36 @@ def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path):
     assert run.returncode == 2, run.stderr[-2000:]
     last = run.stderr.strip().splitlines()[-1]
     assert "malformed" in last and "the database file is damaged" in last
-    assert "integrity_check" in last and "Traceback" not in run.stderr
+    assert "integrity_check" in last and "NotFoundError" not in run.stderr
+    if index == "idx_pages_site":  # (found before the run began, Scrapy logs its own errors)
+        assert "Traceback" not in run.stderr
+
+
+def test_a_run_cut_short_by_a_second_signal_records_what_it_stored(tmp_path):
+    """A forced shutdown never closes the spider: its run was recorded with the pages it
+    fetched (42) where it stored none."""
+    from crawler.runner import _close_unfinished
+
+    db = storage.open_db(tmp_path / "n.db")
+    run_id = storage.start_run(db, {})
+    db.close()
+    stats = {"newscrawl/run_id": run_id, "newscrawl/pages": 42}
+    _close_unfinished(tmp_path / "n.db", run_id, "interrupted", stats)
+    assert rows(tmp_path / "n.db", "SELECT status, pages_fetched FROM runs") == [
+        ("interrupted", 0)]
+
+
+def test_a_run_whose_committed_counts_cannot_be_read_is_still_recorded():
+    """The read of run_sites failing (a damaged page) skipped the run's record: it stayed
+    `running`. Its stats' counts are recorded instead."""
+    from crawler.status import final_counts
+
+    class Damaged:
+        def execute(self, *args):
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+    stats = {"newscrawl/run_id": 2, "newscrawl/pages": 40, "newscrawl/stored/pages": 5}
+    assert final_counts(Damaged(), 2, stats)["pages_fetched"] == 40
 
 
 def no_room(*args: str) -> subprocess.CompletedProcess:
