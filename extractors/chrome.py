@@ -149,6 +149,8 @@ class PageIndex:
         # elements whose tail goes with them when they are removed (an arrow after a label,
         # the rest of a sentence a call to act opens)
         self.tailless: set[etree._Element] = set()
+        # the lower-cased text of the closing cues left in the tree alone (`dom = "boxed"`)
+        self.left_alone: set[str] = set()
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
         self._index(root)
 
@@ -556,8 +558,9 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
                 continue
             alone = _label_and_link(index, cue)
             if pattern.dom == "boxed" and alone == [cue]:
-                continue  # left to cut what follows it, after trafilatura (`strip_blocks`)
-                #           where more chrome follows it there
+                # left to cut what follows it, after trafilatura (`strip_blocks`)
+                index.left_alone.add(norm_space(index.text(cue)).lower())
+                continue
             found += alone
         return found
     matches = pattern.xpath(index.root)
@@ -698,10 +701,12 @@ _BYLINE_LINE = re.compile(r"\s*(?:(?:written|posted|story|words|reported|reporti
 BYLINE_CHARS = 120
 
 
-def strip_dom(root: etree._Element, bylines: list[str] | None = None) -> list[str]:
+def strip_dom(root: etree._Element, bylines: list[str] | None = None,
+              left: set[str] | None = None) -> list[str]:
     """Remove catalogue chrome from a parsed page in place; return the pattern ids used.
     `bylines`, if given, gets the text of each removed text-cue block that opens like a
-    byline ("Written by Jane Doe"), for the author search after it."""
+    byline ("Written by Jane Doe"), for the author search after it; `left` the lower-cased
+    text of each closing cue left in the tree alone (`dom = "boxed"`), for `strip_blocks`."""
     index = PageIndex(root)
     limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
@@ -717,16 +722,23 @@ def strip_dom(root: etree._Element, bylines: list[str] | None = None) -> list[st
             if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
             _spill_prose(index, element)
-            if (bylines is not None and pattern.kind == "cue"
-                    and index.size.get(element, 0) <= BYLINE_CHARS):
-                text = norm_space(" ".join(element.itertext()))
-                if _BYLINE_LINE.match(text):
-                    bylines.append(text)
+            if bylines is not None and pattern.kind == "cue":
+                bylines += _byline_of(index, element)
             index.remove(element)
             removed += 1
         if removed:
             used.append(pattern.id)
+    if left is not None:
+        left.update(index.left_alone)
     return used
+
+
+def _byline_of(index: PageIndex, element: etree._Element) -> list[str]:
+    """The text of a removed text-cue block, if it is short and opens like a byline."""
+    if index.size.get(element, 0) > BYLINE_CHARS:
+        return []
+    text = norm_space(" ".join(element.itertext()))
+    return [text] if _BYLINE_LINE.match(text) else []
 
 
 def _kept_despite_name(index: PageIndex, element: etree._Element, pattern: Pattern) -> bool:
@@ -969,24 +981,33 @@ def remove(element: etree._Element) -> None:
 # ---------------------------------------------------------------------------------------
 # After trafilatura: drop chrome blocks from the extracted body.
 
-def strip_blocks(blocks: list[str]) -> tuple[list[str], list[str]]:
-    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary."""
+def strip_blocks(blocks: list[str], appeal_box: bool = False,
+                 left_alone: frozenset[str] | set[str] = frozenset()
+                 ) -> tuple[list[str], list[str]]:
+    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary (one
+    `strip_dom` left in the tree alone, `left_alone`, only where the page had an
+    `appeal_box`)."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
     seen = 0
-    for at, (block, hit) in enumerate(zip(blocks, hits, strict=True)):
+    for block, (low, _), hit in zip(blocks, tested, hits, strict=True):
         if hit is None:
             kept.append(block)
             seen += len(block)
             continue
         used.append(hit.id)
         if (hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2
-                and (hit.dom != "boxed" or any(hits[at + 1:]))):
+                and (appeal_box or low not in left_alone)):
             break
     return kept, sorted(set(used))
+
+
+# The patterns whose removal says a page had a donation box (its period buttons, a box named
+# for donations): a closing appeal's heading left alone then cuts the text after it.
+APPEAL_BOXES = frozenset({"donation.buttons", "donation.tokens"})
 
 
 @lru_cache(maxsize=512)

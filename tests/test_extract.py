@@ -588,22 +588,28 @@ def test_the_small_print_after_a_signup_form_stays_in_the_box(after):
     assert "opt out" not in article.text and article.text.count("Paragraph") == 5
 
 
-def test_closing_donation_appeal_is_cut_after_trafilatura():
+def test_closing_donation_appeal_is_cut_after_trafilatura_where_the_page_had_its_box():
     blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
                                 "We need your help to keep reporting. " * 5, "Once", "Monthly"]
-    kept, used = strip_blocks(blocks)
+    kept, used = strip_blocks(blocks, appeal_box=True)
     assert kept == [PARAGRAPH] * 4
     assert "donation.cue" in used
+    assert strip_blocks(blocks)[0] == [PARAGRAPH] * 4  # nor left alone: cut as before
+    left = {"a message from the daily example:", "dear readers,"}  # left alone in the tree
+    kept, used = strip_blocks(blocks, left_alone=left)  # and no box: the cues' blocks only
+    assert kept == [*[PARAGRAPH] * 4, *blocks[6:]] and "donation.cue" in used
 
 
 def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     """"A message from ..." as a bare paragraph of the body, then the appeal in paragraphs
-    of its own: removed from the tree, the heading could no longer cut them (they reached
-    the text); boxed, its box goes before trafilatura and the story after it stays."""
+    of its own and its donation buttons: removed from the tree, the heading could no longer
+    cut them (they reached the text); boxed, its box goes before trafilatura and the story
+    after it stays."""
     appeal = ("<p>A Message from The Daily Example:</p><p>We are facing unprecedented "
               "challenges, and our newsroom needs the help of every reader now.</p><p>By "
               "supporting us, you are defending open, independent journalism in hard "
-              "times.</p><p>Once</p><p>Monthly</p>")
+              "times.</p><div><a href='/d?1'>Once</a> <a href='/d?2'>Monthly</a> "
+              "<a href='/d?3'>Annual</a></div>")
     article = extract(page(paragraphs(4) + appeal), URL)
     assert article.text.count("Paragraph") == 4 and "unprecedented" not in article.text
     assert "open, independent" not in article.text and "Monthly" not in article.text
@@ -647,12 +653,15 @@ def test_news_sentences_like_calls_to_act_stay(said):
     assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
 
 
-def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing():
+@pytest.mark.parametrize("later", ["", "<ul><li>Daily</li><li>Monthly</li><li>Once</li></ul>",
+                                   "<h2>A message from the principal:</h2>"])
+def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing(later):
     """"A message from the mayor:" over the mayor's words: the heading (a donation cue) may
-    go, the story after it stays: no more chrome follows it to say it opened an appeal."""
+    go, the story after it stays: the page has no donation box to say it opened an appeal
+    (a poll's "Monthly", a second heading, did cut it)."""
     said = ("The mayor said the plan would be reviewed next spring by a panel of transport "
             "experts, residents and the operators of the tram network in the old town. ")
-    story = paragraphs(4) + "<h2>A message from the mayor:</h2>" + paragraphs(3, said)
+    story = paragraphs(4) + "<h2>A message from the mayor:</h2>" + paragraphs(3, said) + later
     article = extract(page(story), URL)
     assert article.text.count("Paragraph") == 7
 
