@@ -146,6 +146,14 @@ def search_command(query, db, site, since, limit, literal, as_json):
     click.echo(f"{len(hits)} result(s)", err=True)
 
 
+def fail_write(error: BaseException) -> None:
+    """A data command's failed write, one line: a damaged file (2, and what to do: no rerun
+    cures it), one it may only read (2), else a full disk or a lock (1)."""
+    if storage.damaged(error):
+        fail(f"{storage.one_line(error)} ({storage.DAMAGED_ADVICE})", EXIT_USAGE)
+    fail(storage.one_line(error), EXIT_USAGE if storage.read_only(error) else EXIT_FAILED)
+
+
 @cli.command("reextract")
 @db_option
 @site_option
@@ -195,7 +203,7 @@ def reextract_command(db, site, rules, config, workers):
     except ReextractError as error:
         fail(str(error))
     except (storage.StorageError, sqlite3.Error) as error:  # e.g. "database is locked"
-        fail(storage.one_line(error), EXIT_USAGE if storage.read_only(error) else EXIT_FAILED)
+        fail_write(error)
     finally:
         database.close()
     if not report:

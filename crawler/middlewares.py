@@ -524,7 +524,17 @@ class DeadHostMiddleware:
         failures = crawler.settings.getint("NEWSCRAWL_DEAD_HOST_FAILURES", 3)
         if failures <= 0:
             raise NotConfigured
-        return cls(crawler, failures)
+        middleware = cls(crawler, failures)
+        # every answer, a redirect and a retried 503 too (this middleware sees only those
+        # that come back through RedirectMiddleware and the retries)
+        crawler.signals.connect(middleware.answered, signal=signals.response_downloaded)
+        return middleware
+
+    def answered(self, response: Response, request: Request, spider=None) -> None:
+        """The host answers: alive, whatever the answer."""
+        key = _host_port(request)
+        self.strikes.pop(key, None)
+        self.given_up.discard(key)
 
     def process_request(self, request: Request, spider=None) -> None:
         if not self.given_up or request.meta.get("dont_obey_robotstxt"):
@@ -535,12 +545,6 @@ class DeadHostMiddleware:
         if key in self.given_up and not request.meta.get(SEED):
             self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
             raise Unsent(f"not sent: {key} cannot be reached ({request.url})")
-
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        key = _host_port(request)
-        self.strikes.pop(key, None)  # it answers: alive, whatever the answer
-        self.given_up.discard(key)
-        return response
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
         if not isinstance(exception, self.CONNECTION_ERRORS):

@@ -103,7 +103,10 @@ DAMAGED_ADVICE = ("the database file is damaged: check it with PRAGMA integrity_
 
 
 def damaged(error: BaseException) -> bool:
-    """Whether SQLite found the database file itself corrupt (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    """Whether SQLite found the database file itself corrupt (SQLITE_CORRUPT, SQLITE_NOTADB),
+    here or as the cause of a StorageError."""
+    if isinstance(error, StorageError):
+        return error.damaged or (error.__cause__ is not None and damaged(error.__cause__))
     return _sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
@@ -266,9 +269,12 @@ def unreadable(path: Path, exc: sqlite3.Error) -> StorageError:
     elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
         message = (f"{path}: SQLite could not open it ({exc}): check the permissions there; "
                    "the file itself may be fine")
+    elif damaged(exc):
+        message = f"{path}: {exc}: {DAMAGED_ADVICE}"
     else:
         message = f"{path}: unreadable or corrupt SQLite file ({exc})"
-    return StorageError(message, transient=transient(exc, Path(path).parent))
+    return StorageError(message, transient=transient(exc, Path(path).parent),
+                        damaged=damaged(exc))
 
 
 def _check_ours(path: Path, create: bool = True) -> None:

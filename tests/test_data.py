@@ -686,8 +686,8 @@ def test_a_damaged_database_is_one_line_not_a_traceback(news_db, tmp_path):
         result = run_cli(*args, "--db", db)
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.strip().splitlines() == [
-            f"newscrawl: error: {db}: unreadable or corrupt SQLite file (database disk image "
-            "is malformed)"], args
+            f"newscrawl: error: {db}: database disk image is malformed: "
+            f"{storage.DAMAGED_ADVICE}"], args
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

@@ -776,12 +776,14 @@ def damage_index(path: Path, index: str) -> None:
         file.write(b"\xff" * size)
 
 
-@pytest.mark.parametrize("index", [
-    "idx_pages_site",  # found by a batch's write
-    "idx_frontier_site_state",  # found by the reads after the crawl (a traceback, exit 1)
-    "sqlite_autoindex_frontier_1",  # found as the crawl starts (exit 1, no advice)
+@pytest.mark.parametrize(("index", "command"), [
+    ("idx_pages_site", "crawl"),  # found by a batch's write
+    ("idx_frontier_site_state", "crawl"),  # by the reads after the crawl (a traceback, 1)
+    ("sqlite_autoindex_frontier_1", "crawl"),  # as the crawl starts (exit 1, no advice)
+    ("sqlite_autoindex_migrations_1", "crawl"),  # as the file opens (no advice)
+    ("idx_articles_site_published", "reextract"),  # by its writes (exit 1, no advice)
 ])
-def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index):
+def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index, command):
     """A write that finds the file corrupt (SQLITE_CORRUPT) ended as exit 1, "rerun to
     resume": cron ran it again and again, fetching the same pages each time. It is exit 2,
     and the line says what to do, wherever the damage is found."""
@@ -800,16 +802,44 @@ def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index):
                           "--allow-private", "--max-depth", "0", *BASE)
         assert first.returncode == 0, first.stderr[-2000:]
         damage_index(db, index)
-        run = newscrawl("crawl", base + "housing-starts-rise.html", "--db", str(db),
-                        "--allow-private", "--max-depth", "0", *BASE)
+        if command == "crawl":
+            run = newscrawl("crawl", base + "housing-starts-rise.html", "--db", str(db),
+                            "--allow-private", "--max-depth", "0", *BASE)
+        else:
+            run = newscrawl("reextract", "--db", str(db), "--workers", "1")
     finally:
         server.shutdown()
     assert run.returncode == 2, run.stderr[-2000:]
     last = run.stderr.strip().splitlines()[-1]
     assert "malformed" in last and "the database file is damaged" in last
     assert "integrity_check" in last and "NotFoundError" not in run.stderr
-    if index == "idx_pages_site":  # (found before the run began, Scrapy logs its own errors)
-        assert "Traceback" not in run.stderr
+    if index in ("idx_pages_site", "idx_articles_site_published"):  # (found before a run
+        assert "Traceback" not in run.stderr  # began, Scrapy logs its own errors)
+
+
+def test_every_answer_tells_a_host_is_alive_a_redirect_too():
+    """The dead-host count only heard the answers that came back through the middlewares
+    after it: three timeouts with 301s between them gave up a live site."""
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.core.downloader import Downloader
+    from scrapy.exceptions import DownloadTimeoutError
+    from scrapy.http import Response
+
+    import crawler.middlewares as middlewares
+
+    crawler = get_crawler(settings_dict={})
+    crawler.engine = SimpleNamespace(downloader=Downloader(crawler))
+    middleware = middlewares.DeadHostMiddleware.from_crawler(crawler)
+    for n in range(3):
+        middleware.process_exception(Request(f"http://a.example/slow/{n}"),
+                                     DownloadTimeoutError("timed out"))
+        moved = Request(f"http://a.example/moved/{n}")
+        crawler.signals.send_catch_log(signals.response_downloaded, request=moved,
+                                       response=Response(moved.url, status=301), spider=None)
+    assert middleware.given_up == set()
+    middleware.process_request(Request("http://a.example/story"))  # sent
 
 
 def test_a_run_cut_short_by_a_second_signal_records_what_it_stored(tmp_path):

@@ -597,7 +597,8 @@ def test_an_io_error_is_not_called_a_corrupt_file(tmp_path):
     assert "corrupt" not in str(error) and "disk space" in str(error) and error.transient
     garbled = sqlite_error("database disk image is malformed", sqlite3.SQLITE_CORRUPT)
     error = storage.unreadable(tmp_path / "news.db", garbled)
-    assert "corrupt" in str(error) and not error.transient
+    assert "damaged" in str(error) and "integrity_check" in str(error) and error.damaged
+    assert not error.transient
     locked = sqlite_error("database is locked", sqlite3.SQLITE_BUSY)
     error = storage.unreadable(tmp_path / "news.db", locked)
     assert "corrupt" not in str(error) and "locked" in str(error) and "is fine" in str(error)
