@@ -470,11 +470,8 @@ def test_an_ipv6_address_is_crawled(tmp_path):
     assert rows(tmp_path / "n.db", "SELECT count(*) FROM articles") == [(1,)]
 
 
-def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path):
-    """A site gone dead with URLs queued by an earlier run: each failed its retries in
-    turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
-    the host up for the run; the rest, waiting in its queue or not, are not sent and stay
-    queued for the next."""
+def demo_site_server():
+    """The demo site served on 127.0.0.1 from a thread: (the server, its root URL)."""
     import functools
     import http.server
     import threading
@@ -483,7 +480,15 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
                                 directory=str(ROOT / "fixtures" / "demo-site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path):
+    """A site gone dead with URLs queued by an earlier run: each failed its retries in
+    turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
+    the host up for the run; the rest, waiting in its queue or not, are not sent and stay
+    queued for the next."""
+    server, url = demo_site_server()
     db = tmp_path / "n.db"
     try:
         first = newscrawl("crawl", url, "--db", str(db), "--allow-private", "--max-pages", "2",
@@ -787,15 +792,8 @@ def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index, command
     """A write that finds the file corrupt (SQLITE_CORRUPT) ended as exit 1, "rerun to
     resume": cron ran it again and again, fetching the same pages each time. It is exit 2,
     and the line says what to do, wherever the damage is found."""
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(ROOT / "fixtures" / "demo-site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/articles/"
+    server, url = demo_site_server()
+    base = url + "articles/"
     db = tmp_path / "n.db"
     try:
         first = newscrawl("crawl", base + "harbour-wind-farm-approved.html", "--db", str(db),
