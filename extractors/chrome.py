@@ -150,7 +150,10 @@ class PageIndex:
         # the rest of a sentence a call to act opens)
         self.tailless: set[etree._Element] = set()
         # the lower-cased text of the closing cues left in the tree alone (`dom = "boxed"`)
+        # that no donation box follows: after trafilatura they go without cutting anything
         self.left_alone: set[str] = set()
+        # the donation boxes removed (APPEAL_BOXES): each one's place and its ancestors
+        self.appeal_boxes: list[tuple[int, frozenset[etree._Element]]] = []
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
         self._index(root)
 
@@ -256,6 +259,12 @@ class PageIndex:
             element.tail = None
         remove(element)
         self.removed.add(element)
+
+    @cached_property
+    def order(self) -> dict[etree._Element, int]:
+        """Each element's place in document order (read before the first donation box goes:
+        the elements removed earlier are no cue's and no box's)."""
+        return {element: i for i, element in enumerate(self.root.iter())}
 
     def attached(self, element: etree._Element) -> bool:
         """False once the element or an ancestor has been removed."""
@@ -546,29 +555,45 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
     if pattern.kind == "buttons":
         return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
-        found = []
-        for cue in _cue_blocks(index, pattern):
-            if _in_a_sentence(cue):  # not widened either: a short paragraph is no wrapper
-                block = _sentence_chrome(index, cue) if pattern.sentence else None
-                found += [block] if block is not None else []
-                continue
-            box = _widen(index, cue, pattern)
-            if box is not cue:
-                found.append(box)
-                continue
-            alone = _label_and_link(index, cue)
-            if pattern.dom == "boxed" and alone == [cue]:
-                # left to cut what follows it, after trafilatura (`strip_blocks`)
-                index.left_alone.add(norm_space(index.text(cue)).lower())
-                continue
-            found += alone
-        return found
+        return _cue_candidates(index, pattern)
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":
         return [m for m in matches if m.tag in pattern.tags or m.get("role") in pattern.roles]
     if pattern.box_chars:
         return [_widen(index, m, pattern) for m in matches]
     return matches
+
+
+def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
+    """A text cue's blocks, each widened to its box, or its sentence's block."""
+    found = []
+    for cue in _cue_blocks(index, pattern):
+        if _in_a_sentence(cue):  # not widened either: a short paragraph is no wrapper
+            block = _sentence_chrome(index, cue) if pattern.sentence else None
+            found += [block] if block is not None else []
+            continue
+        box = _widen(index, cue, pattern)
+        if box is not cue:
+            found.append(box)
+            continue
+        alone = _label_and_link(index, cue)
+        if pattern.dom == "boxed" and alone == [cue]:
+            # left in the tree: after trafilatura (`strip_blocks`) it cuts what follows
+            # it where a donation box follows it in its container, else goes alone
+            if not _box_follows(index, cue):
+                index.left_alone.update({norm_space(index.text(cue)).lower(),
+                                         norm_space("".join(cue.itertext())).lower()})
+            continue
+        found += alone
+    return found
+
+
+def _box_follows(index: PageIndex, cue: etree._Element) -> bool:
+    """Whether a donation box (APPEAL_BOXES) came after a closing cue, in the cue's own
+    container: the heading opened an appeal ("A message from ...", its paragraphs, then
+    Once / Monthly / Annual), not a part of the story ("A message from the mayor:")."""
+    place, parent = index.order.get(cue, -1), cue.getparent()
+    return any(at > place and parent in ancestors for at, ancestors in index.appeal_boxes)
 
 
 # Elements a sentence runs through: a link, an emphasis, a name.
@@ -722,8 +747,7 @@ def strip_dom(root: etree._Element, bylines: list[str] | None = None,
             if pattern.kind == "tokens" and _kept_despite_name(index, element, pattern):
                 continue
             _spill_prose(index, element)
-            if bylines is not None and pattern.kind == "cue":
-                bylines += _byline_of(index, element)
+            _note_removal(index, pattern, element, bylines)
             index.remove(element)
             removed += 1
         if removed:
@@ -731,6 +755,17 @@ def strip_dom(root: etree._Element, bylines: list[str] | None = None,
     if left is not None:
         left.update(index.left_alone)
     return used
+
+
+def _note_removal(index: PageIndex, pattern: Pattern, element: etree._Element,
+                  bylines: list[str] | None) -> None:
+    """What an element about to go tells what follows: a byline's text, a donation box's
+    place (`_box_follows`)."""
+    if bylines is not None and pattern.kind == "cue":
+        bylines += _byline_of(index, element)
+    if pattern.id in APPEAL_BOXES:
+        index.appeal_boxes.append((index.order.get(element, -1),
+                                   frozenset(element.iterancestors())))
 
 
 def _byline_of(index: PageIndex, element: etree._Element) -> list[str]:
@@ -981,12 +1016,11 @@ def remove(element: etree._Element) -> None:
 # ---------------------------------------------------------------------------------------
 # After trafilatura: drop chrome blocks from the extracted body.
 
-def strip_blocks(blocks: list[str], appeal_box: bool = False,
-                 left_alone: frozenset[str] | set[str] = frozenset()
+def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = frozenset()
                  ) -> tuple[list[str], list[str]]:
-    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary (one
-    `strip_dom` left in the tree alone, `left_alone`, only where the page had an
-    `appeal_box`)."""
+    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary, but
+    for one `strip_dom` left in the tree alone with no donation box after it
+    (`left_alone`: it goes alone)."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
@@ -1000,13 +1034,14 @@ def strip_blocks(blocks: list[str], appeal_box: bool = False,
             continue
         used.append(hit.id)
         if (hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2
-                and (appeal_box or low not in left_alone)):
+                and low not in left_alone):
             break
     return kept, sorted(set(used))
 
 
-# The patterns whose removal says a page had a donation box (its period buttons, a box named
-# for donations): a closing appeal's heading left alone then cuts the text after it.
+# The patterns whose removal is a donation box (its period buttons, a box named for
+# donations): a closing appeal's heading left alone before one in its container cuts the
+# text after it.
 APPEAL_BOXES = frozenset({"donation.buttons", "donation.tokens"})
 
 

@@ -272,9 +272,8 @@ class Metadata:
     # the bylines the chrome catalogue removed as stamps ("Written by Jane Doe"): read for
     # the author when nothing else names one
     removed_bylines: list[str] = field(default_factory=list, repr=False, compare=False)
-    # a donation box was removed from the page (chrome.APPEAL_BOXES): evidence for the cut
-    # after a closing cue the chrome pass left in the tree alone (`left_alone`)
-    appeal_box: bool = field(default=False, repr=False, compare=False)
+    # closing cues the chrome pass left in the tree with no donation box after them: after
+    # trafilatura they go without cutting the text after them (chrome.strip_blocks)
     left_alone: set[str] = field(default_factory=set, repr=False, compare=False)
     # the first lines of the "By Jane Doe" elements in the untouched page's head, read
     # before those (`page_byline_lines`; only when no tag named a person)

@@ -588,15 +588,14 @@ def test_the_small_print_after_a_signup_form_stays_in_the_box(after):
     assert "opt out" not in article.text and article.text.count("Paragraph") == 5
 
 
-def test_closing_donation_appeal_is_cut_after_trafilatura_where_the_page_had_its_box():
+def test_closing_donation_appeal_is_cut_after_trafilatura_where_its_box_follows():
     blocks = [PARAGRAPH] * 4 + ["A Message from The Daily Example:", "Dear readers,",
                                 "We need your help to keep reporting. " * 5, "Once", "Monthly"]
-    kept, used = strip_blocks(blocks, appeal_box=True)
+    kept, used = strip_blocks(blocks)  # (a JSON-LD body's: no tree, cut as before)
     assert kept == [PARAGRAPH] * 4
     assert "donation.cue" in used
-    assert strip_blocks(blocks)[0] == [PARAGRAPH] * 4  # nor left alone: cut as before
     left = {"a message from the daily example:", "dear readers,"}  # left alone in the tree
-    kept, used = strip_blocks(blocks, left_alone=left)  # and no box: the cues' blocks only
+    kept, used = strip_blocks(blocks, left)  # with no donation box after: their blocks only
     assert kept == [*[PARAGRAPH] * 4, *blocks[6:]] and "donation.cue" in used
 
 
@@ -653,15 +652,24 @@ def test_news_sentences_like_calls_to_act_stay(said):
     assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
 
 
-@pytest.mark.parametrize("later", ["", "<ul><li>Daily</li><li>Monthly</li><li>Once</li></ul>",
-                                   "<h2>A message from the principal:</h2>"])
-def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing(later):
+@pytest.mark.parametrize(("heading", "later"), [
+    ("<h2>A message from the mayor:</h2>", ""),
+    ("<h2>A message from the mayor:</h2>", "<ul><li>Daily</li><li>Monthly</li><li>Once</li></ul>"),
+    ("<h2>A message from the mayor:</h2>", "<h2>A message from the principal:</h2>"),
+    # an inline element in the heading (its text read with a space before the colon)
+    ("<p>A message from <b>the mayor</b>:</p>", ""),
+    ("<p>A message from <a href='/mayor'>the mayor</a>:</p>", ""),
+    # a donation box elsewhere on the page, not in the heading's container
+    ("<h2>A message from the mayor:</h2>", "</article><aside class='donation-box'><p>Support"
+     " local news. Give today.</p></aside><article>"),
+])
+def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing(heading, later):
     """"A message from the mayor:" over the mayor's words: the heading (a donation cue) may
     go, the story after it stays: the page has no donation box to say it opened an appeal
     (a poll's "Monthly", a second heading, did cut it)."""
     said = ("The mayor said the plan would be reviewed next spring by a panel of transport "
             "experts, residents and the operators of the tram network in the old town. ")
-    story = paragraphs(4) + "<h2>A message from the mayor:</h2>" + paragraphs(3, said) + later
+    story = paragraphs(4) + heading + paragraphs(3, said) + later
     article = extract(page(story), URL)
     assert article.text.count("Paragraph") == 7
 
