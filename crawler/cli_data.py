@@ -149,9 +149,8 @@ def search_command(query, db, site, since, limit, literal, as_json):
 def fail_write(error: BaseException) -> None:
     """A data command's failed write, one line: a damaged file (2, and what to do: no rerun
     cures it), one it may only read (2), else a full disk or a lock (1)."""
-    if storage.damaged(error):
-        fail(f"{storage.one_line(error)} ({storage.DAMAGED_ADVICE})", EXIT_USAGE)
-    fail(storage.one_line(error), EXIT_USAGE if storage.read_only(error) else EXIT_FAILED)
+    usage = storage.damaged(error) or storage.read_only(error)
+    fail(storage.advised(error), EXIT_USAGE if usage else EXIT_FAILED)
 
 
 @cli.command("reextract")

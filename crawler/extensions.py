@@ -15,7 +15,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.discovery import TooLarge
-from crawler.middlewares import Unsent
+from crawler.middlewares import Unsent, fail_waiting
 from crawler.status import STORAGE_ERROR
 from crawler.urlpolicy import redacted
 
@@ -213,7 +213,7 @@ class StopPromptlyExtension:
     def _drop_unsent_if_stopping(self) -> None:
         if not stopping(self.crawler):
             return
-        dropped = drop_unsent(self.crawler.engine.downloader)
+        dropped = fail_waiting(self.crawler.engine.downloader, "the crawl is stopping")
         if dropped:
             logger.info("stopping: %d queued requests not sent (they stay queued for the next"
                         " run)", dropped)
@@ -246,15 +246,3 @@ class StopPromptlyMiddleware:
         if stopping(self.crawler):
             self.crawler.stats.inc_value("newscrawl/stop/unsent")
             raise Unsent(f"not sent: the crawl is stopping ({request.url})")
-
-
-def drop_unsent(downloader) -> int:
-    """Fail the requests waiting in the downloader's per-site queues with `Unsent`; return
-    how many."""
-    dropped = 0
-    for slot in list(downloader.slots.values()):
-        while slot.queue:
-            request, deferred = slot.queue.popleft()
-            deferred.errback(Failure(Unsent(f"not sent: the crawl is stopping ({request.url})")))
-            dropped += 1
-    return dropped

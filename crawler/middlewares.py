@@ -564,16 +564,28 @@ class DeadHostMiddleware:
         (past `process_request`, each waiting its turn), but a start URL and robots.txt."""
         from crawler.visits import SEED
 
-        for slot in list(self.crawler.engine.downloader.slots.values()):
-            waiting, slot.queue = slot.queue, deque()
-            for request, deferred in waiting:
-                if (_host_port(request) != key or request.meta.get(SEED)
-                        or request.meta.get("dont_obey_robotstxt")):
-                    slot.queue.append((request, deferred))
-                    continue
-                self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
-                deferred.errback(Failure(Unsent(f"not sent: {key} cannot be reached"
-                                                f" ({request.url})")))
+        def dropped(request: Request) -> bool:
+            return (_host_port(request) == key and not request.meta.get(SEED)
+                    and not request.meta.get("dont_obey_robotstxt"))
+
+        self.crawler.stats.inc_value("newscrawl/dead_host/unsent", fail_waiting(
+            self.crawler.engine.downloader, f"{key} cannot be reached", dropped))
+
+
+def fail_waiting(downloader, why: str, which=lambda request: True) -> int:
+    """Fail with `Unsent` the requests waiting in the downloader's per-site queues (past the
+    middlewares, each waiting its turn) that `which` picks, the others kept in order;
+    return how many."""
+    failed = 0
+    for slot in list(downloader.slots.values()):
+        waiting, slot.queue = slot.queue, deque()
+        for request, deferred in waiting:
+            if not which(request):
+                slot.queue.append((request, deferred))
+                continue
+            deferred.errback(Failure(Unsent(f"not sent: {why} ({request.url})")))
+            failed += 1
+    return failed
 
 
 def _host_port(request: Request) -> str:

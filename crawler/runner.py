@@ -324,9 +324,8 @@ def start_failure_code(error: BaseException) -> int:
 def _not_started(error: BaseException, code: int = EXIT_USAGE) -> CrawlError:
     """A crawl that failed before any request: by default a setting or a file it cannot
     use, which a person must fix (bad input, exit 2)."""
-    advice = f" ({storage.DAMAGED_ADVICE})" if storage.damaged(error) else ""
     return CrawlError(f"the crawl could not start: {type(error).__name__}: "
-                      f"{storage.one_line(error)}{advice}", code)
+                      f"{storage.advised(error)}", code)
 
 
 def _close_unfinished(db_path: Path, run_id: int | None, status: str, stats: dict) -> None:

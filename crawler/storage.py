@@ -102,6 +102,13 @@ DAMAGED_ADVICE = ("the database file is damaged: check it with PRAGMA integrity_
                   " restore it from a backup or recover it with sqlite3's .recover")
 
 
+def advised(error: BaseException) -> str:
+    """The error in one line, with what to do about a damaged file when it is one (once:
+    `unreadable` has already said it)."""
+    line = one_line(error)
+    return f"{line} ({DAMAGED_ADVICE})" if damaged(error) and DAMAGED_ADVICE not in line else line
+
+
 def damaged(error: BaseException) -> bool:
     """Whether SQLite found the database file itself corrupt (SQLITE_CORRUPT, SQLITE_NOTADB),
     here or as the cause of a StorageError."""
