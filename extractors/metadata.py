@@ -516,12 +516,13 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     the story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold
     that is not the site's name, and with none, for the title tags' own headline (None).
     """
-    heads = _headings(root, "h1")
+    shapes = [_title_shapes(ref) for ref in references if ref]
+    headlines = frozenset(part for main, _ in shapes for part in main)
+    heads = _headings(root, "h1", headlines)
     if not heads:
         return None
     subheads = _headings(root, "h2")
     sites = _site_names(site_name, references, url, {_fold(h) for h in [*heads, *subheads]})
-    shapes = [_title_shapes(ref) for ref in references if ref]
     coverage = {head: _coverage(_fold(head), shapes) for head in heads}
     repeated = sorted((head for head in coverage if coverage[head][0] >= HEADLINE_SHARE),
                       key=coverage.__getitem__, reverse=True)
@@ -530,7 +531,6 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     if repeated and stories:
         return stories[0]
     # an <h2> the title tags give as their headline, unless an <h1> is a longer form of it
-    headlines = {part for main, _ in shapes for part in main}
     folded = [_fold(story) for story in stories]
     subheads = [head for head in dict.fromkeys(subheads)
                 if _fold(head) in headlines and not _is_site(head, sites)
@@ -568,8 +568,18 @@ def _coverage(heading: str, shapes: list[tuple[list[str], list[str]]]
     return max(shares, default=0.0), sum(share > 0 for share in shares), part
 
 
-def _headings(root: etree._Element, tag: str) -> list[str]:
-    found = (_numeric_decoded(norm_space(h.text_content())) for h in root.iter(tag))
+def _headings(root: etree._Element, tag: str,
+              headlines: frozenset[str] = frozenset()) -> list[str]:
+    """The texts of the page's `tag` headings, their lines (`<br>`, a block, a `<time>`)
+    apart; of a heading of several lines, the line that is one of `headlines` (folded: the
+    title tags' headlines), where one is ("Dec 18 2025 / The Story", "The Story / Posted on
+    July 1, 2024 by Jane")."""
+    found = []
+    for heading in root.iter(tag):
+        split = next(heading.iterdescendants(*_LINE_BLOCKS), None) is not None
+        lines = list(_lines(heading)) if split else [norm_space(heading.text_content())]
+        named = [line for line in lines if _fold(line) in headlines] if len(lines) > 1 else []
+        found.append(_numeric_decoded(named[0] if named else " ".join(lines)))
     return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
 
 
@@ -829,11 +839,15 @@ def dateline_authors(root: etree._Element) -> list[str]:
 
 
 def _clean_title(titles: list[str]) -> str | None:
-    """Without a headline: the JSON-LD headline, else the longest part of `og:title` or
-    `<title>` split at " - " or " | " (the rest is the site's name)."""
+    """Without a headline: the JSON-LD headline (or a title tag's part that goes on from
+    it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
+    is the site's name)."""
     og_title, title, ld_title = titles
-    if ld_title:
-        return ld_title
+    if ld_title:  # Yoast cuts its JSON-LD headline at 110 characters: a title tag's whole one
+        cut = norm_space(ld_title)
+        return next((part for ref in (og_title, title) if ref
+                     for part in _TITLE_SEPARATOR.split(ref)
+                     if len(part) > len(cut) and part.startswith(cut)), ld_title)
     found = og_title or title
     return max(_TITLE_SEPARATOR.split(found), key=len) if found else None
 
@@ -1040,7 +1054,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     markup says), and htmldate's extensive-search day when no date was found otherwise.
     The names are cleaned of labels, roles and placeholders (extractors/authors.py).
     Prunes `root` in place: call it last."""
-    meta.authors = clean_authors(meta.authors)
+    meta.authors = clean_authors(_beside_a_person(meta.authors))  # before a role is cut off
     site_authors = meta.authors if meta.site_authored else []
     if site_authors:
         meta.authors = []
@@ -1067,4 +1081,29 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         meta.authors = clean_authors(a for a in split_authors(found) if "://" not in a)
     if site_authors:
         meta.authors = _persons(meta.authors, meta.outlets) or site_authors
+    meta.authors = _beside_a_person(meta.authors)
     meta.published = meta.published or meta.date_guess
+
+
+def _beside_a_person(names: list[str]) -> list[str]:
+    """`names` without what a byline lists after a person's full name that names no one: a
+    word alone ("Brett Cruz, Privacy"), words in lower case ("Sofia Kondrat, EdTech
+    Content writer", "Julie Weisenhorn, Natalie Hoidal, Extension horticulture educators").
+    Before the first full name, they stay ("jsteinhardt", "Laura / House Plant House")."""
+    first = next((at for at, name in enumerate(names)
+                  if _full_name(name) and not _is_outlet(name)), len(names))
+    return names[:first + 1] + [name for name in names[first + 1:] if not _lists_no_one(name)]
+
+
+def _lists_no_one(name: str) -> bool:
+    words = name.split()
+    cased = any(c.isupper() or c.islower() for c in name)  # not a Chinese name
+    return cased and (len(words) == 1 or any(
+        word[0].islower() and _PARTICLE_HEAD.split(word)[0] not in _NAME_PARTICLES
+        for word in words))
+
+
+# The lower-case words of a name ("al-Sayed", "Pérez y Gómez", "van 't Hoff").
+_NAME_PARTICLES = _PARTICLES | {"e", "y", "i", "ter", "ten", "op", "t", "dei", "degli", "af",
+                                "zu", "bint", "ben", "abu", "ul"}
+_PARTICLE_HEAD = re.compile(r"[-'’]")

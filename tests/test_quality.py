@@ -790,6 +790,27 @@ def test_the_article_gets_the_cleaned_names():
     assert extract(article_page(head=head), ARTICLE_URL).authors == ["Jane Doe"]
 
 
+@pytest.mark.parametrize(("listed", "authors"), [
+    (["Brett Cruz", "Privacy"], ["Brett Cruz"]),
+    (["Sofia Kondrat", "EdTech Content writer"], ["Sofia Kondrat"]),
+    (["Julie Weisenhorn", "Natalie Hoidal", "Extension horticulture educators"],
+     ["Julie Weisenhorn", "Natalie Hoidal"]),
+    (["Shelby Loos", "DVM Reviewed by Molly Price"], ["Shelby Loos"]),
+    # names stay: before the first full name, with a particle, in Chinese, an outlet
+    (["jsteinhardt", "Oliver Daniels"], ["jsteinhardt", "Oliver Daniels"]),
+    (["Laura", "House Plant House"], ["Laura", "House Plant House"]),
+    (["Jane Doe", "Ahmed al-Sayed", "Juan Pérez y Gómez", "María del Mar"],
+     ["Jane Doe", "Ahmed al-Sayed", "Juan Pérez y Gómez", "María del Mar"]),
+    (["Jane Doe", "王晓明"], ["Jane Doe", "王晓明"]),
+    (["Thomas Broderick", "Nalea Ko", "ACO Rankings Team"],
+     ["Thomas Broderick", "Nalea Ko", "ACO Rankings Team"]),
+])
+def test_what_a_byline_lists_after_a_name_that_names_no_one_is_no_author(listed, authors):
+    ld = {"@type": "NewsArticle", "author": [{"@type": "Person", "name": n} for n in listed]}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    assert extract(article_page(head=head), ARTICLE_URL).authors == authors
+
+
 def test_a_placeholder_author_leaves_room_for_the_byline():
     head = '<meta name="author" content="Author">'
     byline = '<div class="article-byline">By <a href="/staff/jane">Jane Doe</a></div>'
@@ -861,6 +882,39 @@ SENATE = ("Senate passes stopgap bill to fund the government through December an
 ])
 def test_the_heading_the_title_tags_name_is_the_title(head, body, title):
     assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # a date above the headline, in the <h1>'s link
+    ("<title>Council approves budget | Tram Blog</title>",
+     '<h1><a href="/x"><time datetime="2025-12-18">Dec 18 2025</time> Council approves budget'
+     "</a></h1>", "Council approves budget"),
+    # a dateline and byline under it
+    ('<meta property="og:title" content="Council approves budget">',
+     '<h1>Council approves budget<div class="divider"></div><h3><span>Posted on <time>'
+     'July 1, 2024</time></span><span> by Jane Doe</span></h3></h1>', "Council approves budget"),
+    # two lines, neither of them the title tags' headline: both, a space apart
+    ("<title>Top programs of 2025: rankings and guides</title>",
+     "<h1>Top programs of 2025 (US)<br>Your guide to the best schools</h1>",
+     "Top programs of 2025 (US) Your guide to the best schools"),
+    ("<title>Weekend Coding Agent</title>", "<h1>WEEKEND<br>CODING AGENT</h1>",
+     "WEEKEND CODING AGENT"),
+])
+def test_the_line_of_a_headline_the_title_tags_name_is_the_title(head, body, title):
+    assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
+def test_a_json_ld_headline_cut_short_is_taken_whole_from_the_title_tags():
+    whole = ("Fix It Friday: Struggling With How To Arrange Your Living Room? We Help 4 Readers"
+             " Find Solutions (Including One Universal Trick That 9/10 Works)")
+    ld = {"@context": "https://schema.org", "@type": "Article", "headline": whole[:110].strip()}
+    head = (f'<meta property="og:title" content="{whole} - Jane Doe Interiors">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert extract(page_with(head, ""), ARTICLE_URL).title == whole
+    ld["headline"] = "Council approves budget"  # not cut: the JSON-LD headline, as before
+    head = ('<meta property="og:title" content="Tram news - The Daily Example">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert extract(page_with(head, ""), ARTICLE_URL).title == "Council approves budget"
 
 
 @pytest.mark.parametrize(("body", "title"), [
