@@ -838,10 +838,10 @@ def dateline_authors(root: etree._Element) -> list[str]:
     return []
 
 
-def _clean_title(titles: list[str]) -> str | None:
+def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str | None:
     """Without a headline: the JSON-LD headline (or a title tag's part that goes on from
     it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
-    is the site's name)."""
+    is the site's name), without a "Site: " before it (`og:site_name`, the host's name)."""
     og_title, title, ld_title = titles
     if ld_title:  # Yoast cuts its JSON-LD headline at 110 characters: a title tag's whole one
         cut = norm_space(ld_title)
@@ -849,7 +849,12 @@ def _clean_title(titles: list[str]) -> str | None:
                      for part in _TITLE_SEPARATOR.split(ref)
                      if len(part) > len(cut) and part.startswith(cut)), ld_title)
     found = og_title or title
-    return max(_TITLE_SEPARATOR.split(found), key=len) if found else None
+    if not found:
+        return None
+    longest = max(_TITLE_SEPARATOR.split(found), key=len)
+    head, colon, rest = longest.partition(": ")
+    sites = _host_names(url) | ({_fold(site_name)} if site_name else set())
+    return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
 
 
 def _ld_authors(ld_article: dict | None, ld: list[dict]) -> list[str]:
@@ -892,7 +897,8 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         _meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
         ld_title if isinstance(ld_title, str) else "")]
     meta = Metadata(
-        title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(titles),
+        title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(
+            titles, _meta(tags, "og:site_name"), url),
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,

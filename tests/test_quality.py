@@ -904,6 +904,19 @@ def test_the_line_of_a_headline_the_title_tags_name_is_the_title(head, body, tit
     assert extract(page_with(head, body), ARTICLE_URL).title == title
 
 
+@pytest.mark.parametrize(("head", "title"), [
+    ('<title>The Daily Example: Council approves budget</title>'
+     '<meta property="og:site_name" content="The Daily Example">', "Council approves budget"),
+    ("<title>News Example: Council approves budget</title>", "Council approves budget"),
+    # a label that is not the site's name stays
+    ('<title>Analysis: Council approves budget</title>'
+     '<meta property="og:site_name" content="The Daily Example">',
+     "Analysis: Council approves budget"),
+])
+def test_a_title_tag_without_a_headline_loses_the_sites_name_before_a_colon(head, title):
+    assert extract(page_with(head, ""), ARTICLE_URL).title == title
+
+
 def test_a_json_ld_headline_cut_short_is_taken_whole_from_the_title_tags():
     whole = ("Fix It Friday: Struggling With How To Arrange Your Living Room? We Help 4 Readers"
              " Find Solutions (Including One Universal Trick That 9/10 Works)")
