@@ -28,7 +28,7 @@ from . import jsonld
 from .authors import MONTHS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
 from .chrome import remove
 from .dates import find_date
-from .text import count_words, norm_space
+from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
 # French, German, Spanish or Portuguese (a Python walk: an XPath of `contains(@class, ...)`
@@ -517,8 +517,9 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     that is not the site's name, and with none, for the title tags' own headline (None).
     """
     shapes = [_title_shapes(ref) for ref in references if ref]
-    headlines = frozenset(part for main, _ in shapes for part in main)
-    heads = _headings(root, "h1", headlines)
+    heads = _headings(root, "h1", frozenset(part for ref in references if ref for part in (
+        _fold(norm_space(ref)), _fold(max(map(norm_space, _TITLE_SEPARATOR.split(ref)),
+                                          key=len)))))
     if not heads:
         return None
     subheads = _headings(root, "h2")
@@ -531,6 +532,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     if repeated and stories:
         return stories[0]
     # an <h2> the title tags give as their headline, unless an <h1> is a longer form of it
+    headlines = {part for main, _ in shapes for part in main}
     folded = [_fold(story) for story in stories]
     subheads = [head for head in dict.fromkeys(subheads)
                 if _fold(head) in headlines and not _is_site(head, sites)
@@ -571,16 +573,33 @@ def _coverage(heading: str, shapes: list[tuple[list[str], list[str]]]
 def _headings(root: etree._Element, tag: str,
               headlines: frozenset[str] = frozenset()) -> list[str]:
     """The texts of the page's `tag` headings, their lines (`<br>`, a block, a `<time>`)
-    apart; of a heading of several lines, the line that is one of `headlines` (folded: the
-    title tags' headlines), where one is ("Dec 18 2025 / The Story", "The Story / Posted on
-    July 1, 2024 by Jane")."""
+    apart (`_joined`); of a heading of several lines, the line that is one of `headlines`
+    (folded: a title tag whole, or its longest part between separators) and its longest
+    line: "Dec 18 2025 / The Story", "The Story / Posted on July 1, 2024 by Jane" (not
+    "Breaking News" over the story's headline)."""
     found = []
     for heading in root.iter(tag):
         split = next(heading.iterdescendants(*_LINE_BLOCKS), None) is not None
         lines = list(_lines(heading)) if split else [norm_space(heading.text_content())]
-        named = [line for line in lines if _fold(line) in headlines] if len(lines) > 1 else []
-        found.append(_numeric_decoded(named[0] if named else " ".join(lines)))
+        text = _joined(lines)
+        longest = max(map(len, lines), default=0)
+        named = [line for line in lines if len(line) == longest
+                 and _fold(line) in headlines] if len(lines) > 1 else []
+        found.append(_numeric_decoded(named[0] if named else text))
     return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
+
+
+def _joined(lines: list[str]) -> str:
+    """A heading's lines as one: a space apart, but none before punctuation ("on Monday,"
+    of "on <time>Monday</time>,") or between Chinese or Japanese characters."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        glued = line[0] in _GLUED or (ideographic(text[-1]) and ideographic(line[0]))
+        text = f"{text}{line}" if glued else f"{text} {line}"
+    return text
+
+
+_GLUED = frozenset(",.;:!?)]}%…、。，：；！？）」』")
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
@@ -843,18 +862,36 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
     is the site's name), without a "Site: " before it (`og:site_name`, the host's name)."""
     og_title, title, ld_title = titles
-    if ld_title:  # Yoast cuts its JSON-LD headline at 110 characters: a title tag's whole one
-        cut = norm_space(ld_title)
-        return next((part for ref in (og_title, title) if ref
-                     for part in _TITLE_SEPARATOR.split(ref)
-                     if len(part) > len(cut) and part.startswith(cut)), ld_title)
+    sites = _host_names(url) | ({_fold(site_name)} if site_name else set())
+    if ld_title:
+        return _uncut(ld_title, (og_title, title), sites)
     found = og_title or title
     if not found:
         return None
     longest = max(_TITLE_SEPARATOR.split(found), key=len)
     head, colon, rest = longest.partition(": ")
-    sites = _host_names(url) | ({_fold(site_name)} if site_name else set())
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
+
+
+# SEO plugins cut a JSON-LD headline to Google's limit of 110 characters (at a word's end,
+# or with "..." in place of the rest): one about this long may be a cut one.
+CUT_HEADLINE = range(90, 111)
+
+
+def _uncut(ld_title: str, references: tuple[str, str], sites: set[str]) -> str:
+    """The JSON-LD headline, or where an SEO plugin cut it, the title tag's part that goes
+    on from it (without the site's name in what it adds: a separator `_TITLE_SEPARATOR`
+    does not know, "Story » Site", leaves it in the part)."""
+    cut = norm_space(ld_title).removesuffix("...").removesuffix("…").rstrip()
+    if len(cut) not in CUT_HEADLINE:
+        return ld_title
+    for part in (part for ref in references if ref for part in _TITLE_SEPARATOR.split(ref)):
+        added = _fold(part[len(cut):])
+        if (len(part) > len(cut) and part.startswith(cut) and (
+                cut != norm_space(ld_title) or added[0].isspace())
+                and not any(site in added for site in sites)):
+            return part
+    return ld_title
 
 
 def _ld_authors(ld_article: dict | None, ld: list[dict]) -> list[str]:
@@ -1060,7 +1097,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     markup says), and htmldate's extensive-search day when no date was found otherwise.
     The names are cleaned of labels, roles and placeholders (extractors/authors.py).
     Prunes `root` in place: call it last."""
-    meta.authors = clean_authors(_beside_a_person(meta.authors))  # before a role is cut off
+    meta.authors = clean_authors(meta.authors)
     site_authors = meta.authors if meta.site_authored else []
     if site_authors:
         meta.authors = []
@@ -1087,29 +1124,5 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         meta.authors = clean_authors(a for a in split_authors(found) if "://" not in a)
     if site_authors:
         meta.authors = _persons(meta.authors, meta.outlets) or site_authors
-    meta.authors = _beside_a_person(meta.authors)
     meta.published = meta.published or meta.date_guess
 
-
-def _beside_a_person(names: list[str]) -> list[str]:
-    """`names` without what a byline lists after a person's full name that names no one: a
-    word alone ("Brett Cruz, Privacy"), words in lower case ("Sofia Kondrat, EdTech
-    Content writer", "Julie Weisenhorn, Natalie Hoidal, Extension horticulture educators").
-    Before the first full name, they stay ("jsteinhardt", "Laura / House Plant House")."""
-    first = next((at for at, name in enumerate(names)
-                  if _full_name(name) and not _is_outlet(name)), len(names))
-    return names[:first + 1] + [name for name in names[first + 1:] if not _lists_no_one(name)]
-
-
-def _lists_no_one(name: str) -> bool:
-    words = name.split()
-    cased = any(c.isupper() or c.islower() for c in name)  # not a Chinese name
-    return cased and (len(words) == 1 or any(
-        word[0].islower() and _PARTICLE_HEAD.split(word)[0] not in _NAME_PARTICLES
-        for word in words))
-
-
-# The lower-case words of a name ("al-Sayed", "Pérez y Gómez", "van 't Hoff").
-_NAME_PARTICLES = _PARTICLES | {"e", "y", "i", "ter", "ten", "op", "t", "dei", "degli", "af",
-                                "zu", "bint", "ben", "abu", "ul"}
-_PARTICLE_HEAD = re.compile(r"[-'’]")
