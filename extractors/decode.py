@@ -164,7 +164,7 @@ def parse_html(text: str) -> HtmlElement | None:
         # no-break space would be read as a fragment
         text = text.lstrip()
     beginning = text[:50].lower()
-    text = without_early_end(text)
+    text = _CONTROL_REFERENCE.sub(" ", without_early_end(text))
     data = text.encode("utf-8", "surrogatepass")
     if _needs_repair(text, data, beginning):
         text = repair_faulty_html(text, beginning)
@@ -276,6 +276,13 @@ def _parsed(markup: bytes | str) -> HtmlElement | None:
 # tab and line ends, U+FFFE and U+FFFF), as UTF-8.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+# A character reference to one of those controls ("&#11;", a vertical tab pasted from a
+# word processor): libxml2 puts the character in the tree, and trafilatura then discards
+# the whole body it is in (its XML cannot hold it). Read as a space.
+_CONTROL_REFERENCE = re.compile(r"&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01])(?!\d)"
+                                r"|[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
 
 
 def _needs_repair(text: str, data: bytes, beginning: str) -> bool:

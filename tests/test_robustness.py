@@ -305,6 +305,22 @@ def test_a_page_opening_with_a_no_break_space_is_a_page():
     assert (root.tag, root.get("lang"), root.findtext(".//title")) == ("html", "en", "T")
 
 
+@pytest.mark.parametrize("reference", ["&#11;", "&#x0B;", "&#x0c", "&#0001;", "&#31;"])
+def test_a_reference_to_a_control_character_does_not_empty_the_body(reference):
+    """Text pasted from a word processor may hold "&#11;": libxml2 puts the character in the
+    tree, and trafilatura discards the body it is in; it is read as a space."""
+    story = "".join(f"<p>The council voted on Tuesday to approve the tram budget after months"
+                    f" of debate over how to pay for the new lines. Paragraph {i}.</p>"
+                    for i in range(5))
+    page = (f"<html lang='en'><head><title>Budget</title></head><body><article>"
+            f"<h1>Budget</h1>{story}<p>The mayor{reference}said it was a good day.</p>"
+            f"</article></body></html>")
+    article = extract(page, "https://news.example.com/2025/05/01/budget")
+    assert article.is_article and "The mayor said it was a good day." in article.text
+    other = parse_html("<html><body><p>&#8217;&#10;&#32;&#x1F600; stay</p></body></html>")
+    assert "\u2019\n \U0001f600 stay" in other.text_content()
+
+
 def test_a_lone_surrogate_does_not_empty_the_page():
     """A string holding half a UTF-16 pair (a page decoded with `surrogateescape`) keeps its
     text, the stray character replaced; trafilatura's string parse gives an empty body."""
