@@ -45,6 +45,7 @@ from .metadata import (
     iso_datetime,
     page_metadata,
     split_authors,
+    stamp_line,
 )
 from .paywall import paywall_state
 from .rules import Layout, layouts_for, rules_for
@@ -302,12 +303,28 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
 def _drop_title(blocks: list[str], title: str | None) -> list[str]:
     """The headline is metadata, not body: drop it where it opens the text, with the labels
     above it (a section name, a kicker) when it is among the first `TITLE_WITHIN` blocks."""
-    headline = norm_space(title).casefold()
-    heads = [norm_space(block).casefold() for block in blocks[:TITLE_WITHIN]]
-    if not headline or headline not in heads:
+    headline = _squeezed(title or "")
+    at = next((i for i, block in enumerate(blocks[:TITLE_WITHIN])
+               if _is_headline(block, headline)), None) if headline else None
+    if at is None:
         return blocks
-    at = heads.index(headline)
     return blocks[at + 1:] if all(map(_is_label, blocks[:at])) else blocks
+
+
+def _squeezed(text: str) -> str:
+    """Case-folded, without white space: a heading's lines are joined with a space or
+    none (between Chinese or Japanese words, before punctuation), as `metadata` joins them."""
+    return "".join(text.split()).casefold()
+
+
+def _is_headline(block: str, headline: str) -> bool:
+    """Whether the block is the headline (`_squeezed`): the whole of it, or one of its
+    lines beside only a date or a byline ("Dec 18 2025" over the story's headline)."""
+    if _squeezed(block) == headline:
+        return True
+    lines = block.split("\n")
+    return len(lines) > 1 and any(_squeezed(line) == headline for line in lines) and all(
+        _squeezed(line) == headline or stamp_line(line) for line in lines)
 
 
 def _is_label(block: str) -> bool:

@@ -43,7 +43,7 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
                             r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
-_TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i")
+_TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
 
 
 def _document(root: etree._Element) -> etree._Element:
@@ -575,18 +575,34 @@ def _headings(root: etree._Element, tag: str,
     """The texts of the page's `tag` headings, their lines (`<br>`, a block, a `<time>`)
     apart (`_joined`); of a heading of several lines, the line that is one of `headlines`
     (folded: a title tag whole, or its longest part between separators) and its longest
-    line: "Dec 18 2025 / The Story", "The Story / Posted on July 1, 2024 by Jane" (not
-    "Breaking News" over the story's headline)."""
+    line, or with only a date or a byline beside it: "Dec 18 2025 / The Story", "The Story
+    / Posted on July 1, 2024 by Jane" (not "Breaking News" over the story's headline)."""
     found = []
     for heading in root.iter(tag):
         split = next(heading.iterdescendants(*_LINE_BLOCKS), None) is not None
         lines = list(_lines(heading)) if split else [norm_space(heading.text_content())]
         text = _joined(lines)
+        spaced = next((joined for joined in (" ".join(lines), "\u3000".join(lines))
+                       if _fold(joined) in headlines), None) if len(lines) > 1 else None
+        text = spaced or text  # as a title tag writes it ("東京で記録的大雨　交通に影響")
         longest = max(map(len, lines), default=0)
-        named = [line for line in lines if len(line) == longest
-                 and _fold(line) in headlines] if len(lines) > 1 else []
+        named = [line for line in lines if _fold(line) in headlines and (
+            len(line) == longest or all(other == line or stamp_line(other) for other in lines)
+        )] if len(lines) > 1 else []
         found.append(_numeric_decoded(named[0] if named else text))
     return [h for h in found if h and len(h.split()) <= MAX_TITLE_WORDS]
+
+
+# A heading's line that is a date or a byline, not words of the headline: "By Jane Doe",
+# "Posted on July 1, 2024", "Wednesday, December 18, 2025", "Dec 18 2025", "18.12.2025".
+_STAMP_LINE = re.compile(
+    r"(?:(?:by|posted|published|updated|written|von|par|por)\b"
+    rf"|(?:{_WEEKDAY})?(?:{_MONTH})\.?\s+\d|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
+    r"|\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})", re.IGNORECASE)
+
+
+def stamp_line(line: str) -> bool:
+    return _STAMP_LINE.match(line) is not None
 
 
 def _joined(lines: list[str]) -> str:
@@ -665,6 +681,16 @@ def _host_names(url: str) -> set[str]:
             host = host.encode("ascii").decode("idna")
     labels = host.split(".")[:-1]
     return {host, *labels, "".join(labels)}
+
+
+def _own_names(url: str) -> set[str]:
+    """The host's names that are the site's own: the whole host, the label before its
+    suffix, and its labels run together; not a subdomain's ("uk", "chicago" of
+    chicago.example.com name a place)."""
+    names = _host_names(url)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = host.split(".")[:-1]
+    return names - set(labels[:-1]) if len(labels) > 1 else names
 
 
 def _is_site(heading: str, sites: set[str]) -> bool:
@@ -862,7 +888,7 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
     is the site's name), without a "Site: " before it (`og:site_name`, the host's name)."""
     og_title, title, ld_title = titles
-    sites = _host_names(url) | ({_fold(site_name)} if site_name else set())
+    sites = _own_names(url) | ({_fold(site_name)} if site_name else set())
     if ld_title:
         return _uncut(ld_title, (og_title, title), sites)
     found = og_title or title

@@ -205,54 +205,15 @@ CELL_SEPARATOR = "\t"
 
 def _table_rows(element: etree._Element) -> list[str]:
     """Each row's cells, an empty one kept between others (the columns stay in place) and
-    none after the last with text; a row without text is none. A row with a cell of
-    paragraphs (two line breaks in a row: a page laid out in a table, its story in a cell)
-    is no row of data: that cell is read as blocks (`_cell_blocks`), and the row's other
-    cells (the page's menu or sidebar) not at all. A story's cell holds at least half the
-    table's text; a row of data with paragraphs in its cells does not."""
+    none after the last with text; a row without text is none."""
     rows = []
-    size = len(_SPACE.sub("", _collected(element)))
-    read: set[etree._Element] = set()  # the rows of tables in a cell read as blocks
     for row in element.iter("row"):
-        if row in read:
-            continue
-        cells = list(row.iter("cell"))
-        collected = [_collected(cell) for cell in cells]
-        story = [(cell, text) for cell, text in zip(cells, collected, strict=True)
-                 if _holds_the_story(cell, text, size)]
-        if story:  # the other cells of its row are the page's columns: a menu, a sidebar
-            rows.extend(block for cell, text in story for block in _cell_blocks(cell, text))
-            read.update(row.iter("row"))
-            continue
-        cells = [norm_space(_lines(text)) for text in collected]
+        cells = [norm_space(_text(cell)) for cell in row.iter("cell")]
         while cells and not cells[-1]:
             cells.pop()
         if any(cells):
             rows.append(CELL_SEPARATOR.join(cells))
     return rows
-
-
-# What a cell of a table that lays out a page holds its story in (trafilatura makes a
-# `<p>` of each stretch of text between `<br><br>`s).
-_PROSE = frozenset({"p", "head", "list", "quote"})
-_SPACE = re.compile(r"\s+")
-
-
-def _holds_the_story(cell: etree._Element, collected: str, table_size: int) -> bool:
-    """Whether a cell holds paragraphs and at least half its table's text (`table_size`:
-    its characters but white space)."""
-    return 2 * len(_SPACE.sub("", collected)) >= table_size and (
-        sum(child.tag in _PROSE for child in cell) >= 2
-        or _PARAGRAPH_BREAK.search(collected) is not None)
-
-
-def _cell_blocks(cell: etree._Element, collected: str) -> list[str]:
-    """A layout table's cell as blocks: its paragraphs, or its text as one block."""
-    if any(child.tag in _BLOCK_TAGS for child in cell):
-        return _container_blocks(cell)
-    if _PARAGRAPH_BREAK.search(collected):
-        return _paragraphs(collected)
-    return [text] if (text := norm_space(_lines(collected))) else []
 
 
 # A run of at least so many consecutive blocks, and words, each block read earlier in the

@@ -894,22 +894,41 @@ def test_the_heading_the_title_tags_name_is_the_title(head, body, title):
      "大谷翔平、今季50本塁打に到達史上初の快挙"),
     ("<title>Markets</title>", "<h1>Markets on <time>Monday</time>, stocks rally</h1>",
      "Markets on Monday, stocks rally"),
+    # ...but as a title tag writes them, where it does
+    ("<title>東京で記録的大雨　交通に影響 | 例ニュース</title>", "<h1>東京で記録的大雨<br>交通に影響</h1>",
+     "東京で記録的大雨 交通に影響"),
+    # a short headline over a longer date or byline line
+    ("<title>Storm closes schools - Daily Example</title>",
+     "<h1>Storm closes schools<br><small>Posted on July 1, 2024 by Jane Smith</small></h1>",
+     "Storm closes schools"),
+    ("<title>Storm closes schools - Daily Example</title>",
+     "<h1><span>Wednesday, December 18, 2025</span><br>Storm closes schools</h1>",
+     "Storm closes schools"),
 ])
 def test_the_line_of_a_headline_the_title_tags_name_is_the_title(head, body, title):
-    assert extract(page_with(head, body), ARTICLE_URL).title == title
+    article = extract(page_with(head, body), ARTICLE_URL)
+    assert article.title == title
+    assert not article.text.startswith(title.split()[0])  # nor is the heading body text
 
 
-@pytest.mark.parametrize(("head", "title"), [
+CHICAGO_URL = "https://chicago.example.com/2024/05/01/bank-robbery"
+
+
+@pytest.mark.parametrize(("head", "url", "title"), [
     ('<title>The Daily Example: Council approves budget</title>'
-     '<meta property="og:site_name" content="The Daily Example">', "Council approves budget"),
-    ("<title>News Example: Council approves budget</title>", "Council approves budget"),
-    # a label that is not the site's name stays
+     '<meta property="og:site_name" content="The Daily Example">', ARTICLE_URL,
+     "Council approves budget"),
+    ("<title>News Example: Council approves budget</title>", ARTICLE_URL,
+     "Council approves budget"),
+    # a label that is not the site's name stays, and so does a subdomain's place
     ('<title>Analysis: Council approves budget</title>'
-     '<meta property="og:site_name" content="The Daily Example">',
+     '<meta property="og:site_name" content="The Daily Example">', ARTICLE_URL,
      "Analysis: Council approves budget"),
+    ("<title>Chicago: Two men charged in bank robbery - Example News</title>", CHICAGO_URL,
+     "Chicago: Two men charged in bank robbery"),
 ])
-def test_a_title_tag_without_a_headline_loses_the_sites_name_before_a_colon(head, title):
-    assert extract(page_with(head, ""), ARTICLE_URL).title == title
+def test_a_title_tag_without_a_headline_loses_the_sites_name_before_a_colon(head, url, title):
+    assert extract(page_with(head, ""), url).title == title
 
 
 WHOLE = ("Fix It Friday: Struggling With How To Arrange Your Living Room? We Help 4 Readers"
