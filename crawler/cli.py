@@ -105,7 +105,8 @@ def crawl_options(function):
         click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
                      help="A folder of extra site rules (repeatable)."),
         click.option("--workers", type=click.IntRange(1, MAX_WORKERS),
-                     help="Extraction worker processes (default: one per core)."),
+                     help=f"Extraction worker processes (default: one per core; at most "
+                          f"{MAX_WORKERS})."),
         click.option("--log-level", default="INFO", show_default=True,
                      type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"])),
     ]
@@ -320,6 +321,7 @@ def status(db, runs, check, max_age):
 
     Example: newscrawl status --db news.db --runs 20
     """
+    from crawler.cli_data import writing_stdout
     from crawler.lock import is_held, lock_path
     from crawler.status import health_table, run_alert, site_health, stale_alert
 
@@ -341,22 +343,22 @@ def status(db, runs, check, max_age):
         fail_storage(storage.unreadable(db, error))
     finally:
         database.close()
-    if last:
-        run = last[0]
-        click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
-                   f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
-    click.echo(health_table(healths) if healths else f"{db}: no runs with per-site counts yet")
-    if dead:
-        click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds the"
-                   " lock (killed, or the machine went down): the next crawl marks it"
-                   " interrupted")
     failed = run_alert(last[0]) if last else None
-    if failed:
-        click.echo(failed)
     stale = (stale_alert(last[0] if last else None, max_age, running=bool(last) and
                          last[0]["status"] == "running" and not dead) if max_age else None)
-    if stale:
-        click.echo(stale)
+    with writing_stdout(errors="replace"):  # `| head -1`: exit 0, as search and export
+        if last:
+            run = last[0]
+            click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
+                       f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
+        click.echo(health_table(healths) if healths
+                   else f"{db}: no runs with per-site counts yet")
+        if dead:
+            click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds"
+                       " the lock (killed, or the machine went down): the next crawl marks it"
+                       " interrupted")
+        for alert in filter(None, (failed, stale)):
+            click.echo(alert)
     if check and (dead or failed or stale or any(health.flags for health in healths)):
         sys.exit(EXIT_FAILED)
 

@@ -31,6 +31,7 @@ from crawler.reextract import (
     stored_count,
 )
 from crawler.search import SearchError, SearchOptions, format_hits, search
+from crawler.workers import MAX_WORKERS
 
 EXISTING_DB = click.Path(dir_okay=False, path_type=Path)
 
@@ -160,8 +161,8 @@ def fail_write(error: BaseException) -> None:
               help="A folder of extra site rules (repeatable).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
               help="The crawl's sites config: each site's `rules` folder applies to its pages.")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Extraction worker processes (default: one per core).")
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS),
+              help=f"Extraction worker processes (default: one per core; at most {MAX_WORKERS}).")
 def reextract_command(db, site, rules, config, workers):
     """Extract the stored raw pages again with the current extractor and rules (no network).
 
@@ -186,7 +187,8 @@ def reextract_command(db, site, rules, config, workers):
         done[0] += pages
         bar.update(pages)
     try:
-        with crawl_lock(db):  # no crawl writes the pages meanwhile (and no other reextract)
+        with crawl_lock(db, "reextract"):  # no crawl writes the pages meanwhile, nor another
+            # reextract
             total = stored_count(database, site)
             with click.progressbar(length=total, label="re-extracting", file=sys.stderr,
                                    hidden=not sys.stderr.isatty()) as bar:

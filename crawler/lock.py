@@ -38,34 +38,39 @@ def lock_path(db: Path) -> Path:
 
 
 @contextmanager
-def crawl_lock(db: Path) -> Iterator[Path]:
+def crawl_lock(db: Path, job: str = "crawl") -> Iterator[Path]:
     """Hold the database's lock for the block; LockedError at once if another run has it,
-    LockFileError if the lock file cannot be opened or written."""
+    LockFileError if the lock file cannot be opened or written. `job`: what holds it, as
+    a second run's message names it ("another reextract is running on ...")."""
     path = lock_path(Path(db))
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
         raise _unusable(db, path, "open", error) from None
     try:
-        _take(db, path, fd)
+        _take(db, path, fd, job)
         yield path
     finally:
         os.close(fd)  # releases the lock
 
 
-def _take(db: Path, path: Path, fd: int) -> None:
-    """Lock the open lock file and write the holder in it (for a second run's message)."""
+def _take(db: Path, path: Path, fd: int, job: str) -> None:
+    """Lock the open lock file and write the holder in it (for a second run's message):
+    "pid 12, started ..." for a crawl, "reextract: pid 12, started ..." for another job."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
-        raise LockedError(f"another crawl is running on {db} ({holder}); "
+        other, colon, rest = holder.partition(": ")
+        other, holder = (other, rest) if colon and other.isalpha() else ("crawl", holder)
+        raise LockedError(f"another {other} is running on {db} ({holder}); "
                           f"lock file {path}") from None
     except OSError as error:  # ENOLCK: a filesystem without locks
         raise _unusable(db, path, "lock", error) from None
     try:
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {utc_now()}\n".encode(), 0)
+        label = "" if job == "crawl" else f"{job}: "
+        os.pwrite(fd, f"{label}pid {os.getpid()}, started {utc_now()}\n".encode(), 0)
     except OSError as error:  # a full disk: the first write of a run fails here
         raise _unusable(db, path, "write", error) from None
 

@@ -19,6 +19,7 @@ import sys
 import tracemalloc
 import zlib
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import sqlite_utils
@@ -1372,6 +1373,18 @@ def test_datasette_metadata_loads(news_db, tmp_path):
         "a.example": 2, "b.example": 2}
 
 
+def test_datasettes_search_reads_words_as_written_and_search_fts_takes_the_syntax(news_db,
+                                                                                   tmp_path):
+    pages = datasette_get(tmp_path / "news.db", *(
+        f"/news/{query}.json?q={quote(q)}&_shape=objects" for query, q in (
+            ("search", "two-year"), ("search", "wind-farm"), ("search", '"wind'),
+            ("search", "wind OR nothing-like-it"), ("search_fts", "wind OR zzzz"),
+            ("search_fts", "win*"))))
+    assert [page.status_code for page in pages] == [200] * 6, [p.text[:200] for p in pages]
+    assert all(page.json()["rows"] for page in (pages[0], pages[1], pages[2], pages[4], pages[5]))
+    assert pages[3].json()["rows"] == []  # every word, "OR" among them
+
+
 def test_datasette_metadata_describes_every_table_view_and_column(news_db):
     yaml = pytest.importorskip("yaml")
     metadata = yaml.safe_load(METADATA.read_text("utf-8"))
@@ -1517,6 +1530,20 @@ def test_export_to_a_closed_pipe_exits_quietly(tmp_path):
     assert stderr == b""
 
 
+def test_status_to_a_closed_pipe_exits_quietly(tmp_path):
+    """`newscrawl status --db x | true`: the reader is gone before the first line."""
+    db = storage.open_db(tmp_path / "s.db")
+    storage.start_run(db, {})
+    db.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "status", "--db", str(tmp_path / "s.db")], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the interpreter has started, let alone written
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+
+
 def test_since_is_parsed_once_and_normalised_to_utc(news_db, tmp_path):
     from crawler import cli_data, config
     from crawler import search as search_module
@@ -1577,6 +1604,14 @@ def test_the_read_commands_never_migrate_a_database(tmp_path):
     assert "no stored pages" in result.output  # an empty database, but its schema upgraded
     applied = [r[0] for r in sqlite_utils.Database(path).execute("SELECT name FROM migrations")]
     assert "0007_source_article" in applied
+
+
+def test_reextract_workers_are_capped_as_the_crawls_are(stored_pages_db):
+    """A typed 100000 would start that many processes (the machine's memory, gone)."""
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(stored_pages_db),
+                                      "--workers", "100000"])
+    assert result.exit_code == 2 and "--workers" in result.output
+    assert "100000 is not in the range" in result.output
 
 
 def test_reextract_on_a_database_sqlite_may_only_read_is_bad_input(stored_pages_db, tmp_path,

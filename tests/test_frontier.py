@@ -872,6 +872,17 @@ def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
 # -- lock, run status, health ---------------------------------------------------------
 
 
+def test_the_lock_names_the_job_that_holds_it(tmp_path):
+    db = tmp_path / "news.db"
+    with crawl_lock(db, "reextract"), pytest.raises(
+            LockedError, match=r"another reextract is running on .* \(pid \d+, started"):
+        with crawl_lock(db):
+            pass
+    with crawl_lock(db), pytest.raises(LockedError, match=r"another crawl is running on"):
+        with crawl_lock(db, "reextract"):
+            pass
+
+
 def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):
     db = tmp_path / "news.db"
     refused = pytest.raises(LockedError, match=r"another crawl is running on .*pid")
