@@ -874,13 +874,12 @@ def test_a_backlog_from_earlier_runs_comes_in_a_limit_at_a_time(bounded, db):
 
 def test_the_lock_names_the_job_that_holds_it(tmp_path):
     db = tmp_path / "news.db"
-    with crawl_lock(db, "reextract"), pytest.raises(
-            LockedError, match=r"another reextract is running on .* \(pid \d+, started"):
-        with crawl_lock(db):
-            pass
-    with crawl_lock(db), pytest.raises(LockedError, match=r"another crawl is running on"):
-        with crawl_lock(db, "reextract"):
-            pass
+    named = r"another reextract is running on .* \(pid \d+, started"
+    with crawl_lock(db, "reextract"), pytest.raises(LockedError, match=named), crawl_lock(db):
+        pass
+    with (crawl_lock(db), pytest.raises(LockedError, match=r"another crawl is running on"),
+          crawl_lock(db, "reextract")):
+        pass
 
 
 def test_the_lock_refuses_a_second_holder_and_dies_with_the_first(tmp_path):

@@ -895,8 +895,8 @@ def test_the_heading_the_title_tags_name_is_the_title(head, body, title):
     ("<title>Markets</title>", "<h1>Markets on <time>Monday</time>, stocks rally</h1>",
      "Markets on Monday, stocks rally"),
     # ...but as a title tag writes them, where it does
-    ("<title>東京で記録的大雨　交通に影響 | 例ニュース</title>", "<h1>東京で記録的大雨<br>交通に影響</h1>",
-     "東京で記録的大雨 交通に影響"),
+    ("<title>東京で記録的大雨　交通に影響 | 例ニュース</title>",
+     "<h1>東京で記録的大雨<br>交通に影響</h1>", "東京で記録的大雨 交通に影響"),
     # a short headline over a longer date or byline line
     ("<title>Storm closes schools - Daily Example</title>",
      "<h1>Storm closes schools<br><small>Posted on July 1, 2024 by Jane Smith</small></h1>",
