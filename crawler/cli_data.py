@@ -19,7 +19,13 @@ import click
 
 from crawler import storage
 from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
-from crawler.config import ConfigError, load_config, parse_since, site_rule_folders
+from crawler.config import (
+    ConfigError,
+    configured_site,
+    load_config,
+    parse_since,
+    site_rule_folders,
+)
 from crawler.exitcodes import EXIT_INTERRUPTED, EXIT_LOCKED
 from crawler.export import FORMATS, ExportError, ExportOptions, export
 from crawler.lock import LockedError, LockFileError, crawl_lock
@@ -174,13 +180,13 @@ def reextract_command(db, site, rules, config, workers):
     Example: newscrawl reextract --db news.db --config sites.toml
     """
     try:
-        site_rules = site_rule_folders(load_config(config)) if config else {}
+        specs = load_config(config) if config else []
     except ConfigError as error:
         fail(str(error))
     database = open_existing(db, upgrade=True)
     check_site(database, db, site)
-    options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rules,
-                               workers=workers)
+    options = ReextractOptions(site=site, rules=tuple(rules), site_rules=site_rule_folders(specs),
+                               workers=workers, site_of=configured_site(specs))
     done, total = [0], 0  # pages re-extracted so far, of
 
     def progressed(pages: int) -> None:

@@ -27,6 +27,7 @@ import json
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -278,6 +279,21 @@ class _Checker:
 def site_rule_folders(specs: list[SiteSpec]) -> dict[str, tuple[str, ...]]:
     """Each site's own rule folder, by site name: a site's ``rules`` apply to its pages only."""
     return {spec.name: (str(spec.rules),) for spec in specs if spec.rules}
+
+
+def configured_site(specs: list[SiteSpec]) -> Callable[[str], str | None] | None:
+    """The name of the configured site a URL belongs to (by its host, as `SiteIndex`), for
+    pages stored under another name (crawled before the config named the site); None
+    without sites."""
+    if not specs:
+        return None
+    index = SiteIndex(specs)
+
+    def site_of(url: str) -> str | None:
+        spec = index.site_of(url)
+        return spec.name if spec is not None else None
+
+    return site_of
 
 
 class SiteIndex:

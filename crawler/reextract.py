@@ -58,6 +58,9 @@ class ReextractOptions:
     site: str | None = None
     rules: tuple[Path, ...] = ()  # for every page
     site_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a site's pages only
+    # the configured site a page's URL belongs to (its host), as the crawl files it; None:
+    # the stored site name
+    site_of: Callable[[str], str | None] | None = None
     workers: int | None = None  # default: one per core
     timeout: float = 30.0  # seconds per page, as NEWSCRAWL_EXTRACT_TIMEOUT
     batch_size: int = 200  # pages per write transaction
@@ -167,7 +170,8 @@ def extracted(workers: Workers, pages: Iterable[dict], options: ReextractOptions
         body = page.pop("body")
         job = None
         if page["body_size"] <= MAX_BYTES:
-            folders = rules + options.site_rules.get(page["site"], ())
+            site = options.site_of(page["url"]) if options.site_of else None
+            folders = rules + options.site_rules.get(site or page["site"], ())
             args = (stored_job, options.timeout, (
                 body, page["url"], page["content_type"] or "", folders, page["fetched_at"]))
             try:

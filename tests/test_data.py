@@ -1286,6 +1286,15 @@ def test_reextract_with_a_config_applies_each_sites_rules_to_its_pages_only(
 
     assert rules_used("other.test") == {None}  # the rule names demo.test, but is other's
     assert rules_used("demo.test") == {"demo:v2"}
+    # a site the config names otherwise than the pages were stored under (crawled from the
+    # command line, by host): its rules apply to its host's pages, as the crawl files them
+    config.write_text('[sites.gazette]\nstart_urls = ["http://demo.test/"]\nrules = "rules"\n'
+                      '[sites."other.test"]\nstart_urls = ["http://other.test/"]\n', "utf-8")
+    reextract(db, ReextractOptions())  # no rule
+    assert set(names(db.execute("SELECT rule FROM articles"))) == {None}
+    result = run_cli("reextract", "--db", tmp_path / "pages.db", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert set(names(db.execute("SELECT rule FROM articles"))) == {"demo:v2"}
     config.write_text('[sites."demo.test"]\nstart_urls = ["http://demo.test/"]\n'
                       'rules = "missing"\n', "utf-8")
     result = run_cli("reextract", "--db", tmp_path / "pages.db", "--config", config)
