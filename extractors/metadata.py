@@ -517,9 +517,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     that is not the site's name, and with none, for the title tags' own headline (None).
     """
     shapes = [_title_shapes(ref) for ref in references if ref]
-    heads = _headings(root, "h1", frozenset(part for ref in references if ref for part in (
-        _fold(norm_space(ref)), _fold(max(map(norm_space, _TITLE_SEPARATOR.split(ref)),
-                                          key=len)))))
+    heads = _headings(root, "h1", _whole_headlines(references))
     if not heads:
         return None
     subheads = _headings(root, "h2")
@@ -570,6 +568,14 @@ def _coverage(heading: str, shapes: list[tuple[list[str], list[str]]]
     return max(shares, default=0.0), sum(share > 0 for share in shares), part
 
 
+def _whole_headlines(references: list[str]) -> frozenset[str]:
+    """Each title tag whole and its longest part between separators, folded (never a side
+    of a colon, which may be a kicker the heading holds on a line of its own)."""
+    parts = (norm_space(ref) for ref in references if ref)
+    return frozenset(_fold(shape) for part in parts for shape in (
+        part, max(map(norm_space, _TITLE_SEPARATOR.split(part)), key=len)))
+
+
 def _headings(root: etree._Element, tag: str,
               headlines: frozenset[str] = frozenset()) -> list[str]:
     """The texts of the page's `tag` headings, their lines (`<br>`, a block, a `<time>`)
@@ -602,6 +608,7 @@ _STAMP_LINE = re.compile(
 
 
 def stamp_line(line: str) -> bool:
+    """Whether a heading's line is a date or a byline (`_STAMP_LINE`)."""
     return _STAMP_LINE.match(line) is not None
 
 
@@ -1151,4 +1158,3 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
     if site_authors:
         meta.authors = _persons(meta.authors, meta.outlets) or site_authors
     meta.published = meta.published or meta.date_guess
-
