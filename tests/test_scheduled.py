@@ -558,15 +558,23 @@ def test_ctrl_c_while_the_command_loads_exits_interrupted_in_one_line(tmp_path, 
                                                                       signum):
     """Scrapy, lxml and trafilatura take about a second to import: a Ctrl-C (or a SIGTERM:
     it ended the process silently, exit -15) then ends the command with one line, not a
-    traceback from inside an import."""
-    process = foreground(["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "n.db")])
-    deadline = time.monotonic() + 30  # Python catches SIGINT from its start, SIGTERM from
-    while not catches(process.pid, signum):  # newscrawl's first line: both before the
-        assert process.poll() is None and time.monotonic() < deadline  # imports (a second)
-        time.sleep(0.005)
-    time.sleep(delay)
-    os.killpg(process.pid, signum)
-    _, stderr = process.communicate(timeout=60)
+    traceback from inside an import. On a loaded machine the signal may come only once the
+    crawl (of a refused URL: a second) has begun or ended: that try missed the imports,
+    and another is made."""
+    for _ in range(5):
+        process = foreground(["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "n.db")])
+        deadline = time.monotonic() + 30  # Python catches SIGINT from its start, SIGTERM
+        while not catches(process.pid, signum):  # from newscrawl's first line: both before
+            assert process.poll() is None and time.monotonic() < deadline  # the imports
+            time.sleep(0.005)
+        time.sleep(delay)
+        os.killpg(process.pid, signum)
+        _, stderr = process.communicate(timeout=60)
+        if "Spider opened" not in stderr:  # the signal came while the command loaded
+            break
+        (tmp_path / "n.db").unlink(missing_ok=True)
+    else:
+        pytest.skip("the machine was too busy for a signal to come while the command loaded")
     assert process.returncode == 5, stderr
     assert "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
     assert stderr.startswith("newscrawl: error: interrupted"), stderr
