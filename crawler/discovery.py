@@ -42,7 +42,7 @@ from crawler.middlewares import (
     RedirectLoop,
     RobotsRefused,
 )
-from crawler.urlpolicy import redacted
+from crawler.urlpolicy import host_problem, redacted
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -142,6 +142,9 @@ def url_problem(url: str) -> str | None:
         return f"{host!r} is not a host name"
     if host.endswith("."):  # the same host to DNS, another to Scrapy's offsite check
         return f"{host!r} ends with a dot: write the host without it"
+    problem = host_problem(host)
+    if problem:
+        return problem
     if port == 0:
         return "port 0 is no port to connect to"
     return None

@@ -79,7 +79,7 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url, safe_url_string
 from zope.interface import implementer
 
-from crawler.urlpolicy import redacted
+from crawler.urlpolicy import host_problem, redacted
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -335,6 +335,9 @@ class SafeDestinationMiddleware:
             self._refuse(request, "credentials",
                          "a user name or password in the URL is not supported")
         host = parts.hostname or ""
+        problem = host_problem(host)  # a redirect's, a row queued by an older newscrawl
+        if problem:
+            self._refuse(request, "invalid_host", problem)
         if self.allow_private or request.meta.get("proxy") or not host:
             return None
         addresses = [host] if is_ip_literal(host) else await resolve(host)

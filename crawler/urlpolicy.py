@@ -97,6 +97,21 @@ def url_key(url: str) -> str | None:
     return None if key == url else key
 
 
+def host_problem(host: str) -> str | None:
+    """Why no DNS lookup can be made for `host`: a label over 63 characters, or an
+    internationalised one that is not one ("xn--zz-é"); None for a name or an IP literal.
+    The lookup fails in a resolver thread, and the request never ends (a crawl held its
+    lock for good)."""
+    if len(host) <= 63 and host.isascii() and "xn--" not in host:
+        return None  # (most hosts: no label can be too long)
+    try:
+        host.encode("idna")
+    except UnicodeError as error:
+        shown = host if len(host) <= 80 else f"{host[:77]}..."
+        return f"{shown!r} is not a host name ({error.__cause__ or error})"
+    return None
+
+
 def bare_host(host: str) -> str:
     """The host without a leading ``www.``: ``www.example.com`` and ``example.com`` are one site.
     In ASCII (IDNA): Scrapy requests ``bücher.de`` as ``xn--bcher-kva.de``, and the pages

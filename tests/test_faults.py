@@ -587,6 +587,23 @@ def test_a_url_with_a_user_name_or_password_is_refused_without_showing_it(caplog
     assert asyncio.run(middleware.process_request(Request("http://127.0.0.1:8080/@x"))) is None
 
 
+def test_a_request_to_a_host_no_dns_lookup_can_be_made_for_is_refused():
+    """A redirect to one, or a row queued before links to such hosts were skipped: its DNS
+    lookup failed in a resolver thread and the request never ended (the crawl held its
+    lock for good)."""
+    import asyncio
+
+    from crawler.middlewares import DestinationRefused
+
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_ALLOW_PRIVATE": True})
+    crawler.stats.open_spider()
+    middleware = SafeDestinationMiddleware.from_crawler(crawler)
+    with pytest.raises(DestinationRefused, match="is not a host name"):
+        asyncio.run(middleware.process_request(Request(f"http://{'a' * 70}.example.com/")))
+    assert crawler.stats.get_value("newscrawl/refused/invalid_host") == 1
+    assert asyncio.run(middleware.process_request(Request("http://b\u00fccher.de/"))) is None
+
+
 @pytest.mark.parametrize("value", ['["10.0.0.0/8", "fd00::/8"]', "10.0.0.0/8,fd00::/8",
                                    ["10.0.0.0/8", "fd00::/8"]])
 def test_allowed_networks_as_scrapy_crawl_passes_them(value):
@@ -722,6 +739,9 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     # a start URL its offsite check would refuse (exit 1), one no connection can go to
     ({}, ["http://localhost./news"], "ends with a dot"),
     ({}, ["http://127.0.0.1:0/"], "port 0"),
+    # a host no DNS lookup can be made for: the request never ended, and the crawl hung
+    ({}, [f"http://{'a' * 70}.example/"], "is not a host name"),
+    ({}, ["http://xn--zz-\u00e9.example/"], "is not a host name"),
     # a limit SQLite cannot hold (a traceback mid-crawl, exit 0), workers by the thousand
     # (the machine's memory, gone)
     ({}, ["{url}", "--max-depth", "99999999999999999999"], "--max-depth"),

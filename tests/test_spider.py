@@ -663,6 +663,14 @@ def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing
     # the first two: Scrapy's LinkExtractor drops them (their netloc is no site's domain);
     # on www. and a subdomain its domain test passes them (netloc.endswith(".example.com"))
     assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 4
+    # a subdomain no DNS lookup can be made for (its request never ended: the crawl hung)
+    page = (f"<html><body><a href='https://{'a' * 70}.example.com/x'>x</a>"
+            "<a href='https://xn--zz-\u00e9.example.com/y'>y</a><a href='/z'>z</a>"
+            "<a href='https://news.example.com/ok'>ok</a></body></html>").encode()
+    out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == [
+        "https://example.com/z", "https://news.example.com/ok"]
+    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 6
 
 
 def test_a_failure_of_a_url_with_a_password_is_logged_without_it(caplog):

@@ -49,6 +49,7 @@ plugged in.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -110,6 +111,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+# A link whose host may be no DNS name (`discovery.host_problem`): a label of 64 characters
+# or more, or one in punycode or with other letters than ASCII's.
+_ODD_HOST = re.compile(r"[a-z]+://[^/?#]*?(?:[^./?#:@\[\]]{64}|xn--|[^\x00-\x7f])",
+                       re.IGNORECASE)
 
 
 def site_specs(start_urls: Any, config: str | None, sites: list[SiteSpec] | None) -> list[SiteSpec]:
@@ -278,8 +283,9 @@ class NewsSpider(Spider):
             if spec is None:
                 continue
             # user:pw@www.example.com passes LinkExtractor's domain check (a bad port does
-            # not): only a link with an "@" is looked at, not every link of every page
-            if "@" in link.url and url_problem(link.url):
+            # not), and so does a subdomain no DNS lookup can be made for: only a link with
+            # an "@" or such a host is looked at, not every link of every page
+            if ("@" in link.url or _ODD_HOST.match(link.url)) and url_problem(link.url):
                 stats.inc_value("newscrawl/skipped/link/invalid_url")
                 continue
             rejected = link_rejection(link.url) if spec.link_heuristics else None
