@@ -832,7 +832,7 @@ class RedirectLoopMiddleware:
 
 
 class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
-    """Scrapy's, but a meta refresh to the page itself is no redirect.
+    """Scrapy's, but a meta refresh to the page itself is no redirect, nor one to no URL.
 
     Live blogs and front pages reload themselves (``<meta http-equiv="refresh"
     content="60; url=<the page>">``): followed, the refresh was a request for a URL this
@@ -845,7 +845,10 @@ class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
     def process_response(self, request: Request, response: Response,
                          spider=None) -> Request | Response:
         if isinstance(response, HtmlResponse):
-            _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
+            try:
+                _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
+            except ValueError:  # a refresh or <base href> URL that is none ("http://[::1/"):
+                return response  # the page as it is, not a failed download
             chain = [response.url, *request.meta.get("redirect_urls", ())]
             if url and canonicalize_url(urljoin(response.url, url)) in {
                     canonicalize_url(seen) for seen in chain}:  # as the duplicate filter

@@ -604,6 +604,28 @@ def test_a_start_url_may_be_a_sitemap_as_large_as_sitemaps_org_allows():
     assert request.meta["download_maxsize"] == 50 * 1024 * 1024
 
 
+@pytest.mark.parametrize("head", ['<base href="http://[::1/">',
+                                  '<meta http-equiv="refresh" content="600; url=http://[::1/">'])
+def test_a_base_or_refresh_url_that_is_no_url_loses_no_page(head):
+    """The join raised ValueError: the page was recorded failed ("Invalid IPv6 URL") on
+    every run, and a start page so made the run exit 1."""
+    from crawler.middlewares import MetaRefreshMiddleware
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    body = (f'<html><head>{head}<link rel="alternate" type="application/rss+xml" '
+            'href="/feed.xml"></head><body><p>x</p><a href="/a">a</a></body></html>').encode()
+    url = "https://example.com/2024/01/01/story"
+    response = HtmlResponse(url, body=body, request=Request(url))
+    refresh = MetaRefreshMiddleware.from_crawler(crawler)
+    assert refresh.process_response(response.request, response) is response
+    out = parsed(spider, body, url, "link", cls=HtmlResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == [
+        "https://example.com/a", "https://example.com/feed.xml"]  # read from the page's URL
+    assert [item["url"] for item in out if isinstance(item, dict)] == [url]
+
+
 def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing_read(caplog):
     """A port out of range made Scrapy's Request raise, and the whole listing was lost, on
     every run; a user name or password failed the download with a traceback (and would be

@@ -111,6 +111,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+# A page's <base> elements (one whose href is no URL is dropped: `_follow_links`).
+_BASE = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
 # A link whose host may be no DNS name (`discovery.host_problem`): a label of 64 characters
 # or more, or one in punycode or with other letters than ASCII's.
 _ODD_HOST = re.compile(r"[a-z]+://[^/?#]*?(?:[^./?#:@\[\]]{64}|xn--|[^\x00-\x7f])",
@@ -276,6 +278,11 @@ class NewsSpider(Spider):
         stats = self.crawler.stats
         # its links as a browser sees them: lxml stops at the first </html> (see decode)
         text = without_early_end(response.text)
+        try:
+            get_base_url(response)  # (cached: the link extractor reads it again)
+        except ValueError:  # a <base href> no URL can be made of ("http://[::1/"): the
+            text = _BASE.sub("", text)  # page's own URL, as a browser falls back to
+            stats.inc_value("newscrawl/skipped/base_href")
         if text is not response.text:  # (as UTF-8: the page's own codec may not take U+FFFD)
             response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
         for link in self.link_extractor.extract_links(response):
