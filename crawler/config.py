@@ -154,6 +154,8 @@ def load_config(path: Path) -> list[SiteSpec]:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     checker = _Checker(Path(path))
     checker.unknown_keys(data, TOP_KEYS, "")
     defaults = data.get("defaults", {})

@@ -129,6 +129,9 @@ def compile_selector(selector: str) -> etree.XPath:
         return CSSSelector(selector)
     except SelectorError as error:
         raise ValueError(f"invalid CSS selector {selector!r}: {error}") from None
+    except RecursionError:  # cssselect translates a selector's steps by recursion
+        shown = selector if len(selector) <= 60 else f"{selector[:57]}..."
+        raise ValueError(f"CSS selector {shown!r} has too many steps") from None
 
 
 def _selectors(path: Path, key: str, value: object) -> tuple:
@@ -175,6 +178,8 @@ def load_file(path: Path) -> SiteRule:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a Windows editor's BOM too
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise RuleError(f"{path}: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise RuleError(f"{path}: not valid TOML: nested too deeply") from None
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
         raise RuleError(f"{path}: {unknown[0]}: unknown key")

@@ -199,6 +199,9 @@ def test_a_good_config(tmp_path):
     ("[defaults]\nmax_pages = 'ten'\n[sites.a]\nstart_urls = ['https://a.example/']",
      "defaults.max_pages: expected a whole number"),
     ("[sites.a\n", "not valid TOML"),
+    # tomllib reads nesting by recursion: a RecursionError's 3,000-line traceback, exit 1
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nx = " + "[" * 5000 + "]" * 5000,
+     "not valid TOML: nested too deeply"),
     ("[sites.a]\nstart_urls = ['https://me:secret@a.example/']",
      "sites.a.start_urls[0]: invalid URL 'https://***@a.example/': a user name or password"),
     ("[sites.a]\nstart_urls = ['https://a.example:99999/']",

@@ -29,6 +29,10 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
     (GOOD + "colour = 'red'\n", "layout[0].colour: unknown key"),
     ("colr = 1\n" + GOOD, "colr: unknown key"),
     (GOOD.replace("div.story-body", "div[[["), "layout[0].body[0]: invalid CSS selector"),
+    # cssselect and tomllib go by recursion: a RecursionError's traceback, exit 1
+    (GOOD.replace("div.story-body", " ".join(["div"] * 600)),
+     "layout[0].body[0]: CSS selector 'div div"),
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n" + GOOD, "not valid TOML: nested too deeply"),
     (GOOD.replace("//div[@class='promo']", "//div[@class="), "layout[0].drop[0]: invalid XPath"),
     (GOOD.replace('name = "v1"', 'valid_from = "yesterday"'), "layout[0].valid_from"),
     (GOOD.replace('["news.example.com"]', "[]"), "domains: expected a non-empty list"),
