@@ -197,9 +197,10 @@ def _check_kind(name: str, value: object) -> None:
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(default, bool) else "a number"
         fail(f"--set {name}={value!r}: {name} takes {kind}")
-    if type(default) in (int, float) and probe.getfloat(name) < 0 and (
+    least = MINIMA.get(name, 0)
+    if type(default) in (int, float) and probe.getfloat(name) < least and (
             name.startswith("NEWSCRAWL_") or name in NON_NEGATIVE_SETTINGS):
-        fail(f"--set {name}={value!r}: {name} takes a number of 0 or more")
+        fail(f"--set {name}={value!r}: {name} takes a number of {least} or more")
     most = MAXIMA.get(name, MAX_LIMIT)
     if type(default) in (int, float) and probe.getfloat(name) > most:
         fail(f"--set {name}={value!r}: {name} takes a number of at most {most}")
@@ -208,6 +209,9 @@ def _check_kind(name: str, value: object) -> None:
 # The largest a numeric setting may be: the workers a machine can hold, the days a date can
 # be moved by (Python's dates end in 9999), any other what SQLite can store (MAX_LIMIT).
 MAXIMA = {"NEWSCRAWL_EXTRACT_WORKERS": MAX_WORKERS, "NEWSCRAWL_SKIPPED_RETRY_DAYS": 365 * 1000}
+# ...and the smallest, where not 0: with no request allowed at a time the crawl sends none,
+# and never ends.
+MINIMA = {"CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
 
 
 # Scrapy's numeric settings a negative value makes no sense for (newscrawl's: all of them).
