@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from crawler.discovery import MAX_LIMIT, parse_start_urls, start_url_problem, with_path
 from crawler.listings import parse_date
-from crawler.urlpolicy import bare_host, redacted, url_key
+from crawler.urlpolicy import bare_host, shown, url_key
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
 LIMIT_KEYS = ("max_pages", "max_depth")
@@ -232,7 +232,7 @@ class _Checker:
         for i, url in enumerate(urls):
             problem = start_url_problem(url)
             if problem:
-                raise self.fail(f"{where}[{i}]", f"invalid URL {redacted(url)!r}: {problem}")
+                raise self.fail(f"{where}[{i}]", f"invalid URL {shown(url)!r}: {problem}")
         return tuple(map(with_path, urls))
 
     def limit(self, value: Any, where: str, *, unlimited_at_zero: bool) -> int | None:

@@ -42,7 +42,7 @@ from crawler.middlewares import (
     RedirectLoop,
     RobotsRefused,
 )
-from crawler.urlpolicy import host_problem, redacted
+from crawler.urlpolicy import host_problem, shown
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -98,7 +98,7 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
     for url in urls:
         problem = start_url_problem(url)
         if problem:
-            raise ValueError(f"invalid start URL {redacted(url)!r}: {problem}")
+            raise ValueError(f"invalid start URL {shown(url)!r}: {problem}")
     return [with_path(url) for url in urls]
 
 

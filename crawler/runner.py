@@ -18,13 +18,14 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urldefrag
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings, overridden_settings
 
 from crawler import storage
 from crawler.config import ConfigError, SiteIndex, SiteSpec, load_config, merge_sites, parse_since
-from crawler.discovery import parse_start_urls
+from crawler.discovery import parse_start_urls, too_long
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_USAGE
 from crawler.frontier import frontier_counts
 from crawler.jobs import tune_malloc
@@ -39,6 +40,7 @@ from crawler.status import (
     run_status,
     unstored,
 )
+from crawler.urlpolicy import shown
 from extractors.rules import RuleError, load_dir
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         if options.start_urls or not configured:
             parse_start_urls(options.start_urls)
         sites = merge_sites(configured, options.start_urls)
+        _check_lengths(sites, options.settings)
         options.since = parse_since(options.since)
         for folder in rule_folders(options, sites):
             load_dir(Path(folder))
@@ -108,6 +111,17 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
     except storage.StorageError as error:
         raise storage_failure(error) from None
     return sites
+
+
+def _check_lengths(sites: list[SiteSpec], settings: dict) -> None:
+    """ValueError for a start URL Scrapy would drop for its length (URLLENGTH_LIMIT, as
+    `--set` may change it): bad input, where a run recorded it as a failed start, exit 1."""
+    limit = Settings(settings).getint("URLLENGTH_LIMIT")  # Scrapy's, unless --set
+    for spec in sites:
+        for url in spec.seeds:
+            problem = too_long(urldefrag(url)[0], limit)  # as the spider requests it
+            if problem:
+                raise ValueError(f"start URL {shown(url)!r} of site {spec.name}: {problem}")
 
 
 def storage_failure(error: storage.StorageError) -> CrawlError:

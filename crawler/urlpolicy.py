@@ -128,6 +128,13 @@ def bare_host(host: str) -> str:
 _CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)?[^/?#\\@]*@")
 
 
+def shown(url: str, most: int = 200) -> str:
+    """`url` as a message shows it: `redacted`, and cut short past `most` characters (a
+    100,000-character URL made a 100 kB error line)."""
+    url = redacted(url)
+    return url if len(url) <= most else f"{url[:most - 3]}..."
+
+
 def redacted(url: str) -> str:
     """`url` with what comes before an ``@`` in its host part (a user name, a password)
     shown as ``***``, for logs and messages."""

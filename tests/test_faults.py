@@ -1072,15 +1072,19 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     ("/ok/" + "a" * 2100, ["-s", "URLLENGTH_LIMIT=5000"], False),
     ("/ok/" + "a" * 2000 + "#" + "f" * 100, [], False),  # not requested with its fragment
 ])  # fmt: skip
-def test_a_start_url_too_long_to_request_fails_its_run_in_one_line(tmp_path, path, settings,
-                                                                    fails):
-    """Scrapy's UrlLengthMiddleware dropped it with one INFO line, and the run said ok."""
+def test_a_start_url_too_long_to_request_is_bad_input_in_one_line(tmp_path, path, settings,
+                                                                   fails):
+    """Scrapy's UrlLengthMiddleware dropped it with one INFO line, and the run said ok; then
+    it failed its run (exit 1, a 100 kB URL in the message); now no run begins (exit 2)."""
     with FaultServer() as server:
         run = newscrawl("crawl", server.url(path), "--db", str(tmp_path / "n.db"),
                         "--allow-private", "--max-depth", "0", *settings)
+        if fails:
+            assert server.hits == []
     if fails:
-        assert run.returncode == 1, run.stderr
-        assert "over URLLENGTH_LIMIT (2083)" in run.stderr
-        assert run.stderr.strip().splitlines()[-1].endswith("(url_too_long: 1)")
+        assert run.returncode == 2, run.stderr
+        (line,) = run.stderr.strip().splitlines()
+        assert line.endswith("over URLLENGTH_LIMIT (2083)") and len(line) < 400, line
+        assert not (tmp_path / "n.db").exists()
     else:
         assert "url_too_long" not in run.stderr and "URLLENGTH" not in run.stderr
