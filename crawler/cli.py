@@ -94,6 +94,17 @@ def cli() -> None:
     """A news crawler that keeps the article and throws away the chrome."""
 
 
+class FilePath(click.Path):
+    """`click.Path` that refuses an empty value: "" is Path("."), and `--rules ""` read the
+    working directory's *.toml files as site rules, `--db ""` said "PosixPath('.') has an
+    empty name"."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def crawl_options(function):
     """The options shared by `crawl` and `demo`."""
     options = [
@@ -102,7 +113,7 @@ def crawl_options(function):
         click.option("--max-depth", type=click.IntRange(0, MAX_LIMIT),
                      help="Follow links at most this deep from a start URL (0: the start "
                           "pages only)."),
-        click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+        click.option("--rules", "rules", multiple=True, type=FilePath(path_type=Path),
                      help="A folder of extra site rules (repeatable)."),
         click.option("--workers", type=click.IntRange(1, MAX_WORKERS),
                      help=f"Extraction worker processes (default: one per core; at most "
@@ -223,9 +234,9 @@ NON_NEGATIVE_SETTINGS = ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN"
 
 @cli.command()
 @click.argument("urls", nargs=-1)
-@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--db", required=True, type=FilePath(dir_okay=False, path_type=Path),
               help="The SQLite file to write (created if missing).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", type=FilePath(dir_okay=False, path_type=Path),
               help="A sites config (TOML): start URLs, feeds, sitemaps, patterns, limits.")
 @click.option("--since", help="Skip sitemap and feed entries dated before this (2025-01-31);"
               " they stay queued for a run without --since or with an earlier date. Pages"
@@ -255,9 +266,9 @@ def crawl(urls, db, config, since, set_, allow_private, max_pages, max_depth, ru
 
 @cli.command()
 @click.option("--db", default="demo.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path))
+              type=FilePath(dir_okay=False, path_type=Path))
 @click.option("--site-dir", default=DEMO_SITE, show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=FilePath(file_okay=False, path_type=Path),
               help="The static site to serve.")
 @click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="The port to serve on (0: any free port). A fixed port keeps the demo's "
@@ -310,7 +321,7 @@ def _ignore_signals() -> None:
 
 
 @cli.command()
-@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--db", required=True, type=FilePath(dir_okay=False, path_type=Path),
               help="The SQLite file a crawl writes.")
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many runs before the latest to judge it against.")
@@ -384,10 +395,10 @@ FETCHED_HELP = ("When the page was served (2025-01-31, or a time): it picks the 
 
 
 @cli.command("extract")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was served at.")
 @click.option("--content-type", help="The HTTP Content-Type header, if known.")
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+@click.option("--rules", "rules", multiple=True, type=FilePath(path_type=Path),
               help="A folder of extra site rules (repeatable).")
 @click.option("--fetched", callback=_fetched, help=FETCHED_HELP)
 def extract_command(file, url, content_type, rules, fetched):
@@ -414,7 +425,7 @@ def rules() -> None:
 
 
 @rules.command("check")
-@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("folders", nargs=-1, type=FilePath(path_type=Path))
 def rules_check(folders):
     """Load and validate site rules: the built-in ones and any FOLDERS given.
 
@@ -438,7 +449,7 @@ def fixture() -> None:
 
 
 @fixture.command("save")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was served at.")
 @click.option("--site", required=True, help="The site folder, e.g. themoscowtimes.com.")
 @click.option("--case", "name", required=True, help="The case name, e.g. newsletter-inline.")

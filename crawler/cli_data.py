@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from crawler import storage
-from crawler.cli import EXIT_FAILED, EXIT_USAGE, cli, fail, fail_storage
+from crawler.cli import EXIT_FAILED, EXIT_USAGE, FilePath, cli, fail, fail_storage
 from crawler.config import (
     ConfigError,
     configured_site,
@@ -39,7 +39,7 @@ from crawler.reextract import (
 from crawler.search import SearchError, SearchOptions, format_hits, search
 from crawler.workers import MAX_WORKERS
 
-EXISTING_DB = click.Path(dir_okay=False, path_type=Path)
+EXISTING_DB = FilePath(dir_okay=False, path_type=Path)
 
 
 def db_option(function):
@@ -163,9 +163,9 @@ def fail_write(error: BaseException) -> None:
 @cli.command("reextract")
 @db_option
 @site_option
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+@click.option("--rules", "rules", multiple=True, type=FilePath(path_type=Path),
               help="A folder of extra site rules (repeatable).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", type=FilePath(dir_okay=False, path_type=Path),
               help="The crawl's sites config: each site's `rules` folder applies to its pages.")
 @click.option("--workers", type=click.IntRange(1, MAX_WORKERS),
               help=f"Extraction worker processes (default: one per core; at most {MAX_WORKERS}).")
@@ -225,7 +225,7 @@ def reextract_command(db, site, rules, config, workers):
               "file name's suffix (.jsonl, .csv, .parquet).")
 @site_option
 @since_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=FilePath(dir_okay=False),
               help="The file to write; - for stdout (jsonl and csv).")
 def export_command(db, fmt, site, since, output):
     """Export articles to JSON Lines, CSV or Parquet, streaming (memory stays flat).

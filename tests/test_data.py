@@ -1615,6 +1615,13 @@ def test_the_read_commands_never_migrate_a_database(tmp_path):
     assert "0007_source_article" in applied
 
 
+@pytest.mark.parametrize("args", [["status"], ["search", "x"], ["export", "-o", "-"],
+                                  ["reextract"]])
+def test_an_empty_db_path_is_bad_input_naming_the_option(args):
+    result = CliRunner().invoke(cli, [*args, "--db", ""])
+    assert result.exit_code == 2 and "'--db': an empty path" in result.output, result.output
+
+
 def test_reextract_workers_are_capped_as_the_crawls_are(stored_pages_db):
     """A typed 100000 would start that many processes (the machine's memory, gone)."""
     result = CliRunner().invoke(cli, ["reextract", "--db", str(stored_pages_db),

@@ -748,6 +748,9 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     ({"sites.toml": '[sites.local]\nstart_urls = ["{url}"]\nmax_depth = 99999999999999999999\n'},
      ["--config", "{tmp}/sites.toml"], "sites.local.max_depth"),
     ({}, ["{url}", "--workers", "100000"], "--workers"),
+    # "" is Path("."): the working directory's *.toml files were read as site rules
+    ({}, ["{url}", "--rules", ""], "'--rules': an empty path"),
+    ({}, ["{url}", "--config", ""], "'--config': an empty path"),
     # no request at a time: none is ever sent, and the crawl never ends
     ({}, ["{url}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], "takes a number of 1 or more"),
     ({}, ["{url}", "-s", "CONCURRENT_REQUESTS=0"], "takes a number of 1 or more"),
