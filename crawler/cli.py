@@ -222,14 +222,15 @@ def _check_kind(name: str, value: object) -> None:
 MAXIMA = {"NEWSCRAWL_EXTRACT_WORKERS": MAX_WORKERS, "NEWSCRAWL_SKIPPED_RETRY_DAYS": 365 * 1000}
 # ...and the smallest, where not 0: with no request allowed at a time the crawl sends none,
 # and never ends.
-MINIMA = {"CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+MINIMA = {"CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "CONCURRENT_ITEMS": 1}
 
 
 # Scrapy's numeric settings a negative value makes no sense for (newscrawl's: all of them).
 NON_NEGATIVE_SETTINGS = ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
                          "CONCURRENT_REQUESTS_PER_IP", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT",
                          "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "DEPTH_LIMIT", "RETRY_TIMES",
-                         "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT")
+                         "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT",
+                         "CONCURRENT_ITEMS")
 
 
 @cli.command()
@@ -361,7 +362,9 @@ def status(db, runs, check, max_age):
     failed = run_alert(last[0]) if last else None
     stale = (stale_alert(last[0] if last else None, max_age, running=bool(last) and
                          last[0]["status"] == "running" and not dead) if max_age else None)
-    with writing_stdout(errors="replace"):  # `| head -1`: exit 0, as search and export
+    alert = check and bool(dead or failed or stale or any(health.flags for health in healths))
+    # a reader that stops early (`| head -1`): the exit status all the same
+    with writing_stdout(EXIT_FAILED if alert else 0, errors="replace"):
         if last:
             run = last[0]
             click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
@@ -374,7 +377,7 @@ def status(db, runs, check, max_age):
                        " interrupted")
         for alert in filter(None, (failed, stale)):
             click.echo(alert)
-    if check and (dead or failed or stale or any(health.flags for health in healths)):
+    if alert:
         sys.exit(EXIT_FAILED)
 
 

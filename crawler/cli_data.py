@@ -252,9 +252,10 @@ def export_command(db, fmt, site, since, output):
 
 
 @contextmanager
-def writing_stdout(**text: str) -> Iterator[None]:
+def writing_stdout(closed: int = 0, **text: str) -> Iterator[None]:
     """A block that writes to stdout, reconfigured with `text` (`encoding`, `errors`); a
-    reader that stops early (`| head -1`) ends the command quietly, with exit 0."""
+    reader that stops early (`| head -1`) ends the command quietly, with exit `closed` (0;
+    `status --check` gives its verdict)."""
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(**text)
     try:
@@ -262,7 +263,7 @@ def writing_stdout(**text: str) -> Iterator[None]:
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:  # the reader has all it wants
         _quiet_stdout()
-        sys.exit(0)
+        sys.exit(closed)
     except OSError as error:  # a full disk behind a redirection (> file), a device error
         _quiet_stdout()
         disk = storage.disk_trouble(error)  # a failure (1), not bad input: rerun with room

@@ -42,7 +42,7 @@ from crawler.middlewares import (
     RedirectLoop,
     RobotsRefused,
 )
-from crawler.urlpolicy import host_problem, shown
+from crawler.urlpolicy import cut, host_problem, shown
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -133,15 +133,15 @@ def url_problem(url: str) -> str | None:
         host = parts.hostname
         port = parts.port  # reading it checks it: "Port out of range 0-65535"
     except ValueError as error:  # "Invalid IPv6 URL", a port that is not a number
-        return str(error)
+        return cut(str(error), 200)  # (a port of 100,000 digits is in it)
     if parts.scheme not in {"http", "https"} or not host:
         return "expected an http(s) URL with a host"
     if "@" in parts.netloc:
         return "a user name or password in the URL (user:password@host) is not supported"
     if _NOT_IN_HOSTS.search(host) or host.startswith(".") or ".." in host:
-        return f"{host!r} is not a host name"
+        return f"{cut(host)!r} is not a host name"
     if host.endswith("."):  # the same host to DNS, another to Scrapy's offsite check
-        return f"{host!r} ends with a dot: write the host without it"
+        return f"{cut(host)!r} ends with a dot: write the host without it"
     problem = host_problem(host)
     if problem:
         return problem

@@ -98,18 +98,23 @@ def url_key(url: str) -> str | None:
 
 
 def host_problem(host: str) -> str | None:
-    """Why no DNS lookup can be made for `host`: a label over 63 characters, or an
-    internationalised one that is not one ("xn--zz-é"); None for a name or an IP literal.
-    The lookup fails in a resolver thread, and the request never ends (a crawl held its
-    lock for good)."""
-    if len(host) <= 63 and host.isascii() and "xn--" not in host:
-        return None  # (most hosts: no label can be too long)
+    """Why no DNS lookup can be made for `host`: an empty label ("www..example.com",
+    ".example.com"), a label over 63 characters, or an internationalised one that is not
+    one ("xn--zz-é"); None for a name or an IP literal. The lookup fails in a resolver
+    thread, and the request never ends (a crawl held its lock for good)."""
+    if (len(host) <= 63 and host.isascii() and "xn--" not in host and ".." not in host
+            and not host.startswith(".")):
+        return None  # (most hosts: no label can be empty or too long)
     try:
         host.encode("idna")
     except UnicodeError as error:
-        shown = host if len(host) <= 80 else f"{host[:77]}..."
-        return f"{shown!r} is not a host name ({error.__cause__ or error})"
+        return f"{cut(host)!r} is not a host name ({error.__cause__ or error})"
     return None
+
+
+def cut(text: str, most: int = 80) -> str:
+    """`text` cut short past `most` characters, for a message."""
+    return text if len(text) <= most else f"{text[:most - 3]}..."
 
 
 def bare_host(host: str) -> str:
@@ -131,8 +136,7 @@ _CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)?[^/?#\\@]*@")
 def shown(url: str, most: int = 200) -> str:
     """`url` as a message shows it: `redacted`, and cut short past `most` characters (a
     100,000-character URL made a 100 kB error line)."""
-    url = redacted(url)
-    return url if len(url) <= most else f"{url[:most - 3]}..."
+    return cut(redacted(url), most)
 
 
 def redacted(url: str) -> str:

@@ -470,7 +470,10 @@ def split_authors(value: str | None) -> list[str]:
 def canonical(heads: list[etree._Element], url: str) -> str | None:
     """`<link rel=canonical>` or `og:url`, whichever comes first with a value."""
     href = next((h.strip() for h in map(_canonical_href, heads) if h and h.strip()), None)
-    return urljoin(url, href) if href else None
+    try:
+        return urljoin(url, href) if href else None
+    except ValueError:  # no URL: "http://[::1/x", a template's "https://[domain]/story"
+        return None
 
 
 def _canonical_href(element: etree._Element) -> str | None:

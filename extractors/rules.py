@@ -89,12 +89,12 @@ def _xpath_names(selector: str) -> None:
     have."""
     code = _XPATH_LITERAL.sub("''", selector)
     if "$" in code:
-        raise ValueError(f"XPath {selector!r}: variables ($...) are not supported")
+        raise ValueError(f"XPath {_shown(selector)!r}: variables ($...) are not supported")
     for name in _XPATH_CALL.findall(code):
         if name not in XPATH_FUNCTIONS and name not in _XPATH_OPERATORS:
-            raise ValueError(f"XPath {selector!r}: unknown function {name}()")
+            raise ValueError(f"XPath {_shown(selector)!r}: unknown function {name}()")
     if prefixed := _XPATH_PREFIXED.search(code.replace("::", ":: ")):  # (after an axis too)
-        raise ValueError(f"XPath {selector!r}: namespace prefixes are not supported"
+        raise ValueError(f"XPath {_shown(selector)!r}: namespace prefixes are not supported"
                          f" ({prefixed.group()}...)")
 
 
@@ -121,17 +121,21 @@ def compile_selector(selector: str) -> etree.XPath:
             xpath = etree.XPath(selector)
             probe = xpath(etree.fromstring(_PROBE))
         except (etree.XPathSyntaxError, etree.XPathEvalError) as error:
-            raise ValueError(f"invalid XPath {selector!r}: {error}") from None
+            raise ValueError(f"invalid XPath {_shown(selector)!r}: {error}") from None
         if not isinstance(probe, list):  # count(), string(), a comparison: not a selection
-            raise ValueError(f"XPath {selector!r} must select elements or attributes")
+            raise ValueError(f"XPath {_shown(selector)!r} must select elements or attributes")
         return xpath
     try:
         return CSSSelector(selector)
     except SelectorError as error:
-        raise ValueError(f"invalid CSS selector {selector!r}: {error}") from None
+        raise ValueError(f"invalid CSS selector {_shown(selector)!r}: {error}") from None
     except RecursionError:  # cssselect translates a selector's steps by recursion
-        shown = selector if len(selector) <= 60 else f"{selector[:57]}..."
-        raise ValueError(f"CSS selector {shown!r} has too many steps") from None
+        raise ValueError(f"CSS selector {_shown(selector)!r} has too many steps") from None
+
+
+def _shown(selector: str) -> str:
+    """A selector as a message shows it: cut short past 60 characters."""
+    return selector if len(selector) <= 60 else f"{selector[:57]}..."
 
 
 def _selectors(path: Path, key: str, value: object) -> tuple:

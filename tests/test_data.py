@@ -1553,6 +1553,20 @@ def test_status_to_a_closed_pipe_exits_quietly(tmp_path):
     assert stderr == b""
 
 
+def test_status_check_to_a_closed_pipe_still_exits_with_its_verdict(tmp_path):
+    """`status --check | ...` whose reader is gone: a failed run is still exit 1."""
+    db = storage.open_db(tmp_path / "s.db")
+    storage.finish_run(db, storage.start_run(db, {}), "failed", {})
+    db.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "status", "--db", str(tmp_path / "s.db"), "--check"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 1, stderr
+    assert stderr == b""
+
+
 def test_since_is_parsed_once_and_normalised_to_utc(news_db, tmp_path):
     from crawler import cli_data, config
     from crawler import search as search_module

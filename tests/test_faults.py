@@ -598,9 +598,10 @@ def test_a_request_to_a_host_no_dns_lookup_can_be_made_for_is_refused():
     crawler = get_crawler(settings_dict={"NEWSCRAWL_ALLOW_PRIVATE": True})
     crawler.stats.open_spider()
     middleware = SafeDestinationMiddleware.from_crawler(crawler)
-    with pytest.raises(DestinationRefused, match="is not a host name"):
-        asyncio.run(middleware.process_request(Request(f"http://{'a' * 70}.example.com/")))
-    assert crawler.stats.get_value("newscrawl/refused/invalid_host") == 1
+    for host in (f"{'a' * 70}.example.com", "www..example.com", ".example.com"):
+        with pytest.raises(DestinationRefused, match="is not a host name"):
+            asyncio.run(middleware.process_request(Request(f"http://{host}/")))
+    assert crawler.stats.get_value("newscrawl/refused/invalid_host") == 3
     assert asyncio.run(middleware.process_request(Request("http://b\u00fccher.de/"))) is None
 
 
@@ -754,6 +755,7 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     # no request at a time: none is ever sent, and the crawl never ends
     ({}, ["{url}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], "takes a number of 1 or more"),
     ({}, ["{url}", "-s", "CONCURRENT_REQUESTS=0"], "takes a number of 1 or more"),
+    ({}, ["{url}", "-s", "CONCURRENT_ITEMS=0"], "takes a number of 1 or more"),
     ({}, ["{url}", "-s", "NEWSCRAWL_EXTRACT_WORKERS=100000"], "takes a number of at most"),
 ])  # fmt: skip
 def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, message):

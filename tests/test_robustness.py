@@ -321,6 +321,18 @@ def test_a_reference_to_a_control_character_does_not_empty_the_body(reference):
     assert "\u2019\n \U0001f600 stay" in other.text_content()
 
 
+@pytest.mark.parametrize("href", ["http://[::1/story", "https://[domain]/story"])
+def test_a_canonical_url_that_is_no_url_loses_no_article(href):
+    """urljoin raised ValueError: the page was stored with extract_error, on every run."""
+    story = "".join(f"<p>The council voted on Tuesday to approve the tram budget after months"
+                    f" of debate over how to pay for the new lines. Paragraph {i}.</p>"
+                    for i in range(5))
+    page = (f"<html lang='en'><head><title>Budget</title><link rel='canonical' href='{href}'>"
+            f"</head><body><article><h1>Budget</h1>{story}</article></body></html>")
+    article = extract(page, "https://news.example.com/2025/05/01/budget")
+    assert article.is_article and article.canonical_url is None
+
+
 def test_a_lone_surrogate_does_not_empty_the_page():
     """A string holding half a UTF-16 pair (a page decoded with `surrogateescape`) keeps its
     text, the stray character replaced; trafilatura's string parse gives an empty body."""

@@ -28,6 +28,7 @@ from crawler.discovery import (
     error_kind,
     parse_limit,
     response_body,
+    url_problem,
 )
 from crawler.listings import feed_entries, sitemap_entries
 from crawler.spiders.news import NewsSpider
@@ -688,11 +689,15 @@ def test_an_entry_that_is_no_url_to_crawl_is_skipped_and_the_rest_of_its_listing
     # a subdomain no DNS lookup can be made for (its request never ended: the crawl hung)
     page = (f"<html><body><a href='https://{'a' * 70}.example.com/x'>x</a>"
             "<a href='https://xn--zz-\u00e9.example.com/y'>y</a><a href='/z'>z</a>"
+            "<a href='https://www..example.com/e'>e</a><a href='https://.example.com/d'>d</a>"
             "<a href='https://news.example.com/ok'>ok</a></body></html>").encode()
     out = parsed(spider, page, "https://example.com/2024/01/01/story", "link", cls=HtmlResponse)
     assert [r.url for r in out if isinstance(r, Request)] == [
         "https://example.com/z", "https://news.example.com/ok"]
-    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 6
+    assert crawler.stats.get_value("newscrawl/skipped/link/invalid_url") == 8
+    long_port = url_problem(f"http://h:{'9' * 100_000}x/")  # said in one short line
+    long_host = url_problem(f"http://a!{'b' * 100_000}.com/")
+    assert len(long_port) < 300 and len(long_host) < 300
 
 
 def test_a_failure_of_a_url_with_a_password_is_logged_without_it(caplog):

@@ -113,9 +113,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 # A page's <base> elements (one whose href is no URL is dropped: `_follow_links`).
 _BASE = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
-# A link whose host may be no DNS name (`discovery.host_problem`): a label of 64 characters
-# or more, or one in punycode or with other letters than ASCII's.
-_ODD_HOST = re.compile(r"[a-z]+://[^/?#]*?(?:[^./?#:@\[\]]{64}|xn--|[^\x00-\x7f])",
+# A link whose host may be no DNS name (`urlpolicy.host_problem`): an empty label, one of 64
+# characters or more, or one in punycode or with other letters than ASCII's.
+_ODD_HOST = re.compile(r"[a-z]+://(?:\.|[^/?#]*?(?:\.\.|[^./?#:@\[\]]{64}|xn--|[^\x00-\x7f]))",
                        re.IGNORECASE)
 
 
