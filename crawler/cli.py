@@ -375,8 +375,8 @@ def status(db, runs, check, max_age):
             click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds"
                        " the lock (killed, or the machine went down): the next crawl marks it"
                        " interrupted")
-        for alert in filter(None, (failed, stale)):
-            click.echo(alert)
+        for line in filter(None, (failed, stale)):
+            click.echo(line)
     if alert:
         sys.exit(EXIT_FAILED)
 

@@ -1553,6 +1553,17 @@ def test_status_to_a_closed_pipe_exits_quietly(tmp_path):
     assert stderr == b""
 
 
+def test_status_without_check_exits_0_whatever_it_says(tmp_path):
+    """Only --check turns an alert into exit 1 (a failed run's alert did, once)."""
+    db = storage.open_db(tmp_path / "s.db")
+    storage.finish_run(db, storage.start_run(db, {}), "failed", {})
+    db.close()
+    shown = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "s.db")])
+    assert shown.exit_code == 0 and "ALERT" in shown.output, shown.output
+    checked = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "s.db"), "--check"])
+    assert checked.exit_code == 1, checked.output
+
+
 def test_status_check_to_a_closed_pipe_still_exits_with_its_verdict(tmp_path):
     """`status --check | ...` whose reader is gone: a failed run is still exit 1."""
     db = storage.open_db(tmp_path / "s.db")
