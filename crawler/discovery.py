@@ -138,7 +138,7 @@ def url_problem(url: str) -> str | None:
         return "expected an http(s) URL with a host"
     if "@" in parts.netloc:
         return "a user name or password in the URL (user:password@host) is not supported"
-    if _NOT_IN_HOSTS.search(host) or host.startswith(".") or ".." in host:
+    if _NOT_IN_HOSTS.search(host):  # (an empty label: `host_problem`)
         return f"{cut(host)!r} is not a host name"
     if host.endswith("."):  # the same host to DNS, another to Scrapy's offsite check
         return f"{cut(host)!r} ends with a dot: write the host without it"
