@@ -37,7 +37,7 @@ from crawler.runner import (
     storage_failure,
     summary,
 )
-from crawler.urlpolicy import redacted
+from crawler.urlpolicy import cut, redacted
 from crawler.workers import MAX_WORKERS
 from extractors.rules import BUILTIN, RuleError, load_dir
 
@@ -167,6 +167,8 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
             settings[name.strip()] = value
         _check_name(name.strip())
         _check_kind(name.strip(), settings[name.strip()])
+        if name.strip() == "DOWNLOAD_SLOTS":
+            _check_slots(settings["DOWNLOAD_SLOTS"])
     return settings
 
 
@@ -200,6 +202,9 @@ def _check_kind(name: str, value: object) -> None:
     the crawl starts, with a bare ValueError. (A number is any number: Scrapy reads some
     settings whose default is a whole number as floats, DOWNLOAD_DELAY among them.)"""
     default = getattr(project, name, getattr(default_settings, name, None))
+    if isinstance(default, dict) and not isinstance(value, dict):
+        fail(f"--set {name}={cut(str(value))!r}: {name} takes a JSON object, e.g."
+             ' {"name": value}')
     probe = BaseSettings({name: value})
     read = {bool: probe.getbool, int: probe.getfloat, float: probe.getfloat}.get(type(default))
     try:
@@ -215,6 +220,31 @@ def _check_kind(name: str, value: object) -> None:
     most = MAXIMA.get(name, MAX_LIMIT)
     if type(default) in (int, float) and probe.getfloat(name) > most:
         fail(f"--set {name}={value!r}: {name} takes a number of at most {most}")
+
+
+# What a DOWNLOAD_SLOTS entry may set (Scrapy ignores any other key: a typo would be lost),
+# each with the least it takes: a slot of concurrency 0 sends nothing, and the crawl never
+# ends.
+SLOT_MINIMA = {"concurrency": 1, "delay": 0, "jitter": 0}
+
+
+def _check_slots(slots: dict) -> None:
+    """Fail, naming the slot and the key, on a DOWNLOAD_SLOTS entry Scrapy would misread."""
+    for slot, entry in slots.items():
+        where = f"--set DOWNLOAD_SLOTS: slot {cut(str(slot))!r}"
+        if not isinstance(entry, dict):
+            fail(f"{where}: takes an object such as {{\"concurrency\": 1, \"delay\": 2}}")
+        for key, value in entry.items():
+            if key == "randomize_delay":
+                if not isinstance(value, bool):
+                    fail(f"{where}: randomize_delay takes true or false")
+            elif key not in SLOT_MINIMA:
+                fail(f"{where}: no such key {cut(str(key))!r} (concurrency, delay, jitter)")
+            elif (isinstance(value, bool) or not isinstance(value, int | float)
+                  or not math.isfinite(value) or value < SLOT_MINIMA[key]
+                  or (key == "concurrency" and value != int(value))):
+                whole = "a whole number" if key == "concurrency" else "a number"
+                fail(f"{where}: {key} takes {whole} of {SLOT_MINIMA[key]} or more")
 
 
 # The largest a numeric setting may be: the workers a machine can hold, the days a date can

@@ -757,6 +757,12 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
     ({}, ["{url}", "-s", "CONCURRENT_REQUESTS=0"], "takes a number of 1 or more"),
     ({}, ["{url}", "-s", "CONCURRENT_ITEMS=0"], "takes a number of 1 or more"),
     ({}, ["{url}", "-s", "NEWSCRAWL_EXTRACT_WORKERS=100000"], "takes a number of at most"),
+    # the same for one host's slot (it hung); a key Scrapy ignores; a value it cannot read
+    # (the braces doubled: the arguments go through str.format)
+    ({}, ["{url}", "-s", 'DOWNLOAD_SLOTS={{"127.0.0.1": {{"concurrency": 0}}}}'],
+     "slot '127.0.0.1': concurrency takes a whole number of 1 or more"),
+    ({}, ["{url}", "-s", 'DOWNLOAD_SLOTS={{"127.0.0.1": {{"dealy": 2}}}}'], "no such key 'dealy'"),
+    ({}, ["{url}", "-s", "DOWNLOAD_SLOTS=127.0.0.1"], "DOWNLOAD_SLOTS takes a JSON object"),
 ])  # fmt: skip
 def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, message):
     with FaultServer() as server:
