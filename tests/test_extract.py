@@ -336,6 +336,8 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     " today?</p>",
     "<p>Support local journalism. We are a nonprofit, and your tax-deductible gift keeps"
     " this reporting free for everyone.</p>",
+    "<p>Support independent journalism: donate today.</p>",
+    "<p>Please support local news: become a member for $5 a month.</p>",
     "<p>Want the latest valley news in your inbox every week? Sign up for our free"
     " newsletters.</p>",
     "<p>Jane Doe covers higher education for The Dispatch. Email her at jdoe@example.com."
@@ -389,6 +391,9 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
     ("<p>Picture: you step off the last tram at midnight and the station is dark.</p>",
      ["station is dark"]),
     ("<p>Bilder: Die Feuerwehr löscht den Brand in der Nacht.</p>", ["Feuerwehr"]),
+    # a story's own words about journalism, not an ask
+    ("<p>Support local news: a bill in the state house would pay for reporters in every"
+     " county.</p>", ["in every county"]),
     ("<p>Imagen: Vecinos hacen fila para recibir agua.</p>", ["Vecinos"]),
     ("<pre><code>kind: Pod\nspec:\n  containers:\n  <span>image: nginx</span>\n"
      "  <span>share: true</span></code></pre>", ["image: nginx", "share: true"]),  # code
