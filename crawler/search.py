@@ -208,7 +208,8 @@ def search(db: sqlite_utils.Database, query: str, options: SearchOptions) -> lis
     if not query.strip():
         raise SearchError("empty search query")
     match = db.quote_fts(query) if options.literal else query
-    if not match.strip():  # only punctuation: the index holds no such token
+    # only punctuation: the index holds no such token (as syntax, FTS5 says what is wrong)
+    if not match.strip() or (options.literal and not _has_token(query)):
         raise SearchError(f"no words to search for in {query!r}")
     try:
         clauses, params = filters(options.site, options.since)

@@ -634,9 +634,10 @@ def test_search_syntax_errors_and_literal(news_db):
         search(news_db, "*", SearchOptions())
     assert search(news_db, "covid-19", SearchOptions(literal=True)) == []
     assert search(news_db, "wind farm\"", SearchOptions(literal=True))
-    with pytest.raises(SearchError, match="no words to search for") as raised:
-        search(news_db, '"', SearchOptions(literal=True))
-    assert "--literal" not in str(raised.value)
+    for punctuation in ('"', "*", "— …"):  # '*' found nothing, and said so with exit 0
+        with pytest.raises(SearchError, match="no words to search for") as raised:
+            search(news_db, punctuation, SearchOptions(literal=True))
+        assert "--literal" not in str(raised.value)
 
 
 @pytest.mark.parametrize(("query", "found"), [
