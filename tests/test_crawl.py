@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from scrapy.http.request import NO_CALLBACK
 
 from crawler.demo import serve_site
 from crawler.lock import crawl_lock
+from tests.ports import spare_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo-site"
@@ -25,12 +25,6 @@ FAST = ["--log-level", "WARNING", "--workers", "2"]
 def newscrawl(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "crawler", *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
-def free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 def rows(db: Path, sql: str, *params) -> list[tuple]:
@@ -46,7 +40,7 @@ def path_of(url: str) -> str:
 def demo_db(tmp_path_factory) -> tuple[Path, list[subprocess.CompletedProcess]]:
     """The demo crawled twice into one file (the second run must change no counts)."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    port = free_port()
+    port = str(spare_port())  # bound twice, by each run: no other test may take it between
     runs = [newscrawl("demo", "--db", str(db), "--port", port, *FAST) for _ in range(2)]
     return db, runs
 

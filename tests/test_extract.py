@@ -1324,8 +1324,8 @@ def test_another_storys_dated_link_is_not_this_articles_date():
 def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
     """htmldate refuses a date after `max_date`: a New Zealand story's date is a day ahead
     of UTC's for half of every day."""
-    from datetime import date, timedelta
-    tomorrow = date.today() + timedelta(days=1)
+    from datetime import UTC, datetime, timedelta
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)  # UTC's: the tests' zone may be ahead
     shown = f"{tomorrow.day} {tomorrow.strftime('%B')} {tomorrow.year}, 9:05am"
     body = f"<p class='date'>{shown}</p>" + paragraphs(4)
     assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()

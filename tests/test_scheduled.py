@@ -23,7 +23,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from crawler import storage
 from crawler.demo import DemoRequestHandler, DemoServer, serve_site
 from crawler.listings import sitemap_entries
 from crawler.lock import crawl_lock, lock_path
+from tests.ports import refusing_port
 from tests.processes import children
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -399,16 +399,13 @@ deny = ["/live/", "(unclosed"]
 
 
 def test_a_dead_site_among_good_ones_is_a_partial_run(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    with serve_site(DEMO) as server:
+    with refusing_port() as port, serve_site(DEMO) as server:
         config = write_config(tmp_path / "sites.toml", f"""
 [sites.northbridge]
 feeds = ["{server.base_url}/feed.xml"]
 max_depth = 1
 [sites.gone]
-start_urls = ["{dead.replace("127.0.0.1", "localhost")}"]
+start_urls = ["http://localhost:{port}/"]
 """)
         run = newscrawl("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST)
     assert run.returncode == 3, run.stderr[-2000:]
@@ -448,22 +445,24 @@ def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_
         tmp_path / "n.db", "SELECT failed FROM run_sites") == [(1,)]
 
 
-def test_overlapping_runs_are_refused(tmp_path, slow_demo):
+def test_overlapping_runs_are_refused(tmp_path):
     db = tmp_path / "news.db"
-    args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST]
-    first = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not lock_path(db).exists() or not lock_path(db).read_text():
-            assert time.monotonic() < deadline and first.poll() is None
-            time.sleep(0.05)
-        started = time.monotonic()
-        second = newscrawl(*args)
-        assert time.monotonic() - started < 10
-    finally:
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
+    # the first run waits 25 s for robots.txt (under DOWNLOAD_TIMEOUT): still running
+    # however slowly the second starts on a loaded machine
+    with serve_site(DEMO, slow={"/robots.txt": 25}) as server:
+        args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST]
+        first = subprocess.Popen(command(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not lock_path(db).exists() or not lock_path(db).read_text():
+                assert time.monotonic() < deadline and first.poll() is None
+                time.sleep(0.05)
+            second = newscrawl(*args)
+            assert first.poll() is None  # refused at once, not after waiting for the first
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
     assert second.returncode == 4
     last = second.stderr.strip().splitlines()[-1]
     assert f"another crawl is running on {db} (pid {first.pid}," in last
@@ -922,25 +921,36 @@ def test_an_edit_dated_ahead_of_our_clock_is_fetched_once_its_date_is_past(tmp_p
     (site / "articles").mkdir(parents=True)
     story = "articles/mackerel-quota-dispute.html"
     shutil.copy(DEMO / story, site / story)
-    # far enough ahead that the first run reads it before it is past, on a loaded machine too
-    ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 8))
-    (site / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>__BASE_URL__/{story}</loc><lastmod>{ahead}</lastmod></url></urlset>")
+    ahead: list[int] = []  # when the lastmod is, in seconds since the epoch
+
+    class Dating(DemoRequestHandler):
+        """Writes the sitemap when it is first asked for, its lastmod 5 s ahead then: ahead
+        when the first run reads it, however long that run took to start."""
+
+        def send_head(self):
+            if self.path == "/sitemap.xml" and not ahead:
+                ahead.append(int(time.time()) + 5)
+                lastmod = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ahead[0]))
+                (site / "sitemap.xml").write_text(
+                    '<?xml version="1.0" encoding="UTF-8"?>'
+                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f"<url><loc>__BASE_URL__/{story}</loc><lastmod>{lastmod}</lastmod></url>"
+                    "</urlset>")
+            return super().send_head()
+
     db = tmp_path / "news.db"
     with serve_site(site) as server:
+        server.httpd.RequestHandlerClass = functools.partial(Dating, directory=str(site))
         config = write_config(tmp_path / "sites.toml", sitemap_site(server.base_url))
         args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
         first = newscrawl(*args)
         page = (site / story).read_text("utf-8")
         (site / story).write_text(page.replace("fund of €6 million", "fund of €9 million"))
-        time.sleep(max(0.0, time.mktime(time.strptime(ahead, "%Y-%m-%dT%H:%M:%SZ"))
-                       - time.mktime(time.gmtime()) + 1.5))
+        time.sleep(max(0.0, ahead[0] - time.time() + 1.5))
         second = newscrawl(*args)
         fetched = server.requested_paths
     assert first.returncode == second.returncode == 0, second.stderr[-2000:]
-    assert fetched.count("/" + story) == 2
+    assert fetched.count("/sitemap.xml") == 2 and fetched.count("/" + story) == 2
     (text,) = rows(db, "SELECT text FROM articles")[0]
     assert "A hardship fund of €9 million" in text
 

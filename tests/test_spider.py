@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import re
-import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +31,7 @@ from crawler.discovery import (
 )
 from crawler.listings import feed_entries, sitemap_entries
 from crawler.spiders.news import NewsSpider
+from tests.ports import refusing_port
 
 PAGE_KEYS = {
     "url",
@@ -357,10 +357,8 @@ def test_failed_start_url_is_counted(spider_site, crawl):
 
 
 def test_unreachable_start_url_is_counted(crawl):
-    with socket.socket() as sock:  # a port nobody listens on once closed
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = crawl(start_urls=[f"http://127.0.0.1:{port}/"])
+    with refusing_port() as port:
+        result = crawl(start_urls=[f"http://127.0.0.1:{port}/"])
     assert result.items == []
     assert result.stats["newscrawl/start_failed"] == 1
     assert result.stats["newscrawl/errors/connection"] == 1
