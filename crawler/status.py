@@ -15,9 +15,10 @@ run with its earlier ones and flags what operators of news crawlers say goes unn
   most requests failed (5xx, timeouts, resets: at least MIN_PAGES of them; most of those
   not answered 304) while the listings still answered.
 
-A run that fetched too few pages (an incremental run with little new) is not judged, and
-an interrupted run (a signal, a timer's stop) only on what it did get answered: a site
-it stopped before reaching is not failing; a run still going not at all. Only the sites in
+A run that fetched too few fresh pages (an incremental run with little new) has its yield
+judged together with the runs before it, until they hold enough; an interrupted run is
+judged only on what it did get answered (a signal, a timer's stop): a site it stopped
+before reaching is not failing; a run still going is not judged at all. Only the sites in
 the latest finished run that counted any are judged: one taken out of the config (or
 renamed), or left out of a one-off crawl, shows with its last run, and raises no alert.
 """
@@ -139,16 +140,33 @@ class SiteHealth:
     def yield_of(row: dict) -> float | None:
         """The share of a run's fresh pages that are articles: section pages read again
         (`revisited`, most of what an incremental run fetches) are none."""
-        fresh = row["pages"] - row.get("revisited", 0)
+        fresh = _fresh(row)
         return row["articles"] / fresh if fresh >= MIN_PAGES else None
 
     @property
+    def recent(self) -> tuple[float | None, int]:
+        """The article yield of the latest run, taken together with the runs just before
+        it until they hold MIN_PAGES fresh pages (a run every 15 minutes may fetch two new
+        stories: judged alone, a site serving a challenge page for every new story was
+        never flagged), and how many runs that took (None, 0: never as many)."""
+        return _pooled([self.latest, *self.history])
+
+    @property
     def baseline(self) -> float | None:
-        """The median article yield of the earlier runs that fetched enough pages and
-        stored an article: a run that stored none (blocked, a challenge page served for
-        every story) is an outage, not the usual, or a block that lasts would stop being
-        flagged after its first run."""
-        yields = [y for y in map(self.yield_of, self.history) if y]
+        """The median article yield of the earlier runs (those before `recent`'s), each
+        taken together with the runs just before it until they hold enough fresh pages,
+        that stored an article: runs that stored none (blocked, a challenge page served
+        for every story) are an outage, not the usual, or a block that lasts would stop
+        being flagged after its first run."""
+        rows = self.history[max(0, self.recent[1] - 1):]
+        yields = []
+        while rows:
+            share, used = _pooled(rows)
+            if not used:
+                break
+            if share:
+                yields.append(share)
+            rows = rows[used:]
         return statistics.median(yields) if yields else None
 
     @property
@@ -157,7 +175,7 @@ class SiteHealth:
             return []
         latest, flags = self.latest, []
         whole = latest.get("status") != "interrupted"  # (a partial run: what it got only)
-        now, usual = self.yield_of(latest), self.baseline
+        now, usual = self.recent[0], self.baseline
         if whole and now is not None and usual and now < DROP_RATIO * usual:
             flags.append(f"yield dropped ({now:.0%} vs usual {usual:.0%})")
         refused = latest["http_403"] + latest["http_429"]
@@ -192,6 +210,21 @@ class SiteHealth:
             return self.latest["http_5xx"]
         return sum(count for reason, count in self.failures.items()
                    if not reason.startswith("http_4"))
+
+
+def _fresh(row: dict) -> int:
+    return row["pages"] - row.get("revisited", 0)
+
+
+def _pooled(rows: list[dict]) -> tuple[float | None, int]:
+    """The article yield of the first of `rows` taken together with those after it until
+    they hold MIN_PAGES fresh pages, and how many it took ((None, 0): never as many)."""
+    fresh = articles = 0
+    for used, row in enumerate(rows, 1):
+        fresh, articles = fresh + _fresh(row), articles + row["articles"]
+        if fresh >= MIN_PAGES:
+            return articles / fresh, used
+    return None, 0
 
 
 def site_health(db: sqlite_utils.Database, runs: int = 10) -> list[SiteHealth]:
@@ -239,7 +272,7 @@ def _cells(health: SiteHealth) -> list[str]:
         failed += " (" + ", ".join(f"{k}: {v}" for k, v in list(health.failures.items())[:3]) + ")"
     return [health.site, f"#{latest['run_id']} {latest['started_at']}", str(latest["fetched"]),
             str(latest["not_modified"]), str(latest["pages"]), str(latest["articles"]),
-            _percent(SiteHealth.yield_of(latest)), _percent(health.baseline),
+            _percent(health.recent[0]), _percent(health.baseline),
             str(latest["paywalled"]), str(latest["http_403"]), str(latest["http_429"]),
             str(latest["http_5xx"]), failed]  # fmt: skip
 

@@ -1075,6 +1075,29 @@ def test_a_run_that_stored_nothing_is_no_usual_yield(db):
     assert health.flags == ["yield dropped (0% vs usual 75%)"]
 
 
+def test_runs_with_few_new_pages_are_judged_together(db):
+    """A run every 15 minutes fetches two new stories: judged one by one, a site serving a
+    challenge page for every new story was never flagged (each run held too few pages)."""
+    for run_id in range(1, 4):
+        finished_run(db)
+        db["run_sites"].insert(site_row(run_id, 40, 30))
+    history = []
+    for run_id in range(4, 7):  # each: 2 new pages, no article; the sections read again
+        finished_run(db)
+        db["run_sites"].insert(site_row(run_id, 7, 0, revisited=5))
+        (health,) = site_health(db, runs=10)
+        history.append((health.recent, health.flags))
+    assert history[0] == ((30 / 42, 2), [])  # with the run before: no drop
+    assert history[1] == ((30 / 44, 3), [])
+    assert history[2] == ((0.0, 3), ["yield dropped (0% vs usual 75%)"])  # 6 fresh pages
+    assert "0%" in health_table([health])
+    # healthy small runs: two stories a run, both articles
+    healthy = [site_row(9, 7, 2, revisited=5), site_row(8, 7, 2, revisited=5),
+               site_row(7, 7, 2, revisited=5), *[site_row(n, 40, 30) for n in (3, 2, 1)]]
+    (fine,) = [SiteHealth("n.example", healthy[0], healthy[1:])]
+    assert fine.recent == (1.0, 3) and fine.baseline == 0.75 and fine.flags == []
+
+
 def test_an_interrupted_run_is_judged_on_what_it_got_answered():
     """Stopped just after it started: its robots.txt answered 404 (a skip), nothing else."""
     stopped = {"status": "interrupted"}
