@@ -340,7 +340,10 @@ def _run(options: CrawlOptions) -> None:
     _ignore_signals()
     click.echo(summary(result))
     if result.status == "partial":
-        fail(f"some sites failed: {', '.join(result.failed_sites)}", EXIT_PARTIAL)
+        fail(f"some sites failed: {', '.join(result.failed_sites)}"
+             + (" (none of their start URLs could be fetched; pages queued by earlier runs"
+                " were)" if len(result.failed_sites) == result.sites else ""),
+             EXIT_PARTIAL)
 
 
 def _ignore_signals() -> None:

@@ -83,6 +83,7 @@ class CrawlResult:
     status: str = "ok"
     queued: int = 0  # frontier rows of the run's sites still queued (budget, or stopped)
     failed_sites: list[str] = field(default_factory=list)
+    sites: int = 0  # how many sites the run crawled
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
@@ -322,6 +323,7 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     result = CrawlResult(run_id, stats, time.monotonic() - started, titles,
                          run_status(stats, stats.get("finish_reason", ""), index))
     result.failed_sites = failed_sites(stats, sites)
+    result.sites = len(index.names)
     result.queued = queued
     return result
 

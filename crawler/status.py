@@ -98,7 +98,9 @@ FAILED_SITES = "failed_sites"  # runs.counts: the sites whose start URLs all fai
 def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = None) -> str:
     """``ok``, ``partial`` (some sites failed), ``failed`` or ``interrupted``.
 
-    A site failed when none of its start URLs could be fetched; without the site list, the
+    A site failed when none of its start URLs could be fetched; the run failed when every
+    site did and no HTML page was fetched (one queued by an earlier run makes it partial);
+    without the site list, the
     run failed when nothing was fetched and a start URL failed. Any other finish reason
     (``finished``, ``max_pages``, ``closespider_pagecount``, ``closespider_timeout``...) is
     judged by those checks alone; a stop by signal is ``interrupted``, a storage error
@@ -115,7 +117,10 @@ def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = Non
     failed = failed_sites(stats, sites.specs)
     if not failed:
         return "ok"
-    return "failed" if len(failed) == len(sites.specs) else "partial"
+    # every site's start URLs failed, and yet pages queued by earlier runs were fetched
+    # (and stored): that run did not fail, as "nothing could be fetched" would say
+    everything = len(failed) == len(sites.specs) and not stats.get("newscrawl/pages")
+    return "failed" if everything else "partial"
 
 
 def failed_sites(stats: dict[str, Any], specs) -> list[str]:

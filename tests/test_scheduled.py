@@ -398,6 +398,31 @@ deny = ["/live/", "(unclosed"]
     assert not (tmp_path / "n.db").exists()
 
 
+def test_a_run_that_fetched_queued_pages_while_its_start_urls_failed_is_partial(tmp_path):
+    """A budget left stories queued; the next run's sitemap answers 500, and the queued
+    stories are fetched and stored all the same: "nothing could be fetched", exit 1 and a
+    failed run said the opposite of the summary above them."""
+    db = tmp_path / "n.db"
+    with demo_failing(500, "/sitemap.xml") as (server, failing):
+        config = write_config(tmp_path / "sites.toml",
+                              sitemap_site(server.base_url) + "max_pages = 3\n")
+        args = ["crawl", "--config", str(config), "--db", str(db), *FAST]
+        failing["failing"] = False
+        first = newscrawl(*args)
+        failing["failing"] = True
+        second = newscrawl(*args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert second.returncode == 3, second.stderr[-2000:]
+    assert "3 articles stored" in second.stdout
+    assert second.stderr.strip().splitlines()[-1] == (
+        "newscrawl: error: some sites failed: northbridge (none of their start URLs could be"
+        " fetched; pages queued by earlier runs were)")
+    assert rows(db, "SELECT status, articles_stored FROM runs") == [("ok", 3), ("partial", 3)]
+    check = newscrawl("status", "--db", str(db), "--check")
+    assert check.returncode == 1 and "ALERT northbridge: failing (no start URL fetched" in (
+        check.stdout), check.stdout
+
+
 def test_a_dead_site_among_good_ones_is_a_partial_run(tmp_path):
     with refusing_port() as port, serve_site(DEMO) as server:
         config = write_config(tmp_path / "sites.toml", f"""
