@@ -680,7 +680,7 @@ import os, signal, sys
 import crawler.cli as cli
 
 class Result:
-    status, failed_sites = "partial", ["gone"]
+    status, failed_sites, sites = "partial", ["gone"], 2
 
 def late(result):
     os.kill(os.getpid(), signal.SIGTERM)
