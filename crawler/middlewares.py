@@ -389,9 +389,12 @@ class RetryAfterMiddleware:
     """Pause a host's downloader slot after a 429 or 503, as long as it asks within a cap.
 
     A host that throttles a request sent after a pause of the whole cap (it asked for
-    longer, or the back-off grew to it; not one of those in flight as the pause began) is
-    given up for the run: the answer is recorded as the URL's
-    failure (tried again next run), a start URL of the run gets one try, and its other
+    longer, or the back-off grew to it; not one of those in flight as the pause began), or
+    sent after it had throttled everything for as long as the cap in short pauses (a
+    `Retry-After: 1` to every request, which never reached the cap: each URL was tried 6
+    times, a 46-URL queue held a run for 10 minutes), is given up for the run: the answer
+    is recorded as the URL's failure (tried again next run), a start URL of the run gets
+    one try, and its other
     requests are not sent (`Unsent`: they stay queued for the next run), where each of
     them waited the cap, 5 times (a site down for maintenance kept a run going for hours).
     A good answer from it (one already on its way) takes it back.
@@ -407,6 +410,7 @@ class RetryAfterMiddleware:
         self.strikes: dict[str, int] = {}  # slot key -> throttling answers in a row
         self.delays: dict[str, float] = {}  # slot key -> its delay before we raised it
         self.capped: dict[str, float] = {}  # slot key -> when its pause of the cap ends
+        self.since: dict[str, float] = {}  # slot key -> its first throttling answer in a row
         self.given_up: set[str] = set()  # slot keys not sent to for the rest of the run
 
     @classmethod
@@ -463,8 +467,11 @@ class RetryAfterMiddleware:
             request.meta["dont_retry"] = True
             return response
         wait = self.wait_for(response, self.strikes[key])
-        if wait >= self.max_wait:  # the first pause of the cap: nothing is sent before it
-            self.capped.setdefault(key, now + wait)  # ends (an answer late in it extends it)
+        began = self.since.setdefault(key, now)
+        # the first pause of the cap, or the one that ends the cap's worth of throttling:
+        # nothing is sent before it ends (an answer late in it extends it)
+        if wait >= self.max_wait or now + wait - began >= self.max_wait:
+            self.capped.setdefault(key, now + wait)
         self.delays.setdefault(key, slot.delay)
         slot.delay = max(slot.delay, min(wait, self.backoff))  # spacing after the pause
         slot.lastseen = max(slot.lastseen, now + wait)
@@ -490,6 +497,7 @@ class RetryAfterMiddleware:
         """After a good answer, shrink the extra spacing until the slot's own delay is back."""
         self.strikes.pop(key, None)
         self.capped.pop(key, None)
+        self.since.pop(key, None)
         self.given_up.discard(key)
         if key in self.delays:
             slot.delay = max(self.delays[key], slot.delay * 0.8)

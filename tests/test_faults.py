@@ -21,6 +21,7 @@ from pathlib import Path
 import brotli
 import pytest
 from scrapy import Request
+from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from crawler import storage
@@ -382,18 +383,15 @@ def test_429_burst_backs_off_per_host_and_loses_no_url(throttled):
     assert other_host[0].time < max(h.time for h in server.hits if h.path.startswith("/burst/"))
 
 
-def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_caps_pause(
-        monkeypatch):
-    """Not for one in flight as the pause began (a 429 answered late), only for one sent
-    once the pause of the cap (here 2 s) was over; then its other requests are not sent,
-    but for a start URL; a good answer takes it back."""
+def throttling_host(monkeypatch, max_wait: float):
+    """A RetryAfterMiddleware with max_wait, its clock and slot stubbed (host "h"), and
+    `answer(at, sent, status, path, retry_after)`: what it makes of an answer at `at` to a
+    request sent at `sent`."""
     import types
 
     from scrapy import Spider
-    from scrapy.http import Response
 
     import crawler.middlewares as middlewares
-    from crawler.visits import SEED
 
     clock = types.SimpleNamespace(now=1000.0)
     monkeypatch.setattr(middlewares, "time", types.SimpleNamespace(
@@ -404,15 +402,30 @@ def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_c
     slot = types.SimpleNamespace(delay=0.0, lastseen=0.0)
     crawler.engine = types.SimpleNamespace(downloader=types.SimpleNamespace(
         get_slot_key=lambda request: "h", slots={"h": slot}))
-    middleware = middlewares.RetryAfterMiddleware(crawler, max_wait=2.0, backoff=1.0,
+    middleware = middlewares.RetryAfterMiddleware(crawler, max_wait=max_wait, backoff=1.0,
                                                   codes={429, 503}, retries=5)
 
-    def answer(at: float, sent: float, status: int = 503, path: str = "/a"):
+    def answer(at: float, sent: float, status: int = 503, path: str = "/a",
+               retry_after: str | None = None):
         clock.now = at
         request = Request(f"https://h{path}", meta={"download_latency": at - sent})
-        return middleware.process_response(request, Response(request.url, status=status,
-                                                             request=request))
+        headers = {"Retry-After": retry_after} if retry_after else {}
+        return middleware.process_response(request, Response(
+            request.url, status=status, request=request, headers=headers))
 
+    return middleware, answer
+
+
+def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_caps_pause(
+        monkeypatch):
+    """Not for one in flight as the pause began (a 429 answered late), only for one sent
+    once the pause of the cap (here 2 s) was over; then its other requests are not sent,
+    but for a start URL; a good answer takes it back."""
+    import crawler.middlewares as middlewares
+    from crawler.visits import SEED
+
+    middleware, answer = throttling_host(monkeypatch, max_wait=2.0)
+    crawler = middleware.crawler
     assert isinstance(answer(1000.0, 999.9), Request)  # pause 1 s, retried
     assert isinstance(answer(1000.1, 999.9), Request)  # pause 2 s: the cap, till 1002.1
     assert isinstance(answer(1000.2, 1000.0), Request)  # in flight as the pause began
@@ -426,6 +439,29 @@ def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_c
     assert crawler.stats.get_value("newscrawl/throttled/given_up") == 1
     assert isinstance(answer(1004.0, 1003.9, status=200), Response)  # back
     assert middleware.process_request(Request("https://h/b")) is None
+
+
+def test_a_host_throttling_everything_in_short_pauses_for_as_long_as_the_cap_is_given_up(
+        monkeypatch):
+    """`Retry-After: 1` to every request, against a cap of 3 s: no pause ever reached the
+    cap, so the host was never given up, and each URL was tried 6 times, one after another.
+    Throttling for as long as the cap in short pauses counts as one pause of the cap."""
+    import crawler.middlewares as middlewares
+
+    middleware, answer = throttling_host(monkeypatch, max_wait=3.0)
+    assert isinstance(answer(1000.0, 999.9, retry_after="1"), Request)
+    assert isinstance(answer(1001.1, 1001.0, retry_after="1"), Request)
+    assert isinstance(answer(1002.2, 1002.1, retry_after="1"), Request)  # 3 s by 1003.2
+    assert isinstance(answer(1003.1, 1002.3, retry_after="1"), Request)  # sent before
+    given_up = answer(1003.5, 1003.3, retry_after="1")
+    assert isinstance(given_up, Response) and given_up.request.meta["dont_retry"]
+    with pytest.raises(middlewares.Unsent):
+        middleware.process_request(Request("https://h/b"))
+    # a good answer between short pauses starts the count again
+    assert isinstance(answer(1004.0, 1003.9, status=200), Response)
+    for at in (1005.0, 1006.1, 1010.0):
+        assert isinstance(answer(at, at - 0.1, retry_after="1"), Request)
+        assert isinstance(answer(at + 0.5, at + 0.4, status=200), Response)
 
 
 # -- refused destinations -----------------------------------------------------------------
