@@ -33,6 +33,7 @@ from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_
 from crawler.runner import (
     CrawlError,
     CrawlOptions,
+    may_hold_a_secret,
     run_crawl,
     storage_failure,
     summary,
@@ -202,9 +203,9 @@ def _check_kind(name: str, value: object) -> None:
     the crawl starts, with a bare ValueError. (A number is any number: Scrapy reads some
     settings whose default is a whole number as floats, DOWNLOAD_DELAY among them.)"""
     default = getattr(project, name, getattr(default_settings, name, None))
+    given = f"{name}=(hidden)" if may_hold_a_secret(name) else f"{name}={cut(repr(value))}"
     if isinstance(default, dict) and not isinstance(value, dict):
-        fail(f"--set {name}={cut(str(value))!r}: {name} takes a JSON object, e.g."
-             ' {"name": value}')
+        fail(f'--set {given}: {name} takes a JSON object, e.g. {{"name": value}}')
     probe = BaseSettings({name: value})
     read = {bool: probe.getbool, int: probe.getfloat, float: probe.getfloat}.get(type(default))
     try:
@@ -212,14 +213,14 @@ def _check_kind(name: str, value: object) -> None:
             raise ValueError("not finite")
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(default, bool) else "a number"
-        fail(f"--set {name}={value!r}: {name} takes {kind}")
+        fail(f"--set {given}: {name} takes {kind}")
     least = MINIMA.get(name, 0)
     if type(default) in (int, float) and probe.getfloat(name) < least and (
             name.startswith("NEWSCRAWL_") or name in NON_NEGATIVE_SETTINGS):
-        fail(f"--set {name}={value!r}: {name} takes a number of {least} or more")
+        fail(f"--set {given}: {name} takes a number of {least} or more")
     most = MAXIMA.get(name, MAX_LIMIT)
     if type(default) in (int, float) and probe.getfloat(name) > most:
-        fail(f"--set {name}={value!r}: {name} takes a number of at most {most}")
+        fail(f"--set {given}: {name} takes a number of at most {most}")
 
 
 # What a DOWNLOAD_SLOTS entry may set (Scrapy ignores any other key: a typo would be lost),
@@ -341,8 +342,8 @@ def _run(options: CrawlOptions) -> None:
     click.echo(summary(result))
     if result.status == "partial":
         fail(f"some sites failed: {', '.join(result.failed_sites)}"
-             + (" (none of their start URLs could be fetched; pages queued by earlier runs"
-                " were)" if len(result.failed_sites) == result.sites else ""),
+             + (" (none of their start URLs could be fetched; HTML pages queued by earlier"
+                " runs were)" if len(result.failed_sites) == result.sites else ""),
              EXIT_PARTIAL)
 
 

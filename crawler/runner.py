@@ -164,6 +164,11 @@ _SECRET = re.compile(r"PASS|SECRET|TOKEN|KEY|AUTH|CREDENTIAL|COOKIE|HEADER|PROXY
                      re.IGNORECASE)
 
 
+def may_hold_a_secret(name: str) -> bool:
+    """Whether a setting's value is hidden in messages, logs and `runs.options`."""
+    return bool(_SECRET.search(name))
+
+
 def _run_options(options: CrawlOptions) -> dict:
     """What `runs.options` records: every option of the command line (paths absolute, so
     that a run can be told apart from another started elsewhere; the values of settings

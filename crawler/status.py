@@ -117,8 +117,9 @@ def run_status(stats: dict[str, Any], reason: str, sites: SiteIndex | None = Non
     failed = failed_sites(stats, sites.specs)
     if not failed:
         return "ok"
-    # every site's start URLs failed, and yet pages queued by earlier runs were fetched
-    # (and stored): that run did not fail, as "nothing could be fetched" would say
+    # every site's start URLs failed, and yet HTML pages queued by earlier runs were
+    # fetched (and stored): that run did not fail, as "nothing could be fetched" would say
+    # (answers that are no HTML, a PDF start URL among them, leave it failed)
     everything = len(failed) == len(sites.specs) and not stats.get("newscrawl/pages")
     return "failed" if everything else "partial"
 
@@ -270,6 +271,11 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+def _pooled_percent(share: float | None, runs: int) -> str:
+    """A yield, with the number of runs it spans where more than the latest."""
+    return _percent(share) + (f" ({runs} runs)" if runs > 1 else "")
+
+
 def _cells(health: SiteHealth) -> list[str]:
     latest = health.latest
     failed = str(latest["failed"])
@@ -277,7 +283,7 @@ def _cells(health: SiteHealth) -> list[str]:
         failed += " (" + ", ".join(f"{k}: {v}" for k, v in list(health.failures.items())[:3]) + ")"
     return [health.site, f"#{latest['run_id']} {latest['started_at']}", str(latest["fetched"]),
             str(latest["not_modified"]), str(latest["pages"]), str(latest["articles"]),
-            _percent(health.recent[0]), _percent(health.baseline),
+            _pooled_percent(*health.recent), _percent(health.baseline),
             str(latest["paywalled"]), str(latest["http_403"]), str(latest["http_429"]),
             str(latest["http_5xx"]), failed]  # fmt: skip
 

@@ -394,6 +394,10 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
     # a story's own words about journalism, not an ask
     ("<p>Support local news: a bill in the state house would pay for reporters in every"
      " county.</p>", ["in every county"]),
+    ("<p>Support local news: subscribers to the Valley Herald rose by a third last"
+     " year.</p>", ["rose by a third"]),
+    ("<p>Support local journalism: given the cuts, the county paper now prints twice a"
+     " week.</p>", ["twice a week"]),
     ("<p>Imagen: Vecinos hacen fila para recibir agua.</p>", ["Vecinos"]),
     ("<pre><code>kind: Pod\nspec:\n  containers:\n  <span>image: nginx</span>\n"
      "  <span>share: true</span></code></pre>", ["image: nginx", "share: true"]),  # code

@@ -805,6 +805,9 @@ RULE_BAD_CSS = 'domains = ["127.0.0.1"]\n[[layout]]\nname = "x"\ndrop = ["p >> >
      "slot '127.0.0.1': concurrency takes a whole number of 1 or more"),
     ({}, ["{url}", "-s", 'DOWNLOAD_SLOTS={{"127.0.0.1": {{"dealy": 2}}}}'], "no such key 'dealy'"),
     ({}, ["{url}", "-s", "DOWNLOAD_SLOTS=127.0.0.1"], "DOWNLOAD_SLOTS takes a JSON object"),
+    # a value that may hold a secret is not shown
+    ({}, ["{url}", "-s", "DEFAULT_REQUEST_HEADERS=Authorization: Bearer s3cr3t"],
+     "--set DEFAULT_REQUEST_HEADERS=(hidden): DEFAULT_REQUEST_HEADERS takes a JSON object"),
 ])  # fmt: skip
 def test_input_faults_are_one_line_before_any_request(tmp_path, files, args, message):
     with FaultServer() as server:

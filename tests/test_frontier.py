@@ -1090,7 +1090,8 @@ def test_runs_with_few_new_pages_are_judged_together(db):
     assert history[0] == ((30 / 42, 2), [])  # with the run before: no drop
     assert history[1] == ((30 / 44, 3), [])
     assert history[2] == ((0.0, 3), ["yield dropped (0% vs usual 75%)"])  # 6 fresh pages
-    assert "0%" in health_table([health])
+    cells = health_table([health]).splitlines()[1].split()  # yield, its runs, usual
+    assert cells[7:11] == ["0%", "(3", "runs)", "75%"]
     # healthy small runs: two stories a run, both articles
     healthy = [site_row(9, 7, 2, revisited=5), site_row(8, 7, 2, revisited=5),
                site_row(7, 7, 2, revisited=5), *[site_row(n, 40, 30) for n in (3, 2, 1)]]

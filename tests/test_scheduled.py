@@ -416,7 +416,7 @@ def test_a_run_that_fetched_queued_pages_while_its_start_urls_failed_is_partial(
     assert "3 articles stored" in second.stdout
     assert second.stderr.strip().splitlines()[-1] == (
         "newscrawl: error: some sites failed: northbridge (none of their start URLs could be"
-        " fetched; pages queued by earlier runs were)")
+        " fetched; HTML pages queued by earlier runs were)")
     assert rows(db, "SELECT status, articles_stored FROM runs") == [("ok", 3), ("partial", 3)]
     check = newscrawl("status", "--db", str(db), "--check")
     assert check.returncode == 1 and "ALERT northbridge: failing (no start URL fetched" in (
