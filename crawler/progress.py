@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 def progress_line(stats: dict, seconds: float) -> str:
-    """``412 pages, 380 articles, 96/min, 12 unchanged (304), 3 errors, 25 queued from before``."""
+    """``412 pages, 380 articles, 96/min, 12 unchanged (304), 3 errors, 25 taken from earlier
+    runs' queue`` (requested so far: not what is left of it)."""
     pages = int(stats.get("newscrawl/pages", 0))
     articles = int(stats.get("newscrawl/extract/articles", 0))
     errors = sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/"))
@@ -31,7 +32,7 @@ def progress_line(stats: dict, seconds: float) -> str:
     line = (f"{pages} pages, {articles} articles, {rate:.0f}/min, "
             f"{int(stats.get('newscrawl/not_modified', 0))} unchanged (304), {errors} errors")
     resumed = int(stats.get("newscrawl/frontier/resumed", 0))
-    return line + (f", {resumed} pending from earlier runs" if resumed else "")
+    return line + (f", {resumed} taken from earlier runs' queue" if resumed else "")
 
 
 class ProgressExtension:

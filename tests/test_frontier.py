@@ -1150,7 +1150,7 @@ def test_progress_line():
              "newscrawl/errors/http_404": 2, "newscrawl/not_modified": 7,
              "newscrawl/frontier/resumed": 5}
     assert progress_line(stats, 60.0) == ("120 pages, 100 articles, 120/min, 7 unchanged (304),"
-                                          " 2 errors, 5 pending from earlier runs")
+                                          " 2 errors, 5 taken from earlier runs' queue")
 
 
 def test_the_live_line_is_cleared_before_a_log_record_so_a_warning_gets_a_line_of_its_own(
