@@ -318,7 +318,8 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
         stats["finish_reason"] = "shutdown"
     index = SiteIndex(sites)
     try:
-        titles, queued = latest_titles(options.db, run_id), queued_left(options.db, index.names)
+        titles = latest_titles(options.db, run_id, sites=len(index.names) > 1)
+        queued = queued_left(options.db, index.names)
     except sqlite3.DatabaseError as error:  # what it wrote may be fine, the file is not
         if not storage.damaged(error):
             raise
@@ -383,14 +384,18 @@ def error_summary(stats: dict) -> str:
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items())) or "no response"
 
 
-def latest_titles(db_path: Path, run_id: int | None, limit: int = 5) -> list[str]:
+def latest_titles(db_path: Path, run_id: int | None, limit: int = 5,
+                  sites: bool = False) -> list[str]:
+    """The titles of the newest articles the run stored; `sites`: each with its site (a
+    run of several sites may store one story from each)."""
     if run_id is None:
         return []
     db = storage.open_db(db_path)
     try:
-        rows = db.query("SELECT title FROM articles WHERE run_id = ?"
+        rows = db.query("SELECT title, site FROM articles WHERE run_id = ?"
                         " ORDER BY datetime(published) DESC, title LIMIT ?", [run_id, limit])
-        return [row["title"] or "(untitled)" for row in rows]
+        return [(row["title"] or "(untitled)") + (f" ({row['site']})" if sites else "")
+                for row in rows]
     finally:
         db.close()
 

@@ -436,6 +436,9 @@ start_urls = ["http://localhost:{port}/"]
     assert run.returncode == 3, run.stderr[-2000:]
     assert run.stderr.strip().splitlines()[-1] == "newscrawl: error: some sites failed: gone"
     assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)]
+    # a run of several sites names each title's
+    titles = [line for line in run.stdout.splitlines() if line.startswith("  - ")]
+    assert titles and all(line.endswith(" (northbridge)") for line in titles), run.stdout
 
 
 @contextmanager
