@@ -394,9 +394,9 @@ class RetryAfterMiddleware:
     `Retry-After: 1` to every request, which never reached the cap: each URL was tried 6
     times, a 46-URL queue held a run for 10 minutes), is given up for the run: the answer
     is recorded as the URL's failure (tried again next run), a start URL of the run gets
-    one try, and its other
-    requests are not sent (`Unsent`: they stay queued for the next run), where each of
-    them waited the cap, 5 times (a site down for maintenance kept a run going for hours).
+    one try, and its other requests are not sent (`Unsent`: they stay queued for the next
+    run), where each of them waited the cap, 5 times (a site down for maintenance kept a
+    run going for hours).
     A good answer from it (one already on its way) takes it back.
     """
 

@@ -179,7 +179,7 @@ def _run_options(options: CrawlOptions) -> dict:
             "config": str(Path(options.config).resolve()) if options.config else None,
             "since": options.since, "workers": options.workers,
             "allow_private": options.allow_private,
-            "settings": {name: "(hidden)" if _SECRET.search(name) else value
+            "settings": {name: "(hidden)" if may_hold_a_secret(name) else value
                          for name, value in options.settings.items()}}
 
 
@@ -262,7 +262,7 @@ class _NoSettingsDump(logging.Filter):
 
 class _HiddenSecrets(logging.Filter):
     """Scrapy's "Overridden settings" record (logged at DEBUG) made again from the crawl's
-    settings, with the values of those that may hold a secret (`_SECRET`) hidden, as
+    settings, with the values of those that may hold a secret (`may_hold_a_secret`) hidden, as
     `runs.options` has them: the log goes to files and journals more people read."""
 
     def __init__(self, settings):
@@ -271,7 +271,7 @@ class _HiddenSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if str(record.msg).startswith("Overridden settings"):
-            shown = {name: "(hidden)" if _SECRET.search(name) else value
+            shown = {name: "(hidden)" if may_hold_a_secret(name) else value
                      for name, value in overridden_settings(self.settings)}
             record.args = {"settings": pprint.pformat(shown)}
         return True
