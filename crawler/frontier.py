@@ -55,7 +55,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from crawler.listings import LISTING_FLOOR, is_listing
+from crawler.listings import EPOCH_2000, LISTING_FLOOR, is_listing
 from crawler.urlpolicy import bare_host, url_key
 
 STATES = ("queued", "fetched", "failed", "skipped")
@@ -197,6 +197,23 @@ def migrate_0017(db: sqlite_utils.Database) -> None:
     that were section pages read again (not fresh pages: a site's yield leaves them out).
     Earlier runs count none."""
     db.execute("ALTER TABLE run_sites ADD COLUMN revisited INTEGER NOT NULL DEFAULT 0")
+
+
+def migrate_0018(db: sqlite_utils.Database) -> None:
+    """Migration 0018_priority_seconds: an entry's `priority` counts seconds since 2000, no
+    longer hours, so that the stories of one hour are read newest first too (they were
+    taken by URL). A dated row gets its date's second where its hour was its priority (else
+    the hour's first second: a higher priority from another listing); a listing (10,000,000
+    and up until now) keeps its place above them all; links (0, or below with Scrapy's
+    DEPTH_PRIORITY) stay. The values are those of 0018 (listings.LISTING_PRIORITY then)."""
+    epoch = int(EPOCH_2000.timestamp())
+    second = f"CAST(strftime('%s', {NEWEST_SQL}) AS INTEGER) - {epoch}"
+    db.execute(f"""UPDATE frontier SET priority = CASE
+        WHEN priority >= 5000000 THEN priority - 10000000 + 100000000000
+        WHEN priority > 0 AND {NEWEST_SQL} != '' AND ({second}) / 3600 = priority
+            THEN {second}
+        ELSE priority * 3600 END
+        WHERE priority > 0""")
 
 
 def migrate_0010(db: sqlite_utils.Database) -> None:

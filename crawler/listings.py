@@ -25,9 +25,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from crawler import safexml
 
 # Requests for listings (robots.txt, sitemaps, feeds) and start URLs go first, then articles
-# newest first: an entry's priority is its date in hours since 2000, so a listing outranks
-# any dated entry until the year 3000.
-LISTING_PRIORITY = 10_000_000
+# newest first: an entry's priority is its date in seconds since 2000, so a listing outranks
+# any dated entry until the year 3000 (3.2e10 seconds), and stories of one hour go out in
+# their order too, newest first.
+LISTING_PRIORITY = 100_000_000_000
 # Scrapy's DEPTH_PRIORITY moves a followed request's priority by its depth: a listing stays
 # above this floor, a dated entry below it.
 LISTING_FLOOR = LISTING_PRIORITY // 2
@@ -107,12 +108,13 @@ def _rfc822(text: str) -> datetime | None:
 
 
 def priority_of(date: str | None) -> int:
-    """Request priority from a normalised date: hours since 2000 (0 when there is no date)."""
+    """Request priority from a normalised date: seconds since 2000 (0 when there is no date;
+    a date ahead of our clock counts as now)."""
     if not date:
         return 0
     moment = min(datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
                  datetime.now(UTC))  # a date-only lastmod of today is its day's last second
-    return max(0, int((moment - EPOCH_2000).total_seconds() // 3600))
+    return max(0, int((moment - EPOCH_2000).total_seconds()))
 
 
 def is_older(entry: Entry, since: str | None) -> bool:

@@ -104,6 +104,9 @@ NEWSCRAWL_FRONTIER_ENABLED = True
 # Requests Scrapy's scheduler holds at most (0: no limit). Page requests admitted beyond it
 # stay queued in the frontier and are scheduled as the scheduler drains below half of it.
 NEWSCRAWL_QUEUE_LIMIT = 2000
+# Scrapy's default priority queue, finding the next priority in a heap rather than a scan of
+# them all (crawler/pqueues.py): a dated entry's priority is its date to the second.
+SCHEDULER_PRIORITY_QUEUE = "crawler.pqueues.DownloaderAwarePriorityQueue"
 NEWSCRAWL_SKIPPED_RETRY_DAYS = 7  # a URL skipped for a passing cause is retried after
 NEWSCRAWL_ONE_LINE_ERRORS_ENABLED = True
 

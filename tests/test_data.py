@@ -30,6 +30,7 @@ from crawler import reextract as reextract_module
 from crawler import storage
 from crawler.cli import cli
 from crawler.export import ExportOptions, export
+from crawler.listings import priority_of
 from crawler.near_duplicates import (
     BANDS,
     BANDS_INDEX_SQL,
@@ -204,7 +205,7 @@ def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
         "0009_article_tombstones", "0010_frontier_held", "0011_minhash",
         "0012_frontier_filters", "0013_front_page_keys", "0014_listing_reread",
         "0015_frontier_url_key", "0016_frontier_unfollowed",
-        "0017_run_sites_revisited"]
+        "0017_run_sites_revisited", "0018_priority_seconds"]
     assert "reread_at" in db["frontier"].columns_dict  # 0014
     plan = db.execute("EXPLAIN QUERY PLAN SELECT url FROM pages WHERE requested_url = 'x'")
     assert "idx_pages_requested_url" in plan.fetchall()[0][-1]  # not a scan of every page
@@ -244,6 +245,41 @@ def test_migration_0015_keys_the_frontier_and_drops_rows_queued_for_a_second_spe
         ("https://n.example/e?y=2&x=1", "https://n.example/e?x=1&y=2", 0),
         ("https://n.example/f?y=2&x=1", "https://n.example/f?x=1&y=2", 0),
         ("https://n.example/plain", None, 0)]
+    db.close()
+
+
+def test_migration_0018_counts_an_entrys_priority_in_seconds_and_keeps_listings_above(
+        tmp_path):
+    db = database_before(tmp_path / "old.db", "0018_priority_seconds")
+    row = {"site": "n.example", "source": "sitemap", "discovered_at": "2026-11-01T00:00:00Z"}
+    hour = 220_000  # 2025-02-04T16:00:00Z, in hours since 2000
+    db["frontier"].insert_all([
+        row | {"url": "https://n.example/robots.txt", "priority": 10_000_001},
+        row | {"url": "https://n.example/sitemap.xml", "priority": 10_000_000},
+        row | {"url": "https://n.example/a", "priority": hour,
+               "lastmod": "2025-02-04T16:59:30Z"},  # its date's second
+        row | {"url": "https://n.example/b", "priority": hour,
+               "lastmod": "2025-02-04T16:05:00Z", "published": "2025-02-04T16:20:00Z"},
+        row | {"url": "https://n.example/c", "priority": hour + 1,  # from another listing:
+               "lastmod": "2025-02-04T16:30:00Z"},                  # its hour's first second
+        row | {"url": "https://n.example/d", "priority": hour},  # no date stored
+        row | {"url": "https://n.example/e", "priority": 0, "source": "link"},
+        row | {"url": "https://n.example/f", "priority": -2, "source": "link"}])
+    db.conn.commit()
+    db.close()
+    db = storage.open_db(tmp_path / "old.db")
+    second = hour * 3600
+    assert db.execute("SELECT url, priority FROM frontier ORDER BY priority DESC, url"
+                      ).fetchall() == [
+        ("https://n.example/robots.txt", 100_000_000_001),
+        ("https://n.example/sitemap.xml", 100_000_000_000),
+        ("https://n.example/c", second + 3600),
+        ("https://n.example/a", second + 59 * 60 + 30),
+        ("https://n.example/b", second + 20 * 60),
+        ("https://n.example/d", second),
+        ("https://n.example/e", 0),
+        ("https://n.example/f", -2)]
+    assert priority_of("2025-02-04T16:59:30Z") == second + 59 * 60 + 30  # as a new entry's
     db.close()
 
 

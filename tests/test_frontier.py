@@ -33,11 +33,14 @@ from crawler.frontier import (
     merge_pathless,
 )
 from crawler.listings import (
+    EPOCH_2000,
+    LISTING_FLOOR,
     LISTING_PRIORITY,
     Entry,
     feed_entries,
     is_older,
     parse_date,
+    priority_of,
     sitemap_entries,
 )
 from crawler.lock import LockedError, LockFileError, crawl_lock
@@ -88,6 +91,16 @@ def test_a_lastmod_without_a_time_is_the_last_second_of_its_day():
     assert first.lastmod == "2026-11-28T23:59:59Z"  # an edit that day may follow our fetch
     assert second.lastmod == "2026-11-28T00:00:00Z"
     assert parse_date("2026-11-28", end_of_day=True) == "2026-11-28T23:59:59Z"
+
+
+def test_an_entrys_priority_orders_stories_to_the_second_below_any_listing():
+    minutes = [priority_of(f"2026-11-28T10:{m:02d}:00Z") for m in (0, 1, 59)]
+    assert minutes == sorted(set(minutes)) and minutes[1] - minutes[0] == 60
+    assert priority_of(None) == 0
+    ahead = priority_of("2999-12-31T23:59:59Z")  # a date ahead of our clock counts as now
+    assert abs(ahead - (datetime.now(UTC) - EPOCH_2000).total_seconds()) < 5
+    assert (datetime(3000, 1, 1, tzinfo=UTC) - EPOCH_2000).total_seconds() < LISTING_FLOOR
+    assert LISTING_FLOOR < LISTING_PRIORITY
 
 
 def test_google_news_sitemap_fields():
@@ -406,10 +419,10 @@ def test_a_sitemap_listing_a_url_a_page_linked_first_still_dates_its_row(middlew
     linked = Request("https://n.example/2026/story", meta={SOURCE: "link", SITE: "n.example"})
     assert middleware.admit(linked)[1]["new"]
     listed = request("https://n.example/2026/story", lastmod="2026-11-28T10:00:00Z")
-    listed.priority = 235_000
+    listed.priority = 849_175_200
     admitted, entry = middleware.admit(listed)
     assert admitted and entry["lastmod"] == "2026-11-28T10:00:00Z"
-    assert entry["priority"] == 235_000 and "new" not in entry
+    assert entry["priority"] == 849_175_200 and "new" not in entry
     assert middleware.admit(Request(linked.url, meta=linked.meta)) == (True, None)
 
 

@@ -36,7 +36,7 @@ import pytest
 
 from crawler import storage
 from crawler.demo import DemoRequestHandler, DemoServer, serve_site
-from crawler.listings import sitemap_entries
+from crawler.listings import LISTING_FLOOR, sitemap_entries
 from crawler.lock import crawl_lock, lock_path
 from tests.ports import refusing_port
 from tests.processes import children
@@ -334,6 +334,33 @@ def test_config_budget_leaves_the_rest_queued_for_the_next_run(tmp_path):
     assert sorted(served) == sorted(set(served)) and len(served) == 15
     status = newscrawl("status", "--db", str(db))
     assert status.returncode == 0 and "northbridge" in status.stdout
+
+
+def test_a_budget_takes_the_newest_stories_of_one_hour_first(tmp_path):
+    """The sitemap dates all 15 stories within one hour and lists the oldest first: each
+    run's budget goes to the newest left, in the first run (the sitemap's entries) and in
+    the next (the frontier's queue). Priorities in whole hours tied them all: the first run
+    took the sitemap's first entries, the second the queue's first URLs."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO, site)
+    minutes = iter(range(0, 60, 3))
+    sitemap = re.sub(r"<lastmod>[^<]*</lastmod>",
+                     lambda _: f"<lastmod>2025-03-12T10:{next(minutes):02d}:00Z</lastmod>",
+                     (site / "sitemap.xml").read_text("utf-8"))
+    (site / "sitemap.xml").write_text(sitemap, "utf-8")
+    listed = [urlsplit(e.url).path for e in sitemap_entries(
+        sitemap.replace("__BASE_URL__", "http://x").encode())][::-1]
+    db = tmp_path / "news.db"
+    with serve_site(site) as server:
+        config = sitemap_config(tmp_path, server, "max_pages = 6", "max_depth = 1")
+        runs = [newscrawl("crawl", "--config", str(config), "--db", str(db), *FAST)
+                for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    for run_id, newest in ((1, listed[:6]), (2, listed[6:12])):
+        stored = [urlsplit(u).path for (u,) in rows(
+            db, "SELECT page_url FROM articles WHERE run_id = ?", run_id)]
+        assert sorted(stored) == sorted(newest), run_id
 
 
 def test_a_site_renamed_between_runs_takes_its_queued_urls_with_it(tmp_path):
@@ -1069,7 +1096,7 @@ def test_a_first_run_with_a_small_budget_stores_the_newest_articles(tmp_path):
                         *FAST)
         fetched = list(server.requested_paths)
     assert run.returncode == 0, run.stderr[-2000:]
-    dated = rows(db, "SELECT url FROM frontier WHERE priority BETWEEN 1 AND 9999999"
+    dated = rows(db, f"SELECT url FROM frontier WHERE priority BETWEEN 1 AND {LISTING_FLOOR - 1}"
                      " ORDER BY priority DESC LIMIT 4")
     assert len(dated) == 4
     assert sorted(u for (u,) in rows(db, "SELECT page_url FROM articles")) == sorted(
