@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
@@ -40,6 +41,11 @@ MAX_WORKERS = max(4 * (os.cpu_count() or 1), 8)
 
 # How often a wait for a page looks whether its pool is still there.
 WAIT_SLICE = 1.0
+
+# What the forkserver imports before it forks a worker (crawler/preload.py).
+PRELOAD = ["crawler.preload"]
+# Seconds a new pool's workers may take to be up (the forkserver's imports included).
+STARTUP_TIMEOUT = 120.0
 
 
 def result(future: concurrent.futures.Future, pool: ProcessPool):
@@ -117,22 +123,28 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     """A pool of `workers` extraction processes, started now (pebble starts a pool on its
     first use), each replaced after `max_tasks` pages (0: never).
 
+    Returns once every worker is up: has read the pool's semaphores, and tells so by its
+    initializer. A worker still starting when the pool stops (a crawl whose start URL was
+    refused stops it a moment after) would find them gone, as pebble removes them before
+    it stops the workers, and print a traceback (FileNotFoundError in SemLock._rebuild).
+
     Ctrl-C is held off while the pool starts, which takes a second or two. Otherwise it
     stops this process while it waits for a worker the forkserver has not forked yet (that
-    worker, forked after all, fails with a traceback on the semaphores this process removed
-    as it exited: FileNotFoundError in SemLock._rebuild), and a terminal's Ctrl-C, sent to
-    the whole process group, breaks into the forkserver's imports with a traceback. Held,
-    it arrives once every worker is known to the pool, which its owner then stops; the
-    forkserver and the workers inherit the block, so Ctrl-C is this process's alone to act
-    on.
+    worker, forked after all, fails with the same traceback on the semaphores this process
+    removed as it exited), and a terminal's Ctrl-C, sent to the whole process group, breaks
+    into the forkserver's imports with a traceback. Held, it arrives once every worker is
+    up, and its owner then stops the pool; the forkserver and the workers inherit the
+    block, so Ctrl-C is this process's alone to act on.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.preload"])
-    pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
+    context.set_forkserver_preload(PRELOAD)
+    up = context.Semaphore(0)  # the pool keeps it (initargs) for the workers it replaces
+    pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context,
+                       initializer=_up, initargs=(up,))
     try:
         resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
         with interrupts_held():
-            active = pool.active  # asking starts it
+            active = pool.active and _all_up(pool, up, workers)  # asking starts it
         if not active:
             raise PoolError("the extraction workers could not start")
     except BaseException as error:  # Ctrl-C held till now, a fork that failed: none left
@@ -143,6 +155,21 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
             raise PoolError(f"the extraction workers could not start: {why}") from error
         raise
     return pool
+
+
+def _up(up) -> None:
+    """A worker's initializer: it is up (it has read the pool's semaphores)."""
+    up.release()
+
+
+def _all_up(pool: ProcessPool, up, workers: int) -> bool:
+    """Wait until `workers` workers are up, while the pool lives, `STARTUP_TIMEOUT` at most."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    for _ in range(workers):
+        while not up.acquire(timeout=0.1):
+            if not pool.active or time.monotonic() > deadline:
+                return False
+    return True
 
 
 # The signals that stop a command: Ctrl-C, and SIGTERM (a KeyboardInterrupt too until Scrapy
