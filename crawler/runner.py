@@ -41,7 +41,7 @@ from crawler.status import (
     unstored,
 )
 from crawler.urlpolicy import shown
-from extractors.rules import RuleError, load_dir
+from extractors.rules import BUILTIN, RuleError, load_dir
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         sites = merge_sites(configured, options.start_urls)
         _check_lengths(sites, options.settings)
         options.since = parse_since(options.since)
-        for folder in rule_folders(options, sites):
-            load_dir(Path(folder))
+        for folder in [*rule_folders(options, sites), BUILTIN]:  # the built-in ones too: a
+            load_dir(Path(folder))  # file added there broken fails every page otherwise
         storage.check_writable(options.db)
         storage.wait_for_writers(options.db)
     except (ConfigError, ValueError, RuleError) as error:

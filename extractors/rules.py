@@ -65,7 +65,13 @@ class SiteRule:
     layouts: tuple[Layout, ...]
 
     def covers(self, host: str) -> bool:
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        return self.specificity(host) > 0
+
+    def specificity(self, host: str) -> int:
+        """How closely the rule names the host: the labels of its longest domain that covers
+        it (``news.example.com`` 3, ``example.com`` 2), 0 if none does."""
+        return max((d.count(".") + 1 for d in self.domains
+                    if host == d or host.endswith("." + d)), default=0)
 
 
 # XPath 1.0's functions and node tests: libxml2 looks a function or a `$variable` up only
@@ -274,8 +280,9 @@ def _modified(path: Path) -> int:
 
 @cache
 def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
-    """The folder's rules; RuleError for a domain two of its files cover (which one
-    applies would hang on their names)."""
+    """The folder's rules; RuleError for a domain two of its files name (which one applies
+    would hang on their names). A file may name a subdomain of another's: its rule is the
+    closer one for that subdomain's pages (`rules_for`)."""
     rules = tuple(load_file(path) for path, _ in files)
     owner: dict[str, Path] = {}
     for rule in rules:
@@ -288,11 +295,14 @@ def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
 
 
 def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:
-    """Rules covering the URL's host; rules from user folders come before the built-in ones."""
+    """Rules covering the URL's host; rules from user folders come before the built-in ones,
+    and in one folder the rule naming the host most closely first (a file for
+    ``news.example.com`` before one for ``example.com``; not their file names' order)."""
     host = _host((urlsplit(url).hostname or "").rstrip(".")) or ""
     found = []
     for folder in (*folders, BUILTIN):
-        found.extend(rule for rule in load_dir(Path(folder)) if rule.covers(host))
+        covering = [rule for rule in load_dir(Path(folder)) if rule.covers(host)]
+        found.extend(sorted(covering, key=lambda rule: -rule.specificity(host)))
     return found
 
 

@@ -267,3 +267,44 @@ def test_a_rule_file_that_is_a_link_to_nothing_is_named_in_one_line(tmp_path):
     (tmp_path / "site.toml").symlink_to(tmp_path / "gone" / "site.toml")
     with pytest.raises(RuleError, match=r"site\.toml: No such file or directory"):
         load_dir(tmp_path)
+
+
+@pytest.mark.parametrize("command", [
+    ["crawl", "http://127.0.0.1:9/"], ["demo", "--port", "0"], ["reextract"]])
+def test_a_broken_built_in_rule_file_fails_a_crawl_or_reextract_before_any_work(
+        tmp_path, monkeypatch, command):
+    """A file moved into extractors/sites/ (the documented way to ship a rule) was never
+    checked: the crawl exited 0 with every page an extraction failure."""
+    from click.testing import CliRunner
+
+    import crawler.reextract
+    import crawler.runner
+    from crawler import storage
+    from crawler.cli import cli
+
+    path = write(tmp_path, "dorp = [1]\n" + GOOD)
+    monkeypatch.setattr(crawler.runner, "BUILTIN", tmp_path)
+    monkeypatch.setattr(crawler.reextract, "BUILTIN", tmp_path)
+    db = tmp_path / "news.db"
+    if command == ["reextract"]:
+        storage.open_db(db).close()
+    result = CliRunner().invoke(cli, [*command, "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == f"newscrawl: error: {path}: dorp: unknown key"
+    assert db.exists() == (command == ["reextract"])
+
+
+def test_a_rule_for_a_subdomain_comes_before_one_for_its_domain_whatever_their_names(
+        tmp_path):
+    story = "<div class='story-body'><p>" + "Harbour news. " * 40 + "</p></div>"
+    html = f"<html><body><h1 class='headline'>Harbour</h1>{story}</body></html>"
+    for name in ("a-example.toml", "z-example.toml"):  # before and after the other's name
+        for old in tmp_path.glob("*-example.toml"):
+            old.unlink()
+        write(tmp_path, GOOD.replace('"news.example.com"', '"example.com"')
+              .replace('name = "v1"', 'name = "broad"'), name)
+        write(tmp_path, GOOD)
+        assert extract(html, "https://news.example.com/a", rules=(tmp_path,)
+                       ).rule == "news.example.com:v1", name
+        assert extract(html, "https://www.example.com/a", rules=(tmp_path,)
+                       ).rule == f"{name.removesuffix('.toml')}:broad"
