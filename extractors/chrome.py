@@ -152,6 +152,8 @@ class PageIndex:
         # the lower-cased text of the closing cues left in the tree alone (`dom = "boxed"`)
         # that no donation box follows: after trafilatura they go without cutting anything
         self.left_alone: set[str] = set()
+        # ... and of those a donation box follows in their container: an appeal's opening
+        self.openings: set[str] = set()
         # the donation boxes removed (APPEAL_BOXES): each one's place and its ancestors
         self.appeal_boxes: list[tuple[int, frozenset[etree._Element]]] = []
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
@@ -580,9 +582,9 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
         if pattern.dom == "boxed" and alone == [cue]:
             # left in the tree: after trafilatura (`strip_blocks`) it cuts what follows
             # it where a donation box follows it in its container, else goes alone
-            if not _box_follows(index, cue):
-                index.left_alone.update({norm_space(index.text(cue)).lower(),
-                                         norm_space("".join(cue.itertext())).lower()})
+            texts = {norm_space(index.text(cue)).lower(),
+                     norm_space("".join(cue.itertext())).lower()}
+            (index.openings if _box_follows(index, cue) else index.left_alone).update(texts)
             continue
         found += alone
     return found
@@ -727,11 +729,12 @@ BYLINE_CHARS = 120
 
 
 def strip_dom(root: etree._Element, bylines: list[str] | None = None,
-              left: set[str] | None = None) -> list[str]:
+              left: set[str] | None = None, openings: set[str] | None = None) -> list[str]:
     """Remove catalogue chrome from a parsed page in place; return the pattern ids used.
     `bylines`, if given, gets the text of each removed text-cue block that opens like a
     byline ("Written by Jane Doe"), for the author search after it; `left` the lower-cased
-    text of each closing cue left in the tree alone (`dom = "boxed"`), for `strip_blocks`."""
+    text of each closing cue left in the tree alone (`dom = "boxed"`) with no donation box
+    after it, `openings` of each with one, for `strip_blocks`."""
     index = PageIndex(root)
     limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
@@ -754,6 +757,8 @@ def strip_dom(root: etree._Element, bylines: list[str] | None = None,
             used.append(pattern.id)
     if left is not None:
         left.update(index.left_alone)
+    if openings is not None:
+        openings.update(index.openings)
     return used
 
 
@@ -1016,27 +1021,54 @@ def remove(element: etree._Element) -> None:
 # ---------------------------------------------------------------------------------------
 # After trafilatura: drop chrome blocks from the extracted body.
 
-def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = frozenset()
+def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = frozenset(),
+                 openings: frozenset[str] | set[str] = frozenset()
                  ) -> tuple[list[str], list[str]]:
-    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary, but
-    for one `strip_dom` left in the tree alone with no donation box after it
-    (`left_alone`: it goes alone)."""
+    """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary that
+    stands in the last part of the text, but for one `strip_dom` left in the tree alone
+    with no donation box after it (`left_alone`: it goes alone). One with a donation box
+    after it in its container (`openings`: "A message from ...", its paragraphs, "Once /
+    Monthly / Annual") cuts wherever it stands if what follows it reads as an appeal: the
+    appeal may be as long as a short story."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
     seen = 0
-    for block, (low, _), hit in zip(blocks, tested, hits, strict=True):
+    for at, (block, (low, _), hit) in enumerate(zip(blocks, tested, hits, strict=True)):
         if hit is None:
             kept.append(block)
             seen += len(block)
             continue
         used.append(hit.id)
-        if (hit.boundary and seen >= BOUNDARY_SEEN * total and len(kept) >= 2
-                and low not in left_alone):
+        if (hit.boundary and len(kept) >= 2 and low not in left_alone
+                and (seen >= BOUNDARY_SEEN * total
+                     or (low in openings and _reads_as_appeal(blocks[at + 1:])))):
             break
     return kept, sorted(set(used))
+
+
+# What an appeal for money talks about, in the languages of the donation cues: the blocks
+# after an appeal's opening that say so hold at least APPEAL_SHARE of the text after it.
+APPEAL_WORDS = re.compile(
+    r"\b(support\w*|donat\w*|contribut\w*|journalis\w*|independen\w*|reader\w*|"
+    r"subscri\w*|your help|thank you|membership|member|fund\w*|"
+    r"поддерж\w*|пожертв\w*|журналист\w*|независим\w*|читател\w*|"
+    r"unterstütz\w*|spende\w*|journalismus|unabhängig\w*|leser\w*|"
+    r"soutien|soutenir|dons?|journalisme|indépendan\w*|lecteurs?|"
+    r"apoy\w*|don(ación|aciones|ativo)|periodismo|independien\w*|lectores|apoio|leitores)\b",
+    re.IGNORECASE)
+APPEAL_SHARE = 0.5
+
+
+def _reads_as_appeal(blocks: list[str]) -> bool:
+    """Whether most of the text of `blocks` is in blocks that speak of support, donations,
+    journalism or readers: an appeal, not the rest of a story ("A message from the mayor:
+    ..."), which a donation box happens to follow."""
+    total = sum(len(block) for block in blocks)
+    appeal = sum(len(block) for block in blocks if APPEAL_WORDS.search(block))
+    return total > 0 and appeal >= APPEAL_SHARE * total
 
 
 # The patterns whose removal is a donation box (its period buttons, a box named for

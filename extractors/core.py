@@ -154,7 +154,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     meta = page_metadata(root, url, ld_article, ld)
     day = _utc(fetched or datetime.now(UTC)).date()  # the layouts' dates are UTC days
     layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
-    removed += strip_dom(body, meta.removed_bylines, meta.left_alone)
+    removed += strip_dom(body, meta.removed_bylines, meta.left_alone, meta.openings)
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         strip_dom(root)   # what it removes outside the rule's body is not this Article's
@@ -294,7 +294,7 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
     copy of a passage; with the ids of the chrome patterns that dropped blocks
     (`REPEATED` for the copy)."""
     kept, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors),
-                                 meta.left_alone)
+                                 meta.left_alone, meta.openings)
     # a print copy repeats the headline and byline dropped above: they were read earlier too
     kept, repeated = drop_repeats(kept, earlier=set(Counter(blocks) - Counter(kept)))
     return kept, [*dropped, REPEATED] if repeated else dropped

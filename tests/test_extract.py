@@ -608,6 +608,37 @@ def test_closing_donation_appeal_is_cut_after_trafilatura_where_its_box_follows(
     assert kept == [*[PARAGRAPH] * 4, *blocks[6:]] and "donation.cue" in used
 
 
+def test_an_appeals_opening_cuts_an_appeal_as_long_as_the_short_story_above_it():
+    """The seed page's shape: a short story, then "A message from ...", five paragraphs of
+    appeal and its buttons, in a box with no telling name. The heading stood before 60% of
+    the text, so it cut nothing and the appeal was stored; an opening (a donation box after
+    it in its container) cuts wherever it stands when what follows reads as an appeal."""
+    story = [f"Paragraph {n} of the story about the river crossing, with its facts." * 2
+             for n in range(3)]
+    appeal = ["A Message from The Daily Example:", "Dear readers,",
+              "We are facing unprecedented challenges from the authorities this year.",
+              "These attacks are attempts to silence independent journalism here.",
+              "We refuse to be silenced. But to continue our work, we need your help.",
+              "Your support, no matter how small, makes a world of difference to us."]
+    openings = {"a message from the daily example:", "dear readers,"}
+    assert strip_blocks(story + appeal)[0] == story + appeal[2:]  # 60%: only cues go
+    assert strip_blocks(story + appeal, openings=openings)[0] == story
+    more = ["The crossing reopens in May, the ferry operator said on Tuesday evening."] * 4
+    assert strip_blocks(story + appeal[:1] + more, openings=openings)[0] == story + more
+
+
+def test_a_heading_over_the_story_with_a_donation_box_after_it_cuts_nothing_early():
+    """"A message from the mayor:" early in a story whose container ends with donation
+    buttons: what follows it is the mayor's words, not an appeal, and stays."""
+    said = ("The mayor said the plan would be reviewed next spring by a panel of transport "
+            "experts, residents and the operators of the tram network in the old town. ")
+    buttons = ("<div><a href='/d?1'>Once</a> <a href='/d?2'>Monthly</a> "
+               "<a href='/d?3'>Annual</a></div>")
+    article = extract(page(paragraphs(2) + "<h2>A message from the mayor:</h2>"
+                           + paragraphs(5, said) + buttons), URL)
+    assert article.text.count("Paragraph") == 7 and "Monthly" not in article.text
+
+
 def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     """"A message from ..." as a bare paragraph of the body, then the appeal in paragraphs
     of its own and its donation buttons: removed from the tree, the heading could no longer
