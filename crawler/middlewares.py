@@ -130,9 +130,12 @@ def robots_unavailable(status: int) -> bool:
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type; and the
     robots.txt it fetches for a host answers the spider's own request for that file, once,
-    instead of a second download. Bodies over `ROBOTS_KEPT_BYTES` are not kept for it, and
-    at most `ROBOTS_KEPT` are (the oldest goes: a host seeded by a feed or a sitemap only,
-    or reached by a redirect, never asks)."""
+    instead of a second download: its response, or the error its download ended in (a
+    timeout, a refused connection), with no retry of its own (the middleware's request
+    had them: a robots.txt that hung took 3 tries of 30 s, then 3 more for the spider's
+    request; one answering 503, 6 tries, then 5 more). Bodies over `ROBOTS_KEPT_BYTES` are
+    not kept for it, and at most `ROBOTS_KEPT` of each are (the oldest goes: a host seeded
+    by a feed or a sitemap only, or reached by a redirect, never asks)."""
 
     ROBOTS_KEPT_BYTES = 512 * 1024
     ROBOTS_KEPT = 64
@@ -140,6 +143,7 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     def __init__(self, crawler):
         super().__init__(crawler)
         self._fetched: dict[str, Response] = {}  # robots.txt URL -> its response, until asked
+        self._failed: dict[str, Exception] = {}  # its host -> its download's error, the same
 
     async def robot_parser(self, request: Request):
         """Scrapy's, but every request waiting for a robots.txt being fetched gets its
@@ -161,10 +165,25 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
 
     async def process_request(self, request: Request, spider=None) -> Response | None:
         await super().process_request(request)
-        if not self._fetched or request.meta.get("dont_obey_robotstxt"):
+        if not (self._fetched or self._failed) or request.meta.get("dont_obey_robotstxt"):
             return None
         fetched = self._fetched.pop(request.url, None)
-        return None if fetched is None else fetched.replace(request=request)
+        failed = None
+        if fetched is None and urlparse_cached(request).path == "/robots.txt":
+            failed = self._failed.pop(urlparse_cached(request).netloc, None)
+        if fetched is None and failed is None:
+            return None
+        request.meta["dont_retry"] = True  # tried as often as a download is already
+        if failed is not None:
+            raise failed
+        return fetched.replace(request=request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, IgnoreRequest):  # (a refusal refuses the spider's request too)
+            if len(self._failed) >= self.ROBOTS_KEPT:
+                del self._failed[next(iter(self._failed))]
+            self._failed[netloc] = exc
+        super()._robots_error(exc, netloc)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         """Keep the robots.txt Scrapy's middleware fetched (its own request: no callback,

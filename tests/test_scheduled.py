@@ -500,6 +500,27 @@ def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_
         tmp_path / "n.db", "SELECT failed FROM run_sites") == [(1,)]
 
 
+@pytest.mark.parametrize("fault", ["500", "hang"])
+def test_a_robots_txt_that_failed_is_not_downloaded_again_for_the_spider(tmp_path, fault):
+    """RobotsTxtMiddleware's download of robots.txt, retries and all, answers the spider's
+    request for the file (for its Sitemap: lines), whether it answered or failed: a
+    robots.txt that hung was tried 3 more times, 30 s each, one answering 503 5 more."""
+    settings = ["-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=2"]
+    if fault == "500":
+        site = demo_failing(500, "/robots.txt")
+    else:
+        site = serve_site(DEMO, slow={"/robots.txt": 8})
+    with site as served:
+        server = served[0] if fault == "500" else served
+        run = newscrawl("crawl", server.base_url + "/", "--db", str(tmp_path / "n.db"),
+                        "--max-depth", "1", *FAST, *settings)
+        asked = server.requested_paths.count("/robots.txt")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert asked == 2  # the middleware's request and its one retry
+    assert "1 fetch errors" in run.stdout
+    assert len(stored_paths(tmp_path / "n.db")) > 5  # the pages were fetched all the same
+
+
 def test_overlapping_runs_are_refused(tmp_path):
     db = tmp_path / "news.db"
     # the first run waits 25 s for robots.txt (under DOWNLOAD_TIMEOUT): still running
