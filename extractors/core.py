@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from configparser import ConfigParser
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, cached_property, wraps
 from pathlib import Path
@@ -87,7 +87,10 @@ class Analysis:
     rule matched), or the JSON-LD `articleBody` (`source` "dom" or "jsonld"); `removed`
     the ids of the chrome patterns and rule selectors that removed something from the page,
     `dropped` those that dropped blocks of `blocks`; `summary` readability's body, recorded
-    from trafilatura's run (None on a site rule's body or where `blocks` are JSON-LD's).
+    from trafilatura's run (None on a site rule's body or where `blocks` are JSON-LD's);
+    `prompts` the paywall patterns the generic chrome pass found on a site rule's page
+    outside the rule's body or in what the rule drops: evidence of the paywall, though
+    nothing this Article's text lost.
     """
 
     page: HtmlElement
@@ -99,6 +102,7 @@ class Analysis:
     layout: Layout | None
     source: str
     summary: HtmlElement | None
+    prompts: list[str] = field(default_factory=list)
 
     @cached_property
     def readability_reading(self) -> tuple[list[str], list[str]]:
@@ -153,17 +157,25 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     ld_article = jsonld.article_object(ld)
     meta = page_metadata(root, url, ld_article, ld)
     day = _utc(fetched or datetime.now(UTC)).date()  # the layouts' dates are UTC days
-    layout, body, removed = _apply_site_rule(root, url, rules, day, meta)
+    layout, body, removed, prompts = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body, meta.removed_bylines, meta.left_alone, meta.openings)
     unwrap_swallowing_landmarks(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
-        strip_dom(root)   # what it removes outside the rule's body is not this Article's
+        outside = strip_dom(root)  # what it removes outside the rule's body is not this
+        if prompts is None:        # Article's, but for a paywall's prompt
+            prompts = _prompts(outside)
     own, summary = _trafilatura_reading(body, url, _density(meta))
     blocks, dropped = _clean(own, meta)
     blocks, source, dropped = _prefer_jsonld_body(blocks, dropped, ld_article)
     # a site rule's body is trusted: readability's reading is for the generic path only
     summary = summary if layout is None and source == "dom" else None
-    return Analysis(root, ld, meta, blocks, removed, dropped, layout, source, summary)
+    return Analysis(root, ld, meta, blocks, removed, dropped, layout, source, summary,
+                    prompts or [])
+
+
+def _prompts(removed: list[str]) -> list[str]:
+    """The paywall patterns among the ids of a chrome pass."""
+    return [pattern for pattern in removed if pattern.startswith("paywall.")]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -179,7 +191,7 @@ def _article(url: str, found: Analysis) -> Article:
                                              found.layout, found.source)
     words = words_in(blocks)
     is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
-    paywall = paywall_state(found.ld, [*found.removed, *dropped], words)
+    paywall = paywall_state(found.ld, [*found.removed, *found.prompts, *dropped], words)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]  # its teaser, as read
     elif is_article:
@@ -213,7 +225,8 @@ def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
                       other_dropped: list[str]) -> str:
     """The paywall state once another reading is kept: by its text, with the prompts seen
     in any reading so far (trafilatura's, the one kept until now, this one)."""
-    return paywall_state(found.ld, [*found.removed, *found.dropped, *dropped, *other_dropped],
+    return paywall_state(found.ld, [*found.removed, *found.prompts, *found.dropped, *dropped,
+                                    *other_dropped],
                          words_in(other))
 
 
@@ -377,13 +390,16 @@ def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict 
 # Site rules
 
 def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | None, day: date,
-                     meta: Metadata) -> tuple[Layout | None, HtmlElement, list[str]]:
+                     meta: Metadata
+                     ) -> tuple[Layout | None, HtmlElement, list[str], list[str] | None]:
     """The first layout whose body selector matches, the tree to extract the body from
-    (a document of the rule's body elements, or the page), and the removals. A layout whose
+    (a document of the rule's body elements, or the page), the removals, and where the
+    layout drops elements, the paywall prompts the generic chrome pass finds on the page
+    before they go (a rule may drop the prompt; None: not looked for). A layout whose
     selectors fail on the page (an XPath error `rules check` could not see) is passed over
     like one that does not match."""
     if folders is None:
-        return None, root, []
+        return None, root, [], None
     for layout in layouts_for(rules_for(url, tuple(folders)), day):
         try:
             bodies = [el for selector in layout.body for el in selector(root)
@@ -398,11 +414,12 @@ def _apply_site_rule(root: HtmlElement, url: str, folders: tuple[Path, ...] | No
             _layout_failed(layout, url, root)
             continue
         _override_metadata(meta, found, layout.id)
+        prompts = _prompts(strip_dom(deepcopy(root))) if drops else None
         for element in drops:
             remove(element)
         removed = [f"{layout.id}:drop"] if drops else []
-        return layout, _body_document(bodies) if bodies else root, removed
-    return None, root, []
+        return layout, _body_document(bodies) if bodies else root, removed, prompts
+    return None, root, [], None
 
 
 _FAILED_LAYOUTS: set[str] = set()

@@ -308,3 +308,28 @@ def test_a_rule_for_a_subdomain_comes_before_one_for_its_domain_whatever_their_n
                        ).rule == "news.example.com:v1", name
         assert extract(html, "https://www.example.com/a", rules=(tmp_path,)
                        ).rule == f"{name.removesuffix('.toml')}:broad"
+
+
+@pytest.mark.parametrize("prompt_in", ["outside", "drop"])
+def test_a_site_rules_page_keeps_the_paywall_its_prompt_shows(tmp_path, prompt_in):
+    """The prompt outside the rule's body, or in an element the rule drops, was never seen
+    by the paywall check: a rule turned "truncated" into "none" (and `fixture save`
+    recorded it so)."""
+    write(tmp_path, GOOD)
+    prompt = "<div class='gate'><p>Subscribe to continue reading.</p></div>"
+    story = "".join(f"<p>{sentence}</p>" for sentence in [
+        "The harbour at Wendport reopened to shipping on Monday after a week in which storms"
+        " closed it to all but the lifeboat, the port authority said in a statement.",
+        "Three cargo ships that had waited out the weather in the bay were the first to"
+        " berth, followed by the ferry to the islands, which ran two extra crossings.",
+        "Engineers found damage to the outer breakwater, where waves had torn away part of"
+        " the concrete facing, and said repairs would take until the end of the summer.",
+        "Fishermen said they had lost a week of income and asked the council for help with"
+        " mooring fees; the council said it would discuss the request on Thursday."])
+    inside = story + (f"<div class='promo'>{prompt}</div>" if prompt_in == "drop" else "")
+    html = (f"<html><body><h1 class='headline'>Harbour reopens</h1><div class='story-body'>"
+            f"{inside}</div>{prompt if prompt_in == 'outside' else ''}</body></html>")
+    url = "https://news.example.com/2025/03/04/harbour-reopens"
+    article = extract(html, url, rules=(tmp_path,))
+    assert article.rule == "news.example.com:v1" and "Subscribe" not in article.text
+    assert article.paywall == extract(html, url).paywall == "truncated"
