@@ -403,8 +403,14 @@ def status(db, runs, check, max_age):
             run = last[0]
             click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
                        f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
-        click.echo(health_table(healths) if healths
-                   else f"{db}: no runs with per-site counts yet")
+        if healths:
+            click.echo(health_table(healths))
+        elif last and last[0]["status"] == "running":  # the first run: counts, not judged
+            click.echo(f"{db}: no finished run to judge yet (run #{last[0]['id']} "
+                       + ("was left running by a crawl that is gone)" if dead
+                          else "is still going)"))
+        else:
+            click.echo(f"{db}: no runs with per-site counts yet")
         if dead:
             click.echo(f"ALERT run #{last[0]['id']}: recorded as running, but no crawl holds"
                        " the lock (killed, or the machine went down): the next crawl marks it"

@@ -213,8 +213,10 @@ def reextract_command(db, site, rules, config, workers):
         fail_write(error)
     finally:
         database.close()
-    if not report:
-        fail(f"no stored pages{f' for site {site}' if site else ''} in {db}", 1)
+    if not report:  # a known site (or a database) with nothing stored: nothing to do, 0
+        click.echo(f"no stored pages{f' for site {site}' if site else ''} in {db}: nothing"
+                   " to re-extract", err=True)
+        return
     for line in format_report(report):
         click.echo(line)
 

@@ -1601,6 +1601,26 @@ def test_status_without_check_exits_0_whatever_it_says(tmp_path):
     assert checked.exit_code == 1, checked.output
 
 
+def test_status_during_a_databases_first_run_says_it_is_not_judged_yet(tmp_path):
+    """The first run's per-site counts are there as it goes: "no runs with per-site counts
+    yet" said otherwise (a data team's walkthrough)."""
+    from crawler.lock import crawl_lock
+
+    path = tmp_path / "s.db"
+    db = storage.open_db(path)
+    run_id = storage.start_run(db, {})
+    db["run_sites"].insert({"run_id": run_id, "site": "n.example", "pages": 7, "articles": 6})
+    db.close()
+    with crawl_lock(path, "crawl"):
+        going = CliRunner().invoke(cli, ["status", "--db", str(path)])
+    assert going.exit_code == 0
+    assert going.output.splitlines()[-1] == (f"{path}: no finished run to judge yet (run #1 is"
+                                             " still going)")
+    gone = CliRunner().invoke(cli, ["status", "--db", str(path)])
+    assert (f"{path}: no finished run to judge yet (run #1 was left running by a crawl that"
+            " is gone)") in gone.output.splitlines()
+
+
 def test_status_check_to_a_closed_pipe_still_exits_with_its_verdict(tmp_path):
     """`status --check | ...` whose reader is gone: a failed run is still exit 1."""
     db = storage.open_db(tmp_path / "s.db")
@@ -1673,6 +1693,7 @@ def test_the_read_commands_never_migrate_a_database(tmp_path):
     assert "0007_source_article" not in applied
     result = runner.invoke(cli, ["reextract", "--db", str(path), "--workers", "1"])
     assert "no stored pages" in result.output  # an empty database, but its schema upgraded
+    assert result.exit_code == 0  # nothing to do is no failure (it said 1)
     applied = [r[0] for r in sqlite_utils.Database(path).execute("SELECT name FROM migrations")]
     assert "0007_source_article" in applied
 
