@@ -106,6 +106,20 @@ class FilePath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class DbPath(FilePath):
+    """The database's file: not a name SQLite reads as something else (`:memory:`, an empty
+    database for each connection: a crawl stored nothing and printed tracebacks; `file:...`,
+    a URI for another file than the lock is taken beside)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and (value == ":memory:" or value.startswith("file:")):
+            what = ("SQLite's in-memory database" if value == ":memory:"
+                    else "a URI to SQLite")
+            self.fail(f"{value!r} is {what}, not a file name (./{value} for a file so named)",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def crawl_options(function):
     """The options shared by `crawl` and `demo`."""
     options = [
@@ -173,12 +187,12 @@ def parse_settings(pairs: tuple[str, ...]) -> dict:
     return settings
 
 
-# Set by newscrawl itself (crawler/runner.py), not by a person: not offered as a spelling.
-# What newscrawl sets from its own options: `--db` (the file it locks), the lock it holds,
-# `--rules`, the options it records. Set with -s, the crawl wrote another file than the
-# one it locked, or locked itself out.
-INTERNAL_SETTINGS = ("NEWSCRAWL_RUN_OPTIONS", "NEWSCRAWL_DB", "NEWSCRAWL_LOCK_HELD",
-                     "NEWSCRAWL_RULES")
+# Set by newscrawl itself (crawler/runner.py), not by a person: not offered as a spelling
+# (the option that sets it is, if any). What newscrawl sets from its own options: `--db`
+# (the file it locks), the lock it holds, `--rules`, the options it records. Set with -s,
+# the crawl wrote another file than the one it locked, or locked itself out.
+INTERNAL_SETTINGS = {"NEWSCRAWL_RUN_OPTIONS": None, "NEWSCRAWL_DB": "--db",
+                     "NEWSCRAWL_LOCK_HELD": None, "NEWSCRAWL_RULES": "--rules"}
 
 
 def _check_name(name: str) -> None:
@@ -186,11 +200,14 @@ def _check_name(name: str) -> None:
     another name neither Scrapy nor newscrawl defines (an add-on's setting may be one)."""
     if name in INTERNAL_SETTINGS:
         fail(f"--set {name}: set by newscrawl itself, not from the command line")
-    known = {n for source in (project, default_settings) for n in dir(source) if n.isupper()}
+    known = {n for source in (project, default_settings) for n in dir(source)
+             if n.isupper() and n not in INTERNAL_SETTINGS}
     if name in known:
         return
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    close = difflib.get_close_matches(name, sorted({*known, *INTERNAL_SETTINGS}), n=1,
+                                      cutoff=0.8)
+    meant = INTERNAL_SETTINGS.get(close[0], close[0]) if close else None  # its option
+    hint = f" (did you mean {meant}?)" if meant else ""
     if name.startswith("NEWSCRAWL_"):
         fail(f"--set {name}: no such newscrawl setting{hint}")
     click.echo(f"newscrawl: warning: --set {name}: not a Scrapy or newscrawl setting{hint};"
@@ -266,7 +283,7 @@ NON_NEGATIVE_SETTINGS = ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN"
 
 @cli.command()
 @click.argument("urls", nargs=-1)
-@click.option("--db", required=True, type=FilePath(dir_okay=False, path_type=Path),
+@click.option("--db", required=True, type=DbPath(dir_okay=False, path_type=Path),
               help="The SQLite file to write (created if missing).")
 @click.option("--config", type=FilePath(dir_okay=False, path_type=Path),
               help="A sites config (TOML): start URLs, feeds, sitemaps, patterns, limits.")
@@ -298,7 +315,7 @@ def crawl(urls, db, config, since, set_, allow_private, max_pages, max_depth, ru
 
 @cli.command()
 @click.option("--db", default="demo.db", show_default=True,
-              type=FilePath(dir_okay=False, path_type=Path))
+              type=DbPath(dir_okay=False, path_type=Path))
 @click.option("--site-dir", default=DEMO_SITE, show_default=True,
               type=FilePath(file_okay=False, path_type=Path),
               help="The static site to serve.")
@@ -356,7 +373,7 @@ def _ignore_signals() -> None:
 
 
 @cli.command()
-@click.option("--db", required=True, type=FilePath(dir_okay=False, path_type=Path),
+@click.option("--db", required=True, type=DbPath(dir_okay=False, path_type=Path),
               help="The SQLite file a crawl writes.")
 @click.option("--runs", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many runs before the latest to judge it against.")

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from crawler import storage
-from crawler.cli import EXIT_FAILED, EXIT_USAGE, FilePath, cli, fail, fail_storage
+from crawler.cli import EXIT_FAILED, EXIT_USAGE, DbPath, FilePath, cli, fail, fail_storage
 from crawler.config import (
     ConfigError,
     configured_site,
@@ -39,7 +39,7 @@ from crawler.reextract import (
 from crawler.search import SearchError, SearchOptions, format_hits, search
 from crawler.workers import MAX_WORKERS
 
-EXISTING_DB = FilePath(dir_okay=False, path_type=Path)
+EXISTING_DB = DbPath(dir_okay=False, path_type=Path)
 
 
 def db_option(function):

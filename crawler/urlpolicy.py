@@ -32,7 +32,7 @@ DENY_RULES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "share": re.compile(
-        r"/(print|share|email|sharer?)(/|$)|[?&](share|print|replytocom)=", re.IGNORECASE
+        r"/(print|share|email|sharer?)(/|$|\?)|[?&](share|print|replytocom)=", re.IGNORECASE
     ),
     "comments": re.compile(r"/comments?/(feed/)?$|#comments?$", re.IGNORECASE),
 }

@@ -160,6 +160,10 @@ def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/t.db", "-s",
       "NEWSCRAWL_EXTRACT_TIMOUT=5"], 2, "--set NEWSCRAWL_EXTRACT_TIMOUT: no such newscrawl "
      "setting (did you mean NEWSCRAWL_EXTRACT_TIMEOUT?)"),
+    # a slip for a setting newscrawl sets itself is pointed at its option, not at the
+    # setting -s refuses
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/t.db", "-s", "NEWSCRAWL_DBB=x"], 2,
+     "--set NEWSCRAWL_DBB: no such newscrawl setting (did you mean --db?)"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/o.db", "-s", "NEWSCRAWL_RUN_OPTIONS=x"],
      2, "--set NEWSCRAWL_RUN_OPTIONS: set by newscrawl itself, not from the command line"),
     *[(["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/o.db", "-s", f"{name}={value}"], 2,
@@ -172,6 +176,12 @@ def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
      "white space in the URL (two URLs in one argument?)"),
     (["crawl", "http://127.0.0.1:99999/", "--db", "{tmp}/x.db"], 2, "Port out of range"),
     (["crawl", "http://127.0.0.1:abc/", "--db", "{tmp}/x.db"], 2, "invalid start URL"),
+    # SQLite's names for what is no file: each connection an empty database (tracebacks,
+    # nothing stored, exit 0), or a URI for a file beside which no lock was taken
+    (["crawl", "http://127.0.0.1:9/", "--db", ":memory:"], 2,
+     "':memory:' is SQLite's in-memory database, not a file name"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "file:{tmp}/x.db"], 2,
+     "is a URI to SQLite, not a file name"),
     (["crawl", "--db", "{tmp}/x.db"], 2, "Missing argument"),
     (["crawl", "http://x.example/", "--db", "{tmp}/x.db", "--bogus"], 2, "No such option"),
 ])
