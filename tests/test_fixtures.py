@@ -58,6 +58,33 @@ def test_save_refuses_bad_names_and_urls(tmp_path, url, site, case, message):
     assert not (tmp_path / "fixtures").exists()
 
 
+def test_a_save_that_fails_leaves_no_case_and_the_retry_works(tmp_path, monkeypatch):
+    """A broken rule failed the extraction after the page and response.json were written:
+    a case the suite ignores (no expected.json), and the retry was told it exists."""
+    from extractors import rules
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><h1>Ferry</h1><p>" + "The ferry runs. " * 40
+                    + "</p></article></body></html>", "utf-8")
+    broken = tmp_path / "rules"
+    broken.mkdir()
+    (broken / "news.example.toml").write_text('domains = ["news.example"]\ndorp = 1\n')
+    monkeypatch.setattr(rules, "BUILTIN", broken)
+    root = tmp_path / "fixtures"
+    with pytest.raises(rules.RuleError, match="dorp: unknown key"):
+        fixtures.save(page, "https://news.example/2026/ferry", "news.example", "ferry",
+                      root=root)
+    assert not (root / "news.example").exists()  # no half-written case, no folder
+    monkeypatch.setattr(rules, "BUILTIN", tmp_path / "none")
+    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "other.example.toml").write_text(
+        'domains = ["other.example"]\n[[layout]]\nname = "v1"\n')
+    folder = fixtures.save(page, "https://news.example/2026/ferry", "news.example", "ferry",
+                           root=root)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "expected.json", "response.html", "response.json"]
+
+
 def test_rerun_of_an_unknown_site_is_an_error():
     result = CliRunner().invoke(cli, ["fixture", "rerun", "no-such-site.example"])
     assert result.exit_code == 1 and "no fixtures for site no-such-site.example" in result.output
