@@ -17,6 +17,7 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pebble import ProcessExpired
 from scrapy import signals
@@ -40,6 +41,7 @@ from crawler.status import (
 )
 from crawler.visits import SITE, failure_visit
 from crawler.workers import PoolError, Workers, result_async
+from extractors.rules import RuleError, rules_for
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class ExtractionPipeline:
         self.extraction: Workers | None = None
         self.crawler = None
         self.site_rules: dict[str, tuple[str, ...]] = {}  # a site's own folder, its pages only
+        self.covering: dict[tuple, tuple[str, ...]] = {}  # (host, folders) -> rule files
+        self.unmatched: set[str] = set()  # rule files said to match no layout, this run
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -96,8 +100,8 @@ class ExtractionPipeline:
             return item
         if len(item["body"]) > self.max_bytes:
             return self._failed(item, f"too large: {len(item['body'])} bytes")
-        args = (item["body"], item["url"], item.get("content_type", ""),
-                self.rules + self.site_rules.get(item.get("site"), ()),
+        folders = self.rules + self.site_rules.get(item.get("site"), ())
+        args = (item["body"], item["url"], item.get("content_type", ""), folders,
                 item.get("fetched_at", ""))
         for attempt in range(2):  # once more on a new pool, should this one have broken
             pool = self.extraction.pool
@@ -121,7 +125,30 @@ class ExtractionPipeline:
                                          self.extraction.restarts)
         kind = "articles" if item["article"]["is_article"] else "non_articles"
         self.stats.inc_value(f"newscrawl/extract/{kind}")
+        if item["article"]["is_article"] and item["article"].get("rule") is None:
+            self._no_layout(item["url"], folders)
         return item
+
+    def _no_layout(self, url: str, folders: tuple[str, ...]) -> None:
+        """Count an article of a host a site rule covers that none of the rule's layouts
+        matched (the generic path read it, as it should), and say so once per rule file and
+        run: its selectors may no longer fit the site (a redesign), which only
+        `articles.rule` being NULL showed."""
+        key = (urlsplit(url).hostname or "", folders)
+        if key not in self.covering:
+            try:
+                self.covering[key] = tuple(str(rule.path) for rule in rules_for(url, folders))
+            except RuleError:  # a folder broken since the crawl began: the worker said so
+                self.covering[key] = ()
+        if not self.covering[key]:
+            return
+        self.stats.inc_value("newscrawl/extract/no_layout")
+        rule = self.covering[key][0]
+        if rule not in self.unmatched:
+            self.unmatched.add(rule)
+            logger.warning("site rule %s matched none of its layouts on %s, an article read"
+                           " without it: do its body selectors still fit the site?", rule,
+                           url)
 
     def _failed(self, item, reason: str):
         logger.warning("extraction failed: %s: %s", item["url"], reason)

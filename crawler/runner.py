@@ -430,6 +430,9 @@ def summary(result: CrawlResult) -> str:
     if any(skipped.values()):
         lines.append("  not fetched, by policy: " + ", ".join(
             f"{reason}: {n}" for reason, n in skipped.items() if n))
+    if result.count("newscrawl/extract/no_layout"):
+        lines.append(f"  {result.count('newscrawl/extract/no_layout')} articles matched no"
+                     " layout of their site's rule (read without it: see the log)")
     if result.failed_sites:
         lines.append(f"  failed sites: {', '.join(result.failed_sites)}")
     if result.count("spider_exceptions/count"):

@@ -97,6 +97,33 @@ def test_a_sites_rule_folder_applies_to_its_pages_only(tmp_path):
     assert other["article"]["rules"] == ["/everywhere"]
 
 
+def test_an_article_that_its_sites_rule_did_not_match_is_counted_and_said_once(
+        tmp_path, caplog):
+    """A rule whose body selector matches nothing (a redesign) left no trace but a NULL
+    `articles.rule`: the run counts those articles and names the rule file, once."""
+    (tmp_path / "example.com.toml").write_text(
+        'domains = ["example.com"]\n[[layout]]\nname = "v1"\nbody = ["div.gone"]\n')
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_EXTRACT_WORKERS": 1,
+                                         "NEWSCRAWL_RULES": [str(tmp_path)]})
+    crawler.stats.open_spider()
+    pipeline = ExtractionPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    story = (ROOT / "fixtures" / "demo-site" / "articles" / "harbour-wind-farm-approved.html"
+             ).read_bytes()
+    try:
+        with caplog.at_level("WARNING", logger="crawler.pipelines"):
+            pages = process(pipeline, *(item(f"https://example.com/2026/01/05/story-{n}",
+                                             story) for n in range(2)),
+                            item("https://other.test/2026/01/05/story", story))
+    finally:
+        pipeline.close_spider()
+    assert all(p["article"]["is_article"] and p["article"]["rule"] is None for p in pages)
+    assert crawler.stats.get_value("newscrawl/extract/no_layout") == 2
+    said = [r.getMessage() for r in caplog.records if "matched none of its layouts" in
+            r.getMessage()]
+    assert len(said) == 1 and str(tmp_path / "example.com.toml") in said[0]
+
+
 def test_a_page_that_hangs_is_failed_and_the_next_is_processed(pipeline):
     hung, after = process(pipeline, item("https://example.com/hang"),
                           item("https://example.com/next"))
