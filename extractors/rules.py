@@ -119,8 +119,17 @@ _PROBE = ("<html><head><title>t</title><meta name='m' content='c'/></head><body>
           + "</body></html>")
 
 
-def compile_selector(selector: str) -> etree.XPath:
-    """An XPath for an XPath or CSS selector string; raises ValueError when invalid."""
+# The last step of an XPath that selects no element (an attribute, text): `//div/@class`,
+# `(//p/text())[1]`, each branch of a union.
+_NOT_ELEMENTS = re.compile(
+    r"(@[\w:*.-]+|attribute::[\w:*.-]+|(text|comment|processing-instruction)\([^)]*\))"
+    r"\s*\)?\s*(\[[^\]]*\])?\s*(\||$)")
+
+
+def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
+    """An XPath for an XPath or CSS selector string; raises ValueError when invalid, or,
+    with `elements` (a body, a drop), when it selects attributes or text: those select no
+    body and drop nothing, and the layout never applied, without a word."""
     if selector.lstrip().startswith(("/", "(", "./", "../")):
         _xpath_names(selector)
         try:
@@ -130,6 +139,10 @@ def compile_selector(selector: str) -> etree.XPath:
             raise ValueError(f"invalid XPath {_shown(selector)!r}: {error}") from None
         if not isinstance(probe, list):  # count(), string(), a comparison: not a selection
             raise ValueError(f"XPath {_shown(selector)!r} must select elements or attributes")
+        if elements and (_NOT_ELEMENTS.search(selector)
+                         or any(isinstance(hit, str) for hit in probe)):
+            raise ValueError(f"XPath {_shown(selector)!r} must select elements, not"
+                             " attributes or text")
         return xpath
     try:
         return CSSSelector(selector)
@@ -144,14 +157,14 @@ def _shown(selector: str) -> str:
     return selector if len(selector) <= 60 else f"{selector[:57]}..."
 
 
-def _selectors(path: Path, key: str, value: object) -> tuple:
+def _selectors(path: Path, key: str, value: object, elements: bool = False) -> tuple:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise RuleError(f"{path}: {key}: expected a selector string or a list of them")
     compiled = []
     for i, selector in enumerate(values):
         try:
-            compiled.append(compile_selector(selector))
+            compiled.append(compile_selector(selector, elements))
         except ValueError as error:
             raise RuleError(f"{path}: {key}[{i}]: {error}") from None
     return tuple(compiled)
@@ -176,8 +189,8 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
         id=f"{path.stem}:{name}",
         valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),
         valid_until=_date(path, f"{where}.valid_until", data.get("valid_until")),
-        body=_selectors(path, f"{where}.body", data.get("body", [])),
-        drop=_selectors(path, f"{where}.drop", data.get("drop", [])),
+        body=_selectors(path, f"{where}.body", data.get("body", []), elements=True),
+        drop=_selectors(path, f"{where}.drop", data.get("drop", []), elements=True),
         meta={k: _selectors(path, f"{where}.{k}", data[k]) for k in META_KEYS if k in data},
     )
 

@@ -1,6 +1,7 @@
 """Site rules: validation errors that name the file and the key, layouts by date, overrides."""
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -228,13 +229,24 @@ def test_a_published_selector_takes_its_first_date_and_says_when_it_matches_none
                       " kept"]
 
 
-def test_an_attribute_selector_as_body_or_drop_is_ignored_not_a_crash(tmp_path):
-    write(tmp_path, GOOD.replace('"div.story-body"', '"//div/@class", "div.story-body"')
-          .replace("//div[@class='promo']", "//div/text()"))
-    html = ("<html><body><div class='story-body'><p>" + "Harbour news. " * 40
-            + "</p></div></body></html>")
-    article = extract(html, "https://news.example.com/a", rules=(tmp_path,))
-    assert article.rule == "news.example.com:v1" and "Harbour news." in article.text
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ('"div.story-body"', '"//div/@class"', "body[0]"),
+    ("//div[@class='promo']", "(//div/text())[1]", "drop[0]"),
+    ("//div[@class='promo']", "//aside | //div/@id", "drop[0]"),
+])
+def test_a_body_or_drop_selecting_attributes_or_text_is_refused_on_load(tmp_path, old, new,
+                                                                         where):
+    """Such a body selected no element, and the layout never applied, without a word."""
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(RuleError, match=rf"layout\[0\]\.{re.escape(where)}: XPath .* must"
+                                        " select elements, not attributes or text"):
+        load_file(path)
+
+
+def test_metadata_selectors_may_select_attributes(tmp_path):
+    path = write(tmp_path, GOOD.replace('"h1.headline"',
+                                        '"//meta[@property=\'og:title\']/@content"'))
+    assert load_file(path).layouts[0].meta["title"]
 
 
 def test_an_edited_rule_folder_is_reloaded(tmp_path):
