@@ -487,10 +487,17 @@ def rules() -> None:
 @rules.command("check")
 @click.argument("folders", nargs=-1, type=FilePath(path_type=Path))
 def rules_check(folders):
-    """Load and validate site rules: the built-in ones and any FOLDERS given.
+    """Load and validate site rules: the built-in ones and any FOLDERS given; and the
+    generic chrome catalogue.
 
     Example: newscrawl rules check ./my-rules
     """
+    from extractors.chrome import CATALOGUE, catalogue
+
+    try:
+        click.echo(f"{CATALOGUE}: {len(catalogue())} chrome patterns, ok")
+    except RuleError as error:
+        fail(str(error), EXIT_USAGE)
     total = 0
     for folder in (BUILTIN, *folders):
         try:

@@ -41,6 +41,7 @@ from crawler import near_duplicates, storage
 from crawler.jobs import extract_page, release_memory
 from crawler.sql import select_in
 from crawler.workers import PoolError, Workers, result
+from extractors.chrome import catalogue
 from extractors.rules import BUILTIN, RuleError, load_dir
 
 READ_CHUNK = 500  # pages read per query
@@ -379,6 +380,7 @@ def check(options: ReextractOptions) -> None:
         for folder in [*options.rules, *(f for fs in options.site_rules.values() for f in fs),
                        BUILTIN]:
             load_dir(Path(folder))
+        catalogue()
     except RuleError as error:
         raise ReextractError(str(error)) from None
 

@@ -41,6 +41,7 @@ from crawler.status import (
     unstored,
 )
 from crawler.urlpolicy import shown
+from extractors.chrome import catalogue
 from extractors.rules import BUILTIN, RuleError, load_dir
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         options.since = parse_since(options.since)
         for folder in [*rule_folders(options, sites), BUILTIN]:  # the built-in ones too: a
             load_dir(Path(folder))  # file added there broken fails every page otherwise
+        catalogue()  # the chrome catalogue, as the workers will read it
         storage.check_writable(options.db)
         storage.wait_for_writers(options.db)
     except (ConfigError, ValueError, RuleError) as error:

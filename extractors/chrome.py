@@ -7,6 +7,7 @@ of the patterns that removed something.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .rules import RuleError
 from .text import count_words, norm_space
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
@@ -63,10 +65,95 @@ def _words(value: str) -> list[str]:
     return value.lower().replace("-", " ").replace("_", " ").split()
 
 
+class CatalogueError(RuleError):
+    """A catalogue entry that cannot be read: the message names the file, the pattern and
+    the key. A `RuleError`: bad input wherever the rules are read (exit code 2)."""
+
+
+# Each kind's keys, and the type of each (str, int, bool, a list of str, `REGEX`, `XPATH`,
+# a list of `REGEX`); those in `REQUIRED` must be given. `id` and `kind` are every kind's.
+REGEX, XPATH, STRINGS, REGEXES = "regex", "xpath", "list of strings", "list of regexes"
+KIND_KEYS: dict[str, dict[str, object]] = {
+    "tokens": {"tokens": STRINGS, "spare_prose": bool},
+    "roles": {"roles": STRINGS, "tags": STRINGS},
+    "xpath": {"xpath": XPATH, "box": bool, "box_chars": int, "box_slack": int},
+    "buttons": {"labels": REGEX, "min": int, "box": bool, "box_chars": int, "box_slack": int},
+    "cue": {"cues": REGEXES, "max_words": int, "boundary": bool, "keep_runs": int,
+            "dom": (bool, "boxed"), "links": bool, "sentence": bool},
+}
+REQUIRED = {"tokens": ("tokens",), "roles": (), "xpath": ("xpath",),
+            "buttons": ("labels", "min"), "cue": ("cues", "max_words")}
+
+
+def _checked(entry: object, index: int, path: Path | None = None) -> dict:
+    """`entry` (the catalogue's `index`th pattern) as `_compile` reads it; CatalogueError
+    for an unknown or missing key, or a value of the wrong type, a bad regex or XPath (a
+    misspelt key was ignored, a string for a list read letter by letter, a bad regex was a
+    traceback from the first page)."""
+    path = path or CATALOGUE
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{path}: pattern[{index}]: expected a table")
+    pid, kind = entry.get("id"), entry.get("kind")
+    where = f"{path}: pattern[{index}]" + (f" {pid!r}" if isinstance(pid, str) else "")
+    if not isinstance(pid, str) or not pid:
+        raise CatalogueError(f"{where}: id: expected a non-empty string")
+    if kind not in KINDS:
+        raise CatalogueError(f"{where}: kind: expected one of {', '.join(KINDS)}, not {kind!r}")
+    keys = KIND_KEYS[kind]
+    for key in entry.keys() - keys.keys() - {"id", "kind"}:
+        close = difflib.get_close_matches(key, keys, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise CatalogueError(f"{where}: {key}: not a key of a {kind} pattern{hint}")
+    for key in REQUIRED[kind]:
+        if key not in entry:
+            raise CatalogueError(f"{where}: {key}: missing (a {kind} pattern needs it)")
+    if kind == "roles" and not ("roles" in entry or "tags" in entry):
+        raise CatalogueError(f"{where}: roles: missing (a roles pattern needs roles or tags)")
+    for key in entry.keys() & keys.keys():
+        problem = _value_problem(entry[key], keys[key])
+        if problem:
+            raise CatalogueError(f"{where}: {key}{problem}")
+    return entry
+
+
+def _value_problem(value: object, kind: object) -> str | None:
+    """What is wrong with a catalogue value of `kind` (": ..." or "[i]: ..."), or None."""
+    if kind in (STRINGS, REGEXES):
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            return ": expected a non-empty list of strings"
+        return next((f"[{i}]{problem}" for i, problem in enumerate(
+            _regex_problem(v) if kind == REGEXES else None for v in value) if problem), None)
+    if kind in (REGEX, XPATH) and not isinstance(value, str):
+        return f": expected {kind} string"
+    if kind == REGEX:
+        return _regex_problem(value)
+    if kind == XPATH:
+        try:
+            etree.XPath(value)
+        except etree.XPathSyntaxError as error:
+            return f": invalid XPath: {error}"
+        return None
+    if isinstance(kind, tuple):
+        good = isinstance(value, bool) or value in kind[1:]  # (bool, "boxed")
+        return None if good else ': expected true, false or "boxed"'
+    if kind is int:
+        good = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if good else ": expected a whole number of 0 or more"
+    return None if isinstance(value, kind) else f": expected {kind.__name__}"
+
+
+def _regex_problem(text: str) -> str | None:
+    try:
+        re.compile(text)
+    except re.error as error:
+        return f": invalid regex: {error}"
+    return None
+
+
 def _compile(entry: dict) -> Pattern:
     kind, pid = entry["kind"], entry["id"]
     if kind not in KINDS:
-        raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
+        raise CatalogueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
     if kind == "tokens":
         return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]),
                        spare_prose=entry.get("spare_prose", False))
@@ -87,7 +174,8 @@ def _compile(entry: dict) -> Pattern:
                        **box)
     regex = _any_of(entry["cues"])
     if entry.get("dom", True) not in (True, False, "boxed"):
-        raise ValueError(f"{CATALOGUE.name}: pattern {pid!r}: dom is true, false or \"boxed\"")
+        raise CatalogueError(f"{CATALOGUE.name}: pattern {pid!r}: dom is true, false or"
+                             " \"boxed\"")
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
@@ -115,10 +203,16 @@ def _uncaptured(cue: str) -> str:
 
 @cache
 def catalogue() -> tuple[Pattern, ...]:
-    """The compiled catalogue, loaded once per process."""
-    with CATALOGUE.open("rb") as handle:
-        entries = tomllib.load(handle)["pattern"]
-    return tuple(_compile(entry) for entry in entries)
+    """The compiled catalogue, loaded once per process; CatalogueError (one line, naming the
+    file, the pattern and the key) for an entry that cannot be read."""
+    try:
+        with CATALOGUE.open("rb") as handle:
+            entries = tomllib.load(handle).get("pattern")
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CatalogueError(f"{CATALOGUE}: {error}") from None
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f"{CATALOGUE}: pattern: expected [[pattern]] tables")
+    return tuple(_compile(_checked(entry, i)) for i, entry in enumerate(entries))
 
 
 # ---------------------------------------------------------------------------------------

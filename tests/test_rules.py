@@ -345,3 +345,43 @@ def test_a_site_rules_page_keeps_the_paywall_its_prompt_shows(tmp_path, prompt_i
     article = extract(html, url, rules=(tmp_path,))
     assert article.rule == "news.example.com:v1" and "Subscribe" not in article.text
     assert article.paywall == extract(html, url).paywall == "truncated"
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ('id = "x"\nkind = "cue"\ncues = ["^(sign up"]\nmax_words = 5',
+     "pattern[0] 'x': cues[0]: invalid regex: missing ), unterminated subpattern"),
+    ('id = "x"\nkind = "cue"\ncues = ["^sign up"]', "pattern[0] 'x': max_words: missing"),
+    ('id = "x"\nkind = "tokens"\ntokens = ["promo"]\nspare_prse = true',
+     "pattern[0] 'x': spare_prse: not a key of a tokens pattern (did you mean spare_prose?)"),
+    ('id = "x"\nkind = "tokens"\ntokens = "promo"',
+     "pattern[0] 'x': tokens: expected a non-empty list of strings"),
+    ('id = "x"\nkind = "xpath"\nxpath = "//p["', "pattern[0] 'x': xpath: invalid XPath"),
+    ('id = "x"\nkind = "cues"', "pattern[0] 'x': kind: expected one of tokens, roles"),
+])
+def test_a_broken_chrome_catalogue_is_one_line_naming_the_pattern_and_key(
+        tmp_path, monkeypatch, entry, said):
+    """It was a traceback from `extract` (a bad regex, a missing key) and a crawl that
+    exited 0 with every page failed; a misspelt key or a string for a list was read."""
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+    from extractors import chrome
+
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text(f"[[pattern]]\n{entry}\n", encoding="utf-8")
+    monkeypatch.setattr(chrome, "CATALOGUE", broken)
+    chrome.catalogue.cache_clear()
+    try:
+        page = tmp_path / "page.html"
+        page.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+        for args in (["extract", str(page), "--url", "https://n.example/a"],
+                     ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "n.db")],
+                     ["rules", "check"]):
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 2, (args, result.output)
+            last = result.stderr.strip().splitlines()[-1]
+            assert last.startswith(f"newscrawl: error: {broken}: pattern[0]"), args
+            assert said in last and "Traceback" not in result.output
+        assert not (tmp_path / "n.db").exists()
+    finally:
+        chrome.catalogue.cache_clear()
