@@ -89,8 +89,8 @@ class Analysis:
     `dropped` those that dropped blocks of `blocks`; `summary` readability's body, recorded
     from trafilatura's run (None on a site rule's body or where `blocks` are JSON-LD's);
     `prompts` the paywall patterns the generic chrome pass found on a site rule's page
-    outside the rule's body or in what the rule drops: evidence of the paywall, though
-    nothing this Article's text lost.
+    outside the rule's body or in what the rule drops: weaker evidence of the paywall
+    (`paywall_state`'s `outside`), as nothing this Article's text lost.
     """
 
     page: HtmlElement
@@ -191,7 +191,7 @@ def _article(url: str, found: Analysis) -> Article:
                                              found.layout, found.source)
     words = words_in(blocks)
     is_article, reasons = classify(found.page, url, found.ld, meta, blocks)
-    paywall = paywall_state(found.ld, [*found.removed, *found.prompts, *dropped], words)
+    paywall = paywall_state(found.ld, [*found.removed, *dropped], words, found.prompts)
     if not is_article and paywall == "hard" and "ld_article" in reasons:
         is_article, reasons = True, [*reasons, "paywall:hard"]  # its teaser, as read
     elif is_article:
@@ -225,9 +225,8 @@ def _paywall_switched(found: Analysis, dropped: list[str], other: list[str],
                       other_dropped: list[str]) -> str:
     """The paywall state once another reading is kept: by its text, with the prompts seen
     in any reading so far (trafilatura's, the one kept until now, this one)."""
-    return paywall_state(found.ld, [*found.removed, *found.prompts, *found.dropped, *dropped,
-                                    *other_dropped],
-                         words_in(other))
+    return paywall_state(found.ld, [*found.removed, *found.dropped, *dropped, *other_dropped],
+                         words_in(other), found.prompts)
 
 
 # trafilatura's sizes are in characters (below 250, its reading of the body is replaced by a

@@ -25,8 +25,20 @@ def locked_by_schema(found: list[dict]) -> bool:
     return False
 
 
-def paywall_state(ld: list[dict], removed: list[str], words: int) -> str:
-    """Decide the paywall state of an article page."""
+def paywall_state(ld: list[dict], removed: list[str], words: int,
+                  outside: list[str] = ()) -> str:
+    """Decide the paywall state of an article page. `outside`: the paywall patterns found
+    on a site rule's page beyond the rule's body, or in what it drops: evidence of a meter,
+    or of a gate before a body too short to be the story ("hard"), but never of a truncated
+    one (a site-wide offer beside a full story: "Already a subscriber? Log in")."""
+    state = _state(ld, removed, words)
+    if state == "none" and outside:
+        weak = _state(ld, list(outside), words)
+        return weak if weak in ("metered", "hard") else state
+    return state
+
+
+def _state(ld: list[dict], removed: list[str], words: int) -> str:
     prompt = bool({"paywall.cue", "paywall.tokens"} & set(removed))
     locked = locked_by_schema(ld) or prompt
     metered = bool({"paywall.meter", "paywall.meter-tokens"} & set(removed))
