@@ -203,8 +203,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     except storage.StorageError as error:  # the lock file: no permission, a full disk
         _remove_if_unused(db, made)
         raise storage_failure(error) from None
-    except CrawlError:
-        _remove_if_unused(db, made)
+    except (CrawlError, KeyboardInterrupt):  # a Ctrl-C before the crawl began too: it says
+        _remove_if_unused(db, made)            # "nothing was done", and leaves no database
         raise
     if result.stats.get(STORAGE_DAMAGED):  # no rerun cures it: a person must
         raise CrawlError(f"storage failed: {result.stats[STORAGE_ERROR]}"

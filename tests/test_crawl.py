@@ -383,3 +383,19 @@ def test_extract_command_bad_url_is_one_line(tmp_path):
     run = newscrawl("extract", str(page), "--url", "http://[::1")
     assert run.returncode == 2, run.stderr
     assert run.stderr.count("\n") == 1 and "Invalid IPv6 URL" in run.stderr, run.stderr
+
+
+def test_a_ctrl_c_before_the_crawl_begins_leaves_no_database(tmp_path, monkeypatch):
+    """Caught while the database made for the run waited for other writers: "interrupted;
+    nothing was done", and a 180 KB database with the schema and no run stayed (a CLI
+    walkthrough, 2 tries in 30)."""
+    from crawler import runner, storage
+
+    def interrupted(path):
+        storage.open_db(path).close()  # as the real one makes it, then the signal
+        raise KeyboardInterrupt
+    monkeypatch.setattr(storage, "wait_for_writers", interrupted)
+    db = tmp_path / "n.db"
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_crawl(runner.CrawlOptions(["http://127.0.0.1:9/"], db))
+    assert list(tmp_path.iterdir()) == []
