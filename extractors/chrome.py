@@ -678,7 +678,10 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             # it where a donation box follows it in its container, else goes alone
             texts = {norm_space(index.text(cue)).lower(),
                      norm_space("".join(cue.itertext())).lower()}
-            (index.openings if _box_follows(index, cue) else index.left_alone).update(texts)
+            if not _box_follows(index, cue):
+                index.left_alone.update(texts)
+            elif _opens_its_container(index, cue):  # the box is the appeal's own
+                index.openings.update(texts)
             continue
         found += alone
     return found
@@ -690,6 +693,21 @@ def _box_follows(index: PageIndex, cue: etree._Element) -> bool:
     Once / Monthly / Annual), not a part of the story ("A message from the mayor:")."""
     place, parent = index.order.get(cue, -1), cue.getparent()
     return any(at > place and parent in ancestors for at, ancestors in index.appeal_boxes)
+
+
+def _opens_its_container(index: PageIndex, cue: etree._Element) -> bool:
+    """Whether no text comes before the cue in its parent: the heading of a box that holds
+    the appeal and its donation buttons, not a line within a story ("A message from the
+    director:" over her words, a fundraising story's donate buttons after them)."""
+    parent = cue.getparent()
+    if parent is None or (parent.text or "").strip():
+        return False
+    for sibling in parent:
+        if sibling is cue:
+            return True
+        if index.size.get(sibling, 0) or (sibling.tail or "").strip():
+            return False
+    return False
 
 
 # Elements a sentence runs through: a link, an emphasis, a name.
@@ -1121,9 +1139,9 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary that
     stands in the last part of the text, but for one `strip_dom` left in the tree alone
     with no donation box after it (`left_alone`: it goes alone). One with a donation box
-    after it in its container (`openings`: "A message from ...", its paragraphs, "Once /
-    Monthly / Annual") cuts wherever it stands if what follows it reads as an appeal: the
-    appeal may be as long as a short story."""
+    after it in its container, which it opens (`openings`: "A message from ...", its
+    paragraphs, "Once / Monthly / Annual" in a box of their own) cuts wherever it stands
+    if what follows it reads as an appeal: the appeal may be as long as a short story."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
@@ -1150,7 +1168,7 @@ APPEAL_WORDS = re.compile(
     r"subscri\w*|your help|thank you|membership|member|fund\w*|"
     r"поддерж\w*|пожертв\w*|журналист\w*|независим\w*|читател\w*|"
     r"unterstütz\w*|spende\w*|journalismus|unabhängig\w*|leser\w*|"
-    r"soutien|soutenir|dons?|journalisme|indépendan\w*|lecteurs?|"
+    r"soutien|soutenir|journalisme|indépendan\w*|lecteurs?|"
     r"apoy\w*|don(ación|aciones|ativo)|periodismo|independien\w*|lectores|apoio|leitores)\b",
     re.IGNORECASE)
 APPEAL_SHARE = 0.5

@@ -627,6 +627,34 @@ def test_an_appeals_opening_cuts_an_appeal_as_long_as_the_short_story_above_it()
     assert strip_blocks(story + appeal[:1] + more, openings=openings)[0] == story + more
 
 
+def test_a_fundraising_storys_subheading_over_donate_buttons_cuts_nothing_early():
+    """A story about a food bank's drive: "A message from the director:" within the story's
+    own container, the site's donate buttons at its end, and words of donations and support
+    all through. Only an opening that starts a box of its own cuts wherever it stands: this
+    one cut the story to two paragraphs, which then was no article (a review)."""
+    said = ["The Valley Community Food Bank says its winter drive has raised less than half"
+            " of its goal with three weeks left, even as demand has climbed by a third.",
+            "Volunteers at the warehouse on Mill Street packed 1,200 boxes on Saturday, but"
+            " shelves were nearly bare by the afternoon, said operations manager Luis Ortega.",
+            "Director Karen Holt said the shortfall came as federal funding was cut by 20"
+            " percent this year, leaving local donations to cover the gap.",
+            "\"Every dollar our neighbours donate buys four meals, and we depend on that"
+            " support more than ever,\" Holt said.",
+            "The county board voted on Tuesday to contribute an extra $50,000 from its reserve"
+            " fund, a move supported by four of five supervisors.",
+            "Ortega said monthly donors have been the steadiest source of support, and that"
+            " the group plans to expand its membership programme next year."]
+    body = "".join(f"<p>{p}</p>" for p in said[:2]) + "<p>A message from the director:</p>" + (
+        "".join(f"<p>{p}</p>" for p in said[2:])) + (
+        "<div class='give-form'><button>Once</button><button>Monthly</button>"
+        "<button>Annual</button></div>")
+    article = extract("<html><head><title>Food bank drive falls short</title></head><body>"
+                      "<article><h1>Food bank drive falls short</h1><div class='entry-content'>"
+                      f"{body}</div></article></body></html>",
+                      "https://valleyledger.example/news/2024/12/10/food-bank-drive")
+    assert article.is_article and article.text.split("\n\n") == said
+
+
 def test_a_heading_over_the_story_with_a_donation_box_after_it_cuts_nothing_early():
     """"A message from the mayor:" early in a story whose container ends with donation
     buttons: what follows it is the mayor's words, not an appeal, and stays."""
