@@ -200,6 +200,9 @@ def _check_name(name: str) -> None:
     another name neither Scrapy nor newscrawl defines (an add-on's setting may be one)."""
     if name in INTERNAL_SETTINGS:
         fail(f"--set {name}: set by newscrawl itself, not from the command line")
+    if name == "JOBDIR":  # (README, "Crash-safe")
+        fail("--set JOBDIR: newscrawl keeps its queue in the database (the frontier table);"
+             " Scrapy's JOBDIR would lose queued requests on an unclean stop")
     known = {n for source in (project, default_settings) for n in dir(source)
              if n.isupper() and n not in INTERNAL_SETTINGS}
     if name in known:

@@ -10,9 +10,11 @@ its length, which the scheduler's users ask for (``FrontierMiddleware`` after ev
 the engine), is a sum over all of them.
 
 Here a heap of the priorities whose queues may hold requests finds the next one in
-O(log n), and a count is the length. What is queued, where (memory or ``JOBDIR``) and in
-which order stays Scrapy's. ``DownloaderAwarePriorityQueue`` (Scrapy's default,
-``SCHEDULER_PRIORITY_QUEUE``) keeps one such queue per download slot.
+O(log n), and a count is the length. What is queued, and in which order, stays Scrapy's.
+(Disk queues work too, but a queue per priority holds two file descriptors there: the
+`newscrawl` command refuses ``-s JOBDIR``, whose queue the frontier table is.)
+``DownloaderAwarePriorityQueue`` (Scrapy's default, ``SCHEDULER_PRIORITY_QUEUE``) keeps one
+such queue per download slot.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .rules import RuleError
+from .rules import RuleError, compile_selector
 from .text import count_words, norm_space
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
@@ -127,11 +127,13 @@ def _value_problem(value: object, kind: object) -> str | None:
         return f": expected {kind} string"
     if kind == REGEX:
         return _regex_problem(value)
-    if kind == XPATH:
+    if kind == XPATH:  # as a site rule's are checked: names, a probe, elements selected
+        if not value.lstrip().startswith(("/", "(")):
+            return ": expected an XPath (starting with / or ()"
         try:
-            etree.XPath(value)
-        except etree.XPathSyntaxError as error:
-            return f": invalid XPath: {error}"
+            compile_selector(value, elements=True)
+        except ValueError as error:
+            return f": {error}"
         return None
     if isinstance(kind, tuple):
         good = isinstance(value, bool) or value in kind[1:]  # (bool, "boxed")
@@ -151,9 +153,8 @@ def _regex_problem(text: str) -> str | None:
 
 
 def _compile(entry: dict) -> Pattern:
+    """A catalogue entry, as `_checked` passed it."""
     kind, pid = entry["kind"], entry["id"]
-    if kind not in KINDS:
-        raise CatalogueError(f"{CATALOGUE.name}: pattern {pid!r}: unknown kind {kind!r}")
     if kind == "tokens":
         return Pattern(pid, kind, tokens=frozenset(" ".join(_words(t)) for t in entry["tokens"]),
                        spare_prose=entry.get("spare_prose", False))
@@ -173,9 +174,6 @@ def _compile(entry: dict) -> Pattern:
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
                        **box)
     regex = _any_of(entry["cues"])
-    if entry.get("dom", True) not in (True, False, "boxed"):
-        raise CatalogueError(f"{CATALOGUE.name}: pattern {pid!r}: dom is true, false or"
-                             " \"boxed\"")
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
                    keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),

@@ -120,10 +120,29 @@ _PROBE = ("<html><head><title>t</title><meta name='m' content='c'/></head><body>
 
 
 # The last step of an XPath that selects no element (an attribute, text): `//div/@class`,
-# `(//p/text())[1]`, each branch of a union.
+# `(//p/text())[1]`; looked for at the end of each branch of a union.
 _NOT_ELEMENTS = re.compile(
     r"(@[\w:*.-]+|attribute::[\w:*.-]+|(text|comment|processing-instruction)\([^)]*\))"
-    r"\s*\)?\s*(\[[^\]]*\])?\s*(\||$)")
+    r"\s*\)?\s*(\[[^\]]*\])?\s*$")
+
+
+def _branches(xpath: str) -> list[str]:
+    """The branches of a union, split at the `|`s outside brackets, parentheses and quotes
+    (`//div[@itemprop|@data-body]` is one)."""
+    branches, depth, quote, start = [], 0, "", 0
+    for at, char in enumerate(xpath):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(xpath[start:at])
+            start = at + 1
+    return [*branches, xpath[start:]]
 
 
 def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
@@ -139,7 +158,7 @@ def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
             raise ValueError(f"invalid XPath {_shown(selector)!r}: {error}") from None
         if not isinstance(probe, list):  # count(), string(), a comparison: not a selection
             raise ValueError(f"XPath {_shown(selector)!r} must select elements or attributes")
-        if elements and (_NOT_ELEMENTS.search(selector)
+        if elements and (any(_NOT_ELEMENTS.search(b) for b in _branches(selector))
                          or any(isinstance(hit, str) for hit in probe)):
             raise ValueError(f"XPath {_shown(selector)!r} must select elements, not"
                              " attributes or text")

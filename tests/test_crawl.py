@@ -164,6 +164,8 @@ def test_crawl_command_against_a_live_local_site(tmp_path, queue_limit):
     # setting -s refuses
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/t.db", "-s", "NEWSCRAWL_DBB=x"], 2,
      "--set NEWSCRAWL_DBB: no such newscrawl setting (did you mean --db?)"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/j.db", "-s", "JOBDIR={tmp}/job"], 2,
+     "--set JOBDIR: newscrawl keeps its queue in the database"),
     (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/o.db", "-s", "NEWSCRAWL_RUN_OPTIONS=x"],
      2, "--set NEWSCRAWL_RUN_OPTIONS: set by newscrawl itself, not from the command line"),
     *[(["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/o.db", "-s", f"{name}={value}"], 2,

@@ -743,12 +743,13 @@ def test_a_closing_appeals_heading_over_the_story_goes_on_cuts_nothing(heading, 
 
 
 def test_a_catalogue_cue_is_applied_to_the_tree_as_true_false_or_boxed():
-    from extractors.chrome import _compile
+    from extractors.chrome import _checked, _compile
 
     cue = {"id": "x.cue", "kind": "cue", "max_words": 5, "cues": ["^x$"]}
-    assert _compile(cue | {"dom": "boxed"}).dom == "boxed"
-    with pytest.raises(ValueError, match=r"pattern 'x\.cue': dom is true, false or .boxed.$"):
-        _compile(cue | {"dom": "yes"})
+    assert _compile(_checked(cue | {"dom": "boxed"}, 0)).dom == "boxed"
+    with pytest.raises(ValueError, match=r"pattern\[0\] 'x\.cue': dom: expected true, false"
+                                         r" or .boxed.$"):
+        _checked(cue | {"dom": "yes"}, 0)
 
 
 def test_a_passage_the_page_serves_twice_is_read_once():

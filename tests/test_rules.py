@@ -243,6 +243,14 @@ def test_a_body_or_drop_selecting_attributes_or_text_is_refused_on_load(tmp_path
         load_file(path)
 
 
+@pytest.mark.parametrize("body", ["//div[@itemprop|@data-body]", "//div[p/text()|h2]",
+                                  "//article | //div[@class='story']"])
+def test_a_union_inside_a_predicate_still_selects_elements(tmp_path, body):
+    """A `|` in a predicate was read as a union whose branch ends in an attribute."""
+    path = write(tmp_path, GOOD.replace('"div.story-body"', f'"{body}"'))
+    assert load_file(path).layouts[0].body
+
+
 def test_metadata_selectors_may_select_attributes(tmp_path):
     path = write(tmp_path, GOOD.replace('"h1.headline"',
                                         '"//meta[@property=\'og:title\']/@content"'))
@@ -357,6 +365,11 @@ def test_a_site_rules_page_keeps_the_meter_its_prompt_shows(tmp_path, prompt_in)
     ('id = "x"\nkind = "tokens"\ntokens = "promo"',
      "pattern[0] 'x': tokens: expected a non-empty list of strings"),
     ('id = "x"\nkind = "xpath"\nxpath = "//p["', "pattern[0] 'x': xpath: invalid XPath"),
+    # what only a page shows, where every page failed: as site rules' selectors are checked
+    ('id = "x"\nkind = "xpath"\nxpath = "//div[frob(@class)]"',
+     "pattern[0] 'x': xpath: XPath '//div[frob(@class)]': unknown function frob()"),
+    ('id = "x"\nkind = "xpath"\nxpath = "//div/@class"',
+     "xpath: XPath '//div/@class' must select elements, not attributes or text"),
     ('id = "x"\nkind = "cues"', "pattern[0] 'x': kind: expected one of tokens, roles"),
 ])
 def test_a_broken_chrome_catalogue_is_one_line_naming_the_pattern_and_key(

@@ -1200,7 +1200,7 @@ def test_a_start_url_is_recorded_as_one_even_when_its_page_links_to_itself(tmp_p
     assert run.returncode == 0, run.stderr[-2000:]
     [(source, depth, priority)] = rows(
         db, "SELECT source, depth, priority FROM frontier WHERE url = ?", home)
-    assert (source, depth) == ("start", 0) and priority >= 10_000_000
+    assert (source, depth) == ("start", 0) and priority >= LISTING_FLOOR
 
 
 def test_allow_patterns_do_not_shut_out_the_sites_listings_on_a_rerun(tmp_path):
