@@ -218,8 +218,10 @@ def catalogue() -> tuple[Pattern, ...]:
 
 CUE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "a",
             "button", "label", "li", "section")
-# A closing-chrome cue cuts the rest of the text only when this share of it came before.
+# A closing-chrome cue cuts the rest of the text only when this share of it came before;
+# an appeal's opening with its donation box after it, when this share did (`strip_blocks`).
 BOUNDARY_SEEN = 0.6
+APPEAL_SEEN = 0.5
 # A cue is looked for only in elements with at most this much text (cues match short blocks).
 CUE_MAX_CHARS = 600
 _INVISIBLE = ("script", "style", "template")
@@ -667,7 +669,10 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             found += [block] if block is not None else []
             continue
         box = _widen(index, cue, pattern)
-        if box is not cue:
+        if box is not cue and pattern.dom == "boxed" and (
+                index.size.get(box, 0) == index.size.get(cue, 0)):
+            cue = box  # a wrapper of the cue alone (<p><strong>, <header><h3>): the block
+        elif box is not cue:
             found.append(box)
             continue
         alone = _label_and_link(index, cue)
@@ -676,10 +681,7 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             # it where a donation box follows it in its container, else goes alone
             texts = {norm_space(index.text(cue)).lower(),
                      norm_space("".join(cue.itertext())).lower()}
-            if not _box_follows(index, cue):
-                index.left_alone.update(texts)
-            elif _opens_its_container(index, cue):  # the box is the appeal's own
-                index.openings.update(texts)
+            (index.openings if _box_follows(index, cue) else index.left_alone).update(texts)
             continue
         found += alone
     return found
@@ -691,21 +693,6 @@ def _box_follows(index: PageIndex, cue: etree._Element) -> bool:
     Once / Monthly / Annual), not a part of the story ("A message from the mayor:")."""
     place, parent = index.order.get(cue, -1), cue.getparent()
     return any(at > place and parent in ancestors for at, ancestors in index.appeal_boxes)
-
-
-def _opens_its_container(index: PageIndex, cue: etree._Element) -> bool:
-    """Whether no text comes before the cue in its parent: the heading of a box that holds
-    the appeal and its donation buttons, not a line within a story ("A message from the
-    director:" over her words, a fundraising story's donate buttons after them)."""
-    parent = cue.getparent()
-    if parent is None or (parent.text or "").strip():
-        return False
-    for sibling in parent:
-        if sibling is cue:
-            return True
-        if index.size.get(sibling, 0) or (sibling.tail or "").strip():
-            return False
-    return False
 
 
 # Elements a sentence runs through: a link, an emphasis, a name.
@@ -1135,11 +1122,13 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
                  openings: frozenset[str] | set[str] = frozenset()
                  ) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary that
-    stands in the last part of the text, but for one `strip_dom` left in the tree alone
-    with no donation box after it (`left_alone`: it goes alone). One with a donation box
-    after it in its container, which it opens (`openings`: "A message from ...", its
-    paragraphs, "Once / Monthly / Annual" in a box of their own) cuts wherever it stands
-    if what follows it reads as an appeal: the appeal may be as long as a short story."""
+    stands in the last part of the text (`BOUNDARY_SEEN`), but for one `strip_dom` left in
+    the tree alone with no donation box after it (`left_alone`: it goes alone). One with a
+    donation box after it in its container (`openings`: "A message from ...", its
+    paragraphs, "Once / Monthly / Annual") cuts from the middle on (`APPEAL_SEEN`) if what
+    follows it reads as an appeal: an appeal may be nearly as long as the short story it
+    closes (the seed page's stands at 58%), but not longer (a letter to the readers that
+    is the story, a fundraising story with the site's donate buttons after it)."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
@@ -1154,7 +1143,8 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
         used.append(hit.id)
         if (hit.boundary and len(kept) >= 2 and low not in left_alone
                 and (seen >= BOUNDARY_SEEN * total
-                     or (low in openings and _reads_as_appeal(blocks[at + 1:])))):
+                     or (low in openings and seen >= APPEAL_SEEN * total
+                         and _reads_as_appeal(blocks[at + 1:])))):
             break
     return kept, sorted(set(used))
 

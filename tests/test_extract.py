@@ -627,6 +627,55 @@ def test_an_appeals_opening_cuts_an_appeal_as_long_as_the_short_story_above_it()
     assert strip_blocks(story + appeal[:1] + more, openings=openings)[0] == story + more
 
 
+SEED_BOX = (Path(__file__).resolve().parent.parent / "fixtures" / "generic"
+            / "short-story-appeal-in-plain-box" / "response.html")
+
+
+@pytest.mark.parametrize("dear", [True, False])
+@pytest.mark.parametrize("heading", [
+    "<h3>{}</h3>", "<p><strong>{}</strong></p>", "<header><h3>{}</h3></header>",
+    "<h3><span>{}</span></h3>", "<div class='appeal-title'><h3>{}</h3></div>",
+    "<button class='close'>×</button><h3>{}</h3>",
+    "<span class='label'>Support us</span><h3>{}</h3>",
+])
+def test_the_seed_appeal_in_a_plain_box_goes_whatever_its_headings_markup(heading, dear):
+    """The seed page's short story, then its appeal in a box with no telling name: a bold
+    or wrapped heading went before trafilatura (widened to its wrapper), and with no "Dear
+    readers," after it nothing was left to cut the appeal; a review found each variant."""
+    title = "<h3>A Message from the Harbour Courier:</h3>"
+    page = SEED_BOX.read_text("utf-8").replace(title, heading.format(title[4:-5]))
+    if not dear:
+        page = page.replace("<p>Dear readers,</p>", "")
+    article = extract(page, "https://harbourcourier.example/news/2014/01/15/asylum")
+    assert len(article.text.split("\n\n")) == 6
+    assert "We are facing" not in article.text and "standing with us" not in article.text
+
+
+def test_a_letter_to_the_readers_that_is_the_story_is_kept_beside_donate_buttons():
+    """"Dear readers," opens a group holding the editor's letter (the article) and the
+    site's donate buttons: what follows speaks of readers and journalism, but it is most of
+    the text, no appeal closing a story."""
+    letter = ["For 140 years the Courier has been printed six days a week at the plant on"
+              " Dock Road. From March 3 the Monday and Tuesday print editions will end.",
+              "The decision was not easy. Newsprint costs have doubled since 2021 and the"
+              " plant's last press needs repairs the insurer puts at $1.4 million.",
+              "Subscribers to the print edition keep their delivery on the other four days,"
+              " and their subscription price falls by a third from April.",
+              "Our newsroom of 31 reporters and editors is unchanged. Readers with questions"
+              " can reach our reader services desk from 8 a.m. to 6 p.m.",
+              "Thank you for reading us, in print and online."]
+    lead = ["The Courier's print edition moves to four days a week from March 3, ending"
+            " Monday and Tuesday printing after 140 years."]
+    html = ("<html><head><title>A letter to our readers</title></head><body><article>"
+            "<h1>A letter to our readers</h1><div class='entry-content'>"
+            + "".join(f"<p>{p}</p>" for p in lead) + "<div class='wp-block-group'>"
+            "<p>Dear readers,</p>" + "".join(f"<p>{p}</p>" for p in letter)
+            + "<div><a href='/give?1'>Once</a> <a href='/give?2'>Monthly</a> "
+            "<a href='/give?3'>Annual</a></div></div></div></article></body></html>")
+    article = extract(html, "https://courier.example/news/2025/02/10/a-letter-to-our-readers")
+    assert article.text.split("\n\n") == lead + letter
+
+
 def test_a_fundraising_storys_subheading_over_donate_buttons_cuts_nothing_early():
     """A story about a food bank's drive: "A message from the director:" within the story's
     own container, the site's donate buttons at its end, and words of donations and support
