@@ -8,6 +8,7 @@ from how much body text is left.
 from __future__ import annotations
 
 HARD_MAX_WORDS = 40
+METERS = frozenset({"paywall.meter", "paywall.meter-tokens"})
 
 
 def _is_false(value: object) -> bool:
@@ -31,17 +32,17 @@ def paywall_state(ld: list[dict], removed: list[str], words: int,
     on a site rule's page beyond the rule's body, or in what it drops: evidence of a meter,
     or of a gate before a body too short to be the story ("hard"), but never of a truncated
     one (a site-wide offer beside a full story: "Already a subscriber? Log in")."""
-    state = _state(ld, removed, words)
+    meters = [pattern for pattern in outside if pattern in METERS]  # a page's, anywhere
+    state = _state(ld, [*removed, *meters], words)
     if state == "none" and outside:
-        weak = _state(ld, list(outside), words)
-        return weak if weak in ("metered", "hard") else state
+        return "hard" if _state(ld, list(outside), words) == "hard" else state
     return state
 
 
 def _state(ld: list[dict], removed: list[str], words: int) -> str:
     prompt = bool({"paywall.cue", "paywall.tokens"} & set(removed))
     locked = locked_by_schema(ld) or prompt
-    metered = bool({"paywall.meter", "paywall.meter-tokens"} & set(removed))
+    metered = bool(METERS & set(removed))
     if metered and not locked_by_schema(ld):
         return "metered"
     if locked and words < HARD_MAX_WORDS:

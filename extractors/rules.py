@@ -126,9 +126,22 @@ _NOT_ELEMENTS = re.compile(
     r"\s*\)?\s*(\[[^\]]*\])?\s*$")
 
 
+_GROUPED = re.compile(r"\s*\((.*)\)\s*(\[[^\]]*\])?\s*", re.DOTALL)
+
+
 def _branches(xpath: str) -> list[str]:
     """The branches of a union, split at the `|`s outside brackets, parentheses and quotes
-    (`//div[@itemprop|@data-body]` is one)."""
+    (`//div[@itemprop|@data-body]` is one), and within a branch that is a parenthesised
+    union (`(//div/@data-body | //article)[1]`) its branches."""
+    split = _split_union(xpath)
+    if len(split) > 1:
+        return [b for branch in split for b in _branches(branch)]
+    grouped = _GROUPED.fullmatch(xpath)
+    return _branches(grouped.group(1)) if grouped else split
+
+
+def _split_union(xpath: str) -> list[str]:
+    """`xpath` split at the `|`s outside brackets, parentheses and quotes."""
     branches, depth, quote, start = [], 0, "", 0
     for at, char in enumerate(xpath):
         if quote:

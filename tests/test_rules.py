@@ -233,6 +233,7 @@ def test_a_published_selector_takes_its_first_date_and_says_when_it_matches_none
     ('"div.story-body"', '"//div/@class"', "body[0]"),
     ("//div[@class='promo']", "(//div/text())[1]", "drop[0]"),
     ("//div[@class='promo']", "//aside | //div/@id", "drop[0]"),
+    ('"div.story-body"', '"(//div/@data-body | //article)[1]"', "body[0]"),  # (review)
 ])
 def test_a_body_or_drop_selecting_attributes_or_text_is_refused_on_load(tmp_path, old, new,
                                                                          where):
@@ -330,7 +331,7 @@ def test_a_rule_for_a_subdomain_comes_before_one_for_its_domain_whatever_their_n
                        ).rule == f"{name.removesuffix('.toml')}:broad"
 
 
-@pytest.mark.parametrize("prompt_in", ["outside", "drop"])
+@pytest.mark.parametrize("prompt_in", ["outside", "drop", "outside, body gated"])
 def test_a_site_rules_page_keeps_the_meter_its_prompt_shows(tmp_path, prompt_in):
     """A meter outside the rule's body, or in an element the rule drops, was never seen by
     the paywall check: a rule turned "metered" into "none" (and `fixture save` recorded it
@@ -348,8 +349,10 @@ def test_a_site_rules_page_keeps_the_meter_its_prompt_shows(tmp_path, prompt_in)
         "Fishermen said they had lost a week of income and asked the council for help with"
         " mooring fees; the council said it would discuss the request on Thursday."])
     inside = story + (f"<div class='promo'>{prompt}</div>" if prompt_in == "drop" else "")
+    if prompt_in.endswith("gated"):  # a prompt in the body hid the meter beyond it (review)
+        inside += "<p>Subscribe to continue reading.</p>"
     html = (f"<html><body><h1 class='headline'>Harbour reopens</h1><div class='story-body'>"
-            f"{inside}</div>{prompt if prompt_in == 'outside' else ''}</body></html>")
+            f"{inside}</div>{prompt if prompt_in.startswith('outside') else ''}</body></html>")
     url = "https://news.example.com/2025/03/04/harbour-reopens"
     article = extract(html, url, rules=(tmp_path,))
     assert article.rule == "news.example.com:v1" and "free articles" not in article.text
