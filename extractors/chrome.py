@@ -669,19 +669,24 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             found += [block] if block is not None else []
             continue
         box = _widen(index, cue, pattern)
-        if box is not cue and pattern.dom == "boxed" and (
-                index.size.get(box, 0) == index.size.get(cue, 0)):
-            cue = box  # a wrapper of the cue alone (<p><strong>, <header><h3>): the block
+        if (box is not cue and pattern.dom == "boxed"
+                and index.size.get(box, 0) == index.size.get(cue, 0)
+                and _opens_its_container(index, box, pattern)):
+            cue = box  # the heading of a box (<p><strong>, <header><h3>): the block
         elif box is not cue:
             found.append(box)
             continue
         alone = _label_and_link(index, cue)
         if pattern.dom == "boxed" and alone == [cue]:
             # left in the tree: after trafilatura (`strip_blocks`) it cuts what follows
-            # it where a donation box follows it in its container, else goes alone
+            # it where a donation box follows it in its container, else goes alone; where
+            # it also opens that container, a box of the appeal's own, from the middle on
             texts = {norm_space(index.text(cue)).lower(),
                      norm_space("".join(cue.itertext())).lower()}
-            (index.openings if _box_follows(index, cue) else index.left_alone).update(texts)
+            if not _box_follows(index, cue):
+                index.left_alone.update(texts)
+            elif _opens_its_container(index, cue, pattern):
+                index.openings.update(texts)
             continue
         found += alone
     return found
@@ -693,6 +698,29 @@ def _box_follows(index: PageIndex, cue: etree._Element) -> bool:
     Once / Monthly / Annual), not a part of the story ("A message from the mayor:")."""
     place, parent = index.order.get(cue, -1), cue.getparent()
     return any(at > place and parent in ancestors for at, ancestors in index.appeal_boxes)
+
+
+# Text a control before a box's heading may have (a close button's "×") and still leave
+# the heading opening the box.
+CONTROL_CHARS = 3
+
+
+def _opens_its_container(index: PageIndex, cue: etree._Element, pattern: Pattern) -> bool:
+    """Whether the cue opens its parent: nothing comes before it there but controls ("×")
+    and other cues of its pattern (a heading before "Dear readers,"). The box of an
+    appeal of its own, not a line within a story ("A message from the director:" over
+    her words, a letter quoted in a story about a newspaper, a live blog's entry)."""
+    parent = cue.getparent()
+    if parent is None or len((parent.text or "").strip()) > CONTROL_CHARS:
+        return False
+    for sibling in parent:
+        if sibling is cue:
+            return True
+        text = norm_space(index.text(sibling)).lower()
+        if (len(text) > CONTROL_CHARS and not pattern.regex.search(text)) or len(
+                (sibling.tail or "").strip()) > CONTROL_CHARS:
+            return False
+    return False
 
 
 # Elements a sentence runs through: a link, an emphasis, a name.
@@ -1125,10 +1153,10 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     stands in the last part of the text (`BOUNDARY_SEEN`), but for one `strip_dom` left in
     the tree alone with no donation box after it (`left_alone`: it goes alone). One with a
     donation box after it in its container (`openings`: "A message from ...", its
-    paragraphs, "Once / Monthly / Annual") cuts from the middle on (`APPEAL_SEEN`) if what
-    follows it reads as an appeal: an appeal may be nearly as long as the short story it
-    closes (the seed page's stands at 58%), but not longer (a letter to the readers that
-    is the story, a fundraising story with the site's donate buttons after it)."""
+    paragraphs, "Once / Monthly / Annual") that it opens, a box of the appeal's own, cuts
+    from the middle on (`APPEAL_SEEN`) if what follows it reads as an appeal: an appeal
+    may be nearly as long as the short story it closes (the seed page's stands at 58%), but
+    not longer (a letter to the readers that is the story)."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
