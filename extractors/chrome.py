@@ -430,13 +430,16 @@ CHROME_WORDS = {"newsletter", "newsletters", "signup", "subscribe", "subscriptio
 
 
 def _button_blocks(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
-    """Parents of at least `minimum` buttons or links whose labels match the pattern."""
+    """Parents of at least `minimum` buttons or links whose labels match the pattern (a
+    list's, where each stands in an item of its own: `<ul><li><button>Once</button>`)."""
     counts: dict[etree._Element, int] = {}
     for button in index.root.iter("button", "a", "label", "input"):
         if index.size.get(button, 0) > 40:
             continue
         label = norm_space(button.get("value") or index.text(button)).lower()
         parent = button.getparent()
+        if parent is not None and parent.tag == "li" and len(parent) == 1:
+            parent = parent.getparent()
         if label and parent is not None and pattern.regex.match(label):
             counts[parent] = counts.get(parent, 0) + 1
     return [parent for parent, n in counts.items() if n >= pattern.minimum]

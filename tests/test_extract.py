@@ -651,6 +651,21 @@ def test_the_seed_appeal_in_a_plain_box_goes_whatever_its_headings_markup(headin
     assert "We are facing" not in article.text and "standing with us" not in article.text
 
 
+@pytest.mark.parametrize("tag", ["button", "a"])
+def test_donation_buttons_one_per_list_item_are_a_donation_box(tag):
+    """`<ul><li><button>Once</button></li>...`: counted per parent, each item's one button
+    made no row of them, no box followed the appeal's heading, and the appeal was stored."""
+    buttons = "<div><button>Once</button><button>Monthly</button><button>Annual</button></div>"
+    listed = "<ul>" + "".join(f"<li><{tag} href='/give'>{label}</{tag}></li>"
+                              for label in ("Once", "Monthly", "Annual")) + "</ul>"
+    page = SEED_BOX.read_text("utf-8")
+    assert buttons in page
+    article = extract(page.replace(buttons, listed),
+                      "https://harbourcourier.example/news/2014/01/15/asylum")
+    assert len(article.text.split("\n\n")) == 6 and "We are facing" not in article.text
+    assert "donation.buttons" in article.removed
+
+
 def test_a_letter_to_the_readers_that_is_the_story_is_kept_beside_donate_buttons():
     """"Dear readers," opens a group holding the editor's letter (the article) and the
     site's donate buttons: what follows speaks of readers and journalism, but it is most of
