@@ -41,8 +41,7 @@ from crawler import near_duplicates, storage
 from crawler.jobs import extract_page, release_memory
 from crawler.sql import select_in
 from crawler.workers import PoolError, Workers, result
-from extractors.chrome import catalogue
-from extractors.rules import BUILTIN, RuleError, load_dir
+from extractors.rules import RuleError, check_all
 
 READ_CHUNK = 500  # pages read per query
 WINDOW_PER_WORKER = 32  # pages in flight per worker: a slow page does not idle the others
@@ -377,10 +376,7 @@ def check(options: ReextractOptions) -> None:
     """Load the rule folders once here, the built-in one too, so a broken one fails before
     any work."""
     try:
-        for folder in [*options.rules, *(f for fs in options.site_rules.values() for f in fs),
-                       BUILTIN]:
-            load_dir(Path(folder))
-        catalogue()
+        check_all([*options.rules, *(f for fs in options.site_rules.values() for f in fs)])
     except RuleError as error:
         raise ReextractError(str(error)) from None
 

@@ -41,8 +41,7 @@ from crawler.status import (
     unstored,
 )
 from crawler.urlpolicy import shown
-from extractors.chrome import catalogue
-from extractors.rules import BUILTIN, RuleError, load_dir
+from extractors.rules import RuleError, check_all
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +103,7 @@ def check(options: CrawlOptions) -> list[SiteSpec]:
         sites = merge_sites(configured, options.start_urls)
         _check_lengths(sites, options.settings)
         options.since = parse_since(options.since)
-        for folder in [*rule_folders(options, sites), BUILTIN]:  # the built-in ones too: a
-            load_dir(Path(folder))  # file added there broken fails every page otherwise
-        catalogue()  # the chrome catalogue, as the workers will read it
+        check_all(rule_folders(options, sites))
         storage.check_writable(options.db)
         storage.wait_for_writers(options.db)
     except (ConfigError, ValueError, RuleError) as error:

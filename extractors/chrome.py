@@ -73,28 +73,28 @@ class CatalogueError(RuleError):
 # Each kind's keys, and the type of each (str, int, bool, a list of str, `REGEX`, `XPATH`,
 # a list of `REGEX`); those in `REQUIRED` must be given. `id` and `kind` are every kind's.
 REGEX, XPATH, STRINGS, REGEXES = "regex", "xpath", "list of strings", "list of regexes"
+BOOL_OR_BOXED = "true, false or \"boxed\""
 KIND_KEYS: dict[str, dict[str, object]] = {
     "tokens": {"tokens": STRINGS, "spare_prose": bool},
     "roles": {"roles": STRINGS, "tags": STRINGS},
     "xpath": {"xpath": XPATH, "box": bool, "box_chars": int, "box_slack": int},
     "buttons": {"labels": REGEX, "min": int, "box": bool, "box_chars": int, "box_slack": int},
     "cue": {"cues": REGEXES, "max_words": int, "boundary": bool, "keep_runs": int,
-            "dom": (bool, "boxed"), "links": bool, "sentence": bool},
+            "dom": BOOL_OR_BOXED, "links": bool, "sentence": bool},
 }
 REQUIRED = {"tokens": ("tokens",), "roles": (), "xpath": ("xpath",),
             "buttons": ("labels", "min"), "cue": ("cues", "max_words")}
 
 
-def _checked(entry: object, index: int, path: Path | None = None) -> dict:
+def _checked(entry: object, index: int) -> dict:
     """`entry` (the catalogue's `index`th pattern) as `_compile` reads it; CatalogueError
     for an unknown or missing key, or a value of the wrong type, a bad regex or XPath (a
     misspelt key was ignored, a string for a list read letter by letter, a bad regex was a
     traceback from the first page)."""
-    path = path or CATALOGUE
     if not isinstance(entry, dict):
-        raise CatalogueError(f"{path}: pattern[{index}]: expected a table")
+        raise CatalogueError(f"{CATALOGUE}: pattern[{index}]: expected a table")
     pid, kind = entry.get("id"), entry.get("kind")
-    where = f"{path}: pattern[{index}]" + (f" {pid!r}" if isinstance(pid, str) else "")
+    where = f"{CATALOGUE}: pattern[{index}]" + (f" {pid!r}" if isinstance(pid, str) else "")
     if not isinstance(pid, str) or not pid:
         raise CatalogueError(f"{where}: id: expected a non-empty string")
     if kind not in KINDS:
@@ -135,9 +135,8 @@ def _value_problem(value: object, kind: object) -> str | None:
         except ValueError as error:
             return f": {error}"
         return None
-    if isinstance(kind, tuple):
-        good = isinstance(value, bool) or value in kind[1:]  # (bool, "boxed")
-        return None if good else ': expected true, false or "boxed"'
+    if kind == BOOL_OR_BOXED:
+        return None if isinstance(value, bool) or value == "boxed" else f": expected {kind}"
     if kind is int:
         good = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if good else ": expected a whole number of 0 or more"
@@ -719,7 +718,7 @@ def _opens_its_container(index: PageIndex, cue: etree._Element, pattern: Pattern
     for sibling in parent:
         if sibling is cue:
             return True
-        text = norm_space(index.text(sibling)).lower()
+        text = index.text(sibling)  # (collapsed, lower-cased)
         if (len(text) > CONTROL_CHARS and not pattern.regex.search(text)) or len(
                 (sibling.tail or "").strip()) > CONTROL_CHARS:
             return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -339,6 +340,17 @@ def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
     return rules
 
 
+def check_all(folders: Iterable[Path | str] = ()) -> None:
+    """Load `folders`, the built-in rules and the chrome catalogue as a page's extraction
+    will: RuleError (one line) for the first that does not load. For a command to call
+    before any work (a broken file otherwise fails every page)."""
+    for folder in [*folders, BUILTIN]:
+        load_dir(Path(folder))
+    from .chrome import catalogue  # here: chrome reads this module
+
+    catalogue()
+
+
 def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:
     """Rules covering the URL's host; rules from user folders come before the built-in ones,
     and in one folder the rule naming the host most closely first (a file for
@@ -346,8 +358,9 @@ def rules_for(url: str, folders: tuple[Path, ...] = ()) -> list[SiteRule]:
     host = _host((urlsplit(url).hostname or "").rstrip(".")) or ""
     found = []
     for folder in (*folders, BUILTIN):
-        covering = [rule for rule in load_dir(Path(folder)) if rule.covers(host)]
-        found.extend(sorted(covering, key=lambda rule: -rule.specificity(host)))
+        closeness = [(rule.specificity(host), rule) for rule in load_dir(Path(folder))]
+        found.extend(rule for close, rule in sorted(closeness, key=lambda pair: -pair[0])
+                     if close)
     return found
 
 

@@ -298,14 +298,12 @@ def test_a_broken_built_in_rule_file_fails_a_crawl_or_reextract_before_any_work(
     checked: the crawl exited 0 with every page an extraction failure."""
     from click.testing import CliRunner
 
-    import crawler.reextract
-    import crawler.runner
     from crawler import storage
     from crawler.cli import cli
+    from extractors import rules
 
     path = write(tmp_path, "dorp = [1]\n" + GOOD)
-    monkeypatch.setattr(crawler.runner, "BUILTIN", tmp_path)
-    monkeypatch.setattr(crawler.reextract, "BUILTIN", tmp_path)
+    monkeypatch.setattr(rules, "BUILTIN", tmp_path)
     db = tmp_path / "news.db"
     if command == ["reextract"]:
         storage.open_db(db).close()
