@@ -685,21 +685,36 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             # it also opens that container, a box of the appeal's own, from the middle on
             texts = {norm_space(index.text(cue)).lower(),
                      norm_space("".join(cue.itertext())).lower()}
-            if not _box_follows(index, cue):
-                index.left_alone.update(texts)
-            elif _opens_its_container(index, cue, pattern):
+            box_of_its_own = _box_it_opens(index, cue, pattern)
+            if box_of_its_own is not None and _box_follows(index, cue, box_of_its_own):
                 index.openings.update(texts)
+            elif not _box_follows(index, cue, cue.getparent()):
+                index.left_alone.update(texts)
             continue
         found += alone
     return found
 
 
-def _box_follows(index: PageIndex, cue: etree._Element) -> bool:
-    """Whether a donation box (APPEAL_BOXES) came after a closing cue, in the cue's own
-    container: the heading opened an appeal ("A message from ...", its paragraphs, then
-    Once / Monthly / Annual), not a part of the story ("A message from the mayor:")."""
-    place, parent = index.order.get(cue, -1), cue.getparent()
-    return any(at > place and parent in ancestors for at, ancestors in index.appeal_boxes)
+def _box_follows(index: PageIndex, cue: etree._Element, container: etree._Element) -> bool:
+    """Whether a donation box (APPEAL_BOXES) came after a closing cue, in `container` (the
+    cue's own, or the box it opens): the heading opened an appeal ("A message from ...",
+    its paragraphs, then Once / Monthly / Annual), not a part of the story ("A message
+    from the mayor:")."""
+    place = index.order.get(cue, -1)
+    return any(at > place and container in ancestors for at, ancestors in index.appeal_boxes)
+
+
+def _box_it_opens(index: PageIndex, cue: etree._Element,
+                  pattern: Pattern) -> etree._Element | None:
+    """The largest container the cue opens (None: it opens none): its parent if it opens
+    that, the grandparent if the parent opens that in turn, and so on. An appeal's copy and
+    its buttons may sit in sibling boxes (<div><div>A message from ... </div><div>Once
+    Monthly Annual</div></div>): the cue opens the outer one. A box that opens the page
+    does not end a story before it; the cut (`strip_blocks`) asks for text before it."""
+    opened = None
+    while _opens_its_container(index, cue, pattern):
+        cue = opened = cue.getparent()
+    return opened
 
 
 # Text a control before a box's heading may have (a close button's "×") and still leave
