@@ -46,6 +46,7 @@ import json
 import logging
 import math
 import time
+import weakref
 import zlib
 from collections import deque
 from email.utils import parsedate_to_datetime
@@ -537,6 +538,11 @@ class DeadHostMiddleware:
     before RetryMiddleware, it sees a request's failure only once its retries are spent.
     A host is its URL's host and port, not its downloader slot: a redirect keeps the slot
     of the URL that redirected, and a dead target must not give up the live site.
+
+    A request whose answer began (its headers came) and then timed out is that page's
+    failure, not the host's: a site with 40 pages that drip their bodies filled every
+    download slot with them, they timed out together with no other answer between them,
+    and the whole site was given up, each run, its other pages never fetched.
     """
 
     # Scrapy's own (2.13 on), and Twisted's that older handlers raise
@@ -548,6 +554,7 @@ class DeadHostMiddleware:
         self.failures = failures
         self.strikes: dict[str, int] = {}  # host:port -> connection failures in a row
         self.given_up: set[str] = set()
+        self.began: weakref.WeakSet[Request] = weakref.WeakSet()  # their headers came
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DeadHostMiddleware:
@@ -558,9 +565,15 @@ class DeadHostMiddleware:
         # every answer, a redirect and a retried 503 too (this middleware sees only those
         # that come back through RedirectMiddleware and the retries)
         crawler.signals.connect(middleware.answered, signal=signals.response_downloaded)
+        crawler.signals.connect(middleware.headers, signal=signals.headers_received)
         return middleware
 
-    def answered(self, response: Response, request: Request, spider=None) -> None:
+    def headers(self, headers, body_length, request: Request, spider=None) -> None:
+        """The host answers, if slowly: alive, and this request's timeout is its own."""
+        self.answered(None, request)
+        self.began.add(request)
+
+    def answered(self, response: Response | None, request: Request, spider=None) -> None:
         """The host answers: alive, whatever the answer."""
         key = _host_port(request)
         self.strikes.pop(key, None)
@@ -577,7 +590,7 @@ class DeadHostMiddleware:
             raise Unsent(f"not sent: {key} cannot be reached ({request.url})")
 
     def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
-        if not isinstance(exception, self.CONNECTION_ERRORS):
+        if not isinstance(exception, self.CONNECTION_ERRORS) or request in self.began:
             return
         key = _host_port(request)
         self.strikes[key] = self.strikes.get(key, 0) + 1

@@ -153,6 +153,13 @@ def headers_then_stall(handler: FaultHandler) -> None:
     handler.stall()
 
 
+def drips_then_stories(handler: FaultHandler) -> None:
+    """A listing whose first links are pages that start their answer and then stall."""
+    links = [f"/drip/{n}.html" for n in range(6)] + [f"/ok/after-drip-{n}.html" for n in range(3)]
+    body = "".join(f'<p><a href="{link}">{link}</a></p>' for link in links)
+    handler.answer(200, f"<html><body>{body}</body></html>".encode())
+
+
 def reset_mid_body(handler: FaultHandler) -> None:
     body = demo_page("articles/museum-returns-bronzes.html", handler.base_url)
     handler.send_response(200)
@@ -297,6 +304,7 @@ ROUTES = {
     "/status/500": lambda h: h.answer(500, b"<html><body>oops</body></html>"),
     "/silent": lambda h: h.stall(),
     "/headers-then-stall": headers_then_stall,
+    "/list/drips": drips_then_stories,
     "/reset-mid-body": reset_mid_body,
     "/short-body": short_body,
     "/truncated-gzip": truncated_gzip,
@@ -327,7 +335,8 @@ ROUTES = {
     **{f"/{kind}/{attack}.xml": xml_bomb(kind, attack)
        for kind in ("sitemap", "feed") for attack in ("laughs", "file", "http", "internal")},
 }
-PREFIX_ROUTES = {"/ok/": article, "/burst/": burst, "/cookie/check": article}
+PREFIX_ROUTES = {"/ok/": article, "/burst/": burst, "/cookie/check": article,
+                 "/drip/": headers_then_stall}
 
 
 class FaultHTTPServer(ThreadingHTTPServer):

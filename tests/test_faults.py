@@ -894,6 +894,45 @@ def test_a_damaged_database_is_no_failure_a_rerun_cures(tmp_path, index, command
         assert "Traceback" not in run.stderr  # began, Scrapy logs its own errors)
 
 
+def test_pages_that_answer_then_stall_fail_alone_not_their_host(tmp_path):
+    """Six pages that send their headers, then stall, timed out together with no other
+    answer between them: counted as failures to connect, they gave the host up for the run,
+    and its stories, after them in the queue, were never fetched (each run alike)."""
+    with FaultServer() as server:
+        run = newscrawl("crawl", server.url("/list/drips"), "--db", str(tmp_path / "n.db"),
+                        "--allow-private", *BASE, "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0",
+                        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6")
+    assert "given up for this run" not in run.stderr
+    stored = rows(tmp_path / "n.db", "SELECT url FROM pages WHERE url LIKE '%after-drip%'")
+    assert len(stored) == 3, run.stderr[-3000:]
+
+
+def test_a_timeout_before_any_answer_still_counts_against_the_host():
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.core.downloader import Downloader
+    from scrapy.exceptions import DownloadTimeoutError
+    from scrapy.http import Headers
+
+    import crawler.middlewares as middlewares
+
+    crawler = get_crawler(settings_dict={})
+    crawler.engine = SimpleNamespace(downloader=Downloader(crawler))
+    middleware = middlewares.DeadHostMiddleware.from_crawler(crawler)
+    slow = [Request(f"http://a.example/drip/{n}") for n in range(3)]
+    for request in slow:
+        crawler.signals.send_catch_log(signals.headers_received, headers=Headers(),
+                                       body_length=100, request=request, spider=None)
+    for request in slow:
+        middleware.process_exception(request, DownloadTimeoutError("timed out"))
+    assert middleware.given_up == set()
+    for n in range(3):  # no headers: the host does not answer
+        middleware.process_exception(Request(f"http://a.example/silent/{n}"),
+                                     DownloadTimeoutError("timed out"))
+    assert middleware.given_up == {"a.example:80"}
+
+
 def test_every_answer_tells_a_host_is_alive_a_redirect_too():
     """The dead-host count only heard the answers that came back through the middlewares
     after it: three timeouts with 301s between them gave up a live site."""
