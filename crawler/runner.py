@@ -403,7 +403,7 @@ def latest_titles(db_path: Path, run_id: int | None, limit: int = 5,
 # the frontier's skip reasons (docs/schema.md) but `no_robots` (a site without robots.txt)
 # and `not_html` (counted in the first line).
 SKIP_REASONS = ("too_large", "robots", "refused", "refused_url", "offsite", "redirect_loop",
-                "redirect_duplicate", "ignored")
+                "redirect_duplicate", "sitemap_nesting", "ignored")
 
 
 def summary(result: CrawlResult) -> str:

@@ -160,6 +160,15 @@ def drips_then_stories(handler: FaultHandler) -> None:
     handler.answer(200, f"<html><body>{body}</body></html>".encode())
 
 
+def sitemap_chain(handler: FaultHandler) -> None:
+    """A sitemap index listing the next one, without end (/sitemap-chain/N.xml)."""
+    n = int(handler.path.rsplit("/", 1)[1].split(".")[0])
+    following = handler.server.owner.url(f"/sitemap-chain/{n + 1}.xml")
+    body = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9"><sitemap><loc>{following}</loc></sitemap></sitemapindex>')
+    handler.answer(200, body.encode(), "application/xml")
+
+
 def reset_mid_body(handler: FaultHandler) -> None:
     body = demo_page("articles/museum-returns-bronzes.html", handler.base_url)
     handler.send_response(200)
@@ -336,7 +345,7 @@ ROUTES = {
        for kind in ("sitemap", "feed") for attack in ("laughs", "file", "http", "internal")},
 }
 PREFIX_ROUTES = {"/ok/": article, "/burst/": burst, "/cookie/check": article,
-                 "/drip/": headers_then_stall}
+                 "/drip/": headers_then_stall, "/sitemap-chain/": sitemap_chain}
 
 
 class FaultHTTPServer(ThreadingHTTPServer):

@@ -907,6 +907,21 @@ def test_pages_that_answer_then_stall_fail_alone_not_their_host(tmp_path):
     assert len(stored) == 3, run.stderr[-3000:]
 
 
+def test_an_endless_chain_of_sitemap_indexes_ends(tmp_path):
+    """Each index listing the next held a run as long as the server made new ones (neither
+    --max-depth nor --max-pages counts sitemaps), and the next run carried on."""
+    from crawler.spiders.news import MAX_SITEMAP_NESTING
+
+    with FaultServer() as server:
+        run = newscrawl("crawl", server.url("/sitemap-chain/0.xml"), "--db",
+                        str(tmp_path / "n.db"), "--allow-private", *BASE, timeout=120)
+        fetched = sum(server.count(f"/sitemap-chain/{n}.xml") for n in range(100))
+    assert fetched == MAX_SITEMAP_NESTING + 1
+    assert "sitemap_nesting: 1" in run.stdout and "left queued" in run.stdout
+    assert rows(tmp_path / "n.db", "SELECT count(*) FROM frontier WHERE state = 'queued'"
+                ) == [(0,)]
+
+
 def test_a_timeout_before_any_answer_still_counts_against_the_host():
     from types import SimpleNamespace
 

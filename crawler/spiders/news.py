@@ -111,6 +111,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+# Request meta: how many sitemap indexes lead to a sitemap (robots.txt's or a start URL's: 0).
+SITEMAP_NESTING = "newscrawl_sitemap_nesting"
+# The sitemaps of an index this many indexes deep are not read: the protocol has an index
+# list sitemaps only, and sites nest one or two more; an endless chain of indexes (each
+# listing the next) otherwise held a run as long as the server made new ones (20,000
+# sitemap fetches in five minutes, and each next run carried on).
+MAX_SITEMAP_NESTING = 4
 # A page's <base> elements (one whose href is no URL is dropped: `_follow_links`).
 _BASE = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
 # A link whose host may be no DNS name (`urlpolicy.host_problem`): an empty label, one of 64
@@ -320,14 +327,27 @@ class NewsSpider(Spider):
         self._warn_if_broken(response, "sitemap", len(entries), errors)
         visit = self._listing_visit(response, "sitemap", entries)
         if xml_root_name(body) == "sitemapindex":  # sitemaps: held to deny, not to allow
-            for entry in self._listed(entries, response.url, pages=False):
-                yield from self._due(self._request(entry.url, "sitemap", self.sites.site_of(
-                    entry.url), depth_reset=True, priority=LISTING_PRIORITY), entry)
+            yield from self._indexed_sitemaps(response, entries)
         elif self._may_follow(response):  # over the budget: queued in the frontier, not lost
             yield from self._entry_requests(entries, "sitemap", response.url)
         else:
             visit = self._unfollowed(visit)
         yield {"visit": visit}
+
+    def _indexed_sitemaps(self, response: Response, entries: list[Entry]) -> Iterator[Request]:
+        """The requests for the sitemaps a sitemap index lists, but past MAX_SITEMAP_NESTING
+        indexes (counted and logged, not queued)."""
+        nesting = response.meta.get(SITEMAP_NESTING, 0) + 1
+        if nesting > MAX_SITEMAP_NESTING:
+            self.crawler.stats.inc_value("newscrawl/skipped/sitemap_nesting", len(entries))
+            logger.warning("%s: a sitemap index under %d others; its %d sitemaps are not read",
+                           response.url, nesting - 1, len(entries))
+            return
+        for entry in self._listed(entries, response.url, pages=False):
+            request = self._request(entry.url, "sitemap", self.sites.site_of(entry.url),
+                                    depth_reset=True, priority=LISTING_PRIORITY)
+            request.meta[SITEMAP_NESTING] = nesting
+            yield from self._due(request, entry)
 
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request the entries of an RSS or Atom feed."""
