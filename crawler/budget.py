@@ -29,12 +29,13 @@ import heapq
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from itertools import count
 
 from scrapy import Request
 
 from crawler.listings import is_listing
-from crawler.visits import REVISIT, SITE
+from crawler.visits import REVISIT, SITE, VISITED_AT
 
 # Seconds a budgeted site's pages wait for its listings, at most.
 LISTING_WAIT = 120.0
@@ -52,11 +53,12 @@ def first_url(request: Request) -> str:
 
 class _Held:
     """The page requests of one site waiting for its listings: a min-heap of the best
-    ``room`` by (never fetched, priority, found first), with lazy deletion (a URL found
-    again with a higher priority gets a new entry; the old one is skipped)."""
+    ``room`` by (never fetched, longest unvisited, priority, found first), with lazy
+    deletion (a URL found again with a higher priority gets a new entry; the old one is
+    skipped)."""
 
     def __init__(self):
-        self.heap: list[list] = []  # [fresh, priority, -order, url, request, live]
+        self.heap: list[list] = []  # [fresh, unvisited, priority, -order, url, request, live]
         self.live = 0
 
     def prune(self) -> None:
@@ -159,10 +161,10 @@ class PageBudget:
         self.opened.pop(site, None)
         released = []
         for entry in self.held.pop(site, _Held()).best_first():
-            del self.entries[entry[3]]
+            del self.entries[entry[4]]
             if self.room(site) > 0:
                 self.spend(site)
-                released.append(entry[4])
+                released.append(entry[5])
             else:
                 self.stats.inc_value("newscrawl/frontier/deferred")
         return released
@@ -183,25 +185,39 @@ class PageBudget:
         stays queued in the frontier."""
         url = request.url
         old = self.entries.get(url)
-        entry = [int(not request.meta.get(REVISIT)), request.priority, -next(self._order),
-                 url, request, True]
+        entry = [int(not request.meta.get(REVISIT)), _unvisited(request), request.priority,
+                 -next(self._order), url, request, True]
         if old is not None:
-            if entry[:2] <= old[:2]:
+            if entry[:3] <= old[:3]:
                 return  # waiting already, as well placed
-            site = old[4].meta.get(SITE)  # where it waits (a site renamed since it was queued)
+            site = old[5].meta.get(SITE)  # where it waits (a site renamed since it was queued)
             self.held[site].drop(old)  # found again with a date: it moves up
             del self.entries[url]
         held = self.held.setdefault(site, _Held())
         held.prune()
         if held.live >= self.room(site):
-            if not held.heap or entry[:3] <= held.heap[0][:3]:
+            if not held.heap or entry[:4] <= held.heap[0][:4]:
                 self.stats.inc_value("newscrawl/frontier/deferred")
                 return
             evicted = heapq.heappop(held.heap)
             held.live -= 1
-            del self.entries[evicted[3]]
+            del self.entries[evicted[4]]
             self.stats.inc_value("newscrawl/frontier/deferred")
         if old is None:
             self.stats.inc_value("newscrawl/frontier/held")
         held.push(entry)
         self.entries[url] = entry
+
+
+def _unvisited(request: Request) -> float:
+    """How long a page looked at again has gone unvisited, as a key (the longest first):
+    with a budget smaller than a site's section fronts, the same ones, found first, were
+    read again every run (mostly 304s) and the others never, nor the stories only they
+    link to. 0 for a page never fetched."""
+    visited = request.meta.get(VISITED_AT)
+    if not visited:
+        return 0.0
+    try:
+        return -datetime.fromisoformat(visited.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0

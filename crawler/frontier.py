@@ -359,8 +359,10 @@ class SQLiteFrontier:
     def pending(self, sites: list[str], since: str | None = None) -> Iterator[dict]:
         """What a run starts with beyond its seeds, highest priority (newest) first: queued
         rows, failures worth another try, robots.txt and skips whose cause may have passed;
-        then the fetched hubs and listings to look at again, so that a page budget goes to
-        the pages never fetched before revisits (which mostly answer 304) take what is left.
+        then the fetched listings and hubs to look at again, so that a page budget goes to
+        the pages never fetched before revisits (which mostly answer 304) take what is left,
+        the hubs the longest unvisited first: with a budget smaller than a site's section
+        fronts, the same ones were read again every run and the others never.
         ``since`` (``--since``) leaves out the first kind dated before it: a listing's
         entries it held back wait, queued, for a run that lets them in, and are not read
         again each run. Read ``PAGE_SIZE`` rows a statement (keyset on priority, url),
@@ -382,7 +384,13 @@ class SQLiteFrontier:
         for row in others:
             if row["state"] != "failed" or row["source"] == "robots" or is_retryable(row):
                 yield row
-        yield from self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", [])
+        hubs = []  # read again the longest unvisited first (a budget takes the first ones)
+        for row in self._rows(sites, "fetched", f"(kind IN ({kinds}) OR source = 'robots')", []):
+            if is_listing(row["priority"]):
+                yield row
+            else:
+                hubs.append(row)
+        yield from sorted(hubs, key=_revisit_order)
 
     def unfollowed(self, limits: dict[str, int | None]) -> Iterator[dict]:
         """The fetched pages whose links a depth limit left unread (`UNFOLLOWED`) and the
@@ -431,6 +439,11 @@ class SQLiteFrontier:
 def _reading_order(row: dict) -> tuple[int, str]:
     """The order the frontier's rows are read in: highest priority first, then by URL."""
     return -row["priority"], row["url"]
+
+
+def _revisit_order(row: dict) -> tuple[str, int, str]:
+    """The order hubs are read again in: the longest unvisited first, then as read."""
+    return (row.get("visited_at") or "", *_reading_order(row))
 
 
 # -- the write half -------------------------------------------------------------------

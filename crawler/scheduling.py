@@ -70,7 +70,15 @@ from crawler.frontier import (
 )
 from crawler.listings import is_listing
 from crawler.urlpolicy import url_key
-from crawler.visits import ENTRY, FILTERS, HELD, REVISIT, SITE, SOURCE, failure_visit
+from crawler.visits import (
+    ENTRY,
+    FILTERS,
+    HELD,
+    SITE,
+    SOURCE,
+    failure_visit,
+    mark_revisit,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -281,7 +289,7 @@ class FrontierMiddleware:
                 if row:
                     self._conditional(request, row)
                     if row["state"] == "fetched":  # a start page read again
-                        request.meta[REVISIT] = True
+                        mark_revisit(request, row)
                 elif request.meta.get(SITE) is not None and request.url not in self.recorded:
                     self._record_new(request.url)
                     self.stats.inc_value("newscrawl/frontier/discovered")
@@ -345,7 +353,7 @@ class FrontierMiddleware:
             return
         request = spider.request_for(row)
         if row["state"] == "fetched":  # a hub or listing looked at again
-            request.meta[REVISIT] = True
+            mark_revisit(request, row)
         self._conditional(request, row)
         if not self.budget.take(request):
             self.passed.add(row["url"])
@@ -615,7 +623,7 @@ class FrontierMiddleware:
             self.stats.inc_value("newscrawl/frontier/changed")
             return True, entry
         if state == "fetched" and row.get("kind") in REVISIT_KINDS:
-            request.meta[REVISIT] = True
+            mark_revisit(request, row)
             return True, None
         if state == "failed" and (is_retryable(row) or row.get("source") == "robots"):
             return True, None

@@ -42,6 +42,15 @@ FILTERS = "newscrawl_filters"
 # front); it comes after the pages never fetched (`budget`), and is no fresh page for a
 # site's yield (`run_sites.revisited`).
 REVISIT = "newscrawl_revisit"
+# Request meta: when such a page's last outcome was recorded (`frontier.visited_at`): a
+# budget takes the longest unvisited first.
+VISITED_AT = "newscrawl_visited_at"
+
+
+def mark_revisit(request: Request, row: dict) -> None:
+    """Mark `request` as a page looked at again (REVISIT), with when it last was."""
+    request.meta[REVISIT] = True
+    request.meta[VISITED_AT] = row.get("visited_at") or row.get("fetched_at") or ""
 
 
 PERMANENT_REDIRECTS = (301, 308)

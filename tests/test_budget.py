@@ -150,6 +150,19 @@ def test_a_revisited_section_front_comes_after_pages_never_fetched():
     assert urls(spent.answered(SITE_NAME, "https://n.example/home")) == ["new-story"]
 
 
+def test_the_section_front_longest_unvisited_is_read_again_first():
+    from crawler.visits import mark_revisit
+
+    spent = budget(own=1)
+    spent.asked_for(listing("home"))
+    for path, visited in [("world", "2026-11-30T10:00:00Z"), ("culture", "2026-11-29T10:00:00Z"),
+                          ("sport", "2026-11-30T09:00:00Z")]:
+        hub = page(path)
+        mark_revisit(hub, {"visited_at": visited})
+        assert not spent.take(hub)
+    assert urls(spent.answered(SITE_NAME, "https://n.example/home")) == ["culture"]
+
+
 def test_a_url_waiting_under_another_site_waits_once():
     """A row queued under a site's old name (before a config split it off) and a link
     to it under the new name."""

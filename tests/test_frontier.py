@@ -1400,7 +1400,8 @@ def test_pending_holds_no_statement_open_between_rows(db, tmp_path, monkeypatch)
 def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, tmp_path,
                                                                            monkeypatch):
     """Read site by site and state by state, merged (so that SQLite walks its index), the
-    rows are those of one statement over every site and state, in the same order."""
+    rows are those of one statement over every site and state, in the same order (but the
+    hubs to read again, the longest unvisited first)."""
     from crawler import frontier as frontier_module
 
     monkeypatch.setattr(frontier_module, "PAGE_SIZE", 3, raising=False)
@@ -1434,8 +1435,12 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
             one.format(others), [*sites, frontier_module.skip_cutoff(), since or ""])]
         second = [dict(r) for r in frontier.conn.execute(
             one.format(revisits + " OR source = 'robots')"), sites)]
+        hubs = sorted((r for r in second if not frontier_module.is_listing(r["priority"])),
+                      key=lambda r: (r["visited_at"], -r["priority"], r["url"]))  # unvisited
         expected = [r["url"] for r in first if r["state"] != "failed"
-                    or r["source"] == "robots" or is_retryable(r)] + [r["url"] for r in second]
+                    or r["source"] == "robots" or is_retryable(r)] + [
+            r["url"] for r in second if frontier_module.is_listing(r["priority"])] + [
+            r["url"] for r in hubs]
         assert [r["url"] for r in frontier.pending(sites, since)] == expected
         queued = [r["url"] for r in frontier.conn.execute(
             one.format(f"state = 'queued' AND {held}"), [*sites, since or ""])]

@@ -836,6 +836,24 @@ def test_listings_read_after_the_budget_ran_out_keep_their_entries_queued(tmp_pa
     assert stored_paths(db) == ARTICLES
 
 
+def test_a_budget_smaller_than_the_section_fronts_reads_them_all_in_turn(tmp_path):
+    """Runs with a budget of 3 after a full crawl: the section fronts (all answering 304)
+    were read again in the order they were found, the same three every run, and a story
+    linked only from another one was never found (an operator's walkthrough). Now the
+    longest unvisited go first."""
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        args = ["crawl", f"{server.base_url}/", "--db", str(db), *FAST]
+        assert newscrawl(*args).returncode == 0
+        hubs = {url for (url,) in rows(db, "SELECT url FROM frontier WHERE kind = 'hub'")}
+        read: set[str] = set()
+        for _ in range(len(hubs)):
+            before = len(server.requested_paths)
+            assert newscrawl(*args, "--max-pages", "3").returncode == 0
+            read |= {f"{server.base_url}{path}" for path in server.requested_paths[before:]}
+    assert len(hubs) > 3 and hubs <= read
+
+
 def test_a_deny_pattern_added_later_holds_for_urls_already_queued(tmp_path):
     db = tmp_path / "news.db"
     with serve_site(DEMO) as server:
