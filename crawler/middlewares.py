@@ -81,6 +81,7 @@ from w3lib.url import canonicalize_url, safe_url_string
 from zope.interface import implementer
 
 from crawler.urlpolicy import host_problem, redacted
+from extractors.charset import header_wide_text
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -718,8 +719,10 @@ BINARY_SIGNATURES: dict[bytes, str] = {
 }  # fmt: skip
 
 
-def binary_kind(body: bytes) -> str | None:
-    """The binary format ``body`` starts with (``pdf``, ``png``...), or None."""
+def binary_kind(body: bytes, content_type: str | None = None) -> str | None:
+    """The binary format ``body`` starts with (``pdf``, ``png``...), or None.
+    ``content_type``: the response's Content-Type header, whose charset may say that the
+    zero bytes of a body are UTF-16 or UTF-32."""
     head = body[:16]
     if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
         return head[8:12].decode("ascii").strip().lower()
@@ -727,21 +730,24 @@ def binary_kind(body: bytes) -> str | None:
         return "mp4"
     known = next((kind for magic, kind in BINARY_SIGNATURES.items() if head.startswith(magic)),
                  None)
-    return known or ("binary" if _mostly_control_bytes(body) else None)
+    return known or ("binary" if _mostly_control_bytes(body, content_type) else None)
 
 
 # Bytes no text holds (C0 controls but tab, newline, form feed and carriage return): in a
 # body's first KB, more than this share of them is binary data, whatever its format. A page
-# with a few stray NULs is text; UTF-16 (NUL every other byte) says so with its BOM.
+# with a few stray NULs is text; UTF-16 (NUL every other byte) says so with its BOM, or
+# with the header's charset where the body decodes to markup with it (`header_wide_text`).
 CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
 BINARY_SHARE = 0.1
 
 
-def _mostly_control_bytes(body: bytes) -> bool:
+def _mostly_control_bytes(body: bytes, content_type: str | None) -> bool:
     head = body[:1024]
     if len(head) < 64 or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    return len(head) - len(head.translate(None, CONTROL_BYTES)) > BINARY_SHARE * len(head)
+    if len(head) - len(head.translate(None, CONTROL_BYTES)) <= BINARY_SHARE * len(head):
+        return False
+    return header_wide_text(body, content_type) is None  # (decoded only when it counts)
 
 
 class ContentSniffMiddleware:
@@ -759,7 +765,8 @@ class ContentSniffMiddleware:
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         if not isinstance(response, HtmlResponse):
             return response
-        kind = binary_kind(response.body)
+        kind = binary_kind(response.body,
+                           response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind is None:
             return response
         self.stats.inc_value(f"newscrawl/sniffed/{kind}")

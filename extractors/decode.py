@@ -20,6 +20,7 @@ from lxml.html import (
 from trafilatura.utils import DOCTYPE_TAG, is_dubious_html, repair_faulty_html
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
+from .charset import WIDE_ENCODINGS, header_wide_text
 from .text import without_early_end
 
 BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
@@ -57,7 +58,9 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     """Decode a page the way a browser would, but for one case.
 
     The order is w3lib's (the HTML5 one): a byte-order mark wins, then the charset of
-    the Content-Type header, then `<meta charset>` / `http-equiv`, then detection. The
+    the Content-Type header, then `<meta charset>` / `http-equiv`, then detection. UTF-16
+    and UTF-32 without a BOM are read where the header names them and the bytes agree
+    (`header_wide_text`), never for a `<meta>` (which, ASCII, says the page is not). The
     exception: a page declared UTF-8 whose bytes are not all UTF-8. With many invalid bytes
     and next to no valid multi-byte characters (a windows-1251 page behind a server that
     says utf-8) it is decoded as detected; otherwise (a UTF-8 page with a latin-1 footer, a
@@ -70,7 +73,10 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     encoding = encoding.replace("_", "-").lower()
     if html.startswith(BOMS):
         return text
-    if encoding.startswith(("utf-16", "utf-32")):  # HTML: only a BOM selects UTF-16/32
+    if encoding.startswith(WIDE_ENCODINGS):  # without a BOM: the header's only
+        wide = header_wide_text(html, content_type)
+        if wide is not None:
+            return wide
         return html.decode(_detect(html) or "utf-8", errors="replace")
     invalid = text.count("\ufffd") if encoding in ("utf-8", "utf8") else 0
     if not invalid:

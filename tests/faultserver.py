@@ -258,6 +258,13 @@ def bom_wins(handler: FaultHandler) -> None:
     handler.answer(200, b"\xef\xbb\xbf" + body, "text/html; charset=iso-8859-1")
 
 
+def utf16_by_header(handler: FaultHandler) -> None:
+    """UTF-16LE without a byte-order mark, its charset in the header only."""
+    body = demo_page("articles/carnegie-library-reopens.html", handler.base_url)
+    body = body.decode("utf-8").replace('<meta charset="utf-8">', "").encode("utf-16-le")
+    handler.answer(200, body, "text/html; charset=utf-16le")
+
+
 def nested_divs(handler: FaultHandler) -> None:
     body = b"<html><body>" + b"<div>" * 10_000 + b"<p>deep</p>" + b"</div>" * 10_000
     handler.answer(200, body + b"</body></html>")
@@ -335,6 +342,7 @@ ROUTES = {
     "/content/broken": broken_html,
     "/content/cp1251": cp1251_no_charset,
     "/content/bom": bom_wins,
+    "/content/utf16": utf16_by_header,
     "/content/empty": lambda h: h.answer(200, b"", "text/html; charset=utf-8"),
     "/content/nested": nested_divs,
     "/content/paywall": lambda h: article(h, "articles/chipmaker-earnings-preview.html"),

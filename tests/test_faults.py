@@ -79,7 +79,7 @@ FAULT_PATHS = [
     "/huge/streamed", "/pdf-as-html", "/png-as-html", "/loop/a", "/redirect/offsite",
     "/redirect/offsite2", "/redirect/to-ok1",
     "/redirect/file", "/redirect/data", "/refresh/file", "/content/broken", "/content/cp1251",
-    "/content/bom", "/content/empty", "/content/nested", "/content/paywall",
+    "/content/bom", "/content/utf16", "/content/empty", "/content/nested", "/content/paywall",
     "/content/newsletter", "/cookie/set",
     *[f"/{kind}/{attack}.xml" for kind in ("sitemap", "feed")
       for attack in ("laughs", "file", "http", "internal")],
@@ -283,6 +283,14 @@ def test_byte_order_mark_beats_header_and_meta_charsets(faults):
     title, text, _ = article(faults.db, faults.url("/content/bom"))
     assert title == "Wendstadt richtet sechs neue Fahrradstraßen ein"
     assert "„Wir schließen damit die größten Lücken im Radnetz“" in text
+
+
+def test_utf16_without_a_bom_is_read_by_its_header_charset(faults):
+    """Its NULs (every other byte) are no sign of binary data: the header says UTF-16."""
+    title, text, _ = article(faults.db, faults.url("/content/utf16"))
+    assert title == "Northbridge's Carnegie library reopens after a four-year restoration"
+    assert "The restoration cost €11.8 million" in text
+    assert "newscrawl/sniffed/binary" not in faults.stats
 
 
 def test_empty_200_is_a_page_not_an_article(faults):
@@ -708,6 +716,23 @@ def gzip_bytes(data: bytes) -> bytes:
 ])  # fmt: skip
 def test_binary_kind(body, kind):
     assert binary_kind(body) == kind
+
+
+UTF16_PAGE = "<html><p>Grüße</p></html>" * 8
+
+
+@pytest.mark.parametrize(("body", "content_type", "kind"), [
+    (UTF16_PAGE.encode("utf-16-le"), "text/html; charset=utf-16le", None),  # no BOM
+    (UTF16_PAGE.encode("utf-16-be"), "text/html; charset=UTF-16BE", None),
+    (UTF16_PAGE.encode("utf-16-le"), "text/html; charset=utf-16", None),  # no byte order
+    (UTF16_PAGE.encode("utf-16-be"), "text/html; charset=utf-16", None),
+    (UTF16_PAGE.encode("utf-32-le"), "text/html; charset=utf-32", None),
+    (UTF16_PAGE.encode("utf-16-be"), "text/html", "binary"),  # nothing says UTF-16
+    (UTF16_PAGE.encode("utf-16-le"), "text/html; charset=utf-8", "binary"),
+    (b"\xd8\x00" * 64, "text/html; charset=utf-16be", "binary"),  # does not decode
+])  # fmt: skip
+def test_binary_kind_of_a_page_declared_utf16_or_utf32(body, content_type, kind):
+    assert binary_kind(body, content_type) == kind
 
 
 def test_safe_xml_drops_entities_even_behind_a_comment():

@@ -63,6 +63,20 @@ def test_a_declared_utf16_without_bom_is_read_as_utf8():
     assert "hello" in decode_html(b'<meta charset="utf-16"><p>hello</p>')
 
 
+@pytest.mark.parametrize(("codec", "charset"), [
+    ("utf-16-le", "utf-16le"), ("utf-16-be", "UTF-16BE"), ("utf-16-le", "utf-16"),
+    ("utf-16-be", "utf-16"), ("utf-32-le", "utf-32"), ("utf-32-be", "utf-32be")])
+def test_a_utf16_or_utf32_page_without_bom_is_read_by_its_header_charset(codec, charset):
+    page = "<html><p>Grüße aus Köln</p></html>"
+    assert decode_html(page.encode(codec), f"text/html; charset={charset}") == page
+
+
+def test_a_utf8_page_its_header_calls_utf16_is_read_as_utf8():
+    """Its bytes decode as UTF-16 (an even number of ASCII bytes), to CJK characters and
+    no markup: the header is wrong."""
+    assert decode_html(b"<p>hello</p>", "text/html; charset=utf-16le") == "<p>hello</p>"
+
+
 def test_deeply_nested_json_ld_is_skipped_not_a_crash():
     html = (b'<html><head><script type="application/ld+json">' + b"[" * 100_000
             + b"</script></head><body><p>x</p></body></html>")

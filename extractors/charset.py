@@ -1,0 +1,27 @@
+"""The charset a page's HTTP header declares, where the crawler needs it too (sniffing a
+body for binary data) and must not load the extractor for it: w3lib only."""
+
+from __future__ import annotations
+
+from w3lib.encoding import http_content_type_encoding
+
+WIDE_ENCODINGS = ("utf-16", "utf-32")
+
+
+def header_wide_text(body: bytes, content_type: str | None) -> str | None:
+    """The page as the UTF-16 or UTF-32 its Content-Type charset names, where its bytes
+    decode to markup (a "<") in it; else None. A browser reads a page so declared without a
+    byte-order mark too. A bare "utf-16" or "utf-32" takes its byte order from the page's
+    first character (markup: ASCII, its zero bytes after it in little-endian). The markup
+    test tells a UTF-8 page mislabelled "utf-16" (an even number of ASCII bytes decodes as
+    UTF-16LE too, into CJK characters, none of them a "<")."""
+    declared = http_content_type_encoding(content_type)
+    if not declared or not declared.startswith(WIDE_ENCODINGS):
+        return None
+    if declared in WIDE_ENCODINGS:
+        declared += "-be" if body[:1] == b"\x00" else "-le"
+    try:
+        text = body.decode(declared)
+    except UnicodeDecodeError:
+        return None
+    return text if "<" in text else None
