@@ -101,10 +101,23 @@ def _iso(text: str) -> datetime | None:
 
 
 def _rfc822(text: str) -> datetime | None:
+    """An RFC 822 date; None where it does not read, or where its year is written with
+    three digits or more but is under 100 (``0000``, ``0024``): parsedate widens a year
+    under 100 as a two-digit one (``00`` is 2000), and would date the entry in 2000. Read as
+    written, such a year is no news (`parse_date`: before 1000), so the date is unreadable."""
+    year = next((word for word in _RFC822_WORDS.split(text)
+                 if word.isdigit() and len(word) > 2), "")
+    if year and int(year) < 100:
+        return None
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+# The words of an RFC 822 date: between spaces and commas, or hyphens after a letter
+# (RFC 850's "01-Jan-24"; not a zone's "-0500"). Its year is the one of three digits or more.
+_RFC822_WORDS = re.compile(r"[\s,]+|(?<=[A-Za-z])-")
 
 
 def priority_of(date: str | None) -> int:

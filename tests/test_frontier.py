@@ -83,6 +83,22 @@ def test_dates_are_normalised_to_utc():
         parse_since("soon")
 
 
+@pytest.mark.parametrize("written", [
+    "Mon, 01 Jan 0000 00:00:00 GMT", "Sat, 01 Jan 0024 10:00:00 +0000", "01-Jan-0000 00:00 GMT"])
+def test_an_rfc822_year_written_with_leading_zeros_is_no_date(written):
+    """Python's parsedate widens a two-digit year (00: 2000); "0000" was widened too, and
+    `--since 2025-01-01` held the entry back as a story of 2000. Undated: fetched."""
+    assert parse_date(written) is None
+    feed = RSS.replace(b"Tue, 04 Mar 2025 10:15:00 +0000", written.encode("ascii"))
+    [entry] = feed_entries(feed, "https://n.example/")
+    assert entry.published is None and not is_older(entry, "2025-01-01T00:00:00Z")
+
+
+def test_an_rfc822_two_digit_year_is_still_read():
+    assert parse_date("Mon, 01 Jan 24 10:00:00 GMT") == "2024-01-01T10:00:00Z"
+    assert parse_date("Monday, 01-Jan-24 10:00:00 GMT") == "2024-01-01T10:00:00Z"  # RFC 850
+
+
 def test_a_lastmod_without_a_time_is_the_last_second_of_its_day():
     sitemap = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
                b"https://n.example/a</loc><lastmod>2026-11-28</lastmod></url><url><loc>"
