@@ -620,6 +620,7 @@ class FrontierMiddleware:
         if (state == "fetched" and changed_since_fetch(entry, row)) or (
                 answered and changed_since_fetch(entry, row, "visited_at")):
             self.recorded.add(request.url)
+            self._uncount_known(request.url)
             self.stats.inc_value("newscrawl/frontier/changed")
             return True, entry
         if state == "fetched" and row.get("kind") in REVISIT_KINDS:
@@ -633,6 +634,14 @@ class FrontierMiddleware:
             self.known_skipped.add(request.url)
             self.stats.inc_value("newscrawl/frontier/known")
         return False, None
+
+    def _uncount_known(self, url: str) -> None:
+        """Take a URL out of the known skipped, where a later listing has it fetched after
+        all (the feed, read first, lists it; the sitemap then with a lastmod after its
+        fetch): a URL counts once in the summary, as what this run last made of it."""
+        if url in self.known_skipped:
+            self.known_skipped.discard(url)
+            self.stats.inc_value("newscrawl/frontier/known", -1)
 
 
 def _waiting(row: dict) -> bool:

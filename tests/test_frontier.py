@@ -643,6 +643,21 @@ def test_a_known_url_linked_from_many_pages_is_counted_once(middleware):
     assert middleware.stats.get_value("newscrawl/frontier/known") == 1
 
 
+def test_a_known_url_a_later_listing_says_changed_is_counted_changed_only(middleware):
+    """The feed (read first) lists a known URL without a newer date: known, not fetched.
+    The sitemap then lists it with a lastmod after its fetch: fetched again, so changed,
+    and no longer known skipped (it was both, the summary's known skipped one too many)."""
+    stats = middleware.stats
+    list(middleware.process_spider_output(None, [request("https://n.example/known")]))
+    assert stats.get_value("newscrawl/frontier/known") == 1
+    edited = request("https://n.example/known", lastmod="2025-03-08T00:00:00Z")
+    out = middleware.process_spider_output(None, [edited])
+    assert [r.url for r in out if isinstance(r, Request)] == [edited.url]
+    list(middleware.process_spider_output(None, [request("https://n.example/known")]))
+    assert stats.get_value("newscrawl/frontier/changed") == 1
+    assert stats.get_value("newscrawl/frontier/known", 0) == 0
+
+
 def test_outlinks_ride_on_the_visit_record(middleware):
     record = {"visit": visit("https://n.example/feed.xml", kind="feed")}
     out = list(middleware.process_spider_output(
