@@ -513,6 +513,22 @@ class RetryAfterMiddleware:
             logger.warning("%s answered %s again after a %gs pause (%d throttled answers in"
                            " a row): given up for this run, its URLs wait for the next", key,
                            status, self.max_wait, self.strikes[key])
+            self._drop_queued(key)
+
+    def _drop_queued(self, key: str) -> None:
+        """Fail with `Unsent` the slot's requests already waiting in the downloader (past
+        `process_request`), but a start URL and robots.txt: they were sent one a second
+        after the host was given up, each throttled again (24 of them, in a walkthrough)."""
+        from crawler.visits import SEED
+
+        downloader = self.crawler.engine.downloader
+
+        def dropped(request: Request) -> bool:
+            return (downloader.get_slot_key(request) == key and not request.meta.get(SEED)
+                    and not request.meta.get("dont_obey_robotstxt"))
+
+        self.crawler.stats.inc_value("newscrawl/throttled/unsent", fail_waiting(
+            downloader, f"{key} answers nothing but 429 / 503", dropped))
 
     def _relax(self, key: str, slot) -> None:
         """After a good answer, shrink the extra spacing until the slot's own delay is back."""

@@ -8,6 +8,7 @@ Hosts: 127.0.0.1 and 127.0.0.2 are start hosts, 127.0.0.3 is "another domain".
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import random
 import re
@@ -23,6 +24,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
 
 from crawler import storage
 from crawler.demo import serve_site
@@ -407,7 +409,7 @@ def throttling_host(monkeypatch, max_wait: float):
     crawler = get_crawler(Spider)
     crawler.spider = Spider("s")
     crawler.spider.crawler = crawler
-    slot = types.SimpleNamespace(delay=0.0, lastseen=0.0)
+    slot = types.SimpleNamespace(delay=0.0, lastseen=0.0, queue=collections.deque())
     crawler.engine = types.SimpleNamespace(downloader=types.SimpleNamespace(
         get_slot_key=lambda request: "h", slots={"h": slot}))
     middleware = middlewares.RetryAfterMiddleware(crawler, max_wait=max_wait, backoff=1.0,
@@ -439,8 +441,18 @@ def test_a_host_is_given_up_for_a_throttled_answer_to_a_request_sent_after_the_c
     assert isinstance(answer(1000.2, 1000.0), Request)  # in flight as the pause began
     assert middleware.process_request(Request("https://h/b")) is None
     assert isinstance(answer(1002.3, 999.95), Request)  # slow, sent before: the end stays
+    slot = crawler.engine.downloader.slots["h"]
+    waiting = [(Request(f"https://h/{path}", meta=meta), Deferred())
+               for path, meta in [("c", {}), ("", {SEED: True}), ("d", {})]]
+    slot.queue.extend(waiting)  # past the middlewares, waiting their turn in the slot
     given_up = answer(1003.0, 1002.5)  # sent after the pause: throttled still
     assert isinstance(given_up, Response) and given_up.request.meta["dont_retry"]
+    assert [request.url for request, _ in slot.queue] == ["https://h/"]  # the start URL
+    failures = []
+    for _, deferred in (waiting[0], waiting[2]):
+        deferred.addErrback(failures.append)
+    assert [failure.type for failure in failures] == [middlewares.Unsent] * 2
+    assert crawler.stats.get_value("newscrawl/throttled/unsent") == 2
     with pytest.raises(middlewares.Unsent):
         middleware.process_request(Request("https://h/b"))
     assert middleware.process_request(Request("https://h/", meta={SEED: True})) is None
