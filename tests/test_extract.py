@@ -666,6 +666,18 @@ def test_the_seed_appeal_goes_after_a_story_shorter_than_itself(paragraphs):
         unescape(re.sub(r"<[^>]+>", "", p)) for p in story[:paragraphs]]
 
 
+def letter_to_the_readers(lead: list[str], letter: list[str]):
+    """A story's lead, then "Dear readers," opening a group with the letter and the site's
+    donate links."""
+    html = ("<html><head><title>A letter to our readers</title></head><body><article>"
+            "<h1>A letter to our readers</h1><div class='entry-content'>"
+            + "".join(f"<p>{p}</p>" for p in lead) + "<div class='wp-block-group'>"
+            "<p>Dear readers,</p>" + "".join(f"<p>{p}</p>" for p in letter)
+            + "<div><a href='/give?1'>Once</a> <a href='/give?2'>Monthly</a> "
+            "<a href='/give?3'>Annual</a></div></div></div></article></body></html>")
+    return extract(html, "https://courier.example/news/2025/02/10/a-letter-to-our-readers")
+
+
 def test_a_letter_to_the_readers_after_a_short_lead_is_kept_beside_donate_buttons():
     """An appeal's opening cuts from a quarter of the text on only where what follows
     reads as an appeal by two thirds: an editor's letter after two paragraphs of news,
@@ -679,13 +691,7 @@ def test_a_letter_to_the_readers_after_a_short_lead_is_kept_beside_donate_button
               " repairs the insurer puts at $1.4 million.",
               "Subscribers to the print edition keep their delivery on the other four days.",
               "Thank you for reading us, in print and online."]
-    html = ("<html><head><title>A letter to our readers</title></head><body><article>"
-            "<h1>A letter to our readers</h1><div class='entry-content'>"
-            + "".join(f"<p>{p}</p>" for p in lead) + "<div class='wp-block-group'>"
-            "<p>Dear readers,</p>" + "".join(f"<p>{p}</p>" for p in letter)
-            + "<div><a href='/give?1'>Once</a> <a href='/give?2'>Monthly</a> "
-            "<a href='/give?3'>Annual</a></div></div></div></article></body></html>")
-    article = extract(html, "https://courier.example/news/2025/02/10/a-letter-to-our-readers")
+    article = letter_to_the_readers(lead, letter)
     assert article.text.split("\n\n")[:2] == lead
     assert article.text.split("\n\n")[-len(letter):] == letter
 
@@ -720,13 +726,7 @@ def test_a_letter_to_the_readers_that_is_the_story_is_kept_beside_donate_buttons
               "Thank you for reading us, in print and online."]
     lead = ["The Courier's print edition moves to four days a week from March 3, ending"
             " Monday and Tuesday printing after 140 years."]
-    html = ("<html><head><title>A letter to our readers</title></head><body><article>"
-            "<h1>A letter to our readers</h1><div class='entry-content'>"
-            + "".join(f"<p>{p}</p>" for p in lead) + "<div class='wp-block-group'>"
-            "<p>Dear readers,</p>" + "".join(f"<p>{p}</p>" for p in letter)
-            + "<div><a href='/give?1'>Once</a> <a href='/give?2'>Monthly</a> "
-            "<a href='/give?3'>Annual</a></div></div></div></article></body></html>")
-    article = extract(html, "https://courier.example/news/2025/02/10/a-letter-to-our-readers")
+    article = letter_to_the_readers(lead, letter)
     assert article.text.split("\n\n") == lead + letter
 
 
