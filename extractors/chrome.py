@@ -217,14 +217,10 @@ def catalogue() -> tuple[Pattern, ...]:
 
 CUE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "a",
             "button", "label", "li", "section")
-# A closing-chrome cue cuts the rest of the text only when this share of it came before
-# (`strip_blocks`).
+# A closing-chrome cue cuts the rest of the text only when this share of it came before;
+# an appeal's opening with its donation box after it, when this share did (`strip_blocks`).
 BOUNDARY_SEEN = 0.6
-# An appeal's opening (`strip_blocks`' `openings`) cuts the text from this share of it on
-# when the blocks after it that speak of support, donations, journalism or readers
-# (APPEAL_WORDS) hold at least the share paired with it of the text after it: from the
-# middle on, at half; earlier (a short story, a longer appeal), at two thirds.
-APPEAL_CUTS = ((0.5, 0.5), (0.25, 2 / 3))
+APPEAL_SEEN = 0.5
 # A cue is looked for only in elements with at most this much text (cues match short blocks).
 CUE_MAX_CHARS = 600
 _INVISIBLE = ("script", "style", "template")
@@ -1175,10 +1171,9 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     the tree alone with no donation box after it (`left_alone`: it goes alone). One with a
     donation box after it in its container (`openings`: "A message from ...", its
     paragraphs, "Once / Monthly / Annual") that it opens, a box of the appeal's own, cuts
-    earlier if what follows it reads as an appeal (`APPEAL_CUTS`): an appeal may be longer
-    than the short story it closes (the seed page's stands at 56% of its text; after a
-    story of three paragraphs, at 40%), but a letter to the readers that is the story
-    comes first, and reads less as an appeal."""
+    from the middle on (`APPEAL_SEEN`) if what follows it reads as an appeal: an appeal
+    may be nearly as long as the short story it closes (the seed page's stands at 58%), but
+    not longer (a letter to the readers that is the story)."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
@@ -1193,12 +1188,14 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
         used.append(hit.id)
         if (hit.boundary and len(kept) >= 2 and low not in left_alone
                 and (seen >= BOUNDARY_SEEN * total
-                     or (low in openings and _appeal_from(seen / total, blocks[at + 1:])))):
+                     or (low in openings and seen >= APPEAL_SEEN * total
+                         and _reads_as_appeal(blocks[at + 1:])))):
             break
     return kept, sorted(set(used))
 
 
-# What an appeal for money talks about, in the languages of the donation cues.
+# What an appeal for money talks about, in the languages of the donation cues: the blocks
+# after an appeal's opening that say so hold at least APPEAL_SHARE of the text after it.
 APPEAL_WORDS = re.compile(
     r"\b(support\w*|donat\w*|contribut\w*|journalis\w*|independen\w*|reader\w*|"
     r"subscri\w*|your help|thank you|membership|member|fund\w*|"
@@ -1207,17 +1204,16 @@ APPEAL_WORDS = re.compile(
     r"soutien|soutenir|journalisme|indépendan\w*|lecteurs?|"
     r"apoy\w*|don(ación|aciones|ativo)|periodismo|independien\w*|lectores|apoio|leitores)\b",
     re.IGNORECASE)
+APPEAL_SHARE = 0.5
 
 
-def _appeal_from(place: float, blocks: list[str]) -> bool:
-    """Whether an appeal's opening at `place` (its share of the text before it) with
-    `blocks` after it ends the story (`APPEAL_CUTS`): they are mostly blocks that speak of
-    support, donations, journalism or readers, an appeal, not the rest of a story ("A
-    message from the mayor: ..."), which a donation box happens to follow."""
+def _reads_as_appeal(blocks: list[str]) -> bool:
+    """Whether most of the text of `blocks` is in blocks that speak of support, donations,
+    journalism or readers: an appeal, not the rest of a story ("A message from the mayor:
+    ..."), which a donation box happens to follow."""
     total = sum(len(block) for block in blocks)
     appeal = sum(len(block) for block in blocks if APPEAL_WORDS.search(block))
-    return total > 0 and any(place >= seen and appeal >= share * total
-                             for seen, share in APPEAL_CUTS)
+    return total > 0 and appeal >= APPEAL_SHARE * total
 
 
 # The patterns whose removal is a donation box (its period buttons, a box named for
