@@ -458,12 +458,10 @@ class RetryAfterMiddleware:
     def process_request(self, request: Request, spider=None) -> None:
         """A request to a host given up is not sent, but for a start URL of the run (one
         try: its failure says the site is down) and robots.txt (its middleware's own)."""
-        if not self.given_up or request.meta.get("dont_obey_robotstxt"):
+        if not self.given_up or _always_sent(request):
             return
-        from crawler.visits import SEED  # here: visits imports this module, through discovery
-
         key = self.crawler.engine.downloader.get_slot_key(request)
-        if key in self.given_up and not request.meta.get(SEED):
+        if key in self.given_up:
             self.crawler.stats.inc_value("newscrawl/throttled/unsent")
             raise Unsent(f"not sent: {key} answers nothing but 429 / 503 ({request.url})")
 
@@ -519,16 +517,9 @@ class RetryAfterMiddleware:
         """Fail with `Unsent` the slot's requests already waiting in the downloader (past
         `process_request`), but a start URL and robots.txt: they were sent one a second
         after the host was given up, each throttled again (24 of them, in a walkthrough)."""
-        from crawler.visits import SEED
-
         downloader = self.crawler.engine.downloader
-
-        def dropped(request: Request) -> bool:
-            return (downloader.get_slot_key(request) == key and not request.meta.get(SEED)
-                    and not request.meta.get("dont_obey_robotstxt"))
-
-        self.crawler.stats.inc_value("newscrawl/throttled/unsent", fail_waiting(
-            downloader, f"{key} answers nothing but 429 / 503", dropped))
+        self.crawler.stats.inc_value("newscrawl/throttled/unsent", fail_waiting_for(
+            downloader, downloader.get_slot_key, key, "answers nothing but 429 / 503"))
 
     def _relax(self, key: str, slot) -> None:
         """After a good answer, shrink the extra spacing until the slot's own delay is back."""
@@ -597,12 +588,10 @@ class DeadHostMiddleware:
         self.given_up.discard(key)
 
     def process_request(self, request: Request, spider=None) -> None:
-        if not self.given_up or request.meta.get("dont_obey_robotstxt"):
+        if not self.given_up or _always_sent(request):
             return
-        from crawler.visits import SEED  # here: visits imports this module, through discovery
-
         key = _host_port(request)
-        if key in self.given_up and not request.meta.get(SEED):
+        if key in self.given_up:
             self.crawler.stats.inc_value("newscrawl/dead_host/unsent")
             raise Unsent(f"not sent: {key} cannot be reached ({request.url})")
 
@@ -622,14 +611,23 @@ class DeadHostMiddleware:
     def _drop_queued(self, key: str) -> None:
         """Fail with `Unsent` the host's requests already waiting in the downloader's slots
         (past `process_request`, each waiting its turn), but a start URL and robots.txt."""
-        from crawler.visits import SEED
+        self.crawler.stats.inc_value("newscrawl/dead_host/unsent", fail_waiting_for(
+            self.crawler.engine.downloader, _host_port, key, "cannot be reached"))
 
-        def dropped(request: Request) -> bool:
-            return (_host_port(request) == key and not request.meta.get(SEED)
-                    and not request.meta.get("dont_obey_robotstxt"))
 
-        self.crawler.stats.inc_value("newscrawl/dead_host/unsent", fail_waiting(
-            self.crawler.engine.downloader, f"{key} cannot be reached", dropped))
+def _always_sent(request: Request) -> bool:
+    """A request sent to a host given up all the same: a start URL of the run (one try: its
+    failure says the site is down) or robots.txt (its middleware's own)."""
+    from crawler.visits import SEED  # here: visits imports this module, through discovery
+
+    return bool(request.meta.get(SEED) or request.meta.get("dont_obey_robotstxt"))
+
+
+def fail_waiting_for(downloader, key_of, key: str, why: str) -> int:
+    """`fail_waiting` for the requests whose `key_of` is `key` (a host given up), but those
+    `_always_sent`."""
+    return fail_waiting(downloader, f"{key} {why}", lambda request: (
+        key_of(request) == key and not _always_sent(request)))
 
 
 def fail_waiting(downloader, why: str, which=lambda request: True) -> int:
