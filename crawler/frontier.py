@@ -199,6 +199,14 @@ def migrate_0017(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE run_sites ADD COLUMN revisited INTEGER NOT NULL DEFAULT 0")
 
 
+def migrate_0019(db: sqlite_utils.Database) -> None:
+    """Migration 0019_sitemap_nesting: `frontier.nesting`, for a sitemap an index listed,
+    how many indexes lead to it (NULL: none, or not a sitemap). A run reads the sitemaps
+    it knows from the frontier again: without the count, each run of an endless chain of
+    indexes went four deeper than the last."""
+    db.execute("ALTER TABLE frontier ADD COLUMN nesting INTEGER")
+
+
 def migrate_0018(db: sqlite_utils.Database) -> None:
     """Migration 0018_priority_seconds: an entry's `priority` counts seconds since 2000, no
     longer hours, so that the stories of one hour are read newest first too (they were
@@ -458,7 +466,8 @@ def _reading_order(row: dict) -> tuple[int, str]:
 # -- the write half -------------------------------------------------------------------
 
 ENTRY_COLUMNS = ("url", "site", "source", "depth", "priority", "discovered_at", "lastmod",
-                 "published", "title", "language", "run_id", "held", "url_key")  # fmt: skip
+                 "published", "title", "language", "run_id", "held", "url_key",
+                 "nesting")  # fmt: skip
 VISIT_COLUMNS = ("url", "site", "source", "depth", "state", "kind", "discovered_at", "fetched_at",
                  "http_status", "etag", "last_modified", "filters", "reason", "visited_at",
                  "run_id", "reread_at", "url_key")  # fmt: skip
@@ -486,7 +495,9 @@ ON CONFLICT(url) DO UPDATE SET
     title = coalesce(excluded.title, frontier.title),
     language = coalesce(excluded.language, frontier.language),
     priority = max(frontier.priority, excluded.priority),
-    held = min(frontier.held, excluded.held)"""
+    held = min(frontier.held, excluded.held),
+    nesting = coalesce(max(frontier.nesting, excluded.nesting), frontier.nesting,
+                       excluded.nesting)"""
 
 # The outcome of a fetch; inserts the row when the URL was never recorded as listed (a
 # start URL, a redirect target, or a page whose listing's batch is not committed yet).

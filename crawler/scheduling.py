@@ -75,6 +75,7 @@ from crawler.visits import (
     FILTERS,
     HELD,
     SITE,
+    SITEMAP_NESTING,
     SOURCE,
     failure_visit,
     mark_revisit,
@@ -108,7 +109,7 @@ def entry_row(request: Request) -> dict[str, Any]:
     return {"url": request.url, "site": meta.get(SITE), "source": meta.get(SOURCE, "link"),
             "depth": meta.get("depth", 0), "priority": request.priority,
             "discovered_at": utc_now(), "held": int(bool(meta.get(HELD))),
-            **meta.get(ENTRY, {})}  # fmt: skip
+            "nesting": meta.get(SITEMAP_NESTING), **meta.get(ENTRY, {})}  # fmt: skip
 
 
 def add_validators(request: Request, row: dict, follows: bool = True) -> bool:

@@ -36,7 +36,7 @@ from crawler.sql import select_in
 from crawler.urlpolicy import bare_host
 from extractors.text import word_count
 
-SCHEMA_VERSION = 18  # len(MIGRATIONS)
+SCHEMA_VERSION = 19  # len(MIGRATIONS)
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 RUN_COUNTS = ("pages_fetched", "articles_stored", "pages_skipped", "errors")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -536,6 +536,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0016_frontier_unfollowed", frontier.migrate_0016),
     ("0017_run_sites_revisited", frontier.migrate_0017),
     ("0018_priority_seconds", frontier.migrate_0018),
+    ("0019_sitemap_nesting", frontier.migrate_0019),
 ]
 
 

@@ -42,6 +42,9 @@ FILTERS = "newscrawl_filters"
 # front); it comes after the pages never fetched (`budget`), and is no fresh page for a
 # site's yield (`run_sites.revisited`).
 REVISIT = "newscrawl_revisit"
+# Request meta: how many sitemap indexes lead to a sitemap (robots.txt's or a start URL's:
+# 0); stored in `frontier.nesting`, so that a sitemap read again from the frontier keeps it.
+SITEMAP_NESTING = "newscrawl_sitemap_nesting"
 # Request meta: when such a page's last outcome was recorded (`frontier.visited_at`): a
 # budget takes the longest unvisited first.
 VISITED_AT = "newscrawl_visited_at"

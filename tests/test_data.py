@@ -205,8 +205,9 @@ def test_migrations_from_0001_fill_minhash_and_the_pairs(tmp_path):
         "0009_article_tombstones", "0010_frontier_held", "0011_minhash",
         "0012_frontier_filters", "0013_front_page_keys", "0014_listing_reread",
         "0015_frontier_url_key", "0016_frontier_unfollowed",
-        "0017_run_sites_revisited", "0018_priority_seconds"]
+        "0017_run_sites_revisited", "0018_priority_seconds", "0019_sitemap_nesting"]
     assert "reread_at" in db["frontier"].columns_dict  # 0014
+    assert "nesting" in db["frontier"].columns_dict  # 0019
     plan = db.execute("EXPLAIN QUERY PLAN SELECT url FROM pages WHERE requested_url = 'x'")
     assert "idx_pages_requested_url" in plan.fetchall()[0][-1]  # not a scan of every page
 

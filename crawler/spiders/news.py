@@ -101,6 +101,7 @@ from crawler.visits import (
     HELD,
     SEED,
     SITE,
+    SITEMAP_NESTING,
     SOURCE,
     failure_visit,
     response_visit,
@@ -111,12 +112,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-# Request meta: how many sitemap indexes lead to a sitemap (robots.txt's or a start URL's: 0).
-SITEMAP_NESTING = "newscrawl_sitemap_nesting"
 # The sitemaps of an index this many indexes deep are not read: the protocol has an index
 # list sitemaps only, and sites nest one or two more; an endless chain of indexes (each
 # listing the next) otherwise held a run as long as the server made new ones (20,000
-# sitemap fetches in five minutes, and each next run carried on).
+# sitemap fetches in five minutes; `frontier.nesting` keeps the count across runs).
 MAX_SITEMAP_NESTING = 4
 # A page's <base> elements (one whose href is no URL is dropped: `_follow_links`).
 _BASE = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
@@ -228,6 +227,8 @@ class NewsSpider(Spider):
         entry = {key: row[key] for key in ("lastmod", "published", "title", "language")
                  if row.get(key)}  # fmt: skip
         meta = {SOURCE: row["source"], SITE: row["site"], "depth": row["depth"], ENTRY: entry}
+        if row.get("nesting"):
+            meta[SITEMAP_NESTING] = row["nesting"]
         self._site_meta(meta, self.sites.by_name.get(row["site"]), row["priority"])
         return Request(row["url"], callback=self.parse, errback=self.on_error, meta=meta,
                        priority=row["priority"])
