@@ -6,6 +6,9 @@ from __future__ import annotations
 from w3lib.encoding import http_content_type_encoding
 
 WIDE_ENCODINGS = ("utf-16", "utf-32")
+# The share of a page's characters its declared charset may fail to decode (each one read
+# as U+FFFD) and still be its charset.
+MAX_REPLACED = 0.01
 
 
 def header_wide_text(body: bytes, content_type: str | None) -> str | None:
@@ -20,8 +23,6 @@ def header_wide_text(body: bytes, content_type: str | None) -> str | None:
         return None
     if declared in WIDE_ENCODINGS:
         declared += "-be" if body[:1] == b"\x00" else "-le"
-    try:
-        text = body.decode(declared)
-    except UnicodeDecodeError:
-        return None
-    return text if "<" in text else None
+    text = body.decode(declared, errors="replace")  # a stray byte or lone surrogate: U+FFFD,
+    bad = text.count("\ufffd")                      # as a browser shows it
+    return text if "<" in text and bad <= MAX_REPLACED * len(text) else None

@@ -71,6 +71,15 @@ def test_a_utf16_or_utf32_page_without_bom_is_read_by_its_header_charset(codec, 
     assert decode_html(page.encode(codec), f"text/html; charset={charset}") == page
 
 
+def test_a_utf16_page_with_a_stray_byte_is_read_by_its_header_charset():
+    """One lone surrogate or a trailing odd byte failed the strict decoding: the page was
+    "binary" to the crawl, and NULs to the extractor (a review). A browser shows U+FFFD."""
+    page = "<html><p>" + "Grüße aus Köln. " * 20 + "</p></html>"
+    body = page.encode("utf-16-le") + b"\x00\xd8" + "<p>end</p>".encode("utf-16-le") + b"x"
+    text = decode_html(body, "text/html; charset=utf-16le")
+    assert text.startswith(page) and "<p>end</p>" in text and "\x00" not in text
+
+
 def test_a_utf8_page_its_header_calls_utf16_is_read_as_utf8():
     """Its bytes decode as UTF-16 (an even number of ASCII bytes), to CJK characters and
     no markup: the header is wrong."""
