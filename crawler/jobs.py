@@ -82,9 +82,10 @@ def release_memory() -> bool:
 
     libxml2 builds every tree with malloc, and a page's freed blocks stay in the worker's
     heap for the next page's tree (16 to 32 MB after a corpus article). Trimming after every
-    page cost about 3.5 ms a page (9% of a worker's time: 0.5 ms to trim, 3 ms more for the
-    next page, which faults the memory back in) to keep a worker's RSS about 10 MB lower
-    (793 corpus articles: 210 MB on average against 224). So the heap is trimmed after an
+    page cost about 3.5 ms a page in one process (0.5 ms to trim, 3 ms more for the next
+    page, which faults the memory back in; in a crawl of 5,000 pages the difference was
+    within its noise) to keep a worker's RSS about 10 MB lower (793 corpus articles: 210 MB
+    on average against 224). So the heap is trimmed after an
     outsized page, or after pages that kept growing it; where /proc cannot tell the size,
     after every page.
     """
