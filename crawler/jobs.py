@@ -85,9 +85,8 @@ def release_memory() -> bool:
     page cost about 3.5 ms a page in one process (0.5 ms to trim, 3 ms more for the next
     page, which faults the memory back in; in a crawl of 5,000 pages the difference was
     within its noise) to keep a worker's RSS about 10 MB lower (793 corpus articles: 210 MB
-    on average against 224). So the heap is trimmed after an
-    outsized page, or after pages that kept growing it; where /proc cannot tell the size,
-    after every page.
+    on average against 224). So the heap is trimmed after an outsized page, or after pages
+    that kept growing it; where /proc cannot tell the size, after every page.
     """
     global _resident_after_trim
     if _LIBC is None:

@@ -685,11 +685,11 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             # it also opens that container, a box of the appeal's own, from the middle on
             texts = {norm_space(index.text(cue)).lower(),
                      norm_space("".join(cue.itertext())).lower()}
-            box_of_its_own = _box_it_opens(index, cue, pattern)
-            if box_of_its_own is not None and _box_follows(index, cue, box_of_its_own):
-                index.openings.update(texts)
-            elif not _box_follows(index, cue, cue.getparent()):
+            opened = _box_it_opens(index, cue, pattern)  # (it holds the cue's parent)
+            if not _box_follows(index, cue, cue.getparent() if opened is None else opened):
                 index.left_alone.update(texts)
+            elif opened is not None:
+                index.openings.update(texts)
             continue
         found += alone
     return found
