@@ -34,8 +34,11 @@ from crawler.spiders.news import NewsSpider
 from crawler.status import (
     STORAGE_DAMAGED,
     STORAGE_ERROR,
+    by_reason,
     failed_sites,
     final_counts,
+    given_up_line,
+    reasons_line,
     run_counts,
     run_status,
     unstored,
@@ -425,10 +428,10 @@ def summary(result: CrawlResult) -> str:
         f"{result.count('newscrawl/not_modified')} unchanged (304), "
         f"{result.count('newscrawl/frontier/known')} known skipped, {result.queued} left queued",
     ]
-    skipped = {reason: result.count(f"newscrawl/skipped/{reason}") for reason in SKIP_REASONS}
-    if any(skipped.values()):
-        lines.append("  not fetched, by policy: " + ", ".join(
-            f"{reason}: {n}" for reason, n in skipped.items() if n))
+    lines += filter(None, (
+        reasons_line("not fetched, by policy",
+                     by_reason(result.stats, "newscrawl/skipped/{}", SKIP_REASONS)),
+        given_up_line(result.stats)))
     if result.count("newscrawl/extract/no_layout"):
         lines.append(f"  {result.count('newscrawl/extract/no_layout')} articles matched no"
                      " layout of their site's rule (read without it: see the log)")

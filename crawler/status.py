@@ -88,6 +88,36 @@ def unstored(stats: dict[str, Any]) -> int:
     return max(0, int(stats.get("newscrawl/pages", 0) or 0) - stored)
 
 
+# Why a run sent none of a host's other URLs once it gave the host up
+# (crawler/middlewares.py): it could not be reached (`dead_host`), or answered nothing but
+# 429 / 503 (`throttled`). The stat `newscrawl/<reason>/unsent` counts them; nothing is
+# recorded for them, so their frontier rows stay as they were and the next run tries them.
+GIVEN_UP_REASONS = ("dead_host", "throttled")
+
+
+def by_reason(stats: dict[str, Any], key: str, reasons: tuple[str, ...]) -> dict[str, int]:
+    """The counts of `reasons` that are not 0, in their order: each the stat `key` names
+    with the reason put in (``"newscrawl/skipped/{}"``)."""
+    counts = {reason: int(stats.get(key.format(reason), 0) or 0) for reason in reasons}
+    return {reason: n for reason, n in counts.items() if n}
+
+
+def reasons_line(label: str, counts: dict[str, int], after: str = "") -> str | None:
+    """A summary line of counts by reason ("  not fetched, by policy: robots: 1"), None
+    where there are none."""
+    if not counts:
+        return None
+    return f"  {label}: " + ", ".join(f"{reason}: {n}" for reason, n in counts.items()) + after
+
+
+def given_up_line(stats: dict[str, Any]) -> str | None:
+    """The line saying what a run left unsent because it gave their host up, by reason;
+    None where it left none."""
+    return reasons_line("not sent, their host given up",
+                        by_reason(stats, "newscrawl/{}/unsent", GIVEN_UP_REASONS),
+                        " (they wait for the next run)")
+
+
 INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
 FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error

@@ -531,15 +531,16 @@ def test_an_ipv6_address_is_crawled(tmp_path):
     assert rows(tmp_path / "n.db", "SELECT count(*) FROM articles") == [(1,)]
 
 
-def demo_site_server():
-    """The demo site served on 127.0.0.1 from a thread: (the server, its root URL)."""
+def demo_site_server(port: int = 0):
+    """The demo site served on 127.0.0.1 (`port`: 0 for any free one) from a thread: (the
+    server, its root URL)."""
     import functools
     import http.server
     import threading
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler,
                                 directory=str(ROOT / "fixtures" / "demo-site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -547,8 +548,8 @@ def demo_site_server():
 def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path):
     """A site gone dead with URLs queued by an earlier run: each failed its retries in
     turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
-    the host up for the run; the rest, waiting in its queue or not, are not sent and stay
-    queued for the next."""
+    the host up for the run; the rest, waiting in its queue or not, are not sent, the
+    summary says how many, and the next run fetches them."""
     server, url = demo_site_server()
     db = tmp_path / "n.db"
     try:
@@ -568,7 +569,18 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     counts = json.loads(rows(db, "SELECT counts FROM runs WHERE id = 2")[0][0])
     assert counts["newscrawl/dead_host/given_up"] == 1
     assert counts["newscrawl/dead_host/unsent"] >= queued - 3
+    assert (f"  not sent, their host given up: dead_host: {counts['newscrawl/dead_host/unsent']}"
+            " (they wait for the next run)") in run.stdout.splitlines()
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0] >= queued - 3
+    server, url = demo_site_server(server.server_address[1])  # back, on its port
+    try:
+        again = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+    assert "not sent" not in again.stdout
 
 
 def test_a_dead_redirect_target_gives_up_itself_not_the_site_that_redirected():

@@ -1318,6 +1318,23 @@ def test_the_summary_says_what_was_not_fetched_by_policy():
     assert "by policy" not in summary(CrawlResult(1, {"newscrawl/pages": 5}, 1.0, [], "ok"))
 
 
+def test_the_summary_says_how_many_requests_a_host_given_up_left_unsent():
+    """A host that could not be reached, or answered nothing but 429 / 503, is given up for
+    the run and its other URLs are not sent: counted in the stats, said nowhere in the
+    summary, whose "left queued" counted only some of them (not a listing to read again,
+    not a failure to try again) and did not say why."""
+    from crawler.runner import CrawlResult, summary
+    stats = {"newscrawl/pages": 5, "newscrawl/skipped/robots": 1,
+             "newscrawl/dead_host/given_up": 1, "newscrawl/dead_host/unsent": 40,
+             "newscrawl/throttled/given_up": 1, "newscrawl/throttled/unsent": 7,
+             "newscrawl/stop/unsent": 3}
+    assert summary(CrawlResult(1, stats, 1.0, [], "ok")).splitlines()[2:4] == [
+        "  not fetched, by policy: robots: 1",
+        "  not sent, their host given up: dead_host: 40, throttled: 7 (they wait for the"
+        " next run)"]
+    assert "not sent" not in summary(CrawlResult(1, {"newscrawl/pages": 5}, 1.0, [], "ok"))
+
+
 def test_errors_count_pages_a_spider_exception_dropped():
     from crawler.runner import CrawlResult, summary
     from crawler.status import run_counts
