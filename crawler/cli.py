@@ -393,7 +393,7 @@ def status(db, runs, check, max_age):
     """
     from crawler.cli_data import writing_stdout
     from crawler.lock import is_held, lock_path
-    from crawler.status import health_table, run_alert, site_health, stale_alert
+    from crawler.status import health_table, last_run_lines, run_alert, site_health, stale_alert
 
     if not db.is_file():
         fail(f"{db}: no such database")
@@ -420,9 +420,7 @@ def status(db, runs, check, max_age):
     # a reader that stops early (`| head -1`): the exit status all the same
     with writing_stdout(EXIT_FAILED if alert else 0, errors="replace"):
         if last:
-            run = last[0]
-            click.echo(f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
-                       f"finished {run['finished_at'] or '-'}; lock file {lock_path(db)}")
+            click.echo("\n".join(last_run_lines(last[0], lock_path(db))))
         if healths:
             click.echo(health_table(healths))
         elif last and last[0]["status"] == "running":  # the first run: counts, not judged

@@ -350,6 +350,16 @@ def _span(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
+def last_run_lines(run: dict, lock_file: Any) -> list[str]:
+    """`status`'s lines on the last run (a `runs` row): when it ran and how it ended, and
+    what it left unsent because it gave their host up (`given_up_line`; no flag: a host
+    down for one run is no site in trouble yet, and its URLs wait for the next)."""
+    lines = [f"last run #{run['id']}: {run['status']}, started {run['started_at']}, "
+             f"finished {run['finished_at'] or '-'}; lock file {lock_file}"]
+    given_up = given_up_line(json.loads(run["counts"] or "{}"))
+    return [*lines, given_up] if given_up else lines
+
+
 def run_alert(run: dict) -> str | None:
     """The ALERT line for a last run that failed: nothing was fetched, or a write failed
     (its batch rolled back; what it fetched is fetched again by the next run)."""

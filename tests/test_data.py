@@ -1605,6 +1605,28 @@ def test_status_without_check_exits_0_whatever_it_says(tmp_path):
     assert checked.exit_code == 1, checked.output
 
 
+def test_status_says_what_the_last_run_left_unsent_for_a_host_it_gave_up(tmp_path):
+    """A host given up for the run (unreachable, or throttling everything): the run's
+    `counts` held how many of its requests were not sent, and `status` said nothing, so an
+    operator could not see that the run left them, nor that the next one sends them."""
+    db = storage.open_db(tmp_path / "s.db")
+    storage.finish_run(db, storage.start_run(db, {}), "ok", {
+        "newscrawl/dead_host/given_up": 1, "newscrawl/dead_host/unsent": 40,
+        "newscrawl/throttled/given_up": 1, "newscrawl/throttled/unsent": 7})
+    db.close()
+    shown = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "s.db"), "--check"])
+    assert shown.exit_code == 0, shown.output  # no flag
+    lines = shown.output.splitlines()
+    assert lines[0].startswith("last run #1: ok, started ")
+    assert lines[1] == ("  not sent, their host given up: dead_host: 40, throttled: 7 (they wait"
+                        " for the next run)")
+    db = storage.open_db(tmp_path / "s.db")
+    storage.finish_run(db, storage.start_run(db, {}), "ok", {"newscrawl/pages": 3})
+    db.close()
+    later = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "s.db")])
+    assert later.output.startswith("last run #2: ok") and "not sent" not in later.output
+
+
 def test_status_during_a_databases_first_run_says_it_is_not_judged_yet(tmp_path):
     """The first run's per-site counts are there as it goes: "no runs with per-site counts
     yet" said otherwise (a data team's walkthrough)."""

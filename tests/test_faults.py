@@ -549,7 +549,7 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     """A site gone dead with URLs queued by an earlier run: each failed its retries in
     turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
     the host up for the run; the rest, waiting in its queue or not, are not sent, the
-    summary says how many, and the next run fetches them."""
+    summary and `status` say how many, and the next run fetches them."""
     server, url = demo_site_server()
     db = tmp_path / "n.db"
     try:
@@ -572,6 +572,9 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     assert (f"  not sent, their host given up: dead_host: {counts['newscrawl/dead_host/unsent']}"
             " (they wait for the next run)") in run.stdout.splitlines()
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0] >= queued - 3
+    status = newscrawl("status", "--db", str(db))
+    assert (f"  not sent, their host given up: dead_host: {counts['newscrawl/dead_host/unsent']}"
+            " (they wait for the next run)") in status.stdout.splitlines()
     server, url = demo_site_server(server.server_address[1])  # back, on its port
     try:
         again = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
