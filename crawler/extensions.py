@@ -15,7 +15,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.discovery import TooLarge
-from crawler.middlewares import Unsent, fail_waiting
+from crawler.middlewares import ROBOTS_UNREAD, Unsent, fail_waiting
 from crawler.status import STORAGE_ERROR
 from crawler.urlpolicy import redacted
 
@@ -70,9 +70,9 @@ def error_text(error: BaseException | Failure) -> str:
 
 class _RobotsFetchFailures(logging.Filter):
     """Scrapy's robots.txt middleware logs a robots.txt it could not fetch as an ERROR
-    "Error downloading <the page that asked for it>", as if that page had failed (it is
-    then fetched as if robots.txt allowed it; its own failure, if any, is the spider's to
-    log). Told as what it is: a WARNING naming the robots.txt, on one line."""
+    "Error downloading <the page that asked for it>", as if that page had failed (which is
+    then not sent: `RobotsTxtMiddleware`). Told as what it is: a WARNING naming the
+    robots.txt, on one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, dict) else {}
@@ -80,8 +80,7 @@ class _RobotsFetchFailures(logging.Filter):
         if not str(record.msg).startswith("Error downloading") or request is None:
             return True
         parts = urlparse_cached(request)
-        record.msg = ("%(robots)s could not be fetched (%(reason)s): its pages are fetched as if"
-                      " it allowed them")
+        record.msg = f"%(robots)s could not be fetched (%(reason)s): {ROBOTS_UNREAD}"
         record.args = {"robots": f"{parts.scheme}://{parts.netloc}/robots.txt",
                        "reason": error_text(args["f_exception"]) if isinstance(
                            args.get("f_exception"), BaseException) else args.get("f_exception")}

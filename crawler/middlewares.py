@@ -110,6 +110,17 @@ class Unsent(IgnoreRequest):
     Nothing is recorded for it, so its frontier row stays queued for the next run."""
 
 
+class RobotsUnavailable(Unsent):
+    """A request not sent: its host's robots.txt could not be read (a server error or 429
+    after the retries, no connection), which RFC 9309 reads as everything disallowed
+    (`RobotsTxtMiddleware`). Its row waits for the next run; a start URL fails its site.
+    `cause`: the error robots.txt's download ended in (None: it answered `status`)."""
+
+    def __init__(self, message: str, cause: Exception | None = None):
+        super().__init__(message)
+        self.cause = cause
+
+
 class RobotsRefused(IgnoreRequest):
     """A request robots.txt forbids (raised by ``RobotsTxtMiddleware``)."""
 
@@ -129,6 +140,11 @@ def robots_unavailable(status: int) -> bool:
     return status >= 500 or status == 429
 
 
+# How a robots.txt that could not be read is obeyed, in the warning that says so.
+ROBOTS_UNREAD = ("nothing more of its host is fetched this run (RFC 9309), its URLs wait for"
+                 " the next")
+
+
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """Scrapy's, raising ``RobotsRefused`` so a refusal is told apart by its type; and the
     robots.txt it fetches for a host answers the spider's own request for that file, once,
@@ -137,7 +153,13 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     had them: a robots.txt that hung took 3 tries of 30 s, then 3 more for the spider's
     request; one answering 503, 6 tries, then 5 more). Bodies over `ROBOTS_KEPT_BYTES` are
     not kept for it, and at most `ROBOTS_KEPT` of each are (the oldest goes: a host seeded
-    by a feed or a sitemap only, or reached by a redirect, never asks)."""
+    by a feed or a sitemap only, or reached by a redirect, never asks).
+
+    A robots.txt that could not be read (a server error or 429 after the retries, an error
+    of its download) disallows everything on its host for the run, as RFC 9309 (2.3.1.4)
+    says: Scrapy read a 503's body as the rules (none: everything allowed) and a failed
+    download as no robots.txt. The host's requests, but its robots.txt, are not sent
+    (`RobotsUnavailable`): they wait for the next run, which reads robots.txt again."""
 
     ROBOTS_KEPT_BYTES = 512 * 1024
     ROBOTS_KEPT = 64
@@ -146,6 +168,8 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         super().__init__(crawler)
         self._fetched: dict[str, Response] = {}  # robots.txt URL -> its response, until asked
         self._failed: dict[str, Exception] = {}  # its host -> its download's error, the same
+        # host -> why its robots.txt could not be read: its status, or its download's error
+        self._unread: dict[str, int | Exception] = {}
 
     async def robot_parser(self, request: Request):
         """Scrapy's, but every request waiting for a robots.txt being fetched gets its
@@ -180,11 +204,17 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
             raise failed
         return fetched.replace(request=request)
 
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if robots_unavailable(response.status):
+            self._unread[netloc] = response.status
+        await super()._parse_robots(response, netloc, request)
+
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if not isinstance(exc, IgnoreRequest):  # (a refusal refuses the spider's request too)
             if len(self._failed) >= self.ROBOTS_KEPT:
                 del self._failed[next(iter(self._failed))]
             self._failed[netloc] = exc
+            self._unread[netloc] = exc
         super()._robots_error(exc, netloc)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
@@ -195,8 +225,8 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         (none: everything allowed), without a word."""
         own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
         if own and robots_unavailable(response.status):
-            logger.warning("%s could not be fetched (HTTP %d): its pages are fetched as if it"
-                           " allowed them", redacted(request.url), response.status)
+            logger.warning("%s could not be fetched (HTTP %d): %s", redacted(request.url),
+                           response.status, ROBOTS_UNREAD)
         if (own and not request.meta.get("redirect_urls")
                 and len(response.body) <= self.ROBOTS_KEPT_BYTES):
             if len(self._fetched) >= self.ROBOTS_KEPT:
@@ -205,12 +235,25 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         return response
 
     def process_request_2(self, rp, request: Request) -> None:
+        self._refuse_unread(request)
         try:
             super().process_request_2(rp, request)
         except RobotsRefused:
             raise
         except IgnoreRequest as error:
             raise RobotsRefused(*error.args) from None
+
+    def _refuse_unread(self, request: Request) -> None:
+        """Refuse a request to a host whose robots.txt could not be read, but the spider's
+        own request for that robots.txt (it gets the answer kept for it)."""
+        parts = urlparse_cached(request)
+        unread = self._unread.get(parts.netloc)
+        if unread is not None and parts.path != "/robots.txt":
+            self.crawler.stats.inc_value("newscrawl/robots_unavailable/unsent")
+            why, cause = ((f"HTTP {unread}", None) if isinstance(unread, int)
+                          else (type(unread).__name__, unread))
+            raise RobotsUnavailable(f"not sent: {parts.netloc}/robots.txt could not be read"
+                                    f" ({why}) ({request.url})", cause)
 
 
 class OffsiteMiddleware(scrapy_offsite.OffsiteMiddleware):

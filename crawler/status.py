@@ -89,10 +89,11 @@ def unstored(stats: dict[str, Any]) -> int:
 
 
 # Why a run sent none of a host's other URLs once it gave the host up
-# (crawler/middlewares.py): it could not be reached (`dead_host`), or answered nothing but
-# 429 / 503 (`throttled`). The stat `newscrawl/<reason>/unsent` counts them; nothing is
+# (crawler/middlewares.py): it could not be reached (`dead_host`), answered nothing but
+# 429 / 503 (`throttled`), or its robots.txt could not be read (`robots_unavailable`:
+# everything disallowed). The stat `newscrawl/<reason>/unsent` counts them; nothing is
 # recorded for them, so their frontier rows stay as they were and the next run tries them.
-GIVEN_UP_REASONS = ("dead_host", "throttled")
+GIVEN_UP_REASONS = ("dead_host", "throttled", "robots_unavailable")
 
 
 def by_reason(stats: dict[str, Any], key: str, reasons: tuple[str, ...]) -> dict[str, int]:

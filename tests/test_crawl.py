@@ -213,25 +213,34 @@ def test_a_run_that_fetched_nothing_still_prints_its_summary(tmp_path):
 
 
 def test_a_dead_server_is_told_once_per_failure_not_once_per_layer(tmp_path):
-    """One line for its robots.txt (a WARNING: the crawl goes on without it), one for the
-    page (the spider's, with its reason); Scrapy's own "Gave up retrying" ERROR lines, and
-    its robots.txt ERROR naming the page as if the page had failed, are not repeated."""
+    """One line for its robots.txt (a WARNING: nothing more of the host is fetched, RFC
+    9309), then the error, with the reason robots.txt's download gave; Scrapy's own "Gave
+    up retrying" ERROR lines, and its robots.txt ERROR naming the page as if the page had
+    failed, are not repeated. With robots.txt not obeyed, the page's own line says why."""
     run = newscrawl("crawl", "http://127.0.0.1:9/news/", "--db", str(tmp_path / "dead.db"),
                     "--allow-private", "-s", "RETRY_TIMES=1", "--log-level", "INFO")
     assert run.returncode == 1
     logged = [line for line in run.stderr.splitlines() if "127.0.0.1:9" in line]
-    assert len(logged) == 3, logged
-    robots, page, last = logged
+    assert len(logged) == 2, logged
+    robots, last = logged
     assert "WARNING: http://127.0.0.1:9/robots.txt could not be fetched (" in robots
-    assert "as if it allowed them" in robots
+    assert "nothing more of its host is fetched this run (RFC 9309)" in robots
+    assert last == ("newscrawl: error: nothing could be fetched from http://127.0.0.1:9/news/"
+                    " (connection: 1)")
+    assert " ERROR: " not in run.stderr and "Gave up retrying" not in run.stderr
+    unobeyed = newscrawl("crawl", "http://127.0.0.1:9/news/", "--db", str(tmp_path / "u.db"),
+                         "--allow-private", "-s", "RETRY_TIMES=1", "-s", "ROBOTSTXT_OBEY=false",
+                         "--log-level", "INFO")
+    assert unobeyed.returncode == 1
+    page, last = [line for line in unobeyed.stderr.splitlines() if "127.0.0.1:9" in line]
     assert "WARNING: http://127.0.0.1:9/news/: connection (" in page
     assert last.startswith("newscrawl: error: nothing could be fetched")
-    assert " ERROR: " not in run.stderr and "Gave up retrying" not in run.stderr
 
 
 def test_a_robots_txt_answering_a_server_error_is_one_warning(caplog):
     """Scrapy reads a 500's body as the rules (everything allowed) without a word, and the
-    spider's own request for the file said only "http_500": the README promises a line."""
+    spider's own request for the file said only "http_500": the README promises a line,
+    which says what follows (nothing more of the host, RFC 9309)."""
     from scrapy import Request
     from scrapy.http import Response
     from scrapy.utils.test import get_crawler
@@ -244,8 +253,9 @@ def test_a_robots_txt_answering_a_server_error_is_one_warning(caplog):
     for status in (404, 200, 500, 429):
         middleware.process_response(own, Response(own.url, status=status), None)
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
-        f"https://news.example.com/robots.txt could not be fetched (HTTP {status}): its pages"
-        " are fetched as if it allowed them" for status in (500, 429)]
+        f"https://news.example.com/robots.txt could not be fetched (HTTP {status}): nothing"
+        " more of its host is fetched this run (RFC 9309), its URLs wait for the next"
+        for status in (500, 429)]
 
 
 def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):
@@ -262,8 +272,8 @@ def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):
         None)
     assert _RobotsFetchFailures().filter(record)
     assert (record.levelname, record.getMessage()) == (
-        "WARNING", "https://news.example.com:8443/robots.txt could not be fetched (gone): its "
-        "pages are fetched as if it allowed them")
+        "WARNING", "https://news.example.com:8443/robots.txt could not be fetched (gone): "
+        "nothing more of its host is fetched this run (RFC 9309), its URLs wait for the next")
     other = logging.LogRecord("scrapy.downloadermiddlewares.robotstxt", logging.ERROR,
                               __file__, 1, "something else %s", ("x",), None)
     assert _RobotsFetchFailures().filter(other) and other.getMessage() == "something else x"

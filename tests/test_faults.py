@@ -549,7 +549,10 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     """A site gone dead with URLs queued by an earlier run: each failed its retries in
     turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
     the host up for the run; the rest, waiting in its queue or not, are not sent, the
-    summary and `status` say how many, and the next run fetches them."""
+    summary and `status` say how many, and the next run fetches them. (robots.txt is not
+    obeyed in the run the host is dead: one that cannot be fetched sends nothing at all,
+    `test_a_robots_txt_that_cannot_be_read_disallows_its_host_for_the_run`; a host may die
+    after its robots.txt was read.)"""
     server, url = demo_site_server()
     db = tmp_path / "n.db"
     try:
@@ -563,7 +566,8 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     assert queued > 10
     with refusing_port(server.server_address[1]):  # the port now refuses connections
         run = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE, "-s",
-                        "AUTOTHROTTLE_ENABLED=true", "-s", "AUTOTHROTTLE_START_DELAY=0.2")
+                        "AUTOTHROTTLE_ENABLED=true", "-s", "AUTOTHROTTLE_START_DELAY=0.2",
+                        "-s", "ROBOTSTXT_OBEY=false")
     assert run.returncode == 1, run.stderr[-2000:]
     assert "could not connect (DownloadConnectionRefusedError): given up for this run" in run.stderr
     counts = json.loads(rows(db, "SELECT counts FROM runs WHERE id = 2")[0][0])
@@ -584,6 +588,63 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
     assert "not sent" not in again.stdout
+
+
+def test_a_robots_txt_that_cannot_be_read_disallows_its_host_for_the_run(tmp_path):
+    """RFC 9309 (2.3.1.4): a robots.txt unreachable for a server error means complete
+    disallow. Scrapy read a 503's body as the rules (none) and crawled the whole site. Now
+    nothing but robots.txt is requested, the start URL fails its site, the queue waits as
+    it was, the summary says why, and the next run, robots.txt back, fetches it all."""
+    import functools
+    import http.server
+    import threading
+
+    asked: list[str] = []
+    down = threading.Event()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            if down.is_set() and self.path == "/robots.txt":
+                self.send_error(503)
+            else:
+                super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
+        Handler, directory=str(ROOT / "fixtures" / "demo-site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, db = f"http://127.0.0.1:{server.server_address[1]}/", tmp_path / "n.db"
+    queue_sql = "SELECT url, state, attempts FROM frontier ORDER BY url"
+    try:
+        first = newscrawl("crawl", url, "--db", str(db), "--allow-private", "--max-pages", "2",
+                          *BASE)
+        assert first.returncode == 0, first.stderr[-2000:]
+        before = rows(db, queue_sql)
+        down.set()
+        asked.clear()
+        run = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+        assert run.returncode == 1, run.stderr[-2000:]
+        assert set(asked) == {"/robots.txt"}  # (tried twice: RETRY_TIMES=1)
+        assert "robots.txt could not be fetched (HTTP 503): nothing more of its host" in (
+            run.stderr)
+        assert run.stderr.splitlines()[-1] == (
+            f"newscrawl: error: nothing could be fetched from {url} (robots_unavailable: 1)")
+        unsent = run_stats(db)["newscrawl/robots_unavailable/unsent"]
+        assert unsent > 10
+        assert (f"  not sent, their host given up: robots_unavailable: {unsent} (they wait for"
+                " the next run)") in run.stdout.splitlines()
+        assert [row for row in rows(db, queue_sql) if not row[0].endswith("/robots.txt")] == [
+            row for row in before if not row[0].endswith("/robots.txt")]
+        down.clear()
+        again = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
 
 
 def test_a_dead_redirect_target_gives_up_itself_not_the_site_that_redirected():

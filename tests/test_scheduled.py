@@ -490,11 +490,12 @@ def demo_failing(status: int, *prefixes: str) -> Iterator[tuple[DemoServer, dict
 def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_path):
     """The run's fetch errors (the summary's, `runs.errors`) are its sites' failures
     (`status`, `run_sites.failed`): a robots.txt answering 500 is one of both. (A missing
-    one, 404, is neither: a skip.)"""
+    one, 404, is neither: a skip.) Nothing else is fetched (RFC 9309: complete disallow),
+    so the run fails."""
     with demo_failing(500, "/robots.txt") as (server, _):
         run = newscrawl("crawl", server.base_url + "/", "--db", str(tmp_path / "n.db"),
                         "--max-depth", "1", *FAST)
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 1, run.stderr[-2000:]
     assert "1 fetch errors" in run.stdout
     assert rows(tmp_path / "n.db", "SELECT errors FROM runs") == rows(
         tmp_path / "n.db", "SELECT failed FROM run_sites") == [(1,)]
@@ -503,8 +504,9 @@ def test_a_robots_txt_that_fails_is_a_fetch_error_of_the_run_as_of_its_site(tmp_
 @pytest.mark.parametrize("fault", ["500", "hang"])
 def test_a_robots_txt_that_failed_is_not_downloaded_again_for_the_spider(tmp_path, fault):
     """RobotsTxtMiddleware's download of robots.txt, retries and all, answers the spider's
-    request for the file (for its Sitemap: lines), whether it answered or failed: a
-    robots.txt that hung was tried 3 more times, 30 s each, one answering 503 5 more."""
+    request for the file (its failure counted where the start URL is not sent: RFC 9309),
+    whether it answered or failed: a robots.txt that hung was tried 3 more times, 30 s
+    each, one answering 503 5 more."""
     settings = ["-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=2"]
     if fault == "500":
         site = demo_failing(500, "/robots.txt")
@@ -515,10 +517,10 @@ def test_a_robots_txt_that_failed_is_not_downloaded_again_for_the_spider(tmp_pat
         run = newscrawl("crawl", server.base_url + "/", "--db", str(tmp_path / "n.db"),
                         "--max-depth", "1", *FAST, *settings)
         asked = server.requested_paths.count("/robots.txt")
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 1, run.stderr[-2000:]
     assert asked == 2  # the middleware's request and its one retry
     assert "1 fetch errors" in run.stdout
-    assert len(stored_paths(tmp_path / "n.db")) > 5  # the pages were fetched all the same
+    assert stored_paths(tmp_path / "n.db") == []  # nothing else of the host was fetched
 
 
 def test_overlapping_runs_are_refused(tmp_path):

@@ -357,8 +357,20 @@ def test_failed_start_url_is_counted(spider_site, crawl):
 
 
 def test_unreachable_start_url_is_counted(crawl):
+    """Its robots.txt could not be fetched either: the start URL is not sent (RFC 9309),
+    and fails its site for the reason robots.txt's download gave."""
     with refusing_port() as port:
         result = crawl(start_urls=[f"http://127.0.0.1:{port}/"])
+    assert result.items == []
+    assert result.stats["newscrawl/start_failed"] == 1
+    assert result.stats["newscrawl/start_errors/connection"] == 1
+    assert result.stats["newscrawl/robots_unavailable/unsent"] == 1
+
+
+def test_unreachable_start_url_is_counted_as_an_error_where_robots_txt_is_not_obeyed(crawl):
+    with refusing_port() as port:
+        result = crawl(start_urls=[f"http://127.0.0.1:{port}/"],
+                       settings={"ROBOTSTXT_OBEY": False})
     assert result.items == []
     assert result.stats["newscrawl/start_failed"] == 1
     assert result.stats["newscrawl/errors/connection"] == 1

@@ -92,7 +92,12 @@ from crawler.listings import (
     robots_sitemaps,
     sitemap_entries,
 )
-from crawler.middlewares import DestinationRefused, Unsent, robots_unavailable
+from crawler.middlewares import (
+    DestinationRefused,
+    RobotsUnavailable,
+    Unsent,
+    robots_unavailable,
+)
 from crawler.scheduling import frontier_enabled
 from crawler.urlpolicy import bare_host, link_rejection, redacted, without_tracking
 from crawler.visits import (
@@ -144,6 +149,16 @@ def release_decoded(response: Response) -> None:
     if isinstance(response, TextResponse):
         response._cached_ubody = None  # Scrapy has no public way to forget these
         response._cached_selector = None
+
+
+def _unread_robots(error: RobotsUnavailable) -> str:
+    """How a start URL that robots.txt left unsent failed its site (`NewsSpider._start_failed`):
+    as robots.txt's download failed (``start_errors/connection``: the host is down, and the
+    run says so), or, where robots.txt answered a server error, unsent by policy
+    (``start_skipped/robots_unavailable``)."""
+    if error.cause is None:
+        return "start_skipped/robots_unavailable"
+    return f"start_errors/{error_kind(Failure(error.cause)) or 'other'}"
 
 
 class NewsSpider(Spider):
@@ -216,10 +231,7 @@ class NewsSpider(Spider):
         problem = too_long(urldefrag(url)[0], self.max_url)  # as `_request` requests it
         if problem:
             logger.warning("%s: not requested, %s", redacted(url), problem)
-            stats = self.crawler.stats
-            stats.inc_value("newscrawl/start_failed")
-            stats.inc_value(f"newscrawl/sites/{spec.name}/start_failed")
-            stats.inc_value("newscrawl/start_skipped/url_too_long")
+            self._start_failed(spec.name, "start_skipped/url_too_long")
         return bool(problem)
 
     def request_for(self, row: dict) -> Request:
@@ -316,9 +328,13 @@ class NewsSpider(Spider):
                 continue
             yield self._request(url, "feed", site, priority=LISTING_PRIORITY)
         if response.meta.get(SOURCE) == "start":
-            robots_url = urljoin(response.url, "/robots.txt")
-            yield self._request(robots_url, "robots", site, depth_reset=True,
-                                priority=LISTING_PRIORITY)
+            yield self._robots_request(response.url)
+
+    def _robots_request(self, url: str) -> Request:
+        """The request for the robots.txt of `url`'s host, for its Sitemap: lines (answered
+        by `RobotsTxtMiddleware`'s own download of it, where robots.txt is obeyed)."""
+        return self._request(urljoin(url, "/robots.txt"), "robots", self.sites.site_of(url),
+                             depth_reset=True, priority=LISTING_PRIORITY)
 
     def parse_sitemap(self, response: Response, body: bytes) -> Iterator[Any]:
         """Request a sitemap index's sitemaps (depth 0) or a urlset's pages (depth + 1)."""
@@ -403,9 +419,7 @@ class NewsSpider(Spider):
             logger.warning("%s: not a page, sitemap or feed (%s%s)", response.url,
                            content_type or "no content type", f"; {error}" if error else "")
             if response.meta.get(SEED):  # a start URL that gives nothing to crawl fails its site
-                self.crawler.stats.inc_value("newscrawl/start_failed")
-                self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
-                self.crawler.stats.inc_value("newscrawl/start_skipped/not_html")  # the reason
+                self._start_failed(site, "start_skipped/not_html")
         else:
             logger.debug("%s: skipped, not HTML (%s)", response.url, content_type or "no type")
         self.crawler.stats.inc_value("newscrawl/skipped/non_html")
@@ -415,19 +429,20 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> Iterable[Any]:
         """Log one line, count ``newscrawl/errors/<kind>`` and report the failed visit."""
         request = failure.request
-        if failure.check(Unsent):  # never sent, the crawl stopping: still queued, no visit
+        # the site of this run's start URL (not an earlier run's): its failure fails the site
+        seed = self._requested_site(request) if request.meta.get(SEED) else None
+        if failure.check(Unsent):  # never sent: still queued, no visit
+            if seed and failure.check(RobotsUnavailable):
+                self._start_failed(seed, _unread_robots(failure.value))
+                return [self._robots_request(request.url)]  # its failure, for the run's counts
             return []
         source = request.meta.get(SOURCE)
         kind = error_kind(failure)
-        if request.meta.get(SEED):  # this run's start URL (not an earlier run's)
-            self.crawler.stats.inc_value("newscrawl/start_failed")
-            site = self._requested_site(request)
-            self.crawler.stats.inc_value(f"newscrawl/sites/{site}/start_failed")
-            if kind in (None, "too_large"):  # refused by policy (robots.txt, off site...)
-                why = kind or skip_reason(failure)  # or over the size limit: say which
-                self.crawler.stats.inc_value(f"newscrawl/start_skipped/{why}")
-            else:  # what a run that fetched nothing says of its start URLs
-                self.crawler.stats.inc_value(f"newscrawl/start_errors/{kind}")
+        # refused by policy (robots.txt, off site...) or over the size limit: say which
+        if seed and kind in (None, "too_large"):
+            self._start_failed(seed, f"start_skipped/{kind or skip_reason(failure)}")
+        elif seed:  # what a run that fetched nothing says of its start URLs
+            self._start_failed(seed, f"start_errors/{kind}")
         visit = self._failure_visit(failure, kind)
         # a fetch error as the site's counts have it (`run_sites.failed`): not a skip (a
         # missing robots.txt is normal, a page over the size limit looked at again in a week)
@@ -438,16 +453,24 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value(f"newscrawl/errors/{visit['reason']}")
         level = logging.WARNING if counted or source == "start" else logging.DEBUG
         if failure.check(DestinationRefused) or (  # the middleware said why, once per host
-                self._robots_said(request) and robots_unavailable(visit.get("http_status") or 0)):
+                self._robots_said(request) and counted):
             level = logging.DEBUG
         logger.log(level, "%s: %s (%s)", redacted(request.url), kind or "ignored",
                    error_text(failure))
         return [{"visit": visit}]
 
+    def _start_failed(self, site: str, why: str) -> None:
+        """Count a start URL of this run that failed its site, and why (``newscrawl/<why>``:
+        ``start_skipped/<reason>``, ``start_errors/<kind>``)."""
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/start_failed")
+        stats.inc_value(f"newscrawl/sites/{site}/start_failed")
+        stats.inc_value(f"newscrawl/{why}")
+
     def _robots_said(self, request: Request) -> bool:
-        """Whether `RobotsTxtMiddleware` said what this robots.txt request's server error
-        was: it fetches each host's robots.txt itself, and warns, where robots.txt is
-        obeyed."""
+        """Whether `RobotsTxtMiddleware` said why this robots.txt request failed (a server
+        error, 429, its download's error): it fetches each host's robots.txt itself, and
+        warns, where robots.txt is obeyed."""
         return (self.crawler.settings.getbool("ROBOTSTXT_OBEY")
                 and urlsplit(request.url).path == "/robots.txt")
 
