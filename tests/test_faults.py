@@ -545,6 +545,14 @@ def demo_site_server(port: int = 0):
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+def crawl_to_the_end(url: str, db: Path) -> subprocess.CompletedProcess:
+    """A run over what earlier runs left queued: it succeeds and leaves nothing queued."""
+    run = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
+    return run
+
+
 def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path):
     """A site gone dead with URLs queued by an earlier run: each failed its retries in
     turn (a 2,000-URL backlog held a run for hours). Three connection failures in a row give
@@ -581,13 +589,10 @@ def test_a_host_that_cannot_be_reached_is_given_up_and_its_queue_waits(tmp_path)
             " (they wait for the next run)") in status.stdout.splitlines()
     server, url = demo_site_server(server.server_address[1])  # back, on its port
     try:
-        again = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+        assert "not sent" not in crawl_to_the_end(url, db).stdout
     finally:
         server.shutdown()
         server.server_close()
-    assert again.returncode == 0, again.stderr[-2000:]
-    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
-    assert "not sent" not in again.stdout
 
 
 def test_a_robots_txt_that_cannot_be_read_disallows_its_host_for_the_run(tmp_path):
@@ -639,12 +644,10 @@ def test_a_robots_txt_that_cannot_be_read_disallows_its_host_for_the_run(tmp_pat
         assert [row for row in rows(db, queue_sql) if not row[0].endswith("/robots.txt")] == [
             row for row in before if not row[0].endswith("/robots.txt")]
         down.clear()
-        again = newscrawl("crawl", url, "--db", str(db), "--allow-private", *BASE)
+        crawl_to_the_end(url, db)
     finally:
         server.shutdown()
         server.server_close()
-    assert again.returncode == 0, again.stderr[-2000:]
-    assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'queued'") == [(0,)]
 
 
 def test_a_dead_redirect_target_gives_up_itself_not_the_site_that_redirected():
