@@ -151,9 +151,10 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     instead of a second download: its response, or the error its download ended in (a
     timeout, a refused connection), with no retry of its own (the middleware's request
     had them: a robots.txt that hung took 3 tries of 30 s, then 3 more for the spider's
-    request; one answering 503, 6 tries, then 5 more). Bodies over `ROBOTS_KEPT_BYTES` are
-    not kept for it, and at most `ROBOTS_KEPT` of each are (the oldest goes: a host seeded
-    by a feed or a sitemap only, or reached by a redirect, never asks).
+    request; one answering 503, 6 tries, then 5 more). Bodies over `ROBOTS_KEPT_BYTES` and
+    redirected answers are not kept for it, but a server error's or a 429's (its status
+    is all the spider reads), and at most `ROBOTS_KEPT` of each are (the oldest goes: a
+    host seeded by a feed or a sitemap only, or reached by a redirect, never asks).
 
     A robots.txt that could not be read (a server error or 429 after the retries, an error
     of its download) disallows everything on its host for the run, as RFC 9309 (2.3.1.4)
@@ -222,16 +223,28 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         robots not obeyed), unless it was redirected or is too big to hold. One that
         answered a server error or 429 after the retries is said in one line, as one that
         failed (`extensions._RobotsFetchFailures`): Scrapy reads its body as the rules
-        (none: everything allowed), without a word."""
+        (none: everything allowed), without a word. That answer is kept however it was
+        reached and whatever its size (without its body, which nobody reads): the spider's
+        request for the file is its host's one request left, and sent again it was
+        downloaded with its retries a second time, or refused at its first redirect hop
+        (`_refuse_unread`), its failure then counted nowhere."""
         own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-        if own and robots_unavailable(response.status):
+        if not own:
+            return response
+        unread = robots_unavailable(response.status)
+        if unread:
             logger.warning("%s could not be fetched (HTTP %d): %s", redacted(request.url),
                            response.status, ROBOTS_UNREAD)
-        if (own and not request.meta.get("redirect_urls")
+            kept = response if len(response.body) <= self.ROBOTS_KEPT_BYTES else (
+                response.replace(body=b""))
+        elif (not request.meta.get("redirect_urls")
                 and len(response.body) <= self.ROBOTS_KEPT_BYTES):
-            if len(self._fetched) >= self.ROBOTS_KEPT:
-                del self._fetched[next(iter(self._fetched))]
-            self._fetched[request.url] = response
+            kept = response
+        else:
+            return response
+        if len(self._fetched) >= self.ROBOTS_KEPT:
+            del self._fetched[next(iter(self._fetched))]
+        self._fetched[(request.meta.get("redirect_urls") or [request.url])[0]] = kept
         return response
 
     def process_request_2(self, rp, request: Request) -> None:
@@ -245,10 +258,12 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
 
     def _refuse_unread(self, request: Request) -> None:
         """Refuse a request to a host whose robots.txt could not be read, but the spider's
-        own request for that robots.txt (it gets the answer kept for it)."""
+        own request for that robots.txt (it gets the answer kept for it), redirect hops
+        included."""
         parts = urlparse_cached(request)
         unread = self._unread.get(parts.netloc)
-        if unread is not None and parts.path != "/robots.txt":
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if unread is not None and "/robots.txt" not in (parts.path, urlsplit(first).path):
             self.crawler.stats.inc_value("newscrawl/robots_unavailable/unsent")
             why, cause = ((f"HTTP {unread}", None) if isinstance(unread, int)
                           else (type(unread).__name__, unread))

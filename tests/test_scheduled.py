@@ -17,6 +17,7 @@ Set NEWSCRAWL_KILL_SEED to replay a particular sequence of kill points.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import random
@@ -521,6 +522,53 @@ def test_a_robots_txt_that_failed_is_not_downloaded_again_for_the_spider(tmp_pat
     assert asked == 2  # the middleware's request and its one retry
     assert "1 fetch errors" in run.stdout
     assert stored_paths(tmp_path / "n.db") == []  # nothing else of the host was fetched
+
+
+@pytest.mark.parametrize("fault", ["redirected", "big"])
+def test_a_robots_txt_that_could_not_be_read_answers_the_spiders_request_however_reached(
+        tmp_path, fault):
+    """A robots.txt redirected to a page answering 500 (a site's maintenance page), or
+    answering 500 with a body over the 512 KiB kept for the spider: its answer was not
+    kept, so the spider's request for it went out again. Redirected, its hop was refused
+    as its host's (robots.txt unread): no fetch error, the failing site's status said "0
+    failed", and robots.txt was counted among the requests not sent; too big, it was
+    downloaded again with its retries. One download, one fetch error, either way."""
+    class Failing(DemoRequestHandler):
+        def send_head(self):
+            if self.path not in ("/robots.txt", "/maintenance"):
+                return super().send_head()
+            self.record()
+            if self.path == "/robots.txt" and fault == "redirected":
+                self.send_response(302)
+                self.send_header("Location", "/maintenance")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            body = b"down for maintenance" * (40_000 if fault == "big" else 1)
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+    db = tmp_path / "n.db"
+    with serve_site(DEMO) as server:
+        server.httpd.RequestHandlerClass = functools.partial(Failing, directory=str(DEMO))
+        run = newscrawl("crawl", server.base_url + "/", "--db", str(db), "--max-depth", "1",
+                        *FAST, "-s", "RETRY_TIMES=1")
+        asked = list(server.requested_paths)
+    assert run.returncode == 1, run.stderr[-2000:]
+    if fault == "redirected":
+        assert (asked.count("/robots.txt"), asked.count("/maintenance")) == (1, 2)
+    else:
+        assert asked.count("/robots.txt") == 2  # the middleware's request and its retry
+    assert set(asked) <= {"/robots.txt", "/maintenance"}
+    assert "1 fetch errors" in run.stdout
+    assert ("  not sent, their host given up: robots_unavailable: 1 (they wait for the next"
+            " run)") in run.stdout.splitlines()  # the start URL, not robots.txt
+    assert rows(db, "SELECT errors FROM runs") == rows(db, "SELECT failed FROM run_sites") == [
+        (1,)]
+    assert rows(db, "SELECT state, reason FROM frontier WHERE url LIKE '%/robots.txt'") == [
+        ("failed", "http_500")]
 
 
 def test_overlapping_runs_are_refused(tmp_path):
