@@ -140,6 +140,11 @@ def robots_unavailable(status: int) -> bool:
     return status >= 500 or status == 429
 
 
+# Request meta: the spider's request for a robots.txt that `RobotsTxtMiddleware` answered
+# with its own download's answer or error, which that middleware has said (a request
+# downloaded on its own, the file being too big to keep or redirected, has not).
+ROBOTS_ANSWERED = "newscrawl_robots_answered"
+
 # How a robots.txt that could not be read is obeyed, in the warning that says so.
 ROBOTS_UNREAD = ("nothing more of its host is fetched this run (RFC 9309), its URLs wait for"
                  " the next")
@@ -201,6 +206,7 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         if fetched is None and failed is None:
             return None
         request.meta["dont_retry"] = True  # tried as often as a download is already
+        request.meta[ROBOTS_ANSWERED] = True
         if failed is not None:
             raise failed
         return fetched.replace(request=request)

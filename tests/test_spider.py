@@ -861,16 +861,40 @@ def test_a_page_leaves_the_spider_without_its_decoded_text_and_selector():
     assert "Story" in response.text  # read as text again, decoded again
 
 
+def test_a_robots_txt_the_spider_downloaded_itself_is_one_warning_when_it_fails(caplog):
+    """Over 512 KiB (or redirected, where it answered), robots.txt is not kept for the
+    spider's request, which is downloaded on its own; its failure (a timeout, the
+    middleware's download having answered) was logged at DEBUG only, as though the
+    middleware had said it: a fetch error with no WARNING line at all."""
+    from scrapy.exceptions import DownloadTimeoutError
+
+    crawler = get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": True})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    request = Request("https://example.com/robots.txt", meta={
+        "newscrawl_source": "robots", "newscrawl_site": "example.com"})
+    failure = Failure(DownloadTimeoutError("Getting https://example.com/robots.txt took"
+                                           " longer than 3.0 seconds."))
+    failure.request = request
+    (record,) = spider.on_error(failure)
+    assert record["visit"]["state"] == "failed"
+    assert [r.levelname for r in caplog.records].count("WARNING") == 1
+
+
 @pytest.mark.parametrize(("obey", "warnings"), [(True, 0), (False, 1)])
 def test_a_robots_txt_server_error_is_said_once_whether_robots_txt_is_obeyed_or_not(
         caplog, obey, warnings):
     """Obeyed, RobotsTxtMiddleware says it (its own fetch); not obeyed, that middleware
     never runs, and the spider's line, made DEBUG for the first case, was the only one."""
+    from crawler.middlewares import ROBOTS_ANSWERED
+
     crawler = get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": obey})
     spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
     crawler.stats.open_spider()
     request = Request("https://example.com/robots.txt", meta={
         "newscrawl_source": "robots", "newscrawl_site": "example.com"})
+    if obey:  # answered with the middleware's own download
+        request.meta[ROBOTS_ANSWERED] = True
     failure = Failure(HttpError(Response(request.url, status=500, request=request)))
     failure.request = request
     spider.on_error(failure)

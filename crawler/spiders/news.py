@@ -93,6 +93,7 @@ from crawler.listings import (
     sitemap_entries,
 )
 from crawler.middlewares import (
+    ROBOTS_ANSWERED,
     DestinationRefused,
     RobotsUnavailable,
     Unsent,
@@ -470,9 +471,9 @@ class NewsSpider(Spider):
     def _robots_said(self, request: Request) -> bool:
         """Whether `RobotsTxtMiddleware` said why this robots.txt request failed (a server
         error, 429, its download's error): it fetches each host's robots.txt itself, and
-        warns, where robots.txt is obeyed."""
-        return (self.crawler.settings.getbool("ROBOTSTXT_OBEY")
-                and urlsplit(request.url).path == "/robots.txt")
+        warns, where robots.txt is obeyed, and answers this request with what it got (not
+        one too big to keep or redirected, downloaded again on its own)."""
+        return bool(request.meta.get(ROBOTS_ANSWERED))
 
     def _failure_visit(self, failure: Failure, kind: str | None) -> dict:
         request, site = failure.request, self._requested_site(failure.request)
