@@ -36,6 +36,7 @@ from w3lib.url import safe_url_string
 
 from crawler.listings import robots_sitemaps
 from crawler.middlewares import (
+    OVER_MAXSIZE,
     AddressRefused,
     DestinationRefused,
     OffsiteRefused,
@@ -243,11 +244,6 @@ def classify(response: Response, body: bytes) -> str:
     return "robots" if robots_sitemaps(body, response.url) else "other"
 
 
-# What Scrapy's DownloadCancelledError says when a response's Content-Length is over
-# DOWNLOAD_MAXSIZE. One without a Content-Length Scrapy cancels once that much has come,
-# with a bare CancelledError, as any cancelled download: `crawler.extensions.BodySizeLimit`
-# stops it first, with `TooLarge`.
-OVER_MAXSIZE = "larger than download max size"
 # What Scrapy's HttpCompressionMiddleware says, ignoring a response whose Content-Encoding
 # unpacks past DOWNLOAD_MAXSIZE (a gzip bomb).
 UNPACKED_OVER_MAXSIZE = "exceeded DOWNLOAD_MAXSIZE"

@@ -15,7 +15,13 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.discovery import TooLarge
-from crawler.middlewares import ROBOTS_UNREAD, Unsent, fail_waiting
+from crawler.middlewares import (
+    ROBOTS_TOO_LARGE,
+    ROBOTS_UNREAD,
+    Unsent,
+    fail_waiting,
+    robots_unread,
+)
 from crawler.status import STORAGE_ERROR
 from crawler.urlpolicy import redacted
 
@@ -71,8 +77,8 @@ def error_text(error: BaseException | Failure) -> str:
 class _RobotsFetchFailures(logging.Filter):
     """Scrapy's robots.txt middleware logs a robots.txt it could not fetch as an ERROR
     "Error downloading <the page that asked for it>", as if that page had failed (which is
-    then not sent: `RobotsTxtMiddleware`). Told as what it is: a WARNING naming the
-    robots.txt, on one line."""
+    then not sent, `RobotsTxtMiddleware`, unless robots.txt was over the size limit). Told
+    as what it is: a WARNING naming the robots.txt, on one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, dict) else {}
@@ -80,10 +86,13 @@ class _RobotsFetchFailures(logging.Filter):
         if not str(record.msg).startswith("Error downloading") or request is None:
             return True
         parts = urlparse_cached(request)
-        record.msg = f"%(robots)s could not be fetched (%(reason)s): {ROBOTS_UNREAD}"
+        error = args.get("f_exception")
+        unread = not isinstance(error, BaseException) or robots_unread(error)
+        record.msg = ("%(robots)s could not be fetched (%(reason)s): "
+                      f"{ROBOTS_UNREAD if unread else ROBOTS_TOO_LARGE}")
         record.args = {"robots": f"{parts.scheme}://{parts.netloc}/robots.txt",
-                       "reason": error_text(args["f_exception"]) if isinstance(
-                           args.get("f_exception"), BaseException) else args.get("f_exception")}
+                       "reason": error_text(error) if isinstance(error, BaseException)
+                       else error}
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
 

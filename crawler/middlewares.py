@@ -148,6 +148,22 @@ ROBOTS_ANSWERED = "newscrawl_robots_answered"
 # How a robots.txt that could not be read is obeyed, in the warning that says so.
 ROBOTS_UNREAD = ("nothing more of its host is fetched this run (RFC 9309), its URLs wait for"
                  " the next")
+# ... and one over the size limit, which answered: RFC 9309 asks that 500 KiB of it be read,
+# where Scrapy cancels a download past DOWNLOAD_MAXSIZE, its body never seen
+ROBOTS_TOO_LARGE = "its pages are fetched as if it allowed them"
+
+# What Scrapy's DownloadCancelledError says when a response's Content-Length is over
+# DOWNLOAD_MAXSIZE. One without a Content-Length Scrapy cancels once that much has come,
+# with a bare CancelledError, as any cancelled download: `crawler.extensions.BodySizeLimit`
+# stops it first, with `discovery.TooLarge`, which says it too.
+OVER_MAXSIZE = "larger than download max size"
+
+
+def robots_unread(error: BaseException) -> bool:
+    """Whether robots.txt's download ending in `error` leaves its rules unread (RFC 9309:
+    everything disallowed): not a refusal by policy, which refuses its host's pages anyway,
+    nor a robots.txt over the size limit."""
+    return not isinstance(error, IgnoreRequest) and OVER_MAXSIZE not in str(error)
 
 
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
@@ -221,7 +237,8 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
             if len(self._failed) >= self.ROBOTS_KEPT:
                 del self._failed[next(iter(self._failed))]
             self._failed[netloc] = exc
-            self._unread[netloc] = exc
+            if robots_unread(exc):
+                self._unread[netloc] = exc
         super()._robots_error(exc, netloc)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:

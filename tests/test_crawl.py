@@ -279,6 +279,41 @@ def test_a_robots_txt_failure_record_is_reworded_and_others_pass(caplog):
     assert _RobotsFetchFailures().filter(other) and other.getMessage() == "something else x"
 
 
+def test_a_robots_txt_over_the_size_limit_leaves_its_host_allowed_and_says_so(caplog):
+    """RFC 9309's complete disallow is for a robots.txt unreachable (a server error, no
+    answer), not for one that answered with more than DOWNLOAD_MAXSIZE: that one disallowed
+    its whole host, every run while it stayed that big. (RFC 9309 asks that 500 KiB of it be
+    read; Scrapy cancels the download unread.)"""
+    import logging
+
+    from scrapy import Request
+    from scrapy.exceptions import DownloadCancelledError
+    from scrapy.utils.test import get_crawler
+    from twisted.internet.defer import Deferred
+    from twisted.internet.error import ConnectionRefusedError
+
+    from crawler.extensions import _RobotsFetchFailures
+    from crawler.middlewares import RobotsTxtMiddleware, RobotsUnavailable
+
+    big = DownloadCancelledError("Cancelling download of https://big.example/robots.txt:"
+                                 " expected response size (22020096) larger than download"
+                                 " max size (20971520).")
+    middleware = RobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    for netloc, error in (("big.example", big), ("down.example", ConnectionRefusedError())):
+        middleware._parsers[netloc] = Deferred()
+        middleware._robots_error(error, netloc)
+    middleware.process_request_2(None, Request("https://big.example/news/1.html"))
+    with pytest.raises(RobotsUnavailable):
+        middleware.process_request_2(None, Request("https://down.example/news/1.html"))
+    record = logging.LogRecord(
+        "scrapy.downloadermiddlewares.robotstxt", logging.ERROR, __file__, 1,
+        "Error downloading %(request)s: %(f_exception)s",
+        ({"request": Request("https://big.example/news/1.html"), "f_exception": big},), None)
+    assert _RobotsFetchFailures().filter(record)
+    assert record.getMessage().endswith(
+        "(20971520).): its pages are fetched as if it allowed them")
+
+
 def test_a_setting_neither_scrapy_nor_newscrawl_defines_is_passed_on_with_a_warning(capsys):
     from crawler.cli import parse_settings
 
