@@ -142,6 +142,12 @@ def changed_since_fetch(entry: dict, row: dict, key: str = "fetched_at") -> bool
     return bool(lastmod and row.get(key) and row[key] < lastmod <= utc_now())
 
 
+# Sent by the spider for a request it was told was not sent (`crawler.middlewares.Unsent`:
+# its host given up, its robots.txt unread, the crawl stopping), with `request`: nothing
+# records it, and a listing a budgeted site waits for is answered so (`request_dropped`).
+request_unsent = object()
+
+
 class FrontierMiddleware:
     """Spider middleware: resume the frontier, admit requests, record what pages list."""
 
@@ -180,6 +186,7 @@ class FrontierMiddleware:
         connect(middleware.spider_closed, signal=signals.spider_closed)
         connect(middleware.spider_idle, signal=signals.spider_idle)
         connect(middleware.request_dropped, signal=signals.request_dropped)
+        connect(middleware.request_dropped, signal=request_unsent)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             connect(middleware.item_done, signal=signal)
         return middleware
@@ -228,8 +235,9 @@ class FrontierMiddleware:
 
     def request_dropped(self, request: Request, spider=None) -> None:
         """A listing's request that Scrapy's duplicate filter dropped (a redirect hop to a
-        URL requested already) is never answered. (A second request for a listing still in
-        flight is dropped too, but it is not the one waited for: no ``AWAITED`` mark.)"""
+        URL requested already), or that was not sent (`request_unsent`), is never answered.
+        (A second request for a listing still in flight is dropped too, but it is not the
+        one waited for: no ``AWAITED`` mark.)"""
         if request.meta.get(AWAITED):
             self._send(self.budget.answered(request.meta.get(SITE), first_url(request)))
 

@@ -230,6 +230,23 @@ def test_a_duplicate_request_for_a_listing_in_flight_does_not_end_the_wait(front
     assert urls(middleware.sent) == ["story"]
 
 
+def test_a_listing_not_sent_is_answered(frontier):
+    """A listing not sent (its host given up, its robots.txt unread: `Unsent`) records
+    nothing, and the site's pages waited for it until the listing wait ran out."""
+    from twisted.python.failure import Failure
+
+    from crawler.middlewares import RobotsUnavailable
+
+    middleware, seed = frontier
+    feed = listing("feed.xml")
+    out = list(middleware.process_spider_output(answer(seed), [feed, page("story")]))
+    assert scheduled(out) == ["feed.xml"]  # the story waits for the feed
+    failure = Failure(RobotsUnavailable("not sent: robots.txt could not be read"))
+    failure.request = feed
+    assert middleware.crawler.spider.on_error(failure) == []
+    assert urls(middleware.sent) == ["story"]
+
+
 def test_a_listing_whose_callback_fails_is_answered(frontier):
     middleware, seed = frontier
     list(middleware.process_spider_output(None, [page("story")]))

@@ -99,7 +99,7 @@ from crawler.middlewares import (
     Unsent,
     robots_unavailable,
 )
-from crawler.scheduling import frontier_enabled
+from crawler.scheduling import frontier_enabled, request_unsent
 from crawler.urlpolicy import bare_host, link_rejection, redacted, without_tracking
 from crawler.visits import (
     ENTRY,
@@ -433,6 +433,7 @@ class NewsSpider(Spider):
         # the site of this run's start URL (not an earlier run's): its failure fails the site
         seed = self._requested_site(request) if request.meta.get(SEED) else None
         if failure.check(Unsent):  # never sent: still queued, no visit
+            self.crawler.signals.send_catch_log(request_unsent, request=request)
             if seed and failure.check(RobotsUnavailable):
                 self._start_failed(seed, _unread_robots(failure.value))
                 return [self._robots_request(request.url)]  # its failure, for the run's counts
