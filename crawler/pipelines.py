@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from pebble import ProcessExpired
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from twisted.internet import task
@@ -33,6 +33,7 @@ from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
 from crawler.status import (
     FAILED_SITES,
+    START_ERROR,
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     failed_sites,
@@ -44,6 +45,25 @@ from crawler.workers import PoolError, Workers, result_async
 from extractors.rules import RuleError, rules_for
 
 logger = logging.getLogger(__name__)
+
+
+def cannot_start(crawler, why: str, reason: str) -> CloseSpider:
+    """The CloseSpider a pipeline that cannot open raises: the crawl cannot start. `why`
+    (one line) is recorded as START_ERROR, `newscrawl crawl`'s error line.
+
+    Raised as any other error, the failure left Scrapy's engine half open, and Scrapy's
+    close of it sent spider_closed to components that had never been sent spider_opened:
+    CoreStats failed on it with a traceback, before the one-line error (and under `scrapy
+    crawl`, the error's own traceback after it). CloseSpider (Scrapy 2.18+) lets the engine
+    open, then close in order, with `reason` as the finish reason.
+    """
+    crawler.stats.set_value(START_ERROR, why)
+    # `newscrawl crawl` (which holds the lock for the crawl) says why as its one error
+    # line; under `scrapy crawl` the log is the only place to say it
+    told_by_newscrawl = crawler.settings.getbool("NEWSCRAWL_LOCK_HELD")
+    logger.log(logging.DEBUG if told_by_newscrawl else logging.ERROR,
+               "the crawl could not start: %s", why)
+    return CloseSpider(reason)
 
 
 class ExtractionPipeline:
@@ -87,7 +107,10 @@ class ExtractionPipeline:
         self.site_rules = site_rule_folders(sites.specs) if sites is not None else {}
         if not tune_malloc():  # again for `scrapy crawl`, which newscrawl's runner does not start
             logger.debug("malloc not tuned: not glibc")
-        self.extraction = Workers(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
+        try:
+            self.extraction = Workers(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
+        except PoolError as error:
+            raise cannot_start(self.crawler, str(error), "extraction_error") from None
 
     def close_spider(self, spider=None):
         # Scrapy closes pipelines once every item is through, so no task is left: stop the
@@ -210,15 +233,28 @@ class StoragePipeline:
         self.stats.inc_value(f"newscrawl/skipped/{reason}")  # as the spider counts its skips
         self.frontier.add({"visit": failure_visit(request, site, "skipped", reason)})
 
-    def open_spider(self, spider=None):
+    async def open_spider(self, spider=None):
+        """Begin the run; where the database cannot be used (another crawl's lock, another
+        writer's, a full disk, a damaged file), the crawl cannot start (`cannot_start`).
+
+        A coroutine, so that the failure comes as Scrapy awaits it: raised as Scrapy called
+        each pipeline's open_spider in turn, the extraction pipeline's, called first, was
+        never awaited (a RuntimeWarning on stderr)."""
         spider = spider or self.crawler.spider  # Scrapy >= 2.13 calls this without it
-        path = storage.crawl_db(self.crawler)
+        path = Path(storage.crawl_db(self.crawler))
+        try:
+            self._begin_run(spider, path)
+        except (LockedError, storage.StorageError, sqlite3.Error) as error:
+            raise self._unusable(path, error) from None
+        # commit on time too, not only when an item arrives: during a long back-off the last
+        # pages still become visible to readers and survive a kill
+        self.ticker = task.LoopingCall(self._flush_if_due)
+        self.ticker.start(self.batch_seconds, now=False)
+
+    def _begin_run(self, spider, path: Path) -> None:
+        """Take the lock (under `scrapy crawl`), open the database and record the run."""
         if self.take_lock:
-            try:
-                self.locks.enter_context(crawl_lock(Path(path)))
-            except LockedError as error:
-                logger.error("%s", error)
-                raise
+            self.locks.enter_context(crawl_lock(path))
         self.db = storage.open_db(path)
         dead = storage.close_dead_runs(self.db)  # the lock is ours: no other crawl is alive
         if dead:
@@ -227,10 +263,21 @@ class StoragePipeline:
         self.run_id = storage.start_run(self.db, self.options)
         self.frontier.run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
-        # commit on time too, not only when an item arrives: during a long back-off the last
-        # pages still become visible to readers and survive a kill
-        self.ticker = task.LoopingCall(self._flush_if_due)
-        self.ticker.start(self.batch_seconds, now=False)
+
+    def _unusable(self, path: Path, error: Exception) -> CloseSpider:
+        """Let go of a database the run could not begin in (no run recorded; what was
+        committed before, such as dead runs marked interrupted, stays) and say why, as the
+        crawl's check before the crawl says it."""
+        if isinstance(error, sqlite3.Error):
+            error = storage.unreadable(path, error)
+        if storage.damaged(error):  # no rerun cures it: bad input, as the check says it
+            self.stats.set_value(STORAGE_DAMAGED, True)
+        self.failed = True
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self.locks.close()
+        return cannot_start(self.crawler, str(error), "storage_error")
 
     def _adopt(self, sites, named) -> None:
         """The run's sites take their hosts' frontier rows filed under another name (and

@@ -32,6 +32,7 @@ from crawler.jobs import tune_malloc
 from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
 from crawler.status import (
+    START_ERROR,
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     by_reason,
@@ -307,14 +308,7 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     except RuntimeError:  # "Crawler.stats is not set yet": it failed before it had any
         stats = {}
     run_id = stats.get("newscrawl/run_id")
-    if failures and isinstance(failures[0].value, KeyboardInterrupt):  # Ctrl-C as it started
-        _close_unfinished(options.db, run_id, "interrupted", stats)
-        raise CrawlError("interrupted as the crawl started, before any page was fetched"
-                         " (rerun to crawl)", EXIT_INTERRUPTED)
-    if failures:
-        _close_unfinished(options.db, run_id, "failed", stats)
-        error = failures[0].value
-        raise _not_started(error, start_failure_code(error))
+    _check_started(options, stats, failures)
     if "finish_reason" not in stats:  # forced shutdown (a second Ctrl-C): no spider_closed
         _close_unfinished(options.db, run_id, "interrupted", stats)
         stats["finish_reason"] = "shutdown"
@@ -336,11 +330,29 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     return result
 
 
+def _check_started(options: CrawlOptions, stats: dict, failures: list) -> None:
+    """CrawlError for a crawl that could not start: one that failed as it started
+    (`failures`: what its Deferred failed with), or that a pipeline could not open
+    (START_ERROR, said as the check before the crawl says it: crawler/pipelines.py)."""
+    run_id = stats.get("newscrawl/run_id")
+    if failures and isinstance(failures[0].value, KeyboardInterrupt):  # Ctrl-C as it started
+        _close_unfinished(options.db, run_id, "interrupted", stats)
+        raise CrawlError("interrupted as the crawl started, before any page was fetched"
+                         " (rerun to crawl)", EXIT_INTERRUPTED)
+    if failures:
+        _close_unfinished(options.db, run_id, "failed", stats)
+        error = failures[0].value
+        raise _not_started(error, start_failure_code(error))
+    if START_ERROR in stats:  # no run began: nothing to close
+        raise CrawlError(stats[START_ERROR],
+                         EXIT_USAGE if stats.get(STORAGE_DAMAGED) else EXIT_FAILED)
+
+
 def start_failure_code(error: BaseException) -> int:
     """The exit code of a crawl that failed as it started: a setting Scrapy cannot use
     (a ValueError or TypeError from its conversion, a class path that does not import:
-    `-s SCHEDULER=nope.Nope`) is bad input (2); a locked or full database, a worker pool
-    that cannot start, is a failure (1)."""
+    `-s SCHEDULER=nope.Nope`) is bad input (2), and so is a damaged database; anything else
+    is a failure (1)."""
     bad = (ValueError, TypeError, ImportError, NameError)
     return EXIT_USAGE if isinstance(error, bad) or storage.damaged(error) else EXIT_FAILED
 

@@ -123,6 +123,7 @@ INTERRUPTED_REASONS = ("shutdown",)  # SIGINT / SIGTERM: Scrapy's finish reason
 FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error
 STORAGE_DAMAGED = "newscrawl/storage_damaged"  # true when SQLite found the file corrupt
+START_ERROR = "newscrawl/start_error"  # why the crawl could not start (a pipeline's open)
 FAILED_SITES = "failed_sites"  # runs.counts: the sites whose start URLs all failed
 
 

@@ -337,6 +337,58 @@ def test_a_crawl_that_cannot_start_leaves_an_existing_database_alone(tmp_path):
         "pages": 0, "articles": 0, "runs": 0}
 
 
+# Faults that strike as the crawl's pipelines open, after the checks before it: run
+# through the CLI with the fault set up by the line before it.
+AFTER_THE_CHECK = {
+    # another connection takes the write lock once the check has waited for writers
+    # (SQLite's wait for it cut from 30 s to 0.2 s)
+    "another writer": (
+        "import sqlite3\n"
+        "from crawler import runner, storage\n"
+        "storage.BUSY_TIMEOUT_MS = 200\n"
+        "checked = runner.check\n"
+        "def check_then_lock(options):\n"
+        "    sites = checked(options)\n"
+        "    check_then_lock.writer = sqlite3.connect(options.db, isolation_level=None)\n"
+        "    check_then_lock.writer.execute('BEGIN IMMEDIATE')\n"
+        "    return sites\n"
+        "runner.check = check_then_lock\n",
+        "{db}: another connection holds it locked (database is locked); try again when it"
+        " lets go (the file itself is fine)"),
+    # the extraction workers cannot be started (no memory left to fork them)
+    "no workers": (
+        "import crawler.workers as w\n"
+        "def cannot(*args):\n"
+        "    raise w.PoolError('the extraction workers could not start: OSError: no memory')\n"
+        "w.start_pool = cannot\n",
+        "the extraction workers could not start: OSError: no memory"),
+}
+
+
+@pytest.mark.parametrize("fault", AFTER_THE_CHECK)
+def test_a_crawl_that_cannot_start_says_why_in_one_line(tmp_path, fault):
+    """The pipeline that failed as it opened left Scrapy's engine half open, and Scrapy's
+    close of it sent spider_closed to CoreStats, which had never been sent spider_opened:
+    an AssertionError traceback (and a RuntimeWarning) came before the one-line error. It
+    is that line alone now, exit 1, and the database as it was."""
+    from crawler import storage
+
+    db = tmp_path / "news.db"
+    database = storage.open_db(db)
+    storage.finish_run(database, storage.start_run(database, {}), "ok", {})
+    database.close()
+    setup, said = AFTER_THE_CHECK[fault]
+    script = setup + "from crawler.entry import main\nmain(prog_name='newscrawl')\n"
+    run = subprocess.run(
+        [sys.executable, "-c", script, "crawl", "http://127.0.0.1:9/", "--db", str(db),
+         "--log-level", "WARNING", "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines() == [f"newscrawl: error: {said.format(db=db)}"]
+    assert rows(db, "SELECT id, status FROM runs") == [(1, "ok")]
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
 def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tmp_path):
     """`scrapy crawl news -a db=X` (README): pages, frontier and run all in X, under X's lock."""
     db = tmp_path / "scrapy.db"
@@ -346,7 +398,8 @@ def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tm
                "-s", "NEWSCRAWL_EXTRACT_WORKERS=1"]
     with crawl_lock(db):
         held = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert "another crawl is running on" in held.stderr
+    (said,) = held.stderr.splitlines()  # not CoreStats' traceback, then the error's own
+    assert "ERROR: the crawl could not start: another crawl is running on" in said
     assert not db.exists() or sqlite_utils.Database(db)["pages"].count == 0
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

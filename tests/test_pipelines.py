@@ -278,8 +278,40 @@ def storage_pipeline(db_path, batch_size: int = 2) -> StoragePipeline:
                                          "NEWSCRAWL_BATCH_SIZE": batch_size})
     crawler.stats.open_spider()
     pipeline = StoragePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    asyncio.run(pipeline.open_spider())
     return pipeline
+
+
+def test_a_database_another_writer_holds_closes_the_spider_as_it_opens(tmp_path,
+                                                                       monkeypatch):
+    """Raised as it was (sqlite3's "database is locked"), the error left Scrapy's engine
+    half open, and its close sent spider_closed to CoreStats, which had never been sent
+    spider_opened: a traceback. The pipeline asks Scrapy to close the spider instead,
+    says why, records no run and lets go of the file and of the crawl lock."""
+    from scrapy.exceptions import CloseSpider
+
+    from crawler.lock import crawl_lock
+    from crawler.status import START_ERROR
+
+    db_path = tmp_path / "news.db"
+    storage.open_db(db_path).close()
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 100)  # SQLite's wait, 30 s by default
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_DB": str(db_path)})
+    crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(crawler)
+    with pytest.raises(CloseSpider) as closed:
+        asyncio.run(pipeline.open_spider())
+    writer.close()
+    assert closed.value.reason == "storage_error"
+    assert crawler.stats.get_value(START_ERROR) == (
+        f"{db_path}: another connection holds it locked (database is locked); try again when"
+        " it lets go (the file itself is fine)")
+    assert pipeline.db is None and pipeline.run_id is None
+    with crawl_lock(db_path):  # let go of, not held until the process ends
+        pass
+    assert storage.counts(storage.open_db(db_path)) == {"pages": 0, "articles": 0, "runs": 0}
 
 
 def stored_item(n: int) -> dict:
