@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 from click.exceptions import NoArgsIsHelpError
+from pebble import ProcessExpired
 from scrapy.settings import BaseSettings, default_settings
 
 from crawler import settings as project
@@ -30,6 +31,7 @@ from crawler import storage
 from crawler.discovery import MAX_LIMIT, url_problem
 from crawler.entry import exit_now
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE
+from crawler.jobs import extract_page
 from crawler.runner import (
     CrawlError,
     CrawlOptions,
@@ -39,8 +41,8 @@ from crawler.runner import (
     summary,
 )
 from crawler.urlpolicy import cut, redacted
-from crawler.workers import MAX_WORKERS
-from extractors.rules import BUILTIN, RuleError, load_dir
+from crawler.workers import MAX_WORKERS, LostInPool, PoolError, Workers, result
+from extractors.rules import BUILTIN, RuleError, check_all, load_dir
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
 DEMO_PORT = 8765
@@ -470,14 +472,31 @@ def extract_command(file, url, content_type, rules, fetched):
     problem = url_problem(url)
     if problem:
         fail(f"--url {redacted(url)!r}: {problem}")
-    from extractors import extract  # here: the crawl command need not load it
-
     try:
-        article = extract(file.read_bytes(), url, content_type=content_type, rules=rules,
-                          fetched=fetched)
+        article = _extracted(file.read_bytes(), url, content_type, rules, fetched)
     except RuleError as error:
         fail(str(error))
-    click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    except PoolError as error:
+        fail(str(error), EXIT_FAILED)
+    except (ProcessExpired, LostInPool) as error:  # the OOM killer, an administrator's kill
+        fail(f"the extraction worker died ({error})", EXIT_FAILED)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, the worker stopped: exited as reextract
+        # does, not at once as the group would (the pool's semaphore left behind: a warning)
+        fail("interrupted; nothing was done", EXIT_INTERRUPTED)
+    click.echo(json.dumps(article, ensure_ascii=False, indent=2))
+
+
+def _extracted(body: bytes, url: str, content_type: str | None, rules: tuple[Path, ...],
+               fetched: datetime | None) -> dict:
+    """The page's Article dict, read by the crawl's job in a worker process, as the crawl
+    and `reextract` read pages. In this process, a page that keeps libxml2 in one call for
+    minutes held off a SIGTERM or Ctrl-C as long: Python acts on a signal between
+    bytecodes only. Here it ends the wait at once, and the worker is stopped."""
+    check_all(rules)  # a broken rule file: one line, before a worker is started
+    args = (body, url, content_type or "", tuple(str(folder) for folder in rules),
+            fetched.isoformat() if fetched else "")
+    with Workers(1) as workers:
+        return result(workers.schedule(extract_page, timeout=None, args=args), workers.pool)
 
 
 @cli.group()

@@ -389,10 +389,8 @@ def worker_pool(workers: int) -> Iterator[Workers]:
         started = Workers(workers)
     except PoolError as error:
         raise ReextractError(str(error)) from None
-    try:
+    with started:
         yield started
-    finally:
-        started.stop()
 
 
 def reextract(db: sqlite_utils.Database, options: ReextractOptions,

@@ -118,6 +118,15 @@ class Workers:
         self.pool.stop()
         self.pool.join()
 
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Stop the workers on the way out of the block, by a signal's KeyboardInterrupt
+        too: a worker deep in C code (libxml2 on a pathological page) does not act on
+        pebble's SIGTERM, and is killed 3 s later."""
+        self.stop()
+
 
 def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     """A pool of `workers` extraction processes, started now (pebble starts a pool on its

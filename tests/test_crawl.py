@@ -485,6 +485,55 @@ def test_extract_command_bad_url_is_one_line(tmp_path):
     assert run.stderr.count("\n") == 1 and "Invalid IPv6 URL" in run.stderr, run.stderr
 
 
+def quadratic_page(paragraphs: int) -> str:
+    """A page libxml2 spends long in one call on: trafilatura's `//p//text()` XPath, one C
+    call, merges its node sets in time quadratic in the paragraphs (150,000 one-letter
+    ones beside a short story: some 20 s of CPU in that call, minutes for the page)."""
+    story = "<p>" + "The council voted on the harbour plan today. " * 10 + "</p>"
+    return ("<html><body><div>" + "<p>a</p>" * paragraphs + "</div><article>"
+            + story * 5 + "</article></body></html>")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_extract_stops_within_seconds_of_a_sigterm_on_a_page_that_takes_minutes(tmp_path):
+    """A SIGTERM (a job runner's stop) reached the command in the middle of that call, and
+    Python, which runs signal handlers between bytecodes only, acted on it when the call
+    returned: minutes later (a 4.8 MB page of them: still going 16 minutes after the
+    signal). Extracted in a worker process, as the crawl and reextract do, the command
+    stops the worker at once: exit 5, one line, no process left behind."""
+    import os
+    import signal
+    import time
+
+    from tests.processes import cpu_seconds, in_group
+
+    page = tmp_path / "page.html"
+    page.write_text(quadratic_page(150_000), encoding="utf-8")
+    command = [sys.executable, "-m", "crawler", "extract", str(page), "--url",
+               "https://news.example/2026/01/05/harbour"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        # in that call by now, which begins after about 6 s: the imports, the page's first
+        # steps (CPU time, which a loaded machine does not stretch as it does the clock's)
+        while cpu_seconds(process.pid) < 8:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 5, stderr
+    assert stderr.splitlines() == ["newscrawl: error: interrupted; nothing was done"]
+    deadline = time.monotonic() + 5
+    while in_group(process.pid):  # its forkserver exits as it sees the command gone
+        assert time.monotonic() < deadline, in_group(process.pid)
+        time.sleep(0.05)
+
+
 def test_a_ctrl_c_before_the_crawl_begins_leaves_no_database(tmp_path, monkeypatch):
     """Caught while the database made for the run waited for other writers: "interrupted;
     nothing was done", and a 180 KB database with the schema and no run stayed (a CLI
