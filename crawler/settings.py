@@ -7,6 +7,7 @@ share the ``NEWSCRAWL_`` prefix.
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl`: exit 1 where the crawl cannot start
 
 # Be polite: identify ourselves, obey robots.txt, let AutoThrottle pace each site.
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl)"

@@ -400,6 +400,7 @@ def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tm
         held = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     (said,) = held.stderr.splitlines()  # not CoreStats' traceback, then the error's own
     assert "ERROR: the crawl could not start: another crawl is running on" in said
+    assert held.returncode == 1  # (Scrapy's own exit status for a spider a component closed: 0)
     assert not db.exists() or sqlite_utils.Database(db)["pages"].count == 0
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
