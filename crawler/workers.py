@@ -188,8 +188,8 @@ INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 @contextmanager
 def interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held off for the block and acted on after it; the threads and
-    processes started in it keep SIGINT blocked.
+    """SIGINT and SIGTERM held off for the block and acted on after it, a block that
+    failed too; the threads and processes started in it keep SIGINT blocked.
 
     Blocking it in this thread is not enough here: a signal goes to any thread that does
     not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
@@ -211,8 +211,17 @@ def interrupts_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
         for number, handler in previous.items():
             signal.signal(number, handler)
-    for number in dict.fromkeys(received):  # each once, in the order they came
-        handler = previous[number]
+        # acted on whatever the block's end: a SIGTERM sent to the whole process group
+        # (`timeout`, `kill -- -PGID`) kills the workers as they start too, and the pool's
+        # failure is the signal's doing (its KeyboardInterrupt takes the failure's place)
+        _act_on(received, previous)
+
+
+def _act_on(received: list[int], handlers: dict) -> None:
+    """Run the handlers of the signals `interrupts_held` noted, each once, in the order
+    they came."""
+    for number in dict.fromkeys(received):
+        handler = handlers[number]
         if callable(handler):
             handler(number, None)
         elif handler == signal.SIG_DFL:  # what it would have done: end the process

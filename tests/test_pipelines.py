@@ -218,6 +218,40 @@ def test_a_pool_that_cannot_start_says_why(monkeypatch, error, said):
     assert str(raised.value) == f"the extraction workers could not start: {said}"
 
 
+def test_a_sigterm_that_breaks_the_pool_as_it_starts_is_an_interrupt(monkeypatch):
+    """A SIGTERM sent to the whole process group (`timeout`, `kill -- -PGID`) as the pool
+    starts reaches the forkserver and the workers too, which die of it: the pool breaks.
+    The command's own SIGTERM, held off meanwhile, was dropped with the block's error, and
+    `newscrawl extract` said "the extraction workers could not start: BrokenProcessPool"
+    (exit 1) where it was stopped (exit 5)."""
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    import crawler.workers
+
+    class KilledAsItStarts:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        @property
+        def active(self):
+            signal.raise_signal(signal.SIGTERM)  # noted, not acted on: the pool is starting
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+        def stop(self):
+            pass
+
+        def join(self):
+            pass
+    monkeypatch.setattr(crawler.workers, "ProcessPool", KilledAsItStarts)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # as entry.py sets
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            crawler.workers.start_pool(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_a_pool_stopped_as_it_starts_leaves_no_traceback():
     """A crawl that ends at once (its one start URL refused) stops the pool it just started.
     A worker still starting then found the pool's semaphores gone (pebble removes them
