@@ -356,8 +356,8 @@ def _run(options: CrawlOptions) -> None:
     try:
         result = run_crawl(options)
     except CrawlError as error:
+        _ignore_signals()  # a signal that stopped it as it started, sent twice (`timeout`)
         if error.result is not None:  # it ran: what it did, as after any run
-            _ignore_signals()
             click.echo(summary(error.result))
         fail(str(error), error.code)
     _ignore_signals()

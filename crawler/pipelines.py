@@ -34,6 +34,7 @@ from crawler.lock import LockedError, crawl_lock
 from crawler.status import (
     FAILED_SITES,
     START_ERROR,
+    START_INTERRUPTED,
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     failed_sites,
@@ -110,6 +111,9 @@ class ExtractionPipeline:
         try:
             self.extraction = Workers(self.workers, self.max_tasks)  # Ctrl-C held off meanwhile
         except PoolError as error:
+            if error.interrupted:  # a signal to the whole group, as the workers started:
+                self.crawler.stats.set_value(START_INTERRUPTED, True)  # stopped, not broken
+                raise CloseSpider("shutdown") from None
             raise cannot_start(self.crawler, str(error), "extraction_error") from None
 
     def close_spider(self, spider=None):

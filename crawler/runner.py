@@ -33,6 +33,7 @@ from crawler.lock import LockedError, crawl_lock, lock_path
 from crawler.spiders.news import NewsSpider
 from crawler.status import (
     START_ERROR,
+    START_INTERRUPTED,
     STORAGE_DAMAGED,
     STORAGE_ERROR,
     by_reason,
@@ -335,7 +336,10 @@ def _check_started(options: CrawlOptions, stats: dict, failures: list) -> None:
     (`failures`: what its Deferred failed with), or that a pipeline could not open
     (START_ERROR, said as the check before the crawl says it: crawler/pipelines.py)."""
     run_id = stats.get("newscrawl/run_id")
-    if failures and isinstance(failures[0].value, KeyboardInterrupt):  # Ctrl-C as it started
+    # Ctrl-C as it started, or a signal as a pipeline opened (one sent to the whole process
+    # group killed the workers as they started: crawler/pipelines.py)
+    if ((failures and isinstance(failures[0].value, KeyboardInterrupt))
+            or stats.get(START_INTERRUPTED)):
         _close_unfinished(options.db, run_id, "interrupted", stats)
         raise CrawlError("interrupted as the crawl started, before any page was fetched"
                          " (rerun to crawl)", EXIT_INTERRUPTED)

@@ -124,6 +124,8 @@ FAILED_REASONS = ("storage_error",)  # a write failed (crawler/pipelines.py)
 STORAGE_ERROR = "newscrawl/storage_error"  # the stat holding that write's error
 STORAGE_DAMAGED = "newscrawl/storage_damaged"  # true when SQLite found the file corrupt
 START_ERROR = "newscrawl/start_error"  # why the crawl could not start (a pipeline's open)
+# a signal stopped the crawl as a pipeline opened (it killed the workers as they started)
+START_INTERRUPTED = "newscrawl/start_interrupted"
 FAILED_SITES = "failed_sites"  # runs.counts: the sites whose start URLs all failed
 
 

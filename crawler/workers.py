@@ -26,7 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 class PoolError(Exception):
-    """The worker pool could not start."""
+    """The worker pool could not start; `interrupted`: a SIGINT or SIGTERM came as it
+    started (sent to the whole process group, it may have killed a worker as it started)."""
+
+    def __init__(self, message: str, interrupted: bool = False):
+        super().__init__(message)
+        self.interrupted = interrupted
 
 
 class LostInPool(Exception):
@@ -42,8 +47,9 @@ MAX_WORKERS = max(4 * (os.cpu_count() or 1), 8)
 # How often a wait for a page looks whether its pool is still there.
 WAIT_SLICE = 1.0
 
-# What the forkserver imports before it forks a worker (crawler/preload.py).
-PRELOAD = ["crawler.preload"]
+# What the forkserver imports before it forks a worker: first a process group of its own
+# (crawler/detach.py), then the warmed extractor (crawler/preload.py).
+PRELOAD = ["crawler.detach", "crawler.preload"]
 # Seconds a new pool's workers may take to be up (the forkserver's imports included).
 STARTUP_TIMEOUT = 120.0
 
@@ -143,25 +149,30 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     removed as it exited), and a terminal's Ctrl-C, sent to the whole process group, breaks
     into the forkserver's imports with a traceback. Held, it arrives once every worker is
     up, and its owner then stops the pool; the forkserver and the workers inherit the
-    block, so Ctrl-C is this process's alone to act on.
+    block, so Ctrl-C is this process's alone to act on. The forkserver moves to a process
+    group of its own as it starts (crawler/detach.py); a SIGTERM sent to the whole group
+    before that kills it, and the pool that could not start is then `interrupted`.
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     up = context.Semaphore(0)  # the pool keeps it (initargs) for the workers it replaces
     pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context,
                        initializer=_up, initargs=(up,))
+    received: list[int] = []  # the signals held off as the workers started
     try:
         resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
-        with interrupts_held():
+        with interrupts_held() as held:
+            received = held
             active = pool.active and _all_up(pool, up, workers)  # asking starts it
         if not active:
-            raise PoolError("the extraction workers could not start")
+            raise PoolError("the extraction workers could not start", bool(received))
     except BaseException as error:  # Ctrl-C held till now, a fork that failed: none left
         pool.stop()
         pool.join()
         if isinstance(error, Exception) and not isinstance(error, PoolError):
             why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            raise PoolError(f"the extraction workers could not start: {why}") from error
+            raise PoolError(f"the extraction workers could not start: {why}",
+                            bool(received)) from error
         raise
     return pool
 
@@ -187,9 +198,10 @@ INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def interrupts_held() -> Iterator[None]:
+def interrupts_held() -> Iterator[list[int]]:
     """SIGINT and SIGTERM held off for the block and acted on after it, a block that
-    failed too; the threads and processes started in it keep SIGINT blocked.
+    failed too; the threads and processes started in it keep SIGINT blocked. Yields the
+    list of the signals noted, filled as they come.
 
     Blocking it in this thread is not enough here: a signal goes to any thread that does
     not block it (a library's own: numpy, which sqlite-utils imports when it is installed,
@@ -198,15 +210,15 @@ def interrupts_held() -> Iterator[None]:
     the workers inherit the mask, and the pool stops a worker that overran its time limit
     with SIGTERM.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # called as a library from a thread: signals are the main thread's business
-        return
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # called as a library from a thread: the main thread's business
+        return
     previous = {number: signal.signal(number, lambda n, frame: received.append(n))
                 for number in INTERRUPTS}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield
+        yield received
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
         for number, handler in previous.items():

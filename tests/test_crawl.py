@@ -389,6 +389,30 @@ def test_a_crawl_that_cannot_start_says_why_in_one_line(tmp_path, fault):
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
 
 
+def test_a_sigterm_that_kills_the_workers_as_they_start_stops_the_crawl(tmp_path):
+    """A SIGTERM sent to the whole process group in the first second or two (`timeout`,
+    `kill -- -PGID`) could kill the forkserver before it moved to a group of its own: the
+    pool could not start, and the crawl said "the extraction workers could not start:
+    BrokenProcessPool", exit 1. The signal was held off meanwhile, and is the reason: the
+    crawl was stopped (exit 5) before its run began, as a Ctrl-C then stops it."""
+    db = tmp_path / "news.db"
+    setup = ("import signal\n"
+             "import crawler.workers as w\n"
+             "def killed(*args):\n"
+             "    signal.raise_signal(signal.SIGTERM)  # held off: the pool is starting\n"
+             "    return False  # and its workers died of it\n"
+             "w._all_up = killed\n")
+    script = setup + "from crawler.entry import main\nmain(prog_name='newscrawl')\n"
+    run = subprocess.run(
+        [sys.executable, "-c", script, "crawl", "http://127.0.0.1:9/", "--db", str(db),
+         "--log-level", "WARNING", "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 5, run.stderr
+    assert run.stderr.splitlines() == ["newscrawl: error: interrupted as the crawl started,"
+                                       " before any page was fetched (rerun to crawl)"]
+    assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'runs'") == []  # none began
+
+
 def test_scrapy_crawl_writes_to_its_db_argument_and_takes_the_lock(demo_site, tmp_path):
     """`scrapy crawl news -a db=X` (README): pages, frontier and run all in X, under X's lock."""
     db = tmp_path / "scrapy.db"

@@ -252,6 +252,33 @@ def test_a_sigterm_that_breaks_the_pool_as_it_starts_is_an_interrupt(monkeypatch
         signal.signal(signal.SIGTERM, previous)
 
 
+def test_a_sigterm_to_the_whole_group_leaves_the_workers_at_their_pages():
+    """`timeout` (a cron job's time limit) and `kill -- -PGID` send SIGTERM to the crawl's
+    whole process group. It reached the workers too, which died of it mid-page: the pages
+    under way were stored as failed extractions ("worker died (exit code 255)", two in a
+    crawl stopped so after 7 s) while the crawl itself stopped gracefully. The workers now
+    run in a group of their own (crawler/detach.py): the page under way is extracted, and
+    the crawl, which got the signal, stops its workers itself."""
+    import subprocess
+    import sys
+
+    script = ("import os, signal, time\n"
+              "from crawler.workers import Workers\n"
+              "noted = []\n"
+              "signal.signal(signal.SIGTERM, lambda number, frame: noted.append(number))\n"
+              "with Workers(1) as workers:\n"
+              "    page = workers.schedule(time.sleep, 30, (1.5,))\n"
+              "    time.sleep(0.5)\n"
+              "    os.killpg(0, signal.SIGTERM)\n"
+              "    page.result()\n"
+              "    group = workers.schedule(os.getpgid, 30, (0,)).result()\n"
+              "print(noted == [signal.SIGTERM], group != os.getpgid(0))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+                         start_new_session=True)  # its group is its own, not the suite's
+    assert (run.returncode, run.stdout, run.stderr) == (0, "True True\n", "")
+
+
 def test_a_pool_stopped_as_it_starts_leaves_no_traceback():
     """A crawl that ends at once (its one start URL refused) stops the pool it just started.
     A worker still starting then found the pool's semaphores gone (pebble removes them
