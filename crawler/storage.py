@@ -334,11 +334,17 @@ def _newer_message(applied: list[str] | set[str]) -> str:
 # How long a connection waits for another one's lock before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 POLL_MS = 200  # wait_for_writers's wait, in steps of this
+# The -wal file is cut back to this size once a checkpoint has emptied it. A reader that
+# holds one snapshot through a crawl (a long query, an open transaction) keeps the crawl's
+# writes from being checkpointed meanwhile, and the file grows with them (80 MB for 400
+# pages); without a limit it kept that size for as long as a connection stayed open.
+WAL_SIZE_LIMIT = 32 * 1024 * 1024
 WAL_RETRY_S = 0.01  # _configure's wait between tries of the switch to WAL
 
 
 def _configure(db: sqlite_utils.Database) -> None:
-    """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys.
+    """Set the connection pragmas: a 30 s busy timeout (first), WAL, NORMAL sync, foreign keys,
+    the -wal file's size limit (`WAL_SIZE_LIMIT`).
 
     SQLite answers "database is locked" at once, without the busy timeout, when a new
     database is switched to WAL while another connection reads it (two commands opening a
@@ -356,6 +362,7 @@ def _configure(db: sqlite_utils.Database) -> None:
             time.sleep(WAL_RETRY_S)
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
 
 
 def one_line(exc: BaseException) -> str:

@@ -787,3 +787,28 @@ def test_a_commit_that_fails_leaves_no_transaction_open(tmp_path):
         db.execute("INSERT INTO parent VALUES (1)")
     assert sqlite3.connect(tmp_path / "fk.db").execute("SELECT id FROM parent").fetchall() == [
         (1,)]
+
+
+def test_the_wal_a_pinned_reader_let_grow_is_cut_back_after_a_checkpoint(tmp_path, monkeypatch):
+    """A reader holding one snapshot through a crawl keeps the writes from being
+    checkpointed, and the -wal file grows with them (80 MB for a 400-page crawl). It kept
+    that size for as long as any connection stayed open (a Datasette, a notebook); once a
+    checkpoint has emptied it, the writer now cuts it back to WAL_SIZE_LIMIT."""
+    monkeypatch.setattr(storage, "WAL_SIZE_LIMIT", 256 * 1024, raising=False)
+    path = tmp_path / "news.db"
+    db = storage.open_db(path)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM pages").fetchone()  # its snapshot, held
+    for n in range(40):
+        body = os.urandom(64 * 1024)  # incompressible: 64 kB a page in the WAL
+        storage.write_batch(db, [storage.page_row(page_item(f"https://news.example.com/{n}",
+                                                            body=body), 1)], [])
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 2 * 1024 * 1024  # held back by the reader
+    reader.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    storage.write_batch(db, [storage.page_row(page_item("https://news.example.com/last"), 1)],
+                        [])
+    assert wal.stat().st_size <= 256 * 1024
+    assert db.execute("SELECT count(*) FROM pages").fetchone() == (41,)
