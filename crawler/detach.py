@@ -7,10 +7,18 @@ the pages under way be extracted and stored, and stops its workers itself. In th
 group, a SIGTERM killed the workers mid-page, and the pages they held were stored as failed
 extractions ("worker died"). The workers still end with the crawl: pebble stops them, and
 the forkserver and a worker left without its parent exit when their pipes to it close.
+
+On a terminal that group is a background one: with `stty tostop`, a write of one of its
+processes to the terminal (a worker's warning) would stop the whole group (SIGTTOU), the
+forkserver included, and the command would wait for its workers forever. SIGTTOU is
+ignored here, and by every worker forked from here: the write goes through, as it did when
+they were in the command's group.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
 os.setpgid(0, 0)

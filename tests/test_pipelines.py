@@ -279,6 +279,55 @@ def test_a_sigterm_to_the_whole_group_leaves_the_workers_at_their_pages():
     assert (run.returncode, run.stdout, run.stderr) == (0, "True True\n", "")
 
 
+def test_a_worker_writing_to_a_terminal_with_tostop_is_not_stopped():
+    """On a terminal, the workers' process group of their own (crawler/detach.py) is a
+    background group. With `stty tostop` a write of a background process to the terminal
+    stops its whole group (SIGTTOU): a worker's warning (a site rule's `published` that
+    matched no date) stopped the forkserver and every worker, and `newscrawl extract` or a
+    crawl waited forever. Here a worker writes to the terminal and the job must finish."""
+    import pty
+    import select
+    import signal
+    import sys
+    import termios
+
+    script = ("import os\n"
+              "from crawler.workers import Workers, result\n"
+              "with Workers(1) as workers:\n"
+              "    job = workers.schedule(os.write, 10, (2, b'from a worker\\n'))\n"
+              "    print('written', result(job, workers.pool))\n")
+    pid, terminal = pty.fork()
+    if pid == 0:  # the session leader, its terminal in the foreground
+        try:
+            attributes = termios.tcgetattr(0)
+            attributes[3] |= termios.TOSTOP
+            termios.tcsetattr(0, termios.TCSANOW, attributes)
+            os.chdir(ROOT)
+            os.execve(sys.executable, [sys.executable, "-c", script],
+                      os.environ | {"PYTHONPATH": str(ROOT)})
+        finally:
+            os._exit(127)
+    output = b""
+    deadline = time.monotonic() + 40
+    try:
+        while time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(terminal, 4096)
+                except OSError:  # EIO: every process of the terminal's session is gone
+                    break
+                if not chunk:
+                    break
+                output += chunk
+    finally:
+        if time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        os.close(terminal)
+    lines = output.decode().replace("\r", "").splitlines()
+    assert (os.waitstatus_to_exitcode(status), lines) == (0, ["from a worker", "written 14"])
+
+
 def test_a_pool_stopped_as_it_starts_leaves_no_traceback():
     """A crawl that ends at once (its one start URL refused) stops the pool it just started.
     A worker still starting then found the pool's semaphores gone (pebble removes them
