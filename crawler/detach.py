@@ -6,7 +6,8 @@ a terminal's Ctrl-C) is then the crawl's alone to act on: it stops sending reque
 the pages under way be extracted and stored, and stops its workers itself. In the crawl's
 group, a SIGTERM killed the workers mid-page, and the pages they held were stored as failed
 extractions ("worker died"). The workers still end with the crawl: pebble stops them, and
-the forkserver and a worker left without its parent exit when their pipes to it close.
+the kernel kills the forkserver when the command ends, and a worker when the forkserver does
+(`crawler.lifetime`), a SIGKILL to the command's group (`kill -9 -- -PGID`) included.
 
 On a terminal that group is a background one: with `stty tostop`, a write of one of its
 processes to the terminal (a worker's warning) would stop the whole group (SIGTTOU), the
@@ -20,5 +21,8 @@ from __future__ import annotations
 import os
 import signal
 
+from crawler.lifetime import die_with_parent
+
+die_with_parent()
 signal.signal(signal.SIGTTOU, signal.SIG_IGN)
 os.setpgid(0, 0)

@@ -22,6 +22,8 @@ from multiprocessing import resource_tracker
 
 from pebble import ProcessPool
 
+from crawler.lifetime import die_with_parent
+
 logger = logging.getLogger(__name__)
 
 
@@ -178,7 +180,9 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
 
 
 def _up(up) -> None:
-    """A worker's initializer: it is up (it has read the pool's semaphores)."""
+    """A worker's initializer: it ends with the forkserver (`die_with_parent`), and it is
+    up (it has read the pool's semaphores)."""
+    die_with_parent()
     up.release()
 
 

@@ -279,6 +279,46 @@ def test_a_sigterm_to_the_whole_group_leaves_the_workers_at_their_pages():
     assert (run.returncode, run.stdout, run.stderr) == (0, "True True\n", "")
 
 
+def test_the_workers_end_with_the_command_however_it_is_killed():
+    """In a process group of their own, the forkserver and the workers are not reached by a
+    SIGKILL to the command's group (`kill -9 -- -PGID`, `timeout -k`): a worker busy with a
+    page, and the forkserver, outlived the command until the page was done (here 60 s).
+    The kernel now kills the forkserver with the command, and the worker with it."""
+    import signal
+    import subprocess
+    import sys
+
+    script = ("import multiprocessing.forkserver as f, time\n"
+              "from crawler.workers import Workers\n"
+              "workers = Workers(1)\n"
+              "workers.schedule(time.sleep, 90, (60,))\n"
+              "(worker,) = workers.pool._pool_manager.worker_manager.workers\n"
+              "print(f._forkserver._forkserver_pid, worker, flush=True)\n"
+              "time.sleep(60)\n")
+    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               text=True, cwd=ROOT, start_new_session=True,
+                               env=os.environ | {"PYTHONPATH": str(ROOT)})
+    try:
+        pids = [int(pid) for pid in command.stdout.readline().split()]
+        time.sleep(0.5)  # the worker is at its page
+        os.killpg(command.pid, signal.SIGKILL)  # the command's group: not the workers'
+    finally:
+        command.kill()
+        command.wait()
+        command.stdout.close()
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone: its parent reaps it
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    deadline = time.monotonic() + 10
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(pids) == 2 and not any(map(alive, pids))
+
+
 def test_a_worker_writing_to_a_terminal_with_tostop_is_not_stopped():
     """On a terminal, the workers' process group of their own (crawler/detach.py) is a
     background group. With `stty tostop` a write of a background process to the terminal
