@@ -18,6 +18,10 @@ def die_with_parent() -> None:
     not reached by a SIGKILL to the command's group (`kill -9 -- -PGID`, `timeout -k`): a
     worker busy with a page, and the forkserver it holds open, outlived the command until
     the page was done, with no time limit left to end one stuck in libxml2.
+
+    The kernel takes the parent to be the thread that forked the process: newscrawl starts
+    its pools in the main thread. A forkserver started from a thread that then ends goes
+    with it, and so do its workers; the next pool to start launches a new forkserver.
     """
     if not sys.platform.startswith("linux"):
         return
