@@ -365,6 +365,15 @@ AFTER_THE_CHECK = {
 }
 
 
+def crawl_after(setup: str, db: Path) -> subprocess.CompletedProcess:
+    """`newscrawl crawl` of a dead address into `db`, run after the lines of `setup`."""
+    script = setup + "from crawler.entry import main\nmain(prog_name='newscrawl')\n"
+    return subprocess.run(
+        [sys.executable, "-c", script, "crawl", "http://127.0.0.1:9/", "--db", str(db),
+         "--log-level", "WARNING", "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.parametrize("fault", AFTER_THE_CHECK)
 def test_a_crawl_that_cannot_start_says_why_in_one_line(tmp_path, fault):
     """The pipeline that failed as it opened left Scrapy's engine half open, and Scrapy's
@@ -378,11 +387,7 @@ def test_a_crawl_that_cannot_start_says_why_in_one_line(tmp_path, fault):
     storage.finish_run(database, storage.start_run(database, {}), "ok", {})
     database.close()
     setup, said = AFTER_THE_CHECK[fault]
-    script = setup + "from crawler.entry import main\nmain(prog_name='newscrawl')\n"
-    run = subprocess.run(
-        [sys.executable, "-c", script, "crawl", "http://127.0.0.1:9/", "--db", str(db),
-         "--log-level", "WARNING", "--workers", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = crawl_after(setup, db)
     assert run.returncode == 1, run.stderr
     assert run.stderr.splitlines() == [f"newscrawl: error: {said.format(db=db)}"]
     assert rows(db, "SELECT id, status FROM runs") == [(1, "ok")]
@@ -402,11 +407,7 @@ def test_a_sigterm_that_kills_the_workers_as_they_start_stops_the_crawl(tmp_path
              "    signal.raise_signal(signal.SIGTERM)  # held off: the pool is starting\n"
              "    return False  # and its workers died of it\n"
              "w._all_up = killed\n")
-    script = setup + "from crawler.entry import main\nmain(prog_name='newscrawl')\n"
-    run = subprocess.run(
-        [sys.executable, "-c", script, "crawl", "http://127.0.0.1:9/", "--db", str(db),
-         "--log-level", "WARNING", "--workers", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = crawl_after(setup, db)
     assert run.returncode == 5, run.stderr
     assert run.stderr.splitlines() == ["newscrawl: error: interrupted as the crawl started,"
                                        " before any page was fetched (rerun to crawl)"]
