@@ -1275,7 +1275,7 @@ def test_the_readme_scheduled_crawls_log_at_the_level_of_the_progress_lines_they
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme.split("## Scheduled crawls", 1)[1].split("### Site health", 1)[0]
     crawls = [line for line in section.splitlines() if "newscrawl crawl " in line]
-    assert len(crawls) == 2  # cron, systemd
+    assert len(crawls) == 3  # cron, under `timeout`, systemd
     for line in crawls:
         level = line.split("--log-level ", 1)[1].split()[0] if "--log-level" in line else "INFO"
         assert logging.getLevelName(level) <= record.levelno, line
