@@ -251,8 +251,11 @@ class _Checker:
         for i, text in enumerate(self.strings(value, where)):
             try:
                 compiled.append(re.compile(text))
-            except re.error as error:
+            except (re.error, OverflowError) as error:  # a{1,99999999999}: OverflowError
                 raise self.fail(f"{where}[{i}]", f"invalid regex {text!r}: {error}") from None
+            except RecursionError:  # sre_parse reads nested groups by recursion
+                raise self.fail(f"{where}[{i}]",
+                                f"invalid regex {text[:40]!r}...: nested too deeply") from None
         return tuple(compiled)
 
     def rules(self, value: Any, where: str) -> Path | None:

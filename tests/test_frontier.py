@@ -220,6 +220,11 @@ def test_a_good_config(tmp_path):
     ("[sites.\"\"]\nstart_urls = ['https://a.example/']", "sites: a site's name is empty"),
     ("[sites.a]\nstart_urls = ['https://a.example/']\ndeny = ['(']",
      "sites.a.deny[0]: invalid regex"),
+    # re.compile raises OverflowError / RecursionError, not re.error, for these: a traceback
+    ("[sites.a]\nstart_urls = ['https://a.example/']\ndeny = ['a{1,99999999999}']",
+     "sites.a.deny[0]: invalid regex 'a{{1,99999999999}}': the repetition number is too large"),
+    ("[sites.a]\nstart_urls = ['https://a.example/']\nallow = ['" + "(" * 2000 + ")" * 2000
+     + "']", "sites.a.allow[0]: invalid regex"),
     ("[sites.a]\nstart_urls = ['https://a.example/']\nmax_pages = -1", "sites.a.max_pages"),
     ("[sites.a]\nstart_urls = ['https://a.example/']\nmaxpages = 1",
      "sites.a.maxpages: unknown key"),
