@@ -71,9 +71,12 @@ FINAL_SKIPS = ("not_html",)  # skip reasons that do not pass: never re-admitted
 # denied URL its site's allow / deny patterns (since loosened?), and refusing either again
 # costs no request.
 EVERY_RUN_SKIPS = ("refused", "denied")
-# Skip reasons that keep a listing waiting as any other page: it is none (`FINAL_SKIPS`), or
-# it is over the size limit (read again after SKIPPED_RETRY_DAYS, not downloaded every run).
-LISTING_WAITS = (*FINAL_SKIPS, "too_large")
+# Skip reasons that keep a listing waiting as any other page: over the size limit (read
+# again after SKIPPED_RETRY_DAYS, not downloaded every run). Not `not_html`: a sitemap or feed
+# that once answered a body that is none (an empty 200 in a deploy, an error document) is
+# read again next run, as after a 404; skipped for good, the stories listed only there were
+# never found.
+LISTING_WAITS = ("too_large",)
 # `filters` of a page whose links were not followed (the depth limit): a run whose limits
 # would follow them fetches it again (`SQLiteFrontier.unfollowed`; an article is not
 # re-visited otherwise) and reads it in full, not as a 304 (`scheduling.add_validators`).
@@ -300,8 +303,8 @@ def is_readmitted_skip(row: dict, cutoff: str) -> bool:
     """A skipped row worth another fetch: robots.txt and a refused address always (a
     robots.txt may appear; see `EVERY_RUN_SKIPS`), any other skip for a passing cause
     (robots rule, offsite redirect) once it is older than ``cutoff``; ``not_html`` never. A
-    listing every run (a robots.txt that refused it for one run), unless it is no listing
-    at all (``not_html``) or over the size limit (`LISTING_WAITS`)."""
+    listing every run (a robots.txt that refused it for one run, a body that was no sitemap
+    once), unless it is over the size limit (`LISTING_WAITS`)."""
     if (row.get("source") == "robots" or row.get("reason") in EVERY_RUN_SKIPS
             or (_is_listing_row(row) and row.get("reason") not in LISTING_WAITS)):
         return True

@@ -535,6 +535,32 @@ def test_a_listing_that_answered_404_or_was_refused_once_is_read_again_next_run(
     assert middleware.admit(request(urls["feed"])) == (False, None)
 
 
+def test_a_sitemap_that_answered_an_unreadable_body_once_is_read_again_next_run(
+        middleware, db, tmp_path):
+    """A sitemap robots.txt names (or an index lists) that answered once with a body that
+    is no sitemap (an empty 200 in a deploy, an error document) was skipped as `not_html`
+    for good: never requested again, and the stories listed only there never found. A
+    listing is tried every run whatever it answered last (README), but over the size limit."""
+    run = storage.start_run(db, {})
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sitemap = "https://n.example/news-sitemap.xml"
+    commit(db, [{"visit": None, "outlinks": [outlink(sitemap, source="sitemap",
+                                                     priority=LISTING_PRIORITY)]}], run)
+    commit(db, [{"visit": visit(sitemap, kind="sitemap", source="sitemap")}], run)
+    commit(db, [{"visit": visit(sitemap, "skipped", kind="other", source="sitemap",
+                                reason="not_html", visited_at=now)}], run)
+    assert frontier_row(db, sitemap)["priority"] == LISTING_PRIORITY
+    assert middleware.admit(Request(sitemap, priority=LISTING_PRIORITY, meta={
+        SOURCE: "sitemap", SITE: "n.example"})) == (True, None)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    assert sitemap in {r["url"] for r in frontier.pending(["n.example"])}
+    frontier.close()
+    # a page (no listing) that answered a PDF stays skipped
+    commit(db, [{"visit": visit("https://n.example/report", "skipped", kind="other",
+                                reason="not_html", visited_at=now)}], run)
+    assert middleware.admit(request("https://n.example/report")) == (False, None)
+
+
 def test_a_redirected_page_that_is_gone_marks_its_article(db):
     run = storage.start_run(db, {})
     final = "https://n.example/news/a1"
@@ -1479,7 +1505,7 @@ def test_pending_and_queued_read_the_rows_one_statement_would_in_its_order(db, t
               " 'fetched') OR (state = 'skipped' AND reason = 'refused')"
               " OR (state = 'skipped' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
               f" OR priority >= {LISTING_PRIORITY // 2})"
-              " AND coalesce(reason, '') NOT IN ('not_html', 'too_large'))"
+              " AND coalesce(reason, '') NOT IN ('too_large'))"
               " OR (state = 'skipped' AND coalesce(reason, '') NOT IN"
               f" ('not_html') AND coalesce(visited_at, '') < ?)) AND {held}")
     revisits = "state = 'fetched' AND (kind IN ('hub', 'feed', 'sitemap', 'robots')"
