@@ -67,6 +67,11 @@ _NON_ARTICLE_PATH = re.compile(
     r"products?|shop|store|cart|collections?|docs?|documentation|api|reference|forums?|"
     r"threads?|questions|services?|pricing)(/|$)", re.IGNORECASE)
 _DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
+# A path that ends at a month or a day: a date archive (/2025/03/, /news/2025/03/15/) unless
+# a story's slug comes before it (/why-tutoring-fails/2025/11: the story's own date). Not a
+# year alone: /article/2019 is as often an id.
+_DATE_TAIL = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])"
+                        r"(?:[/-](?:0?[1-9]|[12]\d|3[01]))?/?$")
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
 # `h3/descendant::a`, not `h3//a`: libxml2 merges each heading's `//` node set (every node
 # below it) into the result, in time quadratic in the headings: 1.2 s on a live blog of
@@ -119,12 +124,24 @@ def _url(url: str) -> dict[str, float]:
     # words after the last listing segment: /tag/climate (a tag page) and /topics/x/how-to-
     # grow-basil-indoors (filed under a topic) are separate evidence; the model weighs each
     after = len(re.findall(r"[a-zA-Z]+", path[listing[-1].end():])) if listing else 0
+    archive = _date_archive(path)
     return {"url_root": float(not segments),
-            "url_listing": float(bool(listing) and after < LISTING_TAIL_WORDS),
+            "url_listing": float((bool(listing) and after < LISTING_TAIL_WORDS) or archive),
             "url_filed": float(bool(listing) and after >= LISTING_TAIL_WORDS),
-            "url_date": float(bool(_DATE_PATH.search(path))),
+            "url_date": float(bool(_DATE_PATH.search(path)) and not archive),
             "url_slug": min(len(re.findall(r"[a-zA-Z]+", slug)), 10) / 10,
             "url_depth": min(len(segments), 6) / 6}
+
+
+def _date_archive(path: str) -> bool:
+    """Whether the path ends at a date with no story's slug before it: the page lists the
+    stories of a month or a day (/2025/03/, /news/2025/03/), a listing, where a date
+    followed by a slug or an id (/2025/03/15/ferry-sails) files one story."""
+    tail = _DATE_TAIL.search(path)
+    if tail is None:
+        return False
+    before = path[:tail.start()].rstrip("/").rpartition("/")[2]
+    return len(re.findall(r"[a-zA-Z]+", before)) < LISTING_TAIL_WORDS
 
 
 def _links(root: etree._Element) -> list[tuple[str, str]]:

@@ -216,6 +216,37 @@ def test_a_product_listing_is_not_an_article():
     assert "url_listing" in article.reasons
 
 
+# A month's folder of stories as a plain directory listing, or a date archive's front.
+DATE_LISTING = ("<html><head><title>Index of /news/2025/03/</title></head><body>"
+                "<h1>Index of /news/2025/03/</h1><ul>"
+                + "".join(f"<li><a href='story-{n}.html'>story-{n}.html</a></li>"
+                          for n in (1, 2, 3))
+                + "</ul></body></html>")
+
+
+@pytest.mark.parametrize("path", ["/news/2025/03/", "/2025/03/", "/2025/03/15",
+                                  "/local-news/2025-03-15/"])
+def test_a_date_archive_is_a_listing_not_a_story(path):
+    """A path that ends at a month or a day lists that date's stories: its date was
+    an article's evidence, and a directory listing of three files at /news/2025/03/ was
+    stored as an article (p 0.36, `url_date`), as a month's archive of teasers was."""
+    archive = extract(DATE_LISTING, f"https://news.example.com{path}")
+    assert not archive.is_article
+    assert "url_listing" in archive.reasons and "url_date" not in archive.reasons
+
+
+@pytest.mark.parametrize(("path", "dated"), [
+    ("/2025/03/15/council-approves-budget", 1.0), ("/2025/03/15/48213", 1.0),
+    ("/blog/council-approves-the-budget/2025/03", 1.0),
+    ("/article/2019", 0.0),  # an id in the years' range: no archive
+])
+def test_a_story_filed_under_its_date_keeps_the_date_as_evidence(path, dated):
+    url = f"https://news.example.com{path}"
+    found = analyse("<html><body><p>x</p></body></html>", url)
+    named = features(found.page, url, found.ld, found.meta, found.blocks)
+    assert (named["url_date"], named["url_listing"]) == (dated, 0.0)
+
+
 def test_a_plain_article_without_schema_is_an_article():
     article = extract(article_page(), ARTICLE_URL)
     assert article.is_article
