@@ -163,8 +163,7 @@ def start_pool(workers: int, max_tasks: int = 0) -> ProcessPool:
     received: list[int] = []  # the signals held off as the workers started
     try:
         resource_tracker.ensure_running()  # first: starting it unblocks SIGINT (bpo-33613)
-        with interrupts_held() as held:
-            received = held
+        with interrupts_held() as received:
             active = pool.active and _all_up(pool, up, workers)  # asking starts it
         if not active:
             raise PoolError("the extraction workers could not start", bool(received))

@@ -519,11 +519,7 @@ def test_a_listing_that_answered_404_or_was_refused_once_is_read_again_next_run(
     commit(db, [{"visit": visit(sitemap, "skipped", kind=None, reason="robots",
                                 visited_at=now)}], run)
     assert frontier_row(db, sitemap)["priority"] == LISTING_PRIORITY
-    assert middleware.admit(Request(sitemap, priority=LISTING_PRIORITY, meta={
-        SOURCE: "robots", SITE: "n.example"})) == (True, None)
-    frontier = SQLiteFrontier(tmp_path / "news.db")
-    assert sitemap in {r["url"] for r in frontier.pending(["n.example"])}
-    frontier.close()
+    assert_listing_readmitted(middleware, tmp_path, sitemap, "robots")
     # a listing gone for good backs off after three failures in a row, as a page down does
     row = frontier_row(db, urls["hub"]) | {"attempts": MAX_ATTEMPTS}
     if state == "failed":
@@ -533,6 +529,15 @@ def test_a_listing_that_answered_404_or_was_refused_once_is_read_again_next_run(
     commit(db, [{"visit": visit(urls["feed"], "skipped", kind=None, reason="too_large",
                                 visited_at=now)}], run)
     assert middleware.admit(request(urls["feed"])) == (False, None)
+
+
+def assert_listing_readmitted(middleware, tmp_path: Path, url: str, source: str) -> None:
+    """The listing `url` is sent again this run and is pending for the next one."""
+    assert middleware.admit(Request(url, priority=LISTING_PRIORITY, meta={
+        SOURCE: source, SITE: "n.example"})) == (True, None)
+    frontier = SQLiteFrontier(tmp_path / "news.db")
+    assert url in {r["url"] for r in frontier.pending(["n.example"])}
+    frontier.close()
 
 
 def test_a_sitemap_that_answered_an_unreadable_body_once_is_read_again_next_run(
@@ -550,11 +555,7 @@ def test_a_sitemap_that_answered_an_unreadable_body_once_is_read_again_next_run(
     commit(db, [{"visit": visit(sitemap, "skipped", kind="other", source="sitemap",
                                 reason="not_html", visited_at=now)}], run)
     assert frontier_row(db, sitemap)["priority"] == LISTING_PRIORITY
-    assert middleware.admit(Request(sitemap, priority=LISTING_PRIORITY, meta={
-        SOURCE: "sitemap", SITE: "n.example"})) == (True, None)
-    frontier = SQLiteFrontier(tmp_path / "news.db")
-    assert sitemap in {r["url"] for r in frontier.pending(["n.example"])}
-    frontier.close()
+    assert_listing_readmitted(middleware, tmp_path, sitemap, "sitemap")
     # a page (no listing) that answered a PDF stays skipped
     commit(db, [{"visit": visit("https://n.example/report", "skipped", kind="other",
                                 reason="not_html", visited_at=now)}], run)
