@@ -106,10 +106,14 @@ def parse_start_urls(value: str | list[str] | tuple[str, ...] | None) -> list[st
 def start_url_problem(url: str) -> str | None:
     """`url_problem`, and white space in it: a start URL a person gave (a link or a listing
     may have a space a browser would encode; two start URLs quoted as one, "http://a/
-    http://b/", were one URL that answered 404)."""
+    http://b/", were one URL that answered 404). A URL typed without its scheme, as a
+    browser takes it (``news.example.com/world``), is told what it lacks."""
     if any(c.isspace() for c in url):
         return "white space in the URL (two URLs in one argument?)"
-    return url_problem(url)
+    problem = url_problem(url)
+    if problem and "://" not in url and not url_problem(f"https://{url}"):
+        return f"no scheme: did you mean 'https://{url}'?"  # a host typed as in a browser
+    return problem
 
 
 def with_path(url: str) -> str:

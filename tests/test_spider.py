@@ -77,6 +77,15 @@ def test_bad_start_url_raises_a_clear_value_error(start_urls):
     assert "secret" not in str(info.value)  # a password is not written to the log
 
 
+@pytest.mark.parametrize("typed", ["news.example.com", "news.example.com/world?page=2",
+                                   "news.example.com:8080/"])
+def test_a_start_url_typed_without_its_scheme_is_told_the_url_it_may_mean(typed):
+    with pytest.raises(ValueError) as info:
+        NewsSpider(start_urls=typed)
+    assert str(info.value) == (f"invalid start URL {typed!r}: no scheme: did you mean"
+                               f" 'https://{typed}'?")
+
+
 def test_a_start_url_without_a_path_is_the_sites_root(tmp_path):
     """As its pages link to it: one frontier row, not a second fetch of the home page."""
     spider = NewsSpider(start_urls="https://example.com, http://127.0.0.1:8802?x=1")
