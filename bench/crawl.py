@@ -2,6 +2,7 @@
 
     python -m bench.crawl                      # 5,000 pages, all three runs
     python -m bench.crawl --pages 50000 --only c --json out.json
+    python -m bench.crawl --rounds 2           # a, b, c, then c, b, a: a steady drift cancels
 
 Builds a local news site of N article pages (bench/crawl_site.py) with a sitemap index,
 child sitemaps and robots.txt, serves it on 127.0.0.1 (nginx if installed, else a
@@ -16,7 +17,12 @@ in its own process tree, measured by bench/crawl_measure.py:
 
 and checks that run c lost no article: every page the crawler's own extraction job
 classifies as an article (an offline pass over the same pages) is in `articles`, and
-every page served is in `pages`. The benchmark is not a test; nothing here runs in CI.
+every page served is in `pages`.
+
+With --rounds 2 the runs go again in reverse order (ABBA: a, b, c, then c, b, a) and each
+run's figures are the means of its rounds (every round of c is checked for lost articles):
+the machine's speed drifts within a sitting, and with one pass each a drift between two
+runs lands whole on their ratio. The benchmark is not a test; nothing here runs in CI.
 """
 
 from __future__ import annotations
@@ -62,11 +68,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stop-after", type=float,
                         help="stop each run cleanly (SIGINT) after this many seconds: a "
                              "partial run, e.g. to see peak memory on a big site quickly")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="passes over the runs, every other one in reverse order (1)")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args(argv)
     args.only = [r.strip() for r in args.only.split(",") if r.strip()]
     if not args.only or set(args.only) - set(RUNS):
         parser.error(f"--only takes a comma-separated subset of {','.join(RUNS)}")
+    if args.rounds < 1:
+        parser.error("--rounds takes 1 or more")
     return args
 
 
@@ -92,24 +102,27 @@ def newscrawl_command(site: Site, db: Path, workers: int | None,
     return command
 
 
-def run_one(run: str, site: Site, workdir: Path, args) -> dict:
-    """Run a, b, c or d in its own process tree; its counts and measurements."""
-    out, log = workdir / f"{run}.json", (workdir / f"{run}.log").open("w")
-    db = workdir / f"{run}.db"
+def run_one(run: str, site: Site, workdir: Path, args, round_: int = 1) -> dict:
+    """Run a, b, c or d in its own process tree; its counts and measurements. Round 1's
+    files are named for the run (`c.db`), a later round's for both (`c-2.db`)."""
+    name = run if round_ == 1 else f"{run}-{round_}"
+    out, log = workdir / f"{name}.json", (workdir / f"{name}.log").open("w")
+    db = workdir / f"{name}.db"
     if run in ("c", "d"):
         command = newscrawl_command(site, db, args.workers,
                                     TRAFILATURA_JOB if run == "d" else None)
     else:
         mode = "download" if run == "a" else "naive"
         command = [sys.executable, "-m", "bench.crawl_spiders", mode, site.sitemap_url, str(out)]
-    print(f"running {LABELS[run]} ...", file=sys.stderr, flush=True)
+    shown = f" (round {round_})" if args.rounds > 1 else ""
+    print(f"running {LABELS[run]}{shown} ...", file=sys.stderr, flush=True)
     measured = run_measured(command, timeout=args.timeout, stop_after=args.stop_after,
                             cwd=ROOT, stdout=log, stderr=log,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     log.close()
     if measured.returncode != 0:
-        tail = (workdir / f"{run}.log").read_text("utf-8", "replace").splitlines()[-5:]
-        print(f"run {run} exited with {measured.returncode}:", *tail, sep="\n  ",
+        tail = (workdir / f"{name}.log").read_text("utf-8", "replace").splitlines()[-5:]
+        print(f"run {name} exited with {measured.returncode}:", *tail, sep="\n  ",
               file=sys.stderr)
     counts = stored_counts(db) if run in ("c", "d") else _read_json(out)
     return {"run": run, **counts, **measured_dict(measured)}
@@ -141,6 +154,28 @@ def stored_counts(db: Path) -> dict:
                                       " IS NOT NULL"),
                 "pages_is_article": one("SELECT count(*) FROM pages WHERE is_article = 1"),
                 "article_urls": urls, "page_urls": pages}
+
+
+# Figures of a run that are summed over its rounds, and those whose largest is kept; the
+# others are the last round's (the counts: the same site each time).
+SUMMED = ("wall_s", "cpu_s", "main_cpu_s")
+LARGEST = ("peak_rss_mb", "peak_pss_mb", "processes", "returncode")
+
+
+def merged(rounds: list[dict]) -> dict:
+    """One run's rounds as one result: its times the means of theirs (rates and CPU % from
+    the summed times), its peaks the largest, each round's rate kept in `rounds`."""
+    if len(rounds) == 1:
+        return rounds[0]
+    result = dict(rounds[-1])
+    for key in SUMMED:
+        result[key] = round(sum(r[key] for r in rounds) / len(rounds), 2)
+    for key in LARGEST:
+        result[key] = max((r[key] for r in rounds), key=abs)
+    result["cpu_percent"] = round(100 * result["cpu_s"] / (result["wall_s"] or 1.0), 1)
+    result["rounds"] = [{k: r[k] for k in ("wall_s", "cpu_s", "pages_per_s", "articles_per_s",
+                                           "peak_rss_mb")} for r in rounds]
+    return add_rates(result)
 
 
 def add_rates(result: dict) -> dict:
@@ -190,6 +225,13 @@ def print_table(results: dict, context: dict) -> None:
                   f"{r['peak_pss_mb']:>6.0f} {r['processes']:>5}")
     print("(rate: pages/s for a, articles/s for b, c and d; CPU ms: CPU time of the process tree "
           "per page for a, per article for the others)")
+    for run in RUNS:
+        r = results.get(run, {})
+        if len(r.get("rounds", ())) > 1:
+            unit = "pages/s" if run == "a" else "articles/s"
+            key = "pages_per_s" if run == "a" else "articles_per_s"
+            print(f"{run} by round: " + ", ".join(f"{one[key]:.1f}" for one in r["rounds"])
+                  + f" {unit}")
     for run in ("c", "d"):
         r = results.get(run)
         if r and r["pages"] and r["main_cpu_s"]:
@@ -232,6 +274,11 @@ def ratios(results: dict) -> dict:
     return out
 
 
+def round_order(runs: list[str], number: int) -> list[str]:
+    """The runs of round `number` (from 1): as asked in odd rounds, reversed in even ones."""
+    return runs if number % 2 else runs[::-1]
+
+
 def bench(args, workdir: Path) -> tuple[dict, dict]:
     port = free_port()
     site = build_site(workdir, f"http://127.0.0.1:{port}", args.pages, args.sitemap_size)
@@ -244,14 +291,20 @@ def bench(args, workdir: Path) -> tuple[dict, dict]:
             print("classifying the site's pages offline ...", file=sys.stderr, flush=True)
             expected = expected_articles(workdir, site, os.cpu_count() or 1)
             context.update({k: v for k, v in expected.items() if k != "article_keys"})
-        results = {run: add_rates(run_one(run, site, workdir, args)) for run in args.only}
+        rounds: dict[str, list[dict]] = {run: [] for run in args.only}
+        for number in range(1, args.rounds + 1):
+            for run in round_order(args.only, number):
+                rounds[run].append(add_rates(run_one(run, site, workdir, args, number)))
     finally:
         server.stop()
-    if expected is not None:
-        context["lost"] = check_lost(site, results["c"], expected, bool(args.stop_after))
-    if "d" in results:  # trafilatura's articles: nothing to check them against
-        for key in ("article_urls", "page_urls"):
-            results["d"].pop(key)
+    if expected is not None:  # each round of c: the first that lost an article, else the last
+        checks = [check_lost(site, one, expected, bool(args.stop_after)) for one in rounds["c"]]
+        context["lost"] = next((check for check in checks if not check["ok"]), checks[-1])
+    for run in ("c", "d"):  # (d: trafilatura's articles, nothing to check them against)
+        for one in rounds.get(run, ()):
+            one.pop("article_urls", None)
+            one.pop("page_urls", None)
+    results = {run: merged(rounds[run]) for run in args.only}
     context["ratios"] = ratios(results)
     return results, context
 

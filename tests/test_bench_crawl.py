@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import crawl
 from bench.crawl import TRAFILATURA_JOB, newscrawl_command
 from bench.crawl_jobs import trafilatura_job
 from crawler.jobs import extract_job
@@ -42,3 +43,18 @@ def test_run_d_sets_the_job_by_name(tmp_path):
     assert command[-2:] == ["-s", f"NEWSCRAWL_EXTRACT_FUNCTION={TRAFILATURA_JOB}"]
     assert "NEWSCRAWL_EXTRACT_FUNCTION" not in " ".join(
         newscrawl_command(Site(), tmp_path / "c.db", None))
+
+
+def test_rounds_go_abba_and_a_run_is_the_mean_of_its_rounds():
+    assert [crawl.round_order(["a", "b", "c"], n) for n in (1, 2, 3)] == [
+        ["a", "b", "c"], ["c", "b", "a"], ["a", "b", "c"]]
+    one = {"run": "c", "pages": 100, "articles": 90, "returncode": 0, "wall_s": 10.0,
+           "cpu_s": 18.0, "main_cpu_s": 2.0, "cpu_percent": 180.0, "peak_rss_mb": 300.0,
+           "peak_pss_mb": 200.0, "processes": 4}
+    other = {**one, "wall_s": 20.0, "cpu_s": 20.0, "main_cpu_s": 3.0, "peak_rss_mb": 350.0}
+    result = crawl.merged([crawl.add_rates(dict(one)), crawl.add_rates(dict(other))])
+    assert (result["wall_s"], result["cpu_s"], result["main_cpu_s"]) == (15.0, 19.0, 2.5)
+    assert result["articles_per_s"] == 6.0 and result["cpu_percent"] == 126.7
+    assert result["peak_rss_mb"] == 350.0 and result["cpu_ms_per_unit"] == round(19000 / 90, 1)
+    assert [r["articles_per_s"] for r in result["rounds"]] == [9.0, 4.5]
+    assert crawl.merged([one]) is one  # one round: as measured
