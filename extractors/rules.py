@@ -190,10 +190,14 @@ def _shown(selector: str) -> str:
     return selector if len(selector) <= 60 else f"{selector[:57]}..."
 
 
-def _selectors(path: Path, key: str, value: object, elements: bool = False) -> tuple:
+def _selectors(path: Path, key: str, value: object, elements: bool = False,
+               empty: str = "") -> tuple:
+    """A key's compiled selectors; `empty`, when given, is why an empty list is refused."""
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise RuleError(f"{path}: {key}: expected a selector string or a list of them")
+    if empty and not values:
+        raise RuleError(f"{path}: {key}: an empty list: {empty}")
     compiled = []
     for i, selector in enumerate(values):
         try:
@@ -222,7 +226,11 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
         id=f"{path.stem}:{name}",
         valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),
         valid_until=_date(path, f"{where}.valid_until", data.get("valid_until")),
-        body=_selectors(path, f"{where}.body", data.get("body", []), elements=True),
+        # an empty `body` list matched every page, as a layout without one does: the page
+        # whole, where the story was to be found by a selector never written
+        body=_selectors(path, f"{where}.body", data["body"], elements=True,
+                        empty="give at least one selector (a layout without `body` applies"
+                              " to every page)") if "body" in data else (),
         drop=_selectors(path, f"{where}.drop", data.get("drop", []), elements=True),
         meta={k: _selectors(path, f"{where}.{k}", data[k]) for k in META_KEYS if k in data},
     )

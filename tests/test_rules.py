@@ -81,6 +81,8 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
      "layout[1] (unnamed): '1' names layout[0] too"),
     (GOOD.replace('name = "v1"', "valid_from = 2025-01-01\nvalid_until = 2024-01-01"),
      "layout[0].valid_until: 2024-01-01 is not after its valid_from, 2025-01-01"),
+    # matched every page, the page whole, as a layout without `body` does
+    (GOOD.replace('["div.story-body"]', "[]"), "layout[0].body: an empty list: give at least"),
 ])
 def test_bad_rule_names_file_and_key(tmp_path, text, where):
     path = write(tmp_path, text)
@@ -94,7 +96,8 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
     ('["news.example.com"]', '["bücher.example", "xn--bcher-kva.example", "Bücher.example"]'),
     ('["news.example.com"]', '["newsapp"]'),  # an intranet host, a Docker service
     ('["news.example.com"]', '["bbc.co.uk", "localhost", "127.0.0.1", "user.github.io"]'),
-    ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01")])
+    ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01"),
+    ('body = ["div.story-body"]\n', ""), ('drop = ["//div[@class=\'promo\']"]', "drop = []")])
 def test_what_loaded_before_still_loads(tmp_path, edit):
     """One host written in its two forms, a single-label host, a site under a public suffix,
     a number or a date as a layout's name."""
