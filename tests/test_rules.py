@@ -67,6 +67,15 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
      "domains[0]: 'a.example.' is not a host name"),
     (GOOD.replace('["news.example.com"]', '["example.com\u3002"]'),
      "domains[0]: 'example.com\u3002' is not a host name"),
+    # no host a crawl requests: loaded as ok, and covered nothing
+    (GOOD.replace('["news.example.com"]', '["a.example,b.example"]'),
+     "domains[0]: 'a.example,b.example' is not a host name"),
+    (GOOD.replace('["news.example.com"]', """['"a.example"']"""),
+     """domains[0]: '"a.example"' is not a host name"""),
+    (GOOD.replace('["news.example.com"]', '["a.example;"]'),
+     "domains[0]: 'a.example;' is not a host name"),
+    (GOOD.replace('["news.example.com"]', '["-a.example"]'),
+     "domains[0]: '-a.example' is not a host name"),
     (GOOD.replace('["news.example.com"]', '["com"]'), "domains[0]: 'com' is a public suffix"),
     (GOOD.replace('["news.example.com"]', '["news.example.com", "Co.UK"]'),
      "domains[1]: 'Co.UK' is a public suffix: the rule would cover every site under it"),
@@ -96,6 +105,7 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
     ('["news.example.com"]', '["bücher.example", "xn--bcher-kva.example", "Bücher.example"]'),
     ('["news.example.com"]', '["newsapp"]'),  # an intranet host, a Docker service
     ('["news.example.com"]', '["bbc.co.uk", "localhost", "127.0.0.1", "user.github.io"]'),
+    ('["news.example.com"]', '["my_host.a-b.example", "news.example.com\u200b"]'),
     ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01"),
     ('body = ["div.story-body"]\n', ""), ('drop = ["//div[@class=\'promo\']"]', "drop = []")])
 def test_what_loaded_before_still_loads(tmp_path, edit):
