@@ -1164,8 +1164,8 @@ def remove(element: etree._Element) -> None:
 # After trafilatura: drop chrome blocks from the extracted body.
 
 def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = frozenset(),
-                 openings: frozenset[str] | set[str] = frozenset()
-                 ) -> tuple[list[str], list[str]]:
+                 openings: frozenset[str] | set[str] = frozenset(),
+                 appeal_anywhere: bool = False) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary that
     stands in the last part of the text (`BOUNDARY_SEEN`), but for one `strip_dom` left in
     the tree alone with no donation box after it (`left_alone`: it goes alone). One with a
@@ -1173,7 +1173,10 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     paragraphs, "Once / Monthly / Annual") that it opens, a box of the appeal's own, cuts
     from the middle on (`APPEAL_SEEN`) if what follows it reads as an appeal: an appeal
     may be nearly as long as the short story it closes (the seed page's stands at 58%), but
-    not longer (a letter to the readers that is the story)."""
+    not longer (a letter to the readers that is the story), unless `appeal_anywhere`
+    (`speaks_of_itself` is false of the headline: a story on a dam, not a letter from the
+    paper): then wherever it stands past the story's first two blocks, since a brief of two
+    paragraphs closed by the appeal every story of the site carries is the common case."""
     tested = [_tested(block) for block in blocks]
     hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
     kept: list[str] = []
@@ -1188,7 +1191,8 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
         used.append(hit.id)
         if (hit.boundary and len(kept) >= 2 and low not in left_alone
                 and (seen >= BOUNDARY_SEEN * total
-                     or (low in openings and seen >= APPEAL_SEEN * total
+                     or (low in openings
+                         and (appeal_anywhere or seen >= APPEAL_SEEN * total)
                          and _reads_as_appeal(blocks[at + 1:])))):
             break
     return kept, sorted(set(used))
@@ -1214,6 +1218,27 @@ def _reads_as_appeal(blocks: list[str]) -> bool:
     total = sum(len(block) for block in blocks)
     appeal = sum(len(block) for block in blocks if APPEAL_WORDS.search(block))
     return total > 0 and appeal >= APPEAL_SHARE * total
+
+
+def speaks_of_itself(headline: str | None, outlets: frozenset[str] | set[str]) -> bool:
+    """Whether a headline may head a letter from the site to its readers, which reads as
+    an appeal: it names the site (`outlets`: its names, folded; one of five letters or
+    more also within a word run together, "Valley Herald" for "valleyherald") or speaks of
+    support, journalism or readers (`APPEAL_WORDS`). True without a headline."""
+    if not headline or APPEAL_WORDS.search(headline):
+        return True
+    spaced = _spaced(headline.casefold())
+    run = spaced.replace(" ", "")
+    return any(_spaced(name) in spaced or (len(name) >= 5 and _spaced(name).replace(" ", "")
+                                           in run) for name in outlets)
+
+
+def _spaced(text: str) -> str:
+    """The words of `text` joined by spaces, with one before and after: " the moscow times "."""
+    return " " + " ".join(_WORD.findall(text)) + " "
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 # The patterns whose removal is a donation box (its period buttons, a box named for

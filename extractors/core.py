@@ -31,6 +31,7 @@ from . import fallback, jsonld, prune
 from .article import Article
 from .chrome import (
     remove,
+    speaks_of_itself,
     strip_blocks,
     strip_dom,
     trafilatura_copy,
@@ -306,7 +307,8 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
     copy of a passage; with the ids of the chrome patterns that dropped blocks
     (`REPEATED` for the copy)."""
     kept, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors),
-                                 meta.left_alone, meta.openings)
+                                 meta.left_alone, meta.openings,
+                                 not speaks_of_itself(meta.title, meta.outlets))
     # a print copy repeats the headline and byline dropped above: they were read earlier too
     kept, repeated = drop_repeats(kept, earlier=set(Counter(blocks) - Counter(kept)))
     return kept, [*dropped, REPEATED] if repeated else dropped

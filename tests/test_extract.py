@@ -24,6 +24,7 @@ from extractors.chrome import (
     any_cue,
     catalogue,
     first_chars,
+    speaks_of_itself,
     strip_blocks,
     strip_dom,
     trafilatura_copy,
@@ -649,6 +650,51 @@ def test_the_seed_appeal_in_a_plain_box_goes_whatever_its_headings_markup(headin
     article = extract(page, "https://harbourcourier.example/news/2014/01/15/asylum")
     assert len(article.text.split("\n\n")) == 6
     assert "We are facing" not in article.text and "standing with us" not in article.text
+
+
+@pytest.mark.parametrize("kept", [2, 3, 4])
+def test_the_seed_appeal_goes_after_a_brief_shorter_than_it(kept):
+    """The seed page's appeal after the first two, three or four of its story's six
+    paragraphs: the appeal was longer than the story above it (two paragraphs: 27% of the
+    text), and an opening cut only from the middle of the text on, so its five paragraphs
+    and "Continue" were stored with the story. A headline that does not speak of the site
+    or its readers (`speaks_of_itself`) heads no letter from the paper: the appeal goes."""
+    page = SEED_BOX.read_text("utf-8")
+    story = re.findall(r"<p>.*?</p>", page)[:6]
+    for paragraph in story[kept:]:
+        page = page.replace(paragraph, "")
+    article = extract(page, "https://harbourcourier.example/news/2014/01/15/asylum")
+    assert len(article.text.split("\n\n")) == kept
+    assert article.text.startswith("Russia's Federal Migration Service")
+    assert not re.search(r"We are facing|support|Continue|Dear readers", article.text)
+
+
+@pytest.mark.parametrize(("headline", "itself"), [
+    ("Court delays ruling on river dam", False),
+    ("Harbour Courier sold to a nonprofit", True),   # the site's name, spaced
+    ("HarbourCourier app now on Android", True),      # run together
+    ("Why we need your support", True),              # of the appeal's words
+    ("A letter to our readers", True),
+    ("Aircraft grounded at Northbridge", False),     # "ft": a short name only as a word
+    ("FT owner buys a stake in Courier rival", True),
+    (None, True),                                    # no headline: as before
+])
+def test_a_headline_speaks_of_the_site_by_its_name_or_of_its_readers(headline, itself):
+    outlets = frozenset({"harbour courier", "harbourcourier", "ft"})
+    assert speaks_of_itself(headline, outlets) is itself
+
+
+def test_an_appeals_opening_cuts_anywhere_under_a_headline_not_about_the_site():
+    story = ["A short brief of the story, two sentences long. It ends here."] * 2
+    appeal = ["A Message from The Daily Example:",
+              "We are facing challenges. Independent journalism needs your support now." * 3,
+              "Your support, no matter how small, makes a world of difference to us." * 3]
+    openings = {"a message from the daily example:"}
+    assert strip_blocks(story + appeal, openings=openings)[0] == story + appeal[1:]
+    assert strip_blocks(story + appeal, openings=openings, appeal_anywhere=True)[0] == story
+    # the story's first two blocks stay whatever follows them
+    assert strip_blocks(story[:1] + appeal, openings=openings,
+                        appeal_anywhere=True)[0] == story[:1] + appeal[1:]
 
 
 def letter_to_the_readers(lead: list[str], letter: list[str]):
