@@ -38,6 +38,7 @@ from .chrome import (
     unwrap_swallowing_landmarks,
 )
 from .classify import classify
+from .dates import written_date
 from .decode import decode_html, parse_html
 from .hooks import wrap_once
 from .metadata import (
@@ -456,14 +457,16 @@ def _body_document(bodies: list[etree._Element]) -> HtmlElement:
 
 def _override_metadata(meta: Metadata, found: dict[str, list[str]], layout_id: str) -> None:
     """Metadata from the layout's own selectors (`found`: their values by key) wins over
-    the generic guess; for `published`, the first value that is a date."""
+    the generic guess; for `published`, the first value that is a date (ISO 8601, or as
+    a page writes one for its readers: `written_date`)."""
     if found.get("title"):
         meta.title = found["title"][0]
     if found.get("authors"):
         meta.authors = list(dict.fromkeys(
             name for value in found["authors"] for name in split_authors(value)))
     if found.get("published"):
-        dated = next(filter(None, map(iso_datetime, found["published"])), None)
+        dated = next(filter(None, (iso_datetime(value) or written_date(value, meta.language)
+                                   for value in found["published"])), None)
         if dated is None:
             _not_a_date(layout_id, found["published"][0])
         meta.published = dated or meta.published

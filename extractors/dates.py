@@ -81,6 +81,34 @@ def parser(language: str | None = None):
     return DateDataParser(languages=[*LANGUAGES, *extra], settings=SETTINGS)
 
 
+@cache
+def _written_parser(language: str | None = None):
+    """dateparser as `parser`, but a zone the string names is kept (an aware datetime)."""
+    from dateparser import DateDataParser
+    from dateparser.data.languages_info import language_order
+
+    extra = [language] if language in language_order and language not in LANGUAGES else []
+    settings = {key: value for key, value in SETTINGS.items()
+                if key != "RETURN_AS_TIMEZONE_AWARE"}
+    return DateDataParser(languages=[*LANGUAGES, *extra], settings=settings)
+
+
+def written_date(text: str, language: str | None = None) -> str | None:
+    """A date as a page writes it for its readers ("Nov 25, 2025 5:00 am PST", "1 March
+    2025", "12 de marzo de 2024", "2025/03/01"), in ISO 8601: with its time, and its offset
+    where it names a zone; the day alone where it gives no time. None where the whole text
+    is no date (strict: "Posted on March 1, 2025" is not one)."""
+    try:
+        found = _written_parser(language).get_date_data(text[:200])["date_obj"]
+    except (OverflowError, ValueError):
+        return None
+    if found is None:
+        return None
+    if found.tzinfo is None and not (found.hour or found.minute or found.second):
+        return found.date().isoformat()
+    return found.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _ours_inside(external_date):
     """htmldate's dateparser call, made with `parser()` inside `find_date` below."""
     @wraps(external_date)
