@@ -35,6 +35,7 @@ from crawler.reextract import (
     format_report,
     reextract,
     stored_count,
+    unmatched_rules,
 )
 from crawler.search import SearchError, SearchOptions, format_hits, search
 from crawler.workers import MAX_WORKERS
@@ -213,12 +214,19 @@ def reextract_command(db, site, rules, config, workers):
         fail_write(error)
     finally:
         database.close()
+    _show_report(report, db, site)
+
+
+def _show_report(report: dict, db: Path, site: str | None) -> None:
+    """reextract's table on stdout, its warnings on stderr."""
     if not report:  # a known site (or a database) with nothing stored: nothing to do, 0
         click.echo(f"no stored pages{f' for site {site}' if site else ''} in {db}: nothing"
                    " to re-extract", err=True)
         return
     for line in format_report(report):
         click.echo(line)
+    for line in unmatched_rules(report):
+        click.echo(line, err=True)
 
 
 @cli.command("export")

@@ -17,7 +17,6 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pebble import ProcessExpired
 from scrapy import signals
@@ -28,6 +27,7 @@ from twisted.internet import task
 
 from crawler import storage
 from crawler.config import site_rule_folders
+from crawler.coverage import RuleCoverage
 from crawler.frontier import STORED_BY_SITE, FrontierBatch, adopt, merge_pathless
 from crawler.jobs import extract_job, tune_malloc
 from crawler.lock import LockedError, crawl_lock
@@ -43,7 +43,6 @@ from crawler.status import (
 )
 from crawler.visits import SITE, failure_visit
 from crawler.workers import PoolError, Workers, result_async
-from extractors.rules import RuleError, rules_for
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ class ExtractionPipeline:
         self.extraction: Workers | None = None
         self.crawler = None
         self.site_rules: dict[str, tuple[str, ...]] = {}  # a site's own folder, its pages only
-        self.covering: dict[tuple, tuple[str, ...]] = {}  # (host, folders) -> rule files
+        self.coverage = RuleCoverage()  # the rule of an article read without one
         self.unmatched: set[str] = set()  # rule files said to match no layout, this run
 
     @classmethod
@@ -152,25 +151,15 @@ class ExtractionPipeline:
                                          self.extraction.restarts)
         kind = "articles" if item["article"]["is_article"] else "non_articles"
         self.stats.inc_value(f"newscrawl/extract/{kind}")
-        if item["article"]["is_article"] and item["article"].get("rule") is None:
-            self._no_layout(item["url"], folders)
+        rule = self.coverage.unmatched(item["article"], item["url"], folders)
+        if rule is not None:
+            self._no_layout(item["url"], rule)
         return item
 
-    def _no_layout(self, url: str, folders: tuple[str, ...]) -> None:
+    def _no_layout(self, url: str, rule: str) -> None:
         """Count an article of a host a site rule covers that none of the rule's layouts
-        matched (the generic path read it, as it should), and say so once per rule file and
-        run: its selectors may no longer fit the site (a redesign), which only
-        `articles.rule` being NULL showed."""
-        key = (urlsplit(url).hostname or "", folders)
-        if key not in self.covering:
-            try:
-                self.covering[key] = tuple(str(rule.path) for rule in rules_for(url, folders))
-            except RuleError:  # a folder broken since the crawl began: the worker said so
-                self.covering[key] = ()
-        if not self.covering[key]:
-            return
+        matched (`crawler.coverage`), and say so once per rule file and run."""
         self.stats.inc_value("newscrawl/extract/no_layout")
-        rule = self.covering[key][0]
         if rule not in self.unmatched:
             self.unmatched.add(rule)
             logger.warning("site rule %s matched none of its layouts on %s, an article read"

@@ -38,6 +38,7 @@ import sqlite_utils
 from pebble import ProcessExpired
 
 from crawler import near_duplicates, storage
+from crawler.coverage import RuleCoverage
 from crawler.jobs import extract_page, release_memory
 from crawler.sql import select_in
 from crawler.workers import PoolError, Workers, result
@@ -77,6 +78,10 @@ class SiteReport:
     gained: int = 0
     lost: int = 0
     changed: int = 0
+    # articles of a host a site rule covers that none of its layouts matched (read without
+    # it: `crawler.coverage`), and those rules' files
+    no_layout: int = 0
+    unmatched: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -84,6 +89,7 @@ class Outcome:
     page: dict
     article: dict | None = None
     error: str | None = None
+    folders: tuple[str, ...] = ()  # the rule folders it was extracted with
 
 
 def stored_job(body: bytes, url: str, content_type: str, rules: tuple[str, ...],
@@ -141,10 +147,11 @@ def _outcome(workers: Workers, page: dict, job: tuple | None) -> Outcome:
     if job is None:
         return Outcome(page, error=f"too large: {page['body_size']} bytes")
     pool, future, args = job
+    folders = args[2][3]
     retried = False
     while True:
         try:
-            return Outcome(page, article=result(future, pool))
+            return Outcome(page, article=result(future, pool), folders=folders)
         except FutureTimeout:
             return Outcome(page, error="timeout")
         except ProcessExpired as error:
@@ -399,6 +406,7 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
     check(options)
     workers = options.workers or os.cpu_count() or 1
     report: dict[str, SiteReport] = {}
+    coverage = RuleCoverage()
     snapshot(db, options.site)
     with worker_pool(workers) as pool:
         window = workers * WINDOW_PER_WORKER
@@ -409,6 +417,11 @@ def reextract(db: sqlite_utils.Database, options: ReextractOptions,
                 site = report.setdefault(outcome.page["site"], SiteReport())
                 site.pages += 1
                 site.failed += outcome.error is not None
+                rule = outcome.article and coverage.unmatched(
+                    outcome.article, outcome.page["url"], outcome.folders)
+                if rule:
+                    site.no_layout += 1
+                    site.unmatched.add(rule)
             if progress:
                 progress(len(batch))
         if deferred:
@@ -428,3 +441,13 @@ def format_report(report: dict[str, SiteReport]) -> Iterator[str]:
         for n in names:
             setattr(total, n, getattr(total, n) + getattr(counts, n))
     yield f"{'total':<{width}}  " + "  ".join(f"{getattr(total, n):>7}" for n in names)
+
+
+def unmatched_rules(report: dict[str, SiteReport]) -> Iterator[str]:
+    """A warning per site whose articles a site rule covers but none of its layouts
+    matched: as the crawl says, its selectors may no longer fit the site."""
+    for site, counts in report.items():
+        if counts.no_layout:
+            yield (f"warning: {site}: {counts.no_layout} articles matched none of the layouts"
+                   f" of {', '.join(sorted(counts.unmatched))} and were read without it: do"
+                   " its body selectors still fit the site?")

@@ -1259,6 +1259,30 @@ def test_reextract_after_a_rule_change(stored_pages_db, tmp_path):
     assert min(names(db.execute("SELECT extracted_at FROM articles"))) > "2026-01-01T00:00:00Z"
 
 
+def test_reextract_names_a_rule_none_of_whose_layouts_matches_any_more(stored_pages_db,
+                                                                       tmp_path):
+    """A rule whose body selectors no longer fit (a redesign) leaves its site's articles
+    read without it: the crawl counts and names it, reextract only said "changed 4"
+    (a rule author's walkthrough). Now a warning names the rule file, on stderr."""
+    db = stored_pages_db
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = rules / "demo.toml"
+    rule.write_text('domains = ["demo.test"]\n[[layout]]\nname = "v1"\n'
+                    'body = ["article", "main", "div.article-body"]\n', "utf-8")
+    matched = reextract(db, ReextractOptions(site="demo.test", rules=(str(rules),)))
+    assert matched["demo.test"].no_layout == 0
+    rule.write_text('domains = ["demo.test"]\n[[layout]]\nname = "v2"\n'
+                    'body = ["div.story-body-2026"]\n', "utf-8")
+    result = run_cli("reextract", "--db", tmp_path / "pages.db", "--rules", rules)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split()[0] == "total"
+    assert result.stderr.splitlines()[-1] == (
+        f"warning: demo.test: 4 articles matched none of the layouts of {rule} and were read"
+        " without it: do its body selectors still fit the site?")
+    assert set(names(db.execute("SELECT rule FROM articles"))) == {None}
+
+
 def test_an_article_a_bad_rule_removed_comes_back_as_the_same_row(stored_pages_db, tmp_path):
     """Re-extraction with a rule that finds no article deletes the articles; a later one
     with a good rule brings them back with their ids, first_seen, updated_at and gone_at,
