@@ -567,8 +567,11 @@ def fixture_save(file, url, site, name, fetched, content_type):
 
 @fixture.command("rerun")
 @click.argument("site", required=False)
-def fixture_rerun(site):
-    """Extract every fixture again (or one site's) and show what differs from expected.
+@click.option("--update", is_flag=True, help="Rewrite the exact fields that differ (title, "
+              "text, ...) with the current output; must_contain / must_not_contain stay.")
+def fixture_rerun(site, update):
+    """Extract every fixture again (or one site's) and show what differs from expected;
+    with --update, accept the new output (after a change you meant).
 
     Example: newscrawl fixture rerun themoscowtimes.com
     """
@@ -592,10 +595,14 @@ def fixture_rerun(site):
         problems = [(f, p) for f, p in problems if p]
         if not fields:
             problems = [("expected.json", "names no field to check")]
-        failures += bool(problems)
-        click.echo(f"{'FAIL' if problems else 'ok  '} {case.id}")
+        readable = bool(fields) and fields[0] is not None
+        updated = fixtures.update(case) if update and readable and problems else []
+        failing = [f for f, _ in problems if f not in updated]
+        failures += bool(failing)
+        click.echo(f"{'FAIL' if failing else 'ok  '} {case.id}"
+                   + (f" (updated: {', '.join(updated)})" if updated else ""))
         for field, problem in problems:
-            click.echo(f"     {field}: {problem}")
+            click.echo(f"     {field}: {problem}{' (updated)' if field in updated else ''}")
     if failures:
         fail(f"{failures} fixture(s) differ from expected", EXIT_FAILED)
 

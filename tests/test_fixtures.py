@@ -1,5 +1,6 @@
 """Every extraction fixture under fixtures/<site>/<case>/, one test per expected field."""
 
+import json
 import re
 
 import pytest
@@ -211,3 +212,54 @@ def test_a_changed_text_is_told_by_the_blocks_that_changed(tmp_path):
     problem = fixtures.check_field(fixtures.Case(folder), "text")
     assert problem == (f"1 change(s) in {len(blocks)} expected blocks, {len(blocks)} found;"
                        f" the first at block 3: expected [{edited[2]!r}], got [{blocks[2]!r}]")
+
+
+def test_save_records_the_text_whole_and_rerun_update_accepts_a_change(tmp_path, monkeypatch):
+    """`fixture save` left `text` out (its first and last blocks only, as must_contain): a
+    rule change that dropped every heading, list and table in between passed its cases (a
+    rule author's walkthrough). Now the text is recorded, and `rerun --update` accepts a
+    change that was meant, keeping the hand-written snippets."""
+    page = tmp_path / "page.html"
+    paragraph = "The harbour council approved the new ferry timetable after a long debate. "
+    page.write_text(f"<html><body><article><h1>Ferry</h1><p>{paragraph * 8}</p>"
+                    f"<h2>What changes</h2><p>{paragraph * 6}</p><p>{paragraph * 5}</p>"
+                    "</article></body></html>", "utf-8")
+    root = tmp_path / "fixtures"
+    folder = fixtures.save(page, "https://news.example/2026/ferry", "news.example", "ferry",
+                           root=root)
+    [case] = fixtures.cases(root=root)
+    actual = fixtures.run(folder).text
+    assert case.expected["text"] == actual and "What changes" in actual
+    # as if the text had lost its heading (a rule dropping h2): the case fails
+    expected = case.expected
+    expected["text"] = actual.replace("What changes\n\n", "")
+    expected["must_not_contain"] = ["Subscribe to our newsletter"]
+    (folder / "expected.json").write_text(json.dumps(expected), "utf-8")
+    monkeypatch.setattr(fixtures, "cases", lambda site=None: [fixtures.Case(folder)])
+    result = CliRunner().invoke(cli, ["fixture", "rerun"])
+    assert result.exit_code == 1 and "FAIL news.example/ferry" in result.output
+    assert "text: 1 change(s)" in result.output
+    result = CliRunner().invoke(cli, ["fixture", "rerun", "--update"])
+    assert result.exit_code == 0, result.output
+    assert "ok   news.example/ferry (updated: text)" in result.output
+    saved = json.loads((folder / "expected.json").read_text("utf-8"))
+    assert saved["text"] == actual
+    assert saved["must_not_contain"] == ["Subscribe to our newsletter"]
+    assert CliRunner().invoke(cli, ["fixture", "rerun"]).exit_code == 0
+
+
+def test_rerun_update_never_rewrites_a_snippet_that_fails(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    paragraph = "The harbour council approved the new ferry timetable after a long debate. "
+    page.write_text(f"<html><body><article><h1>Ferry</h1><p>{paragraph * 8}</p>"
+                    f"<p>{paragraph * 6}</p></article></body></html>", "utf-8")
+    folder = fixtures.save(page, "https://news.example/2026/ferry", "news.example", "ferry",
+                           root=tmp_path / "fixtures")
+    expected = fixtures.Case(folder).expected
+    expected["must_not_contain"] = ["the new ferry timetable"]  # chrome that came back
+    (folder / "expected.json").write_text(json.dumps(expected), "utf-8")
+    monkeypatch.setattr(fixtures, "cases", lambda site=None: [fixtures.Case(folder)])
+    result = CliRunner().invoke(cli, ["fixture", "rerun", "--update"])
+    assert result.exit_code == 1 and "FAIL news.example/ferry" in result.output
+    assert "must_not_contain: leaked" in result.output and "updated" not in result.output
+    assert json.loads((folder / "expected.json").read_text("utf-8")) == expected
