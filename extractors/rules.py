@@ -321,11 +321,11 @@ def load_dir(folder: Path) -> tuple[SiteRule, ...]:
     Loaded once per process and folder, and again when a file is added, removed or edited
     (the cache key holds each file's name and modification time).
     """
-    if not folder.is_dir():
-        raise RuleError(f"{folder}: not a folder of site rules")
+    if not folder.is_dir():  # (named by its full path, as a rule file is)
+        raise RuleError(f"{folder.resolve()}: not a folder of site rules")
     files = sorted(folder.resolve().glob("*.toml"))
     if not files:  # a slip (the folder above, a new one not filled yet) that loaded no rule
-        raise RuleError(f"{folder}: no site rules in it (a rule is a *.toml file)")
+        raise RuleError(f"{folder.resolve()}: no site rules in it (a rule is a *.toml file)")
     return _load_files(tuple((p, _modified(p)) for p in files))
 
 

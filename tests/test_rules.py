@@ -115,11 +115,18 @@ def test_what_loaded_before_still_loads(tmp_path, edit):
     assert load_dir(tmp_path)[0].layouts
 
 
-def test_a_folder_without_rule_files_is_refused(tmp_path):
-    """The folder above the rules, or one not filled yet, loaded no rule without a word."""
-    (tmp_path / "README.md").write_text("rules go here", "utf-8")
-    with pytest.raises(RuleError, match=r": no site rules in it \(a rule is a \*\.toml file\)$"):
-        load_dir(tmp_path)
+def test_a_folder_without_rule_files_is_refused_by_its_full_path(tmp_path, monkeypatch):
+    """The folder above the rules, or one not filled yet, loaded no rule without a word.
+    Named by its full path, as docs/rules.md says of every such error (it named it as
+    typed: `my-rules`, left empty by the docs' own `mv` of its one rule)."""
+    (tmp_path / "my-rules").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RuleError) as info:
+        load_dir(Path("my-rules"))
+    assert str(info.value) == (f"{tmp_path.resolve() / 'my-rules'}: no site rules in it (a rule"
+                               " is a *.toml file)")
+    with pytest.raises(RuleError, match=f"^{re.escape(str(tmp_path.resolve()))}/nope: not a"):
+        load_dir(Path("nope"))
 
 
 def test_two_files_of_one_folder_covering_one_domain_are_refused(tmp_path):
