@@ -13,7 +13,7 @@ import math
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import SplitResult, parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
@@ -72,6 +72,16 @@ _DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
 # year alone: /article/2019 is as often an id.
 _DATE_TAIL = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])"
                         r"(?:[/-](?:0?[1-9]|[12]\d|3[01]))?/?$")
+# A path that ends at a month's name, with or without its year (/news/march/, /2025/march,
+# /archive/march-2025): a month's archive, in the languages of the chrome catalogue.
+_MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november"
+                "|december|janvier|f[eé]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre"
+                "|octobre|novembre|d[eé]cembre|januar|februar|m[aä]rz|juni|juli|oktober"
+                "|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre"
+                "|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|mar[cç]o|maio|junho"
+                "|julho|setembro|outubro|novembro|dezembro")
+_MONTH_TAIL = re.compile(rf"/(?:(?:19|20)\d\d[/-])?(?:{_MONTH_NAMES})(?:[/-](?:19|20)\d\d)?/?$",
+                         re.IGNORECASE)
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(€|руб|EUR|USD)\b")
 # `h3/descendant::a`, not `h3//a`: libxml2 merges each heading's `//` node set (every node
 # below it) into the result, in time quadratic in the headings: 1.2 s on a live blog of
@@ -135,9 +145,10 @@ def _url(url: str) -> dict[str, float]:
 
 def _date_archive(path: str) -> bool:
     """Whether the path ends at a date with no story's slug before it: the page lists the
-    stories of a month or a day (/2025/03/, /news/2025/03/), a listing, where a date
-    followed by a slug or an id (/2025/03/15/ferry-sails) files one story."""
-    tail = _DATE_TAIL.search(path)
+    stories of a month or a day (/2025/03/, /news/2025/03/, /news/march/, /2025/march), a
+    listing, where a date followed by a slug or an id (/2025/03/15/ferry-sails) files one
+    story, and a month's name in a slug (/the-long-march/) is no archive."""
+    tail = _DATE_TAIL.search(path) or _MONTH_TAIL.search(unquote(path))
     if tail is None:
         return False
     before = path[:tail.start()].rstrip("/").rpartition("/")[2]
