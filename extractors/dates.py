@@ -71,25 +71,16 @@ _ours = threading.local()  # .call: the `_Call` running in this thread, or None
 
 
 @cache
-def parser(language: str | None = None):
+def parser(language: str | None = None, keep_zone: bool = False):
     """dateparser for `LANGUAGES` and `language` (an ISO 639-1 code; ignored when dateparser
-    does not know it)."""
+    does not know it). `keep_zone`: a zone the string names is kept (an aware datetime),
+    where htmldate's settings make every datetime naive."""
     from dateparser import DateDataParser  # as htmldate does: imported on first use
     from dateparser.data.languages_info import language_order
 
     extra = [language] if language in language_order and language not in LANGUAGES else []
-    return DateDataParser(languages=[*LANGUAGES, *extra], settings=SETTINGS)
-
-
-@cache
-def _written_parser(language: str | None = None):
-    """dateparser as `parser`, but a zone the string names is kept (an aware datetime)."""
-    from dateparser import DateDataParser
-    from dateparser.data.languages_info import language_order
-
-    extra = [language] if language in language_order and language not in LANGUAGES else []
     settings = {key: value for key, value in SETTINGS.items()
-                if key != "RETURN_AS_TIMEZONE_AWARE"}
+                if not (keep_zone and key == "RETURN_AS_TIMEZONE_AWARE")}
     return DateDataParser(languages=[*LANGUAGES, *extra], settings=settings)
 
 
@@ -99,7 +90,7 @@ def written_date(text: str, language: str | None = None) -> str | None:
     where it names a zone; the day alone where it gives no time. None where the whole text
     is no date (strict: "Posted on March 1, 2025" is not one)."""
     try:
-        found = _written_parser(language).get_date_data(text[:200])["date_obj"]
+        found = parser(language, keep_zone=True).get_date_data(text[:200])["date_obj"]
     except (OverflowError, ValueError):
         return None
     if found is None:
