@@ -834,7 +834,10 @@ PAGE_UPSERT = _upsert_sql("pages", PAGE_COLUMNS, [f"{c} = excluded.{c}" for c in
 # it). Where an article already has the new URL, or had it (a tombstone: that article
 # comes back as itself), the old one goes (MOVED_ARTICLE_DELETE). Run after PAGE_UPSERT,
 # so that a story page first stored in the same batch counts as one.
-MOVED_ARTICLE_RENAME = ("UPDATE articles SET url = :url WHERE page_url = :page_url "
+# The rename is a change to the row, as any column's: it moves extracted_at (a re-extraction
+# renames without a fetch, so the upsert that follows finds nothing else changed).
+MOVED_ARTICLE_RENAME = ("UPDATE articles SET url = :url, extracted_at = :written "
+                        "WHERE page_url = :page_url "
                         "AND url != :url AND NOT EXISTS (SELECT 1 FROM articles AS taken "
                         "WHERE taken.url = :url) AND NOT EXISTS (SELECT 1 FROM "
                         "article_tombstones WHERE article_tombstones.url = :url) "
@@ -915,7 +918,8 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     written = _now()  # extracted_at: when the rows are written (a crawl's or a reextract's)
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]
-    moved = [{"page_url": row["page_url"], "url": row["url"]} for row in articles]
+    moved = [{"page_url": row["page_url"], "url": row["url"], "written": written}
+             for row in articles]
     # (a URL fetched twice in one batch is not handled: a crawl's duplicate filter never
     # fetches a URL twice, and re-extraction writes no pages)
     given = {row["page_url"] for row in articles}

@@ -340,6 +340,22 @@ def test_an_article_whose_canonical_url_changed_is_the_same_article(db, text):
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
 
 
+def test_an_article_renamed_without_a_fetch_moves_extracted_at(db):
+    """A re-extraction that keys an article under a new canonical URL (a newer extractor
+    reading the stored page) renames its row without a fetch: extracted_at must move, or an
+    incremental export keyed on it (docs/schema.md) never sees the new URL."""
+    item = page_item()
+    store(db, item, article_dict("The ferry sailed at dawn."))
+    db.execute("UPDATE articles SET extracted_at = '2020-01-01T00:00:00Z'")
+    db.conn.commit()
+    row = storage.article_row(article_dict(
+        "The ferry sailed at dawn.", canonical_url="https://news.example.com/a/1-ferry"), item, 1)
+    storage.write_batch(db, [], [row])  # as reextract writes it: the same page, no new fetch
+    after = _article(db, "https://news.example.com/a/1-ferry")
+    assert db["articles"].count == 1
+    assert after["extracted_at"] > "2020-01-01T00:00:00Z"
+
+
 def test_a_moved_article_whose_new_url_is_taken_gives_way_to_that_article(db):
     store(db, page_item("https://news.example.com/a/2"), article_dict(
         "The ferry sailed at noon.", canonical_url="https://news.example.com/a/2"))
