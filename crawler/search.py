@@ -253,13 +253,21 @@ def quote_punctuated(query: str) -> str:
     """The query with each word that holds punctuation FTS5 takes for syntax or refuses
     (``it's``, ``U.S.``, ``all-night``) written as a "phrase" of its tokens, as a reader
     means it; phrases, brackets, operators, and runs with FTS5's own syntax in them or a
-    leading ``-`` (an intended but unsupported NOT) stay as typed."""
+    leading ``-`` (an intended but unsupported NOT) stay as typed. Punctuation standing
+    alone between words (``Johnson & Johnson``, ``rock / pop``, ``brain !``) is quoted
+    too: a phrase with no token, which FTS5 passes over beside other terms, as the
+    tokenizer does with it inside a word (``Q&A``); a query with no word at all keeps it
+    as typed, so that FTS5 says what is wrong rather than find nothing."""
+    words = _has_token(query)
+
     def written(run: str) -> str:
         word = run.removesuffix("*")  # O'Brien*: a prefix phrase, "O'Brien"*
         if (run.startswith('"') or run in "()" or run in _OPERATORS or run == "NEAR"
                 or _BAREWORD.fullmatch(run) or run.startswith("-")
-                or not _SYNTAX.isdisjoint(word) or not _has_token(word)):
+                or not _SYNTAX.isdisjoint(word) or not words):
             return run
+        if not _has_token(word):
+            return f'"{word}"'
         return f'"{word}"{run[len(word):]}'
     return _RUN.sub(lambda found: written(found.group()), query)
 

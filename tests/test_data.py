@@ -690,6 +690,20 @@ def test_words_with_punctuation_are_searched_as_a_reader_means_them(news_db, que
     assert sorted(hit["url"] for hit in search(news_db, query, SearchOptions())) == found
 
 
+@pytest.mark.parametrize("query", ["wind & farm", "wind / farm", "wind farm !", "wind , farm"])
+def test_punctuation_standing_alone_between_words_is_passed_over(news_db, query):
+    """FTS5 refused "syntax error near \"&\"" (exit 2) where "Q&A" or "farm!" were found:
+    punctuation alone between words is no word, as the tokenizer reads it inside one."""
+    assert sorted(hit["url"] for hit in search(news_db, query, SearchOptions())) == [
+        "https://a.example/wind", "https://b.example/wire/wind"]
+
+
+def test_a_query_of_punctuation_alone_is_still_an_error(news_db):
+    for query in ("&", "& /"):
+        with pytest.raises(SearchError, match="syntax error"):
+            search(news_db, query, SearchOptions())
+
+
 def test_a_word_with_punctuation_is_searched_in_both_spellings_of_e_and_yo(news_db):
     """A query FTS5 cannot parse as typed (a hyphenated word) was retried as phrases, but
     unfolded: the spelling with е found nothing where the article has ё."""
