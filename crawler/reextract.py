@@ -261,21 +261,26 @@ def write_outcomes(db: sqlite_utils.Database, outcomes: list[Outcome],
                                     else (int(is_article), None, url))
                 if outcome.error:
                     continue
-                row = None
                 if is_article:
-                    row = storage.article_row(outcome.article, outcome.page,
-                                              outcome.page["run_id"])
-                    articles[source].append(row)
-                stale[source].append((url, row["url"] if row else None,
-                                      outcome.page["fetched_at"]))
-            if deferred is not None:  # (keyed as write_batch will key them)
-                articles[False] = _held_back(db, storage.own_keys(db, articles[False]),
-                                             deferred)
+                    articles[source].append(storage.article_row(
+                        outcome.article, outcome.page, outcome.page["run_id"]))
+                stale[source].append((url, outcome.page["fetched_at"]))
+            # the key each page's article goes under: its canonical URL, or its own URL where
+            # that names another story's article (storage.own_keys, as write_batch keys it)
+            keys: dict[bool, dict[str, str]] = {False: {}, True: {}}
+            if deferred is not None:
+                articles[False] = storage.own_keys(db, articles[False])
+                keys[False] = {row["page_url"]: row["url"] for row in articles[False]}
+                articles[False] = _held_back(db, articles[False], deferred)
             db.conn.executemany(
                 "UPDATE pages SET is_article = ?, extract_error = ? WHERE url = ?", verdicts)
             # the kept sources first: a page's own, newer fetch of the same article wins
-            storage.write_batch(db, [], articles[True], sources=False)
-            storage.write_batch(db, [], articles[False])
+            for source in (True, False):
+                keys[source] |= {row["page_url"]: row["url"] for row in storage.write_batch(
+                    db, [], articles[source], sources=not source)}
+            stale = {source: [(url, keys[source].get(url), fetched_at)
+                              for url, fetched_at in pages]
+                     for source, pages in stale.items()}
             # only articles read from this very body (last seen at this fetch): one from an
             # earlier fetch (the page now serves a block page, and its body was kept in
             # article_sources) is not this body's to judge

@@ -899,8 +899,9 @@ def _shared(a: bytes, a_words: int, b: bytes, b_words: int) -> float:
 
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
                 also: Iterable[Callable[[sqlite_utils.Database], None]] = (), *,
-                sources: bool = True) -> None:
-    """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction.
+                sources: bool = True) -> list[dict]:
+    """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction;
+    return the article rows as written, each under the key it was written by (`own_keys`).
 
     Rows come from page_row / article_row; a missing key is stored as NULL. A page's
     article under a new canonical URL (the site changed the page's canonical link) is the
@@ -946,6 +947,7 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
         raise StorageError(
             f"batch of {len(pages)} pages, {len(articles)} articles rolled back: {one_line(exc)}",
             transient=transient(exc), damaged=damaged(exc)) from exc
+    return articles
 
 
 def _minhashes(db: sqlite_utils.Database, urls: list[str]

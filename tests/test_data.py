@@ -1601,6 +1601,32 @@ def test_reextract_batch_never_deletes_an_article_it_upserts(tmp_path):
     db.close()
 
 
+def test_reextract_keeps_the_article_of_a_page_whose_canonical_names_another_story(tmp_path):
+    """A template's mistake: page T names story S's URL as canonical but shares none of its
+    text, so the crawl keys T's article by T's URL (storage.own_keys). Re-extraction gave
+    it the same key when writing it, then deleted it as stale: the page's article was not
+    the canonical URL T names. Every re-extraction, with any rules, lost it again."""
+    db = storage.open_db(tmp_path / "template.db")
+    s_url, t_url = "https://a.example/story", "https://a.example/t"
+    story = page_item(s_url, "a.example", fetched_at="2026-11-20T08:00:00Z")
+    template = page_item(t_url, "a.example", fetched_at="2026-11-21T08:00:00Z")
+    storage.write_batch(db, [storage.page_row(story, 1)], [
+        storage.article_row(article(WIRE, "S"), story, 1)])
+    t_article = article(OTHER, "T", canonical_url=s_url)
+    storage.write_batch(db, [storage.page_row(template, 1)], [
+        storage.article_row(t_article, template, 1)])
+    assert sorted(names(db.execute("SELECT url FROM articles"))) == [s_url, t_url]
+    before = db.execute("SELECT id FROM articles WHERE url = ?", [t_url]).fetchone()
+    pages = {row["url"]: row for row in db.query(
+        "SELECT url, site, content_type, fetched_at, run_id, body_size FROM pages")}
+    reextract_module.write_outcomes(db, [
+        reextract_module.Outcome(pages[s_url], article(WIRE, "S")),
+        reextract_module.Outcome(pages[t_url], t_article)])
+    assert db.execute("SELECT id FROM articles WHERE url = ?", [t_url]).fetchone() == before
+    assert db["articles"].count == 2 and db["article_tombstones"].count == 0
+    db.close()
+
+
 def test_export_to_a_closed_pipe_exits_quietly(tmp_path):
     db = storage.open_db(tmp_path / "many.db")
     storage.write_batch(db, [], [storage.article_row(
