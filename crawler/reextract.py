@@ -349,27 +349,30 @@ def snapshot(db: sqlite_utils.Database, site: str | None) -> None:
     the writes that follow)."""
     clause, params = _site_clause(site, "articles")
     db.execute("DROP TABLE IF EXISTS temp.reextract_before")
-    db.execute(f"CREATE TEMP TABLE reextract_before (url TEXT PRIMARY KEY, site TEXT, "
-               f"page_url TEXT, {', '.join(COMPARED)})")
-    db.execute(f"INSERT INTO temp.reextract_before SELECT url, site, page_url, "
+    db.execute(f"CREATE TEMP TABLE reextract_before (url TEXT PRIMARY KEY, id INTEGER, "
+               f"site TEXT, page_url TEXT, {', '.join(COMPARED)})")
+    db.execute(f"INSERT INTO temp.reextract_before SELECT url, id, site, page_url, "
                f"{', '.join(COMPARED)} FROM articles WHERE 1{clause}", params)
     db.execute("CREATE INDEX temp.idx_reextract_before_page ON reextract_before(page_url)")
+    db.execute("CREATE UNIQUE INDEX temp.idx_reextract_before_id ON reextract_before(id)")
 
 
 def _compare_queries(site: str | None) -> dict[str, tuple[str, list]]:
-    """Per-site counting queries, by SiteReport field, against the snapshot."""
+    """Per-site counting queries, by SiteReport field, against the snapshot. An article is
+    its row (`id`): one renamed (its page's canonical URL now another) is changed, not one
+    lost and one gained."""
     a_clause, params = _site_clause(site, "a")
     b_clause, _ = _site_clause(site, "b")
-    differs = " OR ".join(f"a.{c} IS NOT b.{c}" for c in COMPARED)
+    differs = " OR ".join(f"a.{c} IS NOT b.{c}" for c in ("url", *COMPARED))
     before = "temp.reextract_before b"
     queries = {
         "articles_before": f"SELECT b.site, count(*) FROM {before} WHERE 1{b_clause}",
         "articles_after": f"SELECT a.site, count(*) FROM articles a WHERE 1{a_clause}",
         "gained": f"SELECT a.site, count(*) FROM articles a WHERE NOT EXISTS "
-                  f"(SELECT 1 FROM {before} WHERE b.url = a.url){a_clause}",
+                  f"(SELECT 1 FROM {before} WHERE b.id = a.id){a_clause}",
         "lost": f"SELECT b.site, count(*) FROM {before} WHERE NOT EXISTS "
-                f"(SELECT 1 FROM articles a WHERE a.url = b.url){b_clause}",
-        "changed": f"SELECT a.site, count(*) FROM articles a JOIN {before} ON b.url = a.url "
+                f"(SELECT 1 FROM articles a WHERE a.id = b.id){b_clause}",
+        "changed": f"SELECT a.site, count(*) FROM articles a JOIN {before} ON b.id = a.id "
                    f"WHERE ({differs}){a_clause}",
     }
     return {name: (sql + " GROUP BY 1", params) for name, sql in queries.items()}

@@ -1297,6 +1297,22 @@ def test_reextract_names_a_rule_none_of_whose_layouts_matches_any_more(stored_pa
     assert set(names(db.execute("SELECT rule FROM articles"))) == {None}
 
 
+def test_reextract_reports_a_renamed_article_as_changed_not_lost_and_gained(stored_pages_db):
+    """An article re-keyed by its page's canonical URL keeps its row (its id, first_seen):
+    the report said "gained 1, lost 1" for it, where nothing was lost (a data team's
+    walkthrough)."""
+    db = stored_pages_db
+    reextract(db, ReextractOptions(site="demo.test"))
+    url, row_id = db.execute("SELECT url, id FROM articles ORDER BY id LIMIT 1").fetchone()
+    db.execute("UPDATE articles SET url = 'http://demo.test/an-older-key' WHERE id = ?",
+               [row_id])  # as an older extractor keyed it
+    db.conn.commit()
+    report = reextract(db, ReextractOptions(site="demo.test"))["demo.test"]
+    assert db.execute("SELECT url FROM articles WHERE id = ?", [row_id]).fetchone() == (url,)
+    assert (report.gained, report.lost, report.changed) == (0, 0, 1)
+    assert report.articles_before == report.articles_after
+
+
 def test_an_article_a_bad_rule_removed_comes_back_as_the_same_row(stored_pages_db, tmp_path):
     """Re-extraction with a rule that finds no article deletes the articles; a later one
     with a good rule brings them back with their ids, first_seen, updated_at and gone_at,
