@@ -578,6 +578,8 @@ class FrontierBatch:
         self.visits.append(row)
         if final != visit["url"]:
             self.visits.append(row | {"url": final, "url_key": url_key(final)})
+            if visit.get("final_new"):  # a redirect's target new to the frontier
+                self.counts[visit["site"]]["discovered"] += 1
         self._count(visit, item, article)
 
     def _count(self, visit: dict, item: dict, article: dict | None) -> None:

@@ -543,6 +543,19 @@ class FrontierMiddleware:
         self.stats.inc_value("newscrawl/frontier/respelled")
         return request.replace(url=spelling)
 
+    def _count_target(self, visit: dict | None) -> None:
+        """A redirect's target new to the frontier is a new URL of the run: its row is
+        written with the visit (`FrontierBatch`, ``final_new``), and counted as discovered,
+        as a link's or a listing's new URL is."""
+        final = (visit or {}).get("final_url")
+        if not final or final == visit["url"] or final in self.recorded:
+            return
+        if self.frontier.get_many([final]):  # known, maybe spelled otherwise
+            return
+        self._record_new(final)
+        self.stats.inc_value("newscrawl/frontier/discovered")
+        visit["final_new"] = True
+
     def _record_new(self, url: str) -> None:
         """Mark a URL new to the frontier as recorded in this run, under its key too."""
         self.recorded.add(url)
@@ -714,6 +727,7 @@ class _Output:
             items.append(record)
         if record is not None:
             record["outlinks"] = self.outlinks
+            middleware._count_target(record.get("visit"))
         refilled = middleware._refill(ahead=len(scheduled))  # the frontier's next rows
         return [*items, *(element for element in refilled if not isinstance(element, Request)),
                 *scheduled, *(element for element in refilled if isinstance(element, Request))]

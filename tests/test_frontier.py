@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -479,6 +479,25 @@ def test_a_page_gone_or_redirected_comes_back_when_a_listing_says_it_changed(
     assert admitted and entry["lastmod"] == edited
     commit(db, [{"visit": None, "outlinks": [entry]}], run)
     assert frontier_row(db, url)["state"] == "queued"  # for a run killed before it is fetched
+
+
+def test_a_redirects_new_target_is_a_new_url_of_the_run(middleware, db):
+    """A page that answered 301 to a new slug adds the target's row to the frontier, which
+    run_sites.discovered and the summary's "new URLs" did not count (a data team's
+    walkthrough: 234 rows became 235, "0 new URLs"). A target known already is none."""
+    run = storage.start_run(db, {})
+    old, new, known = ("https://n.example/2026/old-slug", "https://n.example/2026/new-slug",
+                       "https://n.example/known")
+    response = Response(new, request=Request(new, meta={SITE: "n.example",
+                                                          "redirect_urls": [old]}))
+    for target in (new, known, new):  # the second time, recorded in this run already
+        record = {"visit": visit(old, final_url=target)}
+        [item] = middleware.process_spider_output(response, [record])
+        commit(db, [item], run)
+    assert middleware.stats.get_value("newscrawl/frontier/discovered") == 1
+    assert db.execute("SELECT discovered FROM run_sites WHERE run_id = ?",
+                      [run]).fetchone() == (1,)
+    assert frontier_row(db, new)["state"] == "fetched"
 
 
 def test_a_listing_that_never_answered_is_tried_every_run():
