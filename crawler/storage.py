@@ -877,6 +877,10 @@ def own_keys(db: sqlite_utils.Database, articles: list[dict]) -> list[dict]:
     found = {url: (page, value, words) for url, page, value, words in select_in(
         db.conn, "SELECT url, page_url, minhash, word_count FROM articles"
         " WHERE minhash IS NOT NULL AND url IN ({})", [row["url"] for row in named])}
+    # the story's own page in the same batch (a first crawl: a batch holds many pages)
+    # gives the article its key names, as the batch writes it
+    found |= {row["url"]: (row["page_url"], row["minhash"], row.get("word_count") or 0)
+              for row in articles if row["url"] == row["page_url"] and row.get("minhash")}
     rows = []
     for row in articles:
         page, value, words = found.get(row["url"], (row["page_url"], None, 0))

@@ -679,6 +679,23 @@ def test_a_canonical_naming_another_story_does_not_take_its_article(db, own_text
         copy_text if same else own_text)
 
 
+@pytest.mark.parametrize("template_first", [False, True])
+def test_a_canonical_naming_another_story_in_the_same_batch_does_not_take_its_article(
+        db, template_first):
+    """As above, the two pages written in one batch (a first crawl of a site: a batch holds
+    many pages). Only the articles stored before the batch were looked at, so the template
+    took q's key: q's article held p's text, or p's article was lost."""
+    run = storage.start_run(db, {})
+    p, q = "https://n.example/p", "https://n.example/q"
+    own, named = page(q), page(p)
+    own["article"] |= {"text": story(300, 1)}
+    named["article"] |= {"canonical_url": q, "text": story(300, 2)}
+    commit(db, [named, own] if template_first else [own, named], run)
+    assert dict(db.execute("SELECT url, page_url FROM articles")) == {p: p, q: q}
+    assert db.execute("SELECT text FROM articles WHERE url = ?", [q]).fetchone()[0] == (
+        story(300, 1))
+
+
 def test_a_permanent_redirect_marks_the_visit_moved():
     request = Request("https://n.example/b", meta={
         SITE: "n.example", "redirect_urls": ["https://n.example/a"], "redirect_reasons": [301]})
