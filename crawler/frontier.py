@@ -550,6 +550,8 @@ class FrontierBatch:
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     failures: Counter = field(default_factory=Counter)
     articles: set[str] = field(default_factory=set)  # article keys counted in this run
+    # (site, page URL, article key, paywalled) of the batch's articles, counted as written
+    stored: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.visits) + len(self.entries)
@@ -604,11 +606,23 @@ class FrontierBatch:
         elif article and "body" in item:
             from crawler.storage import _canonical_key  # here: storage imports this module
 
-            key = _canonical_key(article, item)
+            self.stored.append((site, item["url"], _canonical_key(article, item),
+                                article.get("paywall") in PAYWALLED))
+
+    def rekey(self, rows: list[dict]) -> None:
+        """The article rows as `storage.write_batch` keys them (`own_keys`: a page naming
+        another story's URL keeps an article of its own, under its URL): counted so."""
+        keys = {row["page_url"]: row["url"] for row in rows}
+        self.stored = [(site, page, keys.get(page, key), paywalled)
+                       for site, page, key, paywalled in self.stored]
+
+    def _count_articles(self) -> None:
+        for site, _, key, paywalled in self.stored:
             if key not in self.articles:  # pages sharing a canonical URL are one article
                 self.articles.add(key)
-                counts["articles"] += 1
-                counts["paywalled"] += article.get("paywall") in PAYWALLED
+                self.counts[site]["articles"] += 1
+                self.counts[site]["paywalled"] += paywalled
+        self.stored = []
 
     def write(self, db: sqlite_utils.Database) -> None:
         """Execute the batch on ``db``; the caller holds the transaction."""
@@ -618,6 +632,7 @@ class FrontierBatch:
         conn.executemany(DISCOVER_SQL, self.entries)
         conn.executemany(VISIT_SQL, self.visits)
         mark_gone(db, self.visits)
+        self._count_articles()
         if self.run_id is not None:
             conn.executemany(COUNTS_SQL, list(self._count_rows()))
             failures = [(self.run_id, site, reason, n)
@@ -630,7 +645,7 @@ class FrontierBatch:
             yield {"run_id": self.run_id, "site": site} | row
 
     def clear(self) -> None:
-        self.visits, self.entries = [], []
+        self.visits, self.entries, self.stored = [], [], []
         self.counts, self.failures = defaultdict(Counter), Counter()
 
 

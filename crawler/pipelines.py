@@ -314,8 +314,8 @@ class StoragePipeline:
     def flush(self) -> None:
         if (self.pages or len(self.frontier)) and not self.failed:
             try:
-                storage.write_batch(self.db, self.pages, self.articles,
-                                    also=[self.frontier.write])
+                rows = storage.write_batch(self.db, self.pages, self.articles,
+                                           also=[self.frontier.write], keyed=self.frontier.rekey)
             except storage.StorageError as error:
                 self._storage_failed(str(error), damaged=error.damaged)
             except Exception as error:  # a bug: the batch rolled back whole; say so and stop
@@ -323,8 +323,9 @@ class StoragePipeline:
                 self._storage_failed(f"{type(error).__name__}: {error}")
             else:
                 self.stats.inc_value("newscrawl/stored/pages", len(self.pages))
-                # articles written: distinct canonical URLs (pages may share one)
-                written = {row["url"] for row in self.articles} - self.stored_articles
+                # articles written: distinct keys (pages may share a canonical URL; a page
+                # naming another story's keeps its own article: storage.own_keys)
+                written = {row["url"] for row in rows} - self.stored_articles
                 self.stored_articles |= written
                 self.stats.inc_value("newscrawl/stored/articles", len(written))
         self.pages, self.articles = [], []

@@ -56,7 +56,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
     return {
         # HTML pages, and the answers skipped for not being HTML (both fetched, both pages)
         "pages_fetched": count("newscrawl/pages") + count("newscrawl/skipped/non_html"),
-        "articles_stored": count("newscrawl/stored/articles"),  # distinct canonical URLs
+        "articles_stored": count("newscrawl/stored/articles"),  # distinct article keys
         "pages_skipped": sum(count(k) for k in SKIPPED_KEYS),
         # fetch errors, and exceptions in a callback (a page it dropped, which is a bug)
         "errors": sum(int(v or 0) for k, v in stats.items() if k.startswith("newscrawl/errors/"))

@@ -903,7 +903,8 @@ def _shared(a: bytes, a_words: int, b: bytes, b_words: int) -> float:
 
 def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dict],
                 also: Iterable[Callable[[sqlite_utils.Database], None]] = (), *,
-                sources: bool = True) -> list[dict]:
+                sources: bool = True,
+                keyed: Callable[[list[dict]], None] | None = None) -> list[dict]:
     """Upsert pages (a refetch replaces) and articles (first_seen kept) in ONE transaction;
     return the article rows as written, each under the key it was written by (`own_keys`).
 
@@ -915,11 +916,14 @@ def write_batch(db: sqlite_utils.Database, pages: list[dict], articles: list[dic
     and a page that gives its article again drops it from there (`sources=False`: articles
     re-read from `article_sources`, which stay).
     Each of `also` (e.g. `frontier.FrontierBatch.write`) runs inside the same transaction,
-    so the frontier flips with the pages it fetched. Any failure rolls the whole batch back
-    and raises StorageError.
+    so the frontier flips with the pages it fetched; `keyed` is handed the article rows
+    as keyed, before (what the frontier's article counts go by). Any failure rolls the
+    whole batch back and raises StorageError.
     """
     page_params = [{c: row.get(c) for c in PAGE_COLUMNS} for row in pages]
     articles = own_keys(db, articles)
+    if keyed is not None:
+        keyed(articles)
     written = _now()  # extracted_at: when the rows are written (a crawl's or a reextract's)
     article_params = [{c: row.get(c) for c in ARTICLE_COLUMNS} | {"extracted_at": written}
                       for row in articles]

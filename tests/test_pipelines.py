@@ -652,3 +652,22 @@ def test_the_heap_is_handed_back_after_an_outsized_page_only():
     before = jobs._resident()
     assert jobs.release_memory() is True  # its tree's 16 MB of attributes, and copies
     assert jobs._resident() < before - jobs.RELEASE_ABOVE / 2
+
+
+def test_a_template_naming_another_storys_url_counts_as_the_article_it_keeps(tmp_path):
+    """A page whose canonical names another story's URL, sharing none of its text, keeps an
+    article of its own (storage.own_keys): two rows, but the summary's articles stored and
+    run_sites.articles counted canonical URLs, one (a data team's walkthrough)."""
+    words = ["harbour", "council", "ferry", "budget", "tram", "strike", "wind", "quota"]
+    texts = [" ".join(f"{words[(n * k) % 8]}{k % 50}" for k in range(300)) for n in (1, 3)]
+    story, template = visited_item(1), visited_item(2)
+    story["article"] |= {"text": texts[0], "canonical_url": story["url"]}
+    template["article"] |= {"text": texts[1], "canonical_url": story["url"]}
+    pipeline = storage_pipeline(tmp_path / "news.db", batch_size=2)
+    for page in (template, story):  # one batch, as on a first crawl
+        pipeline.process_item(page)
+    assert pipeline.stats.get_value("newscrawl/stored/articles") == 2
+    assert pipeline.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    assert pipeline.db.execute("SELECT sum(articles) FROM run_sites").fetchone()[0] == 2
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "finished")
