@@ -877,10 +877,17 @@ def own_keys(db: sqlite_utils.Database, articles: list[dict]) -> list[dict]:
     found = {url: (page, value, words) for url, page, value, words in select_in(
         db.conn, "SELECT url, page_url, minhash, word_count FROM articles"
         " WHERE minhash IS NOT NULL AND url IN ({})", [row["url"] for row in named])}
-    # the story's own page in the same batch (a first crawl: a batch holds many pages)
-    # gives the article its key names, as the batch writes it
-    found |= {row["url"]: (row["page_url"], row["minhash"], row.get("word_count") or 0)
-              for row in articles if row["url"] == row["page_url"] and row.get("minhash")}
+    # a key no stored article has: the first page of the batch that names it holds it, as
+    # if the batch's pages were written one at a time (the story's canonical may be spelled
+    # otherwise than the URL it was fetched at: www., a final slash), unless the story's
+    # own page, at that very URL, is in the batch: that page gives the article its key
+    first: dict[str, tuple] = {}
+    for row in named:
+        first.setdefault(row["url"], (row["page_url"], row["minhash"],
+                                      row.get("word_count") or 0))
+    found = first | found | {
+        row["url"]: (row["page_url"], row["minhash"], row.get("word_count") or 0)
+        for row in articles if row["url"] == row["page_url"] and row.get("minhash")}
     rows = []
     for row in articles:
         page, value, words = found.get(row["url"], (row["page_url"], None, 0))

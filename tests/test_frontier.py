@@ -341,7 +341,7 @@ def commit(db, items, run_id):
             pages.append(storage.page_row(item, run_id))
             if item["article"]["is_article"]:
                 articles.append(storage.article_row(item["article"], item, run_id))
-    storage.write_batch(db, pages, articles, also=[batch.write])
+    storage.write_batch(db, pages, articles, also=[batch.write], keyed=batch.rekey)
 
 
 def state(db, url):
@@ -694,6 +694,24 @@ def test_a_canonical_naming_another_story_in_the_same_batch_does_not_take_its_ar
     assert dict(db.execute("SELECT url, page_url FROM articles")) == {p: p, q: q}
     assert db.execute("SELECT text FROM articles WHERE url = ?", [q]).fetchone()[0] == (
         story(300, 1))
+
+
+@pytest.mark.parametrize("template_first", [False, True])
+@pytest.mark.parametrize("canonical", ["https://n.example/q/", "https://www.n.example/q"])
+def test_a_canonical_naming_another_story_spelled_otherwise_in_one_batch(
+        db, template_first, canonical):
+    """As above, where the story's own canonical is not the URL it was fetched at (a final
+    slash, www.): one of the two articles was lost, the other written over it, in one batch
+    (in two, both were kept)."""
+    run = storage.start_run(db, {})
+    p, q = "https://n.example/p", "https://n.example/q"
+    own, named = page(q), page(p)
+    own["article"] |= {"canonical_url": canonical, "text": story(300, 1)}
+    named["article"] |= {"canonical_url": canonical, "text": story(300, 2)}
+    commit(db, [named, own] if template_first else [own, named], run)
+    texts = dict(db.execute("SELECT page_url, text FROM articles"))
+    assert texts == {p: story(300, 2), q: story(300, 1)}
+    assert db.execute("SELECT sum(articles) FROM run_sites").fetchone()[0] == 2
 
 
 def test_a_permanent_redirect_marks_the_visit_moved():
