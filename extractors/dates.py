@@ -71,17 +71,30 @@ _ours = threading.local()  # .call: the `_Call` running in this thread, or None
 
 
 @cache
-def parser(language: str | None = None, keep_zone: bool = False):
+def parser(language: str | None = None, keep_zone: bool = False, alone: bool = False):
     """dateparser for `LANGUAGES` and `language` (an ISO 639-1 code; ignored when dateparser
     does not know it). `keep_zone`: a zone the string names is kept (an aware datetime),
-    where htmldate's settings make every datetime naive."""
+    where htmldate's settings make every datetime naive. `alone`: for `language` only (its
+    own order of day and month)."""
     from dateparser import DateDataParser  # as htmldate does: imported on first use
     from dateparser.data.languages_info import language_order
 
     extra = [language] if language in language_order and language not in LANGUAGES else []
     settings = {key: value for key, value in SETTINGS.items()
                 if not (keep_zone and key == "RETURN_AS_TIMEZONE_AWARE")}
-    return DateDataParser(languages=[*LANGUAGES, *extra], settings=settings)
+    languages = [language] if alone and language in language_order else [*LANGUAGES, *extra]
+    return DateDataParser(languages=languages, settings=settings)
+
+
+class _Known:
+    """`in`: whether dateparser knows a language (its data imported on first use)."""
+
+    def __contains__(self, language: object) -> bool:
+        from dateparser.data.languages_info import language_order
+        return language in language_order
+
+
+_KNOWN = _Known()
 
 
 def written_date(text: str, language: str | None = None) -> str | None:
@@ -89,10 +102,17 @@ def written_date(text: str, language: str | None = None) -> str | None:
     2025", "12 de marzo de 2024", "2025/03/01"), in ISO 8601: with its time, and its offset
     where it names a zone; the day alone where it gives no time. None where the whole text
     is no date (strict: "Posted on March 1, 2025" is not one)."""
-    try:
-        found = parser(language, keep_zone=True).get_date_data(text[:200])["date_obj"]
-    except (OverflowError, ValueError):
-        return None
+    found = None
+    # the page's language first, alone: with the others, dateparser reads "03.04.2025" month
+    # first (English) on a German page, which means 3 April
+    for alone in ((True, False) if language in _KNOWN else (False,)):
+        try:
+            found = parser(language, keep_zone=True, alone=alone).get_date_data(
+                text[:200])["date_obj"]
+        except (OverflowError, ValueError):
+            found = None
+        if found is not None:
+            break
     if found is None:
         return None
     if found.tzinfo is None and not (found.hour or found.minute or found.second):

@@ -269,6 +269,26 @@ def test_a_published_selector_reads_a_date_written_for_readers(tmp_path, written
     assert article.rule == "news.example.com:v1" and article.published == published
 
 
+@pytest.mark.parametrize(("lang", "written", "published"), [
+    ("de", "03.04.2025 14:30 Uhr", "2025-04-03T14:30:00"),
+    ("fr", "03/04/2025", "2025-04-03"),
+    ("ru", "03.04.2025", "2025-04-03"),
+    ("en", "03/04/2025", "2025-03-04"),
+    ("de", "Nov 25, 2025 5:00 am PST", "2025-11-25T05:00:00-08:00"),
+])
+def test_a_published_selector_reads_day_and_month_in_the_pages_order(tmp_path, lang, written,
+                                                                     published):
+    """"03.04.2025" on a German page is 3 April: it was read month first (4 March), as
+    English writes it, whatever the page's language."""
+    write(tmp_path, GOOD + 'published = "time.published"\n')
+    html = (f"<html lang='{lang}'><head><meta property='article:published_time' "
+            "content='2024-03-01'></head><body><h1 class='headline'>Harbour</h1>"
+            f"<time class='published'>{written}</time><div class='story-body'><p>"
+            + "Harbour news. " * 40 + "</p></div></body></html>")
+    article = extract(html, "https://news.example.com/a", rules=(tmp_path,))
+    assert article.rule == "news.example.com:v1" and article.published == published
+
+
 @pytest.mark.parametrize(("old", "new", "where"), [
     ('"div.story-body"', '"//div/@class"', "body[0]"),
     ("//div[@class='promo']", "(//div/text())[1]", "drop[0]"),
