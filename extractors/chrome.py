@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -245,8 +245,9 @@ class PageIndex:
         # the lower-cased text of the closing cues left in the tree alone (`dom = "boxed"`)
         # that no donation box follows: after trafilatura they go without cutting anything
         self.left_alone: set[str] = set()
-        # ... and of those a donation box follows in their container: an appeal's opening
-        self.openings: set[str] = set()
+        # ... and of those a donation box follows in their container: an appeal's opening,
+        # with the texts of the elements of the box it opens (the appeal's own blocks)
+        self.openings: dict[str, frozenset[str]] = {}
         # the donation boxes removed (APPEAL_BOXES): each one's place and its ancestors
         self.appeal_boxes: list[tuple[int, frozenset[etree._Element]]] = []
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
@@ -689,7 +690,8 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
             if not _box_follows(index, cue, cue.getparent() if opened is None else opened):
                 index.left_alone.update(texts)
             elif opened is not None:
-                index.openings.update(texts)
+                box = frozenset(filter(None, map(index.text, opened.iter(CUE_TAGS))))
+                index.openings.update(dict.fromkeys(texts, box))
             continue
         found += alone
     return found
@@ -871,12 +873,14 @@ BYLINE_CHARS = 120
 
 
 def strip_dom(root: etree._Element, bylines: list[str] | None = None,
-              left: set[str] | None = None, openings: set[str] | None = None) -> list[str]:
+              left: set[str] | None = None,
+              openings: dict[str, frozenset[str]] | None = None) -> list[str]:
     """Remove catalogue chrome from a parsed page in place; return the pattern ids used.
     `bylines`, if given, gets the text of each removed text-cue block that opens like a
     byline ("Written by Jane Doe"), for the author search after it; `left` the lower-cased
     text of each closing cue left in the tree alone (`dom = "boxed"`) with no donation box
-    after it, `openings` of each with one, for `strip_blocks`."""
+    after it, `openings` of each with one (with the texts of the box it opens), for
+    `strip_blocks`."""
     index = PageIndex(root)
     limit = MAX_SHARE * max(index.size.get(root, 0), 1)
     used = []
@@ -1164,7 +1168,7 @@ def remove(element: etree._Element) -> None:
 # After trafilatura: drop chrome blocks from the extracted body.
 
 def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = frozenset(),
-                 openings: frozenset[str] | set[str] = frozenset(),
+                 openings: Mapping[str, frozenset[str]] | set[str] = frozenset(),
                  appeal_anywhere: bool = False) -> tuple[list[str], list[str]]:
     """Drop text blocks that are chrome; cut the tail after a closing-chrome boundary that
     stands in the last part of the text (`BOUNDARY_SEEN`), but for one `strip_dom` left in
@@ -1175,26 +1179,37 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     may be nearly as long as the short story it closes (the seed page's stands at 58%), but
     not longer (a letter to the readers that is the story), unless `appeal_anywhere`
     (`speaks_of_itself` is false of the headline: a story on a dam, not a letter from the
-    paper): then wherever it stands past the story's first two blocks, since a brief of two
-    paragraphs closed by the appeal every story of the site carries is the common case."""
+    paper): then, past the story's first two blocks, its box's own blocks go (the texts
+    `openings` maps it to), and the story goes on after them: a brief of two paragraphs
+    closed by the appeal every story of the site carries is the common case, an appeal set
+    in the middle of a story the other."""
     tested = [_tested(block) for block in blocks]
-    hits = _runs_kept([low for low, _ in tested], [hit for _, hit in tested])
+    lows = [low for low, _ in tested]
+    hits = _runs_kept(lows, [hit for _, hit in tested])
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
     seen = 0
-    for at, (block, (low, _), hit) in enumerate(zip(blocks, tested, hits, strict=True)):
+    appeal_ends = 0  # the blocks of an appeal's box before this one go
+    for at, (block, low, hit) in enumerate(zip(blocks, lows, hits, strict=True)):
+        if at < appeal_ends:
+            continue
         if hit is None:
             kept.append(block)
             seen += len(block)
             continue
         used.append(hit.id)
-        if (hit.boundary and len(kept) >= 2 and low not in left_alone
-                and (seen >= BOUNDARY_SEEN * total
-                     or (low in openings
-                         and (appeal_anywhere or seen >= APPEAL_SEEN * total)
-                         and _reads_as_appeal(blocks[at + 1:])))):
+        if not (hit.boundary and len(kept) >= 2 and low not in left_alone):
+            continue
+        if seen >= BOUNDARY_SEEN * total or (low in openings and seen >= APPEAL_SEEN * total
+                                             and _reads_as_appeal(blocks[at + 1:])):
             break
+        box = openings.get(low) if appeal_anywhere and isinstance(openings, Mapping) else None
+        if box:
+            end = next((i for i in range(at + 1, len(blocks)) if lows[i] not in box),
+                       len(blocks))
+            if _reads_as_appeal(blocks[at + 1:end]):
+                appeal_ends = end
     return kept, sorted(set(used))
 
 

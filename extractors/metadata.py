@@ -275,9 +275,10 @@ class Metadata:
     # closing cues the chrome pass left in the tree with no donation box after them: after
     # trafilatura they go without cutting the text after them (chrome.strip_blocks)
     left_alone: set[str] = field(default_factory=set, repr=False, compare=False)
-    # ... and those with one: an appeal's opening, which cuts the appeal after it wherever
-    # it stands (chrome.strip_blocks)
-    openings: set[str] = field(default_factory=set, repr=False, compare=False)
+    # ... and those with one: an appeal's opening, which cuts the appeal after it, with the
+    # texts of the box it opens (the appeal's own blocks: chrome.strip_blocks)
+    openings: dict[str, frozenset[str]] = field(default_factory=dict, repr=False,
+                                                compare=False)
     # the first lines of the "By Jane Doe" elements in the untouched page's head, read
     # before those (`page_byline_lines`; only when no tag named a person)
     page_bylines: list[str] = field(default_factory=list, repr=False, compare=False)

@@ -684,17 +684,61 @@ def test_a_headline_speaks_of_the_site_by_its_name_or_of_its_readers(headline, i
     assert speaks_of_itself(headline, outlets) is itself
 
 
-def test_an_appeals_opening_cuts_anywhere_under_a_headline_not_about_the_site():
+def test_an_appeals_opening_drops_its_box_anywhere_under_a_headline_not_about_the_site():
     story = ["A short brief of the story, two sentences long. It ends here."] * 2
     appeal = ["A Message from The Daily Example:",
               "We are facing challenges. Independent journalism needs your support now." * 3,
               "Your support, no matter how small, makes a world of difference to us." * 3]
-    openings = {"a message from the daily example:"}
+    openings = {"a message from the daily example:": frozenset(
+        " ".join(block.lower().split()) for block in appeal)}
     assert strip_blocks(story + appeal, openings=openings)[0] == story + appeal[1:]
     assert strip_blocks(story + appeal, openings=openings, appeal_anywhere=True)[0] == story
     # the story's first two blocks stay whatever follows them
     assert strip_blocks(story[:1] + appeal, openings=openings,
                         appeal_anywhere=True)[0] == story[:1] + appeal[1:]
+    # the story goes on after the appeal's box: only the box's blocks go
+    rest = ["The council will fund the repairs, and an independent review supports it."] * 3
+    assert strip_blocks(story + appeal + rest, openings=openings,
+                        appeal_anywhere=True)[0] == story + rest
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_an_appeal_box_in_the_middle_of_a_story_goes_and_the_story_stays_whole(inside):
+    """The seed's appeal box after the second of a story's eight paragraphs, whose later
+    ones speak of funding, donations, support and an independent review (an aid story): a
+    cut from the appeal's opening to the end kept 2 of the 8 (a review). Now its box's own
+    blocks go, and the story goes on after them."""
+    page = SEED_BOX.read_text("utf-8")
+    box = re.search(r"<div class=\"block\">\s*<h3>A Message.*?Remind me later.</a>\s*</div>",
+                    page, re.S)
+    assert box and "Once" in box.group(0) and "We are facing" in box.group(0)
+    story = [f"<p>{text}</p>" for text in (
+        "Three villages were cut off on Monday night after the river burst its banks at two"
+        " points north of the town, leaving more than 400 homes without road access.",
+        "Emergency crews worked through the night to reinforce the embankment near the old"
+        " mill, where the water rose a metre in less than an hour.",
+        "The county council said it would release emergency funding of two million pounds on"
+        " Tuesday to pay for temporary housing and repairs to the bridge.",
+        "Volunteers set up a collection point at the village hall, and a donation page for"
+        " the families raised twelve thousand pounds in a day.",
+        "The support from neighbouring towns has been overwhelming, said the woman who runs"
+        " the hall, as boats brought food and blankets across the water.",
+        "An independent review of the embankment, commissioned after the floods of 2019, had"
+        " warned that it would not hold in a storm of this size.",
+        "River levels were expected to fall slowly over the next two days, the agency said,"
+        " though more rain was forecast for the weekend in the hills.",
+        "Residents who need help can call the council's flood line, which is staffed around"
+        " the clock until the roads are open again.")]
+    html = ("<html><head><title>Floodwaters cut off three villages - Valley Herald</title>"
+            "</head><body><article><h1>Floodwaters cut off three villages</h1>"
+            + ("<div class='text'>" + "".join(story[:2]) + box.group(0) + "".join(story[2:])
+               + "</div>" if inside else
+               "<div class='text'>" + "".join(story[:2]) + "</div>" + box.group(0)
+               + "<div class='text'>" + "".join(story[2:]) + "</div>")
+            + "</article></body></html>")
+    article = extract(html, "https://valleyherald.example/news/2025/03/04/floodwaters")
+    assert len(article.text.split("\n\n")) == 8
+    assert not re.search(r"We are facing|Dear readers|Message from", article.text)
 
 
 def letter_to_the_readers(lead: list[str], letter: list[str]):
