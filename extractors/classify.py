@@ -147,12 +147,19 @@ def _date_archive(path: str) -> bool:
     """Whether the path ends at a date with no story's slug before it: the page lists the
     stories of a month or a day (/2025/03/, /news/2025/03/, /news/march/, /2025/march), a
     listing, where a date followed by a slug or an id (/2025/03/15/ferry-sails) files one
-    story, and a month's name in a slug (/the-long-march/) is no archive."""
-    tail = _DATE_TAIL.search(path) or _MONTH_TAIL.search(unquote(path))
-    if tail is None:
-        return False
+    story, and a month's name in a slug (/the-long-march/, /2025/03/04/mars) is no archive.
+    Read unescaped: /d%C3%A9p%C3%AAches/2025/03/ is /dépêches/2025/03/, one word before."""
+    path = unquote(path)
+    tail = _DATE_TAIL.search(path)
+    if tail is None:  # a month's name, where no date came before it
+        tail = _MONTH_TAIL.search(path)
+        if tail is None or _DATE_PATH.search(path[:tail.start() + 1]):
+            return False
     before = path[:tail.start()].rstrip("/").rpartition("/")[2]
-    return len(re.findall(r"[a-zA-Z]+", before)) < LISTING_TAIL_WORDS
+    return len(_LETTERS.findall(before)) < LISTING_TAIL_WORDS
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _links(root: etree._Element) -> list[tuple[str, str]]:

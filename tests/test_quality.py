@@ -251,7 +251,8 @@ MONTH_ARCHIVE = ("<html><head><title>March - Valley Herald</title></head><body><
 
 
 @pytest.mark.parametrize("path", ["/news/march/", "/2025/march", "/archive/march-2025",
-                                  "/actualite/2025-mars/", "/sport/2025/m%C3%A4rz"])
+                                  "/actualite/2025-mars/", "/sport/2025/m%C3%A4rz",
+                                  "/d%C3%A9p%C3%AAches/2025/mars"])
 def test_a_month_archive_named_in_words_is_a_listing(path):
     """A path that ends at a month's name lists that month's stories: /news/march/ was no
     listing to the classifier, and a month's archive of three teasers scored p 0.18 (0.22
@@ -263,8 +264,11 @@ def test_a_month_archive_named_in_words_is_a_listing(path):
 
 
 @pytest.mark.parametrize("path", ["/the-long-march/", "/news/march-on-washington-draws-crowds",
-                                  "/why-we-march/2025/11"])
+                                  "/why-we-march/2025/11", "/science/2025/03/04/mars",
+                                  "/2025/03/may"])
 def test_a_month_in_a_storys_slug_is_no_archive(path):
+    """A month's name after a date is a story's one-word slug (a review: /2025/03/04/mars
+    took three corpus articles to non-articles)."""
     url = f"https://news.example.com{path}"
     found = analyse("<html><body><p>x</p></body></html>", url)
     assert features(found.page, url, found.ld, found.meta, found.blocks)["url_listing"] == 0.0
