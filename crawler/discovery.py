@@ -111,9 +111,15 @@ def start_url_problem(url: str) -> str | None:
     if any(c.isspace() for c in url):
         return "white space in the URL (two URLs in one argument?)"
     problem = url_problem(url)
-    if problem and "://" not in url and not url_problem(f"https://{url}"):
+    if problem and _SCHEMELESS.match(url) and not url_problem(f"https://{url}"):
         return f"no scheme: did you mean 'https://{url}'?"  # a host typed as in a browser
     return problem
+
+
+# A host (and port) typed with no scheme, as in a browser: not a scheme mistyped
+# ("http:/x", "https//x"), nor another scheme ("mailto:x").
+_SCHEMELESS = re.compile(r"(?!https?(?:[:/]|$))[^\s/:?#@]+(?::\d+)?(?:[/?#]|$)",
+                         re.IGNORECASE)
 
 
 def with_path(url: str) -> str:

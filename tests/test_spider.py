@@ -86,6 +86,17 @@ def test_a_start_url_typed_without_its_scheme_is_told_the_url_it_may_mean(typed)
                                f" 'https://{typed}'?")
 
 
+@pytest.mark.parametrize("typed", ["http:/news.example.com", "https//news.example.com",
+                                   "https:news.example.com", "mailto:a@b.example"])
+def test_a_mistyped_scheme_is_not_taken_for_a_missing_one(typed):
+    """"http:/news.example.com" was told "did you mean 'https://http:/news.example.com'?"
+    (a review)."""
+    with pytest.raises(ValueError) as info:
+        NewsSpider(start_urls=typed)
+    assert "did you mean" not in str(info.value)
+    assert str(info.value).endswith("expected an http(s) URL with a host")
+
+
 def test_a_start_url_without_a_path_is_the_sites_root(tmp_path):
     """As its pages link to it: one frontier row, not a second fetch of the home page."""
     spider = NewsSpider(start_urls="https://example.com, http://127.0.0.1:8802?x=1")
