@@ -652,6 +652,8 @@ class FrontierMiddleware:
             return True, None
         if state == "skipped" and is_readmitted_skip(row, self.skip_cutoff):
             return True, None
+        if request.url in self.requested:  # requested by this run (a seed, a row resumed
+            return False, None  # from the queue): fetched now, not known from an earlier run
         if request.url not in self.known_skipped:  # counted once, however many pages link it
             self.known_skipped.add(request.url)
             self.stats.inc_value("newscrawl/frontier/known")

@@ -2007,3 +2007,30 @@ def test_a_robots_txt_answering_429_is_a_failed_fetch_not_a_missing_file(middlew
     for a file that is not there): failed and retried, not skipped as `no_robots`."""
     _, record = robots_answered(middleware, 429)
     assert (record["visit"]["state"], record["visit"]["reason"]) == ("failed", "http_429")
+
+
+def test_a_queued_url_fetched_in_this_run_and_linked_again_is_not_known_skipped(tmp_path, db):
+    """A story left queued by an interrupted run is resumed and fetched; a section read
+    after it links it: it was fetched by this run, not an earlier one, so it is no 'known
+    skipped' URL (an interrupted crawl of 100 stories, rerun: '52 known skipped' where 6
+    stories had been fetched before)."""
+    first = storage.start_run(db, {})
+    commit(db, [{"visit": None, "outlinks": [outlink("https://n.example/story")]}], first)
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_DB": str(tmp_path / "news.db"),
+                                       "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 1}})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_urls="https://n.example/")
+    middleware = FrontierMiddleware.from_crawler(crawler)
+
+    async def start():
+        return [r async for r in middleware.process_start(crawler.spider.start())]
+    try:
+        started = asyncio.run(start())
+        assert "https://n.example/story" in [r.url for r in started if isinstance(r, Request)]
+        commit(db, [page("https://n.example/story")], storage.start_run(db, {}))  # fetched now
+        link = Request("https://n.example/story", meta={SOURCE: "link", SITE: "n.example"})
+        out = list(middleware.process_spider_output(None, [link]))
+        stats = middleware.stats
+    finally:
+        middleware.spider_closed()
+    assert not [r for r in out if isinstance(r, Request)]
+    assert stats.get_value("newscrawl/frontier/known", 0) == 0
