@@ -428,9 +428,11 @@ SKIP_REASONS = ("too_large", "robots", "refused", "refused_url", "offsite", "red
 def summary(result: CrawlResult) -> str:
     """The closing lines a person reads after a crawl."""
     counts = result.counts
-    lost = unstored(result.stats)
+    lost, non_html = unstored(result.stats), result.count("newscrawl/skipped/non_html")
+    # (the pages fetched: the HTML pages, stored or not, and the answers that were no HTML)
     stored = f" ({result.count('newscrawl/stored/pages')} stored, {lost} not: rolled back or" \
-             " cut short, fetched again next run)" if lost else ""
+             f" cut short, fetched again next run{f'; {non_html} not HTML' if non_html else ''})" \
+        if lost else ""
     lines = [
         f"run {result.run_id}: {counts['pages_fetched']} pages fetched{stored} in "
         f"{result.seconds:.1f}s, {counts['articles_stored']} articles stored, "

@@ -1391,6 +1391,12 @@ def test_the_summary_says_how_many_fetched_pages_a_failed_write_left_unstored():
     stats["newscrawl/stored/pages"] = 240
     assert summary(CrawlResult(3, stats, 1.0, [], "ok")).startswith(
         "run 3: 240 pages fetched in 1.0s")
+    # answers that were no HTML are fetched pages too: the bracket adds up to the count
+    # (7 fetched, "3 stored, 3 not", a CLI user's walkthrough)
+    stats |= {"newscrawl/pages": 6, "newscrawl/stored/pages": 3, "newscrawl/skipped/non_html": 1}
+    assert summary(CrawlResult(3, stats, 1.0, [], "interrupted")).startswith(
+        "run 3: 7 pages fetched (3 stored, 3 not: rolled back or cut short, fetched again next"
+        " run; 1 not HTML) in 1.0s")
 
 
 def test_the_summary_says_what_was_not_fetched_by_policy():
