@@ -28,7 +28,8 @@ from scrapy.settings import BaseSettings, default_settings
 
 from crawler import settings as project
 from crawler import storage
-from crawler.discovery import MAX_LIMIT, url_problem
+from crawler.config import parse_since
+from crawler.discovery import MAX_LIMIT, url_problem, utc_now
 from crawler.entry import exit_now
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE
 from crawler.jobs import extract_page
@@ -315,7 +316,22 @@ def crawl(urls, db, config, since, set_, allow_private, max_pages, max_depth, ru
         fail("Missing argument 'URLS...' (or give --config sites.toml)")
     options = CrawlOptions(list(urls), db, max_pages, max_depth, tuple(rules), workers,
                            log_level, parse_settings(set_), config, since, allow_private)
+    _warn_if_ahead(since)
     _run(options)
+
+
+def _warn_if_ahead(since: str | None) -> None:
+    """A --since after now holds back every dated sitemap and feed entry: say so (a typo'd
+    year, 2052 for 2025, otherwise fetched nothing of the listings without a word). An
+    unreadable one is the run's error."""
+    try:
+        moment = parse_since(since)
+    except ValueError:
+        return
+    if moment is not None and moment > utc_now():
+        click.echo(f"newscrawl: warning: --since {since} is after now: every sitemap and feed"
+                   " entry dated before it waits for a later run (pages reached by links are"
+                   " fetched whatever their age)", err=True)
 
 
 @cli.command()

@@ -574,3 +574,20 @@ def test_a_ctrl_c_before_the_crawl_begins_leaves_no_database(tmp_path, monkeypat
     with pytest.raises(KeyboardInterrupt):
         runner.run_crawl(runner.CrawlOptions(["http://127.0.0.1:9/"], db))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("since", "warned"), [("2099-01-01", True), ("2020-01-01", False),
+                                               ("not a date", False)])
+def test_a_since_after_now_is_warned_of(monkeypatch, since, warned):
+    """--since 2052-01-01 (2025 mistyped) held back every dated entry of every listing and
+    the run fetched nothing of them, exit 0, without a word (a CLI user's walkthrough)."""
+    from click.testing import CliRunner
+
+    import crawler.cli
+
+    monkeypatch.setattr(crawler.cli, "_run", lambda options: None)  # no crawl: the warning
+    result = CliRunner().invoke(crawler.cli.cli, ["crawl", "https://news.example.com/",
+                                                  "--db", "x.db", "--since", since])
+    assert result.exit_code == 0
+    assert ("newscrawl: warning: --since 2099-01-01 is after now: every sitemap and feed entry"
+            " dated before it waits for a later run" in result.stderr) is warned
