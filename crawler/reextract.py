@@ -146,8 +146,7 @@ def _outcome(workers: Workers, page: dict, job: tuple | None) -> Outcome:
     failed because the pool broke (a worker killed while idle) runs again on a new pool."""
     if job is None:
         return Outcome(page, error=f"too large: {page['body_size']} bytes")
-    pool, future, args = job
-    folders = args[2][3]
+    pool, future, args, folders = job
     retried = False
     while True:
         try:
@@ -185,7 +184,7 @@ def extracted(workers: Workers, pages: Iterable[dict], options: ReextractOptions
                 future = workers.schedule(*args)
             except PoolError as failed:
                 raise ReextractError(str(failed)) from None
-            job = (workers.pool, future, args)
+            job = (workers.pool, future, args, folders)
         pending.append((page, job))
         if len(pending) >= window:
             yield _outcome(workers, *pending.popleft())

@@ -86,26 +86,17 @@ def parser(language: str | None = None, keep_zone: bool = False, alone: bool = F
     return DateDataParser(languages=languages, settings=settings)
 
 
-class _Known:
-    """`in`: whether dateparser knows a language (its data imported on first use)."""
-
-    def __contains__(self, language: object) -> bool:
-        from dateparser.data.languages_info import language_order
-        return language in language_order
-
-
-_KNOWN = _Known()
-
-
 def written_date(text: str, language: str | None = None) -> str | None:
     """A date as a page writes it for its readers ("Nov 25, 2025 5:00 am PST", "1 March
     2025", "12 de marzo de 2024", "2025/03/01"), in ISO 8601: with its time, and its offset
     where it names a zone; the day alone where it gives no time. None where the whole text
     is no date (strict: "Posted on March 1, 2025" is not one)."""
+    from dateparser.data.languages_info import language_order  # as `parser`: on first use
+
     found = None
     # the page's language first, alone: with the others, dateparser reads "03.04.2025" month
     # first (English) on a German page, which means 3 April
-    for alone in ((True, False) if language in _KNOWN else (False,)):
+    for alone in ((True, False) if language in language_order else (False,)):
         try:
             found = parser(language, keep_zone=True, alone=alone).get_date_data(
                 text[:200])["date_obj"]

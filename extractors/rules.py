@@ -31,11 +31,10 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 BUILTIN = Path(__file__).with_name("sites")
-# a scheme, a port, a path, a wildcard (a rule covers subdomains anyway): never a URL's host
-_NOT_A_HOST = re.compile(r"[\s:/?#@*\[\]\\]")
 # a host name as a crawled URL has it (after IDNA): labels of letters, digits, '-' (not at
-# either end) and '_', between dots; anything else ('a.example,b.example', '"a.example"',
-# 'a.example;') is no host a crawl requests, and the rule would cover nothing
+# either end) and '_', between dots; anything else (a scheme, a port, a path, a wildcard,
+# 'a.example,b.example', '"a.example"', 'a.example;') is no host a crawl requests, and the
+# rule would cover nothing
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 FILE_KEYS = {"domains", "description", "layout"}
@@ -266,7 +265,7 @@ def _domains(path: Path, domains: object) -> tuple[str, ...]:
     hosts = []
     for i, domain in enumerate(domains):
         host = _host(domain)  # (IDNA maps a full-width or ideographic dot to ".")
-        if _NOT_A_HOST.search(domain) or host is None or not _HOST.fullmatch(host):
+        if host is None or not _HOST.fullmatch(host):
             raise RuleError(f"{path}: domains[{i}]: {domain!r} is not a host name (a rule "
                             "covers a host and its subdomains, on any port: example.com)")
         if _public_suffix(host):
