@@ -1026,7 +1026,7 @@ def test_a_page_lost_in_a_broken_pool_runs_again_on_a_new_one():
                                                      (), "2026-11-20T08:00:00Z"))
         never = Future()  # what pebble leaves the lost page
         outcome = reextract_module._outcome(workers, {"url": "http://demo.test/a"},
-                                            (broken, never, args))
+                                            (broken, never, args, ()))
         assert outcome.error is None and outcome.article["is_article"]
         assert workers.restarts == 1 and workers.pool is not broken
     finally:
