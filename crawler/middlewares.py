@@ -974,7 +974,8 @@ class RedirectLoopMiddleware:
 
 
 class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
-    """Scrapy's, but a meta refresh to the page itself is no redirect, nor one to no URL.
+    """Scrapy's, but a meta refresh to the page itself is no redirect, nor one to no URL,
+    nor one to another scheme (``javascript:``, ``mailto:``, ``file:``...).
 
     Live blogs and front pages reload themselves (``<meta http-equiv="refresh"
     content="60; url=<the page>">``): followed, the refresh was a request for a URL this
@@ -991,6 +992,11 @@ class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
                 _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
             except ValueError:  # a refresh or <base href> URL that is none ("http://[::1/"):
                 return response  # the page as it is, not a failed download
+            if url and urlsplit(urljoin(response.url, url)).scheme not in ("http", "https"):
+                # not followed, as Scrapy leaves one to file: or data: (and one to a URL
+                # without "//", javascript: or mailto:, made its Request raise: the page
+                # was recorded failed, "Missing scheme", and never stored)
+                return response
             chain = [response.url, *request.meta.get("redirect_urls", ())]
             if url and canonicalize_url(urljoin(response.url, url)) in {
                     canonicalize_url(seen) for seen in chain}:  # as the duplicate filter

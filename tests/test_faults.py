@@ -1248,6 +1248,21 @@ def test_a_meta_refresh_back_to_the_page_or_its_redirects_is_not_followed(
     assert isinstance(middleware.process_response(request, response), Request) is followed
 
 
+@pytest.mark.parametrize("refresh", ["javascript:alert(1)", "mailto:desk@n.example",
+                                     "tel:+3725550000", "file:///etc/hostname"])
+def test_a_meta_refresh_to_another_scheme_leaves_the_page_as_it_is(refresh):
+    """Not followed, as Scrapy leaves one to `file:` or `data:`: one to a URL without `//`
+    (`javascript:`, `mailto:`) made Scrapy's `Request` raise, and the page was recorded
+    failed (`other`, "Missing scheme"), a fetch error retried every run, never stored."""
+    from scrapy.http import HtmlResponse
+
+    middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
+    request = Request("https://n.example/story")
+    body = f'<html><head><meta http-equiv="refresh" content="0; url={refresh}"></head></html>'
+    response = HtmlResponse(request.url, body=body.encode(), request=request)
+    assert middleware.process_response(request, response) is response
+
+
 def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     """Scrapy copies the validators of the URL that redirected. A redirecting listing's
     row holds its target's (the final answer's): kept, so it answers 304. A moved article's
