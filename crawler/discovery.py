@@ -246,12 +246,20 @@ def classify(response: Response, body: bytes) -> str:
         return kind
     if not isinstance(response, TextResponse):
         return "other"
-    # robots.txt is defined by where it lives (RFC 9309), even when served as HTML
-    if urlparse_cached(response).path == "/robots.txt":
+    # robots.txt is defined by where it lives (RFC 9309), even when served as HTML, and
+    # where its redirects end (a CDN's /robots-live.txt, a site that sends it home)
+    if urlparse_cached(response).path == "/robots.txt" or _redirected_robots(response):
         return "robots"
     if isinstance(response, HtmlResponse):
         return "html"
     return "robots" if robots_sitemaps(body, response.url) else "other"
+
+
+def _redirected_robots(response: Response) -> bool:
+    """Whether `response` ends the redirects of a request for a robots.txt."""
+    request = response.request
+    redirects = request.meta.get("redirect_urls") if request is not None else None
+    return bool(redirects) and urlsplit(redirects[0]).path == "/robots.txt"
 
 
 # What Scrapy's HttpCompressionMiddleware says, ignoring a response whose Content-Encoding

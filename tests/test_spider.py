@@ -204,6 +204,19 @@ def test_classify_by_content(cls, body, url, kind):
     assert classify(response, response_body(response, 1 << 20)) == kind
 
 
+@pytest.mark.parametrize(("cls", "target"), [
+    (TextResponse, "https://e.com/robots-live.txt"),  # a CDN's or a CMS's own file
+    (HtmlResponse, "https://e.com/"),  # a site that sends every missing file home
+])
+def test_a_robots_txt_redirected_to_another_path_is_still_robots_txt(cls, target):
+    """RFC 9309 follows robots.txt's redirects: what the last one names is the robots.txt.
+    Read as a response of its own, one without `Sitemap:` lines was counted a page fetched
+    that was no HTML (`not_html`), and a site's home page one stored as a page."""
+    request = Request(target, meta={"redirect_urls": ["https://e.com/robots.txt"]})
+    response = cls(url=target, body=b"User-agent: *\nDisallow: /private/\n", request=request)
+    assert classify(response, response.body) == "robots"
+
+
 def test_gzipped_sitemap_is_unpacked():
     response = make_response(Response, gzip.compress(SITEMAP), "https://e.com/s.xml.gz")
     body = response_body(response, 1 << 20)
