@@ -889,6 +889,7 @@ class RedirectLoopMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self._frontier = None  # the frontier's read side, opened at the first redirect
+        self._warned: set[str] = set()  # hosts whose redirect to another scheme was said
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
@@ -958,7 +959,14 @@ class RedirectLoopMiddleware:
         target = urljoin(request.url, target)
         scheme = urlsplit(target).scheme
         if scheme not in ("http", "https"):  # Scrapy would hand the 3xx on as an HTTP error
-            raise DestinationRefused(f"redirect to a {scheme}: URL refused: {target[:200]}")
+            reason = f"redirect to a {scheme}: URL refused: {redacted(target)[:200]}"
+            # said here, once per host that redirects, as a refused address is: the spider
+            # logs a DestinationRefused at DEBUG
+            host = urlparse_cached(request).hostname or request.url
+            level = logging.DEBUG if host in self._warned else logging.WARNING
+            self._warned.add(host)
+            logger.log(level, "refused %s: %s", redacted(request.url), reason)
+            raise DestinationRefused(reason)
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")

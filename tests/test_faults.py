@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import logging
 import random
 import re
 import sqlite3
@@ -1246,6 +1247,29 @@ def test_a_meta_refresh_back_to_the_page_or_its_redirects_is_not_followed(
     body = f'<html><head><meta http-equiv="refresh" content="60; url={refresh}"></head></html>'
     response = HtmlResponse(page, body=body.encode(), request=request)
     assert isinstance(middleware.process_response(request, response), Request) is followed
+
+
+def test_a_redirect_to_another_scheme_is_one_warning_per_host(caplog):
+    """As a refused address is (README: one WARNING line the first time, DEBUG after): the
+    spider logs the refusal at DEBUG, since the middleware said why, and this one said
+    nothing, so a start URL redirecting to `javascript:` failed its site with no line
+    naming the redirect."""
+    from crawler.middlewares import DestinationRefused
+
+    middleware = RedirectLoopMiddleware.from_crawler(get_crawler())
+    for path in ("a", "b"):
+        request = Request(f"https://n.example/{path}")
+        response = Response(request.url, status=302, request=request,
+                            headers={"Location": "javascript:alert(1)"})
+        with caplog.at_level(logging.DEBUG, "crawler.middlewares"), \
+                pytest.raises(DestinationRefused):
+            middleware.process_response(request, response)
+    said = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert said == [
+        (logging.WARNING, "refused https://n.example/a: redirect to a javascript: URL refused:"
+                          " javascript:alert(1)"),
+        (logging.DEBUG, "refused https://n.example/b: redirect to a javascript: URL refused:"
+                        " javascript:alert(1)")]
 
 
 @pytest.mark.parametrize("refresh", ["javascript:alert(1)", "mailto:desk@n.example",
