@@ -1965,3 +1965,19 @@ def test_found_in_answers_as_a_substring_search_would(monkeypatch, index_from):
             needles.append(" ".join(rng.choice(words) for _ in range(rng.randint(2, 6))))
         needles += [w[1:] for w in words] + ["lood brid", "flood bridge", "oun", "3 the"]
         assert found_in(needles, text) == [needle in text for needle in needles]
+
+
+@pytest.mark.parametrize(("box", "state"), [
+    ('<div class="subscribe-banner"><p>Subscribe to continue reading.</p>'
+     "<p>Already a subscriber? Log in</p></div>", "truncated"),
+    ('<div class="offer-banner"><p>You have 2 free articles left this month.</p>'
+     "<p>Already a subscriber? Log in</p></div>", "metered"),
+    ('<div class="offer-banner"><p>You have 2 free articles left this month.</p>'
+     "<p>Subscribe now</p></div>", "metered"),
+])
+def test_a_paywall_prompt_boxed_with_a_sign_in_line_is_still_paywall_evidence(box, state):
+    # the box is chrome-named ("banner", "subscribe"): the first pattern that widens to it
+    # names its removal, and the sign-in or subscribe line is no evidence of a paywall
+    article = extract(page(paragraphs(4) + box), URL)
+    assert article.paywall == state
+    assert "continue reading" not in article.text and "free articles" not in article.text
