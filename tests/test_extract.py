@@ -1981,3 +1981,12 @@ def test_a_paywall_prompt_boxed_with_a_sign_in_line_is_still_paywall_evidence(bo
     article = extract(page(paragraphs(4) + box), URL)
     assert article.paywall == state
     assert "continue reading" not in article.text and "free articles" not in article.text
+
+
+def test_french_remaining_share_prompt_is_a_truncating_paywall():
+    body = (paragraphs(3) + '<div class="article__status"><p>Il vous reste 78.12% de cet article'
+            " à lire. La suite est réservée aux abonnés.</p><a href='/abonnement/'>S'abonner</a>"
+            "</div>")
+    article = extract(page(body, lang="fr"), URL)
+    assert article.paywall == "truncated"
+    assert "Il vous reste" not in article.text and "abonnés" not in article.text
