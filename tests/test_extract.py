@@ -1990,3 +1990,23 @@ def test_french_remaining_share_prompt_is_a_truncating_paywall():
     article = extract(page(body, lang="fr"), URL)
     assert article.paywall == "truncated"
     assert "Il vous reste" not in article.text and "abonnés" not in article.text
+
+
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("de", ["Hier können Sie unseren Newsletter abonnieren: Die wichtigsten Nachrichten des"
+            " Tages, jeden Abend kostenlos per E-Mail.",
+            "Mit der Anmeldung akzeptieren Sie unsere Datenschutzerklärung."]),
+    ("fr", ["En vous inscrivant, vous acceptez notre politique de confidentialité."]),
+    ("es", ["Al suscribirte, aceptas nuestra política de privacidad."]),
+    ("pt", ["Ao se inscrever, você concorda com a nossa política de privacidade."]),
+    ("ru", ["Подписываясь, вы соглашаетесь с политикой конфиденциальности."]),
+])
+def test_a_sign_up_box_without_a_form_or_a_name_loses_its_lines_in_every_language(lang, lines):
+    # as "Subscribers agree to the Privacy Policy" does in English: a box whose form a
+    # script adds, in a wrapper whose class names nothing ("box--nl")
+    box = ('<div class="box box--nl"><p><strong>Newsletter</strong></p>'
+           + "".join(f"<p>{line}</p>" for line in lines) + "</div>")
+    article = extract(page(paragraphs(4) + box, lang=lang), URL)
+    assert article.text.count("ends here") == 4
+    for line in lines:
+        assert line not in article.text
