@@ -43,7 +43,7 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
                             r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
-_TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em")
+_TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i", "font")
 
 
 def _document(root: etree._Element) -> etree._Element:

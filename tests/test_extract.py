@@ -1039,6 +1039,34 @@ def test_a_byline_is_read_to_its_line_break_or_separator(byline, head, authors):
     assert all(name not in article.text for name in authors)
 
 
+STORY_LINES = [
+    "The city council voted on Tuesday to expand the bus network to three new districts, a"
+    " plan that residents and officials have debated for nearly two years.",
+    "Supporters said the new routes would cut commuting times for thousands of workers who"
+    " now rely on cars, while critics questioned what the expansion would cost the city.",
+    "The first of the new routes is expected to open in the spring, the transport department"
+    " said, with the others following by the end of next year if funding allows.",
+    "Council member Ana Ruiz, who proposed the plan, thanked the residents who had come to"
+    " the public hearings over the past months.",
+]
+
+
+@pytest.mark.parametrize("tag", ["font", "i"])
+def test_a_byline_in_an_old_pages_font_or_italics_is_read_and_left_out_of_the_text(tag):
+    """A page laid out in a table, as older sites are, its byline set in `<font>` (or
+    `<i>`) and its paragraphs apart by `<br>`s: the byline was no author and opened the
+    text ("By Tom Baker, March 3, 2025" above the story)."""
+    html = (f"<html><head><title>Council expands bus network</title></head><body><table>"
+            "<tr><td colspan='2'><a href='/'>Home</a> | <a href='/news'>News</a></td></tr>"
+            "<tr><td valign='top'><a href='/a'>Sports</a><br><a href='/b'>Weather</a></td>"
+            "<td valign='top'><h1>Council expands bus network</h1>"
+            f"<{tag}>By Tom Baker, March 3, 2025</{tag}><br><br>"
+            + "<br><br>".join(STORY_LINES) + "</td></tr></table></body></html>")
+    article = extract(html, "https://www.courier.example/news/2025/03/03/bus-network.html")
+    assert article.authors == ["Tom Baker"]
+    assert article.text == "\n\n".join(STORY_LINES)
+
+
 @pytest.mark.parametrize("html", [
     # a filter in a sidebar, after the story or before its headline
     page(paragraphs(4)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
