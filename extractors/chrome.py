@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
@@ -1031,6 +1032,32 @@ def unwrap_swallowing_landmarks(root: etree._Element) -> int:
         element.tag = "div"
         element.attrib.pop("role", None)
     return len(unwrapped)
+
+
+# A table holding this many paragraphs (`<p>`s) of a sentence or more (LAYOUT_WORDS words)
+# lays out the page (an older site's columns, the story in one cell), not data: trafilatura
+# reads a table row by row, and the cell's headline, byline and paragraphs ran together
+# into one line.
+LAYOUT_PARAGRAPHS = 2
+LAYOUT_WORDS = 15
+_TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+
+
+def unwrap_layout_tables(root: etree._Element) -> int:
+    """Make <div>s of the tables that lay out the page (`LAYOUT_PARAGRAPHS`), and of their
+    rows and cells, not those of a table of data inside one; return how many tables."""
+    prose: Counter[etree._Element] = Counter()
+    for paragraph in root.iter("p"):
+        if count_words(" ".join(paragraph.itertext())) >= LAYOUT_WORDS:
+            prose.update(paragraph.iterancestors("table"))
+    layout = {table for table, paragraphs in prose.items() if paragraphs >= LAYOUT_PARAGRAPHS}
+    parts = [part for table in layout for part in table.iter(_TABLE_PARTS)
+             if next(part.iterancestors("table")) in layout]
+    for part in parts:
+        part.tag = "div"
+    for table in layout:
+        table.tag = "div"
+    return len(layout)
 
 
 # The landmarks trafilatura drops from the body it extracts (its `MANUALLY_CLEANED`). Left

@@ -1067,6 +1067,29 @@ def test_a_byline_in_an_old_pages_font_or_italics_is_read_and_left_out_of_the_te
     assert article.text == "\n\n".join(STORY_LINES)
 
 
+LAYOUT_DATA = ("<table><tr><th>District</th><th>Routes</th></tr>"
+               "<tr><td>North</td><td>4</td></tr></table>")
+
+
+@pytest.mark.parametrize("cell", ["<p><font face='Arial' size='2'>{}</font></p>", "<p>{}</p>"])
+@pytest.mark.parametrize("data", ["", LAYOUT_DATA])
+def test_a_story_in_a_layout_tables_cell_keeps_its_paragraphs(cell, data):
+    """An older page's columns are a table, the story in one cell with its headline and
+    byline in <font>s: trafilatura read the cell as one line of a table, the headline,
+    byline and paragraphs run together. A table holding two paragraphs of a sentence or
+    more is read as the <div>s it lays out; a table of data inside it stays a table."""
+    html = ("<html><head><title>Council expands bus network</title></head><body><center>"
+            "<table width='600'><tr><td><font size='4'><b>Council expands bus network</b>"
+            "</font><br><font size='2'>By Tom Baker<br>March 3, 2025</font>"
+            + "".join(cell.format(line) for line in STORY_LINES[:2]) + data
+            + "".join(cell.format(line) for line in STORY_LINES[2:])
+            + "</td></tr></table></center></body></html>")
+    article = extract(html, "https://www.courier.example/news/2025/03/03/bus-network.html")
+    assert article.authors == ["Tom Baker"]
+    table = ["District\tRoutes", "North\t4"] if data else []
+    assert article.text.split("\n\n") == [*STORY_LINES[:2], *table, *STORY_LINES[2:]]
+
+
 @pytest.mark.parametrize("html", [
     # a filter in a sidebar, after the story or before its headline
     page(paragraphs(4)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
