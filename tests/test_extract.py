@@ -2061,3 +2061,27 @@ def test_a_sign_up_box_without_a_form_or_a_name_loses_its_lines_in_every_languag
     assert article.text.count("ends here") == 4
     for line in lines:
         assert line not in article.text
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("fr", "En cliquant sur « Tout accepter », vous acceptez que vos données soient transmises"
+           " à des centaines de partenaires publicitaires, rappelle la CNIL."),
+    ("fr", "En validant ce dossier, vous acceptez de renoncer à tout recours, a expliqué"
+           " l'avocat de la famille à l'audience."),
+    ("es", "Al hacer clic en «Aceptar», el usuario acepta que sus datos se compartan con"
+           " cientos de empresas, según denunció la OCU."),
+    ("es", "Al registrarse en la plataforma, el cliente acepta ceder sus datos a terceros,"
+           " advirtió la asociación de consumidores."),
+    ("pt", "Ao se cadastrar no aplicativo, o usuário concorda em compartilhar sua localização,"
+           " segundo o Procon."),
+    ("pt", "Ao clicar no link, a vítima autoriza sem saber o acesso remoto ao telemóvel,"
+           " alertou a Polícia Judiciária."),
+    ("de", "Mit ihrer Bestellung bestätigen sie, dass sie über 18 Jahre alt sind, heißt es in"
+           " den Geschäftsbedingungen."),
+    ("ru", "Подписываясь на такие каналы, вы соглашаетесь на передачу своих данных"
+           " мошенникам, предупреждают в МВД."),
+])
+def test_a_story_sentence_shaped_like_a_sign_up_consent_line_stays(lang, line):
+    # a click, an order, another subscription, or a third person's verb: the story's
+    article = extract(page(paragraphs(2) + f"<p>{line}</p>" + paragraphs(2), lang=lang), URL)
+    assert line in article.text and "newsletter.cue" not in article.removed
