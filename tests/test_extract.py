@@ -2078,6 +2078,8 @@ def test_a_sign_up_box_without_a_form_or_a_name_loses_its_lines_in_every_languag
            " alertou a Polícia Judiciária."),
     ("de", "Mit ihrer Bestellung bestätigen sie, dass sie über 18 Jahre alt sind, heißt es in"
            " den Geschäftsbedingungen."),
+    ("de", "Mit der Anmeldung akzeptieren sie zugleich die Weitergabe ihrer Daten an Dritte,"
+           " kritisieren die Verbraucherschützer."),
     ("ru", "Подписываясь на такие каналы, вы соглашаетесь на передачу своих данных"
            " мошенникам, предупреждают в МВД."),
 ])
