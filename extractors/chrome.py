@@ -1047,9 +1047,12 @@ def unwrap_layout_tables(root: etree._Element) -> int:
     """Make <div>s of the tables that lay out the page (`LAYOUT_PARAGRAPHS`), and of their
     rows and cells, not those of a table of data inside one; return how many tables."""
     prose: Counter[etree._Element] = Counter()
+    if next(root.iter("table"), None) is None:  # most pages: nothing to read
+        return 0
     for paragraph in root.iter("p"):
-        if count_words(" ".join(paragraph.itertext())) >= LAYOUT_WORDS:
-            prose.update(paragraph.iterancestors("table"))
+        tables = list(paragraph.iterancestors("table"))
+        if tables and count_words(" ".join(paragraph.itertext())) >= LAYOUT_WORDS:
+            prose.update(tables)
     layout = {table for table, paragraphs in prose.items() if paragraphs >= LAYOUT_PARAGRAPHS}
     parts = [part for table in layout for part in table.iter(_TABLE_PARTS)
              if next(part.iterancestors("table")) in layout]
