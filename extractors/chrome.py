@@ -10,12 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path
 
 from lxml import etree
@@ -1034,35 +1033,6 @@ def unwrap_swallowing_landmarks(root: etree._Element) -> int:
     return len(unwrapped)
 
 
-# A table holding this many paragraphs (`<p>`s) of a sentence or more (LAYOUT_WORDS words)
-# lays out the page (an older site's columns, the story in one cell), not data: trafilatura
-# reads a table row by row, and the cell's headline, byline and paragraphs ran together
-# into one line.
-LAYOUT_PARAGRAPHS = 2
-LAYOUT_WORDS = 15
-_TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th", "caption")
-
-
-def unwrap_layout_tables(root: etree._Element) -> int:
-    """Make <div>s of the tables that lay out the page (`LAYOUT_PARAGRAPHS`), and of their
-    rows and cells, not those of a table of data inside one; return how many tables."""
-    prose: Counter[etree._Element] = Counter()
-    if next(root.iter("table"), None) is None:  # most pages: nothing to read
-        return 0
-    for paragraph in root.iter("p"):
-        tables = list(paragraph.iterancestors("table"))
-        if tables and count_words(" ".join(paragraph.itertext())) >= LAYOUT_WORDS:
-            prose.update(tables)
-    layout = {table for table, paragraphs in prose.items() if paragraphs >= LAYOUT_PARAGRAPHS}
-    parts = [part for table in layout for part in table.iter(_TABLE_PARTS)
-             if next(part.iterancestors("table")) in layout]
-    for part in parts:
-        part.tag = "div"
-    for table in layout:
-        table.tag = "div"
-    return len(layout)
-
-
 # The landmarks trafilatura drops from the body it extracts (its `MANUALLY_CLEANED`). Left
 # in, they are copied with the page at each of its stages and read by its comparison
 # extractors (readability, jusText) and its fallbacks, which reject them too. Removed from
@@ -1078,9 +1048,23 @@ DROPPED_LANDMARKS = ("aside", "footer", "nav")
 DROPPED_ELEMENTS = ("svg", "iframe", "embed", "object", "picture", "video", "audio", "canvas",
                     "source", "track", "style", "link", "use")
 # A table holding a page heading or another table lays out a page (the sites built before
-# CSS, and the CMSs that kept their templates): no data table does.
+# CSS, and the CMSs that kept their templates): no data table does. Nor one holding
+# LAYOUT_PARAGRAPHS paragraphs (`<p>`s) of a sentence or more (LAYOUT_WORDS words): the
+# story in a cell, under a headline in a `<font>` ("By Tom Baker" in another), had its
+# headline, byline and paragraphs run together into one line of a table.
 _LAYOUT_TABLE = etree.XPath("boolean(.//h1 | .//h2 | .//table)")
 _TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "td", "th")
+LAYOUT_PARAGRAPHS = 2
+LAYOUT_WORDS = 15
+
+
+def _lays_out(table: etree._Element) -> bool:
+    """Whether a table lays out the page rather than holding data (`_LAYOUT_TABLE`)."""
+    if _LAYOUT_TABLE(table):
+        return True
+    paragraphs = (p for p in table.iter("p")
+                  if count_words(" ".join(p.itertext())) >= LAYOUT_WORDS)
+    return next(islice(paragraphs, LAYOUT_PARAGRAPHS - 1, None), None) is not None
 
 
 def trafilatura_copy(tree: etree._Element) -> etree._Element:
@@ -1095,7 +1079,7 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
         _number_items(numbered)
     for code in [c for c in copied.iter("code") if _inline_code(c)]:
         _inline(code)
-    layouts = [table for table in copied.iter("table") if _LAYOUT_TABLE(table)]
+    layouts = [table for table in copied.iter("table") if _lays_out(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)
                  if next(part.iterancestors("table")) is table]

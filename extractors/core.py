@@ -35,7 +35,6 @@ from .chrome import (
     strip_blocks,
     strip_dom,
     trafilatura_copy,
-    unwrap_layout_tables,
     unwrap_swallowing_landmarks,
 )
 from .classify import classify
@@ -163,7 +162,6 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     layout, body, removed, prompts = _apply_site_rule(root, url, rules, day, meta)
     removed += strip_dom(body, meta.removed_bylines, meta.left_alone, meta.openings)
     unwrap_swallowing_landmarks(body)
-    unwrap_layout_tables(body)
     if body is not root:  # the page, stripped like any other for the classifier's evidence;
         outside = strip_dom(root)  # what it removes outside the rule's body is not this
         if prompts is None:        # Article's, but for a paywall's prompt
