@@ -1071,14 +1071,18 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
     """The tree trafilatura reads: a copy without the landmarks it drops (their tails stay),
     the items of numbered lists marked with their numbers, layout tables made
     <div>s (trafilatura reads a table's cells as one block of a data table: a page laid out
-    in one would be one block). The tree itself is untouched: the classifier reads the
-    whole page."""
+    in one would be one block), and so are the <section>s that hold text of their own (it
+    ran a story of one section a paragraph together, sentences unspaced). The tree itself
+    is untouched: the classifier reads the whole page."""
     copied = _body_copy(tree)
     etree.strip_elements(copied, *DROPPED_LANDMARKS, *DROPPED_ELEMENTS, with_tail=False)
     for numbered in copied.iter("ol"):
         _number_items(numbered)
     for code in [c for c in copied.iter("code") if _inline_code(c)]:
         _inline(code)
+    for section in copied.iter("section"):
+        if (section.text or "").strip():  # a paragraph of its own, as a <div> of text is
+            section.tag = "div"
     layouts = [table for table in copied.iter("table") if _lays_out(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)

@@ -1090,6 +1090,18 @@ def test_a_story_in_a_layout_tables_cell_keeps_its_paragraphs(cell, data):
     assert article.text.split("\n\n") == [*STORY_LINES[:2], *table, *STORY_LINES[2:]]
 
 
+def test_a_story_with_a_section_per_paragraph_keeps_its_paragraphs():
+    """A `<section>` holding a paragraph's text is read as a `<div>` of text is: trafilatura
+    ran the sections' texts together into one block, without a space between sentences
+    ("...next year.Supporters said...")."""
+    html = ("<html><head><title>Council expands bus network</title></head><body><article>"
+            "<h1>Council expands bus network</h1>"
+            + "".join(f"<section class='para'>{line}</section>" for line in STORY_LINES)
+            + "</article></body></html>")
+    article = extract(html, "https://www.courier.example/news/2025/03/03/bus-network.html")
+    assert article.text.split("\n\n") == STORY_LINES
+
+
 @pytest.mark.parametrize("html", [
     # a filter in a sidebar, after the story or before its headline
     page(paragraphs(4)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
