@@ -1000,13 +1000,14 @@ class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):
                 _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)  # (cached)
             except ValueError:  # a refresh or <base href> URL that is none ("http://[::1/"):
                 return response  # the page as it is, not a failed download
-            if url and urlsplit(urljoin(response.url, url)).scheme not in ("http", "https"):
+            target = urljoin(response.url, url) if url else None
+            if target and urlsplit(target).scheme not in ("http", "https"):
                 # not followed, as Scrapy leaves one to file: or data: (and one to a URL
                 # without "//", javascript: or mailto:, made its Request raise: the page
                 # was recorded failed, "Missing scheme", and never stored)
                 return response
             chain = [response.url, *request.meta.get("redirect_urls", ())]
-            if url and canonicalize_url(urljoin(response.url, url)) in {
+            if target and canonicalize_url(target) in {
                     canonicalize_url(seen) for seen in chain}:  # as the duplicate filter
                 return response
         return super().process_response(request, response)

@@ -430,15 +430,15 @@ def summary(result: CrawlResult) -> str:
     counts = result.counts
     lost, non_html = unstored(result.stats), result.count("newscrawl/skipped/non_html")
     # (the pages fetched: the HTML pages, stored or not, and the answers that were no HTML)
+    also = f"; {non_html} not HTML" if non_html else ""
     stored = f" ({result.count('newscrawl/stored/pages')} stored, {lost} not: rolled back or" \
-             f" cut short, fetched again next run{f'; {non_html} not HTML' if non_html else ''})" \
-        if lost else ""
+             f" cut short, fetched again next run{also})" if lost else ""
     lines = [
         f"run {result.run_id}: {counts['pages_fetched']} pages fetched{stored} in "
         f"{result.seconds:.1f}s, {counts['articles_stored']} articles stored, "
         f"{counts['pages_skipped']} pages skipped "
         f"({result.count('newscrawl/extract/non_articles')} not articles, "
-        f"{result.count('newscrawl/skipped/non_html')} not HTML, "
+        f"{non_html} not HTML, "
         f"{result.count('newscrawl/extract/failed')} extraction failures), "
         f"{counts['errors'] - result.count('spider_exceptions/count')} fetch errors",
         f"  frontier: {result.count('newscrawl/frontier/discovered')} new URLs, "

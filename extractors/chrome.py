@@ -1080,9 +1080,8 @@ def trafilatura_copy(tree: etree._Element) -> etree._Element:
         _number_items(numbered)
     for code in [c for c in copied.iter("code") if _inline_code(c)]:
         _inline(code)
-    for section in copied.iter("section"):
-        if (section.text or "").strip():  # a paragraph of its own, as a <div> of text is
-            section.tag = "div"
+    for section in [s for s in copied.iter("section") if (s.text or "").strip()]:
+        section.tag = "div"  # a paragraph of its own, as a <div> of text is
     layouts = [table for table in copied.iter("table") if _lays_out(table)]
     for table in layouts:
         parts = [part for part in table.iter(*_TABLE_PARTS)
