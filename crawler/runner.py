@@ -453,6 +453,10 @@ def summary(result: CrawlResult) -> str:
     if result.count("newscrawl/extract/no_layout"):
         lines.append(f"  {result.count('newscrawl/extract/no_layout')} articles matched no"
                      " layout of their site's rule (read without it: see the log)")
+    if result.count("newscrawl/links_over_cap/pages"):
+        lines.append(f"  {result.count('newscrawl/links_over_cap/links')} links not followed:"
+                     f" {result.count('newscrawl/links_over_cap/pages')} pages had more than"
+                     " NEWSCRAWL_MAX_PAGE_LINKS")
     if result.failed_sites:
         lines.append(f"  failed sites: {', '.join(result.failed_sites)}")
     if result.count("spider_exceptions/count"):

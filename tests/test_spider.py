@@ -30,7 +30,7 @@ from crawler.discovery import (
     url_problem,
 )
 from crawler.listings import feed_entries, sitemap_entries
-from crawler.spiders.news import NewsSpider
+from crawler.spiders.news import NewsSpider, links_cut
 from tests.ports import refusing_port
 
 PAGE_KEYS = {
@@ -932,3 +932,45 @@ def test_a_robots_txt_server_error_is_said_once_whether_robots_txt_is_obeyed_or_
     failure.request = request
     spider.on_error(failure)
     assert [r.levelname for r in caplog.records].count("WARNING") == warnings
+
+
+def test_links_cut_keeps_a_page_whole_up_to_the_cap_and_counts_what_it_cuts():
+    page = "<p>x</p>" + "".join(f'<a href="/s/{i}">s</a><AREA href="/m/{i}">' for i in range(3))
+    assert links_cut(page, 6) == (page, 0)
+    assert links_cut(page, 0) == (page, 0)  # 0: no cap
+    kept, lost = links_cut(page, 4)
+    assert lost == 2 and kept.endswith('<AREA href="/m/1">') and "/s/2" not in kept
+    assert links_cut("<abbr>x</abbr><aside>" * 5, 1) == ("<abbr>x</abbr><aside>" * 5, 0)
+
+
+def test_a_page_with_more_links_than_the_cap_has_only_its_first_ones_followed(caplog):
+    """A page of 200,000 links held a crawl for 54 s, the reactor reading its links while
+    no other response was handled (and put 200,000 URLs in the frontier); now its first
+    NEWSCRAWL_MAX_PAGE_LINKS are followed, the rest counted and said, once per host."""
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_MAX_PAGE_LINKS": 3})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    body = ('<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+            "</head><body>" + "".join(f'<a href="/s/{i}">story {i}</a>' for i in range(10))
+            + "</body></html>").encode()
+    for url in ("https://example.com/hub", "https://example.com/hub2"):
+        out = parsed(spider, body, url, "link", cls=HtmlResponse)
+        assert [r.url for r in out if isinstance(r, Request)] == [
+            "https://example.com/s/0", "https://example.com/s/1", "https://example.com/s/2",
+            "https://example.com/feed.xml"]
+        assert [item["url"] for item in out if isinstance(item, dict)] == [url]
+    assert crawler.stats.get_value("newscrawl/links_over_cap/pages") == 2
+    assert crawler.stats.get_value("newscrawl/links_over_cap/links") == 14
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["https://example.com/hub: 7 links beyond the first 3 not followed "
+                        "(NEWSCRAWL_MAX_PAGE_LINKS)"]
+
+
+def test_the_summary_says_how_many_links_the_cap_left_unfollowed():
+    from crawler.runner import CrawlResult, summary
+    stats = {"newscrawl/pages": 5, "newscrawl/links_over_cap/pages": 2,
+             "newscrawl/links_over_cap/links": 14}
+    assert ("  14 links not followed: 2 pages had more than NEWSCRAWL_MAX_PAGE_LINKS"
+            in summary(CrawlResult(1, stats, 1.0, [], "ok")).splitlines())
+    assert "NEWSCRAWL_MAX_PAGE_LINKS" not in summary(CrawlResult(1, {"newscrawl/pages": 5},
+                                                               1.0, [], "ok"))
