@@ -181,8 +181,8 @@ def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
             raise ValueError(f"XPath {_shown(selector)!r} must select elements, not"
                              " attributes or text")
         return xpath
-    try:
-        return CSSSelector(selector)
+    try:  # as HTML: element and attribute names in any case (`DIV.story`), as CSS reads
+        return CSSSelector(selector, translator="html")  # them and the page's tree has them
     except SelectorError as error:
         raise ValueError(f"invalid CSS selector {_shown(selector)!r}: {error}") from None
     except RecursionError:  # cssselect translates a selector's steps by recursion

@@ -448,3 +448,18 @@ def test_a_broken_chrome_catalogue_is_one_line_naming_the_pattern_and_key(
         assert not (tmp_path / "n.db").exists()
     finally:
         chrome.catalogue.cache_clear()
+
+
+def test_a_css_selector_matches_html_names_whatever_their_case(tmp_path):
+    """CSS reads HTML element and attribute names without case (`DIV.story-body`,
+    `div[CLASS=story-body]`, as a page's markup or an old stylesheet writes them), and the
+    page's tree has them in lower case: compiled as XML, the selector matched nothing, the
+    layout never applied, and `rules check` said ok."""
+    story = "<DIV CLASS='story-body'><P>" + "Harbour news. " * 40 + "</P></DIV>"
+    html = f"<html><body><H1 class='headline'>Harbour</H1>{story}</body></html>"
+    for i, body in enumerate(("DIV.story-body", "div[CLASS=story-body]", "Div.story-body > P")):
+        (tmp_path / str(i)).mkdir()
+        write(tmp_path / str(i), GOOD.replace("div.story-body", body).replace("h1.headline", "H1"))
+        article = extract(html, "https://news.example.com/a", rules=(tmp_path / str(i),))
+        assert article.rule == "news.example.com:v1", body
+        assert article.title == "Harbour"
