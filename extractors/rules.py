@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import cssselect
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
@@ -182,11 +183,42 @@ def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
                              " attributes or text")
         return xpath
     try:  # as HTML: element and attribute names in any case (`DIV.story`), as CSS reads
-        return CSSSelector(selector, translator="html")  # them and the page's tree has them
+        compiled = CSSSelector(selector, translator="html")  # them and the page's tree has them
+        state = next(filter(None, map(_browser_state, cssselect.parse(selector))), None)
     except SelectorError as error:
         raise ValueError(f"invalid CSS selector {_shown(selector)!r}: {error}") from None
     except RecursionError:  # cssselect translates a selector's steps by recursion
         raise ValueError(f"CSS selector {_shown(selector)!r} has too many steps") from None
+    if state:
+        raise ValueError(f"CSS selector {_shown(selector)!r}: :{state} never matches a fetched"
+                         " page (it is a state of a page in a browser: leave it out)")
+    return compiled
+
+
+# Pseudo-classes of what a browser's user does (`a:hover`, a stylesheet's selector copied
+# whole): cssselect compiles them to a test that is always false, so a selector with one
+# (outside a `:not()`) matches no page, and its layout never applies, without a word.
+_BROWSER_STATES = frozenset({"hover", "active", "focus", "visited", "target"})
+
+
+def _browser_state(tree: object) -> str | None:
+    """The browser-state pseudo-class a parsed CSS selector requires, or None."""
+    if isinstance(tree, cssselect.parser.Pseudo) and tree.ident.lower() in _BROWSER_STATES:
+        return tree.ident.lower()
+    parts: list = []
+    if isinstance(tree, cssselect.parser.Selector):
+        parts = [tree.parsed_tree]
+    elif isinstance(tree, cssselect.parser.CombinedSelector):
+        parts = [tree.selector, tree.subselector]
+    elif isinstance(tree, cssselect.parser.Relation):  # :has(): one of its arguments must
+        arguments = ([argument for _, argument in tree.arguments] if hasattr(tree, "arguments")
+                     else [tree.subselector])  # (an older cssselect's :has() takes one)
+        if all(map(_browser_state, arguments)):
+            return _browser_state(arguments[0])
+        parts = [tree.selector]
+    elif hasattr(tree, "selector"):  # not :not()'s argument, nor one of :is()'s choices
+        parts = [tree.selector]
+    return next(filter(None, map(_browser_state, parts)), None)
 
 
 def _shown(selector: str) -> str:

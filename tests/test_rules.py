@@ -463,3 +463,25 @@ def test_a_css_selector_matches_html_names_whatever_their_case(tmp_path):
         article = extract(html, "https://news.example.com/a", rules=(tmp_path / str(i),))
         assert article.rule == "news.example.com:v1", body
         assert article.title == "Harbour"
+
+
+@pytest.mark.parametrize(("selector", "pseudo"), [
+    ("div.story-body:hover", ":hover"), ("a:visited", ":visited"), (".promo:focus", ":focus"),
+    ("div.story-body, button:active", ":active"), ("div:has(> p:target)", ":target"),
+    ("div.story-body > P:HOVER", ":hover")])
+def test_a_css_selector_of_a_browser_state_is_refused_on_load(tmp_path, selector, pseudo):
+    """`:hover`, `:focus`... hold in a browser someone points at, never in a fetched page:
+    cssselect compiles them to a test that is always false, so a body or drop copied from a
+    stylesheet with one matched nothing, and `rules check` said ok."""
+    path = write(tmp_path, GOOD.replace("div.story-body", selector))
+    with pytest.raises(RuleError) as error:
+        load_file(path)
+    assert str(error.value).startswith(f"{path}: layout[0].body[0]: CSS selector ")
+    assert f"{pseudo.lower()} never matches a fetched page" in str(error.value)
+
+
+@pytest.mark.parametrize("selector", ["a:not(:hover)", "div:not(.promo:focus)", "a:link",
+                                      "input:checked", "p:empty"])
+def test_a_css_selector_that_can_match_still_loads(tmp_path, selector):
+    write(tmp_path, GOOD.replace("div.story-body", selector))
+    assert load_dir(tmp_path)[0].layouts
