@@ -75,9 +75,16 @@ class SiteRule:
 
     def specificity(self, host: str) -> int:
         """How closely the rule names the host: the labels of its longest domain that covers
-        it (``news.example.com`` 3, ``example.com`` 2), 0 if none does."""
+        it (``news.example.com`` 3, ``example.com`` 2), 0 if none does. A ``www.`` domain
+        covers its bare host too, as a crawl counts them one site (``bare_host``)."""
         return max((d.count(".") + 1 for d in self.domains
-                    if host == d or host.endswith("." + d)), default=0)
+                    if host in (d, _bare(d)) or host.endswith("." + d)), default=0)
+
+
+def _bare(domain: str) -> str:
+    """A domain without its leading ``www.`` (``www.example.com``: ``example.com``)."""
+    bare = domain.removeprefix("www.")
+    return bare if bare and bare != domain else domain
 
 
 # XPath 1.0's functions and node tests: libxml2 looks a function or a `$variable` up only
@@ -375,11 +382,11 @@ def _load_files(files: tuple[tuple[Path, int], ...]) -> tuple[SiteRule, ...]:
     rules = tuple(load_file(path) for path, _ in files)
     owner: dict[str, Path] = {}
     for rule in rules:
-        for i, domain in enumerate(rule.domains):
-            if domain in owner:
+        for i, domain in enumerate(rule.domains):  # (a www. host and its bare one: one site)
+            if owner.get(_bare(domain), rule.path) != rule.path:
                 raise RuleError(f"{rule.path}: domains[{i}]: {domain} is covered by "
-                                f"{owner[domain].name} too (one file per site)")
-            owner[domain] = rule.path
+                                f"{owner[_bare(domain)].name} too (one file per site)")
+            owner[_bare(domain)] = rule.path
     return rules
 
 

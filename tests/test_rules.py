@@ -106,6 +106,7 @@ def test_bad_rule_names_file_and_key(tmp_path, text, where):
     ('["news.example.com"]', '["newsapp"]'),  # an intranet host, a Docker service
     ('["news.example.com"]', '["bbc.co.uk", "localhost", "127.0.0.1", "user.github.io"]'),
     ('["news.example.com"]', '["my_host.a-b.example", "news.example.com\u200b"]'),
+    ('["news.example.com"]', '["www.example.com", "example.com"]'),
     ('name = "v1"', "name = 2.5"), ('name = "v1"', "name = 2025-03-01"),
     ('body = ["div.story-body"]\n', ""), ('drop = ["//div[@class=\'promo\']"]', "drop = []")])
 def test_what_loaded_before_still_loads(tmp_path, edit):
@@ -485,3 +486,25 @@ def test_a_css_selector_of_a_browser_state_is_refused_on_load(tmp_path, selector
 def test_a_css_selector_that_can_match_still_loads(tmp_path, selector):
     write(tmp_path, GOOD.replace("div.story-body", selector))
     assert load_dir(tmp_path)[0].layouts
+
+
+def test_a_rule_for_the_www_host_covers_the_bare_host_a_crawl_counts_as_one_site(tmp_path):
+    """A crawl counts `www.example.com` and `example.com` as one site (a start URL on one,
+    links and redirects to the other), but a rule naming the www host, as the browser's
+    address bar shows it, passed over every page of the other, without a word."""
+    write(tmp_path, GOOD.replace('"news.example.com"', '"www.example.com"'), "example.toml")
+    story = "<div class='story-body'><p>" + "Harbour news. " * 40 + "</p></div>"
+    html = f"<html><body><h1 class='headline'>Harbour</h1>{story}</body></html>"
+    for url in ("https://www.example.com/a", "https://example.com/a",
+                "http://EXAMPLE.com:8080/a"):
+        assert extract(html, url, rules=(tmp_path,)).rule == "example:v1", url
+    assert extract(html, "https://news.example.com/a", rules=(tmp_path,)).rule is None
+
+
+def test_a_www_host_and_its_bare_host_in_two_files_are_refused(tmp_path):
+    """Both would cover one site's pages: which one applied hung on how a link wrote it."""
+    write(tmp_path, GOOD.replace('"news.example.com"', '"example.com"'), "a.toml")
+    write(tmp_path, GOOD.replace('"news.example.com"', '"www.example.com"'), "b.toml")
+    with pytest.raises(RuleError, match=r"b\.toml: domains\[0\]: www\.example\.com is covered"
+                                        r" by a\.toml too"):
+        load_dir(tmp_path)
