@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -265,6 +266,10 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
     if isinstance(name, bool) or not isinstance(name, (str, int, float, date)) or name == "":
         raise RuleError(f"{path}: {where}.name: expected a string (or a number or a date, "
                         "as 2014)")
+    if isinstance(name, str) and any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+        # (the id is stored in articles.rule and quoted by one-line warnings)
+        raise RuleError(f"{path}: {where}.name: {name!r} holds a control character (a line"
+                        " break, a tab)")
     return Layout(
         id=f"{path.stem}:{name}",
         valid_from=_date(path, f"{where}.valid_from", data.get("valid_from")),

@@ -83,6 +83,10 @@ def write(tmp_path: Path, text: str, name: str = "news.example.com.toml") -> Pat
     (GOOD.replace('["news.example.com"]', '["рф"]'), "domains[0]: 'рф' is a public suffix"),
     (GOOD.replace('name = "v1"', "name = [1, 2]"), "layout[0].name: expected a string"),
     (GOOD.replace('name = "v1"', 'name = ""'), "layout[0].name: expected a string"),
+    # the id goes into articles.rule and one-line warnings: a line break split them
+    (GOOD.replace('name = "v1"', 'name = "v1\\n2025"'),
+     "layout[0].name: 'v1\\n2025' holds a control character"),
+    (GOOD.replace('name = "v1"', 'name = "v1\\t"'), "layout[0].name: 'v1\\t' holds a control"),
     ("description = 5\n" + GOOD, "description: expected a string"),
     (GOOD + '[[layout]]\nname = "v1"\ndrop = ["p.x"]\n',
      "layout[1].name: 'v1' names layout[0] too"),
