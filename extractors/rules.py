@@ -194,13 +194,22 @@ def compile_selector(selector: str, elements: bool = False) -> etree.XPath:
         compiled = CSSSelector(selector, translator="html")  # them and the page's tree has them
         state = next(filter(None, map(_browser_state, cssselect.parse(selector))), None)
     except SelectorError as error:
-        raise ValueError(f"invalid CSS selector {_shown(selector)!r}: {error}") from None
+        hint = (" (read as CSS: an XPath starts with /, (, ./ or ../)"
+                if _XPATH_LIKE.search(_XPATH_LITERAL.sub("''", selector)) else "")
+        raise ValueError(f"invalid CSS selector {_shown(selector)!r}: {error}{hint}") from None
     except RecursionError:  # cssselect translates a selector's steps by recursion
         raise ValueError(f"CSS selector {_shown(selector)!r} has too many steps") from None
     if state:
         raise ValueError(f"CSS selector {_shown(selector)!r}: :{state} never matches a fetched"
                          " page (it is a state of a page in a browser: leave it out)")
     return compiled
+
+
+# What only an XPath has: a `/` step, an `@attribute`, an axis (`descendant::div`); a CSS
+# selector that fails with one of these was most likely meant as an XPath.
+_XPATH_LIKE = re.compile(r"[/@]|\b(ancestor|ancestor-or-self|attribute|child|descendant"
+                         r"|descendant-or-self|following|following-sibling|parent|preceding"
+                         r"|preceding-sibling|self)::")
 
 
 # Pseudo-classes of what a browser's user does (`a:hover`, a stylesheet's selector copied

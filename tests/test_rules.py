@@ -512,3 +512,18 @@ def test_a_www_host_and_its_bare_host_in_two_files_are_refused(tmp_path):
     with pytest.raises(RuleError, match=r"b\.toml: domains\[0\]: www\.example\.com is covered"
                                         r" by a\.toml too"):
         load_dir(tmp_path)
+
+
+@pytest.mark.parametrize("selector", ["descendant::div", "div//p", "article/p",
+                                      "div[@class='story-body']", "count(//p)"])
+def test_an_xpath_read_as_css_says_how_an_xpath_starts(tmp_path, selector):
+    """An XPath that does not start with `/`, `(`, `./` or `../` is read as CSS, and the
+    error told of CSS alone (`descendant::div`: "Pseudo-elements are not supported")."""
+    import json
+
+    path = write(tmp_path, GOOD.replace('["div.story-body"]', json.dumps([selector])))
+    with pytest.raises(RuleError) as error:
+        load_file(path)
+    message = str(error.value)
+    assert "layout[0].body[0]: invalid CSS selector" in message and "\n" not in message
+    assert message.endswith("(read as CSS: an XPath starts with /, (, ./ or ../)")
