@@ -80,6 +80,8 @@ def _blocks(element: etree._Element) -> list[str]:
         return _table_rows(element)
     if element.tag in _CONTAINERS and any(child.tag in _BLOCK_TAGS for child in element):
         return _container_blocks(element)
+    if element.tag == "quote" and any(child.tag == "p" for child in element):
+        return _container_blocks(element)  # a quote of paragraphs: each one a block
     return _paragraphs(_collected(element))
 
 

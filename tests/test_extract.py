@@ -2099,3 +2099,19 @@ def test_a_story_sentence_shaped_like_a_sign_up_consent_line_stays(lang, line):
     # a click, an order, another subscription, or a third person's verb: the story's
     article = extract(page(paragraphs(2) + f"<p>{line}</p>" + paragraphs(2), lang=lang), URL)
     assert line in article.text and "newsletter.cue" not in article.removed
+
+
+QUOTED = ["“We have listened to residents for two years. This plan reflects what they told us"
+          " they wanted: safer streets, more buses and fewer cars idling downtown.”",
+          "“I understand that change is hard. But doing nothing is also a choice, and it is a"
+          " choice that costs lives on our roads every single year.”"]
+
+
+@pytest.mark.parametrize("cite", ["", "<cite>Mayor Jane Holt</cite>"])
+def test_a_quote_of_paragraphs_is_as_many_blocks(cite):
+    # a <blockquote> of two <p>s was one block, its paragraphs a line apart
+    quote = "<blockquote>" + "".join(f"<p>{q}</p>" for q in QUOTED) + cite + "</blockquote>"
+    article = extract(page(paragraphs(2) + quote + paragraphs(2)), URL)
+    blocks = article.text.split("\n\n")
+    assert QUOTED[0] in blocks and QUOTED[1] in blocks
+    assert blocks.index(QUOTED[1]) == blocks.index(QUOTED[0]) + 1
