@@ -1211,7 +1211,9 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     for at, (block, low, hit) in enumerate(zip(blocks, lows, hits, strict=True)):
         if at < appeal_ends:
             continue
-        if hit is None:
+        if hit is None or (hit.boundary and not kept and low in left_alone):
+            # (a closing cue left alone that opens the text closes nothing: the salutation
+            # of a letter that is the story, "Dear readers,", "A message from the editor:")
             kept.append(block)
             seen += len(block)
             continue

@@ -2115,3 +2115,20 @@ def test_a_quote_of_paragraphs_is_as_many_blocks(cite):
     blocks = article.text.split("\n\n")
     assert QUOTED[0] in blocks and QUOTED[1] in blocks
     assert blocks.index(QUOTED[1]) == blocks.index(QUOTED[0]) + 1
+
+
+LETTER = ["This week marks twenty years since the first edition of this newspaper rolled off a"
+          " borrowed press in the back of a hardware store on Main Street.",
+          "Much has changed since then. We moved to a digital-first model in 2016, and last year"
+          " more of you read us on your phones than on paper for the first time.",
+          "Thank you for twenty years of letters, tips and arguments at the grocery store."]
+
+
+@pytest.mark.parametrize(("lang", "salutation"), [
+    ("en", "Dear readers,"), ("de", "Liebe Leserinnen und Leser,"), ("fr", "Chers lecteurs,")])
+def test_a_letter_that_opens_with_its_salutation_keeps_it(lang, salutation):
+    # a closing appeal's cue with nothing before it closes nothing: the letter is the story
+    body = f"<p>{salutation}</p>" + "".join(f"<p>{line}</p>" for line in LETTER)
+    article = extract(page(body, lang=lang), URL)
+    assert article.text.split("\n\n")[0] == salutation
+    assert all(line in article.text for line in LETTER)
