@@ -677,7 +677,7 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
                 and _opens_its_container(index, box, pattern)):
             cue = box  # the heading of a box (<p><strong>, <header><h3>): the block
         elif box is not cue:
-            found.append(box)
+            found.append(_appeal_it_closes(index, box) if pattern.dom == "boxed" else box)
             continue
         alone = _label_and_link(index, cue)
         if pattern.dom == "boxed" and alone == [cue]:
@@ -694,6 +694,48 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
                 index.openings.update(dict.fromkeys(texts, box))
             continue
         found += alone
+    return found
+
+
+# A closing ask ("Donate now", "Support us") that ends a box of at most APPEAL_BOX_CHARS
+# characters whose text reads as an appeal that speaks of the press (`_PRESS`) takes the
+# box: the appeal's copy before it ("Before you go... Local news is in crisis...") goes too,
+# where the page names neither the box nor its buttons. Only after the story (a paragraph of
+# STORY_WORDS or more before the box, beside it), and not where the story goes on after it
+# (such a paragraph after the box: a "How to help" box in a story of a fire stays), nor a
+# box with no story beside it (a short story of a paper's fund drive, closed by its "Donate
+# now").
+APPEAL_BOX_CHARS = 1500
+STORY_WORDS = 10
+_APPEAL_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li")
+_PRESS = re.compile(
+    r"\b(journalis\w*|newsroom|reporting|readers?|журналист\w*|редакци\w*|читател\w*|"
+    r"journalismus|redaktion|leser\w*|journalisme|rédaction|lecteurs?|periodismo|redacción|"
+    r"lectores|jornalismo|redação|leitores)\b", re.IGNORECASE)
+
+
+def _appeal_it_closes(index: PageIndex, box: etree._Element) -> etree._Element:
+    """The appeal's box a closing ask's box ends (see APPEAL_BOX_CHARS), or the ask's box."""
+    found = element = box
+    for parent in box.iterancestors():
+        if (_is_body(parent, index.tokens(parent))
+                or index.size.get(parent, 0) > APPEAL_BOX_CHARS
+                or any(index.size.get(after, 0) or (after.tail or "").strip()
+                       for after in element.itersiblings())
+                or (element.tail or "").strip()):
+            break
+        texts = [index.text(block) for block in parent.iter(*_APPEAL_BLOCKS)]
+        if (len(texts) > 1 and _reads_as_appeal(texts)
+                and any(map(_PRESS.search, texts))):
+            found = parent
+        element = parent
+    if found is box:
+        return box
+    story = any(count_words(index.text(p)) >= STORY_WORDS
+                for before in found.itersiblings(preceding=True) for p in before.iter("p"))
+    if not story or any(count_words(index.text(p)) >= STORY_WORDS
+                        for after in found.itersiblings() for p in after.iter("p")):
+        return box
     return found
 
 

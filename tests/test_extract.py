@@ -2132,3 +2132,52 @@ def test_a_letter_that_opens_with_its_salutation_keeps_it(lang, salutation):
     article = extract(page(body, lang=lang), URL)
     assert article.text.split("\n\n")[0] == salutation
     assert all(line in article.text for line in LETTER)
+
+
+STORY = ["The county water board voted 4-1 on Monday night to raise residential rates by 6"
+         " percent starting in July, the first increase since 2019.",
+         "Board chair Linda Okafor said the money would pay for replacing aging pipes under the"
+         " east side, where three main breaks flooded streets last winter.",
+         "Residents who spoke during the two-hour public comment period were split, with several"
+         " retirees saying the increase would strain fixed incomes."]
+APPEALS = {
+    "before you go": (
+        '<div class="wp-block-group"><div class="wp-block-group__inner-container">'
+        "<h3>Before you go…</h3><p>Local news is in crisis. Over the past two decades, more"
+        " than 2,500 newspapers have closed, leaving communities without anyone to hold local"
+        " officials to account.</p><p>The Valley Herald is a nonprofit newsroom supported by"
+        " readers like you. If you valued this story, please consider making a gift today so"
+        " we can keep our reporting free for everyone.</p>"
+        '<p><a class="wp-block-button__link" href="/donate">Donate now</a></p></div></div>'),
+    "support us": (
+        "<div><div><p><strong>Independent journalism needs you.</strong></p><p>Every month,"
+        " thousands of readers rely on our reporting about their towns. We don't have a"
+        " paywall, and we never will.</p><p>But reporting costs money. Contributions from"
+        " readers fund more than half of our newsroom.</p>"
+        '<p><a href="https://example.org/support">Support us</a></p></div></div>'),
+}
+
+
+@pytest.mark.parametrize("appeal", APPEALS.values(), ids=APPEALS.keys())
+def test_an_appeal_in_unnamed_boxes_goes_with_the_ask_that_closes_it(appeal):
+    # only the ask ("Donate now", "Support us") went: the appeal's copy stayed in the text
+    body = "".join(f"<p>{p}</p>" for p in STORY) + appeal
+    article = extract(page(body), URL)
+    assert article.text.split("\n\n") == STORY
+
+
+def test_a_box_the_ask_closes_stays_where_the_story_goes_on_or_is_the_story():
+    help_box = ("<div><h3>How to help</h3><p>The Red Cross is accepting donations for families"
+                " displaced by the fire. Volunteers are needed at the shelter, where readers"
+                " have dropped off blankets and food.</p><p><a href='/x'>Donate now</a></p>"
+                "</div>")
+    article = extract(page(f"<p>{STORY[0]}</p>{help_box}<p>{STORY[1]}</p><p>{STORY[2]}</p>"),
+                      URL)
+    assert "How to help" in article.text and "The Red Cross" in article.text
+    drive = ["The Riverside Times launched its first reader fundraising drive on Monday, asking"
+             " readers to help cover the cost of a new courts reporter.",
+             "Editor Ellen Park said donations from readers now fund about a third of the"
+             " newsroom, up from a tenth five years ago."]
+    story = ("<div>" + "".join(f"<p>{p}</p>" for p in drive)
+             + "<p><a href='/donate'>Donate now</a></p></div>")
+    assert extract(page(story), URL).text.split("\n\n") == drive
