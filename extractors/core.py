@@ -209,8 +209,8 @@ def _article(url: str, found: Analysis) -> Article:
     if is_article:
         named = bool(meta.authors) and not meta.site_authored
         fill_article_metadata(meta, found.page, url)
-        if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either
-            blocks = _drop_byline(blocks, meta.authors)
+        if not named:  # a byline found only now ("By Jane Doe") is no body paragraph either,
+            blocks = _drop_bio(_drop_byline(blocks, meta.authors), meta.authors)  # nor a bio
     return Article(
         url=url, is_article=is_article, title=unmangled(meta.title),
         authors=[unmangled(name) for name in meta.authors] if is_article else [],
@@ -307,7 +307,8 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
     """A reading of the body without the headline, the byline, chrome blocks and a second
     copy of a passage; with the ids of the chrome patterns that dropped blocks
     (`REPEATED` for the copy)."""
-    kept, dropped = strip_blocks(_drop_byline(_drop_title(blocks, meta.title), meta.authors),
+    kept, dropped = strip_blocks(_drop_bio(_drop_byline(_drop_title(blocks, meta.title),
+                                                        meta.authors), meta.authors),
                                  meta.left_alone, meta.openings,
                                  not speaks_of_itself(meta.title, meta.outlets))
     # a print copy repeats the headline and byline dropped above: they were read earlier too
@@ -366,6 +367,27 @@ def _drop_byline(blocks: list[str], authors: list[str]) -> list[str]:
                    for name in authors)
     head = [b for b in blocks[:3] if not is_byline(b)]
     return head + blocks[3:]
+
+
+# An author's bio closing the text: one of its last BIO_WITHIN blocks, of at most BIO_WORDS
+# words, opening with the author's name and what a bio says of them ("Maria Delgado is a
+# staff reporter...", "Jane Doe covers schools...", "Hans Weber ist Redakteur...").
+BIO_WITHIN = 2
+BIO_WORDS = 70
+_BIO_VERB = re.compile(
+    r",?\s+(is|was|has (been|covered|reported|written)|covers|reports|writes|"
+    r"ist|war|schreibt|berichtet|est|était|écrit|es|fue|escribe|é|foi|escreve|"
+    r"является|работает|пишет)\s")
+
+
+def _drop_bio(blocks: list[str], authors: list[str]) -> list[str]:
+    """The blocks without an author's bio among the last ones (see BIO_WITHIN)."""
+    def is_bio(block: str) -> bool:
+        return count_words(block) <= BIO_WORDS and any(
+            len(name) >= 3 and block.startswith(name) and _BIO_VERB.match(block, len(name))
+            for name in authors)
+    tail = len(blocks) - BIO_WITHIN
+    return [b for i, b in enumerate(blocks) if i < max(tail, 1) or not is_bio(b)]
 
 
 def _prefer_jsonld_body(blocks: list[str], dropped: list[str], ld_article: dict | None,

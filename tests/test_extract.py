@@ -2181,3 +2181,25 @@ def test_a_box_the_ask_closes_stays_where_the_story_goes_on_or_is_the_story():
     story = ("<div>" + "".join(f"<p>{p}</p>" for p in drive)
              + "<p><a href='/donate'>Donate now</a></p></div>")
     assert extract(page(story), URL).text.split("\n\n") == drive
+
+
+AUTHOR = '<meta name="author" content="Maria Delgado">'
+
+
+@pytest.mark.parametrize("bio", [
+    "<p><em>Maria Delgado is a staff reporter covering local government and utilities for"
+    " The Valley Herald. She previously worked at the Tucson Sentinel.</em></p>",
+    "<p><i>Maria Delgado covers City Hall and the county board.</i></p>",
+])
+def test_an_authors_bio_closing_the_story_is_no_body(bio):
+    article = extract(page(paragraphs(4) + bio, head=AUTHOR), URL)
+    assert article.authors == ["Maria Delgado"]
+    assert article.text.count("ends here") == 4 and "Maria Delgado" not in article.text
+
+
+def test_a_story_paragraph_naming_the_author_elsewhere_stays():
+    line = "Maria Delgado, the board's attorney, is a cousin of the reporter who wrote this."
+    article = extract(page(paragraphs(4) + f"<p>{line}</p>", head=AUTHOR), URL)
+    assert line in article.text  # (the name, then an apposition: no bio's verb after it)
+    quoted = "Residents asked whether Maria Delgado is still on the board."
+    assert quoted in extract(page(paragraphs(4) + f"<p>{quoted}</p>", head=AUTHOR), URL).text
