@@ -2203,3 +2203,15 @@ def test_a_story_paragraph_naming_the_author_elsewhere_stays():
     assert line in article.text  # (the name, then an apposition: no bio's verb after it)
     quoted = "Residents asked whether Maria Delgado is still on the board."
     assert quoted in extract(page(paragraphs(4) + f"<p>{quoted}</p>", head=AUTHOR), URL).text
+
+
+def test_a_story_sentence_opening_with_the_french_prompts_words_stays():
+    line = ("La suite est réservée aux abonnés : c'est la formule qu'affichera désormais le site"
+            " sous chaque article, a précisé la directrice générale.")
+    article = extract(page(paragraphs(2) + f"<p>{line}</p>" + paragraphs(2), lang="fr"), URL)
+    assert line in article.text and article.paywall == "none"
+    for prompt in ("La suite est réservée aux abonnés.",
+                   "La suite est réservée aux abonnés. Déjà abonné ? Se connecter"):
+        article = extract(page(paragraphs(4) + f"<p>{prompt}</p>", lang="fr"), URL)
+        assert article.paywall == "truncated" and "abonnés" not in article.text
+
