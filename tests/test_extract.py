@@ -2215,3 +2215,40 @@ def test_a_story_sentence_opening_with_the_french_prompts_words_stays():
         article = extract(page(paragraphs(4) + f"<p>{prompt}</p>", lang="fr"), URL)
         assert article.paywall == "truncated" and "abonnés" not in article.text
 
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "The views expressed in this article are those of the author and do not necessarily"
+           " reflect the views of The Valley Herald."),
+    ("en", "Views expressed here are the author's own."),
+    ("fr", "Les opinions exprimées dans cette tribune n'engagent que leur auteur."),
+    ("es", "Las opiniones expresadas en este artículo son responsabilidad exclusiva del autor."),
+    ("pt", "As opiniões expressas neste artigo são de responsabilidade do autor."),
+    ("ru", "Мнение автора может не совпадать с мнением редакции."),
+])
+def test_an_opinion_pages_disclaimer_is_chrome(lang, line):
+    article = extract(page(paragraphs(4) + f"<p><em>{line}</em></p>", lang=lang), URL)
+    assert article.text.count("ends here") == 4 and line not in article.text
+
+
+def test_a_newsletter_platforms_closing_line_is_chrome():
+    for line in ("<strong>Thanks for reading Mill Town Notes!</strong> Subscribe for free to"
+                 " receive new posts and support my work.",
+                 "Subscribe for free to receive new posts and support my work."):
+        article = extract(page(paragraphs(4) + f"<p>{line}</p>"), URL)
+        assert article.text.count("ends here") == 4 and "Subscribe" not in article.text
+
+
+@pytest.mark.parametrize("credit", ["Courier photo / Ann Lee", "AP Photo/Evan Vucci",
+                                    "Staff photo by Ann Lee"])
+def test_an_outlets_photo_credit_line_is_chrome(credit):
+    # a Drupal node: the image field's credit in a <div> of its own over the body field
+    html = ('<html lang="en"><head><title>Council approves budget</title>'
+            '<meta property="og:type" content="article"></head><body><main role="main">'
+            '<article role="article" class="node node--type-article">'
+            '<h1 class="page-title"><span>Council approves budget</span></h1>'
+            '<div class="node__meta"><span>Courier staff</span> <span>Tue, 03/04/2025 - 09:00'
+            '</span></div><div class="node__content"><div class="field--name-field-image">'
+            f'<img src="a.jpg"><div class="field--name-field-credit">{credit}</div></div>'
+            '<div class="field--name-body">' + "".join(f"<p>{p}</p>" for p in STORY)
+            + "</div></div></article></main></body></html>")
+    assert extract(html, URL).text.split("\n\n") == STORY
