@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from htmldate.core import DATE_ATTRIBUTES, NAME_MODIFIED, PROPERTY_MODIFIED
 from lxml import etree
@@ -897,6 +898,41 @@ def dateline_authors(root: etree._Element) -> list[str]:
     return []
 
 
+# A link to an author's page: a folder of people, then the person's slug.
+_PROFILE_PATH = re.compile(
+    r"/(?:authors?|people|staff|writers?|profiles?|contributors?|columnists?|reporters?|"
+    r"journalists?|autor(?:es|en|in)?|auteurs?|autora)/([^/?#]+)/?(?:[?#]|$)", re.IGNORECASE)
+_SLUG_WORDS = re.compile(r"[^\w]+|_")
+MAX_PROFILE_WORDS = 5
+
+
+def profile_link_authors(root: etree._Element) -> list[str]:
+    """Names from links to their authors' pages whose text is the page's slug spelt out
+    (`<a href="/authors/jane-doe">Jane Doe</a>`, a number after it allowed: jane-doe-2); none
+    when they name more than two people (a list of teasers), nor a comment's or an aside's
+    (`_elsewhere`)."""
+    found = []
+    for link in _document(root).iter("a"):
+        path = _PROFILE_PATH.search(link.get("href") or "")
+        if path is None:
+            continue
+        text = norm_space(link.text_content())
+        words = _slug_words(text)
+        if (0 < len(words) <= MAX_PROFILE_WORDS and words == _slug_words(unquote(path[1]))
+                and not _elsewhere(link)):
+            found.append([text])
+    return _at_most_two(found)
+
+
+def _slug_words(text: str) -> list[str]:
+    """The words of a name or a slug, folded and without accents (a slug spells "Kovács"
+    "kovacs"), without a number ending a slug ("jane-doe-2")."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", _fold(text))
+                   if not unicodedata.combining(c))
+    words = [word for word in _SLUG_WORDS.split(bare) if word]
+    return words[:-1] if len(words) > 1 and words[-1].isdigit() else words
+
+
 def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str | None:
     """Without a headline: the JSON-LD headline (or a title tag's part that goes on from
     it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
@@ -1156,7 +1192,7 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
             byline_names(line, meta.outlets) for line in meta.page_bylines)
             or _at_most_two(byline_names(line, meta.outlets) for line in meta.removed_bylines)
-            or dateline_authors(root))
+            or dateline_authors(root) or profile_link_authors(root))
     if not meta.authors and _author_markup(root):
         tree = prune_unwanted_nodes(root, AUTHOR_DISCARD_XPATHS)
         found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)

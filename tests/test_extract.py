@@ -2252,3 +2252,27 @@ def test_an_outlets_photo_credit_line_is_chrome(credit):
             '<div class="field--name-body">' + "".join(f"<p>{p}</p>" for p in STORY)
             + "</div></div></article></main></body></html>")
     assert extract(html, URL).text.split("\n\n") == STORY
+
+
+@pytest.mark.parametrize(("links", "authors"), [
+    # a link to the author's page, its text the page's slug spelt out: the author
+    ('<div class="meta"><a href="/authors/trevor-jackins">Trevor Jackins</a></div>',
+     ["Trevor Jackins"]),
+    ('<span><a href="https://news.example.com/author/bence-kovacs-2/">Bence Kovács</a></span>',
+     ["Bence Kovács"]),
+    ('<p><a href="/people/jane-doe">Jane Doe</a> and <a href="/people/max-roe">Max Roe</a></p>',
+     ["Jane Doe", "Max Roe"]),
+    # a link whose text is not its page's slug, or to no author's page: no author
+    ('<p><a href="/authors/trevor-jackins">More from this writer</a></p>', []),
+    ('<p><a href="/topics/jane-doe">Jane Doe</a></p>', []),
+    # three people: the authors of a list of teasers
+    ("<ul>" + "".join(f'<li><a href="/author/{slug}">{name}</a></li>' for slug, name in (
+        ("ann-lee", "Ann Lee"), ("bo-chan", "Bo Chan"), ("cy-dahl", "Cy Dahl"))) + "</ul>", []),
+    # a commenter's
+    ('<div class="comments"><a href="/profile/jane-doe">Jane Doe</a></div>', []),
+])
+def test_an_author_is_read_from_a_link_to_their_page(links, authors):
+    """On the WCXB dev articles, 9 pages whose only byline was a link to its author's page
+    (`/authors/trevor-jackins` "Trevor Jackins", no byline class, no "By") gave no author."""
+    found = extract(page(links + paragraphs(5)), URL)
+    assert found.is_article and found.authors == authors
