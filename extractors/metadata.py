@@ -356,8 +356,9 @@ _MONTH = MONTHS.replace("(", "(?:")
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
 # Doe · November 25, 2026", "By Jane Doe | The Gazette"), a date after "on", "published",
-# "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11"), or a comma and a date.
-_BYLINE_END = re.compile(r"\s+[|·•●▪◆—–]\s+|\s+-\s+"
+# "updated", "posted" ("By Jane Doe on 04-ago-2021 5:11"), or a comma and a date; a
+# separator that ends the line ("By Jane Doe | <time>...</time>": the date is a line of its own).
+_BYLINE_END = re.compile(r"\s+[|·•●▪◆—–]\s+|\s+-\s+|\s*[|·•●▪◆—–-]$"
                          r"|\s+(?:on|published|updated|posted)\b:?(?=[^|·•]*\d)"
                          rf"|,\s+(?=(?:{_WEEKDAY})?(?:(?:{_MONTH})\.?\s+\d"
                          rf"|\d{{1,2}}\.?\s+(?:{_MONTH})\b"
