@@ -973,11 +973,23 @@ def _uncut(ld_title: str, references: tuple[str, str], sites: set[str]) -> str:
 
 def _ld_authors(ld_article: dict | None, ld: list[dict]) -> list[str]:
     """The article's JSON-LD authors: names, Person objects, or references to Person
-    objects elsewhere on the page (`{"@id": ...}`)."""
+    objects elsewhere on the page (`{"@id": ...}`); a name that is a byline of several
+    ("Jane Doe and John Roe", "Jane Doe, John Roe") split, but not an organisation's
+    ("Johnson & Johnson")."""
     found = ld_article.get("author") if ld_article else None
     found = [jsonld.resolved(a, ld) for a in (found if isinstance(found, list) else [found])]
-    names = [a.get("name") if isinstance(a, dict) else a for a in found]
-    return [n for n in (norm_space(x) for x in names if isinstance(x, str)) if n]
+    names = [n for a in found for n in _ld_names(a)]
+    return list(dict.fromkeys(n for n in (norm_space(x) for x in names) if n))
+
+
+def _ld_names(author: object) -> list[str]:
+    """The names a JSON-LD author (a string, or an object with a `name`) gives."""
+    name = author.get("name") if isinstance(author, dict) else author
+    if not isinstance(name, str):
+        return []
+    if isinstance(author, dict) and "Organization" in " ".join(jsonld.types(author)):
+        return [name]
+    return split_authors(name) or [name]
 
 
 # The label Yoast (and others) give the author in Twitter's card, `twitter:label1` "Written

@@ -2284,3 +2284,20 @@ def test_a_byline_whose_date_follows_a_separator_in_its_own_element_names_the_au
     then ends with the separator; that left no name."""
     byline = f"<p>By Jane Doe {separator} <time>March 12, 2024, 8:15 a.m. ET</time></p>"
     assert extract(page(byline + paragraphs(4)), URL).authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(("author", "authors"), [
+    ('{"@type": "Person", "name": "Jane Doe and John Roe"}', ["Jane Doe", "John Roe"]),
+    ('"Jane Doe, John Roe"', ["Jane Doe", "John Roe"]),
+    ('[{"@type": "Person", "name": "Ana Gómez y Luis Pérez"}]', ["Ana Gómez", "Luis Pérez"]),
+    # an organisation's name is one name; a single person's stays whole
+    ('{"@type": "Organization", "name": "Johnson & Johnson"}', ["Johnson & Johnson"]),
+    ('{"@type": "Person", "name": "José Ortega y Gasset"}', ["José Ortega y Gasset"]),
+])
+def test_a_json_ld_author_naming_several_people_gives_each(author, authors):
+    """CMSs that join co-authors into one JSON-LD name ("Jane Doe and John Roe") gave them
+    as one author."""
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+          ' "NewsArticle", "headline": "Council approves budget", "datePublished":'
+          f' "2024-05-01", "author": {author}}}</script>')
+    assert extract(page(paragraphs(4), head=ld), URL).authors == authors
