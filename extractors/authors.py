@@ -45,6 +45,17 @@ _LABEL = re.compile(
     rf"|^{_CJK_OUTLET}(?:特约|特約)?(?:记者|記者)(?=[\u4e00-\u9fff]{{2,4}}$)"
     r"|^[文图圖]\s*[/／]\s*[文图圖]\s+|^[文图圖](?:\s*[/／]\s*[文图圖])?\s*[/／:：=＝]\s*",
     re.IGNORECASE)
+# A credit for someone who did not write the story, from its label to the end: "Photo by
+# Mark Lee", "Illustration by Sara Kim", "Medically reviewed by Dr. Paul Grant", "Edited by
+# Tom Brown", "Fact-checked by ...", "Foto: dpa"; alone (no author named), or run in after the
+# author's name ("Jane Doe Photos by Mark Lee", "Jane DoePhotos by...": a byline box's
+# elements joined).
+_CREDIT = re.compile(
+    r"(?:^|\s|(?-i:(?<=[a-z])(?=[A-Z])))(?:(?:medically|legally|clinically|expert) )?"
+    r"(?:reviewed|fact[- ]?checked|(?:copy[- ]?)?edited|photos?|photographs?|photography"
+    r"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b.*$"
+    r"|^(?:photos?|fotos?|фото|illustrations?|ilustración|ilustração|bild|bilder|grafik)"
+    r"\s*[:：].*$", re.IGNORECASE)
 # "ByJane Doe": a label run into the name (a capital straight after it).
 _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 # Labels after a name: "View all posts by...", "More posts from this author", a link arrow.
@@ -161,6 +172,7 @@ def clean_name(value: str) -> str | None:
         if shorter == name:
             break
         name = shorter
+    name = _CREDIT.sub("", name).strip(_EDGES)
     name, bio = _TRAILER.subn("", name)
     name = name.strip(_EDGES)
     words = name.split()

@@ -2301,3 +2301,19 @@ def test_a_json_ld_author_naming_several_people_gives_each(author, authors):
           ' "NewsArticle", "headline": "Council approves budget", "datePublished":'
           f' "2024-05-01", "author": {author}}}</script>')
     assert extract(page(paragraphs(4), head=ld), URL).authors == authors
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ('<p class="byline">Illustration by Sara Kim</p>', []),
+    ('<div class="byline"><span>By Jane Doe</span>\n<span>Photos by Mark Lee</span></div>',
+     ["Jane Doe"]),
+    ('<div class="byline"><span>By Jane Doe</span><span>Photos by Mark Lee</span></div>',
+     ["Jane Doe"]),
+    ('<p class="byline">By Jane Doe; Edited by Tom Brown</p>', ["Jane Doe"]),
+    ('<p class="byline">Medically reviewed by Paul Grant, MD</p>', []),
+])
+def test_a_photographer_illustrator_editor_or_reviewer_is_no_author(byline, authors):
+    """Credits for those who did not write the story, in a byline box, were authors."""
+    assert extract(page(byline + paragraphs(4)), URL).authors == authors
+    assert clean_authors(["Photo by Mark Lee", "Fact-checked by Paul Grant", "Foto: dpa",
+                          "Jane Doe", "Video Jones"]) == ["Jane Doe", "Video Jones"]
