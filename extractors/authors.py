@@ -99,6 +99,17 @@ BEATS = frozenset({
     "features", "photo", "video", "digital", "entertainment", "fashion", "books", "religion",
     "energy", "markets", "finance", "legal", "security", "defense", "defence", "military",
     "transportation", "weather", "audience", "visual", "graphics", "newsletter", "social"})
+# Words of an outlet's or a place's name, never of a person's: "Associated Press", "The New
+# York Times", "Mexico City", "Staff", "Wire Services".
+OUTLET_WORDS = frozenset({
+    "press", "news", "times", "post", "agency", "media", "network", "wire", "wires", "journal",
+    "tribune", "herald", "gazette", "daily", "weekly", "magazine", "radio", "tv", "television",
+    "reuters", "bloomberg", "afp", "ap", "upi", "city", "county", "state", "university",
+    "institute", "foundation", "group", "bureau", "service", "services", "company", "inc",
+    "llc", "ltd", "report", "review", "chronicle", "observer", "guardian", "telegraph",
+    "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
+    "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
+    "team", "desk", "contributors"})
 # Credentials a byline lists as names of their own ("Jane Doe", "RN", "BSN").
 CREDENTIALS = frozenset({
     "md", "m.d.", "phd", "ph.d.", "rn", "bsn", "msn", "np", "dvm", "mba", "mph", "rd", "rdn",
@@ -187,12 +198,18 @@ def clean_name(value: str) -> str | None:
 
 def _without_role(name: str) -> str:
     """The name before a role run into it ("Amy Roeder Senior Editor", "Jane Doe Politics
-    Editor", "Jane Doe | Author"),
+    Editor", "Jane Doe | Author") or an outlet or a place after a separator ("Jane Doe |
+    Reuters", "Jane Doe, Associated Press", "Jane Doe/AP", "Jane Doe (Reuters)", "Jane Doe,
+    The Commercial Appeal": no one's name starts with "The"; after a bar, an outlet's name
+    without an outlet's word stays, as WCXB's annotators keep "Jane Doe | The Texas
+    Newsroom"),
     "" for a role on its own ("Senior Writer", "Editor of The Daily"); a role is looked
     for from the third word on, so a name's first two words always stay."""
-    for separator in (" | ", "|", " - ", " – ", " — ", ", "):
+    for separator in (" | ", "|", " - ", " – ", " — ", ", ", " / ", "/", " ("):
         head, found, tail = name.partition(separator)
-        if found and head and _is_role(tail, ROLE_NOUNS | TEAM_WORDS):
+        if found and head and (_is_role(tail, ROLE_NOUNS | TEAM_WORDS) or (
+                len(head.split()) >= 2 and (_is_role(tail.rstrip(")"), OUTLET_WORDS) or (
+                    separator == ", " and tail.startswith("The "))))):
             return head.strip(_EDGES)
     words = name.split()
     bare = [_bare(word) for word in words]

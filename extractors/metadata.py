@@ -26,7 +26,7 @@ from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_a
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
-from .authors import MONTHS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
+from .authors import MONTHS, OUTLET_WORDS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
 from .chrome import remove
 from .dates import find_date
 from .text import count_words, ideographic, norm_space
@@ -393,17 +393,6 @@ def _split_commas(part: str) -> list[str]:
     return [part]
 
 
-# Words of an outlet's or a place's name, never of a person's: "Associated Press", "The New
-# York Times", "Mexico City", "Staff", "Wire Services".
-_OUTLET_WORDS = frozenset({
-    "press", "news", "times", "post", "agency", "media", "network", "wire", "wires", "journal",
-    "tribune", "herald", "gazette", "daily", "weekly", "magazine", "radio", "tv", "television",
-    "reuters", "bloomberg", "afp", "ap", "upi", "city", "county", "state", "university",
-    "institute", "foundation", "group", "bureau", "service", "services", "company", "inc",
-    "llc", "ltd", "report", "review", "chronicle", "observer", "guardian", "telegraph",
-    "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
-    "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
-    "team", "desk", "contributors"})
 
 
 def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
@@ -446,14 +435,15 @@ def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
 
 
 def _is_outlet(text: str) -> bool:
-    return any(word.lower().strip(".,") in _OUTLET_WORDS for word in text.split())
+    return any(word.lower().strip(".,") in OUTLET_WORDS for word in text.split())
 
 
 def _full_name(text: str) -> bool:
     """Two to four words, each capitalised (a particle such as "de" or "van" aside), none a
-    role ("Staff Writer", "Ph.D. Director")."""
+    role ("Staff Writer", "Ph.D. Director"), the first not "The" (an outlet's)."""
     words = text.split()
     return (2 <= len(words) <= 4 and words[0][:1].isupper() and words[-1][:1].isupper()
+            and words[0].casefold() != "the"  # "The Commercial Appeal"
             and all(word[:1].isupper() or word in _PARTICLES for word in words)
             and not any(word.lower().strip(".,") in _ROLE_WORDS for word in words))
 

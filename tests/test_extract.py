@@ -1011,9 +1011,8 @@ def test_a_passage_the_page_serves_twice_is_read_once():
     ("<p>By Mary Ann Smith, Staff Writer</p>", "", ["Mary Ann Smith"]),
     ("<p>By Jane Doe, Associated Press</p>", "", ["Jane Doe"]),
     ("<p>By Maria Garcia and John Roe, Associated Press</p>", "", ["Maria Garcia", "John Roe"]),
-    # a place is no second author (the string stays whole, as before)
-    ("", "<meta name='author' content='Maria Garcia, Mexico City'>",
-     ["Maria Garcia, Mexico City"]),
+    # a place is no second author, nor part of the name
+    ("", "<meta name='author' content='Maria Garcia, Mexico City'>", ["Maria Garcia"]),
     # a comma, then the date
     ("<p>By: Ziyi Xu, Dec 17, 2025</p>", "", ["Ziyi Xu"]),
     ("<p>By Jane Doe, Tuesday, May 5, 2025</p>", "", ["Jane Doe"]),
@@ -2317,3 +2316,20 @@ def test_a_photographer_illustrator_editor_or_reviewer_is_no_author(byline, auth
     assert extract(page(byline + paragraphs(4)), URL).authors == authors
     assert clean_authors(["Photo by Mark Lee", "Fact-checked by Paul Grant", "Foto: dpa",
                           "Jane Doe", "Video Jones"]) == ["Jane Doe", "Video Jones"]
+
+
+@pytest.mark.parametrize(("byline", "head", "authors"), [
+    ('<p class="byline">Jane Doe | Reuters</p>', "", ["Jane Doe"]),
+    ('<p class="byline">By Jane Doe, Associated Press</p>', "", ["Jane Doe"]),
+    ('<p class="byline">Jane Doe/AP</p>', "", ["Jane Doe"]),
+    ("", '<meta name="author" content="Jane Doe (Reuters)">', ["Jane Doe"]),
+    ("", '<meta name="author" content="Jane Doe - Star Tribune">', ["Jane Doe"]),
+    ("", '<meta name="author" content="Ana Ruiz and Li Wei, The Lakeview Appeal">',
+     ["Ana Ruiz", "Li Wei"]),  # no one's name starts with "The"
+    # a name of one word before the comma is a surname first
+    ("", '<meta name="author" content="Doe, Jane">', ["Doe, Jane"]),
+])
+def test_an_outlet_after_the_authors_name_is_no_part_of_it(byline, head, authors):
+    """A byline box or a meta tag naming the wire or paper after the name ("Jane Doe |
+    Reuters") gave the whole as the name."""
+    assert extract(page(byline + paragraphs(4), head=head), URL).authors == authors

@@ -812,7 +812,7 @@ def test_a_string_that_names_no_one_is_no_author(found):
 
 @pytest.mark.parametrize("name", [
     "Edith Head", "Mary Jane Head", "April Fulton", "Byron Smith", "José Ortega y Gasset",
-    "Jane Doe (Reuters)", "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
+    "Reuters Staff", "The Example Team", "Angela Doe, MD", "John St John",
     "Von Miller", "Rebecca Doe, CEPF®", "jane.doe@example.com", "j.r.doe", "Иван Петров",
     "María del Mar", "Tan Wei Jun", "Mohamed Ahmed Mohamed Ali Hassan", "张文", "文在寅",
     "王明", "山田 太郎",
