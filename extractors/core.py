@@ -43,7 +43,9 @@ from .decode import decode_html, parse_html
 from .hooks import wrap_once
 from .metadata import (
     Metadata,
+    canonical,
     fill_article_metadata,
+    head_elements,
     iso_datetime,
     page_metadata,
     split_authors,
@@ -156,7 +158,7 @@ def analyse(html: bytes | str, url: str, *, content_type: str | None = None,
     if root is None:
         return None
     ld = jsonld.objects(root)
-    ld_article = jsonld.article_object(ld)
+    ld_article = jsonld.article_object(ld, (url, canonical(head_elements(root), url)))
     meta = page_metadata(root, url, ld_article, ld)
     day = _utc(fetched or datetime.now(UTC)).date()  # the layouts' dates are UTC days
     layout, body, removed, prompts = _apply_site_rule(root, url, rules, day, meta)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -47,9 +48,42 @@ def types(obj: dict) -> set[str]:
     return {str(n).rsplit(":", 1)[-1].rsplit("/", 1)[-1] for n in names}
 
 
-def article_object(found: list[dict]) -> dict | None:
-    """The first of the page's JSON-LD objects typed as an article, if any."""
-    return next((o for o in found if types(o) & ARTICLE_TYPES), None)
+def article_object(found: list[dict], urls: Iterable[str] = ()) -> dict | None:
+    """The page's own JSON-LD article, if any: of several objects typed as an article
+    (related stories' cards, each with its own script), the first whose `url`, `@id` or
+    `mainEntityOfPage` is one of `urls` (the page's address and its canonical one), else the
+    first that names no other page, else the first."""
+    articles = [o for o in found if types(o) & ARTICLE_TYPES]
+    if len(articles) < 2:
+        return articles[0] if articles else None
+    urls = [u for u in urls if u]
+    own = {_page_key(u) for u in urls}
+
+    def rank(article: dict) -> int:
+        stated = {_page_key(urljoin(urls[0], u)) if urls else _page_key(u)
+                  for u in _stated_urls(article)}
+        return 0 if stated & own else 1 if not stated else 2
+
+    return min(articles, key=rank)
+
+
+def _stated_urls(article: dict) -> Iterator[str]:
+    """The addresses an article object gives for its page."""
+    page = article.get("mainEntityOfPage")
+    for value in (article.get("url"), article.get("@id"), page,
+                  *((page.get("@id"), page.get("url")) if isinstance(page, dict) else ())):
+        if isinstance(value, str) and value.strip():
+            yield value.strip()
+
+
+def _page_key(url: str) -> str:
+    """A page's address as compared: no scheme, "www.", fragment or trailing slash."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}"
 
 
 def resolved(value: object, found: list[dict]) -> object:

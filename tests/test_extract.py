@@ -2333,3 +2333,28 @@ def test_an_outlet_after_the_authors_name_is_no_part_of_it(byline, head, authors
     """A byline box or a meta tag naming the wire or paper after the name ("Jane Doe |
     Reuters") gave the whole as the name."""
     assert extract(page(byline + paragraphs(4), head=head), URL).authors == authors
+
+
+RELATED_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+              ' "NewsArticle", "headline": "Governor signs water bill", "author": {"@type":'
+              ' "Person", "name": "Alice Smith"}, "datePublished": "2023-11-02T09:00:00Z",'
+              ' "url": "https://news.example.com/2023/11/02/water-bill"}</script>')
+
+
+@pytest.mark.parametrize("own", [
+    # the page's own names its address...
+    '"mainEntityOfPage": "https://news.example.com/2024/05/01/council-approves-budget",',
+    '"@id": "https://news.example.com/2024/05/01/council-approves-budget/#article",',
+    # ...or no other page's
+    "",
+])
+def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own):
+    """A related story's card with its own JSON-LD, earlier in the page than the story's:
+    its author and date were the page's."""
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+          f' "NewsArticle", {own} "headline": "Council approves budget", "author": {{"@type":'
+          ' "Person", "name": "Maria Lopez"}, "datePublished": "2024-05-01T06:30:00-04:00"}'
+          "</script>")
+    article = extract(page(f"<div class='card'>{RELATED_LD}</div>" + paragraphs(4), head="")
+                      .replace("</main>", f"</main>{ld}"), URL)
+    assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
