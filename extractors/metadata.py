@@ -243,8 +243,17 @@ _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
 # them), then these, each only when the ones before give none.
 _DATE_METAS = (("property", "article:published_time"), ("name", "article:published_time"),
                ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publish-date"))
-_DATE_XPATHS = tuple(etree.XPath(x) for x in ("//*[@itemprop='datePublished']/@datetime",
-                                              "//time[@datetime][1]/@datetime"))
+# (of the <time>s of one parent, the first, or the first after those of updates)
+_DATE_XPATHS = tuple(etree.XPath(x) for x in ("//*[@itemprop='datePublished'][@datetime]",
+                                              "//time[@datetime]"))
+# A <time> that dates an update, not the publication: named for it (`class="updated"`,
+# `itemprop="dateModified"`; WordPress names a story never updated "published updated"),
+# or its line says so before or in it ("Updated <time>...", "<time>Updated March 12</time>",
+# "Aktualisiert am", "Mis à jour le", "Обновлено").
+_UPDATE_NAME = re.compile(r"updated|modified", re.IGNORECASE)
+_UPDATE_WORDS = re.compile(r"(?:updated|modified|aktualisiert|mis à jour|actualizado|atualizado"
+                           r"|aggiornato|bijgewerkt|обновлено|更新)", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(rf"{_UPDATE_WORDS.pattern}(?:\s+\w+)?\W*$", re.IGNORECASE)
 # A URL filed under a full date (/2022/11/09/) names the day of publication: a time element
 # more than a day away from it (one day: the page's time zone against the URL's) marks
 # another date, an update or a comment's, and htmldate (which reads the URL) decides.
@@ -318,12 +327,27 @@ def published_date(root: etree._Element, ld_article: dict | None,
         if found := iso_datetime(candidate):
             return found
     filed = _url_day(url)
-    for candidate in (found for xpath in _DATE_XPATHS for found in xpath(root)):
-        found = iso_datetime(candidate)
+    for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
+        if _dates_update(element) or (element.tag == "time" and any(
+                not _dates_update(other) for other in element.itersiblings("time", preceding=True)
+                if other.get("datetime") is not None)):
+            continue
+        found = iso_datetime(element.get("datetime"))
         if found and (filed is None
                       or abs((date.fromisoformat(found[:10]) - filed).days) <= URL_DAY_SLACK):
             return found
     return None
+
+
+def _dates_update(element: etree._Element) -> bool:
+    """Whether a time element dates an update (`_UPDATE_NAME`, `_UPDATE_LABEL`)."""
+    if element.get("itemprop") == "datePublished":
+        return False
+    names = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+    if _UPDATE_NAME.search(names):  # "entry-date published updated": both, as first posted
+        return "publish" not in names.lower()
+    own = (element.text or "").lstrip()
+    return bool(_UPDATE_WORDS.match(own) or _UPDATE_LABEL.search(_before_on_line(element)))
 
 
 def _url_day(url: str) -> date | None:

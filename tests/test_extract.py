@@ -2358,3 +2358,28 @@ def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own):
     article = extract(page(f"<div class='card'>{RELATED_LD}</div>" + paragraphs(4), head="")
                       .replace("</main>", f"</main>{ld}"), URL)
     assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
+
+
+@pytest.mark.parametrize("stamps", [
+    '<span>Updated <time datetime="2024-05-03T15:10:00-04:00">May 3</time></span>'
+    ' <span>Published <time datetime="2024-05-01T06:30:00-04:00">May 1</time></span>',
+    '<time datetime="2024-05-03T15:10:00-04:00">Updated May 3, 2024</time>'
+    ' <time datetime="2024-05-01T06:30:00-04:00">May 1, 2024</time>',
+    '<time class="updated" datetime="2024-05-03T15:10:00-04:00">May 3</time>'
+    '<time class="entry-date published" datetime="2024-05-01T06:30:00-04:00">May 1</time>',
+    '<p>Aktualisiert am <time datetime="2024-05-03T15:10:00-04:00">03.05.2024</time></p>'
+    '<p>Veröffentlicht am <time datetime="2024-05-01T06:30:00-04:00">01.05.2024</time></p>',
+])
+def test_an_updates_time_is_not_the_publication_time(stamps):
+    """"Updated <time>... Published <time>...": the first <time> was taken for the
+    publication."""
+    article = extract(page(stamps + paragraphs(4)), "https://news.example.com/local/budget")
+    assert article.published == "2024-05-01T06:30:00-04:00"
+
+
+def test_a_time_named_published_and_updated_is_the_publication_time():
+    """WordPress names the <time> of a story never updated "entry-date published updated"."""
+    stamps = ('<time class="entry-date published updated" datetime="2024-05-01T06:30:00-04:00">'
+              "May 1</time>")
+    article = extract(page(stamps + paragraphs(4)), "https://news.example.com/local/budget")
+    assert article.published == "2024-05-01T06:30:00-04:00"

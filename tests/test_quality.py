@@ -394,13 +394,14 @@ def test_published_date_from_meta_tag_is_iso_8601():
 
 
 @pytest.mark.parametrize(("shown", "published"), [
-    ("2024-05-03T20:23:00-05:00", "2024-05-01"),  # an update: the URL's day (htmldate's)
+    ("2024-05-03T20:23:00-05:00", "2024-05-01"),  # another date: the URL's day (htmldate's)
     ("2024-05-01T23:30:00-05:00", "2024-05-01T23:30:00-05:00"),
     ("2024-05-02T01:30:00+09:00", "2024-05-02T01:30:00+09:00"),  # a day off: a time zone
 ])
 def test_a_time_element_far_from_the_day_the_url_is_filed_under_is_another_date(shown,
                                                                                 published):
-    byline = f'<p>Updated <time datetime="{shown}">{shown[:10]}</time></p>'
+    # (no "Updated" before it: an update's time is never the publication's)
+    byline = f'<p>Posted <time datetime="{shown}">{shown[:10]}</time></p>'
     assert extract(article_page(byline=byline), ARTICLE_URL).published == published
 
 
