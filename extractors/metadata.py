@@ -950,8 +950,8 @@ def _slug_words(text: str) -> list[str]:
 
 def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str | None:
     """Without a headline: the JSON-LD headline (or a title tag's part that goes on from
-    it), else the longest part of `og:title` or `<title>` split at " - " or " | " (the rest
-    is the site's name), without a "Site: " before it (`og:site_name`, the host's name)."""
+    it), else the longest part of `og:title` or `<title>` split at " - " or " | " that is
+    not the site's name (`og:site_name`, the host's), without a "Site: " before it."""
     og_title, title, ld_title = titles
     sites = _own_names(url) | ({_fold(site_name)} if site_name else set())
     if ld_title:
@@ -959,7 +959,10 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     found = og_title or title
     if not found:
         return None
-    longest = max(_TITLE_SEPARATOR.split(found), key=len)
+    parts = _TITLE_SEPARATOR.split(found)
+    # never the site's name, which may be the longest part ("Flood warning issued | Yorkshire
+    # Evening Post")
+    longest = max([part for part in parts if not _is_site(part, sites)] or parts, key=len)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
 

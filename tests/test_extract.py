@@ -2383,3 +2383,18 @@ def test_a_time_named_published_and_updated_is_the_publication_time():
               "May 1</time>")
     article = extract(page(stamps + paragraphs(4)), "https://news.example.com/local/budget")
     assert article.published == "2024-05-01T06:30:00-04:00"
+
+
+@pytest.mark.parametrize(("title", "head", "url"), [
+    ("Flood warning issued - Yorkshire Evening Post", "",
+     "https://www.yorkshireeveningpost.example/news/flood-warning-issued-4512"),
+    ("Flood warning issued | Yorkshire Evening Post",
+     '<meta property="og:site_name" content="Yorkshire Evening Post">',
+     "https://www.yep.example/news/flood-warning-issued-4512"),
+])
+def test_a_title_tags_longest_part_that_is_the_sites_name_is_not_the_title(title, head, url):
+    """A page with no headline element, its story shorter than the site's name in its
+    <title>: the site's name was the title."""
+    html = (f'<html lang="en"><head><title>{title}</title>{head}</head><body><main><article>'
+            f"{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, url).title == "Flood warning issued"
