@@ -227,6 +227,25 @@ def _without_role(name: str) -> str:
     return name
 
 
+# A place's name after a full name and a comma: one capitalised word ("Berlin",
+# "Frankfurt/Main"), not initials or a credential in capitals ("MD", "CEPF®"), nor a suffix.
+_PLACE = re.compile(r"[A-ZÀ-ÞА-ЯЁ][^\W\d_A-ZÀ-ÞА-ЯЁ]+(?:[-/][^\W\d_]+)?")
+_SUFFIXES = frozenset({"jr", "sr", "junior", "senior"})
+
+
+def without_place(name: str) -> str:
+    """A name without the place after it in a dateline's byline ("Hans Müller, Berlin" of
+    "Von Hans Müller, Berlin", "María José García, Madrid"): one capitalised word after a
+    full name of two to four words and a comma. Only for bylines whose opener sets a place
+    after the name ("Von", "Por", "Par"): after an English "By", one word after the comma is
+    as often a role ("Tracy Parker, Dietitian")."""
+    head, comma, place = name.rpartition(", ")
+    if (comma and _PLACE.fullmatch(place) and place.casefold() not in _SUFFIXES
+            and 2 <= len(head.split()) <= 4 and all(w[:1].isupper() for w in head.split())):
+        return head
+    return name
+
+
 def _bare(word: str) -> str:
     return word.strip(_EDGES + ".").casefold()
 

@@ -26,7 +26,15 @@ from trafilatura.metadata import extract_metadata, extract_metainfo, normalize_a
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
-from .authors import MONTHS, OUTLET_WORDS, ROLE_NOUNS, TEAM_WORDS, clean_authors, clean_name
+from .authors import (
+    MONTHS,
+    OUTLET_WORDS,
+    ROLE_NOUNS,
+    TEAM_WORDS,
+    clean_authors,
+    clean_name,
+    without_place,
+)
 from .chrome import remove
 from .dates import find_date
 from .text import count_words, ideographic, norm_space
@@ -484,7 +492,14 @@ def split_authors(value: str | None) -> list[str]:
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value or "")
              for piece in _split_commas(part) for n in _split_full_names(piece)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
+    if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
+        names = [without_place(name) for name in names]
     return list(dict.fromkeys(n for n in names if n))
+
+
+# The openers of bylines that put the place filed from after the name, in German, Spanish,
+# Portuguese and French ("Von Hans Müller, Berlin", "Por María José García, Madrid").
+_DATELINE_OPENER = re.compile(r"\s*(?:von|por|par)\s", re.IGNORECASE)
 
 
 def canonical(heads: list[etree._Element], url: str) -> str | None:

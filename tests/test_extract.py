@@ -2398,3 +2398,21 @@ def test_a_title_tags_longest_part_that_is_the_sites_name_is_not_the_title(title
     html = (f'<html lang="en"><head><title>{title}</title>{head}</head><body><main><article>'
             f"{paragraphs(4)}</article></main></body></html>")
     assert extract(html, url).title == "Flood warning issued"
+
+
+@pytest.mark.parametrize(("byline", "lang", "authors"), [
+    ('<p class="author">Von Hans Müller, Berlin</p>', "de", ["Hans Müller"]),
+    ("<p>Von Hans Müller, Frankfurt/Main</p>", "de", ["Hans Müller"]),
+    ('<p class="autor">Por María José García, Madrid</p>', "es", ["María José García"]),
+    # a credential in capitals or a suffix stays, and a surname before the comma
+    ('<p class="byline">By Angela Doe, MD</p>', "en", ["Angela Doe, MD"]),
+    ('<p class="byline">By Martin Luther King, Jr.</p>', "en", ["Martin Luther King, Jr."]),
+    # after an English "By", one word after the comma is as often a role: it stays
+    ('<p class="byline">By Tracy Parker, Dietitian</p>', "en", ["Tracy Parker, Dietitian"]),
+    ('<p class="byline">Hans Müller, Berlin</p>', "de", ["Hans Müller, Berlin"]),
+])
+def test_a_datelines_place_after_the_authors_name_is_no_part_of_it(byline, lang, authors):
+    """"Von Hans Müller, Berlin": the place the story was filed from was kept in the name
+    (cut after the openers of bylines that set a place there: "Von", "Por", "Par")."""
+    assert extract(page(byline + paragraphs(4), lang=lang), URL).authors == authors
+    assert clean_authors(["Doe, Jane"]) == ["Doe, Jane"]
