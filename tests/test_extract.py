@@ -2416,3 +2416,45 @@ def test_a_datelines_place_after_the_authors_name_is_no_part_of_it(byline, lang,
     (cut after the openers of bylines that set a place there: "Von", "Por", "Par")."""
     assert extract(page(byline + paragraphs(4), lang=lang), URL).authors == authors
     assert clean_authors(["Doe, Jane"]) == ["Doe, Jane"]
+
+
+_GERMAN = ("Der Stadtrat hat am Dienstag einen neuen Haushalt für den Nahverkehr beschlossen und "
+           "damit monatelange Debatten über Fahrpreise, Linien und die Zukunft der Straßenbahn "
+           "beendet. ")
+_SPANISH = ("El ayuntamiento aprobó el martes un nuevo presupuesto para el transporte público, "
+            "poniendo fin a meses de debate sobre tarifas, rutas y el futuro del tranvía. ")
+
+
+@pytest.mark.parametrize(("lang", "text", "box"), [
+    # a newsletter's box mid-story, no class naming it: its heading, its pitch, its button
+    ("en", PARAGRAPH, "<div><h3>The Morning Newsletter</h3><p>The day's top stories from the "
+     "region, straight to your inbox.</p><p><a href='/nl'>Sign up for free</a></p></div>"),
+    ("de", _GERMAN, "<div><h3>Der Morgen-Newsletter</h3><p>Jeden Morgen die wichtigsten "
+     "Nachrichten aus der Region direkt in Ihr Postfach.</p><p><a href='/nl'>Jetzt kostenlos "
+     "abonnieren</a></p></div>"),
+    # an appeal whose ask follows a lead-in sentence
+    ("en", PARAGRAPH, "<p>Quality journalism costs money. If you value our journalism, support "
+     "us with a subscription from $1 a month.</p><p><a href='/s'>Subscribe</a></p>"),
+    ("es", _SPANISH, "<p>El periodismo de calidad cuesta dinero. Si valoras nuestro periodismo, "
+     "apóyanos con una suscripción desde 1 euro al mes.</p><p><a href='/s'>Suscríbete</a></p>"),
+])
+def test_a_newsletter_box_or_an_appeal_mid_story_goes_whole(lang, text, box):
+    """Only the button went: "The Morning Newsletter" and its pitch, "Quality journalism
+    costs money. If you value our journalism, support us..." stayed in the text (found on
+    hand-written pages)."""
+    story = paragraphs(3, text) + box + paragraphs(3, text).replace("Paragraph", "Part")
+    found = extract(page(story, lang=lang), URL)
+    assert found.is_article
+    assert [block for block in found.text.split("\n\n")
+            if "Paragraph" not in block and "Part" not in block] == []
+
+
+@pytest.mark.parametrize(("lang", "text", "sentence"), [
+    ("en", PARAGRAPH, "Fraudsters send fake news alerts straight to your inbox."),
+    ("en", PARAGRAPH, "The scammers send fake news alerts straight to your inbox."),
+    ("de", _GERMAN, "Die Betrüger schicken gefälschte Nachrichten direkt in Ihr Postfach."),
+])
+def test_a_story_sentence_about_an_inbox_stays(lang, text, sentence):
+    story = paragraphs(3, text) + f"<p>{sentence}</p>" + paragraphs(2, text)
+    found = extract(page(story, lang=lang), URL)
+    assert sentence in found.text.split("\n\n")
