@@ -2453,6 +2453,17 @@ def test_a_newsletter_box_or_an_appeal_mid_story_goes_whole(lang, text, box):
     ("en", PARAGRAPH, "Fraudsters send fake news alerts straight to your inbox."),
     ("en", PARAGRAPH, "The scammers send fake news alerts straight to your inbox."),
     ("de", _GERMAN, "Die Betrüger schicken gefälschte Nachrichten direkt in Ihr Postfach."),
+    # a story's sentence opening with a pitch's word ("Your", "Every", "Our", "Täglich"):
+    # no newsletter's news is delivered
+    ("en", PARAGRAPH, "Your bank will never send a link straight to your inbox asking for your "
+     "password."),
+    ("en", PARAGRAPH, "Every week, the scammers sent fake invoices straight to your inbox."),
+    ("en", PARAGRAPH, "Our investigation found that the fake alerts were sent straight to your "
+     "inbox."),
+    ("en", PARAGRAPH, "Top officials warned that phishing emails are landing right in your inbox."),
+    ("de", _GERMAN, "Täglich schicken Betrüger gefälschte Rechnungen direkt in Ihr Postfach."),
+    ("es", _SPANISH, "Todas las mañanas, los estafadores envían facturas falsas directamente en "
+     "tu correo."),
 ])
 def test_a_story_sentence_about_an_inbox_stays(lang, text, sentence):
     story = paragraphs(3, text) + f"<p>{sentence}</p>" + paragraphs(2, text)
