@@ -2469,3 +2469,16 @@ def test_a_story_sentence_about_an_inbox_stays(lang, text, sentence):
     story = paragraphs(3, text) + f"<p>{sentence}</p>" + paragraphs(2, text)
     found = extract(page(story, lang=lang), URL)
     assert sentence in found.text.split("\n\n")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The library's book sale runs through Friday. If you value this service, donations can be "
+    "made at the front desk.",
+    "Organizers hope to raise $20,000 by June. If you like this idea, you can contribute at the "
+    "town hall.",
+])
+def test_a_story_paragraph_asking_after_a_sentence_of_its_own_stays(sentence):
+    """An appeal's ask may follow a lead-in sentence ("Quality journalism costs money. If you
+    value our journalism..."): a lead-in that speaks of no journalism is the story's."""
+    story = paragraphs(3) + f"<p>{sentence}</p>" + paragraphs(2)
+    assert sentence in extract(page(story), URL).text.split("\n\n")
