@@ -708,10 +708,10 @@ def _cue_candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
 APPEAL_BOX_CHARS = 1500
 STORY_WORDS = 10
 _APPEAL_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li")
-_PRESS = re.compile(
-    r"\b(journalis\w*|newsroom|reporting|readers?|журналист\w*|редакци\w*|читател\w*|"
-    r"journalismus|redaktion|leser\w*|journalisme|rédaction|lecteurs?|periodismo|redacción|"
-    r"lectores|jornalismo|redação|leitores)\b", re.IGNORECASE)
+_PRESS = re.compile(  # (not "readers": a "How to help" box's "readers have dropped off food")
+    r"\b(journalis\w*|newsroom|reporting|журналист\w*|редакци\w*|"
+    r"journalismus|redaktion|journalisme|rédaction|periodismo|redacción|"
+    r"jornalismo|redação)\b", re.IGNORECASE)
 
 
 def _appeal_it_closes(index: PageIndex, box: etree._Element) -> etree._Element:

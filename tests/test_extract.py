@@ -2173,6 +2173,9 @@ def test_a_box_the_ask_closes_stays_where_the_story_goes_on_or_is_the_story():
     article = extract(page(f"<p>{STORY[0]}</p>{help_box}<p>{STORY[1]}</p><p>{STORY[2]}</p>"),
                       URL)
     assert "How to help" in article.text and "The Red Cross" in article.text
+    # closing the story: its readers are the help's, not a newsroom's
+    article = extract(page("".join(f"<p>{p}</p>" for p in STORY) + help_box), URL)
+    assert "How to help" in article.text and "The Red Cross" in article.text
     drive = ["The Riverside Times launched its first reader fundraising drive on Monday, asking"
              " readers to help cover the cost of a new courts reporter.",
              "Editor Ellen Park said donations from readers now fund about a third of the"
