@@ -949,9 +949,24 @@ def profile_link_authors(root: etree._Element) -> list[str]:
         text = norm_space(link.text_content())
         words = _slug_words(text)
         if (0 < len(words) <= MAX_PROFILE_WORDS and words == _slug_words(unquote(path[1]))
-                and not _elsewhere(link)):
+                and not _elsewhere(link) and not _in_prose(link)):
             found.append([text])
     return _at_most_two(found)
+
+
+# A link in a paragraph with more words than this outside its links is in the story's
+# running text ("Economist <a href=/people/john-smith>John Smith</a> of State University
+# said..."): a source linked to their page, not the byline.
+PROSE_WORDS = 8
+
+
+def _in_prose(link: etree._Element) -> bool:
+    """Whether a link is in a paragraph's running text (see PROSE_WORDS)."""
+    block = next(link.iterancestors("p", "li", "blockquote", "dd", "td"), None)
+    if block is None:
+        return False
+    linked = sum(len(a.text_content().split()) for a in block.iter("a"))
+    return len(block.text_content().split()) - linked > PROSE_WORDS
 
 
 def _slug_words(text: str) -> list[str]:

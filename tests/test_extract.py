@@ -2272,6 +2272,10 @@ def test_an_outlets_photo_credit_line_is_chrome(credit):
         ("ann-lee", "Ann Lee"), ("bo-chan", "Bo Chan"), ("cy-dahl", "Cy Dahl"))) + "</ul>", []),
     # a commenter's
     ('<div class="comments"><a href="/profile/jane-doe">Jane Doe</a></div>', []),
+    # a source the story links to their page, in its running text
+    ('<p>Economist <a href="https://www.stateu.example/people/john-smith">John Smith</a> of'
+     " State University said the increase was modest compared with neighbouring cities.</p>",
+     []),
 ])
 def test_an_author_is_read_from_a_link_to_their_page(links, authors):
     """On the WCXB dev articles, 9 pages whose only byline was a link to its author's page
