@@ -961,12 +961,34 @@ PROSE_WORDS = 8
 
 
 def _in_prose(link: etree._Element) -> bool:
-    """Whether a link is in a paragraph's running text (see PROSE_WORDS)."""
+    """Whether a link is in a paragraph's running text (see PROSE_WORDS), not right after a
+    byline's opener ("by <a>Amanda</a> · Dec 20, 2025 at 3:00 am · One comment so far")."""
     block = next(link.iterancestors("p", "li", "blockquote", "dd", "td"), None)
     if block is None:
         return False
     linked = sum(len(a.text_content().split()) for a in block.iter("a"))
-    return len(block.text_content().split()) - linked > PROSE_WORDS
+    return (len(block.text_content().split()) - linked > PROSE_WORDS
+            and not _AFTER_OPENER.search(_text_before(link, block)))
+
+
+# The end of the text before a byline's name: "by", "By:", "Von", "Written by"...
+_AFTER_OPENER = re.compile(r"(?:^|\s)(?:by|von|par|por|autor|author|texto|текст|автор):?\s*$",
+                           re.IGNORECASE)
+
+
+def _text_before(element: etree._Element, block: etree._Element) -> str:
+    """The text right before `element` within `block`: its previous sibling's (and that
+    one's tail), else its parent's own text, climbing while there is none."""
+    while element is not block:
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            return previous.text_content() + (previous.tail or "")
+        if parent is None:
+            return ""
+        if (parent.text or "").strip():
+            return parent.text
+        element = parent
+    return ""
 
 
 def _slug_words(text: str) -> list[str]:

@@ -2276,6 +2276,9 @@ def test_an_outlets_photo_credit_line_is_chrome(credit):
     ('<p>Economist <a href="https://www.stateu.example/people/john-smith">John Smith</a> of'
      " State University said the increase was modest compared with neighbouring cities.</p>",
      []),
+    # ... but a byline's line with its date and comment count is no running text
+    ('<p>by <a href="/author/amanda/">Amanda</a> · Dec 20, 2025 at 3:00 am · One comment so'
+     " far</p>", ["Amanda"]),
 ])
 def test_an_author_is_read_from_a_link_to_their_page(links, authors):
     """On the WCXB dev articles, 9 pages whose only byline was a link to its author's page
