@@ -30,7 +30,7 @@ from crawler.discovery import (
     url_problem,
 )
 from crawler.listings import feed_entries, sitemap_entries
-from crawler.spiders.news import NewsSpider, links_cut
+from crawler.spiders.news import MAX_TAG_ATTRIBUTES, NewsSpider, capped_attributes, links_cut
 from tests.ports import refusing_port
 
 PAGE_KEYS = {
@@ -964,6 +964,40 @@ def test_a_page_with_more_links_than_the_cap_has_only_its_first_ones_followed(ca
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == ["https://example.com/hub: 7 links beyond the first 3 not followed "
                         "(NEWSCRAWL_MAX_PAGE_LINKS)"]
+
+
+def test_a_tag_of_thousands_of_attributes_reaches_the_link_parser_cut(monkeypatch):
+    """libxml2 compares each attribute of a tag with every one before it: a tag of 60,000
+    distinct attributes (0.7 MB) held the crawl's reactor for 10 s as its links were read,
+    one of 200,000 for minutes. The link parser now gets the tag with its first
+    MAX_TAG_ATTRIBUTES; the links around it are followed, and the page is stored whole."""
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://example.com/")
+    crawler.stats.open_spider()
+    seen = []
+    extract = spider.link_extractor.extract_links
+    monkeypatch.setattr(spider.link_extractor, "extract_links",
+                        lambda response: seen.append(response.text) or extract(response))
+    attributes = " ".join(f'data-a{i}="x>y"' for i in range(5 * MAX_TAG_ATTRIBUTES))
+    body = (f'<html><body><a href="/s/1">one</a><div {attributes}><a href="/s/2">two</a>'
+            f"</div></body></html>").encode()
+    out = parsed(spider, body, "https://example.com/hub", "link", cls=HtmlResponse)
+    assert [r.url for r in out if isinstance(r, Request)] == [
+        "https://example.com/s/1", "https://example.com/s/2"]
+    assert [item["body"] for item in out if isinstance(item, dict)] == [body]
+    tree = Selector(text=seen[0])
+    assert len(tree.xpath("//div/@*")) == MAX_TAG_ATTRIBUTES
+    assert crawler.stats.get_value("newscrawl/skipped/tag_attributes") == 1
+
+
+def test_capped_attributes_leaves_tags_within_the_cap_alone():
+    few = "<div " + " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES - 1)) + "><p x=1>"
+    assert capped_attributes(few) == (few, 0)
+    page = "<p>x</p>" * 1000
+    assert capped_attributes(page)[0] is page
+    many = "<div " + " ".join(f"a{i}='>'" for i in range(MAX_TAG_ATTRIBUTES + 5)) + ">x"
+    kept, cut = capped_attributes(many)
+    assert cut == 1 and kept.endswith(f"a{MAX_TAG_ATTRIBUTES - 1}='>'>x")
 
 
 def test_the_summary_says_how_many_links_the_cap_left_unfollowed():

@@ -159,6 +159,28 @@ def links_cut(text: str, cap: int) -> tuple[str, int]:
     return text[:starts[cap]], len(starts) - cap
 
 
+# The most attributes a start tag keeps for the link extractor: libxml2's HTML parser
+# compares each attribute of a tag with every one before it, so a tag of 60,000 distinct
+# attributes (0.7 MB) held the reactor for 10 s, one of 200,000 (3.3 MB) for minutes.
+MAX_TAG_ATTRIBUTES = 1000
+# A start tag's attributes as HTML reads them (a name runs to white space, "/", ">" or
+# "="; a value is quoted or runs to white space or ">"), every quantifier possessive: one
+# pass, no backtracking. `capped_attributes` matches a tag with MAX_TAG_ATTRIBUTES of them
+# or more only, and keeps those (the rest of the tag, its ">" and what follows, is kept).
+_ATTRIBUTE = (r"""(?:[\s/]*+[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+)""")
+_MANY_ATTRIBUTES = re.compile(
+    rf"(<[a-zA-Z][^\s/>]*+{_ATTRIBUTE}{{{MAX_TAG_ATTRIBUTES}}}){_ATTRIBUTE}*+")
+
+
+def capped_attributes(text: str) -> tuple[str, int]:
+    """`text` with each start tag cut to its first MAX_TAG_ATTRIBUTES attributes, and how
+    many tags were cut (`text` itself, 0, where none has more; a page without a tag that
+    long is not searched)."""
+    if len(text) < 2 * MAX_TAG_ATTRIBUTES:
+        return text, 0
+    return _MANY_ATTRIBUTES.subn(r"\1", text)
+
+
 def release_decoded(response: Response) -> None:
     """Drop what Scrapy caches on a response read as text: the decoded body (Scrapy's
     meta-refresh middleware decodes every HTML page) and the selector the links were read
@@ -320,6 +342,7 @@ class NewsSpider(Spider):
         stats = self.crawler.stats
         # its links as a browser sees them: lxml stops at the first </html> (see decode)
         text = self._within_link_cap(without_early_end(response.text), response.url)
+        text = self._within_attribute_cap(text, response.url)
         try:
             get_base_url(response)  # (cached: the link extractor reads it again)
         except ValueError:  # a <base href> no URL can be made of ("http://[::1/"): the
@@ -365,6 +388,16 @@ class NewsSpider(Spider):
             self._links_warned.add(host)
             logger.log(level, "%s: %d links beyond the first %d not followed "
                        "(NEWSCRAWL_MAX_PAGE_LINKS)", redacted(url), lost, self.max_links)
+        return kept
+
+    def _within_attribute_cap(self, text: str, url: str) -> str:
+        """`text` with its tags cut to their first MAX_TAG_ATTRIBUTES attributes for the link
+        parser (`capped_attributes`), counted and logged; the page goes to extraction whole."""
+        kept, cut = capped_attributes(text)
+        if cut:
+            self.crawler.stats.inc_value("newscrawl/skipped/tag_attributes", cut)
+            logger.debug("%s: %d tags cut to their first %d attributes for link reading",
+                         redacted(url), cut, MAX_TAG_ATTRIBUTES)
         return kept
 
     def _robots_request(self, url: str) -> Request:
