@@ -1141,6 +1141,31 @@ RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4
            "<p>By John Smith</p></div></div>")
 
 
+def test_a_page_of_hundreds_of_authors_compares_a_bounded_number_of_names(monkeypatch):
+    """Each name is compared with every other (`_holds`): a JSON-LD list of 800 authors
+    (a 27 KB page) took 50 s to extract, past the crawl's time limit. The first
+    MAX_AUTHORS distinct names are kept and compared."""
+    from extractors import authors
+
+    calls = []
+    holds = authors._holds
+    monkeypatch.setattr(authors, "_holds", lambda *names: calls.append(1) or holds(*names))
+    names = [f"Person {i}" for i in range(800)]
+    assert clean_authors([*names, "person 0"]) == names[:authors.MAX_AUTHORS]
+    assert len(calls) <= authors.MAX_AUTHORS ** 2
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": "Ferry", "author": [{"@type": "Person", "name": name}
+                                                     for name in names]})
+    story = "".join(f"<p>The council voted to extend the ferry service, paragraph {i}.</p>"
+                    for i in range(20))
+    calls.clear()
+    article = extract(f'<html><head><script type="application/ld+json">{ld}</script></head>'
+                      f"<body><article><h1>Ferry</h1>{story}</article></body></html>",
+                      "https://news.example.com/2024/05/01/ferry")
+    assert article.authors == names[:authors.MAX_AUTHORS]
+    assert len(calls) <= 10 * authors.MAX_AUTHORS ** 2
+
+
 @pytest.mark.parametrize(("html", "authors"), [
     # the story's head ends at its second sentence-long paragraph, not at the page's end
     (page(paragraphs(4, SHORT)).replace("</main>", "</main><div><p>by Price Range</p></div>"),
