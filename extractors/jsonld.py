@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -86,10 +86,30 @@ def _page_key(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}"
 
 
-def resolved(value: object, found: list[dict]) -> object:
+def resolved(value: object, found: list[dict],
+             index: dict[object, list[dict]] | None = None) -> object:
     """`value`, or where it is only a reference (`{"@id": ...}`, as Yoast's `@graph` points
-    an article at its author's Person node) the object of `found` with that `@id`."""
+    an article at its author's Person node) the object of `found` with that `@id`.
+
+    `index` (`by_id(found)`) finds it without reading `found` whole for each reference: a
+    graph of 50,000 objects and 10,000 references to them took 3 s."""
     if isinstance(value, dict) and "@id" in value and not value.keys() - {"@id", "@type"}:
-        return next((o for o in found if o.get("@id") == value["@id"] and o is not value),
-                    value)
+        key = value["@id"]
+        if index is not None and isinstance(key, Hashable):
+            found = index.get(key, [])
+        return next((o for o in found if o.get("@id") == key and o is not value), value)
     return value
+
+
+def by_id(found: list[dict]) -> dict[object, list[dict]]:
+    """The objects of `found` by their `@id` (the first two of each, in order: one of them
+    may be the reference itself); an id that is no dict key (a list) is left out, as no
+    reference `resolved` looks up by key equals it."""
+    index: dict[object, list[dict]] = {}
+    for obj in found:
+        key = obj.get("@id")
+        if key is not None and isinstance(key, Hashable):
+            same = index.setdefault(key, [])
+            if len(same) < 2:
+                same.append(obj)
+    return index

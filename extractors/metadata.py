@@ -1046,7 +1046,9 @@ def _ld_authors(ld_article: dict | None, ld: list[dict]) -> list[str]:
     ("Jane Doe and John Roe", "Jane Doe, John Roe") split, but not an organisation's
     ("Johnson & Johnson")."""
     found = ld_article.get("author") if ld_article else None
-    found = [jsonld.resolved(a, ld) for a in (found if isinstance(found, list) else [found])]
+    index = jsonld.by_id(ld) if isinstance(found, list) and len(found) > 1 else None
+    found = [jsonld.resolved(a, ld, index)
+             for a in (found if isinstance(found, list) else [found])]
     names = [n for a in found for n in _ld_names(a)]
     return list(dict.fromkeys(n for n in (norm_space(x) for x in names) if n))
 

@@ -1141,6 +1141,27 @@ RELATED = ("<div class='related'><h3>More stories</h3><div><h4>Mayor resigns</h4
            "<p>By John Smith</p></div></div>")
 
 
+def test_json_ld_author_references_are_looked_up_not_searched_for():
+    """An article's `{"@id": ...}` authors are found among the page's JSON-LD objects by
+    their id: read once, not once per reference (50,000 objects and 10,000 references took
+    3 s), with the same answers as the search."""
+    from extractors.metadata import _ld_authors
+
+    class Reads(list):
+        times = 0
+
+        def __iter__(self):
+            Reads.times += 1
+            return super().__iter__()
+
+    people = [{"@type": "Person", "@id": f"#p{i}", "name": f"Person {i}"} for i in range(500)]
+    article = {"@type": "NewsArticle", "author": [{"@id": f"#p{i}"} for i in range(499, -1, -1)]
+               + [{"@id": "#none"}, {"@id": ["#p1"]}, "Jane Doe"]}
+    ld = Reads([*people, {"@id": "#p3", "name": "A second #p3"}, article])
+    assert _ld_authors(article, ld) == [f"Person {i}" for i in range(499, -1, -1)] + ["Jane Doe"]
+    assert Reads.times <= 3
+
+
 def test_a_page_of_hundreds_of_authors_compares_a_bounded_number_of_names(monkeypatch):
     """Each name is compared with every other (`_holds`): a JSON-LD list of 800 authors
     (a 27 KB page) took 50 s to extract, past the crawl's time limit. The first
