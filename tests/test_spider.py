@@ -968,7 +968,7 @@ def test_a_page_with_more_links_than_the_cap_has_only_its_first_ones_followed(ca
 
 def test_a_tag_of_thousands_of_attributes_reaches_the_link_parser_cut(monkeypatch):
     """libxml2 compares each attribute of a tag with every one before it: a tag of 60,000
-    distinct attributes (0.7 MB) held the crawl's reactor for 10 s as its links were read,
+    distinct attributes (1 MB) held the crawl's reactor for 10 s as its links were read,
     one of 200,000 for minutes. The link parser now gets the tag with its first
     MAX_TAG_ATTRIBUTES; the links around it are followed, and the page is stored whole."""
     crawler = get_crawler(NewsSpider)

@@ -161,7 +161,7 @@ def links_cut(text: str, cap: int) -> tuple[str, int]:
 
 # The most attributes a start tag keeps for the link extractor: libxml2's HTML parser
 # compares each attribute of a tag with every one before it, so a tag of 60,000 distinct
-# attributes (0.7 MB) held the reactor for 10 s, one of 200,000 (3.3 MB) for minutes.
+# attributes (1 MB) held the reactor for 10 s, one of 200,000 (3.3 MB) for minutes.
 MAX_TAG_ATTRIBUTES = 1000
 # A start tag's attributes as HTML reads them (a name runs to white space, "/", ">" or
 # "="; a value is quoted or runs to white space or ">"), every quantifier possessive: one
