@@ -52,17 +52,23 @@ def article_object(found: list[dict], urls: Iterable[str] = ()) -> dict | None:
     """The page's own JSON-LD article, if any: of several objects typed as an article
     (related stories' cards, each with its own script), the first whose `url`, `@id` or
     `mainEntityOfPage` is one of `urls` (the page's address and its canonical one), else the
-    first that names no other page, else the first."""
+    first whose address is theirs but for the query (a page fetched with `?utm_source=`), else
+    the first that names no other page, else the first."""
     articles = [o for o in found if types(o) & ARTICLE_TYPES]
     if len(articles) < 2:
         return articles[0] if articles else None
     urls = [u for u in urls if u]
     own = {_page_key(u) for u in urls}
+    own_paths = {key.partition("?")[0] for key in own}  # fetched with ?utm_source=...
 
     def rank(article: dict) -> int:
         stated = {_page_key(urljoin(urls[0], u)) if urls else _page_key(u)
                   for u in _stated_urls(article)}
-        return 0 if stated & own else 1 if not stated else 2
+        if stated & own:
+            return 0
+        if {key.partition("?")[0] for key in stated} & own_paths:
+            return 1
+        return 2 if not stated else 3
 
     return min(articles, key=rank)
 

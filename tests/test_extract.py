@@ -2416,6 +2416,19 @@ def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own):
     assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
 
 
+def test_the_pages_own_json_ld_is_found_on_a_page_fetched_with_a_query():
+    """Fetched at ".../council-approves-budget?utm_source=tw" (no canonical link), the page's
+    own article named its address without the query, and the related story's card won."""
+    own = '"url": "https://news.example.com/2024/05/01/council-approves-budget",'
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+          f' "NewsArticle", {own} "headline": "Council approves budget", "author": {{"@type":'
+          ' "Person", "name": "Maria Lopez"}, "datePublished": "2024-05-01T06:30:00-04:00"}'
+          "</script>")
+    article = extract(page(f"<div class='card'>{RELATED_LD}</div>" + paragraphs(4), head="")
+                      .replace("</main>", f"</main>{ld}"), URL + "?utm_source=tw")
+    assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
+
+
 @pytest.mark.parametrize("stamps", [
     '<span>Updated <time datetime="2024-05-03T15:10:00-04:00">May 3</time></span>'
     ' <span>Published <time datetime="2024-05-01T06:30:00-04:00">May 1</time></span>',
