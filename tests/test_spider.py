@@ -941,6 +941,13 @@ def test_links_cut_keeps_a_page_whole_up_to_the_cap_and_counts_what_it_cuts():
     kept, lost = links_cut(page, 4)
     assert lost == 2 and kept.endswith('<AREA href="/m/1">') and "/s/2" not in kept
     assert links_cut("<abbr>x</abbr><aside>" * 5, 1) == ("<abbr>x</abbr><aside>" * 5, 0)
+    # a tag in a comment, a script or a style is no link (a script's templates: the page's
+    # own links were cut before they were read)
+    hidden = ("<!-- <a href='/c'> -->" + "<script>var t = '<a href=\"/s\">';</script>" * 3
+              + "<STYLE>a::before { content: '<a>' }</STYLE>")
+    assert links_cut(hidden + '<a href="/real">r</a>', 1) == (hidden + '<a href="/real">r</a>', 0)
+    assert links_cut('<a href="/1">1</a><script>' + '<a href="/s">' * 5, 1) == (
+        '<a href="/1">1</a><script>' + '<a href="/s">' * 5, 0)  # open to the end
 
 
 def test_a_page_with_more_links_than_the_cap_has_only_its_first_ones_followed(caplog):
