@@ -2397,14 +2397,17 @@ RELATED_LD = ('<script type="application/ld+json">{"@context": "https://schema.o
               ' "url": "https://news.example.com/2023/11/02/water-bill"}</script>')
 
 
-@pytest.mark.parametrize("own", [
+@pytest.mark.parametrize(("own", "url"), [
     # the page's own names its address...
-    '"mainEntityOfPage": "https://news.example.com/2024/05/01/council-approves-budget",',
-    '"@id": "https://news.example.com/2024/05/01/council-approves-budget/#article",',
+    ('"mainEntityOfPage": "https://news.example.com/2024/05/01/council-approves-budget",', URL),
+    ('"@id": "https://news.example.com/2024/05/01/council-approves-budget/#article",', URL),
     # ...or no other page's
-    "",
+    ("", URL),
+    # ...or the page's but for the query it was fetched with (no canonical link)
+    ('"url": "https://news.example.com/2024/05/01/council-approves-budget",',
+     URL + "?utm_source=tw"),
 ])
-def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own):
+def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own, url):
     """A related story's card with its own JSON-LD, earlier in the page than the story's:
     its author and date were the page's."""
     ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
@@ -2412,20 +2415,7 @@ def test_a_related_storys_json_ld_before_the_pages_own_is_not_the_pages(own):
           ' "Person", "name": "Maria Lopez"}, "datePublished": "2024-05-01T06:30:00-04:00"}'
           "</script>")
     article = extract(page(f"<div class='card'>{RELATED_LD}</div>" + paragraphs(4), head="")
-                      .replace("</main>", f"</main>{ld}"), URL)
-    assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
-
-
-def test_the_pages_own_json_ld_is_found_on_a_page_fetched_with_a_query():
-    """Fetched at ".../council-approves-budget?utm_source=tw" (no canonical link), the page's
-    own article named its address without the query, and the related story's card won."""
-    own = '"url": "https://news.example.com/2024/05/01/council-approves-budget",'
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
-          f' "NewsArticle", {own} "headline": "Council approves budget", "author": {{"@type":'
-          ' "Person", "name": "Maria Lopez"}, "datePublished": "2024-05-01T06:30:00-04:00"}'
-          "</script>")
-    article = extract(page(f"<div class='card'>{RELATED_LD}</div>" + paragraphs(4), head="")
-                      .replace("</main>", f"</main>{ld}"), URL + "?utm_source=tw")
+                      .replace("</main>", f"</main>{ld}"), url)
     assert (article.authors, article.published) == (["Maria Lopez"], "2024-05-01T06:30:00-04:00")
 
 
