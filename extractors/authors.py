@@ -51,11 +51,14 @@ _LABEL = re.compile(
 # author's name ("Jane Doe Photos by Mark Lee", "Jane DoePhotos by...": a byline box's
 # elements joined).
 _CREDIT = re.compile(
-    r"(?:^|\s|(?-i:(?<=[a-z])(?=[A-Z])))(?:(?:medically|legally|clinically|expert) )?"
+    r"(?:(?:^|\s|(?-i:(?<=[a-z])(?=[A-Z])))(?:(?:medically|legally|clinically|expert) )?"
     r"(?:reviewed|fact[- ]?checked|(?:copy[- ]?)?edited|photos?|photographs?|photography"
-    r"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b.*$"
+    r"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b"
     r"|^(?:photos?|fotos?|фото|illustrations?|ilustración|ilustração|bild|bilder|grafik)"
-    r"\s*[:：].*$", re.IGNORECASE)
+    r"\s*[:：])"
+    # ... to the end, or to the writer's own label after it ("Фото: Иван Сидоров. Текст:
+    # Анна Петрова", "Photo: Mark Lee | Text: Jane Doe")
+    r".*?(?=\s*(?:[.;|,/]\s*)?\b(?:text|texte|texto|текст)\s*[:：]|$)", re.IGNORECASE)
 # "ByJane Doe": a label run into the name (a capital straight after it).
 _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 # Labels after a name: "View all posts by...", "More posts from this author", a link arrow.
@@ -193,7 +196,9 @@ def clean_name(value: str) -> str | None:
         if shorter == name:
             break
         name = shorter
-    name = _CREDIT.sub("", name).strip(_EDGES)
+    credited = _CREDIT.sub("", name).strip(_EDGES)
+    if credited != name:  # the writer's own label, once the credit before it is gone
+        name = _LABEL.sub("", credited.lstrip(".;|,/ ")).strip(_EDGES)
     name, bio = _TRAILER.subn("", name)
     name = name.strip(_EDGES)
     words = name.split()

@@ -2541,3 +2541,14 @@ def test_a_story_paragraph_asking_after_a_sentence_of_its_own_stays(sentence):
     value our journalism..."): a lead-in that speaks of no journalism is the story's."""
     story = paragraphs(3) + f"<p>{sentence}</p>" + paragraphs(2)
     assert sentence in extract(page(story), URL).text.split("\n\n")
+
+
+@pytest.mark.parametrize(("byline", "head"), [
+    ('<p class="byline">Фото: Иван Сидоров. Текст: Анна Петрова</p>', ""),
+    ("", '<meta name="author" content="Фото: Иван Сидоров. Текст: Анна Петрова">'),
+    ('<div class="author">Photo: Mark Lee | Text: Анна Петрова</div>', ""),
+])
+def test_a_photo_credit_before_the_writers_label_leaves_the_writer(byline, head):
+    """"Фото: Иван Сидоров. Текст: Анна Петрова": the photo credit was cut to the end of the
+    line, the writer's name with it, and the page had no author."""
+    assert extract(page(byline + paragraphs(4), head=head), URL).authors == ["Анна Петрова"]
