@@ -425,8 +425,6 @@ def _split_commas(part: str) -> list[str]:
     return [part]
 
 
-
-
 def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
     """Whether an author's name is the site's (`outlets`, folded), with or without its
     spaces and punctuation ("Levitate Media" of levitatemedia.com); never a person's name
