@@ -51,7 +51,6 @@ from extractors.rules import RuleError, check_all
 logger = logging.getLogger(__name__)
 
 
-
 class CrawlError(Exception):
     """A crawl that cannot start or that fetched nothing; the message is one line. `result`
     is what a crawl that ran did (its summary is printed too), None for one that never

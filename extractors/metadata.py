@@ -825,7 +825,6 @@ def _done(line: list[str]) -> Iterator[str]:
         yield text
 
 
-
 # A byline names at most this many people, each of at most four words.
 MAX_BYLINE_NAMES = 3
 
