@@ -26,7 +26,6 @@ import hashlib
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -37,6 +36,7 @@ from urllib.parse import urlsplit
 from crawler.discovery import MAX_LIMIT, parse_start_urls, start_url_problem, with_path
 from crawler.listings import parse_date
 from crawler.urlpolicy import bare_host, shown, url_key
+from extractors.text import has_control
 
 URL_KEYS = ("start_urls", "feeds", "sitemaps")
 LIMIT_KEYS = ("max_pages", "max_depth")
@@ -168,7 +168,7 @@ def load_config(path: Path) -> list[SiteSpec]:
     for name, table in sites.items():
         if not name.strip():
             raise ConfigError(f"{path}: sites: a site's name is empty")
-        if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
+        if has_control(name):
             raise ConfigError(f"{path}: sites: the site name {name!r} holds a control "
                               "character (a line break, a tab)")
         checker.table(table, f"sites.{name}")  # before merging it with the defaults

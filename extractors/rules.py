@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +30,8 @@ from urllib.parse import urlsplit
 import cssselect
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
+
+from .text import has_control
 
 BUILTIN = Path(__file__).with_name("sites")
 # a host name as a crawled URL has it (after IDNA): labels of letters, digits, '-' (not at
@@ -275,7 +276,7 @@ def _layout(path: Path, index: int, data: dict) -> Layout:
     if isinstance(name, bool) or not isinstance(name, (str, int, float, date)) or name == "":
         raise RuleError(f"{path}: {where}.name: expected a string (or a number or a date, "
                         "as 2014)")
-    if isinstance(name, str) and any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+    if isinstance(name, str) and has_control(name):
         # (the id is stored in articles.rule and quoted by one-line warnings)
         raise RuleError(f"{path}: {where}.name: {name!r} holds a control character (a line"
                         " break, a tab)")

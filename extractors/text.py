@@ -10,6 +10,12 @@ from functools import lru_cache
 from lxml import etree
 
 
+def has_control(text: str) -> bool:
+    """Whether `text` holds a control character or a line or paragraph separator (a line
+    break, a tab): what a name that one-line messages quote may not hold."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
+
+
 def norm_space(text: str | None) -> str:
     """Collapse runs of white space to one space and strip the ends.
 
