@@ -729,14 +729,16 @@ def _appeal_it_closes(index: PageIndex, box: etree._Element) -> etree._Element:
                 and any(map(_PRESS.search, texts))):
             found = parent
         element = parent
-    if found is box:
-        return box
-    story = any(count_words(index.text(p)) >= STORY_WORDS
-                for before in found.itersiblings(preceding=True) for p in before.iter("p"))
-    if not story or any(count_words(index.text(p)) >= STORY_WORDS
-                        for after in found.itersiblings() for p in after.iter("p")):
+    if (found is box or not _tells_story(index, found.itersiblings(preceding=True))
+            or _tells_story(index, found.itersiblings())):
         return box
     return found
+
+
+def _tells_story(index: PageIndex, elements: Iterable[etree._Element]) -> bool:
+    """Whether the elements hold a paragraph of the story (STORY_WORDS words or more)."""
+    return any(count_words(index.text(p)) >= STORY_WORDS
+               for element in elements for p in element.iter("p"))
 
 
 def _box_follows(index: PageIndex, cue: etree._Element, container: etree._Element) -> bool:

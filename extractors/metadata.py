@@ -381,9 +381,10 @@ def language(root: etree._Element, heads: list[etree._Element],
     return None
 
 
-_BYLINE = re.compile(r"^(by|von|par|por|автор[ыа]?|текст|text|texto"
-                     r"|(?:story|written|words|reported|reporting|posted) by)[:\s]+(?=\w)",
-                     re.IGNORECASE)
+# The labels a byline's names follow ("By", "Von", "Текст:", "Written by").
+_OPENER_WORDS = (r"(?:by|von|par|por|автор[ыа]?|текст|text|texto"
+                 r"|(?:story|written|words|reported|reporting|posted) by)")
+_BYLINE = re.compile(rf"^({_OPENER_WORDS})[:\s]+(?=\w)", re.IGNORECASE)
 _MONTH = MONTHS.replace("(", "(?:")
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
@@ -969,22 +970,17 @@ def _in_prose(link: etree._Element) -> bool:
 
 
 # The end of the text before a byline's name: "by", "By:", "Von", "Written by"...
-_AFTER_OPENER = re.compile(r"(?:^|\s)(?:by|von|par|por|autor|author|texto|текст|автор):?\s*$",
-                           re.IGNORECASE)
+_AFTER_OPENER = re.compile(rf"(?:^|\s)(?:{_OPENER_WORDS}|autor|author):?$", re.IGNORECASE)
 
 
 def _text_before(element: etree._Element, block: etree._Element) -> str:
-    """The text right before `element` within `block`: its previous sibling's (and that
-    one's tail), else its parent's own text, climbing while there is none."""
+    """The text just before `element` on its line (`_before_on_line`), from the wrapper it
+    opens where it opens one (`by <span><a>Amanda</a></span>`), within `block`."""
     while element is not block:
-        previous, parent = element.getprevious(), element.getparent()
-        if previous is not None:
-            return previous.text_content() + (previous.tail or "")
-        if parent is None:
-            return ""
-        if (parent.text or "").strip():
-            return parent.text
-        element = parent
+        before = _before_on_line(element)
+        if before or element.getprevious() is not None:
+            return before
+        element = element.getparent()
     return ""
 
 
