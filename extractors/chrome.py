@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -451,33 +451,45 @@ class AnyCue:
 
     The anchored cues (`^...`) are grouped by the characters a match can begin with, and a
     text is tried only against the group of its own first character (a regex of 180
-    alternatives tries every one of them on every text). The anchored cues whose first
-    characters are not known (see `first_chars`) make one more regex, tried on every text.
-    A cue that may match anywhere is searched for alone, and only in a text that holds the
-    words it cannot match without (`required_text`): a search with no literal to look for
-    first (one opening with `\\b`, or an alternation) tries the regex at every character.
+    alternatives tries every one of them on every text). Any other cue is tried alone, and
+    only on a text that holds the words it cannot match without (`required_text`): a search
+    with no literal to look for first (one opening with `\\b`, or an alternation) tries the
+    regex at every character, and an anchored cue opening with a run of any characters
+    (`[^.!?]{0,80}`) or a look-ahead backtracks through the text before it fails. The cues
+    with neither filter make one regex of anchored cues and a search each, tried on every
+    text.
     """
 
     def __init__(self, cues: Iterable[str]):
         cues = list(cues)
-        anchored = [c[1:] for c in cues if c.startswith("^")]
-        anywhere = [c for c in cues if not c.startswith("^")]
         groups: dict[str, list[str]] = {}
-        unknown = []
-        for cue in anchored:
-            chars = first_chars(cue)
-            if chars is None:
-                unknown.append(cue)
+        unknown = []  # (cue, whether it is anchored)
+        for cue in cues:
+            chars = first_chars(cue[1:]) if cue.startswith("^") else None
             for char in chars or ():
-                groups.setdefault(char, []).append(cue)
+                groups.setdefault(char, []).append(cue[1:])
+            if chars is None:
+                unknown.append((cue[1:], True) if cue.startswith("^") else (cue, False))
         self.by_first = {char: _any_of(group) for char, group in groups.items()}
-        self.anchored = _any_of(unknown) if unknown else None
-        cues = [(required_text(cue), _any_of([cue])) for cue in anywhere]
-        self.filtered = [(texts, regex) for texts, regex in cues if texts]
-        self.unfiltered = [regex for texts, regex in cues if not texts]
-        required = sorted({text for texts, _ in self.filtered for text in texts}, key=len,
-                          reverse=True)  # one search for all of them: most texts hold none
-        self.required = re.compile("|".join(map(re.escape, required))) if required else None
+        self.filtered: list[Callable] = []
+        by_text: dict[str, list[Callable]] = {}  # the tests of the cues needing the text
+        self.unfiltered: list[re.Pattern] = []
+        bare = []  # anchored, unfiltered
+        for cue, anchored in unknown:
+            texts, regex = required_text(cue), _any_of([cue])
+            test = regex.match if anchored else regex.search
+            if texts:
+                self.filtered.append(test)
+                for text in texts:
+                    by_text.setdefault(text, []).append(test)
+            elif anchored:
+                bare.append(cue)
+            else:
+                self.unfiltered.append(regex)
+        self.anchored = _any_of(bare) if bare else None
+        self.by_text = tuple(by_text.items())
+        # one search for all the texts (most texts hold none)
+        self.required = _holds_any(by_text) if by_text else None
 
     def matches(self, low: str) -> bool:
         """Whether any cue matches `low` (a lower-cased, collapsed text)."""
@@ -486,8 +498,29 @@ class AnyCue:
                     or (self.anchored is not None and self.anchored.match(low))
                     or any(regex.search(low) for regex in self.unfiltered)
                     or (self.required is not None and self.required.search(low) is not None
-                        and any(any(text in low for text in texts) and regex.search(low)
-                                for texts, regex in self.filtered)))
+                        and any(test(low) for test in {
+                            test: None for text, tests in self.by_text if text in low
+                            for test in tests})))
+
+
+def _holds_any(texts: Iterable[str]) -> re.Pattern:
+    """A regex found in a text that holds any of `texts`, written as a trie of them
+    ("journalis(?:m|t)..." for "journalism", "journalist"): the engine follows one path from
+    each character instead of trying every alternative there, three times faster over 91
+    texts. Where one text begins another, the shorter is enough to find."""
+    trie: dict = {}
+    for text in texts:
+        node = trie
+        for char in text:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        if "" in node:
+            return ""  # a text ends here: found, whatever follows
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return re.compile(pattern(trie))
 
 
 # A literal shorter than this is no filter worth the test (" a " is in most texts); one of

@@ -20,6 +20,7 @@ from extractors.chrome import (
     AnyCue,
     PageIndex,
     _any_of,
+    _holds_any,
     _uncaptured,
     any_cue,
     catalogue,
@@ -1414,6 +1415,16 @@ def test_any_cue_matches_as_one_regex_of_every_cue_does():
                        if together[0].match(text) or together[1].search(text)]
     assert len(matched) > 50  # the texts reach the cues
     assert any_cue().anchored is not None and len(any_cue().by_first) > 20
+    assert any(test.__name__ == "match" for test in any_cue().filtered)
+
+
+def test_holds_any_finds_every_text_and_no_other():
+    texts = ["journalism", "journalist", "journ", "lik", "like", " your inbox", "a.b", "数据"]
+    found = _holds_any(texts)
+    for text in texts:
+        assert found.search(f"x {text} y") and found.search(text)
+    for other in ["jour", "li k", "your inbox", "axb", "数", "", "jour nalism"]:
+        assert found.search(other) is None
 
 
 @pytest.mark.parametrize(("cue", "texts"), [
