@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
@@ -320,7 +321,7 @@ class PageIndex:
         hits: dict[str, bool] = {}  # nested wrappers often share one text: test it once
         for _, text, words in self.short_blocks:
             if words <= most and text not in hits:
-                hits[text] = _any_cue_matches(text)
+                hits[text] = _any_cue_matches(text, words)
         return [b for b in self.short_blocks if b[2] <= most and hits[b[1]]]
 
     @cached_property
@@ -635,19 +636,33 @@ def _class_chars(items: list, c) -> set[str] | None:
     return chars
 
 
+def any_cue(words: int = 0) -> AnyCue:
+    """The cues of the catalogue a block of `words` words can match (those of the patterns
+    whose `max_words` is at least that; 0: every cue; at most `max_cue_words()`), compiled
+    for the test whether a text matches any. A block of 40 words is tried against 41
+    cues, not 282: the longer the text, the more a cue costs that it cannot match anyway."""
+    levels = _any_cue_levels()
+    return levels[bisect_left(levels, (words,))][1]
+
+
 @cache
-def any_cue() -> AnyCue:
-    """Every cue of the catalogue, compiled for the test whether a text matches any."""
-    return AnyCue(c for p in catalogue() if p.kind == "cue" for c in p.cues)
+def _any_cue_levels() -> tuple[tuple[int, AnyCue], ...]:
+    """(n, the cues of the patterns taking blocks of n words) for each pattern's
+    `max_words` n, in order, and (0, every cue) first; built at once, so that a worker
+    forked after the warm-up has them all."""
+    cues = [p for p in catalogue() if p.kind == "cue"]
+    return tuple((most, AnyCue(c for p in cues if p.max_words >= most for c in p.cues))
+                 for most in sorted({0, *(p.max_words for p in cues)}))
 
 
 @lru_cache(maxsize=4096)
-def _any_cue_matches(low: str) -> bool:
-    """Whether any cue of the catalogue matches a lower-cased, collapsed text. Remembered
-    for about a page's texts: most blocks of the readings of its body (`strip_blocks`) were
-    tested already as the text of a short element of its tree (`PageIndex.cue_blocks`),
-    four in five on the dev corpus."""
-    return any_cue().matches(low)
+def _any_cue_matches(low: str, words: int = 0) -> bool:
+    """Whether any cue of the catalogue matches a lower-cased, collapsed text; with its
+    `words`, any cue of a pattern taking blocks of that length (the words of the block
+    every pattern test asks about too). Remembered for about a page's texts: most blocks
+    of the readings of its body (`strip_blocks`) were tested already as the text of a short
+    element of its tree (`PageIndex.cue_blocks`), four in five on the dev corpus."""
+    return any_cue(words).matches(low)
 
 
 @cache
@@ -1376,7 +1391,7 @@ def _block_cues() -> tuple[Pattern, ...]:
 def _block_cue(low: str, cues: tuple[Pattern, ...]) -> Pattern | None:
     """The first cue pattern a (lower-cased, collapsed) block matches, or None."""
     words = low.count(" ") + 1
-    if words > max_cue_words() or not _any_cue_matches(low):
+    if words > max_cue_words() or not _any_cue_matches(low, words):
         return None  # most blocks: one test against every cue at once
     return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
 

@@ -25,6 +25,7 @@ from extractors.chrome import (
     any_cue,
     catalogue,
     first_chars,
+    max_cue_words,
     speaks_of_itself,
     strip_blocks,
     strip_dom,
@@ -1416,6 +1417,15 @@ def test_any_cue_matches_as_one_regex_of_every_cue_does():
     assert len(matched) > 50  # the texts reach the cues
     assert any_cue().anchored is not None and len(any_cue().by_first) > 20
     assert any(test.__name__ == "match" for test in any_cue().filtered)
+    # a block of n words: the cues of the patterns taking n words or more, as those say
+    long = {f"{text} {' '.join(['w'] * k)}".strip() for text in matched for k in (5, 20, 40)}
+    for text in sorted(texts | long):
+        words = text.count(" ") + 1
+        if words <= max_cue_words():
+            assert any_cue(words).matches(text) == any(
+                p.regex.search(text) is not None for p in catalogue()
+                if p.kind == "cue" and p.max_words >= words), text
+    assert len(any_cue(max_cue_words()).by_first) < len(any_cue().by_first)
 
 
 def test_holds_any_finds_every_text_and_no_other():
