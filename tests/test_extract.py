@@ -334,6 +334,11 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>MORE LOCAL NEWS:</p>",
     "<p>Pubblicità</p>", "<p>© Riproduzione riservata</p>", "<p>Tüm hakları saklıdır.</p>",
     "<p>Copyright 2026 Reuters</p>",
+    # an app's promotion, with a word between the verb and "our app"
+    "<p>Laden Sie jetzt unsere kostenlose News-App herunter und verpassen Sie keine"
+    " Eilmeldung mehr.</p>",
+    "<p>Téléchargez gratuitement notre application pour recevoir nos alertes info.</p>",
+    "<p>Descarga la app de Diario Levante y recibe las últimas noticias en tu móvil.</p>",
     "<p>Have a news tip? Email newsroom@example.com or call 555-0142.</p>",
     "<p>We're a nonprofit newsroom. Our reporting is free to read; can you chip in $10"
     " today?</p>",
@@ -941,6 +946,14 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<h2>More bad news:</h2>", "<h3>Latest transfer news:</h3>",
     "<h2>Sonderangebot für 499 €: Der Aldi-Laptop enttäuscht beim Akku</h2>",
     "<p>Wesprzyj nas dowolną kwotą - apelowali organizatorzy na plakatach w tramwajach.</p>",
+    # someone else's app, in a reported call ("the app" of a block that speaks of no news)
+    "<p>Descarga la app de Renfe para consultar los retrasos, aconsejó la compañía.</p>",
+    "<p>Baixe o app do Detran para consultar multas, orientou o órgão.</p>",
+    "<p>Скачайте приложение МЧС, посоветовал представитель ведомства, чтобы получать"
+    " предупреждения о грозах.</p>",
+    "<p>Téléchargez l'application TousAntiCovid, répétait alors le gouvernement.</p>",
+    "<p>Laden Sie die App der Stadtwerke herunter, rät der Sprecher, dann sehen Sie freie"
+    " Ladesäulen.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
