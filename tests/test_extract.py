@@ -954,6 +954,16 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Téléchargez l'application TousAntiCovid, répétait alors le gouvernement.</p>",
     "<p>Laden Sie die App der Stadtwerke herunter, rät der Sprecher, dann sehen Sie freie"
     " Ladesäulen.</p>",
+    # a reported call to give or to support someone else, with its attribution after a comma
+    "<p>Donate blood, the Red Cross urged residents on Monday.</p>",
+    "<p>Faites un don de sang, a rappelé l'Établissement français du sang lundi.</p>",
+    "<p>Haz una donación de sangre, pidió el hospital a los vecinos.</p>",
+    "<p>Faça uma doação de sangue, pediu o hemocentro à população.</p>",
+    "<p>Apoie a greve dos professores, gritavam os manifestantes.</p>",
+    "<p>Apoya a los agricultores, pedía una pancarta en la plaza.</p>",
+    "<p>Поддержите наших врачей, — призвали участники акции у больницы.</p>",
+    "<p>Пожертвовать кровь можно в любом донорском центре области, напомнили в"
+    " минздраве.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
