@@ -334,6 +334,8 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>MORE LOCAL NEWS:</p>",
     "<p>Pubblicità</p>", "<p>© Riproduzione riservata</p>", "<p>Tüm hakları saklıdır.</p>",
     "<p>Copyright 2026 Reuters</p>",
+    # a reading time with the French space before its colon
+    "<p>Temps de lecture : 4 min</p>",
     # an app's promotion, with a word between the verb and "our app"
     "<p>Laden Sie jetzt unsere kostenlose News-App herunter und verpassen Sie keine"
     " Eilmeldung mehr.</p>",
