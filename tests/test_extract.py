@@ -334,6 +334,13 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>MORE LOCAL NEWS:</p>",
     "<p>Pubblicità</p>", "<p>© Riproduzione riservata</p>", "<p>Tüm hakları saklıdır.</p>",
     "<p>Copyright 2026 Reuters</p>",
+    # a podcast's promotion, "our podcast" in German, French, Spanish, Portuguese, Russian
+    "<p>Hören Sie auch unseren Podcast „Freiburg am Morgen“ – überall, wo es Podcasts"
+    " gibt.</p>",
+    "<p>Écoutez notre podcast « L'Heure nantaise » sur toutes les plateformes.</p>",
+    "<p>Escucha nuestro pódcast «La Mañana» en Spotify o tu plataforma favorita.</p>",
+    "<p>Ouça o nosso podcast \"Café da Manhã\" no Spotify ou na Apple Podcasts.</p>",
+    "<p>Слушайте наш подкаст «Утро Урала» на всех платформах.</p>",
     # a reading time with the French space before its colon
     "<p>Temps de lecture : 4 min</p>",
     # an app's promotion, with a word between the verb and "our app"
