@@ -349,6 +349,25 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Téléchargez gratuitement notre application pour recevoir nos alertes info.</p>",
     "<p>Descarga la app de Diario Levante y recibe las últimas noticias en tu móvil.</p>",
     "<p>Have a news tip? Email newsroom@example.com or call 555-0142.</p>",
+    # an article toolbar's buttons, a comment prompt, an ad slot's label, as plain blocks
+    "<p>Gift this article</p>", "<p>Save article</p>", "<p>Republish this article</p>",
+    "<p>Copy link to clipboard</p>", "<p>Report an error</p>",
+    "<p>Listen to this article · 6 min</p>", "<p>Read our comment policy</p>",
+    "<p>Jetzt kommentieren</p>", "<p>Réagir à cet article</p>",
+    "<p>Advertisement · Scroll to continue</p>", "<p>Читайте нас в Дзене</p>",
+    "<p>Мы в соцсетях</p>",
+    "<p>A version of this article appears in print on May 15, 2024, Section A, Page 1 of the"
+    " Valley Herald.</p>",
+    "<p>Sign up for breaking news alerts</p>",
+    "<p>Want to support local journalism? Subscribe today.</p>",
+    # a tip line outside English: a question, then "write to us at" an address
+    "<p>Haben Sie einen Hinweis für unsere Redaktion? Schreiben Sie uns an"
+    " hinweis@zeitung.example.</p>",
+    "<p>Vous avez une information à nous communiquer ? Écrivez-nous à"
+    " redaction@journal.example.</p>",
+    "<p>¿Tienes una pista? Escríbenos a redaccion@diario.example.</p>",
+    "<p>Tem uma denúncia? Escreva para redacao@jornal.example.</p>",
+    "<p>Есть что рассказать? Пишите нам на news@gazeta.example.</p>",
     "<p>We're a nonprofit newsroom. Our reporting is free to read; can you chip in $10"
     " today?</p>",
     "<p>Support local journalism. We are a nonprofit, and your tax-deductible gift keeps"
@@ -973,6 +992,14 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Поддержите наших врачей, — призвали участники акции у больницы.</p>",
     "<p>Пожертвовать кровь можно в любом донорском центре области, напомнили в"
     " минздраве.</p>",
+    # a police appeal for tips, and readers who wrote in: the story's
+    "<p>Haben Sie Hinweise zum Täter? Die Polizei bittet Zeugen, sich unter 0711 8990 zu"
+    " melden.</p>",
+    "<p>Vous avez vu quelque chose ? La gendarmerie appelle les témoins à se manifester.</p>",
+    "<p>A version of the bill passed the Senate in March, and the House took it up in"
+    " print and in public hearings.</p>",
+    "<p>Readers who want to support local journalism, the survey found, mostly pay for print"
+    " subscriptions.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
