@@ -953,6 +953,39 @@ def test_a_long_listing_is_admitted_a_chunk_at_a_time(middleware, monkeypatch):
     assert sorted(numbers([first, *rest])) == list(range(8))
 
 
+def test_a_long_listing_gives_the_reactor_a_turn_after_each_chunk(bounded, monkeypatch):
+    """A sitemap or feed of 50,000 entries held the reactor 8 s in one go: its requests
+    spilled to the frontier (the scheduler full) are not passed on, and only what is passed
+    on lets Scrapy wait, so no download was read or sent until its last entry was admitted."""
+    middleware, engine = bounded
+    engine.scheduler = [Request(f"https://n.example/busy/{n}") for n in range(4)]  # full
+    monkeypatch.setattr(scheduling, "CHUNK", 3)
+    turns, made = [], []
+
+    async def sitemap():  # a callback's output, as Scrapy's asyncio reactor hands it on
+        for n in range(8):
+            yield listed(n)[0]
+        yield {"visit": None}
+
+    async def other_work():  # what the reactor would do meanwhile: a download's reads
+        while True:
+            turns.append(1)
+            await asyncio.sleep(0)
+
+    async def admit():
+        worker = asyncio.create_task(other_work())
+        await asyncio.sleep(0)
+        async for element in middleware.process_spider_output_async(None, sitemap()):
+            made.append(element)
+        worker.cancel()
+
+    asyncio.run(admit())
+    assert numbers(made) == []  # every one spilled
+    [record] = made
+    assert len(record["outlinks"]) == 8
+    assert len(turns) == 3  # one before the callback, and one after each of its two chunks
+
+
 def test_spilled_rows_not_committed_yet_are_waited_for_a_while(bounded, caplog):
     middleware, engine = bounded
     engine.scheduler = [Request(f"https://n.example/busy/{n}") for n in range(4)]
