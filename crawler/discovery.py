@@ -1,9 +1,8 @@
 """Helpers for NewsSpider: argument checks, what a response is, error and skip kinds.
 
 Plain functions over Scrapy responses and failures, so they can be tested without a crawl.
-Parsing reuses Scrapy and parsel: ``Sitemap`` (safe iterparse) for sitemaps, parsel's
-``Selector(type="xml")`` (a parser that does not resolve entities) for feeds, ``gunzip``
-for ``.xml.gz`` bodies, ``sitemap_urls_from_robots`` for ``Sitemap:`` lines.
+Sitemaps and feeds are read by crawler/listings.py (lxml, through crawler/safexml.py: no
+entity expanded); Scrapy's ``gunzip`` unpacks ``.xml.gz`` bodies.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ gives ``link``, ``pubDate`` and ``title``; an Atom entry ``link``, ``updated``, 
 and ``title``. Dates are normalised to ISO 8601 UTC to the second (``2025-03-05T08:02:00Z``),
 so they compare as text with ``fetched_at``.
 
-Parsing never resolves entities or touches the network (the same lxml options as Scrapy's
-``Sitemap``; parsel's XML selector for feeds).
+Parsing never resolves entities or touches the network (crawler/safexml.py: the lxml options
+of Scrapy's ``Sitemap``, and every entity reference dropped).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from lxml import etree
-from parsel import Selector
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler import safexml
@@ -268,60 +267,102 @@ def sitemap_entries(body: bytes, errors: list[str] | None = None) -> list[Entry]
 
 # -- feeds ----------------------------------------------------------------------------
 
-RSS_ITEMS = "//item"
-ATOM_ENTRIES = "//entry"
-
 
 def feed_entries(body: bytes, base_url: str, errors: list[str] | None = None) -> list[Entry]:
     """Entries of an RSS 2.0, RSS 1.0 or Atom feed: absolute link, dates, title, language
-    (as far as a broken one goes: its first XML error is added to `errors`)."""
+    (as far as a broken one goes: its first XML error is added to `errors`).
+
+    Names are compared without their namespace (an RSS 1.0 ``<item>``, an Atom ``<entry>``,
+    ``dc:date``), with plain lxml calls: one walk for the entries, one over each entry's
+    children (parsel's XPath, a `Selector` and five queries an item, took 2.0-2.8 s of a
+    50,000-item feed, all of it on the reactor's thread)."""
     root, cut_off = _xml_root(body, errors)  # no entity is expanded
     if root is None:
         return []
-    selector = Selector(root=root, type="xml")
-    selector.remove_namespaces()
-    language = selector.xpath("string((//channel/language | /*/@lang)[1])").get() or None
-    items = selector.xpath(f"{RSS_ITEMS} | {ATOM_ENTRIES}")  # in document order
+    language = _feed_language(root)
+    items = list(root.iter(*_ENTRY_TAGS))  # in document order, nested ones too
     if cut_off:  # the last one may be cut (see `_cut_off`)
         items = items[:-1]
-    entries = [_rss_entry(item, base_url, language) if item.root.tag == "item"
+    entries = [_rss_entry(item, base_url, language) if _bare(item) == "item"
                else _atom_entry(item, base_url, language) for item in items]
     return [entry for entry in entries if entry is not None]
 
 
-def _text(selector: Selector, xpath: str) -> str | None:
-    value = (selector.xpath(f"string({xpath})").get() or "").strip()
-    return value or None
+# A feed's entries in any namespace or none ("{*}"), not under an undeclared prefix (`x:item`).
+_ENTRY_TAGS = ("{*}item", "{*}entry")
 
 
-def _rss_entry(item: Selector, base_url: str, language: str | None) -> Entry | None:
-    link = _text(item, "link") or _permalink(item)
+def _bare(element: etree._Element) -> str:
+    """An element's name without its namespace (an undeclared prefix stays: `x:item`)."""
+    return element.tag.rpartition("}")[2]
+
+
+def _attribute(element: etree._Element, name: str) -> str | None:
+    """An attribute by its name without a namespace (``lang`` is ``xml:lang`` too)."""
+    value = element.get(name)
+    if value is None and element.attrib:
+        value = next((value for key, value in element.attrib.items()
+                      if key.rpartition("}")[2] == name), None)  # fmt: skip
+    return value
+
+
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child element of each name (namespace aside)."""
+    children: dict[str, etree._Element] = {}
+    for child in element.iterchildren(etree.Element):
+        children.setdefault(_bare(child), child)
+    return children
+
+
+def _text(children: dict[str, etree._Element], name: str) -> str | None:
+    """The text (XPath's string value) of the child of that name, without the white space
+    around it; None where it has none."""
+    child = children.get(name)
+    return "".join(child.itertext()).strip() or None if child is not None else None
+
+
+def _feed_language(root: etree._Element) -> str | None:
+    """The root's ``lang`` (``xml:lang``) attribute, else the first channel's
+    ``<language>``; None where neither is, or it is empty."""
+    language = _attribute(root, "lang")
+    if language is None:
+        language = next(("".join(element.itertext()) for element in root.iter("{*}language")
+                         if _bare(element.getparent()) == "channel"), None)  # fmt: skip
+    return language or None
+
+
+def _rss_entry(item: etree._Element, base_url: str, language: str | None) -> Entry | None:
+    children = _children(item)
+    link = _text(children, "link") or _permalink(children.get("guid"))
     if not link:
         return None
-    published = _text(item, "pubDate") or _text(item, "date")  # RSS 2.0, or dc:date
-    return Entry(joined(base_url, link), None, parse_date(published), _text(item, "title"),
+    published = _text(children, "pubDate") or _text(children, "date")  # RSS 2.0, or dc:date
+    return Entry(joined(base_url, link), None, parse_date(published), _text(children, "title"),
                  language)
 
 
-def _permalink(item: Selector) -> str | None:
+def _permalink(guid: etree._Element | None) -> str | None:
     """An RSS 2.0 item's ``<guid>`` where it is its link: a permalink unless it says
     ``isPermaLink="false"`` (the default is true), and an http(s) URL (many feeds give an id
     that is none, without saying so)."""
-    guid = _text(item, "guid")
-    if (not guid or item.xpath("string(guid/@isPermaLink)").get().strip().lower() == "false"
-            or not guid.lower().startswith(("http://", "https://"))):
+    text = _text({"guid": guid}, "guid") if guid is not None else None
+    if (not text or (_attribute(guid, "isPermaLink") or "").strip().lower() == "false"
+            or not text.lower().startswith(("http://", "https://"))):
         return None
-    return guid
+    return text
 
 
-def _atom_entry(entry: Selector, base_url: str, language: str | None) -> Entry | None:
-    href = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
+def _atom_entry(entry: etree._Element, base_url: str, language: str | None) -> Entry | None:
+    href = next((_attribute(link, "href") for link in entry.iterchildren("{*}link")
+                 if _attribute(link, "rel") in (None, "alternate")
+                 and _attribute(link, "href") is not None), None)  # fmt: skip
     if not href or not href.strip():
         return None
-    return Entry(joined(base_url, href.strip()), parse_date(_text(entry, "updated"),
+    children = _children(entry)
+    return Entry(joined(base_url, href.strip()), parse_date(_text(children, "updated"),
                                                              end_of_day=True),
-                 parse_date(_text(entry, "published")), _text(entry, "title"),
-                 entry.xpath("string(@lang)").get() or language)
+                 parse_date(_text(children, "published")), _text(children, "title"),
+                 _attribute(entry, "lang") or language)
 
 
 def joined(base_url: str, link: str) -> str:

@@ -134,6 +134,28 @@ def test_feed_entries_carry_dates_and_language():
     assert not is_older(Entry("https://n.example/undated"), "2025-03-05T00:00:00Z")
 
 
+def test_feed_fields_are_read_by_name_whatever_their_namespace():
+    """The fields the parsel reading found (namespaces removed), as plain lxml reads them."""
+    rss1 = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://'
+            b'purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><language>'
+            b"et</language></channel><item><title>A <b>bold</b> title</title><link> /a </link>"
+            b"<dc:date>2025-02-02T01:02:03Z</dc:date></item></rdf:RDF>")
+    assert feed_entries(rss1, "https://n.example/feed") == [Entry(
+        "https://n.example/a", None, "2025-02-02T01:02:03Z", "A bold title", "et")]
+    # an item's atom:link (rel="self") is its first <link>: its guid is the link then
+    rss2 = (b'<rss xml:lang="de" xmlns:atom="http://www.w3.org/2005/Atom"><channel><language>'
+            b'en</language><item><atom:link href="/self" rel="self"/><link/><guid>https://'
+            b"n.example/b</guid></item></channel></rss>")
+    assert feed_entries(rss2, "https://n.example/feed") == [Entry("https://n.example/b",
+                                                                  language="de")]
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><entry xml:lang="fr">'
+            b'<link rel="self" href="/self"/><link rel="alternate"/><link href="/c"/>'
+            b"<updated>2025-01-01</updated></entry><entry><link href=''/><link href='/d'/>"
+            b"</entry></feed>")
+    assert feed_entries(atom, "https://n.example/feed") == [Entry(
+        "https://n.example/c", "2025-01-01T23:59:59Z", None, None, "fr")]
+
+
 def test_an_rss_item_without_a_link_is_read_by_its_permalink_guid():
     items = [
         "<guid isPermaLink='true'>https://n.example/a</guid>",
