@@ -500,15 +500,22 @@ class RetryAfterMiddleware:
     run), where each of them waited the cap, 5 times (a site down for maintenance kept a
     run going for hours).
     A good answer from it (one already on its way) takes it back.
+
+    A robots.txt (its middleware's own request) is retried as often as for any server
+    error, RETRY_TIMES (2), if that is fewer: the host's every request waits for it, and
+    RFC 9309 has one that cannot be read disallow the host anyway. Five retries, paused
+    1, 2, 4, 8 and 16 s, held the host 37 s before it was given up.
     """
 
     def __init__(self, crawler: Crawler, max_wait: float, backoff: float, codes: set[int],
-                 retries: int):
+                 retries: int, robots_retries: int | None = None):
         self.crawler = crawler
         self.max_wait = max_wait
         self.backoff = backoff
         self.codes = codes
         self.retries = retries  # a throttled URL is retried this often, not RETRY_TIMES
+        self.robots_retries = retries if robots_retries is None else min(robots_retries,
+                                                                         retries)
         self.strikes: dict[str, int] = {}  # slot key -> throttling answers in a row
         self.delays: dict[str, float] = {}  # slot key -> its delay before we raised it
         self.capped: dict[str, float] = {}  # slot key -> when its pause of the cap ends
@@ -524,7 +531,8 @@ class RetryAfterMiddleware:
                                                          [429, 503])}  # fmt: skip
         return cls(crawler, settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 60.0),
                    settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 1.0), codes,
-                   settings.getint("NEWSCRAWL_THROTTLE_RETRIES", 5))
+                   settings.getint("NEWSCRAWL_THROTTLE_RETRIES", 5),
+                   settings.getint("RETRY_TIMES"))
 
     def wait_for(self, response: Response, strikes: int) -> float:
         """Seconds to pause: Retry-After when given, else ``backoff * 2**(strikes - 1)``;
@@ -578,7 +586,8 @@ class RetryAfterMiddleware:
         self.crawler.stats.inc_value(f"newscrawl/throttled/{response.status}")
         self.crawler.stats.max_value("newscrawl/throttled/max_wait", wait)
         logger.info("%s: %s, pausing %s for %.1fs", request.url, response.status, key, wait)
-        retry = get_retry_request(request, spider=self.crawler.spider, max_retry_times=self.retries,
+        retries = self.robots_retries if _robots_own(request) else self.retries
+        retry = get_retry_request(request, spider=self.crawler.spider, max_retry_times=retries,
                                   reason=f"throttled ({response.status})")
         if retry is None:  # given up: RetryMiddleware must not try again
             request.meta["dont_retry"] = True
@@ -701,7 +710,12 @@ def _always_sent(request: Request) -> bool:
     failure says the site is down) or robots.txt (its middleware's own)."""
     from crawler.visits import SEED  # here: visits imports this module, through discovery
 
-    return bool(request.meta.get(SEED) or request.meta.get("dont_obey_robotstxt"))
+    return bool(request.meta.get(SEED)) or _robots_own(request)
+
+
+def _robots_own(request: Request) -> bool:
+    """Whether `request` is `RobotsTxtMiddleware`'s own, for a host's robots.txt."""
+    return bool(request.meta.get("dont_obey_robotstxt"))
 
 
 def fail_waiting_for(downloader, key_of, key: str, why: str) -> int:

@@ -152,6 +152,7 @@ NEWSCRAWL_RETRY_AFTER_CODES = [429, 503]
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # seconds: a longer Retry-After is cut to this
 NEWSCRAWL_BACKOFF_BASE = 1.0  # seconds: a 429/503 without Retry-After waits 1, 2, 4...
 NEWSCRAWL_THROTTLE_RETRIES = 5  # retries of a throttled (429/503) URL, instead of RETRY_TIMES
+# (robots.txt: RETRY_TIMES, if fewer; crawler/middlewares.py RetryAfterMiddleware)
 NEWSCRAWL_DEAD_HOST_FAILURES = 3  # connection failures in a row that give a host up (0: never)
 NEWSCRAWL_COMPLETE_BODY_ENABLED = True
 NEWSCRAWL_CONTENT_SNIFF_ENABLED = True
