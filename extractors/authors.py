@@ -113,6 +113,17 @@ OUTLET_WORDS = frozenset({
     "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
     "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
     "team", "desk", "contributors"})
+# Outlet words that are among a language's commonest surnames too (Sun: 孙/孫, Chinese):
+# after a first name they end a person's name ("Mark Sun", "Lena H. Sun"), and an outlet
+# comes with an article or another outlet word ("The Sun", "Sun Times"). A place's outlet
+# without its article reads as a person ("Jane Doe, Toronto Sun") unless it is the site's
+# name: the price of the rule, so words rarer as surnames stay out ("Post": "Jakarta Post").
+SURNAME_OUTLET_WORDS = frozenset({"sun"})
+# A first name, an initial or two, and a surname: "Mark Sun", "Lena H. Sun".
+_FIRST_LAST = re.compile(r"[A-ZÀ-Þ][^\W\d_]+(?: [A-Z]\.)* [A-ZÀ-Þ][^\W\d_]+")
+# Articles that lead an outlet's name, never a person's ("The Sun", "Die Welt").
+ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "el", "los", "las", "il", "lo",
+                      "der", "die", "das", "de", "het", "o", "os"})
 # Credentials a byline lists as names of their own ("Jane Doe", "RN", "BSN").
 CREDENTIALS = frozenset({
     "md", "m.d.", "phd", "ph.d.", "rn", "bsn", "msn", "np", "dvm", "mba", "mph", "rd", "rdn",
@@ -223,7 +234,7 @@ def _without_role(name: str) -> str:
     for separator in (" | ", "|", " - ", " – ", " — ", ", ", " / ", "/", " ("):
         head, found, tail = name.partition(separator)
         if found and head and (_is_role(tail, ROLE_NOUNS | TEAM_WORDS) or (
-                len(head.split()) >= 2 and (_is_role(tail.rstrip(")"), OUTLET_WORDS) or (
+                len(head.split()) >= 2 and (_is_outlet_role(tail.rstrip(")")) or (
                     separator == ", " and tail.startswith("The "))))):
             return head.strip(_EDGES)
     words = name.split()
@@ -261,6 +272,20 @@ def without_place(name: str) -> str:
     return name
 
 
+def is_outlet(text: str) -> bool:
+    """Whether `text` holds an outlet's word ("Associated Press", "Reuters", "Star Tribune",
+    "Mexico City"), unless that word is the surname of a first name before it ("Mark Sun",
+    not "The Sun" nor "Sun Times")."""
+    bare = [_bare(word) for word in text.split()]
+    return any(word in OUTLET_WORDS for word in bare) and not _outlet_surname(text, bare)
+
+
+def _outlet_surname(text: str, bare: list[str]) -> bool:
+    """Whether `text` is a person's name whose surname is an outlet's word ("Mark Sun")."""
+    return (bare[-1] in SURNAME_OUTLET_WORDS and bool(_FIRST_LAST.fullmatch(text))
+            and bare[0] not in ARTICLES | OUTLET_WORDS)
+
+
 def _bare(word: str) -> str:
     return word.strip(_EDGES + ".").casefold()
 
@@ -270,6 +295,12 @@ def _is_role(text: str, nouns: frozenset[str], start: int = 0) -> bool:
     words at most."""
     bare = [_bare(word) for word in text.split()[start:]]
     return bool(bare) and len(bare) <= 5 and any(word in nouns for word in bare)
+
+
+def _is_outlet_role(text: str) -> bool:
+    """Whether `text` names an outlet in a byline's five words or fewer ("Reuters", "The
+    Commercial Appeal Staff"), not a co-author ("Mark Sun")."""
+    return _is_role(text, OUTLET_WORDS) and is_outlet(text)
 
 
 def _is_not_a_name(name: str) -> bool:

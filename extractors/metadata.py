@@ -28,11 +28,11 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 from . import jsonld
 from .authors import (
     MONTHS,
-    OUTLET_WORDS,
     ROLE_NOUNS,
     TEAM_WORDS,
     clean_authors,
     clean_name,
+    is_outlet,
     without_place,
 )
 from .chrome import remove
@@ -421,7 +421,7 @@ def _split_commas(part: str) -> list[str]:
     McCullough"); as it is otherwise ("Doe, Jane", "Shelby Loos, DVM", "Smith, Jones",
     "Jane Doe, Associated Press", "Maria Garcia, Mexico City")."""
     pieces = [norm_space(piece) for piece in part.split(",")]
-    if len(pieces) > 1 and all(_full_name(piece) and not _is_outlet(piece) for piece in pieces):
+    if len(pieces) > 1 and all(_full_name(piece) and not is_outlet(piece) for piece in pieces):
         return pieces
     return [part]
 
@@ -432,7 +432,7 @@ def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
     (two to four capitalised words, none an outlet's): a personal site's name is its
     author's ("Jane Doe" of janedoe.com)."""
     folded = _fold(name).strip(" ,;|-")
-    if _full_name(name) and not _is_outlet(name):
+    if _full_name(name) and not is_outlet(name):
         return False
     return folded in outlets or re.sub(r"\W+", "", folded) in outlets
 
@@ -463,10 +463,6 @@ def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
         if words and not any(spaced in outlet for outlet in spaced_outlets):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
-
-
-def _is_outlet(text: str) -> bool:
-    return any(word.lower().strip(".,") in OUTLET_WORDS for word in text.split())
 
 
 def _full_name(text: str) -> bool:
@@ -894,7 +890,7 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     name is made of; no digits (not "By 2030")."""
     text = _BYLINE_END.split(line, maxsplit=1)[0]
     head, comma, last = text.rpartition(", ")
-    if comma and (_fold(last) in sites or _is_outlet(last)):  # "By Jane Doe, The Gazette"
+    if comma and (_fold(last) in sites or _names_outlet_last(last)):  # "By Jane Doe, The Sun"
         text = head
     opener = _BYLINE.match(text)
     words = text[opener.end():].split() if opener else []
@@ -907,6 +903,12 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     cleaned = [clean_name(name) or "" for name in names]  # "Jane Doe, Senior Staff Writer"
     ok = len(names) <= MAX_BYLINE_NAMES and all(2 <= len(n.split()) <= 4 for n in cleaned)
     return names if ok else []
+
+
+def _names_outlet_last(text: str) -> bool:
+    """Whether the last of a byline's comma-separated parts names an outlet ("The Gazette",
+    "Associated Press"), not more co-authors ("Lena H. Sun and Tom Roe")."""
+    return any(is_outlet(name) for name in _NAME_SEPARATORS.split(text))
 
 
 # A Chinese wire dateline naming its reporters: "新华社北京3月5日电（记者王晓明、李华）".

@@ -2471,6 +2471,21 @@ def test_an_outlet_after_the_authors_name_is_no_part_of_it(byline, head, authors
     assert extract(page(byline + paragraphs(4), head=head), URL).authors == authors
 
 
+@pytest.mark.parametrize(("byline", "head", "authors"), [
+    ("<p>By Jane Doe, Mark Sun</p>", "", ["Jane Doe", "Mark Sun"]),
+    ("<p>By Jane Doe, Lena H. Sun and Tom Roe</p>", "", ["Jane Doe", "Lena H. Sun", "Tom Roe"]),
+    ("", '<meta name="author" content="Jane Doe, Mark Sun">', ["Jane Doe", "Mark Sun"]),
+    # an outlet: led by an article, or of outlet words only
+    ("<p>By Jane Doe, The Sun</p>", "", ["Jane Doe"]),
+    ("<p>By Jane Doe, Sun Times</p>", "", ["Jane Doe"]),
+    ("", '<meta name="author" content="Jane Doe, The Sun">', ["Jane Doe"]),
+])
+def test_a_co_author_whose_surname_is_an_outlets_word_is_no_outlet(byline, head, authors):
+    """"Sun" is an outlet's word ("The Sun") and a surname ("Mark Sun"): the co-author was
+    cut from "By Jane Doe, Mark Sun" as an outlet after the author's name."""
+    assert extract(page(byline + paragraphs(4), head=head), URL).authors == authors
+
+
 RELATED_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
               ' "NewsArticle", "headline": "Governor signs water bill", "author": {"@type":'
               ' "Person", "name": "Alice Smith"}, "datePublished": "2023-11-02T09:00:00Z",'
