@@ -34,7 +34,7 @@ _LABEL = re.compile(
     r"|^(?:read more|more) (?:about|from)\b\s*:?\s*"
     r"|^(?:about|meet) the authors?\b\s*:?\s*"
     r"|^authors? of this (?:article|post|story)\b\s*:?\s*"
-    r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texto|text"
+    r"|^(?:authors?|author name|written|posted|autor|autora|auteur|автор[ыа]?|текст|texte?|texto"
     r"|von|par|por|oleh|penulis|reporter|wartawan|بقلم|كتب|लेखक|संवाददाता|tác giả|phóng viên)"
     r"\s*[:：]\s*"
     r"|^(?:oleh|بقلم)\s+(?=\S+\s+\S)"  # "Oleh Budi Santoso", "بقلم أحمد الخطيب"
@@ -45,6 +45,11 @@ _LABEL = re.compile(
     rf"|^{_CJK_OUTLET}(?:特约|特約)?(?:记者|記者)(?=[\u4e00-\u9fff]{{2,4}}$)"
     r"|^[文图圖]\s*[/／]\s*[文图圖]\s+|^[文图圖](?:\s*[/／]\s*[文图圖])?\s*[/／:：=＝]\s*",
     re.IGNORECASE)
+# The labels of a credit for the pictures ("Photo:", "Фото:", "Ilustración:") and of the
+# writer's own credit beside it ("Text:", "Texte :", "Texto:", "Текст:").
+_PICTURE_LABEL = (r"(?:photos?|fotos?|фото|illustrations?|ilustración|ilustração|bild|bilder"
+                  r"|grafik)\s*[:：]")
+_WRITER_LABEL = r"\b(?:text|texte|texto|текст)\s*[:：]"
 # A credit for someone who did not write the story, from its label to the end: "Photo by
 # Mark Lee", "Illustration by Sara Kim", "Medically reviewed by Dr. Paul Grant", "Edited by
 # Tom Brown", "Fact-checked by ...", "Foto: dpa"; alone (no author named), or run in after the
@@ -53,12 +58,15 @@ _LABEL = re.compile(
 _CREDIT = re.compile(
     r"(?:(?:^|\s|(?-i:(?<=[a-z])(?=[A-Z])))(?:(?:medically|legally|clinically|expert) )?"
     r"(?:reviewed|fact[- ]?checked|(?:copy[- ]?)?edited|photos?|photographs?|photography"
-    r"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b"
-    r"|^(?:photos?|fotos?|фото|illustrations?|ilustración|ilustração|bild|bilder|grafik)"
-    r"\s*[:：])"
+    rf"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b"
+    rf"|^{_PICTURE_LABEL})"
     # ... to the end, or to the writer's own label after it ("Фото: Иван Сидоров. Текст:
     # Анна Петрова", "Photo: Mark Lee | Text: Jane Doe")
-    r".*?(?=\s*(?:[.;|,/]\s*)?\b(?:text|texte|texto|текст)\s*[:：]|$)", re.IGNORECASE)
+    rf".*?(?=\s*(?:[.;|,/]\s*)?{_WRITER_LABEL}|$)", re.IGNORECASE)
+# A line that credits the pictures first and the writer after ("Фото: Иван Петров. Текст:
+# Анна Смирнова"): the credit, up to the writer's label.
+_PICTURES_FIRST = re.compile(rf"\s*{_PICTURE_LABEL}[^:：]*?[.;|,/]?\s*(?={_WRITER_LABEL})",
+                             re.IGNORECASE)
 # "ByJane Doe": a label run into the name (a capital straight after it).
 _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 # Labels after a name: "View all posts by...", "More posts from this author", a link arrow.
@@ -284,6 +292,14 @@ def _outlet_surname(text: str, bare: list[str]) -> bool:
     """Whether `text` is a person's name whose surname is an outlet's word ("Mark Sun")."""
     return (bare[-1] in SURNAME_OUTLET_WORDS and bool(_FIRST_LAST.fullmatch(text))
             and bare[0] not in ARTICLES | OUTLET_WORDS)
+
+
+def after_credit(line: str) -> str:
+    """`line` from the writer's label on when a credit for the pictures opens it ("Текст:
+    Анна Смирнова" of "Фото: Иван Петров. Текст: Анна Смирнова"), as it is otherwise: the
+    writer's label then opens the byline, and the photographer is no author."""
+    credit = _PICTURES_FIRST.match(line)
+    return line[credit.end():] if credit else line
 
 
 def _bare(word: str) -> str:

@@ -30,6 +30,7 @@ from .authors import (
     MONTHS,
     ROLE_NOUNS,
     TEAM_WORDS,
+    after_credit,
     clean_authors,
     clean_name,
     is_outlet,
@@ -49,9 +50,12 @@ _BYLINE_CLASS_WORDS = frozenset({"auteur", "auteurs", "autor", "autora", "autore
 _CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
-# (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров".
+# (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров", "Text:
+# Jane Doe" (a label "Text" only with its colon); or after a credit for the pictures
+# (`after_credit`: "Фото: Иван Петров. Текст: Анна Смирнова").
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
-                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст)")
+                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст"
+                            r"|(?:Text|TEXT)[Ee]?(?=\s*[:：]))")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i", "font")
 
 
@@ -105,12 +109,12 @@ def _opens_byline(element: etree._Element, under: set[etree._Element] | None) ->
     head (`under`; `_lower_byline`)."""
     text = element.text
     if text is not None:
-        if _BYLINE_OPENER.match(text):
+        if _BYLINE_OPENER.match(after_credit(text)):
             return True
         return (under is not None and _LOWER_BY.match(text) is not None and element in under
                 and _lower_byline(element))
     text = next((child.tail for child in element if child.tail is not None), None)
-    return bool(text and _BYLINE_OPENER.match(text))
+    return bool(text and _BYLINE_OPENER.match(after_credit(text)))
 
 
 # "by Jane Doe": a lower-case opener, no colon, a capital after it. As an element's own text
@@ -382,7 +386,7 @@ def language(root: etree._Element, heads: list[etree._Element],
 
 
 # The labels a byline's names follow ("By", "Von", "Текст:", "Written by").
-_OPENER_WORDS = (r"(?:by|von|par|por|автор[ыа]?|текст|text|texto"
+_OPENER_WORDS = (r"(?:by|von|par|por|автор[ыа]?|текст|texte?|texto"
                  r"|(?:story|written|words|reported|reporting|posted) by)")
 _BYLINE = re.compile(rf"^({_OPENER_WORDS})[:\s]+(?=\w)", re.IGNORECASE)
 _MONTH = MONTHS.replace("(", "(?:")
@@ -885,10 +889,11 @@ def _in_chrome(element: etree._Element) -> bool:
 
 def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The names of a "By Jane Doe" line: up to a separator (a date or the outlet may
-    follow), without a trailing ", <the site's name>" or outlet; an opener, then names, each
+    follow), without a trailing ", <the site's name>" or outlet, nor a credit for the
+    pictures before its opener ("Фото: Иван Петров. Текст: ..."); an opener, then names, each
     a run of two to four capitalised words, joined by commas or a joining word; no word no
     name is made of; no digits (not "By 2030")."""
-    text = _BYLINE_END.split(line, maxsplit=1)[0]
+    text = _BYLINE_END.split(after_credit(line), maxsplit=1)[0]
     head, comma, last = text.rpartition(", ")
     if comma and (_fold(last) in sites or _names_outlet_last(last)):  # "By Jane Doe, The Sun"
         text = head

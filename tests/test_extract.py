@@ -2454,6 +2454,20 @@ def test_a_photographer_illustrator_editor_or_reviewer_is_no_author(byline, auth
                           "Jane Doe", "Video Jones"]) == ["Jane Doe", "Video Jones"]
 
 
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("<p>Фото: Иван Петров. Текст: Анна Смирнова</p>", ["Анна Смирнова"]),
+    ("<p>Photo: Mark Lee | Text: Jane Doe</p>", ["Jane Doe"]),
+    ("<p>Fotos: Ana Ruiz. Texto: Luis Pérez</p>", ["Luis Pérez"]),
+    ("<p>Photo : Marc Petit. Texte : Marie Dupont</p>", ["Marie Dupont"]),
+    ('<p class="byline">Photo : Marc Petit. Texte : Marie Dupont</p>', ["Marie Dupont"]),
+    ("<p>Фото: Иван Петров</p>", []),  # a credit alone names no writer
+])
+def test_the_writer_after_a_picture_credit_on_one_line_is_the_author(byline, authors):
+    """A plain line crediting the pictures, then the text ("Фото: Иван Петров. Текст: Анна
+    Смирнова"): it did not open like a byline, and no author was found."""
+    assert extract(page(byline + paragraphs(4)), URL).authors == authors
+
+
 @pytest.mark.parametrize(("byline", "head", "authors"), [
     ('<p class="byline">Jane Doe | Reuters</p>', "", ["Jane Doe"]),
     ('<p class="byline">By Jane Doe, Associated Press</p>', "", ["Jane Doe"]),
