@@ -23,6 +23,11 @@ from .text import ideographic
 # Chinese and Japanese bylines: the outlet's own ("本报", "新华社") and the labels.
 _CJK_OUTLET = "(?:本报|本報|新华社|新華社)"
 _CJK_LABEL = "(?:记者|記者|作者|撰文|撰稿|筆者)"
+# The end of an outlet's name, never of a person's, in Chinese, Japanese and Korean: "新华网"
+# (a net), "新华社" (an agency), "人民日报", "朝日新聞", "共同通信", "NHK放送", "조선일보",
+# "연합뉴스", "KBS방송".
+_CJK_OUTLET_END = re.compile(r"(?:网|網|社|报|報|新闻|新聞|电视台|電視台|通信|放送"
+                             r"|일보|신문|뉴스|방송)$")
 # Labels before a name: "By", "Written by", "This post was written by", "Posted By:",
 # "Authored by:", "Recipe by", "Text:", "Von", "Par", "Por", "Автор:", "About the author",
 # "View all posts by"... ("Reviewed by", "Edited by", "Photos by" name someone else.)
@@ -282,9 +287,12 @@ def without_place(name: str) -> str:
 
 def is_outlet(text: str) -> bool:
     """Whether `text` holds an outlet's word ("Associated Press", "Reuters", "Star Tribune",
-    "Mexico City"), unless that word is the surname of a first name before it ("Mark Sun",
+    "Mexico City") or ends as an outlet's name does in Chinese, Japanese or Korean ("新华网"),
+    unless that word is the surname of a first name before it ("Mark Sun",
     not "The Sun" nor "Sun Times")."""
     bare = [_bare(word) for word in text.split()]
+    if _CJK_OUTLET_END.search(text):
+        return True
     return any(word in OUTLET_WORDS for word in bare) and not _outlet_surname(text, bare)
 
 

@@ -27,6 +27,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import jsonld
 from .authors import (
+    ARTICLES,
     MONTHS,
     ROLE_NOUNS,
     TEAM_WORDS,
@@ -439,6 +440,24 @@ def _names_outlet(name: str, outlets: frozenset[str]) -> bool:
     if _full_name(name) and not is_outlet(name):
         return False
     return folded in outlets or re.sub(r"\W+", "", folded) in outlets
+
+
+def _signed_by_outlet(name: str, outlets: frozenset[str]) -> bool:
+    """Whether an author tag's name is an outlet's, which a byline naming a person replaces:
+    the site's (`_names_outlet`), the site's but for its article ("Kyiv Rapid" of "The Kyiv
+    Rapid": no one's name starts with "The"), or another outlet's ("Reuters Staff",
+    "Associated Press", "新华网"), once labels and roles are gone ("Jane Doe (Reuters)" is
+    Jane Doe's)."""
+    cleaned = clean_name(name)
+    return (_names_outlet(name, outlets) or (cleaned is not None and is_outlet(cleaned))
+            or _fold(name).strip(" ,;|-") in _after_articles(outlets))
+
+
+def _after_articles(outlets: frozenset[str]) -> set[str]:
+    """The names among `outlets` that open with an article, without it ("kyiv rapid" of
+    "the kyiv rapid", "welt" of "die welt")."""
+    return {rest for article, _, rest in (outlet.partition(" ") for outlet in outlets)
+            if rest and article in ARTICLES}
 
 
 def _persons(names: list[str], outlets: frozenset[str]) -> list[str]:
@@ -1107,7 +1126,7 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
     tagged = (_names_only(_ld_authors(ld_article, ld))
               or _names_only(split_authors(_meta(tags, "author", "article:author")))
               or _names_only(_card_authors(tags)))
-    if tagged and all(_names_outlet(name, meta.outlets) for name in tagged):
+    if tagged and all(_signed_by_outlet(name, meta.outlets) for name in tagged):
         # the site's own name ("Cleveland Clinic", "Rapid7") where a byline may name a person
         meta.authors = (_persons(clean_authors(byline_authors(root, story_only=True)),
                                  meta.outlets) or tagged)

@@ -1309,6 +1309,34 @@ def test_a_link_in_an_author_tag_gives_way_to_the_byline(head):
     assert extract(html, URL).authors == ["Dana Whitfield"]
 
 
+@pytest.mark.parametrize("head", [
+    '<meta name="author" content="新华网">',
+    '<meta name="author" content="Reuters Staff">',
+    '<meta name="author" content="Lakeview Gazette">',
+    # the site's name, but for its article
+    '<meta name="author" content="Kyiv Rapid"><meta property="og:site_name" content="The Kyiv'
+    ' Rapid">',
+])
+@pytest.mark.parametrize("byline", [
+    "<p>By Dana Whitfield</p>",
+    "<div class='byline'><a rel='author' href='/staff/dw'>Dana Whitfield</a></div>",
+])
+def test_an_outlet_in_the_author_tag_gives_way_to_the_person_a_byline_names(head, byline):
+    """An outlet's name in `<meta name=author>` ("新华网", "Reuters Staff") that is not the
+    site's own name as the page spells it beat the person the visible byline names."""
+    assert extract(page(byline + paragraphs(4), head=head), URL).authors == ["Dana Whitfield"]
+
+
+@pytest.mark.parametrize(("head", "byline", "authors"), [
+    ('<meta name="author" content="Reuters Staff">', "", ["Reuters Staff"]),  # no byline
+    ('<meta name="author" content="新华网">', "", ["新华网"]),
+    ('<meta name="author" content="Mark Sun">', "<p>By Dana Whitfield</p>", ["Mark Sun"]),
+])
+def test_an_outlet_in_the_author_tag_stays_with_no_byline_and_a_person_in_it_stays(
+        head, byline, authors):
+    assert extract(page(byline + paragraphs(4), head=head), URL).authors == authors
+
+
 def test_a_byline_the_chrome_removal_took_with_its_block_is_read_from_the_page():
     """A stamp block of dates and share buttons goes as chrome, and its byline with it."""
     block = ("<div class='share-bar'><p>By Dana Whitfield</p><a href='/share'>Share</a>"
