@@ -1885,6 +1885,25 @@ def test_a_modified_tag_dates_a_page_only_when_nothing_else_does(shown, publishe
     assert extract(page(shown + paragraphs(4), head), UNDATED_URL).published[:10] == published
 
 
+@pytest.mark.parametrize(("stamps", "published"), [
+    ("<p>Updated: 2024-05-03</p><p>Published: 2024-05-01</p>", "2024-05-01"),
+    ("<div>Updated: May 3, 2024 | Published: May 1, 2024</div>", "2024-05-01"),
+    ("<p>Updated 03.05.2024, Published 01.05.2024</p>", "2024-05-01"),
+    ("<p>Aktualisiert: 03.05.2024</p><p>Veröffentlicht: 01.05.2024</p>", "2024-05-01"),
+    ("<p>Обновлено: 03.05.2024 | Опубликовано: 01.05.2024</p>", "2024-05-01"),
+    ("<p>Actualizado: 03/05/2024 · Publicado: 01/05/2024</p>", "2024-05-01"),
+    # an update alone still dates the page, and so it does beside no date ("3 days ago");
+    # a publication first was never in doubt
+    ("<p>Updated: 2024-05-03</p>", "2024-05-03"),
+    ("<p>Updated: May 3, 2024</p><p>Posted 3 days ago</p>", "2024-05-03"),
+    ("<p>Published: 2024-05-01</p><p>Updated: 2024-05-03</p>", "2024-05-01"),
+])
+def test_a_visible_published_stamp_beats_an_updated_one_above_it(stamps, published):
+    """Plain-text stamps, no <time> and no meta: htmldate takes the first date it meets,
+    and "Updated: ..." above "Published: ..." dated the page by its update."""
+    assert extract(page(stamps + paragraphs(4)), UNDATED_URL).published[:10] == published
+
+
 def test_the_modified_tags_are_given_back_after_the_search():
     from lxml import html as lxml_html
 
