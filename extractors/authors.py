@@ -285,20 +285,24 @@ def without_place(name: str) -> str:
     return name
 
 
-def is_outlet(text: str) -> bool:
-    """Whether `text` holds an outlet's word ("Associated Press", "Reuters", "Star Tribune",
-    "Mexico City") or ends as an outlet's name does in Chinese, Japanese or Korean ("新华网"),
-    unless that word is the surname of a first name before it ("Mark Sun",
-    not "The Sun" nor "Sun Times")."""
-    bare = [_bare(word) for word in text.split()]
-    if _CJK_OUTLET_END.search(text):
-        return True
-    return any(word in OUTLET_WORDS for word in bare) and not _outlet_surname(text, bare)
+def is_outlet(text: str, words: frozenset[str] = OUTLET_WORDS) -> bool:
+    """Whether `text` holds an outlet's word (of `words`: "Associated Press", "Reuters",
+    "Star Tribune", "Mexico City"), unless that word is the surname of a first name before
+    it ("Mark Sun", not "The Sun" nor "Sun Times")."""
+    return (any(word.lower().strip(".,") in words for word in text.split())
+            and not _outlet_surname(text))
 
 
-def _outlet_surname(text: str, bare: list[str]) -> bool:
+def is_cjk_outlet(text: str) -> bool:
+    """Whether `text` ends as an outlet's name does in Chinese, Japanese or Korean ("新华网",
+    "人民日报", "연합뉴스")."""
+    return bool(_CJK_OUTLET_END.search(text))
+
+
+def _outlet_surname(text: str) -> bool:
     """Whether `text` is a person's name whose surname is an outlet's word ("Mark Sun")."""
-    return (bare[-1] in SURNAME_OUTLET_WORDS and bool(_FIRST_LAST.fullmatch(text))
+    bare = [_bare(word) for word in text.split()]
+    return (bool(bare) and bare[-1] in SURNAME_OUTLET_WORDS and bool(_FIRST_LAST.fullmatch(text))
             and bare[0] not in ARTICLES | OUTLET_WORDS)
 
 
@@ -324,7 +328,7 @@ def _is_role(text: str, nouns: frozenset[str], start: int = 0) -> bool:
 def _is_outlet_role(text: str) -> bool:
     """Whether `text` names an outlet in a byline's five words or fewer ("Reuters", "The
     Commercial Appeal Staff"), not a co-author ("Mark Sun")."""
-    return _is_role(text, OUTLET_WORDS) and is_outlet(text)
+    return _is_role(text, OUTLET_WORDS) and not _outlet_surname(text)
 
 
 def _is_not_a_name(name: str) -> bool:

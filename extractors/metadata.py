@@ -29,11 +29,13 @@ from . import jsonld
 from .authors import (
     ARTICLES,
     MONTHS,
+    OUTLET_WORDS,
     ROLE_NOUNS,
     TEAM_WORDS,
     after_credit,
     clean_authors,
     clean_name,
+    is_cjk_outlet,
     is_outlet,
     without_place,
 )
@@ -501,10 +503,17 @@ def _signed_by_outlet(name: str, outlets: frozenset[str]) -> bool:
     the site's (`_names_outlet`), the site's but for its article ("Kyiv Rapid" of "The Kyiv
     Rapid": no one's name starts with "The"), or another outlet's ("Reuters Staff",
     "Associated Press", "新华网"), once labels and roles are gone ("Jane Doe (Reuters)" is
-    Jane Doe's)."""
+    Jane Doe's). Not a team's alone ("The Investopedia Team", "TOI Lifestyle Desk"): the
+    site signs its story so, and a byline element beside it is as often a link ("Full
+    Bio") or another story's (WCXB's annotators keep the team)."""
     cleaned = clean_name(name)
-    return (_names_outlet(name, outlets) or (cleaned is not None and is_outlet(cleaned))
+    return (_names_outlet(name, outlets) or (cleaned is not None and (
+                is_outlet(cleaned, _OUTLET_NAME_WORDS) or is_cjk_outlet(cleaned)))
             or _fold(name).strip(" ,;|-") in _after_articles(outlets))
+
+
+# The words of an outlet's name, not of a team's ("Staff", "Desk", "Team").
+_OUTLET_NAME_WORDS = OUTLET_WORDS - TEAM_WORDS
 
 
 def _after_articles(outlets: frozenset[str]) -> set[str]:
