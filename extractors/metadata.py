@@ -388,14 +388,16 @@ def _dates_update(element: etree._Element) -> bool:
 
 
 def _updates_hidden(root: etree._Element) -> etree._Element:
-    """`root`, or a copy without the text of its update stamps when the page shows a
-    publication's stamp too ("Updated: May 3, 2024" above "Published: May 1, 2024", as
-    plain text): htmldate takes the first date it meets, the update's. An update's stamp
-    alone stays: it is the page's only date."""
+    """`root`, or a copy without the text of its update stamps when a publication's stamp
+    follows one ("Updated: May 3, 2024" above "Published: May 1, 2024", as plain text):
+    htmldate takes the first date it meets, the update's. An update's stamp stays where it
+    is the page's only one: alone, or beside a publication's date in the story's prose ("The
+    report was published 1 March 2019") or further down (a comment's "Posted on ...")."""
     shown = root.text_content()
     lowered = shown.lower()
-    if not (_stamped(shown, lowered, _UPDATE_LITERALS, _UPDATE_STAMP_START)
-            and _stamped(shown, lowered, _PUBLISH_LITERALS, _PUBLISH_STAMP)):
+    ends = [m.end() for m in _stamps(shown, lowered, _UPDATE_LITERALS, _UPDATE_STAMP_START)]
+    if not ends or not any(_stamp_after(match.start(), ends, shown) for match in _stamps(
+            shown, lowered, _PUBLISH_LITERALS, _PUBLISH_STAMP)):
         return root
     tree = deepcopy(root)
     for element in tree.iter():
@@ -406,17 +408,31 @@ def _updates_hidden(root: etree._Element) -> etree._Element:
     return tree
 
 
-def _stamped(text: str, lowered: str, words: tuple[str, ...], stamp: re.Pattern) -> bool:
-    """Whether `stamp` matches `text` where one of its label's `words` starts, found in
+# A publication's stamp is read this far (characters of the page's text) after an update's;
+# after a lower-case word it is prose ("was published 1 March 2019"), not a label.
+_STAMP_NEAR = 300
+_PROSE_BEFORE = re.compile(r"\b[a-zà-ÿа-яё]\w*\s+$")
+
+
+def _stamp_after(start: int, ends: list[int], text: str) -> bool:
+    """Whether a publication's stamp at `start` of `text` is a label close after the end of
+    an update's stamp (one of `ends`)."""
+    return (any(0 <= start - end <= _STAMP_NEAR for end in ends)
+            and not _PROSE_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def _stamps(text: str, lowered: str, words: tuple[str, ...],
+            stamp: re.Pattern) -> Iterator[re.Match]:
+    """The matches of `stamp` in `text` where one of its label's `words` starts, found in
     `lowered` (`text` lower-cased) by a substring search: a regex search of a page's whole
     text took about 5 ms."""
     for word in words:
         at = lowered.find(word)
         while at >= 0:
-            if stamp.match(text, at):
-                return True
+            match = stamp.match(text, at)
+            if match:
+                yield match
             at = lowered.find(word, at + 1)
-    return False
 
 
 def _url_day(url: str) -> date | None:

@@ -1977,6 +1977,20 @@ def test_a_visible_published_stamp_beats_an_updated_one_above_it(stamps, publish
     assert extract(page(stamps + paragraphs(4)), UNDATED_URL).published[:10] == published
 
 
+@pytest.mark.parametrize("after", [
+    # a date the story reports, and a comment's stamp below the story
+    "<p>The report was published 1 March 2019 by the state.</p>" + paragraphs(4),
+    paragraphs(4) + "<div class='comments'><p>Posted on March 1, 2019 by Bob</p></div>",
+    paragraphs(4) + "<aside><p>Published: March 1, 2019</p></aside>",
+])
+def test_an_update_stamp_dates_the_page_beside_a_publication_date_that_is_not_its_stamp(
+        after):
+    """A publication's date in the story's prose or under the story is no stamp of the
+    page: the update's stamp, its only one, dated it 2019-03-01 or not at all."""
+    html = page("<p>Updated: 2024-05-03</p>" + after)
+    assert extract(html, UNDATED_URL).published[:10] == "2024-05-03"
+
+
 def test_the_modified_tags_are_given_back_after_the_search():
     from lxml import html as lxml_html
 
