@@ -1082,6 +1082,18 @@ def test_news_sentences_like_calls_to_act_stay(said):
     assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
 
 
+@pytest.mark.parametrize("ask", [
+    "Поддержите нашу работу, оформив регулярное пожертвование.",
+    "Поддержите наше издание, подпишитесь на рассылку.",
+    "Поддержите наших журналистов, сделайте пожертвование.",
+])
+def test_an_ask_to_support_our_work_goes_with_a_comma_in_it(ask):
+    """"Поддержите нашу работу, ..." speaks of our work: the comma that keeps "Поддержите
+    наших врачей, — призвали ..." in the story let it through."""
+    article = extract(page(paragraphs(4) + f"<p>{ask}</p>" + paragraphs(2), lang="ru"), URL)
+    assert ask not in article.text and article.text.count("Paragraph") == 6
+
+
 @pytest.mark.parametrize(("heading", "later"), [
     ("<h2>A message from the mayor:</h2>", ""),
     ("<h2>A message from the mayor:</h2>", "<ul><li>Daily</li><li>Monthly</li><li>Once</li></ul>"),
