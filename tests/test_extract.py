@@ -1082,6 +1082,25 @@ def test_news_sentences_like_calls_to_act_stay(said):
     assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Haben Sie Hinweise? Schreiben Sie uns an hinweise@polizei.de, bittet die Polizei.", "de"),
+    ("¿Tiene información? Escríbanos a denuncias@policia.gob.es, pidió la policía.", "es"),
+])
+def test_a_police_appeal_for_tips_by_email_with_its_attribution_stays(said, lang):
+    """The tip line's cue took the police's appeal the story reports, said after a comma."""
+    article = extract(page(paragraphs(4) + f"<p>{said}</p>" + paragraphs(2), lang=lang), URL)
+    assert said in article.text
+
+
+@pytest.mark.parametrize("line", [
+    "Haben Sie Fragen? Schreiben Sie uns an leser@zeitung.de",
+    "Vous avez une info ? Écrivez-nous à redaction@journal.fr.",
+])
+def test_a_tip_line_outside_english_goes(line):
+    article = extract(page(paragraphs(4) + f"<p>{line}</p>" + paragraphs(2)), URL)
+    assert line not in article.text and article.text.count("Paragraph") == 6
+
+
 @pytest.mark.parametrize("ask", [
     "Поддержите нашу работу, оформив регулярное пожертвование.",
     "Поддержите наше издание, подпишитесь на рассылку.",
