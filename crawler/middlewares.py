@@ -251,8 +251,7 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         request for the file is its host's one request left, and sent again it was
         downloaded with its retries a second time, or refused at its first redirect hop
         (`_refuse_unread`), its failure then counted nowhere."""
-        own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-        if not own:
+        if not _robots_own(request):
             return response
         unread = robots_unavailable(response.status)
         if unread:
@@ -714,8 +713,9 @@ def _always_sent(request: Request) -> bool:
 
 
 def _robots_own(request: Request) -> bool:
-    """Whether `request` is `RobotsTxtMiddleware`'s own, for a host's robots.txt."""
-    return bool(request.meta.get("dont_obey_robotstxt"))
+    """Whether `request` is `RobotsTxtMiddleware`'s own, for a host's robots.txt: robots
+    not obeyed, and no callback (a page request may carry `dont_obey_robotstxt` too)."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and request.callback is NO_CALLBACK
 
 
 def fail_waiting_for(downloader, key_of, key: str, why: str) -> int:

@@ -24,6 +24,7 @@ import brotli
 import pytest
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.test import get_crawler
 from twisted.internet.defer import Deferred
 
@@ -417,10 +418,10 @@ def throttling_host(monkeypatch, max_wait: float):
                                                   codes={429, 503}, retries=5, robots_retries=2)
 
     def answer(at: float, sent: float, status: int = 503, path: str = "/a",
-               retry_after: str | None = None, meta: dict | None = None):
+               retry_after: str | None = None, meta: dict | None = None, callback=None):
         clock.now = at
         request = Request(f"https://h{path}", meta={"download_latency": at - sent, **(
-            meta or {})})
+            meta or {})}, callback=callback)
         headers = {"Retry-After": retry_after} if retry_after else {}
         return middleware.process_response(request, Response(
             request.url, status=status, request=request, headers=headers))
@@ -469,18 +470,21 @@ def test_a_throttled_robots_txt_is_retried_as_often_as_a_server_error(monkeypatc
     host 37 s. Its middleware's own request is retried RETRY_TIMES (here 2); a page 5 times."""
     _, answer = throttling_host(monkeypatch, max_wait=60.0)
 
-    def tries(path: str, meta: dict | None = None) -> int:
+    def tries(path: str, meta: dict | None = None, callback=None) -> int:
         meta, count = dict(meta or {}), 0
         while True:
             count += 1
-            result = answer(1000.0 + count, 1000.0 + count - 0.1, path=path, meta=meta)
+            result = answer(1000.0 + count, 1000.0 + count - 0.1, path=path, meta=meta,
+                            callback=callback)
             if isinstance(result, Response):
                 return count
             meta = {key: value for key, value in result.meta.items()
                     if key != "download_latency"}
 
-    assert tries("/robots.txt", {"dont_obey_robotstxt": True}) == 3
+    assert tries("/robots.txt", {"dont_obey_robotstxt": True}, NO_CALLBACK) == 3
     assert tries("/a") == 6
+    # a page's request that does not obey robots.txt is no robots.txt request
+    assert tries("/b", {"dont_obey_robotstxt": True}, lambda response: None) == 6
 
 
 def test_a_host_throttling_everything_in_short_pauses_for_as_long_as_the_cap_is_given_up(
