@@ -472,7 +472,6 @@ class AnyCue:
             if chars is None:
                 unknown.append((cue[1:], True) if cue.startswith("^") else (cue, False))
         self.by_first = {char: _any_of(group) for char, group in groups.items()}
-        self.filtered: list[Callable] = []
         by_text: dict[str, list[Callable]] = {}  # the tests of the cues needing the text
         self.unfiltered: list[re.Pattern] = []
         bare = []  # anchored, unfiltered
@@ -480,7 +479,6 @@ class AnyCue:
             texts, regex = required_text(cue), _any_of([cue])
             test = regex.match if anchored else regex.search
             if texts:
-                self.filtered.append(test)
                 for text in texts:
                     by_text.setdefault(text, []).append(test)
             elif anchored:
