@@ -119,13 +119,28 @@ def _ours_inside(external_date):
         if call is None:
             return external_date(string)
         call.used = True
-        try:
-            found = parser(call.language).get_date_data(string)["date_obj"]
-        except (OverflowError, ValueError):  # as htmldate: a string it cannot convert
-            found = None
+        found = _parsed(string, call.language)
+        if found is None and (span := _WRITTEN_DAY.search(string)) and span[0] != string:
+            found = _parsed(span[0], call.language)  # "Publicado el 12 de marzo de 2024"
         call.refused = call.refused or found is None
         return found
     return external
+
+
+# A day with its month's name and its year, within a longer string that dateparser's strict
+# parsing refuses whole ("Publicado el 12 de marzo de 2024", "Roma, 12 marzo 2024", "Publicado
+# em 12 de março de 2024"): htmldate's own patterns know month names in a few languages
+# only, and hand such a line whole to dateparser, which then gives no date.
+_WRITTEN_DAY = re.compile(r"(?<!\w)(?:\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}"
+                          r"|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})(?!\w)")
+
+
+def _parsed(string: str, language: str | None) -> datetime | None:
+    """`string` read by `parser(language)`, None when it is no date."""
+    try:
+        return parser(language).get_date_data(string)["date_obj"]
+    except (OverflowError, ValueError):  # as htmldate: a string it cannot convert
+        return None
 
 
 # htmldate 1.11's patterns (`htmldate.core`) whose every match is digits and single `[/.-]`

@@ -2846,3 +2846,23 @@ def test_a_photo_credit_before_the_writers_label_leaves_the_writer(byline, head)
     """"Фото: Иван Сидоров. Текст: Анна Петрова": the photo credit was cut to the end of the
     line, the writer's name with it, and the page had no author."""
     assert extract(page(byline + paragraphs(4), head=head), URL).authors == ["Анна Петрова"]
+
+
+_ITALIAN = ("Il consiglio comunale ha approvato martedì un nuovo bilancio per il trasporto "
+            "pubblico, mettendo fine a mesi di dibattito su tariffe, linee e il futuro del tram. ")
+_PORTUGUESE = ("A câmara municipal aprovou na terça-feira um novo orçamento para o transporte "
+               "público, pondo fim a meses de debate sobre tarifas, linhas e o futuro do elétrico. ")
+_UNDATED_URL = "https://news.example.com/politica/council-approves-budget-123"
+
+
+@pytest.mark.parametrize(("lang", "text", "stamp"), [
+    ("es", _SPANISH, "Publicado el 12 de marzo de 2024"),
+    ("es", _SPANISH, "Madrid, 12 de marzo de 2024"),
+    ("it", _ITALIAN, "Pubblicato il 12 marzo 2024"),
+    ("pt", _PORTUGUESE, "Publicado em 12 de março de 2024"),
+])
+def test_a_written_date_after_a_label_or_a_place_dates_the_story(lang, text, stamp):
+    """htmldate hands "Publicado el 12 de marzo de 2024" whole to dateparser, whose strict
+    parsing refuses it: the page had no date, though "12 de marzo de 2024" alone had one."""
+    found = extract(page(f"<p>{stamp}</p>" + paragraphs(4, text), lang=lang), _UNDATED_URL)
+    assert found.published == "2024-03-12"
