@@ -587,11 +587,33 @@ _PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "v
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value or "")
-             for piece in _split_commas(part) for n in _split_full_names(piece)]
+             for piece in _korean_names(part) or _split_commas(part)
+             for n in _split_full_names(piece)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
         names = [without_place(name) for name in names]
     return list(dict.fromkeys(n for n in names if n))
+
+
+# A Korean byline of several reporters, each name (two to four syllables) with or without
+# its role after it: "김민수·이영희 기자", "김민수 이영희 기자", "김민수 기자, 이영희 기자".
+_KOREAN_ROLE = re.compile(r"\s*(?:선임기자|객원기자|수습기자|기자|특파원)(?![가-힣])")
+_KOREAN_NAMES = re.compile(r"[가-힣]{2,4}(?:(?:\s*[·・,、/]\s*|\s+)[가-힣]{2,4})+")
+
+
+def _korean_names(part: str) -> list[str]:
+    """The names of a Korean byline of two reporters or more (`_KOREAN_NAMES`), none
+    otherwise: Korean writes a name without a space, so each run of syllables is one; not
+    the desk before them ("사회부 김민수 기자": the society desk's reporter)."""
+    bare = norm_space(_KOREAN_ROLE.sub(" ", part))
+    if not _KOREAN_NAMES.fullmatch(bare):
+        return []
+    names = re.findall(r"[가-힣]+", bare)
+    names = names[1:] if _KOREAN_DESK.search(names[0]) else names
+    return [name for name in names if not is_cjk_outlet(name)]
+
+
+_KOREAN_DESK = re.compile(r"(?:부|팀|데스크)$")
 
 
 # The openers of bylines that put the place filed from after the name, in German, Spanish,

@@ -2866,3 +2866,18 @@ def test_a_written_date_after_a_label_or_a_place_dates_the_story(lang, text, sta
     parsing refuses it: the page had no date, though "12 de marzo de 2024" alone had one."""
     found = extract(page(f"<p>{stamp}</p>" + paragraphs(4, text), lang=lang), _UNDATED_URL)
     assert found.published == "2024-03-12"
+
+
+_KOREAN = ("시의회는 화요일 대중교통 신규 예산안을 가결해 요금과 노선, 구시가지 통근객 대부분을 실어 "
+           "나르는 노면전차망의 미래를 둘러싼 수개월간의 논쟁을 마무리했다. ")
+
+
+@pytest.mark.parametrize("byline", ["김민수·이영희 기자", "김민수 이영희 기자", "김민수 기자, 이영희 기자",
+                                    "사회부 김민수·이영희 기자"])
+def test_a_korean_byline_of_two_reporters_names_each(byline):
+    """"김민수·이영희 기자" (two reporters) came out as one name, "김민수·이영희"."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4, _KOREAN * 3),
+                         lang="ko"), URL)
+    assert found.authors == ["김민수", "이영희"]
+    assert extract(page('<p class="byline">김민수 기자</p>' + paragraphs(4, _KOREAN * 3),
+                        lang="ko"), URL).authors == ["김민수"]
