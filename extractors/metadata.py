@@ -49,7 +49,7 @@ from .text import count_words, ideographic, norm_space
 _BYLINE_CLASSES = ("author", "byline")  # within a class name: "post-author", "bylines"
 # ...and these whole words of a class name ("autor" is also the start of "autorefresh").
 _BYLINE_CLASS_WORDS = frozenset({"auteur", "auteurs", "autor", "autora", "autores", "autorin",
-                                 "autoren"})
+                                 "autoren", "autore", "autori"})
 _CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # A byline with no markup naming it: a short element whose own text opens with one of these
@@ -58,6 +58,8 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # (`after_credit`: "Фото: Иван Петров. Текст: Анна Смирнова").
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
                             r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст"
+                            # Italian "di Marco Rossi" (a capital "Di" opens a surname)
+                            r"|di(?=\s+[A-ZÀ-Þ])"
                             r"|(?:Text|TEXT)[Ee]?(?=\s*[:：]))")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i", "font")
 
@@ -459,7 +461,7 @@ def language(root: etree._Element, heads: list[etree._Element],
 
 
 # The labels a byline's names follow ("By", "Von", "Текст:", "Written by").
-_OPENER_WORDS = (r"(?:by|von|par|por|автор[ыа]?|текст|texte?|texto"
+_OPENER_WORDS = (r"(?:by|von|par|por|(?-i:di)|автор[ыа]?|текст|texte?|texto"
                  r"|(?:story|written|words|reported|reporting|posted) by)")
 _BYLINE = re.compile(rf"^({_OPENER_WORDS})[:\s]+(?=\w)", re.IGNORECASE)
 _MONTH = MONTHS.replace("(", "(?:")

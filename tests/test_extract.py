@@ -2881,3 +2881,18 @@ def test_a_korean_byline_of_two_reporters_names_each(byline):
     assert found.authors == ["김민수", "이영희"]
     assert extract(page('<p class="byline">김민수 기자</p>' + paragraphs(4, _KOREAN * 3),
                         lang="ko"), URL).authors == ["김민수"]
+
+
+@pytest.mark.parametrize(("byline", "head"), [
+    ('<p class="author">di Marco Rossi</p>', ""),
+    ('<p class="autore">di Marco Rossi</p>', ""),
+    ('<p class="autore">Marco Rossi</p>', ""),
+    ("<p>di Marco Rossi</p>", ""),
+    ("", '<meta name="author" content="di Marco Rossi">'),
+])
+def test_an_italian_byline_di_names_the_writer(byline, head):
+    """"di Marco Rossi" kept its label ("di Marco Rossi"), or went unread (no opener "di",
+    no class word "autore"); a capital "Di" opens a surname ("Di Marco") and stays."""
+    found = extract(page(byline + paragraphs(4, _ITALIAN * 2), head=head, lang="it"), URL)
+    assert found.authors == ["Marco Rossi"]
+    assert clean_authors(["Di Pietro Antonio"]) == ["Di Pietro Antonio"]
