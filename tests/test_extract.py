@@ -466,6 +466,10 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Etiketler: ulaşım, İstanbul, tramvay</p>",
     "<p>声明：本文仅代表作者观点，不代表本站立场。</p>", "<p>返回搜狐，查看更多</p>",
     "<p>阅读全文</p>", "<p>기사 읽어주기</p>", "<p>많이 본 뉴스</p>",
+    # a newsletter's pitch (it, nl, id)
+    "<p>Ricevi le notizie direttamente nella tua casella di posta.</p>",
+    "<p>Ontvang het nieuws direct in je mailbox.</p>",
+    "<p>Dapatkan berita terbaru langsung di email Anda.</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -1093,6 +1097,14 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Sostienici con la tua firma, chiedono i promotori del referendum.</p>",
     "<p>广告业收入去年增长了百分之十。</p>", "<p>下载APP的用户超过一千万人。</p>",
     "<p>声明：市政府表示将在下周公布详细方案。</p>",
+    # a newsletter's pitch in a story: a scam's, reported after a comma, or its words after
+    # another opening (it, nl, id)
+    "<p>Ricevi le notizie direttamente nella tua casella di posta, prometteva la mail dei"
+    " truffatori.</p>",
+    "<p>I truffatori inviano false notizie direttamente nella tua casella di posta.</p>",
+    "<p>Ontvang het nieuws direct in je mailbox, beloofde de nepmail van de oplichters.</p>",
+    "<p>Dapatkan berita terbaru langsung di email Anda, tulis penipu dalam pesan palsu"
+    " itu.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
