@@ -470,6 +470,12 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Ricevi le notizie direttamente nella tua casella di posta.</p>",
     "<p>Ontvang het nieuws direct in je mailbox.</p>",
     "<p>Dapatkan berita terbaru langsung di email Anda.</p>",
+    # app, share, follow and log-in lines (nl, it, tr, id, zh, ja, ko)
+    "<p>Download de app en mis geen nieuws meer.</p>",
+    "<p>Ti è piaciuto questo articolo? Condividilo con i tuoi amici.</p>",
+    "<p>Google News'te takip edin</p>", "<p>Simak berita terkini lainnya di Google News</p>",
+    "<p>点击关注我们</p>", "<p>フォローする</p>", "<p>ログイン</p>", "<p>この記事をシェア</p>",
+    "<p>네이버 메인에서 채널 구독하기</p>", "<p>좋아요</p>", "<p>이 기사를 추천합니다</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -1105,6 +1111,21 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Ontvang het nieuws direct in je mailbox, beloofde de nepmail van de oplichters.</p>",
     "<p>Dapatkan berita terbaru langsung di email Anda, tulis penipu dalam pesan palsu"
     " itu.</p>",
+    # app, share, follow and log-in words in a story's sentence: a call reported after a
+    # comma, or a label's words opening a longer sentence (nl, it, tr, id, zh, ja, ko)
+    "<p>Download de app en mis geen nieuws meer, adviseerde de omroep zijn kijkers.</p>",
+    "<p>Ti è piaciuto questo articolo? chiede il sondaggio ai lettori, e il 60 per cento"
+    " risponde sì.</p>",
+    "<p>Google News'te takip edin çağrısı yapan sahte hesaplar kapatıldı.</p>",
+    "<p>Simak berita terkini di Google News, kata juru bicara kepolisian kepada"
+    " wartawan.</p>",
+    "<p>点击关注我们的读者超过一万人。</p>",
+    "<p>フォローするアカウントを選ぶ際には注意が必要だと専門家は話す。</p>",
+    "<p>ログインできない障害が3時間続いた。</p>",
+    "<p>この記事をシェアした人は1万人を超えた。</p>",
+    "<p>네이버 메인에서 채널 구독하기 기능이 지난해 도입됐다.</p>",
+    "<p>좋아요 수가 100만 건을 넘었다.</p>",
+    "<p>이 기사를 추천합니다라는 문구가 논란이 됐다.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
