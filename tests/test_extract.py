@@ -476,6 +476,9 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Google News'te takip edin</p>", "<p>Simak berita terkini lainnya di Google News</p>",
     "<p>点击关注我们</p>", "<p>フォローする</p>", "<p>ログイン</p>", "<p>この記事をシェア</p>",
     "<p>네이버 메인에서 채널 구독하기</p>", "<p>좋아요</p>", "<p>이 기사를 추천합니다</p>",
+    # an ad's label, a paid story's remainder, a pointer to its photos (id, ja)
+    "<p>Scroll untuk melanjutkan</p>", "<p>残り1234文字（全文2000文字）</p>",
+    "<p>この記事の写真を見る（5枚）</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -1126,6 +1129,11 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>네이버 메인에서 채널 구독하기 기능이 지난해 도입됐다.</p>",
     "<p>좋아요 수가 100만 건을 넘었다.</p>",
     "<p>이 기사를 추천합니다라는 문구가 논란이 됐다.</p>",
+    # a label's words opening a story's sentence (id, ja)
+    "<p>Scroll untuk melanjutkan membaca bukan lagi kebiasaan pembaca muda, kata"
+    " peneliti.</p>",
+    "<p>残り1234文字の原稿を、記者は一晩で書き上げた。</p>",
+    "<p>写真を見る限り、被害は広範囲に及んでいる。</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
