@@ -1137,8 +1137,30 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     # never the site's name, which may be the longest part ("Flood warning issued | Yorkshire
     # Evening Post")
     longest = max([part for part in parts if not _is_site(part, sites)] or parts, key=len)
+    longest = _without_site(longest, sites)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
+
+
+# What may join a site's name to a title without spaces ("Story_Site", "Story：Site",
+# "Site｜Story"); a hyphen between two Latin letters or digits joins a word ("Fake-news").
+_TIGHT_SEPARATOR = "[-_|｜：:·—–]"
+_COMPOUND = re.compile(r"[A-Za-z0-9]-[A-Za-z0-9]")
+
+
+def _without_site(title: str, sites: set[str]) -> str:
+    """`title` without a known site's name (`sites`, folded) joined to its end or start by
+    a separator with or without spaces ("Story_Site", "Site｜Story"); as it is when no
+    known name is there: a bare separator alone cuts nothing."""
+    for site in sorted(sites, key=len, reverse=True):
+        name = re.escape(site)
+        for shape in (rf"^(?P<story>.+?)\s*(?P<sep>{_TIGHT_SEPARATOR})\s*{name}$",
+                      rf"^{name}\s*(?P<sep>{_TIGHT_SEPARATOR})\s*(?P<story>.+)$"):
+            found = re.match(shape, title, re.IGNORECASE)
+            if found and found["story"].strip() and not _COMPOUND.search(
+                    title[found.start("sep") - 1:found.end("sep") + 1]):
+                return norm_space(found["story"])
+    return title
 
 
 # SEO plugins cut a JSON-LD headline to Google's limit of 110 characters (at a word's end,

@@ -2860,6 +2860,29 @@ def test_a_title_tags_longest_part_that_is_the_sites_name_is_not_the_title(title
     assert extract(html, url).title == "Flood warning issued"
 
 
+@pytest.mark.parametrize(("title", "site", "expected"), [
+    ("市议会通过新公共交通预算_新华网", "新华网", "市议会通过新公共交通预算"),
+    ("市议会通过新公共交通预算-新华网", "新华网", "市议会通过新公共交通预算"),
+    ("新华网_市议会通过新公共交通预算", "新华网", "市议会通过新公共交通预算"),
+    ("市議会が新予算を可決：朝日新報", "朝日新報", "市議会が新予算を可決"),
+    ("市議会が新予算を可決｜朝日新報", "朝日新報", "市議会が新予算を可決"),
+    ("Council approves budget|Daily Star", "Daily Star", "Council approves budget"),
+    # the host's name is the site's too
+    ("Council approves budget_Example", "", "Council approves budget"),
+    # no known name after the separator, or a hyphen joining a word: nothing is cut
+    ("市议会通过新公共交通预算_新华网", "", "市议会通过新公共交通预算_新华网"),
+    ("Why fake news spreads:The study", "The Observer", "Why fake news spreads:The study"),
+    ("The power of fake-news", "News", "The power of fake-news"),
+])
+def test_a_sites_name_joined_to_the_title_without_spaces_is_cut(title, site, expected):
+    """A page with no headline element, its <title> "Story_Site": the site's name stayed
+    in the title (cut only at a separator with spaces around it)."""
+    head = f'<meta property="og:site_name" content="{site}">' if site else ""
+    html = (f'<html lang="zh"><head><title>{title}</title>{head}</head><body><main><article>'
+            f"{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, "https://www.example.cn/2024/03/12/c_1130.htm").title == expected
+
+
 @pytest.mark.parametrize(("byline", "lang", "authors"), [
     ('<p class="author">Von Hans Müller, Berlin</p>', "de", ["Hans Müller"]),
     ("<p>Von Hans Müller, Frankfurt/Main</p>", "de", ["Hans Müller"]),
