@@ -45,6 +45,7 @@ _LABEL = re.compile(
     r"|^(?:oleh|بقلم)\s+(?=\S+\s+\S)"  # "Oleh Budi Santoso", "بقلم أحمد الخطيب"
     r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
     r"|^(?-i:di)\s+(?=[A-ZÀ-Þ]\S*\s+\S)"  # "di Marco Rossi" ("Di Marco" is a surname)
+    r"|^(?:scritto da|a cura di)\b\s*:?\s*"  # Italian "written by", "edited by"
     # Chinese and Japanese: "记者 张三", "作者：王五", "新华社记者 李四", "本报记者李四" (a
     # name of two to four characters run in), "文/赵六", "文/图 赵六", "文＝山田"
     rf"|^{_CJK_OUTLET}?(?:特约|特約)?{_CJK_LABEL}(?:\s*[:：]\s*|\s+)"

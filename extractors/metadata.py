@@ -52,14 +52,20 @@ _BYLINE_CLASS_WORDS = frozenset({"auteur", "auteurs", "autor", "autora", "autore
                                  "autoren", "autore", "autori"})
 _CLASS_WORDS = re.compile(r"[\s_-]+")
 _NOT_BYLINES = frozenset({"meta", "link", "img"})
+# A capital "Di" is the Italian label only before full names joined by "e" ("Di Marco Rossi
+# e Giulia Bianchi"); otherwise it opens a surname ("Di Pietro", "Di Maio e Salvini").
+_FULL_NAME = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){1,3}"
+_DI_BYLINE = rf"(?-i:Di(?=\s+{_FULL_NAME}(?:,\s+{_FULL_NAME})*\s+e\s+{_FULL_NAME}))"
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров", "Text:
 # Jane Doe" (a label "Text" only with its colon); or after a credit for the pictures
 # (`after_credit`: "Фото: Иван Петров. Текст: Анна Смирнова").
 _BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
                             r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст"
-                            # Italian "di Marco Rossi" (a capital "Di" opens a surname)
-                            r"|di(?=\s+[A-ZÀ-Þ])"
+                            # Italian "di Marco Rossi" (a capital "Di" opens a surname,
+                            # but for `_DI_BYLINE`), "Scritto da", "A cura di"
+                            rf"|di(?=\s+[A-ZÀ-Þ])|{_DI_BYLINE}|Scritto da\b|SCRITTO DA\b"
+                            r"|A cura di\b|A CURA DI\b"
                             r"|(?:Text|TEXT)[Ee]?(?=\s*[:：]))")
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i", "font")
 
@@ -461,9 +467,10 @@ def language(root: etree._Element, heads: list[etree._Element],
 
 
 # The labels a byline's names follow ("By", "Von", "Текст:", "Written by").
-_OPENER_WORDS = (r"(?:by|von|par|por|(?-i:di)|автор[ыа]?|текст|texte?|texto"
+_OPENER_WORDS = (r"(?:by|von|par|por|(?-i:di)|автор[ыа]?|текст|texte?|texto|scritto da|a cura di"
                  r"|(?:story|written|words|reported|reporting|posted) by)")
-_BYLINE = re.compile(rf"^({_OPENER_WORDS})[:\s]+(?=\w)", re.IGNORECASE)
+_BYLINE = re.compile(rf"^({_OPENER_WORDS}|{_DI_BYLINE})[:\s]+(?=\w)", re.IGNORECASE)
+_DI_LABEL = re.compile(rf"^\s*{_DI_BYLINE}\s+")
 _MONTH = MONTHS.replace("(", "(?:")
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
 # What ends a byline's names on its line: a date or the outlet after a separator ("By Jane
@@ -588,7 +595,8 @@ _PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "v
 
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
-    names = [norm_space(n) for part in _NAME_SEPARATORS.split(value or "")
+    value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
+    names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
              for piece in _korean_names(part) or _split_commas(part)
              for n in _split_full_names(piece)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
@@ -912,7 +920,8 @@ def _first_line(element: etree._Element) -> str:
 
 
 _LABEL_ONLY = re.compile(r"(?:(?:story|written|words|reported|reporting|posted) )?by:?|"
-                         r"(?:author|von|par|por|автор)s?:?", re.IGNORECASE)
+                         r"(?:author|von|par|por|автор)s?:?|(?:scritto da|a cura di):?",
+                         re.IGNORECASE)
 _LINE_BLOCKS = frozenset({"br", "p", "div", "li", "ul", "ol", "time", "address", "h1", "h2",
                           "h3", "h4", "h5", "h6", "figure", "table"})
 

@@ -3026,3 +3026,24 @@ def test_an_italian_byline_di_names_the_writer(byline, head):
     found = extract(page(byline + paragraphs(4, _ITALIAN * 2), head=head, lang="it"), URL)
     assert found.authors == ["Marco Rossi"]
     assert clean_authors(["Di Pietro Antonio"]) == ["Di Pietro Antonio"]
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("<p>Scritto da Marco Rossi</p>", ["Marco Rossi"]),
+    ("<p>A cura di Marco Rossi</p>", ["Marco Rossi"]),
+    ('<p class="author">Scritto da Marco Rossi</p>', ["Marco Rossi"]),
+    ("<p>Scritto da</p><p>Marco Rossi</p>", ["Marco Rossi"]),
+    ("<p>Di Marco Rossi e Giulia Bianchi</p>", ["Marco Rossi", "Giulia Bianchi"]),
+    ('<p class="author">Di Marco Rossi e Giulia Bianchi</p>', ["Marco Rossi", "Giulia Bianchi"]),
+    ("<p>Di Marco Di Pietro e Giulia Bianchi</p>", ["Marco Di Pietro", "Giulia Bianchi"]),
+    # a capital "Di" before no full names joined by "e" opens a surname: no label
+    ("<p>Di Pietro e Salvini</p>", []),
+    ("<p>Di Marco Rossi</p>", []),
+    ('<p class="author">Antonio Di Pietro</p>', ["Antonio Di Pietro"]),
+])
+def test_an_italian_byline_scritto_da_or_di_before_joined_names_names_the_writers(
+        byline, authors):
+    """"Scritto da Marco Rossi", "A cura di Marco Rossi" were no bylines; "Di Marco Rossi e
+    Giulia Bianchi" neither (a capital "Di" was always taken for a surname's start)."""
+    found = extract(page(byline + paragraphs(4, _ITALIAN * 2), lang="it"), URL)
+    assert found.authors == authors
