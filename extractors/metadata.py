@@ -40,7 +40,7 @@ from .authors import (
     without_place,
 )
 from .chrome import remove
-from .dates import find_date
+from .dates import find_date, written_date
 from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -1302,21 +1302,57 @@ _MODIFIED_METAS = (NAME_MODIFIED | PROPERTY_MODIFIED) - DATE_ATTRIBUTES
 
 
 @contextmanager
-def _modified_hidden(root: etree._Element) -> Iterator[bool]:
-    """The page's "modified" meta tags emptied for the time of the block; yields whether
-    there were any."""
+def _modified_hidden(root: etree._Element, ld: bool = False) -> Iterator[bool]:
+    """The page's "modified" meta tags emptied for the time of the block, and with `ld` its
+    JSON-LD "dateModified" (`_ld_modified`); yields whether there were any."""
     hidden = [(element, element.get("content")) for element in root.iter("meta")
               if element.get("content") and (
                   (element.get("name") or element.get("property") or "").lower()
                   in _MODIFIED_METAS
                   or (element.get("http-equiv") or "").lower() == "last-modified")]
+    scripts = _ld_modified(root) if ld else []
     for element, _ in hidden:
         element.set("content", "")
+    for script, text in scripts:
+        script.text = _LD_MODIFIED.sub(r'\1""', text)
     try:
-        yield bool(hidden)
+        yield bool(hidden or scripts)
     finally:
         for element, content in hidden:
             element.set("content", content)
+        for script, text in scripts:
+            script.text = text
+
+
+# A JSON-LD "dateModified" and its value. htmldate reads only "datePublished" of JSON-LD for
+# the day of publication, but its timestamp search over the page's markup then meets the
+# time "dateModified" names before a plain "Published March 12, 2024" in the text.
+_LD_MODIFIED = re.compile(r'("dateModified"\s*:\s*)"[^"]*"')
+
+
+def _ld_modified(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The JSON-LD scripts naming a "dateModified", with their text."""
+    return [(script, script.text) for script in root.iter("script")
+            if "ld+json" in (script.get("type") or "") and script.text
+            and _LD_MODIFIED.search(script.text)]
+
+
+# A publication stamp's label, before its date: "Published", "Posted on", "Publié le".
+_PUBLISH_LABEL = re.compile(rf"{_PUBLISH_WORDS}(?:\s*[:：]|\s+(?:on|am|le|el|em|il|op|в))?\s*",
+                            re.IGNORECASE)
+
+
+def _publish_stamp(root: etree._Element, language: str | None = None) -> str | None:
+    """The day of the first publication's stamp the page's text shows as a label ("Published
+    March 12, 2024": `_PUBLISH_STAMP`; not the prose's "was published March 1, 2019"), in
+    ISO 8601; None when it shows none, or none dateparser reads."""
+    shown = root.text_content()
+    for stamp in _stamps(shown, shown.lower(), _PUBLISH_LITERALS, _PUBLISH_STAMP):
+        label = _PUBLISH_LABEL.match(stamp[0])
+        if (label and not _PROSE_BEFORE.search(shown[max(0, stamp.start() - 40):stamp.start()])
+                and (day := written_date(stamp[0][label.end():], language))):
+            return day
+    return None
 
 
 def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> None:
@@ -1326,9 +1362,12 @@ def _fill_from_trafilatura(meta: Metadata, root: etree._Element, url: str) -> No
         # a site east of here dates its stories by its own day, up to a day ahead of ours
         today = (date.today() + timedelta(days=1)).isoformat()
         tree = _updates_hidden(root)
-        with _modified_hidden(tree) as hidden:
+        # JSON-LD naming the day the page was changed, and "Published March 12, 2024" shown
+        stamp = _publish_stamp(tree, meta.language) if _ld_modified(tree) else None
+        stamp = stamp if stamp and stamp[:10] <= today else None
+        with _modified_hidden(tree, ld=stamp is not None) as hidden:
             meta.published = find_date(tree, url=url, original_date=True,
-                                       extensive_search=False, max_date=today)
+                                       extensive_search=False, max_date=today) or stamp
         if not meta.published and hidden:  # the day it was changed, for want of a better
             meta.published = find_date(tree, url=url, original_date=True,
                                        extensive_search=False, max_date=today)

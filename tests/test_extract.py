@@ -3047,3 +3047,20 @@ def test_an_italian_byline_scritto_da_or_di_before_joined_names_names_the_writer
     Giulia Bianchi" neither (a capital "Di" was always taken for a surname's start)."""
     found = extract(page(byline + paragraphs(4, _ITALIAN * 2), lang="it"), URL)
     assert found.authors == authors
+
+
+@pytest.mark.parametrize(("stamp", "expected"), [
+    ("<p>Published March 12, 2024</p>", "2024-03-12"),
+    ("<p>Posted on 12 March 2024</p>", "2024-03-12"),
+    # no publication stamp shown, or one in the story's prose: the day it was changed
+    ("", "2024-04-02"),
+    ("<p>The first report was published March 12, 2024.</p>", "2024-04-02"),
+])
+def test_a_lone_json_ld_date_modified_does_not_hide_a_shown_publication_stamp(stamp, expected):
+    """JSON-LD with "dateModified" and no "datePublished", and "Published March 12, 2024"
+    shown: htmldate's timestamp search met the modified time in the JSON-LD first."""
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+          '"NewsArticle", "headline": "Council approves budget", "dateModified": '
+          '"2024-04-02T10:00:00Z"}</script>')
+    found = extract(page(stamp + paragraphs(4), head=ld), _UNDATED_URL)
+    assert found.published[:10] == expected
