@@ -2981,7 +2981,8 @@ def test_a_photo_credit_before_the_writers_label_leaves_the_writer(byline, head)
 _ITALIAN = ("Il consiglio comunale ha approvato martedì un nuovo bilancio per il trasporto "
             "pubblico, mettendo fine a mesi di dibattito su tariffe, linee e il futuro del tram. ")
 _PORTUGUESE = ("A câmara municipal aprovou na terça-feira um novo orçamento para o transporte "
-               "público, pondo fim a meses de debate sobre tarifas, linhas e o futuro do elétrico. ")
+               "público, pondo fim a meses de debate sobre tarifas, linhas e o futuro do "
+               "elétrico. ")
 _UNDATED_URL = "https://news.example.com/politica/council-approves-budget-123"
 
 
@@ -2998,12 +2999,13 @@ def test_a_written_date_after_a_label_or_a_place_dates_the_story(lang, text, sta
     assert found.published == "2024-03-12"
 
 
-_KOREAN = ("시의회는 화요일 대중교통 신규 예산안을 가결해 요금과 노선, 구시가지 통근객 대부분을 실어 "
-           "나르는 노면전차망의 미래를 둘러싼 수개월간의 논쟁을 마무리했다. ")
+_KOREAN = ("시의회는 화요일 대중교통 신규 예산안을 가결해 요금과 노선, "
+           "구시가지 통근객 대부분을 실어 나르는 노면전차망의 미래를 둘러싼 "
+           "수개월간의 논쟁을 마무리했다. ")
 
 
-@pytest.mark.parametrize("byline", ["김민수·이영희 기자", "김민수 이영희 기자", "김민수 기자, 이영희 기자",
-                                    "사회부 김민수·이영희 기자"])
+@pytest.mark.parametrize("byline", ["김민수·이영희 기자", "김민수 이영희 기자",
+                                    "김민수 기자, 이영희 기자", "사회부 김민수·이영희 기자"])
 def test_a_korean_byline_of_two_reporters_names_each(byline):
     """"김민수·이영희 기자" (two reporters) came out as one name, "김민수·이영희"."""
     found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4, _KOREAN * 3),
