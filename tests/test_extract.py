@@ -1200,6 +1200,10 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>हमारा ऐप डाउनलोड करें, कंपनी ने ग्राहकों से कहा और छूट का वादा किया।</p>",
     "<p>टैग: पुलिस ने मामले की जांच शुरू कर दी है</p>",
     "<p>पढ़ने का समय: 4 मिनट रोजाना बच्चों के लिए जरूरी है, अध्ययन में कहा गया।</p>",
+    # a reading time's label opening a sentence (tr, id, pl)
+    "<p>Okuma süresi 20 dakikayı geçen metinleri öğrencilerin yarısı sonuna kadar okumuyor.</p>",
+    "<p>Waktu baca 15 menit setiap hari cukup untuk meningkatkan kemampuan membaca anak.</p>",
+    "<p>Czas czytania 15 minut dziennie wystarczy, by dziecko szybciej nauczyło się pisać.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
