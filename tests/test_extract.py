@@ -1204,6 +1204,13 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Okuma süresi 20 dakikayı geçen metinleri öğrencilerin yarısı sonuna kadar okumuyor.</p>",
     "<p>Waktu baca 15 menit setiap hari cukup untuk meningkatkan kemampuan membaca anak.</p>",
     "<p>Czas czytania 15 minut dziennie wystarczy, by dziecko szybciej nauczyło się pisać.</p>",
+    # an account's question answered in a story (it, nl, pl)
+    "<p>Sei già abbonato? Allora il rincaro scatterà solo dal prossimo rinnovo, spiega"
+    " l'azienda.</p>",
+    "<p>Al abonnee? Dan betaalt u vanaf januari vijf euro per maand meer, meldt het"
+    " bedrijf.</p>",
+    "<p>Masz już konto? Wtedy wystarczy zalogować się do systemu i złożyć wniosek przez"
+    " internet.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
