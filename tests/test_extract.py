@@ -1211,6 +1211,9 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     " bedrijf.</p>",
     "<p>Masz już konto? Wtedy wystarczy zalogować się do systemu i złożyć wniosek przez"
     " internet.</p>",
+    # a call to follow reported after "कि" (hi)
+    "<p>मंत्री ने कहा कि लोग सरकार के ट्विटर हैंडल को फॉलो करें।</p>",
+    "<p>पुलिस ने अपील की कि लोग केवल आधिकारिक फेसबुक पेज को फॉलो करें।</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
