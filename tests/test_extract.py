@@ -1214,6 +1214,9 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     # a call to follow reported after "कि" (hi)
     "<p>मंत्री ने कहा कि लोग सरकार के ट्विटर हैंडल को फॉलो करें।</p>",
     "<p>पुलिस ने अपील की कि लोग केवल आधिकारिक फेसबुक पेज को फॉलो करें।</p>",
+    # "تابعنا", we followed, with a network (ar)
+    "<p>تابعنا عبر يوتيوب البث المباشر لجلسة البرلمان.</p>",
+    "<p>تابعنا على تويتر ردود الفعل على القرار.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
