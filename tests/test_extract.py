@@ -1217,6 +1217,9 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     # "تابعنا", we followed, with a network (ar)
     "<p>تابعنا عبر يوتيوب البث المباشر لجلسة البرلمان.</p>",
     "<p>تابعنا على تويتر ردود الفعل على القرار.</p>",
+    # a sign-up to "the newsletter" reported after a comma (tr)
+    "<p>Bültene abone olun, çağrısıyla gönderilen sahte e-postalar binlerce kişiyi"
+    " dolandırdı.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
