@@ -1220,6 +1220,9 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     # a sign-up to "the newsletter" reported after a comma (tr)
     "<p>Bültene abone olun, çağrısıyla gönderilen sahte e-postalar binlerce kişiyi"
     " dolandırdı.</p>",
+    # a free app's download quoted from a scam (pl)
+    "<p>Pobierz darmową aplikację, a otrzymasz zwrot podatku – tak brzmi SMS rozsyłany przez"
+    " oszustów.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
