@@ -616,14 +616,24 @@ def _korean_names(part: str) -> list[str]:
     otherwise: Korean writes a name without a space, so each run of syllables is one; not
     the desk before them ("사회부 김민수 기자": the society desk's reporter)."""
     bare = norm_space(_KOREAN_ROLE.sub(" ", part))
-    if not _KOREAN_NAMES.fullmatch(bare):
+    if not _KOREAN_NAMES.fullmatch(bare) or _KOREAN_PLACE.search(part):
         return []
     names = re.findall(r"[가-힣]+", bare)
+    if any(_KOREAN_TITLE.fullmatch(name) for name in names):  # "김민수 논설위원": one writer
+        return []
     names = names[1:] if _KOREAN_DESK.search(names[0]) else names
     return [name for name in names if not is_cjk_outlet(name)]
 
 
 _KOREAN_DESK = re.compile(r"(?:부|팀|데스크)$")
+# A title or a role that is not a reporter's (a columnist's, a professor's), written as a run
+# of syllables after or before one name: "김민수 논설위원", "김민수 서울대 교수",
+# "정치부 차장 김민수".
+_KOREAN_TITLE = re.compile(
+    r"(?:논설위원|편집위원|위원|교수|차장|부장|국장|대기자|에디터|사진|영상)$")
+# The place a correspondent files from, before the one name: "워싱턴 김민수 특파원",
+# "워싱턴/김민수 특파원" (two correspondents are joined by "·" or a comma).
+_KOREAN_PLACE = re.compile(r"^\s*[가-힣]{2,4}(?:\s+|\s*/\s*)[가-힣]{2,4}\s*특파원\s*$")
 
 
 # The openers of bylines that put the place filed from after the name, in German, Spanish,

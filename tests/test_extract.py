@@ -3090,3 +3090,13 @@ def test_a_lone_json_ld_date_modified_does_not_hide_a_shown_publication_stamp(st
           '"2024-04-02T10:00:00Z"}</script>')
     found = extract(page(stamp + paragraphs(4), head=ld), _UNDATED_URL)
     assert found.published[:10] == expected
+
+
+@pytest.mark.parametrize("byline", ["김민수 논설위원", "김민수 서울대 교수", "워싱턴 김민수 특파원",
+                                    "워싱턴/김민수 특파원", "정치부 차장 김민수"])
+def test_a_korean_byline_of_one_writer_with_a_title_or_place_names_no_other(byline):
+    """A title ("논설위원", "교수", "차장"), an affiliation ("서울대") or the place filed from
+    ("워싱턴") beside one name came out as more writers ("김민수", "논설위원")."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4, _KOREAN * 3),
+                         lang="ko"), URL)
+    assert len(found.authors) <= 1 and all("김민수" in name for name in found.authors)
