@@ -1352,6 +1352,11 @@ _PUBLISH_LABEL = re.compile(rf"{_PUBLISH_WORDS}(?:\s*[:：]|\s+(?:on|am|le|el|em
                             re.IGNORECASE)
 
 
+# A comma or a bracket before a label's word in lower case: a clause of the prose ("The
+# report, published March 1, 2019, found...", "(published March 1, 2019)").
+_CLAUSE_BEFORE = re.compile(r"[,(]\s*$")
+
+
 def _publish_stamp(root: etree._Element, language: str | None = None) -> str | None:
     """The day of the first publication's stamp the page's text shows as a label ("Published
     March 12, 2024": `_PUBLISH_STAMP`; not the prose's "was published March 1, 2019"), in
@@ -1359,7 +1364,9 @@ def _publish_stamp(root: etree._Element, language: str | None = None) -> str | N
     shown = root.text_content()
     for stamp in _stamps(shown, shown.lower(), _PUBLISH_LITERALS, _PUBLISH_STAMP):
         label = _PUBLISH_LABEL.match(stamp[0])
-        if (label and not _PROSE_BEFORE.search(shown[max(0, stamp.start() - 40):stamp.start()])
+        before = shown[max(0, stamp.start() - 40):stamp.start()]
+        if (label and not _PROSE_BEFORE.search(before)
+                and not (stamp[0][:1].islower() and _CLAUSE_BEFORE.search(before))
                 and (day := written_date(stamp[0][label.end():], language))):
             return day
     return None

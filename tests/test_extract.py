@@ -3081,6 +3081,8 @@ def test_an_italian_byline_scritto_da_or_di_before_joined_names_names_the_writer
     # no publication stamp shown, or one in the story's prose: the day it was changed
     ("", "2024-04-02"),
     ("<p>The first report was published March 12, 2024.</p>", "2024-04-02"),
+    ("<p>The first report, published March 12, 2024, found delays.</p>", "2024-04-02"),
+    ("<p>The audit (published March 12, 2024) found delays.</p>", "2024-04-02"),
 ])
 def test_a_lone_json_ld_date_modified_does_not_hide_a_shown_publication_stamp(stamp, expected):
     """JSON-LD with "dateModified" and no "datePublished", and "Published March 12, 2024"
