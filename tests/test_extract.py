@@ -1223,6 +1223,10 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     # a free app's download quoted from a scam (pl)
     "<p>Pobierz darmową aplikację, a otrzymasz zwrot podatku – tak brzmi SMS rozsyłany przez"
     " oszustów.</p>",
+    # a stamp's word before a year alone: a book's line in a review, a caption (it, id, tr)
+    "<p>Pubblicato da Adelphi nel 2023</p>",
+    "<p>Diterbitkan pertama kali pada 1998</p>",
+    "<p>Yayın tarihi 1923</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
