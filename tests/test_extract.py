@@ -1227,6 +1227,11 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Pubblicato da Adelphi nel 2023</p>",
     "<p>Diterbitkan pertama kali pada 1998</p>",
     "<p>Yayın tarihi 1923</p>",
+    # "follow us on" a network, a call reported after a comma (nl, pl, id)
+    "<p>Volg ons op Instagram, riep de politie de bewoners op tijdens de zoektocht.</p>",
+    "<p>Obserwuj nas na Facebooku, apelowała policja do mieszkańców zalanych gmin.</p>",
+    "<p>Ikuti kami di Instagram, kata juru bicara polisi kepada warga yang terdampak"
+    " banjir.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
