@@ -315,10 +315,15 @@ def _children(element: etree._Element) -> dict[str, etree._Element]:
 
 
 def _text(children: dict[str, etree._Element], name: str) -> str | None:
-    """The text (XPath's string value) of the child of that name, without the white space
-    around it; None where it has none."""
+    """The text of the child of that name (`_string`); None where there is none."""
     child = children.get(name)
-    return "".join(child.itertext()).strip() or None if child is not None else None
+    return _string(child) if child is not None else None
+
+
+def _string(element: etree._Element) -> str | None:
+    """An element's text (XPath's string value) without the white space around it; None
+    where it has none."""
+    return "".join(element.itertext()).strip() or None
 
 
 def _feed_language(root: etree._Element) -> str | None:
@@ -345,7 +350,7 @@ def _permalink(guid: etree._Element | None) -> str | None:
     """An RSS 2.0 item's ``<guid>`` where it is its link: a permalink unless it says
     ``isPermaLink="false"`` (the default is true), and an http(s) URL (many feeds give an id
     that is none, without saying so)."""
-    text = _text({"guid": guid}, "guid") if guid is not None else None
+    text = _string(guid) if guid is not None else None
     if (not text or (_attribute(guid, "isPermaLink") or "").strip().lower() == "false"
             or not text.lower().startswith(("http://", "https://"))):
         return None

@@ -131,8 +131,9 @@ def _ours_inside(external_date):
 # parsing refuses whole ("Publicado el 12 de marzo de 2024", "Roma, 12 marzo 2024", "Publicado
 # em 12 de março de 2024"): htmldate's own patterns know month names in a few languages
 # only, and hand such a line whole to dateparser, which then gives no date.
-_WRITTEN_DAY = re.compile(r"(?<!\w)(?:\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}"
-                          r"|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})(?!\w)")
+WRITTEN_DAY = (r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}"
+               r"|[^\W\d_]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
+_WRITTEN_DAY = re.compile(rf"(?<!\w)(?:{WRITTEN_DAY})(?!\w)")
 
 
 def _parsed(string: str, language: str | None) -> datetime | None:

@@ -40,7 +40,7 @@ from .authors import (
     without_place,
 )
 from .chrome import remove
-from .dates import find_date, written_date
+from .dates import WRITTEN_DAY, find_date, written_date
 from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -281,10 +281,9 @@ _UPDATE_LABEL = re.compile(rf"{_UPDATE_WORDS.pattern}(?:\s+\w+)?\W*$", re.IGNORE
 # A stamp's date as plain text after its label: "Updated: May 3, 2024", "Published
 # 01.05.2024", "Posted on 2024-05-01", "Mis à jour le 3 mai 2024", "Обновлено: 3 мая 2024",
 # "更新：2024年5月3日" (a date's shape: not "Posted 3 days ago").
-_STAMP_DATE = (r"(?:\s*[:：]|\s+(?:on|am|le|el|em|il|op|в))?\s*"
-               r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{4}年\d{1,2}月"
-               r"|[^\W\d]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-               r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d]{3,12}\.?,?\s+(?:de\s+)?\d{4})")
+_STAMP_LABEL_END = r"(?:\s*[:：]|\s+(?:on|am|le|el|em|il|op|в))?\s*"
+_STAMP_DATE = (rf"{_STAMP_LABEL_END}(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}年\d{{1,2}}月"
+               rf"|{WRITTEN_DAY})")
 # A label's word starts after no letter ("unpublished" holds none), or with a capital after
 # one (a page's text runs its blocks together: "Council approves budgetUpdated: ..."); a
 # Chinese label may follow other characters ("最后更新": last updated).
@@ -425,8 +424,21 @@ _PROSE_BEFORE = re.compile(r"\b[a-zà-ÿа-яё]\w*\s+$")
 def _stamp_after(start: int, ends: list[int], text: str) -> bool:
     """Whether a publication's stamp at `start` of `text` is a label close after the end of
     an update's stamp (one of `ends`)."""
-    return (any(0 <= start - end <= _STAMP_NEAR for end in ends)
-            and not _PROSE_BEFORE.search(text[max(0, start - 40):start]))
+    return any(0 <= start - end <= _STAMP_NEAR for end in ends) and _labels(text, start)
+
+
+# A comma or a bracket before a label's word in lower case: a clause of the prose ("The
+# report, published March 1, 2019, found...", "(published March 1, 2019)").
+_CLAUSE_BEFORE = re.compile(r"[,(]\s*$")
+
+
+def _labels(text: str, start: int) -> bool:
+    """Whether the stamp's word at `start` of `text` is a label, not the prose's: after no
+    lower-case word ("was published 1 March 2019"), and in lower case after no comma or
+    bracket ("The report, published March 1, 2019, found...")."""
+    before = text[max(0, start - 40):start]
+    return not _PROSE_BEFORE.search(before) and not (
+        text[start:start + 1].islower() and _CLAUSE_BEFORE.search(before))
 
 
 def _stamps(text: str, lowered: str, words: tuple[str, ...],
@@ -1348,13 +1360,7 @@ def _ld_modified(root: etree._Element) -> list[tuple[etree._Element, str]]:
 
 
 # A publication stamp's label, before its date: "Published", "Posted on", "Publié le".
-_PUBLISH_LABEL = re.compile(rf"{_PUBLISH_WORDS}(?:\s*[:：]|\s+(?:on|am|le|el|em|il|op|в))?\s*",
-                            re.IGNORECASE)
-
-
-# A comma or a bracket before a label's word in lower case: a clause of the prose ("The
-# report, published March 1, 2019, found...", "(published March 1, 2019)").
-_CLAUSE_BEFORE = re.compile(r"[,(]\s*$")
+_PUBLISH_LABEL = re.compile(_PUBLISH_WORDS + _STAMP_LABEL_END, re.IGNORECASE)
 
 
 def _publish_stamp(root: etree._Element, language: str | None = None) -> str | None:
@@ -1364,9 +1370,7 @@ def _publish_stamp(root: etree._Element, language: str | None = None) -> str | N
     shown = root.text_content()
     for stamp in _stamps(shown, shown.lower(), _PUBLISH_LITERALS, _PUBLISH_STAMP):
         label = _PUBLISH_LABEL.match(stamp[0])
-        before = shown[max(0, stamp.start() - 40):stamp.start()]
-        if (label and not _PROSE_BEFORE.search(before)
-                and not (stamp[0][:1].islower() and _CLAUSE_BEFORE.search(before))
+        if (label and _labels(shown, stamp.start())
                 and (day := written_date(stamp[0][label.end():], language))):
             return day
     return None
