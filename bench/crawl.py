@@ -30,11 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.crawl_measure import Measured, run_measured
@@ -60,6 +62,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"runs to do, e.g. a,c or a,b,c,d ({DEFAULT_RUNS})")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     parser.add_argument("--workers", type=int, help="newscrawl --workers (default: its own)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        dest="settings",
+                        help="a newscrawl setting for runs c and d, e.g. "
+                             "NEWSCRAWL_EXTRACT_MAX_TASKS=2000 (repeatable)")
     parser.add_argument("--sitemap-size", type=int, default=10_000,
                         help="URLs per child sitemap, at most 50,000 (10,000)")
     parser.add_argument("--server", choices=("auto", "python"), default="auto",
@@ -77,13 +83,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--only takes a comma-separated subset of {','.join(RUNS)}")
     if args.rounds < 1:
         parser.error("--rounds takes 1 or more")
+    for setting in args.settings:
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", setting):
+            parser.error(f"--set takes NAME=VALUE, a setting's name in capitals: {setting!r}")
     return args
 
 
 def newscrawl_command(site: Site, db: Path, workers: int | None,
-                      job: str | None = None) -> list[str]:
+                      job: str | None = None, settings: Sequence[str] = ()) -> list[str]:
     """`newscrawl crawl` with the local-bench settings of the reference spiders (and with
-    `job` as its extraction workers' job, if given).
+    `job` as its extraction workers' job, if given), then `settings` (NAME=VALUE each).
 
     `--max-depth 1` keeps it to the sitemap's pages, as a and b are (the corpus pages'
     relative links would otherwise add requests for pages this site does not have).
@@ -99,6 +108,8 @@ def newscrawl_command(site: Site, db: Path, workers: int | None,
         command += ["--workers", str(workers)]
     if job:
         command += ["-s", f"NEWSCRAWL_EXTRACT_FUNCTION={job}"]
+    for setting in settings:
+        command += ["-s", setting]
     return command
 
 
@@ -110,7 +121,7 @@ def run_one(run: str, site: Site, workdir: Path, args, round_: int = 1) -> dict:
     db = workdir / f"{name}.db"
     if run in ("c", "d"):
         command = newscrawl_command(site, db, args.workers,
-                                    TRAFILATURA_JOB if run == "d" else None)
+                                    TRAFILATURA_JOB if run == "d" else None, args.settings)
     else:
         mode = "download" if run == "a" else "naive"
         command = [sys.executable, "-m", "bench.crawl_spiders", mode, site.sitemap_url, str(out)]
@@ -205,7 +216,8 @@ def check_lost(site: Site, c: dict, expected: dict, partial: bool) -> dict:
             "ok": not missing and (partial or c["pages"] == len(site.pages))}
 
 
-def print_table(results: dict, context: dict) -> None:
+def _print_setting(context: dict) -> None:
+    """The site, its server, the extraction's own speed and the settings given to c and d."""
     print(f"\nsite: {context['pages']} pages from {context['origin']} "
           f"({context['sources']} distinct); server: {context['server']}, "
           f"{context['server_rps']:,.0f} requests/s (Python keep-alive clients, a lower bound)")
@@ -213,6 +225,12 @@ def print_table(results: dict, context: dict) -> None:
         print(f"newscrawl extraction alone: {context['extract_pages_per_cpu_s']:.1f} pages per "
               f"CPU second ({context['source_articles']}/{context['sources']} sources are "
               f"articles to it)")
+    if context.get("settings"):
+        print("runs c and d with", *context["settings"])
+
+
+def print_table(results: dict, context: dict) -> None:
+    _print_setting(context)
     print(f"\n{'run':36} {'pages':>7} {'articles':>8} {'wall s':>7} {'rate/s':>7} "
           f"{'CPU %':>6} {'CPU ms':>6} {'peak RSS MB':>11} {'PSS MB':>6} {'procs':>5}")
     for run in RUNS:
@@ -285,7 +303,8 @@ def bench(args, workdir: Path) -> tuple[dict, dict]:
     server = SiteServer(site.root, port, workdir).start(prefer_nginx=args.server == "auto")
     try:
         context = {"pages": args.pages, "origin": site.origin, "sources": len(site.sources),
-                   "server": server.kind, "server_rps": measure_rps(port, site.pages[0])}
+                   "server": server.kind, "server_rps": measure_rps(port, site.pages[0]),
+                   "settings": args.settings}
         expected = None
         if "c" in args.only:
             print("classifying the site's pages offline ...", file=sys.stderr, flush=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench import crawl
 from bench.crawl import TRAFILATURA_JOB, newscrawl_command
 from bench.crawl_jobs import trafilatura_job
@@ -43,6 +45,19 @@ def test_run_d_sets_the_job_by_name(tmp_path):
     assert command[-2:] == ["-s", f"NEWSCRAWL_EXTRACT_FUNCTION={TRAFILATURA_JOB}"]
     assert "NEWSCRAWL_EXTRACT_FUNCTION" not in " ".join(
         newscrawl_command(Site(), tmp_path / "c.db", None))
+
+
+def test_set_passes_newscrawl_settings_and_refuses_other_forms():
+    args = crawl.parse_args(["--set", "NEWSCRAWL_EXTRACT_MAX_TASKS=2000", "--set", "X_Y=[1, 2]"])
+    assert args.settings == ["NEWSCRAWL_EXTRACT_MAX_TASKS=2000", "X_Y=[1, 2]"]
+
+    class Site:
+        sitemap_url = "http://127.0.0.1:1/sitemap.xml"
+    command = newscrawl_command(Site(), Path("c.db"), None, None, args.settings)
+    assert command[-4:] == ["-s", "NEWSCRAWL_EXTRACT_MAX_TASKS=2000", "-s", "X_Y=[1, 2]"]
+    for wrong in ("max_tasks=1", "NEWSCRAWL_EXTRACT_MAX_TASKS", "=1"):
+        with pytest.raises(SystemExit):
+            crawl.parse_args(["--set", wrong])
 
 
 def test_rounds_go_abba_and_a_run_is_the_mean_of_its_rounds():
