@@ -6,7 +6,7 @@ that is over); 2 bad input (a bad URL, option, rule file, database or sites conf
 or folder without permission), reported as one line before any request; 3 partial
 (`crawl`: some sites failed, the others were crawled);
 4 locked (`crawl`, `reextract`: a crawl is running on the same database; nothing was done);
-5 interrupted (SIGINT/SIGTERM; `crawl`: what was committed is kept, rerun the same command
+5 interrupted (SIGINT/SIGTERM/SIGHUP; `crawl`: what was committed is kept, rerun the same command
 to resume). The codes are defined in crawler/exitcodes.py.
 """
 

@@ -618,10 +618,13 @@ def crawl_until(args: list[str], server, requests: int) -> subprocess.Popen:
     return process
 
 
-@pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGINT)])
+@pytest.mark.parametrize("signals", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGINT),
+                                     (signal.SIGHUP,), (signal.SIGHUP, signal.SIGHUP)])
 def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     """One SIGTERM or SIGINT stops the crawl cleanly; a second forces Scrapy's unclean
-    shutdown (no spider_closed), which must still exit 5 and close the run's row."""
+    shutdown (no spider_closed), which must still exit 5 and close the run's row. A SIGHUP
+    (the terminal gone) is a SIGTERM: it ended the process on the spot, the run left
+    "running"."""
     db = tmp_path / "news.db"
     args = ["crawl", f"{slow_demo.base_url}/", "--db", str(db), *FAST,
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
@@ -633,6 +636,24 @@ def test_a_signal_exits_interrupted(tmp_path, slow_demo, signals):
     assert process.returncode == 5, stderr[-2000:]
     assert "interrupted" in stderr.strip().splitlines()[-1]
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
+
+
+def test_a_hangup_ignored_as_nohup_does_leaves_the_crawl_running(tmp_path):
+    db = tmp_path / "news.db"
+    with serve_site(DEMO) as server:
+        process = subprocess.Popen(
+            command("crawl", f"{server.base_url}/", "--db", str(db), *FAST), cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+        deadline = time.monotonic() + 60
+        while not server.requested_paths and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGHUP)
+        _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    assert rows(db, "SELECT status FROM runs") == [("ok",)]
 
 
 def catches(pid: int, signum: int) -> bool:
