@@ -476,7 +476,9 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²" (a stray byte 0xB2 read as Latin-1),
+    # which float() refuses, and the error failed the URL instead of a back-off
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         moment = parsedate_to_datetime(text)

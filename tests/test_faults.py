@@ -802,6 +802,8 @@ def test_retry_after_values():
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490) == 0
     assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+    # a digit that is not ASCII (a stray Latin-1 byte) is no delay, not an error
+    assert retry_after_seconds(b"\xb2") is None and retry_after_seconds("\u0661") is None
 
 
 def test_stream_complete():
