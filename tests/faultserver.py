@@ -169,6 +169,25 @@ def sitemap_chain(handler: FaultHandler) -> None:
     handler.answer(200, body.encode(), "application/xml")
 
 
+def not_modified_unasked(handler: FaultHandler) -> None:
+    """304 to the first request, whatever it asked (a cache's fault), then the article."""
+    if handler.server.owner.count(handler.hit.path) == 1:
+        handler.answer(304, b"", content_type="")
+    else:
+        article(handler)
+
+
+def sitemap_of(*paths: str):
+    """A sitemap listing ``paths`` on the server's first host."""
+    def route(handler: FaultHandler) -> None:
+        entries = "".join(f"<url><loc>{handler.server.owner.url(path)}</loc></url>"
+                          for path in paths)
+        body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                f'sitemap/0.9">{entries}</urlset>')
+        handler.answer(200, body.encode(), "application/xml")
+    return route
+
+
 def reset_mid_body(handler: FaultHandler) -> None:
     body = demo_page("articles/museum-returns-bronzes.html", handler.base_url)
     handler.send_response(200)
@@ -338,6 +357,8 @@ ROUTES = {
     "/redirect/file": redirect_to("file:///etc/hostname"),
     "/redirect/data": redirect_to("data:text/html,<p>injected</p>"),
     "/redirect/host2": redirect_to("/ok/host2.html", 1),
+    "/unasked-304/story.html": not_modified_unasked,
+    "/sitemap/unasked-304.xml": sitemap_of("/unasked-304/story.html"),
     "/refresh/file": meta_refresh("file:///etc/hostname"),
     "/content/broken": broken_html,
     "/content/cp1251": cp1251_no_charset,

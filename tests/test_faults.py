@@ -1364,6 +1364,27 @@ def test_a_redirected_request_keeps_only_its_targets_own_validators(tmp_path):
     middleware.spider_closed()
 
 
+def test_a_304_to_a_request_without_validators_is_a_failure_tried_again(tmp_path):
+    """A 304 Not Modified to a request that named no version (no If-None-Match, no
+    If-Modified-Since: a cache's fault) has no page in it. Taken as "unchanged", it marked a
+    story never fetched as fetched: it was never stored, and later runs skipped it as known."""
+    db = tmp_path / "n.db"
+    with FaultServer() as server:
+        story = server.url("/unasked-304/story.html")
+        command = ["crawl", server.url("/sitemap/unasked-304.xml"), "--db", str(db),
+                   "--allow-private", "--max-depth", "1", *BASE]
+        first = newscrawl(*command)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert rows(db, "SELECT state, reason FROM frontier WHERE url = ?", story) == [
+            ("failed", "http_304")]
+        assert "0 unchanged (304)" in first.stdout
+        assert f"{story}: http_304 (" in first.stderr  # one WARNING line, as for a 404
+        second = newscrawl(*command)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert server.count("/unasked-304/story.html") == 2
+    assert article(db, story) is not None
+
+
 @pytest.mark.parametrize(("path", "settings", "fails"), [
     ("/ok/" + "a" * 2100, [], True),
     ("/ok/" + "é" * 700, [], True),  # 700 characters, 4,200 once percent-encoded

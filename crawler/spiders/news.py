@@ -93,6 +93,7 @@ from crawler.listings import (
     sitemap_entries,
 )
 from crawler.middlewares import (
+    CONDITIONAL_HEADERS,
     ROBOTS_ANSWERED,
     DestinationRefused,
     RobotsUnavailable,
@@ -314,6 +315,8 @@ class NewsSpider(Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         """Dispatch on what the response turns out to be."""
         if response.status == 304:
+            if not any(response.request.headers.get(name) for name in CONDITIONAL_HEADERS):
+                return self._unasked_not_modified(response)
             self.crawler.stats.inc_value("newscrawl/not_modified")
             return [{"visit": response_visit(response, self._site_name(response.url), None)}]
         try:
@@ -330,6 +333,16 @@ class NewsSpider(Spider):
             "robots": self.parse_robots,
         }
         return handlers.get(kind, self.parse_other)(response, body)
+
+    def _unasked_not_modified(self, response: Response) -> Iterable[Any]:
+        """A 304 to a request that named no version (no If-None-Match, no
+        If-Modified-Since): a server's or a cache's fault, with no page in it. Taken as
+        "unchanged", it marked a URL never fetched as fetched, and its story was never
+        stored; as an HTTP error (`http_304`) it is a failure the next runs try again."""
+        failure = Failure(HttpError(response, "304 Not Modified to a request without "
+                                              "validators"))
+        failure.request = response.request
+        return self.on_error(failure)
 
     def parse_html(self, response: Response, body: bytes) -> Iterator[Any]:
         """Follow the page's links while depth allows, then yield it as a PageItem."""
