@@ -969,24 +969,28 @@ class RedirectLoopMiddleware:
         if response.status not in REDIRECT_STATUSES or not location or self._not_redirected(
                 request, response):
             return response
-        target = safe_url_string(location)  # the URL Scrapy's RedirectMiddleware would build
-        if location.startswith(b"//"):
-            target = f"{urlparse_cached(request).scheme}://{target.lstrip('/')}"
-        target = urljoin(request.url, target)
+        try:
+            target = redirect_target(request, location)
+        except ValueError as error:  # Scrapy's RedirectMiddleware raised it: failed, "other"
+            self._refuse(request, f"redirect to no URL to crawl ({str(error)[:200]}): "
+                                  f"{redacted(location.decode('latin-1'))[:200]}")
         scheme = urlsplit(target).scheme
         if scheme not in ("http", "https"):  # Scrapy would hand the 3xx on as an HTTP error
-            reason = f"redirect to a {scheme}: URL refused: {redacted(target)[:200]}"
-            # said here, once per host that redirects, as a refused address is: the spider
-            # logs a DestinationRefused at DEBUG
-            host = urlparse_cached(request).hostname or request.url
-            level = logging.DEBUG if host in self._warned else logging.WARNING
-            self._warned.add(host)
-            logger.log(level, "refused %s: %s", redacted(request.url), reason)
-            raise DestinationRefused(reason)
+            self._refuse(request, f"redirect to a {scheme}: URL refused: "
+                                  f"{redacted(target)[:200]}")
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
+
+    def _refuse(self, request: Request, reason: str) -> None:
+        """Raise `DestinationRefused`, said here once per host that redirects, as a refused
+        address is (the spider logs a DestinationRefused at DEBUG)."""
+        host = urlparse_cached(request).hostname or request.url
+        level = logging.DEBUG if host in self._warned else logging.WARNING
+        self._warned.add(host)
+        logger.log(level, "refused %s: %s", redacted(request.url), reason)
+        raise DestinationRefused(reason)
 
     def _not_redirected(self, request: Request, response: Response) -> bool:
         """The cases where Scrapy's RedirectMiddleware hands the 3xx to the spider instead."""
@@ -995,6 +999,18 @@ class RedirectLoopMiddleware:
                     or response.status in meta.get("handle_httpstatus_list", ())
                     or response.status in getattr(self.crawler.spider,
                                                   "handle_httpstatus_list", ()))
+
+
+def redirect_target(request: Request, location: bytes) -> str:
+    """The URL Scrapy's RedirectMiddleware would build from a ``Location``; a ValueError
+    where it cannot be parsed (a port out of range or not a number, an IPv6 host left
+    open), which Scrapy's would raise."""
+    target = safe_url_string(location)
+    if location.startswith(b"//"):
+        target = f"{urlparse_cached(request).scheme}://{target.lstrip('/')}"
+    target = urljoin(request.url, target)
+    _ = urlsplit(target).port  # reading the port checks it
+    return target
 
 
 class MetaRefreshMiddleware(scrapy_redirect.MetaRefreshMiddleware):

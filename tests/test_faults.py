@@ -31,6 +31,7 @@ from twisted.internet.defer import Deferred
 from crawler import storage
 from crawler.demo import serve_site
 from crawler.middlewares import (
+    DestinationRefused,
     MetaRefreshMiddleware,
     RedirectLoopMiddleware,
     SafeDestinationMiddleware,
@@ -1297,6 +1298,24 @@ def test_a_redirect_to_another_scheme_is_one_warning_per_host(caplog):
                           " javascript:alert(1)"),
         (logging.DEBUG, "refused https://n.example/b: redirect to a javascript: URL refused:"
                         " javascript:alert(1)")]
+
+
+@pytest.mark.parametrize("location", [
+    "http://n.example:99999/story",  # a port out of range
+    "https://n.example:443:80/story",  # a port that is no number
+    "http://[::1/story",  # an IPv6 host left open
+])
+def test_a_redirect_to_no_url_is_refused(location):
+    """Refused as a redirect to another scheme is, so the URL that redirected is skipped as
+    `refused_url`. Scrapy's RedirectMiddleware (or urljoin) raised a ValueError instead: the
+    URL was recorded failed (`other`, "Port out of range 0-65535"), a fetch error retried
+    by every run."""
+    middleware = RedirectLoopMiddleware.from_crawler(get_crawler())
+    request = Request("https://n.example/a")
+    response = Response(request.url, status=301, request=request,
+                        headers={"Location": location})
+    with pytest.raises(DestinationRefused, match="redirect to no URL to crawl"):
+        middleware.process_response(request, response)
 
 
 @pytest.mark.parametrize("refresh", ["javascript:alert(1)", "mailto:desk@n.example",
