@@ -64,7 +64,7 @@ _WRITER_LABEL = r"\b(?:text|texte|texto|текст)\s*[:：]"
 # elements joined).
 _CREDIT = re.compile(
     r"(?:(?:^|\s|(?-i:(?<=[a-z])(?=[A-Z])))(?:(?:medically|legally|clinically|expert) )?"
-    r"(?:reviewed|fact[- ]?checked|(?:copy[- ]?)?edited|photos?|photographs?|photography"
+    r"(?:reviewed|fact[- ]?checked|(?:copy[- ]?)?edit(?:ed|ing)|photos?|photographs?|photography"
     rf"|illustrations?|illustrated|graphics?|videos?|images?|translated|produced) by\b"
     rf"|^{_PICTURE_LABEL})"
     # ... to the end, or to the writer's own label after it ("Фото: Иван Сидоров. Текст:
@@ -91,7 +91,17 @@ ROLE_NOUNS = frozenset({
     "cofounder", "contributor", "correspondent", "columnist", "journalist", "reviewer",
     "producer", "strategist", "manager", "director", "coordinator", "specialist",
     "consultant", "analyst", "intern", "expert", "photographer", "researcher", "ceo", "cto",
-    "president", "owner", "blogger", "head", "lead"})
+    "president", "owner", "blogger", "head", "lead",
+    # ... and in the languages whose bylines set the role after the name and a comma ("Por
+    # María López, corresponsal en Lima", "Par Jean Dupont, envoyé spécial à Kiev")
+    "corresponsal", "correspondant", "correspondante", "corrispondente", "correspondente",
+    "korrespondent", "korrespondentin", "korespondent", "корреспондент", "redakteur",
+    "redakteurin", "rédacteur", "rédactrice", "redactor", "redactora", "redattore",
+    "redattrice", "redator", "redatora", "redacteur", "journaliste", "periodista",
+    "giornalista", "jornalista", "dziennikarz", "dziennikarka", "журналист", "reportero",
+    "reportera", "repórter", "envoyé", "envoyée", "enviado", "enviada", "inviato", "inviata",
+    "chroniqueur", "chroniqueuse", "columnista", "colunista", "editorialista", "kolumnist",
+    "kolumnistin", "verslaggever", "обозреватель", "muhabir"})
 # A role as the last word of three or more is run into the name only if it is one of these
 # ("Jane Doe Reporter"; "Mary Jane Head" is a name).
 LAST_WORD_ROLES = frozenset({
@@ -127,7 +137,11 @@ OUTLET_WORDS = frozenset({
     "llc", "ltd", "report", "review", "chronicle", "observer", "guardian", "telegraph",
     "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
     "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
-    "team", "desk", "contributors"})
+    "team", "desk", "contributors",
+    # agencies and broadcasters a byline names after the writer by their initials ("Jane
+    # Doe, CNN", "Jean Dupont avec AFP", "Hans Müller mit dpa")
+    "cnn", "bbc", "npr", "abc", "cbs", "nbc", "pbs", "dpa", "efe", "ansa", "anp", "kyodo",
+    "xinhua", "yonhap", "tass", "interfax", "lusa"})
 # Outlet words that are among a language's commonest surnames too (Sun: 孙/孫, Chinese):
 # after a first name they end a person's name ("Mark Sun", "Lena H. Sun"), and an outlet
 # comes with an article or another outlet word ("The Sun", "Sun Times"). A place's outlet
@@ -243,7 +257,7 @@ def _without_role(name: str) -> str:
     Reuters", "Jane Doe, Associated Press", "Jane Doe/AP", "Jane Doe (Reuters)", "Jane Doe,
     The Commercial Appeal": no one's name starts with "The"; after a bar, an outlet's name
     without an outlet's word stays, as WCXB's annotators keep "Jane Doe | The Texas
-    Newsroom"),
+    Newsroom"; "Jean Dupont avec AFP", "Jane Doe with The Associated Press"),
     "" for a role on its own ("Senior Writer", "Editor of The Daily"); a role is looked
     for from the third word on, so a name's first two words always stay."""
     for separator in (" | ", "|", " - ", " – ", " — ", ", ", " / ", "/", " ("):
@@ -252,6 +266,12 @@ def _without_role(name: str) -> str:
                 len(head.split()) >= 2 and (_is_outlet_role(tail.rstrip(")")) or (
                     separator == ", " and tail.startswith("The "))))):
             return head.strip(_EDGES)
+    # the agency the writer drew on: "Jean Dupont avec AFP", "Jane Doe with The Associated
+    # Press", "Hans Müller mit dpa" (not a co-author: "Jane Doe with John Roe")
+    joined = _AGENCY_JOINER.search(name)
+    if joined and len(name[:joined.start()].split()) >= 2 and _is_outlet_role(
+            name[joined.end():]):
+        return name[:joined.start()].strip(_EDGES)
     words = name.split()
     bare = [_bare(word) for word in words]
     if bare and bare[0] in ROLE_OPENERS and _is_role(name, ROLE_NOUNS):
@@ -266,6 +286,11 @@ def _without_role(name: str) -> str:
                  and _is_role(name, ROLE_NOUNS, at))):
             return " ".join(words[:at]).strip(_EDGES)
     return name
+
+
+# The words that join the agency a story draws on to its writer's name, in English, French,
+# German, Spanish, Italian and Portuguese.
+_AGENCY_JOINER = re.compile(r"\s(?:with|avec|mit|con|com)\s")
 
 
 # A place's name after a full name and a comma: one capitalised word ("Berlin",

@@ -614,7 +614,16 @@ def split_authors(value: str | None) -> list[str]:
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
         names = [without_place(name) for name in names]
+    if len(names) > 1 and not all(map(_agency, names)):  # "Par Jean Dupont et AFP"
+        names = [name for name in names if not _agency(name)]
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _agency(name: str) -> bool:
+    """Whether a byline's name is an agency's word alone ("AFP", "Reuters", "dpa"): beside
+    a writer's name ("Par Jean Dupont et AFP") it is the source the writer drew on, no
+    co-author."""
+    return len(name.split()) == 1 and is_outlet(name)
 
 
 # A Korean byline of several reporters, each name (two to four syllables) with or without

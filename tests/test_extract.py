@@ -3111,3 +3111,33 @@ def test_a_korean_byline_of_one_writer_with_a_title_or_place_names_no_other(byli
     found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4, _KOREAN * 3),
                          lang="ko"), URL)
     assert len(found.authors) <= 1 and all("김민수" in name for name in found.authors)
+
+
+@pytest.mark.parametrize(("lang", "byline", "authors"), [
+    ("es", "Por María López, corresponsal en Lima", ["María López"]),
+    ("fr", "Par Jean Dupont, envoyé spécial à Kiev", ["Jean Dupont"]),
+    ("de", "Von Hans Müller, Korrespondent in Paris", ["Hans Müller"]),
+    ("it", "di Marco Rossi, inviato a Kiev", ["Marco Rossi"]),
+    ("pt", "Por João Silva, repórter", ["João Silva"]),
+    # the agency the story draws on, after the name
+    ("fr", "Par Jean Dupont avec AFP", ["Jean Dupont"]),
+    ("fr", "Par Jean Dupont et AFP", ["Jean Dupont"]),
+    ("en", "By Jane Doe with The Associated Press", ["Jane Doe"]),
+    ("de", "Von Hans Müller mit dpa", ["Hans Müller"]),
+    ("en", "By Jane Doe, CNN", ["Jane Doe"]),
+    # the editor Reuters credits after the writer
+    ("en", "Reporting by Jane Doe; Editing by John Roe", ["Jane Doe"]),
+    # names that stay: co-authors, a credential, an outlet alone
+    ("fr", "Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
+    ("en", "By Jane Doe with John Roe", ["Jane Doe with John Roe"]),
+    ("en", "By Angela Doe, MD", ["Angela Doe, MD"]),
+    ("fr", "AFP", ["AFP"]),
+    ("es", "Por Ana Gómez y Luis Pérez", ["Ana Gómez", "Luis Pérez"]),
+])
+def test_a_role_or_an_agency_after_the_name_in_a_byline_is_no_part_of_it(lang, byline, authors):
+    """A byline element's role in the page's language ("corresponsal en Lima", "envoyé
+    spécial à Kiev") and the agency the story draws on ("avec AFP", "with The Associated
+    Press", "CNN") stayed in the name, an agency joined by "et" came out as a co-author, and
+    Reuters' editor ("Editing by ...") as a second author."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang=lang), URL)
+    assert found.authors == authors
