@@ -50,6 +50,8 @@ _LABEL = re.compile(
     # name of two to four characters run in), "文/赵六", "文/图 赵六", "文＝山田"
     rf"|^{_CJK_OUTLET}?(?:特约|特約)?{_CJK_LABEL}(?:\s*[:：]\s*|\s+)"
     rf"|^{_CJK_OUTLET}(?:特约|特約)?(?:记者|記者)(?=[\u4e00-\u9fff]{{2,4}}$)"
+    # Taiwan's "記者王小明／台北報導": the reporter, then the place and "reports"
+    r"|^(?:记者|記者)(?=[\u4e00-\u9fff]{2,4}\s*[/／])"
     r"|^[文图圖]\s*[/／]\s*[文图圖]\s+|^[文图圖](?:\s*[/／]\s*[文图圖])?\s*[/／:：=＝]\s*",
     re.IGNORECASE)
 # The labels of a credit for the pictures ("Photo:", "Фото:", "Ilustración:") and of the
@@ -80,7 +82,8 @@ _GLUED_LABEL = re.compile(r"^(?:Written |Posted )?By(?=[A-Z][a-z])")
 _TRAILER = re.compile(
     r"\s*(?:[|•·-]\s*)?(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories)\b.*"
     r"|more (?:posts|articles|stories) (?:from|by) this author.*|\b(?:is|was) an? .*"
-    r"|(?<=\w)\s*(?:报道|報道|摄影|攝影|摄|攝|供稿)"  # "王晓明 报道": reports, photographs
+    r"|(?<=\w)\s*(?:报道|報道|報導|报导|摄影|攝影|摄|攝|供稿)"  # "王晓明 报道": reports, photos
+    r"|(?<=\w)\s*[/／]\s*[\u4e00-\u9fff]{0,6}(?:报道|報道|報導|报导)"  # "／台北報導": the place
     r"|(?<=\w)\s+(?:기자|특파원|선임기자|객원기자))$",  # "김민수 기자": reporter, correspondent
     re.IGNORECASE)
 # What a byline puts around a name: quotes, separators, bullets, arrows, icons, asterisks.

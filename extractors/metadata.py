@@ -609,7 +609,7 @@ def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
-             for piece in _korean_names(part) or _split_commas(part)
+             for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
              for n in _split_full_names(piece)]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
@@ -624,6 +624,21 @@ def _agency(name: str) -> bool:
     a writer's name ("Par Jean Dupont et AFP") it is the source the writer drew on, no
     co-author."""
     return len(name.split()) == 1 and is_outlet(name)
+
+
+# A Chinese byline of several reporters a space apart after the label "记者" (a reporter), each
+# name of two to four characters: "记者 王晓明 李华", "本报记者 王晓明 李华". Only the simplified
+# label: Japanese writes "記者", and a space between a Japanese family name and given name
+# ("記者 山田 太郎") is one person's.
+_CHINESE_NAMES = re.compile(r"\s*(?:本报|新华社)?(?:特约)?记者\s*[:：]?\s*"
+                            r"([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+)\s*")
+
+
+def _chinese_names(part: str) -> list[str]:
+    """The names of a Chinese byline of two reporters or more a space apart
+    (`_CHINESE_NAMES`), none otherwise: Chinese writes a name without a space."""
+    found = _CHINESE_NAMES.fullmatch(part)
+    return found[1].split() if found else []
 
 
 # A Korean byline of several reporters, each name (two to four syllables) with or without

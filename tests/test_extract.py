@@ -36,7 +36,7 @@ from extractors.classify import features
 from extractors.core import analyse
 from extractors.dates import find_date
 from extractors.decode import decode_html, parse_html
-from extractors.metadata import Metadata, _date_search_copy, byline_names
+from extractors.metadata import Metadata, _date_search_copy, byline_names, split_authors
 from extractors.text import body_blocks, drop_repeats, found_in, join_blocks, norm_space
 
 URL = "https://news.example.com/2024/05/01/council-approves-budget"
@@ -3141,3 +3141,27 @@ def test_a_role_or_an_agency_after_the_name_in_a_byline_is_no_part_of_it(lang, b
     Reuters' editor ("Editing by ...") as a second author."""
     found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang=lang), URL)
     assert found.authors == authors
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("记者 王晓明 李华", ["王晓明", "李华"]),
+    ("本报记者 王晓明 李华 张伟", ["王晓明", "李华", "张伟"]),
+    ("記者王小明／台北報導", ["王小明"]),
+    ("記者王小明/綜合報導", ["王小明"]),
+    # one reporter, or names joined otherwise, as before
+    ("记者 王晓明", ["王晓明"]),
+    ("记者 王晓明、李华", ["王晓明", "李华"]),
+    ("本报记者 王晓明 实习生 李华", ["王晓明", "李华"]),
+])
+def test_a_chinese_bylines_reporters_apart_by_spaces_or_before_the_place_are_named(
+        byline, authors):
+    """A Chinese byline of several reporters a space apart ("记者 王晓明 李华") came out as one
+    name, and Taiwan's "記者王小明／台北報導" (the reporter, the place, "reports") as none."""
+    found = extract(_short_story("zh", "前十个月工业企业利润增长", byline),
+                    "https://news.example.com/2026/11/28/story.html")
+    assert found.authors == authors
+
+
+@pytest.mark.parametrize("name", ["山田 太郎", "記者 山田 太郎"])
+def test_a_japanese_name_written_with_a_space_stays_one_name(name):
+    assert split_authors(name) == [name]
