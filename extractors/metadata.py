@@ -1445,6 +1445,24 @@ _COPYRIGHT_YEARS = re.compile(r"(©|\(c\)|\bcopyright\b:?)\s*\d{4}(?:\s*[-–—
                               r"(?![-/.]?\d)", re.IGNORECASE)  # a year or a span, not a date
 
 
+# A day as Chinese and Japanese write it, "2026年11月30日", or with a Japanese era's year,
+# "令和8年11月30日" (Reiwa 8, 2026), "令和元年" (its first): htmldate's patterns want a
+# separator ("2026-11-30"), and without one (or a time: "14:05") it never hands the string to
+# dateparser, so the search found no day; the copy writes it as ISO 8601.
+_CJK_DAY = re.compile(r"(?:(令和|平成)(\d{1,2}|元)|(\d{4}))年(\d{1,2})月(\d{1,2})日")
+_ERA_START = {"令和": 2018, "平成": 1988}  # the year before each era's first
+# The Hijri year an Arabic page gives before the Gregorian date ("29 جمادى الأولى 1448 هـ - 30
+# نوفمبر 2026"): htmldate takes the first year a string names for the date's, and 1448 is none.
+_HIJRI_YEAR = re.compile(r"\d{4}\s*هـ")
+
+
+def _iso_day(found: re.Match) -> str:
+    era, era_year, year, month, day = found.groups()
+    if era:
+        year = _ERA_START[era] + (1 if era_year == "元" else int(era_year))
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 def _date_search_copy(root: etree._Element) -> etree._Element:
     tree = deepcopy(root)
     for element in _NO_DATES(tree):
@@ -1456,7 +1474,13 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
         for name in ("text", "tail"):
             value = getattr(element, name)
             if value and _COPYRIGHT_YEARS.search(value):
-                setattr(element, name, _COPYRIGHT_YEARS.sub(r"\1", value))
+                value = _COPYRIGHT_YEARS.sub(r"\1", value)
+            if value and "年" in value:
+                value = _CJK_DAY.sub(_iso_day, value)
+            if value and "هـ" in value:
+                value = _HIJRI_YEAR.sub("", value)
+            if value != getattr(element, name):
+                setattr(element, name, value)
     return tree
 
 

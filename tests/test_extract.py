@@ -3165,3 +3165,35 @@ def test_a_chinese_bylines_reporters_apart_by_spaces_or_before_the_place_are_nam
 @pytest.mark.parametrize("name", ["山田 太郎", "記者 山田 太郎"])
 def test_a_japanese_name_written_with_a_space_stays_one_name(name):
     assert split_authors(name) == [name]
+
+
+@pytest.mark.parametrize(("lang", "stamp", "day"), [
+    ("zh", "2026年11月30日", "2026-11-30"),
+    ("zh", "发布时间：2026年11月30日 14:05", "2026-11-30"),
+    ("ja", "公開日：2026年11月3日", "2026-11-03"),
+    ("ja", "2026年11月30日（月）", "2026-11-30"),
+    # a Japanese era's year: Reiwa 8, Heisei 30, Reiwa's first ("元年")
+    ("ja", "令和8年11月30日", "2026-11-30"),
+    ("ja", "平成30年4月1日", "2018-04-01"),
+    ("ja", "令和元年5月1日", "2019-05-01"),
+    # the Hijri date an Arabic page shows before the Gregorian one
+    ("ar", "الاثنين 29 جمادى الأولى 1448 هـ - 30 نوفمبر 2026", "2026-11-30"),
+    ("ar", "٢٩ جمادى الأولى ١٤٤٨ هـ الموافق ٣٠ نوفمبر ٢٠٢٦", "2026-11-30"),
+    # as before: a date in the prose is the only one, a time in the stamp
+    ("zh", "2026年11月30日 14:05", "2026-11-30"),
+    ("ar", "30 نوفمبر 2026", "2026-11-30"),
+])
+def test_a_day_written_in_chinese_or_japanese_or_beside_a_hijri_one_dates_the_page(
+        lang, stamp, day):
+    """htmldate reads no "2026年11月30日" (no separator its patterns know, none that sends
+    it to dateparser), no Japanese era's year ("令和8年"), and no date after a Hijri year
+    ("1448 هـ": the first year a string names decides whether it may be a date): such pages
+    had none."""
+    found = extract(page(f"<p class='date'>{stamp}</p>" + paragraphs(4), lang=lang),
+                    _UNDATED_URL)
+    assert (found.published or "")[:10] == day
+
+
+def test_a_chinese_date_in_the_date_search_copy_is_written_as_iso():
+    root = fromstring("<html><body><p>令和元年5月1日 2026年1月3日 12年3月4日</p></body></html>")
+    assert _date_search_copy(root).text_content() == "2019-05-01 2026-01-03 12年3月4日"
