@@ -29,7 +29,7 @@ _CJK_LABEL = "(?:记者|記者|作者|撰文|撰稿|筆者)"
 _CJK_OUTLET_END = re.compile(r"(?:网|網|社|报|報|新闻|新聞|电视台|電視台|通信|放送"
                              r"|일보|신문|뉴스|방송)$")
 # Labels before a name: "By", "Written by", "This post was written by", "Posted By:",
-# "Authored by:", "Recipe by", "Text:", "Von", "Par", "Por", "Автор:", "About the author",
+# "Authored by:", "Recipe by", "Text:", "Von", "Par", "Por", "Door", "Автор:", "About the author",
 # "View all posts by"... ("Reviewed by", "Edited by", "Photos by" name someone else.)
 _LABEL = re.compile(
     r"^(?:(?:this|the) (?:post|article|story|piece|guide|recipe|review) (?:was|is) )?"
@@ -43,7 +43,7 @@ _LABEL = re.compile(
     r"|von|par|por|oleh|penulis|reporter|wartawan|بقلم|كتب|लेखक|संवाददाता|tác giả|phóng viên)"
     r"\s*[:：]\s*"
     r"|^(?:oleh|بقلم)\s+(?=\S+\s+\S)"  # "Oleh Budi Santoso", "بقلم أحمد الخطيب"
-    r"|^(?:authors?|von|par|por|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
+    r"|^(?:authors?|von|par|por|door|автор[ыа]?)\s+(?=[A-ZА-ЯЁÀ-Þ]\S*\s+\S)"
     r"|^(?-i:di)\s+(?=[A-ZÀ-Þ]\S*\s+\S)"  # "di Marco Rossi" ("Di Marco" is a surname)
     r"|^(?:scritto da|a cura di)\b\s*:?\s*"  # Italian "written by", "edited by"
     # Chinese and Japanese: "记者 张三", "作者：王五", "新华社记者 李四", "本报记者李四" (a

@@ -242,8 +242,10 @@ _NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s"
                               # a second name after a role: "王晓明 实习生 李华" (an intern)
                               r"|\s(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者)\s")
 # "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
-# people, "José Ortega y Gasset" and "Gonçalves e Silva" one.
-_SHORT_JOINERS = re.compile(r"\s(y|e)\s")
+# people, "José Ortega y Gasset" and "Gonçalves e Silva" one. The Dutch "en" too, between two
+# names each capitalised word by word (`_full_name`): it is also "in" in Spanish and French
+# ("Jean Dupont, correspondant en Amérique latine").
+_SHORT_JOINERS = re.compile(r"\s(y|e|en)\s")
 # Words no name is made of: "By The Numbers", "Por Qué Importa", "Par Ailleurs" are
 # subheadings, not bylines.
 _NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "our", "this", "what", "why", "how", "le",
@@ -501,12 +503,14 @@ _BYLINE_END = re.compile(r"\s+[|·•●▪◆—–]\s+|\s+-\s+|\s*[|·•●�
                          r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})\b)", re.IGNORECASE)
 
 
-def _split_full_names(part: str) -> list[str]:
-    """`part` split at a "y" or "e" standing between two names of two words or more."""
+def _split_full_names(part: str, dutch: bool = True) -> list[str]:
+    """`part` split at a "y" or "e" standing between two names of two words or more, or
+    with `dutch` at an "en" between two full names (`_full_name`)."""
     pieces = _SHORT_JOINERS.split(part)
     names, current = [], pieces[0]
     for joiner, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if len(current.split()) >= 2 and len(piece.split()) >= 2:
+        if len(current.split()) >= 2 and len(piece.split()) >= 2 and (joiner != "en" or (
+                dutch and _full_name(current) and _full_name(piece))):
             names.append(current)
             current = piece
         else:
@@ -610,7 +614,7 @@ def split_authors(value: str | None) -> list[str]:
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
              for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
-             for n in _split_full_names(piece)]
+             for n in _split_full_names(piece, not _ROMANCE_OPENER.match(value))]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
         names = [without_place(name) for name in names]
@@ -672,6 +676,9 @@ _KOREAN_TITLE = re.compile(
 _KOREAN_PLACE = re.compile(r"^\s*[가-힣]{2,4}(?:\s+|\s*/\s*)[가-힣]{2,4}\s*특파원\s*$")
 
 
+# The Spanish and French openers, after which "en" is "in" ("Por María López en Madrid"), not
+# the Dutch "and".
+_ROMANCE_OPENER = re.compile(r"\s*(?:por|par)\s", re.IGNORECASE)
 # The openers of bylines that put the place filed from after the name, in German, Spanish,
 # Portuguese and French ("Von Hans Müller, Berlin", "Por María José García, Madrid").
 _DATELINE_OPENER = re.compile(r"\s*(?:von|por|par)\s", re.IGNORECASE)

@@ -3197,3 +3197,19 @@ def test_a_day_written_in_chinese_or_japanese_or_beside_a_hijri_one_dates_the_pa
 def test_a_chinese_date_in_the_date_search_copy_is_written_as_iso():
     root = fromstring("<html><body><p>令和元年5月1日 2026年1月3日 12年3月4日</p></body></html>")
     assert _date_search_copy(root).text_content() == "2019-05-01 2026-01-03 12年3月4日"
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("Door Jan de Vries", ["Jan de Vries"]),
+    ("Door Jan de Vries en Eva Bakker", ["Jan de Vries", "Eva Bakker"]),
+    ("Jan Door", ["Jan Door"]),  # a surname, after the first name
+    # "en" is "in" in Spanish and French: a role and a place, not a second name
+    ("Par Jean Dupont, correspondant en Amérique latine", ["Jean Dupont"]),
+    ("Por María López, corresponsal en Nueva York", ["María López"]),
+    ("Por María López en Nueva York", ["María López en Nueva York"]),  # one person, as before
+])
+def test_a_dutch_bylines_label_and_joiner_are_no_part_of_the_names(byline, authors):
+    """"Door Jan de Vries" (Dutch "by") kept its label, and "en" ("and") joined two names
+    into one."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang="nl"), URL)
+    assert found.authors == authors
