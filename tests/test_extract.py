@@ -1241,6 +1241,101 @@ def test_news_sentences_like_calls_to_act_stay(said):
     assert article.text.count("Paragraph") == 6 and set(article.removed) <= {"cta.cue"}
 
 
+@pytest.mark.parametrize("chrome", [
+    # stamps relative to now, a modified stamp, a story's age warning, a player's length
+    "<p>Updated 2 hours ago</p>", "<p>Published 35 minutes ago</p>",
+    "<p>Last updated 3h ago</p>", "<p>2 hours ago</p>",
+    "<p>Last modified on Mon 30 Nov 2026 10.12 GMT</p>",
+    "<p>This article is more than 2 years old</p>", "<p>This story is over a month old.</p>",
+    "<p>5 min listen</p>",
+    # an event's promotion and its ticket button, a print subscription's offer
+    "<p>Join us at the Example Ideas Festival in London on 14 March. <a href='/events'>Get"
+    " tickets</a></p>",
+    "<p>Join us live: our political editor answers your questions on Thursday at 7pm. Book"
+    " your tickets now</p>", "<p>Get tickets</p>",
+    "<p>Get the print edition delivered to your door every Saturday. <a href='/print'>Subscribe"
+    " here</a></p>",
+    "<p>Have the Sunday paper delivered to your home from £2.50 a week.</p>",
+    "<p>Subscribe to the print edition</p>",
+    # the heads of lists closing a story, a comment count, a toolbar's buttons
+    "<p>Related Topics</p>", "<p>Explore more on these topics</p>",
+    "<p>Read more about these topics</p>", "<p>Comments (312)</p>", "<p>View comments</p>",
+    "<p>Reuse this content</p>", "<p>Print this page</p>", "<p>Email this story</p>",
+    "<p>Show key events only</p>",
+    # an ad slot's note
+    "<p>Article continues after advertisement</p>", "<p>Continue reading the main story</p>",
+])
+def test_an_english_news_sites_furniture_is_removed(chrome):
+    article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
+    assert article.is_article
+    assert article.text.split("\n\n") == [f"{PARAGRAPH}Paragraph {i} ends here." for i in
+                                           (0, 1, 0, 1)], article.text
+
+
+@pytest.mark.parametrize("said", [
+    # the same words in a story's sentences: a time said in prose, a reported call, a
+    # quote, an offer or a list the story is about
+    "<p>Updated 2 hours ago, the forecast warned of more rain on the moors.</p>",
+    "<p>Two hours ago the water was still rising, a volunteer told us.</p>",
+    "<p>This article is more than 2 years old, the minister complained, yet nobody has"
+    " corrected it.</p>",
+    "<p>Join us at the town hall on Friday, the mayor told residents, and get tickets"
+    " early.</p>",
+    "<p>\"Join us in Leeds on Saturday. Get tickets,\" the promoter posted on Instagram.</p>",
+    "<p>Fans queued overnight to get tickets for the final.</p>",
+    "<p>Get the paper delivered to your door? Not in rural Wyoming, where routes were cut"
+    " last year.</p>",
+    "<p>Subscribe to the print edition, the publisher urged readers in a front-page note.</p>",
+    "<p>Related topics such as drainage were left to a later meeting.</p>",
+    "<p>Comments (312) poured in within an hour of the consultation opening.</p>",
+    "<p>View comments from the public were read into the record.</p>",
+    "<p>Print this page and bring it to the polling station, officials advised.</p>",
+    "<p>Key events of the week were summarised by the clerk.</p>",
+    "<p>Readers can continue reading the main story in tomorrow's edition, the editor"
+    " wrote in 1998.</p>",
+])
+def test_story_sentences_like_an_english_news_sites_furniture_stay(said):
+    after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
+             "experts, residents and the operators of the tram network in the old town. ")
+    article = extract(page(paragraphs(4) + said + paragraphs(2, after)), URL)
+    assert norm_space(re.sub("<[^>]+>", "", said)) in article.text
+
+
+def test_a_live_blogs_key_events_box_goes_and_a_storys_timeline_stays():
+    box = ("<section><h2>Key events</h2><ul><li><a href='#block-1'><time>13:05</time> Minister"
+           " confirms funding</a></li><li><a href='#block-2'><time>11:40</time> Residents"
+           " react to the plan</a></li></ul></section>")
+    article = extract(page(box + paragraphs(4)), URL)
+    assert article.text.count("Paragraph") == 4 and "Key events" not in article.text
+    assert "Minister confirms" not in article.text and "liveblog.key-events" in article.removed
+    timeline = ("<h2>Key events</h2><ul><li>1998: the first barrier is built on the river.</li>"
+                "<li>2015: the Boxing Day floods overwhelm it in three towns.</li></ul>")
+    article = extract(page(paragraphs(3) + timeline + paragraphs(2)), URL)
+    assert "Key events" in article.text and "Boxing Day floods" in article.text
+
+
+@pytest.mark.parametrize("heading", ["<h3>We want to hear from you</h3>",
+                                     "<h2>Share your experiences</h2>", ""])
+def test_a_call_for_readers_experiences_goes(heading):
+    callout = (f"<div>{heading}<p>Have you been affected by the floods? If so, you can share"
+               " your experiences by filling in the form below. Your responses are secure and"
+               " can be anonymous.</p></div>")
+    article = extract(page(paragraphs(3) + callout + paragraphs(2)), URL)
+    assert article.text.count("Paragraph") == 5, article.text
+    assert "form below" not in article.text and "hear from you" not in article.text
+
+
+@pytest.mark.parametrize("said", [
+    "<p>Residents said they wanted to hear from you, the council, before the vote.</p>",
+    "<p>The council said residents could report damage using the form below the notice on"
+    " its website, but many found it confusing.</p>",
+    "<p>\"We want to hear from you,\" the chief executive told the meeting.</p>",
+])
+def test_a_story_that_quotes_a_call_for_experiences_stays(said):
+    article = extract(page(paragraphs(3) + said + paragraphs(2)), URL)
+    assert norm_space(re.sub("<[^>]+>", "", said)) in article.text
+
+
 @pytest.mark.parametrize(("said", "lang"), [
     ("Haben Sie Hinweise? Schreiben Sie uns an hinweise@polizei.de, bittet die Polizei.", "de"),
     ("¿Tiene información? Escríbanos a denuncias@policia.gob.es, pidió la policía.", "es"),
