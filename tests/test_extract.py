@@ -1262,8 +1262,15 @@ def test_news_sentences_like_calls_to_act_stay(said):
     "<p>Read more about these topics</p>", "<p>Comments (312)</p>", "<p>View comments</p>",
     "<p>Reuse this content</p>", "<p>Print this page</p>", "<p>Email this story</p>",
     "<p>Show key events only</p>",
-    # an ad slot's note
+    # an ad slot's note, the corrections line
     "<p>Article continues after advertisement</p>", "<p>Continue reading the main story</p>",
+    "<p>Spotted an error? Let us know at corrections@example.com</p>",
+    "<p>If you have a correction request, please contact our standards team at"
+    " standards@example.com.</p>",
+    "<p>For corrections, email corrections@example.com.</p>",
+    # a registration wall's prompt
+    "<p>Register for free to continue reading</p>",
+    "<p>Create a free account to continue reading.</p>",
 ])
 def test_an_english_news_sites_furniture_is_removed(chrome):
     article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
@@ -1293,6 +1300,11 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>Key events of the week were summarised by the clerk.</p>",
     "<p>Readers can continue reading the main story in tomorrow's edition, the editor"
     " wrote in 1998.</p>",
+    "<p>Spotted a mistake? The rules give drivers 28 days to appeal a fine.</p>",
+    "<p>Spotted an error? Let us know, the council's new app tells residents.</p>",
+    "<p>If you have a correction request for your council tax bill, contact the billing"
+    " office, the clerk said.</p>",
+    "<p>Create a free account to continue reading, the Herald now tells visitors.</p>",
 ])
 def test_story_sentences_like_an_english_news_sites_furniture_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
