@@ -520,6 +520,14 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>© 2024 حقوق النشر محفوظة</p>",
     "<p>कॉपीराइट © 2024 न्यूज़ इंडिया</p>",
     "<p>5 تعليقات</p>",
+    # copyright notices, the words a story about one may hold in their notice's shape
+    "<p>Herald Media Group. All Rights Reserved.</p>",
+    "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
+    "<p>RIPRODUZIONE RISERVATA</p>", "<p>Wszelkie prawa zastrzeżone.</p>",
+    "<p>저작권자 © 뉴시스통신사. 무단전재 및 재배포 금지.</p>",
+    "<p>ⓒ 중앙일보 무단 전재 및 재배포 금지</p>", "<p>新华网版权所有，未经授权不得转载。</p>",
+    "<p>未經授權，禁止轉載。</p>", "<p>記事・写真の無断転載を禁じます。</p>",
+    "<p>著作権は産経新聞社に帰属します。</p>", "<p>© 2024 جميع الحقوق محفوظة لموقع الجزيرة</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -1232,6 +1240,27 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Obserwuj nas na Facebooku, apelowała policja do mieszkańców zalanych gmin.</p>",
     "<p>Ikuti kami di Instagram, kata juru bicara polisi kepada warga yang terdampak"
     " banjir.</p>",
+    # a copyright notice's words in a story on a court case: quoted, run on by the sentence,
+    # or the infringement's own words (en, it, nl, pl, tr, ar, ko, zh, ja)
+    "<p>The judge said the words \u201call rights reserved\u201d on the cover had no legal"
+    " force.</p>",
+    "<p>All rights reserved, the label on the seized tapes read.</p>",
+    "<p>Il giudice ha ricordato che la dicitura «riproduzione riservata» non basta a"
+    " proteggere un testo.</p>",
+    "<p>Alle rechten voorbehouden, stond op de omslag van de boeken die de politie in beslag"
+    " nam.</p>",
+    "<p>Wszelkie prawa zastrzeżone – taki napis widniał na płytach zarekwirowanych przez"
+    " policję.</p>",
+    "<p>Tüm hakları saklıdır ibaresi, mahkemeye göre eserin korunması için yeterli değil.</p>",
+    "<p>وقالت المحكمة إن عبارة «جميع الحقوق محفوظة» المطبوعة على الغلاف لا تمنح الناشر حقوقا"
+    " إضافية.</p>",
+    "<p>حقوق النشر محفوظة للمؤلف وحده بموجب العقد، قال القاضي.</p>",
+    "<p>검찰은 저작권자의 동의 없이 음원 3만여 곡을 유통한 혐의로 A씨를 기소했다.</p>",
+    "<p>법원은 기사를 무단 전재한 업체에 손해배상을 명령했다.</p>",
+    "<p>该公司未经授权使用他人作品，被法院判决赔偿50万元。</p>",
+    "<p>法院认定，网站上标注的\u201c版权所有\u201d字样不能证明其拥有著作权。</p>",
+    "<p>警察は著作権法違反の疑いで男を逮捕した。</p>",
+    "<p>新聞社は記事の無断転載をめぐり、運営会社を提訴した。</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
