@@ -520,6 +520,12 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>© 2024 حقوق النشر محفوظة</p>",
     "<p>कॉपीराइट © 2024 न्यूज़ इंडिया</p>",
     "<p>5 تعليقات</p>",
+    # "follow us" with a comma before another network, or an "or"
+    "<p>Follow us on Twitter, Facebook and Instagram.</p>",
+    "<p>Like us on Facebook, follow us on Twitter.</p>",
+    "<p>Síguenos en Twitter, Facebook e Instagram.</p>",
+    "<p>Suivez-nous sur Facebook, Twitter et Instagram.</p>",
+    "<p>Подписывайтесь на нас в Telegram, ВКонтакте и Дзене.</p>",
     # copyright notices, the words a story about one may hold in their notice's shape
     "<p>Herald Media Group. All Rights Reserved.</p>",
     "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
@@ -1240,6 +1246,17 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Obserwuj nas na Facebooku, apelowała policja do mieszkańców zalanych gmin.</p>",
     "<p>Ikuti kami di Instagram, kata juru bicara polisi kepada warga yang terdampak"
     " banjir.</p>",
+    # "follow us on" a network or "join our group", a call reported after a comma (en, de,
+    # fr, es, it, pt, ru)
+    "<p>Follow us on Twitter, police urged residents, as the storm approached.</p>",
+    "<p>\u201cFollow us on Facebook for updates,\u201d the county sheriff told reporters.</p>",
+    "<p>Join our Facebook group, the organisers told volunteers.</p>",
+    "<p>Folgen Sie uns auf Twitter, forderte die Polizei die Anwohner auf.</p>",
+    "<p>Suivez-nous sur Twitter, a lancé la préfecture aux habitants.</p>",
+    "<p>Síguenos en Twitter, pidió la policía a los vecinos.</p>",
+    "<p>Seguici su Twitter, ha chiesto la polizia ai residenti.</p>",
+    "<p>Siga-nos no Twitter, pediu a polícia aos moradores.</p>",
+    "<p>Подписывайтесь на нас в Telegram, — призвала полиция жителей.</p>",
     # a copyright notice's words in a story on a court case: quoted, run on by the sentence,
     # or the infringement's own words (en, it, nl, pl, tr, ar, ko, zh, ja)
     "<p>The judge said the words \u201call rights reserved\u201d on the cover had no legal"
