@@ -526,6 +526,11 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Síguenos en Twitter, Facebook e Instagram.</p>",
     "<p>Suivez-nous sur Facebook, Twitter et Instagram.</p>",
     "<p>Подписывайтесь на нас в Telegram, ВКонтакте и Дзене.</p>",
+    # a sign-up's call with a comma before its purpose, a form's labels and notes
+    "<p>Melden Sie sich für den Newsletter an, um nichts zu verpassen.</p>",
+    "<p>Inscrivez-vous à notre newsletter, c'est gratuit !</p>", "<p>Email Address *</p>",
+    "<p>Enter your email address to subscribe to this blog.</p>",
+    "<p>Your email address will not be published. Required fields are marked *</p>",
     # copyright notices, the words a story about one may hold in their notice's shape
     "<p>Herald Media Group. All Rights Reserved.</p>",
     "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
@@ -1257,6 +1262,17 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Seguici su Twitter, ha chiesto la polizia ai residenti.</p>",
     "<p>Siga-nos no Twitter, pediu a polícia aos moradores.</p>",
     "<p>Подписывайтесь на нас в Telegram, — призвала полиция жителей.</p>",
+    # a sign-up to "the newsletter" reported after a comma (de, fr, es, pt), an email
+    # address in a story on a leak, a form's imperative quoted from a scam (en)
+    "<p>Melden Sie sich für den Newsletter der Stadt an, rät die Verwaltung den"
+    " Anwohnern.</p>",
+    "<p>Newsletter abonnieren, das machen laut Umfrage nur noch zwölf Prozent der Leser.</p>",
+    "<p>Inscrivez-vous à la newsletter de la mairie, a conseillé l'adjoint.</p>",
+    "<p>Suscríbete a la newsletter de la alcaldía, recomendó el concejal.</p>",
+    "<p>Assine a newsletter do município, disse o vereador.</p>",
+    "<p>Your email address was among those leaked, the company told customers.</p>",
+    "<p>Email address changes are now handled by the county clerk.</p>",
+    "<p>Enter your email address, the fake message from the bank said.</p>",
     # a copyright notice's words in a story on a court case: quoted, run on by the sentence,
     # or the infringement's own words (en, it, nl, pl, tr, ar, ko, zh, ja)
     "<p>The judge said the words \u201call rights reserved\u201d on the cover had no legal"
