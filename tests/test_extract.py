@@ -1273,6 +1273,11 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Your email address was among those leaked, the company told customers.</p>",
     "<p>Email address changes are now handled by the county clerk.</p>",
     "<p>Enter your email address, the fake message from the bank said.</p>",
+    # a story's own agenda under a label, its last item joined by an "and" as prose does
+    # (it, de, ru, pl, en)
+    "<p>Argomenti: sanità, scuola e trasporti</p>",
+    "<h2>Themen: Verkehr, Haushalt und Schulen</h2>", "<h3>Темы: транспорт, бюджет и школы</h3>",
+    "<p>Tematy: transport, budżet i szkoły</p>", "<h2>Topics: fares, routes and the tram</h2>",
     # a copyright notice's words in a story on a court case: quoted, run on by the sentence,
     # or the infringement's own words (en, it, nl, pl, tr, ar, ko, zh, ja)
     "<p>The judge said the words \u201call rights reserved\u201d on the cover had no legal"
