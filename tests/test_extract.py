@@ -531,6 +531,11 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Inscrivez-vous à notre newsletter, c'est gratuit !</p>", "<p>Email Address *</p>",
     "<p>Enter your email address to subscribe to this blog.</p>",
     "<p>Your email address will not be published. Required fields are marked *</p>",
+    # an appeal's salutation, alone or speaking of us or you
+    "<p>Liebe Leserinnen und Leser, wir brauchen Ihre Unterstützung.</p>",
+    "<p>Chers lecteurs, nous avons besoin de vous.</p>",
+    "<p>Queridos lectores, necesitamos su apoyo.</p>", "<p>Caros leitores,</p>",
+    "<p>Дорогие читатели! Нам нужна ваша поддержка.</p>",
     # copyright notices, the words a story about one may hold in their notice's shape
     "<p>Herald Media Group. All Rights Reserved.</p>",
     "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
@@ -1278,6 +1283,13 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Argomenti: sanità, scuola e trasporti</p>",
     "<h2>Themen: Verkehr, Haushalt und Schulen</h2>", "<h3>Темы: транспорт, бюджет и школы</h3>",
     "<p>Tematy: transport, budżet i szkoły</p>", "<h2>Topics: fares, routes and the tram</h2>",
+    # a salutation opening an open letter the story quotes (de, fr, es, pt, ru)
+    "<p>Liebe Leserinnen und Leser, schrieb der Bürgermeister in seinem offenen Brief an die"
+    " Bürger.</p>",
+    "<p>Chers lecteurs, écrivait le maire dans sa lettre ouverte aux habitants.</p>",
+    "<p>Queridos lectores, escribió el alcalde en su carta abierta.</p>",
+    "<p>Caros leitores, escreveu o presidente da câmara na sua carta aberta.</p>",
+    "<p>Дорогие читатели, написал мэр в открытом письме горожанам.</p>",
     # a copyright notice's words in a story on a court case: quoted, run on by the sentence,
     # or the infringement's own words (en, it, nl, pl, tr, ar, ko, zh, ja)
     "<p>The judge said the words \u201call rights reserved\u201d on the cover had no legal"
