@@ -1340,7 +1340,8 @@ def test_news_sentences_like_calls_to_act_stay(said):
     "<p>Related Topics</p>", "<p>Explore more on these topics</p>",
     "<p>Read more about these topics</p>", "<p>Comments (312)</p>", "<p>View comments</p>",
     "<p>Reuse this content</p>", "<p>Print this page</p>", "<p>Email this story</p>",
-    "<p>Show key events only</p>",
+    "<p>Show key events only</p>", "<p class='h6'> Share this post </p>",
+    "<p>Share this video</p>",
     # an ad slot's note, the corrections line
     "<p>Article continues after advertisement</p>", "<p>Continue reading the main story</p>",
     "<p>Spotted an error? Let us know at corrections@example.com</p>",
@@ -1373,6 +1374,7 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     " last year.</p>",
     "<p>Subscribe to the print edition, the publisher urged readers in a front-page note.</p>",
     "<p>Related topics such as drainage were left to a later meeting.</p>",
+    "<p>Share this post with a friend, the campaign asked, and 40,000 people did.</p>",
     "<p>Comments (312) poured in within an hour of the consultation opening.</p>",
     "<p>View comments from the public were read into the record.</p>",
     "<p>Print this page and bring it to the polling station, officials advised.</p>",
