@@ -51,7 +51,7 @@ import zlib
 from collections import deque
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import brotli
@@ -456,15 +456,25 @@ class SafeDestinationMiddleware:
             self._refuse(request, "private", f"connected to {address}: {reason}")
         return response
 
-    def _refuse(self, request: Request, kind: str, reason: str) -> None:
+    def _refuse(self, request: Request, kind: str, reason: str) -> NoReturn:
         self.stats.inc_value(f"newscrawl/refused/{kind}")
-        host = urlparse_cached(request).hostname or request.url
         hint = " (pass --allow-private to crawl it)" if kind == "private" else ""
-        level = logging.DEBUG if host in self.warned else logging.WARNING
-        self.warned.add(host)
-        logger.log(level, "refused %s: %s%s", redacted(request.url), reason, hint)
-        refused = AddressRefused if kind == "private" else DestinationRefused
-        raise refused(f"refused: {reason}{hint}")
+        raise refusal(self.warned, request, f"{reason}{hint}",
+                      AddressRefused if kind == "private" else DestinationRefused,
+                      "refused: ")
+
+
+def refusal(warned: set[str], request: Request, reason: str,
+            kind: type[DestinationRefused] = DestinationRefused,
+            prefix: str = "") -> DestinationRefused:
+    """The error refusing `request` for `reason`, said as a WARNING for the first request
+    to its host (`warned` holds the hosts said so far), at DEBUG after: the spider logs a
+    refusal at DEBUG only, and one line per host is enough to see why a site was cut off."""
+    host = urlparse_cached(request).hostname or request.url
+    level = logging.DEBUG if host in warned else logging.WARNING
+    warned.add(host)
+    logger.log(level, "refused %s: %s", redacted(request.url), reason)
+    return kind(f"{prefix}{reason}")
 
 
 # -- Retry-After ------------------------------------------------------------------------
@@ -972,25 +982,17 @@ class RedirectLoopMiddleware:
         try:
             target = redirect_target(request, location)
         except ValueError as error:  # Scrapy's RedirectMiddleware raised it: failed, "other"
-            self._refuse(request, f"redirect to no URL to crawl ({str(error)[:200]}): "
-                                  f"{redacted(location.decode('latin-1'))[:200]}")
+            raise refusal(self._warned, request,
+                          f"redirect to no URL to crawl ({str(error)[:200]}): "
+                          f"{redacted(location.decode('latin-1'))[:200]}") from None
         scheme = urlsplit(target).scheme
         if scheme not in ("http", "https"):  # Scrapy would hand the 3xx on as an HTTP error
-            self._refuse(request, f"redirect to a {scheme}: URL refused: "
-                                  f"{redacted(target)[:200]}")
+            raise refusal(self._warned, request,
+                          f"redirect to a {scheme}: URL refused: {redacted(target)[:200]}")
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if urldefrag(target)[0] in {urldefrag(url)[0] for url in chain}:
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
-
-    def _refuse(self, request: Request, reason: str) -> None:
-        """Raise `DestinationRefused`, said here once per host that redirects, as a refused
-        address is (the spider logs a DestinationRefused at DEBUG)."""
-        host = urlparse_cached(request).hostname or request.url
-        level = logging.DEBUG if host in self._warned else logging.WARNING
-        self._warned.add(host)
-        logger.log(level, "refused %s: %s", redacted(request.url), reason)
-        raise DestinationRefused(reason)
 
     def _not_redirected(self, request: Request, response: Response) -> bool:
         """The cases where Scrapy's RedirectMiddleware hands the 3xx to the spider instead."""
