@@ -1401,10 +1401,28 @@ def test_a_live_blogs_key_events_box_goes_and_a_storys_timeline_stays():
     article = extract(page(box + paragraphs(4)), URL)
     assert article.text.count("Paragraph") == 4 and "Key events" not in article.text
     assert "Minister confirms" not in article.text and "liveblog.key-events" in article.removed
+    box = box.replace("<a href='#block-2'><time>11:40</time>",
+                      "<time>11:40</time><a href='#block-2'>")
+    article = extract(page(box + paragraphs(4)), URL)  # a post's time beside its link
+    assert "Residents react" not in article.text and "liveblog.key-events" in article.removed
     timeline = ("<h2>Key events</h2><ul><li>1998: the first barrier is built on the river.</li>"
                 "<li>2015: the Boxing Day floods overwhelm it in three towns.</li></ul>")
     article = extract(page(paragraphs(3) + timeline + paragraphs(2)), URL)
     assert "Key events" in article.text and "Boxing Day floods" in article.text
+
+
+@pytest.mark.parametrize("link", ["<a href='#fn1'><sup>1</sup></a>",
+                                  "<a href='#' class='more'>More</a>"])
+def test_a_storys_timeline_with_a_fragment_link_of_its_own_stays(link):
+    """A footnote in a timeline, or a link to "#" beside it, links within the page too; but
+    the box's own words are no links, as a live blog's Key events are."""
+    timeline = ("<section><h2>Key events</h2><ul><li>1914: Archduke Franz Ferdinand is shot"
+                " in Sarajevo and the great powers mobilise within weeks.</li><li>1918: The"
+                f" armistice is signed in a railway carriage at Compiègne.{link}</li></ul>"
+                "</section>")
+    article = extract(page(paragraphs(3) + timeline + paragraphs(2)), URL)
+    assert "Key events" in article.text and "railway carriage" in article.text, article.text
+    assert "liveblog.key-events" not in article.removed
 
 
 @pytest.mark.parametrize("heading", ["<h3>We want to hear from you</h3>",
