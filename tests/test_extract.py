@@ -1411,6 +1411,22 @@ def test_a_live_blogs_key_events_box_goes_and_a_storys_timeline_stays():
     assert "Key events" in article.text and "Boxing Day floods" in article.text
 
 
+@pytest.mark.parametrize("tags", [
+    "<p>Topics: <a href='/t/climate'>Climate change</a>, <a href='/t/energy'>Energy</a>,"
+    " <a href='/t/oil'>Oil and gas</a></p>",
+    "<div>Filed under: <a href='/t/politics'>Politics</a>, <a href='/t/arts'>Arts and"
+    " culture</a></div>",
+    "<p>Themen: <a href='/t/p'>Politik</a>, <a href='/t/bl'>Bund und Länder</a></p>",
+])
+def test_a_list_of_tag_links_goes_with_an_and_in_its_last_tag(tags):
+    """Its tags are links: a tag of two words joined by an "and" ("Oil and gas") is no
+    story's agenda, which `tags.cue` leaves when its last item follows an "and"."""
+    article = extract(page(paragraphs(3) + tags + paragraphs(1)), URL)
+    assert article.text.count("Paragraph") == 4
+    assert not any(tag in article.text for tag in ("Oil and gas", "Arts and", "Länder")), (
+        article.text)
+
+
 @pytest.mark.parametrize("link", ["<a href='#fn1'><sup>1</sup></a>",
                                   "<a href='#' class='more'>More</a>"])
 def test_a_storys_timeline_with_a_fragment_link_of_its_own_stays(link):
