@@ -130,6 +130,12 @@ BEATS = frozenset({
     "features", "photo", "video", "digital", "entertainment", "fashion", "books", "religion",
     "energy", "markets", "finance", "legal", "security", "defense", "defence", "military",
     "transportation", "weather", "audience", "visual", "graphics", "newsletter", "social"})
+# Agencies and broadcasters a byline names after the writer by their initials ("Jane Doe,
+# CNN", "Jean Dupont avec AFP", "Hans Müller mit dpa"); some are first names too, written as
+# names are ("Efe Kaya", "Ansa Ahmed": `_agency_first_name`).
+AGENCY_WORDS = frozenset({
+    "cnn", "bbc", "npr", "abc", "cbs", "nbc", "pbs", "dpa", "efe", "ansa", "anp", "kyodo",
+    "xinhua", "yonhap", "tass", "interfax", "lusa"})
 # Words of an outlet's or a place's name, never of a person's: "Associated Press", "The New
 # York Times", "Mexico City", "Staff", "Wire Services".
 OUTLET_WORDS = frozenset({
@@ -140,11 +146,7 @@ OUTLET_WORDS = frozenset({
     "llc", "ltd", "report", "review", "chronicle", "observer", "guardian", "telegraph",
     "independent", "express", "standard", "mail", "star", "sun", "examiner", "courier",
     "dispatch", "register", "bulletin", "monitor", "insider", "online", "digital", "staff",
-    "team", "desk", "contributors",
-    # agencies and broadcasters a byline names after the writer by their initials ("Jane
-    # Doe, CNN", "Jean Dupont avec AFP", "Hans Müller mit dpa")
-    "cnn", "bbc", "npr", "abc", "cbs", "nbc", "pbs", "dpa", "efe", "ansa", "anp", "kyodo",
-    "xinhua", "yonhap", "tass", "interfax", "lusa"})
+    "team", "desk", "contributors"}) | AGENCY_WORDS
 # Outlet words that are among a language's commonest surnames too (Sun: 孙/孫, Chinese):
 # after a first name they end a person's name ("Mark Sun", "Lena H. Sun"), and an outlet
 # comes with an article or another outlet word ("The Sun", "Sun Times"). A place's outlet
@@ -320,13 +322,23 @@ def is_outlet(text: str, words: frozenset[str] = OUTLET_WORDS) -> bool:
     "Star Tribune", "Mexico City"), unless that word is the surname of a first name before
     it ("Mark Sun", not "The Sun" nor "Sun Times")."""
     return (any(word.lower().strip(".,") in words for word in text.split())
-            and not _outlet_surname(text))
+            and not _outlet_surname(text) and not _agency_first_name(text))
 
 
 def is_cjk_outlet(text: str) -> bool:
     """Whether `text` ends as an outlet's name does in Chinese, Japanese or Korean ("新华网",
     "人民日报", "연합뉴스")."""
     return bool(_CJK_OUTLET_END.search(text))
+
+
+def _agency_first_name(text: str) -> bool:
+    """Whether `text` is a person's name whose first name is an agency's initials written
+    as a name is ("Efe Kaya", "Ansa Ahmed"; "EFE", "dpa" and "BBC Mundo" are agencies), no
+    other word of it an outlet's ("Kyodo News")."""
+    words = text.split()
+    return (bool(_FIRST_LAST.fullmatch(text)) and words[0].lower() in AGENCY_WORDS
+            and words[0][1:].islower()
+            and not any(_bare(word) in OUTLET_WORDS for word in words[1:]))
 
 
 def _outlet_surname(text: str) -> bool:
@@ -357,8 +369,9 @@ def _is_role(text: str, nouns: frozenset[str], start: int = 0) -> bool:
 
 def _is_outlet_role(text: str) -> bool:
     """Whether `text` names an outlet in a byline's five words or fewer ("Reuters", "The
-    Commercial Appeal Staff"), not a co-author ("Mark Sun")."""
-    return _is_role(text, OUTLET_WORDS) and not _outlet_surname(text)
+    Commercial Appeal Staff"), not a co-author ("Mark Sun", "Efe Kaya")."""
+    return (_is_role(text, OUTLET_WORDS) and not _outlet_surname(text)
+            and not _agency_first_name(text))
 
 
 def _is_not_a_name(name: str) -> bool:

@@ -3366,6 +3366,22 @@ def test_a_role_or_an_agency_after_the_name_in_a_byline_is_no_part_of_it(lang, b
 
 
 @pytest.mark.parametrize(("byline", "authors"), [
+    ("By Jane Doe, Efe Kaya", ["Jane Doe", "Efe Kaya"]),
+    ("By Jane Doe and Ansa Ahmed, CNN", ["Jane Doe", "Ansa Ahmed"]),
+    ("By Jane Doe with Efe Kaya", ["Jane Doe with Efe Kaya"]),  # as "with John Roe"
+    # the agency, in its capitals or with an outlet's word
+    ("By Jane Doe, EFE", ["Jane Doe"]),
+    ("By Jane Doe, Kyodo News", ["Jane Doe"]),
+    ("By Jane Doe, BBC Mundo", ["Jane Doe"]),
+])
+def test_a_co_author_whose_first_name_is_an_agencys_initials_stays(byline, authors):
+    """"Efe", "Ansa" are first names as well as agencies (EFE, ANSA): "Jane Doe, Efe Kaya"
+    came out as Jane Doe alone, her co-author taken for the agency she drew on."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4)), URL)
+    assert found.authors == authors
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
     ("记者 王晓明 李华", ["王晓明", "李华"]),
     ("本报记者 王晓明 李华 张伟", ["王晓明", "李华", "张伟"]),
     ("記者王小明／台北報導", ["王小明"]),
