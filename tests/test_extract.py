@@ -3441,6 +3441,9 @@ def test_a_chinese_date_in_the_date_search_copy_is_written_as_iso():
     ("Door Jan de Vries", ["Jan de Vries"]),
     ("Door Jan de Vries en Eva Bakker", ["Jan de Vries", "Eva Bakker"]),
     ("Jan Door", ["Jan Door"]),  # a surname, after the first name
+    # two first names of one surname, as before (the label no word of the first name)
+    ("Door Jan en Piet de Vries", ["Jan en Piet de Vries"]),
+    ("Door Marleen en Jan Smit", ["Marleen en Jan Smit"]),
     # "en" is "in" in Spanish and French: a role and a place, not a second name
     ("Par Jean Dupont, correspondant en Amérique latine", ["Jean Dupont"]),
     ("Por María López, corresponsal en Nueva York", ["María López"]),
