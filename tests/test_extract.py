@@ -1345,6 +1345,8 @@ def test_news_sentences_like_calls_to_act_stay(said):
     # an ad slot's note, the corrections line
     "<p>Article continues after advertisement</p>", "<p>Continue reading the main story</p>",
     "<p>Spotted an error? Let us know at corrections@example.com</p>",
+    "<p>Spotted an error? Report it to us at corrections@example.com</p>",
+    "<p>Found a mistake? Report it</p>", "<p>Seen a typo? Get in touch with our editors</p>",
     "<p>If you have a correction request, please contact our standards team at"
     " standards@example.com.</p>",
     "<p>For corrections, email corrections@example.com.</p>",
@@ -1383,6 +1385,8 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     " wrote in 1998.</p>",
     "<p>Spotted a mistake? The rules give drivers 28 days to appeal a fine.</p>",
     "<p>Spotted an error? Let us know, the council's new app tells residents.</p>",
+    "<p>Noticed an error? Report it to the agency that issued the bill.</p>",
+    "<p>Spotted a mistake? Get in touch with the lender at once.</p>",
     "<p>If you have a correction request for your council tax bill, contact the billing"
     " office, the clerk said.</p>",
     "<p>Create a free account to continue reading, the Herald now tells visitors.</p>",
