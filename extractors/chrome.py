@@ -44,6 +44,7 @@ class Pattern:
     roles: frozenset[str] = frozenset()  # a roles pattern: the ARIA roles it matches...
     tags: frozenset[str] = frozenset()  # ...and the elements it matches by name
     xpath: etree.XPath | None = None
+    when: re.Pattern | None = None  # an xpath pattern runs only where a short block matches
     regex: re.Pattern | None = None
     max_words: int = 0
     minimum: int = 0
@@ -78,7 +79,7 @@ BOOL_OR_BOXED = "true, false or \"boxed\""
 KIND_KEYS: dict[str, dict[str, object]] = {
     "tokens": {"tokens": STRINGS, "spare_prose": bool},
     "roles": {"roles": STRINGS, "tags": STRINGS},
-    "xpath": {"xpath": XPATH, "box": bool, "box_chars": int, "box_slack": int},
+    "xpath": {"xpath": XPATH, "when": REGEX, "box": bool, "box_chars": int, "box_slack": int},
     "buttons": {"labels": REGEX, "min": int, "box": bool, "box_chars": int, "box_slack": int},
     "cue": {"cues": REGEXES, "max_words": int, "boundary": bool, "keep_runs": int,
             "dom": BOOL_OR_BOXED, "links": bool, "sentence": bool},
@@ -168,7 +169,8 @@ def _compile(entry: dict) -> Pattern:
                        xpath=etree.XPath(" | ".join(steps)))
     box = {"box_chars": entry.get("box_chars", 0), "box_slack": entry.get("box_slack", 40)}
     if kind == "xpath":
-        return Pattern(pid, kind, xpath=etree.XPath(entry["xpath"]),
+        when = re.compile(entry["when"]) if "when" in entry else None
+        return Pattern(pid, kind, xpath=etree.XPath(entry["xpath"]), when=when,
                        **(box if entry.get("box") else {}))
     if kind == "buttons":
         return Pattern(pid, kind, regex=re.compile(entry["labels"]), minimum=entry["min"],
@@ -706,6 +708,9 @@ def _candidates(index: PageIndex, pattern: Pattern) -> list[etree._Element]:
         return [_widen(index, b, pattern) for b in _button_blocks(index, pattern)]
     if pattern.kind == "cue":
         return _cue_candidates(index, pattern)
+    if pattern.when is not None and not any(
+            pattern.when.search(text) for _, text, _ in index.short_blocks):
+        return []  # an XPath over the page's text costs about a millisecond a page
     matches = pattern.xpath(index.root)
     if pattern.kind == "roles":
         return [m for m in matches if m.tag in pattern.tags or m.get("role") in pattern.roles]

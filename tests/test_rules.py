@@ -419,6 +419,8 @@ def test_a_site_rules_page_keeps_the_meter_its_prompt_shows(tmp_path, prompt_in)
     ('id = "x"\nkind = "tokens"\ntokens = "promo"',
      "pattern[0] 'x': tokens: expected a non-empty list of strings"),
     ('id = "x"\nkind = "xpath"\nxpath = "//p["', "pattern[0] 'x': xpath: invalid XPath"),
+    ('id = "x"\nkind = "xpath"\nxpath = "//p"\nwhen = "(key"',
+     "pattern[0] 'x': when: invalid regex: missing ), unterminated subpattern"),
     # what only a page shows, where every page failed: as site rules' selectors are checked
     ('id = "x"\nkind = "xpath"\nxpath = "//div[frob(@class)]"',
      "pattern[0] 'x': xpath: XPath '//div[frob(@class)]': unknown function frob()"),
