@@ -1353,6 +1353,13 @@ def test_news_sentences_like_calls_to_act_stay(said):
     # a registration wall's prompt
     "<p>Register for free to continue reading</p>",
     "<p>Create a free account to continue reading.</p>",
+    # publication stamps with a time, an author or an update after a comma (en, fr, de, ru,
+    # es)
+    "<p>Published 12 March 2024, last updated 13 March 2024</p>",
+    "<p>Published 12 March 2024, by Jane Doe</p>",
+    "<p>Publié le 12/03/2024 à 10h30, mis à jour le 13/03/2024 à 11h00</p>",
+    "<p>Veröffentlicht am 12.03.2024, 10:30 Uhr</p>", "<p>Опубликовано: 12.03.2024, 10:30</p>",
+    "<p>Publicado el 12 de marzo de 2024, 10:30 CET</p>",
 ])
 def test_an_english_news_sites_furniture_is_removed(chrome):
     article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
@@ -1390,6 +1397,16 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>If you have a correction request for your council tax bill, contact the billing"
     " office, the clerk said.</p>",
     "<p>Create a free account to continue reading, the Herald now tells visitors.</p>",
+    # a publication stamp's words and date opening a story's sentence (en, de, fr, ru, es, pt)
+    "<p>Published on 12 March 2024, the report found wide delays.</p>",
+    "<p>Published March 12, 2024, the report found wide delays.</p>",
+    "<p>Veröffentlicht am 12. März 2024, zeigt der Bericht große Lücken.</p>",
+    "<p>Aktualisiert 2024, gilt die Regel nun auch für E-Roller.</p>",
+    "<p>Publié le 12 mars 2024, le rapport pointe des retards.</p>",
+    "<p>Опубликовано 12 марта 2024 года, исследование вызвало споры.</p>",
+    "<p>Publicado el 12 de marzo de 2024, el informe halló retrasos.</p>",
+    "<p>Publicado em 12 de março de 2024, o relatório apontou atrasos.</p>",
+    "<p>Publié le 12 mars 2024, par l'Insee, le rapport montre des retards.</p>",
 ])
 def test_story_sentences_like_an_english_news_sites_furniture_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
