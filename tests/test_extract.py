@@ -1360,6 +1360,19 @@ def test_news_sentences_like_calls_to_act_stay(said):
     "<p>Publié le 12/03/2024 à 10h30, mis à jour le 13/03/2024 à 11h00</p>",
     "<p>Veröffentlicht am 12.03.2024, 10:30 Uhr</p>", "<p>Опубликовано: 12.03.2024, 10:30</p>",
     "<p>Publicado el 12 de marzo de 2024, 10:30 CET</p>",
+    # a subscription's buttons and terms, a sign-in line, a consent line, a disclosure's
+    # label (en, fr, de, pt, ru)
+    "<p>Subscribe now, cancel anytime.</p>", "<p>Become a subscriber</p>", "<p>See offers</p>",
+    "<p>Get unlimited access for $1 a week.</p>",
+    "<p>Subscribe to continue reading, or log in if you are a subscriber.</p>",
+    "<p>Subscribe to get the latest news, straight to your inbox.</p>",
+    "<p>Already a member? Sign in here.</p>", "<p>Déjà abonné ? Se connecter</p>",
+    "<p>Bereits Abonnent? Hier anmelden</p>", "<p>Já é assinante? Faça login</p>",
+    "<p>Уже подписаны? Войти</p>",
+    "<p>By signing up, you agree to our Terms of Use and Privacy Policy.</p>",
+    "<p>Advertiser Disclosure</p>",
+    "<p>Advertiser disclosure: We may earn a commission when you click on links.</p>",
+    "<p>Remind me later</p>", "<p>Not ready to donate? Sign up for our newsletter.</p>",
 ])
 def test_an_english_news_sites_furniture_is_removed(chrome):
     article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
@@ -1407,6 +1420,26 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>Publicado el 12 de marzo de 2024, el informe halló retrasos.</p>",
     "<p>Publicado em 12 de março de 2024, o relatório apontou atrasos.</p>",
     "<p>Publié le 12 mars 2024, par l'Insee, le rapport montre des retards.</p>",
+    # a subscription's, a sign-in's, a consent line's, a disclosure's or a reminder's words
+    # in a story: a call reported after a comma, the words opening a longer sentence (en, fr,
+    # de, es, pt, ru)
+    "<p>Subscribers agree to pay more under the new plan, the company said.</p>",
+    "<p>See offers from other insurers before you sign, the adjuster advised.</p>",
+    "<p>Subscribe now, the streaming service urged lapsed customers.</p>",
+    "<p>Become a subscriber, the club told fans, and save a tenth.</p>",
+    "<p>Get unlimited access to the pool for $20, the council offered residents.</p>",
+    "<p>Subscribe to continue reading, the message told readers, before the site"
+    " crashed.</p>",
+    "<p>Subscribe for updates on the outage, the utility told customers.</p>",
+    "<p>Already a subscriber, she cancelled when prices rose.</p>",
+    "<p>Déjà abonné, il a résilié après la hausse des prix.</p>",
+    "<p>Bereits Abonnent, kündigte er nach der Preiserhöhung.</p>",
+    "<p>Ya soy suscriptor, dijo el jubilado, y no pienso pagar más.</p>",
+    "<p>Já sou assinante, disse o aposentado, e não vou pagar mais.</p>",
+    "<p>Уже подписаны на рассылку 20 тысяч человек, сообщили в мэрии.</p>",
+    "<p>Advertiser disclosure rules changed in 2023.</p>",
+    "<p>Remind me later, he would say, and then he would forget all about it.</p>",
+    "<p>Not ready to give up, the team fought back in the second half.</p>",
 ])
 def test_story_sentences_like_an_english_news_sites_furniture_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
