@@ -536,6 +536,18 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Chers lecteurs, nous avons besoin de vous.</p>",
     "<p>Queridos lectores, necesitamos su apoyo.</p>", "<p>Caros leitores,</p>",
     "<p>Дорогие читатели! Нам нужна ваша поддержка.</p>",
+    # a first-person appeal, an ask, a push prompt, a call to support us, with a comma before
+    # its "and", its amount or its ask (en, de, fr, es, pt, ru)
+    "<p>We rely on reader support, so please consider a gift.</p>",
+    "<p>We're a nonprofit newsroom, and we rely on readers like you.</p>",
+    "<p>Nous dépendons de nos lecteurs.</p>",
+    "<p>Make a donation today, every dollar helps.</p>",
+    "<p>Turn on notifications for breaking news and never miss a story.</p>",
+    "<p>Unterstützen Sie uns, damit wir weiter berichten können.</p>",
+    "<p>Soutenez-nous, faites un don.</p>", "<p>Soutenez notre travail, abonnez-vous.</p>",
+    "<p>Apoye nuestra información, hazte socio.</p>",
+    "<p>Apoie o nosso jornalismo, assine.</p>",
+    "<p>Поддержите нас, сделайте пожертвование.</p>",
     # copyright notices, the words a story about one may hold in their notice's shape
     "<p>Herald Media Group. All Rights Reserved.</p>",
     "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
@@ -1132,6 +1144,22 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Поддержите наших врачей, — призвали участники акции у больницы.</p>",
     "<p>Пожертвовать кровь можно в любом донорском центре области, напомнили в"
     " минздраве.</p>",
+    "<p>Make a donation today, the charity said, as the floods left thousands homeless.</p>",
+    "<p>Turn on notifications for breaking news, the app told users, before it crashed.</p>",
+    "<p>Unterstützen Sie uns, riefen die streikenden Pflegekräfte vor dem Rathaus.</p>",
+    "<p>Soutenez notre combat, ont lancé les agriculteurs aux passants.</p>",
+    "<p>Apoya nuestro proyecto, pidieron los vecinos al ayuntamiento.</p>",
+    "<p>Apoie nossa luta, gritavam os professores diante da prefeitura.</p>",
+    "<p>Apoie o nosso time, pediu o técnico aos torcedores.</p>",
+    "<p>Поддержите нас, — кричали бастующие у завода.</p>",
+    # a first-person appeal's words in a reported sentence (en, de, fr, es, ru)
+    "<p>We rely on the support of readers, the bookshop owner said, and sales have held"
+    " up.</p>",
+    "<p>We are a nonprofit newsroom, the founder said, and we will stay one.</p>",
+    "<p>Wir sind auf Ihre Unterstützung angewiesen, sagte der Bürgermeister den Bürgern.</p>",
+    "<p>Nous dépendons de vous, a lancé le maire aux habitants.</p>",
+    "<p>Dependemos de ustedes, dijo el alcalde a los vecinos.</p>",
+    "<p>Мы работаем благодаря читателям, сказал владелец книжного магазина.</p>",
     # calls to act reported with their attribution after a comma, a print run's history
     "<p>Sign up for news alerts from the county, officials urged residents in the flood"
     " zone.</p>",
