@@ -548,6 +548,8 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>Apoye nuestra información, hazte socio.</p>",
     "<p>Apoie o nosso jornalismo, assine.</p>",
     "<p>Поддержите нас, сделайте пожертвование.</p>",
+    "<p>Подпишитесь на наш канал, чтобы не пропустить главное.</p>",
+    "<p>Подпишитесь на телеграм-канал «Города».</p>",
     # copyright notices, the words a story about one may hold in their notice's shape
     "<p>Herald Media Group. All Rights Reserved.</p>",
     "<p>© Example S.p.A. – Tutti i diritti riservati – P.IVA 01234567890</p>",
@@ -1339,6 +1341,7 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>法院认定，网站上标注的\u201c版权所有\u201d字样不能证明其拥有著作权。</p>",
     "<p>警察は著作権法違反の疑いで男を逮捕した。</p>",
     "<p>新聞社は記事の無断転載をめぐり、運営会社を提訴した。</p>",
+    "<p>Подпишитесь на канал мэрии, призвали в администрации жителей.</p>",
 ])
 def test_news_sentences_like_calls_to_act_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
