@@ -56,17 +56,32 @@ _NOT_BYLINES = frozenset({"meta", "link", "img"})
 # e Giulia Bianchi"); otherwise it opens a surname ("Di Pietro", "Di Maio e Salvini").
 _FULL_NAME = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){1,3}"
 _DI_BYLINE = rf"(?-i:Di(?=\s+{_FULL_NAME}(?:,\s+{_FULL_NAME})*\s+e\s+{_FULL_NAME}))"
+# The label "Author:" in English, German, Polish, Spanish, Portuguese, French and Italian,
+# only with its colon: "Autor des Buches ist ..." opens a sentence.
+_AUTHOR_LABEL = (r"(?i:authors?|autor(?:in|innen|en|a|as|es|ka|zy)?|auteurs?|autore|autori)"
+                 r"(?=\s*[:：])")
 # A byline with no markup naming it: a short element whose own text opens with one of these
 # (`_BYLINE` then reads it), "By Jane Doe", "Par Marie Dupont", "Автор: Иван Петров", "Text:
-# Jane Doe" (a label "Text" only with its colon); or after a credit for the pictures
-# (`after_credit`: "Фото: Иван Петров. Текст: Анна Смирнова").
-_BYLINE_OPENER = re.compile(r"\s*((?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
-                            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст"
-                            # Italian "di Marco Rossi" (a capital "Di" opens a surname,
-                            # but for `_DI_BYLINE`), "Scritto da", "A cura di"
-                            rf"|di(?=\s+[A-ZÀ-Þ])|{_DI_BYLINE}|Scritto da\b|SCRITTO DA\b"
-                            r"|A cura di\b|A CURA DI\b"
-                            r"|(?:Text|TEXT)[Ee]?(?=\s*[:：]))")
+# Jane Doe" (a label "Text" only with its colon), "Autor: Jan Kowalski"; or after a credit
+# for the pictures (`after_credit`: "Фото: Иван Петров. Текст: Анна Смирнова").
+_OPENERS = (r"(?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
+            r"|By|BY|Von|VON|Par|PAR|Por|POR|Автор|АВТОР|Texto|Текст"
+            # Italian "di Marco Rossi" (a capital "Di" opens a surname, but for
+            # `_DI_BYLINE`), "Scritto da", "A cura di"
+            rf"|di(?=\s+[A-ZÀ-Þ])|{_DI_BYLINE}|Scritto da\b|SCRITTO DA\b"
+            r"|A cura di\b|A CURA DI\b"
+            rf"|(?:Text|TEXT)[Ee]?(?=\s*[:：])|{_AUTHOR_LABEL}")
+_BYLINE_OPENER = re.compile(rf"\s*({_OPENERS})")
+# ... and on a page in Dutch, "Door Jan de Vries" ("by"): elsewhere "Door" opens an English
+# heading as often ("Door Prizes Announced").
+_DUTCH_BYLINE_OPENER = re.compile(rf"\s*({_OPENERS}|Door(?=\s+[A-ZÀ-Þ])|DOOR\b)")
+
+
+def byline_opener(language: str | None) -> re.Pattern:
+    """What opens a byline with no markup naming it on a page in `language`."""
+    return _DUTCH_BYLINE_OPENER if language == "nl" else _BYLINE_OPENER
+
+
 _TEXT_BYLINE_TAGS = ("p", "span", "div", "address", "small", "strong", "b", "em", "i", "font")
 
 
@@ -102,30 +117,32 @@ def _elsewhere(element: etree._Element) -> bool:
     return False
 
 
-def _text_bylines(root: etree._Element) -> Iterator[etree._Element]:
+def _text_bylines(root: etree._Element, opener: re.Pattern = _BYLINE_OPENER
+                  ) -> Iterator[etree._Element]:
     """The page's elements that open like a byline (`_opens_byline`), in page order."""
     body = _document(root).find("body")
     under: set[etree._Element] | None = None  # the story's head, read when first needed
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
-        if element.text is not None and not _BYLINE_OPENER.match(element.text) and (
+        if element.text is not None and not opener.match(element.text) and (
                 _LOWER_BY.match(element.text)):
             under = set(_under_headline(body)) if under is None else under
-        if _opens_byline(element, under):
+        if _opens_byline(element, under, opener):
             yield element
 
 
-def _opens_byline(element: etree._Element, under: set[etree._Element] | None) -> bool:
+def _opens_byline(element: etree._Element, under: set[etree._Element] | None,
+                  opener: re.Pattern = _BYLINE_OPENER) -> bool:
     """Whether the element's first text (its own, or else a child's tail) opens like a
-    byline; or its own text opens with a lower-case "by" and a capital, in the story's
-    head (`under`; `_lower_byline`)."""
+    byline (`opener`: `byline_opener`); or its own text opens with a lower-case "by" and a
+    capital, in the story's head (`under`; `_lower_byline`)."""
     text = element.text
     if text is not None:
-        if _BYLINE_OPENER.match(after_credit(text)):
+        if opener.match(after_credit(text)):
             return True
         return (under is not None and _LOWER_BY.match(text) is not None and element in under
                 and _lower_byline(element))
     text = next((child.tail for child in element if child.tail is not None), None)
-    return bool(text and _BYLINE_OPENER.match(after_credit(text)))
+    return bool(text and opener.match(after_credit(text)))
 
 
 # "by Jane Doe": a lower-case opener, no colon, a capital after it. As an element's own text
@@ -250,7 +267,8 @@ _SHORT_JOINERS = re.compile(r"\s(y|e|en)\s")
 # subheadings, not bylines.
 _NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "our", "this", "what", "why", "how", "le",
                              "la", "les", "des", "du", "ailleurs", "der", "die", "das", "den",
-                             "el", "los", "las", "qué", "que", "o", "os", "um", "uma"})
+                             "el", "los", "las", "qué", "que", "o", "os", "um", "uma", "het",
+                             "een"})
 # A byline element with more words is an author box (a bio), not a byline.
 MAX_BYLINE_WORDS = 8
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•]\s+")
@@ -483,7 +501,9 @@ def language(root: etree._Element, heads: list[etree._Element],
 # The labels a byline's names follow ("By", "Von", "Текст:", "Written by").
 _OPENER_WORDS = (r"(?:by|von|par|por|(?-i:di)|автор[ыа]?|текст|texte?|texto|scritto da|a cura di"
                  r"|(?:story|written|words|reported|reporting|posted) by)")
-_BYLINE = re.compile(rf"^({_OPENER_WORDS}|{_DI_BYLINE})[:\s]+(?=\w)", re.IGNORECASE)
+# (and "Door", which only a page in Dutch lets open a byline: `byline_opener`)
+_BYLINE = re.compile(rf"^({_OPENER_WORDS}|{_DI_BYLINE}|door|{_AUTHOR_LABEL})[:\s]+(?=\w)",
+                     re.IGNORECASE)
 _DI_LABEL = re.compile(rf"^\s*{_DI_BYLINE}\s+")
 _MONTH = MONTHS.replace("(", "(?:")
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
@@ -950,13 +970,16 @@ def byline_authors(root: etree._Element, story_only: bool = False) -> list[str]:
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
-def text_byline_authors(root: etree._Element, sites: Iterable[str] = ()) -> list[str]:
+def text_byline_authors(root: etree._Element, sites: Iterable[str] = (),
+                        language: str | None = None) -> list[str]:
     """Names from the page's short "By Jane Doe" texts with no markup naming them; none
     when more than two of them name different people. Read on articles only: on other
     pages such a text is as often a filter ("By Price") as a byline. `sites`: the site's
-    names, folded, which a byline may end with ("By Jane Doe, The Gazette")."""
+    names, folded, which a byline may end with ("By Jane Doe, The Gazette"); `language`:
+    the page's (`byline_opener`)."""
     sites = set(sites)
-    return _at_most_two(_text_byline(element, sites) for element in _text_bylines(root))
+    return _at_most_two(_text_byline(element, sites)
+                        for element in _text_bylines(root, byline_opener(language)))
 
 
 def _at_most_two(found: Iterable[list[str]]) -> list[str]:
@@ -1044,7 +1067,7 @@ def _byline_line(element: etree._Element) -> str:
 _CONTROLS = ("select", "option", "button", "input", "textarea")
 
 
-def page_byline_lines(root: etree._Element) -> list[str]:
+def page_byline_lines(root: etree._Element, language: str | None = None) -> list[str]:
     """The lines of the untouched page's "By Jane Doe" elements in the story's head
     (`_under_headline`: not a related story's teaser), outside comments, asides, menus,
     footers, forms and links: read for the author when the stripped page has none left
@@ -1054,7 +1077,8 @@ def page_byline_lines(root: etree._Element) -> list[str]:
     head = _under_headline(body) if body is not None else []
     under = set(head)
     return [_byline_line(element) for element in head
-            if element.tag in _TEXT_BYLINE_TAGS and _opens_byline(element, under)
+            if element.tag in _TEXT_BYLINE_TAGS
+            and _opens_byline(element, under, byline_opener(language))
             and not _elsewhere(element) and not _in_chrome(element)]
 
 
@@ -1092,7 +1116,9 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
     if not 0 < len(words) <= 4 * MAX_BYLINE_NAMES + 2 or any(c.isdigit() for c in text):
         return []
     if not all((w[0].isupper() and w.lower() not in _NOT_NAME_WORDS)
-               or w.rstrip(",").lower() in _NAME_JOINERS for w in words):
+               or w.rstrip(",").lower() in _NAME_JOINERS
+               or (w in _PARTICLES and 0 < i < len(words) - 1)  # "Jan de Vries"
+               for i, w in enumerate(words)):
         return []
     names = split_authors(text)
     cleaned = [clean_name(name) or "" for name in names]  # "Jane Doe, Senior Staff Writer"
@@ -1328,7 +1354,7 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         meta.authors = tagged or byline_authors(root)
     meta.authors = [a for a in meta.authors if "://" not in a]
     if meta.site_authored or not clean_authors(meta.authors):  # what may want them later
-        meta.page_bylines = page_byline_lines(root)
+        meta.page_bylines = page_byline_lines(root, meta.language)
     if not meta.published or not meta.title:
         _fill_from_trafilatura(meta, root, url)
     return meta
@@ -1548,8 +1574,9 @@ def fill_article_metadata(meta: Metadata, root: etree._Element, url: str) -> Non
         # the untouched page's bylines before the text of those the catalogue removed: read
         # from their elements, a name ends where its element does ("Jane Doe" + "Math
         # Editor" ran together in the removed text)
-        meta.authors = clean_authors(text_byline_authors(root, meta.outlets) or _at_most_two(
-            byline_names(line, meta.outlets) for line in meta.page_bylines)
+        meta.authors = clean_authors(
+            text_byline_authors(root, meta.outlets, meta.language)
+            or _at_most_two(byline_names(line, meta.outlets) for line in meta.page_bylines)
             or _at_most_two(byline_names(line, meta.outlets) for line in meta.removed_bylines)
             or dateline_authors(root) or profile_link_authors(root))
     if not meta.authors and _author_markup(root):

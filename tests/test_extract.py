@@ -3539,3 +3539,28 @@ def test_a_dutch_bylines_label_and_joiner_are_no_part_of_the_names(byline, autho
     into one."""
     found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang="nl"), URL)
     assert found.authors == authors
+
+
+@pytest.mark.parametrize(("byline", "lang", "authors"), [
+    ("Autor: Jan Kowalski", "pl", ["Jan Kowalski"]),
+    ("Autorin: Anna Meier", "de", ["Anna Meier"]),
+    ("Author: Jane Doe", "en", ["Jane Doe"]),
+    ("Auteur : Jean Dupont", "fr", ["Jean Dupont"]),
+    ("Door Jan de Vries", "nl", ["Jan de Vries"]),
+    ("DOOR JAN JANSEN", "nl", ["JAN JANSEN"]),  # as "BY JANE DOE" gives "JANE DOE"
+    # "Author" without its colon opens a sentence, "Door" an English heading; a Dutch
+    # sentence or a heading with an article is no byline either
+    ("Autor des Buches ist Jan Kowalski", "de", []),
+    ("Author Jane Doe signed copies at the library", "en", []),
+    ("Door Prizes Announced", "en", []),
+    ("Door Jan de Vries", "en", []),
+    ("Door de regen liep de wedstrijd vertraging op", "nl", []),
+    ("Door Het Weer Afgelast", "nl", []),
+])
+def test_an_author_label_or_a_dutch_door_in_a_plain_paragraph_opens_a_byline(byline, lang,
+                                                                              authors):
+    """"Autor: Jan Kowalski" and, on a page in Dutch, "Door Jan de Vries" in a paragraph with
+    no class named nobody ("By Jane Doe" there did); what is no byline stays in the text."""
+    found = extract(page(f"<p>{byline}</p>" + paragraphs(4), lang=lang), URL)
+    assert found.authors == authors
+    assert (byline in found.text) == (not authors)
