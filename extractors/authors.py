@@ -112,6 +112,9 @@ LAST_WORD_ROLES = frozenset({
     "columnist", "journalist", "reviewer", "author", "blogger"})
 # After a separator ("Jane Doe | Author", "John Roe - Editorial Team"), these are roles too.
 TEAM_WORDS = frozenset({"team", "staff", "desk"})
+# The lower-case words of a name ("Jan de Vries", "Ursula von der Leyen").
+PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der",
+                       "den", "la", "le", "du", "bin", "ibn", "al", "el"})
 # Words that open a role ("Senior Autos Reporter", "Former Deputy Tech Editor").
 ROLE_OPENERS = frozenset({
     "senior", "junior", "contributing", "staff", "deputy", "former", "lead", "chief",
@@ -289,8 +292,19 @@ def _without_role(name: str) -> str:
         if ((bare[at] in LAST_WORD_ROLES) if last else
                 (bare[at] in ROLE_OPENERS | ROLE_NOUNS | BEATS
                  and _is_role(name, ROLE_NOUNS, at))):
-            return " ".join(words[:at]).strip(_EDGES)
+            return " ".join(words[:_role_start(words, at)]).strip(_EDGES)
     return name
+
+
+def _role_start(words: list[str], at: int) -> int:
+    """Where the role that ends with or opens at `words[at]` starts: there, or one word
+    before a lower-case word no name holds, as a role written in sentence case has them
+    ("Jane Smith North of England correspondent", "Tom Roe Home affairs editor"); a name's
+    first two words always stay."""
+    for word in range(3, at):
+        if words[word][:1].islower() and words[word] not in PARTICLES:
+            return word - 1
+    return at
 
 
 # The words that join the agency a story draws on to its writer's name, in English, French,

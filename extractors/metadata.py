@@ -30,6 +30,7 @@ from .authors import (
     ARTICLES,
     MONTHS,
     OUTLET_WORDS,
+    PARTICLES,
     ROLE_NOUNS,
     TEAM_WORDS,
     after_credit,
@@ -624,15 +625,13 @@ def _full_name(text: str) -> bool:
     words = text.split()
     return (2 <= len(words) <= 4 and words[0][:1].isupper() and words[-1][:1].isupper()
             and words[0].casefold() != "the"  # "The Commercial Appeal"
-            and all(word[:1].isupper() or word in _PARTICLES for word in words)
+            and all(word[:1].isupper() or word in PARTICLES for word in words)
             and not any(word.lower().strip(".,") in _ROLE_WORDS for word in words))
 
 
 _ROLE_WORDS = ROLE_NOUNS | TEAM_WORDS
 
 
-_PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der",
-                        "den", "la", "le", "du", "bin", "ibn", "al", "el"})
 
 
 def split_authors(value: str | None) -> list[str]:
@@ -1117,7 +1116,7 @@ def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> l
         return []
     if not all((w[0].isupper() and w.lower() not in _NOT_NAME_WORDS)
                or w.rstrip(",").lower() in _NAME_JOINERS
-               or (w in _PARTICLES and 0 < i < len(words) - 1)  # "Jan de Vries"
+               or (w in PARTICLES and 0 < i < len(words) - 1)  # "Jan de Vries"
                for i, w in enumerate(words)):
         return []
     names = split_authors(text)

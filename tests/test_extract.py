@@ -1759,6 +1759,21 @@ def test_a_role_run_into_a_name_is_left_out(byline, authors):
     assert byline_names("By Mary Ann Smith, Editor") == ["Mary Ann Smith, Editor"]
 
 
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("Jane Smith North of England correspondent", ["Jane Smith"]),
+    ("Tom Roe Home affairs editor", ["Tom Roe"]),
+    # a name's own lower-case particles stay, and so does a third capitalised word
+    ("Jan de Vries correspondent", ["Jan de Vries"]),
+    ("Ursula von der Leyen reporter", ["Ursula von der Leyen"]),
+    ("Mary Ann Smith correspondent", ["Mary Ann Smith"]),
+])
+def test_a_role_in_sentence_case_run_into_a_name_is_left_out(byline, authors):
+    """A BBC-style byline element, the role after the name without a comma: "Jane Smith
+    North of England correspondent" gave "Jane Smith North of England"."""
+    found = extract(page(f'<div class="author">{byline}</div>' + paragraphs(4)), URL)
+    assert found.authors == authors
+
+
 def test_a_role_named_by_its_beat_alone_is_no_name():
     """A byline that lists the author's role beside the name ("Paul Frew, Home and Digital
     Security Expert"): the role was kept as a second author."""
