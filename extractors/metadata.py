@@ -1226,13 +1226,30 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     found = og_title or title
     if not found:
         return None
-    parts = _TITLE_SEPARATOR.split(found)
+    parts = _story_parts(found)
     # never the site's name, which may be the longest part ("Flood warning issued | Yorkshire
-    # Evening Post")
-    longest = max([part for part in parts if not _is_site(part, sites)] or parts, key=len)
+    # Evening Post"); with no part known for it, the last part names the site ("Fed cuts
+    # rates | The Example Daily Chronicle"), unless it asks or exclaims
+    named = [part for part in parts if not _is_site(part, sites)]
+    if len(named) == len(parts) > 1 and not parts[-1].rstrip().endswith(("?", "!")):
+        named = parts[:-1]
+    longest = max(named or parts, key=len)
     longest = _without_site(longest, sites)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
+
+
+def _story_parts(title: str) -> list[str]:
+    """`title` split at its separators (`_TITLE_SEPARATOR`), a part that opens in lower
+    case kept with the one before it: it goes on from it ("Spider-Man - the review")."""
+    pieces = re.split(f"({_TITLE_SEPARATOR.pattern})", title)
+    parts = [pieces[0]]
+    for separator, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        if part[:1].islower() and parts[-1]:
+            parts[-1] += separator + part
+        else:
+            parts.append(part)
+    return parts
 
 
 # What may join a site's name to a title without spaces ("Story_Site", "Story：Site",

@@ -3215,6 +3215,28 @@ def test_a_title_tags_longest_part_that_is_the_sites_name_is_not_the_title(title
     assert extract(html, url).title == "Flood warning issued"
 
 
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Fed cuts rates | The Example Daily Chronicle and Evening Standard", "Fed cuts rates"),
+    ("Fed cuts rates - Business - The Example Daily Chronicle and Evening Standard",
+     "Fed cuts rates"),
+    # a part that opens in lower case goes on from the one before it
+    ("Spider-Man - the review | The Example Daily Chronicle and Evening Standard",
+     "Spider-Man - the review"),
+    ("Spider-Man - the review", "Spider-Man - the review"),
+    # a site's name is no question; the site known by the host goes wherever it stands
+    ("Daily Chronicle - Why did the council approve the new school budget so late?",
+     "Why did the council approve the new school budget so late?"),
+    ("Example | Fed cuts rates", "Fed cuts rates"),
+    ("Fed cuts rates", "Fed cuts rates"),
+])
+def test_the_last_part_of_a_title_tag_names_the_site_when_none_is_known(title, expected):
+    """A page with no headline element nor og:site_name, its <title> "Story | Site" with
+    the site's name the longer: the site's name was the title."""
+    html = (f'<html lang="en"><head><title>{title}</title></head><body><main><article>'
+            f"{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, "https://www.example.com/news/2024/fed-cuts-rates").title == expected
+
+
 @pytest.mark.parametrize(("title", "site", "expected"), [
     ("市议会通过新公共交通预算_新华网", "新华网", "市议会通过新公共交通预算"),
     ("市议会通过新公共交通预算-新华网", "新华网", "市议会通过新公共交通预算"),
