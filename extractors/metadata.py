@@ -73,6 +73,12 @@ _OPENERS = (r"(?:Story|Written|Words|Reported|Reporting|Posted) [Bb]y\b"
             r"|A cura di\b|A CURA DI\b"
             rf"|(?:Text|TEXT)[Ee]?(?=\s*[:：])|{_AUTHOR_LABEL}")
 _BYLINE_OPENER = re.compile(rf"\s*({_OPENERS})")
+# (a labelled "Author:" only in the story's head, `_under_headline`: deeper in the story it
+# credits what the story is about, a book, a software module; and only with a name after it
+# in its own text: "<span>Authors:</span> <a>...</a>, <a>...</a>" lists more names than the
+# one element after the label holds)
+_AUTHOR_OPENER = re.compile(rf"\s*{_AUTHOR_LABEL}\s*[:：]\s*(?=\S)")
+_AUTHOR_LABEL_START = re.compile(rf"\s*{_AUTHOR_LABEL}")
 # ... and on a page in Dutch, "Door Jan de Vries" ("by"): elsewhere "Door" opens an English
 # heading as often ("Door Prizes Announced").
 _DUTCH_BYLINE_OPENER = re.compile(rf"\s*({_OPENERS}|Door(?=\s+[A-ZÀ-Þ])|DOOR\b)")
@@ -124,8 +130,8 @@ def _text_bylines(root: etree._Element, opener: re.Pattern = _BYLINE_OPENER
     body = _document(root).find("body")
     under: set[etree._Element] | None = None  # the story's head, read when first needed
     for element in body.iter(_TEXT_BYLINE_TAGS) if body is not None else ():
-        if element.text is not None and not opener.match(element.text) and (
-                _LOWER_BY.match(element.text)):
+        if element.text is not None and (_AUTHOR_LABEL_START.match(element.text) or (
+                not opener.match(element.text) and _LOWER_BY.match(element.text))):
             under = set(_under_headline(body)) if under is None else under
         if _opens_byline(element, under, opener):
             yield element
@@ -134,12 +140,14 @@ def _text_bylines(root: etree._Element, opener: re.Pattern = _BYLINE_OPENER
 def _opens_byline(element: etree._Element, under: set[etree._Element] | None,
                   opener: re.Pattern = _BYLINE_OPENER) -> bool:
     """Whether the element's first text (its own, or else a child's tail) opens like a
-    byline (`opener`: `byline_opener`); or its own text opens with a lower-case "by" and a
-    capital, in the story's head (`under`; `_lower_byline`)."""
+    byline (`opener`: `byline_opener`; its own "Author:" only in the story's head, `under`);
+    or its own text opens with a lower-case "by" and a capital, in the story's head
+    (`_lower_byline`)."""
     text = element.text
     if text is not None:
         if opener.match(after_credit(text)):
-            return True
+            return not _AUTHOR_LABEL_START.match(text) or (
+                under is not None and element in under and _AUTHOR_OPENER.match(text) is not None)
         return (under is not None and _LOWER_BY.match(text) is not None and element in under
                 and _lower_byline(element))
     text = next((child.tail for child in element if child.tail is not None), None)

@@ -3601,3 +3601,19 @@ def test_an_author_label_or_a_dutch_door_in_a_plain_paragraph_opens_a_byline(byl
     found = extract(page(f"<p>{byline}</p>" + paragraphs(4), lang=lang), URL)
     assert found.authors == authors
     assert (byline in found.text) == (not authors)
+
+
+def test_an_author_label_deep_in_the_story_is_no_byline():
+    """Release notes crediting each module they list ("<h3>Module</h3><p>Author: Tarek
+    Nakkouch</p>" after the story's paragraphs): the module's author became the story's."""
+    module = "<h3>Grav CMS Sandbox Bypass</h3><p>Author: Tarek Nakkouch</p><p>Type: Exploit</p>"
+    found = extract(page(paragraphs(4) + module), URL)
+    assert found.authors == [] and "Author: Tarek Nakkouch" in found.text
+
+
+
+def test_an_author_label_alone_before_links_names_not_only_the_first():
+    """"<span>Authors:</span> <a>Jane Doe</a>, <a>John Roe</a>" (arXiv): the label alone
+    opened a byline read to the element after it, the first of the names."""
+    names = '<p><span>Authors:</span> <a href="/a/1">Jane Doe</a>, <a href="/a/2">John Roe</a></p>'
+    assert extract(page(names + paragraphs(4)), URL).authors != ["Jane Doe"]
