@@ -7,8 +7,9 @@
   ``Retry-After`` asks (capped), or an exponential back-off without one, then spaces its
   requests out; the retry (up to ``NEWSCRAWL_THROTTLE_RETRIES``: being throttled is not a
   failure) waits in the paused slot with the host's other requests.
-* ``CompleteBodyMiddleware``: a gzip, deflate or brotli body that ends before its
-  compressed stream does is a data loss, not a page (Scrapy would keep what decompressed).
+* ``CompleteBodyMiddleware``: a gzip, deflate, brotli or zstd body that ends before its
+  compressed stream does, or does not decompress, is a data loss, not a page (Scrapy would
+  keep what decompressed).
 * ``ContentSniffMiddleware``: a PDF, an image or other binary data served as ``text/html``
   is not HTML.
 * ``RobotsTxtMiddleware`` / ``OffsiteMiddleware``: Scrapy's, raising ``RobotsRefused`` /
@@ -45,6 +46,7 @@ import ipaddress
 import json
 import logging
 import math
+import sys
 import time
 import weakref
 import zlib
@@ -82,6 +84,11 @@ from zope.interface import implementer
 
 from crawler.urlpolicy import host_problem, redacted
 from extractors.charset import header_wide_text
+
+if sys.version_info >= (3, 14):  # the zstd Scrapy decompresses with, as it imports it
+    from compression import zstd
+else:
+    from backports import zstd
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -789,8 +796,25 @@ def _brotli_complete(body: bytes, max_size: int) -> bool:
     return decompressor.is_finished()
 
 
+def _zstd_complete(body: bytes, max_size: int) -> bool:
+    """Whether a zstd stream (frames in a row) ends; output is discarded as it goes."""
+    data, produced = body, 0
+    while data:
+        decompressor = zstd.ZstdDecompressor()
+        produced += len(decompressor.decompress(data, 65536))
+        while not decompressor.eof and not decompressor.needs_input:
+            if max_size and produced > max_size:
+                return True  # too large: HttpCompressionMiddleware refuses it
+            produced += len(decompressor.decompress(b"", 65536))
+        if not decompressor.eof:
+            return False
+        data = decompressor.unused_data
+    return True
+
+
 def stream_complete(body: bytes, encoding: bytes, max_size: int = 0) -> bool:
-    """Whether ``body`` holds a whole gzip/deflate/br stream; other encodings are not checked."""
+    """Whether ``body`` holds a whole gzip/deflate/br/zstd stream; other encodings are not
+    checked."""
     try:
         if encoding in (b"gzip", b"x-gzip"):
             return _zlib_complete(body, 16 + zlib.MAX_WBITS, max_size)
@@ -800,7 +824,9 @@ def stream_complete(body: bytes, encoding: bytes, max_size: int = 0) -> bool:
             return _zlib_complete(body, wbits, max_size)
         if encoding == b"br":
             return _brotli_complete(body, max_size)
-    except (zlib.error, brotli.error):
+        if encoding == b"zstd":
+            return _zstd_complete(body, max_size)
+    except (zlib.error, brotli.error, zstd.ZstdError):
         return False
     return True
 
@@ -827,9 +853,9 @@ class CompleteBodyMiddleware:
         if stream_complete(response.body, encoding, max_size):
             return response
         self.stats.inc_value("newscrawl/refused/truncated_encoding")
-        logger.warning("%s: %s body cut short (%d bytes received)", response.url,
+        logger.warning("%s: %s body cut short or damaged (%d bytes received)", response.url,
                        encoding.decode("latin-1"), len(response.body))
-        raise ResponseDataLossError(f"truncated {encoding.decode('latin-1')} body")
+        raise ResponseDataLossError(f"{encoding.decode('latin-1')} body cut short or damaged")
 
 
 # Magic numbers of what news sites serve that is not HTML (prefix -> what it is).

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import socket
+import sys
 import threading
 import time
 import zlib
@@ -28,6 +29,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-site"
 STALL_SECONDS = 15.0
@@ -169,12 +175,15 @@ def sitemap_chain(handler: FaultHandler) -> None:
     handler.answer(200, body.encode(), "application/xml")
 
 
-def not_modified_unasked(handler: FaultHandler) -> None:
-    """304 to the first request, whatever it asked (a cache's fault), then the article."""
-    if handler.server.owner.count(handler.hit.path) == 1:
-        handler.answer(304, b"", content_type="")
-    else:
-        article(handler)
+def empty_once(status: int):
+    """``status`` without a body to the first request, whatever it asked (a cache's 304, a
+    204 during maintenance), then the article."""
+    def route(handler: FaultHandler) -> None:
+        if handler.server.owner.count(handler.hit.path) == 1:
+            handler.answer(status, b"", content_type="")
+        else:
+            article(handler)
+    return route
 
 
 def sitemap_of(*paths: str):
@@ -210,6 +219,30 @@ def truncated_gzip(handler: FaultHandler) -> None:
     whole = gzip.compress(demo_page("articles/grain-barges-river-ice.html", handler.base_url))
     handler.answer(200, whole[: len(whole) * 2 // 3], "text/html; charset=utf-8",
                    headers={"Content-Encoding": "gzip"})
+
+
+def bad_zstd(damage: str):
+    """An article compressed with zstd, then damaged: ``truncated`` (its last third cut off)
+    or ``dictionary`` (compressed with a dictionary the client was never given)."""
+    def route(handler: FaultHandler) -> None:
+        page = demo_page("articles/grain-barges-river-ice.html", handler.base_url)
+        if damage == "truncated":
+            whole = zstd.compress(page)
+            body = whole[: len(whole) * 2 // 3]
+        else:
+            body = zstd.compress(page, zstd_dict=zstd_dictionary())
+        handler.answer(200, body, "text/html; charset=utf-8",
+                       headers={"Content-Encoding": "zstd"})
+    return route
+
+
+@cache
+def zstd_dictionary() -> zstd.ZstdDict:
+    samples = [(DEMO / "articles" / name).read_bytes() for name in (
+        "harbour-wind-farm-approved.html", "mackerel-quota-dispute.html",
+        "housing-starts-rise.html", "museum-returns-bronzes.html")]
+    return zstd.train_dict([sample[i:i + 512] for sample in samples
+                            for i in range(0, len(sample), 256)], 2048)
 
 
 def bomb(encoding: str):
@@ -357,8 +390,17 @@ ROUTES = {
     "/redirect/file": redirect_to("file:///etc/hostname"),
     "/redirect/data": redirect_to("data:text/html,<p>injected</p>"),
     "/redirect/host2": redirect_to("/ok/host2.html", 1),
-    "/unasked-304/story.html": not_modified_unasked,
+    "/unasked-304/story.html": empty_once(304),
     "/sitemap/unasked-304.xml": sitemap_of("/unasked-304/story.html"),
+    "/no-content/story.html": empty_once(204),
+    "/no-content/moved.html": redirect_to("/no-content/landed", 0),
+    "/no-content/landed": empty_once(204),
+    "/redirect/empty": lambda h: h.answer(302, b"", headers={"Location": ""}),
+    "/zstd/truncated": bad_zstd("truncated"),
+    "/zstd/dictionary": bad_zstd("dictionary"),
+    "/sitemap/no-body.xml": sitemap_of("/no-content/story.html", "/no-content/moved.html",
+                                       "/redirect/empty", "/zstd/truncated",
+                                       "/zstd/dictionary", "/ok/no-body-control.html"),
     "/refresh/file": meta_refresh("file:///etc/hostname"),
     "/content/broken": broken_html,
     "/content/cp1251": cp1251_no_charset,

@@ -40,7 +40,7 @@ from crawler.middlewares import (
     retry_after_seconds,
     stream_complete,
 )
-from tests.faultserver import FaultServer
+from tests.faultserver import FaultServer, zstd, zstd_dictionary
 from tests.ports import refusing_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -821,6 +821,12 @@ def test_stream_complete():
     assert not stream_complete(raw_deflated[:100], b"deflate")
     br = brotli.compress(page_bytes)
     assert stream_complete(br, b"br") and not stream_complete(br[: len(br) // 2], b"br")
+    zstd_page = zstd.compress(page_bytes)
+    assert stream_complete(zstd_page, b"zstd")
+    assert stream_complete(zstd_page + zstd_page, b"zstd")  # two frames
+    assert not stream_complete(zstd_page[: len(zstd_page) // 2], b"zstd")
+    assert not stream_complete(zstd.compress(page_bytes, zstd_dict=zstd_dictionary()), b"zstd")
+    assert not stream_complete(b"\x28\xb5\x2f\xfd" + b"\x99" * 100, b"zstd")  # a bad header
     assert stream_complete(b"whatever", b"identity")
 
 
@@ -1402,6 +1408,48 @@ def test_a_304_to_a_request_without_validators_is_a_failure_tried_again(tmp_path
         assert second.returncode == 0, second.stderr[-2000:]
         assert server.count("/unasked-304/story.html") == 2
     assert article(db, story) is not None
+
+
+class NoBodyCrawl:
+    """Two runs over a sitemap of answers with no page in them: a 204 (to the URL listed, or
+    at the end of its redirect), a 302 with an empty Location, zstd bodies that do not
+    decompress; each 204 answers the article the second time it is asked."""
+
+    def __init__(self, tmp: Path):
+        self.server = FaultServer()
+        self.db = tmp / "n.db"
+        command = ["crawl", self.server.url("/sitemap/no-body.xml"), "--db", str(self.db),
+                   "--allow-private", "--max-depth", "1", *BASE]
+        self.first = newscrawl(*command)
+        self.first_rows = self.frontier()
+        self.second = newscrawl(*command)
+
+    def frontier(self) -> dict[str, tuple]:
+        return {url.split("/", 3)[3]: (state, reason) for url, state, reason in
+                rows(self.db, "SELECT url, state, reason FROM frontier")}
+
+
+@pytest.fixture(scope="module")
+def no_body(tmp_path_factory):
+    crawl = NoBodyCrawl(tmp_path_factory.mktemp("no-body"))
+    yield crawl
+    crawl.server.close()
+
+
+def test_a_crawl_of_answers_without_a_page_runs_and_keeps_its_control(no_body):
+    for run in (no_body.first, no_body.second):
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert no_body.first_rows["ok/no-body-control.html"] == ("fetched", None)
+
+
+@pytest.mark.parametrize("path", ["/zstd/truncated", "/zstd/dictionary"])
+def test_a_zstd_body_that_does_not_decompress_is_a_connection_error(no_body, path):
+    """As a gzip or brotli one is: a data loss, tried again. A truncated one was stored as
+    far as it went (a page, fetched, never fetched again), one that did not decompress
+    failed as `other` ("Dictionary mismatch")."""
+    assert no_body.first_rows[path[1:]] == ("failed", "connection")
+    assert page(no_body.db, no_body.server.url(path)) is None
+    assert no_body.server.count(path) >= 2  # (the first run's retry, RETRY_TIMES=1)
 
 
 @pytest.mark.parametrize(("path", "settings", "fails"), [
