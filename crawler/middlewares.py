@@ -1002,9 +1002,11 @@ class RedirectLoopMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")
-        if response.status not in REDIRECT_STATUSES or not location or self._not_redirected(
+        if response.status not in REDIRECT_STATUSES or location is None or self._not_redirected(
                 request, response):
             return response
+        if not location:  # Scrapy would redirect to the URL itself, a duplicate dropped unsaid
+            raise refusal(self._warned, request, "redirect to no URL to crawl (empty Location)")
         try:
             target = redirect_target(request, location)
         except ValueError as error:  # Scrapy's RedirectMiddleware raised it: failed, "other"

@@ -1442,6 +1442,13 @@ def test_a_crawl_of_answers_without_a_page_runs_and_keeps_its_control(no_body):
     assert no_body.first_rows["ok/no-body-control.html"] == ("fetched", None)
 
 
+def test_a_redirect_with_an_empty_location_is_refused_as_no_url(no_body):
+    """Followed, an empty Location was a redirect to the URL itself, which the duplicate
+    filter dropped: skipped as `redirect_duplicate`, which it is not."""
+    assert no_body.first_rows["redirect/empty"] == ("skipped", "refused_url")
+    assert "redirect to no URL to crawl (empty Location)" in no_body.first.stderr
+
+
 @pytest.mark.parametrize("path", ["/zstd/truncated", "/zstd/dictionary"])
 def test_a_zstd_body_that_does_not_decompress_is_a_connection_error(no_body, path):
     """As a gzip or brotli one is: a data loss, tried again. A truncated one was stored as
