@@ -60,9 +60,11 @@ from crawler.urlpolicy import bare_host, url_key
 
 STATES = ("queued", "fetched", "failed", "skipped")
 REVISIT_KINDS = ("hub", "feed", "sitemap", "robots")
-# (http_304: a 304 to a request without validators, a cache's fault: `NewsSpider.parse`)
+# (http_304: a 304 to a request without validators, a cache's fault; http_204: No Content,
+# a site in maintenance: `NewsSpider.parse`)
 RETRYABLE_PREFIXES = ("timeout", "connection", "dns", "http_5", "http_429", "http_403",
-                      "http_408", "http_304", "cancelled", "bad_gzip", "other")  # fmt: skip
+                      "http_408", "http_304", "http_204", "cancelled", "bad_gzip",
+                      "other")  # fmt: skip
 MAX_ATTEMPTS = 3  # consecutive failures before a transient failure backs off
 FAILED_RETRY_HOURS = 6  # the first back-off, doubled for each further failure
 SKIPPED_RETRY_DAYS = 7  # NEWSCRAWL_SKIPPED_RETRY_DAYS: a skip for a passing cause is retried

@@ -1442,6 +1442,19 @@ def test_a_crawl_of_answers_without_a_page_runs_and_keeps_its_control(no_body):
     assert no_body.first_rows["ok/no-body-control.html"] == ("fetched", None)
 
 
+def test_a_204_is_a_failure_the_next_run_tries_again(no_body):
+    """No Content is no page and no verdict on the URL (a site in maintenance): it was
+    skipped as `not_html`, a reason never tried again, and the story was never stored."""
+    rows_then = no_body.first_rows
+    assert rows_then["no-content/story.html"] == ("failed", "http_204")
+    assert rows_then["no-content/moved.html"] == ("failed", "http_204")  # at the redirect's end
+    assert "no-content/story.html: http_204 (" in no_body.first.stderr
+    assert no_body.server.count("/no-content/story.html") == 2
+    assert no_body.server.count("/no-content/landed") == 2
+    for path in ("/no-content/story.html", "/no-content/landed"):  # (one story: one article)
+        assert page(no_body.db, no_body.server.url(path))[:2] == (200, 1)
+
+
 def test_a_redirect_with_an_empty_location_is_refused_as_no_url(no_body):
     """Followed, an empty Location was a redirect to the URL itself, which the duplicate
     filter dropped: skipped as `redirect_duplicate`, which it is not."""

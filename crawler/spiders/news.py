@@ -319,6 +319,8 @@ class NewsSpider(Spider):
                 return self._unasked_not_modified(response)
             self.crawler.stats.inc_value("newscrawl/not_modified")
             return [{"visit": response_visit(response, self._site_name(response.url), None)}]
+        if response.status == 204 and response.meta.get(SOURCE) != "robots":
+            return self._no_content(response)  # (an empty robots.txt: no rules, read as one)
         try:
             body = response_body(response, response.meta.get("download_maxsize", self.max_body))
         except (TooLarge, CorruptBody) as error:  # a gzip file unpacking too far, or not at all
@@ -339,8 +341,18 @@ class NewsSpider(Spider):
         If-Modified-Since): a server's or a cache's fault, with no page in it. Taken as
         "unchanged", it marked a URL never fetched as fetched, and its story was never
         stored; as an HTTP error (`http_304`) it is a failure the next runs try again."""
-        failure = Failure(HttpError(response, "304 Not Modified to a request without "
-                                              "validators"))
+        return self._http_failure(response, "304 Not Modified to a request without validators")
+
+    def _no_content(self, response: Response) -> Iterable[Any]:
+        """A 204 No Content (at the end of its redirects or not) is no page and no verdict on
+        the URL: a site in maintenance may answer one for a while. Skipped as `not_html` (or
+        `http_204`, by its URL's .html), the story was never fetched again, or in a week; as
+        an HTTP error (`http_204`) it is a failure the next runs try again."""
+        return self._http_failure(response, "204 No Content")
+
+    def _http_failure(self, response: Response, why: str) -> Iterable[Any]:
+        """The response as a failed download (`http_<status>`), told to `on_error`."""
+        failure = Failure(HttpError(response, why))
         failure.request = response.request
         return self.on_error(failure)
 
