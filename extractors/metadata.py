@@ -540,12 +540,14 @@ _OPENING_LABEL = re.compile(rf"^\s*(?:{_OPENER_WORDS}|door)[:\s]+", re.IGNORECAS
 def _split_full_names(part: str, dutch: bool = True) -> list[str]:
     """`part` split at a "y" or "e" standing between two names of two words or more, or
     with `dutch` at an "en" between two full names (`_full_name`), the byline's label not
-    one of their words ("Door Jan en Piet de Vries" names a pair of one surname)."""
+    one of their words ("Door Jan en Piet de Vries" and "Por Ana y Luis Pérez" name a pair
+    of one surname)."""
     pieces = _SHORT_JOINERS.split(part)
     names, current = [], pieces[0]
     for joiner, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if len(current.split()) >= 2 and len(piece.split()) >= 2 and (joiner != "en" or (
-                dutch and _full_name(_OPENING_LABEL.sub("", current)) and _full_name(piece))):
+        first = _OPENING_LABEL.sub("", current)
+        if len(first.split()) >= 2 and len(piece.split()) >= 2 and (joiner != "en" or (
+                dutch and _full_name(first) and _full_name(piece))):
             names.append(current)
             current = piece
         else:
@@ -647,7 +649,7 @@ def split_authors(value: str | None) -> list[str]:
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
              for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
-             for n in _split_full_names(piece, not _ROMANCE_OPENER.match(value))]
+             for n in _split_full_names(piece, not _FOREIGN_OPENER.match(value))]
     names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
         names = [without_place(name) for name in names]
@@ -709,9 +711,10 @@ _KOREAN_TITLE = re.compile(
 _KOREAN_PLACE = re.compile(r"^\s*[가-힣]{2,4}(?:\s+|\s*/\s*)[가-힣]{2,4}\s*특파원\s*$")
 
 
-# The Spanish and French openers, after which "en" is "in" ("Por María López en Madrid"), not
-# the Dutch "and".
-_ROMANCE_OPENER = re.compile(r"\s*(?:por|par)\s", re.IGNORECASE)
+# The openers of bylines in other languages than Dutch, after which "en" is no "and": the
+# Spanish and French "in" ("Por María López en Madrid"), or a Spanish place's word after an
+# English "By" ("By Maria Lopez en Nueva York"). A Dutch byline opens with "Door" or none.
+_FOREIGN_OPENER = re.compile(rf"\s*{_OPENER_WORDS}[:\s]", re.IGNORECASE)
 # The openers of bylines that put the place filed from after the name, in German, Spanish,
 # Portuguese and French ("Von Hans Müller, Berlin", "Por María José García, Madrid").
 _DATELINE_OPENER = re.compile(r"\s*(?:von|por|par)\s", re.IGNORECASE)

@@ -3579,6 +3579,25 @@ def test_a_dutch_bylines_label_and_joiner_are_no_part_of_the_names(byline, autho
 
 
 @pytest.mark.parametrize(("byline", "lang", "authors"), [
+    # "y" and "e" between first names of one surname, the label no word of the first name
+    ("Por Ana y Luis Pérez", "es", ["Ana y Luis Pérez"]),
+    ("Por Ana e Luís Pereira", "pt", ["Ana e Luís Pereira"]),
+    ("Por Ana Gómez y Luis Pérez", "es", ["Ana Gómez", "Luis Pérez"]),
+    ("Por Ana Gómez e Luís Pereira", "pt", ["Ana Gómez", "Luís Pereira"]),
+    ("Ana Gómez y Luis Pérez", "es", ["Ana Gómez", "Luis Pérez"]),
+    # after an English "By", "en" is a Spanish place's word, no Dutch "and"
+    ("By Maria Lopez en Nueva York", "en", ["Maria Lopez en Nueva York"]),
+    ("Jan de Vries en Eva Bakker", "nl", ["Jan de Vries", "Eva Bakker"]),
+])
+def test_a_bylines_label_decides_no_split_at_y_e_or_en(byline, lang, authors):
+    """"Por Ana y Luis Pérez" came out as "Ana" and "Luis Pérez" (the label counted as a
+    word of the first name), "By Maria Lopez en Nueva York" as "Maria Lopez" and "Nueva
+    York" (the Dutch "and" read after an English label)."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang=lang), URL)
+    assert found.authors == authors
+
+
+@pytest.mark.parametrize(("byline", "lang", "authors"), [
     ("Autor: Jan Kowalski", "pl", ["Jan Kowalski"]),
     ("Autorin: Anna Meier", "de", ["Anna Meier"]),
     ("Author: Jane Doe", "en", ["Jane Doe"]),
