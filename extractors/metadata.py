@@ -1245,7 +1245,7 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     if len(named) == len(parts) > 1 and not parts[-1].rstrip().endswith(("?", "!")):
         named = parts[:-1]
     longest = max(named or parts, key=len)
-    longest = _without_site(longest, sites)
+    longest = _without_site(_without_channel(longest), sites)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
 
@@ -1261,6 +1261,22 @@ def _story_parts(title: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+# A "_" between Chinese characters, which joins a Chinese title tag's parts without spaces
+# ("市议会通过新预算_新闻频道_央视网": the story, its channel, the site).
+_CJK_UNDERSCORE = re.compile(r"(?<=[\u4e00-\u9fff])_(?=[\u4e00-\u9fff])")
+
+
+def _without_channel(title: str) -> str:
+    """`title`'s first part where two "_" or more between Chinese characters split it and
+    its last part ends as an outlet's name does (`is_cjk_outlet`): the channel and the site
+    after the story ("市议会通过新预算_新闻频道_央视网"). As it is otherwise: a "_" before no
+    channel cuts only a known site's name (`_without_site`)."""
+    parts = _CJK_UNDERSCORE.split(title)
+    if len(parts) >= 3 and parts[0].strip() and is_cjk_outlet(parts[-1].strip()):
+        return norm_space(parts[0])
+    return title
 
 
 # What may join a site's name to a title without spaces ("Story_Site", "Story：Site",

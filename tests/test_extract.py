@@ -3260,6 +3260,25 @@ def test_a_sites_name_joined_to_the_title_without_spaces_is_cut(title, site, exp
     assert extract(html, "https://www.example.cn/2024/03/12/c_1130.htm").title == expected
 
 
+@pytest.mark.parametrize(("title", "site", "expected"), [
+    ("市议会通过新预算_新闻频道_央视网", "", "市议会通过新预算"),
+    ("市议会通过新预算_新闻频道_央视网", "央视网", "市议会通过新预算"),
+    ("市议会通过新预算_国内_新闻频道_人民日报", "", "市议会通过新预算"),
+    # one "_", a last part no outlet's, or "_" not between Chinese characters: as before
+    ("市议会通过新预算_新闻频道", "", "市议会通过新预算_新闻频道"),
+    ("市议会通过新预算_新闻频道_专题", "", "市议会通过新预算_新闻频道_专题"),
+    ("新华网_新闻频道_市议会通过新预算", "", "新华网_新闻频道_市议会通过新预算"),
+    ("市议会_2026_预算新华网", "", "市议会_2026_预算新华网"),
+])
+def test_a_chinese_title_tags_channel_and_site_after_underscores_are_cut(title, site, expected):
+    """A page with no headline element, its <title> "Story_Channel_Site" with no site's
+    name known: the channel and the site stayed in the title."""
+    head = f'<meta property="og:site_name" content="{site}">' if site else ""
+    html = (f'<html lang="zh"><head><title>{title}</title>{head}</head><body><main><article>'
+            f"{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, "https://www.example.cn/2024/03/12/c_1130.htm").title == expected
+
+
 @pytest.mark.parametrize(("byline", "lang", "authors"), [
     ('<p class="author">Von Hans Müller, Berlin</p>', "de", ["Hans Müller"]),
     ("<p>Von Hans Müller, Frankfurt/Main</p>", "de", ["Hans Müller"]),
