@@ -1404,6 +1404,18 @@ def test_news_sentences_like_calls_to_act_stay(said):
     "<p>Advertiser Disclosure</p>",
     "<p>Advertiser disclosure: We may earn a commission when you click on links.</p>",
     "<p>Remind me later</p>", "<p>Not ready to donate? Sign up for our newsletter.</p>",
+    # the prompts, asks and banners whose words a story may report (see the list below)
+    "<p>Download our app, and never miss a story.</p>",
+    "<p>Listen to our podcast on Spotify and Apple Podcasts.</p>",
+    "<p>Pour lire la suite, abonnez-vous.</p>", "<p>Para seguir leyendo, suscríbete.</p>",
+    "<p>Para continuar lendo, assine o jornal.</p>",
+    "<p>Um weiterzulesen, melden Sie sich an oder schließen Sie ein Abo ab.</p>",
+    "<p>Чтобы продолжить чтение, оформите подписку.</p>",
+    "<p>This article is only available to subscribers.</p>", "<p>Can you chip in $10 today?</p>",
+    "<p>Already a subscriber?</p>", "<p>Already a subscriber? Log in or link your account.</p>",
+    "<p>We use cookies to give you the best experience, as our privacy policy explains.</p>",
+    "<p>Nous utilisons des cookies pour améliorer votre expérience.</p>",
+    "<p>Wir verwenden Cookies, um Ihnen ein besseres Erlebnis zu bieten.</p>",
 ])
 def test_an_english_news_sites_furniture_is_removed(chrome):
     article = extract(page(paragraphs(2) + chrome + paragraphs(2)), URL)
@@ -1471,6 +1483,24 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>Advertiser disclosure rules changed in 2023.</p>",
     "<p>Remind me later, he would say, and then he would forget all about it.</p>",
     "<p>Not ready to give up, the team fought back in the second half.</p>",
+    # an ask, a prompt, a banner's or a disclaimer's words reported with a speech verb after
+    # a comma, or opening a longer sentence (en, fr, es, pt, de, ru)
+    "<p>Download our app, the bank told customers, to get fraud alerts.</p>",
+    "<p>Listen to our podcast on Spotify, the mayor told residents at the launch.</p>",
+    "<p>Pour lire la suite, il faudra attendre le tome deux, prévu en mars.</p>",
+    "<p>Para seguir leyendo, habrá que esperar al segundo tomo, previsto para marzo.</p>",
+    "<p>Para continuar lendo, será preciso esperar o segundo volume, previsto para março.</p>",
+    "<p>Um weiterzulesen, muss man auf den zweiten Band warten, der im März erscheint.</p>",
+    "<p>Чтобы продолжить чтение, придётся дождаться второго тома, который выйдет в"
+    " марте.</p>",
+    "<p>This article is only available to subscribers, the Herald told readers in 2019.</p>",
+    "<p>Can you chip in, the coach asked the parents, for the new kit?</p>",
+    "<p>Already a member? The gym will honour your contract, the manager said.</p>",
+    "<p>We use cookies to track users, the company admitted in court.</p>",
+    "<p>Nous utilisons des cookies, reconnaît la société dans un communiqué.</p>",
+    "<p>Wir verwenden Cookies, teilte das Unternehmen mit.</p>",
+    "<p>Utilizamos cookies, admitió la empresa ante el juez.</p>",
+    "<p>The views expressed in this article are those of the author, the judge noted.</p>",
 ])
 def test_story_sentences_like_an_english_news_sites_furniture_stay(said):
     after = ("The mayor said the plan would be reviewed next spring by a panel of transport "
