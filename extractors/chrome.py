@@ -533,9 +533,11 @@ _MIN_ALTERNATIVE = 2
 def required_text(cue: str) -> tuple[str, ...] | None:
     """Texts one of which every match of `cue` holds, read from Python's parse of the regex
     as `first_chars` does: its longest run of literal characters (" you " of
-    `\\b(can|will) you chip in`), else the alternatives of its first group ("make", "give"
-    of `\\b(make|give) a gift`), each its own longest run. None where there is no such
-    filter or the parse is not as expected."""
+    `\\b(can|will) you chip in`), else the alternatives of one of its groups, each its own
+    longest run: of the group whose shortest is longest, the first ("make", "give" of
+    `(^|[.!?] )(make|give) a (gift|donation)`: an opening that is a sentence's start or any
+    text's is no filter). None where there is no such filter or the parse is not as
+    expected."""
     try:
         from re import _constants, _parser  # Python 3.11+
         parsed = _parser.parse(cue)
@@ -544,14 +546,22 @@ def required_text(cue: str) -> tuple[str, ...] | None:
         longest = _longest_literal(list(parsed), _constants)
         if len(longest) >= _MIN_REQUIRED:
             return (longest,)
-        group = next((av for op, av in parsed if op is _constants.SUBPATTERN), None)
-        branch = list(group[3]) if group is not None and not group[1] and not group[2] else []
-        if len(branch) != 1 or branch[0][0] is not _constants.BRANCH:
-            return None
-        texts = tuple(_longest_literal(list(items), _constants) for items in branch[0][1][1])
+        groups = [_alternatives(av, _constants) for op, av in parsed
+                  if op is _constants.SUBPATTERN]  # each one a match must go through
+        texts = max(filter(None, groups), key=lambda texts: min(map(len, texts)), default=None)
     except Exception:  # any surprise: the cue is searched for in every text
         return None
-    return texts if all(len(text) >= _MIN_ALTERNATIVE for text in texts) else None
+    return texts if texts and min(map(len, texts)) >= _MIN_ALTERNATIVE else None
+
+
+def _alternatives(group: tuple, c) -> tuple[str, ...] | None:
+    """The longest literal run of each alternative of a parsed group (`c`: re._constants);
+    None for a group of no alternatives or one with flags."""
+    _, added, removed, items = group
+    branch = list(items)
+    if added or removed or len(branch) != 1 or branch[0][0] is not c.BRANCH:
+        return None
+    return tuple(_longest_literal(list(alternative), c) for alternative in branch[0][1][1])
 
 
 def _longest_literal(items: list, c) -> str:

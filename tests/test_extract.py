@@ -2151,6 +2151,9 @@ def test_holds_any_finds_every_text_and_no_other():
     (r"\bleave a star rating\b", ("leave a star rating",)),
     (r"\b(can|will|would) you (chip in|pitch in)\b", (" you ",)),
     (r"\b(make|give) a (tax-deductible )?(gift|donation)", ("make", "give")),
+    # (an opening of a sentence or of the text is no filter: the next group is)
+    (r"(^|[.!?] )(please )?(make|give) a (gift|donation)", ("make", "give")),
+    (r"(^|[.!?] )(ab|cd) (x|yz)", ("ab", "cd")), (r"(^|[.!?] )(a|b)", None),
     ("(무단 ?전재|저작권자)", ("무단", "저작권자")),
     (r"\b(a|an) (b|c)", None), ("(?i)all rights reserved", None), ("a(b|cd)", None),
 ])
