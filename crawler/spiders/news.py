@@ -315,18 +315,23 @@ class NewsSpider(Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         """Dispatch on what the response turns out to be."""
         if response.status == 304:
+            # to a request that named no version (no If-None-Match, no If-Modified-Since): a
+            # server's or a cache's fault, no page in it. Taken as "unchanged", it marked a
+            # URL never fetched as fetched, and its story was never stored
             if not any(response.request.headers.get(name) for name in CONDITIONAL_HEADERS):
-                return self._unasked_not_modified(response)
+                return self._failed(response, HttpError(
+                    response, "304 Not Modified to a request without validators"))
             self.crawler.stats.inc_value("newscrawl/not_modified")
             return [{"visit": response_visit(response, self._site_name(response.url), None)}]
+        # a 204, at the end of its redirects or not, is no page and no verdict on the URL (a
+        # site in maintenance): skipped as not HTML, the story was never fetched again (an
+        # empty robots.txt is one: no rules)
         if response.status == 204 and response.meta.get(SOURCE) != "robots":
-            return self._no_content(response)  # (an empty robots.txt: no rules, read as one)
+            return self._failed(response, HttpError(response, "204 No Content"))
         try:
             body = response_body(response, response.meta.get("download_maxsize", self.max_body))
         except (TooLarge, CorruptBody) as error:  # a gzip file unpacking too far, or not at all
-            failure = Failure(error)
-            failure.request = response.request
-            return self.on_error(failure)
+            return self._failed(response, error)
         kind = classify(response, body)
         handlers = {
             "html": self.parse_html,
@@ -336,23 +341,10 @@ class NewsSpider(Spider):
         }
         return handlers.get(kind, self.parse_other)(response, body)
 
-    def _unasked_not_modified(self, response: Response) -> Iterable[Any]:
-        """A 304 to a request that named no version (no If-None-Match, no
-        If-Modified-Since): a server's or a cache's fault, with no page in it. Taken as
-        "unchanged", it marked a URL never fetched as fetched, and its story was never
-        stored; as an HTTP error (`http_304`) it is a failure the next runs try again."""
-        return self._http_failure(response, "304 Not Modified to a request without validators")
-
-    def _no_content(self, response: Response) -> Iterable[Any]:
-        """A 204 No Content (at the end of its redirects or not) is no page and no verdict on
-        the URL: a site in maintenance may answer one for a while. Skipped as `not_html` (or
-        `http_204`, by its URL's .html), the story was never fetched again, or in a week; as
-        an HTTP error (`http_204`) it is a failure the next runs try again."""
-        return self._http_failure(response, "204 No Content")
-
-    def _http_failure(self, response: Response, why: str) -> Iterable[Any]:
-        """The response as a failed download (`http_<status>`), told to `on_error`."""
-        failure = Failure(HttpError(response, why))
+    def _failed(self, response: Response, error: Exception) -> Iterable[Any]:
+        """The response as a failed download, told to `on_error` (an `HttpError`: reason
+        `http_<status>`, a failure the next runs try again: `frontier.RETRYABLE_PREFIXES`)."""
+        failure = Failure(error)
         failure.request = response.request
         return self.on_error(failure)
 
