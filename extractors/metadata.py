@@ -532,11 +532,6 @@ _BYLINE_END = re.compile(r"\s+[|·•●▪◆—–]\s+|\s+-\s+|\s*[|·•●�
                          r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})\b)", re.IGNORECASE)
 
 
-# The label a byline may still open with where `_split_full_names` reads it: "Door" (Dutch
-# "by") or one of the others.
-_OPENING_LABEL = re.compile(rf"^\s*(?:{_OPENER_WORDS}|door)[:\s]+", re.IGNORECASE)
-
-
 def _split_full_names(part: str, dutch: bool = True) -> list[str]:
     """`part` split at a "y" or "e" standing between two names of two words or more, or
     with `dutch` at an "en" between two full names (`_full_name`), the byline's label not
@@ -545,7 +540,7 @@ def _split_full_names(part: str, dutch: bool = True) -> list[str]:
     pieces = _SHORT_JOINERS.split(part)
     names, current = [], pieces[0]
     for joiner, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        first = _OPENING_LABEL.sub("", current)
+        first = _BYLINE.sub("", current.strip())  # the label a byline may still open with
         if len(first.split()) >= 2 and len(piece.split()) >= 2 and (joiner != "en" or (
                 dutch and _full_name(first) and _full_name(piece))):
             names.append(current)
