@@ -167,6 +167,28 @@ def test_what_a_page_declares_itself_is_evidence(head, body, feature, value):
                     found.blocks)[feature] == value
 
 
+@pytest.mark.parametrize(("body", "feature", "value"), [
+    # a sales page speaks as "we" to "you"; "US" is the country, not "us"
+    ("<p>We help your team grow. Our experts work with you.</p>", "we", approx(2 / 10)),
+    ("<p>We help your team grow. Our experts work with you.</p>", "you", approx(2 / 10)),
+    ("<p>US officials said the US economy grew.</p>", "we", 0.0),
+    ("<p>Nous aidons votre équipe, et vous.</p>", "you", approx(2 / 6)),
+    # links and buttons asking the reader to buy, book or get in touch
+    ('<p>Text.</p><a href="/quote">Get a free quote</a><a href="/q">Request a quote</a>', "calls",
+     approx(math.log1p(2) / 4)),
+    # a newsroom's footer link, and a sentence that only speaks of buying
+    ('<p>Text.</p><a href="/contact">Contact us</a>', "calls", 0.0),
+    ('<p>Text.</p><a href="/s">Why shoppers who buy now may pay more in spring</a>', "calls",
+     0.0),
+])
+def test_who_the_text_speaks_for_and_to_is_evidence(body, feature, value):
+    """Read on the page as the chrome pass left it (which takes some calls to act too)."""
+    root = _tree(f"<html><body>{body}</body></html>")
+    blocks = [p.text_content() for p in root.iter("p")]
+    assert features(root, "https://example.com/services/consulting", [], Metadata(),
+                    blocks)[feature] == value
+
+
 @pytest.mark.parametrize(("url", "docs"), [
     ("https://docs.example.com/guide/install", 1.0), ("https://example.com/docs/install", 1.0),
     ("https://example.com/api/v2/users", 1.0), ("https://news.example.com/2024/05/doc", 0.0),
