@@ -642,6 +642,11 @@ def test_an_inline_pointer_to_another_story_is_removed_whole(pointer):
     "<p>12 hozzászólás</p>",
     "<p>Olvasási idő: 3 perc</p>",
     "<p>Fotó: Czeglédi Zsolt / MTI</p>",
+    # publication stamps (sv, da, no, fi, cs, ro, hu)
+    "<p>Publicerad 1 maj 2026 kl. 08.00</p>", "<p>Publiceret 1. maj 2026 kl. 08.00</p>",
+    "<p>Publisert 01.05.2026 08:00</p>", "<p>Julkaistu 1.5.2026 klo 8.00</p>",
+    "<p>Päivitetty 2.5.2026 10:15</p>", "<p>Publikováno 1. května 2026 8:00</p>",
+    "<p>Actualizat: 1 mai 2026, 09:12</p>", "<p>Közzétéve: 2026. május 1. 08:00</p>",
 ])
 def test_more_closing_lines_and_pointers_are_removed(chrome):
     """Pointers to other stories in Italian, Dutch, Polish and Turkish; an arrow between a
@@ -1597,6 +1602,13 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>Publicado el 12 de marzo de 2024, el informe halló retrasos.</p>",
     "<p>Publicado em 12 de março de 2024, o relatório apontou atrasos.</p>",
     "<p>Publié le 12 mars 2024, par l'Insee, le rapport montre des retards.</p>",
+    # (sv, fi, cs, ro, hu)
+    "<p>Publicerad den 12 mars 2024 visade rapporten stora förseningar.</p>",
+    "<p>Publicerad 1998 blev boken en succé i hela Norden.</p>",
+    "<p>Julkaistu 12.3.2024, raportti osoitti laajoja viiveitä.</p>",
+    "<p>Publikováno 12. března 2024, zpráva ukázala velká zpoždění.</p>",
+    "<p>Publicat în 12 martie 2024, raportul arată întârzieri mari.</p>",
+    "<p>Közzétéve 2024. március 12-én a jelentés nagy késéseket mutatott ki.</p>",
     # a subscription's, a sign-in's, a consent line's, a disclosure's or a reminder's words
     # in a story: a call reported after a comma, the words opening a longer sentence (en, fr,
     # de, es, pt, ru)
