@@ -36,6 +36,7 @@ from crawler.jobs import extract_page
 from crawler.runner import (
     CrawlError,
     CrawlOptions,
+    CrawlResult,
     may_hold_a_secret,
     run_crawl,
     storage_failure,
@@ -374,15 +375,26 @@ def _run(options: CrawlOptions) -> None:
     except CrawlError as error:
         _ignore_signals()  # a signal that stopped it as it started, sent twice (`timeout`)
         if error.result is not None:  # it ran: what it did, as after any run
-            click.echo(summary(error.result))
+            _print_summary(error.result)
         fail(str(error), error.code)
     _ignore_signals()
-    click.echo(summary(result))
+    _print_summary(result)
     if result.status == "partial":
         fail(f"some sites failed: {', '.join(result.failed_sites)}"
              + (" (none of their start URLs could be fetched; HTML pages queued by earlier"
                 " runs were)" if len(result.failed_sites) == result.sites else ""),
              EXIT_PARTIAL)
+
+
+def _print_summary(result: CrawlResult) -> None:
+    """The run's summary on stdout. A reader gone (a closed pipe) loses it, not the run's
+    exit code: click ended the command with 1 and no word, a partial or interrupted run
+    included; a full disk behind stdout (`>> crawl.log`) is one line and exit 1, as for
+    `status` and `export`, not a traceback."""
+    from crawler.cli_data import writing_stdout
+
+    with writing_stdout(closed=None):
+        click.echo(summary(result))
 
 
 def _ignore_signals() -> None:

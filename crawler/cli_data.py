@@ -262,10 +262,11 @@ def export_command(db, fmt, site, since, output):
 
 
 @contextmanager
-def writing_stdout(closed: int = 0, **text: str) -> Iterator[None]:
+def writing_stdout(closed: int | None = 0, **text: str) -> Iterator[None]:
     """A block that writes to stdout, reconfigured with `text` (`encoding`, `errors`); a
     reader that stops early (`| head -1`) ends the command quietly, with exit `closed` (0;
-    `status --check` gives its verdict)."""
+    `status --check` gives its verdict), or, where `closed` is None, ends the block only,
+    for a command whose exit code is still to come (a crawl's is its run's)."""
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(**text)
     try:
@@ -273,7 +274,8 @@ def writing_stdout(closed: int = 0, **text: str) -> Iterator[None]:
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:  # the reader has all it wants
         _quiet_stdout()
-        sys.exit(closed)
+        if closed is not None:
+            sys.exit(closed)
     except OSError as error:  # a full disk behind a redirection (> file), a device error
         _quiet_stdout()
         disk = storage.disk_trouble(error)  # a failure (1), not bad input: rerun with room
