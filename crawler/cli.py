@@ -12,6 +12,7 @@ to resume). The codes are defined in crawler/exitcodes.py.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
@@ -51,8 +52,10 @@ DEMO_PORT = 8765
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print one clean error line and exit."""
-    click.echo(f"newscrawl: error: {message}", err=True)
+    """Print one clean error line and exit. With stderr on a full disk (`2>> crawl.log`) the
+    line is lost but not the exit code, which a traceback nobody could read made 1."""
+    with contextlib.suppress(OSError):
+        click.echo(f"newscrawl: error: {message}", err=True)
     sys.exit(code)
 
 

@@ -470,8 +470,9 @@ start_urls = ["http://localhost:{port}/"]
 
 
 
-def partial_crawl(tmp_path: Path, port: int, server, stdout) -> subprocess.CompletedProcess:
-    """A crawl of a good site and a dead one (a partial run) whose stdout is `stdout`."""
+def partial_crawl(tmp_path: Path, port: int, server, stdout,
+                  stderr=subprocess.PIPE) -> subprocess.CompletedProcess:
+    """A crawl of a good site and a dead one (a partial run) with this stdout and stderr."""
     config = write_config(tmp_path / "sites.toml", f"""
 [sites.northbridge]
 feeds = ["{server.base_url}/feed.xml"]
@@ -481,21 +482,23 @@ start_urls = ["http://localhost:{port}/"]
 """)
     process = subprocess.Popen(
         command("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST),
-        cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
     if stdout == subprocess.PIPE:
         process.stdout.close()  # a reader gone before the summary: `| head -0`, a dead logger
-    stderr = process.stderr.read()
-    return subprocess.CompletedProcess(process.args, process.wait(timeout=120), "", stderr)
+    errors = process.stderr.read() if process.stderr else ""
+    return subprocess.CompletedProcess(process.args, process.wait(timeout=120), "", errors)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_summary_that_cannot_be_printed_keeps_the_exit_code_one_line(tmp_path):
     """A closed stdout loses the summary, not the run's exit code (click made it 1, with
-    no word); a full disk behind stdout (`>> crawl.log`) is one line, not a traceback."""
+    no word); a full disk behind stdout (`>> crawl.log`) is one line, not a traceback; one
+    behind stderr loses the error line, not the exit code."""
     with refusing_port() as port, serve_site(DEMO) as server:
         closed = partial_crawl(tmp_path, port, server, subprocess.PIPE)
         with open("/dev/full", "w") as full:
             full_disk = partial_crawl(tmp_path, port, server, full)
+            full_log = partial_crawl(tmp_path, port, server, subprocess.DEVNULL, full)
     assert closed.returncode == 3, closed.stderr[-2000:]
     assert closed.stderr.strip().splitlines()[-1] == "newscrawl: error: some sites failed: gone"
     assert full_disk.returncode == 1, full_disk.stderr[-2000:]
@@ -503,7 +506,8 @@ def test_a_summary_that_cannot_be_printed_keeps_the_exit_code_one_line(tmp_path)
     assert full_disk.stderr.strip().splitlines()[-1] == (
         "newscrawl: error: cannot write to stdout: No space left on device: free some disk "
         "space or check the device, then run again")
-    assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",), ("partial",)]
+    assert full_log.returncode == 3  # the error line is lost on stderr's full disk, not the code
+    assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)] * 3
 
 @contextmanager
 def demo_failing(status: int, *prefixes: str) -> Iterator[tuple[DemoServer, dict]]:
