@@ -271,7 +271,8 @@ def writing_stdout(closed: int | None = 0, **text: str) -> Iterator[None]:
         sys.stdout.reconfigure(**text)
     try:
         yield
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        if sys.stdout is not None:  # None: started without a stdout (`>&-`), nothing written
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:  # the reader has all it wants
         _quiet_stdout()
         if closed is not None:

@@ -480,9 +480,10 @@ max_depth = 1
 [sites.gone]
 start_urls = ["http://localhost:{port}/"]
 """)
-    process = subprocess.Popen(
-        command("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST),
-        cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
+    args = command("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST)
+    if stdout is None:  # no stdout at all (`>&-`): Python's sys.stdout is None
+        args = ["sh", "-c", 'exec "$@" >&-', "sh", *args]
+    process = subprocess.Popen(args, cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
     if stdout == subprocess.PIPE:
         process.stdout.close()  # a reader gone before the summary: `| head -0`, a dead logger
     errors = process.stderr.read() if process.stderr else ""
@@ -493,12 +494,13 @@ start_urls = ["http://localhost:{port}/"]
 def test_a_summary_that_cannot_be_printed_keeps_the_exit_code_one_line(tmp_path):
     """A closed stdout loses the summary, not the run's exit code (click made it 1, with
     no word); a full disk behind stdout (`>> crawl.log`) is one line, not a traceback; one
-    behind stderr loses the error line, not the exit code."""
+    behind stderr loses the error line, not the exit code; so does no stdout at all."""
     with refusing_port() as port, serve_site(DEMO) as server:
         closed = partial_crawl(tmp_path, port, server, subprocess.PIPE)
         with open("/dev/full", "w") as full:
             full_disk = partial_crawl(tmp_path, port, server, full)
             full_log = partial_crawl(tmp_path, port, server, subprocess.DEVNULL, full)
+        no_stdout = partial_crawl(tmp_path, port, server, None)
     assert closed.returncode == 3, closed.stderr[-2000:]
     assert closed.stderr.strip().splitlines()[-1] == "newscrawl: error: some sites failed: gone"
     assert full_disk.returncode == 1, full_disk.stderr[-2000:]
@@ -507,7 +509,8 @@ def test_a_summary_that_cannot_be_printed_keeps_the_exit_code_one_line(tmp_path)
         "newscrawl: error: cannot write to stdout: No space left on device: free some disk "
         "space or check the device, then run again")
     assert full_log.returncode == 3  # the error line is lost on stderr's full disk, not the code
-    assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)] * 3
+    assert no_stdout.returncode == 3, no_stdout.stderr[-2000:]
+    assert rows(tmp_path / "n.db", "SELECT status FROM runs") == [("partial",)] * 4
 
 @contextmanager
 def demo_failing(status: int, *prefixes: str) -> Iterator[tuple[DemoServer, dict]]:
