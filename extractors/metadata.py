@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import islice
+from itertools import islice, pairwise
 from urllib.parse import unquote, urljoin, urlsplit
 
 from htmldate.core import DATE_ATTRIBUTES, NAME_MODIFIED, PROPERTY_MODIFIED
@@ -1232,23 +1232,26 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     found = og_title or title
     if not found:
         return None
+    found = _trail_end(found, sites)
     parts = _story_parts(found)
     # never the site's name, which may be the longest part ("Flood warning issued | Yorkshire
     # Evening Post"); with no part known for it, the last part names the site ("Fed cuts
-    # rates | The Example Daily Chronicle"), unless it asks or exclaims
+    # rates | The Example Daily Chronicle"), unless it asks or exclaims or reads as a
+    # sentence, not a name ("Biden - Xi summit ends without deal")
     named = [part for part in parts if not _is_site(part, sites)]
-    if len(named) == len(parts) > 1 and not parts[-1].rstrip().endswith(("?", "!")):
+    if len(named) == len(parts) > 1 and not parts[-1].rstrip().endswith(("?", "!")) and (
+            sum(word[:1].islower() for word in parts[-1].split()) < SENTENCE_WORDS):
         named = parts[:-1]
-    longest = max(named or parts, key=len)
+    longest = _slug_spelled(found, parts, sites, url) or max(named or parts, key=len)
     longest = _without_site(_without_channel(longest), sites)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
 
 
-def _story_parts(title: str) -> list[str]:
+def _story_parts(title: str, separator: re.Pattern = _TITLE_SEPARATOR) -> list[str]:
     """`title` split at its separators (`_TITLE_SEPARATOR`), a part that opens in lower
     case kept with the one before it: it goes on from it ("Spider-Man - the review")."""
-    pieces = re.split(f"({_TITLE_SEPARATOR.pattern})", title)
+    pieces = re.split(f"({separator.pattern})", title)
     parts = [pieces[0]]
     for separator, part in zip(pieces[1::2], pieces[2::2], strict=True):
         if part[:1].islower() and parts[-1]:
@@ -1256,6 +1259,57 @@ def _story_parts(title: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+# A part of a title tag with this many words in lower case is a sentence, no site's name
+# ("Xi summit ends without deal"; not "Corriere della Sera" or "The Times of India").
+SENTENCE_WORDS = 3
+# A separator of a breadcrumb trail in a title tag ("Home > News > Story", "News » Story"),
+# never between two numbers ("Why 10 > 5").
+_TRAIL = re.compile(r"(?<!\d)\s+[>»›]\s+(?!\d)")
+
+
+def _trail_end(title: str, sites: set[str]) -> str:
+    """The story's step of a title tag that is a breadcrumb trail: its longest step that is
+    neither "Home" nor the site's name (`sites`, folded); as it is with no trail, or with a
+    "«" or "‹" that makes its "»" or "›" a closing quote ("Il dénonce « une honte » ici")."""
+    if "«" in title or "‹" in title:
+        return title
+    steps = [norm_space(step) for step in _story_parts(title, _TRAIL)]
+    stories = [step for step in steps if step and _fold(step) != "home"
+               and not _is_site(step, sites)]
+    return max(stories, key=len) if len(steps) > 1 and stories else title
+
+
+def _slug_spelled(title: str, parts: list[str], sites: set[str], url: str) -> str:
+    """The run of two or more of a title tag's parts (`_story_parts`) that the URL's slug
+    spells, with the separators between them, as `title` writes it: a hyphen or a bar
+    inside the headline, not before a section or the site's name ("Biden - Xi summit ends
+    without deal - Example News" at /biden-xi-summit-ends-without-deal). Empty when no
+    such run, or no slug, tells the story's parts from the rest."""
+    slug = set(_slug_words(unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])))
+    spelled = [not _is_site(part, sites) and _spells(slug, _slug_words(part)) for part in parts]
+    starts = [0]  # parts are slices of the title in order: where each starts
+    for before, part in pairwise(parts):
+        starts.append(title.index(part, starts[-1] + len(before)))
+    run: list[int] = []
+    for i, spells in enumerate([*spelled, False]):
+        if spells:
+            run.append(i)
+        elif len(run) >= 2:
+            return norm_space(title[starts[run[0]]:starts[run[-1]] + len(parts[run[-1]])])
+        else:
+            run = []
+    return ""
+
+
+def _spells(slug: set[str], words: list[str]) -> bool:
+    """Whether a slug's words hold most of a part's words (a slug leaves some out)."""
+    return bool(words) and sum(word in slug for word in words) >= SLUG_SHARE * len(words)
+
+
+# A slug spells a part when it holds at least this share of the part's words.
+SLUG_SHARE = 0.75
 
 
 # A "_" between Chinese characters, which joins a Chinese title tag's parts without spaces

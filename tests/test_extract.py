@@ -3420,6 +3420,57 @@ def test_the_last_part_of_a_title_tag_names_the_site_when_none_is_known(title, e
     assert extract(html, "https://www.example.com/news/2024/fed-cuts-rates").title == expected
 
 
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Home > News > Council approves budget", "Council approves budget"),
+    ("News » Politics » Council approves budget", "Council approves budget"),
+    ("Home › Council approves budget | Example", "Council approves budget"),
+    ("Budget passed » Example", "Budget passed"),
+    # no trail: a "»" closing a quote, a ">" between numbers, a step in lower case going
+    # on from the one before, a headline that opens with "Home"
+    ("Macron dénonce « une honte » devant les députés",
+     "Macron dénonce « une honte » devant les députés"),
+    ("Why 10 > 5 in the new maths", "Why 10 > 5 in the new maths"),
+    ("Home truths » a review", "Home truths » a review"),
+    ("Home sales fall for a third month", "Home sales fall for a third month"),
+])
+def test_a_title_tag_that_is_a_breadcrumb_trail_gives_its_story_step(title, expected):
+    """A page with no headline element, its og:title the breadcrumb trail down to the
+    story: the whole trail was the title."""
+    html = (f'<html lang="en"><head><meta property="og:title" content="{title}"></head>'
+            f"<body><main><article>{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, "https://www.example.com/news/2024/4512").title == expected
+
+
+@pytest.mark.parametrize(("title", "url", "expected"), [
+    # the slug spells the headline's parts around a hyphen or a bar
+    ("Biden - Xi summit ends without deal - Example News",
+     "https://www.example.com/world/biden-xi-summit-ends-without-deal",
+     "Biden - Xi summit ends without deal"),
+    ("Biden - Xi summit ends without deal | World | The Daily Chronicle",
+     "https://www.example.com/world/biden-xi-summit-ends-without-deal/",
+     "Biden - Xi summit ends without deal"),
+    ("World - Biden - Xi summit ends without deal",
+     "https://www.example.com/world/biden-xi-summit-ends-without-deal",
+     "Biden - Xi summit ends without deal"),
+    # a section or a site's name the slug does not spell is cut, as before
+    ("Council approves budget - Politics - Example News",
+     "https://www.example.com/politics/council-approves-budget", "Council approves budget"),
+    ("Council approves budget - Politics - The Daily Chronicle",
+     "https://www.example.com/news/4512", "Council approves budget"),
+    # with no slug and no site's name known, a last part that reads as a sentence is no
+    # site's name: the longest part stays, not the one before it
+    ("Biden - Xi summit ends without deal", "https://www.example.com/news/4512",
+     "Xi summit ends without deal"),
+    ("Fed cuts rates | The Times of India", "https://www.example.com/news/4512", "Fed cuts rates"),
+])
+def test_a_hyphen_inside_a_title_tags_headline_is_no_separator(title, url, expected):
+    """A page with no headline element, its <title> a headline with a hyphen in it: the
+    headline was cut at the hyphen, or to the name before it."""
+    html = (f'<html lang="en"><head><title>{title}</title></head><body><main><article>'
+            f"{paragraphs(4)}</article></main></body></html>")
+    assert extract(html, url).title == expected
+
+
 @pytest.mark.parametrize(("title", "site", "expected"), [
     ("市议会通过新公共交通预算_新华网", "新华网", "市议会通过新公共交通预算"),
     ("市议会通过新公共交通预算-新华网", "新华网", "市议会通过新公共交通预算"),
