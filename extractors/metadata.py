@@ -1226,7 +1226,7 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     it), else the longest part of `og:title` or `<title>` split at " - " or " | " that is
     not the site's name (`og:site_name`, the host's), without a "Site: " before it."""
     og_title, title, ld_title = titles
-    sites = _own_names(url) | ({_fold(site_name)} if site_name else set())
+    sites = _known_sites(site_name, url)
     if ld_title:
         return _uncut(ld_title, (og_title, title), sites)
     found = og_title or title
@@ -1246,6 +1246,29 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     longest = _without_site(_without_channel(longest), sites)
     head, colon, rest = longest.partition(": ")
     return norm_space(rest) if colon and rest.strip() and _is_site(head, sites) else longest
+
+
+def _known_sites(site_name: str, url: str) -> set[str]:
+    """The names the page gives its site for sure, folded: `og:site_name` and the host's
+    own (`_own_names`), not a guess from a title tag's parts."""
+    return _own_names(url) | ({_fold(site_name)} if site_name else set())
+
+
+# Characters a title may hold that show nothing: zero-width spaces, word joiners, byte
+# order marks, soft hyphens (a zero-width joiner or non-joiner shapes some scripts: kept).
+_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\xad")
+
+
+def _tidy_title(title: str | None, sites: set[str]) -> str | None:
+    """The title without characters that show nothing, its white space single spaces, and
+    without a last part after a separator (`_TITLE_SEPARATOR`) that is a known site's name
+    (`sites`, folded): a headline element or a JSON-LD headline may end with it as the title
+    tags do ("Critics' Choice 2025 – Artlyst")."""
+    text = norm_space((title or "").translate(_INVISIBLE))
+    found = list(_TITLE_SEPARATOR.finditer(text))
+    if found and _is_site(text[found[-1].end():], sites) and text[:found[-1].start()].strip():
+        text = text[:found[-1].start()]
+    return text or None
 
 
 def _story_parts(title: str, separator: re.Pattern = _TITLE_SEPARATOR) -> list[str]:
@@ -1352,6 +1375,8 @@ def _without_site(title: str, sites: set[str]) -> str:
 # SEO plugins cut a JSON-LD headline to Google's limit of 110 characters (at a word's end,
 # or with "..." in place of the rest): one about this long may be a cut one.
 CUT_HEADLINE = range(90, 111)
+# ... and one of any length with "..." in place of the rest, if this many words are left.
+MIN_CUT_WORDS = 3
 
 
 def _uncut(ld_title: str, references: tuple[str, str], sites: set[str]) -> str:
@@ -1359,12 +1384,15 @@ def _uncut(ld_title: str, references: tuple[str, str], sites: set[str]) -> str:
     on from it (without the site's name in what it adds: a separator `_TITLE_SEPARATOR`
     does not know, "Story » Site", leaves it in the part)."""
     cut = norm_space(ld_title).removesuffix("...").removesuffix("…").rstrip()
-    if len(cut) not in CUT_HEADLINE:
+    # a headline that ends in "..." was cut wherever it ends (if some words are left of it)
+    ellipsis = cut != norm_space(ld_title) and len(cut.split()) >= MIN_CUT_WORDS
+    if len(cut) not in CUT_HEADLINE and not ellipsis:
         return ld_title
     for part in (part for ref in references if ref for part in _TITLE_SEPARATOR.split(ref)):
         added = _fold(part[len(cut):])
         if (len(part) > len(cut) and part.startswith(cut) and (
                 cut != norm_space(ld_title) or added[0].isspace())
+                and not added.startswith(("...", "…"))  # the title tag's "..." too: no cut
                 and not any(site in added for site in sites)):
             return part
     return ld_title
@@ -1423,9 +1451,10 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
     titles = [_decoded(title) for title in (
         _meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
         ld_title if isinstance(ld_title, str) else "")]
+    site_name = _meta(tags, "og:site_name")
     meta = Metadata(
-        title=headline(root, titles, _meta(tags, "og:site_name"), url) or _clean_title(
-            titles, _meta(tags, "og:site_name"), url),
+        title=_tidy_title(headline(root, titles, site_name, url) or _clean_title(
+            titles, site_name, url), _known_sites(site_name, url)),
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,

@@ -1047,6 +1047,54 @@ def test_a_json_ld_headline_an_seo_plugin_cut_is_taken_whole_from_the_title_tags
     assert extract(page_with(head, ""), ARTICLE_URL).title == title
 
 
+@pytest.mark.parametrize(("headline", "og_title", "title"), [
+    # "..." in place of the rest: the title tag's longer headline, however short the cut
+    ("Council approves budget...", "Council approves budget for trams - News Example",
+     "Council approves budget for trams"),
+    ("Council approves budget…", "Council approves budget for trams",
+     "Council approves budget for trams"),
+    # a "..." the title tag writes too, or too few words before it: the headline stays
+    ("Wait for it...", "Wait for it... the sequel arrives", "Wait for it..."),
+    ("Council approves budget...", "Council approves budget... and then the mayor resigns",
+     "Council approves budget..."),
+    ("Trams...", "Trams are back in the old town", "Trams..."),
+])
+def test_a_short_json_ld_headline_cut_with_an_ellipsis_is_taken_whole_from_the_title_tags(
+        headline, og_title, title):
+    ld = {"@context": "https://schema.org", "@type": "Article", "headline": headline}
+    head = (f'<meta property="og:title" content="{og_title}">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert extract(page_with(head, ""), ARTICLE_URL).title == title
+
+
+SITE = '<meta property="og:site_name" content="The Daily Example">'
+
+
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # the site's name after a separator in the headline element or the JSON-LD headline
+    (SITE, "<h1>Council approves budget for trams – The Daily Example</h1>",
+     "Council approves budget for trams"),
+    ("", "<h1>Council approves budget for trams | Example</h1>",
+     "Council approves budget for trams"),
+    (SITE + '<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+     '"Council approves budget for trams | The Daily Example"}</script>', "",
+     "Council approves budget for trams"),
+    # characters that show nothing, in a heading or a title tag
+    ("", "<h1>Council\u200b approves budget\u00ad for trams\ufeff</h1>",
+     "Council approves budget for trams"),
+    ('<meta property="og:title" content="Council approves\u00a0budget\u2060 for trams">', "",
+     "Council approves budget for trams"),
+    # a name that is no site's, one with no separator before it, a hyphen inside a word
+    (SITE, "<h1>Council approves budget for trams - Opinion</h1>",
+     "Council approves budget for trams - Opinion"),
+    (SITE, "<h1>Why I still read The Daily Example</h1>", "Why I still read The Daily Example"),
+    ("", "<h1>Council approves budget for trams-Example</h1>",
+     "Council approves budget for trams-Example"),
+])
+def test_a_headline_loses_the_sites_name_and_what_shows_nothing(head, body, title):
+    assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
 @pytest.mark.parametrize(("body", "title"), [
     ("<h1>Trams &amp;#038; buses: the budget</h1>", "Trams & buses: the budget"),
     ("<h1>Trams &amp;#x26; buses: the budget</h1>", "Trams & buses: the budget"),
