@@ -1240,7 +1240,7 @@ def _clean_title(titles: list[str], site_name: str = "", url: str = "") -> str |
     # sentence, not a name ("Biden - Xi summit ends without deal")
     named = [part for part in parts if not _is_site(part, sites)]
     if len(named) == len(parts) > 1 and not parts[-1].rstrip().endswith(("?", "!")) and (
-            sum(word[:1].islower() for word in parts[-1].split()) < SENTENCE_WORDS):
+            sum(word[:1].islower() for word in parts[-1].split()) < LOWER_CASE_WORDS):
         named = parts[:-1]
     longest = _slug_spelled(found, parts, sites, url) or max(named or parts, key=len)
     longest = _without_site(_without_channel(longest), sites)
@@ -1286,7 +1286,7 @@ def _story_parts(title: str, separator: re.Pattern = _TITLE_SEPARATOR) -> list[s
 
 # A part of a title tag with this many words in lower case is a sentence, no site's name
 # ("Xi summit ends without deal"; not "Corriere della Sera" or "The Times of India").
-SENTENCE_WORDS = 3
+LOWER_CASE_WORDS = 3
 # A separator of a breadcrumb trail in a title tag ("Home > News > Story", "News » Story"),
 # never between two numbers ("Why 10 > 5").
 _TRAIL = re.compile(r"(?<!\d)\s+[>»›]\s+(?!\d)")
