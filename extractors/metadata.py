@@ -766,6 +766,8 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     part. Many blogs and magazines set their name in an `<h1>` above the story's (or make
     the story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold
     that is not the site's name, and with none, for the title tags' own headline (None).
+    So is a short `<h1>` that is a label, sharing no word with og:title (`_label`), and an
+    `<h1>` that copies `<title>` whole gives way to the `<h2>` shown (`_shown`).
     """
     shapes = [_title_shapes(ref) for ref in references if ref]
     heads = _headings(root, "h1", _whole_headlines(references))
@@ -779,7 +781,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     repeated += [head for head in coverage if coverage[head][2] and head not in repeated]
     stories = [head for head in repeated or heads if not _is_site(head, sites)]
     if repeated and stories:
-        return stories[0]
+        return _shown(stories[0], references, subheads)
     # an <h2> the title tags give as their headline, unless an <h1> is a longer form of it
     headlines = {part for main, _ in shapes for part in main}
     folded = [_fold(story) for story in stories]
@@ -788,11 +790,48 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
                 and not any(_fold(head) in story for story in folded)]
     if subheads:
         return subheads[0]
-    if stories and not repeated:
+    # a short <h1> that shares no word with og:title is a label ("Breaking News"), not
+    # the story's headline in other words: og:title gives it
+    if stories and not repeated and not _label(stories[0], references, sites):
         return stories[0]
     # the title tags repeat only the site's name of the <h1>s: their headline, if they
     # hold one beside it
     return None if _titles_hold_more(references, sites) else heads[0]
+
+
+def _shown(heading: str, references: list[str], subheads: list[str]) -> str:
+    """The `<h2>` that is a title tag's longest part where the `<h1>` is that title tag
+    whole with its separators, site and section: a copy of `<title>` for screen readers
+    or search engines over the headline as shown ("Story | Section | Site" over "Story");
+    else the `<h1>`."""
+    folded = _fold(heading)
+    for ref in (ref for ref in references if ref and _fold(norm_space(ref)) == folded):
+        parts = _TITLE_SEPARATOR.split(norm_space(ref))
+        story = _fold(max(parts, key=len))
+        shown = next((head for head in subheads if _fold(head) == story), None)
+        if len(parts) > 1 and shown:
+            return shown
+    return heading
+
+
+# A heading of at most this many words may be a label over the story, not its headline.
+MAX_LABEL_WORDS = 4
+_WORD = re.compile(r"\w{3,}")
+
+
+def _label(heading: str, references: list[str], sites: set[str]) -> bool:
+    """Whether a heading of at most `MAX_LABEL_WORDS` words shares no word of three letters
+    or more with the story's own titles (og:title and the JSON-LD headline, their parts
+    between separators that do not name the site: `sites`, folded), while there is one:
+    "Breaking News" over a story whose og:title says "Council approves budget - Example
+    News". Not a `<title>` alone, which may name no story ("Category | Site"). Never one
+    in Chinese or Japanese, whose words no space sets apart."""
+    words = set(_WORD.findall(_fold(heading)))
+    og_title, _, ld_title = references
+    told = [part for ref in (og_title, ld_title) if ref
+            for part in _TITLE_SEPARATOR.split(ref) if not _is_site(part, sites)]
+    return bool(told and words) and len(heading.split()) <= MAX_LABEL_WORDS and not (
+        ideographic(heading)) and not any(words & set(_WORD.findall(_fold(ref))) for ref in told)
 
 
 def _title_shapes(title: str) -> tuple[list[str], list[str]]:
@@ -1259,16 +1298,42 @@ def _known_sites(site_name: str, url: str) -> set[str]:
 _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\xad")
 
 
+# A permalink's mark after a heading, as such or as mojibake ("Â¶": its UTF-8 read as
+# latin-1, repaired only after the title is chosen).
+_PERMALINK = re.compile(r"\s*Â?¶\s*$")
+
+
 def _tidy_title(title: str | None, sites: set[str]) -> str | None:
-    """The title without characters that show nothing, its white space single spaces, and
+    """The title without characters that show nothing, its white space single spaces,
+    without the "¶" of a permalink after it (Sphinx's "Models<a class=headerlink>¶</a>"), and
     without a last part after a separator (`_TITLE_SEPARATOR`) that is a known site's name
-    (`sites`, folded): a headline element or a JSON-LD headline may end with it as the title
-    tags do ("Critics' Choice 2025 – Artlyst")."""
-    text = norm_space((title or "").translate(_INVISIBLE))
+    or the end the site's template adds (`sites`, folded: `_known_sites`, `_template_end`):
+    a headline element or a JSON-LD headline may end with it as the title tags do
+    ("Critics' Choice 2025 – Artlyst")."""
+    text = norm_space(_PERMALINK.sub("", (title or "").translate(_INVISIBLE)))
     found = list(_TITLE_SEPARATOR.finditer(text))
     if found and _is_site(text[found[-1].end():], sites) and text[:found[-1].start()].strip():
         text = text[:found[-1].start()]
     return text or None
+
+
+def _template_end(titles: list[str], url: str) -> set[str]:
+    """The last part, folded, that og:title and `<title>` both end with after a separator
+    while what they say before it differs: the site's template adds it to any headline,
+    as a section or the site's name ("... brains | Opinion", "... community | Opinion").
+    Not one the URL's slug spells: two wordings of a headline that ends the same way
+    ("How to replace brake pads - From a Mechanic", "Brake Pad Guide - From a Mechanic"
+    at /how-to-replace-brake-pads-from-a-mechanic)."""
+    ends = []
+    for title in titles[:2]:
+        found = list(_TITLE_SEPARATOR.finditer(title))
+        if not found:
+            return set()
+        ends.append((_fold(title[:found[-1].start()]), _fold(title[found[-1].end():])))
+    (story, end), (other_story, other_end) = ends
+    if end != other_end or story == other_story or _spells(_slug(url), _slug_words(end)):
+        return set()
+    return {end}
 
 
 def _story_parts(title: str, separator: re.Pattern = _TITLE_SEPARATOR) -> list[str]:
@@ -1310,7 +1375,7 @@ def _slug_spelled(title: str, parts: list[str], sites: set[str], url: str) -> st
     inside the headline, not before a section or the site's name ("Biden - Xi summit ends
     without deal - Example News" at /biden-xi-summit-ends-without-deal). Empty when no
     such run, or no slug, tells the story's parts from the rest."""
-    slug = set(_slug_words(unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])))
+    slug = _slug(url)
     spelled = [not _is_site(part, sites) and _spells(slug, _slug_words(part)) for part in parts]
     starts = [0]  # parts are slices of the title in order: where each starts
     for before, part in pairwise(parts):
@@ -1324,6 +1389,11 @@ def _slug_spelled(title: str, parts: list[str], sites: set[str], url: str) -> st
         else:
             run = []
     return ""
+
+
+def _slug(url: str) -> set[str]:
+    """The words of the URL's last path segment, folded and without accents."""
+    return set(_slug_words(unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])))
 
 
 def _spells(slug: set[str], words: list[str]) -> bool:
@@ -1454,7 +1524,7 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
     site_name = _meta(tags, "og:site_name")
     meta = Metadata(
         title=_tidy_title(headline(root, titles, site_name, url) or _clean_title(
-            titles, site_name, url), _known_sites(site_name, url)),
+            titles, site_name, url), _known_sites(site_name, url) | _template_end(titles, url)),
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,

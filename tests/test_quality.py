@@ -923,6 +923,73 @@ def test_a_title_tag_that_puts_the_site_first_keeps_the_headline():
         "Council approves budget for the new tram lines")
 
 
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # a short <h1> that shares no word with the title tags' headline is a label over it
+    ('<title>Council approves budget - The Daily Example News</title>'
+     '<meta property="og:title" content="Council approves budget">', "<h1>Breaking News</h1>",
+     "Council approves budget"),
+    ('<meta property="og:title" content="Storm hits the coast | The Daily Example">',
+     "<h1>Live Updates</h1>", "Storm hits the coast"),
+    ('<meta property="og:title" content="Storm hits the coast - The Daily News">'
+     '<meta property="og:site_name" content="The Daily News">', "<h1>Breaking News</h1>",
+     "Storm hits the coast"),
+    # one that shares a word, a longer one, one with only a <title> or no title tag, one
+    # in Chinese: it stays
+    ('<meta property="og:title" content="Council approves budget">',
+     "<h1>Budget passes at last</h1>", "Budget passes at last"),
+    ('<meta property="og:title" content="Trams: what the vote means">',
+     "<h1>Council approves a new budget after months of debate</h1>",
+     "Council approves a new budget after months of debate"),
+    ("<title>Category | The Daily Example</title>", "<h1>Electronic Gadgets</h1>",
+     "Electronic Gadgets"),
+    ("", "<h1>Breaking News</h1>", "Breaking News"),
+    ('<meta property="og:title" content="市议会通过新预算 - 新华网">',
+     "<h1>新公共交通预算获批</h1>", "新公共交通预算获批"),
+])
+def test_a_short_h1_og_title_does_not_speak_of_is_a_label(head, body, title):
+    assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # og:title and <title> end with the same part after other headlines: the template's
+    ('<meta property="og:title" content="How meditation rewires brains | Opinion">'
+     "<title>The full impact of meditation | Opinion</title>",
+     "<h1>How meditation rewires brains | Opinion</h1>", "How meditation rewires brains"),
+    ('<meta property="og:title" content="How meditation rewires brains | Opinion">'
+     "<title>The full impact of meditation | Opinion</title>", "",
+     "How meditation rewires brains"),
+    # the same headline in both, other ends, or an end the URL's slug spells: the part
+    # may be the headline's own
+    ('<meta property="og:title" content="How to replace brake pads - From a Mechanic">'
+     "<title>Brake Pad Guide - From a Mechanic</title>",
+     "<h1>How to replace brake pads - From a Mechanic</h1>",
+     "How to replace brake pads - From a Mechanic"),
+    ('<meta property="og:title" content="Rock | Paper | Scissors">'
+     "<title>Rock | Paper | Scissors</title>", "<h1>Rock | Paper | Scissors</h1>",
+     "Rock | Paper | Scissors"),
+    ('<meta property="og:title" content="Rock | Paper | Scissors">'
+     "<title>Rock | Paper | Scissors | Games</title>", "<h1>Rock | Paper | Scissors</h1>",
+     "Rock | Paper | Scissors"),
+])
+def test_a_section_the_sites_template_adds_to_every_title_is_cut(head, body, title):
+    url = "https://news.example.com/2024/05/01/how-to-replace-brake-pads-from-a-mechanic"
+    assert extract(page_with(head, body), url).title == title
+
+
+@pytest.mark.parametrize(("body", "title"), [
+    # an <h1> copying <title> whole (for screen readers) over the <h2> shown
+    ('<h1 class="sr-only">How to help babies sleep | Patient Education | City Hospital</h1>'
+     "<h2>How to help babies sleep</h2>", "How to help babies sleep"),
+    # an <h2> that is not the title tag's longest part, or an <h1> with no separator
+    ("<h1>How to help babies sleep | Patient Education | City Hospital</h1>"
+     "<h2>Patient Education</h2>",
+     "How to help babies sleep | Patient Education | City Hospital"),
+])
+def test_an_h1_copying_the_title_tag_gives_way_to_the_h2_shown(body, title):
+    head = "<title>How to help babies sleep | Patient Education | City Hospital</title>"
+    assert extract(page_with(head, body), ARTICLE_URL).title == title
+
+
 SENATE = ("Senate passes stopgap bill to fund the government through December and avert a"
           " shutdown")
 
@@ -1083,6 +1150,10 @@ SITE = '<meta property="og:site_name" content="The Daily Example">'
     ("", "<h1>Council\u200b approves budget\u00ad for trams\ufeff</h1>",
      "Council approves budget for trams"),
     ('<meta property="og:title" content="Council approves\u00a0budget\u2060 for trams">', "",
+     "Council approves budget for trams"),
+    ("", '<h1>Council approves budget for trams<a class="headerlink" href="#t">¶</a></h1>',
+     "Council approves budget for trams"),
+    ("", '<h1>Council approves budget for trams<a class="headerlink" href="#t">Â¶</a></h1>',
      "Council approves budget for trams"),
     # a name that is no site's, one with no separator before it, a hyphen inside a word
     (SITE, "<h1>Council approves budget for trams - Opinion</h1>",
