@@ -309,8 +309,8 @@ def _clean(blocks: list[str], meta: Metadata) -> tuple[list[str], list[str]]:
     """A reading of the body without the headline, the byline, chrome blocks and a second
     copy of a passage; with the ids of the chrome patterns that dropped blocks
     (`REPEATED` for the copy)."""
-    kept, dropped = strip_blocks(_drop_bio(_drop_byline(_drop_title(blocks, meta.title),
-                                                        meta.authors), meta.authors),
+    titled = _drop_title(blocks, meta.shown_title or meta.title)
+    kept, dropped = strip_blocks(_drop_bio(_drop_byline(titled, meta.authors), meta.authors),
                                  meta.left_alone, meta.openings,
                                  not speaks_of_itself(meta.title, meta.outlets))
     # a print copy repeats the headline and byline dropped above: they were read earlier too

@@ -339,6 +339,9 @@ _LANG_ATTRIBUTES = ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}l
 @dataclass
 class Metadata:
     title: str | None = None
+    # the headline as the page shows it, before `_tidy_title` cut a site's name, a section
+    # or a permalink's mark from it: what the body's copy of it reads (core._drop_title)
+    shown_title: str | None = field(default=None, repr=False, compare=False)
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     language: str | None = None
@@ -766,8 +769,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     part. Many blogs and magazines set their name in an `<h1>` above the story's (or make
     the story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold
     that is not the site's name, and with none, for the title tags' own headline (None).
-    So is a short `<h1>` that is a label, sharing no word with og:title (`_label`), and an
-    `<h1>` that copies `<title>` whole gives way to the `<h2>` shown (`_shown`).
+    An `<h1>` that copies `<title>` whole gives way to the `<h2>` shown (`_shown`).
     """
     shapes = [_title_shapes(ref) for ref in references if ref]
     heads = _headings(root, "h1", _whole_headlines(references))
@@ -790,9 +792,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
                 and not any(_fold(head) in story for story in folded)]
     if subheads:
         return subheads[0]
-    # a short <h1> that shares no word with og:title is a label ("Breaking News"), not
-    # the story's headline in other words: og:title gives it
-    if stories and not repeated and not _label(stories[0], references, sites):
+    if stories and not repeated:
         return stories[0]
     # the title tags repeat only the site's name of the <h1>s: their headline, if they
     # hold one beside it
@@ -1522,9 +1522,9 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
         _meta(tags, "og:title", "twitter:title"), norm_space(root.findtext(".//title")),
         ld_title if isinstance(ld_title, str) else "")]
     site_name = _meta(tags, "og:site_name")
+    title, shown = _title(root, titles, site_name, url)
     meta = Metadata(
-        title=_tidy_title(headline(root, titles, site_name, url) or _clean_title(
-            titles, site_name, url), _known_sites(site_name, url) | _template_end(titles, url)),
+        title=title, shown_title=shown,
         published=published_date(root, ld_article, heads, url),
         language=language(root, heads),
         description=_meta(tags, "og:description", "description") or None,
@@ -1554,6 +1554,20 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
 def _names_only(names: list[str]) -> list[str]:
     """`names` without the links among them."""
     return [name for name in names if "://" not in name]
+
+
+def _title(root: etree._Element, titles: list[str], site_name: str, url: str
+           ) -> tuple[str | None, str | None]:
+    """(the page's title, the headline as the page shows it): the headline element
+    (`headline`) unless it is a label over the story (`_label`: og:title gives the title
+    then), else the title tags' headline (`_clean_title`); tidied (`_tidy_title`). The
+    headline shown is the element's text untidied, a label's too: the body's copy of it is
+    dropped as before. `titles`: og:title, `<title>`, the JSON-LD headline."""
+    sites = _known_sites(site_name, url)
+    shown = headline(root, titles, site_name, url)
+    found = None if shown and _label(shown, titles, sites) else shown
+    found = found or _clean_title(titles, site_name, url)
+    return _tidy_title(found, sites | _template_end(titles, url)), shown or found
 
 
 def outlet_names(site_name: str | None, titles: list[str], url: str) -> frozenset[str]:

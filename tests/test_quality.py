@@ -976,6 +976,26 @@ def test_a_section_the_sites_template_adds_to_every_title_is_cut(head, body, tit
     assert extract(page_with(head, body), url).title == title
 
 
+@pytest.mark.parametrize(("head", "body"), [
+    ('<meta property="og:title" content="How meditation rewires brains | Opinion">'
+     "<title>The full impact of meditation | Opinion</title>",
+     "<h1>How meditation rewires brains | Opinion</h1>"),
+    ('<meta property="og:site_name" content="The Daily Example">',
+     "<h1>How meditation rewires brains – The Daily Example</h1>"),
+    ("", '<h1>How meditation rewires brains<a class="headerlink" href="#t">¶</a></h1>'),
+    ('<meta property="og:title" content="How meditation rewires brains">',
+     "<h1>Breaking News</h1>"),
+])
+def test_the_body_loses_the_headline_as_shown_when_the_title_is_cut_from_it(head, body):
+    """The title without a section, the site's name or a permalink's mark, or og:title
+    over a label: the <h1> as shown stayed at the top of the body."""
+    html = page_with(head, body.replace("<h1>", "<article><h1>", 1)).replace(
+        "</h1><article>", "</h1>")
+    article = extract(html, ARTICLE_URL)
+    assert article.title == "How meditation rewires brains"
+    assert not article.text.startswith(("How meditation", "Breaking")), article.text[:80]
+
+
 @pytest.mark.parametrize(("body", "title"), [
     # an <h1> copying <title> whole (for screen readers) over the <h2> shown
     ('<h1 class="sr-only">How to help babies sleep | Patient Education | City Hospital</h1>'
