@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from .text import word_count
 
-EXTRACTOR_VERSION = "0.9.63"
+EXTRACTOR_VERSION = "0.9.64"
 
 PAYWALL_STATES = ("none", "metered", "truncated", "hard")
 
