@@ -1115,6 +1115,14 @@ WHOLE = ("Fix It Friday: Struggling With How To Arrange Your Living Room? We Hel
          " Find Solutions (Including One Universal Trick That 9/10 Works)")
 
 
+def _title_of(headline: str, og_title: str) -> str | None:
+    """The title of an article page with this JSON-LD headline and og:title."""
+    ld = {"@context": "https://schema.org", "@type": "Article", "headline": headline}
+    head = (f'<meta property="og:title" content="{og_title}">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    return extract(page_with(head, ""), ARTICLE_URL).title
+
+
 @pytest.mark.parametrize(("headline", "og_title", "title"), [
     # cut at a word's end, or with "..." for the rest of it
     (WHOLE[:107], f"{WHOLE} - Jane Doe Interiors", WHOLE),
@@ -1128,10 +1136,7 @@ WHOLE = ("Fix It Friday: Struggling With How To Arrange Your Living Room? We Hel
 ])
 def test_a_json_ld_headline_an_seo_plugin_cut_is_taken_whole_from_the_title_tags(
         headline, og_title, title):
-    ld = {"@context": "https://schema.org", "@type": "Article", "headline": headline}
-    head = (f'<meta property="og:title" content="{og_title}">'
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
-    assert extract(page_with(head, ""), ARTICLE_URL).title == title
+    assert _title_of(headline, og_title) == title
 
 
 @pytest.mark.parametrize(("headline", "og_title", "title"), [
@@ -1148,10 +1153,7 @@ def test_a_json_ld_headline_an_seo_plugin_cut_is_taken_whole_from_the_title_tags
 ])
 def test_a_short_json_ld_headline_cut_with_an_ellipsis_is_taken_whole_from_the_title_tags(
         headline, og_title, title):
-    ld = {"@context": "https://schema.org", "@type": "Article", "headline": headline}
-    head = (f'<meta property="og:title" content="{og_title}">'
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
-    assert extract(page_with(head, ""), ARTICLE_URL).title == title
+    assert _title_of(headline, og_title) == title
 
 
 SITE = '<meta property="og:site_name" content="The Daily Example">'

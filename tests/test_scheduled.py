@@ -451,15 +451,20 @@ def test_a_run_that_fetched_queued_pages_while_its_start_urls_failed_is_partial(
         check.stdout), check.stdout
 
 
-def test_a_dead_site_among_good_ones_is_a_partial_run(tmp_path):
-    with refusing_port() as port, serve_site(DEMO) as server:
-        config = write_config(tmp_path / "sites.toml", f"""
+def good_and_dead_sites(tmp_path: Path, port: int, server) -> Path:
+    """A config of the demo site (`server`) and a site whose port refuses connections."""
+    return write_config(tmp_path / "sites.toml", f"""
 [sites.northbridge]
 feeds = ["{server.base_url}/feed.xml"]
 max_depth = 1
 [sites.gone]
 start_urls = ["http://localhost:{port}/"]
 """)
+
+
+def test_a_dead_site_among_good_ones_is_a_partial_run(tmp_path):
+    with refusing_port() as port, serve_site(DEMO) as server:
+        config = good_and_dead_sites(tmp_path, port, server)
         run = newscrawl("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST)
     assert run.returncode == 3, run.stderr[-2000:]
     assert run.stderr.strip().splitlines()[-1] == "newscrawl: error: some sites failed: gone"
@@ -473,13 +478,7 @@ start_urls = ["http://localhost:{port}/"]
 def partial_crawl(tmp_path: Path, port: int, server, stdout,
                   stderr=subprocess.PIPE) -> subprocess.CompletedProcess:
     """A crawl of a good site and a dead one (a partial run) with this stdout and stderr."""
-    config = write_config(tmp_path / "sites.toml", f"""
-[sites.northbridge]
-feeds = ["{server.base_url}/feed.xml"]
-max_depth = 1
-[sites.gone]
-start_urls = ["http://localhost:{port}/"]
-""")
+    config = good_and_dead_sites(tmp_path, port, server)
     args = command("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), *FAST)
     if stdout is None:  # no stdout at all (`>&-`): Python's sys.stdout is None
         args = ["sh", "-c", 'exec "$@" >&-', "sh", *args]
