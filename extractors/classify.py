@@ -116,37 +116,6 @@ _DOCS_GENERATOR = re.compile(r"sphinx|docutils|mkdocs|docusaurus|gitbook|mdbook|
                              r"confluence", re.IGNORECASE)
 _CONTROLS = etree.XPath("count(//input[not(@type='hidden')] | //select | //button)")
 _PAGE_CHARS = etree.XPath("string-length(normalize-space(//body))")
-# Who the text speaks for and to: a business's page about its services speaks as "we" and
-# "our" to "you"; a story reports what others said (its "we" is in quotes). Pronouns as
-# written, capitalised at a sentence's start: "US" (the country) is no "us". Not the
-# pronouns that are also another word ("Sie", "ihr", "su", "je").
-FIRST_PLURAL = frozenset({
-    "we", "We", "our", "Our", "us", "ours", "Ours",
-    "wir", "Wir", "unser", "Unser", "unsere", "Unsere", "uns",
-    "nous", "Nous", "notre", "Notre", "nos", "Nos",
-    "nosotros", "Nosotros", "nuestro", "Nuestro", "nuestra", "Nuestra", "nuestros",
-    "Nuestros", "nuestras", "Nuestras",
-    "nosso", "Nosso", "nossa", "Nossa", "nossos", "Nossos", "nossas", "Nossas",
-    "noi", "Noi", "nostro", "Nostro", "nostra", "Nostra",
-    "wij", "Wij", "onze", "Onze", "ons"})
-SECOND_PERSON = frozenset({
-    "you", "You", "your", "Your", "yours", "yourself",
-    "du", "Du", "dein", "Dein", "deine", "Deine",
-    "vous", "Vous", "votre", "Votre", "vos", "Vos",
-    "usted", "Usted", "ustedes", "Ustedes", "você", "Você", "vocês", "Vocês",
-    "voi", "Voi", "vostro", "Vostro", "uw", "Uw", "jij", "Jij", "jouw", "Jouw"})
-# ... as the words of a text split at white space hold them: with the punctuation after
-# them ("us.", "you,") or a quotation mark before ('"We'); a split costs a quarter of a
-# regex's words, over the whole text of a long story.
-_BEFORE, _AFTER = ('"', "“", "«", "("), (".", ",", ";", ":", "!", "?", ")", '"', "”")
-
-
-def _as_split(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(f"{before}{word}{after}" for word in words
-                     for before in ("", *_BEFORE) for after in ("", *_AFTER))
-
-
-_FIRST_PLURAL_SPLIT, _SECOND_PERSON_SPLIT = _as_split(FIRST_PLURAL), _as_split(SECOND_PERSON)
 # A link or button asking the reader to buy, book or get in touch: a sales page's (not
 # "Contact us" or "Learn more", which a newsroom's footer and cookie banner hold too).
 _CALL_TO_ACT = re.compile(
@@ -235,15 +204,7 @@ def _page(root: etree._Element, blocks: list[str], links: list[tuple[str, str]],
             "block_words": min(words / max(len(blocks), 1), 60) / 60,
             "short_blocks": sum(count_words(b) < 8 for b in blocks) / max(len(blocks), 1),
             "prose_blocks": min(sum(count_words(b) >= PROSE_WORDS for b in blocks), 10) / 10,
-            **_voice(text), "calls": math.log1p(_calls_to_act(links)) / 4}
-
-
-def _voice(text: str) -> dict[str, float]:
-    """The shares of the words that are "we" (`FIRST_PLURAL`) and "you" (`SECOND_PERSON`)."""
-    words = text.split()
-    total = max(len(words), 1)
-    return {"we": sum(map(_FIRST_PLURAL_SPLIT.__contains__, words)) / total,
-            "you": sum(map(_SECOND_PERSON_SPLIT.__contains__, words)) / total}
+            "calls": math.log1p(_calls_to_act(links)) / 4}
 
 
 def _calls_to_act(links: list[tuple[str, str]]) -> int:

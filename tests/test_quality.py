@@ -168,11 +168,6 @@ def test_what_a_page_declares_itself_is_evidence(head, body, feature, value):
 
 
 @pytest.mark.parametrize(("body", "feature", "value"), [
-    # a sales page speaks as "we" to "you"; "US" is the country, not "us"
-    ("<p>We help your team grow. Our experts work with you.</p>", "we", approx(2 / 10)),
-    ("<p>We help your team grow. Our experts work with you.</p>", "you", approx(2 / 10)),
-    ("<p>US officials said the US economy grew.</p>", "we", 0.0),
-    ("<p>Nous aidons votre équipe, et vous.</p>", "you", approx(2 / 6)),
     # links and buttons asking the reader to buy, book or get in touch
     ('<p>Text.</p><a href="/quote">Get a free quote</a><a href="/q">Request a quote</a>', "calls",
      approx(math.log1p(2) / 4)),
@@ -181,7 +176,7 @@ def test_what_a_page_declares_itself_is_evidence(head, body, feature, value):
     ('<p>Text.</p><a href="/s">Why shoppers who buy now may pay more in spring</a>', "calls",
      0.0),
 ])
-def test_who_the_text_speaks_for_and_to_is_evidence(body, feature, value):
+def test_links_that_call_the_reader_to_buy_are_evidence(body, feature, value):
     """Read on the page as the chrome pass left it (which takes some calls to act too)."""
     root = _tree(f"<html><body>{body}</body></html>")
     blocks = [p.text_content() for p in root.iter("p")]
@@ -230,6 +225,50 @@ def test_an_undated_story_filed_under_a_listing_path_is_still_an_article(path):
     assert extract(page, f"https://news.example.com{path}").is_article
     boxed = page.replace("</article>", f"</article>{LANDING[LANDING.index('<form'):]}")
     assert extract(boxed, f"https://news.example.com{path}").is_article
+
+
+FIRST_PERSON = {
+    "editorial": [
+        "We believe the council's decision to cut the housing budget is a mistake that our"
+        " city will regret for years to come.",
+        "We have argued in these pages before that our housing shortage needs more homes, not"
+        " fewer, and we stand by that view today.",
+        "Our readers have written to us in their hundreds, and we have listened: they tell us"
+        " that rents are rising faster than wages.",
+        "We urge councillors to think again before the final vote next month, and we hope they"
+        " will listen to the people they serve.",
+        "If they do not, we will continue to make the case for more homes, because we think our"
+        " city deserves better than this.",
+        "We know budgets are tight, but we also know that the cost of doing nothing will be far"
+        " higher for all of us in the end."],
+    "travel": [
+        "We arrived in Lisbon on a Friday evening and went straight to our hotel in the old"
+        " town, where you can see the river from the roof.",
+        "If you only have a weekend, you should start with the castle, which we reached on foot"
+        " early on Saturday before the crowds arrived.",
+        "We then walked down through the Alfama, where you will find small bars serving grilled"
+        " sardines and cold white wine at lunchtime.",
+        "In the afternoon we took the famous yellow tram to Belém, and we recommend you try the"
+        " custard tarts at the old bakery there.",
+        "On Sunday we visited the Gulbenkian museum, which you could easily spend a whole day in"
+        " if you love painting and sculpture.",
+        "You can book the tram tours online, but we found that it was easier and cheaper to"
+        " simply buy a ticket from the driver."]}
+
+
+@pytest.mark.parametrize("kind", sorted(FIRST_PERSON))
+def test_a_story_written_as_we_to_you_is_an_article(kind):
+    """An editorial's "we", a travel piece's "we" and "you", with the marks of a story
+    (og:type, a publication time, a dated URL): the page lost its whole body as
+    a non-article."""
+    head = ('<meta property="og:type" content="article"><meta property="article:published_time"'
+            ' content="2024-05-01T08:00:00Z">'
+            '<meta property="og:title" content="Our view">')
+    story = "".join(f"<p>{line}</p>" for line in FIRST_PERSON[kind])
+    html = f'<html lang="en"><head>{head}</head><body><article><h1>Our view</h1>{story}' \
+           "</article></body></html>"
+    article = extract(html, "https://news.example.com/2024/05/01/our-view")
+    assert article.is_article, article.reasons
 
 
 def test_a_product_listing_is_not_an_article():
