@@ -686,6 +686,10 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
     ('<p>Foto: Cestující čekají na tramvaj na Hlavním nádraží.</p>', ['Cestující čekají']),
     ('<p>Fotó: Utasok várnak a villamosra a Nagyállomásnál.</p>', ['Utasok várnak']),
     ('<p>Fotó: az új villamos</p>', ['az új villamos']),
+    # a caption that speaks of a Nordic or Central European agency, not a credit naming it
+    ('<p>Bild: Statsministern intervjuas av TT i riksdagen på tisdagen</p>', ['intervjuas av TT']),
+    ('<p>Fotó: A miniszterelnök beszédet mond az MTI székházában tartott sajtótájékoztatón</p>',
+     ['az MTI székházában']),
 ])
 def test_what_only_looks_like_a_credit_or_a_cue_stays(kept, lines):
     text = extract(page(paragraphs(3) + kept + paragraphs(1)), URL).text
@@ -1444,6 +1448,13 @@ def test_a_closing_appeals_bare_heading_is_left_to_cut_what_follows_it():
     "<p>Prenumerera på kommunens nyhetsbrev, uppmanade förvaltningen invånarna.</p>",
     "<p>Läs också kommunens svar, som publicerades i går.</p>",
     "<p>Bedragarna lovade vinster direkt i din inkorg, varnar polisen.</p>",
+    "<p>Dagens bedragare skickar falska fakturor direkt till din e-post.</p>",
+    "<p>Varje vecka landar nya försök direkt i din inkorg.</p>",
+    "<p>Hver uke lander nye svindelforsøk rett i innboksen.</p>",
+    "<p>Joka päivä huijarit lähettävät väärennettyjä laskuja suoraan sähköpostiisi.</p>",
+    "<p>Každý den podvodníci posílají falešné faktury přímo do vaší e-mailové schránky.</p>",
+    "<p>În fiecare zi escrocii trimit facturi false direct în căsuța ta de e-mail.</p>",
+    "<p>Minden nap hamis számlákat küldenek a csalók egyenesen a postafiókjába.</p>",
     "<p>Stöd oberoende journalistik, manade talaren på Publicistklubbens möte.</p>",
     "<p>Den här artikeln är endast för prenumeranter, skrev tidningen i ett meddelande som väckte"
     " kritik.</p>",
@@ -1609,6 +1620,9 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>Publikováno 12. března 2024, zpráva ukázala velká zpoždění.</p>",
     "<p>Publicat în 12 martie 2024, raportul arată întârzieri mari.</p>",
     "<p>Közzétéve 2024. március 12-én a jelentés nagy késéseket mutatott ki.</p>",
+    # (a count and a year after the same words, no date: a book's editions)
+    "<p>Publicerad i 12 upplagor sedan 1985</p>",
+    "<p>Publicat în 12 volume între 1900 și 1910</p>",
     # a subscription's, a sign-in's, a consent line's, a disclosure's or a reminder's words
     # in a story: a call reported after a comma, the words opening a longer sentence (en, fr,
     # de, es, pt, ru)
