@@ -1352,7 +1352,7 @@ def _story_parts(title: str, separator: re.Pattern = _TITLE_SEPARATOR) -> list[s
 # A part of a title tag with this many words in lower case is a sentence, no site's name
 # ("Xi summit ends without deal"; not "Corriere della Sera" or "The Times of India").
 LOWER_CASE_WORDS = 3
-# A separator of a breadcrumb trail in a title tag ("Home > News > Story", "News » Story"),
+# A separator of a breadcrumb trail in a title tag ("Home > News > Story", "Story » Site"),
 # never between two numbers ("Why 10 > 5").
 _TRAIL = re.compile(r"(?<!\d)\s+[>»›]\s+(?!\d)")
 
@@ -1360,13 +1360,17 @@ _TRAIL = re.compile(r"(?<!\d)\s+[>»›]\s+(?!\d)")
 def _trail_end(title: str, sites: set[str]) -> str:
     """The story's step of a title tag that is a breadcrumb trail: its longest step that is
     neither "Home" nor the site's name (`sites`, folded); as it is with no trail, or with a
-    "«" or "‹" that makes its "»" or "›" a closing quote ("Il dénonce « une honte » ici")."""
+    "«" or "‹" that makes its "»" or "›" a closing quote ("Il dénonce « une honte » ici").
+    Two steps are a trail only if one of them is "Home" or the site's name: a headline
+    holds a ">" or "»" between two names of its own ("Apple > Samsung? Not so fast, analysts
+    say", "Mercedes » Ferrari: the gap closes at Monza")."""
     if "«" in title or "‹" in title:
         return title
     steps = [norm_space(step) for step in _story_parts(title, _TRAIL)]
     stories = [step for step in steps if step and _fold(step) != "home"
                and not _is_site(step, sites)]
-    return max(stories, key=len) if len(steps) > 1 and stories else title
+    trail = len(steps) > 2 or (len(steps) == 2 and len(stories) < 2)
+    return max(stories, key=len) if trail and stories else title
 
 
 def _slug_spelled(title: str, parts: list[str], sites: set[str], url: str) -> str:

@@ -3446,6 +3446,9 @@ def test_the_last_part_of_a_title_tag_names_the_site_when_none_is_known(title, e
     ("Why 10 > 5 in the new maths", "Why 10 > 5 in the new maths"),
     ("Home truths » a review", "Home truths » a review"),
     ("Home sales fall for a third month", "Home sales fall for a third month"),
+    # two steps, neither "Home" nor the site's name: a headline's own ">" or "»"
+    ("Apple > Samsung? Not so fast, analysts say", "Apple > Samsung? Not so fast, analysts say"),
+    ("Mercedes » Ferrari: the gap closes at Monza", "Mercedes » Ferrari: the gap closes at Monza"),
 ])
 def test_a_title_tag_that_is_a_breadcrumb_trail_gives_its_story_step(title, expected):
     """A page with no headline element, its og:title the breadcrumb trail down to the
