@@ -769,7 +769,6 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     part. Many blogs and magazines set their name in an `<h1>` above the story's (or make
     the story's an `<h2>`): that `<h1>` is passed over for a heading the title tags hold
     that is not the site's name, and with none, for the title tags' own headline (None).
-    An `<h1>` that copies `<title>` whole gives way to the `<h2>` shown (`_shown`).
     """
     shapes = [_title_shapes(ref) for ref in references if ref]
     heads = _headings(root, "h1", _whole_headlines(references))
@@ -783,7 +782,7 @@ def headline(root: etree._Element, references: list[str], site_name: str = "",
     repeated += [head for head in coverage if coverage[head][2] and head not in repeated]
     stories = [head for head in repeated or heads if not _is_site(head, sites)]
     if repeated and stories:
-        return _shown(stories[0], references, subheads)
+        return stories[0]
     # an <h2> the title tags give as their headline, unless an <h1> is a longer form of it
     headlines = {part for main, _ in shapes for part in main}
     folded = [_fold(story) for story in stories]
@@ -1564,12 +1563,14 @@ def _title(root: etree._Element, titles: list[str], site_name: str, url: str
            ) -> tuple[str | None, str | None]:
     """(the page's title, the headline as the page shows it): the headline element
     (`headline`) unless it is a label over the story (`_label`: og:title gives the title
-    then), else the title tags' headline (`_clean_title`); tidied (`_tidy_title`). The
-    headline shown is the element's text untidied, a label's too: the body's copy of it is
+    then) or a copy of `<title>` over the `<h2>` shown (`_shown`: the `<h2>` gives it), else
+    the title tags' headline (`_clean_title`); tidied (`_tidy_title`). The headline shown
+    is the element's text untidied, a label's and a copy's too: the body's copy of it is
     dropped as before. `titles`: og:title, `<title>`, the JSON-LD headline."""
     sites = _known_sites(site_name, url)
     shown = headline(root, titles, site_name, url)
     found = None if shown and _label(shown, titles, sites) else shown
+    found = found and _shown(found, titles, _headings(root, "h2"))
     found = found or _clean_title(titles, site_name, url)
     return _tidy_title(found, sites | _template_end(titles, url)), shown or found
 

@@ -1049,6 +1049,17 @@ def test_an_h1_copying_the_title_tag_gives_way_to_the_h2_shown(body, title):
     assert extract(page_with(head, body), ARTICLE_URL).title == title
 
 
+def test_the_body_loses_an_h1_copying_the_title_tag_as_before():
+    """The title from the <h2> shown, the body's copy dropped was the <h2>'s, which follows
+    the <h1>: neither went, and the text opened with the copy of <title>."""
+    head = "<title>How to help babies sleep | Patient Education | City Hospital</title>"
+    body = ('<article><h1 class="sr-only">How to help babies sleep | Patient Education | City'
+            " Hospital</h1><h2>How to help babies sleep</h2>")
+    article = extract(page_with(head, body).replace("</h2><article>", "</h2>"), ARTICLE_URL)
+    assert article.title == "How to help babies sleep"
+    assert "City Hospital" not in article.text, article.text[:80]
+
+
 SENATE = ("Senate passes stopgap bill to fund the government through December and avert a"
           " shutdown")
 
