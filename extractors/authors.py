@@ -133,6 +133,16 @@ BEATS = frozenset({
     "features", "photo", "video", "digital", "entertainment", "fashion", "books", "religion",
     "energy", "markets", "finance", "legal", "security", "defense", "defence", "military",
     "transportation", "weather", "audience", "visual", "graphics", "newsletter", "social"})
+# The world's regions, which open a correspondent's or an editor's role as a beat does ("Jane
+# Doe Europe editor", "John Roe Middle East correspondent", "Jane Doe Northern Ireland
+# reporter"); none a common surname.
+REGIONS = frozenset({
+    "international", "global", "world", "europe", "asia", "africa", "america", "americas",
+    "middle", "latin", "central", "pacific", "caribbean", "northern", "southern", "eastern",
+    "western"})
+# The points of the compass, which are surnames too ("Mary Ann West"): they open a role only
+# before a place's next word ("North America editor", "South Korea correspondent").
+COMPASS = frozenset({"north", "south", "east", "west"})
 # Agencies and broadcasters a byline names after the writer by their initials ("Jane Doe,
 # CNN", "Jean Dupont avec AFP", "Hans Müller mit dpa"); some are first names too, written as
 # names are ("Efe Kaya", "Ansa Ahmed": `_agency_first_name`).
@@ -285,15 +295,25 @@ def _without_role(name: str) -> str:
     if bare and bare[0] in ROLE_OPENERS and _is_role(name, ROLE_NOUNS):
         return ""
     if len(bare) >= 2 and bare[-1] in ROLE_NOUNS and all(  # "Digital Security Expert"
-            part in BEATS | ROLE_OPENERS for word in bare[:-1] for part in word.split("-")):
+            part in BEATS | REGIONS | ROLE_OPENERS
+            for word in bare[:-1] for part in word.split("-")):
         return ""  # a role named by its beat alone ("Sports Writer")
     for at in range(2, len(words)):
         last = at == len(words) - 1
         if ((bare[at] in LAST_WORD_ROLES) if last else
-                (bare[at] in ROLE_OPENERS | ROLE_NOUNS | BEATS
+                ((bare[at] in ROLE_OPENERS | ROLE_NOUNS | BEATS | REGIONS
+                  or _compass_place(words, bare, at))
                  and _is_role(name, ROLE_NOUNS, at))):
             return " ".join(words[:_role_start(words, at)]).strip(_EDGES)
     return name
+
+
+def _compass_place(words: list[str], bare: list[str], at: int) -> bool:
+    """Whether `words[at]` is a point of the compass opening a place's name ("North America",
+    "South Korea"): a capitalised word follows it, not one of a role ("Mary Ann West Senior
+    reporter": West is her surname)."""
+    return (bare[at] in COMPASS and words[at + 1][:1].isupper()
+            and bare[at + 1] not in ROLE_OPENERS | ROLE_NOUNS | BEATS)
 
 
 def _role_start(words: list[str], at: int) -> int:
@@ -329,6 +349,35 @@ def without_place(name: str) -> str:
             and 2 <= len(head.split()) <= 4 and all(w[:1].isupper() for w in head.split())):
         return head
     return name
+
+
+# The place a byline's writer files from, after the name and a preposition, to the end: "in
+# Washington", "en Nueva York" (Spanish, French), "em São Paulo", "à Paris", "au Caire", "aus
+# Berlin", "desde Madrid"; the place's words capitalised, but for the particles of a place's
+# name ("Rio de Janeiro", "Frankfurt am Main").
+_PLACE_WORD = r"[A-ZÀ-Þ][\w'’.-]*"
+_FILED_FROM = re.compile(rf"\s+(?:in|en|em|à|au|aux|aus|desde)\s+{_PLACE_WORD}"
+                         rf"(?:\s+(?:(?:de|del|do|da|la|el|am|an|upon)\s+)?{_PLACE_WORD}){{0,3}}$")
+
+
+def without_filed_from(name: str, dutch: bool = True) -> str:
+    """A name without the place its writer files from ("María López" of "María López en
+    Nueva York", "Jane Doe" of "Jane Doe in Washington"), after a full name of two words or
+    more: no name has a lower-case "in", "à" or "em" between its words. With `dutch` (a
+    byline with no label of another language's) not after "en", which in Dutch joins two
+    names ("Jan de Vries en Piet")."""
+    found = _FILED_FROM.search(name)
+    if (found and len(name[:found.start()].split()) >= 2
+            and not (dutch and found.group().split()[0] == "en")):
+        return name[:found.start()]
+    return name
+
+
+def without_credit(line: str) -> str:
+    """`line` without a credit for someone who did not write the story after the writer's
+    name ("Words by Jane Doe" of "Words by Jane Doe, photos by John Roe"): the photographer,
+    the editor or the reviewer is no author."""
+    return _CREDIT.sub("", line).strip(_EDGES) if line else line
 
 
 def is_outlet(text: str, words: frozenset[str] = OUTLET_WORDS) -> bool:

@@ -38,6 +38,8 @@ from .authors import (
     clean_name,
     is_cjk_outlet,
     is_outlet,
+    without_credit,
+    without_filed_from,
     without_place,
 )
 from .chrome import remove
@@ -264,7 +266,7 @@ def _before_on_line(element: etree._Element) -> str:
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
 # surnames: "Gonçalves e Silva" is one person).
 _NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
-_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s"
+_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и|AND|UND|ET|И)\s"
                               # a second name after a role: "王晓明 实习生 李华" (an intern)
                               r"|\s(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者)\s")
 # "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
@@ -645,10 +647,12 @@ _ROLE_WORDS = ROLE_NOUNS | TEAM_WORDS
 def split_authors(value: str | None) -> list[str]:
     """Author names from a byline; trafilatura joins several with '; '."""
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
+    dutch = not _FOREIGN_OPENER.match(value)
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
              for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
-             for n in _split_full_names(piece, not _FOREIGN_OPENER.match(value))]
-    names = [_BYLINE.sub("", n) if len(n.split()) > 1 else n for n in names]
+             for n in _split_full_names(piece, dutch)]
+    names = [without_filed_from(_BYLINE.sub("", n) if len(n.split()) > 1 else n, dutch)
+             for n in names]
     if _DATELINE_OPENER.match(value or ""):  # "Von Hans Müller, Berlin"
         names = [without_place(name) for name in names]
     if len(names) > 1 and not all(map(_agency, names)):  # "Par Jean Dupont et AFP"
@@ -1147,17 +1151,24 @@ def _in_chrome(element: etree._Element) -> bool:
 def byline_names(line: str, sites: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The names of a "By Jane Doe" line: up to a separator (a date or the outlet may
     follow), without a trailing ", <the site's name>" or outlet, nor a credit for the
-    pictures before its opener ("Фото: Иван Петров. Текст: ..."); an opener, then names, each
-    a run of two to four capitalised words, joined by commas or a joining word; no word no
+    pictures before its opener ("Фото: Иван Петров. Текст: ...") or after the names ("Words by
+    Jane Doe, photos by John Roe"); an opener, then names, each a run of two to four
+    capitalised words, joined by commas or a joining word, the last one perhaps with a role
+    in sentence case after it ("By Jane Doe Senior reporter") or, after a label that sets a
+    place after the name, the place filed from ("Por María López en Nueva York"); no word no
     name is made of; no digits (not "By 2030")."""
-    text = _BYLINE_END.split(after_credit(line), maxsplit=1)[0]
+    text = without_credit(_BYLINE_END.split(after_credit(line), maxsplit=1)[0])
     head, comma, last = text.rpartition(", ")
     if comma and (_fold(last) in sites or _names_outlet_last(last)):  # "By Jane Doe, The Sun"
         text = head
     opener = _BYLINE.match(text)
+    if opener and _DATELINE_OPENER.match(text):
+        text = text[:opener.end()] + without_filed_from(text[opener.end():], dutch=False)
     words = text[opener.end():].split() if opener else []
     if not 0 < len(words) <= 4 * MAX_BYLINE_NAMES + 2 or any(c.isdigit() for c in text):
         return []
+    if words[-1].islower() and words[-1] in ROLE_NOUNS:  # the role's noun: clean_name's
+        words = words[:-1]
     if not all((w[0].isupper() and w.lower() not in _NOT_NAME_WORDS)
                or w.rstrip(",").lower() in _NAME_JOINERS
                or (w in PARTICLES and 0 < i < len(words) - 1)  # "Jan de Vries"

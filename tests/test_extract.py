@@ -1960,11 +1960,67 @@ def test_a_role_run_into_a_name_is_left_out(byline, authors):
     ("Jan de Vries correspondent", ["Jan de Vries"]),
     ("Ursula von der Leyen reporter", ["Ursula von der Leyen"]),
     ("Mary Ann Smith correspondent", ["Mary Ann Smith"]),
+    # a region or a place opened by a point of the compass leads the role
+    ("Jane Smith North America editor", ["Jane Smith"]),
+    ("Jane Q. Smith Middle East correspondent", ["Jane Q. Smith"]),
+    ("Maria de la Cruz Europe editor", ["Maria de la Cruz"]),
+    ("Jane Smith South Korea correspondent", ["Jane Smith"]),
+    ("Jane Smith Northern Ireland reporter", ["Jane Smith"]),
+    # ... but a point of the compass is a surname too, before a role or alone
+    ("Mary Ann West correspondent", ["Mary Ann West"]),
+    ("Mary Ann West Senior reporter", ["Mary Ann West"]),
+    ("Mary Ann West Politics reporter", ["Mary Ann West"]),
 ])
 def test_a_role_in_sentence_case_run_into_a_name_is_left_out(byline, authors):
     """A BBC-style byline element, the role after the name without a comma: "Jane Smith
     North of England correspondent" gave "Jane Smith North of England"."""
     found = extract(page(f'<div class="author">{byline}</div>' + paragraphs(4)), URL)
+    assert found.authors == authors
+
+
+@pytest.mark.parametrize(("byline", "lang", "authors"), [
+    # a role in sentence case after the name, no comma between
+    ("<p>By Jane Smith Senior reporter</p>", "en", ["Jane Smith"]),
+    ("<p>By Jane Smith North America editor</p>", "en", ["Jane Smith"]),
+    ("<p>By Jane Smith Staff writer</p>", "en", ["Jane Smith"]),
+    # the place filed from, after a label that sets one after the name
+    ("<p>Por María López en Nueva York</p>", "es", ["María López"]),
+    ("<p>Par Jean Dupont à Paris</p>", "fr", ["Jean Dupont"]),
+    ("<p>Por João Silva em São Paulo</p>", "pt", ["João Silva"]),
+    ("<p>Von Hans Müller aus Frankfurt am Main</p>", "de", ["Hans Müller"]),
+    # the photographer is credited for the pictures, not the story
+    ("<p>Words by Jane Smith, photos by John Doe</p>", "en", ["Jane Smith"]),
+    # a byline in capitals joins its names with a capital "AND"
+    ("<p>By JANE SMITH AND JOHN DOE</p>", "en", ["JANE SMITH", "JOHN DOE"]),
+    # names that only look so stay whole
+    ("<p>By Andrea Smith and Andrew Doe</p>", "en", ["Andrea Smith", "Andrew Doe"]),
+    ("<p>By Lula da Silva</p>", "pt", ["Lula da Silva"]),
+    ("<p>By Jane Editor</p>", "en", ["Jane Editor"]),
+])
+def test_a_text_bylines_role_place_and_credit_are_no_part_of_its_names(byline, lang, authors):
+    """A "By" line with no markup naming it: a role in sentence case ("By Jane Smith Senior
+    reporter"), a place ("Por María López en Nueva York") or a photographer's credit after
+    the name made the line no byline at all, and "By JANE SMITH AND JOHN DOE" one name."""
+    assert extract(page(byline + paragraphs(4), lang=lang), URL).authors == authors
+
+
+@pytest.mark.parametrize(("byline", "lang", "authors"), [
+    ("By Jane Smith in Washington", "en", ["Jane Smith"]),
+    ("By Jane Smith in Washington and John Doe in London", "en", ["Jane Smith", "John Doe"]),
+    ("By Jane Smith and Ana Ruiz in Madrid", "en", ["Jane Smith", "Ana Ruiz"]),
+    ("Par Jean Dupont à Paris", "fr", ["Jean Dupont"]),
+    ("Por João Silva em Rio de Janeiro", "pt", ["João Silva"]),
+    ("Jane Smith in New York", "en", ["Jane Smith"]),
+    # in Dutch "en" is "and": a first name after it stays with the name before
+    ("Door Jan Jansen en Piet", "nl", ["Jan Jansen en Piet"]),
+    ("Door Jan de Vries in Amsterdam", "nl", ["Jan de Vries"]),
+    # a capitalised "In" is no preposition's
+    ("By Jane Smith In Focus", "en", ["Jane Smith In Focus"]),
+])
+def test_the_place_a_writer_files_from_is_no_part_of_the_name(byline, lang, authors):
+    """"Por María López en Nueva York", "By Jane Smith in Washington": the place stayed in
+    the name (or, after "and", in the second name)."""
+    found = extract(page(f'<p class="byline">{byline}</p>' + paragraphs(4), lang=lang), URL)
     assert found.authors == authors
 
 
@@ -3839,7 +3895,8 @@ def test_a_chinese_date_in_the_date_search_copy_is_written_as_iso():
     # "en" is "in" in Spanish and French: a role and a place, not a second name
     ("Par Jean Dupont, correspondant en Amérique latine", ["Jean Dupont"]),
     ("Por María López, corresponsal en Nueva York", ["María López"]),
-    ("Por María López en Nueva York", ["María López en Nueva York"]),  # one person, as before
+    # ... and the place filed from, after "en" alone, neither a second name nor the name's
+    ("Por María López en Nueva York", ["María López"]),
 ])
 def test_a_dutch_bylines_label_and_joiner_are_no_part_of_the_names(byline, authors):
     """"Door Jan de Vries" (Dutch "by") kept its label, and "en" ("and") joined two names
@@ -3855,8 +3912,9 @@ def test_a_dutch_bylines_label_and_joiner_are_no_part_of_the_names(byline, autho
     ("Por Ana Gómez y Luis Pérez", "es", ["Ana Gómez", "Luis Pérez"]),
     ("Por Ana Gómez e Luís Pereira", "pt", ["Ana Gómez", "Luís Pereira"]),
     ("Ana Gómez y Luis Pérez", "es", ["Ana Gómez", "Luis Pérez"]),
-    # after an English "By", "en" is a Spanish place's word, no Dutch "and"
-    ("By Maria Lopez en Nueva York", "en", ["Maria Lopez en Nueva York"]),
+    # after an English "By", "en" is a Spanish place's word, no Dutch "and": the place filed
+    # from, no part of the name
+    ("By Maria Lopez en Nueva York", "en", ["Maria Lopez"]),
     ("Jan de Vries en Eva Bakker", "nl", ["Jan de Vries", "Eva Bakker"]),
 ])
 def test_a_bylines_label_decides_no_split_at_y_e_or_en(byline, lang, authors):
