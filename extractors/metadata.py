@@ -644,10 +644,11 @@ _ROLE_WORDS = ROLE_NOUNS | TEAM_WORDS
 
 
 
-def split_authors(value: str | None) -> list[str]:
-    """Author names from a byline; trafilatura joins several with '; '."""
+def split_authors(value: str | None, language: str | None = None) -> list[str]:
+    """Author names from a byline; trafilatura joins several with '; '. `language`: the
+    page's, in which "en" may be "in", not the Dutch "and" (`_EN_IS_IN`)."""
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
-    dutch = not _FOREIGN_OPENER.match(value)
+    dutch = not _FOREIGN_OPENER.match(value) and language not in _EN_IS_IN
     names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
              for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
              for n in _split_full_names(piece, dutch)]
@@ -717,6 +718,9 @@ _KOREAN_PLACE = re.compile(r"^\s*[가-힣]{2,4}(?:\s+|\s*/\s*)[가-힣]{2,4}\s*�
 # Spanish and French "in" ("Por María López en Madrid"), or a Spanish place's word after an
 # English "By" ("By Maria Lopez en Nueva York"). A Dutch byline opens with "Door" or none.
 _FOREIGN_OPENER = re.compile(rf"\s*{_OPENER_WORDS}[:\s]", re.IGNORECASE)
+# The languages in which "en" is "in", never "and": on a page in one of them, a byline with
+# no label ("María López en Nueva York") names one writer and the place filed from.
+_EN_IS_IN = frozenset({"es", "fr", "ca"})
 # The openers of bylines that put the place filed from after the name, in German, Spanish,
 # Portuguese and French ("Von Hans Müller, Berlin", "Por María José García, Madrid").
 _DATELINE_OPENER = re.compile(r"\s*(?:von|por|par)\s", re.IGNORECASE)
@@ -1004,15 +1008,16 @@ def _titles_hold_more(references: list[str], sites: set[str]) -> bool:
                for ref in references if ref for part in _TITLE_SEPARATOR.split(ref) if part)
 
 
-def byline_authors(root: etree._Element, story_only: bool = False) -> list[str]:
+def byline_authors(root: etree._Element, story_only: bool = False,
+                   language: str | None = None) -> list[str]:
     """Names from the page's short byline elements (`rel=author`, an `author`/`byline`
     class, in English, French, German, Spanish or Portuguese); none when they name more
     than two people: bylines of a list of teasers. `story_only`: none of a comment's or
-    an aside's (`_elsewhere`)."""
+    an aside's (`_elsewhere`); `language`: the page's (`split_authors`)."""
     short = (element for element in _byline_elements(root)  # (text_content: in C, and never
              if len(element.text_content().split()) <= MAX_BYLINE_WORDS  # more words)
              and not (story_only and _elsewhere(element)))
-    return _at_most_two(split_authors(text) for text in (
+    return _at_most_two(split_authors(text, language) for text in (
         " ".join(_lines(element)) for element in short)
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
@@ -1552,11 +1557,11 @@ def page_metadata(root: etree._Element, url: str, ld_article: dict | None,
               or _names_only(_card_authors(tags)))
     if tagged and all(_signed_by_outlet(name, meta.outlets) for name in tagged):
         # the site's own name ("Cleveland Clinic", "Rapid7") where a byline may name a person
-        meta.authors = (_persons(clean_authors(byline_authors(root, story_only=True)),
+        meta.authors = (_persons(clean_authors(byline_authors(root, True, meta.language)),
                                  meta.outlets) or tagged)
         meta.site_authored = meta.authors is tagged
     else:
-        meta.authors = tagged or byline_authors(root)
+        meta.authors = tagged or byline_authors(root, language=meta.language)
     meta.authors = [a for a in meta.authors if "://" not in a]
     if meta.site_authored or not clean_authors(meta.authors):  # what may want them later
         meta.page_bylines = page_byline_lines(root, meta.language)

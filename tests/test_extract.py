@@ -2011,6 +2011,9 @@ def test_a_text_bylines_role_place_and_credit_are_no_part_of_its_names(byline, l
     ("Par Jean Dupont à Paris", "fr", ["Jean Dupont"]),
     ("Por João Silva em Rio de Janeiro", "pt", ["João Silva"]),
     ("Jane Smith in New York", "en", ["Jane Smith"]),
+    # no label, but a page in a language whose "en" is "in"
+    ("María López en Nueva York", "es", ["María López"]),
+    ("Jean Dupont en Normandie", "fr", ["Jean Dupont"]),
     # in Dutch "en" is "and": a first name after it stays with the name before
     ("Door Jan Jansen en Piet", "nl", ["Jan Jansen en Piet"]),
     ("Door Jan de Vries in Amsterdam", "nl", ["Jan de Vries"]),
