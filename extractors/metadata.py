@@ -1018,7 +1018,7 @@ def byline_authors(root: etree._Element, story_only: bool = False,
              if len(element.text_content().split()) <= MAX_BYLINE_WORDS  # more words)
              and not (story_only and _elsewhere(element)))
     return _at_most_two(split_authors(text, language) for text in (
-        " ".join(_lines(element)) for element in short)
+        " ".join(_lines(element, apart=True)) for element in short)
         if 0 < len(text.split()) <= MAX_BYLINE_WORDS and not any(c.isdigit() for c in text))
 
 
@@ -1047,7 +1047,7 @@ def _first_line(element: etree._Element) -> str:
     """The element's text up to its first line break (`<br>`) or block, white space
     collapsed; with the next line when the first holds only a label ("By", "Written by"):
     "By Jane Doe<br>Staff reporter" is read as "By Jane Doe"."""
-    lines = list(islice(_lines(element), 2))
+    lines = list(islice(_lines(element, apart=True), 2))
     if len(lines) > 1 and _LABEL_ONLY.fullmatch(lines[0]):
         return f"{lines[0]} {lines[1]}"
     return lines[0] if lines else ""
@@ -1060,11 +1060,14 @@ _LINE_BLOCKS = frozenset({"br", "p", "div", "li", "ul", "ol", "time", "address",
                           "h3", "h4", "h5", "h6", "figure", "table"})
 
 
-def _lines(element: etree._Element) -> Iterator[str]:
+def _lines(element: etree._Element, apart: bool = False) -> Iterator[str]:
     """The element's non-empty lines, white space collapsed, read as far as asked: a line
-    ends at each `<br>` and around each block or date. A walk, not a recursion: a page may
-    nest deeper than Python's stack."""
+    ends at each `<br>` and around each block or date. With `apart`, a word that ends one
+    inline element in lower case and a capital that opens the next are two words (a
+    byline's "<span>Jane Smith</span><span>North America editor</span>"). A walk, not a
+    recursion: a page may nest deeper than Python's stack."""
     line: list[str] = []
+    done = _done_apart if apart else _done
     for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
         if event in ("comment", "pi"):  # its text is no line's; its tail is
             line.append(node.tail or "")
@@ -1072,15 +1075,15 @@ def _lines(element: etree._Element) -> Iterator[str]:
         tag = node.tag
         if event == "start":
             if tag in _LINE_BLOCKS and node is not element:
-                yield from _done(line)
+                yield from done(line)
             line.append(node.text or "")
             continue
         if node is element:
             break
         if tag in _LINE_BLOCKS:
-            yield from _done(line)
+            yield from done(line)
         line.append(node.tail or "")
-    yield from _done(line)
+    yield from done(line)
 
 
 def _done(line: list[str]) -> Iterator[str]:
@@ -1089,6 +1092,17 @@ def _done(line: list[str]) -> Iterator[str]:
     line.clear()
     if text:
         yield text
+
+
+def _done_apart(line: list[str]) -> Iterator[str]:
+    """`_done`, with a space between the texts of two elements where a lower-case letter
+    meets a capital ("Jane Smith" and "North America editor", not "Jane SmithNorth")."""
+    pieces = [piece for piece in line if piece]
+    for at in range(1, len(pieces)):
+        if pieces[at - 1][-1:].islower() and pieces[at][:1].isupper():
+            pieces[at] = f" {pieces[at]}"
+    line[:] = pieces
+    yield from _done(line)
 
 
 # A byline names at most this many people, each of at most four words.

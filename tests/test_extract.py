@@ -2027,6 +2027,21 @@ def test_the_place_a_writer_files_from_is_no_part_of_the_name(byline, lang, auth
     assert found.authors == authors
 
 
+@pytest.mark.parametrize(("byline", "authors"), [
+    ('<div class="byline"><span class="name">Jane Smith</span>'
+     '<span class="role">North America editor</span></div>', ["Jane Smith"]),
+    ('<p>By <a href="/people/jane-smith">Jane Smith</a><span>Senior reporter</span></p>',
+     ["Jane Smith"]),
+    # names apart by a comma stay as they were
+    ('<div class="byline"><a href="/a">Jane Smith</a>, <a href="/b">John Doe</a></div>',
+     ["Jane Smith", "John Doe"]),
+])
+def test_a_bylines_name_and_role_in_elements_side_by_side_are_apart(byline, authors):
+    """The name and the role in two inline elements with no space between them ran
+    together: "Jane SmithNorth America editor" gave "Jane SmithNorth"."""
+    assert extract(page(byline + paragraphs(4)), URL).authors == authors
+
+
 def test_a_role_named_by_its_beat_alone_is_no_name():
     """A byline that lists the author's role beside the name ("Paul Frew, Home and Digital
     Security Expert"): the role was kept as a second author."""
