@@ -375,9 +375,11 @@ def without_filed_from(name: str, dutch: bool = True) -> str:
 
 def without_credit(line: str) -> str:
     """`line` without a credit for someone who did not write the story after the writer's
-    name ("Words by Jane Doe" of "Words by Jane Doe, photos by John Roe"): the photographer,
-    the editor or the reviewer is no author."""
-    return _CREDIT.sub("", line).strip(_EDGES) if line else line
+    name ("Words by Jane Doe" of "Words by Jane Doe, photos by John Roe"), nor the stop
+    before it ("By Jane Doe, DVM. Reviewed by John Roe, DVM"): the photographer, the editor
+    or the reviewer is no author."""
+    credited = _CREDIT.sub("", line) if line else line
+    return credited.strip(_EDGES).rstrip(".") if credited != line else line
 
 
 def is_outlet(text: str, words: frozenset[str] = OUTLET_WORDS) -> bool:
