@@ -690,6 +690,9 @@ def test_more_closing_lines_and_pointers_are_removed(chrome):
     ('<p>Bild: Statsministern intervjuas av TT i riksdagen på tisdagen</p>', ['intervjuas av TT']),
     ('<p>Fotó: A miniszterelnök beszédet mond az MTI székházában tartott sajtótájékoztatón</p>',
      ['az MTI székházában']),
+    # a vote's options in Finnish ("Jaa" is "yes" and the share button's word), a list's "Del"
+    ("<ul><li>Jaa</li><li>Ei</li><li>Tyhjää</li></ul>", ["Jaa", "Tyhjää"]),
+    ("<p><b>Del</b></p>", ["Del"]),
 ])
 def test_what_only_looks_like_a_credit_or_a_cue_stays(kept, lines):
     text = extract(page(paragraphs(3) + kept + paragraphs(1)), URL).text
