@@ -1352,11 +1352,13 @@ def _template_end(titles: list[str], url: str) -> set[str]:
     as a section or the site's name ("... brains | Opinion", "... community | Opinion").
     Not one the URL's slug spells: two wordings of a headline that ends the same way
     ("How to replace brake pads - From a Mechanic", "Brake Pad Guide - From a Mechanic"
-    at /how-to-replace-brake-pads-from-a-mechanic)."""
+    at /how-to-replace-brake-pads-from-a-mechanic), nor one that opens in lower case: it goes
+    on from the headline ("Election night – as it happened", "Storm hits coast - live
+    updates"), as `_story_parts` reads it."""
     ends = []
     for title in titles[:2]:
         found = list(_TITLE_SEPARATOR.finditer(title))
-        if not found:
+        if not found or title[found[-1].end():][:1].islower():
             return set()
         ends.append((_fold(title[:found[-1].start()]), _fold(title[found[-1].end():])))
     (story, end), (other_story, other_end) = ends

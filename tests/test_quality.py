@@ -1009,6 +1009,10 @@ def test_a_short_h1_og_title_does_not_speak_of_is_a_label(head, body, title):
     ('<meta property="og:title" content="Rock | Paper | Scissors">'
      "<title>Rock | Paper | Scissors | Games</title>", "<h1>Rock | Paper | Scissors</h1>",
      "Rock | Paper | Scissors"),
+    # an end in lower case goes on from the headline: a live blog's, not the template's
+    ('<meta property="og:title" content="Election night 2024 – as it happened">'
+     "<title>US election night 2024 – as it happened</title>",
+     "<h1>Election night 2024 – as it happened</h1>", "Election night 2024 – as it happened"),
 ])
 def test_a_section_the_sites_template_adds_to_every_title_is_cut(head, body, title):
     url = "https://news.example.com/2024/05/01/how-to-replace-brake-pads-from-a-mechanic"
