@@ -1094,13 +1094,27 @@ def _done(line: list[str]) -> Iterator[str]:
         yield text
 
 
+# The prefixes of a surname whose rest a page may set in an element of its own, a capital
+# after them ("Mc<span>Donald</span>", "M<sup>c</sup>Donald", "Mac<b>Kenzie</b>"): one word.
+_GLUED_PREFIXES = frozenset({"Mc", "Mac"})
+
+
 def _done_apart(line: list[str]) -> Iterator[str]:
     """`_done`, with a space between the texts of two elements where a lower-case letter
-    meets a capital ("Jane Smith" and "North America editor", not "Jane SmithNorth")."""
+    meets a capital ("Jane Smith" and "North America editor", not "Jane SmithNorth"), but
+    for a surname's prefix before it (`_GLUED_PREFIXES`)."""
     pieces = [piece for piece in line if piece]
-    for at in range(1, len(pieces)):
-        if pieces[at - 1][-1:].islower() and pieces[at][:1].isupper():
-            pieces[at] = f" {pieces[at]}"
+    word = ""  # the last word so far, which may span pieces ("M", "c")
+    for at, piece in enumerate(pieces):
+        if (at and word[-1:].islower() and piece[:1].isupper()
+                and word not in _GLUED_PREFIXES):
+            pieces[at] = piece = f" {piece}"
+        if piece[-1:].isspace():
+            word = ""
+        elif piece[:1].isspace() or len(piece.split()) > 1:
+            word = piece.split()[-1]
+        else:
+            word += piece
     line[:] = pieces
     yield from _done(line)
 

@@ -2046,6 +2046,25 @@ def test_a_bylines_name_and_role_in_elements_side_by_side_are_apart(byline, auth
     assert extract(page(byline + paragraphs(4)), URL).authors == authors
 
 
+@pytest.mark.parametrize(("byline", "authors"), [
+    ('<div class="byline">By <a href="/a">Jane Mc<span>Donald</span></a></div>',
+     ["Jane McDonald"]),
+    ('<div class="byline">By <span>Mc</span><span>Donald</span></div>', ["McDonald"]),
+    ('<div class="byline">By <a href="/a">Jane M<sup>c</sup>Donald</a></div>',
+     ["Jane McDonald"]),
+    ('<div class="byline">By <a href="/a">Jane Mac<b>Kenzie</b></a></div>',
+     ["Jane MacKenzie"]),
+    # the prefix as a name's last word, a role after it, is still apart from the role
+    ('<div class="byline"><span>Jane McDonald</span><span>Senior reporter</span></div>',
+     ["Jane McDonald"]),
+])
+def test_a_surnames_prefix_in_an_element_of_its_own_stays_one_word_with_the_rest(
+        byline, authors):
+    """"Mc<span>Donald</span>" shows as "McDonald": the space set between a lower-case
+    letter and a capital in two elements (a name and its role) made it "Mc Donald"."""
+    assert extract(page(byline + paragraphs(4)), URL).authors == authors
+
+
 def test_a_role_named_by_its_beat_alone_is_no_name():
     """A byline that lists the author's role beside the name ("Paul Frew, Home and Digital
     Security Expert"): the role was kept as a second author."""
