@@ -266,9 +266,13 @@ def _before_on_line(element: etree._Element) -> str:
 # The words that may join two names in a byline ("e" too, but it also joins Portuguese
 # surnames: "Gonçalves e Silva" is one person).
 _NAME_JOINERS = {"and", "und", "et", "y", "e", "и", "&"}
-_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и|AND|UND|ET|И)\s"
+_NAME_SEPARATORS = re.compile(r";|、|\s&\s|\s(?:and|und|et|и)\s"
                               # a second name after a role: "王晓明 实习生 李华" (an intern)
                               r"|\s(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者)\s")
+# A joining word in capitals, as a byline in capitals has it ("JANE SMITH AND JOHN DOE"):
+# two names only between full names, since a firm's name holds one too ("Johnson AND
+# Johnson", "Marks AND Spencer" are no two people).
+_CAPITAL_JOINER = re.compile(r"\s(?:AND|UND|ET|И)\s")
 # "y" and "e" join two names only between full names: "Ana Gómez y Luis Pérez" are two
 # people, "José Ortega y Gasset" and "Gonçalves e Silva" one. The Dutch "en" too, between two
 # names each capitalised word by word (`_full_name`): it is also "in" in Spanish and French
@@ -649,7 +653,8 @@ def split_authors(value: str | None, language: str | None = None) -> list[str]:
     page's, in which "en" may be "in", not the Dutch "and" (`_EN_IS_IN`)."""
     value = _DI_LABEL.sub("", value or "", count=1)  # read whole: its names are joined
     dutch = not _FOREIGN_OPENER.match(value) and language not in _EN_IS_IN
-    names = [norm_space(n) for part in _NAME_SEPARATORS.split(value)
+    names = [norm_space(n) for joined in _NAME_SEPARATORS.split(value)
+             for part in _capital_joined(joined)
              for piece in _korean_names(part) or _chinese_names(part) or _split_commas(part)
              for n in _split_full_names(piece, dutch)]
     names = [without_filed_from(_BYLINE.sub("", n) if len(n.split()) > 1 else n, dutch)
@@ -659,6 +664,13 @@ def split_authors(value: str | None, language: str | None = None) -> list[str]:
     if len(names) > 1 and not all(map(_agency, names)):  # "Par Jean Dupont et AFP"
         names = [name for name in names if not _agency(name)]
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _capital_joined(text: str) -> list[str]:
+    """The names `text` joins with a capital "AND" (`_CAPITAL_JOINER`), if each is a full
+    name of two words or more; else `text` whole."""
+    parts = _CAPITAL_JOINER.split(text)
+    return parts if all(len(part.split()) >= 2 for part in parts) else [text]
 
 
 def _agency(name: str) -> bool:

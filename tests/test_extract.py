@@ -2065,6 +2065,21 @@ def test_a_surnames_prefix_in_an_element_of_its_own_stays_one_word_with_the_rest
     assert extract(page(byline + paragraphs(4)), URL).authors == authors
 
 
+@pytest.mark.parametrize(("value", "authors"), [
+    ("JANE SMITH AND JOHN DOE", ["JANE SMITH", "JOHN DOE"]),
+    ("Jane Smith AND John Doe", ["Jane Smith", "John Doe"]),
+    ("JANE SMITH, JOHN DOE AND MARY ROE", ["JANE SMITH", "JOHN DOE", "MARY ROE"]),
+    # a firm's name holds a capital "AND" between single words
+    ("Johnson AND Johnson", ["Johnson AND Johnson"]),
+    ("Marks AND Spencer", ["Marks AND Spencer"]),
+    ("PROCTER AND GAMBLE", ["PROCTER AND GAMBLE"]),
+])
+def test_a_capital_and_joins_two_names_only_between_full_names(value, authors):
+    """A capital "AND" was read as joining two names wherever it stood: a firm named as
+    the author ("Johnson AND Johnson") gave "Johnson" alone, "Marks AND Spencer" two."""
+    assert split_authors(value) == authors
+
+
 def test_a_role_named_by_its_beat_alone_is_no_name():
     """A byline that lists the author's role beside the name ("Paul Frew, Home and Digital
     Security Expert"): the role was kept as a second author."""
