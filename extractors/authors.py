@@ -373,13 +373,20 @@ def without_filed_from(name: str, dutch: bool = True) -> str:
     return name
 
 
+# A name's last word whose full stop is its own: "Jr.", "Sr.", "M.D.", "Ph.D.".
+_ABBREVIATED = re.compile(r"(?:\b(?:Jr|Sr)|\.[A-Za-z]{1,3})\.$")
+
+
 def without_credit(line: str) -> str:
     """`line` without a credit for someone who did not write the story after the writer's
     name ("Words by Jane Doe" of "Words by Jane Doe, photos by John Roe"), nor the stop
     before it ("By Jane Doe, DVM. Reviewed by John Roe, DVM"): the photographer, the editor
     or the reviewer is no author."""
     credited = _CREDIT.sub("", line) if line else line
-    return credited.strip(_EDGES).rstrip(".") if credited != line else line
+    if credited == line:
+        return line
+    credited = credited.strip(_EDGES)
+    return credited if _ABBREVIATED.search(credited) else credited.rstrip(".")
 
 
 def is_outlet(text: str, words: frozenset[str] = OUTLET_WORDS) -> bool:

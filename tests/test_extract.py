@@ -1994,6 +1994,8 @@ def test_a_role_in_sentence_case_run_into_a_name_is_left_out(byline, authors):
     # the photographer is credited for the pictures, not the story
     ("<p>Words by Jane Smith, photos by John Doe</p>", "en", ["Jane Smith"]),
     ("<p>By Jane Smith. Reviewed by John Doe, MD</p>", "en", ["Jane Smith"]),
+    # ... but not the full stop of an abbreviation ending the name
+    ("<p>By Jane Smith Jr. Reviewed by John Doe</p>", "en", ["Jane Smith Jr."]),
     # a byline in capitals joins its names with a capital "AND"
     ("<p>By JANE SMITH AND JOHN DOE</p>", "en", ["JANE SMITH", "JOHN DOE"]),
     # names that only look so stay whole
