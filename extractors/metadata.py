@@ -406,7 +406,7 @@ def published_date(root: etree._Element, ld_article: dict | None,
     first += [e.get("content") for e in heads if e.tag == "meta" and e.get("content") is not None
               and any(e.get(key) == value for key, value in _DATE_METAS)]
     for candidate in first:
-        if found := iso_datetime(candidate):
+        if (found := iso_datetime(candidate)) and _possible_day(found):
             return found
     filed = _url_day(url)
     for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
@@ -415,10 +415,24 @@ def published_date(root: etree._Element, ld_article: dict | None,
                 if other.get("datetime") is not None)):
             continue
         found = iso_datetime(element.get("datetime"))
-        if found and (filed is None
+        if found and _possible_day(found) and (filed is None
                       or abs((date.fromisoformat(found[:10]) - filed).days) <= URL_DAY_SLACK):
             return found
     return None
+
+
+# A day no story was published on: later than tomorrow (a typo's year, "2042": the date
+# search's `max_date`, with a day for a site east of here), before 1900 ("0024", a year cut
+# short), or a system's zero day (Unix time 0, SQL Server's empty date), which a CMS writes
+# for a story it has no date for. The next source is read instead.
+_ZERO_DAYS = frozenset({"1970-01-01", "1900-01-01"})
+
+
+def _possible_day(found: str) -> bool:
+    """Whether the ISO 8601 `found` can be the day a story was published."""
+    day = found[:10]
+    latest = (date.today() + timedelta(days=1)).isoformat()
+    return "1900" <= day <= latest and day not in _ZERO_DAYS
 
 
 def _dates_update(element: etree._Element) -> bool:

@@ -2736,6 +2736,39 @@ def test_a_date_of_tomorrow_is_a_site_east_of_here_dating_by_its_own_day():
     assert extract(page(body), UNDATED_URL).published[:10] == tomorrow.isoformat()
 
 
+def _ld_published(day: str) -> str:
+    return ('<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+            f' "NewsArticle", "headline": "Council approves budget", "datePublished": "{day}"}}'
+            "</script>")
+
+
+@pytest.mark.parametrize("head", [
+    _ld_published("2042-03-03T09:00:00Z"),  # a typo's year
+    '<meta property="article:published_time" content="2042-03-03T09:00:00Z">',
+    _ld_published("0024-03-03T09:00:00Z"),  # a year cut short
+    '<meta property="article:published_time" content="1970-01-01T00:00:00Z">',  # Unix time 0
+    _ld_published("1900-01-01T00:00:00"),  # SQL Server's empty date
+])
+@pytest.mark.parametrize("shown", [
+    "", "<p class='date'>Published 3 March 2024</p>",
+    '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>'])
+def test_a_day_no_story_was_published_on_is_no_date(head, shown):
+    """A schema or meta date in the future or before any web page (a CMS's zero day) was
+    the page's date, before the day it shows, or none."""
+    published = extract(page(shown + paragraphs(4), head), UNDATED_URL).published
+    assert (published or "")[:10] == ("2024-03-03" if shown else "")
+
+
+def test_a_time_element_in_the_future_is_no_date():
+    body = '<time datetime="2042-03-03T09:00:00Z">3 March 2042</time>' + paragraphs(4)
+    assert extract(page(body), UNDATED_URL).published is None
+
+
+def test_a_story_from_an_archive_before_the_web_keeps_its_date():
+    head = _ld_published("1969-07-21T06:00:00Z")
+    assert extract(page(paragraphs(4), head), UNDATED_URL).published == "1969-07-21T06:00:00Z"
+
+
 MODIFIED = '<meta property="article:modified_time" content="2026-02-27T19:16:59+00:00">'
 INLINE_CODE_LIST = (
     "<p>In this React project, modify the application to build a Todo app with the following"
