@@ -475,8 +475,18 @@ _PROSE_BEFORE = re.compile(r"\b[a-zà-ÿа-яё]\w*\s+$")
 
 def _stamp_after(start: int, ends: list[int], text: str) -> bool:
     """Whether a publication's stamp at `start` of `text` is a label close after the end of
-    an update's stamp (one of `ends`)."""
-    return any(0 <= start - end <= _STAMP_NEAR for end in ends) and _labels(text, start)
+    an update's stamp (one of `ends`), or the rest of its line ("Updated 5 March 2024, first
+    published 3 March 2024": `_PAIRED`)."""
+    near = [end for end in ends if 0 <= start - end <= _STAMP_NEAR]
+    return bool(near) and (_labels(text, start)
+                           or any(_PAIRED.fullmatch(text, end, start) for end in near))
+
+
+# What joins an update's stamp (its day, and maybe its time) to the first publication's on
+# one line: a separator and "first" or "originally" ("Updated 5 March 2024 14:02 GMT, first
+# published 3 March 2024"), which `_labels` reads as prose ("The report, first published").
+_PAIRED = re.compile(r"(?:[\s,]*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[a-z]{2,5}\b)?)?"
+                     r"[\s,;|·•]*(?:first|originally|initially)\s+", re.IGNORECASE)
 
 
 # A comma or a bracket before a label's word in lower case: a clause of the prose ("The

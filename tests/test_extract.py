@@ -2822,6 +2822,11 @@ def test_a_modified_tag_dates_a_page_only_when_nothing_else_does(shown, publishe
     ("<p>Aktualisiert: 03.05.2024</p><p>Veröffentlicht: 01.05.2024</p>", "2024-05-01"),
     ("<p>Обновлено: 03.05.2024 | Опубликовано: 01.05.2024</p>", "2024-05-01"),
     ("<p>Actualizado: 03/05/2024 · Publicado: 01/05/2024</p>", "2024-05-01"),
+    # the first publication's date on the update's line, after "first" or "originally"
+    ("<p>Updated 3 May 2024, first published 1 May 2024</p>", "2024-05-01"),
+    ("<p>Updated 3 May 2024 14:02 GMT, first published 1 May 2024 09:00 GMT</p>", "2024-05-01"),
+    ("<p>Updated: May 3, 2024 10:00 a.m. ET, originally published May 1, 2024</p>",
+     "2024-05-01"),
     # an update alone still dates the page, and so it does beside no date ("3 days ago");
     # a publication first was never in doubt
     ("<p>Updated: 2024-05-03</p>", "2024-05-03"),
@@ -2837,6 +2842,8 @@ def test_a_visible_published_stamp_beats_an_updated_one_above_it(stamps, publish
 @pytest.mark.parametrize("after", [
     # a date the story reports, and a comment's stamp below the story
     "<p>The report was published 1 March 2019 by the state.</p>" + paragraphs(4),
+    "<p>The report, first published 1 March 2019, found delays.</p>" + paragraphs(4),
+    "<p>The report was first published 1 March 2019 by the state.</p>" + paragraphs(4),
     paragraphs(4) + "<div class='comments'><p>Posted on March 1, 2019 by Bob</p></div>",
     paragraphs(4) + "<aside><p>Published: March 1, 2019</p></aside>",
 ])
