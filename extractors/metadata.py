@@ -43,7 +43,7 @@ from .authors import (
     without_place,
 )
 from .chrome import remove
-from .dates import WRITTEN_DAY, find_date, written_date
+from .dates import WRITTEN_DAY, anothers_box, find_date, written_date
 from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -410,7 +410,7 @@ def published_date(root: etree._Element, ld_article: dict | None,
             return found
     filed = _url_day(url)
     for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
-        if _dates_update(element) or (element.tag == "time" and any(
+        if _dates_update(element) or _dates_another(element) or (element.tag == "time" and any(
                 not _dates_update(other) for other in element.itersiblings("time", preceding=True)
                 if other.get("datetime") is not None)):
             continue
@@ -433,6 +433,11 @@ def _possible_day(found: str) -> bool:
     day = found[:10]
     latest = (date.today() + timedelta(days=1)).isoformat()
     return "1900" <= day <= latest and day not in _ZERO_DAYS
+
+
+def _dates_another(element: etree._Element) -> bool:
+    """Whether a time element is in a box of comments or related stories (`anothers_box`)."""
+    return any(anothers_box(box) for box in element.iterancestors())
 
 
 def _dates_update(element: etree._Element) -> bool:
@@ -1801,18 +1806,29 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
     etree.strip_attributes(tree, *_NO_DATE_ATTRIBUTES)
     for link in tree.iter("a"):  # another page's URL: /2026/11/10/other-story
         link.attrib.pop("href", None)
+    boxes = []
     for element in tree.iter():
+        if anothers_box(element):  # comments, related stories: not this story's dates
+            boxes.append(element)
         for name in ("text", "tail"):
             value = getattr(element, name)
-            if value and _COPYRIGHT_YEARS.search(value):
-                value = _COPYRIGHT_YEARS.sub(r"\1", value)
-            if value and "年" in value:
-                value = _CJK_DAY.sub(_iso_day, value)
-            if value and "هـ" in value:
-                value = _HIJRI_YEAR.sub("", value)
-            if value != getattr(element, name):
-                setattr(element, name, value)
+            if value and value != (written := _search_text(value)):
+                setattr(element, name, written)
+    for box in boxes:  # (its tail stays: the story's text may go on after it)
+        remove(box)
     return tree
+
+
+def _search_text(value: str) -> str:
+    """An element's text for the date search: no copyright years, CJK days in ISO 8601,
+    no Hijri years."""
+    if _COPYRIGHT_YEARS.search(value):
+        value = _COPYRIGHT_YEARS.sub(r"\1", value)
+    if "年" in value:
+        value = _CJK_DAY.sub(_iso_day, value)
+    if "هـ" in value:
+        value = _HIJRI_YEAR.sub("", value)
+    return value
 
 
 # What every element trafilatura's author rules (`AUTHOR_XPATHS`) can select has: one of

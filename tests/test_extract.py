@@ -2769,6 +2769,38 @@ def test_a_story_from_an_archive_before_the_web_keeps_its_date():
     assert extract(page(paragraphs(4), head), UNDATED_URL).published == "1969-07-21T06:00:00Z"
 
 
+@pytest.mark.parametrize("box", [
+    "<aside class='related'><h3>Related stories</h3><a href='/a'>Older budget story</a>"
+    " <time datetime='2023-02-14'>Feb 14, 2023</time></aside>",
+    "<div class='related-stories'><h3>Related stories</h3><a href='/a'>Older budget story</a>"
+    " <span class='date'>January 12, 2023</span></div>",
+    "<div class='relatedStories'><a href='/a'>Older budget story</a> <span>January 12, 2023"
+    "</span></div>",
+    "<section id='comments'><div class='comment'><p>Great piece, thanks!</p><span"
+    " class='comment-date'>March 9, 2024 at 8:01 pm</span></div></section>",
+    "<ol class='commentlist'><li><p>I disagree.</p><time datetime='2024-03-10T08:00:00Z'>"
+    "March 10, 2024</time></li></ol>",
+])
+@pytest.mark.parametrize("own", ["", '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>'])
+def test_the_dates_of_comments_and_related_stories_are_not_the_storys(box, own):
+    """A page whose only dates were in its box of related stories or its comments was dated
+    by the first of them."""
+    html = page(own + paragraphs(4)).replace("</main>", f"</main>{box}")
+    assert (extract(html, UNDATED_URL).published or "")[:10] == ("2024-03-03" if own else "")
+
+
+@pytest.mark.parametrize(("frame", "main"), [
+    # a wrapper named for its comments or related posts holds the headline
+    ("{}", "<main class='comments-open'>"), ("{}", "<main class='related-open single'>"),
+    ("<div class='commentary'>{}</div>", "<main>")])  # an opinion's section
+@pytest.mark.parametrize("shown", [
+    '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>',
+    "<span class='date'>3 March 2024</span>"])
+def test_a_story_in_a_box_named_for_comments_keeps_its_date(frame, main, shown):
+    html = page(frame.format(shown + paragraphs(4))).replace("<main>", main)
+    assert extract(html, UNDATED_URL).published[:10] == "2024-03-03"
+
+
 MODIFIED = '<meta property="article:modified_time" content="2026-02-27T19:16:59+00:00">'
 INLINE_CODE_LIST = (
     "<p>In this React project, modify the application to build a Todo app with the following"
@@ -2877,6 +2909,19 @@ def test_the_date_search_leaves_other_htmldate_callers_their_own_dateparser():
     assert htmldate.find_date(ukrainian, **DATE_SEARCH) == "2026-02-24"
     assert find_date(ukrainian, **DATE_SEARCH) is None
     assert find_date(ukrainian, language="uk", **DATE_SEARCH) == "2026-02-24"
+
+
+@pytest.mark.parametrize("date", ["<time datetime='2023-02-14'>Feb 14</time>",
+                                  "<span class='date'>February 14, 2023</span>"])
+def test_only_our_date_search_passes_the_dates_of_comments_and_related_stories(date):
+    """(Its fast search: the extensive one reads a copy without the box, `_date_search_copy`.)"""
+    import htmldate
+
+    related = fromstring("<html><body><div><p>Story text.</p></div><div class='related'><a"
+                         f" href='/a'>Older story</a> {date}</div></body></html>")
+    options = {**DATE_SEARCH, "extensive_search": False}
+    assert find_date(related, **options) is None
+    assert htmldate.find_date(related, **options) == "2023-02-14"
 
 
 # What the search's digit patterns meet: digits, their separators, a lookbehind's "w3.org",
