@@ -88,13 +88,17 @@ class CrawlResult:
     queued: int = 0  # frontier rows of the run's sites still queued (budget, or stopped)
     failed_sites: list[str] = field(default_factory=list)
     sites: int = 0  # how many sites the run crawled
+    # the runs row's counts where they are not the stats' (fetched pages went unstored: a
+    # failed write, a second signal), which are then what its committed batches added
+    recorded: dict[str, int] | None = None
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        """pages_fetched, articles_stored, pages_skipped, errors (as the runs table has them)."""
+        """pages_fetched, articles_stored, pages_skipped, errors of the pages fetched (as the
+        runs table has them, but for a run that left some unstored: `recorded`)."""
         return run_counts(self.stats)
 
 
@@ -316,17 +320,19 @@ def _crawl(options: CrawlOptions, sites: list[SiteSpec]) -> CrawlResult:
     try:
         titles = latest_titles(options.db, run_id, sites=len(index.names) > 1)
         queued = queued_left(options.db, index.names)
+        recorded = committed_counts(options.db, run_id) if unstored(stats) else None
     except sqlite3.DatabaseError as error:  # what it wrote may be fine, the file is not
         if not storage.damaged(error):
             raise
         stats[STORAGE_DAMAGED] = True
         stats.setdefault(STORAGE_ERROR, f"reading the run's results: {storage.one_line(error)}")
-        titles, queued = [], 0
+        titles, queued, recorded = [], 0, None
     result = CrawlResult(run_id, stats, time.monotonic() - started, titles,
                          run_status(stats, stats.get("finish_reason", ""), index))
     result.failed_sites = failed_sites(stats, sites)
     result.sites = len(index.names)
     result.queued = queued
+    result.recorded = recorded
     return result
 
 
@@ -401,6 +407,16 @@ def error_summary(stats: dict) -> str:
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items())) or "no response"
 
 
+def committed_counts(db_path: Path, run_id: int) -> dict[str, int]:
+    """The counts the runs row keeps for a run that left fetched pages unstored
+    (status.final_counts): what its committed batches added."""
+    db = storage.open_db(db_path)
+    try:
+        return storage.committed_counts(db, run_id)
+    finally:
+        db.close()
+
+
 def latest_titles(db_path: Path, run_id: int | None, limit: int = 5,
                   sites: bool = False) -> list[str]:
     """The titles of the newest articles the run stored; `sites`: each with its site (a
@@ -432,13 +448,16 @@ def summary(result: CrawlResult) -> str:
     also = f"; {non_html} not HTML" if non_html else ""
     stored = f" ({result.count('newscrawl/stored/pages')} stored, {lost} not: rolled back or" \
              f" cut short, fetched again next run{also})" if lost else ""
+    # the skipped pages are counted among those fetched too; the runs row counts those stored
+    kept = f"; {result.recorded['pages_skipped']} of them stored" \
+        if lost and result.recorded is not None else ""
     lines = [
         f"run {result.run_id}: {counts['pages_fetched']} pages fetched{stored} in "
         f"{result.seconds:.1f}s, {counts['articles_stored']} articles stored, "
         f"{counts['pages_skipped']} pages skipped "
         f"({result.count('newscrawl/extract/non_articles')} not articles, "
         f"{non_html} not HTML, "
-        f"{result.count('newscrawl/extract/failed')} extraction failures), "
+        f"{result.count('newscrawl/extract/failed')} extraction failures{kept}), "
         f"{counts['errors'] - result.count('spider_exceptions/count')} fetch errors",
         f"  frontier: {result.count('newscrawl/frontier/discovered')} new URLs, "
         f"{result.count('newscrawl/frontier/changed')} changed, "

@@ -523,6 +523,43 @@ def test_disk_full_mid_crawl_stops_cleanly_and_keeps_what_was_committed(tmp_path
             2, 2)
 
 
+def test_the_summary_of_a_run_a_full_disk_cut_short_says_which_skipped_pages_it_stored(
+        tmp_path):
+    """Its pages skipped were those fetched ("6 pages skipped (6 not articles...)") where the
+    runs row, `status` and the bracket of pages fetched ("2 stored, 4 not") count those
+    stored: 2. The summary says both, each for what it is."""
+    from crawler.runner import CrawlResult, committed_counts, summary
+
+    db_path = tmp_path / "news.db"
+    pipeline = storage_pipeline(db_path)
+    skipped = [visited_item(n) for n in range(6)]
+    for page in skipped:
+        page["article"] = {"is_article": False, "text": "", "title": "A section"}
+    for page in skipped[:2]:  # one committed batch
+        pipeline.process_item(page)
+    used = pipeline.db.execute("PRAGMA page_count").fetchone()[0]
+    pipeline.db.execute(f"PRAGMA max_page_count = {used}")  # the disk is now full
+    for page in skipped[2:]:
+        page["body"] = os.urandom(200_000)  # incompressible: needs new pages
+        pipeline.process_item(page)
+    assert pipeline.failed
+    pipeline.stats.set_value("newscrawl/pages", 6)  # as the spider and the extraction
+    pipeline.stats.set_value("newscrawl/extract/non_articles", 6)  # counted them
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "storage_error")
+    row = storage.open_db(db_path).execute("SELECT pages_fetched, pages_skipped FROM runs")
+    assert row.fetchone() == (2, 2)
+    stats = pipeline.stats.get_stats()
+    result = CrawlResult(1, stats, 1.0, [], "failed", recorded=committed_counts(db_path, 1))
+    assert summary(result).startswith(
+        "run 1: 6 pages fetched (2 stored, 4 not: rolled back or cut short, fetched again next"
+        " run) in 1.0s, 0 articles stored, 6 pages skipped (6 not articles, 0 not HTML,"
+        " 0 extraction failures; 2 of them stored), ")
+    # a run that stored all it fetched says nothing of it
+    result = CrawlResult(1, {**stats, "newscrawl/stored/pages": 6}, 1.0, [], "ok")
+    assert "of them stored" not in summary(result)
+
+
 def test_a_last_batch_that_fails_as_the_spider_closes_fails_the_run(tmp_path):
     """The crawl finished (reason "finished"), then its last batch, written as the spider
     closes, found the disk full: the run is `failed`, not `ok`, and `status --check` says so."""
