@@ -1508,6 +1508,13 @@ def test_news_sentences_like_calls_to_act_stay(said):
     "<p>Last modified on Mon 30 Nov 2026 10.12 GMT</p>",
     "<p>This article is more than 2 years old</p>", "<p>This story is over a month old.</p>",
     "<p>5 min listen</p>",
+    # an audio or video player's labels and running times, a callout with no form
+    "<p>Listen · 5:12</p>", "<p>Listen to this article 4:32</p>", "<p>Watch: 2:15</p>",
+    "<p>Duration 3:04</p>", "<p>Play video</p>", "<h3>Listen · 6 min</h3>",
+    "<p>Tell us: have you been affected by the floods?</p>",
+    "<p>Share your story: email us at newsdesk@example.com</p>",
+    "<p>Have you been affected by the floods? Get in touch with us at"
+    " newsdesk@example.com</p>",
     # an event's promotion and its ticket button, a print subscription's offer
     "<p>Join us at the Example Ideas Festival in London on 14 March. <a href='/events'>Get"
     " tickets</a></p>",
@@ -1597,6 +1604,16 @@ def test_an_english_news_sites_furniture_is_removed(chrome):
     "<p>View comments from the public were read into the record.</p>",
     "<p>Print this page and bring it to the polling station, officials advised.</p>",
     "<p>Key events of the week were summarised by the clerk.</p>",
+    "<h2>Key events of 1989</h2>",
+    "<p>Listen to this: the mayor said the river would be dredged before the winter.</p>",
+    "<p>Watch the video, the police said, and tell us if you recognise the man.</p>",
+    "<p>Duration of the closure: 3 weeks</p>",
+    "<p>Tell us what you want, residents asked the council at a packed meeting.</p>",
+    "<p>Tell us: why did the council wait? the banner asked.</p>",
+    "<p>Share your story, the charity urged survivors, and 300 people came forward.</p>",
+    "<p>Have you been affected by the floods? Get in touch with your insurer at once, the"
+    " ombudsman advised.</p>",
+    "<p>The topics were politics, the economy and elections.</p>",
     "<p>Readers can continue reading the main story in tomorrow's edition, the editor"
     " wrote in 1998.</p>",
     "<p>Spotted a mistake? The rules give drivers 28 days to appeal a fine.</p>",
