@@ -1710,6 +1710,30 @@ def test_a_live_blogs_key_events_box_goes_and_a_storys_timeline_stays():
     assert "Key events" in article.text and "Boxing Day floods" in article.text
 
 
+@pytest.mark.parametrize("box", [
+    "<section class='key-events'><h2>Key events</h2></section>",
+    "<div id='liveblog-keyEvents'><h3>Key events</h3><ul></ul></div>",
+    "<aside class='live_blog__key-events'><h2>Key events</h2><label><input type='checkbox'>"
+    " Show key events only</label></aside>",
+])
+def test_a_live_blogs_empty_key_events_box_goes(box):
+    """Its posts are filled in by a script: the heading alone reached the text."""
+    article = extract(page(paragraphs(2) + box + paragraphs(3)), URL)
+    assert article.text.count("Paragraph") == 5 and "Key events" not in article.text
+
+
+@pytest.mark.parametrize("heading", [
+    "<h2>Key events</h2>",  # among the story's paragraphs, no box of its own
+    "<section><h2>Key events</h2></section>",  # a box of no such name
+    "<div class='key-events'><h2><span>Key events</span></h2><ol><li>1989: the wall"
+    " falls.</li><li>1990: Germany is reunified.</li></ol></div>",
+    "<section class='key-events'><h2>Key events</h2><p>1989: the wall falls.</p></section>",
+])
+def test_a_storys_own_key_events_heading_stays(heading):
+    article = extract(page(paragraphs(3) + heading + paragraphs(2)), URL)
+    assert "Key events" in article.text and "liveblog.key-events-empty" not in article.removed
+
+
 @pytest.mark.parametrize("tags", [
     "<p>Topics: <a href='/t/climate'>Climate change</a>, <a href='/t/energy'>Energy</a>,"
     " <a href='/t/oil'>Oil and gas</a></p>",
