@@ -54,6 +54,7 @@ class Pattern:
     cues: tuple[str, ...] = ()
     spare_prose: bool = False  # an element holding prose is not this chrome (a wrapper)
     keep_runs: int = 0  # this many consecutive blocks matching one cue are data (0: never)
+    last: bool = False  # a cue block is chrome only where the text ends with it (and chrome)
     dom: bool | str = True  # a cue applied before trafilatura too (False: to its blocks only;
     #                         "boxed": only where it has a box, see the catalogue's notes)
     links: bool = False  # a cue block must be mostly link text (before trafilatura only)
@@ -82,7 +83,7 @@ KIND_KEYS: dict[str, dict[str, object]] = {
     "xpath": {"xpath": XPATH, "when": REGEX, "box": bool, "box_chars": int, "box_slack": int},
     "buttons": {"labels": REGEX, "min": int, "box": bool, "box_chars": int, "box_slack": int},
     "cue": {"cues": REGEXES, "max_words": int, "boundary": bool, "keep_runs": int,
-            "dom": BOOL_OR_BOXED, "links": bool, "sentence": bool},
+            "dom": BOOL_OR_BOXED, "links": bool, "sentence": bool, "last": bool},
 }
 REQUIRED = {"tokens": ("tokens",), "roles": (), "xpath": ("xpath",),
             "buttons": ("labels", "min"), "cue": ("cues", "max_words")}
@@ -178,7 +179,8 @@ def _compile(entry: dict) -> Pattern:
     regex = _any_of(entry["cues"])
     return Pattern(pid, kind, regex=regex, max_words=entry["max_words"], cues=tuple(entry["cues"]),
                    boundary=entry.get("boundary", False), box_chars=1500,
-                   keep_runs=entry.get("keep_runs", 0), dom=entry.get("dom", True),
+                   keep_runs=entry.get("keep_runs", 0), last=entry.get("last", False),
+                   dom=entry.get("dom", True),
                    links=entry.get("links", False), sentence=entry.get("sentence", False),
                    cue_regexes=tuple(re.compile(c) for c in entry["cues"]))
 
@@ -1312,7 +1314,7 @@ def strip_blocks(blocks: list[str], left_alone: frozenset[str] | set[str] = froz
     in the middle of a story the other."""
     tested = [_tested(block) for block in blocks]
     lows = [low for low, _ in tested]
-    hits = _runs_kept(lows, [hit for _, hit in tested])
+    hits = _closing_only(_runs_kept(lows, [hit for _, hit in tested]))
     kept: list[str] = []
     used: list[str] = []
     total = sum(len(b) for b in blocks)
@@ -1412,6 +1414,19 @@ def _block_cue(low: str, cues: tuple[Pattern, ...]) -> Pattern | None:
     if words > max_cue_words() or not _any_cue_matches(low, words):
         return None  # most blocks: one test against every cue at once
     return next((p for p in cues if words <= p.max_words and p.regex.search(low)), None)
+
+
+def _closing_only(hits: list[Pattern | None]) -> list[Pattern | None]:
+    """A block matching a `last` pattern is chrome only where every block after it is
+    chrome too: "Topics: politics, the economy and elections" closing the text is its tag
+    line, the same words with the story going on after them its agenda."""
+    hits = list(hits)
+    tail_is_chrome = True
+    for at in range(len(hits) - 1, -1, -1):
+        if hits[at] is not None and hits[at].last and not tail_is_chrome:
+            hits[at] = None
+        tail_is_chrome = tail_is_chrome and hits[at] is not None
+    return hits
 
 
 def _which_cue(pattern: Pattern, low: str) -> int:

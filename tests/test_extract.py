@@ -1750,6 +1750,34 @@ def test_a_list_of_tag_links_goes_with_an_and_in_its_last_tag(tags):
         article.text)
 
 
+@pytest.mark.parametrize("tags", ["<p>Topics: Politics, Economy and Elections</p>",
+                                  "<p>Tags: flooding, Yorkshire and climate</p>",
+                                  "<p>Filed under: News, Transport and Roads</p>"])
+@pytest.mark.parametrize("after", ["", "<p>Share this article</p>"])
+def test_a_plain_tag_list_closing_the_text_goes_with_an_and_in_it(tags, after):
+    """Nothing of the story follows it (at most more chrome), as it follows an agenda."""
+    article = extract(page(paragraphs(4) + tags + after), URL)
+    assert article.text.split("\n\n") == [f"{PARAGRAPH}Paragraph {i} ends here." for i in
+                                           range(4)], article.text
+    assert "tags.closing" in article.removed
+
+
+@pytest.mark.parametrize("said", [
+    "<p>Topics: housing, schools and transport</p>",  # an agenda, the story going on after it
+    "<p>The topics were politics, the economy and elections.</p>",
+])
+def test_an_agenda_under_its_label_or_a_sentence_listing_topics_stays(said):
+    article = extract(page(paragraphs(3) + said + paragraphs(2)), URL)
+    assert norm_space(re.sub("<[^>]+>", "", said)) in article.text, article.text
+
+
+def test_a_sentence_closing_the_text_after_a_topics_label_stays():
+    said = ("<p>Topics: the budget, how the council will pay for the new school and who"
+            " decides</p>")
+    article = extract(page(paragraphs(4) + said), URL)
+    assert "who decides" in article.text, article.text
+
+
 @pytest.mark.parametrize("link", ["<a href='#fn1'><sup>1</sup></a>",
                                   "<a href='#' class='more'>More</a>"])
 def test_a_storys_timeline_with_a_fragment_link_of_its_own_stays(link):
