@@ -191,13 +191,30 @@ _ANOTHERS_BOX = re.compile(r"^(?:[Cc]omments?|[Cc]ommentlist|[Rr]elated)(?![a-z]
 
 
 def anothers_box(element) -> bool:
-    """Whether `element` is a box of comments or related stories (`_ANOTHERS_BOX`) that does
-    not hold the headline: a page's wrapper may be named "comments-open"."""
+    """Whether `element` is a box of comments or related stories (`_ANOTHERS_BOX`) that holds
+    neither the headline nor the story's opening (`_holds_opening`): a page's wrapper may be
+    named "comments-open", or a theme's story column "related-content-wrapper", with the
+    headline above it."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if "omment" not in names and "elated" not in names:  # most elements: no regex
         return False
     return (any(_ANOTHERS_BOX.match(name) for name in names.split())
-            and next(element.iter("h1"), None) is None)
+            and next(element.iter("h1"), None) is None and not _holds_opening(element))
+
+
+# A paragraph this long (in words) is the story's, not a byline's or a caption's: the page's
+# first one opens the story, which comes before its comments and the stories related to it.
+_OPENING_WORDS = 15
+
+
+def _holds_opening(element) -> bool:
+    """Whether `element` holds the page's first paragraph of `_OPENING_WORDS` words or more:
+    the story's wrapper, not a box of comments or related stories after it. (Only an element
+    named for such a box is asked: the walk stops at the first long paragraph.)"""
+    for paragraph in element.getroottree().iter("p"):
+        if len(paragraph.text_content().split()) >= _OPENING_WORDS:
+            return any(box is element for box in paragraph.iterancestors())
+    return False
 
 
 def in_anothers_box(element) -> bool:

@@ -2849,6 +2849,8 @@ def test_a_story_from_an_archive_before_the_web_keeps_its_date():
     " class='comment-date'>March 9, 2024 at 8:01 pm</span></div></section>",
     "<ol class='commentlist'><li><p>I disagree.</p><time datetime='2024-03-10T08:00:00Z'>"
     "March 10, 2024</time></li></ol>",
+    # a comment as long as the story's paragraphs, after them
+    f"<div id='comments'><p>{PARAGRAPH}</p><span class='date'>March 9, 2024</span></div>",
 ])
 @pytest.mark.parametrize("own", ["", '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>'])
 def test_the_dates_of_comments_and_related_stories_are_not_the_storys(box, own):
@@ -2861,7 +2863,10 @@ def test_the_dates_of_comments_and_related_stories_are_not_the_storys(box, own):
 @pytest.mark.parametrize(("frame", "main"), [
     # a wrapper named for its comments or related posts holds the headline
     ("{}", "<main class='comments-open'>"), ("{}", "<main class='related-open single'>"),
-    ("<div class='commentary'>{}</div>", "<main>")])  # an opinion's section
+    ("<div class='commentary'>{}</div>", "<main>"),  # an opinion's section
+    # ... or holds the story, the headline above it
+    ("<div class='related-content-wrapper'>{}</div>", "<main>"),
+    ("<div class='post comments-open'>{}</div>", "<main>")])
 @pytest.mark.parametrize("shown", [
     '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>',
     "<span class='date'>3 March 2024</span>"])
