@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, wraps
@@ -192,29 +193,73 @@ _ANOTHERS_BOX = re.compile(r"^(?:[Cc]omments?|[Cc]ommentlist|[Rr]elated)(?![a-z]
 
 def anothers_box(element) -> bool:
     """Whether `element` is a box of comments or related stories (`_ANOTHERS_BOX`) that holds
-    neither the headline nor the story's opening (`_holds_opening`): a page's wrapper may be
-    named "comments-open", or a theme's story column "related-content-wrapper", with the
-    headline above it."""
+    neither the headline nor the story (`_holds_story`): a page's wrapper may be named
+    "comments-open", or a theme's story column "related-content-wrapper", with the headline
+    above it."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if "omment" not in names and "elated" not in names:  # most elements: no regex
         return False
     return (any(_ANOTHERS_BOX.match(name) for name in names.split())
-            and next(element.iter("h1"), None) is None and not _holds_opening(element))
+            and next(element.iter("h1"), None) is None and not _holds_story(element))
 
 
-# A paragraph this long (in words) is the story's, not a byline's or a caption's: the page's
-# first one opens the story, which comes before its comments and the stories related to it.
-_OPENING_WORDS = 15
+# A paragraph this long (in words) is a story's, not a byline's or a caption's.
+_LONG_PARAGRAPH = 15
 
 
-def _holds_opening(element) -> bool:
-    """Whether `element` holds the page's first paragraph of `_OPENING_WORDS` words or more:
-    the story's wrapper, not a box of comments or related stories after it. (Only an element
-    named for such a box is asked: the walk stops at the first long paragraph.)"""
-    for paragraph in element.getroottree().iter("p"):
-        if len(paragraph.text_content().split()) >= _OPENING_WORDS:
-            return any(box is element for box in paragraph.iterancestors())
-    return False
+def _long(paragraph) -> bool:
+    return len(paragraph.text_content().split()) >= _LONG_PARAGRAPH
+
+
+def _holds_story(element) -> bool:
+    """Whether `element` holds the story: the page's first long paragraph (`_LONG_PARAGRAPH`),
+    since the story comes before its comments and the stories related to it, or half its long
+    paragraphs or more, since a cookie notice or a standfirst above the box may come first."""
+    tree = element.getroottree()
+    known = _known(tree.getroot())
+    opening, count = known[None]
+    if opening is None or any(box is element for box in opening.iterancestors()):
+        return opening is not None
+    paragraphs = element.findall(".//p")
+    if 2 * len(paragraphs) < count:  # too few to count their words: most boxes
+        return False
+    if (holds := known.get(path := tree.getpath(element))) is None:
+        holds = known[path] = 2 * sum(map(_long, paragraphs)) >= count
+    return holds
+
+
+# What `_holds_story` knows of each tree while `boxes_known` holds: a page with hundreds of
+# comments, each in boxes of its own ("comment", "comment-body", "comment-meta") and each
+# dated, took seconds walking all its paragraphs again for each box and each date.
+_trees = threading.local()
+
+
+@contextmanager
+def boxes_known():
+    """Keep what `_holds_story` learns of a tree until the end (of one reading of its dates,
+    in which the tree changes no paragraph and no box)."""
+    if getattr(_trees, "known", None) is not None:  # an outer one holds
+        yield
+        return
+    _trees.known = {}
+    try:
+        yield
+    finally:
+        _trees.known = None
+
+
+def _known(root) -> dict:
+    """The tree's first long paragraph and their count (key None), and whether a box with
+    many paragraphs holds half the long ones, by its path: kept while `boxes_known` holds,
+    else found anew."""
+    trees = getattr(_trees, "known", None)
+    if trees is not None and (entry := trees.get(id(root))) is not None:
+        return entry[1]
+    paragraphs = [paragraph for paragraph in root.iter("p") if _long(paragraph)]
+    known = {None: (paragraphs[0] if paragraphs else None, len(paragraphs))}
+    if trees is not None:
+        trees[id(root)] = (root, known)  # (the root held: its id is no other tree's)
+    return known
 
 
 def in_anothers_box(element) -> bool:
@@ -262,7 +307,8 @@ def find_date(tree, language: str | None = None, **options) -> str | None:
     htmldate.extractors.try_date_expr.cache_clear()  # may hold the other parser's parses
     call = _ours.call = _Call(language)
     try:
-        found = htmldate.find_date(tree, **options)
+        with boxes_known():
+            found = htmldate.find_date(tree, **options)
     finally:
         _ours.call = None
         if call.used:

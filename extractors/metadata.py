@@ -43,7 +43,7 @@ from .authors import (
     without_place,
 )
 from .chrome import remove
-from .dates import WRITTEN_DAY, anothers_box, find_date, written_date
+from .dates import WRITTEN_DAY, anothers_box, boxes_known, find_date, written_date
 from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -409,15 +409,18 @@ def published_date(root: etree._Element, ld_article: dict | None,
         if (found := iso_datetime(candidate)) and _possible_day(found):
             return found
     filed = _url_day(url)
-    for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
-        if _dates_update(element) or _dates_another(element) or (element.tag == "time" and any(
-                not _dates_update(other) for other in element.itersiblings("time", preceding=True)
-                if other.get("datetime") is not None)):
-            continue
-        found = iso_datetime(element.get("datetime"))
-        if found and _possible_day(found) and (filed is None
-                      or abs((date.fromisoformat(found[:10]) - filed).days) <= URL_DAY_SLACK):
-            return found
+    with boxes_known():
+        for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
+            if _dates_update(element) or _dates_another(element) or (
+                    element.tag == "time" and any(
+                        not _dates_update(other)
+                        for other in element.itersiblings("time", preceding=True)
+                        if other.get("datetime") is not None)):
+                continue
+            found = iso_datetime(element.get("datetime"))
+            if found and _possible_day(found) and (filed is None or abs(
+                    (date.fromisoformat(found[:10]) - filed).days) <= URL_DAY_SLACK):
+                return found
     return None
 
 
@@ -1806,10 +1809,9 @@ def _date_search_copy(root: etree._Element) -> etree._Element:
     etree.strip_attributes(tree, *_NO_DATE_ATTRIBUTES)
     for link in tree.iter("a"):  # another page's URL: /2026/11/10/other-story
         link.attrib.pop("href", None)
-    boxes = []
+    with boxes_known():  # comments, related stories: not this story's dates
+        boxes = [element for element in tree.iter() if anothers_box(element)]
     for element in tree.iter():
-        if anothers_box(element):  # comments, related stories: not this story's dates
-            boxes.append(element)
         for name in ("text", "tail"):
             value = getattr(element, name)
             if value and value != (written := _search_text(value)):

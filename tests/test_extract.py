@@ -2866,7 +2866,10 @@ def test_the_dates_of_comments_and_related_stories_are_not_the_storys(box, own):
     ("<div class='commentary'>{}</div>", "<main>"),  # an opinion's section
     # ... or holds the story, the headline above it
     ("<div class='related-content-wrapper'>{}</div>", "<main>"),
-    ("<div class='post comments-open'>{}</div>", "<main>")])
+    ("<div class='post comments-open'>{}</div>", "<main>"),
+    # ... a standfirst above it, longer than a byline
+    (f"<p class='standfirst'>{PARAGRAPH}</p><div class='related-content-wrapper'>{{}}</div>",
+     "<main>")])
 @pytest.mark.parametrize("shown", [
     '<time datetime="2024-03-03T09:00:00Z">3 March 2024</time>',
     "<span class='date'>3 March 2024</span>"])
