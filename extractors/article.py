@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from .text import word_count
 
-EXTRACTOR_VERSION = "0.9.66"
+EXTRACTOR_VERSION = "0.9.67"
 
 PAYWALL_STATES = ("none", "metered", "truncated", "hard")
 
