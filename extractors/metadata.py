@@ -43,7 +43,14 @@ from .authors import (
     without_place,
 )
 from .chrome import remove
-from .dates import WRITTEN_DAY, anothers_box, boxes_known, find_date, written_date
+from .dates import (
+    WRITTEN_DAY,
+    anothers_box,
+    boxes_known,
+    find_date,
+    in_anothers_box,
+    written_date,
+)
 from .text import count_words, ideographic, norm_space
 
 # Byline elements: `rel=author`, `itemprop=author`, or a class naming the author in English,
@@ -411,7 +418,7 @@ def published_date(root: etree._Element, ld_article: dict | None,
     filed = _url_day(url)
     with boxes_known():
         for element in (found for xpath in _DATE_XPATHS for found in xpath(root)):
-            if _dates_update(element) or _dates_another(element) or (
+            if _dates_update(element) or in_anothers_box(element) or (
                     element.tag == "time" and any(
                         not _dates_update(other)
                         for other in element.itersiblings("time", preceding=True)
@@ -436,11 +443,6 @@ def _possible_day(found: str) -> bool:
     day = found[:10]
     latest = (date.today() + timedelta(days=1)).isoformat()
     return "1900" <= day <= latest and day not in _ZERO_DAYS
-
-
-def _dates_another(element: etree._Element) -> bool:
-    """Whether a time element is in a box of comments or related stories (`anothers_box`)."""
-    return any(anothers_box(box) for box in element.iterancestors())
 
 
 def _dates_update(element: etree._Element) -> bool:
